@@ -1,0 +1,761 @@
+//! The guard's configuration: parsed strictly from TOML, then validated into a [`Config`] that
+//! cannot hold an invalid glob or regex.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::RepoPath;
+use crate::registry::RuleId;
+
+/// The documented default configuration, as shipped in `config/execguard.toml`.
+pub const DEFAULT_CONFIG: &str = include_str!("../../../config/execguard.toml");
+
+/// Where the guard looks for its own config in a repository.
+pub const CONFIG_PATH: &str = ".execguard.toml";
+
+/// A config file could not be used. Names the file, the line and column, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    pub origin: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(origin: &str, text: &str, span: Range<usize>, message: String) -> Self {
+        let (line, column) = line_column(text, span.start);
+        Self {
+            origin: origin.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file's shape, as serde reads it.
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    layout: RawLayout,
+    #[serde(default)]
+    scope: RawScope,
+    #[serde(default)]
+    rules: RawRules,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLayout {
+    specs: Option<Spanned<String>>,
+    designs: Option<Spanned<String>>,
+    execplans: Option<Spanned<String>>,
+    spec_marker: Option<Spanned<String>>,
+    execplan_marker: Option<Spanned<String>>,
+    code: Option<Vec<Spanned<String>>>,
+    not_code: Option<Vec<Spanned<String>>>,
+    branch_patterns: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawScope {
+    branches: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRules {
+    #[serde(default)]
+    frozen_spec: RawToggle,
+    #[serde(default)]
+    frozen_design: RawToggle,
+    #[serde(default)]
+    protected_path: RawProtectedPath,
+    #[serde(default)]
+    guard_config: RawToggle,
+    #[serde(default)]
+    progress_update: RawProgressUpdate,
+    #[serde(default)]
+    execplan_ready: RawToggle,
+    #[serde(default)]
+    execplan_sections: RawExecplanSections,
+    #[serde(default)]
+    commit_size: RawCommitSize,
+    #[serde(default)]
+    commit_message: RawCommitMessage,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawToggle {
+    enabled: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawProtectedPath {
+    enabled: Option<bool>,
+    paths: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawProgressUpdate {
+    enabled: Option<bool>,
+    section: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawExecplanSections {
+    enabled: Option<bool>,
+    required: Option<Vec<Spanned<String>>>,
+    require_spec_path: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCommitSize {
+    enabled: Option<bool>,
+    max_lines: Option<Spanned<i64>>,
+    max_files: Option<Spanned<i64>>,
+    max_file_bytes: Option<Spanned<i64>>,
+    exclude: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCommitMessage {
+    enabled: Option<bool>,
+    max_subject: Option<Spanned<i64>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validated model.
+
+/// A compiled list of globs, kept with their source text for display.
+#[derive(Clone)]
+pub struct Globs {
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl Globs {
+    pub fn is_match(&self, path: &RepoPath) -> bool {
+        self.set.is_match(path.to_text())
+    }
+
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+}
+
+impl fmt::Debug for Globs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.patterns).finish()
+    }
+}
+
+impl PartialEq for Globs {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+/// A path template holding `{feature}` once, such as `plans/{feature}-execplan.md`.
+#[derive(Clone, Debug)]
+pub struct Template {
+    text: String,
+    matcher: Regex,
+}
+
+impl Template {
+    pub fn path_for(&self, feature: &str) -> RepoPath {
+        RepoPath::from(self.text.replace("{feature}", feature).as_str())
+    }
+
+    /// The feature a path stands for, when it fits the template.
+    pub fn feature_of(&self, path: &RepoPath) -> Option<String> {
+        let text = std::str::from_utf8(path.as_bytes()).ok()?;
+        self.matcher
+            .captures(text)
+            .map(|captures| captures["feature"].to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq for Template {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+/// The glob that finds specs; the feature is a spec's file stem.
+#[derive(Clone, Debug)]
+pub struct SpecGlob {
+    text: String,
+    matcher: globset::GlobMatcher,
+    /// The directory below which every match lies (`specs` for `specs/**/*.md`).
+    root: String,
+}
+
+impl SpecGlob {
+    pub fn is_match(&self, path: &RepoPath) -> bool {
+        self.matcher.is_match(path.to_text())
+    }
+
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq for SpecGlob {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct BranchPatterns(Vec<Regex>);
+
+impl BranchPatterns {
+    /// The feature named by a branch, from the first pattern that matches.
+    pub fn feature_of(&self, branch: &str) -> Option<String> {
+        self.0.iter().find_map(|regex| {
+            regex
+                .captures(branch)
+                .and_then(|c| c.name("feature"))
+                .map(|m| m.as_str().to_string())
+        })
+    }
+
+    pub fn patterns(&self) -> Vec<&str> {
+        self.0.iter().map(Regex::as_str).collect()
+    }
+}
+
+impl PartialEq for BranchPatterns {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns() == other.patterns()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub specs: SpecGlob,
+    pub designs: Template,
+    pub execplans: Template,
+    pub spec_marker: String,
+    pub execplan_marker: String,
+    pub code: Globs,
+    pub not_code: Globs,
+    pub branch_patterns: BranchPatterns,
+}
+
+impl Layout {
+    /// Whether a path is code, as `progress-update` and `execplan-ready` see it.
+    pub fn is_code(&self, path: &RepoPath) -> bool {
+        self.code.is_match(path) && !self.not_code.is_match(path)
+    }
+
+    /// Whether a path is a planning document: a spec, a design note or an execplan.
+    pub fn is_planning(&self, path: &RepoPath) -> bool {
+        self.specs.is_match(path)
+            || self.designs.feature_of(path).is_some()
+            || self.execplans.feature_of(path).is_some()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scope {
+    pub branches: Globs,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProtectedPathConfig {
+    pub paths: Globs,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgressUpdateConfig {
+    pub section: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecplanSectionsConfig {
+    pub required: Vec<String>,
+    pub require_spec_path: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitSizeConfig {
+    pub max_lines: u64,
+    pub max_files: u64,
+    pub max_file_bytes: u64,
+    pub exclude: Globs,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitMessageConfig {
+    pub max_subject: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulesConfig {
+    pub enabled: BTreeMap<RuleId, bool>,
+    pub protected_path: ProtectedPathConfig,
+    pub progress_update: ProgressUpdateConfig,
+    pub execplan_sections: ExecplanSectionsConfig,
+    pub commit_size: CommitSizeConfig,
+    pub commit_message: CommitMessageConfig,
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub layout: Layout,
+    pub scope: Scope,
+    pub rules: RulesConfig,
+}
+
+impl Config {
+    /// Parses and validates a config file's text. `origin` names the file in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let span = error.span().unwrap_or(0..0);
+            ConfigError::at(origin, text, span, error.message().trim().to_string())
+        })?;
+        Validator { origin, text }.config(raw)
+    }
+
+    /// The embedded default config.
+    pub fn embedded_default() -> Self {
+        // The embedded file is checked by a unit test, so this cannot fail in a released build.
+        #[allow(clippy::expect_used)]
+        Self::parse("embedded default config", DEFAULT_CONFIG)
+            .expect("the embedded default config is valid")
+    }
+
+    pub fn is_enabled(&self, rule: RuleId) -> bool {
+        self.rules.enabled.get(&rule).copied().unwrap_or(true)
+    }
+
+    /// Whether the guard applies to a branch. A change whose branch is unknown (detached HEAD) is
+    /// always checked: the guard fails closed.
+    pub fn applies_to_branch(&self, branch: Option<&str>) -> bool {
+        branch.is_none_or(|name| self.scope.branches.set.is_match(name))
+    }
+}
+
+struct Validator<'a> {
+    origin: &'a str,
+    text: &'a str,
+}
+
+impl Validator<'_> {
+    fn error(&self, span: Range<usize>, message: String) -> ConfigError {
+        ConfigError::at(self.origin, self.text, span, message)
+    }
+
+    fn config(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+        let layout = self.layout(raw.layout)?;
+        let scope = Scope {
+            branches: self.globs("scope.branches", raw.scope.branches, &["**"])?,
+        };
+        let r = raw.rules;
+        let mut enabled = BTreeMap::new();
+        for (rule, flag) in [
+            (RuleId::FrozenSpec, r.frozen_spec.enabled),
+            (RuleId::FrozenDesign, r.frozen_design.enabled),
+            (RuleId::ProtectedPath, r.protected_path.enabled),
+            (RuleId::GuardConfig, r.guard_config.enabled),
+            (RuleId::ProgressUpdate, r.progress_update.enabled),
+            (RuleId::ExecplanReady, r.execplan_ready.enabled),
+            (RuleId::ExecplanSections, r.execplan_sections.enabled),
+            (RuleId::CommitSize, r.commit_size.enabled),
+            (RuleId::CommitMessage, r.commit_message.enabled),
+        ] {
+            enabled.insert(rule, flag.unwrap_or(true));
+        }
+        let rules = RulesConfig {
+            enabled,
+            protected_path: ProtectedPathConfig {
+                paths: self.globs(
+                    "rules.protected-path.paths",
+                    r.protected_path.paths,
+                    &["backend/PLANS.md"],
+                )?,
+            },
+            progress_update: ProgressUpdateConfig {
+                section: self.non_empty(
+                    "rules.progress-update.section",
+                    r.progress_update.section,
+                    "Progress",
+                )?,
+            },
+            execplan_sections: ExecplanSectionsConfig {
+                required: match r.execplan_sections.required {
+                    None => DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect(),
+                    Some(list) => list
+                        .into_iter()
+                        .map(|s| self.non_empty("rules.execplan-sections.required", Some(s), ""))
+                        .collect::<Result<_, _>>()?,
+                },
+                require_spec_path: r.execplan_sections.require_spec_path.unwrap_or(true),
+            },
+            commit_size: CommitSizeConfig {
+                max_lines: self.limit(
+                    "rules.commit-size.max-lines",
+                    r.commit_size.max_lines,
+                    400,
+                )?,
+                max_files: self.limit(
+                    "rules.commit-size.max-files",
+                    r.commit_size.max_files,
+                    25,
+                )?,
+                max_file_bytes: self.limit(
+                    "rules.commit-size.max-file-bytes",
+                    r.commit_size.max_file_bytes,
+                    1024 * 1024,
+                )?,
+                exclude: self.globs(
+                    "rules.commit-size.exclude",
+                    r.commit_size.exclude,
+                    DEFAULT_LOCKFILES,
+                )?,
+            },
+            commit_message: CommitMessageConfig {
+                max_subject: self.limit(
+                    "rules.commit-message.max-subject",
+                    r.commit_message.max_subject,
+                    72,
+                )? as usize,
+            },
+        };
+        Ok(Config {
+            layout,
+            scope,
+            rules,
+        })
+    }
+
+    fn layout(&self, raw: RawLayout) -> Result<Layout, ConfigError> {
+        let specs = match raw.specs {
+            None => spec_glob("specs/**/*.md").map_err(|m| self.error(0..0, m))?,
+            Some(s) => spec_glob(s.get_ref())
+                .map_err(|m| self.error(s.span(), format!("layout.specs: {m}")))?,
+        };
+        Ok(Layout {
+            specs,
+            designs: self.template("layout.designs", raw.designs, "designs/{feature}.md")?,
+            execplans: self.template(
+                "layout.execplans",
+                raw.execplans,
+                "plans/{feature}-execplan.md",
+            )?,
+            spec_marker: self.non_empty("layout.spec-marker", raw.spec_marker, "EXEC-READY")?,
+            execplan_marker: self.non_empty(
+                "layout.execplan-marker",
+                raw.execplan_marker,
+                "EXECPLAN-READY",
+            )?,
+            code: self.globs("layout.code", raw.code, &["**"])?,
+            not_code: self.globs("layout.not-code", raw.not_code, DEFAULT_NOT_CODE)?,
+            branch_patterns: self.branch_patterns(raw.branch_patterns)?,
+        })
+    }
+
+    fn non_empty(
+        &self,
+        key: &str,
+        value: Option<Spanned<String>>,
+        default: &str,
+    ) -> Result<String, ConfigError> {
+        match value {
+            None => Ok(default.to_string()),
+            Some(v) if v.get_ref().trim().is_empty() => {
+                Err(self.error(v.span(), format!("{key}: must not be empty")))
+            }
+            Some(v) => Ok(v.into_inner()),
+        }
+    }
+
+    fn limit(
+        &self,
+        key: &str,
+        value: Option<Spanned<i64>>,
+        default: u64,
+    ) -> Result<u64, ConfigError> {
+        match value {
+            None => Ok(default),
+            Some(v) => u64::try_from(*v.get_ref())
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    self.error(v.span(), format!("{key}: must be a positive whole number"))
+                }),
+        }
+    }
+
+    fn globs(
+        &self,
+        key: &str,
+        value: Option<Vec<Spanned<String>>>,
+        default: &[&str],
+    ) -> Result<Globs, ConfigError> {
+        let items: Vec<(String, Range<usize>)> = match value {
+            None => default.iter().map(|s| (s.to_string(), 0..0)).collect(),
+            Some(list) => list
+                .into_iter()
+                .map(|s| (s.get_ref().clone(), s.span()))
+                .collect(),
+        };
+        let mut builder = GlobSetBuilder::new();
+        for (pattern, span) in &items {
+            builder
+                .add(glob(pattern).map_err(|m| self.error(span.clone(), format!("{key}: {m}")))?);
+        }
+        let set = builder
+            .build()
+            .map_err(|e| self.error(0..0, format!("{key}: {e}")))?;
+        Ok(Globs {
+            patterns: items.into_iter().map(|(p, _)| p).collect(),
+            set,
+        })
+    }
+
+    fn template(
+        &self,
+        key: &str,
+        value: Option<Spanned<String>>,
+        default: &str,
+    ) -> Result<Template, ConfigError> {
+        let (text, span) = match value {
+            None => (default.to_string(), 0..0),
+            Some(v) => (v.get_ref().clone(), v.span()),
+        };
+        if text.matches("{feature}").count() != 1 {
+            return Err(self.error(
+                span,
+                format!("{key}: `{text}` must contain `{{feature}}` exactly once"),
+            ));
+        }
+        let (before, after) = text.split_once("{feature}").unwrap_or((&text, ""));
+        let pattern = format!(
+            "^{}(?P<feature>[^/]+){}$",
+            regex::escape(before),
+            regex::escape(after)
+        );
+        let matcher = Regex::new(&pattern).map_err(|e| self.error(span, format!("{key}: {e}")))?;
+        Ok(Template { text, matcher })
+    }
+
+    fn branch_patterns(
+        &self,
+        value: Option<Vec<Spanned<String>>>,
+    ) -> Result<BranchPatterns, ConfigError> {
+        let items: Vec<(String, Range<usize>)> = match value {
+            None => DEFAULT_BRANCH_PATTERNS
+                .iter()
+                .map(|s| (s.to_string(), 0..0))
+                .collect(),
+            Some(list) => list
+                .into_iter()
+                .map(|s| (s.get_ref().clone(), s.span()))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        for (pattern, span) in items {
+            let regex = Regex::new(&pattern).map_err(|e| {
+                self.error(
+                    span.clone(),
+                    format!("layout.branch-patterns: invalid regex `{pattern}`: {e}"),
+                )
+            })?;
+            if !regex.capture_names().any(|name| name == Some("feature")) {
+                return Err(self.error(
+                    span,
+                    format!("layout.branch-patterns: `{pattern}` has no `(?P<feature>...)` group"),
+                ));
+            }
+            out.push(regex);
+        }
+        Ok(BranchPatterns(out))
+    }
+}
+
+fn glob(pattern: &str) -> Result<Glob, String> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))
+}
+
+fn spec_glob(pattern: &str) -> Result<SpecGlob, String> {
+    let matcher = glob(pattern)?.compile_matcher();
+    let root = pattern
+        .split('/')
+        .take_while(|part| !part.contains(['*', '?', '[', '{', '\\']))
+        .collect::<Vec<_>>();
+    // The last literal component may be the file name itself.
+    let root = if root.len() == pattern.split('/').count() {
+        &root[..root.len().saturating_sub(1)]
+    } else {
+        &root[..]
+    };
+    Ok(SpecGlob {
+        text: pattern.to_string(),
+        matcher,
+        root: root.join("/"),
+    })
+}
+
+pub const DEFAULT_SECTIONS: &[&str] = &[
+    "Progress",
+    "Surprises & Discoveries",
+    "Decision Log",
+    "Outcomes & Retrospective",
+];
+
+pub const DEFAULT_NOT_CODE: &[&str] = &[
+    "specs/**",
+    "designs/**",
+    "plans/**",
+    "**/*.md",
+    ".execguard.toml",
+];
+
+pub const DEFAULT_BRANCH_PATTERNS: &[&str] = &[
+    "^exec/(?P<feature>[^/]+)$",
+    "^feature/(?P<feature>[^/]+)$",
+    "^feat/(?P<feature>[^/]+)$",
+];
+
+pub const DEFAULT_LOCKFILES: &[&str] = &[
+    "**/Cargo.lock",
+    "**/package-lock.json",
+    "**/yarn.lock",
+    "**/pnpm-lock.yaml",
+    "**/go.sum",
+    "**/poetry.lock",
+    "**/uv.lock",
+    "**/Gemfile.lock",
+    "**/composer.lock",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The defaults written in code, for comparison with the shipped file.
+    fn builtin() -> Config {
+        Config::parse("builtin", "").expect("empty config is valid")
+    }
+
+    #[test]
+    fn embedded_default_parses_and_equals_builtin() {
+        assert_eq!(Config::embedded_default(), builtin());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_line() {
+        let err =
+            Config::parse(".execguard.toml", "[rules.commit-size]\nmax-line = 3\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(err.message.contains("max-line"), "{err}");
+    }
+
+    #[test]
+    fn bad_glob_is_named_with_line_and_key() {
+        let err =
+            Config::parse("c.toml", "[rules.protected-path]\npaths = [\"a/[b\"]\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("rules.protected-path.paths"), "{err}");
+        assert!(err.to_string().starts_with("c.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn bad_regex_and_missing_group_are_errors() {
+        let err = Config::parse("c.toml", "[layout]\nbranch-patterns = [\"(\"]\n").unwrap_err();
+        assert!(err.message.contains("invalid regex"), "{err}");
+        let err =
+            Config::parse("c.toml", "[layout]\nbranch-patterns = [\"^x/(.*)$\"]\n").unwrap_err();
+        assert!(err.message.contains("feature"), "{err}");
+    }
+
+    #[test]
+    fn templates_need_feature_once() {
+        let err = Config::parse("c.toml", "[layout]\nexecplans = \"plans/x.md\"\n").unwrap_err();
+        assert!(err.message.contains("{feature}"), "{err}");
+    }
+
+    #[test]
+    fn layout_helpers() {
+        let config = builtin();
+        let layout = &config.layout;
+        assert_eq!(layout.specs.root(), "specs");
+        assert!(layout.specs.is_match(&"specs/auth/login.md".into()));
+        assert!(!layout.specs.is_match(&"docs/specs/login.md".into()));
+        assert_eq!(
+            layout
+                .execplans
+                .feature_of(&"plans/login-execplan.md".into())
+                .as_deref(),
+            Some("login")
+        );
+        assert_eq!(
+            layout
+                .execplans
+                .feature_of(&"plans/x/login-execplan.md".into()),
+            None
+        );
+        assert!(layout.is_code(&"src/main.rs".into()));
+        assert!(!layout.is_code(&"docs/readme.md".into()));
+        assert_eq!(
+            layout.branch_patterns.feature_of("exec/login").as_deref(),
+            Some("login")
+        );
+        assert_eq!(layout.branch_patterns.feature_of("main"), None);
+    }
+
+    #[test]
+    fn zero_limit_is_an_error() {
+        let err = Config::parse("c.toml", "[rules.commit-size]\nmax-lines = 0\n").unwrap_err();
+        assert!(err.message.contains("max-lines"), "{err}");
+    }
+}

@@ -1,0 +1,291 @@
+//! Runs the enabled rules over a change and applies overrides and skips.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::markdown;
+use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
+use crate::registry::{RuleId, ALL_RULES};
+use crate::report::{Overridden, Report, Violation};
+use crate::rules;
+use crate::trailers::Message;
+
+/// The trailer that accepts a rule's violations in one commit.
+pub const OVERRIDE_TRAILER: &str = "Execguard-Override";
+/// The trailer that names the feature a commit works on.
+pub const EXECPLAN_TRAILER: &str = "Execplan";
+
+/// How a check is run.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Rules whose violations are set aside (`EXECGUARD_SKIP` in pre-commit).
+    pub skip: BTreeSet<RuleId>,
+    /// git's `core.commentChar`, for reading the message; `None` keeps comment lines.
+    pub comment_char: Option<String>,
+}
+
+/// The verdict on `change`: every enabled rule, then overrides from the message, then skips.
+pub fn check(
+    config: &Config,
+    change: &Change,
+    trees: &dyn Trees,
+    options: &Options,
+) -> Result<Report, TreeError> {
+    if !config.applies_to_branch(change.branch.as_deref()) {
+        return Ok(Report {
+            out_of_scope: change.branch.clone(),
+            ..Report::default()
+        });
+    }
+    let message = change
+        .message
+        .as_deref()
+        .map(|raw| Message::parse(raw, Some(options.comment_char.as_deref().unwrap_or("#"))));
+    let cx = Context::new(config, change, trees, message);
+    let mut found = Vec::new();
+    for &rule in ALL_RULES {
+        if config.is_enabled(rule) {
+            found.extend(rules::run(rule, &cx)?);
+        }
+    }
+    let overrides = cx.overrides();
+    let mut report = Report::default();
+    for violation in found {
+        if let Some(reason) = overrides.get(&violation.rule) {
+            report.overridden.push(Overridden {
+                violation,
+                reason: reason.clone(),
+            });
+        } else if options.skip.contains(&violation.rule) {
+            report.skipped.push(violation);
+        } else {
+            report.violations.push(violation);
+        }
+    }
+    Ok(report)
+}
+
+/// How the feature a commit works on was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureSource {
+    Trailer,
+    Branch,
+    UpdatedExecplan,
+}
+
+/// Everything a rule may ask about the change, with reads cached.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub change: &'a Change,
+    pub trees: &'a dyn Trees,
+    pub message: Option<Message>,
+    reads: RefCell<HashMap<(bool, RepoPath), Option<String>>>,
+    progress: RefCell<Option<BTreeMap<String, bool>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        config: &'a Config,
+        change: &'a Change,
+        trees: &'a dyn Trees,
+        message: Option<Message>,
+    ) -> Self {
+        Self {
+            config,
+            change,
+            trees,
+            message,
+            reads: RefCell::new(HashMap::new()),
+            progress: RefCell::new(None),
+        }
+    }
+
+    /// A violation of `rule` in this change.
+    pub fn violation(
+        &self,
+        rule: RuleId,
+        path: Option<&RepoPath>,
+        message: String,
+        hint: String,
+    ) -> Violation {
+        Violation {
+            rule,
+            path: path.cloned(),
+            commit: self.change.commit.clone(),
+            message,
+            hint,
+        }
+    }
+
+    /// How the base is named in messages: `HEAD` or `the parent of 1a2b3c4`.
+    pub fn base_name(&self) -> String {
+        match &self.change.commit {
+            None => "HEAD".to_string(),
+            Some(id) => format!("the parent of {}", short(id)),
+        }
+    }
+
+    /// What "this change" is called in messages.
+    pub fn subject_name(&self) -> String {
+        match &self.change.commit {
+            None => "this commit".to_string(),
+            Some(id) => format!("commit {}", short(id)),
+        }
+    }
+
+    /// A text document on one side, decoded leniently; `None` when absent or not a blob.
+    pub fn text(&self, side: Side, path: &RepoPath) -> Result<Option<String>, TreeError> {
+        let key = (side == Side::Base, path.clone());
+        if let Some(cached) = self.reads.borrow().get(&key) {
+            return Ok(cached.clone());
+        }
+        let text = self
+            .trees
+            .read(side, path)?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        self.reads.borrow_mut().insert(key, text.clone());
+        Ok(text)
+    }
+
+    /// The specs for `feature` on `side`: every path matching the spec glob whose stem is `feature`.
+    pub fn specs_for(&self, side: Side, feature: &str) -> Result<Vec<RepoPath>, TreeError> {
+        let specs = &self.config.layout.specs;
+        let root = RepoPath::from(specs.root());
+        Ok(self
+            .trees
+            .list(side, &root)?
+            .into_iter()
+            .map(|(path, _)| path)
+            .filter(|path| specs.is_match(path) && path.stem() == feature)
+            .collect())
+    }
+
+    /// Whether the document at `path` on `side` carries `marker`.
+    pub fn has_marker(&self, side: Side, path: &RepoPath, marker: &str) -> Result<bool, TreeError> {
+        Ok(self
+            .text(side, path)?
+            .is_some_and(|text| markdown::has_marker(&text, marker)))
+    }
+
+    /// Whether any spec of `feature` is frozen on `side`; returns the first frozen one.
+    pub fn frozen_spec(&self, side: Side, feature: &str) -> Result<Option<RepoPath>, TreeError> {
+        for spec in self.specs_for(side, feature)? {
+            if self.has_marker(side, &spec, &self.config.layout.spec_marker)? {
+                return Ok(Some(spec));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The changed files that are code.
+    pub fn code_changes(&self) -> Vec<&'a FileChange> {
+        self.change
+            .files
+            .iter()
+            .filter(|file| file.touched_paths().any(|p| self.config.layout.is_code(p)))
+            .collect()
+    }
+
+    /// For every execplan the change adds or modifies: whether its Progress section was updated.
+    pub fn progress_updates(&self) -> Result<BTreeMap<String, bool>, TreeError> {
+        if let Some(done) = self.progress.borrow().as_ref() {
+            return Ok(done.clone());
+        }
+        let layout = &self.config.layout;
+        let section = &self.config.rules.progress_update.section;
+        let mut updates = BTreeMap::new();
+        for file in &self.change.files {
+            let Some(feature) = layout.execplans.feature_of(&file.path) else {
+                continue;
+            };
+            let Some(new) = self.text(Side::New, &file.path)? else {
+                continue;
+            };
+            let old = if file.old.is_some() {
+                self.text(Side::Base, file.old_path())?
+            } else {
+                None
+            };
+            let updated = rules::progress_update::progress_updated(old.as_deref(), &new, section);
+            updates.insert(feature, updated);
+        }
+        *self.progress.borrow_mut() = Some(updates.clone());
+        Ok(updates)
+    }
+
+    /// The features this change works on, and how they were found: the `Execplan:` trailer, else
+    /// the branch name (when that feature has an execplan), else the execplans whose Progress the
+    /// change updates.
+    pub fn features(&self) -> Result<(Vec<String>, Option<FeatureSource>), TreeError> {
+        if let Some(message) = &self.message {
+            let named: Vec<String> = message
+                .trailer_values(EXECPLAN_TRAILER)
+                .into_iter()
+                .flat_map(|v| v.split([',', ' ']).map(str::to_string).collect::<Vec<_>>())
+                .filter(|v| !v.is_empty())
+                .collect();
+            if !named.is_empty() {
+                return Ok((named, Some(FeatureSource::Trailer)));
+            }
+        }
+        if let Some(feature) = self
+            .change
+            .branch
+            .as_deref()
+            .and_then(|b| self.config.layout.branch_patterns.feature_of(b))
+        {
+            let plan = self.config.layout.execplans.path_for(&feature);
+            if self.trees.entry(Side::New, &plan)?.is_some()
+                || self.trees.entry(Side::Base, &plan)?.is_some()
+            {
+                return Ok((vec![feature], Some(FeatureSource::Branch)));
+            }
+        }
+        let updated: Vec<String> = self
+            .progress_updates()?
+            .into_iter()
+            .filter(|(_, updated)| *updated)
+            .map(|(feature, _)| feature)
+            .collect();
+        if updated.is_empty() {
+            Ok((Vec::new(), None))
+        } else {
+            Ok((updated, Some(FeatureSource::UpdatedExecplan)))
+        }
+    }
+
+    /// Valid override trailers: rule to reason. Malformed ones are reported by `commit-message`.
+    pub fn overrides(&self) -> BTreeMap<RuleId, String> {
+        let Some(message) = &self.message else {
+            return BTreeMap::new();
+        };
+        message
+            .trailer_values(OVERRIDE_TRAILER)
+            .iter()
+            .filter_map(|value| parse_override(value).ok())
+            .collect()
+    }
+}
+
+/// Reads `<rule-id>: <reason>` from an override trailer's value.
+pub fn parse_override(value: &str) -> Result<(RuleId, String), String> {
+    let Some((rule, reason)) = value.split_once(':') else {
+        return Err(format!(
+            "`{OVERRIDE_TRAILER}: {value}` has no reason; write `{OVERRIDE_TRAILER}: <rule-id>: <reason>`"
+        ));
+    };
+    let rule: RuleId = rule
+        .parse()
+        .map_err(|e| format!("`{OVERRIDE_TRAILER}: {value}` names an {e}"))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(format!("`{OVERRIDE_TRAILER}: {value}` gives no reason"));
+    }
+    Ok((rule, reason.to_string()))
+}
+
+/// The first seven hex digits of an object id.
+pub fn short(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}

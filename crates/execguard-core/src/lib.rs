@@ -1,0 +1,21 @@
+//! The execguard rule engine.
+//!
+//! Pure: it is handed a [`Change`](model::Change), read access to the two trees
+//! ([`Trees`](model::Trees)), a validated [`Config`](config::Config) and returns a
+//! [`Report`](report::Report). No git, no printing, no process exit, no environment.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod config;
+pub mod engine;
+pub mod markdown;
+pub mod model;
+pub mod registry;
+pub mod report;
+pub mod rules;
+pub mod trailers;
+
+pub use config::{Config, ConfigError};
+pub use engine::{check, Options};
+pub use model::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
+pub use registry::{RuleId, ALL_RULES};
+pub use report::{Overridden, Report, Violation};

@@ -1,0 +1,191 @@
+//! The change model: what a commit (or a staged change) does to the tree, as plain data.
+//!
+//! The git adapter builds a [`Change`] from the repository and implements [`Trees`] so that rules
+//! can read the content they need, lazily, without knowing about git.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A path inside the repository, as git stores it: bytes separated by `/`, not necessarily UTF-8.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RepoPath(Vec<u8>);
+
+impl RepoPath {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self(bytes.into())
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The path as text; bytes that are not UTF-8 become U+FFFD. Used for display and globbing.
+    pub fn to_text(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+
+    /// The final component without its last extension (`specs/a/b.md` gives `b`).
+    pub fn stem(&self) -> String {
+        let name = self.0.rsplit(|&b| b == b'/').next().unwrap_or(&self.0);
+        let stem = match name.iter().rposition(|&b| b == b'.') {
+            Some(0) | None => name,
+            Some(dot) => &name[..dot],
+        };
+        String::from_utf8_lossy(stem).into_owned()
+    }
+}
+
+impl From<&str> for RepoPath {
+    fn from(text: &str) -> Self {
+        Self(text.as_bytes().to_vec())
+    }
+}
+
+impl fmt::Display for RepoPath {
+    /// Quotes bytes that would confuse a terminal or a reader, the way git's `core.quotePath` does.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match std::str::from_utf8(&self.0) {
+            Ok(text) if !text.chars().any(|c| c.is_control() || c == '"') => f.write_str(text),
+            _ => {
+                f.write_str("\"")?;
+                for chunk in self.0.utf8_chunks() {
+                    for c in chunk.valid().chars() {
+                        match c {
+                            '"' => f.write_str("\\\"")?,
+                            '\\' => f.write_str("\\\\")?,
+                            '\n' => f.write_str("\\n")?,
+                            '\t' => f.write_str("\\t")?,
+                            c if c.is_control() => write!(f, "\\{:03o}", c as u32)?,
+                            c => write!(f, "{c}")?,
+                        }
+                    }
+                    for byte in chunk.invalid() {
+                        write!(f, "\\{byte:03o}")?;
+                    }
+                }
+                f.write_str("\"")
+            }
+        }
+    }
+}
+
+impl fmt::Debug for RepoPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RepoPath({self})")
+    }
+}
+
+impl Serialize for RepoPath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_text())
+    }
+}
+
+/// The kind of a tree entry, from its git mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    File,
+    Executable,
+    Symlink,
+    /// A gitlink: the entry is a commit id of another repository, never a blob.
+    Submodule,
+}
+
+impl EntryKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EntryKind::File => "regular file",
+            EntryKind::Executable => "executable file",
+            EntryKind::Symlink => "symbolic link",
+            EntryKind::Submodule => "submodule",
+        }
+    }
+
+    pub fn is_blob(self) -> bool {
+        !matches!(self, EntryKind::Submodule)
+    }
+}
+
+/// One side of a changed path: what the tree holds there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// The object id in hex (a blob, or a commit for a submodule).
+    pub id: String,
+    /// The blob's size in bytes; 0 for a submodule.
+    pub size: u64,
+}
+
+/// A path the change touches. A rename is one `FileChange` with `renamed_from` set; `old` then
+/// describes the entry at the old path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: RepoPath,
+    pub renamed_from: Option<RepoPath>,
+    pub old: Option<Entry>,
+    pub new: Option<Entry>,
+}
+
+impl FileChange {
+    /// The path the old side lives at.
+    pub fn old_path(&self) -> &RepoPath {
+        self.renamed_from.as_ref().unwrap_or(&self.path)
+    }
+
+    /// Every path whose content or existence this change alters: both ends of a rename.
+    pub fn touched_paths(&self) -> impl Iterator<Item = &RepoPath> {
+        std::iter::once(&self.path).chain(self.renamed_from.as_ref())
+    }
+}
+
+/// Which tree of the change a lookup is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The tree the change is judged against: HEAD for a staged change, the first parent for a commit.
+    Base,
+    /// The tree the change produces: the index, or the commit's tree.
+    New,
+}
+
+/// What is being judged, without the tree content (read on demand through [`Trees`]).
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    /// The commit id, or `None` for a staged change not yet committed.
+    pub commit: Option<String>,
+    /// Whether the result has more than one parent (a merge, or a staged merge resolution).
+    pub is_merge: bool,
+    /// The branch the change lands on, short name (`exec/login`), when known.
+    pub branch: Option<String>,
+    /// The commit message, when known (not in pre-commit).
+    pub message: Option<String>,
+    /// The changed paths, sorted by path.
+    pub files: Vec<FileChange>,
+}
+
+/// Read access to the two trees of a change. Implemented by the git adapter.
+pub trait Trees {
+    /// The entry at `path` on `side`, or `None` when there is none (or it is a directory).
+    fn entry(&self, side: Side, path: &RepoPath) -> Result<Option<Entry>, TreeError>;
+    /// The content of a blob by id.
+    fn blob(&self, id: &str) -> Result<Vec<u8>, TreeError>;
+    /// Every non-directory entry below the directory `dir` on `side`, recursively.
+    fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<(RepoPath, Entry)>, TreeError>;
+
+    /// The content at `path` on `side` when it is a blob (a file or a symlink's target).
+    fn read(&self, side: Side, path: &RepoPath) -> Result<Option<Vec<u8>>, TreeError> {
+        match self.entry(side, path)? {
+            Some(entry) if entry.kind.is_blob() => self.blob(&entry.id).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// A tree or blob could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {reason}")]
+pub struct TreeError {
+    pub what: String,
+    pub reason: String,
+}

@@ -1,0 +1,56 @@
+//! What a check finds, as data: human text, JSON and SARIF are all rendered from this.
+
+use serde::Serialize;
+
+use crate::model::RepoPath;
+use crate::registry::RuleId;
+
+/// One broken rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub rule: RuleId,
+    /// The path the violation is about, when it is about one.
+    pub path: Option<RepoPath>,
+    /// The commit id, or `None` for a staged change.
+    pub commit: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do next.
+    pub hint: String,
+}
+
+/// A violation that a commit trailer `Execguard-Override: <rule>: <reason>` accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Overridden {
+    #[serde(flatten)]
+    pub violation: Violation,
+    pub reason: String,
+}
+
+/// The verdict on one change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Violations that refuse the change.
+    pub violations: Vec<Violation>,
+    /// Violations accepted by an override trailer.
+    pub overridden: Vec<Overridden>,
+    /// Violations of rules that `EXECGUARD_SKIP` set aside in pre-commit; the commit-msg hook
+    /// then requires an override trailer for each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Violation>,
+    /// Set when the `[scope]` of the config leaves this change's branch out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_scope: Option<String>,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Report) {
+        self.violations.extend(other.violations);
+        self.overridden.extend(other.overridden);
+        self.skipped.extend(other.skipped);
+    }
+}

@@ -1,0 +1,105 @@
+use crate::engine::Context;
+use crate::markdown;
+use crate::model::{RepoPath, Side, TreeError};
+use crate::registry::RuleId;
+use crate::report::Violation;
+
+rule_doc!(
+    r#"execplan-sections: an execplan keeps its living sections and names its spec.
+
+## What it checks
+An execplan (`plans/<feature>-execplan.md`) that the commit adds or modifies must contain every
+required section — by default Progress, Surprises & Discoveries, Decision Log and Outcomes &
+Retrospective — as ATX headings (`##` to `####`, any case, outside code blocks), and must mention
+the path of its spec (`specs/<feature>.md`, or wherever under `specs/` the feature's spec lives).
+
+## Why
+These sections are how a human follows the work: what was done, what was learned, what was decided
+and why, and how it ended. A plan that drops one, or loses track of its spec, stops being useful.
+
+## Example
+The agent commits a plan without a Decision Log:
+
+```text
+error[execplan-sections]: plans/login-execplan.md lacks the section "Decision Log"
+```
+
+## How to comply
+Add the missing heading (for example `## Decision Log`) with its content, and mention the spec's
+path in the plan's introduction.
+
+## Configuration
+`[rules.execplan-sections] required` (section titles) and `require-spec-path` (default `true`);
+`enabled = false` turns it off.
+"#
+);
+
+pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
+    let layout = &cx.config.layout;
+    let settings = &cx.config.rules.execplan_sections;
+    let mut out = Vec::new();
+    for file in &cx.change.files {
+        let Some(feature) = layout.execplans.feature_of(&file.path) else {
+            continue;
+        };
+        let Some(text) = cx.text(Side::New, &file.path)? else {
+            continue;
+        };
+        let lines = markdown::lines(&text);
+        let missing: Vec<&str> = settings
+            .required
+            .iter()
+            .filter(|title| markdown::section_range(&lines, title).is_none())
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            out.push(cx.violation(
+                RuleId::ExecplanSections,
+                Some(&file.path),
+                format!(
+                    "{} leaves {} without the section{} {}.",
+                    cx.subject_name(),
+                    file.path,
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
+                ),
+                format!(
+                    "Add {} as `## <title>` heading{} in {} and keep {} current.",
+                    missing.iter().map(|m| format!("`## {m}`")).collect::<Vec<_>>().join(", "),
+                    if missing.len() == 1 { "" } else { "s" },
+                    file.path,
+                    if missing.len() == 1 { "it" } else { "them" }
+                ),
+            ));
+        }
+        if settings.require_spec_path {
+            let specs = cx.specs_for(Side::New, &feature)?;
+            let expected: Vec<RepoPath> = if specs.is_empty() {
+                let root = layout.specs.root();
+                let default = if root.is_empty() {
+                    format!("{feature}.md")
+                } else {
+                    format!("{root}/{feature}.md")
+                };
+                vec![RepoPath::from(default.as_str())]
+            } else {
+                specs
+            };
+            let mentioned = expected.iter().any(|spec| text.contains(&spec.to_text()));
+            if !mentioned {
+                let spec = &expected[0];
+                out.push(cx.violation(
+                    RuleId::ExecplanSections,
+                    Some(&file.path),
+                    format!(
+                        "{} leaves {} without a mention of its spec's path ({spec}).",
+                        cx.subject_name(),
+                        file.path
+                    ),
+                    format!("Name the spec the plan implements, for example `Spec: {spec}`, near the top of {}.", file.path),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}

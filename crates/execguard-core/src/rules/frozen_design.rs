@@ -1,0 +1,63 @@
+use super::actions;
+use crate::engine::Context;
+use crate::model::{Side, TreeError};
+use crate::registry::RuleId;
+use crate::report::Violation;
+
+rule_doc!(
+    r#"frozen-design: a design note is read-only while its spec is frozen.
+
+## What it checks
+A commit may not add, modify, delete, rename or re-mode `designs/<feature>.md` while a spec of the
+same feature (`specs/**/<feature>.md`) is frozen with `EXEC-READY` in the base (HEAD for a staged
+change, the first parent for a commit).
+
+## Why
+The design note holds the conventions a human approved together with the frozen spec. Changing it
+during EXEC changes the agreement without the human.
+
+## Example
+`specs/login.md` is frozen in HEAD and the agent adds a new convention to `designs/login.md`:
+
+```text
+error[frozen-design]: this commit modifies designs/login.md while specs/login.md is frozen
+```
+
+## How to comply
+Stop and escalate; do not retry. Restore the note and record the question in the execplan's
+Decision Log or Surprises & Discoveries, then ask the human. An approved change carries the
+trailer `Execguard-Override: frozen-design: <reason>`.
+
+## Configuration
+`[layout] designs` (default `designs/{feature}.md`), `[layout] specs`, `[layout] spec-marker`.
+`[rules.frozen-design] enabled = false` turns it off.
+"#
+);
+
+pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
+    let layout = &cx.config.layout;
+    let mut out = Vec::new();
+    for (_, path, action) in actions(&cx.change.files) {
+        let Some(feature) = layout.designs.feature_of(path) else {
+            continue;
+        };
+        let Some(spec) = cx.frozen_spec(Side::Base, &feature)? else {
+            continue;
+        };
+        out.push(cx.violation(
+            RuleId::FrozenDesign,
+            Some(path),
+            format!(
+                "{} {} while {spec} is frozen ({} in {}). The design note is part of the approved agreement and is read-only during EXEC.",
+                cx.subject_name(),
+                action.describe(path),
+                layout.spec_marker,
+                cx.base_name()
+            ),
+            format!(
+                "Stop and escalate; do not retry. Restore it (`git restore --staged --worktree -- {path}`), note the question in the execplan, and ask the human. An approved change carries `Execguard-Override: frozen-design: <reason>`."
+            ),
+        ));
+    }
+    Ok(out)
+}

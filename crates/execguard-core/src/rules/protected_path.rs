@@ -1,0 +1,56 @@
+use super::actions;
+use crate::engine::Context;
+use crate::model::TreeError;
+use crate::registry::RuleId;
+use crate::report::Violation;
+
+rule_doc!(
+    r#"protected-path: configured paths may not be touched at all.
+
+## What it checks
+A commit may not add, modify, delete, rename (to or from) or change the mode or type of a path
+matching one of the configured globs. By default that is `backend/PLANS.md`, the rules for writing
+execplans.
+
+## Why
+Some files define the discipline itself. An agent that rewrites the plan-writing rules can make any
+plan look compliant.
+
+## Example
+The agent shortens the required sections in `backend/PLANS.md`:
+
+```text
+error[protected-path]: this commit modifies backend/PLANS.md, a protected path
+```
+
+## How to comply
+Stop and escalate; do not retry. Restore the file (`git restore --staged --worktree -- <path>`)
+and ask a human to make the change. A human making it on purpose adds the trailer
+`Execguard-Override: protected-path: <reason>`.
+
+## Configuration
+`[rules.protected-path] paths` (globs, default `["backend/PLANS.md"]`);
+`enabled = false` turns it off.
+"#
+);
+
+pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
+    let globs = &cx.config.rules.protected_path.paths;
+    Ok(actions(&cx.change.files)
+        .filter(|(_, path, _)| globs.is_match(path))
+        .map(|(_, path, action)| {
+            cx.violation(
+                RuleId::ProtectedPath,
+                Some(path),
+                format!(
+                    "{} {}, a protected path: only a human may change it.",
+                    cx.subject_name(),
+                    action.describe(path)
+                ),
+                format!(
+                    "Stop and escalate; do not retry. Restore it (`git restore --staged --worktree -- {path}`) and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`."
+                ),
+            )
+        })
+        .collect())
+}

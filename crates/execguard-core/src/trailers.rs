@@ -1,0 +1,173 @@
+//! Commit messages read the way git reads them: comments and the `--verbose` scissors section
+//! removed, trailers taken from the last paragraph.
+
+/// A message with git's cleanup applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The lines that remain once comments and the scissors section are gone.
+    pub lines: Vec<String>,
+}
+
+const SCISSORS: &str = "------------------------ >8 ------------------------";
+
+impl Message {
+    /// Cleans a raw message. `comment_char` is git's `core.commentChar` (`#` by default); `None`
+    /// means comment lines are kept (as with `--cleanup=verbatim`).
+    pub fn parse(raw: &str, comment_char: Option<&str>) -> Self {
+        let mut lines = Vec::new();
+        for line in raw.lines() {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if let Some(comment) = comment_char {
+                if let Some(rest) = line.strip_prefix(comment) {
+                    if rest.trim() == SCISSORS {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            lines.push(line.trim_end().to_string());
+        }
+        // Leading and trailing blank lines are not part of the message.
+        while lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        let first = lines
+            .iter()
+            .position(|l| !l.is_empty())
+            .unwrap_or(lines.len());
+        lines.drain(..first);
+        Self { lines }
+    }
+
+    /// The subject: the first paragraph joined on one line, as git shows it.
+    pub fn subject(&self) -> String {
+        self.lines
+            .iter()
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The trailers of the last paragraph, as (key, value) pairs, with continuation lines joined.
+    pub fn trailers(&self) -> Vec<(String, String)> {
+        let paragraphs: Vec<&[String]> = self
+            .lines
+            .split(|l| l.trim().is_empty())
+            .filter(|p| !p.is_empty())
+            .collect();
+        // The subject paragraph is never a trailer block.
+        let Some(last) = paragraphs.last().filter(|_| paragraphs.len() > 1) else {
+            return Vec::new();
+        };
+        let mut trailers: Vec<(String, String)> = Vec::new();
+        let mut other_lines = 0;
+        let mut git_generated = false;
+        for line in last.iter() {
+            if line.starts_with([' ', '\t']) {
+                if let Some((_, value)) = trailers.last_mut() {
+                    value.push(' ');
+                    value.push_str(line.trim());
+                    continue;
+                }
+            }
+            if line.starts_with("(cherry picked from commit ") {
+                git_generated = true;
+                other_lines += 1;
+                continue;
+            }
+            match split_trailer(line) {
+                Some((key, value)) => {
+                    if key.eq_ignore_ascii_case("Signed-off-by") {
+                        git_generated = true;
+                    }
+                    trailers.push((key, value));
+                }
+                None => other_lines += 1,
+            }
+        }
+        let trailer_lines = trailers.len();
+        // git accepts a block that is all trailers, or one with a git-generated trailer where at
+        // least a quarter of the lines are trailers.
+        let accepted = trailer_lines > 0
+            && (other_lines == 0 || (git_generated && trailer_lines * 3 >= other_lines));
+        if accepted {
+            trailers
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The values of every trailer whose key is `key`, compared as git does (case-insensitively).
+    pub fn trailer_values(&self, key: &str) -> Vec<String> {
+        self.trailers()
+            .into_iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+            .collect()
+    }
+}
+
+fn split_trailer(line: &str) -> Option<(String, String)> {
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim_end();
+    let valid = !key.is_empty()
+        && key.len() == key.trim_start().len()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    valid.then(|| (key.to_string(), value.trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailers_of_last_paragraph() {
+        let msg = Message::parse(
+            "Subject\n\nBody: not a trailer here\nmore body\n\nExecplan: login\nExecguard-Override: frozen-spec: approved\n  by alice\n",
+            Some("#"),
+        );
+        assert_eq!(msg.subject(), "Subject");
+        assert_eq!(msg.trailer_values("execplan"), ["login"]);
+        assert_eq!(
+            msg.trailer_values("Execguard-Override"),
+            ["frozen-spec: approved by alice"]
+        );
+    }
+
+    #[test]
+    fn comments_and_scissors_are_removed() {
+        let raw = "Subject\n\nExecplan: a\n# Please enter the commit message\n# ------------------------ >8 ------------------------\nExecplan: b\n";
+        let msg = Message::parse(raw, Some("#"));
+        assert_eq!(msg.trailer_values("Execplan"), ["a"]);
+    }
+
+    #[test]
+    fn custom_comment_char() {
+        let raw = "Subject\n\nExecplan: a\n; Execplan: b\n";
+        let msg = Message::parse(raw, Some(";"));
+        assert_eq!(msg.trailer_values("Execplan"), ["a"]);
+    }
+
+    #[test]
+    fn subject_alone_has_no_trailers() {
+        assert!(Message::parse("Execplan: login\n", Some("#"))
+            .trailers()
+            .is_empty());
+    }
+
+    #[test]
+    fn prose_paragraph_is_not_a_trailer_block() {
+        let msg = Message::parse("S\n\nNote: this is prose\nand more prose here\n", Some("#"));
+        assert!(msg.trailers().is_empty());
+    }
+
+    #[test]
+    fn cherry_pick_line_with_trailers() {
+        let msg = Message::parse(
+            "S\n\nExecplan: x\n(cherry picked from commit abc)\nSigned-off-by: A <a@b>\n",
+            Some("#"),
+        );
+        assert_eq!(msg.trailer_values("Execplan"), ["x"]);
+    }
+}
