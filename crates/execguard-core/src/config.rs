@@ -759,3 +759,111 @@ mod tests {
         assert!(err.message.contains("max-lines"), "{err}");
     }
 }
+
+impl Config {
+    /// The effective configuration as TOML, every key spelled out.
+    pub fn to_toml(&self) -> String {
+        use toml::{Table, Value};
+        fn strings(items: &[impl AsRef<str>]) -> Value {
+            Value::Array(
+                items
+                    .iter()
+                    .map(|s| Value::String(s.as_ref().to_string()))
+                    .collect(),
+            )
+        }
+        fn int(n: u64) -> Value {
+            Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+        }
+        let layout = &self.layout;
+        let mut layout_table = Table::new();
+        layout_table.insert("specs".into(), Value::String(layout.specs.as_str().into()));
+        layout_table.insert(
+            "designs".into(),
+            Value::String(layout.designs.as_str().into()),
+        );
+        layout_table.insert(
+            "execplans".into(),
+            Value::String(layout.execplans.as_str().into()),
+        );
+        layout_table.insert(
+            "spec-marker".into(),
+            Value::String(layout.spec_marker.clone()),
+        );
+        layout_table.insert(
+            "execplan-marker".into(),
+            Value::String(layout.execplan_marker.clone()),
+        );
+        layout_table.insert("code".into(), strings(layout.code.patterns()));
+        layout_table.insert("not-code".into(), strings(layout.not_code.patterns()));
+        layout_table.insert(
+            "branch-patterns".into(),
+            strings(&layout.branch_patterns.patterns()),
+        );
+
+        let mut scope = Table::new();
+        scope.insert("branches".into(), strings(self.scope.branches.patterns()));
+
+        let mut rules = Table::new();
+        for rule in crate::registry::ALL_RULES {
+            let mut table = Table::new();
+            table.insert("enabled".into(), Value::Boolean(self.is_enabled(*rule)));
+            let r = &self.rules;
+            match rule {
+                RuleId::ProtectedPath => {
+                    table.insert("paths".into(), strings(r.protected_path.paths.patterns()));
+                }
+                RuleId::ProgressUpdate => {
+                    table.insert(
+                        "section".into(),
+                        Value::String(r.progress_update.section.clone()),
+                    );
+                }
+                RuleId::ExecplanSections => {
+                    table.insert("required".into(), strings(&r.execplan_sections.required));
+                    table.insert(
+                        "require-spec-path".into(),
+                        Value::Boolean(r.execplan_sections.require_spec_path),
+                    );
+                }
+                RuleId::CommitSize => {
+                    table.insert("max-lines".into(), int(r.commit_size.max_lines));
+                    table.insert("max-files".into(), int(r.commit_size.max_files));
+                    table.insert("max-file-bytes".into(), int(r.commit_size.max_file_bytes));
+                    table.insert("exclude".into(), strings(r.commit_size.exclude.patterns()));
+                }
+                RuleId::CommitMessage => {
+                    table.insert(
+                        "max-subject".into(),
+                        int(r.commit_message.max_subject as u64),
+                    );
+                }
+                _ => {}
+            }
+            rules.insert(rule.as_str().into(), Value::Table(table));
+        }
+        let mut root = Table::new();
+        root.insert("layout".into(), Value::Table(layout_table));
+        root.insert("scope".into(), Value::Table(scope));
+        root.insert("rules".into(), Value::Table(rules));
+        toml::to_string(&root).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn rendered_config_parses_back_to_itself() {
+        let custom = Config::parse(
+            "c.toml",
+            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n",
+        )
+        .unwrap();
+        for config in [Config::embedded_default(), custom] {
+            let text = config.to_toml();
+            assert_eq!(Config::parse("rendered", &text).unwrap(), config, "{text}");
+        }
+    }
+}

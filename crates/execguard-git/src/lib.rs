@@ -1,1 +1,574 @@
+//! execguard's git adapter: the only crate that knows libgit2.
+//!
+//! It opens the repository the way git's hooks expect, turns "the staged change" and "commit C
+//! against its first parent" into the core's [`Change`], gives the rules read access to both trees
+//! through [`GitTrees`], and finds which config judges a change. It never writes to the index, the
+//! working tree, the refs or the object database.
 
+use std::path::{Path, PathBuf};
+
+use execguard_core::config::{Config, CONFIG_PATH};
+use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
+pub use git2::Repository;
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Tree};
+
+/// The repository could not be read or is not one execguard can judge.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("cannot open the git repository: {0}")]
+    Open(#[source] git2::Error),
+    #[error("this repository uses {0}, which execguard cannot read yet; the check cannot run")]
+    Unsupported(String),
+    #[error("cannot read {what}: {source}")]
+    Read {
+        what: String,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("the index has unresolved conflicts ({0}); resolve them before checking")]
+    Unmerged(String),
+    #[error("cannot read the config file {path}: {source}")]
+    ConfigFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] execguard_core::ConfigError),
+}
+
+fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
+    let what = what.into();
+    move |source| GitError::Read { what, source }
+}
+
+/// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
+/// object directories of a push, ...), as a hook must.
+pub fn open_from_env() -> Result<Repository, GitError> {
+    let repo = Repository::open_from_env().map_err(|e| {
+        let text = e.message().to_ascii_lowercase();
+        if text.contains("objectformat") || text.contains("sha256") {
+            GitError::Unsupported("the SHA-256 object format".into())
+        } else if text.contains("refstorage") || text.contains("reftable") {
+            GitError::Unsupported("the reftable ref storage".into())
+        } else if text.contains("extension") {
+            GitError::Unsupported(format!("a repository extension ({})", e.message()))
+        } else {
+            GitError::Open(e)
+        }
+    })?;
+    check_supported(&repo)?;
+    Ok(repo)
+}
+
+/// Opens the repository containing `path`.
+pub fn open_at(path: &Path) -> Result<Repository, GitError> {
+    let repo = Repository::discover(path).map_err(GitError::Open)?;
+    check_supported(&repo)?;
+    Ok(repo)
+}
+
+fn check_supported(repo: &Repository) -> Result<(), GitError> {
+    let config = repo
+        .config()
+        .map_err(read_err("the repository's git config"))?;
+    if let Ok(format) = config.get_string("extensions.objectformat") {
+        if !format.eq_ignore_ascii_case("sha1") {
+            return Err(GitError::Unsupported(format!("the {format} object format")));
+        }
+    }
+    if let Ok(storage) = config.get_string("extensions.refstorage") {
+        if !storage.eq_ignore_ascii_case("files") {
+            return Err(GitError::Unsupported(format!("the {storage} ref storage")));
+        }
+    }
+    Ok(())
+}
+
+/// Bytes of a git path as a filesystem-style path for libgit2's lookups.
+#[cfg(unix)]
+fn as_path(path: &RepoPath) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(path.as_bytes()))
+}
+
+#[cfg(not(unix))]
+fn as_path(path: &RepoPath) -> PathBuf {
+    PathBuf::from(path.to_text())
+}
+
+fn kind_of(mode: u32) -> Option<EntryKind> {
+    match mode {
+        0o100644 | 0o100664 => Some(EntryKind::File),
+        0o100755 => Some(EntryKind::Executable),
+        0o120000 => Some(EntryKind::Symlink),
+        0o160000 => Some(EntryKind::Submodule),
+        _ => None,
+    }
+}
+
+fn kind_of_file_mode(mode: FileMode) -> Option<EntryKind> {
+    kind_of(u32::from(mode))
+}
+
+/// One side of a change, as libgit2 holds it.
+pub enum Snapshot<'r> {
+    /// Nothing: the base of a root commit or of the first commit on an unborn branch.
+    Empty,
+    Tree(Tree<'r>),
+    /// The staged tree: the index, without intent-to-add entries.
+    Index(Index),
+}
+
+/// Read access to both sides of a change, for the rules.
+pub struct GitTrees<'r> {
+    repo: &'r Repository,
+    base: Snapshot<'r>,
+    new: Snapshot<'r>,
+}
+
+impl<'r> GitTrees<'r> {
+    fn side(&self, side: Side) -> &Snapshot<'r> {
+        match side {
+            Side::Base => &self.base,
+            Side::New => &self.new,
+        }
+    }
+
+    fn entry_info(&self, id: Oid, mode: u32) -> Result<Option<Entry>, TreeError> {
+        let Some(kind) = kind_of(mode) else {
+            return Ok(None);
+        };
+        let size = if kind.is_blob() {
+            blob_size(self.repo, id)?
+        } else {
+            0
+        };
+        Ok(Some(Entry {
+            kind,
+            id: id.to_string(),
+            size,
+        }))
+    }
+}
+
+fn tree_error(what: String) -> impl FnOnce(git2::Error) -> TreeError {
+    move |e| TreeError {
+        what,
+        reason: e.message().to_string(),
+    }
+}
+
+fn blob_size(repo: &Repository, id: Oid) -> Result<u64, TreeError> {
+    let odb = repo
+        .odb()
+        .map_err(tree_error("the object database".into()))?;
+    let (size, _) = odb
+        .read_header(id)
+        .map_err(tree_error(format!("object {id}")))?;
+    Ok(size as u64)
+}
+
+fn is_intent_to_add(entry: &git2::IndexEntry) -> bool {
+    // GIT_INDEX_ENTRY_INTENT_TO_ADD in the extended flags.
+    entry.flags_extended & (1 << 13) != 0
+}
+
+impl Trees for GitTrees<'_> {
+    fn entry(&self, side: Side, path: &RepoPath) -> Result<Option<Entry>, TreeError> {
+        match self.side(side) {
+            Snapshot::Empty => Ok(None),
+            Snapshot::Tree(tree) => match tree.get_path(&as_path(path)) {
+                Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
+                    self.entry_info(entry.id(), entry.filemode() as u32)
+                }
+                Ok(_) => Ok(None),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(tree_error(format!("{path}"))(e)),
+            },
+            Snapshot::Index(index) => match index.get_path(&as_path(path), 0) {
+                Some(entry) if !is_intent_to_add(&entry) => self.entry_info(entry.id, entry.mode),
+                _ => Ok(None),
+            },
+        }
+    }
+
+    fn blob(&self, id: &str) -> Result<Vec<u8>, TreeError> {
+        let oid = Oid::from_str(id).map_err(tree_error(format!("object {id}")))?;
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(tree_error(format!("blob {id}")))?;
+        Ok(blob.content().to_vec())
+    }
+
+    fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<(RepoPath, Entry)>, TreeError> {
+        let mut prefix = dir.as_bytes().to_vec();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        let mut found = Vec::new();
+        match self.side(side) {
+            Snapshot::Empty => {}
+            Snapshot::Tree(tree) => {
+                let subtree = if dir.as_bytes().is_empty() {
+                    Some(tree.clone())
+                } else {
+                    match tree.get_path(&as_path(dir)) {
+                        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Some(
+                            self.repo
+                                .find_tree(entry.id())
+                                .map_err(tree_error(format!("{dir}")))?,
+                        ),
+                        _ => None,
+                    }
+                };
+                if let Some(subtree) = subtree {
+                    let mut raw = Vec::new();
+                    subtree
+                        .walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+                            if entry.kind() != Some(ObjectType::Tree) {
+                                let mut path = prefix.clone();
+                                path.extend_from_slice(root.as_bytes());
+                                path.extend_from_slice(entry.name_bytes());
+                                raw.push((path, entry.id(), entry.filemode() as u32));
+                            }
+                            git2::TreeWalkResult::Ok
+                        })
+                        .map_err(tree_error(format!("{dir}")))?;
+                    for (path, id, mode) in raw {
+                        if let Some(entry) = self.entry_info(id, mode)? {
+                            found.push((RepoPath::new(path), entry));
+                        }
+                    }
+                }
+            }
+            Snapshot::Index(index) => {
+                for entry in index.iter() {
+                    if entry.path.starts_with(&prefix) && !is_intent_to_add(&entry) {
+                        if let Some(info) = self.entry_info(entry.id, entry.mode)? {
+                            found.push((RepoPath::new(entry.path), info));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The short name of the branch HEAD points at, also on an unborn branch; `None` when detached.
+pub fn current_branch(repo: &Repository) -> Option<String> {
+    let head = repo.find_reference("HEAD").ok()?;
+    let target = head.symbolic_target()?;
+    Some(
+        target
+            .strip_prefix("refs/heads/")
+            .unwrap_or(target)
+            .to_string(),
+    )
+}
+
+/// git's comment character for messages (`core.commentString`, then `core.commentChar`).
+pub fn comment_char(repo: &Repository) -> String {
+    let config = repo.config().ok();
+    let value = config.as_ref().and_then(|c| {
+        c.get_string("core.commentString")
+            .or_else(|_| c.get_string("core.commentChar"))
+            .ok()
+    });
+    match value {
+        Some(v) if !v.is_empty() && v != "auto" => v,
+        _ => "#".to_string(),
+    }
+}
+
+/// Where git runs this repository's hooks from: `core.hooksPath` (relative to the working tree's
+/// top level, or to the git directory when bare), else the common git directory's `hooks`.
+pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, GitError> {
+    let config = repo
+        .config()
+        .map_err(read_err("the repository's git config"))?;
+    if let Ok(configured) = config.get_path("core.hooksPath") {
+        if configured.is_absolute() {
+            return Ok(configured);
+        }
+        let base = repo.workdir().unwrap_or_else(|| repo.path());
+        return Ok(base.join(configured));
+    }
+    Ok(repo.commondir().join("hooks"))
+}
+
+/// A staged change and the trees the rules read.
+pub struct Staged<'r> {
+    pub change: Change,
+    pub trees: GitTrees<'r>,
+    /// The base tree, whose `.execguard.toml` judges the change; `None` on an unborn branch.
+    pub base_tree: Option<Tree<'r>>,
+}
+
+/// The change the next commit would record: the index against HEAD (or, for `--amend`, against
+/// HEAD's first parent). During a merge (`MERGE_HEAD`), a path counts as changed only when the
+/// result differs from every parent.
+pub fn staged_change<'r>(
+    repo: &'r Repository,
+    index_file: Option<&Path>,
+    amend: bool,
+) -> Result<Staged<'r>, GitError> {
+    let mut index = match index_file {
+        Some(path) => {
+            Index::open(path).map_err(read_err(format!("the index {}", path.display())))?
+        }
+        None => repo.index().map_err(read_err("the index"))?,
+    };
+    if index_file.is_none() {
+        index.read(false).map_err(read_err("the index"))?;
+    }
+    if index.has_conflicts() {
+        let first = index
+            .conflicts()
+            .ok()
+            .and_then(|mut c| c.next())
+            .and_then(|c| c.ok())
+            .and_then(|c| c.our.or(c.their).or(c.ancestor))
+            .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+            .unwrap_or_default();
+        return Err(GitError::Unmerged(first));
+    }
+
+    let head = match repo.head() {
+        Ok(head) => Some(head.peel_to_commit().map_err(read_err("HEAD"))?),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            None
+        }
+        Err(e) => return Err(read_err("HEAD")(e)),
+    };
+    // The commit being made: its parents decide the base and whether it is a merge.
+    let mut parents: Vec<git2::Commit<'r>> = Vec::new();
+    match (&head, amend) {
+        (Some(head), true) => parents.extend(head.parents()),
+        (Some(head), false) => {
+            parents.push(head.clone());
+            for id in merge_heads(repo) {
+                parents.push(
+                    repo.find_commit(id)
+                        .map_err(read_err(format!("MERGE_HEAD {id}")))?,
+                );
+            }
+        }
+        (None, _) => {}
+    }
+    let base_tree = match parents.first() {
+        Some(parent) => Some(parent.tree().map_err(read_err("the base tree"))?),
+        None => None,
+    };
+    let other_trees = parents
+        .iter()
+        .skip(1)
+        .map(|p| p.tree().map_err(read_err("a merge parent's tree")))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let is_merge = parents.len() > 1;
+    let mut options = DiffOptions::new();
+    options.include_typechange(true).ignore_submodules(false);
+    let mut diff = repo
+        .diff_tree_to_index(base_tree.as_ref(), Some(&index), Some(&mut options))
+        .map_err(read_err("the staged change"))?;
+    if !is_merge {
+        find_renames(&mut diff)?;
+    }
+    let intent_to_add: std::collections::HashSet<Vec<u8>> = index
+        .iter()
+        .filter(is_intent_to_add)
+        .map(|e| e.path)
+        .collect();
+    let mut files = changes_from_diff(repo, &diff, &intent_to_add)?;
+    if is_merge {
+        files.retain(|file| differs_from_every_other_parent(file, &other_trees));
+    }
+
+    let change = Change {
+        commit: None,
+        is_merge,
+        branch: current_branch(repo),
+        message: None,
+        files,
+    };
+    let trees = GitTrees {
+        repo,
+        base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
+        new: Snapshot::Index(index),
+    };
+    Ok(Staged {
+        change,
+        trees,
+        base_tree,
+    })
+}
+
+fn merge_heads(repo: &Repository) -> Vec<Oid> {
+    let Ok(text) = std::fs::read_to_string(repo.path().join("MERGE_HEAD")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect()
+}
+
+fn find_renames(diff: &mut git2::Diff<'_>) -> Result<(), GitError> {
+    let mut find = DiffFindOptions::new();
+    find.renames(true).rename_threshold(50);
+    diff.find_similar(Some(&mut find))
+        .map_err(read_err("renames"))
+}
+
+fn changes_from_diff(
+    repo: &Repository,
+    diff: &git2::Diff<'_>,
+    skip: &std::collections::HashSet<Vec<u8>>,
+) -> Result<Vec<FileChange>, GitError> {
+    let mut files = Vec::new();
+    for delta in diff.deltas() {
+        let old_file = delta.old_file();
+        let new_file = delta.new_file();
+        let new_path = new_file
+            .path_bytes()
+            .or(old_file.path_bytes())
+            .unwrap_or_default();
+        if skip.contains(new_path) {
+            continue;
+        }
+        let side = |file: &git2::DiffFile<'_>, exists: bool| -> Result<Option<Entry>, GitError> {
+            if !exists {
+                return Ok(None);
+            }
+            let Some(kind) = kind_of_file_mode(file.mode()) else {
+                return Ok(None);
+            };
+            let size = if kind.is_blob() {
+                blob_size(repo, file.id()).map_err(|e| GitError::Read {
+                    what: e.what,
+                    source: git2::Error::from_str(&e.reason),
+                })?
+            } else {
+                0
+            };
+            Ok(Some(Entry {
+                kind,
+                id: file.id().to_string(),
+                size,
+            }))
+        };
+        let status = delta.status();
+        let old_exists = !matches!(status, Delta::Added | Delta::Untracked);
+        let new_exists = !matches!(status, Delta::Deleted);
+        let old = side(&old_file, old_exists)?;
+        let new = side(&new_file, new_exists)?;
+        let renamed_from = (status == Delta::Renamed)
+            .then(|| old_file.path_bytes().map(RepoPath::new))
+            .flatten();
+        files.push(FileChange {
+            path: RepoPath::new(new_path),
+            renamed_from,
+            old,
+            new,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn differs_from_every_other_parent(file: &FileChange, others: &[Tree<'_>]) -> bool {
+    others.iter().all(|tree| {
+        let theirs = tree.get_path(&as_path(&file.path)).ok();
+        match (&file.new, theirs) {
+            (None, None) => false,
+            (Some(ours), Some(theirs)) => {
+                ours.id != theirs.id().to_string()
+                    || kind_of(theirs.filemode() as u32) != Some(ours.kind)
+            }
+            _ => true,
+        }
+    })
+}
+
+/// Where the config that judges a change came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigOrigin {
+    /// Given with `--config`.
+    Explicit(PathBuf),
+    /// `.execguard.toml` in the base tree (`HEAD:.execguard.toml`).
+    BaseTree(String),
+    /// The working tree's `.execguard.toml`, on an unborn branch.
+    WorkingTree(PathBuf),
+    /// No config anywhere: the embedded default.
+    Default,
+}
+
+impl std::fmt::Display for ConfigOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigOrigin::Explicit(path) => write!(f, "{} (--config)", path.display()),
+            ConfigOrigin::BaseTree(name) => write!(f, "{name} (the base tree)"),
+            ConfigOrigin::WorkingTree(path) => {
+                write!(f, "{} (working tree, unborn branch)", path.display())
+            }
+            ConfigOrigin::Default => f.write_str("the embedded default config"),
+        }
+    }
+}
+
+/// The config that judges a change whose base is `base_tree` (named `base_name` in messages):
+/// `explicit` when given, else the base tree's `.execguard.toml`, else (no base) the working tree's,
+/// else the embedded default.
+pub fn load_config(
+    repo: &Repository,
+    base_tree: Option<&Tree<'_>>,
+    base_name: &str,
+    explicit: Option<&Path>,
+) -> Result<(Config, ConfigOrigin), GitError> {
+    if let Some(path) = explicit {
+        let text = std::fs::read_to_string(path).map_err(|source| GitError::ConfigFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let config = Config::parse(&path.display().to_string(), &text)?;
+        return Ok((config, ConfigOrigin::Explicit(path.to_path_buf())));
+    }
+    match base_tree {
+        Some(tree) => {
+            let Ok(entry) = tree.get_path(Path::new(CONFIG_PATH)) else {
+                return Ok((Config::embedded_default(), ConfigOrigin::Default));
+            };
+            let name = format!("{base_name}:{CONFIG_PATH}");
+            let blob = repo.find_blob(entry.id()).map_err(read_err(name.clone()))?;
+            let text = String::from_utf8_lossy(blob.content());
+            let config = Config::parse(&name, &text)?;
+            Ok((config, ConfigOrigin::BaseTree(name)))
+        }
+        None => {
+            let Some(workdir) = repo.workdir() else {
+                return Ok((Config::embedded_default(), ConfigOrigin::Default));
+            };
+            let path = workdir.join(CONFIG_PATH);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    let config = Config::parse(CONFIG_PATH, &text)?;
+                    Ok((config, ConfigOrigin::WorkingTree(path)))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Ok((Config::embedded_default(), ConfigOrigin::Default))
+                }
+                Err(source) => Err(GitError::ConfigFile {
+                    path: path.display().to_string(),
+                    source,
+                }),
+            }
+        }
+    }
+}

@@ -1,1 +1,53 @@
-fn main() {}
+//! `execguard`: install the hooks, check on demand, explain the rules, show the config.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use execguard::commands::{check, config, explain, init, install, uninstall};
+use execguard::exit;
+
+/// Enforces the spec / execplan discipline on agent-driven work, as git hooks.
+#[derive(Debug, Parser)]
+#[command(name = "execguard", version, about)]
+struct Cli {
+    /// Use this config file instead of the repository's `.execguard.toml` or the default.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install the pre-commit and commit-msg hooks into a repository.
+    Install(install::InstallArgs),
+    /// Remove execguard's hooks and restore the hooks they replaced.
+    Uninstall(uninstall::UninstallArgs),
+    /// Check the staged change now, as the pre-commit hook would.
+    Check(check::CheckArgs),
+    /// Print what a rule checks, why, and how to comply.
+    Explain(explain::ExplainArgs),
+    /// Write the documented default config to `.execguard.toml`.
+    Init(init::InitArgs),
+    /// Print the effective config and where it came from.
+    Config(config::ConfigArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = cli.config.as_deref();
+    let result = match &cli.command {
+        Command::Install(args) => install::run(args).map(|()| true),
+        Command::Uninstall(args) => uninstall::run(args).map(|()| true),
+        Command::Check(args) => check::run(args, config),
+        Command::Explain(args) => explain::run(args).map(|()| true),
+        Command::Init(args) => init::run(args).map(|()| true),
+        Command::Config(args) => config::run(args, config).map(|()| true),
+    };
+    match result {
+        Ok(true) => ExitCode::from(exit::CLEAN),
+        Ok(false) => ExitCode::from(exit::VIOLATIONS),
+        Err(error) => exit::could_not_check(&error, ""),
+    }
+}

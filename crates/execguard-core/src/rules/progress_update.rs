@@ -72,8 +72,15 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             RuleId::ProgressUpdate,
             None,
             format!(
-                "{} {code_summary} but updates no execplan's {section} section, and neither the branch nor an `Execplan:` trailer names a feature.",
-                cx.subject_name()
+                "{} {code_summary} but updates no execplan's {section} section{}.",
+                cx.subject_name(),
+                match branch_feature(cx) {
+                    Some((branch, feature)) => format!(
+                        "; branch `{branch}` names feature `{feature}`, but {} does not exist",
+                        cx.config.layout.execplans.path_for(&feature)
+                    ),
+                    None => ", and neither the branch nor an `Execplan:` trailer names a feature".to_string(),
+                }
             ),
             format!(
                 "Add an entry to the {section} section of the execplan of the feature this work belongs to ({}) and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
@@ -105,6 +112,12 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         }
     }
     Ok(out)
+}
+
+fn branch_feature(cx: &Context<'_>) -> Option<(String, String)> {
+    let branch = cx.change.branch.as_deref()?;
+    let feature = cx.config.layout.branch_patterns.feature_of(branch)?;
+    Some((branch.to_string(), feature))
 }
 
 /// Whether the Progress section gained an inserted or modified non-blank line between `old` and

@@ -1,0 +1,40 @@
+//! git's pre-commit hook: checks the staged change.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use execguard::exit;
+use execguard::staged::{self, StagedCheck};
+
+/// Checks the staged change against the execguard rules (run by git as the pre-commit hook).
+#[derive(Debug, Parser)]
+#[command(name = "execguard-pre-commit", version)]
+struct Args {
+    /// Use this config file instead of the repository's.
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    // GIT_INDEX_FILE may be relative to where git started us: resolve it before anything else.
+    let index_file = staged::index_file_from_env();
+    let args = Args::parse();
+    let run = || -> anyhow::Result<bool> {
+        let request = StagedCheck {
+            config: args.config.clone(),
+            index_file: index_file?,
+            skip: staged::skip_from_env()?,
+            amend: staged::is_amend(),
+            message: None,
+        };
+        let report = staged::check(&request)?;
+        execguard::render::eprint(&execguard::render::human(&report, "the commit is refused"));
+        Ok(report.is_clean())
+    };
+    match run() {
+        Ok(true) => ExitCode::from(exit::CLEAN),
+        Ok(false) => ExitCode::from(exit::VIOLATIONS),
+        Err(error) => exit::could_not_check(&error, "the commit is refused"),
+    }
+}

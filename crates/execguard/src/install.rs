@@ -1,0 +1,154 @@
+//! Writing and removing the hook shims in the hooks directory git really uses.
+//!
+//! A hook that is not ours is moved aside to `<hook>.execguard-chained`, byte for byte with its
+//! mode (a symbolic link stays a link), and our shim runs it first. `uninstall` moves it back.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+
+/// The line that marks a hook file as ours.
+pub const MANAGED_MARKER: &str = "# execguard-managed hook:";
+const CHAINED_SUFFIX: &str = ".execguard-chained";
+
+/// A hook execguard installs: git's name for it and its shim template.
+pub struct HookShim {
+    pub name: &'static str,
+    pub template: &'static str,
+}
+
+pub const CLIENT_HOOKS: &[HookShim] = &[
+    HookShim {
+        name: "pre-commit",
+        template: include_str!("../../../hooks/pre-commit"),
+    },
+    HookShim {
+        name: "commit-msg",
+        template: include_str!("../../../hooks/commit-msg"),
+    },
+];
+
+/// What happened to one hook.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Installed,
+    Reinstalled,
+    InstalledChaining,
+    Removed,
+    RemovedRestoring,
+    NotOurs,
+    Absent,
+}
+
+/// The shim text for `hook`, pointing at `binary`.
+pub fn shim_text(hook: &HookShim, binary: &Path) -> String {
+    let quoted = binary.display().to_string().replace('\'', "'\\''");
+    hook.template.replace("@EXECGUARD_BIN@", &quoted)
+}
+
+fn is_ours(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+        && fs::read(path).is_ok_and(|bytes| {
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .take(3)
+                .any(|line| line.starts_with(MANAGED_MARKER))
+        })
+}
+
+fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+fn chained_path(hooks_dir: &Path, name: &str) -> PathBuf {
+    hooks_dir.join(format!("{name}{CHAINED_SUFFIX}"))
+}
+
+/// Installs one shim; idempotent.
+pub fn install_hook(hooks_dir: &Path, hook: &HookShim, binary: &Path) -> anyhow::Result<Outcome> {
+    fs::create_dir_all(hooks_dir)
+        .with_context(|| format!("cannot create the hooks directory {}", hooks_dir.display()))?;
+    let target = hooks_dir.join(hook.name);
+    let chained = chained_path(hooks_dir, hook.name);
+    let mut outcome = Outcome::Installed;
+    if exists(&target) {
+        if is_ours(&target) {
+            outcome = Outcome::Reinstalled;
+        } else {
+            if exists(&chained) {
+                bail!(
+                    "{} is not execguard's and {} already exists; move one of them away and install again",
+                    target.display(),
+                    chained.display()
+                );
+            }
+            fs::rename(&target, &chained).with_context(|| {
+                format!(
+                    "cannot move {} aside to {}",
+                    target.display(),
+                    chained.display()
+                )
+            })?;
+            outcome = Outcome::InstalledChaining;
+        }
+    }
+    // Write to a temporary file and rename, so a hook is never half-written.
+    let temporary = hooks_dir.join(format!(".{}.execguard-tmp", hook.name));
+    fs::write(&temporary, shim_text(hook, binary))
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    set_executable(&temporary)?;
+    fs::rename(&temporary, &target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(outcome)
+}
+
+/// Removes one shim and restores the hook it replaced.
+pub fn uninstall_hook(hooks_dir: &Path, name: &str) -> anyhow::Result<Outcome> {
+    let target = hooks_dir.join(name);
+    let chained = chained_path(hooks_dir, name);
+    if !exists(&target) {
+        return Ok(Outcome::Absent);
+    }
+    if !is_ours(&target) {
+        return Ok(Outcome::NotOurs);
+    }
+    fs::remove_file(&target).with_context(|| format!("cannot remove {}", target.display()))?;
+    if exists(&chained) {
+        fs::rename(&chained, &target).with_context(|| {
+            format!(
+                "cannot restore {} to {}",
+                chained.display(),
+                target.display()
+            )
+        })?;
+        return Ok(Outcome::RemovedRestoring);
+    }
+    Ok(Outcome::Removed)
+}
+
+#[cfg(unix)]
+fn set_executable(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut permissions = fs::metadata(path)?.permissions();
+    permissions.set_mode(0o755);
+    fs::set_permissions(path, permissions)
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
+#[cfg(not(unix))]
+fn set_executable(_: &Path) -> anyhow::Result<()> {
+    Ok(())
+}
+
+/// The hook binary installed beside the running `execguard`, else the bare name (found on PATH
+/// by the shim).
+pub fn hook_binary(name: &str) -> PathBuf {
+    let file = format!("execguard-{name}{}", std::env::consts::EXE_SUFFIX);
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&file)))
+        .filter(|candidate| candidate.is_file())
+        .and_then(|candidate| candidate.canonicalize().ok())
+        .unwrap_or_else(|| PathBuf::from(file))
+}

@@ -1,0 +1,8 @@
+//! The execguard command line and git hooks. Binaries are thin: each parses what git gives its
+//! hook and calls into [`staged`] or a subcommand.
+
+pub mod commands;
+pub mod exit;
+pub mod install;
+pub mod render;
+pub mod staged;
