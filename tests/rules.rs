@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Each rule, refused and allowed, through commits that git makes with the installed hooks.
 
 mod common;
