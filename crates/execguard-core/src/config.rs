@@ -67,6 +67,14 @@ struct RawConfig {
     scope: RawScope,
     #[serde(default)]
     rules: RawRules,
+    #[serde(default)]
+    server: RawServer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawServer {
+    override_users: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -343,12 +351,20 @@ pub struct RulesConfig {
     pub commit_message: CommitMessageConfig,
 }
 
+/// What the pre-receive hook needs beyond the rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// The pushers whose `Execguard-Override` trailers the server honours.
+    pub override_users: Vec<String>,
+}
+
 /// A validated configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub layout: Layout,
     pub scope: Scope,
     pub rules: RulesConfig,
+    pub server: ServerConfig,
 }
 
 impl Config {
@@ -466,10 +482,20 @@ impl Validator<'_> {
                 )? as usize,
             },
         };
+        let server = ServerConfig {
+            override_users: raw
+                .server
+                .override_users
+                .unwrap_or_default()
+                .into_iter()
+                .map(|user| self.non_empty("server.override-users", Some(user), ""))
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Config {
             layout,
             scope,
             rules,
+            server,
         })
     }
 
@@ -842,10 +868,16 @@ impl Config {
             }
             rules.insert(rule.as_str().into(), Value::Table(table));
         }
+        let mut server = Table::new();
+        server.insert(
+            "override-users".into(),
+            strings(&self.server.override_users),
+        );
         let mut root = Table::new();
         root.insert("layout".into(), Value::Table(layout_table));
         root.insert("scope".into(), Value::Table(scope));
         root.insert("rules".into(), Value::Table(rules));
+        root.insert("server".into(), Value::Table(server));
         toml::to_string(&root).unwrap_or_default()
     }
 }
@@ -858,7 +890,7 @@ mod render_tests {
     fn rendered_config_parses_back_to_itself() {
         let custom = Config::parse(
             "c.toml",
-            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n",
+            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\n",
         )
         .unwrap();
         for config in [Config::embedded_default(), custom] {

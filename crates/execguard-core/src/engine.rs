@@ -23,6 +23,22 @@ pub struct Options {
     pub skip: BTreeSet<RuleId>,
     /// git's `core.commentChar`, for reading the message; `None` keeps comment lines.
     pub comment_char: Option<String>,
+    /// Whether `Execguard-Override` trailers are honoured.
+    pub overrides: OverridePolicy,
+}
+
+/// Who may override a rule with a trailer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum OverridePolicy {
+    /// Any commit's trailer is honoured (client hooks, CI).
+    #[default]
+    Honour,
+    /// The pusher is not trusted to override (pre-receive): trailers are refused, and the message
+    /// says who may override.
+    Refuse {
+        pusher: String,
+        allowed: Vec<String>,
+    },
 }
 
 /// The verdict on `change`: every enabled rule, then overrides from the message, then skips.
@@ -51,8 +67,26 @@ pub fn check(
     }
     let overrides = cx.overrides();
     let mut report = Report::default();
-    for violation in found {
+    for mut violation in found {
         if let Some(reason) = overrides.get(&violation.rule) {
+            if let OverridePolicy::Refuse { pusher, allowed } = &options.overrides {
+                let who = if allowed.is_empty() {
+                    "no pusher may override on this server ([server] override-users is empty)"
+                        .to_string()
+                } else {
+                    format!("only {} may override on this server", allowed.join(", "))
+                };
+                violation.message.push_str(&format!(
+                    " The commit carries `{OVERRIDE_TRAILER}: {}: {reason}`, but the pusher `{pusher}` is not allowed to override: {who}.",
+                    violation.rule
+                ));
+                violation.hint = format!(
+                    "Ask one of the allowed people to push this commit, or remove the override and fix the cause. {}",
+                    violation.hint
+                );
+                report.violations.push(violation);
+                continue;
+            }
             report.overridden.push(Overridden {
                 violation,
                 reason: reason.clone(),

@@ -38,6 +38,7 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     let options = Options {
         skip: request.skip.clone(),
         comment_char: Some(execguard_git::comment_char(&repo)),
+        ..Options::default()
     };
     Ok(execguard_core::check(
         &config,
