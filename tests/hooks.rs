@@ -382,6 +382,27 @@ fn amend_adding_a_frozen_spec_edit_is_refused() {
     assert!(repo.read("specs/login.md").contains("passkeys"));
 }
 
+/// Regression: an amend is judged against HEAD's parent, where the spec was not frozen yet, so
+/// amending the very commit that froze a spec used to let the spec be changed.
+#[test]
+fn amending_the_commit_that_froze_a_spec_cannot_change_it() {
+    let repo = TestRepo::installed();
+    repo.write("specs/search.md", "# Search\n\nDraft.\n");
+    repo.commit_all("Draft the search spec").assert_ok();
+    repo.write("specs/search.md", "# Search\n\nEXEC-READY\n\nDraft.\n");
+    repo.commit_all("Freeze the search spec").assert_ok();
+    let before = repo.head();
+    repo.append("specs/search.md", "Changed after freezing.\n");
+    let run = repo.git_run(["commit", "-a", "-q", "--amend", "--no-edit"]);
+    run.assert_refused("frozen-spec");
+    assert_eq!(
+        run.stderr.matches("error[frozen-spec]").count(),
+        1,
+        "{run:#?}"
+    );
+    assert_eq!(repo.head(), before, "HEAD is not rewritten");
+}
+
 #[test]
 fn amend_through_a_git_alias_is_judged_against_the_parent() {
     let repo = fixture_with_a_good_commit();
@@ -393,7 +414,6 @@ fn amend_through_a_git_alias_is_judged_against_the_parent() {
 }
 
 #[test]
-#[ignore = "product bug: is_amend (crates/execguard/src/staged.rs) matches only the exact word `--amend`, so git's accepted abbreviation `--amen` is judged against HEAD and refused by progress-update"]
 fn amend_with_an_abbreviated_flag_is_judged_against_the_parent() {
     // git accepts any unambiguous prefix of a long option: `--amen` is `--amend`.
     let repo = fixture_with_a_good_commit();

@@ -45,27 +45,51 @@ fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
 /// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
 /// object directories of a push, ...), as a hook must.
 pub fn open_from_env() -> Result<Repository, GitError> {
-    let repo = Repository::open_from_env().map_err(|e| {
-        let text = e.message().to_ascii_lowercase();
-        if text.contains("objectformat") || text.contains("sha256") {
-            GitError::Unsupported("the SHA-256 object format".into())
-        } else if text.contains("refstorage") || text.contains("reftable") {
-            GitError::Unsupported("the reftable ref storage".into())
-        } else if text.contains("extension") {
-            GitError::Unsupported(format!("a repository extension ({})", e.message()))
-        } else {
-            GitError::Open(e)
-        }
-    })?;
+    let repo = Repository::open_from_env().map_err(open_error)?;
     check_supported(&repo)?;
     Ok(repo)
 }
 
 /// Opens the repository containing `path`.
 pub fn open_at(path: &Path) -> Result<Repository, GitError> {
-    let repo = Repository::discover(path).map_err(GitError::Open)?;
+    let repo = Repository::discover(path).map_err(open_error)?;
     check_supported(&repo)?;
     Ok(repo)
+}
+
+/// Names the repository feature libgit2 could not read, and how to turn it off where git can.
+fn open_error(error: git2::Error) -> GitError {
+    let text = error.message().to_ascii_lowercase();
+    if text.contains("objectformat") || text.contains("sha256") {
+        GitError::Unsupported("the SHA-256 object format".into())
+    } else if text.contains("refstorage") || text.contains("reftable") {
+        GitError::Unsupported("the reftable ref storage".into())
+    } else if text.contains("extension") {
+        GitError::Unsupported(format!("a repository extension ({})", error.message()))
+    } else {
+        GitError::Open(error)
+    }
+}
+
+/// Explains an index that libgit2 cannot read.
+fn index_error(what: String) -> impl FnOnce(git2::Error) -> GitError {
+    move |error| {
+        let text = error.message();
+        if text.contains("'link'") {
+            GitError::Unsupported(
+                "a split index (core.splitIndex); turn it off with `git config core.splitIndex false && git update-index --no-split-index`".into(),
+            )
+        } else if text.contains("'sdir'") {
+            GitError::Unsupported(
+                "a sparse index (index.sparse); turn it off with `git sparse-checkout init --no-sparse-index` or `git config index.sparse false && git read-tree -mu HEAD`".into(),
+            )
+        } else {
+            GitError::Read {
+                what,
+                source: error,
+            }
+        }
+    }
 }
 
 fn check_supported(repo: &Repository) -> Result<(), GitError> {
@@ -317,12 +341,12 @@ pub fn staged_change<'r>(
 ) -> Result<Staged<'r>, GitError> {
     let mut index = match index_file {
         Some(path) => {
-            Index::open(path).map_err(read_err(format!("the index {}", path.display())))?
+            Index::open(path).map_err(index_error(format!("the index {}", path.display())))?
         }
-        None => repo.index().map_err(read_err("the index"))?,
+        None => repo.index().map_err(index_error("the index".into()))?,
     };
     if index_file.is_none() {
-        index.read(false).map_err(read_err("the index"))?;
+        index.read(false).map_err(index_error("the index".into()))?;
     }
     if index.has_conflicts() {
         let first = index

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
-use execguard_core::{Options, Report, RuleId};
+use execguard_core::{Options, Report, RuleId, ALL_RULES};
 
 /// What the caller wants checked.
 #[derive(Debug, Default)]
@@ -40,12 +40,59 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         comment_char: Some(execguard_git::comment_char(&repo)),
         ..Options::default()
     };
-    Ok(execguard_core::check(
-        &config,
-        &change,
-        &staged.trees,
-        &options,
-    )?)
+    let mut report = execguard_core::check(&config, &change, &staged.trees, &options)?;
+    if request.amend {
+        // An amend is judged as the commit it makes, against HEAD's parent; what it adds on top of
+        // HEAD is also held to the path rules, so amending the commit that froze a spec cannot
+        // change the spec.
+        let delta = execguard_git::staged_change(&repo, request.index_file.as_deref(), false)?;
+        let mut path_rules = config.clone();
+        for rule in ALL_RULES {
+            if !PATH_RULES.contains(rule) {
+                path_rules.rules.enabled.insert(*rule, false);
+            }
+        }
+        let mut delta_change = delta.change;
+        delta_change.message = request.message.clone();
+        let extra = execguard_core::check(&path_rules, &delta_change, &delta.trees, &options)?;
+        merge_new(&mut report, extra);
+    }
+    Ok(report)
+}
+
+/// The rules about which paths a change may touch.
+const PATH_RULES: &[RuleId] = &[
+    RuleId::FrozenSpec,
+    RuleId::FrozenDesign,
+    RuleId::ProtectedPath,
+    RuleId::GuardConfig,
+];
+
+/// Adds the findings of `extra` that `report` does not have yet (same rule and path).
+fn merge_new(report: &mut Report, extra: Report) {
+    let key = |v: &execguard_core::Violation| (v.rule, v.path.clone());
+    let mut known: std::collections::HashSet<_> = report
+        .violations
+        .iter()
+        .chain(report.skipped.iter())
+        .chain(report.overridden.iter().map(|o| &o.violation))
+        .map(key)
+        .collect();
+    for violation in extra.violations {
+        if known.insert(key(&violation)) {
+            report.violations.push(violation);
+        }
+    }
+    for violation in extra.skipped {
+        if known.insert(key(&violation)) {
+            report.skipped.push(violation);
+        }
+    }
+    for overridden in extra.overridden {
+        if known.insert(key(&overridden.violation)) {
+            report.overridden.push(overridden);
+        }
+    }
 }
 
 /// `GIT_INDEX_FILE` as an absolute path: git may set it relative to the directory the hook starts
@@ -96,14 +143,7 @@ pub fn is_amend() -> bool {
                     .is_some_and(|n| n == "git")
             });
             if is_git {
-                let words: Vec<&[u8]> = args.iter().skip(1).copied().collect();
-                let commit_at = words.iter().position(|w| *w == b"commit");
-                return commit_at.is_some_and(|at| {
-                    words[at + 1..]
-                        .iter()
-                        .take_while(|w| *w != b"--")
-                        .any(|w| *w == b"--amend")
-                });
+                return commit_args_amend(&args[1..]);
             }
         }
         pid = parent;
@@ -111,9 +151,85 @@ pub fn is_amend() -> bool {
     false
 }
 
+/// Whether git's arguments (after the program name) are a `commit` with `--amend`, spelled as git
+/// accepts it (any unambiguous prefix down to `--am`), not counting option values such as
+/// `-m --amend`.
+fn commit_args_amend(args: &[&[u8]]) -> bool {
+    // Options of `git` itself that take a separate value, before the subcommand.
+    const GIT_VALUED: &[&[u8]] = &[b"-C", b"-c", b"--git-dir", b"--work-tree", b"--namespace"];
+    // Options of `git commit` that take a separate value.
+    const COMMIT_VALUED: &[&[u8]] = &[
+        b"-m",
+        b"-F",
+        b"-c",
+        b"-C",
+        b"-t",
+        b"--message",
+        b"--file",
+        b"--reuse-message",
+        b"--reedit-message",
+        b"--author",
+        b"--date",
+        b"--cleanup",
+        b"--fixup",
+        b"--squash",
+        b"--template",
+        b"--trailer",
+        b"--pathspec-from-file",
+    ];
+    let mut words = args.iter();
+    loop {
+        match words.next() {
+            None => return false,
+            Some(word) if *word == b"commit" => break,
+            Some(word) if GIT_VALUED.contains(word) => {
+                words.next();
+            }
+            Some(_) => {}
+        }
+    }
+    let mut amend = false;
+    while let Some(word) = words.next() {
+        match *word {
+            b"--" => break,
+            w if COMMIT_VALUED.contains(&w) => {
+                words.next();
+            }
+            w if w.len() >= 4 && b"--amend".starts_with(w) => amend = true,
+            b"--no-amend" => amend = false,
+            _ => {}
+        }
+    }
+    amend
+}
+
 fn parent_pid(pid: u32) -> Option<u32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name is in parentheses and may contain spaces; the ppid follows the state.
     let after = &stat[stat.rfind(')')? + 1..];
     after.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commit_args_amend;
+
+    fn amend(args: &str) -> bool {
+        let words: Vec<&[u8]> = args.split(' ').map(str::as_bytes).collect();
+        commit_args_amend(&words)
+    }
+
+    #[test]
+    fn amend_is_found_as_git_parses_it() {
+        assert!(amend("commit --amend --no-edit"));
+        assert!(amend("commit --amen"));
+        assert!(amend("commit --am -q"));
+        assert!(amend("-C /repo commit -a --amend"));
+        assert!(!amend("commit -m --amend"));
+        assert!(!amend("commit --message --amend"));
+        assert!(!amend("commit -- --amend"));
+        assert!(!amend("commit --a"));
+        assert!(!amend("commit --amend --no-amend"));
+        assert!(!amend("log --amend"));
+    }
 }
