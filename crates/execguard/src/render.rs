@@ -189,7 +189,17 @@ pub fn sarif(report: &Report) -> String {
             let short = summary.split_once(": ").map_or(summary, |(_, s)| s);
             json!({
                 "id": rule.as_str(),
-                "name": rule.as_str(),
+                "name": rule
+                    .as_str()
+                    .split('-')
+                    .map(|word| {
+                        let mut chars = word.chars();
+                        chars
+                            .next()
+                            .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect::<String>(),
                 "shortDescription": { "text": short },
                 "fullDescription": { "text": short },
                 "help": { "text": rule.doc(), "markdown": rule.doc() },
@@ -207,7 +217,10 @@ pub fn sarif(report: &Report) -> String {
             .unwrap_or_else(|| ".".to_string());
         location.insert(
             "physicalLocation".into(),
-            json!({ "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" } }),
+            json!({
+                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                "region": { "startLine": 1, "endLine": 1 },
+            }),
         );
         if let Some(commit) = &v.commit {
             location.insert(
