@@ -262,7 +262,6 @@ pub fn sarif(report: &Report) -> String {
                 "driver": {
                     "name": "execguard",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/execguard/execguard",
                     "rules": rules,
                 }
             },
