@@ -605,9 +605,6 @@ fn same_violating_commit_on_two_refs_is_reported_once_naming_both_refs() {
 }
 
 #[test]
-#[ignore = "product bug: a commit pushed to several refs is judged once, with the first ref's \
-            branch (crates/execguard/src/push.rs judge(), `seen.insert`), so an out-of-scope \
-            ref listed first lets the commit land on an in-scope branch unchecked"]
 fn commit_pushed_to_out_of_scope_and_in_scope_refs_is_refused_for_the_in_scope_one() {
     let repo = pushed_fixture();
     repo.write(".execguard.toml", "[scope]\nbranches = [\"exec/**\"]\n");
@@ -635,9 +632,6 @@ fn commit_pushed_to_out_of_scope_and_in_scope_refs_is_refused_for_the_in_scope_o
 }
 
 #[test]
-#[ignore = "product bug: a commit pushed to several refs is judged once, with the first ref's \
-            branch (crates/execguard/src/push.rs judge(), `seen.insert`), so the feature of a \
-            later ref's branch is never checked"]
 fn commit_pushed_to_two_branches_is_judged_for_each_branch_feature() {
     let repo = TestRepo::new();
     repo.exec_fixture();
@@ -913,9 +907,6 @@ fn pre_push_survives_a_remote_sha_unknown_locally() {
 }
 
 #[test]
-#[ignore = "product bug: pushing to a URL gives pre-push the URL as the remote name, so \
-            crates/execguard/src/bin/execguard-pre-push.rs:30 matches no remote-tracking ref, \
-            hides nothing, and re-judges history the server already has"]
 fn pre_push_to_the_remote_url_judges_only_what_the_server_lacks() {
     let repo = client_fixture();
     repo.git(["checkout", "-q", "-b", "feature/y"]);

@@ -756,3 +756,41 @@ pub fn load_commit_config(
 pub fn config_blob_id(tree: Option<&Tree<'_>>) -> Option<Oid> {
     tree?.get_path(Path::new(CONFIG_PATH)).ok().map(|e| e.id())
 }
+
+/// The remote-tracking ref prefixes (`refs/remotes/origin/`) of the remote git's pre-push hook
+/// names: by its name, or — when a push goes to a URL — of every configured remote with that URL.
+pub fn tracking_prefixes(repo: &Repository, remote: &str, url: Option<&str>) -> Vec<String> {
+    let mut prefixes = Vec::new();
+    if repo.find_remote(remote).is_ok() {
+        prefixes.push(format!("refs/remotes/{remote}/"));
+        return prefixes;
+    }
+    let wanted: Vec<String> = [Some(remote), url]
+        .into_iter()
+        .flatten()
+        .map(normalise_url)
+        .collect();
+    if let Ok(names) = repo.remotes() {
+        for name in names.iter().flatten() {
+            let Ok(configured) = repo.find_remote(name) else {
+                continue;
+            };
+            let urls = [configured.url(), configured.pushurl()];
+            if urls
+                .into_iter()
+                .flatten()
+                .any(|u| wanted.contains(&normalise_url(u)))
+            {
+                prefixes.push(format!("refs/remotes/{name}/"));
+            }
+        }
+    }
+    prefixes
+}
+
+/// A URL compared loosely: no trailing slash or `.git`, and `file://` the same as a plain path.
+fn normalise_url(url: &str) -> String {
+    let url = url.strip_prefix("file://").unwrap_or(url);
+    let url = url.trim_end_matches('/');
+    url.strip_suffix(".git").unwrap_or(url).to_string()
+}

@@ -1,7 +1,7 @@
 //! The commits a push adds, on the developer's machine (pre-push) and on the server
 //! (pre-receive), judged through [`crate::commits`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use anyhow::{bail, Context as _};
@@ -100,9 +100,12 @@ pub fn judge(
     hidden: &[Oid],
     settings: &CommitSettings,
 ) -> anyhow::Result<PushVerdict> {
-    let mut seen = HashSet::new();
+    // A commit is judged once per branch that receives it: the branch decides `[scope]` and the
+    // feature, so a commit pushed to an out-of-scope ref and an in-scope one is judged for both.
+    let mut job_of: HashMap<(Oid, Option<String>), usize> = HashMap::new();
     let mut jobs = Vec::new();
     let mut refs = Vec::new();
+    let mut ref_jobs: Vec<Vec<usize>> = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -119,14 +122,20 @@ pub fn judge(
             hide.push(old);
         }
         let added = execguard_git::new_commits(repo, &[tip], &hide)?;
-        for id in &added {
-            if seen.insert(*id) {
-                jobs.push(CommitJob {
-                    id: *id,
-                    branch: branch_of(&update.name),
-                });
-            }
-        }
+        let branch = branch_of(&update.name);
+        let indices = added
+            .iter()
+            .map(|id| {
+                *job_of.entry((*id, branch.clone())).or_insert_with(|| {
+                    jobs.push(CommitJob {
+                        id: *id,
+                        branch: branch.clone(),
+                    });
+                    jobs.len() - 1
+                })
+            })
+            .collect();
+        ref_jobs.push(indices);
         refs.push(RefVerdict {
             name: update.name.clone(),
             commits: added,
@@ -134,20 +143,29 @@ pub fn judge(
         });
     }
     let reports = commits::check_commits(open, &jobs, settings)?;
-    let mut refused_commits = HashSet::new();
-    for (job, report) in jobs.iter().zip(&reports) {
-        if !report.is_clean() {
-            refused_commits.insert(job.id);
-        }
+    for (verdict, indices) in refs.iter_mut().zip(&ref_jobs) {
+        verdict.refused = indices.iter().any(|&i| !reports[i].is_clean());
     }
-    for verdict in &mut refs {
-        verdict.refused = verdict.commits.iter().any(|c| refused_commits.contains(c));
-    }
+    let report = dedupe(commits::merge(reports));
     Ok(PushVerdict {
-        report: commits::merge(reports),
+        report,
         refs,
         commits_checked: jobs.len(),
     })
+}
+
+/// Drops repeated findings: a commit judged for two branches usually finds the same thing twice.
+fn dedupe(mut report: Report) -> Report {
+    let mut seen = HashSet::new();
+    report
+        .violations
+        .retain(|v| seen.insert((v.rule, v.commit.clone(), v.path.clone(), v.message.clone())));
+    let mut seen = HashSet::new();
+    report.overridden.retain(|o| {
+        let v = &o.violation;
+        seen.insert((v.rule, v.commit.clone(), v.path.clone(), v.message.clone()))
+    });
+    report
 }
 
 /// The human summary of refused refs, naming each with its commits.

@@ -27,8 +27,12 @@ fn main() -> ExitCode {
         let updates = push::parse_pre_push(std::io::stdin().lock())?;
         let repo = execguard_git::open_from_env()?;
         // What the remote is known to have: its remote-tracking refs.
-        let prefix = format!("refs/remotes/{}/", args.remote);
-        let hidden = execguard_git::ref_commits(&repo, |name| name.starts_with(&prefix))?;
+        let prefixes = execguard_git::tracking_prefixes(&repo, &args.remote, args.url.as_deref());
+        let hidden = execguard_git::ref_commits(&repo, |name| {
+            prefixes
+                .iter()
+                .any(|prefix| name.starts_with(prefix.as_str()))
+        })?;
         let settings = CommitSettings {
             config: args.config.clone(),
             ..Default::default()
