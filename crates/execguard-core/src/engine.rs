@@ -21,7 +21,8 @@ pub const EXECPLAN_TRAILER: &str = "Execplan";
 pub struct Options {
     /// Rules whose violations are set aside (`EXECGUARD_SKIP` in pre-commit).
     pub skip: BTreeSet<RuleId>,
-    /// git's `core.commentChar`, for reading the message; `None` keeps comment lines.
+    /// git's `core.commentChar`, for reading a message that git has not cleaned up yet (the
+    /// commit-msg hook); `None` keeps every line, as for a recorded commit.
     pub comment_char: Option<String>,
     /// Whether `Execguard-Override` trailers are honoured.
     pub overrides: OverridePolicy,
@@ -57,7 +58,7 @@ pub fn check(
     let message = change
         .message
         .as_deref()
-        .map(|raw| Message::parse(raw, Some(options.comment_char.as_deref().unwrap_or("#"))));
+        .map(|raw| Message::parse(raw, options.comment_char.as_deref()));
     let cx = Context::new(config, change, trees, message);
     let mut found = Vec::new();
     for &rule in ALL_RULES {
@@ -157,6 +158,17 @@ impl<'a> Context<'a> {
         match &self.change.commit {
             None => "HEAD".to_string(),
             Some(id) => format!("the parent of {}", short(id)),
+        }
+    }
+
+    /// How to take a path's change back out: unstage and restore it, or rework the commit.
+    pub fn undo_hint(&self, path: &RepoPath) -> String {
+        match &self.change.commit {
+            None => format!("`git restore --staged --worktree -- {path}`"),
+            Some(id) => format!(
+                "rework commit {} so that it leaves {path} as its parent had it, for example with `git rebase -i`",
+                short(id)
+            ),
         }
     }
 

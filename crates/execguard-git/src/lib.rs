@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
-pub use git2::Repository;
-use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Tree};
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Tree};
+pub use git2::{Oid, Repository};
 
 /// The repository could not be read or is not one execguard can judge.
 #[derive(Debug, thiserror::Error)]
@@ -595,4 +595,226 @@ pub fn load_config(
             }
         }
     }
+}
+
+/// One commit as the rules see it: against its first parent (a root commit against the empty
+/// tree), with its message.
+pub struct CommitChange<'r> {
+    pub change: Change,
+    pub trees: GitTrees<'r>,
+    /// The first parent's tree, whose `.execguard.toml` judges the commit.
+    pub base_tree: Option<Tree<'r>>,
+}
+
+/// Builds the change of commit `id`. `branch` is the branch it lands on, when known. For a merge,
+/// a path counts as changed only when the result differs from every parent.
+pub fn commit_change<'r>(
+    repo: &'r Repository,
+    id: Oid,
+    branch: Option<&str>,
+) -> Result<CommitChange<'r>, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    let tree = commit
+        .tree()
+        .map_err(read_err(format!("the tree of {id}")))?;
+    let parents: Vec<git2::Commit<'r>> = commit.parents().collect();
+    let base_tree = match parents.first() {
+        Some(parent) => Some(
+            parent
+                .tree()
+                .map_err(read_err(format!("the tree of {}", parent.id())))?,
+        ),
+        None => None,
+    };
+    let is_merge = parents.len() > 1;
+    let mut options = DiffOptions::new();
+    options.include_typechange(true).ignore_submodules(false);
+    let mut diff = repo
+        .diff_tree_to_tree(base_tree.as_ref(), Some(&tree), Some(&mut options))
+        .map_err(read_err(format!("the change of {id}")))?;
+    if !is_merge {
+        find_renames(&mut diff)?;
+    }
+    let mut files = changes_from_diff(repo, &diff, &Default::default())?;
+    if is_merge {
+        let others = parents[1..]
+            .iter()
+            .map(|p| p.tree().map_err(read_err("a merge parent's tree")))
+            .collect::<Result<Vec<_>, _>>()?;
+        files.retain(|file| differs_from_every_other_parent(file, &others));
+    }
+    let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
+    let change = Change {
+        commit: Some(id.to_string()),
+        is_merge,
+        branch: branch.map(str::to_string),
+        message: Some(message),
+        files,
+    };
+    let trees = GitTrees {
+        repo,
+        base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
+        new: Snapshot::Tree(tree),
+    };
+    Ok(CommitChange {
+        change,
+        trees,
+        base_tree,
+    })
+}
+
+/// The name to use for the base of commit `id` in config error messages (`1a2b3c4^`).
+pub fn parent_name(id: &str) -> String {
+    format!("{}^", id.get(..7).unwrap_or(id))
+}
+
+/// Whether an object id is git's all-zero id (a new ref or a deletion), whatever its length.
+pub fn is_zero_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b == b'0')
+}
+
+/// Peels an object id (a commit or an annotated tag) to a commit; `None` when it names no commit
+/// (a tag of a tree or a blob) or is not in the repository.
+pub fn peel_to_commit(repo: &Repository, id: &str) -> Option<Oid> {
+    let oid = Oid::from_str(id).ok()?;
+    let object = repo.find_object(oid, None).ok()?;
+    object.peel_to_commit().ok().map(|c| c.id())
+}
+
+/// The commits reachable from `tips` and from none of `hidden`, oldest first.
+pub fn new_commits(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<Oid>, GitError> {
+    let mut walk = repo.revwalk().map_err(read_err("the history"))?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .map_err(read_err("the history"))?;
+    for tip in tips {
+        walk.push(*tip).map_err(read_err(format!("commit {tip}")))?;
+    }
+    for hide in hidden {
+        // A hidden tip that is missing or not a commit hides nothing.
+        let _ = walk.hide(*hide);
+    }
+    walk.collect::<Result<Vec<_>, _>>()
+        .map_err(read_err("the history"))
+}
+
+/// Every ref's target peeled to a commit, for hiding what the repository already has. `filter`
+/// picks refs by name.
+pub fn ref_commits(repo: &Repository, filter: impl Fn(&str) -> bool) -> Result<Vec<Oid>, GitError> {
+    let mut out = Vec::new();
+    for reference in repo.references().map_err(read_err("the refs"))? {
+        let Ok(reference) = reference else { continue };
+        let Some(name) = reference.name() else {
+            continue;
+        };
+        if !filter(name) {
+            continue;
+        }
+        if let Ok(commit) = reference.peel_to_commit() {
+            out.push(commit.id());
+        }
+    }
+    Ok(out)
+}
+
+/// The commits `git rev-list <range>` lists for `A..B`, `A...B` or a single revision's history,
+/// oldest first.
+pub fn commits_in_range(repo: &Repository, range: &str) -> Result<Vec<Oid>, GitError> {
+    let mut walk = repo.revwalk().map_err(read_err("the history"))?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .map_err(read_err("the history"))?;
+    if range.contains("..") {
+        walk.push_range(range)
+            .map_err(read_err(format!("the range {range}")))?;
+    } else {
+        let object = repo
+            .revparse_single(range)
+            .map_err(read_err(format!("the revision {range}")))?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(read_err(format!("the revision {range}")))?;
+        walk.push(commit.id())
+            .map_err(read_err(format!("the revision {range}")))?;
+    }
+    walk.collect::<Result<Vec<_>, _>>()
+        .map_err(read_err("the history"))
+}
+
+/// Resolves one revision to a commit id.
+pub fn resolve_commit(repo: &Repository, revision: &str) -> Result<Oid, GitError> {
+    repo.revparse_single(revision)
+        .and_then(|object| object.peel_to_commit())
+        .map(|commit| commit.id())
+        .map_err(read_err(format!("the revision {revision}")))
+}
+
+/// A config pinned by the server admin with `git config execguard.config <path>`; a relative
+/// path is taken from the git directory.
+pub fn pinned_config_path(repo: &Repository) -> Option<PathBuf> {
+    let config = repo.config().ok()?;
+    let path = config.get_path("execguard.config").ok()?;
+    Some(if path.is_absolute() {
+        path
+    } else {
+        repo.path().join(path)
+    })
+}
+
+/// The config that judges a commit whose first parent's tree is `base_tree`: `explicit` (a
+/// `--config` or a server-pinned file) when given, else the base tree's `.execguard.toml`, else the
+/// embedded default. Unlike a staged change, a root commit never takes a working tree's file.
+pub fn load_commit_config(
+    repo: &Repository,
+    base_tree: Option<&Tree<'_>>,
+    base_name: &str,
+    explicit: Option<&Path>,
+) -> Result<(Config, ConfigOrigin), GitError> {
+    if explicit.is_none() && base_tree.is_none() {
+        return Ok((Config::embedded_default(), ConfigOrigin::Default));
+    }
+    load_config(repo, base_tree, base_name, explicit)
+}
+
+/// The id of the blob holding `.execguard.toml` in a tree, for caching parsed configs.
+pub fn config_blob_id(tree: Option<&Tree<'_>>) -> Option<Oid> {
+    tree?.get_path(Path::new(CONFIG_PATH)).ok().map(|e| e.id())
+}
+
+/// The remote-tracking ref prefixes (`refs/remotes/origin/`) of the remote git's pre-push hook
+/// names: by its name, or — when a push goes to a URL — of every configured remote with that URL.
+pub fn tracking_prefixes(repo: &Repository, remote: &str, url: Option<&str>) -> Vec<String> {
+    let mut prefixes = Vec::new();
+    if repo.find_remote(remote).is_ok() {
+        prefixes.push(format!("refs/remotes/{remote}/"));
+        return prefixes;
+    }
+    let wanted: Vec<String> = [Some(remote), url]
+        .into_iter()
+        .flatten()
+        .map(normalise_url)
+        .collect();
+    if let Ok(names) = repo.remotes() {
+        for name in names.iter().flatten() {
+            let Ok(configured) = repo.find_remote(name) else {
+                continue;
+            };
+            let urls = [configured.url(), configured.pushurl()];
+            if urls
+                .into_iter()
+                .flatten()
+                .any(|u| wanted.contains(&normalise_url(u)))
+            {
+                prefixes.push(format!("refs/remotes/{name}/"));
+            }
+        }
+    }
+    prefixes
+}
+
+/// A URL compared loosely: no trailing slash or `.git`, and `file://` the same as a plain path.
+fn normalise_url(url: &str) -> String {
+    let url = url.strip_prefix("file://").unwrap_or(url);
+    let url = url.trim_end_matches('/');
+    url.strip_suffix(".git").unwrap_or(url).to_string()
 }

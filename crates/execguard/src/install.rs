@@ -27,7 +27,17 @@ pub const CLIENT_HOOKS: &[HookShim] = &[
         name: "commit-msg",
         template: include_str!("../../../hooks/commit-msg"),
     },
+    HookShim {
+        name: "pre-push",
+        template: include_str!("../../../hooks/pre-push"),
+    },
 ];
+
+/// The hook a git server runs (`execguard install --server`).
+pub const SERVER_HOOKS: &[HookShim] = &[HookShim {
+    name: "pre-receive",
+    template: include_str!("../../../hooks/pre-receive"),
+}];
 
 /// What happened to one hook.
 #[derive(Debug, PartialEq, Eq)]

@@ -2,7 +2,9 @@
 //! hook and calls into [`staged`] or a subcommand.
 
 pub mod commands;
+pub mod commits;
 pub mod exit;
 pub mod install;
+pub mod push;
 pub mod render;
 pub mod staged;

@@ -123,3 +123,152 @@ pub fn print(text: &str) {
     let mut out = anstream::stdout();
     let _ = out.write_all(text.as_bytes());
 }
+
+/// The report as JSON: `violations` and `overridden` arrays of objects with `rule`, `path`,
+/// `commit`, `message` and `hint` (overridden ones also have `reason`).
+pub fn json(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}
+
+/// GitHub Actions workflow commands: one `::error` per violation, one `::warning` per override.
+pub fn github(report: &Report) -> String {
+    fn escape_data(text: &str) -> String {
+        text.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn escape_property(text: &str) -> String {
+        escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    }
+    let line = |kind: &str, v: &execguard_core::Violation, extra: &str| {
+        let mut properties = vec![format!(
+            "title={}",
+            escape_property(&format!("execguard {}", v.rule))
+        )];
+        if let Some(path) = &v.path {
+            properties.insert(0, format!("file={}", escape_property(&path.to_text())));
+        }
+        let commit = v
+            .commit
+            .as_deref()
+            .map(|c| format!("commit {}: ", execguard_core::engine::short(c)))
+            .unwrap_or_default();
+        format!(
+            "::{kind} {}::{}\n",
+            properties.join(","),
+            escape_data(&format!(
+                "[{}] {commit}{} {}{extra}",
+                v.rule, v.message, v.hint
+            ))
+        )
+    };
+    let mut out = String::new();
+    for violation in &report.violations {
+        out.push_str(&line("error", violation, ""));
+    }
+    for overridden in &report.overridden {
+        out.push_str(&line(
+            "warning",
+            &overridden.violation,
+            &format!(" Overridden: {}", overridden.reason),
+        ));
+    }
+    out
+}
+
+/// SARIF 2.1.0, as GitHub code scanning accepts it.
+pub fn sarif(report: &Report) -> String {
+    use execguard_core::ALL_RULES;
+    use serde_json::json;
+    let rules: Vec<serde_json::Value> = ALL_RULES
+        .iter()
+        .map(|rule| {
+            let summary = rule.summary();
+            let short = summary.split_once(": ").map_or(summary, |(_, s)| s);
+            json!({
+                "id": rule.as_str(),
+                "name": rule
+                    .as_str()
+                    .split('-')
+                    .map(|word| {
+                        let mut chars = word.chars();
+                        chars
+                            .next()
+                            .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect::<String>(),
+                "shortDescription": { "text": short },
+                "fullDescription": { "text": short },
+                "help": { "text": rule.doc(), "markdown": rule.doc() },
+                "defaultConfiguration": { "level": "error" },
+            })
+        })
+        .collect();
+    let result = |v: &execguard_core::Violation, level: &str, suppression: Option<&str>| {
+        let rule_index = ALL_RULES.iter().position(|r| *r == v.rule).unwrap_or(0);
+        let mut location = serde_json::Map::new();
+        let uri = v
+            .path
+            .as_ref()
+            .map(|p| p.to_text())
+            .unwrap_or_else(|| ".".to_string());
+        location.insert(
+            "physicalLocation".into(),
+            json!({
+                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                "region": { "startLine": 1, "endLine": 1 },
+            }),
+        );
+        if let Some(commit) = &v.commit {
+            location.insert(
+                "logicalLocations".into(),
+                json!([{ "name": commit, "kind": "commit" }]),
+            );
+        }
+        let mut value = json!({
+            "ruleId": v.rule.as_str(),
+            "ruleIndex": rule_index,
+            "level": level,
+            "message": { "text": format!("{} {}", v.message, v.hint) },
+            "locations": [serde_json::Value::Object(location)],
+            "partialFingerprints": {
+                "execguard/v1": format!("{}:{}:{}", v.rule, v.commit.as_deref().unwrap_or("staged"), uri),
+            },
+        });
+        if let Some(reason) = suppression {
+            value["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+        }
+        value
+    };
+    let mut results: Vec<serde_json::Value> = report
+        .violations
+        .iter()
+        .map(|v| result(v, "error", None))
+        .collect();
+    results.extend(
+        report
+            .overridden
+            .iter()
+            .map(|o| result(&o.violation, "error", Some(&o.reason))),
+    );
+    let document = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "execguard",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -55,7 +55,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 cx.base_name()
             ),
             format!(
-                "Stop and escalate; do not retry. Restore it (`git restore --staged --worktree -- {path}`), note the question in the execplan, and ask the human. An approved change carries `Execguard-Override: frozen-design: <reason>`."
+                "Stop and escalate; do not retry. Restore it ({undo}), note the question in the execplan, and ask the human. An approved change carries `Execguard-Override: frozen-design: <reason>`.", undo = cx.undo_hint(path)
             ),
         ));
     }

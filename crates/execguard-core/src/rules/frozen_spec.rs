@@ -61,7 +61,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 cx.base_name()
             ),
             format!(
-                "Stop and escalate: EXEC must return to SPEC mode; do not retry or work around this. Restore the spec (`git restore --staged --worktree -- {path}`) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`."
+                "Stop and escalate: EXEC must return to SPEC mode; do not retry or work around this. Restore the spec ({undo}) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.", undo = cx.undo_hint(path)
             ),
         ));
     }

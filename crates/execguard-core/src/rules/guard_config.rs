@@ -50,7 +50,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     action.describe(path)
                 ),
                 format!(
-                    "Stop and escalate; do not retry. Restore it (`git restore --staged --worktree -- {path}`) and ask a human. A human changing the rules adds `Execguard-Override: guard-config: <reason>`."
+                    "Stop and escalate; do not retry. Restore it ({undo}) and ask a human. A human changing the rules adds `Execguard-Override: guard-config: <reason>`.", undo = cx.undo_hint(path)
                 ),
             )
         })

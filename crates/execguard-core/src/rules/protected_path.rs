@@ -48,7 +48,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     action.describe(path)
                 ),
                 format!(
-                    "Stop and escalate; do not retry. Restore it (`git restore --staged --worktree -- {path}`) and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`."
+                    "Stop and escalate; do not retry. Restore it ({undo}) and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`.", undo = cx.undo_hint(path)
                 ),
             )
         })

@@ -1,44 +1,101 @@
-//! `execguard check`: the pre-commit check on demand, printed for people or as JSON.
+//! `execguard check`: the staged change (no arguments), one commit (`--commit REV`) or every
+//! commit of a range (`--range A..B`), printed for people, as JSON, SARIF or GitHub annotations.
 
 use clap::{Args, ValueEnum};
+use execguard_core::Report;
 
+use crate::commits::{self, CommitJob, CommitSettings};
 use crate::staged::{self, StagedCheck};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Blocks for people and agents, on stderr.
     Human,
+    /// `{"violations": [...], "overridden": [...]}` on stdout.
     Json,
+    /// SARIF 2.1.0 on stdout, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::...`) on stdout.
+    Github,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Check every commit of `git rev-list <RANGE>` (`A..B`), each against its first parent.
+    #[arg(long, value_name = "RANGE", conflicts_with = "commit")]
+    pub range: Option<String>,
+    /// Check one commit against its first parent.
+    #[arg(long, value_name = "REV")]
+    pub commit: Option<String>,
+    /// The branch the commits land on, for `[scope]` and the feature (default: none for
+    /// `--range` and `--commit`).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The repository (default: the one containing the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<std::path::PathBuf>,
 }
 
-/// Returns whether the change is clean.
+/// Returns whether everything checked is clean.
 pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result<bool> {
-    let request = StagedCheck {
-        config: config.map(|p| p.to_path_buf()),
-        index_file: staged::index_file_from_env()?,
-        ..StagedCheck::default()
+    let report = if args.range.is_some() || args.commit.is_some() {
+        let repo = super::open_repo(args.repo.as_deref())?;
+        let ids = match (&args.range, &args.commit) {
+            (Some(range), _) => execguard_git::commits_in_range(&repo, range)?,
+            (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
+            (None, None) => Vec::new(),
+        };
+        let jobs: Vec<CommitJob> = ids
+            .into_iter()
+            .map(|id| CommitJob {
+                id,
+                branch: args.branch.clone(),
+            })
+            .collect();
+        let at = repo.path().to_path_buf();
+        let settings = CommitSettings {
+            config: config.map(|p| p.to_path_buf()),
+            ..Default::default()
+        };
+        let reports =
+            commits::check_commits(|| Ok(execguard_git::open_at(&at)?), &jobs, &settings)?;
+        let count = jobs.len();
+        let report = commits::merge(reports);
+        if args.format == Format::Human && report.violations.is_empty() {
+            crate::render::eprint_line(&format!(
+                "execguard: {count} commit{} checked, no violations.",
+                if count == 1 { "" } else { "s" }
+            ));
+        }
+        report
+    } else {
+        let request = StagedCheck {
+            config: config.map(|p| p.to_path_buf()),
+            index_file: staged::index_file_from_env()?,
+            ..StagedCheck::default()
+        };
+        let report = staged::check(&request)?;
+        if args.format == Format::Human
+            && report.violations.is_empty()
+            && report.overridden.is_empty()
+        {
+            crate::render::eprint_line("execguard: the staged change is clean.");
+        }
+        report
     };
-    let report = staged::check(&request)?;
-    match args.format {
-        Format::Human => {
-            let text = crate::render::human(&report, "the staged change would be refused");
-            if text.is_empty() {
-                crate::render::eprint_line("execguard: the staged change is clean.");
-            } else {
-                crate::render::eprint(&text);
-            }
-        }
-        Format::Json => {
-            let mut text = serde_json::to_string_pretty(&report)?;
-            text.push('\n');
-            crate::render::print(&text);
-        }
-    }
+    print(&report, args.format, "the change would be refused");
     Ok(report.is_clean())
+}
+
+/// Prints a report in the chosen format.
+pub fn print(report: &Report, format: Format, action: &str) {
+    match format {
+        Format::Human => crate::render::eprint(&crate::render::human(report, action)),
+        Format::Json => crate::render::print(&crate::render::json(report)),
+        Format::Sarif => crate::render::print(&crate::render::sarif(report)),
+        Format::Github => crate::render::print(&crate::render::github(report)),
+    }
 }

@@ -4,19 +4,35 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::install::{hook_binary, install_hook, Outcome, CLIENT_HOOKS};
+use anyhow::bail;
+
+use crate::install::{hook_binary, install_hook, Outcome, CLIENT_HOOKS, SERVER_HOOKS};
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
     /// The repository to install into (default: the one containing the current directory).
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
+    /// Install the server's pre-receive hook (in a bare repository on the git server).
+    #[arg(long)]
+    pub server: bool,
 }
 
 pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
     let repo = super::open_repo(args.repo.as_deref())?;
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
-    for hook in CLIENT_HOOKS {
+    if repo.is_bare() && !args.server {
+        bail!(
+            "{} is a bare repository: client hooks never run there; use `execguard install --server` for the pre-receive hook",
+            repo.path().display()
+        );
+    }
+    let hooks = if args.server {
+        SERVER_HOOKS
+    } else {
+        CLIENT_HOOKS
+    };
+    for hook in hooks {
         let binary = hook_binary(hook.name);
         let outcome = install_hook(&hooks_dir, hook, &binary)?;
         let path = hooks_dir.join(hook.name);
@@ -34,8 +50,10 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
             binary.display()
         ));
     }
-    crate::render::eprint_line(
-        "execguard: every commit in this repository is now checked; `execguard config` shows the rules in force.",
-    );
+    crate::render::eprint_line(if args.server {
+        "execguard: every push to this repository is now checked; pin a config with `git config execguard.config <path>`."
+    } else {
+        "execguard: every commit and push from this repository is now checked; `execguard config` shows the rules in force."
+    });
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::install::{uninstall_hook, Outcome, CLIENT_HOOKS};
+use crate::install::{uninstall_hook, Outcome, CLIENT_HOOKS, SERVER_HOOKS};
 
 #[derive(Debug, Args)]
 pub struct UninstallArgs {
@@ -16,9 +16,13 @@ pub struct UninstallArgs {
 pub fn run(args: &UninstallArgs) -> anyhow::Result<()> {
     let repo = super::open_repo(args.repo.as_deref())?;
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
-    for hook in CLIENT_HOOKS {
+    for hook in CLIENT_HOOKS.iter().chain(SERVER_HOOKS) {
         let path = hooks_dir.join(hook.name);
-        let what = match uninstall_hook(&hooks_dir, hook.name)? {
+        let outcome = uninstall_hook(&hooks_dir, hook.name)?;
+        if outcome == Outcome::Absent && SERVER_HOOKS.iter().any(|h| h.name == hook.name) {
+            continue;
+        }
+        let what = match outcome {
             Outcome::Removed => "removed",
             Outcome::RemovedRestoring => "removed; the hook it replaced is restored",
             Outcome::NotOurs => "left alone: it is not execguard's",

@@ -1,0 +1,57 @@
+//! git's pre-push hook: judges every commit the push adds, as the server would.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use execguard::commits::CommitSettings;
+use execguard::exit;
+use execguard::push;
+
+/// Checks the commits a push adds (run by git as the pre-push hook).
+#[derive(Debug, Parser)]
+#[command(name = "execguard-pre-push", version)]
+struct Args {
+    /// The remote's name (or its URL when pushing to a URL).
+    remote: String,
+    /// The remote's URL.
+    url: Option<String>,
+    /// Use this config file instead of each commit's parent's `.execguard.toml`.
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let run = || -> anyhow::Result<bool> {
+        let updates = push::parse_pre_push(std::io::stdin().lock())?;
+        let repo = execguard_git::open_from_env()?;
+        // What the remote is known to have: its remote-tracking refs.
+        let prefixes = execguard_git::tracking_prefixes(&repo, &args.remote, args.url.as_deref());
+        let hidden = execguard_git::ref_commits(&repo, |name| {
+            prefixes
+                .iter()
+                .any(|prefix| name.starts_with(prefix.as_str()))
+        })?;
+        let settings = CommitSettings {
+            config: args.config.clone(),
+            ..Default::default()
+        };
+        let verdict = push::judge(
+            &repo,
+            || Ok(execguard_git::open_from_env()?),
+            &updates,
+            &hidden,
+            &settings,
+        )?;
+        let mut text = execguard::render::human(&verdict.report, "the push is refused");
+        text.push_str(&push::refused_refs_text(&verdict));
+        execguard::render::eprint(&text);
+        Ok(verdict.report.is_clean())
+    };
+    match run() {
+        Ok(true) => ExitCode::from(exit::CLEAN),
+        Ok(false) => ExitCode::from(exit::VIOLATIONS),
+        Err(error) => exit::could_not_check(&error, "the push is refused"),
+    }
+}

@@ -1,0 +1,87 @@
+//! The server's pre-receive hook: judges every commit a push adds before any ref moves.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use execguard::commits::CommitSettings;
+use execguard::exit;
+use execguard::push;
+
+/// Checks the commits a push adds (run by git on the server as the pre-receive hook).
+#[derive(Debug, Parser)]
+#[command(name = "execguard-pre-receive", version)]
+struct Args {
+    /// Use this config file for every commit (overrides `git config execguard.config`).
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let gitlab = std::env::var_os("GL_ID").is_some();
+    let run = || -> anyhow::Result<bool> {
+        let updates = push::parse_pre_receive(std::io::stdin().lock())?;
+        // The pushed objects are visible only through the quarantine directories git names in
+        // the environment.
+        let repo = execguard_git::open_from_env()?;
+        let pinned_path = args
+            .config
+            .clone()
+            .or_else(|| execguard_git::pinned_config_path(&repo));
+        let pinned = match &pinned_path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the pinned config {}", path.display()))?;
+                Some(execguard_core::Config::parse(
+                    &path.display().to_string(),
+                    &text,
+                )?)
+            }
+            None => None,
+        };
+        // Every ref the repository has before the push, forge-internal namespaces included:
+        // their commits were judged when they arrived, or were made by the forge itself.
+        let hidden = execguard_git::ref_commits(&repo, |_| true)?;
+        let settings = CommitSettings {
+            config: pinned_path,
+            overrides: push::server_override_policy(pinned.as_ref()),
+        };
+        let verdict = push::judge(
+            &repo,
+            || Ok(execguard_git::open_from_env()?),
+            &updates,
+            &hidden,
+            &settings,
+        )?;
+        let mut text = execguard::render::human(&verdict.report, "the push is refused");
+        text.push_str(&push::refused_refs_text(&verdict));
+        emit(&text, gitlab && !verdict.report.is_clean());
+        Ok(verdict.report.is_clean())
+    };
+    match run() {
+        Ok(true) => ExitCode::from(exit::CLEAN),
+        Ok(false) => ExitCode::from(exit::VIOLATIONS),
+        Err(error) => {
+            if gitlab {
+                emit(&format!("execguard: error: {error:#}\n"), true);
+            }
+            exit::could_not_check(&error, "the push is refused")
+        }
+    }
+}
+
+/// Writes the text for `git push`'s "remote:" lines; GitLab shows lines prefixed with
+/// `GL-HOOK-ERR:` in its UI.
+fn emit(text: &str, gitlab_error: bool) {
+    if gitlab_error {
+        let prefixed: String = text
+            .lines()
+            .map(|line| format!("GL-HOOK-ERR: {line}\n"))
+            .collect();
+        execguard::render::eprint(&prefixed);
+    } else {
+        execguard::render::eprint(text);
+    }
+}

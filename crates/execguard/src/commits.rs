@@ -1,0 +1,106 @@
+//! Checking recorded commits — a range in CI, the commits a push adds — in parallel, each against
+//! its first parent, through the same engine as a staged change.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use execguard_core::{Config, Options, OverridePolicy, Report};
+use execguard_git::{Oid, Repository};
+use rayon::prelude::*;
+
+/// One commit to judge, and the branch it lands on (for `[scope]` and the feature).
+#[derive(Clone, Debug)]
+pub struct CommitJob {
+    pub id: Oid,
+    pub branch: Option<String>,
+}
+
+/// How commits are judged.
+#[derive(Clone, Debug, Default)]
+pub struct CommitSettings {
+    /// A config that judges every commit (`--config`, or the server's pinned file).
+    pub config: Option<PathBuf>,
+    /// Override policy (pre-receive refuses untrusted pushers' trailers).
+    pub overrides: OverridePolicy,
+}
+
+/// A config that judges every commit, parsed once.
+fn explicit_config(path: &Path) -> anyhow::Result<Config> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the config file {}", path.display()))?;
+    Ok(Config::parse(&path.display().to_string(), &text)?)
+}
+
+/// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
+/// per worker thread (a `Repository` cannot be shared between threads).
+pub fn check_commits<F>(
+    open: F,
+    jobs: &[CommitJob],
+    settings: &CommitSettings,
+) -> anyhow::Result<Vec<Report>>
+where
+    F: Fn() -> anyhow::Result<Repository> + Sync,
+{
+    let explicit = match &settings.config {
+        Some(path) => Some(explicit_config(path)?),
+        None => None,
+    };
+    let options = Options {
+        overrides: settings.overrides.clone(),
+        ..Options::default()
+    };
+    jobs.par_iter()
+        .map_init(
+            || (open(), HashMap::<Option<Oid>, Config>::new()),
+            |(repo, configs), job| {
+                let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+                check_one(repo, job, explicit.as_ref(), configs, &options)
+            },
+        )
+        .collect()
+}
+
+fn check_one(
+    repo: &Repository,
+    job: &CommitJob,
+    explicit: Option<&Config>,
+    configs: &mut HashMap<Option<Oid>, Config>,
+    options: &Options,
+) -> anyhow::Result<Report> {
+    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref())?;
+    let config = match explicit {
+        Some(config) => config,
+        None => {
+            let key = execguard_git::config_blob_id(commit.base_tree.as_ref());
+            match configs.entry(key) {
+                std::collections::hash_map::Entry::Occupied(entry) => &*entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    let base_name = execguard_git::parent_name(&job.id.to_string());
+                    let (config, _) = execguard_git::load_commit_config(
+                        repo,
+                        commit.base_tree.as_ref(),
+                        &base_name,
+                        None,
+                    )?;
+                    &*entry.insert(config)
+                }
+            }
+        }
+    };
+    Ok(execguard_core::check(
+        config,
+        &commit.change,
+        &commit.trees,
+        options,
+    )?)
+}
+
+/// Merges per-commit reports into one.
+pub fn merge(reports: Vec<Report>) -> Report {
+    let mut all = Report::default();
+    for report in reports {
+        all.extend(report);
+    }
+    all
+}

@@ -1,0 +1,220 @@
+//! The commits a push adds, on the developer's machine (pre-push) and on the server
+//! (pre-receive), judged through [`crate::commits`].
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+
+use anyhow::{bail, Context as _};
+use execguard_core::{OverridePolicy, Report};
+use execguard_git::{Oid, Repository};
+
+use crate::commits::{self, CommitJob, CommitSettings};
+
+/// One ref update as a hook reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefUpdate {
+    /// The ref that changes on the receiving side (`refs/heads/exec/login`).
+    pub name: String,
+    /// The new value; `None` for a deletion.
+    pub new: Option<String>,
+    /// The value the receiving side has now; `None` for a new ref.
+    pub old: Option<String>,
+}
+
+/// The branch short name of a ref, or `None` for anything that is not a branch (a tag).
+pub fn branch_of(ref_name: &str) -> Option<String> {
+    ref_name.strip_prefix("refs/heads/").map(str::to_string)
+}
+
+fn non_zero(id: &str) -> Option<String> {
+    (!execguard_git::is_zero_id(id)).then(|| id.to_string())
+}
+
+/// Parses pre-push's stdin: `<local ref> <local sha> <remote ref> <remote sha>` per line.
+pub fn parse_pre_push(input: impl BufRead) -> anyhow::Result<Vec<RefUpdate>> {
+    let mut updates = Vec::new();
+    for line in input.lines() {
+        let line = line.context("cannot read the refs git is pushing from stdin")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [_local_ref, local_sha, remote_ref, remote_sha] = fields[..] else {
+            bail!("unexpected pre-push input line `{line}`: expected `<local ref> <local sha> <remote ref> <remote sha>`");
+        };
+        updates.push(RefUpdate {
+            name: remote_ref.to_string(),
+            new: non_zero(local_sha),
+            old: non_zero(remote_sha),
+        });
+    }
+    Ok(updates)
+}
+
+/// Parses pre-receive's stdin: `<old> <new> <ref>` per line.
+pub fn parse_pre_receive(input: impl BufRead) -> anyhow::Result<Vec<RefUpdate>> {
+    let mut updates = Vec::new();
+    for line in input.lines() {
+        let line = line.context("cannot read the pushed refs from stdin")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [old, new, name] = fields[..] else {
+            bail!("unexpected pre-receive input line `{line}`: expected `<old> <new> <ref>`");
+        };
+        updates.push(RefUpdate {
+            name: name.to_string(),
+            new: non_zero(new),
+            old: non_zero(old),
+        });
+    }
+    Ok(updates)
+}
+
+/// The verdict on one pushed ref.
+#[derive(Debug, Default)]
+pub struct RefVerdict {
+    pub name: String,
+    /// The commits this ref adds, oldest first.
+    pub commits: Vec<Oid>,
+    /// Violations in those commits (each commit is judged once per push, for the first ref that
+    /// carries it; later refs that carry it share its verdict).
+    pub refused: bool,
+}
+
+/// The verdict on a whole push.
+#[derive(Debug, Default)]
+pub struct PushVerdict {
+    pub report: Report,
+    pub refs: Vec<RefVerdict>,
+    pub commits_checked: usize,
+}
+
+/// Judges the commits the `updates` add: for each ref, the commits reachable from its new value
+/// and from none of `hidden`. Each commit is judged once.
+pub fn judge(
+    repo: &Repository,
+    open: impl Fn() -> anyhow::Result<Repository> + Sync,
+    updates: &[RefUpdate],
+    hidden: &[Oid],
+    settings: &CommitSettings,
+) -> anyhow::Result<PushVerdict> {
+    // A commit is judged once per branch that receives it: the branch decides `[scope]` and the
+    // feature, so a commit pushed to an out-of-scope ref and an in-scope one is judged for both.
+    let mut job_of: HashMap<(Oid, Option<String>), usize> = HashMap::new();
+    let mut jobs = Vec::new();
+    let mut refs = Vec::new();
+    let mut ref_jobs: Vec<Vec<usize>> = Vec::new();
+    for update in updates {
+        // Deleting a ref adds nothing.
+        let Some(new) = &update.new else { continue };
+        // A tag of a tree or a blob adds no commit.
+        let Some(tip) = execguard_git::peel_to_commit(repo, new) else {
+            continue;
+        };
+        let mut hide = hidden.to_vec();
+        if let Some(old) = update
+            .old
+            .as_deref()
+            .and_then(|o| execguard_git::peel_to_commit(repo, o))
+        {
+            hide.push(old);
+        }
+        let added = execguard_git::new_commits(repo, &[tip], &hide)?;
+        let branch = branch_of(&update.name);
+        let indices = added
+            .iter()
+            .map(|id| {
+                *job_of.entry((*id, branch.clone())).or_insert_with(|| {
+                    jobs.push(CommitJob {
+                        id: *id,
+                        branch: branch.clone(),
+                    });
+                    jobs.len() - 1
+                })
+            })
+            .collect();
+        ref_jobs.push(indices);
+        refs.push(RefVerdict {
+            name: update.name.clone(),
+            commits: added,
+            refused: false,
+        });
+    }
+    let reports = commits::check_commits(open, &jobs, settings)?;
+    for (verdict, indices) in refs.iter_mut().zip(&ref_jobs) {
+        verdict.refused = indices.iter().any(|&i| !reports[i].is_clean());
+    }
+    let report = dedupe(commits::merge(reports));
+    Ok(PushVerdict {
+        report,
+        refs,
+        commits_checked: jobs.len(),
+    })
+}
+
+/// Drops repeated findings: a commit judged for two branches usually finds the same thing twice.
+fn dedupe(mut report: Report) -> Report {
+    let mut seen = HashSet::new();
+    report
+        .violations
+        .retain(|v| seen.insert((v.rule, v.commit.clone(), v.path.clone(), v.message.clone())));
+    let mut seen = HashSet::new();
+    report.overridden.retain(|o| {
+        let v = &o.violation;
+        seen.insert((v.rule, v.commit.clone(), v.path.clone(), v.message.clone()))
+    });
+    report
+}
+
+/// The human summary of refused refs, naming each with its commits.
+pub fn refused_refs_text(verdict: &PushVerdict) -> String {
+    let mut out = String::new();
+    for r in verdict.refs.iter().filter(|r| r.refused) {
+        let commits: Vec<String> = r
+            .commits
+            .iter()
+            .map(|c| execguard_core::engine::short(&c.to_string()).to_string())
+            .collect();
+        out.push_str(&format!(
+            "execguard: refusing {} (commits {})\n",
+            r.name,
+            commits.join(", ")
+        ));
+    }
+    out
+}
+
+/// Who is pushing, as the forge or transport tells the hook: GitLab, Gitea/Forgejo, gitolite,
+/// smart HTTP, then the Unix user.
+pub fn pusher() -> String {
+    for name in [
+        "GL_USERNAME",
+        "GITEA_PUSHER_NAME",
+        "GL_USER",
+        "REMOTE_USER",
+        "USER",
+        "LOGNAME",
+    ] {
+        if let Ok(value) = std::env::var(name) {
+            if !value.trim().is_empty() {
+                return value;
+            }
+        }
+    }
+    "unknown".to_string()
+}
+
+/// The override policy on the server: trailers count only from pushers the pinned config lists.
+pub fn server_override_policy(pinned: Option<&execguard_core::Config>) -> OverridePolicy {
+    let pusher = pusher();
+    let allowed = pinned
+        .map(|c| c.server.override_users.clone())
+        .unwrap_or_default();
+    if allowed.contains(&pusher) {
+        OverridePolicy::Honour
+    } else {
+        OverridePolicy::Refuse { pusher, allowed }
+    }
+}
