@@ -137,7 +137,12 @@ fn reinstall_leaves_hooks_byte_identical_and_keeps_one_chained_copy() {
     assert_eq!(hook_files(&hooks), files, "no file appeared or went");
     assert_eq!(
         hook_files(&hooks),
-        ["commit-msg", "pre-commit", "pre-commit.execguard-chained"]
+        [
+            "commit-msg",
+            "pre-commit",
+            "pre-commit.execguard-chained",
+            "pre-push"
+        ]
     );
     assert_eq!(
         std::fs::read_to_string(hooks.join("pre-commit.execguard-chained")).unwrap(),
@@ -182,7 +187,10 @@ fn uninstall_restores_the_foreign_hook_byte_for_byte_with_its_mode() {
 #[test]
 fn uninstall_without_a_foreign_hook_leaves_no_hook_files() {
     let repo = TestRepo::installed();
-    assert_eq!(hook_files(&repo.hooks_dir()), ["commit-msg", "pre-commit"]);
+    assert_eq!(
+        hook_files(&repo.hooks_dir()),
+        ["commit-msg", "pre-commit", "pre-push"]
+    );
     let run = repo.execguard(["uninstall"]);
     run.assert_ok();
     assert!(run.stderr.contains("removed"), "{run:#?}");
@@ -566,7 +574,7 @@ fn refused_commit_output_matches_snapshot() {
         run.stderr,
         snapbox::str![[r#"
 error[frozen-spec] specs/login.md
-  this commit modifies specs/login.md, which is frozen (EXEC-READY in HEAD). A frozen spec is the human's decision and may not be changed during EXEC.
+  this commit modifies specs/login.md; specs/login.md is a frozen spec (EXEC-READY in HEAD). A frozen spec is the human's decision and may not be changed during EXEC.
   hint: Stop and escalate: EXEC must return to SPEC mode; do not retry or work around this. Restore the spec (`git restore --staged --worktree -- specs/login.md`) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.
 
 execguard: 1 violation (frozen-spec); the commit is refused. Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human.

@@ -25,7 +25,7 @@ to the human (SPEC mode), not be patched around.
 `specs/login.md` in HEAD starts with `EXEC-READY`. The agent fixes a typo in it and commits:
 
 ```text
-error[frozen-spec]: this commit modifies specs/login.md, which is frozen (EXEC-READY in HEAD)
+error[frozen-spec]: this commit modifies specs/login.md; specs/login.md is a frozen spec (EXEC-READY in HEAD)
 ```
 
 ## How to comply
@@ -54,7 +54,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             RuleId::FrozenSpec,
             Some(path),
             format!(
-                "{} {}, which is frozen ({} in {}). A frozen spec is the human's decision and may not be changed during EXEC.",
+                "{} {}; {path} is a frozen spec ({} in {}). A frozen spec is the human's decision and may not be changed during EXEC.",
                 cx.subject_name(),
                 action.describe(path),
                 layout.spec_marker,
