@@ -1219,7 +1219,7 @@ fn twenty_concurrent_pushes_each_get_the_right_verdict_and_leave_the_server_soun
                 "each push is judged on its own: {run:#?}"
             );
             assert!(
-                run.stderr.contains(&format!("refusing {name} ")),
+                run.stderr.contains(&format!("refusing {name}: ")),
                 "{run:#?}"
             );
             assert_eq!(server_rev(&repo, &name), None, "{run:#?}");

@@ -78,9 +78,10 @@ pub struct RefVerdict {
     pub name: String,
     /// The commits this ref adds, oldest first.
     pub commits: Vec<Oid>,
-    /// Violations in those commits (each commit is judged once per push, for the first ref that
-    /// carries it; later refs that carry it share its verdict).
+    /// Whether any of those commits breaks a rule, judged for this ref's branch.
     pub refused: bool,
+    /// The commits that break a rule, oldest first.
+    pub refused_commits: Vec<Oid>,
 }
 
 /// The verdict on a whole push.
@@ -139,12 +140,17 @@ pub fn judge(
         refs.push(RefVerdict {
             name: update.name.clone(),
             commits: added,
-            refused: false,
+            ..RefVerdict::default()
         });
     }
     let reports = commits::check_commits(open, &jobs, settings)?;
     for (verdict, indices) in refs.iter_mut().zip(&ref_jobs) {
-        verdict.refused = indices.iter().any(|&i| !reports[i].is_clean());
+        verdict.refused_commits = indices
+            .iter()
+            .filter(|&&i| !reports[i].is_clean())
+            .map(|&i| jobs[i].id)
+            .collect();
+        verdict.refused = !verdict.refused_commits.is_empty();
     }
     let report = dedupe(commits::merge(reports));
     Ok(PushVerdict {
@@ -173,13 +179,17 @@ pub fn refused_refs_text(verdict: &PushVerdict) -> String {
     let mut out = String::new();
     for r in verdict.refs.iter().filter(|r| r.refused) {
         let commits: Vec<String> = r
-            .commits
+            .refused_commits
             .iter()
             .map(|c| execguard_core::engine::short(&c.to_string()).to_string())
             .collect();
         out.push_str(&format!(
-            "execguard: refusing {} (commits {})\n",
+            "execguard: refusing {}: {} of its {} new commit{} break{} a rule ({})\n",
             r.name,
+            commits.len(),
+            r.commits.len(),
+            if r.commits.len() == 1 { "" } else { "s" },
+            if commits.len() == 1 { "s" } else { "" },
             commits.join(", ")
         ));
     }

@@ -1,0 +1,601 @@
+#!/usr/bin/env python3
+"""execguard's benchmark: execguard against git itself and the hook managers people use today.
+
+Generates deterministic repositories (no downloads beyond the hook managers themselves), measures
+medians of several runs after a warm-up, side by side in the same run, and writes a table.
+
+    python3 bench/bench.py              # full mode: ~100,000-file and ~10,000-commit repositories
+    python3 bench/bench.py --small      # tiny repositories, for CI: the benchmark never rots
+
+Options: --runs N (default 7; at least 5), --out FILE (default docs/benchmarks.md; `-` for stdout
+only), --work DIR (keep the generated repositories there), --bin-dir DIR (execguard binaries;
+default: build them with `cargo build --release`), --skip-managers.
+"""
+
+import argparse
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SIZES = {
+    # wide: files, files per folder; deep: commits; push: commits
+    "full": dict(wide_files=100_000, per_dir=40, deep_commits=10_000, push_commits=1_000),
+    "small": dict(wide_files=2_000, per_dir=40, deep_commits=300, push_commits=100),
+}
+
+TARGETS = {
+    "pre-commit": 1.5,
+    "range": 1.0,
+    "pre-receive-added-seconds": 1.0,
+    "memory-mib": 64,
+}
+
+
+def log(message):
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+class Env:
+    """An isolated environment for git and the tools, as the tests use."""
+
+    def __init__(self, work: Path, bin_dir: Path, tools_bin: Path):
+        self.home = work / "home"
+        self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / ".gitconfig").write_text(
+            "[user]\n\tname = Bench Agent\n\temail = bench@example.invalid\n"
+            "[init]\n\tdefaultBranch = main\n[core]\n\tautocrlf = false\n"
+            "[gc]\n\tauto = 0\n[commit]\n\tgpgsign = false\n"
+        )
+        self.vars = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("GIT_") and k not in ("EXECGUARD_SKIP",)
+        }
+        self.vars.update(
+            HOME=str(self.home),
+            GIT_CONFIG_NOSYSTEM="1",
+            GIT_CONFIG_GLOBAL=str(self.home / ".gitconfig"),
+            GIT_AUTHOR_DATE="2026-01-01T00:00:00Z",
+            GIT_COMMITTER_DATE="2026-01-01T00:00:00Z",
+            PRE_COMMIT_HOME=str(work / "pre-commit-home"),
+            PREK_HOME=str(work / "prek-home"),
+            LC_ALL="C",
+            PATH=os.pathsep.join([str(bin_dir), str(tools_bin), os.environ.get("PATH", "")]),
+        )
+
+    def run(self, args, cwd, check=True, stdin=None, capture=True):
+        result = subprocess.run(
+            args,
+            cwd=cwd,
+            env=self.vars,
+            input=stdin,
+            stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+            stderr=subprocess.PIPE if capture else subprocess.DEVNULL,
+        )
+        if check and result.returncode != 0:
+            raise SystemExit(
+                f"bench: {' '.join(map(str, args))} failed in {cwd} ({result.returncode}):\n"
+                f"{(result.stderr or b'').decode(errors='replace')}"
+            )
+        return result
+
+    def git(self, cwd, *args, **kw):
+        return self.run(["git", *args], cwd, **kw)
+
+
+def measure(env, args, cwd, runs, stdin=None, expect=0, before=None, after=None):
+    """Median wall time of `args` over `runs` runs after one warm-up."""
+    times, peaks = [], []
+    for index in range(runs + 1):
+        if before:
+            before()
+        start = time.perf_counter()
+        code, stderr, usage = spawn(env, args, cwd, stdin)
+        elapsed = time.perf_counter() - start
+        if expect is not None and code != expect:
+            raise SystemExit(
+                f"bench: {' '.join(map(str, args))} exited {code}, expected {expect}:\n"
+                f"{stderr.decode(errors='replace')[-2000:]}"
+            )
+        if after:
+            after()
+        if index == 0:
+            continue  # warm-up
+        times.append(elapsed)
+        if usage is not None:
+            peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(times), (max(peaks) if peaks else None)
+
+
+def spawn(env, args, cwd, stdin=None):
+    """Runs `args` to the end; returns its exit code, its stderr and its resource usage."""
+    process = subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=env.vars,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    if stdin is not None:
+        process.stdin.write(stdin)
+        process.stdin.close()
+    stderr = process.stderr.read()
+    process.stderr.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, stderr, usage
+
+
+def peak_rss(env, args, cwd, stdin=None):
+    """Peak resident memory (MiB) of one run of `args`. GNU time measures it where it is installed:
+    a child forked from this Python process would otherwise report Python's own footprint."""
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    if gnu_time:
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
+            spawn(env, [gnu_time, "-f", "%M", "-o", report.name, *args], cwd, stdin)
+            return int(report.read().strip().splitlines()[-1]) / 1024
+    _, _, usage = spawn(env, args, cwd, stdin)
+    return usage.ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# Repository generation, through `git fast-import` so that 100,000 files take seconds.
+
+
+class Stream:
+    def __init__(self):
+        self.parts = []
+        self.mark = 0
+
+    def blob(self, data: bytes) -> int:
+        self.mark += 1
+        self.parts.append(b"blob\nmark :%d\ndata %d\n%s\n" % (self.mark, len(data), data))
+        return self.mark
+
+    def commit(self, ref, message, files, parent=None, merge=None, deletes=()):
+        """`files`: path -> blob mark."""
+        self.mark += 1
+        msg = message.encode()
+        out = [b"commit %s\nmark :%d\n" % (ref.encode(), self.mark)]
+        out.append(b"author Bench Agent <bench@example.invalid> 1767225600 +0000\n")
+        out.append(b"committer Bench Agent <bench@example.invalid> 1767225600 +0000\n")
+        out.append(b"data %d\n%s\n" % (len(msg), msg))
+        if parent is not None:
+            out.append(b"from :%d\n" % parent)
+        if merge is not None:
+            out.append(b"merge :%d\n" % merge)
+        for path in deletes:
+            out.append(b"D %s\n" % path.encode())
+        for path, blob in files.items():
+            out.append(b"M 100644 :%d %s\n" % (blob, path.encode()))
+        out.append(b"\n")
+        self.parts.append(b"".join(out))
+        return self.mark
+
+    def bytes(self):
+        return b"".join(self.parts)
+
+
+def spec_text(feature):
+    return f"# {feature}\n\nEXEC-READY\n\nThe {feature} feature does what its name says.\n".encode()
+
+
+def plan_text(feature, entries):
+    progress = "".join(f"- [x] (2026-01-01 10:00Z) {e}\n" for e in entries)
+    return (
+        f"# {feature} execplan\n\nEXECPLAN-READY\n\nSpec: specs/{feature}.md\n\n"
+        f"## Progress\n\n{progress}\n## Surprises & Discoveries\n\nNone.\n\n"
+        f"## Decision Log\n\n- Keep it simple.\n\n## Outcomes & Retrospective\n\nPending.\n"
+    ).encode()
+
+
+def code_text(name, lines, salt=0):
+    body = "".join(
+        f"pub fn {name}_{i}(x: u64) -> u64 {{ x.wrapping_mul({i * 31 + salt}) ^ {i} }}\n"
+        for i in range(lines)
+    )
+    return f"//! {name}\n\n{body}".encode()
+
+
+MANAGER_SCRIPT = b"""#!/bin/sh
+# Refuses changes to backend/PLANS.md: the nearest rule a hook manager can express.
+for path in "$@"; do
+    if [ "$path" = "backend/PLANS.md" ]; then
+        echo "backend/PLANS.md is protected" >&2
+        exit 1
+    fi
+done
+exit 0
+"""
+
+PRE_COMMIT_CONFIG = b"""repos:
+  - repo: local
+    hooks:
+      - id: protect-plans
+        name: protect backend/PLANS.md
+        entry: sh bench-hooks/refuse-plans.sh
+        language: system
+        files: ^backend/PLANS\\.md$
+"""
+
+LEFTHOOK_CONFIG = b"""pre-commit:
+  commands:
+    protect-plans:
+      glob: "backend/PLANS.md"
+      run: sh bench-hooks/refuse-plans.sh {staged_files}
+"""
+
+
+def make_wide(env, path: Path, files: int, per_dir: int):
+    """About `files` files in `files / per_dir` folders, specs and execplans among them, and a
+    staged change of a few files including a Progress update, on branch exec/f7."""
+    log(f"generating the wide repository ({files} files)")
+    env.git(path.parent, "init", "-q", path.name)
+    stream = Stream()
+    tree = {}
+    features = [f"f{i}" for i in range(max(10, files // 2000))]
+    for feature in features:
+        tree[f"specs/{feature}.md"] = stream.blob(spec_text(feature))
+        tree[f"plans/{feature}-execplan.md"] = stream.blob(plan_text(feature, ["Plan written."]))
+        tree[f"designs/{feature}.md"] = stream.blob(f"# {feature} design\n".encode())
+    tree["backend/PLANS.md"] = stream.blob(b"# How to write an execplan\n")
+    tree["bench-hooks/refuse-plans.sh"] = stream.blob(MANAGER_SCRIPT)
+    tree[".pre-commit-config.yaml"] = stream.blob(PRE_COMMIT_CONFIG)
+    tree["lefthook.yml"] = stream.blob(LEFTHOOK_CONFIG)
+    code_files = files - len(tree)
+    for index in range(code_files):
+        folder, leaf = divmod(index, per_dir)
+        top, sub = divmod(folder, 50)
+        name = f"m{index}"
+        tree[f"src/a{top}/b{sub}/{name}.rs"] = stream.blob(code_text(name, 8, index))
+    stream.commit("refs/heads/main", "Initial import", tree)
+    env.run(["git", "fast-import", "--quiet"], path, stdin=stream.bytes())
+    env.git(path, "checkout", "-q", "-f", "main")
+    env.git(path, "checkout", "-q", "-b", "exec/f7")
+    stage_wide_change(path, env)
+    return path
+
+
+def stage_wide_change(path: Path, env):
+    changed = ["src/a0/b0/m1.rs", "src/a0/b1/m45.rs", "src/a0/b2/m90.rs"]
+    for relative in changed:
+        target = path / relative
+        if target.exists():
+            with open(target, "ab") as handle:
+                handle.write(b"pub fn added() {}\n")
+    plan = path / "plans/f7-execplan.md"
+    plan.write_bytes(plan_text("f7", ["Plan written.", "Added the helpers."]))
+    env.git(path, "add", *[c for c in changed if (path / c).exists()], "plans/f7-execplan.md")
+
+
+def make_deep(env, path: Path, commits: int):
+    """About `commits` commits of EXEC work: code edits with Progress entries, occasional larger
+    commits, a few merges. Features rotate every 200 commits, each with its own execplan."""
+    log(f"generating the deep repository ({commits} commits)")
+    env.git(path.parent, "init", "-q", path.name)
+    rng = random.Random(7)
+    stream = Stream()
+    features = [f"feat{i}" for i in range(commits // 200 + 1)]
+    code = {f"src/mod{i}.rs": [f"pub fn f{i}_{j}() -> u32 {{ {j} }}" for j in range(120)] for i in range(200)}
+    entries = {feature: ["Plan written."] for feature in features}
+    tree = {}
+    for feature in features:
+        tree[f"specs/{feature}.md"] = stream.blob(spec_text(feature))
+        tree[f"plans/{feature}-execplan.md"] = stream.blob(plan_text(feature, entries[feature]))
+    for name, lines in code.items():
+        tree[name] = stream.blob(("\n".join(lines) + "\n").encode())
+    root = stream.commit("refs/heads/main", "Set up the features", tree)
+    head = root
+    history = [root]
+    for number in range(1, commits):
+        feature = features[number // 200]
+        files = {}
+        touched = rng.sample(sorted(code), rng.randint(1, 3))
+        for name in touched:
+            lines = code[name]
+            for _ in range(rng.randint(1, 6)):
+                at = rng.randrange(len(lines))
+                lines[at] = f"pub fn edited_{number}_{at}() -> u32 {{ {rng.randrange(1000)} }}"
+            files[name] = stream.blob(("\n".join(lines) + "\n").encode())
+        if number % 50 == 0:
+            big = [f"pub const K{number}_{j}: u32 = {j};" for j in range(250)]
+            files[f"src/gen/k{number}.rs"] = stream.blob(("\n".join(big) + "\n").encode())
+        entries[feature].append(f"Step {number}: edited {', '.join(touched)}.")
+        files[f"plans/{feature}-execplan.md"] = stream.blob(plan_text(feature, entries[feature]))
+        merge = None
+        if number % 1000 == 500:
+            # A side branch off an earlier commit, merged back.
+            side_file = f"src/side{number}.rs"
+            side_blob = stream.blob(code_text(f"side{number}", 20))
+            side_plan = stream.blob(plan_text(feature, entries[feature][:-1] + ["Side work."]))
+            merge = stream.commit(
+                f"refs/heads/side{number}",
+                f"Side work {number}\n\nExecplan: {feature}",
+                {side_file: side_blob, f"plans/{feature}-execplan.md": side_plan},
+                parent=history[-5],
+            )
+            files[side_file] = side_blob
+        message = f"Step {number} of {feature}" if merge is None else f"Merge side work {number}"
+        head = stream.commit("refs/heads/main", message, files, parent=head, merge=merge)
+        history.append(head)
+    env.run(["git", "fast-import", "--quiet"], path, stdin=stream.bytes())
+    env.git(path, "checkout", "-q", "-f", "main")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build(bin_dir_arg):
+    if bin_dir_arg:
+        return Path(bin_dir_arg).resolve()
+    log("building execguard (cargo build --release)")
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "execguard"], cwd=ROOT, check=True)
+    return ROOT / "target" / "release"
+
+
+def install_managers(work: Path):
+    """pre-commit, prek and lefthook from PyPI, in a virtual environment of the benchmark's own."""
+    venv = work / "managers"
+    if not (venv / "bin" / "pre-commit").exists():
+        log("installing pre-commit, prek and lefthook from PyPI")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+             "pre-commit", "prek", "lefthook"],
+            check=True,
+        )
+    return venv / "bin"
+
+
+def tool_version(env, args, cwd):
+    result = env.run(args, cwd, check=False)
+    return (result.stdout or result.stderr).decode(errors="replace").strip().splitlines()[0]
+
+
+class Bench:
+    """One benchmark run: the environment, the binaries, the repositories and the rows."""
+
+    def __init__(self, args, work, bin_dir, tools_bin):
+        self.args = args
+        self.size = SIZES["small" if args.small else "full"]
+        self.work = work
+        self.bin_dir = bin_dir
+        self.tools_bin = tools_bin
+        self.env = Env(work, bin_dir, tools_bin)
+        self.eg = str(bin_dir / "execguard")
+        self.rows = []
+        self.manager_rows = []
+
+    def row(self, name, figure, baseline_name, baseline, target, command, memory=None):
+        self.rows.append(dict(name=name, figure=figure, baseline_name=baseline_name,
+                              baseline=baseline, target=target, command=command, memory=memory))
+
+    def wide(self):
+        path = self.work / "wide"
+        if not path.exists():
+            make_wide(self.env, path, self.size["wide_files"], self.size["per_dir"])
+        return path
+
+    def deep(self):
+        path = self.work / "deep"
+        if not path.exists():
+            make_deep(self.env, path, self.size["deep_commits"])
+        root = self.env.git(path, "rev-list", "--max-parents=0", "main").stdout.decode().split()[0]
+        return path, root
+
+    def pre_commit(self):
+        """The pre-commit check on the wide repository against `git diff --cached --numstat`."""
+        wide, env, runs = self.wide(), self.env, self.args.runs
+        log("measuring the pre-commit check")
+        hook, _ = measure(env, [str(self.bin_dir / "execguard-pre-commit")], wide, runs)
+        floor, _ = measure(env, ["git", "diff", "--cached", "--numstat"], wide, runs)
+        memory = peak_rss(env, [str(self.bin_dir / "execguard-pre-commit")], wide)
+        self.row("pre-commit check, wide repository", hook, "git diff --cached --numstat", floor,
+                 f"≤ {TARGETS['pre-commit']}×", "execguard-pre-commit", memory)
+
+    def range(self):
+        """A range check over the deep repository against `git log --numstat --first-parent`."""
+        (deep, root), env, runs = self.deep(), self.env, self.args.runs
+        count = int(env.git(deep, "rev-list", "--count", f"{root}..main").stdout)
+        log(f"measuring the range check ({count} commits)")
+        command = [self.eg, "check", "--range", f"{root}..main"]
+        ranged, _ = measure(env, command, deep, runs)
+        floor, _ = measure(env, ["git", "log", "--numstat", "--first-parent", f"{root}..main"], deep, runs)
+        memory = peak_rss(env, command, deep)
+        self.row(f"range check, {count:,} commits", ranged, "git log --numstat --first-parent", floor,
+                 f"≤ {TARGETS['range']}×", f"execguard check --range {root[:7]}..main", memory)
+
+    def push(self):
+        """A push of N commits to a bare repository, with and without the pre-receive hook."""
+        (deep, root), env, runs = self.deep(), self.env, self.args.runs
+        first_parent = env.git(deep, "rev-list", "--reverse", "--first-parent", "main").stdout.decode().split()
+        tip = first_parent[min(self.size["push_commits"], len(first_parent) - 1)]
+        count = int(env.git(deep, "rev-list", "--count", f"{root}..{tip}").stdout)
+        servers = self.work / "servers"
+        server = servers / "server.git"
+
+        def fresh_server(hooked):
+            def prepare():
+                if servers.exists():
+                    shutil.rmtree(servers)
+                servers.mkdir()
+                env.git(servers, "init", "-q", "--bare", "server.git")
+                # The server already has the human's set-up commit; the push adds the EXEC work.
+                env.git(deep, "push", "-q", f"file://{server}", f"{root}:refs/heads/main")
+                if hooked:
+                    env.run([self.eg, "install", "--server"], server)
+            return prepare
+
+        log(f"measuring a push of {count:,} commits")
+        push = ["git", "push", "-q", f"file://{server}", f"{tip}:refs/heads/main"]
+        with_hook, _ = measure(env, push, deep, runs, before=fresh_server(True))
+        without, _ = measure(env, push, deep, runs, before=fresh_server(False))
+        # The hook's own memory, run as git runs it, on a server that has the objects but no ref.
+        fresh_server(False)()
+        env.git(deep, "push", "-q", f"file://{server}", f"{tip}:refs/heads/tmp")
+        env.git(server, "update-ref", "-d", "refs/heads/tmp")
+        memory = peak_rss(env, [str(self.bin_dir / "execguard-pre-receive")], server,
+                          stdin=f"{root} {tip} refs/heads/main\n".encode())
+        self.row(f"push of {count:,} commits with pre-receive", with_hook, "the same push without the hook",
+                 without, f"< {TARGETS['pre-receive-added-seconds']:.0f} s added",
+                 "git push file://…/server.git <tip>:refs/heads/main", memory)
+
+    def managers(self):
+        """A commit through each hook manager, refusing changes to backend/PLANS.md, against the
+        same commit through execguard's hooks."""
+        wide, env, runs, tools = self.wide(), self.env, self.args.runs, self.tools_bin
+
+        def undo():
+            env.git(wide, "reset", "-q", "--soft", "HEAD~1")
+
+        def install(kind):
+            hooks = wide / ".git" / "hooks"
+            for name in ("pre-commit", "commit-msg", "pre-push"):
+                for suffix in ("", ".execguard-chained", ".legacy"):
+                    (hooks / f"{name}{suffix}").unlink(missing_ok=True)
+            if kind == "execguard":
+                env.run([self.eg, "install"], wide)
+            elif kind != "none":
+                env.run([str(tools / kind), "install", "-f"], wide)
+
+        commit = ["git", "commit", "-q", "-m", "Add the helpers"]
+        install("none")
+        floor, _ = measure(env, commit + ["--no-verify"], wide, runs, after=undo)
+        for kind in ("execguard", "pre-commit", "prek", "lefthook"):
+            log(f"measuring a commit through {kind}")
+            install(kind)
+            label = kind
+            if kind != "execguard":
+                label = f"{kind} ({tool_version(env, [str(tools / kind), '--version'], wide)})"
+            seconds, _ = measure(env, commit, wide, runs, after=undo)
+            self.manager_rows.append((kind, seconds))
+            self.row(f"commit through {label}", seconds, "git commit --no-verify", floor,
+                     "slower than execguard" if kind != "execguard" else "fastest of the four",
+                     "git commit -m …")
+        install("none")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--work")
+    parser.add_argument("--bin-dir")
+    parser.add_argument("--skip-managers", action="store_true")
+    parser.add_argument("--only", choices=["pre-commit", "range", "push", "managers"],
+                        help="measure one part only (for profiling); no table is written")
+    args = parser.parse_args()
+    if args.runs < 5:
+        parser.error("--runs must be at least 5")
+    if args.only:
+        args.out = "-"
+
+    work_owner = None
+    if args.work:
+        work = Path(args.work).resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work_owner = tempfile.TemporaryDirectory(prefix="execguard-bench-")
+        work = Path(work_owner.name)
+    started = time.time()
+    bin_dir = build(args.bin_dir)
+    with_managers = not args.skip_managers and args.only in (None, "managers")
+    tools_bin = install_managers(work) if with_managers else work / "managers" / "bin"
+    bench = Bench(args, work, bin_dir, tools_bin)
+    for part in ("pre-commit", "range", "push", "managers"):
+        if args.only in (None, part) and (part != "managers" or with_managers):
+            getattr(bench, part.replace("-", "_"))()
+
+    text = render(bench.rows, "small" if args.small else "full", bench.size, args.runs,
+                  time.time() - started, bench.manager_rows)
+    if args.out != "-":
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text)
+        log(f"wrote {args.out}")
+    print(text)
+    for failure in check_targets(bench.rows, bench.manager_rows):
+        log(f"target missed: {failure}")
+    if work_owner:
+        work_owner.cleanup()
+    return 0
+
+
+def check_targets(rows, manager_rows):
+    failures = []
+    by_name = {r["name"].split(",")[0]: r for r in rows}
+    for r in rows:
+        if r["name"].startswith("pre-commit check") and r["figure"] > TARGETS["pre-commit"] * r["baseline"]:
+            failures.append(f"{r['name']}: {r['figure'] / r['baseline']:.2f}× git")
+        if r["name"].startswith("range check") and r["figure"] > TARGETS["range"] * r["baseline"]:
+            failures.append(f"{r['name']}: {r['figure'] / r['baseline']:.2f}× git")
+        if r["name"].startswith("push") and r["figure"] - r["baseline"] > TARGETS["pre-receive-added-seconds"]:
+            failures.append(f"{r['name']}: {r['figure'] - r['baseline']:.2f} s added")
+        if r["memory"] is not None and r["memory"] > TARGETS["memory-mib"]:
+            failures.append(f"{r['name']}: {r['memory']:.1f} MiB peak")
+    if manager_rows:
+        ours = dict(manager_rows)["execguard"]
+        for kind, seconds in manager_rows:
+            if kind != "execguard" and seconds <= ours:
+                failures.append(f"{kind} commit ({seconds * 1000:.0f} ms) is not slower than execguard's ({ours * 1000:.0f} ms)")
+    del by_name
+    return failures
+
+
+def render(rows, mode, size, runs, elapsed, manager_rows):
+    cores = os.cpu_count()
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Mode: **{mode}** ({size['wide_files']:,}-file wide repository, {size['deep_commits']:,}-commit deep "
+        f"repository, {size['push_commits']:,}-commit push). Machine: {cores} cores, {memory} memory, "
+        f"{platform.system()} {platform.machine()}, {git_version}. Each figure is the median of {runs} runs "
+        f"after a warm-up, measured in the same run as its baseline. The whole run took {elapsed:.0f} s.",
+        "",
+        "Reproduce: `python3 bench/bench.py" + (" --small" if mode == "small" else "") + "`.",
+        "",
+        "| measurement | execguard | baseline | baseline figure | ratio | target | peak memory | command |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        ratio = r["figure"] / r["baseline"] if r["baseline"] else float("nan")
+        added = r["figure"] - r["baseline"]
+        ratio_text = f"{ratio:.2f}×" + (f" (+{added * 1000:.0f} ms)" if r["name"].startswith("push") else "")
+        mem = f"{r['memory']:.1f} MiB" if r["memory"] is not None else "—"
+        lines.append(
+            f"| {r['name']} | {r['figure'] * 1000:.1f} ms | {r['baseline_name']} | {r['baseline'] * 1000:.1f} ms "
+            f"| {ratio_text} | {r['target']} | {mem} | `{r['command']}` |"
+        )
+    lines.append("")
+    failures = check_targets(rows, manager_rows)
+    if failures:
+        lines.append("Targets missed in this run:")
+        lines.extend(f"- {f}" for f in failures)
+    else:
+        lines.append("Every target is met in this run.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
