@@ -9,8 +9,11 @@ use std::path::{Path, PathBuf};
 
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
-use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Tree};
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Tree};
+mod staged;
+
 pub use git2::{Oid, Repository};
+pub use staged::StagedIndex;
 
 /// The repository could not be read or is not one execguard can judge.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +28,8 @@ pub enum GitError {
         #[source]
         source: git2::Error,
     },
+    #[error("cannot read the index {path}: {reason}")]
+    Index { path: String, reason: String },
     #[error("the index has unresolved conflicts ({0}); resolve them before checking")]
     Unmerged(String),
     #[error("cannot read the config file {path}: {source}")]
@@ -68,27 +73,6 @@ fn open_error(error: git2::Error) -> GitError {
         GitError::Unsupported(format!("a repository extension ({})", error.message()))
     } else {
         GitError::Open(error)
-    }
-}
-
-/// Explains an index that libgit2 cannot read.
-fn index_error(what: String) -> impl FnOnce(git2::Error) -> GitError {
-    move |error| {
-        let text = error.message();
-        if text.contains("'link'") {
-            GitError::Unsupported(
-                "a split index (core.splitIndex); turn it off with `git config core.splitIndex false && git update-index --no-split-index`".into(),
-            )
-        } else if text.contains("'sdir'") {
-            GitError::Unsupported(
-                "a sparse index (index.sparse); turn it off with `git sparse-checkout init --no-sparse-index` or `git config index.sparse false && git read-tree -mu HEAD`".into(),
-            )
-        } else {
-            GitError::Read {
-                what,
-                source: error,
-            }
-        }
     }
 }
 
@@ -141,7 +125,7 @@ pub enum Snapshot<'r> {
     Empty,
     Tree(Tree<'r>),
     /// The staged tree: the index, without intent-to-add entries.
-    Index(Index),
+    Staged(Box<StagedIndex>),
 }
 
 /// Read access to both sides of a change, for the rules.
@@ -183,6 +167,13 @@ fn tree_error(what: String) -> impl FnOnce(git2::Error) -> TreeError {
     }
 }
 
+pub(crate) fn blob_size_git(repo: &Repository, id: Oid) -> Result<u64, GitError> {
+    blob_size(repo, id).map_err(|e| GitError::Read {
+        what: e.what,
+        source: git2::Error::from_str(&e.reason),
+    })
+}
+
 fn blob_size(repo: &Repository, id: Oid) -> Result<u64, TreeError> {
     let odb = repo
         .odb()
@@ -191,11 +182,6 @@ fn blob_size(repo: &Repository, id: Oid) -> Result<u64, TreeError> {
         .read_header(id)
         .map_err(tree_error(format!("object {id}")))?;
     Ok(size as u64)
-}
-
-fn is_intent_to_add(entry: &git2::IndexEntry) -> bool {
-    // GIT_INDEX_ENTRY_INTENT_TO_ADD in the extended flags.
-    entry.flags_extended & (1 << 13) != 0
 }
 
 impl Trees for GitTrees<'_> {
@@ -210,9 +196,9 @@ impl Trees for GitTrees<'_> {
                 Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
                 Err(e) => Err(tree_error(format!("{path}"))(e)),
             },
-            Snapshot::Index(index) => match index.get_path(&as_path(path), 0) {
-                Some(entry) if !is_intent_to_add(&entry) => self.entry_info(entry.id, entry.mode),
-                _ => Ok(None),
+            Snapshot::Staged(index) => match index.get(path.as_bytes()) {
+                Some((mode, id)) => self.entry_info(id, mode),
+                None => Ok(None),
             },
         }
     }
@@ -267,12 +253,10 @@ impl Trees for GitTrees<'_> {
                     }
                 }
             }
-            Snapshot::Index(index) => {
-                for entry in index.iter() {
-                    if entry.path.starts_with(&prefix) && !is_intent_to_add(&entry) {
-                        if let Some(info) = self.entry_info(entry.id, entry.mode)? {
-                            found.push((RepoPath::new(entry.path), info));
-                        }
+            Snapshot::Staged(index) => {
+                for (path, mode, id) in index.below(dir.as_bytes()) {
+                    if let Some(info) = self.entry_info(id, mode)? {
+                        found.push((RepoPath::new(path), info));
                     }
                 }
             }
@@ -339,26 +323,11 @@ pub fn staged_change<'r>(
     index_file: Option<&Path>,
     amend: bool,
 ) -> Result<Staged<'r>, GitError> {
-    let mut index = match index_file {
-        Some(path) => {
-            Index::open(path).map_err(index_error(format!("the index {}", path.display())))?
-        }
-        None => repo.index().map_err(index_error("the index".into()))?,
+    let index_path = match index_file {
+        Some(path) => path.to_path_buf(),
+        None => repo.path().join("index"),
     };
-    if index_file.is_none() {
-        index.read(false).map_err(index_error("the index".into()))?;
-    }
-    if index.has_conflicts() {
-        let first = index
-            .conflicts()
-            .ok()
-            .and_then(|mut c| c.next())
-            .and_then(|c| c.ok())
-            .and_then(|c| c.our.or(c.their).or(c.ancestor))
-            .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-            .unwrap_or_default();
-        return Err(GitError::Unmerged(first));
-    }
+    let index = StagedIndex::open(&index_path)?;
 
     let head = match repo.head() {
         Ok(head) => Some(head.peel_to_commit().map_err(read_err("HEAD"))?),
@@ -398,20 +367,10 @@ pub fn staged_change<'r>(
         .collect::<Result<Vec<_>, _>>()?;
 
     let is_merge = parents.len() > 1;
-    let mut options = DiffOptions::new();
-    options.include_typechange(true).ignore_submodules(false);
-    let mut diff = repo
-        .diff_tree_to_index(base_tree.as_ref(), Some(&index), Some(&mut options))
-        .map_err(read_err("the staged change"))?;
+    let mut files = staged::staged_files(repo, base_tree.as_ref(), &index)?;
     if !is_merge {
-        find_renames(&mut diff)?;
+        staged::detect_renames(repo, &mut files)?;
     }
-    let intent_to_add: std::collections::HashSet<Vec<u8>> = index
-        .iter()
-        .filter(is_intent_to_add)
-        .map(|e| e.path)
-        .collect();
-    let mut files = changes_from_diff(repo, &diff, &intent_to_add)?;
     if is_merge {
         files.retain(|file| differs_from_every_other_parent(file, &other_trees));
     }
@@ -426,7 +385,7 @@ pub fn staged_change<'r>(
     let trees = GitTrees {
         repo,
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
-        new: Snapshot::Index(index),
+        new: Snapshot::Staged(Box::new(index)),
     };
     Ok(Staged {
         change,
