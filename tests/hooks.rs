@@ -1148,3 +1148,58 @@ fn commit_msg_hook_refuses_what_only_the_message_reveals() {
     assert!(run.stderr.contains("plans/search-execplan.md"), "{run:#?}");
     assert_eq!(repo.commit_count(), 1);
 }
+
+// ---- the staged tree as the index holds it ---------------------------------------------------
+
+/// The staged change is read from the index and unchanged directories are skipped through the
+/// index's cache-tree; an index without a cache-tree must be compared entry by entry.
+#[test]
+fn index_without_a_cache_tree_is_still_judged() {
+    let repo = fixture();
+    let listing = repo.git(["ls-files", "-s"]);
+    std::fs::remove_file(repo.path(".git/index")).unwrap();
+    let run = git_with_stdin(&repo, &["update-index", "--index-info"], &listing);
+    assert!(run.ok(), "{run:#?}");
+    repo.append("specs/login.md", "edit\n");
+    repo.git(["add", "specs/login.md"]);
+    repo.commit("Edit the spec").assert_refused("frozen-spec");
+    repo.git(["reset", "-q", "--hard"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Logout.");
+    repo.commit_all("Add logout").assert_ok();
+}
+
+#[test]
+fn deleting_the_folder_of_a_frozen_spec_is_refused() {
+    let repo = fixture();
+    repo.git(["rm", "-r", "-q", "specs"]);
+    let run = repo.commit("Drop the specs");
+    run.assert_refused("frozen-spec");
+    assert!(run.stderr.contains("deletes specs/login.md"), "{run:#?}");
+}
+
+#[test]
+fn replacing_a_frozen_spec_with_a_folder_is_refused() {
+    let repo = fixture();
+    repo.git(["rm", "-q", "specs/login.md"]);
+    repo.write("specs/login.md/notes.md", "# Notes\n");
+    repo.git(["add", "specs/login.md/notes.md"]);
+    let run = repo.commit("Turn the spec into a folder");
+    run.assert_refused("frozen-spec");
+    assert!(run.stderr.contains("deletes specs/login.md"), "{run:#?}");
+}
+
+#[test]
+fn a_renamed_and_edited_code_file_counts_only_its_changed_lines() {
+    let repo = fixture();
+    let body: String = (0..300)
+        .map(|i| format!("pub const A{i}: u32 = {i};\n"))
+        .collect();
+    repo.write("src/consts.rs", &body);
+    repo.add_progress("Constants.");
+    repo.commit_all("Add constants").assert_ok();
+    repo.git(["mv", "src/consts.rs", "src/values.rs"]);
+    repo.write("src/values.rs", body.replace("A0:", "B0:"));
+    repo.add_progress("Renamed.");
+    repo.commit_all("Rename the constants").assert_ok();
+}
