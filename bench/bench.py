@@ -95,26 +95,32 @@ class Env:
 
 def measure(env, args, cwd, runs, stdin=None, expect=0, before=None, after=None):
     """Median wall time of `args` over `runs` runs after one warm-up."""
-    times, peaks = [], []
+    return measure_pair(env, args, None, cwd, runs, stdin, expect, before, after)[0], None
+
+
+def measure_pair(env, args, baseline, cwd, runs, stdin=None, expect=0, before=None, after=None):
+    """Median wall times of `args` and of `baseline`, run alternately so that a machine that
+    slows down or speeds up during the run affects both alike."""
+    times = {0: [], 1: []}
+    commands = [args] if baseline is None else [args, baseline]
     for index in range(runs + 1):
-        if before:
-            before()
-        start = time.perf_counter()
-        code, stderr, usage = spawn(env, args, cwd, stdin)
-        elapsed = time.perf_counter() - start
-        if expect is not None and code != expect:
-            raise SystemExit(
-                f"bench: {' '.join(map(str, args))} exited {code}, expected {expect}:\n"
-                f"{stderr.decode(errors='replace')[-2000:]}"
-            )
-        if after:
-            after()
-        if index == 0:
-            continue  # warm-up
-        times.append(elapsed)
-        if usage is not None:
-            peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(times), (max(peaks) if peaks else None)
+        for which, command in enumerate(commands):
+            if before:
+                before()
+            start = time.perf_counter()
+            code, stderr, _ = spawn(env, command, cwd, stdin)
+            elapsed = time.perf_counter() - start
+            if expect is not None and code != expect:
+                raise SystemExit(
+                    f"bench: {' '.join(map(str, command))} exited {code}, expected {expect}:\n"
+                    f"{stderr.decode(errors='replace')[-2000:]}"
+                )
+            if after:
+                after()
+            if index > 0:  # the first round is a warm-up
+                times[which].append(elapsed)
+    medians = [statistics.median(times[w]) for w in range(len(commands))]
+    return medians if baseline is not None else [medians[0], None]
 
 
 def spawn(env, args, cwd, stdin=None):
@@ -399,8 +405,8 @@ class Bench:
         """The pre-commit check on the wide repository against `git diff --cached --numstat`."""
         wide, env, runs = self.wide(), self.env, self.args.runs
         log("measuring the pre-commit check")
-        hook, _ = measure(env, [str(self.bin_dir / "execguard-pre-commit")], wide, runs)
-        floor, _ = measure(env, ["git", "diff", "--cached", "--numstat"], wide, runs)
+        hook, floor = measure_pair(env, [str(self.bin_dir / "execguard-pre-commit")],
+                                   ["git", "diff", "--cached", "--numstat"], wide, runs)
         memory = peak_rss(env, [str(self.bin_dir / "execguard-pre-commit")], wide)
         self.row("pre-commit check, wide repository", hook, "git diff --cached --numstat", floor,
                  f"≤ {TARGETS['pre-commit']}×", "execguard-pre-commit", memory)
@@ -411,8 +417,9 @@ class Bench:
         count = int(env.git(deep, "rev-list", "--count", f"{root}..main").stdout)
         log(f"measuring the range check ({count} commits)")
         command = [self.eg, "check", "--range", f"{root}..main"]
-        ranged, _ = measure(env, command, deep, runs)
-        floor, _ = measure(env, ["git", "log", "--numstat", "--first-parent", f"{root}..main"], deep, runs)
+        ranged, floor = measure_pair(env, command,
+                                     ["git", "log", "--numstat", "--first-parent", f"{root}..main"],
+                                     deep, runs)
         memory = peak_rss(env, command, deep)
         self.row(f"range check, {count:,} commits", ranged, "git log --numstat --first-parent", floor,
                  f"≤ {TARGETS['range']}×", f"execguard check --range {root[:7]}..main", memory)

@@ -202,7 +202,6 @@ impl<'a> Context<'a> {
             .trees
             .list(side, &root)?
             .into_iter()
-            .map(|(path, _)| path)
             .filter(|path| specs.is_match(path) && path.stem() == feature)
             .collect())
     }

@@ -170,8 +170,8 @@ pub trait Trees {
     fn entry(&self, side: Side, path: &RepoPath) -> Result<Option<Entry>, TreeError>;
     /// The content of a blob by id.
     fn blob(&self, id: &str) -> Result<Vec<u8>, TreeError>;
-    /// Every non-directory entry below the directory `dir` on `side`, recursively.
-    fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<(RepoPath, Entry)>, TreeError>;
+    /// The path of every non-directory entry below the directory `dir` on `side`, recursively.
+    fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<RepoPath>, TreeError>;
 
     /// The content at `path` on `side` when it is a blob (a file or a symlink's target).
     fn read(&self, side: Side, path: &RepoPath) -> Result<Option<Vec<u8>>, TreeError> {

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
-use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Tree};
+use git2::{ObjectType, Tree};
 mod staged;
+mod tree_diff;
 
 pub use git2::{Oid, Repository};
 pub use staged::StagedIndex;
@@ -47,9 +48,38 @@ fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
     move |source| GitError::Read { what, source }
 }
 
+/// Process-wide libgit2 settings: objects are trusted on read as git trusts them, instead of
+/// hashing every object again (a fifth of a range check's time), and pack files are mapped in
+/// bounded windows so that a long history does not keep the whole pack resident.
+#[allow(unsafe_code)]
+fn tune_libgit2() {
+    static TUNED: std::sync::Once = std::sync::Once::new();
+    TUNED.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // SAFETY: libgit2's global options are not synchronised; these run once, before any
+        // repository is opened or any other thread uses libgit2.
+        unsafe {
+            // A failure leaves libgit2's defaults in force, which are correct, only larger.
+            let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
+            let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_LIMIT);
+            // Parsed trees and commits are cached; a long range would otherwise fill the
+            // default 256 MiB.
+            libgit2_sys::git_libgit2_opts(
+                libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
+                OBJECT_CACHE as isize,
+            );
+        }
+    });
+}
+
+const OBJECT_CACHE: usize = 4 * 1024 * 1024;
+const MWINDOW_SIZE: usize = 8 * 1024 * 1024;
+const MWINDOW_LIMIT: usize = 24 * 1024 * 1024;
+
 /// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
 /// object directories of a push, ...), as a hook must.
 pub fn open_from_env() -> Result<Repository, GitError> {
+    tune_libgit2();
     let repo = Repository::open_from_env().map_err(open_error)?;
     check_supported(&repo)?;
     Ok(repo)
@@ -57,6 +87,7 @@ pub fn open_from_env() -> Result<Repository, GitError> {
 
 /// Opens the repository containing `path`.
 pub fn open_at(path: &Path) -> Result<Repository, GitError> {
+    tune_libgit2();
     let repo = Repository::discover(path).map_err(open_error)?;
     check_supported(&repo)?;
     Ok(repo)
@@ -115,10 +146,6 @@ fn kind_of(mode: u32) -> Option<EntryKind> {
     }
 }
 
-fn kind_of_file_mode(mode: FileMode) -> Option<EntryKind> {
-    kind_of(u32::from(mode))
-}
-
 /// One side of a change, as libgit2 holds it.
 pub enum Snapshot<'r> {
     /// Nothing: the base of a root commit or of the first commit on an unborn branch.
@@ -133,6 +160,39 @@ pub struct GitTrees<'r> {
     repo: &'r Repository,
     base: Snapshot<'r>,
     new: Snapshot<'r>,
+    cache: Option<&'r ReadCache>,
+}
+
+/// What one worker has read, kept across the commits it checks: consecutive commits share most
+/// of their specs, execplans and code, so each is inflated from the pack once.
+#[derive(Default)]
+pub struct ReadCache {
+    blobs: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[u8]>>>,
+    blob_bytes: std::cell::Cell<usize>,
+    listings: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[RepoPath]>>>,
+}
+
+impl ReadCache {
+    /// Blobs larger than this are read each time.
+    const MAX_BLOB: usize = 256 * 1024;
+    /// When the cached blobs pass this, the cache starts over.
+    const MAX_TOTAL: usize = 2 * 1024 * 1024;
+
+    fn blob(&self, id: Oid) -> Option<std::rc::Rc<[u8]>> {
+        self.blobs.borrow().get(&id).cloned()
+    }
+
+    fn keep_blob(&self, id: Oid, data: &[u8]) {
+        if data.len() > Self::MAX_BLOB {
+            return;
+        }
+        if self.blob_bytes.get() + data.len() > Self::MAX_TOTAL {
+            self.blobs.borrow_mut().clear();
+            self.blob_bytes.set(0);
+        }
+        self.blob_bytes.set(self.blob_bytes.get() + data.len());
+        self.blobs.borrow_mut().insert(id, data.into());
+    }
 }
 
 impl<'r> GitTrees<'r> {
@@ -205,14 +265,20 @@ impl Trees for GitTrees<'_> {
 
     fn blob(&self, id: &str) -> Result<Vec<u8>, TreeError> {
         let oid = Oid::from_str(id).map_err(tree_error(format!("object {id}")))?;
+        if let Some(data) = self.cache.and_then(|c| c.blob(oid)) {
+            return Ok(data.to_vec());
+        }
         let blob = self
             .repo
             .find_blob(oid)
             .map_err(tree_error(format!("blob {id}")))?;
+        if let Some(cache) = self.cache {
+            cache.keep_blob(oid, blob.content());
+        }
         Ok(blob.content().to_vec())
     }
 
-    fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<(RepoPath, Entry)>, TreeError> {
+    fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
         let mut prefix = dir.as_bytes().to_vec();
         if !prefix.is_empty() {
             prefix.push(b'/');
@@ -234,31 +300,47 @@ impl Trees for GitTrees<'_> {
                     }
                 };
                 if let Some(subtree) = subtree {
-                    let mut raw = Vec::new();
-                    subtree
-                        .walk(git2::TreeWalkMode::PreOrder, |root, entry| {
-                            if entry.kind() != Some(ObjectType::Tree) {
-                                let mut path = prefix.clone();
-                                path.extend_from_slice(root.as_bytes());
-                                path.extend_from_slice(entry.name_bytes());
-                                raw.push((path, entry.id(), entry.filemode() as u32));
+                    let cached = self
+                        .cache
+                        .and_then(|c| c.listings.borrow().get(&subtree.id()).cloned());
+                    let listing = match cached {
+                        Some(listing) => listing,
+                        None => {
+                            let mut raw = Vec::new();
+                            subtree
+                                .walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+                                    if entry.kind() != Some(ObjectType::Tree)
+                                        && kind_of(entry.filemode() as u32).is_some()
+                                    {
+                                        let mut path = prefix.clone();
+                                        path.extend_from_slice(root.as_bytes());
+                                        path.extend_from_slice(entry.name_bytes());
+                                        raw.push(RepoPath::new(path));
+                                    }
+                                    git2::TreeWalkResult::Ok
+                                })
+                                .map_err(tree_error(format!("{dir}")))?;
+                            let listing: std::rc::Rc<[RepoPath]> = raw.into();
+                            if let Some(cache) = self.cache {
+                                cache
+                                    .listings
+                                    .borrow_mut()
+                                    .insert(subtree.id(), listing.clone());
                             }
-                            git2::TreeWalkResult::Ok
-                        })
-                        .map_err(tree_error(format!("{dir}")))?;
-                    for (path, id, mode) in raw {
-                        if let Some(entry) = self.entry_info(id, mode)? {
-                            found.push((RepoPath::new(path), entry));
+                            listing
                         }
-                    }
+                    };
+                    found.extend(listing.iter().cloned());
                 }
             }
             Snapshot::Staged(index) => {
-                for (path, mode, id) in index.below(dir.as_bytes()) {
-                    if let Some(info) = self.entry_info(id, mode)? {
-                        found.push((RepoPath::new(path), info));
-                    }
-                }
+                found.extend(
+                    index
+                        .below(dir.as_bytes())
+                        .into_iter()
+                        .filter(|(_, mode, _)| kind_of(*mode).is_some())
+                        .map(|(path, _, _)| RepoPath::new(path)),
+                );
             }
         }
         Ok(found)
@@ -386,6 +468,7 @@ pub fn staged_change<'r>(
         repo,
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new: Snapshot::Staged(Box::new(index)),
+        cache: None,
     };
     Ok(Staged {
         change,
@@ -401,69 +484,6 @@ fn merge_heads(repo: &Repository) -> Vec<Oid> {
     text.lines()
         .filter_map(|line| Oid::from_str(line.trim()).ok())
         .collect()
-}
-
-fn find_renames(diff: &mut git2::Diff<'_>) -> Result<(), GitError> {
-    let mut find = DiffFindOptions::new();
-    find.renames(true).rename_threshold(50);
-    diff.find_similar(Some(&mut find))
-        .map_err(read_err("renames"))
-}
-
-fn changes_from_diff(
-    repo: &Repository,
-    diff: &git2::Diff<'_>,
-    skip: &std::collections::HashSet<Vec<u8>>,
-) -> Result<Vec<FileChange>, GitError> {
-    let mut files = Vec::new();
-    for delta in diff.deltas() {
-        let old_file = delta.old_file();
-        let new_file = delta.new_file();
-        let new_path = new_file
-            .path_bytes()
-            .or(old_file.path_bytes())
-            .unwrap_or_default();
-        if skip.contains(new_path) {
-            continue;
-        }
-        let side = |file: &git2::DiffFile<'_>, exists: bool| -> Result<Option<Entry>, GitError> {
-            if !exists {
-                return Ok(None);
-            }
-            let Some(kind) = kind_of_file_mode(file.mode()) else {
-                return Ok(None);
-            };
-            let size = if kind.is_blob() {
-                blob_size(repo, file.id()).map_err(|e| GitError::Read {
-                    what: e.what,
-                    source: git2::Error::from_str(&e.reason),
-                })?
-            } else {
-                0
-            };
-            Ok(Some(Entry {
-                kind,
-                id: file.id().to_string(),
-                size,
-            }))
-        };
-        let status = delta.status();
-        let old_exists = !matches!(status, Delta::Added | Delta::Untracked);
-        let new_exists = !matches!(status, Delta::Deleted);
-        let old = side(&old_file, old_exists)?;
-        let new = side(&new_file, new_exists)?;
-        let renamed_from = (status == Delta::Renamed)
-            .then(|| old_file.path_bytes().map(RepoPath::new))
-            .flatten();
-        files.push(FileChange {
-            path: RepoPath::new(new_path),
-            renamed_from,
-            old,
-            new,
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
 }
 
 fn differs_from_every_other_parent(file: &FileChange, others: &[Tree<'_>]) -> bool {
@@ -571,6 +591,7 @@ pub fn commit_change<'r>(
     repo: &'r Repository,
     id: Oid,
     branch: Option<&str>,
+    cache: Option<&'r ReadCache>,
 ) -> Result<CommitChange<'r>, GitError> {
     let commit = repo
         .find_commit(id)
@@ -588,15 +609,10 @@ pub fn commit_change<'r>(
         None => None,
     };
     let is_merge = parents.len() > 1;
-    let mut options = DiffOptions::new();
-    options.include_typechange(true).ignore_submodules(false);
-    let mut diff = repo
-        .diff_tree_to_tree(base_tree.as_ref(), Some(&tree), Some(&mut options))
-        .map_err(read_err(format!("the change of {id}")))?;
+    let mut files = tree_diff::tree_files(repo, base_tree.as_ref(), &tree)?;
     if !is_merge {
-        find_renames(&mut diff)?;
+        staged::detect_renames(repo, &mut files)?;
     }
-    let mut files = changes_from_diff(repo, &diff, &Default::default())?;
     if is_merge {
         let others = parents[1..]
             .iter()
@@ -616,6 +632,7 @@ pub fn commit_change<'r>(
         repo,
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new: Snapshot::Tree(tree),
+        cache,
     };
     Ok(CommitChange {
         change,

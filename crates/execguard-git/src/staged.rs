@@ -88,9 +88,9 @@ fn to_oid(id: &gix_index::hash::ObjectId) -> Oid {
 
 /// One side of a path in the comparison.
 #[derive(Clone, Copy)]
-struct Side {
-    mode: u32,
-    id: Oid,
+pub(crate) struct Side {
+    pub(crate) mode: u32,
+    pub(crate) id: Oid,
 }
 
 /// The staged changes against `base`: every path whose entry differs, directories that the
@@ -100,7 +100,7 @@ pub fn staged_files(
     base: Option<&Tree<'_>>,
     index: &StagedIndex,
 ) -> Result<Vec<FileChange>, GitError> {
-    let mut raw: Vec<(Vec<u8>, Option<Side>, Option<Side>)> = Vec::new();
+    let mut raw: Raw = Vec::new();
     let entries = index.file.entries();
     let walk = Walk { repo, index };
     walk.level(
@@ -110,6 +110,11 @@ pub fn staged_files(
         index.file.tree(),
         &mut raw,
     )?;
+    to_file_changes(repo, raw)
+}
+
+/// Turns compared entries into the core's file changes, with blob sizes, sorted by path.
+pub(crate) fn to_file_changes(repo: &Repository, raw: Raw) -> Result<Vec<FileChange>, GitError> {
     let mut files = Vec::with_capacity(raw.len());
     for (path, old, new) in raw {
         let entry = |side: Option<Side>| -> Result<Option<Entry>, GitError> {
@@ -144,7 +149,7 @@ struct Walk<'a, 'r> {
     index: &'a StagedIndex,
 }
 
-type Raw = Vec<(Vec<u8>, Option<Side>, Option<Side>)>;
+pub(crate) type Raw = Vec<(Vec<u8>, Option<Side>, Option<Side>)>;
 
 impl Walk<'_, '_> {
     /// Compares the index entries in `range` (all below `prefix`) with `tree`.
@@ -191,7 +196,7 @@ impl Walk<'_, '_> {
                     };
                     match base.remove(rest) {
                         Some(old) if is_tree(old.mode) => {
-                            self.deleted_tree(path, old.id, out)?;
+                            all_files(self.repo, path, old.id, true, out)?;
                             out.push((path.to_vec(), None, Some(new)));
                         }
                         Some(old) => {
@@ -232,45 +237,49 @@ impl Walk<'_, '_> {
             let mut path = prefix.to_vec();
             path.extend_from_slice(&name);
             if is_tree(old.mode) {
-                self.deleted_tree(&path, old.id, out)?;
+                all_files(self.repo, &path, old.id, true, out)?;
             } else {
                 out.push((path, Some(old), None));
             }
         }
         Ok(())
     }
-
-    /// Records every file below a directory that the index no longer has.
-    fn deleted_tree(&self, path: &[u8], id: Oid, out: &mut Raw) -> Result<(), GitError> {
-        let tree = self
-            .repo
-            .find_tree(id)
-            .map_err(read_err(format!("tree {id}")))?;
-        let mut found = Vec::new();
-        tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
-            if entry.kind() != Some(ObjectType::Tree) {
-                let mut full = path.to_vec();
-                full.push(b'/');
-                full.extend_from_slice(root.as_bytes());
-                full.extend_from_slice(entry.name_bytes());
-                found.push((
-                    full,
-                    Some(Side {
-                        mode: entry.filemode() as u32,
-                        id: entry.id(),
-                    }),
-                    None,
-                ));
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .map_err(read_err(format!("tree {id}")))?;
-        out.extend(found);
-        Ok(())
-    }
 }
 
-fn is_tree(mode: u32) -> bool {
+/// Records every file below the directory `path` (tree `id`) as deleted (`deleted`) or added.
+pub(crate) fn all_files(
+    repo: &Repository,
+    path: &[u8],
+    id: Oid,
+    deleted: bool,
+    out: &mut Raw,
+) -> Result<(), GitError> {
+    let tree = repo.find_tree(id).map_err(read_err(format!("tree {id}")))?;
+    let mut found = Vec::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+        if entry.kind() != Some(ObjectType::Tree) {
+            let mut full = path.to_vec();
+            full.push(b'/');
+            full.extend_from_slice(root.as_bytes());
+            full.extend_from_slice(entry.name_bytes());
+            let side = Some(Side {
+                mode: entry.filemode() as u32,
+                id: entry.id(),
+            });
+            found.push(if deleted {
+                (full, side, None)
+            } else {
+                (full, None, side)
+            });
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .map_err(read_err(format!("tree {id}")))?;
+    out.extend(found);
+    Ok(())
+}
+
+pub(crate) fn is_tree(mode: u32) -> bool {
     mode == 0o040000
 }
 

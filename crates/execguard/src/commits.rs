@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use execguard_core::{Config, Options, OverridePolicy, Report};
-use execguard_git::{Oid, Repository};
+use execguard_git::{Oid, ReadCache, Repository};
 use rayon::prelude::*;
 
 /// One commit to judge, and the branch it lands on (for `[scope]` and the feature).
@@ -52,10 +52,16 @@ where
     };
     jobs.par_iter()
         .map_init(
-            || (open(), HashMap::<Option<Oid>, Config>::new()),
-            |(repo, configs), job| {
+            || {
+                (
+                    open(),
+                    HashMap::<Option<Oid>, Config>::new(),
+                    ReadCache::default(),
+                )
+            },
+            |(repo, configs, cache), job| {
                 let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-                check_one(repo, job, explicit.as_ref(), configs, &options)
+                check_one(repo, job, explicit.as_ref(), configs, cache, &options)
             },
         )
         .collect()
@@ -66,9 +72,10 @@ fn check_one(
     job: &CommitJob,
     explicit: Option<&Config>,
     configs: &mut HashMap<Option<Oid>, Config>,
+    cache: &ReadCache,
     options: &Options,
 ) -> anyhow::Result<Report> {
-    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref())?;
+    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
     let config = match explicit {
         Some(config) => config,
         None => {

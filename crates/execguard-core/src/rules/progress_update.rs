@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::engine::{Context, FeatureSource};
@@ -131,15 +133,10 @@ pub fn progress_updated(old: Option<&str>, new: &str, section: &str) -> bool {
         return markdown::section_has_entry(&new_lines, range);
     };
     let old_lines = markdown::lines(old);
-    // Comparing with whitespace folded makes a whitespace-only edit an unchanged line.
-    let fold = |lines: &[markdown::Line<'_>]| -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| l.text.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect()
-    };
-    let old_keys = fold(&old_lines);
-    let new_keys = fold(&new_lines);
+    // Lines compared with whitespace folded, so that a whitespace-only edit is an unchanged line;
+    // most lines are already folded and are compared as they are.
+    let old_keys: Vec<Cow<'_, str>> = old_lines.iter().map(|l| folded(l.text)).collect();
+    let new_keys: Vec<Cow<'_, str>> = new_lines.iter().map(|l| folded(l.text)).collect();
     capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys)
         .iter()
         .flat_map(|op| match *op {
@@ -151,7 +148,22 @@ pub fn progress_updated(old: Option<&str>, new: &str, section: &str) -> bool {
             } => new_index..new_index + new_len,
             _ => 0..0,
         })
-        .any(|index| range.contains(&index) && !new_keys[index].is_empty())
+        .any(|index| range.contains(&index) && !new_lines[index].text.trim().is_empty())
+}
+
+/// The line with runs of white space made one space and the ends trimmed.
+fn folded(line: &str) -> Cow<'_, str> {
+    let trimmed = line.trim();
+    let already = !trimmed
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair[0].is_ascii_whitespace() && pair[1].is_ascii_whitespace())
+        && !trimmed.contains(['\t', '\u{a0}']);
+    if already {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
 }
 
 #[cfg(test)]
