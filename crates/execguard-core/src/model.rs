@@ -114,8 +114,10 @@ pub struct Entry {
     pub kind: EntryKind,
     /// The object id in hex (a blob, or a commit for a submodule).
     pub id: String,
-    /// The blob's size in bytes; 0 for a submodule.
-    pub size: u64,
+    /// The blob's size in bytes, where the adapter looked it up: always for the new side of a
+    /// change (the size limit needs it before any content is read), not for the old side, whose
+    /// content is read whole when it matters. `None` for a submodule.
+    pub size: Option<u64>,
 }
 
 /// A path the change touches. A rename is one `FileChange` with `renamed_from` set; `old` then

@@ -208,9 +208,9 @@ impl<'r> GitTrees<'r> {
             return Ok(None);
         };
         let size = if kind.is_blob() {
-            blob_size(self.repo, id)?
+            Some(blob_size(self.repo, id)?)
         } else {
-            0
+            None
         };
         Ok(Some(Entry {
             kind,

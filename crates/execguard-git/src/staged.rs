@@ -117,15 +117,15 @@ pub fn staged_files(
 pub(crate) fn to_file_changes(repo: &Repository, raw: Raw) -> Result<Vec<FileChange>, GitError> {
     let mut files = Vec::with_capacity(raw.len());
     for (path, old, new) in raw {
-        let entry = |side: Option<Side>| -> Result<Option<Entry>, GitError> {
+        let entry = |side: Option<Side>, sized: bool| -> Result<Option<Entry>, GitError> {
             let Some(side) = side else { return Ok(None) };
             let Some(kind) = kind_of(side.mode) else {
                 return Ok(None);
             };
-            let size = if kind.is_blob() {
-                blob_size_git(repo, side.id)?
+            let size = if kind.is_blob() && sized {
+                Some(blob_size_git(repo, side.id)?)
             } else {
-                0
+                None
             };
             Ok(Some(Entry {
                 kind,
@@ -136,8 +136,8 @@ pub(crate) fn to_file_changes(repo: &Repository, raw: Raw) -> Result<Vec<FileCha
         files.push(FileChange {
             path: RepoPath::new(path),
             renamed_from: None,
-            old: entry(old)?,
-            new: entry(new)?,
+            old: entry(old, false)?,
+            new: entry(new, true)?,
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -327,7 +327,7 @@ pub fn detect_renames(repo: &Repository, files: &mut Vec<FileChange>) -> Result<
                 &files[index].new
             };
             match side {
-                Some(e) if e.size <= 1024 * 1024 => {
+                Some(e) if e.size.unwrap_or(0) <= 1024 * 1024 => {
                     let oid = Oid::from_str(&e.id).map_err(read_err(e.id.clone()))?;
                     let blob = repo
                         .find_blob(oid)

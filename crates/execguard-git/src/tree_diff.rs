@@ -33,62 +33,63 @@ fn compare(
             return Ok(());
         }
     }
-    let entries = |tree: Option<&Tree<'_>>| -> Vec<(Vec<u8>, Side)> {
-        tree.map(|t| {
-            t.iter()
-                .map(|e| {
-                    (
-                        e.name_bytes().to_vec(),
-                        Side {
-                            mode: e.filemode() as u32,
-                            id: e.id(),
-                        },
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let side_of = |entry: &git2::TreeEntry<'_>| Side {
+        mode: entry.filemode() as u32,
+        id: entry.id(),
     };
-    let old_entries = entries(old);
-    let new_entries = entries(new);
+    let old_len = old.map_or(0, Tree::len);
+    let new_len = new.map_or(0, Tree::len);
     let (mut i, mut j) = (0, 0);
-    while i < old_entries.len() || j < new_entries.len() {
-        let order = match (old_entries.get(i), new_entries.get(j)) {
-            (Some((a, sa)), Some((b, sb))) => tree_order(a, is_tree(sa.mode), b, is_tree(sb.mode)),
+    while i < old_len || j < new_len {
+        let before = old.and_then(|t| t.get(i)).filter(|_| i < old_len);
+        let after = new.and_then(|t| t.get(j)).filter(|_| j < new_len);
+        let order = match (&before, &after) {
+            (Some(a), Some(b)) => tree_order(
+                a.name_bytes(),
+                is_tree(a.filemode() as u32),
+                b.name_bytes(),
+                is_tree(b.filemode() as u32),
+            ),
             (Some(_), None) => Ordering::Less,
             _ => Ordering::Greater,
         };
-        match order {
-            Ordering::Less => {
-                let (name, side) = &old_entries[i];
-                gone_or_new(repo, prefix, name, *side, true, out)?;
+        match (order, before, after) {
+            (Ordering::Less, Some(gone), _) => {
+                gone_or_new(repo, prefix, gone.name_bytes(), side_of(&gone), true, out)?;
                 i += 1;
             }
-            Ordering::Greater => {
-                let (name, side) = &new_entries[j];
-                gone_or_new(repo, prefix, name, *side, false, out)?;
-                j += 1;
-            }
-            Ordering::Equal => {
-                let (name, before) = &old_entries[i];
-                let after = new_entries[j].1;
-                if before.id != after.id || before.mode != after.mode {
-                    let path = join(prefix, name);
-                    if is_tree(before.mode) {
-                        let a = repo
-                            .find_tree(before.id)
-                            .map_err(read_err(format!("tree {}", before.id)))?;
-                        let b = repo
-                            .find_tree(after.id)
-                            .map_err(read_err(format!("tree {}", after.id)))?;
-                        compare(repo, &path, Some(&a), Some(&b), out)?;
+            (Ordering::Equal, Some(before), Some(after)) => {
+                let (a, b) = (side_of(&before), side_of(&after));
+                if a.id != b.id || a.mode != b.mode {
+                    let path = join(prefix, before.name_bytes());
+                    if is_tree(a.mode) {
+                        let a_tree = repo
+                            .find_tree(a.id)
+                            .map_err(read_err(format!("tree {}", a.id)))?;
+                        let b_tree = repo
+                            .find_tree(b.id)
+                            .map_err(read_err(format!("tree {}", b.id)))?;
+                        compare(repo, &path, Some(&a_tree), Some(&b_tree), out)?;
                     } else {
-                        out.push((path, Some(*before), Some(after)));
+                        out.push((path, Some(a), Some(b)));
                     }
                 }
                 i += 1;
                 j += 1;
             }
+            (_, _, Some(added)) => {
+                gone_or_new(
+                    repo,
+                    prefix,
+                    added.name_bytes(),
+                    side_of(&added),
+                    false,
+                    out,
+                )?;
+                j += 1;
+            }
+            // Unreachable: an order is only computed while one side has an entry.
+            (_, _, None) => i += 1,
         }
     }
     Ok(())

@@ -50,7 +50,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let mut lines = 0u64;
     for file in &cx.change.files {
         if let Some(new) = file.new.as_ref().filter(|n| n.kind.is_blob()) {
-            if new.size > limits.max_file_bytes {
+            let size = new.size.unwrap_or(0);
+            if size > limits.max_file_bytes {
                 out.push(cx.violation(
                     RuleId::CommitSize,
                     Some(&file.path),
@@ -58,7 +59,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                         "{} adds {}, a blob of {} bytes; the limit is {} bytes.",
                         cx.subject_name(),
                         file.path,
-                        new.size,
+                        size,
                         limits.max_file_bytes
                     ),
                     "Keep large files out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.".to_string(),
@@ -103,7 +104,7 @@ fn changed_lines(cx: &Context<'_>, file: &FileChange) -> Result<u64, TreeError> 
     let uncountable = |entry: &Option<Entry>| {
         entry
             .as_ref()
-            .is_some_and(|e| !e.kind.is_blob() || e.size > MAX_COUNTED_BLOB)
+            .is_some_and(|e| !e.kind.is_blob() || e.size.is_some_and(|s| s > MAX_COUNTED_BLOB))
     };
     if uncountable(&file.old) || uncountable(&file.new) {
         return Ok(0);

@@ -154,11 +154,13 @@ pub fn progress_updated(old: Option<&str>, new: &str, section: &str) -> bool {
 /// The line with runs of white space made one space and the ends trimmed.
 fn folded(line: &str) -> Cow<'_, str> {
     let trimmed = line.trim();
-    let already = !trimmed
-        .as_bytes()
-        .windows(2)
-        .any(|pair| pair[0].is_ascii_whitespace() && pair[1].is_ascii_whitespace())
-        && !trimmed.contains(['\t', '\u{a0}']);
+    let mut previous_space = false;
+    let already = trimmed.bytes().all(|byte| {
+        let space = byte == b' ';
+        let fine = !(space && previous_space) && byte != b'\t' && byte != b'\r';
+        previous_space = space;
+        fine
+    }) && !trimmed.contains('\u{a0}');
     if already {
         Cow::Borrowed(trimmed)
     } else {
