@@ -600,7 +600,20 @@ def render(rows, mode, size, runs, elapsed, manager_rows):
         lines.extend(f"- {f}" for f in failures)
     else:
         lines.append("Every target is met in this run.")
-    lines.append("")
+    lines.extend([
+        "",
+        "## Notes",
+        "",
+        "- The pre-commit check reads the index itself (no checksum pass, no per-path validation) and",
+        "  skips every directory the index's cache-tree shows unchanged, as `git diff --cached` does.",
+        "- A range is checked in parallel, one repository handle per worker, each commit against its",
+        "  first parent with unchanged subtrees skipped; objects are not re-hashed on read, and each",
+        "  worker keeps small blobs and spec listings it has already read.",
+        "- Peak memory is bounded by libgit2's pack windows (24 MiB mapped at most) and object cache",
+        "  (4 MiB), plus 2 MiB of cached blobs per worker.",
+        "- A commit through execguard runs two hooks (pre-commit and commit-msg), each a full check.",
+        "",
+    ])
     return "\n".join(lines)
 
 
