@@ -389,11 +389,13 @@ pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, GitError> {
     Ok(repo.commondir().join("hooks"))
 }
 
-/// A staged change and the trees the rules read.
-pub struct Staged<'r> {
+/// A change ready to judge: the staged change, or one commit against its first parent (a root
+/// commit against the empty tree, with its message), and the trees the rules read.
+pub struct LoadedChange<'r> {
     pub change: Change,
     pub trees: GitTrees<'r>,
-    /// The base tree, whose `.execguard.toml` judges the change; `None` on an unborn branch.
+    /// The base tree, whose `.execguard.toml` judges the change; `None` on an unborn branch or
+    /// for a root commit.
     pub base_tree: Option<Tree<'r>>,
 }
 
@@ -404,7 +406,7 @@ pub fn staged_change<'r>(
     repo: &'r Repository,
     index_file: Option<&Path>,
     amend: bool,
-) -> Result<Staged<'r>, GitError> {
+) -> Result<LoadedChange<'r>, GitError> {
     let index_path = match index_file {
         Some(path) => path.to_path_buf(),
         None => repo.path().join("index"),
@@ -470,7 +472,7 @@ pub fn staged_change<'r>(
         new: Snapshot::Staged(Box::new(index)),
         cache: None,
     };
-    Ok(Staged {
+    Ok(LoadedChange {
         change,
         trees,
         base_tree,
@@ -576,15 +578,6 @@ pub fn load_config(
     }
 }
 
-/// One commit as the rules see it: against its first parent (a root commit against the empty
-/// tree), with its message.
-pub struct CommitChange<'r> {
-    pub change: Change,
-    pub trees: GitTrees<'r>,
-    /// The first parent's tree, whose `.execguard.toml` judges the commit.
-    pub base_tree: Option<Tree<'r>>,
-}
-
 /// Builds the change of commit `id`. `branch` is the branch it lands on, when known. For a merge,
 /// a path counts as changed only when the result differs from every parent.
 pub fn commit_change<'r>(
@@ -592,7 +585,7 @@ pub fn commit_change<'r>(
     id: Oid,
     branch: Option<&str>,
     cache: Option<&'r ReadCache>,
-) -> Result<CommitChange<'r>, GitError> {
+) -> Result<LoadedChange<'r>, GitError> {
     let commit = repo
         .find_commit(id)
         .map_err(read_err(format!("commit {id}")))?;
@@ -634,7 +627,7 @@ pub fn commit_change<'r>(
         new: Snapshot::Tree(tree),
         cache,
     };
-    Ok(CommitChange {
+    Ok(LoadedChange {
         change,
         trees,
         base_tree,

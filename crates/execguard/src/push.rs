@@ -174,6 +174,28 @@ fn dedupe(mut report: Report) -> Report {
     report
 }
 
+/// Judges a push from a hook (each worker reopens the repository from git's environment, where
+/// a receiving repository's quarantined objects are visible) and describes the verdict for
+/// people: the report, then every refused ref with its commits. Returns the text and whether the
+/// push is clean.
+pub fn judge_for_hook(
+    repo: &Repository,
+    updates: &[RefUpdate],
+    hidden: &[Oid],
+    settings: &CommitSettings,
+) -> anyhow::Result<(String, bool)> {
+    let verdict = judge(
+        repo,
+        || Ok(execguard_git::open_from_env()?),
+        updates,
+        hidden,
+        settings,
+    )?;
+    let mut text = crate::render::human(&verdict.report, "the push is refused");
+    text.push_str(&refused_refs_text(&verdict));
+    Ok((text, verdict.report.is_clean()))
+}
+
 /// The human summary of refused refs, naming each with its commits.
 pub fn refused_refs_text(verdict: &PushVerdict) -> String {
     let mut out = String::new();

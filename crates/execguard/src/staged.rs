@@ -22,6 +22,23 @@ pub struct StagedCheck {
     pub amend: bool,
 }
 
+/// Runs a commit hook: builds the request, checks the staged change, prints the verdict and maps
+/// it to the exit code git acts on (a request or check that fails refuses the commit too).
+pub fn run_hook(request: impl FnOnce() -> anyhow::Result<StagedCheck>) -> std::process::ExitCode {
+    use crate::exit;
+    match request().and_then(|request| check(&request)) {
+        Ok(report) => {
+            crate::render::eprint(&crate::render::human(&report, "the commit is refused"));
+            std::process::ExitCode::from(if report.is_clean() {
+                exit::CLEAN
+            } else {
+                exit::VIOLATIONS
+            })
+        }
+        Err(error) => exit::could_not_check(&error, "the commit is refused"),
+    }
+}
+
 /// Runs the rules over the staged change.
 pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     let repo = execguard_git::open_from_env()?;

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use execguard::exit;
 use execguard::staged::{self, StagedCheck};
 
 /// Checks a commit message and the staged change (run by git as the commit-msg hook).
@@ -23,27 +22,19 @@ struct Args {
 fn main() -> ExitCode {
     let index_file = staged::index_file_from_env();
     let args = Args::parse();
-    let run = || -> anyhow::Result<bool> {
+    staged::run_hook(|| {
         let bytes = std::fs::read(&args.message_file).with_context(|| {
             format!(
                 "cannot read the commit message {}",
                 args.message_file.display()
             )
         })?;
-        let request = StagedCheck {
+        Ok(StagedCheck {
             config: args.config.clone(),
             index_file: index_file?,
             skip: Default::default(),
             amend: staged::is_amend(),
             message: Some(String::from_utf8_lossy(&bytes).into_owned()),
-        };
-        let report = staged::check(&request)?;
-        execguard::render::eprint(&execguard::render::human(&report, "the commit is refused"));
-        Ok(report.is_clean())
-    };
-    match run() {
-        Ok(true) => ExitCode::from(exit::CLEAN),
-        Ok(false) => ExitCode::from(exit::VIOLATIONS),
-        Err(error) => exit::could_not_check(&error, "the commit is refused"),
-    }
+        })
+    })
 }

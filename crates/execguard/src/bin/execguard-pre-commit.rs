@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use execguard::exit;
 use execguard::staged::{self, StagedCheck};
 
 /// Checks the staged change against the execguard rules (run by git as the pre-commit hook).
@@ -20,21 +19,13 @@ fn main() -> ExitCode {
     // GIT_INDEX_FILE may be relative to where git started us: resolve it before anything else.
     let index_file = staged::index_file_from_env();
     let args = Args::parse();
-    let run = || -> anyhow::Result<bool> {
-        let request = StagedCheck {
+    staged::run_hook(|| {
+        Ok(StagedCheck {
             config: args.config.clone(),
             index_file: index_file?,
             skip: staged::skip_from_env()?,
             amend: staged::is_amend(),
             message: None,
-        };
-        let report = staged::check(&request)?;
-        execguard::render::eprint(&execguard::render::human(&report, "the commit is refused"));
-        Ok(report.is_clean())
-    };
-    match run() {
-        Ok(true) => ExitCode::from(exit::CLEAN),
-        Ok(false) => ExitCode::from(exit::VIOLATIONS),
-        Err(error) => exit::could_not_check(&error, "the commit is refused"),
-    }
+        })
+    })
 }

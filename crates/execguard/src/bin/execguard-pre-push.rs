@@ -37,17 +37,9 @@ fn main() -> ExitCode {
             config: args.config.clone(),
             ..Default::default()
         };
-        let verdict = push::judge(
-            &repo,
-            || Ok(execguard_git::open_from_env()?),
-            &updates,
-            &hidden,
-            &settings,
-        )?;
-        let mut text = execguard::render::human(&verdict.report, "the push is refused");
-        text.push_str(&push::refused_refs_text(&verdict));
+        let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings)?;
         execguard::render::eprint(&text);
-        Ok(verdict.report.is_clean())
+        Ok(clean)
     };
     match run() {
         Ok(true) => ExitCode::from(exit::CLEAN),

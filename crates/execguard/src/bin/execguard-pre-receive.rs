@@ -48,17 +48,9 @@ fn main() -> ExitCode {
             config: pinned_path,
             overrides: push::server_override_policy(pinned.as_ref()),
         };
-        let verdict = push::judge(
-            &repo,
-            || Ok(execguard_git::open_from_env()?),
-            &updates,
-            &hidden,
-            &settings,
-        )?;
-        let mut text = execguard::render::human(&verdict.report, "the push is refused");
-        text.push_str(&push::refused_refs_text(&verdict));
-        emit(&text, gitlab && !verdict.report.is_clean());
-        Ok(verdict.report.is_clean())
+        let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings)?;
+        emit(&text, gitlab && !clean);
+        Ok(clean)
     };
     match run() {
         Ok(true) => ExitCode::from(exit::CLEAN),
