@@ -27,7 +27,7 @@ if [ ! -x "$execguard" ]; then
     echo "install.sh: cargo did not install $execguard" >&2
     exit 2
 fi
-echo "install.sh: installed execguard, execguard-pre-commit and execguard-commit-msg in $root/bin"
+echo "install.sh: installed execguard and its hooks (execguard-pre-commit, execguard-commit-msg, execguard-pre-push, execguard-pre-receive) in $root/bin"
 
 if [ $# -ge 1 ]; then
     "$execguard" install --repo "$1"
