@@ -115,8 +115,9 @@ pub struct Entry {
     /// The object id in hex (a blob, or a commit for a submodule).
     pub id: String,
     /// The blob's size in bytes, where the adapter looked it up: always for the new side of a
-    /// change (the size limit needs it before any content is read), not for the old side, whose
-    /// content is read whole when it matters. `None` for a submodule.
+    /// [`FileChange`] (the size limit needs it before any content is read); not for its old side,
+    /// whose content is read whole when it matters, nor for a [`Trees::entry`] lookup. `None` for
+    /// a submodule.
     pub size: Option<u64>,
 }
 

@@ -207,15 +207,11 @@ impl<'r> GitTrees<'r> {
         let Some(kind) = kind_of(mode) else {
             return Ok(None);
         };
-        let size = if kind.is_blob() {
-            Some(blob_size(self.repo, id)?)
-        } else {
-            None
-        };
+        // A lookup only needs to know what is there; sizes belong to a change's new side.
         Ok(Some(Entry {
             kind,
             id: id.to_string(),
-            size,
+            size: None,
         }))
     }
 }
@@ -528,6 +524,16 @@ impl std::fmt::Display for ConfigOrigin {
     }
 }
 
+/// Reads and validates a config file named outside the repository (`--config`, or the server's
+/// pinned file); errors name the file.
+pub fn read_config_file(path: &Path) -> Result<Config, GitError> {
+    let text = std::fs::read_to_string(path).map_err(|source| GitError::ConfigFile {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(Config::parse(&path.display().to_string(), &text)?)
+}
+
 /// The config that judges a change whose base is `base_tree` (named `base_name` in messages):
 /// `explicit` when given, else the base tree's `.execguard.toml`, else (no base) the working tree's,
 /// else the embedded default.
@@ -538,11 +544,7 @@ pub fn load_config(
     explicit: Option<&Path>,
 ) -> Result<(Config, ConfigOrigin), GitError> {
     if let Some(path) = explicit {
-        let text = std::fs::read_to_string(path).map_err(|source| GitError::ConfigFile {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let config = Config::parse(&path.display().to_string(), &text)?;
+        let config = read_config_file(path)?;
         return Ok((config, ConfigOrigin::Explicit(path.to_path_buf())));
     }
     match base_tree {
@@ -730,19 +732,18 @@ pub fn pinned_config_path(repo: &Repository) -> Option<PathBuf> {
     })
 }
 
-/// The config that judges a commit whose first parent's tree is `base_tree`: `explicit` (a
-/// `--config` or a server-pinned file) when given, else the base tree's `.execguard.toml`, else the
-/// embedded default. Unlike a staged change, a root commit never takes a working tree's file.
+/// The config that judges a commit whose first parent's tree is `base_tree`: the base tree's
+/// `.execguard.toml`, else the embedded default. Unlike a staged change, a root commit never takes
+/// a working tree's file.
 pub fn load_commit_config(
     repo: &Repository,
     base_tree: Option<&Tree<'_>>,
     base_name: &str,
-    explicit: Option<&Path>,
 ) -> Result<(Config, ConfigOrigin), GitError> {
-    if explicit.is_none() && base_tree.is_none() {
+    if base_tree.is_none() {
         return Ok((Config::embedded_default(), ConfigOrigin::Default));
     }
-    load_config(repo, base_tree, base_name, explicit)
+    load_config(repo, base_tree, base_name, None)
 }
 
 /// The id of the blob holding `.execguard.toml` in a tree, for caching parsed configs.

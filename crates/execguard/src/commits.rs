@@ -1,13 +1,10 @@
 //! Checking recorded commits — a range in CI, the commits a push adds — in parallel, each against
 //! its first parent, through the same engine as a staged change.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-use anyhow::Context as _;
 use execguard_core::{Config, Options, OverridePolicy, Report};
 use execguard_git::{Oid, ReadCache, Repository};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// One commit to judge, and the branch it lands on (for `[scope]` and the feature).
 #[derive(Clone, Debug)]
@@ -20,16 +17,9 @@ pub struct CommitJob {
 #[derive(Clone, Debug, Default)]
 pub struct CommitSettings {
     /// A config that judges every commit (`--config`, or the server's pinned file).
-    pub config: Option<PathBuf>,
+    pub config: Option<Config>,
     /// Override policy (pre-receive refuses untrusted pushers' trailers).
     pub overrides: OverridePolicy,
-}
-
-/// A config that judges every commit, parsed once.
-fn explicit_config(path: &Path) -> anyhow::Result<Config> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the config file {}", path.display()))?;
-    Ok(Config::parse(&path.display().to_string(), &text)?)
 }
 
 /// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
@@ -42,10 +32,7 @@ pub fn check_commits<F>(
 where
     F: Fn() -> anyhow::Result<Repository> + Sync,
 {
-    let explicit = match &settings.config {
-        Some(path) => Some(explicit_config(path)?),
-        None => None,
-    };
+    let explicit = settings.config.as_ref();
     let options = Options {
         overrides: settings.overrides.clone(),
         ..Options::default()
@@ -61,7 +48,7 @@ where
             },
             |(repo, configs, cache), job| {
                 let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-                check_one(repo, job, explicit.as_ref(), configs, cache, &options)
+                check_one(repo, job, explicit, configs, cache, &options)
             },
         )
         .collect()
@@ -88,7 +75,6 @@ fn check_one(
                         repo,
                         commit.base_tree.as_ref(),
                         &base_name,
-                        None,
                     )?;
                     &*entry.insert(config)
                 }

@@ -34,7 +34,11 @@ fn main() -> ExitCode {
                 .any(|prefix| name.starts_with(prefix.as_str()))
         })?;
         let settings = CommitSettings {
-            config: args.config.clone(),
+            config: args
+                .config
+                .as_deref()
+                .map(execguard_git::read_config_file)
+                .transpose()?,
             ..Default::default()
         };
         let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings)?;

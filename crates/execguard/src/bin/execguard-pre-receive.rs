@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::Parser;
 use execguard::commits::CommitSettings;
 use execguard::exit;
@@ -30,23 +29,16 @@ fn main() -> ExitCode {
             .config
             .clone()
             .or_else(|| execguard_git::pinned_config_path(&repo));
-        let pinned = match &pinned_path {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the pinned config {}", path.display()))?;
-                Some(execguard_core::Config::parse(
-                    &path.display().to_string(),
-                    &text,
-                )?)
-            }
-            None => None,
-        };
+        let pinned = pinned_path
+            .as_deref()
+            .map(execguard_git::read_config_file)
+            .transpose()?;
         // Every ref the repository has before the push, forge-internal namespaces included:
         // their commits were judged when they arrived, or were made by the forge itself.
         let hidden = execguard_git::ref_commits(&repo, |_| true)?;
         let settings = CommitSettings {
-            config: pinned_path,
             overrides: push::server_override_policy(pinned.as_ref()),
+            config: pinned,
         };
         let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings)?;
         emit(&text, gitlab && !clean);

@@ -57,7 +57,7 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
             .collect();
         let at = repo.path().to_path_buf();
         let settings = CommitSettings {
-            config: config.map(|p| p.to_path_buf()),
+            config: config.map(execguard_git::read_config_file).transpose()?,
             ..Default::default()
         };
         let reports =
