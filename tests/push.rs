@@ -33,35 +33,6 @@ fn server_url(repo: &TestRepo) -> String {
     format!("file://{}", server_dir(repo).display())
 }
 
-/// Runs git in `dir` with the test's isolated environment; does not assert.
-fn git_in<I, S>(repo: &TestRepo, dir: &Path, args: I) -> Run
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    Run::from_command(repo.command("git").current_dir(dir).args(args))
-}
-
-/// Runs git in `dir` and asserts it succeeded; returns stdout.
-#[track_caller]
-fn git_ok<I, S>(repo: &TestRepo, dir: &Path, args: I) -> String
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    let args: Vec<_> = args
-        .into_iter()
-        .map(|a| a.as_ref().to_os_string())
-        .collect();
-    let run = git_in(repo, dir, &args);
-    assert!(
-        run.ok(),
-        "git {args:?} in {} failed: {run:#?}",
-        dir.display()
-    );
-    run.stdout
-}
-
 /// `git --git-dir server.git <args>`.
 fn server_git<I, S>(repo: &TestRepo, args: I) -> Run
 where
@@ -85,7 +56,7 @@ fn server_rev(repo: &TestRepo, name: &str) -> Option<String> {
 /// working repository, fetched so remote-tracking refs exist.
 fn setup_server(repo: &TestRepo) {
     let server = server_dir(repo);
-    git_ok(repo, &repo.root, ["init", "-q", "--bare", "server.git"]);
+    repo.git_in(&repo.root, ["init", "-q", "--bare", "server.git"]);
     if repo.commit_count() > 0 {
         repo.git(["push", "-q", "--no-verify", &server_url(repo), "--all"]);
     }
@@ -873,21 +844,14 @@ fn pre_push_refuses_new_branch_with_violating_commit_before_the_server_sees_it()
 fn pre_push_survives_a_remote_sha_unknown_locally() {
     let repo = client_fixture();
     // Someone else pushes from a second clone.
-    git_ok(
-        &repo,
-        &repo.root,
-        ["clone", "-q", &server_url(&repo), "second"],
-    );
+    repo.git_in(&repo.root, ["clone", "-q", &server_url(&repo), "second"]);
     let second = repo.root.join("second");
-    git_ok(&repo, &second, ["checkout", "-q", "exec/login"]);
+    repo.git_in(&second, ["checkout", "-q", "exec/login"]);
     std::fs::write(second.join("docs.md"), "# Notes from someone else\n").unwrap();
-    git_ok(&repo, &second, ["add", "-A"]);
-    git_ok(
-        &repo,
-        &second,
-        ["commit", "-q", "-m", "Someone else's notes"],
-    );
-    let theirs = git_ok(&repo, &second, ["rev-parse", "HEAD"])
+    repo.git_in(&second, ["add", "-A"]);
+    repo.git_in(&second, ["commit", "-q", "-m", "Someone else's notes"]);
+    let theirs = repo
+        .git_in(&second, ["rev-parse", "HEAD"])
         .trim()
         .to_string();
     git_env_in(&repo, &second, &[], &["push", "-q", "origin", "exec/login"]).assert_ok();
@@ -1152,13 +1116,8 @@ fn twenty_concurrent_pushes_each_get_the_right_verdict_and_leave_the_server_soun
     let clones: Vec<(usize, PathBuf, String)> = (0..20)
         .map(|i| {
             let dir = repo.root.join(format!("clone-{i}"));
-            git_ok(
-                &repo,
-                &repo.root,
-                ["clone", "-q", &url, dir.to_str().unwrap()],
-            );
-            git_ok(
-                &repo,
+            repo.git_in(&repo.root, ["clone", "-q", &url, dir.to_str().unwrap()]);
+            repo.git_in(
                 &dir,
                 [
                     "checkout",
@@ -1177,15 +1136,12 @@ fn twenty_concurrent_pushes_each_get_the_right_verdict_and_leave_the_server_soun
                 text.push_str(&format!("Edit {i}.\n"));
                 std::fs::write(spec, text).unwrap();
             }
-            git_ok(&repo, &dir, ["add", "-A"]);
-            git_ok(
-                &repo,
+            repo.git_in(&dir, ["add", "-A"]);
+            repo.git_in(
                 &dir,
                 ["commit", "-q", "--no-verify", "-m", &format!("Change {i}")],
             );
-            let head = git_ok(&repo, &dir, ["rev-parse", "HEAD"])
-                .trim()
-                .to_string();
+            let head = repo.git_in(&dir, ["rev-parse", "HEAD"]).trim().to_string();
             (i, dir, head)
         })
         .collect();

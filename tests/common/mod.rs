@@ -127,17 +127,38 @@ impl TestRepo {
         command
     }
 
-    /// Runs git; does not assert.
+    /// Runs git in the working tree; does not assert.
     pub fn git_run<I, S>(&self, args: I) -> Run
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        Run::from(self.command("git").args(args).output().expect("git runs"))
+        self.git_run_in(&self.dir, args)
     }
 
-    /// Runs git and asserts it succeeded; returns stdout.
+    /// Runs git in `dir` (another clone, a bare server) with the same environment; does not
+    /// assert.
+    pub fn git_run_in<I, S>(&self, dir: &Path, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Run::from_command(self.command("git").current_dir(dir).args(args))
+    }
+
+    /// Runs git in the working tree and asserts it succeeded; returns stdout.
+    #[track_caller]
     pub fn git<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.git_in(&self.dir, args)
+    }
+
+    /// Runs git in `dir` and asserts it succeeded; returns stdout.
+    #[track_caller]
+    pub fn git_in<I, S>(&self, dir: &Path, args: I) -> String
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
@@ -146,8 +167,12 @@ impl TestRepo {
             .into_iter()
             .map(|a| a.as_ref().to_os_string())
             .collect();
-        let run = self.git_run(&args);
-        assert!(run.ok(), "git {args:?} failed: {run:#?}");
+        let run = self.git_run_in(dir, &args);
+        assert!(
+            run.ok(),
+            "git {args:?} in {} failed: {run:#?}",
+            dir.display()
+        );
         run.stdout
     }
 
