@@ -117,7 +117,11 @@ pub struct Context<'a> {
     pub message: Option<Message>,
     reads: RefCell<HashMap<(bool, RepoPath), Option<String>>>,
     progress: RefCell<Option<BTreeMap<String, bool>>>,
+    features: RefCell<Option<Features>>,
 }
+
+/// The features a change works on, and how they were found.
+type Features = (Vec<String>, Option<FeatureSource>);
 
 impl<'a> Context<'a> {
     pub fn new(
@@ -133,6 +137,7 @@ impl<'a> Context<'a> {
             message,
             reads: RefCell::new(HashMap::new()),
             progress: RefCell::new(None),
+            features: RefCell::new(None),
         }
     }
 
@@ -262,7 +267,16 @@ impl<'a> Context<'a> {
     /// The features this change works on, and how they were found: the `Execplan:` trailer, else
     /// the branch name (when that feature has an execplan), else the execplans whose Progress the
     /// change updates.
-    pub fn features(&self) -> Result<(Vec<String>, Option<FeatureSource>), TreeError> {
+    pub fn features(&self) -> Result<Features, TreeError> {
+        if let Some(found) = self.features.borrow().as_ref() {
+            return Ok(found.clone());
+        }
+        let found = self.find_features()?;
+        *self.features.borrow_mut() = Some(found.clone());
+        Ok(found)
+    }
+
+    fn find_features(&self) -> Result<Features, TreeError> {
         if let Some(message) = &self.message {
             let named: Vec<String> = message
                 .trailer_values(EXECPLAN_TRAILER)
