@@ -2,6 +2,8 @@
 //! execguard's freshly built binaries first on PATH.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,296 @@
+//! A bare "server" repository beside a test repository, guarded by `execguard install --server`,
+//! and the helpers that push to it and inspect it.
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use super::*;
+
+/// Variables through which a forge tells the hook who pushes (and GitLab's `GL_ID`); removed from
+/// every push so the host's values never leak into a verdict.
+pub const PUSHER_VARS: &[&str] = &[
+    "GL_ID",
+    "GL_USERNAME",
+    "GITEA_PUSHER_NAME",
+    "GL_USER",
+    "REMOTE_USER",
+];
+
+/// The bare "server" repository beside the working tree.
+pub fn server_dir(repo: &TestRepo) -> PathBuf {
+    repo.root.join("server.git")
+}
+
+pub fn server_url(repo: &TestRepo) -> String {
+    format!("file://{}", server_dir(repo).display())
+}
+
+/// `git --git-dir server.git <args>`.
+pub fn server_git<I, S>(repo: &TestRepo, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = repo.command("git");
+    command.arg("--git-dir").arg(server_dir(repo)).args(args);
+    Run::from_command(&mut command)
+}
+
+/// What a ref of the server points at, or `None` when it does not exist.
+pub fn server_rev(repo: &TestRepo, name: &str) -> Option<String> {
+    let run = server_git(repo, ["rev-parse", "--verify", "-q", name]);
+    run.ok().then(|| run.stdout.trim().to_string())
+}
+
+/// Creates the bare repository `server.git` under the test's root, seeds it with every branch the
+/// working repository has (before any hook exists: the set-up is a human's), runs
+/// `execguard install --server` inside it, and adds it as `origin` (a `file://` URL) of the
+/// working repository, fetched so remote-tracking refs exist.
+pub fn setup_server(repo: &TestRepo) {
+    let server = server_dir(repo);
+    repo.git_in(&repo.root, ["init", "-q", "--bare", "server.git"]);
+    if repo.commit_count() > 0 {
+        repo.git(["push", "-q", "--no-verify", &server_url(repo), "--all"]);
+    }
+    let run = Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(&server)
+            .args(["install", "--server"]),
+    );
+    run.assert_ok();
+    assert!(
+        server.join("hooks/pre-receive").is_file(),
+        "install --server wrote the hook: {run:#?}"
+    );
+    repo.git(["remote", "add", "origin", &server_url(repo)]);
+    repo.git(["fetch", "-q", "origin"]);
+}
+
+/// The EXEC fixture (no client hooks) with a server that already has `main` and `exec/login`.
+pub fn pushed_fixture() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    setup_server(&repo);
+    repo
+}
+
+/// The same fixture with execguard's client hooks installed after the server was set up.
+pub fn client_fixture() -> TestRepo {
+    let repo = pushed_fixture();
+    repo.execguard(["install"]).assert_ok();
+    assert!(repo.hooks_dir().join("pre-push").is_file());
+    repo
+}
+
+/// `git <args>` in `dir` with the pusher variables cleared and `env` set.
+pub fn git_env_in(repo: &TestRepo, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut command = repo.command("git");
+    command.current_dir(dir);
+    for name in PUSHER_VARS {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.args(args);
+    Run::from_command(&mut command)
+}
+
+/// `git push --no-verify <args>` from the working repository: the local pre-push hook is bypassed,
+/// so the server is what judges.
+pub fn push(repo: &TestRepo, args: &[&str]) -> Run {
+    push_env(repo, &[], args)
+}
+
+pub fn push_env(repo: &TestRepo, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut all = vec!["push", "--no-verify"];
+    all.extend_from_slice(args);
+    git_env_in(repo, &repo.dir, env, &all)
+}
+
+/// `git push <args>` with the local hooks active.
+pub fn push_with_hooks(repo: &TestRepo, args: &[&str]) -> Run {
+    let mut all = vec!["push"];
+    all.extend_from_slice(args);
+    git_env_in(repo, &repo.dir, &[], &all)
+}
+
+/// A clean EXEC commit: code plus a Progress entry.
+pub fn commit_clean_code(repo: &TestRepo, name: &str) -> String {
+    repo.append("src/auth.rs", &format!("pub fn {name}() {{}}\n"));
+    repo.add_progress(&format!("Added {name}."));
+    repo.commit_unchecked(&format!("Add {name}"));
+    repo.head()
+}
+
+/// A commit that edits the frozen spec, made with the hooks bypassed.
+pub fn commit_spec_edit(repo: &TestRepo, message: &str) -> String {
+    repo.append("specs/login.md", "Also support passkeys.\n");
+    repo.commit_unchecked(message);
+    repo.head()
+}
+
+/// Asserts a push was refused by the server's pre-receive hook naming `rule`.
+#[track_caller]
+pub fn assert_server_refused(run: &Run, rule: &str) {
+    run.assert_refused(rule);
+    assert!(
+        run.stderr.contains("pre-receive hook declined"),
+        "the server refused: {run:#?}"
+    );
+    assert!(!run.stderr.contains("panicked"), "{run:#?}");
+}
+
+pub fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// `(rule, short commit)` for every `error[rule] ... (commit abc1234)` line of a hook's output.
+pub fn reported_pairs(stderr: &str) -> BTreeSet<(String, String)> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let rest = &line[line.find("error[")? + "error[".len()..];
+            let rule = &rest[..rest.find(']')?];
+            let commit = &line[line.find("(commit ")? + "(commit ".len()..];
+            let commit = &commit[..commit.find(')')?];
+            Some((rule.to_string(), commit.to_string()))
+        })
+        .collect()
+}
+
+/// The server ends every push, refused or landed, with a sound repository: fsck is clean, no lock
+/// file is left behind and no quarantine directory survives.
+#[track_caller]
+pub fn assert_server_sound(repo: &TestRepo) {
+    let fsck = server_git(repo, ["fsck", "--no-dangling", "--no-progress"]);
+    assert!(fsck.ok(), "fsck: {fsck:#?}");
+    for word in ["error", "missing", "broken", "corrupt"] {
+        assert!(
+            !fsck.stdout.contains(word) && !fsck.stderr.contains(word),
+            "fsck reports {word}: {fsck:#?}"
+        );
+    }
+    let mut locks = Vec::new();
+    let mut pending = vec![server_dir(repo)];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "lock") {
+                locks.push(path);
+            }
+        }
+    }
+    assert!(locks.is_empty(), "lock files left behind: {locks:?}");
+    let quarantines: Vec<_> = std::fs::read_dir(server_dir(repo).join("objects"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("incoming-") || name.starts_with("tmp_objdir-incoming-"))
+        .collect();
+    assert!(
+        quarantines.is_empty(),
+        "quarantine directories left behind: {quarantines:?}"
+    );
+    let objects = server_git(repo, ["count-objects", "-v"]);
+    assert!(objects.ok(), "{objects:#?}");
+}
+
+/// A `git daemon` serving the test's root on a free loopback port, killed on drop.
+pub struct Daemon {
+    child: Child,
+    pub port: u16,
+}
+
+impl Daemon {
+    pub fn start(repo: &TestRepo) -> Self {
+        let log = repo.root.join("daemon.log");
+        let exec_path = repo.git(["--exec-path"]);
+        let daemon_bin = Path::new(exec_path.trim()).join("git-daemon");
+        for _attempt in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            // `git daemon` would run `git-daemon` as a grandchild that killing `git` leaves
+            // behind: start the daemon itself, so the guard kills the process that listens.
+            let child = repo
+                .command(&daemon_bin)
+                .current_dir(&repo.root)
+                .arg("--enable=receive-pack")
+                .arg(format!("--base-path={}", repo.root.display()))
+                .arg("--export-all")
+                .arg("--reuseaddr")
+                .arg("--informative-errors")
+                .arg("--listen=127.0.0.1")
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&log).unwrap())
+                .spawn()
+                .expect("git daemon starts");
+            // From here on the guard owns the child: any panic kills it.
+            let mut daemon = Self { child, port };
+            if daemon.wait_until_listening() {
+                return daemon;
+            }
+            // It exited (the port was taken in between) or never listened: try another port.
+        }
+        panic!(
+            "git daemon never accepted connections: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
+    /// Polls the port a bounded number of times; false when the daemon exited or never listened.
+    fn wait_until_listening(&mut self) -> bool {
+        let address = SocketAddr::from(([127, 0, 0, 1], self.port));
+        for _ in 0..200 {
+            if self.child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            if TcpStream::connect_timeout(&address, Duration::from_millis(100)).is_ok() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        false
+    }
+
+    pub fn url(&self, repository: &str) -> String {
+        format!("git://127.0.0.1:{}/{repository}", self.port)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Makes `break_rule`'s commits on `exec/login`, pushes them with the local hook bypassed, and
+/// asserts the server refused them naming `rule` and did not move its ref.
+pub fn assert_server_refuses(rule: &str, break_rule: impl FnOnce(&TestRepo)) {
+    let repo = pushed_fixture();
+    let before = server_rev(&repo, "refs/heads/exec/login").unwrap();
+    break_rule(&repo);
+    assert_ne!(repo.head(), before, "the test made a commit");
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_server_refused(&run, rule);
+    assert!(
+        run.stderr.contains("refusing refs/heads/exec/login"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(before),
+        "the server ref did not move"
+    );
+}
