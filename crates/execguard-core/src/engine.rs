@@ -69,6 +69,10 @@ pub fn check(
     let overrides = cx.overrides();
     let mut report = Report::default();
     for mut violation in found {
+        if !violation.overridable {
+            report.violations.push(violation);
+            continue;
+        }
         if let Some(reason) = overrides.get(&violation.rule) {
             if let OverridePolicy::Refuse { pusher, allowed } = &options.overrides {
                 let who = if allowed.is_empty() {
@@ -155,6 +159,7 @@ impl<'a> Context<'a> {
             commit: self.change.commit.clone(),
             message,
             hint,
+            overridable: true,
         }
     }
 

@@ -17,6 +17,14 @@ pub struct Violation {
     pub message: String,
     /// What to do next.
     pub hint: String,
+    /// Whether an `Execguard-Override` trailer or `EXECGUARD_SKIP` may set it aside; `false` for
+    /// findings that would lock the branch if accepted (a config that does not parse).
+    #[serde(skip_serializing_if = "is_true")]
+    pub overridable: bool,
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 /// A violation that a commit trailer `Execguard-Override: <rule>: <reason>` accepted.
