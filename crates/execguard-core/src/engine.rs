@@ -42,11 +42,53 @@ pub enum OverridePolicy {
     },
 }
 
+/// How a merge is judged. The path rules judge it against every parent, so that the order of
+/// the parents hides nothing, and forgive a path only where the merge takes another parent's
+/// version of something that was already protected at their merge base (every change on the way
+/// there was judged). The content rules judge only what the merge adds of its own: its result
+/// against a clean re-merge of its parents.
+pub struct MergeView<'a> {
+    /// The result against a clean re-merge of the parents (conflicted paths as git's conflict
+    /// markers show them); `Side::Base` of `own_trees` is the re-merge.
+    pub own: &'a Change,
+    pub own_trees: &'a dyn Trees,
+    /// The merge against each parent, the first parent first.
+    pub parents: Vec<ParentView<'a>>,
+}
+
+/// A merge against one of its parents.
+pub struct ParentView<'a> {
+    /// The change against this parent (`Side::Base` of `trees` is the parent).
+    pub change: &'a Change,
+    pub trees: &'a dyn Trees,
+    /// Every other parent that shares history with this one.
+    pub others: Vec<OtherParent<'a>>,
+}
+
+/// Another parent of a merge, beside its merge base with the parent a [`ParentView`] is about.
+pub struct OtherParent<'a> {
+    /// The config in force at the merge base: it decides what was protected there.
+    pub config: &'a Config,
+    /// `Side::Base` is the merge base's tree; `Side::New` is this parent's tree.
+    pub trees: &'a dyn Trees,
+}
+
 /// The verdict on `change`: every enabled rule, then overrides from the message, then skips.
 pub fn check(
     config: &Config,
     change: &Change,
     trees: &dyn Trees,
+    options: &Options,
+) -> Result<Report, TreeError> {
+    check_change(config, change, trees, None, options)
+}
+
+/// The verdict on `change`, a merge's change against its first parent when `merge` is given.
+pub fn check_change(
+    config: &Config,
+    change: &Change,
+    trees: &dyn Trees,
+    merge: Option<&MergeView<'_>>,
     options: &Options,
 ) -> Result<Report, TreeError> {
     if !config.applies_to_branch(change.branch.as_deref()) {
@@ -59,14 +101,82 @@ pub fn check(
         .message
         .as_deref()
         .map(|raw| Message::parse(raw, options.comment_char.as_deref()));
-    let cx = Context::new(config, change, trees, message);
+    let cx = Context::new(config, change, trees, message.clone());
+    let Some(merge) = merge else {
+        let mut found = Vec::new();
+        for &rule in ALL_RULES {
+            if config.is_enabled(rule) {
+                found.extend(rules::run(rule, &cx)?);
+            }
+        }
+        return Ok(settle(found, &cx.overrides(), options));
+    };
+    let own_cx = Context::new(config, merge.own, merge.own_trees, message.clone());
+    let sides: Vec<Context<'_>> = merge
+        .parents
+        .iter()
+        .map(|parent| Context::new(config, parent.change, parent.trees, message.clone()))
+        .collect();
     let mut found = Vec::new();
+    let mut seen = BTreeSet::new();
     for &rule in ALL_RULES {
-        if config.is_enabled(rule) {
-            found.extend(rules::run(rule, &cx)?);
+        if !config.is_enabled(rule) {
+            continue;
+        }
+        if !rule.is_path_rule() {
+            found.extend(rules::run(rule, &own_cx)?);
+            continue;
+        }
+        for (side, parent) in sides.iter().zip(&merge.parents) {
+            for violation in rules::run(rule, side)? {
+                if !taken_from_a_judged_history(side, &parent.others, &violation)?
+                    && seen.insert((rule, violation.path.clone()))
+                {
+                    found.push(violation);
+                }
+            }
         }
     }
-    let overrides = cx.overrides();
+    Ok(settle(found, &cx.overrides(), options))
+}
+
+/// Whether a path rule's finding in a merge is about a path whose result is another parent's
+/// version, where the path was protected by the same rule at that parent's merge base with the
+/// first: then every change that parent made to it was judged on the way.
+fn taken_from_a_judged_history(
+    cx: &Context<'_>,
+    others: &[OtherParent<'_>],
+    violation: &Violation,
+) -> Result<bool, TreeError> {
+    let Some(path) = &violation.path else {
+        return Ok(false);
+    };
+    let ours = cx.trees.entry(Side::New, path)?;
+    let nothing = Change::default();
+    for other in others {
+        let theirs = other.trees.entry(Side::New, path)?;
+        let same = match (&ours, &theirs) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.id == b.id && a.kind == b.kind,
+            _ => false,
+        };
+        if !same || !other.config.is_enabled(violation.rule) {
+            continue;
+        }
+        let at_base = Context::new(other.config, &nothing, other.trees, None);
+        if rules::protects(violation.rule, &at_base, Side::Base, path)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Sorts findings into refused, overridden and skipped.
+fn settle(
+    found: Vec<Violation>,
+    overrides: &BTreeMap<RuleId, String>,
+    options: &Options,
+) -> Report {
     let mut report = Report::default();
     for mut violation in found {
         if !violation.overridable {
@@ -102,7 +212,7 @@ pub fn check(
             report.violations.push(violation);
         }
     }
-    Ok(report)
+    report
 }
 
 /// How the feature a commit works on was found.
@@ -165,6 +275,9 @@ impl<'a> Context<'a> {
 
     /// How the base is named in messages: `HEAD` or `the parent of 1a2b3c4`.
     pub fn base_name(&self) -> String {
+        if let Some(label) = &self.change.label {
+            return label.base.clone();
+        }
         match &self.change.commit {
             None => "HEAD".to_string(),
             Some(id) => format!("the parent of {}", short(id)),
@@ -173,6 +286,9 @@ impl<'a> Context<'a> {
 
     /// How to take a path's change back out: unstage and restore it, or rework the commit.
     pub fn undo_hint(&self, path: &RepoPath) -> String {
+        if let Some(label) = &self.change.label {
+            return label.undo.replace("{path}", &path.to_string());
+        }
         match &self.change.commit {
             None => format!("`git restore --staged --worktree -- {path}`"),
             Some(id) => format!(
@@ -184,6 +300,9 @@ impl<'a> Context<'a> {
 
     /// What "this change" is called in messages.
     pub fn subject_name(&self) -> String {
+        if let Some(label) = &self.change.label {
+            return label.subject.clone();
+        }
         match &self.change.commit {
             None => "this commit".to_string(),
             Some(id) => format!("commit {}", short(id)),

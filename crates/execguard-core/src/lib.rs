@@ -15,7 +15,11 @@ pub mod rules;
 pub mod trailers;
 
 pub use config::{Config, ConfigError};
-pub use engine::{check, Options, OverridePolicy};
-pub use model::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
+pub use engine::{
+    check, check_change, MergeView, Options, OtherParent, OverridePolicy, ParentView,
+};
+pub use model::{
+    Change, ChangeLabel, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees,
+};
 pub use registry::{RuleId, ALL_RULES};
 pub use report::{Overridden, Report, Violation};

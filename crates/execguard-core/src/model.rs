@@ -165,6 +165,20 @@ pub struct Change {
     pub message: Option<String>,
     /// The changed paths, sorted by path.
     pub files: Vec<FileChange>,
+    /// How messages name a change that is not one commit (a rewrite of a branch from its old
+    /// tip to its new one), and its base; `None` names the commit or the staged change.
+    pub label: Option<ChangeLabel>,
+}
+
+/// The names of a change that is not one commit, for messages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeLabel {
+    /// What the change is: `the rewrite of refs/heads/main from 1a2b3c4 to 5d6e7f8`.
+    pub subject: String,
+    /// What its base is: `the old tip 1a2b3c4`.
+    pub base: String,
+    /// How to take a path's change back out, `{path}` standing for the path.
+    pub undo: String,
 }
 
 /// Read access to the two trees of a change. Implemented by the git adapter.

@@ -64,6 +64,15 @@ impl RuleId {
         }
     }
 
+    /// Whether the rule is about which paths a change may touch (frozen and protected files, the
+    /// guard's own config), rather than about the content of the work.
+    pub fn is_path_rule(self) -> bool {
+        matches!(
+            self,
+            RuleId::FrozenSpec | RuleId::FrozenDesign | RuleId::ProtectedPath | RuleId::GuardConfig
+        )
+    }
+
     /// The first line of the rule's documentation.
     pub fn summary(self) -> &'static str {
         self.doc().lines().next().unwrap_or_default()

@@ -8,12 +8,14 @@
 use std::path::{Path, PathBuf};
 
 use execguard_core::config::{Config, CONFIG_PATH};
-use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
-use git2::{ObjectType, Tree};
+use execguard_core::{Change, Entry, EntryKind, RepoPath, Side, TreeError, Trees};
+use git2::ObjectType;
+mod merge;
 mod staged;
 mod tree_diff;
 
-pub use git2::{Oid, Repository};
+pub use git2::{Oid, Repository, Tree};
+pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use staged::StagedIndex;
 
 /// The repository could not be read or is not one execguard can judge.
@@ -152,7 +154,9 @@ pub enum Snapshot<'r> {
     Empty,
     Tree(Tree<'r>),
     /// The staged tree: the index, without intent-to-add entries.
-    Staged(Box<StagedIndex>),
+    Staged(std::rc::Rc<StagedIndex>),
+    /// A clean re-merge of a merge's parents, in memory.
+    Remerge(Box<merge::Remerge>),
 }
 
 /// Read access to both sides of a change, for the rules.
@@ -256,11 +260,20 @@ impl Trees for GitTrees<'_> {
                 Some((mode, id)) => self.entry_info(id, mode),
                 None => Ok(None),
             },
+            Snapshot::Remerge(remerge) => match remerge.get(path.as_bytes()) {
+                Some((mode, id)) => self.entry_info(id, mode),
+                None => Ok(None),
+            },
         }
     }
 
     fn blob(&self, id: &str) -> Result<Vec<u8>, TreeError> {
         let oid = Oid::from_str(id).map_err(tree_error(format!("object {id}")))?;
+        if let Snapshot::Remerge(remerge) = &self.base {
+            if let Some(data) = remerge.blob(oid) {
+                return Ok(data.to_vec());
+            }
+        }
         if let Some(data) = self.cache.and_then(|c| c.blob(oid)) {
             return Ok(data.to_vec());
         }
@@ -329,6 +342,15 @@ impl Trees for GitTrees<'_> {
                     found.extend(listing.iter().cloned());
                 }
             }
+            Snapshot::Remerge(remerge) => {
+                found.extend(
+                    remerge
+                        .below(dir.as_bytes())
+                        .into_iter()
+                        .filter(|(_, mode, _)| kind_of(*mode).is_some())
+                        .map(|(path, _, _)| RepoPath::new(path)),
+                );
+            }
             Snapshot::Staged(index) => {
                 found.extend(
                     index
@@ -393,11 +415,13 @@ pub struct LoadedChange<'r> {
     /// The base tree, whose `.execguard.toml` judges the change; `None` on an unborn branch or
     /// for a root commit.
     pub base_tree: Option<Tree<'r>>,
+    /// For a merge (two or more parents that each contribute something): what it takes from
+    /// each and what it adds of its own. `change` is then its change against the first parent.
+    pub merge: Option<MergeParts<'r>>,
 }
 
 /// The change the next commit would record: the index against HEAD (or, for `--amend`, against
-/// HEAD's first parent). During a merge (`MERGE_HEAD`), a path counts as changed only when the
-/// result differs from every parent.
+/// HEAD's first parent). During a merge (`MERGE_HEAD`), the merge also gets its [`MergeParts`].
 pub fn staged_change<'r>(
     repo: &'r Repository,
     index_file: Option<&Path>,
@@ -436,24 +460,22 @@ pub fn staged_change<'r>(
         }
         (None, _) => {}
     }
+    let parents = merge::effective_parents(repo, parents)?;
     let base_tree = match parents.first() {
         Some(parent) => Some(parent.tree().map_err(read_err("the base tree"))?),
         None => None,
     };
-    let other_trees = parents
-        .iter()
-        .skip(1)
-        .map(|p| p.tree().map_err(read_err("a merge parent's tree")))
-        .collect::<Result<Vec<_>, _>>()?;
-
     let is_merge = parents.len() > 1;
     let mut files = staged::staged_files(repo, base_tree.as_ref(), &index)?;
     if !is_merge {
         staged::detect_renames(repo, &mut files)?;
     }
-    if is_merge {
-        files.retain(|file| differs_from_every_other_parent(file, &other_trees));
-    }
+    let new = Snapshot::Staged(std::rc::Rc::new(index));
+    let merge = if is_merge {
+        Some(merge::merge_parts(repo, &parents, &new, &files)?)
+    } else {
+        None
+    };
 
     let change = Change {
         commit: None,
@@ -461,17 +483,19 @@ pub fn staged_change<'r>(
         branch: current_branch(repo),
         message: None,
         files,
+        label: None,
     };
     let trees = GitTrees {
         repo,
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
-        new: Snapshot::Staged(Box::new(index)),
+        new,
         cache: None,
     };
     Ok(LoadedChange {
         change,
         trees,
         base_tree,
+        merge,
     })
 }
 
@@ -482,20 +506,6 @@ fn merge_heads(repo: &Repository) -> Vec<Oid> {
     text.lines()
         .filter_map(|line| Oid::from_str(line.trim()).ok())
         .collect()
-}
-
-fn differs_from_every_other_parent(file: &FileChange, others: &[Tree<'_>]) -> bool {
-    others.iter().all(|tree| {
-        let theirs = tree.get_path(&as_path(&file.path)).ok();
-        match (&file.new, theirs) {
-            (None, None) => false,
-            (Some(ours), Some(theirs)) => {
-                ours.id != theirs.id().to_string()
-                    || kind_of(theirs.filemode() as u32) != Some(ours.kind)
-            }
-            _ => true,
-        }
-    })
 }
 
 /// Where the config that judges a change came from.
@@ -580,8 +590,9 @@ pub fn load_config(
     }
 }
 
-/// Builds the change of commit `id`. `branch` is the branch it lands on, when known. For a merge,
-/// a path counts as changed only when the result differs from every parent.
+/// Builds the change of commit `id` against its first parent. `branch` is the branch it lands on,
+/// when known. A parent that is an ancestor of another contributes nothing; a merge of two or more
+/// parents that do also gets its [`MergeParts`].
 pub fn commit_change<'r>(
     repo: &'r Repository,
     id: Oid,
@@ -595,6 +606,7 @@ pub fn commit_change<'r>(
         .tree()
         .map_err(read_err(format!("the tree of {id}")))?;
     let parents: Vec<git2::Commit<'r>> = commit.parents().collect();
+    let parents = merge::effective_parents(repo, parents)?;
     let base_tree = match parents.first() {
         Some(parent) => Some(
             parent
@@ -608,13 +620,12 @@ pub fn commit_change<'r>(
     if !is_merge {
         staged::detect_renames(repo, &mut files)?;
     }
-    if is_merge {
-        let others = parents[1..]
-            .iter()
-            .map(|p| p.tree().map_err(read_err("a merge parent's tree")))
-            .collect::<Result<Vec<_>, _>>()?;
-        files.retain(|file| differs_from_every_other_parent(file, &others));
-    }
+    let new = Snapshot::Tree(tree);
+    let merge = if is_merge {
+        Some(merge::merge_parts(repo, &parents, &new, &files)?)
+    } else {
+        None
+    };
     let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
     let change = Change {
         commit: Some(id.to_string()),
@@ -622,17 +633,19 @@ pub fn commit_change<'r>(
         branch: branch.map(str::to_string),
         message: Some(message),
         files,
+        label: None,
     };
     let trees = GitTrees {
         repo,
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
-        new: Snapshot::Tree(tree),
+        new,
         cache,
     };
     Ok(LoadedChange {
         change,
         trees,
         base_tree,
+        merge,
     })
 }
 
@@ -787,4 +800,59 @@ fn normalise_url(url: &str) -> String {
     let url = url.strip_prefix("file://").unwrap_or(url);
     let url = url.trim_end_matches('/');
     url.strip_suffix(".git").unwrap_or(url).to_string()
+}
+
+/// The change from `old` to `new` (two commits, neither necessarily an ancestor of the other), as
+/// one change with `old`'s tree as its base: what a non-fast-forward push does to a branch.
+pub fn tips_change<'r>(
+    repo: &'r Repository,
+    old: Oid,
+    new: Oid,
+    branch: Option<&str>,
+) -> Result<LoadedChange<'r>, GitError> {
+    let tree_of = |id: Oid| {
+        repo.find_commit(id)
+            .and_then(|commit| commit.tree())
+            .map_err(read_err(format!("the tree of {id}")))
+    };
+    let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
+    let mut files = tree_diff::tree_files(repo, Some(&old_tree), &new_tree)?;
+    staged::detect_renames(repo, &mut files)?;
+    let change = Change {
+        commit: Some(new.to_string()),
+        branch: branch.map(str::to_string),
+        files,
+        ..Change::default()
+    };
+    let trees = GitTrees {
+        repo,
+        base: Snapshot::Tree(old_tree.clone()),
+        new: Snapshot::Tree(new_tree),
+        cache: None,
+    };
+    Ok(LoadedChange {
+        change,
+        trees,
+        base_tree: Some(old_tree),
+        merge: None,
+    })
+}
+
+/// Whether `ancestor` is `descendant` or one of its ancestors.
+pub fn is_ancestor(repo: &Repository, ancestor: Oid, descendant: Oid) -> Result<bool, GitError> {
+    if ancestor == descendant {
+        return Ok(true);
+    }
+    repo.graph_descendant_of(descendant, ancestor)
+        .map_err(read_err(format!(
+            "the history between {ancestor} and {descendant}"
+        )))
+}
+
+/// The raw message of commit `id`.
+pub fn commit_message(repo: &Repository, id: Oid) -> Result<String, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    Ok(String::from_utf8_lossy(commit.message_raw_bytes()).into_owned())
 }

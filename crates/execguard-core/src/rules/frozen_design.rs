@@ -1,6 +1,6 @@
 use super::actions;
 use crate::engine::Context;
-use crate::model::{Side, TreeError};
+use crate::model::{RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
@@ -60,4 +60,12 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         ));
     }
     Ok(out)
+}
+
+/// Whether `path` is the design note of a feature whose spec is frozen on `side`.
+pub(crate) fn protects(cx: &Context<'_>, side: Side, path: &RepoPath) -> Result<bool, TreeError> {
+    match cx.config.layout.designs.feature_of(path) {
+        Some(feature) => Ok(cx.frozen_spec(side, &feature)?.is_some()),
+        None => Ok(false),
+    }
 }

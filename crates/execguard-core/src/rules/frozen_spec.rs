@@ -1,6 +1,6 @@
 use super::{actions, Action};
 use crate::engine::Context;
-use crate::model::{Side, TreeError};
+use crate::model::{RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
@@ -44,10 +44,10 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let layout = &cx.config.layout;
     let mut out = Vec::new();
     for (file, path, action) in actions(&cx.change.files) {
-        if action == Action::Adds || file.old.is_none() || !layout.specs.is_match(path) {
+        if action == Action::Adds || file.old.is_none() {
             continue;
         }
-        if !cx.has_marker(Side::Base, path, &layout.spec_marker)? {
+        if !protects(cx, Side::Base, path)? {
             continue;
         }
         out.push(cx.violation(
@@ -66,4 +66,10 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         ));
     }
     Ok(out)
+}
+
+/// Whether `path` is a frozen spec on `side`.
+pub(crate) fn protects(cx: &Context<'_>, side: Side, path: &RepoPath) -> Result<bool, TreeError> {
+    let layout = &cx.config.layout;
+    Ok(layout.specs.is_match(path) && cx.has_marker(side, path, &layout.spec_marker)?)
 }

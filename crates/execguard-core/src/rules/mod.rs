@@ -1,8 +1,9 @@
 //! One module per rule, named after its id. Each has a `DOC` (printed by `execguard explain`) and
 //! a `check` over the [`Context`].
 
+use crate::config::CONFIG_PATH;
 use crate::engine::Context;
-use crate::model::{EntryKind, FileChange, RepoPath, TreeError};
+use crate::model::{EntryKind, FileChange, RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
@@ -35,6 +36,23 @@ pub(crate) fn run(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, Tree
         RuleId::ExecplanSections => execplan_sections::check(cx),
         RuleId::CommitSize => commit_size::check(cx),
         RuleId::CommitMessage => commit_message::check(cx),
+    }
+}
+
+/// Whether `rule` protects `path` on `side`: a change to it there would be a finding. Only the
+/// path rules protect paths.
+pub(crate) fn protects(
+    rule: RuleId,
+    cx: &Context<'_>,
+    side: Side,
+    path: &RepoPath,
+) -> Result<bool, TreeError> {
+    match rule {
+        RuleId::FrozenSpec => frozen_spec::protects(cx, side, path),
+        RuleId::FrozenDesign => frozen_design::protects(cx, side, path),
+        RuleId::ProtectedPath => Ok(cx.config.rules.protected_path.paths.is_match(path)),
+        RuleId::GuardConfig => Ok(path.as_bytes() == CONFIG_PATH.as_bytes()),
+        _ => Ok(false),
     }
 }
 
