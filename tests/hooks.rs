@@ -490,31 +490,61 @@ fn parent_count(repo: &TestRepo, rev: &str) -> usize {
 }
 
 #[test]
-fn resolved_conflicted_merge_is_allowed() {
+fn resolved_conflicted_merge_with_a_progress_entry_is_allowed() {
     let repo = conflicted_merge();
     let before = repo.head();
     repo.write(
         "src/auth.rs",
         "pub fn login() {\n    hotfix();\n    session();\n}\n",
     );
-    repo.git(["add", "src/auth.rs"]);
+    repo.add_progress("Merged main: login runs the hotfix, then the session store.");
+    repo.git(["add", "src/auth.rs", "plans/login-execplan.md"]);
     let run = repo.git_run(["commit", "-q", "--no-edit"]);
     run.assert_ok();
     assert_ne!(repo.head(), before);
     assert_eq!(parent_count(&repo, "HEAD"), 2, "a merge commit was made");
 }
 
+/// Writing new code while resolving a conflict is the merge's own work, judged like any commit.
 #[test]
-fn large_conflict_resolution_is_exempt_from_commit_size() {
+fn conflict_resolution_writing_new_code_without_progress_is_refused() {
+    let repo = conflicted_merge();
+    repo.write(
+        "src/auth.rs",
+        "pub fn login() {\n    hotfix();\n    session();\n}\n",
+    );
+    repo.git(["add", "src/auth.rs"]);
+    let run = repo.git_run(["commit", "-q", "--no-edit"]);
+    run.assert_refused("progress-update");
+    assert!(repo.path(".git/MERGE_HEAD").exists());
+}
+
+/// Taking one side of a conflict, or keeping both, adds nothing of the merge's own.
+#[test]
+fn conflict_resolution_keeping_both_sides_needs_no_progress() {
+    let repo = conflicted_merge();
+    repo.write(
+        "src/auth.rs",
+        "pub fn login() { session(); }\npub fn login() { hotfix(); }\n",
+    );
+    repo.git(["add", "src/auth.rs"]);
+    repo.git_run(["commit", "-q", "--no-edit"]).assert_ok();
+    assert_eq!(parent_count(&repo, "HEAD"), 2);
+}
+
+/// A merge is not an exemption ticket: 450 lines written while resolving a conflict count.
+#[test]
+fn large_conflict_resolution_counts_toward_commit_size() {
     let repo = conflicted_merge();
     let resolution: String = (0..450)
         .map(|i| format!("pub const C{i}: u32 = {i};\n"))
         .collect();
     repo.write("src/auth.rs", resolution);
-    repo.git(["add", "src/auth.rs"]);
+    repo.add_progress("Merged main.");
+    repo.git(["add", "src/auth.rs", "plans/login-execplan.md"]);
     let run = repo.git_run(["commit", "-q", "--no-edit"]);
-    run.assert_ok();
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    run.assert_refused("commit-size");
+    assert!(repo.path(".git/MERGE_HEAD").exists());
 }
 
 #[test]

@@ -5,6 +5,7 @@ use execguard_core::{Config, Options, OverridePolicy, Report};
 use execguard_git::{Oid, ReadCache, Repository};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// One commit to judge, and the branch it lands on (for `[scope]` and the feature).
 #[derive(Clone, Debug)]
@@ -42,13 +43,14 @@ where
             || {
                 (
                     open(),
-                    HashMap::<Option<Oid>, Config>::new(),
+                    explicit.map(|config| Rc::new(config.clone())),
+                    Configs::new(),
                     ReadCache::default(),
                 )
             },
-            |(repo, configs, cache), job| {
+            |(repo, explicit, configs, cache), job| {
                 let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-                check_one(repo, job, explicit, configs, cache, &options)
+                check_one(repo, job, explicit.as_ref(), configs, cache, &options)
             },
         )
         .collect()
@@ -57,37 +59,64 @@ where
 fn check_one(
     repo: &Repository,
     job: &CommitJob,
-    explicit: Option<&Config>,
-    configs: &mut HashMap<Option<Oid>, Config>,
+    explicit: Option<&Rc<Config>>,
+    configs: &mut Configs,
     cache: &ReadCache,
     options: &Options,
 ) -> anyhow::Result<Report> {
     let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
-    let config = match explicit {
-        Some(config) => config,
-        None => {
-            let key = execguard_git::config_blob_id(commit.base_tree.as_ref());
-            match configs.entry(key) {
-                std::collections::hash_map::Entry::Occupied(entry) => &*entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    let base_name = execguard_git::parent_name(&job.id.to_string());
-                    let (config, _) = execguard_git::load_commit_config(
-                        repo,
-                        commit.base_tree.as_ref(),
-                        &base_name,
-                    )?;
-                    &*entry.insert(config)
-                }
-            }
-        }
+    let base_name = execguard_git::parent_name(&job.id.to_string());
+    let config = config_for(
+        repo,
+        explicit,
+        configs,
+        commit.base_tree.as_ref(),
+        &base_name,
+    )?;
+    let Some(parts) = &commit.merge else {
+        return Ok(execguard_core::check(
+            &config,
+            &commit.change,
+            &commit.trees,
+            options,
+        )?);
     };
-    Ok(execguard_core::check(
-        config,
+    crate::merges::judge(
+        &config,
         &commit.change,
-        &commit.trees,
+        parts,
+        |tree, id| {
+            let name = execguard_core::engine::short(&id.to_string()).to_string();
+            config_for(repo, explicit, configs, Some(tree), &name)
+        },
         options,
-    )?)
+    )
 }
+
+/// The config that judges a change whose base is `base_tree`: the explicit one, else the base
+/// tree's `.execguard.toml` (parsed once per blob), else the embedded default.
+fn config_for(
+    repo: &Repository,
+    explicit: Option<&Rc<Config>>,
+    configs: &mut Configs,
+    base_tree: Option<&execguard_git::Tree<'_>>,
+    base_name: &str,
+) -> anyhow::Result<Rc<Config>> {
+    if let Some(config) = explicit {
+        return Ok(config.clone());
+    }
+    let key = execguard_git::config_blob_id(base_tree);
+    if let Some(config) = configs.get(&key) {
+        return Ok(config.clone());
+    }
+    let (config, _) = execguard_git::load_commit_config(repo, base_tree, base_name)?;
+    let config = Rc::new(config);
+    configs.insert(key, config.clone());
+    Ok(config)
+}
+
+/// Parsed configs by the id of their `.execguard.toml` blob (`None`: the embedded default).
+type Configs = HashMap<Option<Oid>, Rc<Config>>;
 
 /// Merges per-commit reports into one.
 pub fn merge(reports: Vec<Report>) -> Report {

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod commits;
 pub mod exit;
 pub mod install;
+pub mod merges;
 pub mod push;
 pub mod render;
 pub mod staged;

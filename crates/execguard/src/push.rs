@@ -82,6 +82,9 @@ pub struct RefVerdict {
     pub refused: bool,
     /// The commits that break a rule, oldest first.
     pub refused_commits: Vec<Oid>,
+    /// Whether the update replaces history (not a fast-forward) and, old tip to new, changes a
+    /// path the path rules protect.
+    pub refused_rewrite: bool,
 }
 
 /// The verdict on a whole push.
@@ -107,6 +110,7 @@ pub fn judge(
     let mut jobs = Vec::new();
     let mut refs = Vec::new();
     let mut ref_jobs: Vec<Vec<usize>> = Vec::new();
+    let mut rewrites = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -121,6 +125,9 @@ pub fn judge(
             .and_then(|o| execguard_git::peel_to_commit(repo, o))
         {
             hide.push(old);
+            if !execguard_git::is_ancestor(repo, old, tip)? {
+                rewrites.push((refs.len(), old, tip));
+            }
         }
         let added = execguard_git::new_commits(repo, &[tip], &hide)?;
         let branch = branch_of(&update.name);
@@ -143,7 +150,7 @@ pub fn judge(
             ..RefVerdict::default()
         });
     }
-    let reports = commits::check_commits(open, &jobs, settings)?;
+    let mut reports = commits::check_commits(open, &jobs, settings)?;
     for (verdict, indices) in refs.iter_mut().zip(&ref_jobs) {
         verdict.refused_commits = indices
             .iter()
@@ -152,12 +159,79 @@ pub fn judge(
             .collect();
         verdict.refused = !verdict.refused_commits.is_empty();
     }
+    for (index, old, tip) in rewrites {
+        let verdict = &mut refs[index];
+        let report = judge_rewrite(repo, &verdict.name, old, tip, &verdict.commits, settings)?;
+        if !report.is_clean() {
+            verdict.refused_rewrite = true;
+            verdict.refused = true;
+        }
+        reports.push(report);
+    }
     let report = dedupe(commits::merge(reports));
     Ok(PushVerdict {
         report,
         refs,
         commits_checked: jobs.len(),
     })
+}
+
+/// A non-fast-forward update replaces the branch's history, so judging the new commits alone
+/// would judge a new root against nothing. The path rules also judge the whole change from the
+/// old tip to the new one, with the old tip as the base; override trailers of the pushed commits
+/// count as usual.
+fn judge_rewrite(
+    repo: &Repository,
+    ref_name: &str,
+    old: Oid,
+    tip: Oid,
+    pushed: &[Oid],
+    settings: &CommitSettings,
+) -> anyhow::Result<Report> {
+    let branch = branch_of(ref_name);
+    let mut loaded = execguard_git::tips_change(repo, old, tip, branch.as_deref())?;
+    let old_short = execguard_core::engine::short(&old.to_string()).to_string();
+    let tip_short = execguard_core::engine::short(&tip.to_string()).to_string();
+    let mut config = match &settings.config {
+        Some(config) => config.clone(),
+        None => execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)?.0,
+    };
+    for rule in execguard_core::ALL_RULES {
+        if !rule.is_path_rule() {
+            config.rules.enabled.insert(*rule, false);
+        }
+    }
+    let mut message = format!("Rewrite {ref_name}\n\n");
+    for id in pushed {
+        let raw = execguard_git::commit_message(repo, *id)?;
+        let parsed = execguard_core::trailers::Message::parse(&raw, None);
+        for value in parsed.trailer_values(execguard_core::engine::OVERRIDE_TRAILER) {
+            message.push_str(&format!(
+                "{}: {value}\n",
+                execguard_core::engine::OVERRIDE_TRAILER
+            ));
+        }
+    }
+    loaded.change.message = Some(message);
+    loaded.change.label = Some(execguard_core::ChangeLabel {
+        subject: format!(
+            "the non-fast-forward update of {ref_name} ({old_short} to {tip_short})"
+        ),
+        base: format!("the old tip {old_short}"),
+        undo: format!(
+            "push a history that builds on the old tip {old_short} and leaves {{path}} as it had it, instead of replacing that history"
+        ),
+    });
+    let options = execguard_core::Options {
+        overrides: settings.overrides.clone(),
+        ..execguard_core::Options::default()
+    };
+    Ok(execguard_core::check(
+        &config,
+        &loaded.change,
+        &loaded.trees,
+        &options,
+    )?)
 }
 
 /// Drops repeated findings: a commit judged for two branches usually finds the same thing twice.
@@ -199,7 +273,17 @@ pub fn judge_for_hook(
 /// The human summary of refused refs, naming each with its commits.
 pub fn refused_refs_text(verdict: &PushVerdict) -> String {
     let mut out = String::new();
-    for r in verdict.refs.iter().filter(|r| r.refused) {
+    for r in verdict.refs.iter().filter(|r| r.refused_rewrite) {
+        out.push_str(&format!(
+            "execguard: refusing {}: the update is not a fast-forward, and from the old tip to the new one it changes paths the guard protects\n",
+            r.name
+        ));
+    }
+    for r in verdict
+        .refs
+        .iter()
+        .filter(|r| r.refused && !r.refused_commits.is_empty())
+    {
         let commits: Vec<String> = r
             .refused_commits
             .iter()

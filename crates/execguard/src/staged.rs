@@ -57,7 +57,26 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         comment_char: Some(execguard_git::comment_char(&repo)),
         ..Options::default()
     };
-    let mut report = execguard_core::check(&config, &change, &staged.trees, &options)?;
+    let mut report = match &staged.merge {
+        None => execguard_core::check(&config, &change, &staged.trees, &options)?,
+        Some(parts) => crate::merges::judge(
+            &config,
+            &change,
+            parts,
+            |tree, id| {
+                let (config, _) = match &request.config {
+                    Some(path) => execguard_git::load_config(&repo, None, "", Some(path))?,
+                    None => execguard_git::load_commit_config(
+                        &repo,
+                        Some(tree),
+                        execguard_core::engine::short(&id.to_string()),
+                    )?,
+                };
+                Ok(std::rc::Rc::new(config))
+            },
+            &options,
+        )?,
+    };
     if request.amend {
         // An amend is judged as the commit it makes, against HEAD's parent; what it adds on top of
         // HEAD is also held to the path rules, so amending the commit that froze a spec cannot
