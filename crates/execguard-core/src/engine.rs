@@ -232,6 +232,7 @@ pub struct Context<'a> {
     reads: RefCell<HashMap<(bool, RepoPath), Option<String>>>,
     progress: RefCell<Option<BTreeMap<String, bool>>>,
     features: RefCell<Option<Features>>,
+    collisions: RefCell<Option<Vec<(RepoPath, RepoPath)>>>,
 }
 
 /// The features a change works on, and how they were found.
@@ -252,6 +253,7 @@ impl<'a> Context<'a> {
             reads: RefCell::new(HashMap::new()),
             progress: RefCell::new(None),
             features: RefCell::new(None),
+            collisions: RefCell::new(None),
         }
     }
 
@@ -350,6 +352,33 @@ impl<'a> Context<'a> {
             }
         }
         Ok(None)
+    }
+
+    /// Paths the change adds beside an existing path of the base that differs only in case, and
+    /// that path: `(added, existing)`. A path the change also touches is judged as itself.
+    pub fn case_collisions(&self) -> Result<Vec<(RepoPath, RepoPath)>, TreeError> {
+        if let Some(found) = self.collisions.borrow().as_ref() {
+            return Ok(found.clone());
+        }
+        let touched: BTreeSet<&RepoPath> = self
+            .change
+            .files
+            .iter()
+            .flat_map(FileChange::touched_paths)
+            .collect();
+        let mut found = Vec::new();
+        for file in &self.change.files {
+            if file.new.is_none() || (file.old.is_some() && file.renamed_from.is_none()) {
+                continue;
+            }
+            for existing in self.trees.case_variants(Side::Base, &file.path)? {
+                if !touched.contains(&existing) {
+                    found.push((file.path.clone(), existing));
+                }
+            }
+        }
+        *self.collisions.borrow_mut() = Some(found.clone());
+        Ok(found)
     }
 
     /// The changed files that are code.

@@ -36,6 +36,17 @@ impl RepoPath {
     }
 }
 
+impl RepoPath {
+    /// Whether two names are the same on a case-insensitive file system: Unicode lower case when
+    /// both are UTF-8, ASCII case otherwise.
+    pub fn same_ignoring_case(a: &[u8], b: &[u8]) -> bool {
+        match (std::str::from_utf8(a), std::str::from_utf8(b)) {
+            (Ok(a), Ok(b)) => a.to_lowercase() == b.to_lowercase(),
+            _ => a.eq_ignore_ascii_case(b),
+        }
+    }
+}
+
 impl From<&str> for RepoPath {
     fn from(text: &str) -> Self {
         Self(text.as_bytes().to_vec())
@@ -189,6 +200,12 @@ pub trait Trees {
     fn blob(&self, id: &str) -> Result<Vec<u8>, TreeError>;
     /// The path of every non-directory entry below the directory `dir` on `side`, recursively.
     fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<RepoPath>, TreeError>;
+
+    /// Every other path on `side` that names the same file as `path` on a case-insensitive file
+    /// system (macOS, Windows): `specs/Login.md` for `specs/login.md`.
+    fn case_variants(&self, _side: Side, _path: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
+        Ok(Vec::new())
+    }
 
     /// The content at `path` on `side` when it is a blob (a file or a symlink's target).
     fn read(&self, side: Side, path: &RepoPath) -> Result<Option<Vec<u8>>, TreeError> {

@@ -287,6 +287,56 @@ impl Trees for GitTrees<'_> {
         Ok(blob.content().to_vec())
     }
 
+    fn case_variants(&self, side: Side, path: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
+        let Snapshot::Tree(root) = self.side(side) else {
+            return Ok(Vec::new());
+        };
+        let components: Vec<&[u8]> = path.as_bytes().split(|&b| b == b'/').collect();
+        let Some((name, dirs)) = components.split_last() else {
+            return Ok(Vec::new());
+        };
+        // Every directory that matches so far, with its path.
+        let mut level: Vec<(Vec<u8>, Tree<'_>)> = vec![(Vec::new(), root.clone())];
+        for dir in dirs {
+            let mut next = Vec::new();
+            for (prefix, tree) in &level {
+                for entry in tree.iter() {
+                    if entry.kind() == Some(ObjectType::Tree)
+                        && RepoPath::same_ignoring_case(entry.name_bytes(), dir)
+                    {
+                        let subtree = self
+                            .repo
+                            .find_tree(entry.id())
+                            .map_err(tree_error(format!("{path}")))?;
+                        let mut below = prefix.clone();
+                        below.extend_from_slice(entry.name_bytes());
+                        below.push(b'/');
+                        next.push((below, subtree));
+                    }
+                }
+            }
+            if next.is_empty() {
+                return Ok(Vec::new());
+            }
+            level = next;
+        }
+        let mut found = Vec::new();
+        for (prefix, tree) in &level {
+            for entry in tree.iter() {
+                if entry.kind() != Some(ObjectType::Tree)
+                    && RepoPath::same_ignoring_case(entry.name_bytes(), name)
+                {
+                    let mut full = prefix.clone();
+                    full.extend_from_slice(entry.name_bytes());
+                    if full != path.as_bytes() {
+                        found.push(RepoPath::new(full));
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
     fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
         let mut prefix = dir.as_bytes().to_vec();
         if !prefix.is_empty() {

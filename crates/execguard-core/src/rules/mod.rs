@@ -26,6 +26,14 @@ pub mod progress_update;
 pub mod protected_path;
 
 pub(crate) fn run(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
+    let mut found = run_rule(rule, cx)?;
+    if rule.is_path_rule() {
+        found.extend(case_collisions(rule, cx)?);
+    }
+    Ok(found)
+}
+
+fn run_rule(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     match rule {
         RuleId::FrozenSpec => frozen_spec::check(cx),
         RuleId::FrozenDesign => frozen_design::check(cx),
@@ -54,6 +62,44 @@ pub(crate) fn protects(
         RuleId::GuardConfig => Ok(path.as_bytes() == CONFIG_PATH.as_bytes()),
         _ => Ok(false),
     }
+}
+
+/// A path the change adds that a case-insensitive checkout (macOS, Windows) writes over a path
+/// that `rule` protects in the base: `specs/Login.md` beside a frozen `specs/login.md` is that
+/// spec for many of the people who check it out.
+fn case_collisions(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
+    let mut found = Vec::new();
+    for (added, existing) in cx.case_collisions()? {
+        if !protects(rule, cx, Side::Base, &existing)? {
+            continue;
+        }
+        let what = match rule {
+            RuleId::FrozenSpec => format!(
+                "a frozen spec ({} in {})",
+                cx.config.layout.spec_marker,
+                cx.base_name()
+            ),
+            RuleId::FrozenDesign => "the design note of a frozen spec".to_string(),
+            RuleId::ProtectedPath => "a protected path".to_string(),
+            _ => "the guard's own config".to_string(),
+        };
+        let undo = match &cx.change.commit {
+            None => format!("`git rm --cached -- {added}`, then delete or rename the file"),
+            Some(_) => cx.undo_hint(&added),
+        };
+        found.push(cx.violation(
+            rule,
+            Some(&added),
+            format!(
+                "{} adds {added}, which a case-insensitive checkout (macOS, Windows) writes over {existing}, {what}.",
+                cx.subject_name()
+            ),
+            format!(
+                "Stop and escalate; do not retry. Take {added} out ({undo}): a name that differs from a protected one only in case is the same file for many people. A human who means it adds `Execguard-Override: {rule}: <reason>`."
+            ),
+        ));
+    }
+    Ok(found)
 }
 
 /// What a change does to a path.

@@ -1,0 +1,79 @@
+#![allow(clippy::unwrap_used)]
+//! A path that differs from a frozen or protected one only in case is the same file on macOS and
+//! Windows checkouts, and is judged as that path.
+
+mod common;
+
+use common::server::*;
+use common::*;
+
+/// Adds `path` with the hooks bypassed, pushes `exec/login`, and returns the push.
+fn push_added(repo: &TestRepo, path: &str) -> Run {
+    repo.write(path, "# Login\n\nUsers log in with a magic link.\n");
+    repo.commit_unchecked(&format!("Add {path}"));
+    push(repo, &["origin", "exec/login"])
+}
+
+#[test]
+fn adding_a_case_variant_of_a_frozen_spec_is_refused() {
+    let repo = pushed_fixture();
+    let before = server_rev(&repo, "refs/heads/exec/login");
+    let run = push_added(&repo, "specs/Login.md");
+    assert_server_refused(&run, "frozen-spec");
+    assert!(
+        run.stderr.contains("specs/Login.md") && run.stderr.contains("case-insensitive"),
+        "{run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
+}
+
+#[test]
+fn adding_a_case_variant_of_the_specs_folder_is_refused() {
+    let repo = pushed_fixture();
+    let run = push_added(&repo, "SPECS/login.md");
+    assert_server_refused(&run, "frozen-spec");
+}
+
+#[test]
+fn adding_a_case_variant_of_a_protected_path_is_refused() {
+    let repo = pushed_fixture();
+    let run = push_added(&repo, "backend/plans.md");
+    assert_server_refused(&run, "protected-path");
+}
+
+#[test]
+fn adding_a_case_variant_of_a_frozen_design_note_is_refused() {
+    let repo = pushed_fixture();
+    let run = push_added(&repo, "designs/LOGIN.md");
+    assert_server_refused(&run, "frozen-design");
+}
+
+#[test]
+fn adding_a_new_spec_whose_name_differs_lands() {
+    let repo = pushed_fixture();
+    let run = push_added(&repo, "specs/logout.md");
+    assert!(run.ok(), "{run:#?}");
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(repo.head())
+    );
+}
+
+#[test]
+fn pre_commit_refuses_a_case_variant_of_a_frozen_spec_and_names_a_safe_undo() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.execguard(["install"]).assert_ok();
+    repo.write("specs/Login.md", "# Login\n\nChanged.\n");
+    repo.git(["add", "specs/Login.md"]);
+    let run = repo.commit("Add a login spec");
+    run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr.contains("git rm --cached -- specs/Login.md"),
+        "{run:#?}"
+    );
+    // The command the hint names takes the file out of the commit and leaves it on disk.
+    repo.git(["rm", "-q", "--cached", "--", "specs/Login.md"]);
+    assert!(repo.path("specs/Login.md").exists());
+    assert_eq!(repo.git(["diff", "--cached", "--name-only"]), "");
+}
