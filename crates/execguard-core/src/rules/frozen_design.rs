@@ -12,6 +12,10 @@ A commit may not add, modify, delete, rename or re-mode `designs/<feature>.md` w
 same feature (`specs/**/<feature>.md`) is frozen with `EXEC-READY` in the base (HEAD for a staged
 change, the first parent for a commit).
 
+A path that differs from it only in case counts as it (it is the same file on macOS and Windows
+checkouts). A merge is judged against every parent; it may take another parent's version of the
+path only when the path was protected by this rule at their merge base.
+
 ## Why
 The design note holds the conventions a human approved together with the frozen spec. Changing it
 during EXEC changes the agreement without the human.

@@ -12,6 +12,10 @@ A commit may not add, modify, delete, rename (to or from) or change the mode or 
 matching one of the configured globs. By default that is `backend/PLANS.md`, the rules for writing
 execplans.
 
+A path that differs from it only in case counts as it (it is the same file on macOS and Windows
+checkouts). A merge is judged against every parent; it may take another parent's version of the
+path only when the path was protected by this rule at their merge base.
+
 ## Why
 Some files define the discipline itself. An agent that rewrites the plan-writing rules can make any
 plan look compliant.
