@@ -328,9 +328,16 @@ fn clean_merge_of_a_branch_with_big_judged_history_lands() {
     repo.append("src/auth.rs", "pub fn logout() {}\n");
     repo.add_progress("Added logout.");
     repo.commit_unchecked("Add logout");
-    let run = repo.git_run(["merge", "-q", "--no-edit", "side"]);
+    merge_keeping_both_progress_entries(&repo, "side");
+    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_push_lands(&repo);
+}
+
+/// `git merge <branch>`; where both sides added Progress entries at the same place, the
+/// resolution keeps both.
+fn merge_keeping_both_progress_entries(repo: &TestRepo, branch: &str) {
+    let run = repo.git_run(["merge", "-q", "--no-edit", branch]);
     if !run.ok() {
-        // Both branches appended to Progress: keep both entries.
         let plan = repo.read("plans/login-execplan.md");
         let resolved: String = plan
             .lines()
@@ -343,8 +350,45 @@ fn clean_merge_of_a_branch_with_big_judged_history_lands() {
         repo.git(["add", "-A"]);
         repo.git(["commit", "-q", "--no-verify", "--no-edit"]);
     }
+}
+
+/// One side renames the file the other side changes; git's merge follows the rename, and so
+/// does the re-merge the merge is judged against.
+#[test]
+fn clean_merge_across_a_rename_adds_nothing_of_its_own() {
+    let repo = pushed_fixture();
+    repo.git(["checkout", "-q", "-b", "side"]);
+    repo.git(["mv", "src/auth.rs", "src/session.rs"]);
+    repo.add_progress("Moved the login code to the session module.");
+    repo.commit_unchecked("Move the login code");
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    repo.commit_unchecked("Add logout");
+    merge_keeping_both_progress_entries(&repo, "side");
     assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert!(repo.read("src/session.rs").contains("logout"));
     assert_push_lands(&repo);
+}
+
+/// The same merge with 500 lines written into the renamed file is the merge's own work.
+#[test]
+fn merge_across_a_rename_writing_code_of_its_own_is_refused() {
+    let repo = pushed_fixture();
+    repo.git(["checkout", "-q", "-b", "side"]);
+    repo.git(["mv", "src/auth.rs", "src/session.rs"]);
+    repo.add_progress("Moved the login code to the session module.");
+    repo.commit_unchecked("Move the login code");
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    repo.commit_unchecked("Add logout");
+    merge_keeping_both_progress_entries(&repo, "side");
+    repo.append("src/session.rs", &big_file(500));
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
+    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_push_refused(&repo, &["commit-size", "progress-update"]);
 }
 
 // ---- rewritten histories -------------------------------------------------------------------

@@ -156,7 +156,7 @@ pub enum Snapshot<'r> {
     /// The staged tree: the index, without intent-to-add entries.
     Staged(std::rc::Rc<StagedIndex>),
     /// A clean re-merge of a merge's parents, in memory.
-    Remerge(Box<merge::Remerge>),
+    Remerge(Box<merge::Remerge<'r>>),
 }
 
 /// Read access to both sides of a change, for the rules.
@@ -395,7 +395,11 @@ impl Trees for GitTrees<'_> {
             Snapshot::Remerge(remerge) => {
                 found.extend(
                     remerge
-                        .below(dir.as_bytes())
+                        .below(self.repo, dir.as_bytes())
+                        .map_err(|e| TreeError {
+                            what: format!("{dir}"),
+                            reason: e.to_string(),
+                        })?
                         .into_iter()
                         .filter(|(_, mode, _)| kind_of(*mode).is_some())
                         .map(|(path, _, _)| RepoPath::new(path)),

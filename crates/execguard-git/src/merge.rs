@@ -50,24 +50,42 @@ pub struct OtherParentTrees<'r> {
 }
 
 /// The re-merge of a merge's parents, as the base side of its own change.
-pub struct Remerge {
-    index: git2::Index,
-    /// Conflicted paths: the mode and id of the content with conflict markers.
-    conflicts: HashMap<Vec<u8>, (u32, Oid)>,
-    /// For paths both sides changed: the two sides' blobs, whose lines a resolution may keep.
+pub struct Remerge<'r> {
+    /// Paths not in `decided` are as `rest` holds them.
+    rest: Rest<'r>,
+    /// What the re-merge holds at the paths it decided itself (`None`: nothing).
+    decided: HashMap<Vec<u8>, Option<(u32, Oid)>>,
+    /// For paths both sides changed and that conflict: the two sides' blobs, whose lines a
+    /// resolution may keep.
     sides: HashMap<Vec<u8>, [Oid; 2]>,
-    /// That content, by id.
+    /// Merged and conflicted content, by the id its blob would have.
     blobs: HashMap<Oid, Rc<[u8]>>,
 }
 
-impl Remerge {
+enum Rest<'r> {
+    /// The first parent's tree: a merge whose sides rename nothing is merged path by path.
+    Tree(Tree<'r>),
+    /// libgit2's merge of the trees, which follows renames.
+    Index(git2::Index),
+}
+
+impl Remerge<'_> {
     pub(crate) fn get(&self, path: &[u8]) -> Option<(u32, Oid)> {
-        if let Some(found) = self.conflicts.get(path) {
-            return Some(*found);
+        if let Some(found) = self.decided.get(path) {
+            return *found;
         }
-        self.index
-            .get_path(&as_path(&execguard_core::RepoPath::new(path)), 0)
-            .map(|entry| (entry.mode, entry.id))
+        let as_repo_path = execguard_core::RepoPath::new(path);
+        match &self.rest {
+            Rest::Index(index) => index
+                .get_path(&as_path(&as_repo_path), 0)
+                .map(|entry| (entry.mode, entry.id)),
+            Rest::Tree(tree) => match tree.get_path(&as_path(&as_repo_path)) {
+                Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
+                    Some((entry.filemode() as u32, entry.id()))
+                }
+                _ => None,
+            },
+        }
     }
 
     pub(crate) fn blob(&self, id: Oid) -> Option<Rc<[u8]>> {
@@ -75,21 +93,61 @@ impl Remerge {
     }
 
     /// Every entry below `dir` (all entries for the root): `(path, mode, id)`.
-    pub(crate) fn below(&self, dir: &[u8]) -> Vec<(Vec<u8>, u32, Oid)> {
+    pub(crate) fn below(
+        &self,
+        repo: &Repository,
+        dir: &[u8],
+    ) -> Result<Vec<(Vec<u8>, u32, Oid)>, GitError> {
         let mut prefix = dir.to_vec();
         if !prefix.is_empty() {
             prefix.push(b'/');
         }
-        let mut found: BTreeSet<Vec<u8>> = BTreeSet::new();
-        let mut out = Vec::new();
-        for entry in self.index.iter() {
-            if entry.path.starts_with(&prefix) && found.insert(entry.path.clone()) {
-                if let Some((mode, id)) = self.get(&entry.path) {
-                    out.push((entry.path, mode, id));
+        let mut paths: BTreeSet<Vec<u8>> = BTreeSet::new();
+        match &self.rest {
+            Rest::Index(index) => {
+                for entry in index.iter() {
+                    if entry.path.starts_with(&prefix) {
+                        paths.insert(entry.path);
+                    }
+                }
+            }
+            Rest::Tree(tree) => {
+                let subtree = if dir.is_empty() {
+                    Some(tree.clone())
+                } else {
+                    match tree.get_path(&as_path(&execguard_core::RepoPath::new(dir))) {
+                        Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Some(
+                            repo.find_tree(entry.id())
+                                .map_err(read_err(String::from_utf8_lossy(dir).into_owned()))?,
+                        ),
+                        _ => None,
+                    }
+                };
+                if let Some(subtree) = subtree {
+                    subtree
+                        .walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+                            if entry.kind() != Some(ObjectType::Tree) {
+                                let mut path = prefix.clone();
+                                path.extend_from_slice(root.as_bytes());
+                                path.extend_from_slice(entry.name_bytes());
+                                paths.insert(path);
+                            }
+                            git2::TreeWalkResult::Ok
+                        })
+                        .map_err(read_err(String::from_utf8_lossy(dir).into_owned()))?;
                 }
             }
         }
-        out
+        paths.extend(
+            self.decided
+                .keys()
+                .filter(|path| path.starts_with(&prefix))
+                .cloned(),
+        );
+        Ok(paths
+            .into_iter()
+            .filter_map(|path| self.get(&path).map(|(mode, id)| (path, mode, id)))
+            .collect())
     }
 }
 
@@ -208,15 +266,12 @@ pub(crate) fn merge_parts<'r>(
     let (own_files, own_base) = match &trees[..] {
         [first_tree, theirs] => {
             let base = bases.get(&(0, 1)).map(|(_, tree)| tree);
-            let remerge = remerge(repo, base, first_tree, theirs)?;
-            // Only where the first parent, the re-merge or the result differ can the result
-            // differ from the re-merge; the re-merge differs from the first parent only where the
-            // other parent does.
+            let (remerge, theirs_changed) = remerge(repo, base, first_tree, theirs)?;
+            // Only where the result differs from the first parent, or the re-merge does, can the
+            // result differ from the re-merge.
             let mut candidates: BTreeSet<Vec<u8>> =
                 files.iter().map(|f| f.path.as_bytes().to_vec()).collect();
-            for file in tree_diff::tree_files(repo, Some(first_tree), theirs)? {
-                candidates.insert(file.path.as_bytes().to_vec());
-            }
+            candidates.extend(theirs_changed);
             let mut raw: Raw = Vec::new();
             for path in candidates {
                 let before = remerge.get(&path);
@@ -281,7 +336,7 @@ fn files_against(
 /// between them, or keeping both, adds nothing of the merge's own.
 fn keeps_only_either_side(
     repo: &Repository,
-    remerge: &Remerge,
+    remerge: &Remerge<'_>,
     path: &[u8],
     result: Option<(u32, Oid)>,
 ) -> Result<bool, GitError> {
@@ -337,13 +392,142 @@ pub(crate) fn differs_from_every_tree(file: &FileChange, others: &[Tree<'_>]) ->
     })
 }
 
-/// Merges `ours` and `theirs` over `base` (the empty tree for unrelated histories) in memory.
-fn remerge(
+/// Merges `ours` and `theirs` over `base` (the empty tree for unrelated histories) in memory;
+/// also returns every path where the re-merge may differ from `ours`.
+fn remerge<'r>(
+    repo: &'r Repository,
+    base: Option<&Tree<'r>>,
+    ours: &Tree<'r>,
+    theirs: &Tree<'r>,
+) -> Result<(Remerge<'r>, Vec<Vec<u8>>), GitError> {
+    let ours_changed = tree_diff::tree_files(repo, base, ours)?;
+    let theirs_changed = tree_diff::tree_files(repo, base, theirs)?;
+    let renames_possible = |files: &[FileChange]| {
+        files.iter().any(|f| f.old.is_none()) && files.iter().any(|f| f.new.is_none())
+    };
+    let paths = |files: &[FileChange]| -> Vec<Vec<u8>> {
+        files.iter().map(|f| f.path.as_bytes().to_vec()).collect()
+    };
+    if renames_possible(&ours_changed) || renames_possible(&theirs_changed) {
+        // A side may have renamed a path the other changed: libgit2's merge follows renames.
+        let mut candidates = paths(&theirs_changed);
+        candidates.extend(paths(&ours_changed));
+        return Ok((remerge_with_renames(repo, base, ours, theirs)?, candidates));
+    }
+    let mut remerge = Remerge {
+        rest: Rest::Tree(ours.clone()),
+        decided: HashMap::new(),
+        sides: HashMap::new(),
+        blobs: HashMap::new(),
+    };
+    let base_snapshot = base.map_or(Snapshot::Empty, |t| Snapshot::Tree(t.clone()));
+    let ours_snapshot = Snapshot::Tree(ours.clone());
+    for file in &theirs_changed {
+        let path = file.path.as_bytes();
+        let their = lookup(&Snapshot::Tree(theirs.clone()), path)?;
+        let our = lookup(&ours_snapshot, path)?;
+        let ancestor = lookup(&base_snapshot, path)?;
+        if our == their || ancestor == their {
+            continue;
+        }
+        if ancestor == our {
+            remerge.decided.insert(path.to_vec(), their);
+            continue;
+        }
+        // Both sides changed the path, differently.
+        match (ancestor, our, their) {
+            (_, Some(o), Some(t)) if is_text_blob(o.0) && is_text_blob(t.0) => {
+                let merged = merge_contents(repo, path, ancestor, o, t)?;
+                let id = Oid::hash_object(ObjectType::Blob, &merged.content)
+                    .map_err(read_err("a merged file of the re-merge"))?;
+                if merged.conflicted {
+                    remerge.sides.insert(path.to_vec(), [o.1, t.1]);
+                }
+                remerge.decided.insert(path.to_vec(), Some((o.0, id)));
+                remerge.blobs.insert(id, Rc::from(merged.content));
+            }
+            // Modified on one side, deleted on the other: the modified side stands.
+            (_, None, Some(t)) => {
+                remerge.decided.insert(path.to_vec(), Some(t));
+            }
+            // Modes, links and submodules that conflict: the first parent's stands.
+            _ => {}
+        }
+    }
+    Ok((remerge, paths(&theirs_changed)))
+}
+
+fn is_text_blob(mode: u32) -> bool {
+    matches!(mode, 0o100644 | 0o100664 | 0o100755)
+}
+
+struct Merged {
+    content: Vec<u8>,
+    conflicted: bool,
+}
+
+/// The three-way merge of one file's contents, with git's conflict markers where they conflict.
+fn merge_contents(
     repo: &Repository,
-    base: Option<&Tree<'_>>,
-    ours: &Tree<'_>,
-    theirs: &Tree<'_>,
-) -> Result<Remerge, GitError> {
+    path: &[u8],
+    ancestor: Option<(u32, Oid)>,
+    ours: (u32, Oid),
+    theirs: (u32, Oid),
+) -> Result<Merged, GitError> {
+    let entry = |(mode, id): (u32, Oid)| git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.to_vec(),
+    };
+    let Some(ancestor) = ancestor else {
+        return Ok(Merged {
+            content: both_sides(repo, ours.1, theirs.1)?,
+            conflicted: true,
+        });
+    };
+    let merged = repo
+        .merge_file_from_index(&entry(ancestor), &entry(ours), &entry(theirs), None)
+        .map_err(read_err(format!(
+            "the merge of {}",
+            String::from_utf8_lossy(path)
+        )))?;
+    Ok(Merged {
+        conflicted: !merged.is_automergeable(),
+        content: merged.content().to_vec(),
+    })
+}
+
+/// Both sides of an add/add conflict between conflict markers.
+fn both_sides(repo: &Repository, ours: Oid, theirs: Oid) -> Result<Vec<u8>, GitError> {
+    let read = |id: Oid| {
+        repo.find_blob(id)
+            .map(|b| b.content().to_vec())
+            .map_err(read_err(format!("blob {id}")))
+    };
+    let mut content = b"<<<<<<< ours\n".to_vec();
+    content.extend(read(ours)?);
+    content.extend_from_slice(b"=======\n");
+    content.extend(read(theirs)?);
+    content.extend_from_slice(b">>>>>>> theirs\n");
+    Ok(content)
+}
+
+/// The re-merge through libgit2's tree merge, which detects renames.
+fn remerge_with_renames<'r>(
+    repo: &'r Repository,
+    base: Option<&Tree<'r>>,
+    ours: &Tree<'r>,
+    theirs: &Tree<'r>,
+) -> Result<Remerge<'r>, GitError> {
     let empty;
     let base = match base {
         Some(tree) => tree,
@@ -359,56 +543,45 @@ fn remerge(
     let index = repo
         .merge_trees(base, ours, theirs, Some(&options))
         .map_err(read_err("the re-merge of the merge's parents"))?;
-    let mut conflicts = HashMap::new();
-    let mut blobs = HashMap::new();
-    let mut sides = HashMap::new();
+    let mut remerge = Remerge {
+        rest: Rest::Index(git2::Index::new().map_err(read_err("an in-memory index"))?),
+        decided: HashMap::new(),
+        sides: HashMap::new(),
+        blobs: HashMap::new(),
+    };
     if index.has_conflicts() {
         let found = index
             .conflicts()
             .map_err(read_err("the re-merge's conflicts"))?;
         for conflict in found {
             let conflict = conflict.map_err(read_err("the re-merge's conflicts"))?;
-            let (our, their) = (conflict.our, conflict.their);
-            let (path, mode, content) = match (&conflict.ancestor, &our, &their) {
-                (Some(ancestor), Some(o), Some(t)) => {
-                    let merged = repo
-                        .merge_file_from_index(ancestor, o, t, None)
-                        .map_err(read_err("a conflicted file of the re-merge"))?;
-                    (o.path.clone(), o.mode, merged.content().to_vec())
-                }
-                (None, Some(o), Some(t)) => {
-                    let read = |id: Oid| {
-                        repo.find_blob(id)
-                            .map(|b| b.content().to_vec())
-                            .map_err(read_err(format!("blob {id}")))
-                    };
-                    let mut content = b"<<<<<<< ours\n".to_vec();
-                    content.extend(read(o.id)?);
-                    content.extend_from_slice(b"=======\n");
-                    content.extend(read(t.id)?);
-                    content.extend_from_slice(b">>>>>>> theirs\n");
-                    (o.path.clone(), o.mode, content)
-                }
-                // Modified on one side, deleted on the other: the modified side stands.
-                (_, Some(side), None) | (_, None, Some(side)) => {
-                    conflicts.insert(side.path.clone(), (side.mode, side.id));
-                    continue;
-                }
+            let side = |entry: &Option<git2::IndexEntry>| entry.as_ref().map(|e| (e.mode, e.id));
+            let (ancestor, our, their) = (
+                side(&conflict.ancestor),
+                side(&conflict.our),
+                side(&conflict.their),
+            );
+            let path = match (&conflict.our, &conflict.their) {
+                (Some(entry), _) | (None, Some(entry)) => entry.path.clone(),
                 _ => continue,
             };
-            let id = Oid::hash_object(ObjectType::Blob, &content)
-                .map_err(read_err("a conflicted file of the re-merge"))?;
-            if let (Some(o), Some(t)) = (&our, &their) {
-                sides.insert(path.clone(), [o.id, t.id]);
+            match (our, their) {
+                (Some(o), Some(t)) => {
+                    let merged = merge_contents(repo, &path, ancestor, o, t)?;
+                    let id = Oid::hash_object(ObjectType::Blob, &merged.content)
+                        .map_err(read_err("a conflicted file of the re-merge"))?;
+                    remerge.sides.insert(path.clone(), [o.1, t.1]);
+                    remerge.decided.insert(path, Some((o.0, id)));
+                    remerge.blobs.insert(id, Rc::from(merged.content));
+                }
+                // Modified on one side, deleted on the other: the modified side stands.
+                (Some(present), None) | (None, Some(present)) => {
+                    remerge.decided.insert(path, Some(present));
+                }
+                (None, None) => {}
             }
-            conflicts.insert(path, (mode, id));
-            blobs.insert(id, Rc::from(content));
         }
     }
-    Ok(Remerge {
-        index,
-        conflicts,
-        sides,
-        blobs,
-    })
+    remerge.rest = Rest::Index(index);
+    Ok(remerge)
 }
