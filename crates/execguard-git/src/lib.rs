@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, RepoPath, Side, TreeError, Trees};
 use git2::ObjectType;
+mod case_folded;
 mod merge;
 mod staged;
 mod tree_diff;
@@ -296,22 +297,18 @@ impl Trees for GitTrees<'_> {
             return Ok(Vec::new());
         };
         // Every directory that matches so far, with its path.
-        let mut level: Vec<(Vec<u8>, Tree<'_>)> = vec![(Vec::new(), root.clone())];
+        let mut level: Vec<(Vec<u8>, Oid)> = vec![(Vec::new(), root.id())];
         for dir in dirs {
             let mut next = Vec::new();
             for (prefix, tree) in &level {
-                for entry in tree.iter() {
-                    if entry.kind() == Some(ObjectType::Tree)
-                        && RepoPath::same_ignoring_case(entry.name_bytes(), dir)
-                    {
-                        let subtree = self
-                            .repo
-                            .find_tree(entry.id())
-                            .map_err(tree_error(format!("{path}")))?;
+                let names = case_folded::entries(self.repo, *tree)
+                    .map_err(tree_error(format!("{path}")))?;
+                for (entry_name, id, is_tree) in names.matching(dir) {
+                    if is_tree {
                         let mut below = prefix.clone();
-                        below.extend_from_slice(entry.name_bytes());
+                        below.extend_from_slice(entry_name);
                         below.push(b'/');
-                        next.push((below, subtree));
+                        next.push((below, id));
                     }
                 }
             }
@@ -322,15 +319,13 @@ impl Trees for GitTrees<'_> {
         }
         let mut found = Vec::new();
         for (prefix, tree) in &level {
-            for entry in tree.iter() {
-                if entry.kind() != Some(ObjectType::Tree)
-                    && RepoPath::same_ignoring_case(entry.name_bytes(), name)
-                {
-                    let mut full = prefix.clone();
-                    full.extend_from_slice(entry.name_bytes());
-                    if full != path.as_bytes() {
-                        found.push(RepoPath::new(full));
-                    }
+            let names =
+                case_folded::entries(self.repo, *tree).map_err(tree_error(format!("{path}")))?;
+            for (entry_name, _, is_tree) in names.matching(name) {
+                let mut full = prefix.clone();
+                full.extend_from_slice(entry_name);
+                if !is_tree && full != path.as_bytes() {
+                    found.push(RepoPath::new(full));
                 }
             }
         }
