@@ -141,14 +141,15 @@ fn unit_is_marker(unit: &str, marker: &str) -> bool {
         return false;
     }
     let rest = &unit[lead_end..];
-    let Some((label_end, value_start)) = separator(rest) else {
-        return false;
-    };
-    if !label_ok(&rest[..label_end]) {
-        return false;
-    }
-    let value = &rest[value_start..];
-    marker_at(value, first_alphanumeric(value), marker)
+    // `Status: MARKER`, or `Login spec (MARKER)` with the bracket as the separator.
+    let bracket = rest.find(['(', '[']).map(|index| (index, index));
+    [separator(rest), bracket]
+        .into_iter()
+        .flatten()
+        .any(|(label_end, value_start)| {
+            let value = &rest[value_start..];
+            label_ok(&rest[..label_end]) && marker_at(value, first_alphanumeric(value), marker)
+        })
 }
 
 /// Whether `text` is decoration, then the marker starting at or before `limit` (the first letter

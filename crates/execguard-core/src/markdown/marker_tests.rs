@@ -80,6 +80,9 @@ fn punctuation_parentheticals_and_symbols_count() {
         "Status: EXEC-READY 2026-02-01T10:00Z",
         "\"EXEC-READY\"",
         "(EXEC-READY)",
+        "# Login (EXEC-READY)",
+        "Login spec [EXEC-READY]",
+        "Status (v2): EXEC-READY",
     ] {
         assert_freezes(form);
     }
@@ -155,6 +158,9 @@ fn mentions_do_not_count() {
         "Status: EXEC-READY?",
         "Status: EXEC-READY soon",
         "Not yet: EXEC-READY",
+        "Not (EXEC-READY)",
+        "Login (not EXEC-READY)",
+        "This spec will be (EXEC-READY) soon",
         "EXECPLAN-READY",
         "NOT-EXEC-READY",
         "exec-ready",

@@ -16,7 +16,7 @@ is a modification of a frozen spec.
 
 The spec is read as a person reads it, through a CommonMark parser (with tables, strikethrough and
 task lists). The marker counts when one unit of visible text is the marker alone or after a label
-of up to three words (`Status: EXEC-READY`). A unit is a line of a paragraph, a heading, the text
+of up to three words (`Status: EXEC-READY`, `Login spec (EXEC-READY)`). A unit is a line of a paragraph, a heading, the text
 of a list item or of a paragraph continuing one, a table cell, a line of raw HTML or of the YAML
 front matter. Around the marker may stand emphasis or inline code, an emoji or symbol, trailing
 punctuation, a parenthetical, a date, or a comment after a spaced dash. Invisible characters
@@ -34,8 +34,8 @@ Status: EXEC-READY.          Status: EXEC-READY (approved by Ana)
 status: EXEC-READY           (in YAML front matter)
 ```
 
-An HTML comment counts only when its whole content is the marker (`<!-- EXEC-READY -->`, the
-deliberate invisible form). The marker is only a mention, and does not freeze, in an unchecked
+An HTML comment counts only when its whole content is the marker, alone or labelled
+(`<!-- EXEC-READY -->`, the deliberate invisible form). The marker is only a mention, and does not freeze, in an unchecked
 task `- [ ] EXEC-READY`, struck through (`~~EXEC-READY~~`, `<del>`), inside a fenced or indented
 code block or `<pre>`, inside a sentence or after a negation (`Not EXEC-READY`,
 `not yet EXEC-READY`, `This spec will be EXEC-READY soon`, `Status: EXEC-READY?`), next to a
