@@ -198,8 +198,8 @@ fn decoration_ok(text: &str) -> bool {
 }
 
 /// What may follow the marker: decoration and punctuation (`.`, `✅`, `**`), a parenthetical
-/// (`(approved by Ana)`), a date or time, or a comment after a spaced dash (` — approved`). A word
-/// (`soon`, `-ish`), a question mark or a negating symbol makes it a mention.
+/// (`(approved by Ana)`), a date or time, or a comment after a spaced dash (` — approved`).
+/// A word (`soon`, `-ish`), a question mark or a negating symbol makes it a mention.
 fn ending_ok(text: &str) -> bool {
     // The marker must end where a word ends: `EXEC-READY-ish`, `EXEC-READY2` are other words.
     let unglued = text.trim_start_matches(['-', '_', '.', '/', '\'']);

@@ -15,15 +15,15 @@ carries the marker `EXEC-READY`. Freezing a spec (adding the marker) is allowed;
 is a modification of a frozen spec.
 
 The spec is read as a person reads it, through a CommonMark parser (with tables, strikethrough and
-task lists). The marker counts when one unit of visible text is the marker alone or after a label
-of up to three words (`Status: EXEC-READY`, `Login spec (EXEC-READY)`). A unit is a line of a paragraph, a heading, the text
-of a list item or of a paragraph continuing one, a table cell, a line of raw HTML or of the YAML
-front matter. Around the marker may stand emphasis or inline code, an emoji or symbol, trailing
-punctuation, a parenthetical, a date, or a comment after a spaced dash. Invisible characters
-(U+200B, U+200C, U+200D, U+2060, U+FEFF, soft hyphens, direction marks) are ignored; any Unicode
-space is a space; U+2010 to U+2013 and U+2212 are hyphens; full-width and Cyrillic or Greek
-look-alike letters are the ASCII ones. These all freeze, each as a line of its own, as a list
-item, as a paragraph continuing a list item, or in a block quote:
+task lists). The marker counts when one unit of visible text is the marker alone or after a label of
+up to three words (`Status: EXEC-READY`, `Login spec (EXEC-READY)`). A unit is a line of a
+paragraph, a heading, the text of a list item or of a paragraph continuing one, a table cell, a line
+of raw HTML or of the YAML front matter. Around the marker may stand emphasis or inline code, an
+emoji or symbol, trailing punctuation, a parenthetical, a date, or a comment after a spaced dash.
+Invisible characters (U+200B, U+200C, U+200D, U+2060, U+FEFF, soft hyphens, direction marks) are
+ignored; any Unicode space is a space; U+2010 to U+2013 and U+2212 are hyphens; full-width and
+Cyrillic or Greek look-alike letters are the ASCII ones. These all freeze, each as a line of its
+own, as a list item, as a paragraph continuing a list item, or in a block quote:
 
 ```text
 EXEC-READY                   **EXEC-READY**                   `EXEC-READY`
@@ -35,12 +35,12 @@ status: EXEC-READY           (in YAML front matter)
 ```
 
 An HTML comment counts only when its whole content is the marker, alone or labelled
-(`<!-- EXEC-READY -->`, the deliberate invisible form). The marker is only a mention, and does not freeze, in an unchecked
-task `- [ ] EXEC-READY`, struck through (`~~EXEC-READY~~`, `<del>`), inside a fenced or indented
-code block or `<pre>`, inside a sentence or after a negation (`Not EXEC-READY`,
-`not yet EXEC-READY`, `This spec will be EXEC-READY soon`, `Status: EXEC-READY?`), next to a
-negating symbol (`❌ EXEC-READY`), or glued to another word (`EXEC-READY-ish`, `NOT-EXEC-READY`).
-The marker is case-sensitive.
+(`<!-- EXEC-READY -->`, the deliberate invisible form). The marker is only a mention, and does not
+freeze, in an unchecked task `- [ ] EXEC-READY`, struck through (`~~EXEC-READY~~`, `<del>`),
+inside a fenced or indented code block or `<pre>`, inside a sentence or after a negation
+(`Not EXEC-READY`, `not yet EXEC-READY`, `This spec will be EXEC-READY soon`,
+`Status: EXEC-READY?`), next to a negating symbol (`❌ EXEC-READY`), or glued to another word
+(`EXEC-READY-ish`, `NOT-EXEC-READY`). The marker is case-sensitive.
 
 ## Why
 A frozen spec is the human's decision about what to build. An agent that edits it while
