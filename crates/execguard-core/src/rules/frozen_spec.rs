@@ -10,11 +10,37 @@ rule_doc!(
 ## What it checks
 A commit may not modify, delete, rename away, or change the mode or type (a file replaced by a
 symbolic link, a submodule, ...) of a spec that is frozen in the base: the version of
-`specs/**/<feature>.md` in HEAD (for a staged change) or in the first parent (for a commit) that has
-a line which is the marker `EXEC-READY`. The marker counts alone or decorated as Markdown
-(`**EXEC-READY**`, `` `EXEC-READY` ``, `Status: EXEC-READY`, `<!-- EXEC-READY -->`,
-`## EXEC-READY`); a mention inside a sentence or a code block does not freeze. Freezing a spec
-(adding the marker) is allowed; removing the marker is a modification of a frozen spec.
+`specs/**/<feature>.md` in HEAD (for a staged change) or in the first parent (for a commit) that
+carries the marker `EXEC-READY`. Freezing a spec (adding the marker) is allowed; removing the marker
+is a modification of a frozen spec.
+
+The spec is read as a person reads it, through a CommonMark parser (with tables, strikethrough and
+task lists). The marker counts when one unit of visible text is the marker alone or after a label of
+up to three words (`Status: EXEC-READY`, `Login spec (EXEC-READY)`). A unit is a line of a
+paragraph, a heading, the text of a list item or of a paragraph continuing one, a table cell, a line
+of raw HTML or of the YAML front matter. Around the marker may stand emphasis or inline code, an
+emoji or symbol, trailing punctuation, a parenthetical, a date, or a comment after a spaced dash.
+Invisible characters (U+200B, U+200C, U+200D, U+2060, U+FEFF, soft hyphens, direction marks) are
+ignored; any Unicode space is a space; U+2010 to U+2013 and U+2212 are hyphens; full-width and
+Cyrillic or Greek look-alike letters are the ASCII ones. These all freeze, each as a line of its
+own, as a list item, as a paragraph continuing a list item, or in a block quote:
+
+```text
+EXEC-READY                   **EXEC-READY**                   `EXEC-READY`
+## EXEC-READY                Status: EXEC-READY               **Status:** EXEC-READY
+Status: EXEC-READY.          Status: EXEC-READY (approved by Ana)
+✅ EXEC-READY                EXEC-READY — approved 2026-02-01
+| Status | EXEC-READY |      - [x] EXEC-READY                 <!-- EXEC-READY -->
+status: EXEC-READY           (in YAML front matter)
+```
+
+An HTML comment counts only when its whole content is the marker, alone or labelled
+(`<!-- EXEC-READY -->`, the deliberate invisible form). The marker is only a mention, and does not
+freeze, in an unchecked task `- [ ] EXEC-READY`, struck through (`~~EXEC-READY~~`, `<del>`),
+inside a fenced or indented code block or `<pre>`, inside a sentence or after a negation
+(`Not EXEC-READY`, `not yet EXEC-READY`, `This spec will be EXEC-READY soon`,
+`Status: EXEC-READY?`), next to a negating symbol (`❌ EXEC-READY`), or glued to another word
+(`EXEC-READY-ish`, `NOT-EXEC-READY`). The marker is case-sensitive.
 
 ## Why
 A frozen spec is the human's decision about what to build. An agent that edits it while
@@ -34,9 +60,14 @@ specs/login.md`), and escalate to the spec's owner: EXEC must return to SPEC mod
 approved the change, the commit carries the trailer
 `Execguard-Override: frozen-spec: <reason>`.
 
+For the humans who freeze specs: write the marker on a line of its own (`EXEC-READY` or
+`Status: EXEC-READY`). To speak of the marker without freezing, write it inside a sentence.
+
 ## Configuration
 `[layout] specs` (glob, default `specs/**/*.md`; the feature is the file stem) and
-`[layout] spec-marker` (default `EXEC-READY`). `[rules.frozen-spec] enabled = false` turns it off.
+`[layout] spec-marker` (default `EXEC-READY`; any token, read in the same way; execplans carry
+`[layout] execplan-marker`, default `EXECPLAN-READY`, read in the same way too).
+`[rules.frozen-spec] enabled = false` turns it off.
 "#
 );
 

@@ -1,6 +1,4 @@
-use std::borrow::Cow;
-
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use std::collections::HashMap;
 
 use crate::engine::{Context, FeatureSource};
 use crate::markdown;
@@ -14,9 +12,14 @@ rule_doc!(
 ## What it checks
 A commit that changes code (every path except the planning documents and Markdown, by default)
 must, in the same commit, change the Progress section of the matching execplan
-`plans/<feature>-execplan.md`. A change counts when the execplan's line diff has at least one
-inserted or modified non-blank line inside the Progress section; whitespace-only edits and pure
-deletions do not count. A newly added execplan counts when its Progress section has an entry.
+`plans/<feature>-execplan.md`. A change counts when the Progress section gains a new visible
+entry. The entries are what a reader sees of the section: each list item's text (with its box,
+`[ ]` or `[x]`), paragraph, heading, table row and the text of raw HTML, with white space folded;
+HTML comments, code blocks and blank content are not entries. The commit updates Progress when
+the new section has an entry that the old one does not have as many times. So a new entry, a box
+that gets ticked, or an entry whose text or timestamp changes counts; reordering entries, deleting
+them, re-spacing or re-numbering them, adding an empty `<!-- -->` or a code block does not. A newly
+added execplan counts when its Progress section has an entry.
 
 The matching execplan is the one named by the commit message trailer `Execplan: <feature>` (when
 the message is known), else by the branch name (`exec/<feature>`, `feature/<feature>`,
@@ -38,6 +41,7 @@ error[progress-update]: this commit changes code but not the Progress section of
 ## How to comply
 Add an entry to the Progress section of the execplan, for example
 `- [x] (2026-02-03 21:05Z) Session store wired to the login handler.`, stage it, and commit again.
+Moving lines around or adding a comment is not an entry: say what this commit did.
 When the commit works on another feature, name it with the trailer `Execplan: <feature>`.
 
 ## Configuration
@@ -122,50 +126,33 @@ fn branch_feature(cx: &Context<'_>) -> Option<(String, String)> {
     Some((branch.to_string(), feature))
 }
 
-/// Whether the Progress section gained an inserted or modified non-blank line between `old` and
-/// `new` (or, for a new execplan, has an entry). Whitespace-only edits do not count.
+/// Whether the Progress section gained a new visible entry between `old` and `new`: an entry of
+/// the new section that the old one does not have as many times (see
+/// [`markdown::visible_entries`]). Moving, deleting or re-spacing entries, and adding comments or
+/// code blocks, is no update. A new execplan (`old` is `None`) counts when its section has an
+/// entry.
 pub fn progress_updated(old: Option<&str>, new: &str, section: &str) -> bool {
-    let new_lines = markdown::lines(new);
-    let Some(range) = markdown::section_range(&new_lines, section) else {
+    let Some(new_section) = markdown::section_text(new, section) else {
         return false;
     };
-    let Some(old) = old else {
-        return markdown::section_has_entry(&new_lines, range);
-    };
-    let old_lines = markdown::lines(old);
-    // Lines compared with whitespace folded, so that a whitespace-only edit is an unchanged line;
-    // most lines are already folded and are compared as they are.
-    let old_keys: Vec<Cow<'_, str>> = old_lines.iter().map(|l| folded(l.text)).collect();
-    let new_keys: Vec<Cow<'_, str>> = new_lines.iter().map(|l| folded(l.text)).collect();
-    capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys)
-        .iter()
-        .flat_map(|op| match *op {
-            DiffOp::Insert {
-                new_index, new_len, ..
-            }
-            | DiffOp::Replace {
-                new_index, new_len, ..
-            } => new_index..new_index + new_len,
-            _ => 0..0,
-        })
-        .any(|index| range.contains(&index) && !new_lines[index].text.trim().is_empty())
-}
-
-/// The line with runs of white space made one space and the ends trimmed.
-fn folded(line: &str) -> Cow<'_, str> {
-    let trimmed = line.trim();
-    let mut previous_space = false;
-    let already = trimmed.bytes().all(|byte| {
-        let space = byte == b' ';
-        let fine = !(space && previous_space) && byte != b'\t' && byte != b'\r';
-        previous_space = space;
-        fine
-    }) && !trimmed.contains('\u{a0}');
-    if already {
-        Cow::Borrowed(trimmed)
-    } else {
-        Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" "))
+    let new_entries = markdown::visible_entries(new_section);
+    let old_entries = old
+        .and_then(|old| markdown::section_text(old, section))
+        .map(markdown::visible_entries)
+        .unwrap_or_default();
+    let mut old_counts: HashMap<&str, usize> = HashMap::with_capacity(old_entries.len());
+    for entry in &old_entries {
+        *old_counts.entry(entry).or_default() += 1;
     }
+    new_entries
+        .iter()
+        .any(|entry| match old_counts.get_mut(entry.as_str()) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                false
+            }
+            _ => true,
+        })
 }
 
 #[cfg(test)]
@@ -224,5 +211,111 @@ mod tests {
         let old = "### progress ###\r\n- [X] 2026-02-02 18:45Z a\r\n";
         let new = "### progress ###\r\n- [X] 2026-02-02 18:45Z a\r\n  continued detail\r\n";
         assert!(progress_updated(Some(old), new, "Progress"));
+    }
+
+    const TWO: &str = "# Plan\n\n## Progress\n\n- [x] (2026-02-03 21:05Z) one\n- [ ] (2026-02-04 09:00Z) two\n\n## Decision Log\n- d\n";
+
+    fn updated(new: &str) -> bool {
+        progress_updated(Some(TWO), new, "Progress")
+    }
+
+    #[test]
+    fn swapping_entries_is_no_update() {
+        let new = TWO.replace(
+            "- [x] (2026-02-03 21:05Z) one\n- [ ] (2026-02-04 09:00Z) two\n",
+            "- [ ] (2026-02-04 09:00Z) two\n- [x] (2026-02-03 21:05Z) one\n",
+        );
+        assert!(!updated(&new));
+    }
+
+    #[test]
+    fn comments_and_code_blocks_are_no_update() {
+        for addition in [
+            "<!-- -->\n",
+            "<!-- progress: wired the session store -->\n",
+            "```\nwired the session store\n```\n",
+            "\u{200b}\n",
+            "[ref]: https://example.com\n",
+        ] {
+            let new = TWO.replace(
+                "\n## Decision Log",
+                &format!("\n{addition}\n## Decision Log"),
+            );
+            assert!(!updated(&new), "{addition:?} is no update");
+        }
+        let new = TWO.replace("two\n", "two\n  <!-- more -->\n");
+        assert!(!updated(&new));
+    }
+
+    #[test]
+    fn a_changed_box_or_timestamp_is_an_update() {
+        assert!(updated(
+            &TWO.replace("- [ ] (2026-02-04", "- [x] (2026-02-04")
+        ));
+        assert!(updated(&TWO.replace("09:00Z", "09:30Z")));
+        assert!(updated(&TWO.replace("two\n", "two\n  - [x] sub-step\n")));
+    }
+
+    #[test]
+    fn an_entry_added_twice_is_an_update() {
+        let new = TWO.replace("two\n", "two\n- [x] (2026-02-03 21:05Z) one\n");
+        assert!(updated(&new));
+    }
+
+    #[test]
+    fn re_spacing_re_numbering_and_emphasis_are_no_update() {
+        let new = TWO
+            .replace(
+                "- [x] (2026-02-03 21:05Z) one",
+                "*   [x]   (2026-02-03\u{a0}21:05Z)  one",
+            )
+            .replace("two\n", "two\n\n\n");
+        assert!(!updated(&new));
+        let ordered = "## Progress\n\n1. a\n2. b\n";
+        assert!(!progress_updated(
+            Some(ordered),
+            "## Progress\n\n3. a\n7. **b**\n",
+            "Progress"
+        ));
+    }
+
+    #[test]
+    fn a_new_table_row_or_paragraph_is_an_update() {
+        let table = "## Progress\n\n| when | what |\n|---|---|\n| 02-03 | one |\n";
+        let row = format!("{table}| 02-04 | two |\n");
+        assert!(progress_updated(Some(table), &row, "Progress"));
+        let paragraph = TWO.replace("two\n", "two\n\nWired the session store.\n");
+        assert!(updated(&paragraph));
+    }
+
+    #[test]
+    fn a_new_plan_without_visible_entries_is_no_update() {
+        let empty =
+            "# P\n\n## Progress\n\n<!-- entries go here -->\n\n```\nx\n```\n\n## Decision Log\n";
+        assert!(!progress_updated(None, empty, "Progress"));
+        assert!(!progress_updated(None, "# P\n", "Progress"));
+    }
+
+    #[test]
+    fn a_section_appearing_with_an_entry_is_an_update() {
+        let without = "# Plan\n\n## Decision Log\n- d\n";
+        assert!(progress_updated(Some(without), TWO, "Progress"));
+    }
+
+    /// An execplan whose 80,000 Progress lines are all rewritten: the entries are compared by
+    /// hashing, in one pass (a line diff of this took about a minute).
+    #[test]
+    fn a_huge_rewritten_progress_is_compared_in_one_pass() {
+        let lines = 80_000;
+        let old: String = (0..lines).map(|i| format!("- [x] step {i}\n")).collect();
+        let rewritten: String = (0..lines)
+            .rev()
+            .map(|i| format!("- [x]  step {i}\n"))
+            .collect();
+        let old = format!("# Plan\n\n## Progress\n\n{old}\n## Decision Log\n");
+        let swapped = format!("# Plan\n\n## Progress\n\n{rewritten}\n## Decision Log\n");
+        assert!(!progress_updated(Some(&old), &swapped, "Progress"));
+        let grown = swapped.replace("\n## Decision Log", "- [x] step 80000\n\n## Decision Log");
+        assert!(progress_updated(Some(&old), &grown, "Progress"));
     }
 }

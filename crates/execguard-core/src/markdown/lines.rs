@@ -1,15 +1,13 @@
-//! Just enough Markdown to find status markers and the sections of an execplan.
-//!
-//! Real documents are written by people and agents with every kind of decoration, so the reading
-//! is lenient where a human would be (BOM, CRLF, `**bold**`, `Status:` labels, HTML comments,
-//! YAML front matter) and strict where a human would be (a marker inside a sentence or inside a code
-//! block is only a mention).
+//! The lines of a document and its sections: which lines are code or front matter, where the ATX
+//! headings are, and which lines a section spans.
 
 /// One line of a document with what the block structure says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line<'a> {
     /// The text without its line ending (and without a BOM on the first line).
     pub text: &'a str,
+    /// Byte offset of the line in the document without its BOM.
+    pub start: usize,
     /// Inside a fenced or indented code block, or in the fence lines themselves.
     pub in_code: bool,
     /// Inside YAML front matter (including its `---` delimiters).
@@ -18,16 +16,19 @@ pub struct Line<'a> {
 
 /// Splits a document into lines, marking code blocks and front matter.
 pub fn lines(text: &str) -> Vec<Line<'_>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: Vec<&str> = text
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .collect();
+    let text = without_bom(text);
+    let mut raw: Vec<&str> = Vec::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        starts.push(start);
+        start += line.len() + 1;
+        raw.push(line.strip_suffix('\r').unwrap_or(line));
+    }
     // A trailing newline does not start another line.
-    let raw = match raw.split_last() {
-        Some((&"", rest)) => rest.to_vec(),
-        _ => raw,
-    };
+    if raw.last() == Some(&"") {
+        raw.pop();
+    }
 
     let front_matter_end = front_matter_end(&raw);
     let mut out = Vec::with_capacity(raw.len());
@@ -38,6 +39,7 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
         if front_matter_end.is_some_and(|end| index <= end) {
             out.push(Line {
                 text,
+                start: starts[index],
                 in_code: false,
                 in_front_matter: true,
             });
@@ -69,12 +71,18 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
         };
         out.push(Line {
             text,
+            start: starts[index],
             in_code,
             in_front_matter: false,
         });
         previous_blank = blank;
     }
     out
+}
+
+/// The document without a leading byte order mark.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 fn front_matter_end(raw: &[&str]) -> Option<usize> {
@@ -118,61 +126,6 @@ fn closes_fence(text: &str, fence_char: char, fence_len: usize) -> bool {
     let trimmed = text.trim();
     let len = trimmed.chars().take_while(|c| *c == fence_char).count();
     len >= fence_len && trimmed.len() == len * fence_char.len_utf8()
-}
-
-/// Whether `text` has a line that is the status `marker`, alone or decorated as Markdown.
-pub fn has_marker(text: &str, marker: &str) -> bool {
-    lines(text)
-        .iter()
-        .filter(|line| !line.in_code)
-        .any(|line| line_is_marker(line.text, marker))
-}
-
-/// Whether one line is the marker: `EXEC-READY`, `**EXEC-READY**`, `` `EXEC-READY` ``,
-/// `Status: EXEC-READY`, `<!-- EXEC-READY -->`, `## EXEC-READY`, `> **Status:** EXEC-READY`, ...
-pub fn line_is_marker(line: &str, marker: &str) -> bool {
-    let mut rest = line.trim();
-    // Block prefixes: headings, quotes, list bullets, checkboxes.
-    loop {
-        let before = rest;
-        rest = rest.trim_start_matches('#').trim_start();
-        rest = rest.strip_prefix('>').unwrap_or(rest).trim_start();
-        for bullet in ["- ", "* ", "+ "] {
-            rest = rest.strip_prefix(bullet).unwrap_or(rest).trim_start();
-        }
-        for checkbox in ["[x] ", "[X] ", "[ ] "] {
-            rest = rest.strip_prefix(checkbox).unwrap_or(rest).trim_start();
-        }
-        if rest == before {
-            break;
-        }
-    }
-    // A closing ATX sequence.
-    rest = rest.trim_end_matches('#').trim_end();
-    if let Some(inner) = rest
-        .strip_prefix("<!--")
-        .and_then(|r| r.strip_suffix("-->"))
-    {
-        rest = inner.trim();
-    }
-    let rest = strip_emphasis(rest);
-    if rest == marker {
-        return true;
-    }
-    // `Label: MARKER`, where the label is a few plain words, possibly emphasised.
-    let Some((label, value)) = rest.split_once(':') else {
-        return false;
-    };
-    let label = strip_emphasis(label.trim().trim_matches(['*', '_']));
-    let label_ok = !label.is_empty()
-        && label.split_whitespace().count() <= 3
-        && label
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_');
-    let value = value.trim();
-    // `**Status:** EXEC-READY` splits the emphasis across the colon.
-    let unwrapped = value.trim_start_matches(['*', '_']).trim();
-    label_ok && (strip_emphasis(value) == marker || strip_emphasis(unwrapped) == marker)
 }
 
 fn strip_emphasis(mut text: &str) -> &str {
@@ -270,6 +223,16 @@ pub fn section_range(lines: &[Line<'_>], title: &str) -> Option<std::ops::Range<
     Some(found.line + 1..end)
 }
 
+/// The text of the first section titled `title` (as [`section_range`] finds it): from the line
+/// after its heading to the end of the section, without the BOM of the document.
+pub fn section_text<'a>(text: &'a str, title: &str) -> Option<&'a str> {
+    let text = without_bom(text);
+    let lines = lines(text);
+    let range = section_range(&lines, title)?;
+    let offset = |index: usize| lines.get(index).map_or(text.len(), |line| line.start);
+    text.get(offset(range.start)..offset(range.end))
+}
+
 /// Whether the section range holds at least one entry: a non-blank line.
 pub fn section_has_entry(lines: &[Line<'_>], range: std::ops::Range<usize>) -> bool {
     lines[range].iter().any(|line| !line.text.trim().is_empty())
@@ -278,69 +241,6 @@ pub fn section_has_entry(lines: &[Line<'_>], range: std::ops::Range<usize>) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const M: &str = "EXEC-READY";
-
-    #[test]
-    fn decorated_markers_count() {
-        for line in [
-            "EXEC-READY",
-            "**EXEC-READY**",
-            "`EXEC-READY`",
-            "Status: EXEC-READY",
-            "status: **EXEC-READY**",
-            "**Status:** EXEC-READY",
-            "**Status**: `EXEC-READY`",
-            "<!-- EXEC-READY -->",
-            "## EXEC-READY",
-            "# EXEC-READY #",
-            "> EXEC-READY",
-            "- EXEC-READY",
-            "  EXEC-READY  ",
-            "_EXEC-READY_",
-        ] {
-            assert!(line_is_marker(line, M), "{line:?} should be the marker");
-        }
-    }
-
-    #[test]
-    fn mentions_do_not_count() {
-        for line in [
-            "not yet EXEC-READY",
-            "This spec is EXEC-READY once reviewed.",
-            "EXEC-READY?",
-            "Status: not EXEC-READY",
-            "EXECPLAN-READY",
-            "NOT-EXEC-READY",
-            "exec-ready",
-            "Status: EXEC-READY-ish",
-            "see: the EXEC-READY rule",
-        ] {
-            assert!(
-                !line_is_marker(line, M),
-                "{line:?} should not be the marker"
-            );
-        }
-    }
-
-    #[test]
-    fn marker_in_code_block_does_not_count() {
-        assert!(!has_marker("# Spec\n\n```\nEXEC-READY\n```\n", M));
-        assert!(!has_marker("# Spec\n\n~~~md\nEXEC-READY\n~~~\n", M));
-        assert!(!has_marker("# Spec\n\n    EXEC-READY\n", M));
-        assert!(has_marker("# Spec\n\n```\ncode\n```\nEXEC-READY\n", M));
-    }
-
-    #[test]
-    fn bom_and_crlf_do_not_hide_the_marker() {
-        assert!(has_marker("\u{feff}EXEC-READY\r\n# Spec\r\n", M));
-        assert!(has_marker("# Spec\r\n\r\n**EXEC-READY**\r\n", M));
-    }
-
-    #[test]
-    fn front_matter_marker_counts() {
-        assert!(has_marker("---\nstatus: EXEC-READY\n---\n# Spec\n", M));
-    }
 
     #[test]
     fn sections_are_found_case_insensitively() {
@@ -372,5 +272,21 @@ mod tests {
         assert!(section_range(&lines("# Progress\n- a\n"), "Progress").is_none());
         assert!(section_range(&lines("##### Progress\n- a\n"), "Progress").is_none());
         assert!(section_range(&lines("#### Progress\n- a\n"), "Progress").is_some());
+    }
+
+    #[test]
+    fn section_text_spans_the_section_lines() {
+        let doc = "\u{feff}# Plan\r\n## Progress\r\n- a\r\n\r\n- b\r\n## Next\r\n- c\r\n";
+        assert_eq!(section_text(doc, "Progress"), Some("- a\r\n\r\n- b\r\n"));
+        assert_eq!(section_text(doc, "Next"), Some("- c\r\n"));
+        assert_eq!(section_text("## Progress", "Progress"), Some(""));
+        assert_eq!(section_text("## Other\n", "Progress"), None);
+    }
+
+    #[test]
+    fn lines_know_their_offsets() {
+        let doc = "a\r\nbc\n\nd";
+        let starts: Vec<usize> = lines(doc).iter().map(|l| l.start).collect();
+        assert_eq!(starts, [0, 3, 6, 7]);
     }
 }

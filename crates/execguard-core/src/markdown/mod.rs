@@ -1,0 +1,20 @@
+//! Markdown read as a person reads it, to find status markers and the sections of an execplan.
+//!
+//! Real documents are written by people and agents with every kind of decoration, so the reading
+//! goes through a CommonMark parser (with tables, strikethrough and task lists) and looks at the
+//! visible text: lenient where a human would be (BOM, CRLF, `**bold**`, `Status:` labels, emoji,
+//! invisible or look-alike characters, YAML front matter) and strict where a human would be (a
+//! marker inside a sentence, struck through, in an unchecked task or in a code block is only a
+//! mention).
+
+mod entries;
+mod html;
+mod lines;
+mod marker;
+mod visible;
+
+pub use entries::visible_entries;
+pub use lines::{
+    headings, lines, normalise_title, section_has_entry, section_range, section_text, Heading, Line,
+};
+pub use marker::has_marker;
