@@ -1,0 +1,111 @@
+#![allow(clippy::unwrap_used)]
+//! Routes around the server gate, each pushed to a bare repository guarded by
+//! `execguard install --server` and refused there, beside its legitimate twin that lands: commits
+//! laundered through a branch outside `[scope]`, replace refs, overrides in CI, and readiness
+//! brought by the same commit as the code.
+
+mod common;
+
+use common::server::*;
+use common::*;
+
+/// Asserts the server refused `exec/login` naming `rule` and left it at `before`.
+#[track_caller]
+fn assert_exec_login_refused(repo: &TestRepo, run: &Run, rule: &str, before: &str) {
+    assert_server_refused(run, rule);
+    assert!(
+        run.stderr.contains("refusing refs/heads/exec/login"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        server_rev(repo, "refs/heads/exec/login").as_deref(),
+        Some(before),
+        "the server ref did not move"
+    );
+}
+
+// ---- execplan-ready: readiness must come before the code -----------------------------------
+
+/// A server whose `exec/login` has a draft spec and a ready plan.
+fn draft_spec_fixture() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("specs/login.md", SPEC_DRAFT);
+    repo.write("plans/login-execplan.md", PLAN_READY);
+    repo.write("src/auth.rs", "pub fn login() {}\n");
+    repo.commit_unchecked("Draft the login feature");
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    setup_server(&repo);
+    repo
+}
+
+#[test]
+fn invisible_freeze_marker_in_the_same_commit_as_code_is_refused() {
+    let repo = draft_spec_fixture();
+    let before = repo.head();
+    repo.append("specs/login.md", "\n<!-- EXEC-READY -->\n");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Logout.");
+    repo.commit_unchecked("Add logout");
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_exec_login_refused(&repo, &run, "execplan-ready", &before);
+    assert!(run.stderr.contains("only by this commit"), "{run:#?}");
+}
+
+#[test]
+fn spec_frozen_in_its_own_commit_before_the_code_lands() {
+    let repo = draft_spec_fixture();
+    repo.append("specs/login.md", "\n<!-- EXEC-READY -->\n");
+    repo.commit_unchecked("Freeze the login spec");
+    let head = commit_clean_code(&repo, "logout");
+    let run = push(&repo, &["origin", "exec/login"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
+}
+
+/// Writes a frozen spec and a ready execplan for `search` (working tree only).
+fn write_search_inputs(repo: &TestRepo) {
+    repo.write("specs/search.md", SPEC_FROZEN.replace("Login", "Search"));
+    repo.write(
+        "plans/search-execplan.md",
+        PLAN_READY
+            .replace("Login", "Search")
+            .replace("specs/login.md", "specs/search.md"),
+    );
+}
+
+#[test]
+fn new_frozen_spec_ready_plan_and_code_in_one_commit_are_refused() {
+    let repo = pushed_fixture();
+    repo.git(["checkout", "-q", "-b", "exec/search"]);
+    write_search_inputs(&repo);
+    repo.write("src/search.rs", "pub fn search() {}\n");
+    repo.commit_unchecked("Add search");
+    let run = push(&repo, &["origin", "exec/search"]);
+    assert_server_refused(&run, "execplan-ready");
+    assert!(run.stderr.contains("plans/search-execplan.md"), "{run:#?}");
+    assert!(run.stderr.contains("specs/search.md"), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/exec/search"), None);
+}
+
+#[test]
+fn new_spec_and_plan_committed_before_the_code_land() {
+    let repo = pushed_fixture();
+    repo.git(["checkout", "-q", "-b", "exec/search"]);
+    write_search_inputs(&repo);
+    repo.commit_unchecked("Plan the search feature");
+    repo.write("src/search.rs", "pub fn search() {}\n");
+    let plan = repo.read("plans/search-execplan.md").replace(
+        "## Surprises & Discoveries",
+        "- [x] (2026-01-02 10:00Z) Search.\n\n## Surprises & Discoveries",
+    );
+    repo.write("plans/search-execplan.md", plan);
+    repo.commit_unchecked("Add search");
+    let run = push(&repo, &["origin", "exec/search"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/search"),
+        Some(repo.head())
+    );
+}
