@@ -24,6 +24,95 @@ fn assert_exec_login_refused(repo: &TestRepo, run: &Run, rule: &str, before: &st
     );
 }
 
+// ---- check --range in CI: overrides count only for a listed pusher -------------------------
+
+/// A config listing `ana` as the only override user (outside the repository), and an
+/// `exec/login` history above `main` whose one commit edits the frozen spec with an override
+/// trailer.
+fn ci_override_fixture() -> (TestRepo, std::path::PathBuf) {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    commit_spec_edit(
+        &repo,
+        "Amend the spec\n\nExecguard-Override: frozen-spec: approved in SPEC-1",
+    );
+    let config = repo.root.join("ci-config.toml");
+    std::fs::write(&config, "[server]\noverride-users = [\"ana\"]\n").unwrap();
+    (repo, config)
+}
+
+fn check_range(repo: &TestRepo, config: &std::path::Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "--config".to_string(),
+        config.display().to_string(),
+        "check".to_string(),
+        "--range".to_string(),
+        "main..exec/login".to_string(),
+        "--branch".to_string(),
+        "exec/login".to_string(),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    repo.execguard(args)
+}
+
+#[test]
+fn check_range_without_a_pusher_honours_no_override_and_says_how_to_name_one() {
+    let (repo, config) = ci_override_fixture();
+    let run = check_range(&repo, &config, &[]);
+    run.assert_refused("frozen-spec");
+    assert!(run.stderr.contains("--pusher"), "{run:#?}");
+    assert!(run.stderr.contains("only ana may override"), "{run:#?}");
+    assert!(!run.stderr.contains("on this server"), "{run:#?}");
+}
+
+#[test]
+fn check_range_refuses_an_override_when_the_pusher_is_not_listed() {
+    let (repo, config) = ci_override_fixture();
+    let run = check_range(&repo, &config, &["--pusher", "mallory"]);
+    run.assert_refused("frozen-spec");
+    assert!(run.stderr.contains("`mallory`"), "{run:#?}");
+    assert!(run.stderr.contains("only ana may override"), "{run:#?}");
+    assert!(!run.stderr.contains("on this server"), "{run:#?}");
+}
+
+#[test]
+fn check_range_honours_an_override_from_a_listed_pusher() {
+    let (repo, config) = ci_override_fixture();
+    let run = check_range(&repo, &config, &["--pusher", "ana", "--format", "json"]);
+    run.assert_ok();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        report["violations"].as_array().unwrap().len(),
+        0,
+        "{run:#?}"
+    );
+    assert_eq!(report["overridden"][0]["rule"], "frozen-spec", "{run:#?}");
+}
+
+#[test]
+fn check_commit_reads_override_users_from_the_commits_base_config() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(".execguard.toml", "[server]\noverride-users = [\"ana\"]\n");
+    repo.commit_unchecked("Name who may override");
+    let commit = commit_spec_edit(
+        &repo,
+        "Amend the spec\n\nExecguard-Override: frozen-spec: approved in SPEC-1",
+    );
+    let run = repo.execguard(["check", "--commit", &commit, "--pusher", "bo"]);
+    run.assert_refused("frozen-spec");
+    assert!(run.stderr.contains("only ana may override"), "{run:#?}");
+    repo.execguard(["check", "--commit", &commit, "--pusher", "ana"])
+        .assert_ok();
+}
+
+#[test]
+fn pusher_without_a_range_or_commit_is_a_usage_error() {
+    let repo = TestRepo::new();
+    let run = repo.execguard(["check", "--pusher", "ana"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+}
+
 // ---- execplan-ready: readiness must come before the code -----------------------------------
 
 /// A server whose `exec/login` has a draft spec and a ready plan.

@@ -18,7 +18,8 @@ pub struct CommitJob {
 pub struct CommitSettings {
     /// A config that judges every commit (`--config`, or the server's pinned file).
     pub config: Option<Config>,
-    /// Override policy (pre-receive refuses untrusted pushers' trailers).
+    /// Override policy: pre-receive refuses untrusted pushers' trailers, a range check honours
+    /// only a named pusher listed in the config in force.
     pub overrides: OverridePolicy,
 }
 
