@@ -9,6 +9,23 @@ mod common;
 use common::server::*;
 use common::*;
 
+/// Pins a config on the server (`git config execguard.config <path>`).
+fn pin_config(repo: &TestRepo, text: &str) {
+    let pinned = repo.root.join("server-config.toml");
+    std::fs::write(&pinned, text).unwrap();
+    server_git(
+        repo,
+        [
+            "config".as_ref(),
+            "execguard.config".as_ref(),
+            pinned.as_os_str(),
+        ],
+    )
+    .assert_ok();
+}
+
+const EXEC_SCOPE: &str = "[scope]\nbranches = [\"exec/**\"]\n";
+
 /// Asserts the server refused `exec/login` naming `rule` and left it at `before`.
 #[track_caller]
 fn assert_exec_login_refused(repo: &TestRepo, run: &Run, rule: &str, before: &str) {
@@ -22,6 +39,135 @@ fn assert_exec_login_refused(repo: &TestRepo, run: &Run, rule: &str, before: &st
         Some(before),
         "the server ref did not move"
     );
+}
+
+// ---- scope: a commit accepted outside the scope is judged when it reaches the scope ---------
+
+#[test]
+fn commit_accepted_on_a_branch_outside_a_pinned_scope_is_judged_when_pushed_to_exec_login() {
+    let repo = pushed_fixture();
+    pin_config(&repo, EXEC_SCOPE);
+    let before = server_rev(&repo, "refs/heads/exec/login").unwrap();
+    let bad = commit_spec_edit(&repo, "Tweak the spec");
+    // Outside the scope nothing is judged: wip takes it, correctly.
+    let run = push(&repo, &["origin", "HEAD:refs/heads/wip"]);
+    run.assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/wip"), Some(bad));
+    // Already on the server, it is still new to exec/login.
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_exec_login_refused(&repo, &run, "frozen-spec", &before);
+}
+
+#[test]
+fn clean_commit_reaching_exec_login_through_a_branch_outside_the_scope_lands() {
+    let repo = pushed_fixture();
+    pin_config(&repo, EXEC_SCOPE);
+    let head = commit_clean_code(&repo, "logout");
+    push(&repo, &["origin", "HEAD:refs/heads/wip"]).assert_ok();
+    let run = push(&repo, &["origin", "exec/login"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
+    assert_server_sound(&repo);
+}
+
+/// The fixture with `.execguard.toml` scoping the guard to `exec/**`, committed and pushed on
+/// `exec/login` (creating the config is allowed).
+fn repository_scope_fixture() -> TestRepo {
+    let repo = pushed_fixture();
+    repo.write(".execguard.toml", EXEC_SCOPE);
+    repo.commit_unchecked("Scope the guard to exec branches");
+    push(&repo, &["origin", "exec/login"]).assert_ok();
+    repo
+}
+
+#[test]
+fn commit_accepted_outside_a_repository_scope_is_judged_when_pushed_to_exec_login() {
+    let repo = repository_scope_fixture();
+    let before = repo.head();
+    commit_spec_edit(&repo, "Tweak the spec");
+    push(&repo, &["origin", "HEAD:refs/heads/wip"]).assert_ok();
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_exec_login_refused(&repo, &run, "frozen-spec", &before);
+}
+
+#[test]
+fn clean_commit_through_a_branch_outside_a_repository_scope_lands() {
+    let repo = repository_scope_fixture();
+    let head = commit_clean_code(&repo, "logout");
+    push(&repo, &["origin", "HEAD:refs/heads/wip"]).assert_ok();
+    push(&repo, &["origin", "exec/login"]).assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
+}
+
+/// Regression guard: on a branch outside the scope, a later commit may widen the scope again, so
+/// that the branch's tip claims to be in scope; the commits below it were still never judged.
+#[test]
+fn widening_the_scope_on_a_branch_outside_it_does_not_vouch_for_its_commits() {
+    let repo = repository_scope_fixture();
+    let before = repo.head();
+    commit_spec_edit(&repo, "Tweak the spec");
+    repo.write(".execguard.toml", "[scope]\nbranches = [\"**\"]\n");
+    repo.commit_unchecked("Widen the scope");
+    push(&repo, &["origin", "HEAD:refs/heads/wip"]).assert_ok();
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_exec_login_refused(&repo, &run, "frozen-spec", &before);
+    assert!(run.stderr.contains("error[guard-config]"), "{run:#?}");
+}
+
+#[test]
+fn forge_merge_request_ref_does_not_vouch_for_its_commits() {
+    let repo = pushed_fixture();
+    let before = repo.head();
+    let bad = commit_spec_edit(&repo, "Tweak the spec");
+    // The forge writes refs/merge-requests/* itself, without the hook.
+    server_git(
+        &repo,
+        [
+            "fetch".as_ref(),
+            "-q".as_ref(),
+            repo.dir.as_os_str(),
+            format!("{bad}:refs/merge-requests/1/head").as_ref(),
+        ],
+    )
+    .assert_ok();
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_exec_login_refused(&repo, &run, "frozen-spec", &before);
+}
+
+#[test]
+fn tag_of_a_commit_outside_the_scope_does_not_vouch_for_it() {
+    let repo = pushed_fixture();
+    pin_config(&repo, EXEC_SCOPE);
+    let before = repo.head();
+    commit_spec_edit(&repo, "Tweak the spec");
+    push(&repo, &["origin", "HEAD:refs/heads/wip"]).assert_ok();
+    // A tag is judged for what the repository lacks: nothing here.
+    repo.git(["tag", "v1"]);
+    push(&repo, &["origin", "refs/tags/v1"]).assert_ok();
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_exec_login_refused(&repo, &run, "frozen-spec", &before);
+}
+
+#[test]
+fn pre_push_judges_a_commit_the_remote_has_only_outside_the_scope() {
+    let repo = repository_scope_fixture();
+    repo.execguard(["install"]).assert_ok();
+    let before = repo.head();
+    commit_spec_edit(&repo, "Tweak the spec");
+    push_with_hooks(&repo, &["origin", "HEAD:refs/heads/wip"]).assert_ok();
+    assert!(
+        repo.git_run(["rev-parse", "--verify", "-q", "refs/remotes/origin/wip"])
+            .ok(),
+        "the remote-tracking ref exists"
+    );
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_refused("frozen-spec");
+    assert!(
+        !run.stderr.contains("remote:"),
+        "refused locally, before the server: {run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(before));
 }
 
 // ---- check --range in CI: overrides count only for a listed pusher -------------------------

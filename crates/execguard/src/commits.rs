@@ -63,25 +63,31 @@ fn check_one(
     cache: &ReadCache,
     options: &Options,
 ) -> anyhow::Result<Report> {
-    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
     let config = match explicit {
         Some(config) => config,
         None => {
-            let key = execguard_git::config_blob_id(commit.base_tree.as_ref());
+            let base_tree = execguard_git::first_parent_tree(repo, job.id)?;
+            let key = execguard_git::config_blob_id(base_tree.as_ref());
             match configs.entry(key) {
                 std::collections::hash_map::Entry::Occupied(entry) => &*entry.into_mut(),
                 std::collections::hash_map::Entry::Vacant(entry) => {
                     let base_name = execguard_git::parent_name(&job.id.to_string());
-                    let (config, _) = execguard_git::load_commit_config(
-                        repo,
-                        commit.base_tree.as_ref(),
-                        &base_name,
-                    )?;
+                    let (config, _) =
+                        execguard_git::load_commit_config(repo, base_tree.as_ref(), &base_name)?;
                     &*entry.insert(config)
                 }
             }
         }
     };
+    // A commit whose config leaves its branch out is not judged: skip comparing its trees. A
+    // push that hides less (see `push::HiddenRefs`) may walk many such commits.
+    if !config.applies_to_branch(job.branch.as_deref()) {
+        return Ok(Report {
+            out_of_scope: job.branch.clone(),
+            ..Report::default()
+        });
+    }
+    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
     Ok(execguard_core::check(
         config,
         &commit.change,

@@ -10,6 +10,10 @@ use execguard_git::{Oid, Repository};
 
 use crate::commits::{self, CommitJob, CommitSettings};
 
+mod hidden;
+
+pub use hidden::{HiddenRefs, KnownRef};
+
 /// One ref update as a hook reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefUpdate {
@@ -93,12 +97,12 @@ pub struct PushVerdict {
 }
 
 /// Judges the commits the `updates` add: for each ref, the commits reachable from its new value
-/// and from none of `hidden`. Each commit is judged once.
+/// and from none of the refs `hidden` names for it. Each commit is judged once per branch.
 pub fn judge(
     repo: &Repository,
     open: impl Fn() -> anyhow::Result<Repository> + Sync,
     updates: &[RefUpdate],
-    hidden: &[Oid],
+    hidden: &HiddenRefs,
     settings: &CommitSettings,
 ) -> anyhow::Result<PushVerdict> {
     // A commit is judged once per branch that receives it: the branch decides `[scope]` and the
@@ -114,16 +118,16 @@ pub fn judge(
         let Some(tip) = execguard_git::peel_to_commit(repo, new) else {
             continue;
         };
-        let mut hide = hidden.to_vec();
-        if let Some(old) = update
-            .old
-            .as_deref()
-            .and_then(|o| execguard_git::peel_to_commit(repo, o))
-        {
-            hide.push(old);
-        }
-        let added = execguard_git::new_commits(repo, &[tip], &hide)?;
         let branch = branch_of(&update.name);
+        // A branch that a pinned scope leaves out is not judged.
+        if branch
+            .as_deref()
+            .is_some_and(|name| !hidden.judges_branch(name))
+        {
+            continue;
+        }
+        let hide = hidden_from(repo, update, branch.as_deref(), hidden);
+        let added = execguard_git::new_commits(repo, &[tip], &hide)?;
         let indices = added
             .iter()
             .map(|id| {
@@ -160,6 +164,25 @@ pub fn judge(
     })
 }
 
+/// The commits that hide what `update` adds: the refs judged under a scope that covers its
+/// branch, and the ref's own current value.
+fn hidden_from(
+    repo: &Repository,
+    update: &RefUpdate,
+    branch: Option<&str>,
+    hidden: &HiddenRefs,
+) -> Vec<Oid> {
+    let mut hide = hidden.for_ref(branch).to_vec();
+    if let Some(old) = update
+        .old
+        .as_deref()
+        .and_then(|o| execguard_git::peel_to_commit(repo, o))
+    {
+        hide.push(old);
+    }
+    hide
+}
+
 /// Drops repeated findings: a commit judged for two branches usually finds the same thing twice.
 fn dedupe(mut report: Report) -> Report {
     let mut seen = HashSet::new();
@@ -181,7 +204,7 @@ fn dedupe(mut report: Report) -> Report {
 pub fn judge_for_hook(
     repo: &Repository,
     updates: &[RefUpdate],
-    hidden: &[Oid],
+    hidden: &HiddenRefs,
     settings: &CommitSettings,
 ) -> anyhow::Result<(String, bool)> {
     let verdict = judge(
