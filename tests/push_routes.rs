@@ -170,6 +170,74 @@ fn pre_push_judges_a_commit_the_remote_has_only_outside_the_scope() {
     assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(before));
 }
 
+// ---- refs/replace --------------------------------------------------------------------------
+
+/// A server letting `ana` override, and a local replace ref that shows another text in place of
+/// the frozen spec's blob. Returns the replace ref's name.
+fn replace_fixture() -> (TestRepo, String) {
+    let repo = pushed_fixture();
+    pin_config(&repo, "[server]\noverride-users = [\"ana\"]\n");
+    let spec = repo
+        .git(["rev-parse", "HEAD:specs/login.md"])
+        .trim()
+        .to_string();
+    repo.write(
+        "replacement.md",
+        "# Login\n\nEXEC-READY\n\nUsers log in with a magic link.\n",
+    );
+    let replacement = repo
+        .git(["hash-object", "-w", "replacement.md"])
+        .trim()
+        .to_string();
+    std::fs::remove_file(repo.path("replacement.md")).unwrap();
+    repo.git(["replace", &spec, &replacement]);
+    (repo, format!("refs/replace/{spec}"))
+}
+
+#[test]
+fn replace_ref_pushed_by_a_normal_pusher_is_refused_naming_who_may_push_it() {
+    let (repo, name) = replace_fixture();
+    let run = push_env(&repo, &[("REMOTE_USER", "mallory")], &["origin", &name]);
+    assert_eq!(run.code.map(|c| c != 0), Some(true), "{run:#?}");
+    assert!(run.stderr.contains("pre-receive hook declined"), "{run:#?}");
+    assert!(
+        run.stderr.contains(&format!("refusing {name}")),
+        "names the ref: {run:#?}"
+    );
+    assert!(run.stderr.contains("replace ref"), "says why: {run:#?}");
+    assert!(run.stderr.contains("Only ana may"), "says who: {run:#?}");
+    assert!(run.stderr.contains("`mallory`"), "{run:#?}");
+    assert!(!run.stderr.contains("panicked"), "{run:#?}");
+    assert_eq!(server_rev(&repo, &name), None);
+}
+
+#[test]
+fn replace_ref_pushed_by_an_override_user_lands_and_only_they_may_delete_it() {
+    let (repo, name) = replace_fixture();
+    let run = push_env(&repo, &[("REMOTE_USER", "ana")], &["origin", &name]);
+    run.assert_ok();
+    assert!(server_rev(&repo, &name).is_some());
+
+    let delete = format!(":{name}");
+    let run = push_env(&repo, &[("REMOTE_USER", "mallory")], &["origin", &delete]);
+    assert!(run.stderr.contains("pre-receive hook declined"), "{run:#?}");
+    assert!(run.stderr.contains("would delete"), "{run:#?}");
+    assert!(server_rev(&repo, &name).is_some(), "the ref is still there");
+
+    push_env(&repo, &[("REMOTE_USER", "ana")], &["origin", &delete]).assert_ok();
+    assert_eq!(server_rev(&repo, &name), None);
+}
+
+#[test]
+fn replace_ref_without_a_pinned_config_is_refused_for_everyone() {
+    let (repo, name) = replace_fixture();
+    server_git(&repo, ["config", "--unset", "execguard.config"]).assert_ok();
+    let run = push_env(&repo, &[("REMOTE_USER", "ana")], &["origin", &name]);
+    assert!(run.stderr.contains("pre-receive hook declined"), "{run:#?}");
+    assert!(run.stderr.contains("No pusher may"), "{run:#?}");
+    assert_eq!(server_rev(&repo, &name), None);
+}
+
 // ---- check --range in CI: overrides count only for a listed pusher -------------------------
 
 /// A config listing `ana` as the only override user (outside the repository), and an

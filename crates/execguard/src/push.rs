@@ -11,8 +11,10 @@ use execguard_git::{Oid, Repository};
 use crate::commits::{self, CommitJob, CommitSettings};
 
 mod hidden;
+mod namespaces;
 
 pub use hidden::{HiddenRefs, KnownRef};
+pub use namespaces::{guarded_namespace, refusals as namespace_refusals};
 
 /// One ref update as a hook reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,6 +100,7 @@ pub struct PushVerdict {
 
 /// Judges the commits the `updates` add: for each ref, the commits reachable from its new value
 /// and from none of the refs `hidden` names for it. Each commit is judged once per branch.
+/// Updates in a guarded namespace are left to [`namespace_refusals`].
 pub fn judge(
     repo: &Repository,
     open: impl Fn() -> anyhow::Result<Repository> + Sync,
@@ -114,6 +117,10 @@ pub fn judge(
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
+        // Replace refs and the like are judged by who pushes them, not by their commits.
+        if guarded_namespace(&update.name).is_some() {
+            continue;
+        }
         // A tag of a tree or a blob adds no commit.
         let Some(tip) = execguard_git::peel_to_commit(repo, new) else {
             continue;
@@ -199,8 +206,9 @@ fn dedupe(mut report: Report) -> Report {
 
 /// Judges a push from a hook (each worker reopens the repository from git's environment, where
 /// a receiving repository's quarantined objects are visible) and describes the verdict for
-/// people: the report, then every refused ref with its commits. Returns the text and whether the
-/// push is clean.
+/// people: the report, then every refused ref with its commits, then every refused update of a
+/// guarded namespace (under `settings.overrides`, the policy for override trailers). Returns the
+/// text and whether the push is clean.
 pub fn judge_for_hook(
     repo: &Repository,
     updates: &[RefUpdate],
@@ -216,7 +224,14 @@ pub fn judge_for_hook(
     )?;
     let mut text = crate::render::human(&verdict.report, "the push is refused");
     text.push_str(&refused_refs_text(&verdict));
-    Ok((text, verdict.report.is_clean()))
+    let refused_namespaces = namespace_refusals(updates, &settings.overrides);
+    for line in &refused_namespaces {
+        text.push_str(line);
+    }
+    Ok((
+        text,
+        verdict.report.is_clean() && refused_namespaces.is_empty(),
+    ))
 }
 
 /// The human summary of refused refs, naming each with its commits.
