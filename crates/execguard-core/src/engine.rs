@@ -31,15 +31,68 @@ pub struct Options {
 /// Who may override a rule with a trailer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum OverridePolicy {
-    /// Any commit's trailer is honoured (client hooks, CI).
+    /// Any commit's trailer is honoured (client hooks, which the committer runs).
     #[default]
     Honour,
     /// The pusher is not trusted to override (pre-receive): trailers are refused, and the message
-    /// says who may override.
+    /// says who may override on the server.
     Refuse {
         pusher: String,
         allowed: Vec<String>,
     },
+    /// A range or commit check in CI: trailers count only when `pusher` is listed in
+    /// `[server] override-users` of the config that judges the change; `None` when no pusher
+    /// was named, and then no trailer counts.
+    ListedPusher { pusher: Option<String> },
+}
+
+impl OverridePolicy {
+    /// Why a trailer is not honoured under this policy for a change judged by `config`, and what
+    /// to do instead; `None` when it is honoured.
+    fn refusal(&self, config: &Config) -> Option<(String, String)> {
+        match self {
+            OverridePolicy::Honour => None,
+            OverridePolicy::Refuse { pusher, allowed } => {
+                let who = if allowed.is_empty() {
+                    "no pusher may override on this server ([server] override-users is empty)"
+                        .to_string()
+                } else {
+                    format!("only {} may override on this server", allowed.join(", "))
+                };
+                Some((
+                    format!("the pusher `{pusher}` is not allowed to override: {who}"),
+                    "Ask one of the allowed people to push this commit, or remove the override and fix the cause.".to_string(),
+                ))
+            }
+            OverridePolicy::ListedPusher { pusher } => {
+                let allowed = &config.server.override_users;
+                let who = if allowed.is_empty() {
+                    "nobody may override, as `[server] override-users` of the config in force is empty"
+                        .to_string()
+                } else {
+                    format!(
+                        "only {} may override, as listed in `[server] override-users` of the config in force",
+                        allowed.join(", ")
+                    )
+                };
+                match pusher.as_deref().map(str::trim) {
+                    Some(name) if !name.is_empty() => {
+                        if allowed.iter().any(|user| user == name) {
+                            return None;
+                        }
+                        Some((
+                            format!("`{name}` is not allowed to override: {who}"),
+                            "Ask one of the allowed people to take this change over, or remove the override and fix the cause.".to_string(),
+                        ))
+                    }
+                    _ => Some((
+                        format!("no pusher was named, so no override is honoured; {who}"),
+                        "Run `execguard check` with `--pusher NAME`, naming who proposes the change (the pull or merge request's author), or remove the override and fix the cause.".to_string(),
+                    )),
+                }
+            }
+        }
+    }
 }
 
 /// How a merge is judged. The path rules judge it against every parent, so that the order of
@@ -109,7 +162,7 @@ pub fn check_change(
                 found.extend(rules::run(rule, &cx)?);
             }
         }
-        return Ok(settle(found, &cx.overrides(), options));
+        return Ok(settle(config, found, &cx.overrides(), options));
     };
     let own_cx = Context::new(config, merge.own, merge.own_trees, message.clone());
     let sides: Vec<Context<'_>> = merge
@@ -137,7 +190,7 @@ pub fn check_change(
             }
         }
     }
-    Ok(settle(found, &cx.overrides(), options))
+    Ok(settle(config, found, &cx.overrides(), options))
 }
 
 /// Whether a path rule's finding in a merge is about a path whose result is another parent's
@@ -173,6 +226,7 @@ fn taken_from_a_judged_history(
 
 /// Sorts findings into refused, overridden and skipped.
 fn settle(
+    config: &Config,
     found: Vec<Violation>,
     overrides: &BTreeMap<RuleId, String>,
     options: &Options,
@@ -184,21 +238,12 @@ fn settle(
             continue;
         }
         if let Some(reason) = overrides.get(&violation.rule) {
-            if let OverridePolicy::Refuse { pusher, allowed } = &options.overrides {
-                let who = if allowed.is_empty() {
-                    "no pusher may override on this server ([server] override-users is empty)"
-                        .to_string()
-                } else {
-                    format!("only {} may override on this server", allowed.join(", "))
-                };
+            if let Some((why, next)) = options.overrides.refusal(config) {
                 violation.message.push_str(&format!(
-                    " The commit carries `{OVERRIDE_TRAILER}: {}: {reason}`, but the pusher `{pusher}` is not allowed to override: {who}.",
+                    " The commit carries `{OVERRIDE_TRAILER}: {}: {reason}`, but {why}.",
                     violation.rule
                 ));
-                violation.hint = format!(
-                    "Ask one of the allowed people to push this commit, or remove the override and fix the cause. {}",
-                    violation.hint
-                );
+                violation.hint = format!("{next} {}", violation.hint);
                 report.violations.push(violation);
                 continue;
             }

@@ -905,3 +905,59 @@ pub fn commit_message(repo: &Repository, id: Oid) -> Result<String, GitError> {
         .map_err(read_err(format!("commit {id}")))?;
     Ok(String::from_utf8_lossy(commit.message_raw_bytes()).into_owned())
 }
+
+/// Every ref's name with its target peeled to a commit, for deciding which refs hide their
+/// commits from a push; `filter` picks refs by name. Refs that name no commit are left out.
+pub fn ref_tips(
+    repo: &Repository,
+    filter: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, Oid)>, GitError> {
+    let mut out = Vec::new();
+    for reference in repo.references().map_err(read_err("the refs"))? {
+        let Ok(reference) = reference else { continue };
+        let Some(name) = reference.name() else {
+            continue;
+        };
+        if !filter(name) {
+            continue;
+        }
+        if let Ok(commit) = reference.peel_to_commit() {
+            out.push((name.to_string(), commit.id()));
+        }
+    }
+    Ok(out)
+}
+
+/// The tree of commit `id`'s first parent; `None` for a root commit.
+pub fn first_parent_tree(repo: &Repository, id: Oid) -> Result<Option<Tree<'_>>, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    let Ok(parent) = commit.parent(0) else {
+        return Ok(None);
+    };
+    parent
+        .tree()
+        .map(Some)
+        .map_err(read_err(format!("the tree of {}", parent.id())))
+}
+
+/// The id of the `.execguard.toml` blob in commit `id`'s own tree (the config that judges a
+/// commit made on top of it); `None` when the tree has none.
+pub fn commit_config_blob(repo: &Repository, id: Oid) -> Result<Option<Oid>, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    let tree = commit
+        .tree()
+        .map_err(read_err(format!("the tree of {id}")))?;
+    Ok(config_blob_id(Some(&tree)))
+}
+
+/// Reads and validates the config held in blob `id`; `name` names it in errors
+/// (`1a2b3c4:.execguard.toml`).
+pub fn read_config_blob(repo: &Repository, id: Oid, name: &str) -> Result<Config, GitError> {
+    let blob = repo.find_blob(id).map_err(read_err(name.to_string()))?;
+    let text = String::from_utf8_lossy(blob.content());
+    Ok(Config::parse(name, &text)?)
+}

@@ -19,7 +19,8 @@ pub struct CommitJob {
 pub struct CommitSettings {
     /// A config that judges every commit (`--config`, or the server's pinned file).
     pub config: Option<Config>,
-    /// Override policy (pre-receive refuses untrusted pushers' trailers).
+    /// Override policy: pre-receive refuses untrusted pushers' trailers, a range check honours
+    /// only a named pusher listed in the config in force.
     pub overrides: OverridePolicy,
 }
 
@@ -64,8 +65,25 @@ fn check_one(
     cache: &ReadCache,
     options: &Options,
 ) -> anyhow::Result<Report> {
-    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
+    // A commit whose config leaves its branch out is not judged: skip comparing its trees. A
+    // push that hides less (see `push::HiddenRefs`) may walk many such commits.
+    let first_parent_tree = execguard_git::first_parent_tree(repo, job.id)?;
     let base_name = execguard_git::parent_name(&job.id.to_string());
+    let scope_config = config_for(
+        repo,
+        explicit,
+        configs,
+        first_parent_tree.as_ref(),
+        &base_name,
+    )?;
+    if !scope_config.applies_to_branch(job.branch.as_deref()) {
+        return Ok(Report {
+            out_of_scope: job.branch.clone(),
+            ..Report::default()
+        });
+    }
+    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
+    // A parent that contributes nothing is dropped, so the base may be another parent's tree.
     let config = config_for(
         repo,
         explicit,

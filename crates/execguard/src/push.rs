@@ -10,6 +10,12 @@ use execguard_git::{Oid, Repository};
 
 use crate::commits::{self, CommitJob, CommitSettings};
 
+mod hidden;
+mod namespaces;
+
+pub use hidden::{HiddenRefs, KnownRef};
+pub use namespaces::{guarded_namespace, refusals as namespace_refusals};
+
 /// One ref update as a hook reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefUpdate {
@@ -96,12 +102,13 @@ pub struct PushVerdict {
 }
 
 /// Judges the commits the `updates` add: for each ref, the commits reachable from its new value
-/// and from none of `hidden`. Each commit is judged once.
+/// and from none of the refs `hidden` names for it. Each commit is judged once per branch.
+/// Updates in a guarded namespace are left to [`namespace_refusals`].
 pub fn judge(
     repo: &Repository,
     open: impl Fn() -> anyhow::Result<Repository> + Sync,
     updates: &[RefUpdate],
-    hidden: &[Oid],
+    hidden: &HiddenRefs,
     settings: &CommitSettings,
 ) -> anyhow::Result<PushVerdict> {
     // A commit is judged once per branch that receives it: the branch decides `[scope]` and the
@@ -114,23 +121,33 @@ pub fn judge(
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
+        // Replace refs and the like are judged by who pushes them, not by their commits.
+        if guarded_namespace(&update.name).is_some() {
+            continue;
+        }
         // A tag of a tree or a blob adds no commit.
         let Some(tip) = execguard_git::peel_to_commit(repo, new) else {
             continue;
         };
-        let mut hide = hidden.to_vec();
+        let branch = branch_of(&update.name);
+        // A branch that a pinned scope leaves out is not judged.
+        if branch
+            .as_deref()
+            .is_some_and(|name| !hidden.judges_branch(name))
+        {
+            continue;
+        }
+        let hide = hidden_from(repo, update, branch.as_deref(), hidden);
         if let Some(old) = update
             .old
             .as_deref()
             .and_then(|o| execguard_git::peel_to_commit(repo, o))
         {
-            hide.push(old);
             if !execguard_git::is_ancestor(repo, old, tip)? {
                 rewrites.push((refs.len(), old, tip));
             }
         }
         let added = execguard_git::new_commits(repo, &[tip], &hide)?;
-        let branch = branch_of(&update.name);
         let indices = added
             .iter()
             .map(|id| {
@@ -234,6 +251,25 @@ fn judge_rewrite(
     )?)
 }
 
+/// The commits that hide what `update` adds: the refs judged under a scope that covers its
+/// branch, and the ref's own current value.
+fn hidden_from(
+    repo: &Repository,
+    update: &RefUpdate,
+    branch: Option<&str>,
+    hidden: &HiddenRefs,
+) -> Vec<Oid> {
+    let mut hide = hidden.for_ref(branch).to_vec();
+    if let Some(old) = update
+        .old
+        .as_deref()
+        .and_then(|o| execguard_git::peel_to_commit(repo, o))
+    {
+        hide.push(old);
+    }
+    hide
+}
+
 /// Drops repeated findings: a commit judged for two branches usually finds the same thing twice.
 fn dedupe(mut report: Report) -> Report {
     let mut seen = HashSet::new();
@@ -250,12 +286,13 @@ fn dedupe(mut report: Report) -> Report {
 
 /// Judges a push from a hook (each worker reopens the repository from git's environment, where
 /// a receiving repository's quarantined objects are visible) and describes the verdict for
-/// people: the report, then every refused ref with its commits. Returns the text and whether the
-/// push is clean.
+/// people: the report, then every refused ref with its commits, then every refused update of a
+/// guarded namespace (under `settings.overrides`, the policy for override trailers). Returns the
+/// text and whether the push is clean.
 pub fn judge_for_hook(
     repo: &Repository,
     updates: &[RefUpdate],
-    hidden: &[Oid],
+    hidden: &HiddenRefs,
     settings: &CommitSettings,
 ) -> anyhow::Result<(String, bool)> {
     let verdict = judge(
@@ -267,7 +304,14 @@ pub fn judge_for_hook(
     )?;
     let mut text = crate::render::human(&verdict.report, "the push is refused");
     text.push_str(&refused_refs_text(&verdict));
-    Ok((text, verdict.report.is_clean()))
+    let refused_namespaces = namespace_refusals(updates, &settings.overrides);
+    for line in &refused_namespaces {
+        text.push_str(line);
+    }
+    Ok((
+        text,
+        verdict.report.is_clean() && refused_namespaces.is_empty(),
+    ))
 }
 
 /// The human summary of refused refs, naming each with its commits.

@@ -26,19 +26,23 @@ fn main() -> ExitCode {
     let run = || -> anyhow::Result<bool> {
         let updates = push::parse_pre_push(std::io::stdin().lock())?;
         let repo = execguard_git::open_from_env()?;
-        // What the remote is known to have: its remote-tracking refs.
+        let config = args
+            .config
+            .as_deref()
+            .map(execguard_git::read_config_file)
+            .transpose()?;
+        // What the remote is known to have: its remote-tracking refs, each hiding what a push
+        // adds only where the scope covers both, as on the server.
         let prefixes = execguard_git::tracking_prefixes(&repo, &args.remote, args.url.as_deref());
-        let hidden = execguard_git::ref_commits(&repo, |name| {
+        let tips = execguard_git::ref_tips(&repo, |name| {
             prefixes
                 .iter()
                 .any(|prefix| name.starts_with(prefix.as_str()))
         })?;
+        let known = push::KnownRef::remote_tracking(tips, &prefixes);
+        let hidden = push::HiddenRefs::new(&repo, &known, &updates, config.as_ref())?;
         let settings = CommitSettings {
-            config: args
-                .config
-                .as_deref()
-                .map(execguard_git::read_config_file)
-                .transpose()?,
+            config,
             ..Default::default()
         };
         let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings)?;

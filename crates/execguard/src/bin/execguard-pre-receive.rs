@@ -33,9 +33,10 @@ fn main() -> ExitCode {
             .as_deref()
             .map(execguard_git::read_config_file)
             .transpose()?;
-        // Every ref the repository has before the push, forge-internal namespaces included:
-        // their commits were judged when they arrived, or were made by the forge itself.
-        let hidden = execguard_git::ref_commits(&repo, |_| true)?;
+        // What the repository has before the push hides what it adds, but only where it was
+        // judged under a scope that covers the receiving ref (see `push::HiddenRefs`).
+        let known = push::KnownRef::on_server(execguard_git::ref_tips(&repo, |_| true)?);
+        let hidden = push::HiddenRefs::new(&repo, &known, &updates, pinned.as_ref())?;
         let settings = CommitSettings {
             overrides: push::server_override_policy(pinned.as_ref()),
             config: pinned,

@@ -1,8 +1,8 @@
 //! `execguard check`: the staged change (no arguments), one commit (`--commit REV`) or every
 //! commit of a range (`--range A..B`), printed for people, as JSON, SARIF or GitHub annotations.
 
-use clap::{Args, ValueEnum};
-use execguard_core::Report;
+use clap::{ArgGroup, Args, ValueEnum};
+use execguard_core::{OverridePolicy, Report};
 
 use crate::commits::{self, CommitJob, CommitSettings};
 use crate::staged::{self, StagedCheck};
@@ -20,6 +20,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("commits").args(["range", "commit"])))]
 pub struct CheckArgs {
     /// Check every commit of `git rev-list <RANGE>` (`A..B`), each against its first parent.
     #[arg(long, value_name = "RANGE", conflicts_with = "commit")]
@@ -31,6 +32,12 @@ pub struct CheckArgs {
     /// `--range` and `--commit`).
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
+    /// Who proposes the commits (in CI, the pull or merge request's author). `Execguard-Override`
+    /// trailers are honoured only when this name is listed in `[server] override-users` of the
+    /// config in force (`--config`, else each commit's parent's `.execguard.toml`); without it,
+    /// no override is honoured.
+    #[arg(long, value_name = "NAME", requires = "commits")]
+    pub pusher: Option<String>,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -58,7 +65,10 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         let at = repo.path().to_path_buf();
         let settings = CommitSettings {
             config: config.map(execguard_git::read_config_file).transpose()?,
-            ..Default::default()
+            // Anyone can write a trailer into a commit; in CI only a listed pusher's count.
+            overrides: OverridePolicy::ListedPusher {
+                pusher: args.pusher.clone(),
+            },
         };
         let reports =
             commits::check_commits(|| Ok(execguard_git::open_at(&at)?), &jobs, &settings)?;
