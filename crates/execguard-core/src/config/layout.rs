@@ -22,12 +22,15 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Whether a path is code, as `progress-update` and `execplan-ready` see it.
+    /// Whether a path is code, as `progress-update` and `execplan-ready` see it: it matches
+    /// `code`, not `not-code`, and is not a planning document. A script kept beside the plans
+    /// (`plans/tool.py`) is code like any other.
     pub fn is_code(&self, path: &RepoPath) -> bool {
-        self.code.is_match(path) && !self.not_code.is_match(path)
+        self.code.is_match(path) && !self.not_code.is_match(path) && !self.is_planning(path)
     }
 
-    /// Whether a path is a planning document: a spec, a design note or an execplan.
+    /// Whether a path is a planning document: a spec (the spec glob), a design note or an
+    /// execplan (their templates). Nothing else under `specs/`, `designs/` or `plans/` is.
     pub fn is_planning(&self, path: &RepoPath) -> bool {
         self.specs.is_match(path)
             || self.designs.feature_of(path).is_some()
@@ -122,16 +125,57 @@ impl Validator<'_> {
     }
 }
 
-pub const DEFAULT_NOT_CODE: &[&str] = &[
-    "specs/**",
-    "designs/**",
-    "plans/**",
-    "**/*.md",
-    ".execguard.toml",
-];
+/// What is not code besides the planning documents: prose and the guard's own config.
+pub const DEFAULT_NOT_CODE: &[&str] = &["**/*.md", ".execguard.toml"];
 
 pub const DEFAULT_BRANCH_PATTERNS: &[&str] = &[
     "^exec/(?P<feature>[^/]+)$",
     "^feature/(?P<feature>[^/]+)$",
     "^feat/(?P<feature>[^/]+)$",
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    #[test]
+    fn code_beside_the_plans_is_code_and_only_planning_markdown_is_planning() {
+        let config = Config::embedded_default();
+        let layout = &config.layout;
+        for code in [
+            "plans/tool.py",
+            "specs/fixtures/login.json",
+            "designs/diagram.svg",
+            "src/main.rs",
+        ] {
+            assert!(layout.is_code(&code.into()), "{code} is code");
+            assert!(!layout.is_planning(&code.into()), "{code} is not planning");
+        }
+        for planning in [
+            "plans/login-execplan.md",
+            "specs/login.md",
+            "specs/auth/login.md",
+            "designs/login.md",
+        ] {
+            assert!(
+                layout.is_planning(&planning.into()),
+                "{planning} is planning"
+            );
+            assert!(!layout.is_code(&planning.into()), "{planning} is not code");
+        }
+        for prose in ["README.md", "plans/notes.md", ".execguard.toml"] {
+            assert!(!layout.is_code(&prose.into()), "{prose} is not code");
+        }
+    }
+
+    #[test]
+    fn a_planning_document_outside_not_code_is_still_not_code() {
+        let config = Config::parse(
+            "c.toml",
+            "[layout]\nspecs = \"specs/**/*.txt\"\nnot-code = []\n",
+        )
+        .unwrap();
+        assert!(!config.layout.is_code(&"specs/login.txt".into()));
+        assert!(config.layout.is_code(&"specs/login.py".into()));
+    }
+}
