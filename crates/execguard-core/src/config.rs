@@ -13,10 +13,12 @@ use crate::registry::RuleId;
 mod keys;
 mod layout;
 mod patterns;
+mod strictness;
 
 pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE};
 use patterns::glob;
 pub use patterns::{BranchPatterns, Globs, SpecGlob, Template};
+pub use strictness::Loosening;
 
 /// The documented default configuration, as shipped in `config/execguard.toml`.
 pub const DEFAULT_CONFIG: &str = include_str!("../../../config/execguard.toml");
