@@ -37,7 +37,7 @@ fn server_refuses_protected_path_edit_pushed_over_file_url() {
 #[test]
 fn server_refuses_guard_config_change_pushed_over_file_url() {
     let repo = pushed_fixture();
-    // Creating the config is allowed and lands.
+    // Creating a config no looser than the default is allowed and lands.
     repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 400\n");
     repo.commit_unchecked("Add the guard config");
     push(&repo, &["origin", "exec/login"]).assert_ok();
@@ -287,10 +287,13 @@ fn same_violating_commit_on_two_refs_is_reported_once_naming_both_refs() {
 
 #[test]
 fn commit_pushed_to_out_of_scope_and_in_scope_refs_is_refused_for_the_in_scope_one() {
-    let repo = pushed_fixture();
+    // Narrowing the scope loosens the guard, so the scoped config is part of the human's set-up
+    // that the server starts with.
+    let repo = TestRepo::new();
+    repo.exec_fixture();
     repo.write(".execguard.toml", "[scope]\nbranches = [\"exec/**\"]\n");
     repo.commit_unchecked("Scope to exec branches");
-    push(&repo, &["origin", "exec/login"]).assert_ok();
+    setup_server(&repo);
     let bad = commit_spec_edit(&repo, "Tweak the spec");
     // Alone, the in-scope branch refuses it.
     let run = push(&repo, &["origin", &format!("{bad}:refs/heads/exec/other")]);
@@ -439,19 +442,17 @@ fn pinned_server_config_wins_over_pushed_config() {
     assert_server_refused(&run, "frozen-spec");
     assert_eq!(
         server_rev(&repo, "refs/heads/exec/login"),
-        Some(before),
+        Some(before.clone()),
         "the server ref did not move"
     );
 
-    // Without the pin, the pushed config judges the later commit and the push lands: the pin is
-    // what refused it.
+    // Without the pin, the pushed config judges the later commit, so frozen-spec finds nothing:
+    // the pin is what refused the spec edit. (guard-config still refuses the looser config.)
     server_git(&repo, ["config", "--unset", "execguard.config"]).assert_ok();
     let run = push(&repo, &["origin", "exec/login"]);
-    run.assert_ok();
-    assert_eq!(
-        server_rev(&repo, "refs/heads/exec/login"),
-        Some(repo.head())
-    );
+    assert_server_refused(&run, "guard-config");
+    run.assert_not_flagged("frozen-spec");
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(before));
 }
 
 /// A server pinned to a config that lets `ana` override, and a commit that edits the frozen spec

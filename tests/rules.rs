@@ -174,16 +174,20 @@ fn adding_plans_md_is_refused() {
 // ---- guard-config --------------------------------------------------------------------------
 
 #[test]
-fn config_may_be_created_but_not_changed() {
+fn config_may_be_tightened_but_not_loosened() {
     let repo = TestRepo::installed();
-    repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 400\n");
+    repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 300\n");
     repo.commit_all("Add the guard config").assert_ok();
+    repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 200\n");
+    repo.commit_all("Tighten the guard").assert_ok();
     repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 4000\n");
     repo.commit_all("Relax the guard")
         .assert_refused("guard-config");
     repo.git(["reset", "-q", "--hard"]);
+    // Deleting it puts the looser default back in force.
     repo.git(["rm", "-q", ".execguard.toml"]);
     repo.commit("Drop the guard").assert_refused("guard-config");
+    assert_eq!(repo.commit_count(), 2);
 }
 
 // ---- progress-update -----------------------------------------------------------------------

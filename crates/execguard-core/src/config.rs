@@ -2,16 +2,23 @@
 //! cannot hold an invalid glob or regex.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
-use regex::Regex;
+use globset::GlobSetBuilder;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::RepoPath;
 use crate::registry::RuleId;
+
+mod keys;
+mod layout;
+mod patterns;
+mod strictness;
+
+pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE};
+use patterns::glob;
+pub use patterns::{BranchPatterns, Globs, SpecGlob, Template};
+pub use strictness::Loosening;
 
 /// The documented default configuration, as shipped in `config/execguard.toml`.
 pub const DEFAULT_CONFIG: &str = include_str!("../../../config/execguard.toml");
@@ -167,146 +174,6 @@ struct RawCommitMessage {
 // ---------------------------------------------------------------------------------------------
 // The validated model.
 
-/// A compiled list of globs, kept with their source text for display.
-#[derive(Clone)]
-pub struct Globs {
-    patterns: Vec<String>,
-    set: GlobSet,
-}
-
-impl Globs {
-    pub fn is_match(&self, path: &RepoPath) -> bool {
-        self.set.is_match(path.to_text())
-    }
-
-    pub fn patterns(&self) -> &[String] {
-        &self.patterns
-    }
-}
-
-impl fmt::Debug for Globs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(&self.patterns).finish()
-    }
-}
-
-impl PartialEq for Globs {
-    fn eq(&self, other: &Self) -> bool {
-        self.patterns == other.patterns
-    }
-}
-
-/// A path template holding `{feature}` once, such as `plans/{feature}-execplan.md`.
-#[derive(Clone, Debug)]
-pub struct Template {
-    text: String,
-    matcher: Regex,
-}
-
-impl Template {
-    pub fn path_for(&self, feature: &str) -> RepoPath {
-        RepoPath::from(self.text.replace("{feature}", feature).as_str())
-    }
-
-    /// The feature a path stands for, when it fits the template.
-    pub fn feature_of(&self, path: &RepoPath) -> Option<String> {
-        let text = std::str::from_utf8(path.as_bytes()).ok()?;
-        self.matcher
-            .captures(text)
-            .map(|captures| captures["feature"].to_string())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-impl PartialEq for Template {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
-/// The glob that finds specs; the feature is a spec's file stem.
-#[derive(Clone, Debug)]
-pub struct SpecGlob {
-    text: String,
-    matcher: globset::GlobMatcher,
-    /// The directory below which every match lies (`specs` for `specs/**/*.md`).
-    root: String,
-}
-
-impl SpecGlob {
-    pub fn is_match(&self, path: &RepoPath) -> bool {
-        self.matcher.is_match(path.to_text())
-    }
-
-    pub fn root(&self) -> &str {
-        &self.root
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-impl PartialEq for SpecGlob {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct BranchPatterns(Vec<Regex>);
-
-impl BranchPatterns {
-    /// The feature named by a branch, from the first pattern that matches.
-    pub fn feature_of(&self, branch: &str) -> Option<String> {
-        self.0.iter().find_map(|regex| {
-            regex
-                .captures(branch)
-                .and_then(|c| c.name("feature"))
-                .map(|m| m.as_str().to_string())
-        })
-    }
-
-    pub fn patterns(&self) -> Vec<&str> {
-        self.0.iter().map(Regex::as_str).collect()
-    }
-}
-
-impl PartialEq for BranchPatterns {
-    fn eq(&self, other: &Self) -> bool {
-        self.patterns() == other.patterns()
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Layout {
-    pub specs: SpecGlob,
-    pub designs: Template,
-    pub execplans: Template,
-    pub spec_marker: String,
-    pub execplan_marker: String,
-    pub code: Globs,
-    pub not_code: Globs,
-    pub branch_patterns: BranchPatterns,
-}
-
-impl Layout {
-    /// Whether a path is code, as `progress-update` and `execplan-ready` see it.
-    pub fn is_code(&self, path: &RepoPath) -> bool {
-        self.code.is_match(path) && !self.not_code.is_match(path)
-    }
-
-    /// Whether a path is a planning document: a spec, a design note or an execplan.
-    pub fn is_planning(&self, path: &RepoPath) -> bool {
-        self.specs.is_match(path)
-            || self.designs.feature_of(path).is_some()
-            || self.execplans.feature_of(path).is_some()
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scope {
     pub branches: Globs,
@@ -372,7 +239,12 @@ impl Config {
     pub fn parse(origin: &str, text: &str) -> Result<Self, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|error| {
             let span = error.span().unwrap_or(0..0);
-            ConfigError::at(origin, text, span, error.message().trim().to_string())
+            ConfigError::at(
+                origin,
+                text,
+                span.clone(),
+                serde_message(&error, text, span),
+            )
         })?;
         Validator { origin, text }.config(raw)
     }
@@ -393,6 +265,19 @@ impl Config {
     /// always checked: the guard fails closed.
     pub fn applies_to_branch(&self, branch: Option<&str>) -> bool {
         branch.is_none_or(|name| self.scope.branches.set.is_match(name))
+    }
+}
+
+/// What serde found wrong, led by the key it is about when the text parses (a wrong type, an
+/// unknown key), and without the names of the parser's own structs.
+fn serde_message(error: &toml::de::Error, text: &str, span: Range<usize>) -> String {
+    let mut message = error.message().trim().replace('\n', "; ");
+    if let Some(at) = message.find("expected struct Raw") {
+        message.replace_range(at.., "expected a table");
+    }
+    match keys::key_at(text, span.start) {
+        Some(key) => format!("{key}: {message}"),
+        None => message,
     }
 }
 
@@ -499,32 +384,6 @@ impl Validator<'_> {
         })
     }
 
-    fn layout(&self, raw: RawLayout) -> Result<Layout, ConfigError> {
-        let specs = match raw.specs {
-            None => spec_glob("specs/**/*.md").map_err(|m| self.error(0..0, m))?,
-            Some(s) => spec_glob(s.get_ref())
-                .map_err(|m| self.error(s.span(), format!("layout.specs: {m}")))?,
-        };
-        Ok(Layout {
-            specs,
-            designs: self.template("layout.designs", raw.designs, "designs/{feature}.md")?,
-            execplans: self.template(
-                "layout.execplans",
-                raw.execplans,
-                "plans/{feature}-execplan.md",
-            )?,
-            spec_marker: self.non_empty("layout.spec-marker", raw.spec_marker, "EXEC-READY")?,
-            execplan_marker: self.non_empty(
-                "layout.execplan-marker",
-                raw.execplan_marker,
-                "EXECPLAN-READY",
-            )?,
-            code: self.globs("layout.code", raw.code, &["**"])?,
-            not_code: self.globs("layout.not-code", raw.not_code, DEFAULT_NOT_CODE)?,
-            branch_patterns: self.branch_patterns(raw.branch_patterns)?,
-        })
-    }
-
     fn non_empty(
         &self,
         key: &str,
@@ -583,92 +442,6 @@ impl Validator<'_> {
             set,
         })
     }
-
-    fn template(
-        &self,
-        key: &str,
-        value: Option<Spanned<String>>,
-        default: &str,
-    ) -> Result<Template, ConfigError> {
-        let (text, span) = match value {
-            None => (default.to_string(), 0..0),
-            Some(v) => (v.get_ref().clone(), v.span()),
-        };
-        if text.matches("{feature}").count() != 1 {
-            return Err(self.error(
-                span,
-                format!("{key}: `{text}` must contain `{{feature}}` exactly once"),
-            ));
-        }
-        let (before, after) = text.split_once("{feature}").unwrap_or((&text, ""));
-        let pattern = format!(
-            "^{}(?P<feature>[^/]+){}$",
-            regex::escape(before),
-            regex::escape(after)
-        );
-        let matcher = Regex::new(&pattern).map_err(|e| self.error(span, format!("{key}: {e}")))?;
-        Ok(Template { text, matcher })
-    }
-
-    fn branch_patterns(
-        &self,
-        value: Option<Vec<Spanned<String>>>,
-    ) -> Result<BranchPatterns, ConfigError> {
-        let items: Vec<(String, Range<usize>)> = match value {
-            None => DEFAULT_BRANCH_PATTERNS
-                .iter()
-                .map(|s| (s.to_string(), 0..0))
-                .collect(),
-            Some(list) => list
-                .into_iter()
-                .map(|s| (s.get_ref().clone(), s.span()))
-                .collect(),
-        };
-        let mut out = Vec::new();
-        for (pattern, span) in items {
-            let regex = Regex::new(&pattern).map_err(|e| {
-                self.error(
-                    span.clone(),
-                    format!("layout.branch-patterns: invalid regex `{pattern}`: {e}"),
-                )
-            })?;
-            if !regex.capture_names().any(|name| name == Some("feature")) {
-                return Err(self.error(
-                    span,
-                    format!("layout.branch-patterns: `{pattern}` has no `(?P<feature>...)` group"),
-                ));
-            }
-            out.push(regex);
-        }
-        Ok(BranchPatterns(out))
-    }
-}
-
-fn glob(pattern: &str) -> Result<Glob, String> {
-    GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-        .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))
-}
-
-fn spec_glob(pattern: &str) -> Result<SpecGlob, String> {
-    let matcher = glob(pattern)?.compile_matcher();
-    let root = pattern
-        .split('/')
-        .take_while(|part| !part.contains(['*', '?', '[', '{', '\\']))
-        .collect::<Vec<_>>();
-    // The last literal component may be the file name itself.
-    let root = if root.len() == pattern.split('/').count() {
-        &root[..root.len().saturating_sub(1)]
-    } else {
-        &root[..]
-    };
-    Ok(SpecGlob {
-        text: pattern.to_string(),
-        matcher,
-        root: root.join("/"),
-    })
 }
 
 pub const DEFAULT_SECTIONS: &[&str] = &[
@@ -676,20 +449,6 @@ pub const DEFAULT_SECTIONS: &[&str] = &[
     "Surprises & Discoveries",
     "Decision Log",
     "Outcomes & Retrospective",
-];
-
-pub const DEFAULT_NOT_CODE: &[&str] = &[
-    "specs/**",
-    "designs/**",
-    "plans/**",
-    "**/*.md",
-    ".execguard.toml",
-];
-
-pub const DEFAULT_BRANCH_PATTERNS: &[&str] = &[
-    "^exec/(?P<feature>[^/]+)$",
-    "^feature/(?P<feature>[^/]+)$",
-    "^feat/(?P<feature>[^/]+)$",
 ];
 
 pub const DEFAULT_LOCKFILES: &[&str] = &[
@@ -724,6 +483,25 @@ mod tests {
             Config::parse(".execguard.toml", "[rules.commit-size]\nmax-line = 3\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 1));
         assert!(err.message.contains("max-line"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key_not_the_parser() {
+        let err =
+            Config::parse("c.toml", "[rules.commit-size]\nmax-lines = \"300\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 13));
+        assert!(
+            err.message
+                .starts_with("rules.commit-size.max-lines: invalid type"),
+            "{err}"
+        );
+        let err = Config::parse("c.toml", "layout = 3\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "layout: invalid type: integer `3`, expected a table"
+        );
+        let err = Config::parse("c.toml", "[scope]\nbranches = \n").unwrap_err();
+        assert!(!err.message.contains('\n'), "{err}");
     }
 
     #[test]

@@ -1,58 +1,198 @@
-use super::{actions, Action};
-use crate::config::CONFIG_PATH;
+use super::Action;
+use crate::config::{Config, CONFIG_PATH};
 use crate::engine::Context;
-use crate::model::{RepoPath, TreeError};
+use crate::model::{EntryKind, RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
-    r#"guard-config: the guard's own config may be created but not changed.
+    r#"guard-config: the guard's own config may only get stricter.
 
 ## What it checks
-A commit may add `.execguard.toml` at the repository root, but modifying, deleting, renaming or
-re-moding it is a violation.
+A commit may add, change, delete or rename away `.execguard.toml` at the repository root only
+when the config it leaves is valid and at least as strict as the config in force: the base's
+`.execguard.toml`, or the embedded default when the base has none. After a deletion the embedded
+default is in force, so deleting a config stricter than the default is a loosening.
+
+The two are compared key by key. Looser is: a rule turned off (`enabled = false`) or
+`require-spec-path` turned off; a limit raised (`max-lines`, `max-files`, `max-file-bytes`,
+`max-subject`); a protected path, a required execplan section, a `code` glob or a
+`[scope] branches` pattern removed (no `[scope]` means every branch; a list must keep every
+earlier pattern); a `commit-size` `exclude` glob, a `not-code` glob or an override user added; the
+spec glob, the design or execplan template, a marker, the branch patterns or the Progress section
+name changed. A change that cannot be shown to tighten counts as a loosening, and the message names
+every loosening with its old and new value.
+
+A config that does not parse or validate is refused at the commit that introduces it, naming the
+file, line, column and key. That finding cannot be overridden or skipped: accepted, it would make
+every later commit fail to check (exit code 2). Replacing the file with a symbolic link or a
+submodule is refused the same way, since the guard reads its config from a regular file only.
 
 ## Why
 The rules are a human decision, not the agent's. A change is always judged by the config of its
-base, so a commit cannot relax the rules that judge it; this rule also stops it from relaxing the
-rules for every later commit.
+base, so a commit cannot relax the rules that judge it; this rule stops it from relaxing them for
+every later commit, and from locking the branch with a config nobody can load.
 
 ## Example
-The agent raises `max-lines` to get a large commit through:
+On a server with no pinned config, the agent adds a config that turns the size limit up:
 
 ```text
-error[guard-config]: this commit modifies .execguard.toml, the guard's own config
+error[guard-config]: this commit adds .execguard.toml with a config looser than the config in force (the embedded default config): rules.commit-size.max-lines: 400 → 4000
 ```
 
 ## How to comply
-Stop and escalate; do not retry. Restore the file (`git restore --staged --worktree --
-.execguard.toml`) and ask a human. A human changing the rules adds the trailer
-`Execguard-Override: guard-config: <reason>`.
+Stop and escalate; do not retry. Tightening needs nothing: a lower limit, an extra protected path
+or required section, a wider scope. Loosening needs a human's approval: restore the file
+(`git restore --staged --worktree -- .execguard.toml`) and ask; a human who approves adds the
+trailer `Execguard-Override: guard-config: <reason>` (on a server, only a pusher listed in the
+pinned config's `[server] override-users` may push it). A broken config must be fixed:
+`execguard config --config .execguard.toml` shows what is wrong.
 
 ## Configuration
-`[rules.guard-config] enabled = false` turns it off.
+`[rules.guard-config] enabled = false` turns it off, which is itself a loosening.
 "#
 );
 
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
-    let config_path = RepoPath::from(CONFIG_PATH);
-    Ok(actions(&cx.change.files)
-        .filter(|(file, path, action)| {
-            **path == config_path && *action != Action::Adds && file.old.is_some()
-        })
-        .map(|(_, path, action)| {
-            cx.violation(
-                RuleId::GuardConfig,
-                Some(path),
-                format!(
-                    "{} {}, the guard's own config: the rules are a human decision.",
-                    cx.subject_name(),
-                    action.describe(path)
-                ),
-                format!(
-                    "Stop and escalate; do not retry. Restore it ({undo}) and ask a human. A human changing the rules adds `Execguard-Override: guard-config: <reason>`.", undo = cx.undo_hint(path)
-                ),
-            )
-        })
-        .collect())
+    let path = RepoPath::from(CONFIG_PATH);
+    // What now sits at the config's path, and what left it (a deletion or a rename away).
+    let at_new = cx.change.files.iter().find(|file| file.path == path);
+    let left = cx
+        .change
+        .files
+        .iter()
+        .find(|file| file.old.is_some() && *file.old_path() == path);
+    let action = match (at_new, left) {
+        (Some(file), _) => Action::of(file, false),
+        (None, Some(file)) => Action::of(file, true),
+        (None, None) => None,
+    };
+    let Some(action) = action else {
+        return Ok(Vec::new());
+    };
+    let judged = Judged {
+        cx,
+        path: &path,
+        action: action.describe(&path),
+    };
+    let new_entry = at_new.and_then(|file| file.new.as_ref());
+    let newer = match new_entry {
+        None => Config::embedded_default(),
+        Some(entry) if !matches!(entry.kind, EntryKind::File | EntryKind::Executable) => {
+            return Ok(vec![judged.not_a_file(entry.kind)]);
+        }
+        Some(_) => {
+            let text = cx.text(Side::New, &path)?.unwrap_or_default();
+            match Config::parse(&new_origin(cx), &text) {
+                Ok(config) => config,
+                Err(error) => return Ok(vec![judged.invalid(&error)]),
+            }
+        }
+    };
+    let (in_force, in_force_name) = in_force(cx, &path)?;
+    let loosenings = in_force.loosenings(&newer);
+    if loosenings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let listed = loosenings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let what = if new_entry.is_none() {
+        ", leaving the embedded default config, which is looser than"
+    } else {
+        " with a config looser than"
+    };
+    Ok(vec![cx.violation(
+        RuleId::GuardConfig,
+        Some(&path),
+        format!(
+            "{} {}{what} the config in force ({in_force_name}): {listed}. The rules are a human decision.",
+            cx.subject_name(),
+            judged.action,
+        ),
+        format!(
+            "Stop and escalate; do not retry. Restore it ({undo}) or change it only in ways that keep every rule at least as strict. Loosening the rules needs a human's approval: a human who approves adds `Execguard-Override: guard-config: <reason>` to the commit.",
+            undo = cx.undo_hint(&path)
+        ),
+    )])
+}
+
+/// The config in force before the change, and how messages name it: the base's
+/// `.execguard.toml`, else the embedded default. A base file that is not a valid config (it
+/// predates this rule) cannot be in force anywhere, so the default stands in for it.
+fn in_force(cx: &Context<'_>, path: &RepoPath) -> Result<(Config, String), TreeError> {
+    let base_file = format!("{path} at {}", cx.base_name());
+    Ok(match cx.text(Side::Base, path)? {
+        Some(text) => match Config::parse(&base_file, &text) {
+            Ok(config) => (config, base_file),
+            Err(_) => (
+                Config::embedded_default(),
+                format!("the embedded default config, as {base_file} is not a valid config"),
+            ),
+        },
+        None => (
+            Config::embedded_default(),
+            "the embedded default config".to_string(),
+        ),
+    })
+}
+
+/// How errors name the new file: `.execguard.toml` when staged, `1a2b3c4:.execguard.toml` in a
+/// commit.
+fn new_origin(cx: &Context<'_>) -> String {
+    match &cx.change.commit {
+        None => CONFIG_PATH.to_string(),
+        Some(id) => format!("{}:{CONFIG_PATH}", crate::engine::short(id)),
+    }
+}
+
+/// The findings that refuse a config nobody could load: never overridden, never skipped.
+struct Judged<'c, 'a> {
+    cx: &'c Context<'a>,
+    path: &'c RepoPath,
+    /// `adds .execguard.toml`, `modifies .execguard.toml`, ...
+    action: String,
+}
+
+impl Judged<'_, '_> {
+    fn invalid(&self, error: &crate::config::ConfigError) -> Violation {
+        self.final_violation(
+            format!(
+                "{} {}, and the new config is invalid: {error}. Accepted, it would make every later commit fail to check, so this cannot be overridden or skipped.",
+                self.cx.subject_name(),
+                self.action
+            ),
+            format!(
+                "Fix the file (`execguard config --config {path}` shows what is wrong; `execguard init --stdout` prints every valid key) or restore it ({undo}).",
+                path = self.path,
+                undo = self.cx.undo_hint(self.path)
+            ),
+        )
+    }
+
+    fn not_a_file(&self, kind: EntryKind) -> Violation {
+        self.final_violation(
+            format!(
+                "{} {}: the config must be a regular file, and the guard cannot read a {} as one. Accepted, it would break every later check, so this cannot be overridden or skipped.",
+                self.cx.subject_name(),
+                self.action,
+                kind.describe()
+            ),
+            format!(
+                "Commit the config as a regular file, or restore it ({undo}).",
+                undo = self.cx.undo_hint(self.path)
+            ),
+        )
+    }
+
+    fn final_violation(&self, message: String, hint: String) -> Violation {
+        Violation {
+            overridable: false,
+            ..self
+                .cx
+                .violation(RuleId::GuardConfig, Some(self.path), message, hint)
+        }
+    }
 }
