@@ -332,6 +332,31 @@ fn initial_commit_adding_plans_md_is_refused() {
     assert!(repo.git_run(["rev-parse", "--verify", "-q", "HEAD"]).code != Some(0));
 }
 
+/// The first commit is judged by the embedded default, as the server judges a root commit: a
+/// config it adds cannot switch off the rule that judges adding it.
+#[test]
+fn initial_commit_adding_a_config_looser_than_the_default_is_refused() {
+    let repo = TestRepo::installed();
+    repo.write(
+        ".execguard.toml",
+        "[rules.guard-config]\nenabled = false\n[rules.protected-path]\nenabled = false\n",
+    );
+    repo.write("backend/PLANS.md", "# How to write an execplan\n");
+    let run = repo.commit_all("Start the project");
+    run.assert_refused("guard-config");
+    run.assert_refused("protected-path");
+    assert_eq!(repo.commit_count(), 0, "HEAD stays unborn");
+}
+
+#[test]
+fn initial_commit_of_execguard_init_output_is_allowed() {
+    let repo = TestRepo::installed();
+    repo.execguard(["init"]).assert_ok();
+    repo.write("README.md", "# Project\n");
+    repo.commit_all("Start the project").assert_ok();
+    assert_eq!(repo.commit_count(), 1);
+}
+
 // ---- git commit --amend --------------------------------------------------------------------
 
 fn fixture_with_a_good_commit() -> TestRepo {

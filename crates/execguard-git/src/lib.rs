@@ -808,6 +808,21 @@ pub fn load_commit_config(
     load_config(repo, base_tree, base_name, None)
 }
 
+/// The config that judges a change to be committed on `base_tree`: `explicit` when given, else as
+/// [`load_commit_config`] (the base tree's `.execguard.toml`, else the embedded default; never a
+/// working tree's file).
+pub fn load_commit_config_or(
+    repo: &Repository,
+    base_tree: Option<&Tree<'_>>,
+    base_name: &str,
+    explicit: Option<&Path>,
+) -> Result<(Config, ConfigOrigin), GitError> {
+    match explicit {
+        Some(_) => load_config(repo, base_tree, base_name, explicit),
+        None => load_commit_config(repo, base_tree, base_name),
+    }
+}
+
 /// The id of the blob holding `.execguard.toml` in a tree, for caching parsed configs.
 pub fn config_blob_id(tree: Option<&Tree<'_>>) -> Option<Oid> {
     tree?.get_path(Path::new(CONFIG_PATH)).ok().map(|e| e.id())

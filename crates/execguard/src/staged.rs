@@ -44,7 +44,9 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     let repo = execguard_git::open_from_env()?;
     let staged = execguard_git::staged_change(&repo, request.index_file.as_deref(), request.amend)?;
     let base_name = if request.amend { "HEAD^" } else { "HEAD" };
-    let (config, _origin) = execguard_git::load_config(
+    // The first commit of a branch is judged by the embedded default, as the server judges a
+    // root commit: a config it adds cannot judge the commit that adds it.
+    let (config, _origin) = execguard_git::load_commit_config_or(
         &repo,
         staged.base_tree.as_ref(),
         base_name,
