@@ -24,7 +24,9 @@ added execplan counts when its Progress section has an entry.
 The matching execplan is the one named by the commit message trailer `Execplan: <feature>` (when
 the message is known), else by the branch name (`exec/<feature>`, `feature/<feature>`,
 `feat/<feature>`, when that feature has an execplan), else any execplan whose Progress the commit
-updates. Merge commits are exempt.
+updates. A merge is judged by what it adds of its own: its result against a clean re-merge of
+its parents (a clean merge, or a conflict resolution that keeps lines of either side, adds no
+code).
 
 ## Why
 The execplan is a living document: Progress gets an entry at every stopping point, so that a human
