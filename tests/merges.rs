@@ -454,3 +454,23 @@ fn pre_push_refuses_a_merge_taking_an_unrelated_edited_spec() {
     // The commit-msg hook judges the merge commit: refused before it exists.
     run.assert_refused("frozen-spec");
 }
+
+#[test]
+fn pre_push_refuses_a_forced_new_root_editing_the_spec() {
+    let repo = pushed_fixture();
+    repo.execguard(["install"]).assert_ok();
+    repo.git(["checkout", "-q", "--orphan", "rewritten"]);
+    repo.write("specs/login.md", edited_spec());
+    repo.commit_unchecked("Start over");
+    repo.git(["branch", "-f", "exec/login", "rewritten"]);
+    repo.git(["checkout", "-q", "exec/login"]);
+    let before = server_rev(&repo, "refs/heads/exec/login");
+    let run = push_with_hooks(&repo, &["--force", "origin", "exec/login"]);
+    run.assert_refused("frozen-spec");
+    assert!(run.stderr.contains("not a fast-forward"), "{run:#?}");
+    assert!(
+        !run.stderr.contains("remote:"),
+        "refused before the server: {run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
+}
