@@ -11,10 +11,12 @@ use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
 use git2::{ObjectType, Tree};
 mod staged;
+mod tree_check;
 mod tree_diff;
 
 pub use git2::{Oid, Repository};
 pub use staged::StagedIndex;
+pub use tree_check::{MalformedTree, TreeProblem};
 
 /// The repository could not be read or is not one execguard can judge.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +43,10 @@ pub enum GitError {
     },
     #[error(transparent)]
     Config(#[from] execguard_core::ConfigError),
+    /// A tree git's fsck rejects (a name listed twice, a `.git` entry, ...): a checkout of it may
+    /// not show what execguard reads, so it cannot be judged.
+    #[error(transparent)]
+    MalformedTree(Box<MalformedTree>),
 }
 
 fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
@@ -604,7 +610,8 @@ pub fn commit_change<'r>(
         None => None,
     };
     let is_merge = parents.len() > 1;
-    let mut files = tree_diff::tree_files(repo, base_tree.as_ref(), &tree)?;
+    let mut files =
+        tree_diff::tree_files(repo, base_tree.as_ref(), &tree).map_err(|e| e.in_commit(id))?;
     if !is_merge {
         staged::detect_renames(repo, &mut files)?;
     }
