@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
 use git2::{ObjectType, Tree};
+pub mod repo_config;
 mod staged;
 mod tree_check;
 mod tree_diff;
@@ -47,6 +48,12 @@ pub enum GitError {
     /// not show what execguard reads, so it cannot be judged.
     #[error(transparent)]
     MalformedTree(Box<MalformedTree>),
+    #[error("cannot set {key} in the repository's git config: {source}")]
+    SetConfig {
+        key: String,
+        #[source]
+        source: git2::Error,
+    },
 }
 
 fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
