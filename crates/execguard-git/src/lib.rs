@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
 use git2::{ObjectType, Tree};
-pub mod repo_config;
 mod staged;
 mod tree_check;
 mod tree_diff;
@@ -18,6 +17,9 @@ mod tree_diff;
 pub use git2::{Oid, Repository};
 pub use staged::StagedIndex;
 pub use tree_check::{MalformedTree, TreeProblem};
+
+/// What `execguard install` sets in a repository's git config.
+pub mod repo_config;
 
 /// The repository could not be read or is not one execguard can judge.
 #[derive(Debug, thiserror::Error)]
