@@ -13,11 +13,16 @@ use git2::ObjectType;
 mod case_folded;
 mod merge;
 mod staged;
+mod tree_check;
 mod tree_diff;
 
 pub use git2::{Oid, Repository, Tree};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use staged::StagedIndex;
+pub use tree_check::{MalformedTree, TreeProblem};
+
+/// What `execguard install` sets in a repository's git config.
+pub mod repo_config;
 
 /// The repository could not be read or is not one execguard can judge.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +49,16 @@ pub enum GitError {
     },
     #[error(transparent)]
     Config(#[from] execguard_core::ConfigError),
+    /// A tree git's fsck rejects (a name listed twice, a `.git` entry, ...): a checkout of it may
+    /// not show what execguard reads, so it cannot be judged.
+    #[error(transparent)]
+    MalformedTree(Box<MalformedTree>),
+    #[error("cannot set {key} in the repository's git config: {source}")]
+    SetConfig {
+        key: String,
+        #[source]
+        source: git2::Error,
+    },
 }
 
 fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
@@ -665,7 +680,8 @@ pub fn commit_change<'r>(
         None => None,
     };
     let is_merge = parents.len() > 1;
-    let mut files = tree_diff::tree_files(repo, base_tree.as_ref(), &tree)?;
+    let mut files =
+        tree_diff::tree_files(repo, base_tree.as_ref(), &tree).map_err(|e| e.in_commit(id))?;
     if !is_merge {
         staged::detect_renames(repo, &mut files)?;
     }

@@ -1,16 +1,24 @@
 //! Commit against parent: a tree-to-tree comparison that skips every subtree whose id is
 //! unchanged, as git's own does, without libgit2's general diff machinery (a third of a range
 //! check's time went there).
+//!
+//! Every tree of the new side the comparison reads is checked as git's fsck checks it
+//! ([`crate::tree_check`]) on the way: a crafted tree (a name listed twice, a `.git` entry) makes
+//! the comparison fail. Subtrees whose id is unchanged were checked when they arrived and are
+//! not read again.
 
 use std::cmp::Ordering;
 
 use execguard_core::FileChange;
-use git2::{Repository, Tree};
+use git2::{Oid, Repository, Tree};
 
 use crate::staged::{all_files, is_tree, to_file_changes, Raw, Side};
+use crate::tree_check::{check_tree, find_new_tree};
 use crate::{read_err, GitError};
 
-/// The files that differ between `old` (none: the empty tree) and `new`.
+/// The files that differ between `old` (none: the empty tree) and `new`. Fails with
+/// [`GitError::MalformedTree`] when a tree of `new` that differs from `old` is one git's fsck
+/// rejects.
 pub fn tree_files(
     repo: &Repository,
     old: Option<&Tree<'_>>,
@@ -32,6 +40,9 @@ fn compare(
         if old.id() == new.id() {
             return Ok(());
         }
+    }
+    if let Some(new) = new {
+        check_tree(new, prefix)?;
     }
     let side_of = |entry: &git2::TreeEntry<'_>| Side {
         mode: entry.filemode() as u32,
@@ -66,9 +77,7 @@ fn compare(
                         let a_tree = repo
                             .find_tree(a.id)
                             .map_err(read_err(format!("tree {}", a.id)))?;
-                        let b_tree = repo
-                            .find_tree(b.id)
-                            .map_err(read_err(format!("tree {}", b.id)))?;
+                        let b_tree = find_new_tree(repo, &path, b.id)?;
                         compare(repo, &path, Some(&a_tree), Some(&b_tree), out)?;
                     } else {
                         out.push((path, Some(a), Some(b)));
@@ -104,8 +113,10 @@ fn gone_or_new(
     out: &mut Raw,
 ) -> Result<(), GitError> {
     let path = join(prefix, name);
-    if is_tree(side.mode) {
+    if is_tree(side.mode) && gone {
         all_files(repo, &path, side.id, gone, out)
+    } else if is_tree(side.mode) {
+        added_files(repo, &path, side.id, out)
     } else {
         out.push(if gone {
             (path, Some(side), None)
@@ -114,6 +125,29 @@ fn gone_or_new(
         });
         Ok(())
     }
+}
+
+/// Records every file below the new directory `path` (tree `id`) as added, checking each tree.
+/// Iterative: a crafted history may nest directories deeper than a thread's stack.
+fn added_files(repo: &Repository, path: &[u8], id: Oid, out: &mut Raw) -> Result<(), GitError> {
+    let mut pending = vec![(path.to_vec(), id)];
+    while let Some((dir, id)) = pending.pop() {
+        let tree = find_new_tree(repo, &dir, id)?;
+        check_tree(&tree, &dir)?;
+        for entry in tree.iter() {
+            let side = Side {
+                mode: entry.filemode() as u32,
+                id: entry.id(),
+            };
+            let full = join(&dir, entry.name_bytes());
+            if is_tree(side.mode) {
+                pending.push((full, side.id));
+            } else {
+                out.push((full, None, Some(side)));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn join(prefix: &[u8], name: &[u8]) -> Vec<u8> {

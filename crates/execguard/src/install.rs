@@ -162,3 +162,20 @@ pub fn hook_binary(name: &str) -> PathBuf {
         .and_then(|candidate| candidate.canonicalize().ok())
         .unwrap_or_else(|| PathBuf::from(file))
 }
+
+/// What `install --server` says about git's own check of pushed objects.
+pub fn receive_fsck_text(fsck: &execguard_git::repo_config::ReceiveFsck) -> String {
+    use execguard_git::repo_config::{ReceiveFsck, RECEIVE_FSCK};
+    const WHAT: &str = "malformed objects (a tree that lists a name twice or holds a `.git` entry)";
+    match fsck {
+        ReceiveFsck::TurnedOn => format!(
+            "execguard: {RECEIVE_FSCK} turned on in the repository's config: git refuses {WHAT} before the hook runs."
+        ),
+        ReceiveFsck::AlreadyOn { key, scope } => format!(
+            "execguard: {key} is already on ({scope}): git refuses {WHAT} before the hook runs."
+        ),
+        ReceiveFsck::LeftOff { key, value, scope } => format!(
+            "execguard: warning: {key} is set to `{value}` in {scope}; left as it is, so git accepts {WHAT}; the hook still refuses such trees in the commits it checks. Turn it on with `git config {RECEIVE_FSCK} true`."
+        ),
+    }
+}

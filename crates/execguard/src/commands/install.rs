@@ -1,4 +1,5 @@
-//! `execguard install`: writes the hook shims into the hooks directory git uses.
+//! `execguard install`: writes the hook shims into the hooks directory git uses; on a server,
+//! also turns on git's own check of pushed objects (`receive.fsckObjects`).
 
 use std::path::PathBuf;
 
@@ -6,7 +7,9 @@ use clap::Args;
 
 use anyhow::bail;
 
-use crate::install::{hook_binary, install_hook, Outcome, CLIENT_HOOKS, SERVER_HOOKS};
+use crate::install::{
+    hook_binary, install_hook, receive_fsck_text, Outcome, CLIENT_HOOKS, SERVER_HOOKS,
+};
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
@@ -49,6 +52,10 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
             path.display(),
             binary.display()
         ));
+    }
+    if args.server {
+        let fsck = execguard_git::repo_config::enable_receive_fsck(&repo)?;
+        crate::render::eprint_line(&receive_fsck_text(&fsck));
     }
     crate::render::eprint_line(if args.server {
         "execguard: every push to this repository is now checked; pin a config with `git config execguard.config <path>`."

@@ -1,0 +1,69 @@
+//! Settings `execguard install` makes in a repository's own git config.
+
+use git2::{ConfigLevel, Repository};
+
+use crate::{read_err, GitError};
+
+/// The key that makes `git receive-pack` check every pushed object as `git fsck` does.
+pub const RECEIVE_FSCK: &str = "receive.fsckObjects";
+/// Its fallback: `receive.fsckObjects` takes this value when unset.
+const TRANSFER_FSCK: &str = "transfer.fsckObjects";
+
+/// Where `receive.fsckObjects` stands after [`enable_receive_fsck`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiveFsck {
+    /// It was unset: now `true` in the repository's config.
+    TurnedOn,
+    /// It was already on, through `key` in `scope`.
+    AlreadyOn { key: String, scope: &'static str },
+    /// The admin set `key` to `value` (false, or something git does not read as true) in `scope`;
+    /// it was left as it is.
+    LeftOff {
+        key: String,
+        value: String,
+        scope: &'static str,
+    },
+}
+
+/// Makes git refuse malformed pushed objects before any hook runs: sets `receive.fsckObjects`
+/// in the repository's config, unless it or `transfer.fsckObjects` is already set anywhere git
+/// reads config from (an explicit `false` is the admin's choice and stays).
+pub fn enable_receive_fsck(repo: &Repository) -> Result<ReceiveFsck, GitError> {
+    let config = repo
+        .config()
+        .map_err(read_err("the repository's git config"))?;
+    for key in [RECEIVE_FSCK, TRANSFER_FSCK] {
+        let Ok(entry) = config.get_entry(key) else {
+            continue;
+        };
+        let scope = scope_name(entry.level());
+        let key = key.to_string();
+        return Ok(match config.get_bool(&key) {
+            Ok(true) => ReceiveFsck::AlreadyOn { key, scope },
+            _ => ReceiveFsck::LeftOff {
+                key,
+                value: entry.value().unwrap_or("").to_string(),
+                scope,
+            },
+        });
+    }
+    let set_err = |source| GitError::SetConfig {
+        key: RECEIVE_FSCK.to_string(),
+        source,
+    };
+    let mut local = config.open_level(ConfigLevel::Local).map_err(set_err)?;
+    local.set_bool(RECEIVE_FSCK, true).map_err(set_err)?;
+    Ok(ReceiveFsck::TurnedOn)
+}
+
+fn scope_name(level: ConfigLevel) -> &'static str {
+    match level {
+        ConfigLevel::Local => "the repository's config",
+        ConfigLevel::Worktree => "the worktree's config",
+        ConfigLevel::Global => "the global config",
+        ConfigLevel::XDG => "the XDG config",
+        ConfigLevel::System => "the system config",
+        ConfigLevel::ProgramData => "the ProgramData config",
+        ConfigLevel::App | ConfigLevel::Highest => "an application's config",
+    }
+}
