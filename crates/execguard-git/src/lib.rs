@@ -896,7 +896,8 @@ pub fn tips_change<'r>(
             .map_err(read_err(format!("the tree of {id}")))
     };
     let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
-    let mut files = tree_diff::tree_files(repo, Some(&old_tree), &new_tree)?;
+    let mut files =
+        tree_diff::tree_files(repo, Some(&old_tree), &new_tree).map_err(|e| e.in_commit(new))?;
     staged::detect_renames(repo, &mut files)?;
     let change = Change {
         commit: Some(new.to_string()),
