@@ -12,7 +12,14 @@ A commit may not modify, delete, rename away, or change the mode or type (a file
 symbolic link, a submodule, ...) of a spec that is frozen in the base: the version of
 `specs/**/<feature>.md` in HEAD (for a staged change) or in the first parent (for a commit) that
 carries the marker `EXEC-READY`. Freezing a spec (adding the marker) is allowed; removing the marker
-is a modification of a frozen spec.
+is a modification of a frozen spec. Adding a path that differs from a frozen spec only in case
+(`specs/Login.md`) counts as changing it: it is the same file on macOS and Windows checkouts.
+
+A merge is judged against every parent. It may take another parent's version of a spec that is
+frozen in the parent it is compared with only when the spec was already frozen at their merge base
+(then every change on the way was judged); an unrelated history, or a branch forked before the
+freeze, cannot bring its version in. A push that is not a fast-forward is also judged from the old
+tip to the new one.
 
 The spec is read as a person reads it, through a CommonMark parser (with tables, strikethrough and
 task lists). The marker counts when one unit of visible text is the marker alone or after a label of
