@@ -233,6 +233,24 @@ fn big_file(lines: usize) -> String {
         .collect()
 }
 
+/// Commits the working tree on `exec/login` as a "merge" of HEAD and HEAD~1.
+fn commit_as_degenerate_merge(repo: &TestRepo, message: &str) {
+    repo.git(["add", "-A"]);
+    let tree = repo.git(["write-tree"]).trim().to_string();
+    let merge = repo.git([
+        "commit-tree",
+        &tree,
+        "-p",
+        "HEAD",
+        "-p",
+        "HEAD~1",
+        "-m",
+        message,
+    ]);
+    repo.git(["update-ref", "refs/heads/exec/login", merge.trim()]);
+    repo.git(["reset", "-q", "--hard", "exec/login"]);
+}
+
 /// `git commit-tree -p HEAD -p HEAD~1`: the second parent is an ancestor of the first, so the
 /// "merge" is an ordinary commit on HEAD and is judged as one.
 #[test]
@@ -242,23 +260,7 @@ fn degenerate_merge_adding_code_is_judged_as_an_ordinary_commit() {
     repo.add_progress("Added logout.");
     repo.commit_unchecked("Add logout");
     repo.write("src/big.rs", big_file(5000));
-    repo.git(["add", "-A"]);
-    let tree = repo.git(["write-tree"]).trim().to_string();
-    let merge = repo
-        .git([
-            "commit-tree",
-            &tree,
-            "-p",
-            "HEAD",
-            "-p",
-            "HEAD~1",
-            "-m",
-            "Merge",
-        ])
-        .trim()
-        .to_string();
-    repo.git(["update-ref", "refs/heads/exec/login", &merge]);
-    repo.git(["reset", "-q", "--hard", "exec/login"]);
+    commit_as_degenerate_merge(&repo, "Merge");
     assert_push_refused(&repo, &["commit-size", "progress-update"]);
 }
 
@@ -270,23 +272,7 @@ fn degenerate_merge_with_a_small_change_and_progress_lands() {
     repo.commit_unchecked("Add logout");
     repo.append("src/auth.rs", "pub fn refresh() {}\n");
     repo.add_progress("Added refresh.");
-    repo.git(["add", "-A"]);
-    let tree = repo.git(["write-tree"]).trim().to_string();
-    let merge = repo
-        .git([
-            "commit-tree",
-            &tree,
-            "-p",
-            "HEAD",
-            "-p",
-            "HEAD~1",
-            "-m",
-            "Add refresh",
-        ])
-        .trim()
-        .to_string();
-    repo.git(["update-ref", "refs/heads/exec/login", &merge]);
-    repo.git(["reset", "-q", "--hard", "exec/login"]);
+    commit_as_degenerate_merge(&repo, "Add refresh");
     assert_push_lands(&repo);
 }
 

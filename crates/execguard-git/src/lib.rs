@@ -748,25 +748,6 @@ pub fn new_commits(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Ve
         .map_err(read_err("the history"))
 }
 
-/// Every ref's target peeled to a commit, for hiding what the repository already has. `filter`
-/// picks refs by name.
-pub fn ref_commits(repo: &Repository, filter: impl Fn(&str) -> bool) -> Result<Vec<Oid>, GitError> {
-    let mut out = Vec::new();
-    for reference in repo.references().map_err(read_err("the refs"))? {
-        let Ok(reference) = reference else { continue };
-        let Some(name) = reference.name() else {
-            continue;
-        };
-        if !filter(name) {
-            continue;
-        }
-        if let Ok(commit) = reference.peel_to_commit() {
-            out.push(commit.id());
-        }
-    }
-    Ok(out)
-}
-
 /// The commits `git rev-list <range>` lists for `A..B`, `A...B` or a single revision's history,
 /// oldest first.
 pub fn commits_in_range(repo: &Repository, range: &str) -> Result<Vec<Oid>, GitError> {
