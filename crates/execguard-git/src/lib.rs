@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees};
 use git2::{ObjectType, Tree};
+mod renames;
 mod staged;
 mod tree_diff;
 
@@ -449,7 +450,7 @@ pub fn staged_change<'r>(
     let is_merge = parents.len() > 1;
     let mut files = staged::staged_files(repo, base_tree.as_ref(), &index)?;
     if !is_merge {
-        staged::detect_renames(repo, &mut files)?;
+        renames::detect_renames(repo, &mut files)?;
     }
     if is_merge {
         files.retain(|file| differs_from_every_other_parent(file, &other_trees));
@@ -606,7 +607,7 @@ pub fn commit_change<'r>(
     let is_merge = parents.len() > 1;
     let mut files = tree_diff::tree_files(repo, base_tree.as_ref(), &tree)?;
     if !is_merge {
-        staged::detect_renames(repo, &mut files)?;
+        renames::detect_renames(repo, &mut files)?;
     }
     if is_merge {
         let others = parents[1..]
