@@ -161,6 +161,8 @@ struct RawCommitSize {
     max_lines: Option<Spanned<i64>>,
     max_files: Option<Spanned<i64>>,
     max_file_bytes: Option<Spanned<i64>>,
+    max_binary_bytes: Option<Spanned<i64>>,
+    line_bytes: Option<Spanned<i64>>,
     exclude: Option<Vec<Spanned<String>>>,
 }
 
@@ -197,9 +199,17 @@ pub struct ExecplanSectionsConfig {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommitSizeConfig {
+    /// Changed lines (added plus deleted) a commit may have, long lines weighed by `line_bytes`.
     pub max_lines: u64,
     pub max_files: u64,
+    /// The largest blob a commit may add or modify.
     pub max_file_bytes: u64,
+    /// The bytes of binary content a commit may add or modify, all files together.
+    pub max_binary_bytes: u64,
+    /// A changed line counts once per started `line_bytes` bytes.
+    pub line_bytes: u64,
+    /// Paths trusted not to count toward lines or binary bytes (a human's list; the built-in
+    /// lockfile exclusion is separate and checks content).
     pub exclude: Globs,
 }
 
@@ -353,11 +363,17 @@ impl Validator<'_> {
                     r.commit_size.max_file_bytes,
                     1024 * 1024,
                 )?,
-                exclude: self.globs(
-                    "rules.commit-size.exclude",
-                    r.commit_size.exclude,
-                    DEFAULT_LOCKFILES,
+                max_binary_bytes: self.limit(
+                    "rules.commit-size.max-binary-bytes",
+                    r.commit_size.max_binary_bytes,
+                    DEFAULT_MAX_BINARY_BYTES,
                 )?,
+                line_bytes: self.limit(
+                    "rules.commit-size.line-bytes",
+                    r.commit_size.line_bytes,
+                    DEFAULT_LINE_BYTES,
+                )?,
+                exclude: self.globs("rules.commit-size.exclude", r.commit_size.exclude, &[])?,
             },
             commit_message: CommitMessageConfig {
                 max_subject: self.limit(
@@ -451,17 +467,14 @@ pub const DEFAULT_SECTIONS: &[&str] = &[
     "Outcomes & Retrospective",
 ];
 
-pub const DEFAULT_LOCKFILES: &[&str] = &[
-    "**/Cargo.lock",
-    "**/package-lock.json",
-    "**/yarn.lock",
-    "**/pnpm-lock.yaml",
-    "**/go.sum",
-    "**/poetry.lock",
-    "**/uv.lock",
-    "**/Gemfile.lock",
-    "**/composer.lock",
-];
+/// commit-size's budget of binary bytes per commit: room for icons, small images and fixtures,
+/// about three times what 400 lines of 200 bytes hold, so that binary content is not a cheaper
+/// way in than text.
+pub const DEFAULT_MAX_BINARY_BYTES: u64 = 256 * 1024;
+
+/// commit-size's line length: a changed line counts once per started 200 bytes, so that a long
+/// line weighs what the same bytes would as ordinary lines.
+pub const DEFAULT_LINE_BYTES: u64 = 200;
 
 #[cfg(test)]
 mod tests {
@@ -561,6 +574,29 @@ mod tests {
     fn zero_limit_is_an_error() {
         let err = Config::parse("c.toml", "[rules.commit-size]\nmax-lines = 0\n").unwrap_err();
         assert!(err.message.contains("max-lines"), "{err}");
+        for key in ["max-binary-bytes", "line-bytes"] {
+            let text = format!("[rules.commit-size]\n{key} = 0\n");
+            let err = Config::parse("c.toml", &text).unwrap_err();
+            assert!(err.message.contains(key), "{err}");
+            assert_eq!(err.line, 2, "{err}");
+        }
+    }
+
+    #[test]
+    fn commit_size_defaults_and_overrides() {
+        let size = builtin().rules.commit_size;
+        assert_eq!(size.max_binary_bytes, DEFAULT_MAX_BINARY_BYTES);
+        assert_eq!(size.line_bytes, DEFAULT_LINE_BYTES);
+        assert!(size.exclude.patterns().is_empty());
+        let custom = Config::parse(
+            "c.toml",
+            "[rules.commit-size]\nmax-binary-bytes = 5\nline-bytes = 80\nexclude = [\"vendor/**\"]\n",
+        )
+        .unwrap()
+        .rules
+        .commit_size;
+        assert_eq!((custom.max_binary_bytes, custom.line_bytes), (5, 80));
+        assert!(custom.exclude.is_match(&"vendor/x.js".into()));
     }
 }
 
@@ -634,6 +670,11 @@ impl Config {
                     table.insert("max-lines".into(), int(r.commit_size.max_lines));
                     table.insert("max-files".into(), int(r.commit_size.max_files));
                     table.insert("max-file-bytes".into(), int(r.commit_size.max_file_bytes));
+                    table.insert(
+                        "max-binary-bytes".into(),
+                        int(r.commit_size.max_binary_bytes),
+                    );
+                    table.insert("line-bytes".into(), int(r.commit_size.line_bytes));
                     table.insert("exclude".into(), strings(r.commit_size.exclude.patterns()));
                 }
                 RuleId::CommitMessage => {

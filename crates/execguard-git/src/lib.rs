@@ -12,6 +12,7 @@ use execguard_core::{Change, Entry, EntryKind, RepoPath, Side, TreeError, Trees}
 use git2::ObjectType;
 mod case_folded;
 mod merge;
+mod renames;
 mod staged;
 mod tree_check;
 mod tree_diff;
@@ -532,7 +533,7 @@ pub fn staged_change<'r>(
     let is_merge = parents.len() > 1;
     let mut files = staged::staged_files(repo, base_tree.as_ref(), &index)?;
     if !is_merge {
-        staged::detect_renames(repo, &mut files)?;
+        renames::detect_renames(repo, &mut files)?;
     }
     let new = Snapshot::Staged(std::rc::Rc::new(index));
     let merge = if is_merge {
@@ -683,7 +684,7 @@ pub fn commit_change<'r>(
     let mut files =
         tree_diff::tree_files(repo, base_tree.as_ref(), &tree).map_err(|e| e.in_commit(id))?;
     if !is_merge {
-        staged::detect_renames(repo, &mut files)?;
+        renames::detect_renames(repo, &mut files)?;
     }
     let new = Snapshot::Tree(tree);
     let merge = if is_merge {
@@ -879,7 +880,7 @@ pub fn tips_change<'r>(
     let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
     let mut files =
         tree_diff::tree_files(repo, Some(&old_tree), &new_tree).map_err(|e| e.in_commit(new))?;
-    staged::detect_renames(repo, &mut files)?;
+    renames::detect_renames(repo, &mut files)?;
     let change = Change {
         commit: Some(new.to_string()),
         branch: branch.map(str::to_string),

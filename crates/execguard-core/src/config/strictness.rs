@@ -159,12 +159,17 @@ fn compare_commit_size(found: &mut Loosenings, old: &CommitSizeConfig, new: &Com
         max_lines,
         max_files,
         max_file_bytes,
+        max_binary_bytes,
+        line_bytes,
         exclude,
     } = old;
+    // A longer `line-bytes` counts a long line as fewer lines: raising it loosens too.
     for (key, was, now) in [
         ("max-lines", *max_lines, new.max_lines),
         ("max-files", *max_files, new.max_files),
         ("max-file-bytes", *max_file_bytes, new.max_file_bytes),
+        ("max-binary-bytes", *max_binary_bytes, new.max_binary_bytes),
+        ("line-bytes", *line_bytes, new.line_bytes),
     ] {
         found.limit(&format!("rules.commit-size.{key}"), was, now);
     }

@@ -1,24 +1,45 @@
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+//! The commit-size rule: a commit's changed lines, files and bytes.
+
+mod content;
+mod distance;
+mod lockfiles;
 
 use crate::engine::Context;
-use crate::model::{Entry, FileChange, TreeError};
+use crate::model::{Entry, FileChange, RepoPath, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
+
+use distance::Count;
+use lockfiles::Lockfile;
 
 rule_doc!(
     r#"commit-size: commits stay small enough to review.
 
 ## What it checks
-A commit may change at most 400 lines (added plus deleted, in text files) in at most 25 files, and
-may not add or modify a blob larger than 1 MiB. Lockfiles (`Cargo.lock`, `package-lock.json`,
-`yarn.lock`, `pnpm-lock.yaml`, `go.sum`, `poetry.lock`, `uv.lock`, `Gemfile.lock`,
-`composer.lock`) and the planning documents (specs, design notes, execplans) do not count toward
-lines. A rename counts only the lines it changes. Binary files and submodules count toward files,
-not lines. Merge commits are exempt.
+A commit may change at most 400 lines in at most 25 files, may not add or modify a blob larger
+than 1 MiB, and may add or modify at most 256 KiB of binary content in all.
+
+Lines are those of text files, added plus deleted, counted as the smallest line edit between the
+two versions (what `git diff --numstat` shows). A changed line counts once per started 200 bytes,
+so one line of 500 KB counts 2,500 times. A file is binary only when it has a NUL byte and at
+least a tenth of its bytes are control bytes or not UTF-8: a text file with a stray NUL counts its
+lines. A rename counts only the lines it changes. Submodules count toward files only.
+
+Planning documents (specs, design notes, execplans) and lockfiles do not count toward lines. A
+lockfile is `Cargo.lock`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `go.sum`,
+`poetry.lock`, `uv.lock`, `Gemfile.lock` or `composer.lock` whose content has that lockfile's
+structure; a file with such a name and other content, code for instance, counts like any other.
+A path counts by where it ends up: the new path of a rename, the old one of a deletion. A merge
+is judged by what it adds of its own: its result against a clean re-merge of its parents, so
+lines written while resolving a conflict, or slipped into a merge, count like any others.
+
+The count is exact up to the limit and stops there: past it, the message says "more than 400
+lines". No clock is involved, so every machine reaches the same verdict on the same commit.
 
 ## Why
-A reviewer can judge a few hundred lines; nobody reviews 3,000. Small commits also make a bad step
-cheap to revert and keep the execplan's Progress in step with the code.
+A reviewer can judge a few hundred lines; nobody reviews 3,000, nor a megabyte on one line, nor a
+binary blob. Small commits also make a bad step cheap to revert and keep the execplan's Progress
+in step with the code.
 
 ## Example
 A commit of 1,210 lines in 31 files is refused:
@@ -29,17 +50,19 @@ error[commit-size]: this commit changes 1210 lines in 31 files; the limits are 4
 
 ## How to comply
 Split the work: unstage part of it (`git restore --staged <paths>`), commit a coherent piece with
-its Progress entry, and continue. A large file that must be vendored gets a human's trailer
-`Execguard-Override: commit-size: <reason>`.
+its Progress entry, and continue. Generated or vendored content, large files and binary assets
+belong in a package, a build step or Git LFS; when one must be committed, a human adds the
+trailer `Execguard-Override: commit-size: <reason>`.
 
 ## Configuration
-`[rules.commit-size]` `max-lines` (400), `max-files` (25), `max-file-bytes` (1048576), `exclude`
-(globs that do not count toward lines; default the lockfiles above); `enabled = false` turns it off.
+`[rules.commit-size]` `max-lines` (400), `line-bytes` (200), `max-files` (25), `max-file-bytes`
+(1048576), `max-binary-bytes` (262144), `exclude` (globs whose files count toward neither lines
+nor binary bytes, trusted as written; default none); `enabled = false` turns it off.
 "#
 );
 
-/// Blobs larger than this are not read for line counts; they count as binary.
-const MAX_COUNTED_BLOB: u64 = 16 * 1024 * 1024;
+/// Blobs larger than this are never read; one on the new side counts as binary content.
+const MAX_READ_BLOB: u64 = 16 * 1024 * 1024;
 
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     if cx.change.is_merge {
@@ -47,7 +70,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     }
     let limits = &cx.config.rules.commit_size;
     let mut out = Vec::new();
-    let mut lines = 0u64;
+    let mut tally = Tally::default();
     for file in &cx.change.files {
         if let Some(new) = file.new.as_ref().filter(|n| n.kind.is_blob()) {
             let size = new.size.unwrap_or(0);
@@ -67,107 +90,180 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 continue;
             }
         }
-        let counted = !file
-            .touched_paths()
-            .any(|p| limits.exclude.is_match(p) || cx.config.layout.is_planning(p));
-        if counted {
-            lines += changed_lines(cx, file)?;
+        // A path counts by where its content ends up: the new path of a rename.
+        if limits.exclude.is_match(&file.path) || cx.config.layout.is_planning(&file.path) {
+            continue;
         }
+        tally.add(cx, file)?;
     }
     let files = cx.change.files.len() as u64;
-    if lines > limits.max_lines || files > limits.max_files {
+    if tally.lines > limits.max_lines || files > limits.max_files {
+        let lines = if tally.capped {
+            format!("more than {} lines", limits.max_lines)
+        } else {
+            format!("{} lines", tally.lines)
+        };
+        let note = if tally.long_lines {
+            format!(
+                " A changed line counts once per started {} bytes.",
+                limits.line_bytes
+            )
+        } else {
+            String::new()
+        };
         out.push(cx.violation(
             RuleId::CommitSize,
             None,
             format!(
-                "{} changes {lines} lines in {files} files; the limits are {} lines and {} files.",
+                "{} changes {lines} in {files} files; the limits are {} lines and {} files.{note}",
                 cx.subject_name(),
                 limits.max_lines,
                 limits.max_files
             ),
-            "Split the work into smaller commits: unstage part of it (`git restore --staged <paths>`), commit a coherent piece with its Progress entry, then continue.".to_string(),
+            "Split the work into smaller commits: unstage part of it (`git restore --staged <paths>`), commit a coherent piece with its Progress entry, then continue. Generated or vendored content belongs in a package or a build step; if it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.".to_string(),
+        ));
+    }
+    if tally.binary_bytes > limits.max_binary_bytes {
+        out.push(cx.violation(
+            RuleId::CommitSize,
+            None,
+            format!(
+                "{} adds {} bytes of binary content ({}); the limit is {} bytes of binary content per commit.",
+                cx.subject_name(),
+                tally.binary_bytes,
+                listing(&tally.binary_files),
+                limits.max_binary_bytes
+            ),
+            "Binary content cannot be reviewed line by line: keep it out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.".to_string(),
         ));
     }
     Ok(out)
 }
 
-fn changed_lines(cx: &Context<'_>, file: &FileChange) -> Result<u64, TreeError> {
-    if file
-        .old
-        .as_ref()
-        .zip(file.new.as_ref())
-        .is_some_and(|(o, n)| o.id == n.id)
-    {
-        return Ok(0);
-    }
-    // A submodule or an oversized blob on either side has no lines to count.
-    let uncountable = |entry: &Option<Entry>| {
-        entry
-            .as_ref()
-            .is_some_and(|e| !e.kind.is_blob() || e.size.is_some_and(|s| s > MAX_COUNTED_BLOB))
-    };
-    if uncountable(&file.old) || uncountable(&file.new) {
-        return Ok(0);
-    }
-    let read = |entry: &Option<Entry>| entry.as_ref().map(|e| cx.trees.blob(&e.id)).transpose();
-    let old = read(&file.old)?;
-    let new = read(&file.new)?;
-    Ok(count_changed_lines(old.as_deref(), new.as_deref()))
+/// What a commit adds up to so far.
+#[derive(Default)]
+struct Tally {
+    lines: u64,
+    /// Whether `lines` is only a lower bound: counting stopped past the limit.
+    capped: bool,
+    /// Whether a counted text has a line longer than `line-bytes`.
+    long_lines: bool,
+    binary_bytes: u64,
+    binary_files: Vec<RepoPath>,
 }
 
-/// Added plus deleted lines between two blobs; 0 when either is binary.
-pub fn count_changed_lines(old: Option<&[u8]>, new: Option<&[u8]>) -> u64 {
-    if old.is_some_and(is_binary) || new.is_some_and(is_binary) {
-        return 0;
+/// One side of a file, as far as counting goes.
+enum Content {
+    /// No blob: the side does not exist, or it is a submodule.
+    Nothing,
+    Text(Vec<u8>),
+    /// Binary by content, or too large to read; with its size.
+    Binary(u64),
+}
+
+impl Content {
+    fn read(cx: &Context<'_>, entry: Option<&Entry>) -> Result<Self, TreeError> {
+        let Some(entry) = entry.filter(|e| e.kind.is_blob()) else {
+            return Ok(Content::Nothing);
+        };
+        if let Some(size) = entry.size.filter(|&size| size > MAX_READ_BLOB) {
+            return Ok(Content::Binary(size));
+        }
+        let data = cx.trees.blob(&entry.id)?;
+        Ok(if content::is_binary(&data) {
+            Content::Binary(data.len() as u64)
+        } else {
+            Content::Text(data)
+        })
     }
-    let old = old.map(split_lines).unwrap_or_default();
-    let new = new.map(split_lines).unwrap_or_default();
-    if old.is_empty() || new.is_empty() {
-        return (old.len() + new.len()) as u64;
+
+    fn text(&self) -> Option<&[u8]> {
+        match self {
+            Content::Text(data) => Some(data),
+            _ => None,
+        }
     }
-    capture_diff_slices(Algorithm::Myers, &old, &new)
+}
+
+impl Tally {
+    fn add(&mut self, cx: &Context<'_>, file: &FileChange) -> Result<(), TreeError> {
+        let limits = &cx.config.rules.commit_size;
+        if let (Some(old), Some(new)) = (&file.old, &file.new) {
+            if old.id == new.id {
+                return Ok(());
+            }
+        }
+        let new = Content::read(cx, file.new.as_ref())?;
+        let mut old = None;
+        if let Some(kind) = Lockfile::of(&file.path) {
+            // The new side decides; a deleted lockfile, its old side.
+            let genuine = match &new {
+                Content::Nothing if file.new.is_none() => {
+                    let side = Content::read(cx, file.old.as_ref())?;
+                    let genuine = side.text().is_some_and(|data| kind.is_genuine(data));
+                    old = Some(side);
+                    genuine
+                }
+                side => side.text().is_some_and(|data| kind.is_genuine(data)),
+            };
+            if genuine {
+                return Ok(());
+            }
+        }
+        if let Content::Binary(size) = new {
+            self.binary_bytes = self.binary_bytes.saturating_add(size);
+            self.binary_files.push(file.path.clone());
+        }
+        if self.lines > limits.max_lines {
+            // Past the limit the verdict is known; the rest is not counted.
+            self.capped = true;
+            return Ok(());
+        }
+        let old = match old {
+            Some(side) => side,
+            None => Content::read(cx, file.old.as_ref())?,
+        };
+        let line_bytes = limits.line_bytes;
+        let remaining = limits.max_lines - self.lines;
+        let count = match (old.text(), new.text()) {
+            (Some(before), Some(after)) => {
+                distance::changed_lines(before, after, line_bytes, remaining)
+            }
+            (Some(text), None) | (None, Some(text)) => {
+                Count::Exact(distance::text_weight(text, line_bytes))
+            }
+            (None, None) => Count::Exact(0),
+        };
+        self.long_lines |= [old.text(), new.text()]
+            .into_iter()
+            .flatten()
+            .any(|text| has_long_line(text, line_bytes));
+        match count {
+            Count::Exact(lines) => self.lines = self.lines.saturating_add(lines),
+            Count::MoreThan(_) => {
+                self.lines = limits.max_lines.saturating_add(1);
+                self.capped = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn has_long_line(text: &[u8], line_bytes: u64) -> bool {
+    distance::lines(text).any(|line| distance::line_weight(line, line_bytes) > 1)
+}
+
+/// A few paths, then how many more.
+fn listing(paths: &[RepoPath]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = paths
         .iter()
-        .map(|op| match *op {
-            DiffOp::Equal { .. } => 0,
-            DiffOp::Delete { old_len, .. } => old_len,
-            DiffOp::Insert { new_len, .. } => new_len,
-            DiffOp::Replace {
-                old_len, new_len, ..
-            } => old_len + new_len,
-        } as u64)
-        .sum()
-}
-
-/// git's heuristic: a NUL byte in the first 8000 bytes.
-fn is_binary(data: &[u8]) -> bool {
-    data[..data.len().min(8000)].contains(&0)
-}
-
-fn split_lines(data: &[u8]) -> Vec<&[u8]> {
-    if data.is_empty() {
-        return Vec::new();
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        text.push_str(&format!(" and {} more", paths.len() - SHOWN));
     }
-    let mut lines: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
-    if data.ends_with(b"\n") {
-        lines.pop();
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::count_changed_lines;
-
-    #[test]
-    fn counts_like_git_numstat() {
-        assert_eq!(count_changed_lines(None, Some(b"a\nb\n")), 2);
-        assert_eq!(count_changed_lines(Some(b"a\nb\n"), None), 2);
-        assert_eq!(
-            count_changed_lines(Some(b"a\nb\nc\n"), Some(b"a\nB\nc\n")),
-            2
-        );
-        assert_eq!(count_changed_lines(Some(b"a\n"), Some(b"a\nb")), 1);
-        assert_eq!(count_changed_lines(Some(b"a\0"), Some(b"b")), 0);
-        assert_eq!(count_changed_lines(Some(b""), Some(b"x\n")), 1);
-    }
+    text
 }
