@@ -418,3 +418,83 @@ fn adding_a_plan_folder_is_refused_as_guard_config_and_a_human_override_lands() 
         "the change was committed"
     );
 }
+
+// ---- the README's worked example -----------------------------------------------------------
+
+const WORKED_EXAMPLE: &str = "[layout]\nexecplans = [\"docs/execplans/{feature}.md\", \"plans/{feature}-execplan.md\"]\nnot-planning = [\"**/README.md\", \"**/TEMPLATE.md\", \"docs/execplans/archive/**\"]\nspec-marker = [\"APPROVED\", \"COMPLETED\"]\nexecplan-marker = \"READY\"\n";
+
+fn worked_example_repo(spec_status: &str) -> TestRepo {
+    let phase = |n: &str| {
+        plan(
+            &format!("Submission manager, phase {n}"),
+            "Status: READY",
+            "**Spec:** `specs/submission-manager.md`",
+        )
+    };
+    server_repo(
+        &[
+            (".execguard.toml", WORKED_EXAMPLE),
+            (
+                "specs/submission-manager.md",
+                &format!("# Submission manager\n\nStatus: {spec_status}\n\nQueue submissions.\n"),
+            ),
+            ("docs/execplans/README.md", "# Plans\n"),
+            ("docs/execplans/TEMPLATE.md", "# <Feature>\n"),
+            ("docs/execplans/archive/old.md", "# Old notes\n"),
+            ("docs/execplans/submission-manager-phase2.md", &phase("2")),
+            ("plans/submission-manager-phase1-execplan.md", &phase("1")),
+            ("src/submissions.rs", "pub fn submit() {}\n"),
+        ],
+        "exec/submission-manager-phase2",
+    )
+}
+
+#[test]
+fn the_readme_worked_example_accepts_phase_work_on_an_approved_spec() {
+    let repo = worked_example_repo("APPROVED");
+    repo.append("src/submissions.rs", "pub fn retry() {}\n");
+    add_progress_to(
+        &repo,
+        "docs/execplans/submission-manager-phase2.md",
+        "Added retries.",
+    );
+    repo.append("docs/execplans/archive/old.md", "Moved here.\n");
+    repo.commit_unchecked("Add retries");
+    assert_push_lands(&repo, "exec/submission-manager-phase2");
+    // Editing the approved spec is refused.
+    repo.append("specs/submission-manager.md", "Also cancel.\n");
+    repo.commit_unchecked("Widen the spec");
+    assert_push_refused(&repo, "exec/submission-manager-phase2", "frozen-spec");
+}
+
+#[test]
+fn the_readme_worked_example_refuses_phase_work_on_a_draft_spec() {
+    let repo = worked_example_repo("DRAFT");
+    repo.append("src/submissions.rs", "pub fn retry() {}\n");
+    add_progress_to(
+        &repo,
+        "docs/execplans/submission-manager-phase2.md",
+        "Added retries.",
+    );
+    repo.commit_unchecked("Add retries");
+    let run = assert_push_refused(&repo, "exec/submission-manager-phase2", "execplan-ready");
+    assert!(
+        run.stderr.contains("APPROVED or COMPLETED"),
+        "the message names the freezing states: {run:#?}"
+    );
+}
+
+#[test]
+fn progress_missing_names_the_plan_in_the_folder_it_lives_in() {
+    let repo = two_folder_repo();
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let run = repo.commit_all("Add logout");
+    run.assert_refused("progress-update");
+    assert!(
+        run.stderr
+            .contains("Progress section of plans/login-execplan.md"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("docs/execplans/login.md"), "{run:#?}");
+}

@@ -62,6 +62,17 @@ impl Context<'_> {
         Ok(None)
     }
 
+    /// Where the execplan of `feature` is: as the change leaves it, else as the base has it, else
+    /// where the first template puts a new one.
+    pub fn plan_path(&self, feature: &str) -> Result<RepoPath, TreeError> {
+        Ok(match self.plan_for(Side::New, feature)? {
+            Some(plan) => plan,
+            None => self
+                .plan_for(Side::Base, feature)?
+                .unwrap_or_else(|| self.config.layout.execplans.path_for(feature)),
+        })
+    }
+
     /// The spec the plan at `plan` implements, read from `plan_text`; the stem's specs on
     /// `side` when the text names none.
     pub fn plan_spec(
