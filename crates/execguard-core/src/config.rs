@@ -15,9 +15,9 @@ mod layout;
 mod patterns;
 mod strictness;
 
-pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE};
+pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
 use patterns::glob;
-pub use patterns::{BranchPatterns, Globs, SpecGlob, Template};
+pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Template, Templates};
 pub use strictness::Loosening;
 
 /// The documented default configuration, as shipped in `config/execguard.toml`.
@@ -87,11 +87,13 @@ struct RawServer {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawLayout {
-    specs: Option<Spanned<String>>,
-    designs: Option<Spanned<String>>,
-    execplans: Option<Spanned<String>>,
-    spec_marker: Option<Spanned<String>>,
-    execplan_marker: Option<Spanned<String>>,
+    // One string or a list of them each.
+    specs: Option<Spanned<toml::Value>>,
+    designs: Option<Spanned<toml::Value>>,
+    execplans: Option<Spanned<toml::Value>>,
+    not_planning: Option<Vec<Spanned<String>>>,
+    spec_marker: Option<Spanned<toml::Value>>,
+    execplan_marker: Option<Spanned<toml::Value>>,
     code: Option<Vec<Spanned<String>>>,
     not_code: Option<Vec<Spanned<String>>>,
     branch_patterns: Option<Vec<Spanned<String>>>,
@@ -117,7 +119,7 @@ struct RawRules {
     #[serde(default)]
     progress_update: RawProgressUpdate,
     #[serde(default)]
-    execplan_ready: RawToggle,
+    execplan_ready: RawExecplanReady,
     #[serde(default)]
     execplan_sections: RawExecplanSections,
     #[serde(default)]
@@ -144,6 +146,13 @@ struct RawProtectedPath {
 struct RawProgressUpdate {
     enabled: Option<bool>,
     section: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawExecplanReady {
+    enabled: Option<bool>,
+    require_spec: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -192,6 +201,13 @@ pub struct ProgressUpdateConfig {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct ExecplanReadyConfig {
+    /// Whether code also needs the plan's spec frozen in the base; `false` for repositories that
+    /// keep plans but no per-feature specs.
+    pub require_spec: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExecplanSectionsConfig {
     pub required: Vec<String>,
     pub require_spec_path: bool,
@@ -223,6 +239,7 @@ pub struct RulesConfig {
     pub enabled: BTreeMap<RuleId, bool>,
     pub protected_path: ProtectedPathConfig,
     pub progress_update: ProgressUpdateConfig,
+    pub execplan_ready: ExecplanReadyConfig,
     pub execplan_sections: ExecplanSectionsConfig,
     pub commit_size: CommitSizeConfig,
     pub commit_message: CommitMessageConfig,
@@ -336,6 +353,9 @@ impl Validator<'_> {
                     r.progress_update.section,
                     "Progress",
                 )?,
+            },
+            execplan_ready: ExecplanReadyConfig {
+                require_spec: r.execplan_ready.require_spec.unwrap_or(true),
             },
             execplan_sections: ExecplanSectionsConfig {
                 required: match r.execplan_sections.required {
@@ -545,7 +565,7 @@ mod tests {
     fn layout_helpers() {
         let config = builtin();
         let layout = &config.layout;
-        assert_eq!(layout.specs.root(), "specs");
+        assert_eq!(layout.specs.roots(), ["specs"]);
         assert!(layout.specs.is_match(&"specs/auth/login.md".into()));
         assert!(!layout.specs.is_match(&"docs/specs/login.md".into()));
         assert_eq!(
@@ -617,22 +637,24 @@ impl Config {
         }
         let layout = &self.layout;
         let mut layout_table = Table::new();
-        layout_table.insert("specs".into(), Value::String(layout.specs.as_str().into()));
+        // A key written as a list stays a list; one value is written as a string, as before.
+        fn one_or_many(items: &[impl AsRef<str>]) -> Value {
+            match items {
+                [one] => Value::String(one.as_ref().to_string()),
+                _ => strings(items),
+            }
+        }
+        layout_table.insert("specs".into(), one_or_many(&layout.specs.texts()));
+        layout_table.insert("designs".into(), one_or_many(&layout.designs.texts()));
+        layout_table.insert("execplans".into(), one_or_many(&layout.execplans.texts()));
         layout_table.insert(
-            "designs".into(),
-            Value::String(layout.designs.as_str().into()),
+            "not-planning".into(),
+            strings(layout.not_planning.patterns()),
         );
-        layout_table.insert(
-            "execplans".into(),
-            Value::String(layout.execplans.as_str().into()),
-        );
-        layout_table.insert(
-            "spec-marker".into(),
-            Value::String(layout.spec_marker.clone()),
-        );
+        layout_table.insert("spec-marker".into(), one_or_many(layout.spec_marker.list()));
         layout_table.insert(
             "execplan-marker".into(),
-            Value::String(layout.execplan_marker.clone()),
+            one_or_many(layout.execplan_marker.list()),
         );
         layout_table.insert("code".into(), strings(layout.code.patterns()));
         layout_table.insert("not-code".into(), strings(layout.not_code.patterns()));
@@ -657,6 +679,12 @@ impl Config {
                     table.insert(
                         "section".into(),
                         Value::String(r.progress_update.section.clone()),
+                    );
+                }
+                RuleId::ExecplanReady => {
+                    table.insert(
+                        "require-spec".into(),
+                        Value::Boolean(r.execplan_ready.require_spec),
                     );
                 }
                 RuleId::ExecplanSections => {

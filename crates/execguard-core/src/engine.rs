@@ -4,12 +4,14 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
-use crate::markdown;
 use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
 use crate::registry::{RuleId, ALL_RULES};
 use crate::report::{Overridden, Report, Violation};
 use crate::rules;
 use crate::trailers::Message;
+
+mod planning;
+pub use planning::{named_spec, PlanSpec};
 
 /// The trailer that accepts a rule's violations in one commit.
 pub const OVERRIDE_TRAILER: &str = "Execguard-Override";
@@ -370,35 +372,6 @@ impl<'a> Context<'a> {
         Ok(text)
     }
 
-    /// The specs for `feature` on `side`: every path matching the spec glob whose stem is `feature`.
-    pub fn specs_for(&self, side: Side, feature: &str) -> Result<Vec<RepoPath>, TreeError> {
-        let specs = &self.config.layout.specs;
-        let root = RepoPath::from(specs.root());
-        Ok(self
-            .trees
-            .list(side, &root)?
-            .into_iter()
-            .filter(|path| specs.is_match(path) && path.stem() == feature)
-            .collect())
-    }
-
-    /// Whether the document at `path` on `side` carries `marker`.
-    pub fn has_marker(&self, side: Side, path: &RepoPath, marker: &str) -> Result<bool, TreeError> {
-        Ok(self
-            .text(side, path)?
-            .is_some_and(|text| markdown::has_marker(&text, marker)))
-    }
-
-    /// Whether any spec of `feature` is frozen on `side`; returns the first frozen one.
-    pub fn frozen_spec(&self, side: Side, feature: &str) -> Result<Option<RepoPath>, TreeError> {
-        for spec in self.specs_for(side, feature)? {
-            if self.has_marker(side, &spec, &self.config.layout.spec_marker)? {
-                return Ok(Some(spec));
-            }
-        }
-        Ok(None)
-    }
-
     /// Paths the change adds beside an existing path of the base that differs only in case, and
     /// that path: `(added, existing)`. A path the change also touches is judged as itself.
     pub fn case_collisions(&self) -> Result<Vec<(RepoPath, RepoPath)>, TreeError> {
@@ -492,9 +465,8 @@ impl<'a> Context<'a> {
             .as_deref()
             .and_then(|b| self.config.layout.branch_patterns.feature_of(b))
         {
-            let plan = self.config.layout.execplans.path_for(&feature);
-            if self.trees.entry(Side::New, &plan)?.is_some()
-                || self.trees.entry(Side::Base, &plan)?.is_some()
+            if self.plan_for(Side::New, &feature)?.is_some()
+                || self.plan_for(Side::Base, &feature)?.is_some()
             {
                 return Ok((vec![feature], Some(FeatureSource::Branch)));
             }

@@ -3,19 +3,24 @@
 use std::ops::Range;
 
 use regex::Regex;
-use toml::Spanned;
+use toml::{Spanned, Value};
 
-use super::patterns::{spec_glob, BranchPatterns, Globs, SpecGlob, Template};
+use super::patterns::{spec_glob, BranchPatterns, Globs, Markers, SpecGlobs, Template, Templates};
 use super::{ConfigError, RawLayout, Validator};
 use crate::model::RepoPath;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
-    pub specs: SpecGlob,
-    pub designs: Template,
-    pub execplans: Template,
-    pub spec_marker: String,
-    pub execplan_marker: String,
+    pub specs: SpecGlobs,
+    pub designs: Templates,
+    pub execplans: Templates,
+    /// Paths that are never a spec, a design note or an execplan, though a template matches them
+    /// (a `README.md` or a template kept beside the plans).
+    pub not_planning: Globs,
+    /// The states that freeze a spec; any one of them does.
+    pub spec_marker: Markers,
+    /// The states that make an execplan ready; any one of them does.
+    pub execplan_marker: Markers,
     pub code: Globs,
     pub not_code: Globs,
     pub branch_patterns: BranchPatterns,
@@ -29,8 +34,9 @@ impl Layout {
         self.code.is_match(path) && !self.not_code.is_match(path) && !self.is_planning(path)
     }
 
-    /// Whether a path is a planning document: a spec (the spec glob), a design note or an
-    /// execplan (their templates). Nothing else under `specs/`, `designs/` or `plans/` is.
+    /// Whether a path is a planning document: a spec (the spec globs), a design note or an
+    /// execplan (their templates), and not excluded by `not-planning`. Nothing else under
+    /// `specs/`, `designs/` or `plans/` is.
     pub fn is_planning(&self, path: &RepoPath) -> bool {
         self.specs.is_match(path)
             || self.designs.feature_of(path).is_some()
@@ -38,43 +44,122 @@ impl Layout {
     }
 }
 
+/// A key that takes one string or a list of them, as written.
+type OneOrMany = Option<Spanned<Value>>;
+
 impl Validator<'_> {
     pub(super) fn layout(&self, raw: RawLayout) -> Result<Layout, ConfigError> {
-        let specs = match raw.specs {
-            None => spec_glob("specs/**/*.md").map_err(|m| self.error(0..0, m))?,
-            Some(s) => spec_glob(s.get_ref())
-                .map_err(|m| self.error(s.span(), format!("layout.specs: {m}")))?,
-        };
+        let exclude = self.globs(
+            "layout.not-planning",
+            raw.not_planning,
+            DEFAULT_NOT_PLANNING,
+        )?;
+        let mut specs = Vec::new();
+        for (text, span) in self.one_or_many("layout.specs", raw.specs, "specs/**/*.md")? {
+            specs.push(
+                spec_glob(&text).map_err(|m| self.error(span, format!("layout.specs: {m}")))?,
+            );
+        }
         Ok(Layout {
-            specs,
-            designs: self.template("layout.designs", raw.designs, "designs/{feature}.md")?,
-            execplans: self.template(
+            specs: SpecGlobs {
+                globs: specs,
+                exclude: exclude.clone(),
+            },
+            designs: self.templates(
+                "layout.designs",
+                raw.designs,
+                "designs/{feature}.md",
+                &exclude,
+            )?,
+            execplans: self.templates(
                 "layout.execplans",
                 raw.execplans,
                 "plans/{feature}-execplan.md",
+                &exclude,
             )?,
-            spec_marker: self.non_empty("layout.spec-marker", raw.spec_marker, "EXEC-READY")?,
-            execplan_marker: self.non_empty(
+            spec_marker: self.markers("layout.spec-marker", raw.spec_marker, "EXEC-READY")?,
+            execplan_marker: self.markers(
                 "layout.execplan-marker",
                 raw.execplan_marker,
                 "EXECPLAN-READY",
             )?,
+            not_planning: exclude,
             code: self.globs("layout.code", raw.code, &["**"])?,
             not_code: self.globs("layout.not-code", raw.not_code, DEFAULT_NOT_CODE)?,
             branch_patterns: self.branch_patterns(raw.branch_patterns)?,
         })
     }
 
+    /// The strings of a key that takes one string or a non-empty list of them, each with where it
+    /// was written (the list's span for its items); `default` when the key is absent.
+    fn one_or_many(
+        &self,
+        key: &str,
+        value: OneOrMany,
+        default: &str,
+    ) -> Result<Vec<(String, Range<usize>)>, ConfigError> {
+        let Some(value) = value else {
+            return Ok(vec![(default.to_string(), 0..0)]);
+        };
+        let span = value.span();
+        let wrong = || {
+            self.error(
+                span.clone(),
+                format!("{key}: expected a string or a non-empty array of strings"),
+            )
+        };
+        let items = match value.into_inner() {
+            Value::String(text) => vec![text],
+            Value::Array(items) if !items.is_empty() => items
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(text) => Ok(text),
+                    _ => Err(wrong()),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err(wrong()),
+        };
+        let mut out: Vec<(String, Range<usize>)> = Vec::new();
+        for text in items {
+            if text.trim().is_empty() {
+                return Err(self.error(span.clone(), format!("{key}: must not be empty")));
+            }
+            if out.iter().any(|(seen, _)| *seen == text) {
+                return Err(self.error(span.clone(), format!("{key}: `{text}` is listed twice")));
+            }
+            out.push((text, span.clone()));
+        }
+        Ok(out)
+    }
+
+    fn markers(&self, key: &str, value: OneOrMany, default: &str) -> Result<Markers, ConfigError> {
+        let items = self.one_or_many(key, value, default)?;
+        Ok(Markers(items.into_iter().map(|(text, _)| text).collect()))
+    }
+
+    fn templates(
+        &self,
+        key: &str,
+        value: OneOrMany,
+        default: &str,
+        exclude: &Globs,
+    ) -> Result<Templates, ConfigError> {
+        let mut templates = Vec::new();
+        for (text, span) in self.one_or_many(key, value, default)? {
+            templates.push(self.template(key, text, span)?);
+        }
+        Ok(Templates {
+            templates,
+            exclude: exclude.clone(),
+        })
+    }
+
     fn template(
         &self,
         key: &str,
-        value: Option<Spanned<String>>,
-        default: &str,
+        text: String,
+        span: Range<usize>,
     ) -> Result<Template, ConfigError> {
-        let (text, span) = match value {
-            None => (default.to_string(), 0..0),
-            Some(v) => (v.get_ref().clone(), v.span()),
-        };
         if text.matches("{feature}").count() != 1 {
             return Err(self.error(
                 span,
@@ -125,8 +210,33 @@ impl Validator<'_> {
     }
 }
 
-/// What is not code besides the planning documents: prose and the guard's own config.
-pub const DEFAULT_NOT_CODE: &[&str] = &["**/*.md", ".execguard.toml"];
+/// What is not code besides the planning documents: prose, the guard's own config, licences,
+/// git's own files, lockfiles, and CI and hook-manager config. Nobody writes a Progress entry for
+/// a new licence year or a CI tweak.
+pub const DEFAULT_NOT_CODE: &[&str] = &[
+    "**/*.md",
+    ".execguard.toml",
+    "**/LICENSE*",
+    "**/.gitignore",
+    "**/.gitattributes",
+    "**/Cargo.lock",
+    "**/package-lock.json",
+    "**/yarn.lock",
+    "**/pnpm-lock.yaml",
+    "**/go.sum",
+    "**/poetry.lock",
+    "**/uv.lock",
+    "**/Gemfile.lock",
+    "**/composer.lock",
+    ".github/**",
+    ".pre-commit-config.yaml",
+    "lefthook.yml",
+    ".husky/**",
+];
+
+/// Paths a template may match that are never planning documents: the folder's own README and
+/// the template new plans are copied from.
+pub const DEFAULT_NOT_PLANNING: &[&str] = &["**/README.md", "**/TEMPLATE.md"];
 
 pub const DEFAULT_BRANCH_PATTERNS: &[&str] = &[
     "^exec/(?P<feature>[^/]+)$",
@@ -177,5 +287,91 @@ mod tests {
         .unwrap();
         assert!(!config.layout.is_code(&"specs/login.txt".into()));
         assert!(config.layout.is_code(&"specs/login.py".into()));
+    }
+
+    const SEVERAL: &str = "[layout]\nspecs = [\"specs/**/*.md\", \"docs/specs/*.md\"]\nexecplans = [\"docs/execplans/{feature}.md\", \"plans/{feature}-execplan.md\", \"docs/execplans/archive/{feature}.md\"]\nspec-marker = [\"APPROVED\", \"COMPLETED\"]\n";
+
+    #[test]
+    fn several_locations_are_all_planning_less_the_exclusions() {
+        let config = Config::parse("c.toml", SEVERAL).unwrap();
+        let layout = &config.layout;
+        for (path, feature) in [
+            ("docs/execplans/billing.md", Some("billing")),
+            ("docs/execplans/archive/billing-v1.md", Some("billing-v1")),
+            ("plans/login-execplan.md", Some("login")),
+            ("docs/execplans/README.md", None),
+            ("docs/execplans/TEMPLATE.md", None),
+        ] {
+            assert_eq!(
+                layout.execplans.feature_of(&path.into()).as_deref(),
+                feature,
+                "{path}"
+            );
+        }
+        assert!(layout.specs.is_match(&"docs/specs/billing.md".into()));
+        assert!(!layout.specs.is_match(&"specs/README.md".into()));
+        assert_eq!(layout.specs.roots(), ["specs", "docs/specs"]);
+        assert_eq!(
+            layout.execplans.path_for("x").to_text(),
+            "docs/execplans/x.md"
+        );
+        assert_eq!(layout.spec_marker.to_string(), "APPROVED or COMPLETED");
+        assert!(layout.spec_marker.found_in("# Spec\n\nStatus: COMPLETED\n"));
+        assert!(!layout.spec_marker.found_in("# Spec\n\nStatus: DRAFT\n"));
+    }
+
+    #[test]
+    fn a_list_key_renders_and_parses_back() {
+        let config = Config::parse("c.toml", SEVERAL).unwrap();
+        let text = config.to_toml();
+        assert_eq!(Config::parse("rendered", &text).unwrap(), config, "{text}");
+    }
+
+    #[test]
+    fn a_bad_list_names_the_key_and_line() {
+        for (text, message) in [
+            (
+                "[layout]\nexecplans = []\n",
+                "layout.execplans: expected a string or a non-empty array",
+            ),
+            (
+                "[layout]\nspec-marker = [\"A\", 3]\n",
+                "layout.spec-marker: expected a string",
+            ),
+            (
+                "[layout]\nspec-marker = [\"A\", \"A\"]\n",
+                "`A` is listed twice",
+            ),
+            ("[layout]\nspecs = 3\n", "layout.specs: expected a string"),
+            ("[layout]\nexecplans = [\"plans/x.md\"]\n", "{feature}"),
+            ("[layout]\nexecplan-marker = [\" \"]\n", "must not be empty"),
+        ] {
+            let err = Config::parse("c.toml", text).unwrap_err();
+            assert_eq!(err.line, 2, "{err}");
+            assert!(err.message.contains(message), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn tool_config_is_not_code_by_default() {
+        let config = Config::embedded_default();
+        for path in [
+            "LICENSE",
+            "LICENSE-MIT",
+            ".gitignore",
+            "web/.gitignore",
+            ".gitattributes",
+            "Cargo.lock",
+            "web/package-lock.json",
+            ".github/workflows/ci.yml",
+            ".pre-commit-config.yaml",
+            "lefthook.yml",
+            ".husky/pre-commit",
+        ] {
+            assert!(!config.layout.is_code(&path.into()), "{path} is not code");
+        }
+        for path in ["src/github.rs", "tools/.github.py", "build.rs"] {
+            assert!(config.layout.is_code(&path.into()), "{path} is code");
+        }
     }
 }

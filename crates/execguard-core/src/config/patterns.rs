@@ -96,6 +96,120 @@ impl PartialEq for SpecGlob {
     }
 }
 
+/// Where one kind of planning document lives: one template or more, first the one new documents
+/// go to, and the paths excluded from all of them (`[layout] not-planning`).
+#[derive(Clone, Debug)]
+pub struct Templates {
+    pub(super) templates: Vec<Template>,
+    pub(super) exclude: Globs,
+}
+
+impl Templates {
+    /// Where the document of `feature` goes by the first template.
+    pub fn path_for(&self, feature: &str) -> RepoPath {
+        self.templates
+            .first()
+            .map_or_else(|| RepoPath::from(feature), |t| t.path_for(feature))
+    }
+
+    /// Every path the document of `feature` may have, in the templates' order.
+    pub fn paths_for(&self, feature: &str) -> Vec<RepoPath> {
+        self.templates.iter().map(|t| t.path_for(feature)).collect()
+    }
+
+    /// The feature a path stands for, when it fits a template and is not excluded.
+    pub fn feature_of(&self, path: &RepoPath) -> Option<String> {
+        if self.exclude.is_match(path) {
+            return None;
+        }
+        self.templates.iter().find_map(|t| t.feature_of(path))
+    }
+
+    /// The templates' texts.
+    pub fn texts(&self) -> Vec<&str> {
+        self.templates.iter().map(Template::as_str).collect()
+    }
+
+    /// The templates for messages: `plans/{feature}-execplan.md` or `a.md, b.md`.
+    pub fn as_str(&self) -> String {
+        self.texts().join(", ")
+    }
+}
+
+impl PartialEq for Templates {
+    fn eq(&self, other: &Self) -> bool {
+        self.templates == other.templates && self.exclude == other.exclude
+    }
+}
+
+/// The globs that find specs, less the excluded paths.
+#[derive(Clone, Debug)]
+pub struct SpecGlobs {
+    pub(super) globs: Vec<SpecGlob>,
+    pub(super) exclude: Globs,
+}
+
+impl SpecGlobs {
+    pub fn is_match(&self, path: &RepoPath) -> bool {
+        !self.exclude.is_match(path) && self.globs.iter().any(|g| g.is_match(path))
+    }
+
+    /// The directories below which every spec lies, without repeats.
+    pub fn roots(&self) -> Vec<&str> {
+        let mut roots: Vec<&str> = Vec::new();
+        for glob in &self.globs {
+            if !roots.contains(&glob.root()) {
+                roots.push(glob.root());
+            }
+        }
+        roots
+    }
+
+    pub fn texts(&self) -> Vec<&str> {
+        self.globs.iter().map(SpecGlob::as_str).collect()
+    }
+
+    /// The globs for messages: `specs/**/*.md` or `a/*.md, b/*.md`.
+    pub fn as_str(&self) -> String {
+        self.texts().join(", ")
+    }
+}
+
+impl PartialEq for SpecGlobs {
+    fn eq(&self, other: &Self) -> bool {
+        self.globs == other.globs && self.exclude == other.exclude
+    }
+}
+
+/// The states that mark a document (a frozen spec, a ready execplan): any one of them counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Markers(pub(super) Vec<String>);
+
+impl Markers {
+    /// Whether `text` carries one of the markers, read as `markdown::has_marker` reads one.
+    pub fn found_in(&self, text: &str) -> bool {
+        self.0
+            .iter()
+            .any(|marker| crate::markdown::has_marker(text, marker))
+    }
+
+    pub fn list(&self) -> &[String] {
+        &self.0
+    }
+
+    /// The first marker, the one hints tell people to write.
+    pub fn first(&self) -> &str {
+        self.0.first().map_or("", String::as_str)
+    }
+}
+
+/// `EXEC-READY`, or `APPROVED or COMPLETED` for several.
+impl fmt::Display for Markers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(" or "))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct BranchPatterns(pub(super) Vec<Regex>);
 

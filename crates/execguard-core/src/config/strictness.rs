@@ -11,10 +11,10 @@ use std::fmt;
 use toml::Value;
 
 use super::{
-    CommitMessageConfig, CommitSizeConfig, Config, ExecplanSectionsConfig, Globs, Layout,
-    ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
+    CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
+    Globs, Layout, ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
 };
-use crate::registry::ALL_RULES;
+use crate::registry::{RuleId, ALL_RULES};
 
 /// One way a newer config relaxes an older one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl Config {
             server,
         } = self;
         let mut found = Loosenings::default();
-        compare_layout(&mut found, layout, &newer.layout);
+        compare_layout(&mut found, layout, &newer.layout, &newer.rules);
         let Scope { branches } = scope;
         found.covers("scope.branches", branches, &newer.scope.branches);
         compare_rules(&mut found, rules, &newer.rules);
@@ -57,31 +57,66 @@ impl Config {
     }
 }
 
-/// `[layout]`: anything that moves a planning document or a marker frees the path it guarded;
-/// code may only grow and not-code only shrink.
-fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout) {
+/// `[layout]`: anything that moves a planning document frees the path it guarded; code may only
+/// grow and not-code only shrink.
+///
+/// The planning locations (`specs`, `designs`, `execplans`) and `not-planning` may not change at
+/// all, in either direction: removing a location or adding an exclusion frees the documents it
+/// named (a frozen spec is no longer one), and adding a location or dropping an exclusion takes
+/// its files out of code and out of commit-size's count, and lets a plan there answer for code.
+/// The order of a list does not matter.
+///
+/// A spec marker may be added only while no rule takes a frozen spec as a licence to write code
+/// (`execplan-ready` off or its `require-spec` false): it freezes more specs, but lets code start
+/// from a spec in that state. Removing one frees every spec frozen by it. An execplan marker may
+/// be removed (fewer plans are ready) but not added.
+fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules: &RulesConfig) {
     let Layout {
         specs,
         designs,
         execplans,
+        not_planning,
         spec_marker,
         execplan_marker,
         code,
         not_code,
         branch_patterns,
     } = old;
-    found.fixed("layout.specs", specs.as_str(), new.specs.as_str());
-    found.fixed("layout.designs", designs.as_str(), new.designs.as_str());
-    found.fixed(
+    found.same_set("layout.specs", &specs.texts(), &new.specs.texts());
+    found.same_set("layout.designs", &designs.texts(), &new.designs.texts());
+    found.same_set(
         "layout.execplans",
-        execplans.as_str(),
-        new.execplans.as_str(),
+        &execplans.texts(),
+        &new.execplans.texts(),
     );
-    found.fixed("layout.spec-marker", spec_marker, &new.spec_marker);
-    found.fixed(
+    found.same_set(
+        "layout.not-planning",
+        not_planning.patterns(),
+        new.not_planning.patterns(),
+    );
+    let code_from_frozen_specs = new_rules
+        .enabled
+        .get(&RuleId::ExecplanReady)
+        .copied()
+        .unwrap_or(true)
+        && new_rules.execplan_ready.require_spec;
+    if code_from_frozen_specs {
+        found.same_set(
+            "layout.spec-marker",
+            spec_marker.list(),
+            new.spec_marker.list(),
+        );
+    } else {
+        found.keeps_every(
+            "layout.spec-marker",
+            spec_marker.list(),
+            new.spec_marker.list(),
+        );
+    }
+    found.adds_none(
         "layout.execplan-marker",
-        execplan_marker,
-        &new.execplan_marker,
+        execplan_marker.list(),
+        new.execplan_marker.list(),
     );
     found.covers("layout.code", code, &new.code);
     found.adds_none(
@@ -103,6 +138,7 @@ fn compare_rules(found: &mut Loosenings, old: &RulesConfig, new: &RulesConfig) {
         enabled: _,
         protected_path,
         progress_update,
+        execplan_ready,
         execplan_sections,
         commit_size,
         commit_message,
@@ -125,6 +161,14 @@ fn compare_rules(found: &mut Loosenings, old: &RulesConfig, new: &RulesConfig) {
         "rules.progress-update.section",
         section,
         &new.progress_update.section,
+    );
+
+    // Without it, code needs no frozen spec.
+    let ExecplanReadyConfig { require_spec } = execplan_ready;
+    found.switch(
+        "rules.execplan-ready.require-spec",
+        *require_spec,
+        new.execplan_ready.require_spec,
     );
 
     let ExecplanSectionsConfig {
@@ -211,6 +255,13 @@ impl Loosenings {
     fn fixed(&mut self, key: &str, old: &str, new: &str) {
         if old != new {
             self.push(key, Value::String(old.into()), Value::String(new.into()));
+        }
+    }
+
+    /// A list whose entries may not change, in any order.
+    fn same_set(&mut self, key: &str, old: &[impl AsRef<str>], new: &[impl AsRef<str>]) {
+        if !keeps_every(old, new) || !keeps_every(new, old) {
+            self.push(key, strings(old), strings(new));
         }
     }
 
@@ -446,8 +497,92 @@ mod tests {
     #[test]
     fn the_old_default_layout_is_looser_than_the_new_one() {
         // `execguard init` used to write planning folders into not-code: dropping them tightens.
-        let old_init = "[layout]\nnot-code = [\"specs/**\", \"designs/**\", \"plans/**\", \"**/*.md\", \".execguard.toml\"]\n";
-        assert!(loosened(old_init, "").is_empty());
-        assert_eq!(from_default(old_init), ["layout.not-code"]);
+        let mut old_not_code = vec!["specs/**", "designs/**", "plans/**"];
+        old_not_code.extend(crate::config::DEFAULT_NOT_CODE);
+        let old_init = format!(
+            "[layout]\nnot-code = [{}]\n",
+            old_not_code
+                .iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(loosened(&old_init, "").is_empty());
+        assert_eq!(from_default(&old_init), ["layout.not-code"]);
+    }
+
+    #[test]
+    fn tool_config_left_out_of_code_by_default_loosens_an_older_not_code() {
+        // A config written before licences and CI config left code must not quietly gain them.
+        let older = "[layout]\nnot-code = [\"**/*.md\", \".execguard.toml\"]\n";
+        assert_eq!(loosened(older, ""), ["layout.not-code"]);
+    }
+
+    #[test]
+    fn planning_locations_and_exclusions_may_not_change_either_way() {
+        let two = "[layout]\nexecplans = [\"plans/{feature}-execplan.md\", \"docs/execplans/{feature}.md\"]\n";
+        assert_eq!(from_default(two), ["layout.execplans"], "a folder added");
+        assert_eq!(loosened(two, ""), ["layout.execplans"], "a folder removed");
+        let swapped = "[layout]\nexecplans = [\"docs/execplans/{feature}.md\", \"plans/{feature}-execplan.md\"]\n";
+        assert!(loosened(two, swapped).is_empty(), "order does not matter");
+        assert!(
+            from_default("[layout]\nexecplans = [\"plans/{feature}-execplan.md\"]\n").is_empty(),
+            "a list of one is the string"
+        );
+        assert_eq!(
+            from_default("[layout]\nspecs = [\"specs/**/*.md\", \"docs/specs/*.md\"]\n"),
+            ["layout.specs"]
+        );
+        assert_eq!(
+            from_default("[layout]\nnot-planning = [\"**/README.md\", \"**/TEMPLATE.md\", \"plans/archive/**\"]\n"),
+            ["layout.not-planning"],
+            "an exclusion added frees the documents it names"
+        );
+        assert_eq!(
+            from_default("[layout]\nnot-planning = []\n"),
+            ["layout.not-planning"],
+            "an exclusion dropped takes files out of code and commit-size"
+        );
+    }
+
+    #[test]
+    fn removing_a_freezing_state_loosens_and_adding_one_needs_no_code_from_specs() {
+        let approved = "[layout]\nspec-marker = [\"APPROVED\", \"COMPLETED\"]\n";
+        assert_eq!(
+            loosened(approved, "[layout]\nspec-marker = [\"APPROVED\"]\n"),
+            ["layout.spec-marker"]
+        );
+        // More frozen states protect more specs, but let execplan-ready accept code on them.
+        assert_eq!(
+            loosened(
+                approved,
+                "[layout]\nspec-marker = [\"APPROVED\", \"COMPLETED\", \"DRAFT\"]\n"
+            ),
+            ["layout.spec-marker"]
+        );
+        let no_spec = "[rules.execplan-ready]\nrequire-spec = false\n";
+        assert!(loosened(
+            &format!("{approved}{no_spec}"),
+            &format!(
+                "[layout]\nspec-marker = [\"APPROVED\", \"COMPLETED\", \"IMPLEMENTED\"]\n{no_spec}"
+            )
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn execplan_states_may_shrink_but_not_grow() {
+        let two = "[layout]\nexecplan-marker = [\"EXECPLAN-READY\", \"IN PROGRESS\"]\n";
+        assert_eq!(from_default(two), ["layout.execplan-marker"]);
+        assert!(loosened(two, "").is_empty());
+    }
+
+    #[test]
+    fn not_requiring_a_spec_loosens() {
+        assert_eq!(
+            from_default("[rules.execplan-ready]\nrequire-spec = false\n"),
+            ["rules.execplan-ready.require-spec"]
+        );
+        assert!(loosened("[rules.execplan-ready]\nrequire-spec = false\n", "").is_empty());
     }
 }

@@ -1,4 +1,4 @@
-use crate::engine::Context;
+use crate::engine::{Context, PlanSpec};
 use crate::markdown;
 use crate::model::{RepoPath, Side, TreeError};
 use crate::registry::RuleId;
@@ -8,10 +8,13 @@ rule_doc!(
     r#"execplan-sections: an execplan keeps its living sections and names its spec.
 
 ## What it checks
-An execplan (`plans/<feature>-execplan.md`) that the commit adds or modifies must contain every
-required section — by default Progress, Surprises & Discoveries, Decision Log and Outcomes &
-Retrospective — as ATX headings (`##` to `####`, any case, outside code blocks), and must mention
-the path of its spec (`specs/<feature>.md`, or wherever under `specs/` the feature's spec lives).
+An execplan (`plans/<feature>-execplan.md`, or any path of the `[layout] execplans` list, except
+the paths of `[layout] not-planning` such as a folder's `README.md`) that the commit adds or
+modifies must contain every required section — by default Progress, Surprises & Discoveries,
+Decision Log and Outcomes & Retrospective — as ATX headings (`##` to `####`, any case, outside
+code blocks), and must name its spec: mention a path that matches `[layout] specs` (a line
+`Spec: specs/submission-manager.md` serves any number of phase plans), or the path of the spec
+with its own stem (`specs/<feature>.md`, or wherever under `specs/` the feature's spec lives).
 
 ## Why
 These sections are how a human follows the work: what was done, what was learned, what was decided
@@ -25,12 +28,13 @@ error[execplan-sections]: plans/login-execplan.md lacks the section "Decision Lo
 ```
 
 ## How to comply
-Add the missing heading (for example `## Decision Log`) with its content, and mention the spec's
-path in the plan's introduction.
+Add the missing heading (for example `## Decision Log`) with its content, and name the spec in the
+plan's introduction (`Spec: specs/login.md`).
 
 ## Configuration
 `[rules.execplan-sections] required` (section titles) and `require-spec-path` (default `true`);
-`enabled = false` turns it off.
+`enabled = false` turns it off. Which files are plans: `[layout] execplans` and
+`[layout] not-planning`.
 "#
 );
 
@@ -73,33 +77,55 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             ));
         }
         if settings.require_spec_path {
-            let specs = cx.specs_for(Side::New, &feature)?;
-            let expected: Vec<RepoPath> = if specs.is_empty() {
-                let root = layout.specs.root();
-                let default = if root.is_empty() {
-                    format!("{feature}.md")
-                } else {
-                    format!("{root}/{feature}.md")
-                };
-                vec![RepoPath::from(default.as_str())]
-            } else {
-                specs
-            };
-            let mentioned = expected.iter().any(|spec| text.contains(&spec.to_text()));
-            if !mentioned {
-                let spec = &expected[0];
-                out.push(cx.violation(
-                    RuleId::ExecplanSections,
-                    Some(&file.path),
-                    format!(
-                        "{} leaves {} without a mention of its spec's path ({spec}).",
-                        cx.subject_name(),
-                        file.path
-                    ),
-                    format!("Name the spec the plan implements, for example `Spec: {spec}`, near the top of {}.", file.path),
-                ));
-            }
+            out.extend(spec_not_named(cx, &feature, &file.path, &text)?);
         }
     }
     Ok(out)
+}
+
+/// The plan names no spec: no path matching the spec globs, not even its stem's spec.
+fn spec_not_named(
+    cx: &Context<'_>,
+    feature: &str,
+    plan: &RepoPath,
+    text: &str,
+) -> Result<Option<Violation>, TreeError> {
+    let specs = match cx.plan_spec(Side::New, feature, plan, Some(text))? {
+        PlanSpec::Named(_) => return Ok(None),
+        PlanSpec::ByStem(specs) => specs,
+    };
+    // A mention the path reader does not split out still names the spec.
+    if specs.iter().any(|spec| text.contains(&spec.to_text())) {
+        return Ok(None);
+    }
+    let spec = match specs.into_iter().next() {
+        Some(spec) => spec,
+        None => {
+            let root = cx
+                .config
+                .layout
+                .specs
+                .roots()
+                .first()
+                .copied()
+                .unwrap_or("");
+            RepoPath::from(
+                if root.is_empty() {
+                    format!("{feature}.md")
+                } else {
+                    format!("{root}/{feature}.md")
+                }
+                .as_str(),
+            )
+        }
+    };
+    Ok(Some(cx.violation(
+        RuleId::ExecplanSections,
+        Some(plan),
+        format!(
+            "{} leaves {plan} without a mention of its spec's path ({spec}).",
+            cx.subject_name(),
+        ),
+        format!("Name the spec the plan implements, for example `Spec: {spec}`, near the top of {plan}."),
+    )))
 }

@@ -100,7 +100,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 if updates.get(&feature).copied().unwrap_or(false) {
                     continue;
                 }
-                let plan = cx.config.layout.execplans.path_for(&feature);
+                let plan = cx.plan_path(&feature)?;
                 let how = match source {
                     FeatureSource::Trailer => "named by the `Execplan:` trailer",
                     _ => "named by the branch",
