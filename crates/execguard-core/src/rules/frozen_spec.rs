@@ -71,9 +71,11 @@ For the humans who freeze specs: write the marker on a line of its own (`EXEC-RE
 `Status: EXEC-READY`). To speak of the marker without freezing, write it inside a sentence.
 
 ## Configuration
-`[layout] specs` (glob, default `specs/**/*.md`; the feature is the file stem) and
-`[layout] spec-marker` (default `EXEC-READY`; any token, read in the same way; execplans carry
-`[layout] execplan-marker`, default `EXECPLAN-READY`, read in the same way too).
+`[layout] specs` (a glob or a list of globs, default `specs/**/*.md`; the feature is the file
+stem; `[layout] not-planning` excludes paths such as a README beside the specs) and
+`[layout] spec-marker` (default `EXEC-READY`; any token, or a list of states such as
+`["EXEC-READY", "APPROVED", "COMPLETED"]`, any of which freezes, read in the same way, so
+`Status: APPROVED` counts; execplans carry `[layout] execplan-marker`, default `EXECPLAN-READY`).
 `[rules.frozen-spec] enabled = false` turns it off.
 "#
 );
