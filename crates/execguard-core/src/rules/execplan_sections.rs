@@ -45,11 +45,11 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         let Some(text) = cx.text(Side::New, &file.path)? else {
             continue;
         };
-        let lines = markdown::lines(&text);
+        let outline = markdown::Outline::of(&text);
         let missing: Vec<&str> = settings
             .required
             .iter()
-            .filter(|title| markdown::section_range(&lines, title).is_none())
+            .filter(|title| outline.section_range(title).is_none())
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
