@@ -11,22 +11,32 @@ rule_doc!(
 
 ## What it checks
 A commit that changes code (every path except the planning documents and Markdown, by default)
-must, in the same commit, change the Progress section of the matching execplan
-`plans/<feature>-execplan.md`. A change counts when the Progress section gains a new visible
-entry. The entries are what a reader sees of the section: each list item's text (with its box,
-`[ ]` or `[x]`), paragraph, heading, table row and the text of raw HTML, with white space folded;
-HTML comments, code blocks and blank content are not entries. The commit updates Progress when
-the new section has an entry that the old one does not have as many times. So a new entry, a box
-that gets ticked, or an entry whose text or timestamp changes counts; reordering entries, deleting
-them, re-spacing or re-numbering them, adding an empty `<!-- -->` or a code block does not. A newly
-added execplan counts when its Progress section has an entry.
+must, in the same commit, add to the Progress section of the matching execplan
+`plans/<feature>-execplan.md`. The section is found as `execguard explain execplan-sections`
+describes (`## 3. Progress`, `## progress:`, a setext `Progress` heading, `## Progress (live)`), with
+its subsections. The entries are what a reader sees of the section: each list item's text (with
+its box, `[ ]` or `[x]`), paragraph, heading, table row and the text of raw HTML, with white space
+folded; HTML comments, code blocks and blank content are not entries.
 
 The matching execplan is the one named by the commit message trailer `Execplan: <feature>` (when
 the message is known), else by the branch name (`exec/<feature>`, `feature/<feature>`,
-`feat/<feature>`, when that feature has an execplan), else any execplan whose Progress the commit
-updates. A merge is judged by what it adds of its own: its result against a clean re-merge of
-its parents (a clean merge, or a conflict resolution that keeps lines of either side, adds no
-code).
+`feat/<feature>`, when that feature has an execplan). For that plan, Progress is updated when the
+new section has an entry that the old one does not have as many times: a new entry, a box that
+gets ticked, or an entry whose text or timestamp changes counts; reordering entries, deleting
+them, re-spacing or re-numbering them, adding an empty `<!-- -->` or a code block does not.
+
+When neither names a feature, the matching execplan is any execplan whose Progress the commit
+progresses, which asks more: the section must gain an entry (it has more entries than before), or
+an entry's box or timestamp must change while the rest of its text stays the same. A reworded
+entry — a search-and-replace or a spelling sweep that touches an old entry of some plan — is one
+entry removed and one added, and is not progress. A timestamp is a date `YYYY-MM-DD` (or with `/`
+or `.`), optionally with a time, or a time `HH:MM` with optional seconds and zone. The pre-commit
+hook cannot see the message, so it leaves a commit whose only Progress change is a rewording to
+the commit-msg hook, which knows whether a trailer names that plan.
+
+A newly added execplan counts when its Progress section has an entry. A merge is judged by what it
+adds of its own: its result against a clean re-merge of its parents (a clean merge, or a conflict
+resolution that keeps lines of either side, adds no code).
 
 ## Why
 The execplan is a living document: Progress gets an entry at every stopping point, so that a human
@@ -37,14 +47,21 @@ the code without moving Progress leaves the plan behind.
 On branch `exec/login`, the agent commits a change to `src/auth.rs` alone:
 
 ```text
-error[progress-update]: this commit changes code but not the Progress section of plans/login-execplan.md
+error[progress-update]: this commit changes code (src/auth.rs) but does not update the Progress section of plans/login-execplan.md (feature `login`, named by the branch).
+```
+
+On `main`, the agent commits code together with a spelling fix in an old entry of another plan:
+
+```text
+error[progress-update]: this commit changes code (src/auth.rs) but adds no entry to any execplan's Progress section, and neither the branch nor an `Execplan:` trailer names a feature. It only rewords existing Progress entries of plans/other-execplan.md (no new entry, ticked box or changed timestamp), which is not progress.
 ```
 
 ## How to comply
 Add an entry to the Progress section of the execplan, for example
 `- [x] (2026-02-03 21:05Z) Session store wired to the login handler.`, stage it, and commit again.
-Moving lines around or adding a comment is not an entry: say what this commit did.
-When the commit works on another feature, name it with the trailer `Execplan: <feature>`.
+Moving lines around, rewording old entries or adding a comment is not an entry: say what this
+commit did. When the commit works on another feature, name it with the trailer
+`Execplan: <feature>`.
 
 ## Configuration
 `[layout] code` and `[layout] not-code` (globs) decide what is code; `[layout] execplans` and
