@@ -150,6 +150,22 @@ fn a_sweep_rewording_an_old_entry_of_another_plan_is_refused() {
     assert_eq!(repo.head(), before, "no commit was made");
 }
 
+/// `execguard check` judges as pre-commit does, without the message: it cannot know whether an
+/// `Execplan:` trailer will name the reworded plan, so it leaves the sweep to commit-msg.
+#[test]
+fn the_sweep_is_left_to_the_hook_that_sees_the_message() {
+    let repo = sweep_fixture();
+    repo.append("src/auth.rs", "pub fn receive() {}\n");
+    repo.write(OTHER, OTHER_PLAN.replace("Recieve", "Receive"));
+    repo.git(["add", "-A"]);
+    repo.execguard(["check"]).assert_ok();
+    repo.commit("Fix spelling of receive")
+        .assert_refused("progress-update");
+    // Without any Progress change, check refuses at once.
+    repo.git(["reset", "-q", "--", OTHER]);
+    repo.execguard(["check"]).assert_refused("progress-update");
+}
+
 #[test]
 fn the_sweep_with_a_new_entry_is_accepted() {
     let repo = sweep_fixture();
