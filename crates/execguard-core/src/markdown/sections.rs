@@ -93,7 +93,8 @@ pub fn section_text<'t>(text: &'t str, title: &str) -> Option<&'t str> {
     Outline::of(text).section_text(title)
 }
 
-/// Every top-level heading of `text` (a document without its BOM), outside the YAML front matter.
+/// Every top-level heading of `text` outside the YAML front matter, with offsets in the document
+/// without its BOM.
 pub fn headings(text: &str) -> Vec<Heading> {
     let text = without_bom(text);
     let (offset, body) = match split_front_matter(text) {
@@ -193,7 +194,8 @@ fn without_numbering(title: &str) -> &str {
     let digits = word.starts_with(|c: char| c.is_ascii_digit())
         && word.chars().all(|c| c.is_ascii_digit() || c == '.');
     let letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-    let roman = !word.is_empty() && word.chars().all(|c| "ivxlcdm".contains(c));
+    // Roman numerals up to XXXIX: enough for sections, and no ordinary word is made of them.
+    let roman = !word.is_empty() && word.chars().all(|c| "ivx".contains(c));
     if (digits || punctuated && (letter || roman)) && !rest.trim().is_empty() {
         rest
     } else {

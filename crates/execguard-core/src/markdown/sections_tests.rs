@@ -133,6 +133,7 @@ fn a_longer_word_or_other_title_does_not_match() {
         "## Our progress",
         "## 2026 Progress notes",
         "## Pro gress",
+        "## Civil. Progress",
     ] {
         let doc = format!("{heading}\n- a\n");
         assert_eq!(section(&doc, "Progress"), None, "{heading:?}");

@@ -128,7 +128,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     cx.subject_name(),
                 ),
                 format!(
-                    "Add an entry to the {section} section of the execplan of the feature this work belongs to ({}) saying what this commit did, and stage it with the code (or name the feature with the trailer `Execplan: <feature>`). If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
+                    "Add an entry to the {section} section of the execplan of the feature this work belongs to ({}) saying what this commit did, and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
                     cx.config.layout.execplans.as_str()
                 ),
             ));
