@@ -8,6 +8,7 @@ use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
 use crate::registry::{RuleId, ALL_RULES};
 use crate::report::{Overridden, Report, Violation};
 use crate::rules;
+use crate::rules::progress_update::ProgressChange;
 use crate::trailers::Message;
 
 mod planning;
@@ -277,7 +278,7 @@ pub struct Context<'a> {
     pub trees: &'a dyn Trees,
     pub message: Option<Message>,
     reads: RefCell<HashMap<(bool, RepoPath), Option<String>>>,
-    progress: RefCell<Option<BTreeMap<String, bool>>>,
+    progress: RefCell<Option<BTreeMap<String, ProgressChange>>>,
     features: RefCell<Option<Features>>,
     collisions: RefCell<Option<Vec<(RepoPath, RepoPath)>>>,
 }
@@ -408,8 +409,8 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    /// For every execplan the change adds or modifies: whether its Progress section was updated.
-    pub fn progress_updates(&self) -> Result<BTreeMap<String, bool>, TreeError> {
+    /// For every execplan the change adds or modifies: how its Progress section changed.
+    pub fn progress_updates(&self) -> Result<BTreeMap<String, ProgressChange>, TreeError> {
         if let Some(done) = self.progress.borrow().as_ref() {
             return Ok(done.clone());
         }
@@ -428,8 +429,8 @@ impl<'a> Context<'a> {
             } else {
                 None
             };
-            let updated = rules::progress_update::progress_updated(old.as_deref(), &new, section);
-            updates.insert(feature, updated);
+            let change = rules::progress_update::progress_change(old.as_deref(), &new, section);
+            updates.insert(feature, change);
         }
         *self.progress.borrow_mut() = Some(updates.clone());
         Ok(updates)
@@ -437,7 +438,7 @@ impl<'a> Context<'a> {
 
     /// The features this change works on, and how they were found: the `Execplan:` trailer, else
     /// the branch name (when that feature has an execplan), else the execplans whose Progress the
-    /// change updates.
+    /// change progresses (a new entry, a ticked box or a changed timestamp; not a rewording).
     pub fn features(&self) -> Result<Features, TreeError> {
         if let Some(found) = self.features.borrow().as_ref() {
             return Ok(found.clone());
@@ -474,7 +475,7 @@ impl<'a> Context<'a> {
         let updated: Vec<String> = self
             .progress_updates()?
             .into_iter()
-            .filter(|(_, updated)| *updated)
+            .filter(|(_, change)| change.progressed)
             .map(|(feature, _)| feature)
             .collect();
         if updated.is_empty() {

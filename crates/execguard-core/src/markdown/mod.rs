@@ -9,12 +9,10 @@
 
 mod entries;
 mod html;
-mod lines;
 mod marker;
+mod sections;
 mod visible;
 
-pub use entries::visible_entries;
-pub use lines::{
-    headings, lines, normalise_title, section_has_entry, section_range, section_text, Heading, Line,
-};
+pub use entries::{entry_stamp, visible_entries};
 pub use marker::has_marker;
+pub use sections::{headings, normalise_title, section_text, title_matches, Heading, Outline};

@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::html::{self, InlineTag};
-use super::lines::without_bom;
+use super::sections::without_bom;
 
 /// Where a block of visible text comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub(crate) fn walk(
 
 /// Splits off YAML front matter: a first line `---` and a later line `---` or `...`. Returns the
 /// lines between them and the rest of the document.
-fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let first_end = text.find('\n')?;
     if text[..first_end].trim_end() != "---" {
         return None;

@@ -11,10 +11,25 @@ rule_doc!(
 An execplan (`plans/<feature>-execplan.md`, or any path of the `[layout] execplans` list, except
 the paths of `[layout] not-planning` such as a folder's `README.md`) that the commit adds or
 modifies must contain every required section — by default Progress, Surprises & Discoveries,
-Decision Log and Outcomes & Retrospective — as ATX headings (`##` to `####`, any case, outside
-code blocks), and must name its spec: mention a path that matches `[layout] specs` (a line
-`Spec: specs/submission-manager.md` serves any number of phase plans), or the path of the spec
-with its own stem (`specs/<feature>.md`, or wherever under `specs/` the feature's spec lives).
+Decision Log and Outcomes & Retrospective — and must name its spec: mention a path that matches
+`[layout] specs` (a line `Spec: specs/submission-manager.md` serves any number of phase plans), or
+the path of the spec with its own stem (`specs/<feature>.md`, or wherever under `specs/` the feature's spec lives).
+
+Headings are read as a CommonMark parser renders them: an ATX heading (`#` to `######`) or a
+setext heading (a line underlined with `===` or `---`), at the top level of the document. A heading
+inside a code block, a block quote, a list item or the YAML front matter is not a section. The
+title is the heading's visible text, so `## **Progress**` and `` ## `Progress` `` are Progress.
+Case, spacing, `&` versus `and`, look-alike and invisible characters, a leading number
+(`## 3. Progress`, `## 2.1 Progress`, `## IV. Progress`, `## (b) Progress`), leading decoration
+(`## 📈 Progress`) and trailing punctuation (`## progress:`) do not matter. A required title also
+matches a heading that starts with it followed by a parenthetical, a colon or a dash:
+`## Tolerances (exception triggers)`, `## Progress: week 2`, `## Decision Log — 2026`. A longer
+word (`## Progressive rollout`) or another title (`## Progress report`) does not.
+
+A section runs from its heading to the next top-level heading of the same or a higher level (as
+many `#`s or fewer; `===` is level 1, `---` level 2), or to the end of the document: a `###` under
+`## Progress` is part of Progress. When several headings carry a title, the shallowest one is the
+section, then one whose title is exactly the required one, then the first.
 
 ## Why
 These sections are how a human follows the work: what was done, what was learned, what was decided
@@ -29,11 +44,12 @@ error[execplan-sections]: plans/login-execplan.md lacks the section "Decision Lo
 
 ## How to comply
 Add the missing heading (for example `## Decision Log`) with its content, and name the spec in the
-plan's introduction (`Spec: specs/login.md`).
+plan's introduction (`Spec: specs/login.md`). A heading shown only as an example inside a code
+block does not count: write it as a real heading.
 
 ## Configuration
-`[rules.execplan-sections] required` (section titles) and `require-spec-path` (default `true`);
-`enabled = false` turns it off. Which files are plans: `[layout] execplans` and
+`[rules.execplan-sections] required` (section titles, matched as above) and `require-spec-path`
+(default `true`); `enabled = false` turns it off. Which files are plans: `[layout] execplans` and
 `[layout] not-planning`.
 "#
 );
@@ -49,11 +65,11 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         let Some(text) = cx.text(Side::New, &file.path)? else {
             continue;
         };
-        let lines = markdown::lines(&text);
+        let outline = markdown::Outline::of(&text);
         let missing: Vec<&str> = settings
             .required
             .iter()
-            .filter(|title| markdown::section_range(&lines, title).is_none())
+            .filter(|title| outline.section_range(title).is_none())
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {

@@ -1,0 +1,230 @@
+//! The headings of a document and the sections they open, read as a CommonMark parser renders
+//! them.
+//!
+//! A heading is an ATX (`## Progress`) or setext (`Progress` underlined with `===` or `---`)
+//! heading at the top level of the document: one inside a code block is code, one inside a block
+//! quote or a list item is quoted or listed material, and one in the YAML front matter is data, so
+//! none of those is a heading. Its title is its visible text (`## **Progress**` is titled
+//! `Progress`).
+//!
+//! A section runs from the line after its heading to the next top-level heading of the same or a
+//! higher level (fewer `#`s), or to the end of the document: a `###` under `## Progress` belongs to
+//! Progress, the next `##` or `#` ends it.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::marker::fold;
+use super::visible::split_front_matter;
+
+/// The document without a leading byte order mark.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// A top-level heading of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#` or a `===` underline, 2 for `##` or a `---` underline, up to 6.
+    pub level: usize,
+    /// The visible text, as rendered.
+    pub title: String,
+    /// Byte offset (in the document without its BOM) of the start of the heading's first line.
+    pub start: usize,
+    /// Byte offset of the line after the heading: where its section's content starts.
+    pub body_start: usize,
+    /// The title as [`normalise_title`] makes it.
+    normalised: String,
+}
+
+/// The headings of a document, for finding its sections.
+#[derive(Debug, Clone)]
+pub struct Outline<'t> {
+    /// The document without its BOM.
+    text: &'t str,
+    headings: Vec<Heading>,
+}
+
+impl<'t> Outline<'t> {
+    /// Reads the top-level headings of `text` (in one pass of the parser).
+    pub fn of(text: &'t str) -> Self {
+        let text = without_bom(text);
+        Self {
+            text,
+            headings: headings(text),
+        }
+    }
+
+    pub fn headings(&self) -> &[Heading] {
+        &self.headings
+    }
+
+    /// The byte range (in the document without its BOM) of the content of the section titled
+    /// `title`, heading excluded. See [`title_matches`] for which headings carry a title; when
+    /// several do, the shallowest wins (fewest `#`s), then an exact title over one with a
+    /// parenthetical or suffix, then the first.
+    pub fn section_range(&self, title: &str) -> Option<Range<usize>> {
+        let wanted = normalise_title(title);
+        let (position, found) = self
+            .headings
+            .iter()
+            .enumerate()
+            .filter(|(_, heading)| title_matches(&heading.normalised, &wanted))
+            .min_by_key(|(position, heading)| {
+                (heading.level, heading.normalised != wanted, *position)
+            })?;
+        let end = self.headings[position + 1..]
+            .iter()
+            .find(|heading| heading.level <= found.level)
+            .map_or(self.text.len(), |heading| heading.start);
+        Some(found.body_start..end.max(found.body_start))
+    }
+
+    /// The content of the section titled `title` (see [`Outline::section_range`]).
+    pub fn section_text(&self, title: &str) -> Option<&'t str> {
+        self.text.get(self.section_range(title)?)
+    }
+}
+
+/// The text of the section titled `title` (see [`Outline::section_range`]): from the line after
+/// its heading to the end of the section, without the BOM of the document.
+pub fn section_text<'t>(text: &'t str, title: &str) -> Option<&'t str> {
+    Outline::of(text).section_text(title)
+}
+
+/// Every top-level heading of `text` outside the YAML front matter, with offsets in the document
+/// without its BOM.
+pub fn headings(text: &str) -> Vec<Heading> {
+    let text = without_bom(text);
+    let (offset, body) = match split_front_matter(text) {
+        Some((_, rest)) => (text.len() - rest.len(), rest),
+        None => (0, text),
+    };
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut found = Vec::new();
+    // Open blocks and inlines; a heading is top-level when nothing is open at its start.
+    let mut depth = 0usize;
+    // The open top-level heading: its level, where it starts, and its visible text so far.
+    let mut open: Option<(usize, Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
+                depth += 1;
+                open = Some((level as usize, range, String::new()));
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(TagEnd::Heading(_)) if depth == 1 => {
+                depth = 0;
+                if let Some((level, range, title)) = open.take() {
+                    let start = line_start(body, range.start);
+                    let body_start = next_line(body, range.end);
+                    found.push(Heading {
+                        level,
+                        normalised: normalise_title(&title),
+                        title: fold(&title),
+                        start: offset + start,
+                        body_start: offset + body_start,
+                    });
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, title)) = &mut open {
+                    title.push_str(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, title)) = &mut open {
+                    title.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The start of the line holding byte `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |newline| newline + 1)
+}
+
+/// The start of the line after the one that ends at or holds byte `end - 1`: the parser's range of
+/// a heading may or may not include its line ending.
+fn next_line(text: &str, end: usize) -> usize {
+    let end = end.min(text.len());
+    if end == 0 || text.as_bytes()[end - 1] == b'\n' {
+        return end;
+    }
+    text.as_bytes()[end..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(text.len(), |newline| end + newline + 1)
+}
+
+/// Normalises a section title for comparison: visible characters folded (see the marker reading),
+/// case, spacing, `and` versus `&`, leading numbering (`3.`, `2.1`, `IV.`, `(a)`) and decoration,
+/// and trailing punctuation (`Progress:`, `Progress.`) do not matter.
+pub fn normalise_title(title: &str) -> String {
+    let folded = fold(&fold(title).to_lowercase().replace('&', " and "));
+    let decoration = |c: char| !c.is_alphanumeric();
+    let title = folded.trim_start_matches(decoration);
+    let title = without_numbering(title).trim_start_matches(decoration);
+    title
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && !matches!(c, ')' | ']'))
+        .to_string()
+}
+
+/// `title` without a leading section number: a first word of digits and dots (`3`, `3.`, `2.1`),
+/// or a roman numeral or a single letter followed by `.` or `)` (`iv.`, `b)`), when more follows.
+fn without_numbering(title: &str) -> &str {
+    let Some((first, rest)) = title.split_once(' ') else {
+        return title;
+    };
+    let (word, punctuated) = match first.strip_suffix(['.', ')', ':']) {
+        Some(word) => (word, true),
+        None => (first, false),
+    };
+    let digits = word.starts_with(|c: char| c.is_ascii_digit())
+        && word.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+    // Roman numerals up to XXXIX: enough for sections, and no ordinary word is made of them.
+    let roman = !word.is_empty() && word.chars().all(|c| "ivx".contains(c));
+    if (digits || punctuated && (letter || roman)) && !rest.trim().is_empty() {
+        rest
+    } else {
+        title
+    }
+}
+
+/// Whether a heading whose normalised title is `heading` carries the normalised title `wanted`:
+/// it equals it, or starts with it followed by a parenthetical (`Progress (live)`), a colon
+/// (`Progress: week 2`) or a dash set off by a space (`Decision Log — 2026`, `Progress - live`).
+/// A longer word (`Progressive rollout`) or a hyphenated compound (`Progress-bar`) does not.
+pub fn title_matches(heading: &str, wanted: &str) -> bool {
+    if wanted.is_empty() {
+        return false;
+    }
+    let Some(rest) = heading.strip_prefix(wanted) else {
+        return false;
+    };
+    let spaced = rest.starts_with(' ');
+    let rest = rest.trim_start();
+    let mut chars = rest.chars();
+    match chars.next() {
+        None => true,
+        Some('(' | '[' | ':' | '\u{2014}') => true,
+        Some('-') => spaced || chars.next().is_some_and(|c| c == ' ' || c == '-'),
+        Some(_) => false,
+    }
+}
+
+#[cfg(test)]
+#[path = "sections_tests.rs"]
+mod tests;

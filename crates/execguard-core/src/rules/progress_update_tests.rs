@@ -1,0 +1,267 @@
+use super::{progress_change, ProgressChange};
+
+/// Today's meaning, for the execplan named by a trailer or the branch.
+fn progress_updated(old: Option<&str>, new: &str, section: &str) -> bool {
+    progress_change(old, new, section).changed
+}
+
+const PLAN: &str = "# Plan\n\n## Progress\n- [x] (2026-02-03 21:05Z) one\n\n## Decision Log\n- d\n";
+
+#[test]
+fn appended_entry_counts() {
+    let new = PLAN.replace("one\n", "one\n- [ ] two\n");
+    assert!(progress_updated(Some(PLAN), &new, "Progress"));
+}
+
+#[test]
+fn modified_entry_counts() {
+    let new = PLAN.replace(
+        "- [x] (2026-02-03 21:05Z) one",
+        "- [x] (2026-02-03 21:05Z) one, done",
+    );
+    assert!(progress_updated(Some(PLAN), &new, "Progress"));
+}
+
+#[test]
+fn whitespace_only_and_deletion_do_not_count() {
+    let new = PLAN.replace(
+        "- [x] (2026-02-03 21:05Z) one",
+        "-   [x]  (2026-02-03 21:05Z) one  ",
+    );
+    assert!(!progress_updated(Some(PLAN), &new, "Progress"));
+    let new = PLAN.replace("- [x] (2026-02-03 21:05Z) one\n", "");
+    assert!(!progress_updated(Some(PLAN), &new, "Progress"));
+    let new = PLAN.replace("one\n", "one\n\n\n");
+    assert!(!progress_updated(Some(PLAN), &new, "Progress"));
+}
+
+#[test]
+fn change_outside_progress_does_not_count() {
+    let new = PLAN.replace("- d\n", "- d\n- e\n");
+    assert!(!progress_updated(Some(PLAN), &new, "Progress"));
+}
+
+#[test]
+fn new_plan_counts_with_an_entry() {
+    assert!(progress_updated(None, PLAN, "Progress"));
+    assert!(!progress_updated(
+        None,
+        "# P\n## Progress\n\n## Decision Log\n",
+        "Progress"
+    ));
+}
+
+#[test]
+fn crlf_plan_with_varied_headings() {
+    let old = "### progress ###\r\n- [X] 2026-02-02 18:45Z a\r\n";
+    let new = "### progress ###\r\n- [X] 2026-02-02 18:45Z a\r\n  continued detail\r\n";
+    assert!(progress_updated(Some(old), new, "Progress"));
+}
+
+const TWO: &str = "# Plan\n\n## Progress\n\n- [x] (2026-02-03 21:05Z) one\n- [ ] (2026-02-04 09:00Z) two\n\n## Decision Log\n- d\n";
+
+fn updated(new: &str) -> bool {
+    progress_updated(Some(TWO), new, "Progress")
+}
+
+#[test]
+fn swapping_entries_is_no_update() {
+    let new = TWO.replace(
+        "- [x] (2026-02-03 21:05Z) one\n- [ ] (2026-02-04 09:00Z) two\n",
+        "- [ ] (2026-02-04 09:00Z) two\n- [x] (2026-02-03 21:05Z) one\n",
+    );
+    assert!(!updated(&new));
+}
+
+#[test]
+fn comments_and_code_blocks_are_no_update() {
+    for addition in [
+        "<!-- -->\n",
+        "<!-- progress: wired the session store -->\n",
+        "```\nwired the session store\n```\n",
+        "\u{200b}\n",
+        "[ref]: https://example.com\n",
+    ] {
+        let new = TWO.replace(
+            "\n## Decision Log",
+            &format!("\n{addition}\n## Decision Log"),
+        );
+        assert!(!updated(&new), "{addition:?} is no update");
+    }
+    let new = TWO.replace("two\n", "two\n  <!-- more -->\n");
+    assert!(!updated(&new));
+}
+
+#[test]
+fn a_changed_box_or_timestamp_is_an_update() {
+    assert!(updated(
+        &TWO.replace("- [ ] (2026-02-04", "- [x] (2026-02-04")
+    ));
+    assert!(updated(&TWO.replace("09:00Z", "09:30Z")));
+    assert!(updated(&TWO.replace("two\n", "two\n  - [x] sub-step\n")));
+}
+
+#[test]
+fn an_entry_added_twice_is_an_update() {
+    let new = TWO.replace("two\n", "two\n- [x] (2026-02-03 21:05Z) one\n");
+    assert!(updated(&new));
+}
+
+#[test]
+fn re_spacing_re_numbering_and_emphasis_are_no_update() {
+    let new = TWO
+        .replace(
+            "- [x] (2026-02-03 21:05Z) one",
+            "*   [x]   (2026-02-03\u{a0}21:05Z)  one",
+        )
+        .replace("two\n", "two\n\n\n");
+    assert!(!updated(&new));
+    let ordered = "## Progress\n\n1. a\n2. b\n";
+    assert!(!progress_updated(
+        Some(ordered),
+        "## Progress\n\n3. a\n7. **b**\n",
+        "Progress"
+    ));
+}
+
+#[test]
+fn a_new_table_row_or_paragraph_is_an_update() {
+    let table = "## Progress\n\n| when | what |\n|---|---|\n| 02-03 | one |\n";
+    let row = format!("{table}| 02-04 | two |\n");
+    assert!(progress_updated(Some(table), &row, "Progress"));
+    let paragraph = TWO.replace("two\n", "two\n\nWired the session store.\n");
+    assert!(updated(&paragraph));
+}
+
+#[test]
+fn a_new_plan_without_visible_entries_is_no_update() {
+    let empty =
+        "# P\n\n## Progress\n\n<!-- entries go here -->\n\n```\nx\n```\n\n## Decision Log\n";
+    assert!(!progress_updated(None, empty, "Progress"));
+    assert!(!progress_updated(None, "# P\n", "Progress"));
+}
+
+#[test]
+fn a_section_appearing_with_an_entry_is_an_update() {
+    let without = "# Plan\n\n## Decision Log\n- d\n";
+    assert!(progress_updated(Some(without), TWO, "Progress"));
+}
+
+/// An execplan whose 80,000 Progress lines are all rewritten: the entries are compared by
+/// hashing, in one pass (a line diff of this took about a minute).
+#[test]
+fn a_huge_rewritten_progress_is_compared_in_one_pass() {
+    let lines = 80_000;
+    let old: String = (0..lines).map(|i| format!("- [x] step {i}\n")).collect();
+    let rewritten: String = (0..lines)
+        .rev()
+        .map(|i| format!("- [x]  step {i}\n"))
+        .collect();
+    let old = format!("# Plan\n\n## Progress\n\n{old}\n## Decision Log\n");
+    let swapped = format!("# Plan\n\n## Progress\n\n{rewritten}\n## Decision Log\n");
+    assert!(!progress_updated(Some(&old), &swapped, "Progress"));
+    let grown = swapped.replace("\n## Decision Log", "- [x] step 80000\n\n## Decision Log");
+    assert!(progress_updated(Some(&old), &grown, "Progress"));
+}
+
+// ---- progress, for an execplan found only by its Progress having changed ---------------------
+
+fn progressed(new: &str) -> ProgressChange {
+    progress_change(Some(TWO), new, "Progress")
+}
+
+const CHANGED_ONLY: ProgressChange = ProgressChange {
+    changed: true,
+    progressed: false,
+};
+
+const PROGRESSED: ProgressChange = ProgressChange {
+    changed: true,
+    progressed: true,
+};
+
+/// A search-and-replace across the repository rewrote a completed entry of another plan: that
+/// passed as the plan's Progress being updated.
+#[test]
+fn a_reworded_entry_is_a_change_but_not_progress() {
+    let new = TWO.replace("one\n", "uno\n");
+    assert_eq!(progressed(&new), CHANGED_ONLY);
+    let spelling = TWO.replace("two\n", "two (recieve → receive)\n");
+    assert_eq!(progressed(&spelling), CHANGED_ONLY);
+    // Rewording every entry is still no new entry.
+    let both = TWO.replace("one\n", "1\n").replace("two\n", "2\n");
+    assert_eq!(progressed(&both), CHANGED_ONLY);
+    // A rewording that also changes the timestamp is a rewording.
+    let new = TWO.replace("21:05Z) one", "21:06Z) uno");
+    assert_eq!(progressed(&new), CHANGED_ONLY);
+}
+
+#[test]
+fn replacing_an_entry_by_another_is_not_progress() {
+    let new = TWO.replace(
+        "- [x] (2026-02-03 21:05Z) one\n",
+        "- [x] (2026-02-05 10:00Z) three\n",
+    );
+    assert_eq!(progressed(&new), CHANGED_ONLY);
+}
+
+#[test]
+fn a_net_new_entry_is_progress() {
+    let new = TWO.replace("two\n", "two\n- [x] (2026-02-05 10:00Z) three\n");
+    assert_eq!(progressed(&new), PROGRESSED);
+    // A new entry beside a reworded one is still one more entry.
+    let new = new.replace("one\n", "uno\n");
+    assert_eq!(progressed(&new), PROGRESSED);
+    let again = TWO.replace("two\n", "two\n- [x] (2026-02-03 21:05Z) one\n");
+    assert_eq!(progressed(&again), PROGRESSED);
+    assert_eq!(progress_change(None, TWO, "Progress"), PROGRESSED);
+}
+
+#[test]
+fn a_ticked_box_or_a_new_timestamp_is_progress() {
+    assert_eq!(
+        progressed(&TWO.replace("- [ ] (2026-02-04", "- [x] (2026-02-04")),
+        PROGRESSED
+    );
+    assert_eq!(progressed(&TWO.replace("09:00Z", "09:30Z")), PROGRESSED);
+    assert_eq!(
+        progressed(&TWO.replace("(2026-02-04 09:00Z)", "(2026-02-06 11:00Z)")),
+        PROGRESSED
+    );
+    let untimed = "## Progress\n\n- [ ] wire the store\n";
+    let stamped = "## Progress\n\n- [x] (2026-02-06 11:00Z) wire the store\n";
+    assert_eq!(
+        progress_change(Some(untimed), stamped, "Progress"),
+        PROGRESSED
+    );
+    let timed = "## Progress\n\n- wire the store\n";
+    let dated = "## Progress\n\n- 2026-02-06: wire the store\n";
+    assert_eq!(progress_change(Some(timed), dated, "Progress"), PROGRESSED);
+}
+
+#[test]
+fn moving_a_timestamp_or_its_brackets_is_not_progress() {
+    let new = TWO.replace("(2026-02-03 21:05Z) one", "2026-02-03 21:05Z: one");
+    assert_eq!(progressed(&new), CHANGED_ONLY);
+}
+
+#[test]
+fn no_change_is_neither() {
+    assert_eq!(progressed(TWO), ProgressChange::default());
+    let deleted = TWO.replace("- [x] (2026-02-03 21:05Z) one\n", "");
+    assert_eq!(progressed(&deleted), ProgressChange::default());
+}
+
+/// Many entries reworded alike, each with its own stamp: the stamps are looked up by the rest of
+/// the text, so this stays one pass.
+#[test]
+fn many_reworded_entries_with_one_rest_are_compared_in_one_pass() {
+    let count = 50_000;
+    let old: String = (0..count)
+        .map(|i| format!("- (2026-01-01 {:02}:{:02}Z) same\n", i / 60 % 24, i % 60))
+        .collect();
+    let new = old.replace("Z) same", "Z): same");
+    let old = format!("## Progress\n\n{old}");
+    let new = format!("## Progress\n\n{new}");
+    assert_eq!(progress_change(Some(&old), &new, "Progress"), CHANGED_ONLY);
+}

@@ -1,0 +1,224 @@
+#![allow(clippy::unwrap_used)]
+//! Execplan sections as people write their headings, and Progress that means progress: through
+//! commits that git makes with the installed hooks, and pushes the server judges.
+
+mod common;
+
+use common::server::*;
+use common::*;
+
+const PLAN: &str = "plans/login-execplan.md";
+
+fn fixture() -> TestRepo {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo
+}
+
+/// Rewrites the login execplan (committed without hooks: a human's edit), then commits a code
+/// change with a new Progress entry through the hooks.
+fn commit_code_under(repo: &TestRepo, plan: &str) -> Run {
+    repo.write(PLAN, plan);
+    repo.commit_unchecked("Restyle the plan");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    repo.commit_all("Add logout")
+}
+
+// ---- headings as people write them ---------------------------------------------------------
+
+#[test]
+fn tolerances_with_a_parenthetical_satisfies_a_required_tolerances() {
+    let repo = fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.execplan-sections]\nrequired = [\"Progress\", \"Surprises & Discoveries\", \"Decision Log\", \"Outcomes & Retrospective\", \"Tolerances\"]\n",
+    );
+    repo.commit_unchecked("Require Tolerances");
+    // Without the section, the required title is refused.
+    repo.append(PLAN, "\n## Tolerated risks\n\n- None.\n");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    let run = repo.commit_all("Add logout");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains("\"Tolerances\""), "{run:#?}");
+    let plan = repo
+        .read(PLAN)
+        .replace("## Tolerated risks", "## Tolerances (exception triggers)");
+    repo.write(PLAN, plan);
+    repo.commit_all("Add logout").assert_ok();
+}
+
+#[test]
+fn a_numbered_progress_heading_is_progress() {
+    let repo = fixture();
+    let plan = PLAN_READY.replace("## Progress", "## 3. Progress");
+    commit_code_under(&repo, &plan).assert_ok();
+    assert!(repo.read(PLAN).contains("## 3. Progress\n"));
+}
+
+#[test]
+fn a_setext_progress_heading_is_progress() {
+    let repo = fixture();
+    let plan = PLAN_READY.replace("## Progress\n", "Progress\n--------\n");
+    commit_code_under(&repo, &plan).assert_ok();
+}
+
+#[test]
+fn a_lowercase_progress_heading_with_a_colon_is_progress() {
+    let repo = fixture();
+    let plan = PLAN_READY.replace("## Progress", "## progress:");
+    commit_code_under(&repo, &plan).assert_ok();
+}
+
+#[test]
+fn emphasis_in_a_heading_is_its_text() {
+    let repo = fixture();
+    let plan = PLAN_READY
+        .replace("## Progress", "## **Progress** (live)")
+        .replace("## Decision Log", "## 4) Decision Log — 2026");
+    commit_code_under(&repo, &plan).assert_ok();
+}
+
+/// Progress is found under each heading form: code without a new entry there is still refused.
+#[test]
+fn code_without_an_entry_under_a_restyled_progress_is_refused() {
+    for heading in ["## 3. Progress", "Progress\n--------", "## progress:"] {
+        let repo = fixture();
+        let plan = PLAN_READY.replace("## Progress", heading);
+        repo.write(PLAN, plan);
+        repo.commit_unchecked("Restyle the plan");
+        repo.append("src/auth.rs", "pub fn logout() {}\n");
+        // An entry under another section is not Progress.
+        repo.append(PLAN, "\n- [x] (2026-01-02 10:00Z) Added logout.\n");
+        let run = repo.commit_all("Add logout");
+        run.assert_refused("progress-update");
+        run.assert_not_flagged("execplan-sections");
+    }
+}
+
+#[test]
+fn a_decision_log_only_inside_a_code_block_is_refused() {
+    let repo = fixture();
+    let plan = repo.read(PLAN).replace(
+        "## Decision Log\n\n- Keep sessions in memory.\n",
+        "Template:\n\n```markdown\n## Decision Log\n\n- Keep sessions in memory.\n```\n",
+    );
+    repo.write(PLAN, plan);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    let before = repo.head();
+    let run = repo.commit_all("Add logout");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains("\"Decision Log\""), "{run:#?}");
+    assert_eq!(repo.head(), before, "no commit was made");
+}
+
+// ---- Progress that means progress ----------------------------------------------------------
+
+/// Another feature's plan, with a completed and an open entry.
+const OTHER_PLAN: &str = "# Other execplan\n\nEXECPLAN-READY\n\nSpec: specs/other.md\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Recieve handler written.\n- [ ] (2026-01-01 09:30Z) Wire the session store.\n\n## Surprises & Discoveries\n\nNone yet.\n\n## Decision Log\n\n- Keep sessions in memory.\n\n## Outcomes & Retrospective\n\nPending.\n";
+
+const OTHER: &str = "plans/other-execplan.md";
+
+/// The EXEC fixture plus a ready `other` feature, on `main`: no branch or trailer names a feature.
+fn add_other_feature(repo: &TestRepo) {
+    repo.git(["checkout", "-q", "main"]);
+    repo.write("specs/other.md", SPEC_FROZEN);
+    repo.write(OTHER, OTHER_PLAN);
+    repo.commit_unchecked("Set up the other feature");
+}
+
+fn sweep_fixture() -> TestRepo {
+    let repo = fixture();
+    add_other_feature(&repo);
+    repo
+}
+
+/// A code commit whose only plan change is a spelling sweep over an old, completed entry of
+/// another plan passed as a Progress update.
+#[test]
+fn a_sweep_rewording_an_old_entry_of_another_plan_is_refused() {
+    let repo = sweep_fixture();
+    let before = repo.head();
+    repo.append("src/auth.rs", "pub fn receive() {}\n");
+    repo.write(OTHER, OTHER_PLAN.replace("Recieve", "Receive"));
+    let run = repo.commit_all("Fix spelling of receive");
+    run.assert_refused("progress-update");
+    assert!(run.stderr.contains(OTHER), "names the plan: {run:#?}");
+    assert!(run.stderr.contains("rewords"), "{run:#?}");
+    assert_eq!(repo.head(), before, "no commit was made");
+}
+
+/// `execguard check` judges as pre-commit does, without the message: it cannot know whether an
+/// `Execplan:` trailer will name the reworded plan, so it leaves the sweep to commit-msg.
+#[test]
+fn the_sweep_is_left_to_the_hook_that_sees_the_message() {
+    let repo = sweep_fixture();
+    repo.append("src/auth.rs", "pub fn receive() {}\n");
+    repo.write(OTHER, OTHER_PLAN.replace("Recieve", "Receive"));
+    repo.git(["add", "-A"]);
+    repo.execguard(["check"]).assert_ok();
+    repo.commit("Fix spelling of receive")
+        .assert_refused("progress-update");
+    // Without any Progress change, check refuses at once.
+    repo.git(["reset", "-q", "--", OTHER]);
+    repo.execguard(["check"]).assert_refused("progress-update");
+}
+
+#[test]
+fn the_sweep_with_a_new_entry_is_accepted() {
+    let repo = sweep_fixture();
+    repo.append("src/auth.rs", "pub fn receive() {}\n");
+    let plan = OTHER_PLAN.replace("Recieve", "Receive").replace(
+        "store.\n\n",
+        "store.\n- [x] (2026-01-02 10:00Z) Spelling of receive fixed in code.\n\n",
+    );
+    repo.write(OTHER, plan);
+    repo.commit_all("Fix spelling of receive").assert_ok();
+}
+
+#[test]
+fn ticking_a_box_in_another_plan_is_accepted() {
+    let repo = sweep_fixture();
+    repo.append("src/auth.rs", "pub fn store() {}\n");
+    repo.write(OTHER, OTHER_PLAN.replace("- [ ] (2026", "- [x] (2026"));
+    repo.commit_all("Wire the session store").assert_ok();
+}
+
+/// The feature named by a trailer keeps the looser meaning: an edited entry of its own plan is
+/// an update.
+#[test]
+fn a_reworded_entry_of_the_named_plan_still_counts() {
+    let repo = sweep_fixture();
+    repo.append("src/auth.rs", "pub fn receive() {}\n");
+    repo.write(OTHER, OTHER_PLAN.replace("Recieve", "Receive"));
+    repo.commit_all("Fix spelling of receive\n\nExecplan: other")
+        .assert_ok();
+}
+
+#[test]
+fn the_server_refuses_a_pushed_sweep_and_accepts_its_twin() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    add_other_feature(&repo);
+    setup_server(&repo);
+    let before = server_rev(&repo, "refs/heads/main").unwrap();
+
+    repo.append("src/auth.rs", "pub fn receive() {}\n");
+    repo.write(OTHER, OTHER_PLAN.replace("Recieve", "Receive"));
+    repo.commit_unchecked("Fix spelling of receive");
+    let run = push(&repo, &["origin", "main"]);
+    assert_server_refused(&run, "progress-update");
+    assert_eq!(server_rev(&repo, "refs/heads/main"), Some(before));
+
+    let plan = repo.read(OTHER).replace(
+        "store.\n\n",
+        "store.\n- [x] (2026-01-02 10:00Z) Spelling of receive fixed in code.\n\n",
+    );
+    repo.write(OTHER, plan);
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--no-verify", "--amend", "--no-edit"]);
+    push(&repo, &["origin", "main"]).assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/main"), Some(repo.head()));
+}
