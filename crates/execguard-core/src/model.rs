@@ -207,6 +207,13 @@ pub trait Trees {
         Ok(Vec::new())
     }
 
+    /// Whether any path on `side` holds blob `id`: a large blob that the base already has is not
+    /// new to the change. May walk the whole tree, so it is asked only about blobs over a limit;
+    /// `false` when the side cannot say.
+    fn holds_blob(&self, _side: Side, _id: &str) -> Result<bool, TreeError> {
+        Ok(false)
+    }
+
     /// The content at `path` on `side` when it is a blob (a file or a symlink's target).
     fn read(&self, side: Side, path: &RepoPath) -> Result<Option<Vec<u8>>, TreeError> {
         match self.entry(side, path)? {

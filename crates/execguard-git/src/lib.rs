@@ -361,6 +361,28 @@ impl Trees for GitTrees<'_> {
         Ok(found)
     }
 
+    fn holds_blob(&self, side: Side, id: &str) -> Result<bool, TreeError> {
+        let Snapshot::Tree(tree) = self.side(side) else {
+            return Ok(false);
+        };
+        let oid = Oid::from_str(id).map_err(tree_error(format!("object {id}")))?;
+        let mut found = false;
+        // Stopping the walk early makes libgit2 report an error, which is the found case.
+        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+            if entry.id() == oid && entry.kind() == Some(ObjectType::Blob) {
+                found = true;
+                git2::TreeWalkResult::Abort
+            } else {
+                git2::TreeWalkResult::Ok
+            }
+        });
+        match walked {
+            Ok(()) => Ok(false),
+            Err(_) if found => Ok(true),
+            Err(e) => Err(tree_error(format!("the tree {}", tree.id()))(e)),
+        }
+    }
+
     fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
         let mut prefix = dir.as_bytes().to_vec();
         if !prefix.is_empty() {

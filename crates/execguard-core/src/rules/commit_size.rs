@@ -5,7 +5,7 @@ mod distance;
 mod lockfiles;
 
 use crate::engine::Context;
-use crate::model::{Entry, FileChange, RepoPath, TreeError};
+use crate::model::{Entry, FileChange, RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
@@ -18,6 +18,10 @@ rule_doc!(
 ## What it checks
 A commit may change at most 400 lines in at most 25 files, may not add or modify a blob larger
 than 1 MiB, and may add or modify at most 256 KiB of binary content in all.
+
+Only blobs new to the commit count against the 1 MiB limit: renaming or moving a large blob, or
+copying one the base already holds, is not refused. A blob over the limit is judged by it alone
+and counts toward neither lines nor binary content.
 
 Lines are those of text files, added plus deleted, counted as the smallest line edit between the
 two versions (what `git diff --numstat` shows). A changed line counts once per started 200 bytes,
@@ -57,7 +61,9 @@ trailer `Execguard-Override: commit-size: <reason>`.
 ## Configuration
 `[rules.commit-size]` `max-lines` (400), `line-bytes` (200), `max-files` (25), `max-file-bytes`
 (1048576), `max-binary-bytes` (262144), `exclude` (globs whose files count toward neither lines
-nor binary bytes, trusted as written; default none); `enabled = false` turns it off.
+nor binary bytes, trusted as written; default none), `large-files` (globs whose blobs may
+exceed `max-file-bytes`, such as `"assets/**"` or `"**/*.woff2"`; default none);
+`enabled = false` turns it off.
 "#
 );
 
@@ -71,22 +77,16 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let limits = &cx.config.rules.commit_size;
     let mut out = Vec::new();
     let mut tally = Tally::default();
+    let mut base_blobs = None;
     for file in &cx.change.files {
         if let Some(new) = file.new.as_ref().filter(|n| n.kind.is_blob()) {
             let size = new.size.unwrap_or(0);
             if size > limits.max_file_bytes {
-                out.push(cx.violation(
-                    RuleId::CommitSize,
-                    Some(&file.path),
-                    format!(
-                        "{} adds {}, a blob of {} bytes; the limit is {} bytes.",
-                        cx.subject_name(),
-                        file.path,
-                        size,
-                        limits.max_file_bytes
-                    ),
-                    "Keep large files out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.".to_string(),
-                ));
+                // Judged by this limit alone; it counts toward neither lines nor binary bytes.
+                let base_blobs = base_blobs.get_or_insert_with(|| changed_base_blobs(cx));
+                if let Some(violation) = large_blob(cx, file, new, size, base_blobs)? {
+                    out.push(violation);
+                }
                 continue;
             }
         }
@@ -138,6 +138,49 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         ));
     }
     Ok(out)
+}
+
+/// The blob ids the change's paths held in the base: what a rename or a move re-uses.
+fn changed_base_blobs<'a>(cx: &'a Context<'_>) -> std::collections::HashSet<&'a str> {
+    cx.change
+        .files
+        .iter()
+        .filter_map(|file| file.old.as_ref())
+        .map(|old| old.id.as_str())
+        .collect()
+}
+
+/// A blob over `max-file-bytes`, unless its path is a `large-files` one or the blob is not new to
+/// the change (renamed, moved or copied from the base: committed and accepted before).
+fn large_blob(
+    cx: &Context<'_>,
+    file: &FileChange,
+    new: &Entry,
+    size: u64,
+    base_blobs: &std::collections::HashSet<&str>,
+) -> Result<Option<Violation>, TreeError> {
+    let limits = &cx.config.rules.commit_size;
+    if limits.large_files.is_match(&file.path)
+        || base_blobs.contains(new.id.as_str())
+        || cx.trees.holds_blob(Side::Base, &new.id)?
+    {
+        return Ok(None);
+    }
+    let what = match (&file.renamed_from, &file.old) {
+        (Some(from), _) => format!("renames {from} to {} and changes it into", file.path),
+        (None, Some(_)) => format!("changes {} into", file.path),
+        (None, None) => format!("adds {},", file.path),
+    };
+    Ok(Some(cx.violation(
+        RuleId::CommitSize,
+        Some(&file.path),
+        format!(
+            "{} {what} a blob of {size} bytes; the limit is {} bytes.",
+            cx.subject_name(),
+            limits.max_file_bytes
+        ),
+        "Keep large files out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`, or lists its path in `large-files` of `[rules.commit-size]`.".to_string(),
+    )))
 }
 
 /// What a commit adds up to so far.
