@@ -61,7 +61,7 @@ pub enum GitError {
     Range(String),
     /// A parent of `commit` is not in the repository: the boundary of a shallow clone (`shallow`),
     /// or a history pruned below it. The commit cannot be judged against it, nor as a root.
-    #[error("commit {commit} cannot be judged: its parent {parent} is not in this repository{}", if *shallow { " (the clone is shallow there)" } else { "" })]
+    #[error("commit {commit} cannot be judged: its parent {parent} is not in this repository{}", if *shallow { format!(" (the clone is shallow there; {})", revwalk::DEEPEN) } else { String::new() })]
     MissingParent {
         commit: Oid,
         parent: Oid,
