@@ -361,24 +361,33 @@ impl Trees for GitTrees<'_> {
         Ok(found)
     }
 
-    fn holds_blob(&self, side: Side, id: &str) -> Result<bool, TreeError> {
+    fn held_blobs(
+        &self,
+        side: Side,
+        ids: &[&str],
+    ) -> Result<std::collections::HashSet<String>, TreeError> {
+        let mut found = std::collections::HashSet::new();
         let Snapshot::Tree(tree) = self.side(side) else {
-            return Ok(false);
+            return Ok(found);
         };
-        let oid = Oid::from_str(id).map_err(tree_error(format!("object {id}")))?;
-        let mut found = false;
-        // Stopping the walk early makes libgit2 report an error, which is the found case.
+        let mut wanted = std::collections::HashSet::new();
+        for id in ids {
+            wanted.insert(Oid::from_str(id).map_err(tree_error(format!("object {id}")))?);
+        }
+        // One walk for all of them; it stops once each is found (libgit2 then reports the stop
+        // as an error, which is the found case).
         let walked = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
-            if entry.id() == oid && entry.kind() == Some(ObjectType::Blob) {
-                found = true;
-                git2::TreeWalkResult::Abort
-            } else {
-                git2::TreeWalkResult::Ok
+            if entry.kind() == Some(ObjectType::Blob) && wanted.remove(&entry.id()) {
+                found.insert(entry.id().to_string());
+                if wanted.is_empty() {
+                    return git2::TreeWalkResult::Abort;
+                }
             }
+            git2::TreeWalkResult::Ok
         });
         match walked {
-            Ok(()) => Ok(false),
-            Err(_) if found => Ok(true),
+            Ok(()) => Ok(found),
+            Err(_) if wanted.is_empty() => Ok(found),
             Err(e) => Err(tree_error(format!("the tree {}", tree.id()))(e)),
         }
     }

@@ -230,3 +230,18 @@ pub fn promisor_remote(repo: &Repository) -> Option<(String, Option<String>)> {
     let name = config.get_string("extensions.partialclone").ok()?;
     Some((name, None))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parent_shorthand;
+
+    #[test]
+    fn parent_shorthand_reads_the_parent_number() {
+        assert_eq!(parent_shorthand("main^-"), Some(("main", 1)));
+        assert_eq!(parent_shorthand("main^-2"), Some(("main", 2)));
+        assert_eq!(parent_shorthand("main^-0"), None);
+        assert_eq!(parent_shorthand("main^-x"), None);
+        assert_eq!(parent_shorthand("^-"), None);
+        assert_eq!(parent_shorthand("main"), None);
+    }
+}

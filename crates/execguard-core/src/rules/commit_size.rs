@@ -5,6 +5,8 @@ mod distance;
 mod lockfiles;
 
 use crate::engine::Context;
+use std::collections::HashSet;
+
 use crate::model::{Entry, FileChange, RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
@@ -77,15 +79,14 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let limits = &cx.config.rules.commit_size;
     let mut out = Vec::new();
     let mut tally = Tally::default();
-    let mut base_blobs = None;
+    let reused = reused_large_blobs(cx)?;
     for file in &cx.change.files {
         if let Some(new) = file.new.as_ref().filter(|n| n.kind.is_blob()) {
             let size = new.size.unwrap_or(0);
             if size > limits.max_file_bytes {
                 // Judged by this limit alone; it counts toward neither lines nor binary bytes.
-                let base_blobs = base_blobs.get_or_insert_with(|| changed_base_blobs(cx));
-                if let Some(violation) = large_blob(cx, file, new, size, base_blobs)? {
-                    out.push(violation);
+                if !reused.contains(new.id.as_str()) {
+                    out.extend(large_blob(cx, file, size));
                 }
                 continue;
             }
@@ -140,38 +141,54 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     Ok(out)
 }
 
-/// The blob ids the change's paths held in the base: what a rename or a move re-uses.
-fn changed_base_blobs<'a>(cx: &'a Context<'_>) -> std::collections::HashSet<&'a str> {
-    cx.change
+/// The ids of the blobs over `max-file-bytes` that the base already holds under some path:
+/// renamed, moved or copied, committed and accepted before, not new to the change. The paths the
+/// change deletes or modifies answer most cases; the base tree is walked, once, only for a large
+/// blob they do not hold.
+fn reused_large_blobs(cx: &Context<'_>) -> Result<HashSet<String>, TreeError> {
+    let limits = &cx.config.rules.commit_size;
+    let large: HashSet<&str> = cx
+        .change
+        .files
+        .iter()
+        .filter(|file| !limits.large_files.is_match(&file.path))
+        .filter_map(|file| file.new.as_ref())
+        .filter(|new| new.kind.is_blob() && new.size.unwrap_or(0) > limits.max_file_bytes)
+        .map(|new| new.id.as_str())
+        .collect();
+    if large.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut reused: HashSet<String> = cx
+        .change
         .files
         .iter()
         .filter_map(|file| file.old.as_ref())
-        .map(|old| old.id.as_str())
-        .collect()
+        .filter(|old| large.contains(old.id.as_str()))
+        .map(|old| old.id.clone())
+        .collect();
+    let unknown: Vec<&str> = large
+        .into_iter()
+        .filter(|id| !reused.contains(*id))
+        .collect();
+    if !unknown.is_empty() {
+        reused.extend(cx.trees.held_blobs(Side::Base, &unknown)?);
+    }
+    Ok(reused)
 }
 
-/// A blob over `max-file-bytes`, unless its path is a `large-files` one or the blob is not new to
-/// the change (renamed, moved or copied from the base: committed and accepted before).
-fn large_blob(
-    cx: &Context<'_>,
-    file: &FileChange,
-    new: &Entry,
-    size: u64,
-    base_blobs: &std::collections::HashSet<&str>,
-) -> Result<Option<Violation>, TreeError> {
+/// A blob new to the change over `max-file-bytes`, unless its path is a `large-files` one.
+fn large_blob(cx: &Context<'_>, file: &FileChange, size: u64) -> Option<Violation> {
     let limits = &cx.config.rules.commit_size;
-    if limits.large_files.is_match(&file.path)
-        || base_blobs.contains(new.id.as_str())
-        || cx.trees.holds_blob(Side::Base, &new.id)?
-    {
-        return Ok(None);
+    if limits.large_files.is_match(&file.path) {
+        return None;
     }
     let what = match (&file.renamed_from, &file.old) {
         (Some(from), _) => format!("renames {from} to {} and changes it into", file.path),
         (None, Some(_)) => format!("changes {} into", file.path),
         (None, None) => format!("adds {},", file.path),
     };
-    Ok(Some(cx.violation(
+    Some(cx.violation(
         RuleId::CommitSize,
         Some(&file.path),
         format!(
@@ -180,7 +197,7 @@ fn large_blob(
             limits.max_file_bytes
         ),
         "Keep large files out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`, or lists its path in `large-files` of `[rules.commit-size]`.".to_string(),
-    )))
+    ))
 }
 
 /// What a commit adds up to so far.
