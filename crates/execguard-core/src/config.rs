@@ -173,6 +173,7 @@ struct RawCommitSize {
     max_binary_bytes: Option<Spanned<i64>>,
     line_bytes: Option<Spanned<i64>>,
     exclude: Option<Vec<Spanned<String>>>,
+    large_files: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -227,6 +228,8 @@ pub struct CommitSizeConfig {
     /// Paths trusted not to count toward lines or binary bytes (a human's list; the built-in
     /// lockfile exclusion is separate and checks content).
     pub exclude: Globs,
+    /// Paths whose blobs may exceed `max_file_bytes` (assets, fonts); a human's list.
+    pub large_files: Globs,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -394,6 +397,11 @@ impl Validator<'_> {
                     DEFAULT_LINE_BYTES,
                 )?,
                 exclude: self.globs("rules.commit-size.exclude", r.commit_size.exclude, &[])?,
+                large_files: self.globs(
+                    "rules.commit-size.large-files",
+                    r.commit_size.large_files,
+                    &[],
+                )?,
             },
             commit_message: CommitMessageConfig {
                 max_subject: self.limit(
@@ -704,6 +712,10 @@ impl Config {
                     );
                     table.insert("line-bytes".into(), int(r.commit_size.line_bytes));
                     table.insert("exclude".into(), strings(r.commit_size.exclude.patterns()));
+                    table.insert(
+                        "large-files".into(),
+                        strings(r.commit_size.large_files.patterns()),
+                    );
                 }
                 RuleId::CommitMessage => {
                     table.insert(

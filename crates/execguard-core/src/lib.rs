@@ -22,4 +22,4 @@ pub use model::{
     Change, ChangeLabel, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees,
 };
 pub use registry::{RuleId, ALL_RULES};
-pub use report::{Overridden, Report, Violation};
+pub use report::{CommitError, Overridden, Report, Violation};

@@ -207,6 +207,17 @@ pub trait Trees {
         Ok(Vec::new())
     }
 
+    /// Which of the blob ids `ids` some path on `side` holds: a large blob that the base already
+    /// has is not new to the change. Walks the whole tree once, so it is asked only about blobs
+    /// over a limit; none when the side cannot say.
+    fn held_blobs(
+        &self,
+        _side: Side,
+        _ids: &[&str],
+    ) -> Result<std::collections::HashSet<String>, TreeError> {
+        Ok(std::collections::HashSet::new())
+    }
+
     /// The content at `path` on `side` when it is a blob (a file or a symlink's target).
     fn read(&self, side: Side, path: &RepoPath) -> Result<Option<Vec<u8>>, TreeError> {
         match self.entry(side, path)? {

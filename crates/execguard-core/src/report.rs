@@ -49,16 +49,34 @@ pub struct Report {
     /// Set when the `[scope]` of the config leaves this change's branch out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out_of_scope: Option<String>,
+    /// Commits that could not be judged (an object missing from a partial clone, a parent beyond a
+    /// shallow clone's boundary): the check is incomplete, and exits with code 2.
+    pub errors: Vec<CommitError>,
+}
+
+/// A commit that could not be judged, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitError {
+    /// The commit id.
+    pub commit: String,
+    /// The object that could not be read (`blob 1a2b...`, `the parent of 1a2b...`).
+    pub object: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do next.
+    pub hint: String,
 }
 
 impl Report {
+    /// No violations and no commit left unjudged.
     pub fn is_clean(&self) -> bool {
-        self.violations.is_empty()
+        self.violations.is_empty() && self.errors.is_empty()
     }
 
     pub fn extend(&mut self, other: Report) {
         self.violations.extend(other.violations);
         self.overridden.extend(other.overridden);
         self.skipped.extend(other.skipped);
+        self.errors.extend(other.errors);
     }
 }

@@ -13,12 +13,14 @@ use git2::ObjectType;
 mod case_folded;
 mod merge;
 mod renames;
+mod revwalk;
 mod staged;
 mod tree_check;
 mod tree_diff;
 
-pub use git2::{Oid, Repository, Tree};
+pub use git2::{ErrorCode, Oid, Repository, Tree};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
+pub use revwalk::{commits_in_range, promisor_remote, resolve_commit, RangeOptions, DEEPEN};
 pub use staged::StagedIndex;
 pub use tree_check::{MalformedTree, TreeProblem};
 
@@ -54,6 +56,17 @@ pub enum GitError {
     /// not show what execguard reads, so it cannot be judged.
     #[error(transparent)]
     MalformedTree(Box<MalformedTree>),
+    /// A range that names no commits, or a revision that is not in the repository.
+    #[error("{0}")]
+    Range(String),
+    /// A parent of `commit` is not in the repository: the boundary of a shallow clone (`shallow`),
+    /// or a history pruned below it. The commit cannot be judged against it, nor as a root.
+    #[error("commit {commit} cannot be judged: its parent {parent} is not in this repository{}", if *shallow { format!(" (the clone is shallow there; {})", revwalk::DEEPEN) } else { String::new() })]
+    MissingParent {
+        commit: Oid,
+        parent: Oid,
+        shallow: bool,
+    },
     #[error("cannot set {key} in the repository's git config: {source}")]
     SetConfig {
         key: String,
@@ -346,6 +359,37 @@ impl Trees for GitTrees<'_> {
             }
         }
         Ok(found)
+    }
+
+    fn held_blobs(
+        &self,
+        side: Side,
+        ids: &[&str],
+    ) -> Result<std::collections::HashSet<String>, TreeError> {
+        let mut found = std::collections::HashSet::new();
+        let Snapshot::Tree(tree) = self.side(side) else {
+            return Ok(found);
+        };
+        let mut wanted = std::collections::HashSet::new();
+        for id in ids {
+            wanted.insert(Oid::from_str(id).map_err(tree_error(format!("object {id}")))?);
+        }
+        // One walk for all of them; it stops once each is found (libgit2 then reports the stop
+        // as an error, which is the found case).
+        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+            if entry.kind() == Some(ObjectType::Blob) && wanted.remove(&entry.id()) {
+                found.insert(entry.id().to_string());
+                if wanted.is_empty() {
+                    return git2::TreeWalkResult::Abort;
+                }
+            }
+            git2::TreeWalkResult::Ok
+        });
+        match walked {
+            Ok(()) => Ok(found),
+            Err(_) if wanted.is_empty() => Ok(found),
+            Err(e) => Err(tree_error(format!("the tree {}", tree.id()))(e)),
+        }
     }
 
     fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
@@ -670,7 +714,7 @@ pub fn commit_change<'r>(
     let tree = commit
         .tree()
         .map_err(read_err(format!("the tree of {id}")))?;
-    let parents: Vec<git2::Commit<'r>> = commit.parents().collect();
+    let parents = revwalk::present_parents(repo, &commit)?;
     let parents = merge::effective_parents(repo, parents)?;
     let base_tree = match parents.first() {
         Some(parent) => Some(
@@ -747,37 +791,6 @@ pub fn new_commits(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Ve
     }
     walk.collect::<Result<Vec<_>, _>>()
         .map_err(read_err("the history"))
-}
-
-/// The commits `git rev-list <range>` lists for `A..B`, `A...B` or a single revision's history,
-/// oldest first.
-pub fn commits_in_range(repo: &Repository, range: &str) -> Result<Vec<Oid>, GitError> {
-    let mut walk = repo.revwalk().map_err(read_err("the history"))?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
-        .map_err(read_err("the history"))?;
-    if range.contains("..") {
-        walk.push_range(range)
-            .map_err(read_err(format!("the range {range}")))?;
-    } else {
-        let object = repo
-            .revparse_single(range)
-            .map_err(read_err(format!("the revision {range}")))?;
-        let commit = object
-            .peel_to_commit()
-            .map_err(read_err(format!("the revision {range}")))?;
-        walk.push(commit.id())
-            .map_err(read_err(format!("the revision {range}")))?;
-    }
-    walk.collect::<Result<Vec<_>, _>>()
-        .map_err(read_err("the history"))
-}
-
-/// Resolves one revision to a commit id.
-pub fn resolve_commit(repo: &Repository, revision: &str) -> Result<Oid, GitError> {
-    repo.revparse_single(revision)
-        .and_then(|object| object.peel_to_commit())
-        .map(|commit| commit.id())
-        .map_err(read_err(format!("the revision {revision}")))
 }
 
 /// A config pinned by the server admin with `git config execguard.config <path>`; a relative
@@ -947,7 +960,7 @@ pub fn first_parent_tree(repo: &Repository, id: Oid) -> Result<Option<Tree<'_>>,
     let commit = repo
         .find_commit(id)
         .map_err(read_err(format!("commit {id}")))?;
-    let Ok(parent) = commit.parent(0) else {
+    let Some(parent) = revwalk::present_parents(repo, &commit)?.into_iter().next() else {
         return Ok(None);
     };
     parent

@@ -25,7 +25,8 @@ pub struct CommitSettings {
 }
 
 /// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
-/// per worker thread (a `Repository` cannot be shared between threads).
+/// per worker thread (a `Repository` cannot be shared between threads). The first commit that
+/// cannot be read stops the check.
 pub fn check_commits<F>(
     open: F,
     jobs: &[CommitJob],
@@ -33,6 +34,35 @@ pub fn check_commits<F>(
 ) -> anyhow::Result<Vec<Report>>
 where
     F: Fn() -> anyhow::Result<Repository> + Sync,
+{
+    judge_all(open, jobs, settings, |_, _, error| Err(error))
+}
+
+/// As [`check_commits`], but a commit that cannot be read (an object missing from a partial
+/// clone, a parent beyond a shallow clone's boundary) becomes an error entry of its report, naming
+/// the commit and the object, and the other commits are judged.
+pub fn check_commits_each<F>(
+    open: F,
+    jobs: &[CommitJob],
+    settings: &CommitSettings,
+) -> anyhow::Result<Vec<Report>>
+where
+    F: Fn() -> anyhow::Result<Repository> + Sync,
+{
+    judge_all(open, jobs, settings, |repo, job, error| {
+        Ok(crate::unreadable::report(repo, job.id, &error))
+    })
+}
+
+fn judge_all<F, E>(
+    open: F,
+    jobs: &[CommitJob],
+    settings: &CommitSettings,
+    on_error: E,
+) -> anyhow::Result<Vec<Report>>
+where
+    F: Fn() -> anyhow::Result<Repository> + Sync,
+    E: Fn(&Repository, &CommitJob, anyhow::Error) -> anyhow::Result<Report> + Sync,
 {
     let explicit = settings.config.as_ref();
     let options = Options {
@@ -52,6 +82,7 @@ where
             |(repo, explicit, configs, cache), job| {
                 let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
                 check_one(repo, job, explicit.as_ref(), configs, cache, &options)
+                    .or_else(|error| on_error(repo, job, error))
             },
         )
         .collect()

@@ -9,3 +9,4 @@ pub mod merges;
 pub mod push;
 pub mod render;
 pub mod staged;
+pub mod unreadable;

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Command::Install(args) => install::run(args).map(|()| true),
         Command::Uninstall(args) => uninstall::run(args).map(|()| true),
         Command::Check(args) => check::run(args, config),
-        Command::Explain(args) => explain::run(args).map(|()| true),
+        Command::Explain(args) => explain::run(args, config).map(|()| true),
         Command::Init(args) => init::run(args).map(|()| true),
         Command::Config(args) => config::run(args, config).map(|()| true),
     };

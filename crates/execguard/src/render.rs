@@ -20,7 +20,7 @@ pub fn eprint_line(text: &str) {
 /// The report as people and agents read it. `action` says what happens to the change ("the commit
 /// is refused").
 pub fn human(report: &Report, action: &str) -> String {
-    let mut out = String::new();
+    let mut out = unjudged_commits(report);
     for violation in &report.violations {
         out.push_str(&format!(
             "{ERROR}error[{}]{ERROR:#}{}{}\n  {}\n  {DIM}hint:{DIM:#} {}\n\n",
@@ -103,6 +103,21 @@ pub fn human(report: &Report, action: &str) -> String {
     out
 }
 
+/// One block per commit that could not be judged.
+fn unjudged_commits(report: &Report) -> String {
+    let mut out = String::new();
+    for error in &report.errors {
+        out.push_str(&format!(
+            "{ERROR}error{ERROR:#} (commit {}): could not be checked\n  {}\n  unreadable: {}\n  {DIM}hint:{DIM:#} {}\n\n",
+            execguard_core::engine::short(&error.commit),
+            error.message,
+            error.object,
+            error.hint
+        ));
+    }
+    out
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -165,6 +180,19 @@ pub fn github(report: &Report) -> String {
         )
     };
     let mut out = String::new();
+    for error in &report.errors {
+        out.push_str(&format!(
+            "::error title={}::{}\n",
+            escape_property("execguard could not check a commit"),
+            escape_data(&format!(
+                "commit {}: {} ({}) {}",
+                execguard_core::engine::short(&error.commit),
+                error.message,
+                error.object,
+                error.hint
+            ))
+        ));
+    }
     for violation in &report.violations {
         out.push_str(&line("error", violation, ""));
     }
@@ -176,6 +204,31 @@ pub fn github(report: &Report) -> String {
         ));
     }
     out
+}
+
+/// The SARIF invocation: unsuccessful when a commit could not be judged, with one error-level
+/// notification per such commit.
+fn invocation(report: &Report) -> serde_json::Value {
+    use serde_json::json;
+    let notifications: Vec<serde_json::Value> = report
+        .errors
+        .iter()
+        .map(|error| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{} {}", error.message, error.hint) },
+                "descriptor": { "id": "unreadable-commit" },
+                "locations": [{
+                    "logicalLocations": [{ "name": error.commit, "kind": "commit" }],
+                }],
+                "properties": { "object": error.object },
+            })
+        })
+        .collect();
+    json!({
+        "executionSuccessful": report.errors.is_empty(),
+        "toolExecutionNotifications": notifications,
+    })
 }
 
 /// SARIF 2.1.0, as GitHub code scanning accepts it.
@@ -266,6 +319,7 @@ pub fn sarif(report: &Report) -> String {
                 }
             },
             "results": results,
+            "invocations": [invocation(report)],
         }],
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -206,6 +206,7 @@ fn compare_commit_size(found: &mut Loosenings, old: &CommitSizeConfig, new: &Com
         max_binary_bytes,
         line_bytes,
         exclude,
+        large_files,
     } = old;
     // A longer `line-bytes` counts a long line as fewer lines: raising it loosens too.
     for (key, was, now) in [
@@ -221,6 +222,12 @@ fn compare_commit_size(found: &mut Loosenings, old: &CommitSizeConfig, new: &Com
         "rules.commit-size.exclude",
         exclude.patterns(),
         new.exclude.patterns(),
+    );
+    // A path exempted from `max-file-bytes` may hold a blob of any size: adding one loosens.
+    found.adds_none(
+        "rules.commit-size.large-files",
+        large_files.patterns(),
+        new.large_files.patterns(),
     );
 }
 
@@ -377,6 +384,16 @@ mod tests {
         assert!(
             from_default("[rules.commit-size]\nmax-lines = 300\nmax-file-bytes = 10\n").is_empty()
         );
+    }
+
+    #[test]
+    fn exempting_paths_from_max_file_bytes_loosens() {
+        assert_eq!(
+            from_default("[rules.commit-size]\nlarge-files = [\"assets/**\"]\n"),
+            ["rules.commit-size.large-files"]
+        );
+        // Removing an exemption tightens.
+        assert!(loosened("[rules.commit-size]\nlarge-files = [\"assets/**\"]\n", "").is_empty());
     }
 
     #[test]

@@ -5,7 +5,9 @@ mod distance;
 mod lockfiles;
 
 use crate::engine::Context;
-use crate::model::{Entry, FileChange, RepoPath, TreeError};
+use std::collections::HashSet;
+
+use crate::model::{Entry, FileChange, RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
@@ -18,6 +20,10 @@ rule_doc!(
 ## What it checks
 A commit may change at most 400 lines in at most 25 files, may not add or modify a blob larger
 than 1 MiB, and may add or modify at most 256 KiB of binary content in all.
+
+Only blobs new to the commit count against the 1 MiB limit: renaming or moving a large blob, or
+copying one the base already holds, is not refused. A blob over the limit is judged by it alone
+and counts toward neither lines nor binary content.
 
 Lines are those of text files, added plus deleted, counted as the smallest line edit between the
 two versions (what `git diff --numstat` shows). A changed line counts once per started 200 bytes,
@@ -57,7 +63,9 @@ trailer `Execguard-Override: commit-size: <reason>`.
 ## Configuration
 `[rules.commit-size]` `max-lines` (400), `line-bytes` (200), `max-files` (25), `max-file-bytes`
 (1048576), `max-binary-bytes` (262144), `exclude` (globs whose files count toward neither lines
-nor binary bytes, trusted as written; default none); `enabled = false` turns it off.
+nor binary bytes, trusted as written; default none), `large-files` (globs whose blobs may
+exceed `max-file-bytes`, such as `"assets/**"` or `"**/*.woff2"`; default none);
+`enabled = false` turns it off.
 "#
 );
 
@@ -71,22 +79,15 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let limits = &cx.config.rules.commit_size;
     let mut out = Vec::new();
     let mut tally = Tally::default();
+    let reused = reused_large_blobs(cx)?;
     for file in &cx.change.files {
         if let Some(new) = file.new.as_ref().filter(|n| n.kind.is_blob()) {
             let size = new.size.unwrap_or(0);
             if size > limits.max_file_bytes {
-                out.push(cx.violation(
-                    RuleId::CommitSize,
-                    Some(&file.path),
-                    format!(
-                        "{} adds {}, a blob of {} bytes; the limit is {} bytes.",
-                        cx.subject_name(),
-                        file.path,
-                        size,
-                        limits.max_file_bytes
-                    ),
-                    "Keep large files out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.".to_string(),
-                ));
+                // Judged by this limit alone; it counts toward neither lines nor binary bytes.
+                if !reused.contains(new.id.as_str()) {
+                    out.extend(large_blob(cx, file, size));
+                }
                 continue;
             }
         }
@@ -138,6 +139,65 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         ));
     }
     Ok(out)
+}
+
+/// The ids of the blobs over `max-file-bytes` that the base already holds under some path:
+/// renamed, moved or copied, committed and accepted before, not new to the change. The paths the
+/// change deletes or modifies answer most cases; the base tree is walked, once, only for a large
+/// blob they do not hold.
+fn reused_large_blobs(cx: &Context<'_>) -> Result<HashSet<String>, TreeError> {
+    let limits = &cx.config.rules.commit_size;
+    let large: HashSet<&str> = cx
+        .change
+        .files
+        .iter()
+        .filter(|file| !limits.large_files.is_match(&file.path))
+        .filter_map(|file| file.new.as_ref())
+        .filter(|new| new.kind.is_blob() && new.size.unwrap_or(0) > limits.max_file_bytes)
+        .map(|new| new.id.as_str())
+        .collect();
+    if large.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut reused: HashSet<String> = cx
+        .change
+        .files
+        .iter()
+        .filter_map(|file| file.old.as_ref())
+        .filter(|old| large.contains(old.id.as_str()))
+        .map(|old| old.id.clone())
+        .collect();
+    let unknown: Vec<&str> = large
+        .into_iter()
+        .filter(|id| !reused.contains(*id))
+        .collect();
+    if !unknown.is_empty() {
+        reused.extend(cx.trees.held_blobs(Side::Base, &unknown)?);
+    }
+    Ok(reused)
+}
+
+/// A blob new to the change over `max-file-bytes`, unless its path is a `large-files` one.
+fn large_blob(cx: &Context<'_>, file: &FileChange, size: u64) -> Option<Violation> {
+    let limits = &cx.config.rules.commit_size;
+    if limits.large_files.is_match(&file.path) {
+        return None;
+    }
+    let what = match (&file.renamed_from, &file.old) {
+        (Some(from), _) => format!("renames {from} to {} and changes it into", file.path),
+        (None, Some(_)) => format!("changes {} into", file.path),
+        (None, None) => format!("adds {},", file.path),
+    };
+    Some(cx.violation(
+        RuleId::CommitSize,
+        Some(&file.path),
+        format!(
+            "{} {what} a blob of {size} bytes; the limit is {} bytes.",
+            cx.subject_name(),
+            limits.max_file_bytes
+        ),
+        "Keep large files out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`, or lists its path in `large-files` of `[rules.commit-size]`.".to_string(),
+    ))
 }
 
 /// What a commit adds up to so far.

@@ -22,9 +22,18 @@ pub enum Format {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("commits").args(["range", "commit"])))]
 pub struct CheckArgs {
-    /// Check every commit of `git rev-list <RANGE>` (`A..B`), each against its first parent.
+    /// Check every commit of `git rev-list <RANGE>` (`A..B`, `A...B`, `^A B`, `X^!`), each
+    /// against its first parent. A range that excludes nothing (`X` alone) is refused unless
+    /// `--whole-history` is given.
     #[arg(long, value_name = "RANGE", conflicts_with = "commit")]
     pub range: Option<String>,
+    /// With `--range`, follow only first parents (`git rev-list --first-parent`): the commits of
+    /// the branch itself, with each merge judged as one change.
+    #[arg(long, requires = "range")]
+    pub first_parent: bool,
+    /// With `--range`, accept a single revision and check every ancestor of it, down to the root.
+    #[arg(long, requires = "range")]
+    pub whole_history: bool,
     /// Check one commit against its first parent.
     #[arg(long, value_name = "REV")]
     pub commit: Option<String>,
@@ -51,7 +60,14 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
     let report = if args.range.is_some() || args.commit.is_some() {
         let repo = super::open_repo(args.repo.as_deref())?;
         let ids = match (&args.range, &args.commit) {
-            (Some(range), _) => execguard_git::commits_in_range(&repo, range)?,
+            (Some(range), _) => execguard_git::commits_in_range(
+                &repo,
+                range,
+                execguard_git::RangeOptions {
+                    first_parent: args.first_parent,
+                    whole_history: args.whole_history,
+                },
+            )?,
             (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
             (None, None) => Vec::new(),
         };
@@ -71,10 +87,11 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
             },
         };
         let reports =
-            commits::check_commits(|| Ok(execguard_git::open_at(&at)?), &jobs, &settings)?;
+            commits::check_commits_each(|| Ok(execguard_git::open_at(&at)?), &jobs, &settings)?;
         let count = jobs.len();
         let report = commits::merge(reports);
-        if args.format == Format::Human && report.violations.is_empty() {
+        if args.format == Format::Human && report.violations.is_empty() && report.errors.is_empty()
+        {
             crate::render::eprint_line(&format!(
                 "execguard: {count} commit{} checked, no violations.",
                 if count == 1 { "" } else { "s" }
@@ -97,7 +114,19 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         report
     };
     print(&report, args.format, "the change would be refused");
+    unjudged(&report)?;
     Ok(report.is_clean())
+}
+
+/// Fails (exit code 2) when some commit could not be judged: the check is incomplete.
+fn unjudged(report: &Report) -> anyhow::Result<()> {
+    match report.errors.len() {
+        0 => Ok(()),
+        n => anyhow::bail!(
+            "{n} commit{} could not be judged (see the report), so the range is refused",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 /// Prints a report in the chosen format.
