@@ -51,7 +51,11 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
     let report = if args.range.is_some() || args.commit.is_some() {
         let repo = super::open_repo(args.repo.as_deref())?;
         let ids = match (&args.range, &args.commit) {
-            (Some(range), _) => execguard_git::commits_in_range(&repo, range)?,
+            (Some(range), _) => commits::baseline::range_for_check(
+                &repo,
+                execguard_git::commits_in_range(&repo, range)?,
+                config,
+            )?,
             (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
             (None, None) => Vec::new(),
         };
