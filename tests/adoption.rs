@@ -314,6 +314,16 @@ fn the_baseline_command_and_the_commands_it_prints_adopt_an_existing_history() {
     );
     let commands = printed_commands(&run.stderr);
     assert_eq!(commands.len(), 2, "{run:#?}");
+    // The README shows the same commands, for its example id.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    for command in &commands {
+        let shown = command.replace(&short(&ids[19]), "3f6c2a9");
+        assert!(
+            readme.contains(&format!("\n{shown}\n")),
+            "README lacks {shown}"
+        );
+    }
     // Run again before committing: HEAD is named already.
     let again = repo.execguard(["baseline"]);
     again.assert_ok();
@@ -377,16 +387,27 @@ fn the_baseline_command_on_an_unborn_branch_explains_the_first_commit() {
 fn the_first_commit_adding_the_rulebook_passes_the_client_hooks_with_the_documented_override() {
     let repo = TestRepo::installed();
     repo.write("backend/PLANS.md", "# How to write an execplan\n");
-    repo.git(["add", "-A"]);
+    // The README's commands.
+    let add = "git add backend/PLANS.md";
+    let commit = "EXECGUARD_SKIP=protected-path git commit -m 'Add the rulebook' -m 'Execguard-Override: protected-path: adding the rulebook'";
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("{add}\n{commit}\n")),
+        "the README shows these commands"
+    );
+    run_shell(&repo, add).assert_ok();
     repo.commit("Add the rulebook")
         .assert_refused("protected-path");
-    assert_eq!(repo.commit_count(), 0);
-    // The README's command.
-    run_shell(
+    // The skip alone is not enough: the commit-msg hook wants the trailer.
+    let run = run_shell(
         &repo,
-        "EXECGUARD_SKIP=protected-path git commit -m 'Add the rulebook' -m 'Execguard-Override: protected-path: adding the rulebook'",
-    )
-    .assert_ok();
+        "EXECGUARD_SKIP=protected-path git commit -m 'Add the rulebook'",
+    );
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(run.stderr.contains("protected-path"), "{run:#?}");
+    assert_eq!(repo.commit_count(), 0);
+    run_shell(&repo, commit).assert_ok();
     assert_eq!(repo.commit_count(), 1);
     // The trailer counts on a server only from a listed pusher.
     setup_server(&repo);
