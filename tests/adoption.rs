@@ -193,6 +193,48 @@ fn an_agent_naming_its_own_bad_commit_as_a_baseline_is_refused_as_guard_config()
 }
 
 #[test]
+fn a_baseline_over_history_that_turns_the_guard_off_is_refused() {
+    for pinned in [false, true] {
+        let repo = pushed_fixture();
+        if pinned {
+            pin(&repo, "[server]\noverride-users = [\"ana\"]\n");
+        }
+        let before = server_rev(&repo, "refs/heads/exec/login").unwrap();
+        // The exempted history would judge the commit that names it: it turns the guard off.
+        repo.append("specs/login.md", "Also support passkeys.\n");
+        repo.write(
+            ".execguard.toml",
+            "[rules.guard-config]\nenabled = false\n\n[rules.frozen-spec]\nenabled = false\n",
+        );
+        repo.commit_unchecked("Tweak the spec");
+        let bad = repo.head();
+        let config = format!(
+            "[rules.guard-config]\nenabled = false\n\n[rules.frozen-spec]\nenabled = false\n\n{}",
+            baseline_config(&[&bad])
+        );
+        repo.write(".execguard.toml", config);
+        repo.commit_unchecked("Record the baseline");
+        let run = push_env(
+            &repo,
+            &[("REMOTE_USER", "agent")],
+            &["origin", "exec/login"],
+        );
+        assert_server_refused(&run, "guard-config");
+        assert_eq!(
+            server_rev(&repo, "refs/heads/exec/login"),
+            Some(before.clone()),
+            "pinned: {pinned}"
+        );
+        let run = check_range(&repo, &format!("{before}..HEAD"), None);
+        run.assert_refused("frozen-spec");
+        assert!(
+            reported_commits(&run.stderr).contains(&short(&bad)),
+            "{run:#?}"
+        );
+    }
+}
+
+#[test]
 fn a_baseline_the_repository_lacks_hides_nothing_and_says_so() {
     let (repo, _ids) = legacy_repo();
     let absent = "0123456789abcdef0123456789abcdef01234567";
@@ -219,15 +261,35 @@ fn a_malformed_baseline_is_a_config_error_naming_the_key() {
 
 // ---- check --range -------------------------------------------------------------------------
 
+/// `execguard check --range RANGE --config PATH`.
+fn check_range(repo: &TestRepo, range: &str, config: Option<&std::path::Path>) -> Run {
+    let mut args: Vec<std::ffi::OsString> = vec!["check".into(), "--range".into(), range.into()];
+    if let Some(path) = config {
+        args.push("--config".into());
+        args.push(path.into());
+    }
+    repo.execguard(args)
+}
+
 #[test]
 fn a_range_check_reports_only_commits_after_the_baseline() {
     let (repo, ids) = legacy_repo();
     let adoption = commit_adoption(&repo, &ids[19]);
     let bad = commit_spec_edit(&repo, "Amend the spec again");
     let range = format!("{}..HEAD", ids[0]);
-    let run = repo.execguard(["check", "--range", &range]);
+    // With a config the range cannot change, naming the baseline and who may override.
+    let config = repo.root.join("ci-config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\noverride-users = [\"ana\"]\n\n{}",
+            baseline_config(&[&ids[19]])
+        ),
+    )
+    .unwrap();
+    let run = check_range(&repo, &range, Some(&config));
     run.assert_refused("frozen-spec");
-    // The adoption commit is after the baseline too: no listed pusher approved its trailer.
+    // The adoption commit's trailer is honoured only for a listed pusher.
     assert_eq!(
         reported_commits(&run.stderr),
         BTreeSet::from([short(&adoption), short(&bad)]),
@@ -238,20 +300,12 @@ fn a_range_check_reports_only_commits_after_the_baseline() {
             .contains("19 commits of the range predate the guard"),
         "{run:#?}"
     );
-    // Without the baseline, the whole history is reported.
-    let run = repo.execguard(["check", "--range", &format!("{}..{}", ids[0], ids[19])]);
-    run.assert_refused("frozen-spec");
-    assert!(
-        reported_commits(&run.stderr).contains(&short(&ids[1])),
-        "{run:#?}"
-    );
-    // A config given with --config names its own baseline.
-    let config = repo.root.join("ci-config.toml");
-    std::fs::write(&config, baseline_config(&[&adoption])).unwrap();
     let run = repo.execguard([
         "check".as_ref(),
         "--range".as_ref(),
         range.as_ref(),
+        "--pusher".as_ref(),
+        "ana".as_ref(),
         "--config".as_ref(),
         config.as_os_str(),
     ]);
@@ -261,16 +315,80 @@ fn a_range_check_reports_only_commits_after_the_baseline() {
         BTreeSet::from([short(&bad)]),
         "{run:#?}"
     );
-    // Clean when everything after the baseline is clean.
-    repo.git(["reset", "-q", "--hard", &adoption]);
+    // Up to the adoption commit: refused for an unnamed pusher, clean for ana.
+    let run = check_range(&repo, &format!("{}..{adoption}", ids[0]), Some(&config));
+    run.assert_refused("guard-config");
     let run = repo.execguard([
         "check".as_ref(),
         "--range".as_ref(),
-        range.as_ref(),
+        format!("{}..{adoption}", ids[0]).as_ref(),
+        "--pusher".as_ref(),
+        "ana".as_ref(),
         "--config".as_ref(),
         config.as_os_str(),
     ]);
     run.assert_ok();
+    // The README's audit of a history whose adoption commit lies inside the range.
+    let audit = format!(
+        "execguard check --range {}..HEAD --config .execguard.toml",
+        ids[0]
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    assert!(readme.contains("`execguard check --range <root>..HEAD --config .execguard.toml`"));
+    let run = run_shell(&repo, &audit);
+    run.assert_refused("frozen-spec");
+    assert_eq!(
+        reported_commits(&run.stderr),
+        BTreeSet::from([short(&adoption), short(&bad)]),
+        "{run:#?}"
+    );
+    // Without --config, a baseline the range's own commits name is not trusted: the config
+    // judging the adoption commit lies in the history it exempts.
+    let run = check_range(&repo, &range, None);
+    run.assert_refused("frozen-spec");
+    let reported = reported_commits(&run.stderr);
+    assert!(reported.contains(&short(&ids[1])), "{run:#?}");
+    assert!(reported.contains(&short(&adoption)), "{run:#?}");
+}
+
+#[test]
+fn a_range_check_trusts_the_baselines_of_its_base() {
+    let (repo, ids) = legacy_repo();
+    // A second pre-guard branch, off the main history.
+    repo.git(["checkout", "-q", "-b", "legacy-2", &ids[5]]);
+    repo.append("specs/login.md", "Legacy requirement.\n");
+    repo.commit_unchecked("Amend the spec on the old branch");
+    let old_tip = repo.head();
+    repo.git(["checkout", "-q", "main"]);
+    repo.write(".execguard.toml", baseline_config(&[&ids[19], &old_tip]));
+    repo.commit_unchecked(
+        "Adopt execguard\n\nExecguard-Override: guard-config: adopting execguard on an existing history",
+    );
+    let adoption = repo.head();
+    repo.git([
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-verify",
+        "-m",
+        "Merge the old branch",
+        "legacy-2",
+    ]);
+    let run = check_range(&repo, &format!("{adoption}..HEAD"), None);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("1 commit of the range predates the guard"),
+        "{run:#?}"
+    );
+    // The same range from a base without the baseline judges the old commit.
+    let run = check_range(&repo, &format!("{}..HEAD", ids[19]), None);
+    run.assert_refused("frozen-spec");
+    assert!(
+        reported_commits(&run.stderr).contains(&short(&old_tip)),
+        "{run:#?}"
+    );
 }
 
 // ---- execguard baseline --------------------------------------------------------------------

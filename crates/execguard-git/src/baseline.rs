@@ -38,20 +38,30 @@ pub fn own_config(repo: &Repository, id: Oid) -> Result<Option<Config>, GitError
     crate::read_config_blob(repo, blob, &name).map(Some)
 }
 
-/// The commits of `ids` that no other commit of `ids` has as a parent: the tips of a range.
-pub fn tips_of(repo: &Repository, ids: &[Oid]) -> Result<Vec<Oid>, GitError> {
+/// The edges of a set of commits as `git rev-list` lists it: its tips (the commits no other commit
+/// of the set has as a parent) and its boundary (the parents of its commits outside it, which the
+/// range leaves out: its base).
+pub fn edges(repo: &Repository, ids: &[Oid]) -> Result<(Vec<Oid>, Vec<Oid>), GitError> {
+    let members: HashSet<Oid> = ids.iter().copied().collect();
     let mut parents = HashSet::new();
+    let mut boundary = Vec::new();
     for id in ids {
         let commit = repo
             .find_commit(*id)
             .map_err(read_err(format!("commit {id}")))?;
-        parents.extend(commit.parent_ids());
+        for parent in commit.parent_ids() {
+            if !members.contains(&parent) && !boundary.contains(&parent) {
+                boundary.push(parent);
+            }
+            parents.insert(parent);
+        }
     }
-    Ok(ids
+    let tips = ids
         .iter()
         .filter(|id| !parents.contains(*id))
         .copied()
-        .collect())
+        .collect();
+    Ok((tips, boundary))
 }
 
 /// `ids` without the commits reachable from `hidden`, in their order. `ids` is a set as
@@ -66,19 +76,14 @@ pub fn not_reachable_from(
     if hidden.is_empty() || ids.is_empty() {
         return Ok(ids.to_vec());
     }
-    let members: HashSet<Oid> = ids.iter().copied().collect();
+    let (tips, boundary) = edges(repo, ids)?;
     let mut walk = repo.revwalk().map_err(read_err("the history"))?;
-    for id in tips_of(repo, ids)? {
+    for id in tips {
         walk.push(id).map_err(read_err(format!("commit {id}")))?;
     }
-    for id in ids {
-        let commit = repo
-            .find_commit(*id)
-            .map_err(read_err(format!("commit {id}")))?;
-        for parent in commit.parent_ids().filter(|p| !members.contains(p)) {
-            // A parent the repository lacks (a shallow boundary) hides nothing.
-            let _ = walk.hide(parent);
-        }
+    // A boundary commit the repository lacks (a shallow clone) hides nothing.
+    for id in boundary {
+        let _ = walk.hide(id);
     }
     for id in hidden {
         let _ = walk.hide(*id);

@@ -142,8 +142,8 @@ pub fn judge(
         }
         let mut hide = hidden_from(repo, update, branch.as_deref(), hidden);
         // What a baseline reaches predates the guard: hidden in the same walk, never judged.
-        let mut exempt = commits::baseline::Exempt::default();
-        exempt.add_tip(repo, tip, settings.config.as_ref());
+        let exempt =
+            commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
         hide.extend(exempt.commits);
         notes.extend(exempt.notes);
         if let Some(old) = update

@@ -1,18 +1,26 @@
 //! `[adoption] baseline`: the commits whose history predates the guard, left out of what a push
 //! or a range check judges.
 //!
-//! The baselines that apply to a pushed tip are those of the config that judges every commit
-//! (the server's pinned file, `--config`) and those of the tip's own `.execguard.toml`, the config
-//! the push leaves in force on its ref. A commit cannot name itself or a descendant as a baseline,
-//! so the commit that adds a baseline is never exempted by it: it is judged, and `guard-config`
-//! refuses the new baseline unless a human overrode it (on a server, a listed pusher). When the
-//! config that judges every commit turns `guard-config` off, nothing guards the in-repository file,
-//! and only that config's own baselines count.
+//! A baseline counts only where the commit that names it was judged by a config the pushed
+//! commits cannot write. A commit cannot name itself or a later commit as a baseline, so the
+//! commit that adds a baseline is never exempted by it; but the config that judges it is its
+//! parent's, which sits in the history the baseline exempts. An agent could make that history
+//! turn `guard-config` off and then name it as the baseline, so a config read from the pushed
+//! commits only counts where something else vouches for it:
+//!
+//! - the pinned config (the server's `execguard.config`, `--config`) always counts;
+//! - the `.execguard.toml` at a pushed tip counts where the pinned config judges every commit with
+//!   `guard-config` on (the commit that adds a baseline is then judged against the pinned file),
+//!   and on the client, which honours every override trailer anyway;
+//! - for a range, the `.execguard.toml` at the commits the range leaves out (its base) counts,
+//!   and, under such a `--config`, the one at each tip of the range.
 
 use std::collections::BTreeSet;
 
 use execguard_core::{Config, RuleId};
 use execguard_git::{Oid, Repository};
+
+use super::CommitSettings;
 
 /// What a set of baselines exempts.
 #[derive(Debug, Default)]
@@ -24,29 +32,28 @@ pub struct Exempt {
 }
 
 impl Exempt {
-    /// Adds the baselines that apply to a push or range whose tip is `tip`.
-    pub fn add_tip(&mut self, repo: &Repository, tip: Oid, explicit: Option<&Config>) {
-        if let Some(config) = explicit {
-            self.add(repo, &config.adoption.baseline, "the pinned config");
+    /// The baselines that apply to what a push to a ref whose new value is `tip` adds.
+    /// `trust_tip` says whether the tip's own config counts without a guarding pinned config.
+    pub fn for_push(
+        repo: &Repository,
+        tip: Oid,
+        settings: &CommitSettings,
+        trust_tip: bool,
+    ) -> Self {
+        let mut exempt = Self::default();
+        if let Some(config) = &settings.config {
+            exempt.add_config(repo, config, "the pinned config");
         }
-        let guarded = explicit.is_none_or(|config| config.is_enabled(RuleId::GuardConfig));
-        if !guarded {
-            return;
+        if trust_tip || judged_by_guarded(settings.config.as_ref()) {
+            exempt.add_commit(repo, tip);
         }
-        // A config that does not parse names no baseline; the commits on top of it are refused
-        // for that reason already.
-        if let Ok(Some(own)) = execguard_git::baseline::own_config(repo, tip) {
-            let origin = format!(
-                "{}:{}",
-                execguard_core::engine::short(&tip.to_string()),
-                execguard_core::config::CONFIG_PATH
-            );
-            self.add(repo, &own.adoption.baseline, &origin);
-        }
+        exempt
     }
 
-    fn add(&mut self, repo: &Repository, ids: &[String], origin: &str) {
-        let (present, missing) = execguard_git::baseline::baseline_commits(repo, ids);
+    /// Adds the baselines `config` names; `origin` names the config in notes.
+    pub fn add_config(&mut self, repo: &Repository, config: &Config, origin: &str) {
+        let (present, missing) =
+            execguard_git::baseline::baseline_commits(repo, &config.adoption.baseline);
         for id in present {
             if !self.commits.contains(&id) {
                 self.commits.push(id);
@@ -58,19 +65,48 @@ impl Exempt {
             ));
         }
     }
+
+    /// Adds the baselines of the `.execguard.toml` at `commit`. A config that does not parse
+    /// names none; the commits on top of it are refused for that reason already.
+    pub fn add_commit(&mut self, repo: &Repository, commit: Oid) {
+        if let Ok(Some(config)) = execguard_git::baseline::own_config(repo, commit) {
+            let origin = format!(
+                "{}:{}",
+                execguard_core::engine::short(&commit.to_string()),
+                execguard_core::config::CONFIG_PATH
+            );
+            self.add_config(repo, &config, &origin);
+        }
+    }
 }
 
-/// The commits of a range (as `git rev-list` lists it) that a baseline does not exempt: the
-/// baselines of `explicit` (`--config`) and of each tip's own `.execguard.toml`. Returns them in
-/// order, with the notes to print and how many commits were left out.
+/// Whether every commit is judged by `explicit`, a config the pushed commits cannot write, with
+/// `guard-config` on: then a commit that adds a baseline to `.execguard.toml` is refused unless a
+/// listed pusher overrode it.
+fn judged_by_guarded(explicit: Option<&Config>) -> bool {
+    explicit.is_some_and(|config| config.is_enabled(RuleId::GuardConfig))
+}
+
+/// The commits of a range (as `git rev-list` lists it) that no baseline exempts, with the notes
+/// to print and how many commits were left out. See the module's documentation for which
+/// baselines count.
 pub fn range_without_baselines(
     repo: &Repository,
     ids: Vec<Oid>,
     explicit: Option<&Config>,
 ) -> anyhow::Result<(Vec<Oid>, Exempt, usize)> {
     let mut exempt = Exempt::default();
-    for tip in execguard_git::baseline::tips_of(repo, &ids)? {
-        exempt.add_tip(repo, tip, explicit);
+    if let Some(config) = explicit {
+        exempt.add_config(repo, config, "--config");
+    }
+    let (tips, base) = execguard_git::baseline::edges(repo, &ids)?;
+    for commit in base {
+        exempt.add_commit(repo, commit);
+    }
+    if judged_by_guarded(explicit) {
+        for tip in tips {
+            exempt.add_commit(repo, tip);
+        }
     }
     if exempt.commits.is_empty() {
         return Ok((ids, exempt, 0));
