@@ -42,7 +42,7 @@ impl Exempt {
     ) -> Self {
         let mut exempt = Self::default();
         if let Some(config) = &settings.config {
-            exempt.add_config(repo, config, "the pinned config");
+            exempt.add_config(repo, config, "the pinned or --config file");
         }
         if trust_tip || judged_by_guarded(settings.config.as_ref()) {
             exempt.add_commit(repo, tip);
