@@ -10,11 +10,13 @@ use toml::Spanned;
 
 use crate::registry::RuleId;
 
+mod adoption;
 mod keys;
 mod layout;
 mod patterns;
 mod strictness;
 
+pub use adoption::{is_full_commit_id, AdoptionConfig};
 pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
 use patterns::glob;
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Template, Templates};
@@ -76,6 +78,8 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     server: RawServer,
+    #[serde(default)]
+    adoption: adoption::RawAdoption,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -262,6 +266,7 @@ pub struct Config {
     pub scope: Scope,
     pub rules: RulesConfig,
     pub server: ServerConfig,
+    pub adoption: AdoptionConfig,
 }
 
 impl Config {
@@ -420,11 +425,13 @@ impl Validator<'_> {
                 .map(|user| self.non_empty("server.override-users", Some(user), ""))
                 .collect::<Result<_, _>>()?,
         };
+        let adoption = self.adoption(raw.adoption)?;
         Ok(Config {
             layout,
             scope,
             rules,
             server,
+            adoption,
         })
     }
 
@@ -732,11 +739,14 @@ impl Config {
             "override-users".into(),
             strings(&self.server.override_users),
         );
+        let mut adoption = Table::new();
+        adoption.insert("baseline".into(), strings(&self.adoption.baseline));
         let mut root = Table::new();
         root.insert("layout".into(), Value::Table(layout_table));
         root.insert("scope".into(), Value::Table(scope));
         root.insert("rules".into(), Value::Table(rules));
         root.insert("server".into(), Value::Table(server));
+        root.insert("adoption".into(), Value::Table(adoption));
         toml::to_string(&root).unwrap_or_default()
     }
 }
@@ -749,7 +759,7 @@ mod render_tests {
     fn rendered_config_parses_back_to_itself() {
         let custom = Config::parse(
             "c.toml",
-            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\n",
+            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\n[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n",
         )
         .unwrap();
         for config in [Config::embedded_default(), custom] {

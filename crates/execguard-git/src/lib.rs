@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use execguard_core::config::{Config, CONFIG_PATH};
 use execguard_core::{Change, Entry, EntryKind, RepoPath, Side, TreeError, Trees};
 use git2::ObjectType;
+pub mod baseline;
 mod case_folded;
 mod merge;
 mod renames;

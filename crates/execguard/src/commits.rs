@@ -7,6 +7,8 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+pub mod baseline;
+
 /// One commit to judge, and the branch it lands on (for `[scope]` and the feature).
 #[derive(Clone, Debug)]
 pub struct CommitJob {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use execguard::commands::{check, config, explain, init, install, uninstall};
+use execguard::commands::{baseline, check, config, explain, init, install, uninstall};
 use execguard::exit;
 
 /// Enforces the spec / execplan discipline on agent-driven work, as git hooks.
@@ -32,6 +32,9 @@ enum Command {
     Init(init::InitArgs),
     /// Print the effective config and where it came from.
     Config(config::ConfigArgs),
+    /// Name the current HEAD in `[adoption] baseline` of `.execguard.toml`: its history predates
+    /// the guard and is not judged.
+    Baseline(baseline::BaselineArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args, config).map(|()| true),
         Command::Init(args) => init::run(args).map(|()| true),
         Command::Config(args) => config::run(args, config).map(|()| true),
+        Command::Baseline(args) => baseline::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::from(exit::CLEAN),

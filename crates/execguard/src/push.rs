@@ -99,6 +99,8 @@ pub struct PushVerdict {
     pub report: Report,
     pub refs: Vec<RefVerdict>,
     pub commits_checked: usize,
+    /// Notes for people, such as a baseline the repository lacks.
+    pub notes: Vec<String>,
 }
 
 /// Judges the commits the `updates` add: for each ref, the commits reachable from its new value
@@ -118,6 +120,7 @@ pub fn judge(
     let mut refs = Vec::new();
     let mut ref_jobs: Vec<Vec<usize>> = Vec::new();
     let mut rewrites = Vec::new();
+    let mut notes = std::collections::BTreeSet::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -137,7 +140,12 @@ pub fn judge(
         {
             continue;
         }
-        let hide = hidden_from(repo, update, branch.as_deref(), hidden);
+        let mut hide = hidden_from(repo, update, branch.as_deref(), hidden);
+        // What a baseline reaches predates the guard: hidden in the same walk, never judged.
+        let exempt =
+            commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
+        hide.extend(exempt.commits);
+        notes.extend(exempt.notes);
         if let Some(old) = update
             .old
             .as_deref()
@@ -190,6 +198,7 @@ pub fn judge(
         report,
         refs,
         commits_checked: jobs.len(),
+        notes: notes.into_iter().collect(),
     })
 }
 
@@ -302,7 +311,11 @@ pub fn judge_for_hook(
         hidden,
         settings,
     )?;
-    let mut text = crate::render::human(&verdict.report, "the push is refused");
+    let mut text = verdict.notes.concat();
+    text.push_str(&crate::render::human(
+        &verdict.report,
+        "the push is refused",
+    ));
     text.push_str(&refused_refs_text(&verdict));
     let refused_namespaces = namespace_refusals(updates, &settings.overrides);
     for line in &refused_namespaces {

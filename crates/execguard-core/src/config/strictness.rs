@@ -11,8 +11,9 @@ use std::fmt;
 use toml::Value;
 
 use super::{
-    CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    Globs, Layout, ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
+    AdoptionConfig, CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig,
+    ExecplanSectionsConfig, Globs, Layout, ProgressUpdateConfig, ProtectedPathConfig, RulesConfig,
+    Scope, ServerConfig,
 };
 use crate::registry::{RuleId, ALL_RULES};
 
@@ -41,6 +42,7 @@ impl Config {
             scope,
             rules,
             server,
+            adoption,
         } = self;
         let mut found = Loosenings::default();
         compare_layout(&mut found, layout, &newer.layout, &newer.rules);
@@ -53,6 +55,10 @@ impl Config {
             override_users,
             &newer.server.override_users,
         );
+        // A baseline exempts its commits and all their history from judgement: naming another
+        // commit loosens, dropping one tightens.
+        let AdoptionConfig { baseline } = adoption;
+        found.adds_none("adoption.baseline", baseline, &newer.adoption.baseline);
         found.0
     }
 }
@@ -494,6 +500,17 @@ mod tests {
         let ana = "[server]\noverride-users = [\"ana\"]\n";
         assert_eq!(from_default(ana), ["server.override-users"]);
         assert!(loosened(ana, "").is_empty());
+    }
+
+    #[test]
+    fn a_baseline_may_be_removed_but_not_added() {
+        let one = "[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n";
+        let two = "[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\", \"89abcdef0123456789abcdef0123456789abcdef\"]\n";
+        assert_eq!(from_default(one), ["adoption.baseline"]);
+        assert_eq!(loosened(one, two), ["adoption.baseline"]);
+        assert!(loosened(two, one).is_empty());
+        assert!(loosened(one, "").is_empty());
+        assert!(loosened(one, one).is_empty());
     }
 
     #[test]

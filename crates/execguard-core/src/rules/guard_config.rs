@@ -18,7 +18,8 @@ The two are compared key by key. Looser is: a rule turned off (`enabled = false`
 `require-spec-path` turned off; a limit raised (`max-lines`, `max-files`, `max-file-bytes`,
 `max-subject`); a protected path, a required execplan section, a `code` glob or a
 `[scope] branches` pattern removed (no `[scope]` means every branch; a list must keep every
-earlier pattern); a `commit-size` `exclude` glob, a `not-code` glob or an override user added; the
+earlier pattern); a `commit-size` `exclude` glob, a `not-code` glob, an override user or an
+`[adoption] baseline` id (which exempts that commit's history from judgement) added; the
 spec glob, the design or execplan template, a marker, the branch patterns or the Progress section
 name changed. A change that cannot be shown to tighten counts as a loosening, and the message names
 every loosening with its old and new value.

@@ -40,7 +40,8 @@ fn main() -> ExitCode {
                 .any(|prefix| name.starts_with(prefix.as_str()))
         })?;
         let known = push::KnownRef::remote_tracking(tips, &prefixes);
-        let hidden = push::HiddenRefs::new(&repo, &known, &updates, config.as_ref())?;
+        let hidden = push::HiddenRefs::new(&repo, &known, &updates, config.as_ref())?
+            .trusting_tip_baselines();
         let settings = CommitSettings {
             config,
             ..Default::default()

@@ -60,13 +60,17 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
     let report = if args.range.is_some() || args.commit.is_some() {
         let repo = super::open_repo(args.repo.as_deref())?;
         let ids = match (&args.range, &args.commit) {
-            (Some(range), _) => execguard_git::commits_in_range(
+            (Some(range), _) => commits::baseline::range_for_check(
                 &repo,
-                range,
-                execguard_git::RangeOptions {
-                    first_parent: args.first_parent,
-                    whole_history: args.whole_history,
-                },
+                execguard_git::commits_in_range(
+                    &repo,
+                    range,
+                    execguard_git::RangeOptions {
+                        first_parent: args.first_parent,
+                        whole_history: args.whole_history,
+                    },
+                )?,
+                config,
             )?,
             (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
             (None, None) => Vec::new(),

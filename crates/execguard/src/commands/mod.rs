@@ -1,5 +1,6 @@
 //! One module per subcommand of `execguard`.
 
+pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod explain;

@@ -63,6 +63,9 @@ pub struct HiddenRefs {
     /// The pinned config, whose scope is known before any commit is read: a branch outside it
     /// is not judged at all.
     pinned: Option<Config>,
+    /// Whether the baselines a pushed tip's own `.execguard.toml` names hide its history without
+    /// a pinned config that guards them (see [`crate::commits::baseline`]).
+    trust_tip_baselines: bool,
 }
 
 impl HiddenRefs {
@@ -93,7 +96,21 @@ impl HiddenRefs {
             for_branches,
             for_others,
             pinned: pinned.cloned(),
+            trust_tip_baselines: false,
         })
+    }
+
+    /// Lets the baselines named by a pushed tip's own `.execguard.toml` hide its history: on
+    /// the client's pre-push, which honours every override trailer anyway, so a baseline the
+    /// pushed commits name themselves opens no new way around the rules.
+    pub fn trusting_tip_baselines(mut self) -> Self {
+        self.trust_tip_baselines = true;
+        self
+    }
+
+    /// Whether the baselines a pushed tip names itself count without a guarding pinned config.
+    pub fn trusts_tip_baselines(&self) -> bool {
+        self.trust_tip_baselines
     }
 
     /// The commits hiding what a push to `branch` (`None`: a tag or another ref) adds.

@@ -1,0 +1,144 @@
+//! `[adoption] baseline`: the commits whose history predates the guard, left out of what a push
+//! or a range check judges.
+//!
+//! A baseline counts only where the commit that names it was judged by a config the pushed
+//! commits cannot write. A commit cannot name itself or a later commit as a baseline, so the
+//! commit that adds a baseline is never exempted by it; but the config that judges it is its
+//! parent's, which sits in the history the baseline exempts. An agent could make that history
+//! turn `guard-config` off and then name it as the baseline, so a config read from the pushed
+//! commits only counts where something else vouches for it:
+//!
+//! - the pinned config (the server's `execguard.config`, `--config`) always counts;
+//! - the `.execguard.toml` at a pushed tip counts where the pinned config judges every commit with
+//!   `guard-config` on (the commit that adds a baseline is then judged against the pinned file),
+//!   and on the client, which honours every override trailer anyway;
+//! - for a range, the `.execguard.toml` at the commits the range leaves out (its base) counts,
+//!   and, under such a `--config`, the one at each tip of the range.
+
+use std::collections::BTreeSet;
+
+use execguard_core::{Config, RuleId};
+use execguard_git::{Oid, Repository};
+
+use super::CommitSettings;
+
+/// What a set of baselines exempts.
+#[derive(Debug, Default)]
+pub struct Exempt {
+    /// The baseline commits the repository has: they and their history are not judged.
+    pub commits: Vec<Oid>,
+    /// Notes for people: baselines the repository lacks, which exempt nothing.
+    pub notes: BTreeSet<String>,
+}
+
+impl Exempt {
+    /// The baselines that apply to what a push to a ref whose new value is `tip` adds.
+    /// `trust_tip` says whether the tip's own config counts without a guarding pinned config.
+    pub fn for_push(
+        repo: &Repository,
+        tip: Oid,
+        settings: &CommitSettings,
+        trust_tip: bool,
+    ) -> Self {
+        let mut exempt = Self::default();
+        if let Some(config) = &settings.config {
+            exempt.add_config(repo, config, "the pinned or --config file");
+        }
+        if trust_tip || judged_by_guarded(settings.config.as_ref()) {
+            exempt.add_commit(repo, tip);
+        }
+        exempt
+    }
+
+    /// Adds the baselines `config` names; `origin` names the config in notes.
+    pub fn add_config(&mut self, repo: &Repository, config: &Config, origin: &str) {
+        let (present, missing) =
+            execguard_git::baseline::baseline_commits(repo, &config.adoption.baseline);
+        for id in present {
+            if !self.commits.contains(&id) {
+                self.commits.push(id);
+            }
+        }
+        for id in missing {
+            self.notes.insert(format!(
+                "execguard: note: adoption.baseline {id} ({origin}) is not in this repository (a shallow or partial clone?); it exempts nothing, so the history behind it is judged\n"
+            ));
+        }
+    }
+
+    /// Adds the baselines of the `.execguard.toml` at `commit`. A config that does not parse
+    /// names none; the commits on top of it are refused for that reason already.
+    pub fn add_commit(&mut self, repo: &Repository, commit: Oid) {
+        if let Ok(Some(config)) = execguard_git::baseline::own_config(repo, commit) {
+            let origin = format!(
+                "{}:{}",
+                execguard_core::engine::short(&commit.to_string()),
+                execguard_core::config::CONFIG_PATH
+            );
+            self.add_config(repo, &config, &origin);
+        }
+    }
+}
+
+/// Whether every commit is judged by `explicit`, a config the pushed commits cannot write, with
+/// `guard-config` on: then a commit that adds a baseline to `.execguard.toml` is refused unless a
+/// listed pusher overrode it.
+fn judged_by_guarded(explicit: Option<&Config>) -> bool {
+    explicit.is_some_and(|config| config.is_enabled(RuleId::GuardConfig))
+}
+
+/// The commits of a range (as `git rev-list` lists it) that no baseline exempts, with the notes
+/// to print and how many commits were left out. See the module's documentation for which
+/// baselines count.
+pub fn range_without_baselines(
+    repo: &Repository,
+    ids: Vec<Oid>,
+    explicit: Option<&Config>,
+) -> anyhow::Result<(Vec<Oid>, Exempt, usize)> {
+    let mut exempt = Exempt::default();
+    if let Some(config) = explicit {
+        exempt.add_config(repo, config, "--config");
+    }
+    let (tips, base) = execguard_git::baseline::edges(repo, &ids)?;
+    for commit in base {
+        exempt.add_commit(repo, commit);
+    }
+    if judged_by_guarded(explicit) {
+        for tip in tips {
+            exempt.add_commit(repo, tip);
+        }
+    }
+    if exempt.commits.is_empty() {
+        return Ok((ids, exempt, 0));
+    }
+    let kept = execguard_git::baseline::not_reachable_from(repo, &ids, &exempt.commits)?;
+    let left_out = ids.len() - kept.len();
+    Ok((kept, exempt, left_out))
+}
+
+/// For `execguard check --range`: the commits of the range a baseline does not exempt, judged
+/// with `config_path` (`--config`) when given. Prints on stderr the notes and how many commits
+/// the baselines left out.
+pub fn range_for_check(
+    repo: &Repository,
+    ids: Vec<Oid>,
+    config_path: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<Oid>> {
+    let explicit = config_path
+        .map(execguard_git::read_config_file)
+        .transpose()?;
+    let (kept, exempt, left_out) = range_without_baselines(repo, ids, explicit.as_ref())?;
+    let mut text = exempt.notes.into_iter().collect::<String>();
+    if left_out > 0 {
+        text.push_str(&format!(
+            "execguard: {left_out} commit{} of the range predate{} the guard (reachable from adoption.baseline) and {} not judged.\n",
+            if left_out == 1 { "" } else { "s" },
+            if left_out == 1 { "s" } else { "" },
+            if left_out == 1 { "is" } else { "are" },
+        ));
+    }
+    if !text.is_empty() {
+        crate::render::eprint(&text);
+    }
+    Ok(kept)
+}
