@@ -338,6 +338,9 @@ def make_deep(env, path: Path, commits: int):
                 parent=history[-5],
             )
             files[side_file] = side_blob
+            # The merge keeps the side branch's entry beside its own.
+            entries[feature].insert(len(entries[feature]) - 1, "Side work.")
+            files[f"plans/{feature}-execplan.md"] = stream.blob(plan_text(feature, entries[feature]))
         message = f"Step {number} of {feature}" if merge is None else f"Merge side work {number}"
         head = stream.commit("refs/heads/main", message, files, parent=head, merge=merge)
         history.append(head)

@@ -338,6 +338,43 @@ fn merge_keeping_both_progress_entries(repo: &TestRepo, branch: &str) {
     }
 }
 
+/// Both sides added a Progress entry at the same place; the merge keeps both, writes code of its
+/// own and adds an entry for it: that entry is progress (the re-merge holds both sides' entries).
+#[test]
+fn merge_writing_code_with_its_own_progress_entry_after_a_plan_conflict_lands() {
+    let repo = merge_with_a_plan_conflict();
+    repo.append("src/auth.rs", "pub fn reconcile() {}\n");
+    repo.add_progress("Merged side; reconciled the session store.");
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
+    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_push_lands(&repo);
+}
+
+#[test]
+fn merge_writing_code_without_a_progress_entry_after_a_plan_conflict_is_refused() {
+    let repo = merge_with_a_plan_conflict();
+    repo.append("src/auth.rs", "pub fn reconcile() {}\n");
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
+    assert_push_refused(&repo, &["progress-update"]);
+}
+
+/// `side` and `exec/login` each add a Progress entry (and docs or code); merged keeping both.
+fn merge_with_a_plan_conflict() -> TestRepo {
+    let repo = pushed_fixture();
+    repo.git(["checkout", "-q", "-b", "side"]);
+    repo.write("src/session.rs", "pub fn session() {}\n");
+    repo.add_progress("Added the session store.");
+    repo.commit_unchecked("Add the session store");
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    repo.commit_unchecked("Add logout");
+    merge_keeping_both_progress_entries(&repo, "side");
+    repo
+}
+
 /// One side renames the file the other side changes; git's merge follows the rename, and so
 /// does the re-merge the merge is judged against.
 #[test]

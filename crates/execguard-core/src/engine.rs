@@ -104,8 +104,8 @@ impl OverridePolicy {
 /// there was judged). The content rules judge only what the merge adds of its own: its result
 /// against a clean re-merge of its parents.
 pub struct MergeView<'a> {
-    /// The result against a clean re-merge of the parents (conflicted paths as git's conflict
-    /// markers show them); `Side::Base` of `own_trees` is the re-merge.
+    /// The result against a clean re-merge of the parents (a conflicting region holds both
+    /// sides' versions, one after the other); `Side::Base` of `own_trees` is the re-merge.
     pub own: &'a Change,
     pub own_trees: &'a dyn Trees,
     /// The merge against each parent, the first parent first.

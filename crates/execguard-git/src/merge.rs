@@ -2,7 +2,8 @@
 //! of its own beyond a clean re-merge of its parents (the idea of git's `--remerge-diff`).
 //!
 //! Nothing is written: the re-merge lives in an in-memory index, and a conflicted path's content
-//! (with git's conflict markers) is kept beside it under the id its blob would have.
+//! (both sides of each conflicting region, one after the other) is kept beside it under the id
+//! its blob would have.
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -466,7 +467,7 @@ struct Merged {
     conflicted: bool,
 }
 
-/// The three-way merge of one file's contents, with git's conflict markers where they conflict.
+/// The three-way merge of one file's contents; where the sides conflict, both versions.
 fn merge_contents(
     repo: &Repository,
     path: &[u8],
@@ -494,30 +495,47 @@ fn merge_contents(
             conflicted: true,
         });
     };
+    let what = || format!("the merge of {}", String::from_utf8_lossy(path));
     let merged = repo
         .merge_file_from_index(&entry(ancestor), &entry(ours), &entry(theirs), None)
-        .map_err(read_err(format!(
-            "the merge of {}",
-            String::from_utf8_lossy(path)
-        )))?;
+        .map_err(read_err(what()))?;
+    if merged.is_automergeable() {
+        return Ok(Merged {
+            conflicted: false,
+            content: merged.content().to_vec(),
+        });
+    }
+    // Where both sides changed a region, the re-merge holds both versions, one after the other
+    // and without markers: what a resolution keeps of either side is then no change of its own,
+    // and two Progress entries added on two sides stay two entries.
+    let mut union = git2::MergeFileOptions::new();
+    union.favor(git2::FileFavor::Union);
+    let merged = repo
+        .merge_file_from_index(
+            &entry(ancestor),
+            &entry(ours),
+            &entry(theirs),
+            Some(&mut union),
+        )
+        .map_err(read_err(what()))?;
     Ok(Merged {
-        conflicted: !merged.is_automergeable(),
+        conflicted: true,
         content: merged.content().to_vec(),
     })
 }
 
-/// Both sides of an add/add conflict between conflict markers.
+/// Both sides of an add/add conflict, one after the other.
 fn both_sides(repo: &Repository, ours: Oid, theirs: Oid) -> Result<Vec<u8>, GitError> {
     let read = |id: Oid| {
         repo.find_blob(id)
             .map(|b| b.content().to_vec())
             .map_err(read_err(format!("blob {id}")))
     };
-    let mut content = b"<<<<<<< ours\n".to_vec();
-    content.extend(read(ours)?);
-    content.extend_from_slice(b"=======\n");
+    let mut content = read(ours)?;
+    if !content.is_empty() && !content.ends_with(b"\n") {
+        content.push(b'\n');
+    }
     content.extend(read(theirs)?);
-    content.extend_from_slice(b">>>>>>> theirs\n");
     Ok(content)
 }
 
