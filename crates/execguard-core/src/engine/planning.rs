@@ -36,9 +36,29 @@ impl Context<'_> {
         path: &RepoPath,
         markers: &Markers,
     ) -> Result<bool, TreeError> {
-        Ok(self
+        let Some(entry) = self.trees.entry(side, path)? else {
+            return Ok(false);
+        };
+        if !entry.kind.is_blob() {
+            return Ok(false);
+        }
+        // A spec keeps its content across most commits of a range: the verdict on a blob is
+        // remembered by its id, which names the content.
+        let key = (entry.id, markers.list().join("\n"));
+        if let Some(found) = MARKER_VERDICTS.with(|memo| memo.borrow().get(&key).copied()) {
+            return Ok(found);
+        }
+        let found = self
             .text(side, path)?
-            .is_some_and(|text| markers.found_in(&text)))
+            .is_some_and(|text| markers.found_in(&text));
+        MARKER_VERDICTS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= MAX_MARKER_VERDICTS {
+                memo.clear();
+            }
+            memo.insert(key, found);
+        });
+        Ok(found)
     }
 
     /// Whether any spec of `feature` is frozen on `side`; returns the first frozen one.
@@ -235,4 +255,14 @@ mod tests {
             "an excluded path is not a spec"
         );
     }
+}
+
+/// Verdicts remembered per thread before the memo starts over.
+const MAX_MARKER_VERDICTS: usize = 4096;
+
+thread_local! {
+    /// Whether a blob (by id) carries one of a list of markers: a pure function of the content,
+    /// remembered across the commits one worker judges.
+    static MARKER_VERDICTS: std::cell::RefCell<std::collections::HashMap<(String, String), bool>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }

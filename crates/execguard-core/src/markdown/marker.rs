@@ -21,8 +21,14 @@ pub fn has_marker(text: &str, marker: &str) -> bool {
         front_matter: true,
         keep_struck: false,
     };
+    // Reading only changes white space and characters beyond ASCII: an ASCII block without the
+    // marker's text cannot show the marker (a marker holding white space is always read).
+    let literal = !marker.contains(' ');
     walk(text, reading, |block| {
         if block.task == Some(false) || block.in_unchecked_task {
+            return ControlFlow::Continue(());
+        }
+        if literal && block.text.is_ascii() && !block.text.contains(marker.as_str()) {
             return ControlFlow::Continue(());
         }
         let found = match block.kind {

@@ -1,4 +1,6 @@
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::engine::{Context, FeatureSource};
 use crate::markdown;
@@ -185,21 +187,19 @@ pub struct ProgressChange {
 /// code blocks, is no change. A new execplan (`old` is `None`) changes and progresses when its
 /// section has an entry. Entries are compared by hashing, in one pass over each side.
 pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressChange {
-    let Some(new_section) = markdown::section_text(new, section) else {
+    let Some(new_entries) = section_entries(new, section) else {
         return ProgressChange::default();
     };
-    let new_entries = markdown::visible_entries(new_section);
     let old_entries = old
-        .and_then(|old| markdown::section_text(old, section))
-        .map(markdown::visible_entries)
+        .and_then(|old| section_entries(old, section))
         .unwrap_or_default();
     // Entries of the new section minus those of the old one, with repeats: positive counts were
     // added, negative ones removed.
     let mut balance: HashMap<&str, isize> = HashMap::with_capacity(new_entries.len());
-    for entry in &new_entries {
+    for entry in new_entries.iter() {
         *balance.entry(entry).or_default() += 1;
     }
-    for entry in &old_entries {
+    for entry in old_entries.iter() {
         *balance.entry(entry).or_default() -= 1;
     }
     let added: usize = balance.values().map(|n| n.max(&0).unsigned_abs()).sum();
@@ -229,6 +229,43 @@ pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressC
         changed,
         progressed: restamped,
     }
+}
+
+/// The visible entries of `section` in `text`; `None` when it has no such section. A plan's new
+/// version in one commit is its old version in the next, so the entries of the last few
+/// versions are remembered, by their whole text, per thread.
+fn section_entries(text: &str, section: &str) -> Option<Rc<Vec<String>>> {
+    let found = SECTION_ENTRIES.with(|memo| {
+        memo.borrow()
+            .iter()
+            .find(|(t, s, _)| t == text && s == section)
+            .map(|(_, _, entries)| entries.clone())
+    });
+    if let Some(found) = found {
+        return found;
+    }
+    let entries =
+        markdown::section_text(text, section).map(|body| Rc::new(markdown::visible_entries(body)));
+    SECTION_ENTRIES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= REMEMBERED_SECTIONS {
+            memo.remove(0);
+        }
+        if text.len() <= MAX_REMEMBERED_TEXT {
+            memo.push((text.to_string(), section.to_string(), entries.clone()));
+        }
+    });
+    entries
+}
+
+/// How many plan versions each thread remembers, and the largest it keeps.
+const REMEMBERED_SECTIONS: usize = 8;
+const MAX_REMEMBERED_TEXT: usize = 256 * 1024;
+
+type RememberedSection = (String, String, Option<Rc<Vec<String>>>);
+
+thread_local! {
+    static SECTION_ENTRIES: RefCell<Vec<RememberedSection>> = const { RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]
