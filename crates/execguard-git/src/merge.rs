@@ -169,11 +169,12 @@ pub(crate) fn effective_parents<'r>(
             if i == j || !keep[j] {
                 continue;
             }
+            // `id` is an ancestor of `other` exactly when it is their merge base; the base is
+            // needed again to judge the merge, and is computed once.
             let contained = if other == id {
                 j < i
             } else {
-                repo.graph_descendant_of(other, id)
-                    .map_err(read_err(format!("the history between {other} and {id}")))?
+                merge_base(repo, other, id)? == Some(id)
             };
             if contained {
                 keep[i] = false;
@@ -188,13 +189,32 @@ pub(crate) fn effective_parents<'r>(
         .collect())
 }
 
-/// The merge base of two commits, `None` for unrelated histories.
+/// The merge base of two commits, `None` for unrelated histories. A merge asks for the same
+/// pairs more than once (which parents contribute, then what each brings), and each answer can
+/// walk much of the history: answers are remembered per thread.
 fn merge_base(repo: &Repository, one: Oid, two: Oid) -> Result<Option<Oid>, GitError> {
-    match repo.merge_base(one, two) {
-        Ok(base) => Ok(Some(base)),
-        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(read_err(format!("the merge base of {one} and {two}"))(e)),
+    let key = if one < two { (one, two) } else { (two, one) };
+    if let Some(found) = MERGE_BASES.with(|memo| memo.borrow().get(&key).copied()) {
+        return Ok(found);
     }
+    let found = match repo.merge_base(one, two) {
+        Ok(base) => Some(base),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+        Err(e) => return Err(read_err(format!("the merge base of {one} and {two}"))(e)),
+    };
+    MERGE_BASES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= 1024 {
+            memo.clear();
+        }
+        memo.insert(key, found);
+    });
+    Ok(found)
+}
+
+thread_local! {
+    static MERGE_BASES: std::cell::RefCell<HashMap<(Oid, Oid), Option<Oid>>> =
+        std::cell::RefCell::new(HashMap::new());
 }
 
 /// Builds the parts of a merge whose parents are `parents` (at least two, each contributing)

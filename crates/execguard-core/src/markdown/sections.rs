@@ -96,6 +96,36 @@ pub fn section_text<'t>(text: &'t str, title: &str) -> Option<&'t str> {
 /// Every top-level heading of `text` outside the YAML front matter, with offsets in the document
 /// without its BOM.
 pub fn headings(text: &str) -> Vec<Heading> {
+    // The same plan is outlined by several rules of one commit: the last few outlines are
+    // remembered by their whole text, per thread.
+    let found = OUTLINES.with(|memo| {
+        memo.borrow()
+            .iter()
+            .find(|(seen, _)| seen == text)
+            .map(|(_, headings)| headings.clone())
+    });
+    if let Some(found) = found {
+        return found;
+    }
+    let found = read_headings(text);
+    if text.len() <= 256 * 1024 {
+        OUTLINES.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= 4 {
+                memo.remove(0);
+            }
+            memo.push((text.to_string(), found.clone()));
+        });
+    }
+    found
+}
+
+thread_local! {
+    static OUTLINES: std::cell::RefCell<Vec<(String, Vec<Heading>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn read_headings(text: &str) -> Vec<Heading> {
     let text = without_bom(text);
     let (offset, body) = match split_front_matter(text) {
         Some((_, rest)) => (text.len() - rest.len(), rest),
