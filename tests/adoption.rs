@@ -62,17 +62,7 @@ fn legacy_repo() -> (TestRepo, Vec<String>) {
 
 /// Pins `text` as the server's config.
 fn pin(repo: &TestRepo, text: &str) {
-    let pinned = repo.root.join("server-config.toml");
-    std::fs::write(&pinned, text).unwrap();
-    server_git(
-        repo,
-        [
-            "config".as_ref(),
-            "execguard.config".as_ref(),
-            pinned.as_os_str(),
-        ],
-    )
-    .assert_ok();
+    pin_server_config(repo, text);
 }
 
 fn baseline_config(ids: &[&str]) -> String {

@@ -48,17 +48,7 @@ fn assert_push_lands(repo: &TestRepo, env: &[(&str, &str)]) -> Run {
 
 /// Pins a server config that lets `ana` override.
 fn pin_override_user_ana(repo: &TestRepo) {
-    let pinned = repo.root.join("server-config.toml");
-    std::fs::write(&pinned, "[server]\noverride-users = [\"ana\"]\n").unwrap();
-    server_git(
-        repo,
-        [
-            "config".as_ref(),
-            "execguard.config".as_ref(),
-            pinned.as_os_str(),
-        ],
-    )
-    .assert_ok();
+    pin_server_config(repo, "[server]\noverride-users = [\"ana\"]\n");
 }
 
 const TIGHTER: &str = "[rules.commit-size]\nmax-lines = 300\n\n[rules.protected-path]\npaths = [\"backend/PLANS.md\", \"Makefile\"]\n";

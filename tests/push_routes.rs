@@ -11,17 +11,7 @@ use common::*;
 
 /// Pins a config on the server (`git config execguard.config <path>`).
 fn pin_config(repo: &TestRepo, text: &str) {
-    let pinned = repo.root.join("server-config.toml");
-    std::fs::write(&pinned, text).unwrap();
-    server_git(
-        repo,
-        [
-            "config".as_ref(),
-            "execguard.config".as_ref(),
-            pinned.as_os_str(),
-        ],
-    )
-    .assert_ok();
+    pin_server_config(repo, text);
 }
 
 const EXEC_SCOPE: &str = "[scope]\nbranches = [\"exec/**\"]\n";

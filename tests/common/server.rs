@@ -294,3 +294,18 @@ pub fn assert_server_refuses(rule: &str, break_rule: impl FnOnce(&TestRepo)) {
         "the server ref did not move"
     );
 }
+
+/// Pins `text` as the server's config (`git config execguard.config <path>`), as an admin does.
+pub fn pin_server_config(repo: &TestRepo, text: &str) {
+    let pinned = repo.root.join("server-config.toml");
+    std::fs::write(&pinned, text).unwrap();
+    server_git(
+        repo,
+        [
+            "config".as_ref(),
+            "execguard.config".as_ref(),
+            pinned.as_os_str(),
+        ],
+    )
+    .assert_ok();
+}
