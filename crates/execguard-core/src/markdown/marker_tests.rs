@@ -281,3 +281,22 @@ fn a_one_mebibyte_document_is_read_in_one_pass() {
         M
     ));
 }
+
+/// The ASCII fast path reads text as the general one does: white space runs made one space.
+#[test]
+fn ascii_text_folds_like_any_text() {
+    for text in [
+        "",
+        "  ",
+        "Status:  EXEC-READY ",
+        "\tStatus:\u{b}EXEC-READY\u{c}\r\n",
+        "a\n\nb  c",
+        "EXEC-READY",
+    ] {
+        let general: Vec<&str> = text
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(fold(text), general.join(" "), "{text:?}");
+    }
+}
