@@ -635,21 +635,25 @@ mod tests {
     }
 }
 
+/// A list of strings as a TOML value.
+pub(crate) fn strings(items: &[impl AsRef<str>]) -> toml::Value {
+    toml::Value::Array(
+        items
+            .iter()
+            .map(|s| toml::Value::String(s.as_ref().to_string()))
+            .collect(),
+    )
+}
+
+/// A limit as a TOML integer (TOML integers are signed).
+pub(crate) fn integer(n: u64) -> toml::Value {
+    toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
 impl Config {
     /// The effective configuration as TOML, every key spelled out.
     pub fn to_toml(&self) -> String {
         use toml::{Table, Value};
-        fn strings(items: &[impl AsRef<str>]) -> Value {
-            Value::Array(
-                items
-                    .iter()
-                    .map(|s| Value::String(s.as_ref().to_string()))
-                    .collect(),
-            )
-        }
-        fn int(n: u64) -> Value {
-            Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
-        }
         let layout = &self.layout;
         let mut layout_table = Table::new();
         // A key written as a list stays a list; one value is written as a string, as before.
@@ -710,14 +714,17 @@ impl Config {
                     );
                 }
                 RuleId::CommitSize => {
-                    table.insert("max-lines".into(), int(r.commit_size.max_lines));
-                    table.insert("max-files".into(), int(r.commit_size.max_files));
-                    table.insert("max-file-bytes".into(), int(r.commit_size.max_file_bytes));
+                    table.insert("max-lines".into(), integer(r.commit_size.max_lines));
+                    table.insert("max-files".into(), integer(r.commit_size.max_files));
+                    table.insert(
+                        "max-file-bytes".into(),
+                        integer(r.commit_size.max_file_bytes),
+                    );
                     table.insert(
                         "max-binary-bytes".into(),
-                        int(r.commit_size.max_binary_bytes),
+                        integer(r.commit_size.max_binary_bytes),
                     );
-                    table.insert("line-bytes".into(), int(r.commit_size.line_bytes));
+                    table.insert("line-bytes".into(), integer(r.commit_size.line_bytes));
                     table.insert("exclude".into(), strings(r.commit_size.exclude.patterns()));
                     table.insert(
                         "large-files".into(),
@@ -727,7 +734,7 @@ impl Config {
                 RuleId::CommitMessage => {
                     table.insert(
                         "max-subject".into(),
-                        int(r.commit_message.max_subject as u64),
+                        integer(r.commit_message.max_subject as u64),
                     );
                 }
                 _ => {}

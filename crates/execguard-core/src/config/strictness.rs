@@ -11,9 +11,9 @@ use std::fmt;
 use toml::Value;
 
 use super::{
-    AdoptionConfig, CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig,
-    ExecplanSectionsConfig, Globs, Layout, ProgressUpdateConfig, ProtectedPathConfig, RulesConfig,
-    Scope, ServerConfig,
+    integer, strings, AdoptionConfig, CommitMessageConfig, CommitSizeConfig, Config,
+    ExecplanReadyConfig, ExecplanSectionsConfig, Globs, Layout, ProgressUpdateConfig,
+    ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
 };
 use crate::registry::{RuleId, ALL_RULES};
 
@@ -315,19 +315,6 @@ impl Loosenings {
 fn keeps_every(old: &[impl AsRef<str>], new: &[impl AsRef<str>]) -> bool {
     old.iter()
         .all(|o| new.iter().any(|n| n.as_ref() == o.as_ref()))
-}
-
-fn strings(items: &[impl AsRef<str>]) -> Value {
-    Value::Array(
-        items
-            .iter()
-            .map(|s| Value::String(s.as_ref().to_string()))
-            .collect(),
-    )
-}
-
-fn integer(n: u64) -> Value {
-    Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
