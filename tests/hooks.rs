@@ -507,13 +507,6 @@ fn conflicted_merge() -> TestRepo {
     repo
 }
 
-fn parent_count(repo: &TestRepo, rev: &str) -> usize {
-    repo.git(["rev-list", "--parents", "-n", "1", rev])
-        .split_whitespace()
-        .count()
-        - 1
-}
-
 #[test]
 fn resolved_conflicted_merge_with_a_progress_entry_is_allowed() {
     let repo = conflicted_merge();
@@ -527,7 +520,7 @@ fn resolved_conflicted_merge_with_a_progress_entry_is_allowed() {
     let run = repo.git_run(["commit", "-q", "--no-edit"]);
     run.assert_ok();
     assert_ne!(repo.head(), before);
-    assert_eq!(parent_count(&repo, "HEAD"), 2, "a merge commit was made");
+    assert_eq!(repo.parent_count("HEAD"), 2, "a merge commit was made");
 }
 
 /// Writing new code while resolving a conflict is the merge's own work, judged like any commit.
@@ -554,7 +547,7 @@ fn conflict_resolution_keeping_both_sides_needs_no_progress() {
     );
     repo.git(["add", "src/auth.rs"]);
     repo.git_run(["commit", "-q", "--no-edit"]).assert_ok();
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
 }
 
 /// A merge is not an exemption ticket: 450 lines written while resolving a conflict count.
@@ -624,7 +617,7 @@ fn clean_merge_of_a_code_only_branch_is_allowed() {
     let run = repo.git_run(["merge", "-q", "--no-edit", "helper"]);
     run.assert_ok();
     assert_ne!(repo.head(), before);
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
     assert!(!repo.path(".git/MERGE_HEAD").exists());
 }
 
@@ -644,7 +637,7 @@ fn clean_merge_finished_with_git_commit_is_allowed() {
     let repo = diverged_from_a_code_only_branch();
     repo.git(["merge", "-q", "--no-commit", "--no-ff", "helper"]);
     repo.git_run(["commit", "-q", "--no-edit"]).assert_ok();
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
 }
 
 // ---- intent-to-add -------------------------------------------------------------------------

@@ -59,13 +59,6 @@ fn edited_spec() -> String {
     format!("{SPEC_FROZEN}Also support passkeys.\n")
 }
 
-fn parent_count(repo: &TestRepo, rev: &str) -> usize {
-    repo.git(["rev-list", "--parents", "-n", "1", rev])
-        .split_whitespace()
-        .count()
-        - 1
-}
-
 // ---- merges must not carry unjudged changes into protected paths ----------------------------
 
 #[test]
@@ -123,7 +116,7 @@ fn octopus_merge_of_an_unrelated_history_taking_its_edited_spec_is_refused() {
         .to_string();
     repo.git(["update-ref", "refs/heads/exec/login", &octopus]);
     repo.git(["reset", "-q", "--hard", "exec/login"]);
-    assert_eq!(parent_count(&repo, "HEAD"), 3);
+    assert_eq!(repo.parent_count("HEAD"), 3);
     assert_push_refused(&repo, &["frozen-spec"]);
 }
 
@@ -220,7 +213,7 @@ fn merging_main_after_an_overridden_spec_amendment_is_accepted() {
     setup_server(&repo);
 
     repo.git(["merge", "-q", "--no-edit", "main"]);
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
     assert!(repo.read("specs/login.md").contains("passkeys"));
     assert_push_lands(&repo);
 }
@@ -292,7 +285,7 @@ fn merge_adding_5000_lines_of_its_own_is_refused() {
     repo.add_progress("Merged side.");
     repo.git(["add", "-A"]);
     repo.git(["commit", "-q", "--no-verify", "-m", "Merge side"]);
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
     let run = assert_push_refused(&repo, &["commit-size"]);
     assert!(
         run.stderr.contains("refusing refs/heads/exec/login"),
@@ -315,7 +308,7 @@ fn clean_merge_of_a_branch_with_big_judged_history_lands() {
     repo.add_progress("Added logout.");
     repo.commit_unchecked("Add logout");
     merge_keeping_both_progress_entries(&repo, "side");
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
     assert_push_lands(&repo);
 }
 
@@ -347,7 +340,7 @@ fn merge_writing_code_with_its_own_progress_entry_after_a_plan_conflict_lands() 
     repo.add_progress("Merged side; reconciled the session store.");
     repo.git(["add", "-A"]);
     repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
     assert_push_lands(&repo);
 }
 
@@ -375,10 +368,9 @@ fn merge_with_a_plan_conflict() -> TestRepo {
     repo
 }
 
-/// One side renames the file the other side changes; git's merge follows the rename, and so
-/// does the re-merge the merge is judged against.
-#[test]
-fn clean_merge_across_a_rename_adds_nothing_of_its_own() {
+/// `side` renames src/auth.rs while `exec/login` changes it; merged into `exec/login`, keeping
+/// both Progress entries.
+fn merge_across_a_rename() -> TestRepo {
     let repo = pushed_fixture();
     repo.git(["checkout", "-q", "-b", "side"]);
     repo.git(["mv", "src/auth.rs", "src/session.rs"]);
@@ -389,7 +381,15 @@ fn clean_merge_across_a_rename_adds_nothing_of_its_own() {
     repo.add_progress("Added logout.");
     repo.commit_unchecked("Add logout");
     merge_keeping_both_progress_entries(&repo, "side");
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    repo
+}
+
+/// One side renames the file the other side changes; git's merge follows the rename, and so
+/// does the re-merge the merge is judged against.
+#[test]
+fn clean_merge_across_a_rename_adds_nothing_of_its_own() {
+    let repo = merge_across_a_rename();
+    assert_eq!(repo.parent_count("HEAD"), 2);
     assert!(repo.read("src/session.rs").contains("logout"));
     assert_push_lands(&repo);
 }
@@ -397,20 +397,11 @@ fn clean_merge_across_a_rename_adds_nothing_of_its_own() {
 /// The same merge with 500 lines written into the renamed file is the merge's own work.
 #[test]
 fn merge_across_a_rename_writing_code_of_its_own_is_refused() {
-    let repo = pushed_fixture();
-    repo.git(["checkout", "-q", "-b", "side"]);
-    repo.git(["mv", "src/auth.rs", "src/session.rs"]);
-    repo.add_progress("Moved the login code to the session module.");
-    repo.commit_unchecked("Move the login code");
-    repo.git(["checkout", "-q", "exec/login"]);
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    repo.add_progress("Added logout.");
-    repo.commit_unchecked("Add logout");
-    merge_keeping_both_progress_entries(&repo, "side");
+    let repo = merge_across_a_rename();
     repo.append("src/session.rs", &big_file(500));
     repo.git(["add", "-A"]);
     repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
-    assert_eq!(parent_count(&repo, "HEAD"), 2);
+    assert_eq!(repo.parent_count("HEAD"), 2);
     assert_push_refused(&repo, &["commit-size", "progress-update"]);
 }
 

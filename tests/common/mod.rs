@@ -242,6 +242,14 @@ impl TestRepo {
         self.git(["rev-parse", "HEAD"]).trim().to_string()
     }
 
+    /// How many parents commit `rev` has.
+    pub fn parent_count(&self, rev: &str) -> usize {
+        self.git(["rev-list", "--parents", "-n", "1", rev])
+            .split_whitespace()
+            .count()
+            - 1
+    }
+
     pub fn commit_count(&self) -> usize {
         let run = self.git_run(["rev-list", "--count", "HEAD"]);
         if run.ok() {
