@@ -17,33 +17,16 @@ fn commit_config(repo: &TestRepo, config: &str, message: &str) -> String {
     repo.head()
 }
 
-/// Pushes `exec/login` and asserts the server refused it naming `rule` without moving its ref;
-/// returns the push for further checks on the message.
+/// Pushes `exec/login` and asserts the server refused it naming `rule`.
 #[track_caller]
 fn assert_push_refused(repo: &TestRepo, rule: &str) -> Run {
-    let before = server_rev(repo, "refs/heads/exec/login");
-    let run = push(repo, &["origin", "exec/login"]);
-    assert_server_refused(&run, rule);
-    assert_eq!(
-        server_rev(repo, "refs/heads/exec/login"),
-        before,
-        "the server ref did not move"
-    );
-    run
+    assert_branch_push_refused(repo, "exec/login", &[], &[rule])
 }
 
 /// Pushes `exec/login` (as `env`'s pusher) and asserts it landed.
 #[track_caller]
 fn assert_push_lands(repo: &TestRepo, env: &[(&str, &str)]) -> Run {
-    let run = push_env(repo, env, &["origin", "exec/login"]);
-    run.assert_ok();
-    assert!(!run.stderr.contains("error["), "{run:#?}");
-    assert_eq!(
-        server_rev(repo, "refs/heads/exec/login"),
-        Some(repo.head()),
-        "the server ref moved to the pushed commit"
-    );
-    run
+    assert_branch_push_lands(repo, "exec/login", env)
 }
 
 /// Pins a server config that lets `ana` override.
@@ -204,15 +187,13 @@ fn looser_config_with_an_override_pushed_by_someone_else_is_refused() {
         "[rules.commit-size]\nmax-lines = 4000\n",
         "Relax the size limit\n\nExecguard-Override: guard-config: vendoring approved by Ana",
     );
-    let before = server_rev(&repo, "refs/heads/exec/login");
-    let run = push_env(
+    let run = assert_branch_push_refused(
         &repo,
+        "exec/login",
         &[("REMOTE_USER", "mallory")],
-        &["origin", "exec/login"],
+        &["guard-config"],
     );
-    assert_server_refused(&run, "guard-config");
     assert!(run.stderr.contains("only ana may override"), "{run:#?}");
-    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
 }
 
 #[test]
@@ -264,15 +245,13 @@ fn replacing_the_config_with_a_symlink_is_refused_even_with_an_override() {
     std::fs::remove_file(repo.path(".execguard.toml")).unwrap();
     std::os::unix::fs::symlink("shared/guard.toml", repo.path(".execguard.toml")).unwrap();
     repo.commit_unchecked("Share the guard config\n\nExecguard-Override: guard-config: approved");
-    let before = server_rev(&repo, "refs/heads/exec/login");
-    let run = push_env(
+    let run = assert_branch_push_refused(
         &repo,
+        "exec/login",
         &[("GITEA_PUSHER_NAME", "ana")],
-        &["origin", "exec/login"],
+        &["guard-config"],
     );
-    assert_server_refused(&run, "guard-config");
     assert!(run.stderr.contains("symbolic link"), "{run:#?}");
-    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
 }
 
 #[test]

@@ -55,29 +55,13 @@ fn server_repo(files: &[(&str, &str)], branch: &str) -> TestRepo {
 /// Pushes `branch` and asserts the server refused it naming `rule`, its ref unmoved.
 #[track_caller]
 fn assert_push_refused(repo: &TestRepo, branch: &str, rule: &str) -> Run {
-    let name = format!("refs/heads/{branch}");
-    let before = server_rev(repo, &name);
-    let run = push(repo, &["origin", branch]);
-    assert_server_refused(&run, rule);
-    assert_eq!(
-        server_rev(repo, &name),
-        before,
-        "the server ref did not move"
-    );
-    run
+    assert_branch_push_refused(repo, branch, &[], &[rule])
 }
 
 /// Pushes `branch` and asserts it landed with no finding.
 #[track_caller]
 fn assert_push_lands(repo: &TestRepo, branch: &str) {
-    let run = push(repo, &["origin", branch]);
-    run.assert_ok();
-    assert!(!run.stderr.contains("error["), "{run:#?}");
-    assert_eq!(
-        server_rev(repo, &format!("refs/heads/{branch}")),
-        Some(repo.head()),
-        "the server ref moved to the pushed commit"
-    );
+    assert_branch_push_lands(repo, branch, &[]);
 }
 
 // ---- several plan folders, a README beside the plans ---------------------------------------

@@ -7,30 +7,15 @@ mod common;
 use common::server::*;
 use common::*;
 
-/// Pushes `exec/login` with the local hooks bypassed and asserts the server refused it naming
-/// every rule in `rules`, leaving its ref where it was.
+/// Pushes `exec/login` and asserts the server refused it naming every rule in `rules`.
 #[track_caller]
 fn assert_push_refused(repo: &TestRepo, rules: &[&str]) -> Run {
-    let before = server_rev(repo, "refs/heads/exec/login");
-    let run = push(repo, &["origin", "exec/login"]);
-    for rule in rules {
-        assert_server_refused(&run, rule);
-    }
-    assert_eq!(
-        server_rev(repo, "refs/heads/exec/login"),
-        before,
-        "the server ref did not move"
-    );
-    assert_server_sound(repo);
-    run
+    assert_branch_push_refused(repo, "exec/login", &[], rules)
 }
 
 #[track_caller]
 fn assert_push_lands(repo: &TestRepo) {
-    let run = push(repo, &["origin", "exec/login"]);
-    assert!(run.ok(), "the push lands: {run:#?}");
-    assert!(!run.stderr.contains("error["), "{run:#?}");
-    assert_eq!(server_rev(repo, "refs/heads/exec/login"), Some(repo.head()));
+    assert_branch_push_lands(repo, "exec/login", &[]);
 }
 
 /// A branch `stray` with no history in common with the others, holding `files`.

@@ -309,3 +309,42 @@ pub fn pin_server_config(repo: &TestRepo, text: &str) {
     )
     .assert_ok();
 }
+
+/// Pushes `branch` with the local hooks bypassed (as `env`'s pusher) and asserts the server
+/// refused it naming every rule in `rules`, leaving its ref where it was and its repository sound.
+#[track_caller]
+pub fn assert_branch_push_refused(
+    repo: &TestRepo,
+    branch: &str,
+    env: &[(&str, &str)],
+    rules: &[&str],
+) -> Run {
+    let name = format!("refs/heads/{branch}");
+    let before = server_rev(repo, &name);
+    let run = push_env(repo, env, &["origin", branch]);
+    for rule in rules {
+        assert_server_refused(&run, rule);
+    }
+    assert_eq!(
+        server_rev(repo, &name),
+        before,
+        "the server ref did not move"
+    );
+    assert_server_sound(repo);
+    run
+}
+
+/// Pushes `branch` with the local hooks bypassed (as `env`'s pusher) and asserts it landed with
+/// no finding.
+#[track_caller]
+pub fn assert_branch_push_lands(repo: &TestRepo, branch: &str, env: &[(&str, &str)]) -> Run {
+    let run = push_env(repo, env, &["origin", branch]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert_eq!(
+        server_rev(repo, &format!("refs/heads/{branch}")),
+        Some(repo.head()),
+        "the server ref moved to the pushed commit"
+    );
+    run
+}
