@@ -140,17 +140,17 @@ pub fn judge(
         {
             continue;
         }
-        let mut hide = hidden_from(repo, update, branch.as_deref(), hidden);
+        let old = update
+            .old
+            .as_deref()
+            .and_then(|o| execguard_git::peel_to_commit(repo, o));
+        let mut hide = hidden_from(old, branch.as_deref(), hidden);
         // What a baseline reaches predates the guard: hidden in the same walk, never judged.
         let exempt =
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
         hide.extend(exempt.commits);
         notes.extend(exempt.notes);
-        if let Some(old) = update
-            .old
-            .as_deref()
-            .and_then(|o| execguard_git::peel_to_commit(repo, o))
-        {
+        if let Some(old) = old {
             if !execguard_git::is_ancestor(repo, old, tip)? {
                 rewrites.push((refs.len(), old, tip));
             }
@@ -260,22 +260,11 @@ fn judge_rewrite(
     )?)
 }
 
-/// The commits that hide what `update` adds: the refs judged under a scope that covers its
-/// branch, and the ref's own current value.
-fn hidden_from(
-    repo: &Repository,
-    update: &RefUpdate,
-    branch: Option<&str>,
-    hidden: &HiddenRefs,
-) -> Vec<Oid> {
+/// The commits that hide what an update adds: the refs judged under a scope that covers its
+/// branch, and the ref's own current value `old` (peeled to a commit).
+fn hidden_from(old: Option<Oid>, branch: Option<&str>, hidden: &HiddenRefs) -> Vec<Oid> {
     let mut hide = hidden.for_ref(branch).to_vec();
-    if let Some(old) = update
-        .old
-        .as_deref()
-        .and_then(|o| execguard_git::peel_to_commit(repo, o))
-    {
-        hide.push(old);
-    }
+    hide.extend(old);
     hide
 }
 
