@@ -292,6 +292,18 @@ impl Config {
             .expect("the embedded default config is valid")
     }
 
+    /// This config with every rule but the path rules turned off: for judging what a change
+    /// does to frozen and protected paths alone (an amend's delta, a rewritten branch).
+    pub fn path_rules_only(&self) -> Config {
+        let mut config = self.clone();
+        for rule in crate::registry::ALL_RULES {
+            if !rule.is_path_rule() {
+                config.rules.enabled.insert(*rule, false);
+            }
+        }
+        config
+    }
+
     pub fn is_enabled(&self, rule: RuleId) -> bool {
         self.rules.enabled.get(&rule).copied().unwrap_or(true)
     }

@@ -218,15 +218,12 @@ fn judge_rewrite(
     let mut loaded = execguard_git::tips_change(repo, old, tip, branch.as_deref())?;
     let old_short = execguard_core::engine::short(&old.to_string()).to_string();
     let tip_short = execguard_core::engine::short(&tip.to_string()).to_string();
-    let mut config = match &settings.config {
-        Some(config) => config.clone(),
-        None => execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)?.0,
+    let config = match &settings.config {
+        Some(config) => config.path_rules_only(),
+        None => execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)?
+            .0
+            .path_rules_only(),
     };
-    for rule in execguard_core::ALL_RULES {
-        if !rule.is_path_rule() {
-            config.rules.enabled.insert(*rule, false);
-        }
-    }
     let mut message = format!("Rewrite {ref_name}\n\n");
     for id in pushed {
         let raw = execguard_git::commit_message(repo, *id)?;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
-use execguard_core::{Options, Report, RuleId, ALL_RULES};
+use execguard_core::{Options, Report, RuleId};
 
 /// What the caller wants checked.
 #[derive(Debug, Default)]
@@ -84,12 +84,7 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         // HEAD is also held to the path rules, so amending the commit that froze a spec cannot
         // change the spec.
         let delta = execguard_git::staged_change(&repo, request.index_file.as_deref(), false)?;
-        let mut path_rules = config.clone();
-        for rule in ALL_RULES {
-            if !PATH_RULES.contains(rule) {
-                path_rules.rules.enabled.insert(*rule, false);
-            }
-        }
+        let path_rules = config.path_rules_only();
         let mut delta_change = delta.change;
         delta_change.message = request.message.clone();
         let extra = execguard_core::check(&path_rules, &delta_change, &delta.trees, &options)?;
@@ -97,14 +92,6 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     }
     Ok(report)
 }
-
-/// The rules about which paths a change may touch.
-const PATH_RULES: &[RuleId] = &[
-    RuleId::FrozenSpec,
-    RuleId::FrozenDesign,
-    RuleId::ProtectedPath,
-    RuleId::GuardConfig,
-];
 
 /// Adds the findings of `extra` that `report` does not have yet (same rule and path).
 fn merge_new(report: &mut Report, extra: Report) {
