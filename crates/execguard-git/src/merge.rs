@@ -80,12 +80,9 @@ impl Remerge<'_> {
             Rest::Index(index) => index
                 .get_path(&as_path(&as_repo_path), 0)
                 .map(|entry| (entry.mode, entry.id)),
-            Rest::Tree(tree) => match tree.get_path(&as_path(&as_repo_path)) {
-                Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
-                    Some((entry.filemode() as u32, entry.id()))
-                }
-                _ => None,
-            },
+            // The first parent's tree was read whole to merge it: a lookup that fails finds
+            // nothing, as before.
+            Rest::Tree(tree) => file_in_tree(tree, path).ok().flatten(),
         }
     }
 
@@ -383,20 +380,23 @@ fn keeps_only_either_side(
 fn lookup(snapshot: &Snapshot<'_>, path: &[u8]) -> Result<Option<(u32, Oid)>, GitError> {
     Ok(match snapshot {
         Snapshot::Empty => None,
-        Snapshot::Tree(tree) => match tree.get_path(&as_path(&execguard_core::RepoPath::new(path)))
-        {
-            Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
-                Some((entry.filemode() as u32, entry.id()))
-            }
-            Ok(_) => None,
-            Err(e) if e.code() == git2::ErrorCode::NotFound => None,
-            Err(e) => {
-                return Err(read_err(String::from_utf8_lossy(path).into_owned())(e));
-            }
-        },
+        Snapshot::Tree(tree) => file_in_tree(tree, path)
+            .map_err(read_err(String::from_utf8_lossy(path).into_owned()))?,
         Snapshot::Staged(index) => index.get(path),
         Snapshot::Remerge(remerge) => remerge.get(path),
     })
+}
+
+/// The mode and id of the file (not directory) at `path` in `tree`, if any.
+fn file_in_tree(tree: &Tree<'_>, path: &[u8]) -> Result<Option<(u32, Oid)>, git2::Error> {
+    match tree.get_path(&as_path(&execguard_core::RepoPath::new(path))) {
+        Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
+            Ok(Some((entry.filemode() as u32, entry.id())))
+        }
+        Ok(_) => Ok(None),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub(crate) fn differs_from_every_tree(file: &FileChange, others: &[Tree<'_>]) -> bool {
