@@ -67,3 +67,22 @@ fn scope_name(level: ConfigLevel) -> &'static str {
         ConfigLevel::App | ConfigLevel::Highest => "an application's config",
     }
 }
+
+/// Whether git checks pushed objects as `git fsck` does: `receive.fsckObjects`, else its
+/// fallback `transfer.fsckObjects`, read wherever git reads config; unset is off.
+pub fn receive_fsck_on(repo: &Repository) -> Result<bool, GitError> {
+    let config = repo
+        .config()
+        .map_err(read_err("the repository's git config"))?;
+    for key in [RECEIVE_FSCK, TRANSFER_FSCK] {
+        if config.get_entry(key).is_ok() {
+            return Ok(config.get_bool(key).unwrap_or(false));
+        }
+    }
+    Ok(false)
+}
+
+/// The value of `core.hooksPath` as configured, when it is set.
+pub fn hooks_path_setting(repo: &Repository) -> Option<String> {
+    repo.config().ok()?.get_string("core.hooksPath").ok()
+}

@@ -57,7 +57,8 @@ pub fn shim_text(hook: &HookShim, binary: &Path) -> String {
     hook.template.replace("@EXECGUARD_BIN@", &quoted)
 }
 
-fn is_ours(path: &Path) -> bool {
+/// Whether the file at `path` is an execguard shim.
+pub fn is_ours(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
         && fs::read(path).is_ok_and(|bytes| {
             String::from_utf8_lossy(&bytes)
@@ -103,14 +104,19 @@ pub fn install_hook(hooks_dir: &Path, hook: &HookShim, binary: &Path) -> anyhow:
             outcome = Outcome::InstalledChaining;
         }
     }
+    write_shim(&target, hook, binary)?;
+    Ok(outcome)
+}
+
+/// Writes the shim for `hook` at `target`, executable.
+pub fn write_shim(target: &Path, hook: &HookShim, binary: &Path) -> anyhow::Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
     // Write to a temporary file and rename, so a hook is never half-written.
-    let temporary = hooks_dir.join(format!(".{}.execguard-tmp", hook.name));
+    let temporary = dir.join(format!(".{}.execguard-tmp", hook.name));
     fs::write(&temporary, shim_text(hook, binary))
         .with_context(|| format!("cannot write {}", temporary.display()))?;
     set_executable(&temporary)?;
-    fs::rename(&temporary, &target)
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    Ok(outcome)
+    fs::rename(&temporary, target).with_context(|| format!("cannot write {}", target.display()))
 }
 
 /// Removes one shim and restores the hook it replaced.

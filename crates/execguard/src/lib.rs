@@ -3,8 +3,10 @@
 
 pub mod commands;
 pub mod commits;
+pub mod doctor;
 pub mod exit;
 pub mod install;
+pub mod managers;
 pub mod merges;
 pub mod push;
 pub mod render;

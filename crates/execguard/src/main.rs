@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use execguard::commands::{baseline, check, config, explain, init, install, uninstall};
+use execguard::commands::{baseline, check, config, doctor, explain, init, install, uninstall};
 use execguard::exit;
 
 /// Enforces the spec / execplan discipline on agent-driven work, as git hooks.
@@ -35,6 +35,8 @@ enum Command {
     /// Name the current HEAD in `[adoption] baseline` of `.execguard.toml`: its history predates
     /// the guard and is not judged.
     Baseline(baseline::BaselineArgs),
+    /// Report every reason the guard would not run here (exit code 1 when one is found).
+    Doctor(doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Init(args) => init::run(args).map(|()| true),
         Command::Config(args) => config::run(args, config).map(|()| true),
         Command::Baseline(args) => baseline::run(args).map(|()| true),
+        Command::Doctor(args) => doctor::run(args),
     };
     match result {
         Ok(true) => ExitCode::from(exit::CLEAN),

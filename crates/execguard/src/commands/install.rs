@@ -8,8 +8,9 @@ use clap::Args;
 use anyhow::bail;
 
 use crate::install::{
-    hook_binary, install_hook, receive_fsck_text, Outcome, CLIENT_HOOKS, SERVER_HOOKS,
+    hook_binary, install_hook, receive_fsck_text, write_shim, Outcome, CLIENT_HOOKS, SERVER_HOOKS,
 };
+use crate::managers::{plan_client_hook, snippet_text, ClientPlan};
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
@@ -35,8 +36,43 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
     } else {
         CLIENT_HOOKS
     };
-    for hook in hooks {
+    let plans = if args.server {
+        Vec::new()
+    } else {
+        let plans: Vec<ClientPlan> = hooks
+            .iter()
+            .map(|hook| plan_client_hook(&hooks_dir, repo.workdir(), hook.name))
+            .collect();
+        refuse_beside_manager(&plans)?;
+        plans
+    };
+    for (index, hook) in hooks.iter().enumerate() {
         let binary = hook_binary(hook.name);
+        match plans.get(index) {
+            Some(ClientPlan::Slot { manager, slot }) => {
+                let again = crate::install::is_ours(slot);
+                write_shim(slot, hook, &binary)?;
+                crate::render::eprint_line(&format!(
+                    "execguard: {} {}: {} runs it before its own hooks, and `{}` keeps it ({})",
+                    slot.display(),
+                    if again { "reinstalled" } else { "installed" },
+                    manager.name(),
+                    manager.reinstall_command(),
+                    binary.display()
+                ));
+                continue;
+            }
+            Some(ClientPlan::RunByManager { manager, config }) => {
+                crate::render::eprint_line(&format!(
+                    "execguard: {} runs execguard-{} ({}); nothing to install for that hook",
+                    manager.name(),
+                    hook.name,
+                    config.display()
+                ));
+                continue;
+            }
+            _ => {}
+        }
         let outcome = install_hook(&hooks_dir, hook, &binary)?;
         let path = hooks_dir.join(hook.name);
         let what = match outcome {
@@ -63,4 +99,26 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
         "execguard: every commit and push from this repository is now checked; `execguard config` shows the rules in force."
     });
     Ok(())
+}
+
+/// Refuses, before anything is written, when a hook manager leaves no place for execguard's
+/// shim: the message names the manager and the exact lines to add to its config.
+fn refuse_beside_manager(plans: &[ClientPlan]) -> anyhow::Result<()> {
+    let Some(ClientPlan::Refuse {
+        manager,
+        reason,
+        scripts_dir,
+    }) = plans
+        .iter()
+        .find(|plan| matches!(plan, ClientPlan::Refuse { .. }))
+    else {
+        return Ok(());
+    };
+    bail!(
+        "{reason}; execguard never writes into the files {} generates, so nothing was installed. To have {} run execguard, {}\nthen run `execguard install` again (it checks that {} runs execguard) or `execguard doctor`.",
+        manager.name(),
+        manager.name(),
+        snippet_text(*manager, scripts_dir.as_deref()),
+        manager.name()
+    )
 }

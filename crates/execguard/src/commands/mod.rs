@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod check;
 pub mod config;
+pub mod doctor;
 pub mod explain;
 pub mod init;
 pub mod install;

@@ -18,6 +18,9 @@ pub fn run(args: &UninstallArgs) -> anyhow::Result<()> {
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     for hook in CLIENT_HOOKS.iter().chain(SERVER_HOOKS) {
         let path = hooks_dir.join(hook.name);
+        for slot in crate::managers::remove_from_slots(&hooks_dir, hook.name)? {
+            crate::render::eprint_line(&format!("execguard: {} removed", slot.display()));
+        }
         let outcome = uninstall_hook(&hooks_dir, hook.name)?;
         if outcome == Outcome::Absent && SERVER_HOOKS.iter().any(|h| h.name == hook.name) {
             continue;

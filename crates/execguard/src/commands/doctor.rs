@@ -1,0 +1,71 @@
+//! `execguard doctor`: reports every reason the guard would not run in a repository — hooks
+//! missing, not executable, shadowed by `core.hooksPath`, moved aside by another hook manager,
+//! binaries the hooks cannot find, a repository format execguard cannot read; in a bare
+//! repository, the server hook, its pinned config and `receive.fsckObjects`. Exit code 1 when
+//! anything is found.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::doctor::{client_findings, format_findings, server_findings, Finding, Level};
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The repository to examine (default: the one containing the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+}
+
+/// Returns whether all is well.
+pub fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
+    let at = match &args.repo {
+        Some(path) => path.clone(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    let findings = match execguard_git::open_at(&at) {
+        Ok(repo) => {
+            let hooks_dir = execguard_git::hooks_dir(&repo)?;
+            let mut findings = format_findings(&repo);
+            if repo.is_bare() {
+                findings.extend(server_findings(&repo, &hooks_dir));
+            } else {
+                findings.extend(client_findings(&repo, &hooks_dir));
+            }
+            findings
+        }
+        Err(error @ execguard_git::GitError::Unsupported(_)) => vec![Finding {
+            level: Level::Problem,
+            text: error.to_string(),
+        }],
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("{} is not inside a usable git repository", at.display()))
+        }
+    };
+    let problems = findings
+        .iter()
+        .filter(|f| f.level == Level::Problem)
+        .count();
+    let mut out = anstream::stdout();
+    for finding in &findings {
+        let label = match finding.level {
+            Level::Ok => "ok",
+            Level::Warning => "warning",
+            Level::Problem => "problem",
+        };
+        let _ = writeln!(out, "{label}: {}", finding.text);
+    }
+    let _ = if problems == 0 {
+        writeln!(out, "execguard doctor: the guard runs here.")
+    } else {
+        writeln!(
+            out,
+            "execguard doctor: {problems} problem{} found: the guard does not run as it should.",
+            if problems == 1 { "" } else { "s" }
+        )
+    };
+    Ok(problems == 0)
+}
