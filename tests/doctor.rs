@@ -1,2 +1,293 @@
 #![allow(clippy::unwrap_used)]
 mod common;
+
+// `execguard doctor`: one test per reason the guard would not run, each asserting that doctor
+// names it and exits 1, and that the command it suggests makes it pass again (exit 0).
+
+use std::path::{Path, PathBuf};
+
+use common::server::*;
+use common::*;
+
+fn doctor(repo: &TestRepo) -> Run {
+    repo.execguard(["doctor"])
+}
+
+fn doctor_at(repo: &TestRepo, dir: &Path) -> Run {
+    Run::from_command(repo.command(execguard_bin()).current_dir(dir).arg("doctor"))
+}
+
+#[track_caller]
+fn assert_problem(run: &Run, needle: &str) {
+    assert_eq!(run.code, Some(1), "doctor should find a problem: {run:#?}");
+    assert!(
+        run.stdout
+            .lines()
+            .any(|line| line.starts_with("problem:") && line.contains(needle)),
+        "doctor should report {needle:?}: {run:#?}"
+    );
+}
+
+#[track_caller]
+fn assert_well(run: &Run) {
+    assert_eq!(
+        run.code,
+        Some(0),
+        "doctor should find nothing wrong: {run:#?}"
+    );
+    assert!(run.stdout.contains("the guard runs here"), "{run:#?}");
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn chmod_x(repo: &TestRepo, path: &Path) {
+    let run = Run::from_command(repo.command("chmod").arg("+x").arg(path));
+    run.assert_ok();
+}
+
+#[test]
+fn installed_hooks_are_well() {
+    let repo = TestRepo::installed();
+    let run = doctor(&repo);
+    assert_well(&run);
+    assert_eq!(run.stdout.matches("ok: ").count(), 3, "{run:#?}");
+}
+
+#[test]
+fn missing_hooks_are_reported_and_install_fixes_them() {
+    let repo = TestRepo::new();
+    assert_problem(&doctor(&repo), "pre-commit: no hook at");
+    repo.execguard(["install"]).assert_ok();
+    assert_well(&doctor(&repo));
+}
+
+#[test]
+fn a_hook_git_would_skip_is_reported() {
+    let repo = TestRepo::installed();
+    let hook = repo.hooks_dir().join("pre-commit");
+    set_mode(&hook, 0o644);
+    let run = doctor(&repo);
+    assert_problem(&run, "not executable, so git skips it");
+    assert!(run.stdout.contains(&format!("chmod +x {}", hook.display())));
+    // git indeed skips it: a protected-path commit goes through the pre-commit stage unchecked
+    // (the commit-msg hook still catches it here; doctor reports the hole all the same).
+    chmod_x(&repo, &hook);
+    assert_well(&doctor(&repo));
+}
+
+#[test]
+fn shims_shadowed_by_core_hooks_path_are_reported() {
+    let repo = TestRepo::installed();
+    repo.git(["config", "core.hooksPath", "team-hooks"]);
+    let run = doctor(&repo);
+    assert_problem(&run, "shadowed by core.hooksPath = team-hooks");
+    repo.execguard(["install"]).assert_ok();
+    assert!(repo.path("team-hooks/pre-commit").is_file());
+    assert_well(&doctor(&repo));
+}
+
+#[test]
+fn a_shim_moved_aside_that_nothing_runs_is_reported() {
+    let repo = TestRepo::installed();
+    let hooks = repo.hooks_dir();
+    std::fs::rename(hooks.join("pre-commit"), hooks.join("pre-commit.old")).unwrap();
+    std::fs::write(hooks.join("pre-commit"), "#!/bin/sh\nexit 0\n").unwrap();
+    set_mode(&hooks.join("pre-commit"), 0o755);
+    let run = doctor(&repo);
+    assert_problem(&run, "moved aside to");
+    assert!(
+        run.stdout.contains("pre-commit.old and nothing runs it"),
+        "{run:#?}"
+    );
+    std::fs::remove_file(hooks.join("pre-commit.old")).unwrap();
+    repo.execguard(["install"]).assert_ok();
+    assert_well(&doctor(&repo));
+}
+
+/// The shim's recorded binary is gone and none is on the PATH the hook inherits.
+#[test]
+fn a_binary_the_hook_cannot_find_is_reported() {
+    let repo = TestRepo::installed();
+    let hook = repo.hooks_dir().join("pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let recorded = text
+        .lines()
+        .find(|line| line.starts_with("recorded='"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &hook,
+        text.replace(&recorded, "recorded='/nonexistent/execguard-pre-commit'"),
+    )
+    .unwrap();
+    let run = Run::from_command(
+        repo.command(execguard_bin())
+            .arg("doctor")
+            .env("PATH", "/usr/bin:/bin"),
+    );
+    assert_problem(
+        &run,
+        "execguard-pre-commit is neither at /nonexistent/execguard-pre-commit nor on PATH",
+    );
+    // With execguard's folder on PATH (as after installing it), the shim finds the binary.
+    let run = doctor(&repo);
+    assert_well(&run);
+    assert!(run.stdout.contains("found on PATH"), "{run:#?}");
+    repo.execguard(["install"]).assert_ok();
+    assert!(!doctor(&repo).stdout.contains("found on PATH"));
+}
+
+#[test]
+fn a_sparse_index_is_reported() {
+    let repo = TestRepo::installed();
+    repo.write("src/a.rs", "fn a() {}\n");
+    repo.write("docs/b.md", "b\n");
+    repo.commit_unchecked("Some files");
+    repo.git(["sparse-checkout", "init", "--cone", "--sparse-index"]);
+    repo.git(["sparse-checkout", "set", "src"]);
+    let run = doctor(&repo);
+    assert_problem(&run, "sparse index");
+    repo.git(["sparse-checkout", "init", "--no-sparse-index"]);
+    assert_well(&doctor(&repo));
+}
+
+#[test]
+fn a_reftable_repository_is_reported() {
+    let repo = TestRepo::new();
+    let dir: PathBuf = repo.root.join("reftable");
+    repo.git_in(
+        &repo.root,
+        ["init", "-q", "--ref-format=reftable", "reftable"],
+    );
+    assert_problem(&doctor_at(&repo, &dir), "reftable");
+}
+
+// ---- the server ------------------------------------------------------------------------------
+
+fn server() -> TestRepo {
+    let repo = pushed_fixture();
+    repo.git_in(
+        &server_dir(&repo),
+        ["config", "execguard.config", "strict.toml"],
+    );
+    std::fs::write(
+        server_dir(&repo).join("strict.toml"),
+        "[rules.commit-message]\nmax-subject = 60\n",
+    )
+    .unwrap();
+    repo
+}
+
+#[test]
+fn a_server_with_its_hook_and_pinned_config_is_well() {
+    let repo = server();
+    let run = doctor_at(&repo, &server_dir(&repo));
+    assert_well(&run);
+    assert!(run.stdout.contains("receive.fsckObjects is on"), "{run:#?}");
+}
+
+#[test]
+fn a_server_without_the_hook_is_reported() {
+    let repo = server();
+    std::fs::remove_file(server_dir(&repo).join("hooks/pre-receive")).unwrap();
+    let run = doctor_at(&repo, &server_dir(&repo));
+    assert_problem(&run, "every push is accepted unchecked");
+    Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .args(["install", "--server"]),
+    )
+    .assert_ok();
+    assert_well(&doctor_at(&repo, &server_dir(&repo)));
+}
+
+#[test]
+fn a_server_hook_git_would_skip_is_reported() {
+    let repo = server();
+    let hook = server_dir(&repo).join("hooks/pre-receive");
+    set_mode(&hook, 0o644);
+    let run = doctor_at(&repo, &server_dir(&repo));
+    assert_problem(&run, "not executable, so git skips it");
+    chmod_x(&repo, &hook);
+    assert_well(&doctor_at(&repo, &server_dir(&repo)));
+}
+
+#[test]
+fn a_server_hook_whose_binary_is_gone_is_reported() {
+    let repo = server();
+    let hook = server_dir(&repo).join("hooks/pre-receive");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let recorded = text
+        .lines()
+        .find(|line| line.starts_with("recorded='"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&hook, text.replace(&recorded, "recorded='/nonexistent/x'")).unwrap();
+    let run = Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .arg("doctor")
+            .env("PATH", "/usr/bin:/bin"),
+    );
+    assert_problem(&run, "refuses every push");
+}
+
+#[test]
+fn a_missing_or_broken_pinned_config_is_reported() {
+    let repo = server();
+    let pinned = server_dir(&repo).join("strict.toml");
+    std::fs::write(&pinned, "[rules.commit-message]\nmax-subjekt = 60\n").unwrap();
+    assert_problem(
+        &doctor_at(&repo, &server_dir(&repo)),
+        "the pinned config cannot be used",
+    );
+    std::fs::remove_file(&pinned).unwrap();
+    assert_problem(
+        &doctor_at(&repo, &server_dir(&repo)),
+        "the pinned config cannot be used",
+    );
+}
+
+#[test]
+fn receive_fsck_objects_off_is_reported() {
+    let repo = server();
+    repo.git_in(
+        &server_dir(&repo),
+        ["config", "receive.fsckObjects", "false"],
+    );
+    let run = doctor_at(&repo, &server_dir(&repo));
+    assert_problem(&run, "receive.fsckObjects is off");
+    repo.git_in(
+        &server_dir(&repo),
+        ["config", "receive.fsckObjects", "true"],
+    );
+    assert_well(&doctor_at(&repo, &server_dir(&repo)));
+}
+
+/// A repository whose owner logs in with an ordinary shell: a warning, not a failure.
+#[test]
+fn an_owner_with_a_login_shell_is_warned_about() {
+    let repo = server();
+    let run = doctor_at(&repo, &server_dir(&repo));
+    let owner_has_shell = std::fs::read_to_string("/etc/passwd")
+        .unwrap_or_default()
+        .lines()
+        .any(|line| line.starts_with("root:") && line.ends_with("sh"));
+    if owner_has_shell && users_uid_is_root() {
+        assert!(
+            run.stdout
+                .contains("warning: the repository belongs to `root`"),
+            "{run:#?}"
+        );
+    }
+    assert_well(&run);
+}
+
+fn users_uid_is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}

@@ -391,4 +391,14 @@ fn husky_installed_after_execguard_is_reported_then_refused_until_the_lines_are_
     repo.execguard(["install"]).assert_ok();
     assert_both_run(&repo, "execguard, husky, then the snippet");
     repo.execguard(["doctor"]).assert_ok();
+    // husky's runner gone: doctor names it, and `husky` writes it again.
+    std::fs::remove_file(repo.path(".husky/_/pre-commit")).unwrap();
+    let doctor = repo.execguard(["doctor"]);
+    assert_eq!(doctor.code, Some(1), "{doctor:#?}");
+    assert!(
+        doctor.stdout.contains("run `husky` to write it again"),
+        "{doctor:#?}"
+    );
+    husky_install(&repo);
+    repo.execguard(["doctor"]).assert_ok();
 }

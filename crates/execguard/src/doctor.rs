@@ -104,7 +104,7 @@ fn check_shim(shim: &Path, hook: &str, findings: &mut Vec<Finding>) {
                 recorded.map_or_else(|| "binary".into(), |p| p.display().to_string())
             ))),
             None => findings.push(Finding::problem(format!(
-                "{}: {binary} is neither at {} nor on PATH, so the hook refuses every {}; install execguard again (./install.sh) and run `execguard install`",
+                "{}: {binary} is neither at {} nor on PATH, so the hook refuses every {}; put execguard's binaries back (see Set up in the README) and run `execguard install` again",
                 shim.display(),
                 recorded.map_or_else(|| "the recorded path".into(), |p| p.display().to_string()),
                 if hook == "pre-push" || hook == "pre-receive" { "push" } else { "commit" }
@@ -131,7 +131,7 @@ fn check_run_by_manager(manager: Manager, config: &Path, hook: &str, findings: &
             found.display()
         ))),
         None => findings.push(Finding::problem(format!(
-            "{hook}: {} runs {binary} ({}), which is not on PATH, so the hook fails; install execguard (./install.sh) into a folder on PATH",
+            "{hook}: {} runs {binary} ({}), which is not on PATH, so the hook fails; install execguard into a folder on PATH",
             manager.name(),
             config.display()
         ))),
@@ -185,7 +185,7 @@ pub fn client_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
             if mentions(&script, &binary) {
                 if !executable(&hooks_dir.join(hook)) {
                     findings.push(Finding::problem(format!(
-                        "{hook}: husky's {} is missing or not executable; run `husky` (or `npm install`)",
+                        "{hook}: husky's {} is missing or not executable, so git runs no {hook} hook; run `husky` to write it again",
                         hooks_dir.join(hook).display()
                     )));
                 } else {
