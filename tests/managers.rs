@@ -402,3 +402,99 @@ fn husky_installed_after_execguard_is_reported_then_refused_until_the_lines_are_
     husky_install(&repo);
     repo.execguard(["doctor"]).assert_ok();
 }
+
+/// The repository's `.pre-commit-hooks.yaml`, used as pre-commit and prek users do: `repo:` a
+/// clone of this repository at a commit, the three hooks by id. The pre-push hook rebuilds git's
+/// ref line from pre-commit's `PRE_COMMIT_*` variables.
+fn hooks_file_from_a_clone(tool: &str) {
+    let repo = TestRepo::new();
+    require_tool(&repo, tool);
+    let source = repo.root.join("execguard-src");
+    repo.git_in(&repo.root, ["init", "-q", "execguard-src"]);
+    std::fs::write(
+        source.join(".pre-commit-hooks.yaml"),
+        include_str!("../.pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    repo.git_in(&source, ["add", "-A"]);
+    repo.git_in(&source, ["commit", "-q", "-m", "Hooks"]);
+    let rev = repo
+        .git_in(&source, ["rev-parse", "HEAD"])
+        .trim()
+        .to_string();
+
+    repo.exec_fixture();
+    repo.write(
+        ".pre-commit-config.yaml",
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: execguard-pre-commit\n      - id: execguard-commit-msg\n      - id: execguard-pre-push\n",
+            source.display()
+        ),
+    );
+    repo.commit_unchecked("Run execguard through pre-commit");
+    run_tool(
+        &repo,
+        tool,
+        &[
+            "install",
+            "--hook-type",
+            "pre-commit",
+            "--hook-type",
+            "commit-msg",
+            "--hook-type",
+            "pre-push",
+        ],
+    );
+    let install = repo.execguard(["install"]);
+    install.assert_ok();
+    assert!(
+        install
+            .stderr
+            .contains(&format!("{tool} runs execguard-pre-push"))
+            || install
+                .stderr
+                .contains("pre-commit runs execguard-pre-push"),
+        "{install:#?}"
+    );
+
+    repo.append("backend/PLANS.md", "An edit by the agent.\n");
+    repo.git(["add", "backend/PLANS.md"]);
+    repo.commit("Edit the plan-writing rules")
+        .assert_refused("protected-path");
+    repo.git(["reset", "-q"]);
+    repo.git(["checkout", "--", "backend/PLANS.md"]);
+
+    add_note(&repo, "a note");
+    repo.git(["add", "notes.md"]);
+    repo.commit("A subject that goes on and on well past the limit of seventy-two characters")
+        .assert_refused("commit-message");
+    repo.commit("Add a note").assert_ok();
+
+    // A frozen-spec edit committed with the hooks bypassed is caught when it is pushed.
+    repo.git_in(&repo.root, ["init", "-q", "--bare", "remote.git"]);
+    let remote = repo.root.join("remote.git");
+    repo.git(["remote", "add", "origin", &remote.display().to_string()]);
+    repo.git(["push", "-q", "--no-verify", "origin", "exec/login"]);
+    repo.git(["fetch", "-q", "origin"]);
+    repo.append("specs/login.md", "Also passkeys.\n");
+    repo.commit_unchecked("Edit the frozen spec");
+    let push = repo.git_run(["push", "origin", "exec/login"]);
+    // pre-commit shows a failing hook's output on its stdout.
+    assert_eq!(push.code, Some(1), "{push:#?}");
+    assert!(push.stdout.contains("error[frozen-spec]"), "{push:#?}");
+    assert_ne!(
+        repo.git_in(&remote, ["rev-parse", "exec/login"]).trim(),
+        repo.head(),
+        "the refused push landed"
+    );
+}
+
+#[test]
+fn pre_commit_hooks_file_works_with_pre_commit() {
+    hooks_file_from_a_clone("pre-commit");
+}
+
+#[test]
+fn pre_commit_hooks_file_works_with_prek() {
+    hooks_file_from_a_clone("prek");
+}
