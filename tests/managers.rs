@@ -110,6 +110,14 @@ fn execguard_first_then(tool: &str) {
     assert_both_run(&repo, &format!("execguard install again after {tool}"));
     run_tool(&repo, tool, &["install"]);
     assert_both_run(&repo, &format!("{tool} install again"));
+    // `install -f` drops the legacy hook: doctor tells, and `execguard install` puts it back.
+    run_tool(&repo, tool, &["install", "-f"]);
+    let doctor = repo.execguard(["doctor"]);
+    assert_eq!(doctor.code, Some(1), "{doctor:#?}");
+    assert!(doctor.stdout.contains("runs no execguard"), "{doctor:#?}");
+    repo.execguard(["install"]).assert_ok();
+    repo.execguard(["doctor"]).assert_ok();
+    assert_both_run(&repo, &format!("{tool} install -f, then execguard install"));
 }
 
 fn manager_first_then_execguard(tool: &str) {
@@ -173,6 +181,8 @@ fn pre_commit_config_snippet_runs_execguard() {
             "pre-commit",
             "--hook-type",
             "commit-msg",
+            "--hook-type",
+            "pre-push",
         ],
     );
     let install = repo.execguard(["install"]);
@@ -497,4 +507,33 @@ fn pre_commit_hooks_file_works_with_pre_commit() {
 #[test]
 fn pre_commit_hooks_file_works_with_prek() {
     hooks_file_from_a_clone("prek");
+}
+
+/// The README shows the very snippets these tests run.
+#[test]
+fn readme_shows_the_snippets_the_tests_run() {
+    let readme = include_str!("../README.md");
+    for (name, snippet) in [
+        (
+            "lefthook.yml",
+            include_str!("../crates/execguard/src/managers/lefthook.yml"),
+        ),
+        (
+            "pre-commit-config.yaml",
+            include_str!("../crates/execguard/src/managers/pre-commit-config.yaml"),
+        ),
+        (
+            "husky's lines",
+            concat!(
+                include_str!("../crates/execguard/src/managers/husky-pre-commit"),
+                include_str!("../crates/execguard/src/managers/husky-commit-msg"),
+                include_str!("../crates/execguard/src/managers/husky-pre-push"),
+            ),
+        ),
+    ] {
+        assert!(
+            readme.contains(&format!("\n{snippet}```\n")),
+            "README.md does not show {name} as the tests run it"
+        );
+    }
 }
