@@ -81,6 +81,34 @@ fn add_note(repo: &TestRepo, note: &str) {
     repo.write("notes.md", format!("{notes}- {note}\n"));
 }
 
+/// A frozen-spec edit committed with the hooks bypassed is refused when pushed, and the remote
+/// keeps its old tip. `pushed_output` is where the manager shows the hook's output.
+#[track_caller]
+fn assert_push_refused(repo: &TestRepo, step: &str) {
+    repo.git_in(&repo.root, ["init", "-q", "--bare", "remote.git"]);
+    let remote = repo.root.join("remote.git");
+    repo.git(["remote", "add", "origin", &remote.display().to_string()]);
+    repo.git(["push", "-q", "--no-verify", "origin", "exec/login"]);
+    repo.git(["fetch", "-q", "origin"]);
+    repo.append("specs/login.md", "Also passkeys.\n");
+    repo.commit_unchecked("Edit the frozen spec");
+    let push = repo.git_run(["push", "origin", "exec/login"]);
+    assert_ne!(
+        push.code,
+        Some(0),
+        "{step}: the push went through: {push:#?}"
+    );
+    assert!(
+        push.stdout.contains("error[frozen-spec]") || push.stderr.contains("error[frozen-spec]"),
+        "{step}: execguard did not name the rule: {push:#?}"
+    );
+    assert_ne!(
+        repo.git_in(&remote, ["rev-parse", "exec/login"]).trim(),
+        repo.head(),
+        "{step}: the refused push landed"
+    );
+}
+
 fn pre_commit_config(extra: &str) -> String {
     format!(
         "repos:\n  - repo: local\n    hooks:\n      - id: own\n        name: own\n        entry: sh -c '{OWN_HOOK_COMMAND}'\n        language: system\n        pass_filenames: false\n        always_run: true\n{extra}"
@@ -140,6 +168,18 @@ fn manager_first_then_execguard(tool: &str) {
     assert_both_run(&repo, &format!("{tool} install again"));
     repo.execguard(["install"]).assert_ok();
     assert_both_run(&repo, &format!("execguard install again after {tool}"));
+    // uninstall takes execguard's shim out of the slot and leaves the manager's hook as it was.
+    repo.execguard(["uninstall"]).assert_ok();
+    assert!(!repo.hooks_dir().join("pre-commit.legacy").exists());
+    assert_eq!(
+        std::fs::read(repo.hooks_dir().join("pre-commit")).unwrap(),
+        hook_before
+    );
+    let before = own_hook_runs(&repo);
+    add_note(&repo, "after uninstall");
+    repo.git(["add", "notes.md"]);
+    repo.commit("Note after uninstall").assert_ok();
+    assert!(own_hook_runs(&repo) > before);
 }
 
 #[test]
@@ -281,6 +321,7 @@ fn lefthook_snippet_from_the_readme_runs_execguard() {
     repo.git(["add", "notes.md"]);
     repo.commit("A subject that goes on and on well past the limit of seventy-two characters")
         .assert_refused("commit-message");
+    assert_push_refused(&repo, "lefthook's pre-push");
 }
 
 fn with_husky() -> TestRepo {
@@ -380,6 +421,7 @@ fn husky_installed_first_execguard_refuses_with_the_lines_to_add() {
     repo.git(["add", "notes.md"]);
     repo.commit("A subject that goes on and on well past the limit of seventy-two characters")
         .assert_refused("commit-message");
+    assert_push_refused(&repo, "husky's pre-push");
 }
 
 #[test]
@@ -480,23 +522,7 @@ fn hooks_file_from_a_clone(tool: &str) {
         .assert_refused("commit-message");
     repo.commit("Add a note").assert_ok();
 
-    // A frozen-spec edit committed with the hooks bypassed is caught when it is pushed.
-    repo.git_in(&repo.root, ["init", "-q", "--bare", "remote.git"]);
-    let remote = repo.root.join("remote.git");
-    repo.git(["remote", "add", "origin", &remote.display().to_string()]);
-    repo.git(["push", "-q", "--no-verify", "origin", "exec/login"]);
-    repo.git(["fetch", "-q", "origin"]);
-    repo.append("specs/login.md", "Also passkeys.\n");
-    repo.commit_unchecked("Edit the frozen spec");
-    let push = repo.git_run(["push", "origin", "exec/login"]);
-    // pre-commit shows a failing hook's output on its stdout.
-    assert_eq!(push.code, Some(1), "{push:#?}");
-    assert!(push.stdout.contains("error[frozen-spec]"), "{push:#?}");
-    assert_ne!(
-        repo.git_in(&remote, ["rev-parse", "exec/login"]).trim(),
-        repo.head(),
-        "the refused push landed"
-    );
+    assert_push_refused(&repo, &format!("{tool}'s pre-push"));
 }
 
 #[test]
