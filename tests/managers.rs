@@ -563,3 +563,67 @@ fn readme_shows_the_snippets_the_tests_run() {
         );
     }
 }
+
+/// What an earlier `execguard install` did to a pre-commit hook: moved it aside to
+/// `pre-commit.execguard-chained` and put its shim in its place.
+fn as_an_earlier_install_left_it(repo: &TestRepo) {
+    let hooks = repo.hooks_dir();
+    repo.execguard(["install"]).assert_ok();
+    run_tool(repo, "pre-commit", &["install"]);
+    std::fs::rename(
+        hooks.join("pre-commit"),
+        hooks.join("pre-commit.execguard-chained"),
+    )
+    .unwrap();
+    std::fs::copy(hooks.join("pre-commit.legacy"), hooks.join("pre-commit")).unwrap();
+}
+
+/// Regression: re-running `pre-commit install` after execguard had moved pre-commit's hook aside
+/// made every commit fail ("installed in migration mode"). doctor names it, and
+/// `execguard install` repairs it.
+#[test]
+fn pre_commit_migration_mode_failure_left_by_an_earlier_install_is_repaired() {
+    let repo = with_pre_commit_manager("pre-commit");
+    as_an_earlier_install_left_it(&repo);
+    run_tool(&repo, "pre-commit", &["install"]);
+    add_note(&repo, "broken");
+    repo.git(["add", "notes.md"]);
+    let broken = repo.commit("A note");
+    assert_ne!(broken.code, Some(0), "{broken:#?}");
+    assert!(broken.stderr.contains("migration mode"), "{broken:#?}");
+    let doctor = repo.execguard(["doctor"]);
+    assert_eq!(doctor.code, Some(1), "{doctor:#?}");
+    assert!(
+        doctor
+            .stdout
+            .contains("pre-commit.execguard-chained is a copy of pre-commit's hook"),
+        "{doctor:#?}"
+    );
+    let install = repo.execguard(["install"]);
+    install.assert_ok();
+    assert!(install.stderr.contains("removed"), "{install:#?}");
+    repo.execguard(["doctor"]).assert_ok();
+    repo.git(["reset", "-q"]);
+    assert_both_run(&repo, "repaired");
+}
+
+/// The same earlier state before pre-commit is re-run: `execguard install` puts pre-commit's hook
+/// back and takes the legacy slot, so re-running `pre-commit install` keeps both.
+#[test]
+fn pre_commit_hook_moved_aside_by_an_earlier_install_goes_back() {
+    let repo = with_pre_commit_manager("pre-commit");
+    as_an_earlier_install_left_it(&repo);
+    let install = repo.execguard(["install"]);
+    install.assert_ok();
+    assert!(
+        install.stderr.contains("pre-commit's hook is back"),
+        "{install:#?}"
+    );
+    assert!(!repo
+        .hooks_dir()
+        .join("pre-commit.execguard-chained")
+        .exists());
+    assert_both_run(&repo, "unchained");
+    run_tool(&repo, "pre-commit", &["install"]);
+    assert_both_run(&repo, "pre-commit install again");
+}

@@ -229,6 +229,16 @@ pub fn client_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
                 check_run_by_manager(manager, &config, hook, &mut findings);
                 continue;
             }
+            let stale = crate::install::chained_path(hooks_dir, hook);
+            if generated_by(&stale).is_some() {
+                findings.push(Finding::problem(format!(
+                    "{hook}: {} is a copy of {}'s hook kept by an earlier execguard install: {} runs it again from its own hook and fails (\"installed in migration mode\"); run `execguard install`",
+                    stale.display(),
+                    manager.name(),
+                    manager.name()
+                )));
+                continue;
+            }
             if let Some(slot) = slot_path(manager, &target).filter(|slot| is_ours(slot)) {
                 check_shim(&slot, hook, &mut findings);
                 continue;

@@ -72,7 +72,8 @@ fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-fn chained_path(hooks_dir: &Path, name: &str) -> PathBuf {
+/// Where the shim keeps the hook it replaced.
+pub fn chained_path(hooks_dir: &Path, name: &str) -> PathBuf {
     hooks_dir.join(format!("{name}{CHAINED_SUFFIX}"))
 }
 

@@ -180,8 +180,20 @@ pub fn snippet_text(manager: Manager, scripts_dir: Option<&Path>) -> String {
 pub enum ClientPlan {
     /// No manager in the way: the usual shim (a foreign hook is chained).
     Shim,
-    /// A manager's generated hook is in place: the shim goes into the slot it runs first.
-    Slot { manager: Manager, slot: PathBuf },
+    /// A manager's generated hook is in place: the shim goes into the slot it runs first; a stale
+    /// copy of the manager's hook kept as `<hook>.execguard-chained` is removed.
+    Slot {
+        manager: Manager,
+        slot: PathBuf,
+        stale: Option<PathBuf>,
+    },
+    /// execguard's shim is in place and the manager's hook was moved aside to `chained` by an
+    /// earlier install: it goes back, and the shim into the slot.
+    Unchain {
+        manager: Manager,
+        chained: PathBuf,
+        slot: PathBuf,
+    },
     /// The manager's config already runs execguard's binary.
     RunByManager { manager: Manager, config: PathBuf },
     /// The manager offers no slot (husky), or its slot holds someone else's hook.
@@ -215,9 +227,29 @@ pub fn plan_client_hook(hooks_dir: &Path, workdir: Option<&Path>, hook: &str) ->
         };
     }
     let target = hooks_dir.join(hook);
+    let chained = crate::install::chained_path(hooks_dir, hook);
+    if crate::install::is_ours(&target) {
+        // An earlier install moved the manager's hook aside; put it back and take the slot, so
+        // that re-running the manager's installer cannot make it run itself.
+        if let Some(manager) = generated_by(&chained) {
+            if let Some(slot) = slot_path(manager, &target) {
+                if fs::symlink_metadata(&slot).is_err() || crate::install::is_ours(&slot) {
+                    return ClientPlan::Unchain {
+                        manager,
+                        chained,
+                        slot,
+                    };
+                }
+            }
+        }
+    }
     let Some(manager) = generated_by(&target) else {
         return ClientPlan::Shim;
     };
+    // A copy of the manager's hook that an earlier `execguard install` moved aside: the
+    // manager's hook at `target` runs the shim in its slot, which would run that copy, which runs
+    // the slot again (pre-commit: "installed in migration mode", every commit fails).
+    let stale = generated_by(&chained).is_some().then_some(chained);
     if let Some(config) = workdir.and_then(|dir| config_running(manager, dir, &binary)) {
         return ClientPlan::RunByManager { manager, config };
     }
@@ -225,7 +257,11 @@ pub fn plan_client_hook(hooks_dir: &Path, workdir: Option<&Path>, hook: &str) ->
         return ClientPlan::Shim;
     };
     if fs::symlink_metadata(&slot).is_err() || crate::install::is_ours(&slot) {
-        return ClientPlan::Slot { manager, slot };
+        return ClientPlan::Slot {
+            manager,
+            slot,
+            stale,
+        };
     }
     ClientPlan::Refuse {
         manager,

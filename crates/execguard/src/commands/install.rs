@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use anyhow::bail;
+use anyhow::{bail, Context as _};
 
 use crate::install::{
     hook_binary, install_hook, receive_fsck_text, write_shim, Outcome, CLIENT_HOOKS, SERVER_HOOKS,
@@ -49,7 +49,20 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
     for (index, hook) in hooks.iter().enumerate() {
         let binary = hook_binary(hook.name);
         match plans.get(index) {
-            Some(ClientPlan::Slot { manager, slot }) => {
+            Some(ClientPlan::Slot {
+                manager,
+                slot,
+                stale,
+            }) => {
+                if let Some(stale) = stale {
+                    std::fs::remove_file(stale)
+                        .with_context(|| format!("cannot remove {}", stale.display()))?;
+                    crate::render::eprint_line(&format!(
+                        "execguard: removed {}, a copy of {}'s hook an earlier install kept, which made it run twice",
+                        stale.display(),
+                        manager.name()
+                    ));
+                }
                 let again = crate::install::is_ours(slot);
                 write_shim(slot, hook, &binary)?;
                 crate::render::eprint_line(&format!(
@@ -58,6 +71,30 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
                     if again { "reinstalled" } else { "installed" },
                     manager.name(),
                     manager.reinstall_command(),
+                    binary.display()
+                ));
+                continue;
+            }
+            Some(ClientPlan::Unchain {
+                manager,
+                chained,
+                slot,
+            }) => {
+                let target = hooks_dir.join(hook.name);
+                std::fs::rename(chained, &target).with_context(|| {
+                    format!(
+                        "cannot move {} back to {}",
+                        chained.display(),
+                        target.display()
+                    )
+                })?;
+                write_shim(slot, hook, &binary)?;
+                crate::render::eprint_line(&format!(
+                    "execguard: {}'s hook is back at {} and execguard's shim is {}, which {} runs before its own hooks ({})",
+                    manager.name(),
+                    target.display(),
+                    slot.display(),
+                    manager.name(),
                     binary.display()
                 ));
                 continue;
