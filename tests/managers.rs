@@ -322,6 +322,20 @@ fn lefthook_snippet_from_the_readme_runs_execguard() {
     repo.commit("A subject that goes on and on well past the limit of seventy-two characters")
         .assert_refused("commit-message");
     assert_push_refused(&repo, "lefthook's pre-push");
+    // The binaries lefthook's config names must be on PATH: doctor says when they are not.
+    let doctor = Run::from_command(
+        repo.command(execguard_bin())
+            .arg("doctor")
+            .env("PATH", "/usr/bin:/bin"),
+    );
+    assert_eq!(doctor.code, Some(1), "{doctor:#?}");
+    assert!(
+        doctor
+            .stdout
+            .contains("lefthook runs execguard-pre-commit (")
+            && doctor.stdout.contains("which is not on PATH"),
+        "{doctor:#?}"
+    );
 }
 
 fn with_husky() -> TestRepo {
@@ -422,6 +436,19 @@ fn husky_installed_first_execguard_refuses_with_the_lines_to_add() {
     repo.commit("A subject that goes on and on well past the limit of seventy-two characters")
         .assert_refused("commit-message");
     assert_push_refused(&repo, "husky's pre-push");
+}
+
+/// `core.hooksPath = .husky/_` before husky wrote that folder: still husky's, never written.
+#[test]
+fn husky_folder_not_yet_written_is_not_written_by_execguard() {
+    let repo = with_husky();
+    repo.git(["config", "core.hooksPath", ".husky/_"]);
+    let refused = repo.execguard(["install"]);
+    assert_eq!(refused.code, Some(2), "{refused:#?}");
+    assert!(
+        !repo.path(".husky/_").exists(),
+        "execguard created husky's folder"
+    );
 }
 
 #[test]

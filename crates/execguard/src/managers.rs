@@ -150,6 +150,15 @@ pub fn husky_scripts_dir(hooks_dir: &Path) -> Option<PathBuf> {
     if head_text(&runner).is_some_and(|text| text.contains("husky")) {
         return hooks_dir.parent().map(Path::to_path_buf);
     }
+    // `.husky/_` before husky wrote it (a fresh `core.hooksPath`): still husky's folder.
+    if hooks_dir.file_name().is_some_and(|name| name == "_")
+        && hooks_dir
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|name| name == ".husky")
+    {
+        return hooks_dir.parent().map(Path::to_path_buf);
+    }
     if hooks_dir.join("_").join("husky.sh").is_file() {
         return Some(hooks_dir.to_path_buf());
     }
