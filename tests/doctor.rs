@@ -73,8 +73,6 @@ fn a_hook_git_would_skip_is_reported() {
     let run = doctor(&repo);
     assert_problem(&run, "not executable, so git skips it");
     assert!(run.stdout.contains(&format!("chmod +x {}", hook.display())));
-    // git indeed skips it: a protected-path commit goes through the pre-commit stage unchecked
-    // (the commit-msg hook still catches it here; doctor reports the hole all the same).
     chmod_x(&repo, &hook);
     assert_well(&doctor(&repo));
 }
