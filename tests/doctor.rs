@@ -289,3 +289,47 @@ fn users_uid_is_root() -> bool {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
+
+/// Gitea and Forgejo run every script in `hooks/pre-receive.d/` from their own pre-receive hook:
+/// one that runs execguard is found there.
+#[test]
+fn a_forge_pre_receive_d_script_running_execguard_is_well() {
+    let repo = server();
+    let hooks = server_dir(&repo).join("hooks");
+    std::fs::write(
+        hooks.join("pre-receive"),
+        "#!/bin/sh\n# the forge's own hook: runs hooks/pre-receive.d/*\nexit 0\n",
+    )
+    .unwrap();
+    set_mode(&hooks.join("pre-receive"), 0o755);
+    assert_problem(
+        &doctor_at(&repo, &server_dir(&repo)),
+        "does not run execguard-pre-receive; run `execguard install --server`",
+    );
+    // What the message suggests: the shim, chaining the forge's hook.
+    Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .args(["install", "--server"]),
+    )
+    .assert_ok();
+    assert_well(&doctor_at(&repo, &server_dir(&repo)));
+    Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .arg("uninstall"),
+    )
+    .assert_ok();
+    // Or a script in the folder the forge's hook runs.
+    std::fs::create_dir_all(hooks.join("pre-receive.d")).unwrap();
+    let script = hooks.join("pre-receive.d/execguard");
+    std::fs::write(&script, "#!/bin/sh\nexec execguard-pre-receive \"$@\"\n").unwrap();
+    set_mode(&script, 0o755);
+    let run = doctor_at(&repo, &server_dir(&repo));
+    assert_well(&run);
+    assert!(
+        run.stdout
+            .contains("pre-receive.d/execguard: calls execguard-pre-receive"),
+        "{run:#?}"
+    );
+}

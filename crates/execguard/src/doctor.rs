@@ -319,6 +319,8 @@ pub fn server_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
         )));
     } else if mentions(&target, &binary_name(hook)) {
         check_run_by_manager_foreign(&target, hook, &mut findings);
+    } else if let Some(script) = forge_hook_running_execguard(repo, hooks_dir) {
+        check_run_by_manager_foreign(&script, hook, &mut findings);
     } else {
         findings.push(Finding::problem(format!(
             "{}: not execguard's and does not run execguard-pre-receive; run `execguard install --server`",
@@ -346,6 +348,21 @@ pub fn server_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
         findings.push(warning);
     }
     findings
+}
+
+/// A forge's own pre-receive hook runs the scripts in a folder: Gitea's and Forgejo's
+/// `hooks/pre-receive.d/`, GitLab's `custom_hooks/pre-receive.d/`. The executable script there
+/// that calls execguard's binary, if any.
+fn forge_hook_running_execguard(repo: &Repository, hooks_dir: &Path) -> Option<PathBuf> {
+    let binary = binary_name("pre-receive");
+    [
+        hooks_dir.join("pre-receive.d"),
+        repo.path().join("custom_hooks").join("pre-receive.d"),
+    ]
+    .into_iter()
+    .filter_map(|dir| fs::read_dir(dir).ok())
+    .flat_map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()))
+    .find(|script| executable(script) && mentions(script, &binary))
 }
 
 /// Pushers who reach the repository's account with a login shell can skip any hook
