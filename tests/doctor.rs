@@ -164,6 +164,17 @@ fn a_reftable_repository_is_reported() {
     assert_problem(&doctor_at(&repo, &dir), "reftable");
 }
 
+#[test]
+fn a_sha256_repository_is_reported() {
+    let repo = TestRepo::new();
+    let dir: PathBuf = repo.root.join("sha256");
+    repo.git_in(
+        &repo.root,
+        ["init", "-q", "--object-format=sha256", "sha256"],
+    );
+    assert_problem(&doctor_at(&repo, &dir), "SHA-256");
+}
+
 // ---- the server ------------------------------------------------------------------------------
 
 fn server() -> TestRepo {
