@@ -8,6 +8,8 @@ mod common;
 
 use common::servers::cases::run_all;
 use common::servers::daemon::DaemonServer;
+use common::servers::gitolite::GitoliteServer;
+use common::servers::http::HttpServer;
 use common::servers::ServerRoot;
 use common::TestRepo;
 
@@ -24,4 +26,37 @@ fn git_daemon_as_an_unprivileged_user_judges_every_case() {
     let root = ServerRoot::new("daemon");
     let server = DaemonServer::start(&root, &client);
     run_all(&client, &server);
+}
+
+#[test]
+fn smart_http_behind_nginx_judges_every_case() {
+    let client = client();
+    let root = ServerRoot::new("http");
+    let server = HttpServer::start(&root, &client);
+    run_all(&client, &server);
+}
+
+#[test]
+fn gitolite_over_ssh_judges_every_case() {
+    let client = client();
+    let root = ServerRoot::new("gitolite");
+    let server = GitoliteServer::start(&root, &client);
+    run_all(&client, &server);
+}
+
+/// A common hook also runs for gitolite-admin, where a `gitolite.conf` change would count as code
+/// without a Progress entry: the admin must still be able to change the server's configuration.
+#[test]
+fn gitolite_admin_changes_pass_the_common_hook() {
+    let client = client();
+    let root = ServerRoot::new("gitolite");
+    let server = GitoliteServer::start(&root, &client);
+    let conf = format!("{}\nrepo scratch\n    RW+ = admin\n", server.conf());
+    let run = server.push_conf(&client, &conf, "Add a scratch repository");
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert!(
+        server.home().join("repositories/scratch.git").is_dir(),
+        "gitolite applied the change: {run:#?}"
+    );
 }

@@ -253,6 +253,7 @@ pub fn run_as(user: ServiceUser, home: &Path, program: &str, args: &[&str]) -> R
         .args(args)
         .env_clear()
         .env("HOME", home)
+        .env("USER", SERVICE_USER)
         .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
         .env("LANG", "C")
         .current_dir(home);
