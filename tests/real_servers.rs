@@ -6,9 +6,9 @@
 
 mod common;
 
-use common::servers::cases::run_all;
+use common::servers::cases::{run_all, run_selected};
 use common::servers::daemon::DaemonServer;
-use common::servers::gitolite::GitoliteServer;
+use common::servers::gitolite::{GitoliteServer, HookKind};
 use common::servers::http::HttpServer;
 use common::servers::ServerRoot;
 use common::TestRepo;
@@ -37,10 +37,10 @@ fn smart_http_behind_nginx_judges_every_case() {
 }
 
 #[test]
-fn gitolite_over_ssh_judges_every_case() {
+fn gitolite_over_ssh_with_a_common_hook_judges_every_case() {
     let client = client();
     let root = ServerRoot::new("gitolite");
-    let server = GitoliteServer::start(&root, &client);
+    let server = GitoliteServer::start(&root, &client, HookKind::Common);
     run_all(&client, &server);
 }
 
@@ -50,7 +50,7 @@ fn gitolite_over_ssh_judges_every_case() {
 fn gitolite_admin_changes_pass_the_common_hook() {
     let client = client();
     let root = ServerRoot::new("gitolite");
-    let server = GitoliteServer::start(&root, &client);
+    let server = GitoliteServer::start(&root, &client, HookKind::Common);
     let conf = format!("{}\nrepo scratch\n    RW+ = admin\n", server.conf());
     let run = server.push_conf(&client, &conf, "Add a scratch repository");
     run.assert_ok();
@@ -58,5 +58,18 @@ fn gitolite_admin_changes_pass_the_common_hook() {
     assert!(
         server.home().join("repositories/scratch.git").is_dir(),
         "gitolite applied the change: {run:#?}"
+    );
+}
+
+#[test]
+fn gitolite_repo_specific_hook_judges_its_repository() {
+    let client = client();
+    let root = ServerRoot::new("gitolite");
+    let server = GitoliteServer::start(&root, &client, HookKind::RepoSpecific);
+    run_selected(
+        &client,
+        &server,
+        |case| ["clean", "frozen-spec", "override-by-another-pusher"].contains(&case.name),
+        false,
     );
 }

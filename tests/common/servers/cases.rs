@@ -285,19 +285,32 @@ fn run_pinned_config_unusable(client: &TestRepo, server: &dyn GitServer) {
 /// Runs every case against `server`, each to the end even when another fails, then fails naming
 /// the cases that did.
 pub fn run_all(client: &TestRepo, server: &dyn GitServer) {
+    run_selected(client, server, |_| true, true);
+}
+
+/// Runs the cases `select` picks, and, with `everything`, the concurrent pushes and the
+/// unusable pinned config too.
+pub fn run_selected(
+    client: &TestRepo,
+    server: &dyn GitServer,
+    select: impl Fn(&Case) -> bool,
+    everything: bool,
+) {
     let mut failed = Vec::new();
     let mut attempt = |name: &str, body: &dyn Fn()| {
         if std::panic::catch_unwind(AssertUnwindSafe(body)).is_err() {
             failed.push(name.to_string());
         }
     };
-    for case in CASES {
+    for case in CASES.iter().filter(|case| select(case)) {
         attempt(case.name, &|| run_case(client, server, case));
     }
-    attempt("ten concurrent pushes", &|| run_concurrent(client, server));
-    attempt("broken or missing pinned config", &|| {
-        run_pinned_config_unusable(client, server)
-    });
+    if everything {
+        attempt("ten concurrent pushes", &|| run_concurrent(client, server));
+        attempt("broken or missing pinned config", &|| {
+            run_pinned_config_unusable(client, server)
+        });
+    }
     assert!(
         failed.is_empty(),
         "{}: these cases failed (see above): {failed:?}",

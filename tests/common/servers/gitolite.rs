@@ -1,6 +1,6 @@
-//! gitolite behind its own sshd, as the service user, with execguard as a common pre-receive hook
-//! (installed after the repository was imported) and the config pinned from `gitolite.conf`
-//! through `GIT_CONFIG_KEYS`. Users are told apart by their ssh keys; gitolite passes the name as
+//! gitolite behind its own sshd, as the service user, with execguard as a common or a
+//! repo-specific pre-receive hook (installed after the repository was imported) and the config
+//! pinned from `gitolite.conf` through `GIT_CONFIG_KEYS`. Users are told apart by their ssh keys; gitolite passes the name as
 //! `GL_USER`.
 
 use super::*;
@@ -9,6 +9,16 @@ use super::*;
 const ADMIN: &str = "admin";
 const LISTED: &str = "alice";
 const OTHER: &str = "bo";
+
+/// How execguard's hook reaches the repository.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookKind {
+    /// `$LOCAL_CODE/hooks/common/pre-receive`: every repository, gitolite-admin included.
+    Common,
+    /// `$LOCAL_CODE/hooks/repo-specific/execguard`, named by `option hook.pre-receive` of the
+    /// repository in `gitolite.conf`.
+    RepoSpecific,
+}
 
 pub struct GitoliteServer {
     _sshd: Service,
@@ -21,7 +31,7 @@ pub struct GitoliteServer {
 }
 
 impl GitoliteServer {
-    pub fn start(root: &ServerRoot, client: &TestRepo) -> Self {
+    pub fn start(root: &ServerRoot, client: &TestRepo, kind: HookKind) -> Self {
         require_program("/usr/sbin/sshd", "openssh-server");
         require_program("/usr/bin/ssh-keygen", "openssh-client");
         require_program("/usr/bin/gitolite", "gitolite3");
@@ -44,7 +54,7 @@ impl GitoliteServer {
         // Let gitolite.conf pin execguard's config, and run hooks from $HOME/local.
         let rc_path = home.join(".gitolite.rc");
         let rc = std::fs::read_to_string(&rc_path).unwrap();
-        let rc = rc
+        let mut rc = rc
             .replace(
                 "GIT_CONFIG_KEYS                 =>  '',",
                 r"GIT_CONFIG_KEYS                 =>  'execguard\.config',",
@@ -57,11 +67,26 @@ impl GitoliteServer {
             rc.contains(r"'execguard\.config'") && rc.contains("\n        LOCAL_CODE"),
             "gitolite's rc has the lines this test edits: {rc}"
         );
+        if kind == HookKind::RepoSpecific {
+            rc = rc.replace("# 'repo-specific-hooks',", "'repo-specific-hooks',");
+            assert!(rc.contains("\n            'repo-specific-hooks',"), "{rc}");
+        }
         std::fs::write(&rc_path, rc).unwrap();
+        // The hook is in place before gitolite is told to use it.
+        let hook_dir = home.join(match kind {
+            HookKind::Common => "local/hooks/common",
+            HookKind::RepoSpecific => "local/hooks/repo-specific",
+        });
+        std::fs::create_dir_all(&hook_dir).unwrap();
+        chown(&home.join("local"), user);
+        let hook = hook_dir.join(match kind {
+            HookKind::Common => "pre-receive",
+            HookKind::RepoSpecific => "execguard",
+        });
 
         let sshd = start_sshd(root, &home);
         let pinned = write_pinned(root, LISTED);
-        let mut server = Self {
+        let server = Self {
             port: sshd.1,
             _sshd: sshd.0,
             keys,
@@ -103,10 +128,6 @@ impl GitoliteServer {
             )
             .assert_ok();
 
-        // The common hook, then gitolite links it into every repository.
-        let hooks = home.join("local/hooks/common");
-        std::fs::create_dir_all(&hooks).unwrap();
-        let hook = hooks.join("pre-receive");
         std::fs::write(
             &hook,
             format!(
@@ -117,8 +138,22 @@ impl GitoliteServer {
         .unwrap();
         set_mode(&hook, 0o755);
         chown(&home.join("local"), user);
-        run_as(user, &home, "gitolite", &["setup", "--hooks-only"]);
-        server.repository = home.join("repositories/project.git");
+        match kind {
+            // gitolite links the common hooks into every repository.
+            HookKind::Common => {
+                run_as(user, &home, "gitolite", &["setup", "--hooks-only"]);
+            }
+            // The option links it into this repository.
+            HookKind::RepoSpecific => {
+                let guarded = conf.replace(
+                    "    config execguard.config",
+                    "    option hook.pre-receive = execguard\n    config execguard.config",
+                );
+                server
+                    .push_conf(client, &guarded, "Guard the project")
+                    .assert_ok();
+            }
+        }
         server
     }
 
