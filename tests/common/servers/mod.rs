@@ -53,6 +53,11 @@ fn id_of(flag: &str) -> Option<u32> {
 
 /// The service user, created when the tests run as root and it does not exist yet.
 pub fn service_user() -> ServiceUser {
+    let euid = Command::new("id").arg("-u").output().expect("id runs");
+    assert!(
+        String::from_utf8_lossy(&euid.stdout).trim() == "0",
+        "the real-server tests start servers as the unprivileged user {SERVICE_USER}, so they must run as root"
+    );
     static CREATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _guard = CREATE
         .lock()
