@@ -194,31 +194,42 @@ pub fn assert_bare_sound(repo: &TestRepo, dir: &Path) {
             "fsck reports {word}: {fsck:#?}"
         );
     }
-    let mut locks = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "lock") {
-                locks.push(path);
-            }
-        }
-    }
-    assert!(locks.is_empty(), "lock files left behind: {locks:?}");
-    let quarantines: Vec<_> = std::fs::read_dir(dir.join("objects"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with("incoming-") || name.starts_with("tmp_objdir-incoming-"))
-        .collect();
+    let left = leftovers(dir);
     assert!(
-        quarantines.is_empty(),
-        "quarantine directories left behind: {quarantines:?}"
+        left.is_empty(),
+        "lock files or quarantine directories left behind: {left:?}"
     );
     let objects = bare_git(repo, dir, ["count-objects", "-v"]);
     assert!(objects.ok(), "{objects:#?}");
+}
+
+/// The lock files anywhere in the bare repository `dir` and the quarantine directories in its
+/// `objects/`. An entry that vanishes during the walk is skipped: a server may still be cleaning
+/// up.
+pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+            if is_dir
+                && current == dir.join("objects")
+                && (name.starts_with("incoming-") || name.starts_with("tmp_objdir-incoming-"))
+            {
+                found.push(path);
+            } else if is_dir {
+                pending.push(path);
+            } else if name.ends_with(".lock") {
+                found.push(path);
+            }
+        }
+    }
+    found
 }
 
 /// A `git daemon` serving the test's root on a free loopback port, killed on drop.
