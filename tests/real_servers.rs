@@ -2,10 +2,13 @@
 //! Real git servers, set up as the README's "Real servers, step by step" describes, each judged
 //! on the same cases: gitolite behind sshd, nginx + fcgiwrap + `git http-backend`, and
 //! `git daemon`. They need root (to start the servers as an unprivileged user) and the packages
-//! `.ci/run` installs.
+//! `.ci/run` installs. Regressions these set-ups showed come with a test that needs neither.
 
 mod common;
 
+use common::server::{
+    assert_branch_push_refused, commit_spec_edit, pin_server_config, pushed_fixture,
+};
 use common::servers::cases::{run_all, run_selected};
 use common::servers::daemon::DaemonServer;
 use common::servers::gitolite::{GitoliteServer, HookKind};
@@ -71,5 +74,34 @@ fn gitolite_repo_specific_hook_judges_its_repository() {
         &server,
         |case| ["clean", "frozen-spec", "override-by-another-pusher"].contains(&case.name),
         false,
+    );
+}
+
+/// Regression: with no forge naming the pusher, the hook took `$USER`, which a daemon keeps from
+/// whoever started it and which anyone can set. The pusher is the user the hook runs as.
+#[test]
+fn pusher_without_a_forge_is_the_process_user_not_dollar_user() {
+    let repo = pushed_fixture();
+    pin_server_config(&repo, "[server]\noverride-users = [\"mallory\"]\n");
+    commit_spec_edit(
+        &repo,
+        "Amend the login spec\n\nExecguard-Override: frozen-spec: approved by mallory",
+    );
+    let me = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let me = String::from_utf8_lossy(&me.stdout).trim().to_string();
+    assert_ne!(me, "mallory");
+    let run = assert_branch_push_refused(
+        &repo,
+        "exec/login",
+        &[("USER", "mallory"), ("LOGNAME", "mallory")],
+        &["frozen-spec"],
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("the pusher `{me}` is not allowed to override")),
+        "{run:#?}"
     );
 }
