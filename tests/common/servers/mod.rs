@@ -210,27 +210,26 @@ impl Service {
         self.child.try_wait().unwrap().is_none()
     }
 
-    fn signal_group(&self, signal: &str) {
-        let _ = Command::new("kill")
-            .args([signal, "--", &format!("-{}", self.child.id())])
-            .stderr(std::process::Stdio::null())
-            .status();
+    fn signal_group(&self, signal: nix::sys::signal::Signal) {
+        // The child leads its own process group, so its id is the group's.
+        let group = nix::unistd::Pid::from_raw(i32::try_from(self.child.id()).unwrap_or(i32::MAX));
+        let _ = nix::sys::signal::killpg(group, signal);
     }
 }
 
 impl Drop for Service {
     fn drop(&mut self) {
-        self.signal_group("-TERM");
+        self.signal_group(nix::sys::signal::Signal::SIGTERM);
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if self.child.try_wait().ok().flatten().is_some() {
                 // The leader is gone; make sure nothing of its group is left.
-                self.signal_group("-KILL");
+                self.signal_group(nix::sys::signal::Signal::SIGKILL);
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        self.signal_group("-KILL");
+        self.signal_group(nix::sys::signal::Signal::SIGKILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
