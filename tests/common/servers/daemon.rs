@@ -31,24 +31,26 @@ impl DaemonServer {
 
         let exec_path = client.git(["--exec-path"]);
         let daemon = Path::new(exec_path.trim()).join("git-daemon");
-        let port = free_port();
-        let mut command = Command::new(daemon);
-        command
-            .env_clear()
-            .env("HOME", &root_home)
-            .env("USER", "root")
-            .env("LOGNAME", "root")
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-            .env("LANG", "C")
-            .current_dir(&root.path)
-            .arg("--enable=receive-pack")
-            .arg(format!("--base-path={}", base.display()))
-            .args(["--export-all", "--reuseaddr", "--informative-errors"])
-            .arg("--listen=127.0.0.1")
-            .arg(format!("--port={port}"))
-            .arg(format!("--user={SERVICE_USER}"))
-            .arg(format!("--group={SERVICE_USER}"));
-        let service = Service::start("git daemon", command, port, root.path.join("daemon.log"));
+        let (service, port) =
+            Service::start_listening("git daemon", root.path.join("daemon.log"), |port| {
+                let mut command = Command::new(&daemon);
+                command
+                    .env_clear()
+                    .env("HOME", &root_home)
+                    .env("USER", "root")
+                    .env("LOGNAME", "root")
+                    .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+                    .env("LANG", "C")
+                    .current_dir(&root.path)
+                    .arg("--enable=receive-pack")
+                    .arg(format!("--base-path={}", base.display()))
+                    .args(["--export-all", "--reuseaddr", "--informative-errors"])
+                    .arg("--listen=127.0.0.1")
+                    .arg(format!("--port={port}"))
+                    .arg(format!("--user={SERVICE_USER}"))
+                    .arg(format!("--group={SERVICE_USER}"));
+                command
+            });
         Self {
             _service: service,
             port,

@@ -228,32 +228,30 @@ fn start_sshd(root: &ServerRoot, home: &Path) -> (Service, u16) {
     let dir = root.dir("sshd", None);
     let host_key = dir.join("ssh_host_ed25519_key");
     keygen(&host_key);
-    let port = free_port();
     let config = dir.join("sshd_config");
-    std::fs::write(
-        &config,
-        format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nAllowUsers {SERVICE_USER}\nSetEnv HOME={}\n{}",
-            host_key.display(),
-            dir.join("sshd.pid").display(),
-            home.join(".ssh/authorized_keys").display(),
-            home.display(),
-            // The temporary directory is world-writable; a real home is not.
-            "StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nMaxStartups 64\nMaxSessions 64\nLogLevel ERROR\n",
-        ),
-    )
-    .unwrap();
-    let mut command = Command::new("/usr/sbin/sshd");
-    command
-        .arg("-D")
-        .arg("-e")
-        .arg("-f")
-        .arg(&config)
-        .env_clear();
-    (
-        Service::start("sshd", command, port, dir.join("sshd.log")),
-        port,
-    )
+    Service::start_listening("sshd", dir.join("sshd.log"), |port| {
+        std::fs::write(
+            &config,
+            format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nAllowUsers {SERVICE_USER}\nSetEnv HOME={}\n{}",
+                host_key.display(),
+                dir.join("sshd.pid").display(),
+                home.join(".ssh/authorized_keys").display(),
+                home.display(),
+                // The temporary directory is world-writable; a real home is not.
+                "StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nMaxStartups 64\nMaxSessions 64\nLogLevel ERROR\n",
+            ),
+        )
+        .unwrap();
+        let mut command = Command::new("/usr/sbin/sshd");
+        command
+            .arg("-D")
+            .arg("-e")
+            .arg("-f")
+            .arg(&config)
+            .env_clear();
+        command
+    })
 }
 
 impl GitServer for GitoliteServer {

@@ -47,26 +47,28 @@ impl HttpServer {
             .arg(format!("unix:{}", socket.display()))
             .env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin");
-        let fcgiwrap = Service::start("fcgiwrap", fcgiwrap, 0, root.path.join("fcgiwrap.log"));
+        let fcgiwrap = Service::start("fcgiwrap", fcgiwrap, root.path.join("fcgiwrap.log"));
         wait_for_socket(&socket);
 
-        let port = free_port();
         let conf = root.path.join("nginx.conf");
-        std::fs::write(
-            &conf,
-            nginx_conf(&root.path, port, &htpasswd, &socket, &base),
-        )
-        .unwrap();
-        let mut nginx = Command::new("/usr/sbin/nginx");
-        nginx
-            .arg("-p")
-            .arg(&root.path)
-            .arg("-c")
-            .arg(&conf)
-            .arg("-e")
-            .arg(root.path.join("nginx-error.log"))
-            .env_clear();
-        let nginx = Service::start("nginx", nginx, port, root.path.join("nginx.log"));
+        let (nginx, port) =
+            Service::start_listening("nginx", root.path.join("nginx.log"), |port| {
+                std::fs::write(
+                    &conf,
+                    nginx_conf(&root.path, port, &htpasswd, &socket, &base),
+                )
+                .unwrap();
+                let mut nginx = Command::new("/usr/sbin/nginx");
+                nginx
+                    .arg("-p")
+                    .arg(&root.path)
+                    .arg("-c")
+                    .arg(&conf)
+                    .arg("-e")
+                    .arg(root.path.join("nginx-error.log"))
+                    .env_clear();
+                nginx
+            });
         Self {
             _nginx: nginx,
             _fcgiwrap: fcgiwrap,

@@ -159,9 +159,8 @@ pub struct Service {
 }
 
 impl Service {
-    /// Starts `command` (already told to listen on `port`) and waits, bounded, until the port
-    /// accepts connections.
-    pub fn start(name: &'static str, mut command: Command, port: u16, log: PathBuf) -> Self {
+    /// Starts `command`, a server that listens on no port (or whose socket the caller waits for).
+    pub fn start(name: &'static str, mut command: Command, log: PathBuf) -> Self {
         let file = std::fs::File::create(&log).unwrap();
         command
             .process_group(0)
@@ -171,34 +170,49 @@ impl Service {
         let child = command
             .spawn()
             .unwrap_or_else(|error| panic!("{name} does not start: {error}"));
-        let mut service = Self { name, child, log };
-        if port != 0 {
-            service.wait_for_port(port);
-        }
-        service
+        Self { name, child, log }
     }
 
-    fn wait_for_port(&mut self, port: u16) {
+    /// Starts the command `command_for(port)` builds for a free loopback port, and waits, bounded,
+    /// until the port accepts connections. When the server exits first (the port was taken in
+    /// between), another port is tried.
+    pub fn start_listening(
+        name: &'static str,
+        log: PathBuf,
+        mut command_for: impl FnMut(u16) -> Command,
+    ) -> (Self, u16) {
+        let mut why = String::new();
+        for _attempt in 0..5 {
+            let port = free_port();
+            let mut service = Self::start(name, command_for(port), log.clone());
+            match service.wait_for_port(port) {
+                Ok(()) => return (service, port),
+                // Dropping the guard stops whatever is left of it.
+                Err(text) => why = text,
+            }
+        }
+        panic!("{name} never listened: {why}");
+    }
+
+    fn wait_for_port(&mut self, port: u16) -> Result<(), String> {
         let address = SocketAddr::from(([127, 0, 0, 1], port));
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
-                panic!(
-                    "{} exited ({status}) before listening: {}",
-                    self.name,
+                return Err(format!(
+                    "exited ({status}) before listening on port {port}: {}",
                     self.log_text()
-                );
+                ));
             }
             if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-                return;
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!(
-            "{} never listened on port {port}: {}",
-            self.name,
+        Err(format!(
+            "not listening on port {port} after 30 s: {}",
             self.log_text()
-        );
+        ))
     }
 
     pub fn log_text(&self) -> String {
