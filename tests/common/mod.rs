@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod server;
+pub mod servers;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

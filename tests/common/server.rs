@@ -35,8 +35,21 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    bare_git(repo, &server_dir(repo), args)
+}
+
+/// `git --git-dir <dir> <args>`, trusting the repository whoever owns it (a real server's belongs
+/// to its service user).
+pub fn bare_git<I, S>(repo: &TestRepo, dir: &Path, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let mut command = repo.command("git");
-    command.arg("--git-dir").arg(server_dir(repo)).args(args);
+    command
+        .args(["-c", "safe.directory=*", "--git-dir"])
+        .arg(dir)
+        .args(args);
     Run::from_command(&mut command)
 }
 
@@ -167,7 +180,13 @@ pub fn reported_pairs(stderr: &str) -> BTreeSet<(String, String)> {
 /// file is left behind and no quarantine directory survives.
 #[track_caller]
 pub fn assert_server_sound(repo: &TestRepo) {
-    let fsck = server_git(repo, ["fsck", "--no-dangling", "--no-progress"]);
+    assert_bare_sound(repo, &server_dir(repo));
+}
+
+/// [`assert_server_sound`] for the bare repository `dir`.
+#[track_caller]
+pub fn assert_bare_sound(repo: &TestRepo, dir: &Path) {
+    let fsck = bare_git(repo, dir, ["fsck", "--no-dangling", "--no-progress"]);
     assert!(fsck.ok(), "fsck: {fsck:#?}");
     for word in ["error", "missing", "broken", "corrupt"] {
         assert!(
@@ -175,31 +194,42 @@ pub fn assert_server_sound(repo: &TestRepo) {
             "fsck reports {word}: {fsck:#?}"
         );
     }
-    let mut locks = Vec::new();
-    let mut pending = vec![server_dir(repo)];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
+    let left = leftovers(dir);
+    assert!(
+        left.is_empty(),
+        "lock files or quarantine directories left behind: {left:?}"
+    );
+    let objects = bare_git(repo, dir, ["count-objects", "-v"]);
+    assert!(objects.ok(), "{objects:#?}");
+}
+
+/// The lock files anywhere in the bare repository `dir` and the quarantine directories in its
+/// `objects/`. An entry that vanishes during the walk is skipped: a server may still be cleaning
+/// up.
+pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
             let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+            if is_dir
+                && current == dir.join("objects")
+                && (name.starts_with("incoming-") || name.starts_with("tmp_objdir-incoming-"))
+            {
+                found.push(path);
+            } else if is_dir {
                 pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "lock") {
-                locks.push(path);
+            } else if name.ends_with(".lock") {
+                found.push(path);
             }
         }
     }
-    assert!(locks.is_empty(), "lock files left behind: {locks:?}");
-    let quarantines: Vec<_> = std::fs::read_dir(server_dir(repo).join("objects"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with("incoming-") || name.starts_with("tmp_objdir-incoming-"))
-        .collect();
-    assert!(
-        quarantines.is_empty(),
-        "quarantine directories left behind: {quarantines:?}"
-    );
-    let objects = server_git(repo, ["count-objects", "-v"]);
-    assert!(objects.ok(), "{objects:#?}");
+    found
 }
 
 /// A `git daemon` serving the test's root on a free loopback port, killed on drop.

@@ -101,8 +101,44 @@ fn tune_libgit2() {
                 libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
                 OBJECT_CACHE as isize,
             );
+            for level in unreadable_user_configs() {
+                // No search path: libgit2 then finds no file at that level, as git does.
+                let _ = git2::opts::set_search_path(level, "");
+            }
         }
     });
+}
+
+/// The user-level config files (`~/.gitconfig`, `$XDG_CONFIG_HOME/git/config`) that exist but
+/// cannot be read. git skips them; libgit2 refuses to open any repository, which would make a
+/// hook run by a daemon that keeps its starter's HOME (root started `git daemon --user`) refuse
+/// every push.
+fn unreadable_user_configs() -> Vec<git2::ConfigLevel> {
+    let home = std::env::var_os("HOME").filter(|home| !home.is_empty());
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| home.as_ref().map(|home| Path::new(home).join(".config")));
+    let candidates = [
+        (
+            git2::ConfigLevel::Global,
+            home.map(|home| Path::new(&home).join(".gitconfig")),
+        ),
+        (
+            git2::ConfigLevel::XDG,
+            xdg.map(|dir| dir.join("git").join("config")),
+        ),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(_, path)| {
+            path.as_ref().is_some_and(|path| {
+                std::fs::metadata(path)
+                    .is_err_and(|error| error.kind() == std::io::ErrorKind::PermissionDenied)
+            })
+        })
+        .map(|(level, _)| level)
+        .collect()
 }
 
 const OBJECT_CACHE: usize = 4 * 1024 * 1024;

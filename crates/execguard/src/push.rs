@@ -345,24 +345,35 @@ pub fn refused_refs_text(verdict: &PushVerdict) -> String {
     out
 }
 
+/// Whether the hook runs for gitolite's own admin repository, which holds the server's
+/// configuration and never a project: a common hook judging it would lock the admin out (a
+/// `gitolite.conf` change is code without a Progress entry).
+pub fn is_gitolite_admin() -> bool {
+    std::env::var_os("GL_REPO").is_some_and(|repo| repo == "gitolite-admin")
+}
+
 /// Who is pushing, as the forge or transport tells the hook: GitLab, Gitea/Forgejo, gitolite,
-/// smart HTTP, then the Unix user.
+/// smart HTTP, then the user the hook runs as.
 pub fn pusher() -> String {
-    for name in [
-        "GL_USERNAME",
-        "GITEA_PUSHER_NAME",
-        "GL_USER",
-        "REMOTE_USER",
-        "USER",
-        "LOGNAME",
-    ] {
+    for name in ["GL_USERNAME", "GITEA_PUSHER_NAME", "GL_USER", "REMOTE_USER"] {
         if let Ok(value) = std::env::var(name) {
             if !value.trim().is_empty() {
                 return value;
             }
         }
     }
-    "unknown".to_string()
+    process_user()
+}
+
+/// The name of the process's real user from the user database. `$USER` and `$LOGNAME` are not
+/// asked: a daemon started by root with `--user` keeps root's, and anyone can set them. A user
+/// the database does not know is named by number.
+fn process_user() -> String {
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {uid}"),
+    }
 }
 
 /// The override policy on the server: trailers count only from pushers the pinned config lists.
