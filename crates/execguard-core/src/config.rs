@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use globset::GlobSetBuilder;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -67,8 +68,11 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 // ---------------------------------------------------------------------------------------------
 // The file's shape, as serde reads it.
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// The execguard configuration (`.execguard.toml`): where the planning documents live, which
+/// branches are guarded, and each rule's settings. Only tightening changes are accepted in a commit.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "execguard configuration")]
 struct RawConfig {
     #[serde(default)]
     layout: RawLayout,
@@ -82,35 +86,93 @@ struct RawConfig {
     adoption: adoption::RawAdoption,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// A value written as one string or as a list of strings.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The JSON Schema of `.execguard.toml`, generated from the types the file is read into, for
+/// editors (taplo, Even Better TOML) and `execguard config --schema`. It says what shape a valid
+/// file has; what the validation adds (valid globs and regexes, `{feature}` in templates) is for
+/// `execguard config --check`.
+pub fn json_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let mut schema = generator.into_root_schema_for::<RawConfig>();
+    schemars::transform::Transform::transform(
+        &mut schemars::transform::RecursiveTransform(no_nulls),
+        &mut schema,
+    );
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// TOML has no null: a key is left out instead, so the schema offers no `null` type or default.
+fn no_nulls(schema: &mut schemars::Schema) {
+    use serde_json::Value;
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if object.get("default") == Some(&Value::Null) {
+        object.remove("default");
+    }
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        types.retain(|kind| kind != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            object.insert("type".into(), only);
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "server")]
 struct RawServer {
+    #[schemars(with = "Vec<String>")]
     override_users: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "layout")]
 struct RawLayout {
     // One string or a list of them each.
+    #[schemars(with = "OneOrMany")]
     specs: Option<Spanned<toml::Value>>,
+    #[schemars(with = "OneOrMany")]
     designs: Option<Spanned<toml::Value>>,
+    #[schemars(with = "OneOrMany")]
     execplans: Option<Spanned<toml::Value>>,
+    #[schemars(with = "Vec<String>")]
     not_planning: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "OneOrMany")]
     spec_marker: Option<Spanned<toml::Value>>,
+    #[schemars(with = "OneOrMany")]
     execplan_marker: Option<Spanned<toml::Value>>,
+    #[schemars(with = "Vec<String>")]
     code: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Vec<String>")]
     not_code: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Vec<String>")]
     branch_patterns: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "scope")]
 struct RawScope {
+    #[schemars(with = "Vec<String>")]
     branches: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "rules")]
 struct RawRules {
     #[serde(default)]
     frozen_spec: RawToggle,
@@ -132,58 +194,76 @@ struct RawRules {
     commit_message: RawCommitMessage,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "toggle")]
 struct RawToggle {
     enabled: Option<bool>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "protected-path")]
 struct RawProtectedPath {
     enabled: Option<bool>,
+    #[schemars(with = "Vec<String>")]
     paths: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "progress-update")]
 struct RawProgressUpdate {
     enabled: Option<bool>,
+    #[schemars(with = "String")]
     section: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "execplan-ready")]
 struct RawExecplanReady {
     enabled: Option<bool>,
     require_spec: Option<bool>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "execplan-sections")]
 struct RawExecplanSections {
     enabled: Option<bool>,
+    #[schemars(with = "Vec<String>")]
     required: Option<Vec<Spanned<String>>>,
     require_spec_path: Option<bool>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "commit-size")]
 struct RawCommitSize {
     enabled: Option<bool>,
+    #[schemars(with = "u64", range(min = 1))]
     max_lines: Option<Spanned<i64>>,
+    #[schemars(with = "u64", range(min = 1))]
     max_files: Option<Spanned<i64>>,
+    #[schemars(with = "u64", range(min = 1))]
     max_file_bytes: Option<Spanned<i64>>,
+    #[schemars(with = "u64", range(min = 1))]
     max_binary_bytes: Option<Spanned<i64>>,
+    #[schemars(with = "u64", range(min = 1))]
     line_bytes: Option<Spanned<i64>>,
+    #[schemars(with = "Vec<String>")]
     exclude: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Vec<String>")]
     large_files: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "commit-message")]
 struct RawCommitMessage {
     enabled: Option<bool>,
+    #[schemars(with = "u64", range(min = 1))]
     max_subject: Option<Spanned<i64>>,
 }
 

@@ -147,19 +147,26 @@ pub fn check_change(
     merge: Option<&MergeView<'_>>,
     options: &Options,
 ) -> Result<Report, TreeError> {
-    if !config.applies_to_branch(change.branch.as_deref()) {
-        return Ok(Report {
-            out_of_scope: change.branch.clone(),
-            ..Report::default()
-        });
-    }
     let message = change
         .message
         .as_deref()
         .map(|raw| Message::parse(raw, options.comment_char.as_deref()));
     let cx = Context::new(config, change, trees, message.clone());
+    // A config nobody could load is refused on every branch, whatever the config in force says:
+    // accepted, it would stop every later check.
+    let unusable_config: Vec<Violation> = rules::guard_config::unusable(&cx)?.into_iter().collect();
+    if !config.applies_to_branch(change.branch.as_deref()) {
+        return Ok(Report {
+            out_of_scope: unusable_config
+                .is_empty()
+                .then(|| change.branch.clone())
+                .flatten(),
+            violations: unusable_config,
+            ..Report::default()
+        });
+    }
     let Some(merge) = merge else {
-        let mut found = Vec::new();
+        let mut found = unusable_config;
         for &rule in ALL_RULES {
             if config.is_enabled(rule) {
                 found.extend(rules::run(rule, &cx)?);
@@ -173,7 +180,7 @@ pub fn check_change(
         .iter()
         .map(|parent| Context::new(config, parent.change, parent.trees, message.clone()))
         .collect();
-    let mut found = Vec::new();
+    let mut found = unusable_config;
     let mut seen = BTreeSet::new();
     for &rule in ALL_RULES {
         if !config.is_enabled(rule) {

@@ -8,5 +8,6 @@ pub mod install;
 pub mod merges;
 pub mod push;
 pub mod render;
+pub mod repair;
 pub mod staged;
 pub mod unreadable;

@@ -46,12 +46,18 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     let base_name = if request.amend { "HEAD^" } else { "HEAD" };
     // The first commit of a branch is judged by the embedded default, as the server judges a
     // root commit: a config it adds cannot judge the commit that adds it.
-    let (config, _origin) = execguard_git::load_commit_config_or(
+    let loaded = execguard_git::load_commit_config_or(
         &repo,
         staged.base_tree.as_ref(),
         base_name,
         request.config.as_deref(),
-    )?;
+    );
+    let config = match (loaded, &request.config) {
+        (Ok((config, _origin)), _) => config,
+        // A file named with --config is the caller's to fix; the repair path is for the base's.
+        (Err(error), Some(_)) => return Err(error.into()),
+        (Err(error), None) => crate::repair::config_or_repair(Err(error), &staged.change)?,
+    };
     let mut change = staged.change;
     change.message = request.message.clone();
     let options = Options {

@@ -1,0 +1,267 @@
+#![allow(clippy::unwrap_used)]
+//! A config nobody can load never bricks a repository: it is refused at the commit that adds it,
+//! whatever the rules and the scope say; a broken config already in force is repaired by a commit
+//! of the file alone, with the hooks on; `execguard config --check` and `--schema` serve editors
+//! and CI.
+
+mod common;
+
+use common::server::*;
+use common::*;
+
+const TYPO: &str = "[rules.commit-size]\nmax-line = 300\n";
+const REPAIRED: &str = "[rules.commit-size]\nmax-lines = 300\n";
+
+/// A repository with the hooks on whose `.execguard.toml` was committed broken past them.
+fn broken_client() -> TestRepo {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.write(".execguard.toml", TYPO);
+    repo.commit_unchecked("Add the guard config");
+    repo
+}
+
+#[track_caller]
+fn assert_could_not_check(run: &Run) {
+    // git exits 1 whatever the hook's code; the hook says it could not check.
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stderr.contains("(exit code 2)"),
+        "could not check: {run:#?}"
+    );
+    assert!(run.stderr.contains("max-line"), "names the key: {run:#?}");
+    assert!(
+        run.stderr.contains("HEAD:.execguard.toml:2:1"),
+        "names the file, line and column: {run:#?}"
+    );
+    assert!(
+        run.stderr.contains(
+            "A commit that changes only .execguard.toml is judged by the embedded default config"
+        ),
+        "names the repair path: {run:#?}"
+    );
+    assert!(
+        run.stderr
+            .contains("`execguard config --check .execguard.toml`"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn broken_config_in_force_is_repaired_by_a_commit_of_the_file_alone_with_the_hooks_on() {
+    let repo = broken_client();
+    // Any other commit cannot be checked, and says how to get out.
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    let before = repo.head();
+    let run = repo.commit_all("Add logout");
+    assert_could_not_check(&run);
+    assert_eq!(repo.head(), before, "no commit was made");
+    // The command the message names shows what is wrong.
+    let run = repo.execguard(["config", "--check", ".execguard.toml"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains(".execguard.toml:2:1") && run.stderr.contains("max-line"),
+        "{run:#?}"
+    );
+    // The file alone, repaired, is committed with the hooks on; the code stays in the work tree.
+    repo.git(["reset", "-q"]);
+    repo.write(".execguard.toml", REPAIRED);
+    repo.execguard(["config", "--check", ".execguard.toml"])
+        .assert_ok();
+    repo.git(["add", ".execguard.toml"]);
+    repo.commit("Repair the guard config").assert_ok();
+    assert_eq!(repo.commit_count(), 3, "the repair was committed");
+    // From then on the repaired config judges: the code commit goes through.
+    repo.commit_all("Add logout").assert_ok();
+    assert_eq!(repo.commit_count(), 4);
+}
+
+#[test]
+fn a_repair_that_carries_other_changes_is_not_judged_by_the_default() {
+    let repo = broken_client();
+    repo.write(".execguard.toml", REPAIRED);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    let before = repo.head();
+    assert_could_not_check(&repo.commit_all("Repair the config and add logout"));
+    assert_eq!(repo.head(), before);
+}
+
+#[test]
+fn a_repair_looser_than_the_default_needs_a_human_override() {
+    let repo = broken_client();
+    repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 4000\n");
+    let before = repo.head();
+    let run = repo.commit_all("Repair the guard config");
+    run.assert_refused("guard-config");
+    assert!(
+        run.stderr
+            .contains("rules.commit-size.max-lines: 400 → 4000"),
+        "judged against the embedded default: {run:#?}"
+    );
+    assert_eq!(repo.head(), before);
+}
+
+#[test]
+fn a_broken_config_is_refused_where_guard_config_is_off_and_outside_the_scope() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    // A human's config: guard-config off, only release branches guarded.
+    repo.write(
+        ".execguard.toml",
+        "[scope]\nbranches = [\"release/**\"]\n\n[rules.guard-config]\nenabled = false\n",
+    );
+    repo.commit_unchecked("Guard the release branches only");
+    repo.write(".execguard.toml", TYPO);
+    let before = repo.head();
+    let run = repo.commit_all("Tune the guard");
+    run.assert_refused("guard-config");
+    assert!(run.stderr.contains(".execguard.toml:2:1"), "{run:#?}");
+    assert_eq!(repo.head(), before, "no commit was made");
+}
+
+// ---- the server ----------------------------------------------------------------------------
+
+#[test]
+fn server_refuses_the_push_that_carries_the_broken_commit_and_its_repair() {
+    let repo = pushed_fixture();
+    repo.write(".execguard.toml", TYPO);
+    repo.commit_unchecked("Add the guard config");
+    let broken = repo.head();
+    repo.write(".execguard.toml", REPAIRED);
+    repo.commit_unchecked("Repair the guard config");
+    let run = assert_branch_push_refused(&repo, "exec/login", &[], &["guard-config"]);
+    assert!(
+        run.stderr.contains(&broken[..7]) && run.stderr.contains("max-line"),
+        "names the broken commit and the key: {run:#?}"
+    );
+    // Squashed into one valid commit, it lands.
+    repo.git(["reset", "-q", "--soft", "HEAD~2"]);
+    repo.commit_unchecked("Add the guard config");
+    assert_branch_push_lands(&repo, "exec/login", &[]);
+}
+
+#[test]
+fn server_with_a_broken_config_in_force_takes_the_repair_and_then_judges_by_it() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(".execguard.toml", TYPO);
+    repo.commit_unchecked("Add the guard config");
+    // The broken config reached the server before its hook was installed.
+    setup_server(&repo);
+    commit_clean_code(&repo, "logout");
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_eq!(run.code.map(|c| c != 0), Some(true), "{run:#?}");
+    assert!(
+        run.stderr.contains(
+            "A commit that changes only .execguard.toml is judged by the embedded default config"
+        ),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("--no-verify"), "{run:#?}");
+    repo.execguard(["config", "--check", ".execguard.toml"]);
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.write(".execguard.toml", REPAIRED);
+    repo.commit_unchecked("Repair the guard config");
+    assert_branch_push_lands(&repo, "exec/login", &[]);
+    commit_clean_code(&repo, "logout");
+    assert_branch_push_lands(&repo, "exec/login", &[]);
+}
+
+// ---- config --check and --schema -----------------------------------------------------------
+
+#[test]
+fn config_check_exits_0_for_a_valid_file_and_2_naming_line_column_and_key() {
+    let repo = TestRepo::new();
+    repo.write("ok.toml", REPAIRED);
+    let run = repo.execguard(["config", "--check", "ok.toml"]);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains("ok.toml: a valid execguard config"),
+        "{run:#?}"
+    );
+    repo.write("bad.toml", "[rules.commit-size]\nmax-lines = \"300\"\n");
+    let run = repo.execguard(["config", "--check", "bad.toml"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("bad.toml:2:13: rules.commit-size.max-lines: invalid type"),
+        "{run:#?}"
+    );
+    repo.write("glob.toml", "[rules.protected-path]\npaths = [\"a/[b\"]\n");
+    let run = repo.execguard(["config", "--check", "glob.toml"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("glob.toml:2:"), "{run:#?}");
+    assert!(
+        run.stderr.contains("rules.protected-path.paths"),
+        "{run:#?}"
+    );
+    // Without a file: the repository's own .execguard.toml, from a subdirectory too.
+    repo.write(".execguard.toml", TYPO);
+    repo.write("src/x.rs", "");
+    let run = Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(repo.path("src"))
+            .args(["config", "--check"]),
+    );
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains(".execguard.toml:2:1"), "{run:#?}");
+    let run = repo.execguard(["config", "--check", "missing.toml"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("missing.toml"), "{run:#?}");
+}
+
+#[test]
+fn shipped_schema_is_what_config_schema_prints() {
+    let repo = TestRepo::new();
+    let run = repo.execguard(["config", "--schema"]);
+    run.assert_ok();
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/execguard.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        run.stdout, shipped,
+        "config/execguard.schema.json is stale: regenerate it with `execguard config --schema > config/execguard.schema.json`"
+    );
+}
+
+/// Validates TOML files against the schema with python's `jsonschema` (installed by `.ci/run`).
+fn schema_verdicts(repo: &TestRepo, files: &[&str]) -> Vec<bool> {
+    let schema = repo.execguard(["config", "--schema"]);
+    repo.write("schema.json", &schema.stdout);
+    let script = "import json, sys, tomllib\nfrom jsonschema import Draft202012Validator\nschema = json.load(open('schema.json'))\nfor name in sys.argv[1:]:\n    ok = Draft202012Validator(schema).is_valid(tomllib.load(open(name, 'rb')))\n    print('valid' if ok else 'invalid')\n";
+    let run = Run::from_command(repo.command("python3").arg("-c").arg(script).args(files));
+    assert!(
+        run.ok(),
+        "python3 with the jsonschema package is needed (`python3 -m pip install jsonschema`): {run:#?}"
+    );
+    run.stdout.lines().map(|line| line == "valid").collect()
+}
+
+#[test]
+fn schema_accepts_the_default_config_and_rejects_a_typo() {
+    let repo = TestRepo::new();
+    repo.write("default.toml", include_str!("../config/execguard.toml"));
+    repo.write("typo.toml", TYPO);
+    repo.write("zero.toml", "[rules.commit-size]\nmax-lines = 0\n");
+    repo.write("one.toml", "[layout]\nspecs = \"docs/specs/**/*.md\"\n");
+    assert_eq!(
+        schema_verdicts(
+            &repo,
+            &["default.toml", "typo.toml", "zero.toml", "one.toml"]
+        ),
+        [true, false, false, true]
+    );
+}
+
+#[test]
+fn a_schema_directive_at_the_top_of_the_config_is_a_comment() {
+    let repo = TestRepo::new();
+    repo.write(
+        ".execguard.toml",
+        format!("#:schema ./config/execguard.schema.json\n{REPAIRED}"),
+    );
+    repo.execguard(["config", "--check"]).assert_ok();
+}
