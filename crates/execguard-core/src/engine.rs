@@ -335,9 +335,11 @@ impl<'a> Context<'a> {
         if let Some(label) = &self.change.label {
             return label.base.clone();
         }
-        match &self.change.commit {
-            None => "HEAD".to_string(),
-            Some(id) => format!("the parent of {}", short(id)),
+        match (&self.change.commit, self.change.root) {
+            (None, false) => "HEAD".to_string(),
+            (None, true) => "the empty tree (the branch has no commit yet)".to_string(),
+            (Some(id), false) => format!("the parent of {}", short(id)),
+            (Some(id), true) => format!("the empty tree ({} is a root commit)", short(id)),
         }
     }
 
@@ -346,9 +348,25 @@ impl<'a> Context<'a> {
         if let Some(label) = &self.change.label {
             return label.undo.replace("{path}", &path.to_string());
         }
-        match &self.change.commit {
-            None => format!("`git restore --staged --worktree -- {path}`"),
-            Some(id) => format!(
+        let in_base = !matches!(self.trees.entry(Side::Base, path), Ok(None));
+        match (&self.change.commit, self.change.root, in_base) {
+            // No HEAD yet: only the index can be reset, and the file is kept.
+            (None, true, _) => format!("`git rm --cached -- {path}`, which keeps the file"),
+            // A path new to the commit: unstage it, keeping the file (restoring the work tree
+            // too would delete it).
+            (None, false, false) => {
+                format!("`git restore --staged -- {path}`, which keeps the file")
+            }
+            (None, false, true) => format!("`git restore --staged --worktree -- {path}`"),
+            (Some(id), true, _) => format!(
+                "rework root commit {} so that it does not add {path}",
+                short(id)
+            ),
+            (Some(id), false, false) => format!(
+                "rework commit {} so that it does not add {path}, for example with `git rebase -i`",
+                short(id)
+            ),
+            (Some(id), false, true) => format!(
                 "rework commit {} so that it leaves {path} as its parent had it, for example with `git rebase -i`",
                 short(id)
             ),

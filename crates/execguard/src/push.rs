@@ -289,6 +289,7 @@ pub fn judge_for_hook(
     updates: &[RefUpdate],
     hidden: &HiddenRefs,
     settings: &CommitSettings,
+    on_server: bool,
 ) -> anyhow::Result<(String, bool)> {
     let verdict = judge(
         repo,
@@ -298,10 +299,12 @@ pub fn judge_for_hook(
         settings,
     )?;
     let mut text = verdict.notes.concat();
-    text.push_str(&crate::render::human(
-        &verdict.report,
-        "the push is refused",
-    ));
+    let render = if on_server {
+        crate::render::human_on_server
+    } else {
+        crate::render::human
+    };
+    text.push_str(&render(&verdict.report, "the push is refused"));
     text.push_str(&refused_refs_text(&verdict));
     let refused_namespaces = namespace_refusals(updates, &settings.overrides);
     for line in &refused_namespaces {

@@ -26,9 +26,17 @@ pub struct StagedCheck {
 /// it to the exit code git acts on (a request or check that fails refuses the commit too).
 pub fn run_hook(request: impl FnOnce() -> anyhow::Result<StagedCheck>) -> std::process::ExitCode {
     use crate::exit;
-    match request().and_then(|request| check(&request)) {
-        Ok(report) => {
-            crate::render::eprint(&crate::render::human(&report, "the commit is refused"));
+    let judged = request().and_then(|request| {
+        let report = check(&request)?;
+        Ok((report, request.message.is_none()))
+    });
+    match judged {
+        Ok((report, before_message)) => {
+            let mut text = crate::render::human(&report, "the commit is refused");
+            if before_message {
+                text.push_str(&override_note(&report));
+            }
+            crate::render::eprint(&text);
             std::process::ExitCode::from(if report.is_clean() {
                 exit::CLEAN
             } else {
@@ -37,6 +45,32 @@ pub fn run_hook(request: impl FnOnce() -> anyhow::Result<StagedCheck>) -> std::p
         }
         Err(error) => exit::could_not_check(&error, "the commit is refused"),
     }
+}
+
+/// How a human approves an exception past the pre-commit hook, which runs before the message
+/// exists: a trailer alone is not seen there, so the command sets the rules aside with
+/// `EXECGUARD_SKIP` and the commit-msg hook then holds the commit to the trailers.
+fn override_note(report: &Report) -> String {
+    let mut rules: Vec<&str> = report
+        .violations
+        .iter()
+        .filter(|violation| violation.overridable)
+        .map(|violation| violation.rule.as_str())
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.is_empty() {
+        return String::new();
+    }
+    let trailers = rules
+        .iter()
+        .map(|rule| format!(" -m 'Execguard-Override: {rule}: <reason>'"))
+        .collect::<Vec<_>>()
+        .join("");
+    format!(
+        "execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. A human who approves the exception commits with `EXECGUARD_SKIP={} git commit -m '<subject>'{trailers}`; the commit-msg hook then checks the trailer.\n",
+        rules.join(",")
+    )
 }
 
 /// Runs the rules over the staged change.

@@ -45,7 +45,8 @@ error[guard-config]: this commit adds .execguard.toml with a config looser than 
 ## How to comply
 Stop and escalate; do not retry. Tightening needs nothing: a lower limit, an extra protected path
 or required section, a wider scope. Loosening needs a human's approval: restore the file
-(`git restore --staged --worktree -- .execguard.toml`) and ask; a human who approves adds the
+(`git restore --staged --worktree -- .execguard.toml`, or `git restore --staged -- .execguard.toml`
+for a new file, which keeps it) and ask; a human who approves adds the
 trailer `Execguard-Override: guard-config: <reason>` (on a server, only a pusher listed in the
 pinned config's `[server] override-users` may push it). A broken config must be fixed:
 `execguard config --check .execguard.toml` shows what is wrong.
