@@ -169,6 +169,22 @@ fn server_with_a_broken_config_in_force_takes_the_repair_and_then_judges_by_it()
     assert_branch_push_lands(&repo, "exec/login", &[]);
 }
 
+#[test]
+fn server_refuses_a_broken_config_on_a_branch_outside_the_scope() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(
+        ".execguard.toml",
+        "[scope]\nbranches = [\"release/**\"]\n\n[rules.guard-config]\nenabled = false\n",
+    );
+    repo.commit_unchecked("Guard the release branches only");
+    setup_server(&repo);
+    repo.write(".execguard.toml", TYPO);
+    repo.commit_unchecked("Tune the guard");
+    let run = assert_branch_push_refused(&repo, "exec/login", &[], &["guard-config"]);
+    assert!(run.stderr.contains("max-line"), "{run:#?}");
+}
+
 // ---- config --check and --schema -----------------------------------------------------------
 
 #[test]
@@ -264,4 +280,77 @@ fn a_schema_directive_at_the_top_of_the_config_is_a_comment() {
         format!("#:schema ./config/execguard.schema.json\n{REPAIRED}"),
     );
     repo.execguard(["config", "--check"]).assert_ok();
+}
+
+#[test]
+fn config_check_without_a_file_checks_the_config_option() {
+    let repo = TestRepo::new();
+    repo.write("team.toml", TYPO);
+    let run = repo.execguard(["--config", "team.toml", "config", "--check"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("team.toml:2:1"), "{run:#?}");
+}
+
+/// The command between backticks right after `lead` in `text`.
+#[track_caller]
+fn command_after(text: &str, lead: &str) -> String {
+    let start = text
+        .find(lead)
+        .unwrap_or_else(|| panic!("no `{lead}` in: {text}"))
+        + lead.len();
+    let rest = &text[start..];
+    let open = rest.find('`').unwrap() + 1;
+    let close = open + rest[open..].find('`').unwrap();
+    rest[open..close].to_string()
+}
+
+#[test]
+fn every_command_the_broken_config_hint_prints_works() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.write(".execguard.toml", REPAIRED);
+    repo.commit_all("Tighten the guard").assert_ok();
+    repo.write(".execguard.toml", TYPO);
+    repo.git(["add", ".execguard.toml"]);
+    let run = repo.commit("Tune the guard");
+    run.assert_refused("guard-config");
+    // Shows what is wrong.
+    let shows = command_after(&run.stderr, "Fix the file (");
+    assert_eq!(shows, "execguard config --check .execguard.toml");
+    let args: Vec<&str> = shows.split_whitespace().skip(1).collect();
+    let check = repo.execguard(&args);
+    assert_eq!(check.code, Some(2));
+    assert!(check.stderr.contains(".execguard.toml:2:1"), "{check:#?}");
+    assert!(check.stderr.contains("max-line"), "{check:#?}");
+    // Prints every valid key.
+    let keys = command_after(&run.stderr, "shows what is wrong; ");
+    assert_eq!(keys, "execguard init --stdout");
+    let args: Vec<&str> = keys.split_whitespace().skip(1).collect();
+    let printed = repo.execguard(&args);
+    printed.assert_ok();
+    assert!(printed.stdout.contains("max-lines"), "{printed:#?}");
+    // Restores the committed config.
+    let restore = command_after(&run.stderr, "or restore it (");
+    assert_eq!(
+        restore,
+        "git restore --staged --worktree -- .execguard.toml"
+    );
+    let run = Run::from_command(repo.command("sh").arg("-c").arg(&restore));
+    run.assert_ok();
+    assert_eq!(repo.read(".execguard.toml"), REPAIRED);
+}
+
+#[test]
+fn a_new_broken_config_hint_keeps_the_file_when_unstaging_it() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.write(".execguard.toml", TYPO);
+    repo.git(["add", ".execguard.toml"]);
+    let run = repo.commit("Add the guard config");
+    run.assert_refused("guard-config");
+    let restore = command_after(&run.stderr, "or restore it (");
+    assert_eq!(restore, "git restore --staged -- .execguard.toml");
+    Run::from_command(repo.command("sh").arg("-c").arg(&restore)).assert_ok();
+    assert_eq!(repo.read(".execguard.toml"), TYPO, "the file is kept");
+    assert_eq!(repo.git(["diff", "--cached", "--name-only"]), "");
 }

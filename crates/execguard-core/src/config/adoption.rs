@@ -10,6 +10,7 @@ use super::{ConfigError, Validator};
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 #[schemars(rename = "adoption")]
 pub(super) struct RawAdoption {
+    /// Full commit ids whose history predates the guard and is not judged.
     #[schemars(with = "Vec<String>")]
     baseline: Option<Vec<Spanned<String>>>,
 }

@@ -123,12 +123,15 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 tally.largest()
             ),
             format!(
-                "Split the work into smaller commits: unstage part of it ({}), commit a coherent piece with its Progress entry, then continue. Generated or vendored content belongs in a package or a build step; if it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.",
-                // No HEAD yet: `git restore --staged` needs one.
-                if cx.change.root {
-                    "`git rm --cached <paths>`, which keeps the files"
-                } else {
-                    "`git restore --staged <paths>`, which keeps the files"
+                "{} Generated or vendored content belongs in a package or a build step; if it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.",
+                match (&cx.change.commit, cx.change.root) {
+                    // No HEAD yet: `git restore --staged` needs one.
+                    (None, true) => "Split the work into smaller commits: unstage part of it (`git rm --cached <paths>`, which keeps the files), commit a coherent piece, then continue.".to_string(),
+                    (None, false) => "Split the work into smaller commits: unstage part of it (`git restore --staged <paths>`, which keeps the files), commit a coherent piece with its Progress entry, then continue.".to_string(),
+                    (Some(id), _) => format!(
+                        "Split commit {} into smaller commits, each a coherent piece with its Progress entry, for example with `git rebase -i`.",
+                        crate::engine::short(id)
+                    ),
                 }
             ),
         ));
