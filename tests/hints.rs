@@ -238,3 +238,96 @@ fn a_missing_object_is_named_without_libgit2_internals() {
         "no raw libgit2 text: {run:#?}"
     );
 }
+
+// ---- the other commands hints print ---------------------------------------------------------
+
+#[test]
+fn an_unknown_rule_in_an_override_or_execguard_skip_points_to_a_working_rule_list() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.write("notes.md", "Notes.\n");
+    repo.git(["add", "notes.md"]);
+    let run = repo.commit("Add notes\n\nExecguard-Override: frozen-spek: approved by Ana");
+    run.assert_refused("commit-message");
+    assert!(
+        run.stderr.contains("`execguard explain --list`"),
+        "{run:#?}"
+    );
+    let run = Run::from_command(
+        repo.command("git")
+            .env("EXECGUARD_SKIP", "frozen-spek")
+            .args(["commit", "-q", "-m", "Add notes"]),
+    );
+    assert!(!run.ok(), "{run:#?}");
+    assert!(
+        run.stderr.contains("`execguard explain --list`"),
+        "{run:#?}"
+    );
+    let list = repo.execguard(["explain", "--list"]);
+    list.assert_ok();
+    assert!(list.stdout.contains("frozen-spec"), "{list:#?}");
+}
+
+/// A repository whose index is sparse, with the hooks on.
+fn sparse_index_repo() -> TestRepo {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.git(["sparse-checkout", "init", "--cone", "--sparse-index"]);
+    repo.git(["sparse-checkout", "set", "src", "plans"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    repo.git(["add", "src/auth.rs", "plans/login-execplan.md"]);
+    let run = repo.commit("Add logout");
+    assert!(!run.ok(), "{run:#?}");
+    assert!(run.stderr.contains("a sparse index"), "{run:#?}");
+    repo
+}
+
+#[test]
+fn the_sparse_index_hint_keeps_the_staged_work_and_lets_the_commit_be_checked() {
+    let repo = sparse_index_repo();
+    let run = repo.commit("Add logout");
+    let command = command_after(&run.stderr, "what is staged, with ");
+    assert_eq!(command, "git sparse-checkout reapply --no-sparse-index");
+    run_hint(&repo, &command);
+    assert!(
+        staged_paths(&repo).contains("src/auth.rs"),
+        "the staged work is kept"
+    );
+    assert!(repo.read("src/auth.rs").contains("logout"));
+    repo.commit("Add logout").assert_ok();
+    assert_eq!(repo.commit_count(), 2);
+}
+
+#[test]
+fn an_unknown_revision_hint_fetches_it() {
+    let repo = pushed_fixture();
+    // Someone else pushes a commit this clone has not fetched.
+    repo.git_in(
+        &repo.root,
+        [
+            "clone",
+            "-q",
+            "-b",
+            "exec/login",
+            &server_url(&repo),
+            "other",
+        ],
+    );
+    let other = repo.root.join("other");
+    std::fs::write(other.join("notes.md"), "Notes.\n").unwrap();
+    repo.git_in(&other, ["add", "notes.md"]);
+    repo.git_in(&other, ["commit", "-q", "-m", "Add notes"]);
+    repo.git_in(&other, ["push", "-q", "origin", "exec/login"]);
+    let id = repo
+        .git_in(&other, ["rev-parse", "HEAD"])
+        .trim()
+        .to_string();
+    let range = format!("exec/login..{id}");
+    let run = repo.execguard(["check", "--range", &range]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    let command = command_after(&run.stderr, "or fetch it (");
+    assert_eq!(command, "git fetch origin");
+    run_hint(&repo, &command);
+    repo.execguard(["check", "--range", &range]).assert_ok();
+}

@@ -41,6 +41,10 @@ pub enum GitError {
         #[source]
         source: Libgit2Error,
     },
+    /// An index with sparse directory entries. The way out keeps the sparse checkout and what is
+    /// staged (`git read-tree` would reset the index, losing staged work).
+    #[error("this repository uses a sparse index (index.sparse), which execguard cannot read yet; the check cannot run. Turn it off, keeping the sparse checkout and what is staged, with `git sparse-checkout reapply --no-sparse-index`")]
+    SparseIndex,
     #[error("cannot read the index {path}: {reason}")]
     Index { path: String, reason: String },
     #[error("the index has unresolved conflicts ({0}); resolve them before checking")]
