@@ -354,3 +354,18 @@ fn a_new_broken_config_hint_keeps_the_file_when_unstaging_it() {
     assert_eq!(repo.read(".execguard.toml"), TYPO, "the file is kept");
     assert_eq!(repo.git(["diff", "--cached", "--name-only"]), "");
 }
+
+#[test]
+fn broken_config_in_force_message_matches_snapshot() {
+    let repo = broken_client();
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let run = repo.commit_all("Add logout");
+    snapbox::assert_data_eq!(
+        run.stderr,
+        snapbox::str![[r#"
+execguard: error: the config in force is invalid: HEAD:.execguard.toml:2:1: rules.commit-size.max-line: unknown field `max-line`, expected one of `enabled`, `max-lines`, `max-files`, `max-file-bytes`, `max-binary-bytes`, `line-bytes`, `exclude`, `large-files`. Nothing can be judged against it. A commit that changes only .execguard.toml is judged by the embedded default config instead: fix the file (`execguard config --check .execguard.toml` shows what is wrong) and commit it alone, with nothing else staged.
+execguard: the check could not run, so the commit is refused (exit code 2). Fix the problem above; do not bypass the hook.
+
+"#]]
+    );
+}

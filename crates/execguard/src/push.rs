@@ -220,9 +220,12 @@ fn judge_rewrite(
     let tip_short = execguard_core::engine::short(&tip.to_string()).to_string();
     let config = match &settings.config {
         Some(config) => config.path_rules_only(),
-        None => execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)?
-            .0
-            .path_rules_only(),
+        None => crate::repair::config_or_repair(
+            execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)
+                .map(|(config, _)| config),
+            &loaded.change,
+        )?
+        .path_rules_only(),
     };
     let mut message = format!("Rewrite {ref_name}\n\n");
     for id in pushed {
