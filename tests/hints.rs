@@ -189,6 +189,14 @@ fn server_refusal_of_an_override_names_the_trailer_the_pusher_has() {
             .contains("The commit carries `Execguard-Override: frozen-spec: approved by Ana`"),
         "{run:#?}"
     );
+    assert!(
+        !run.stderr.contains("add the trailer"),
+        "no advice to add the trailer it has: {run:#?}"
+    );
+    assert!(
+        !run.stderr.contains("Ask one of the allowed people"),
+        "nobody is allowed here: {run:#?}"
+    );
     assert!(!run.stderr.contains("--no-verify"), "{run:#?}");
 }
 

@@ -62,9 +62,17 @@ impl OverridePolicy {
                 } else {
                     format!("only {} may override on this server", allowed.join(", "))
                 };
+                let next = if allowed.is_empty() {
+                    "Remove the override and fix the cause; a trailer cannot get this commit onto this server.".to_string()
+                } else {
+                    format!(
+                        "Ask {} to push this commit, or remove the override and fix the cause.",
+                        allowed.join(" or ")
+                    )
+                };
                 Some((
                     format!("the pusher `{pusher}` is not allowed to override: {who}"),
-                    "Ask one of the allowed people to push this commit, or remove the override and fix the cause.".to_string(),
+                    next,
                 ))
             }
             OverridePolicy::ListedPusher { pusher } => {
@@ -253,7 +261,8 @@ fn settle(
                     " The commit carries `{OVERRIDE_TRAILER}: {}: {reason}`, but {why}.",
                     violation.rule
                 ));
-                violation.hint = format!("{next} {}", violation.hint);
+                // The commit already carries the trailer: advice to add one is dropped.
+                violation.hint = format!("{next} {}", without_override_advice(&violation.hint));
                 report.violations.push(violation);
                 continue;
             }
@@ -268,6 +277,15 @@ fn settle(
         }
     }
     report
+}
+
+/// A hint without its sentences about adding an override trailer.
+fn without_override_advice(hint: &str) -> String {
+    hint.split_inclusive(". ")
+        .filter(|sentence| !sentence.contains(OVERRIDE_TRAILER))
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 /// How the feature a commit works on was found.
