@@ -273,13 +273,25 @@ fn schema_accepts_the_default_config_and_rejects_a_typo() {
 }
 
 #[test]
-fn a_schema_directive_at_the_top_of_the_config_is_a_comment() {
+fn the_readme_editor_set_up_works() {
     let repo = TestRepo::new();
+    // As the README shows: save the schema beside the config, and name it on the first line.
+    let run = Run::from_command(
+        repo.command("sh")
+            .arg("-c")
+            .arg("execguard config --schema > .execguard.schema.json"),
+    );
+    run.assert_ok();
+    assert_eq!(
+        repo.read(".execguard.schema.json"),
+        repo.execguard(["config", "--schema"]).stdout
+    );
     repo.write(
         ".execguard.toml",
-        format!("#:schema ./config/execguard.schema.json\n{REPAIRED}"),
+        "#:schema ./.execguard.schema.json\n[rules.commit-size]\nmax-lines = 300\n",
     );
     repo.execguard(["config", "--check"]).assert_ok();
+    assert_eq!(schema_verdicts(&repo, &[".execguard.toml"]), [true]);
 }
 
 #[test]
@@ -368,4 +380,23 @@ execguard: the check could not run, so the commit is refused (exit code 2). Fix 
 
 "#]]
     );
+}
+
+#[test]
+fn config_check_in_a_bare_repository_asks_for_a_file() {
+    let repo = pushed_fixture();
+    let server = server_dir(&repo);
+    let in_server = |args: &[&str]| {
+        Run::from_command(
+            repo.command(execguard_bin())
+                .current_dir(&server)
+                .args(args),
+        )
+    };
+    let run = in_server(&["config", "--check"]);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    let command = command_after(&run.stderr, "name a file: ");
+    assert_eq!(command, "execguard config --check FILE");
+    std::fs::write(server.join("pinned.toml"), REPAIRED).unwrap();
+    in_server(&["config", "--check", "pinned.toml"]).assert_ok();
 }
