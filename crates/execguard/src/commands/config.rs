@@ -31,7 +31,11 @@ pub fn run(args: &ConfigArgs, explicit: Option<&Path>) -> anyhow::Result<()> {
     }
     let repo = super::open_repo(args.repo.as_deref())?;
     let head_tree = match repo.head() {
-        Ok(head) => Some(head.peel_to_tree().context("cannot read HEAD's tree")?),
+        Ok(head) => Some(
+            head.peel_to_tree()
+                .map_err(execguard_git::Libgit2Error)
+                .context("cannot read HEAD's tree")?,
+        ),
         Err(_) => None,
     };
     let (config, origin) = execguard_git::load_config(&repo, head_tree.as_ref(), "HEAD", explicit)?;
