@@ -131,6 +131,16 @@ fn commit_size_names_the_largest_files() {
         ),
         "{run:#?}"
     );
+    // Counting stops at the limit, and the message says so.
+    repo.write("src/more.rs", "u\n".repeat(100));
+    repo.git(["add", "src/more.rs"]);
+    let run = repo.commit("Add the tables");
+    run.assert_refused("commit-size");
+    assert!(
+        run.stderr.contains("The largest counted: src/big.rs (300 lines), src/more.rs (100 lines), src/medium.rs (60 lines); counting stopped at the limit, before 3 more files."),
+        "{run:#?}"
+    );
+    repo.git(["rm", "-q", "--cached", "src/more.rs"]);
     // The hint's command unstages part of the work and keeps the files.
     let command = command_after(&run.stderr, "unstage part of it (");
     assert_eq!(command, "git restore --staged <paths>");

@@ -224,6 +224,8 @@ struct Tally {
     binary_files: Vec<RepoPath>,
     /// Each counted file's lines; `true` when the count is a lower bound.
     per_file: Vec<(RepoPath, u64, bool)>,
+    /// Files left uncounted once the count passed the limit.
+    uncounted: usize,
 }
 
 /// One side of a file, as far as counting goes.
@@ -291,6 +293,9 @@ impl Tally {
         if self.lines > limits.max_lines {
             // Past the limit the verdict is known; the rest is not counted.
             self.capped = true;
+            if !matches!(new, Content::Binary(_)) {
+                self.uncounted += 1;
+            }
             return Ok(());
         }
         let old = match old {
@@ -329,7 +334,8 @@ impl Tally {
 
 impl Tally {
     /// The three files with the most counted lines, for a message: ` The largest: a (300
-    /// lines), b (12 lines).`; empty when nothing was counted.
+    /// lines), b (12 lines).`, saying how many files went uncounted past the limit; empty when
+    /// nothing was counted.
     fn largest(&self) -> String {
         let mut files: Vec<&(RepoPath, u64, bool)> = self
             .per_file
@@ -352,7 +358,13 @@ impl Tally {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        format!(" The largest: {shown}.")
+        match self.uncounted {
+            0 => format!(" The largest: {shown}."),
+            n => format!(
+                " The largest counted: {shown}; counting stopped at the limit, before {n} more file{}.",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
     }
 }
 
