@@ -400,3 +400,15 @@ fn config_check_in_a_bare_repository_asks_for_a_file() {
     std::fs::write(server.join("pinned.toml"), REPAIRED).unwrap();
     in_server(&["config", "--check", "pinned.toml"]).assert_ok();
 }
+
+#[test]
+fn amending_the_commit_that_broke_the_config_repairs_it_with_the_hooks_on() {
+    let repo = broken_client();
+    repo.write(".execguard.toml", REPAIRED);
+    repo.git(["add", ".execguard.toml"]);
+    let run = repo.git_run(["commit", "-q", "--amend", "--no-edit"]);
+    run.assert_ok();
+    assert_eq!(repo.commit_count(), 2, "the broken commit was replaced");
+    repo.execguard(["config", "--check", ".execguard.toml"])
+        .assert_ok();
+}
