@@ -91,10 +91,15 @@ impl OverridePolicy {
                         if allowed.iter().any(|user| user == name) {
                             return None;
                         }
-                        Some((
-                            format!("`{name}` is not allowed to override: {who}"),
-                            "Ask one of the allowed people to take this change over, or remove the override and fix the cause.".to_string(),
-                        ))
+                        let next = if allowed.is_empty() {
+                            "Remove the override and fix the cause; no trailer counts under this config.".to_string()
+                        } else {
+                            format!(
+                                "Ask {} to take this change over, or remove the override and fix the cause.",
+                                allowed.join(" or ")
+                            )
+                        };
+                        Some((format!("`{name}` is not allowed to override: {who}"), next))
                     }
                     _ => Some((
                         format!("no pusher was named, so no override is honoured; {who}"),
