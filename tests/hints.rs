@@ -349,3 +349,26 @@ fn an_unknown_revision_hint_fetches_it() {
     run_hint(&repo, &command);
     repo.execguard(["check", "--range", &range]).assert_ok();
 }
+
+#[test]
+fn range_check_refusal_of_an_override_advises_nothing_impossible() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.append("specs/login.md", "Also with a passkey.\n");
+    repo.commit_unchecked("Widen the spec\n\nExecguard-Override: frozen-spec: approved by Ana");
+    let run = repo.execguard(["check", "--range", "main..exec/login", "--pusher", "bob"]);
+    run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr
+            .contains("The commit carries `Execguard-Override: frozen-spec: approved by Ana`"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains(
+            "Remove the override and fix the cause; no trailer counts under this config."
+        ),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("add the trailer"), "{run:#?}");
+    assert!(!run.stderr.contains("allowed people"), "{run:#?}");
+}
