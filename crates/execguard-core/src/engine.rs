@@ -62,9 +62,17 @@ impl OverridePolicy {
                 } else {
                     format!("only {} may override on this server", allowed.join(", "))
                 };
+                let next = if allowed.is_empty() {
+                    "Remove the override and fix the cause; a trailer cannot get this commit onto this server.".to_string()
+                } else {
+                    format!(
+                        "Ask {} to push this commit, or remove the override and fix the cause.",
+                        allowed.join(" or ")
+                    )
+                };
                 Some((
                     format!("the pusher `{pusher}` is not allowed to override: {who}"),
-                    "Ask one of the allowed people to push this commit, or remove the override and fix the cause.".to_string(),
+                    next,
                 ))
             }
             OverridePolicy::ListedPusher { pusher } => {
@@ -83,10 +91,15 @@ impl OverridePolicy {
                         if allowed.iter().any(|user| user == name) {
                             return None;
                         }
-                        Some((
-                            format!("`{name}` is not allowed to override: {who}"),
-                            "Ask one of the allowed people to take this change over, or remove the override and fix the cause.".to_string(),
-                        ))
+                        let next = if allowed.is_empty() {
+                            "Remove the override and fix the cause; no trailer counts under this config.".to_string()
+                        } else {
+                            format!(
+                                "Ask {} to take this change over, or remove the override and fix the cause.",
+                                allowed.join(" or ")
+                            )
+                        };
+                        Some((format!("`{name}` is not allowed to override: {who}"), next))
                     }
                     _ => Some((
                         format!("no pusher was named, so no override is honoured; {who}"),
@@ -147,19 +160,26 @@ pub fn check_change(
     merge: Option<&MergeView<'_>>,
     options: &Options,
 ) -> Result<Report, TreeError> {
-    if !config.applies_to_branch(change.branch.as_deref()) {
-        return Ok(Report {
-            out_of_scope: change.branch.clone(),
-            ..Report::default()
-        });
-    }
     let message = change
         .message
         .as_deref()
         .map(|raw| Message::parse(raw, options.comment_char.as_deref()));
     let cx = Context::new(config, change, trees, message.clone());
+    // A config nobody could load is refused on every branch, whatever the config in force says:
+    // accepted, it would stop every later check.
+    let unusable_config: Vec<Violation> = rules::guard_config::unusable(&cx)?.into_iter().collect();
+    if !config.applies_to_branch(change.branch.as_deref()) {
+        return Ok(Report {
+            out_of_scope: unusable_config
+                .is_empty()
+                .then(|| change.branch.clone())
+                .flatten(),
+            violations: unusable_config,
+            ..Report::default()
+        });
+    }
     let Some(merge) = merge else {
-        let mut found = Vec::new();
+        let mut found = unusable_config;
         for &rule in ALL_RULES {
             if config.is_enabled(rule) {
                 found.extend(rules::run(rule, &cx)?);
@@ -173,7 +193,7 @@ pub fn check_change(
         .iter()
         .map(|parent| Context::new(config, parent.change, parent.trees, message.clone()))
         .collect();
-    let mut found = Vec::new();
+    let mut found = unusable_config;
     let mut seen = BTreeSet::new();
     for &rule in ALL_RULES {
         if !config.is_enabled(rule) {
@@ -246,7 +266,8 @@ fn settle(
                     " The commit carries `{OVERRIDE_TRAILER}: {}: {reason}`, but {why}.",
                     violation.rule
                 ));
-                violation.hint = format!("{next} {}", violation.hint);
+                // The commit already carries the trailer: advice to add one is dropped.
+                violation.hint = format!("{next} {}", without_override_advice(&violation.hint));
                 report.violations.push(violation);
                 continue;
             }
@@ -261,6 +282,15 @@ fn settle(
         }
     }
     report
+}
+
+/// A hint without its sentences about adding an override trailer.
+fn without_override_advice(hint: &str) -> String {
+    hint.split_inclusive(". ")
+        .filter(|sentence| !sentence.contains(OVERRIDE_TRAILER))
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 /// How the feature a commit works on was found.
@@ -328,9 +358,11 @@ impl<'a> Context<'a> {
         if let Some(label) = &self.change.label {
             return label.base.clone();
         }
-        match &self.change.commit {
-            None => "HEAD".to_string(),
-            Some(id) => format!("the parent of {}", short(id)),
+        match (&self.change.commit, self.change.root) {
+            (None, false) => "HEAD".to_string(),
+            (None, true) => "the empty tree (the branch has no commit yet)".to_string(),
+            (Some(id), false) => format!("the parent of {}", short(id)),
+            (Some(id), true) => format!("the empty tree ({} is a root commit)", short(id)),
         }
     }
 
@@ -339,9 +371,25 @@ impl<'a> Context<'a> {
         if let Some(label) = &self.change.label {
             return label.undo.replace("{path}", &path.to_string());
         }
-        match &self.change.commit {
-            None => format!("`git restore --staged --worktree -- {path}`"),
-            Some(id) => format!(
+        let in_base = !matches!(self.trees.entry(Side::Base, path), Ok(None));
+        match (&self.change.commit, self.change.root, in_base) {
+            // No HEAD yet: only the index can be reset, and the file is kept.
+            (None, true, _) => format!("`git rm --cached -- {path}`, which keeps the file"),
+            // A path new to the commit: unstage it, keeping the file (restoring the work tree
+            // too would delete it).
+            (None, false, false) => {
+                format!("`git restore --staged -- {path}`, which keeps the file")
+            }
+            (None, false, true) => format!("`git restore --staged --worktree -- {path}`"),
+            (Some(id), true, _) => format!(
+                "rework root commit {} so that it does not add {path}",
+                short(id)
+            ),
+            (Some(id), false, false) => format!(
+                "rework commit {} so that it does not add {path}, for example with `git rebase -i`",
+                short(id)
+            ),
+            (Some(id), false, true) => format!(
                 "rework commit {} so that it leaves {path} as its parent had it, for example with `git rebase -i`",
                 short(id)
             ),

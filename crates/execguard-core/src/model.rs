@@ -174,6 +174,9 @@ pub struct Change {
     pub branch: Option<String>,
     /// The commit message, when known (not in pre-commit).
     pub message: Option<String>,
+    /// Whether the change has no base commit: a root commit, or a staged change on an unborn
+    /// branch (where git commands that need HEAD fail).
+    pub root: bool,
     /// The changed paths, sorted by path.
     pub files: Vec<FileChange>,
     /// How messages name a change that is not one commit (a rewrite of a branch from its old

@@ -32,15 +32,19 @@ pub mod repo_config;
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
     #[error("cannot open the git repository: {0}")]
-    Open(#[source] git2::Error),
+    Open(#[source] Libgit2Error),
     #[error("this repository uses {0}, which execguard cannot read yet; the check cannot run")]
     Unsupported(String),
     #[error("cannot read {what}: {source}")]
     Read {
         what: String,
         #[source]
-        source: git2::Error,
+        source: Libgit2Error,
     },
+    /// An index with sparse directory entries. The way out keeps the sparse checkout and what is
+    /// staged (`git read-tree` would reset the index, losing staged work).
+    #[error("this repository uses a sparse index (index.sparse), which execguard cannot read yet; the check cannot run. Turn it off, keeping the sparse checkout and what is staged, with `git sparse-checkout reapply --no-sparse-index`")]
+    SparseIndex,
     #[error("cannot read the index {path}: {reason}")]
     Index { path: String, reason: String },
     #[error("the index has unresolved conflicts ({0}); resolve them before checking")]
@@ -72,13 +76,48 @@ pub enum GitError {
     SetConfig {
         key: String,
         #[source]
-        source: git2::Error,
+        source: Libgit2Error,
     },
+}
+
+/// An error from libgit2, shown as its sentence alone: libgit2's own rendering appends
+/// `; class=Odb (9); code=NotFound (-3)`, which tells a person nothing. The code and class stay
+/// readable through [`std::ops::Deref`].
+#[derive(Debug)]
+pub struct Libgit2Error(pub git2::Error);
+
+impl std::fmt::Display for Libgit2Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = self.0.message().trim().trim_end_matches('.');
+        if message.is_empty() {
+            f.write_str("libgit2 gave no reason")
+        } else {
+            f.write_str(message)
+        }
+    }
+}
+
+impl std::error::Error for Libgit2Error {}
+
+impl std::ops::Deref for Libgit2Error {
+    type Target = git2::Error;
+    fn deref(&self) -> &git2::Error {
+        &self.0
+    }
+}
+
+impl From<git2::Error> for Libgit2Error {
+    fn from(error: git2::Error) -> Self {
+        Self(error)
+    }
 }
 
 fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
     let what = what.into();
-    move |source| GitError::Read { what, source }
+    move |source| GitError::Read {
+        what,
+        source: source.into(),
+    }
 }
 
 /// Process-wide libgit2 settings: objects are trusted on read as git trusts them, instead of
@@ -172,7 +211,7 @@ fn open_error(error: git2::Error) -> GitError {
     } else if text.contains("extension") {
         GitError::Unsupported(format!("a repository extension ({})", error.message()))
     } else {
-        GitError::Open(error)
+        GitError::Open(error.into())
     }
 }
 
@@ -297,7 +336,7 @@ fn tree_error(what: String) -> impl FnOnce(git2::Error) -> TreeError {
 pub(crate) fn blob_size_git(repo: &Repository, id: Oid) -> Result<u64, GitError> {
     blob_size(repo, id).map_err(|e| GitError::Read {
         what: e.what,
-        source: git2::Error::from_str(&e.reason),
+        source: git2::Error::from_str(&e.reason).into(),
     })
 }
 
@@ -628,6 +667,7 @@ pub fn staged_change<'r>(
         is_merge,
         branch: current_branch(repo),
         message: None,
+        root: parents.is_empty(),
         files,
         label: None,
     };
@@ -779,6 +819,7 @@ pub fn commit_change<'r>(
         is_merge,
         branch: branch.map(str::to_string),
         message: Some(message),
+        root: parents.is_empty(),
         files,
         label: None,
     };

@@ -47,9 +47,9 @@ pub fn enable_receive_fsck(repo: &Repository) -> Result<ReceiveFsck, GitError> {
             },
         });
     }
-    let set_err = |source| GitError::SetConfig {
+    let set_err = |source: git2::Error| GitError::SetConfig {
         key: RECEIVE_FSCK.to_string(),
-        source,
+        source: source.into(),
     };
     let mut local = config.open_level(ConfigLevel::Local).map_err(set_err)?;
     local.set_bool(RECEIVE_FSCK, true).map_err(set_err)?;

@@ -38,9 +38,7 @@ impl StagedIndex {
             gix_index::File::from_state(gix_index::State::new(kind), path)
         };
         if file.is_sparse() {
-            return Err(GitError::Unsupported(
-                "a sparse index (index.sparse); turn it off with `git sparse-checkout init --no-sparse-index` or `git config index.sparse false && git read-tree -mu HEAD`".into(),
-            ));
+            return Err(GitError::SparseIndex);
         }
         if let Some(conflicted) = file.entries().iter().find(|e| e.stage_raw() != 0) {
             return Err(GitError::Unmerged(

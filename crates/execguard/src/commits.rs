@@ -99,7 +99,8 @@ fn check_one(
     options: &Options,
 ) -> anyhow::Result<Report> {
     // A commit whose config leaves its branch out is not judged: skip comparing its trees. A
-    // push that hides less (see `push::HiddenRefs`) may walk many such commits.
+    // push that hides less (see `push::HiddenRefs`) may walk many such commits. One that changes
+    // the config is still read, since a config nobody could load is refused on every branch.
     let first_parent_tree = execguard_git::first_parent_tree(repo, job.id)?;
     let base_name = execguard_git::parent_name(&job.id.to_string());
     let scope_config = config_for(
@@ -108,22 +109,30 @@ fn check_one(
         configs,
         first_parent_tree.as_ref(),
         &base_name,
-    )?;
-    if !scope_config.applies_to_branch(job.branch.as_deref()) {
-        return Ok(Report {
-            out_of_scope: job.branch.clone(),
-            ..Report::default()
-        });
+    );
+    if let Ok(scope_config) = &scope_config {
+        if !scope_config.applies_to_branch(job.branch.as_deref())
+            && execguard_git::config_blob_id(first_parent_tree.as_ref())
+                == execguard_git::commit_config_blob(repo, job.id)?
+        {
+            return Ok(Report {
+                out_of_scope: job.branch.clone(),
+                ..Report::default()
+            });
+        }
     }
     let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
     // A parent that contributes nothing is dropped, so the base may be another parent's tree.
-    let config = config_for(
+    let config = match config_for(
         repo,
         explicit,
         configs,
         commit.base_tree.as_ref(),
         &base_name,
-    )?;
+    ) {
+        Ok(config) => config,
+        Err(error) => Rc::new(crate::repair::config_or_repair(Err(error), &commit.change)?),
+    };
     let Some(parts) = &commit.merge else {
         return Ok(execguard_core::check(
             &config,
@@ -138,7 +147,7 @@ fn check_one(
         parts,
         |tree, id| {
             let name = execguard_core::engine::short(&id.to_string()).to_string();
-            config_for(repo, explicit, configs, Some(tree), &name)
+            Ok(config_for(repo, explicit, configs, Some(tree), &name)?)
         },
         options,
     )
@@ -152,7 +161,7 @@ fn config_for(
     configs: &mut Configs,
     base_tree: Option<&execguard_git::Tree<'_>>,
     base_name: &str,
-) -> anyhow::Result<Rc<Config>> {
+) -> Result<Rc<Config>, execguard_git::GitError> {
     if let Some(config) = explicit {
         return Ok(config.clone());
     }

@@ -10,5 +10,6 @@ pub mod managers;
 pub mod merges;
 pub mod push;
 pub mod render;
+pub mod repair;
 pub mod staged;
 pub mod unreadable;

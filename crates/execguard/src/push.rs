@@ -220,9 +220,12 @@ fn judge_rewrite(
     let tip_short = execguard_core::engine::short(&tip.to_string()).to_string();
     let config = match &settings.config {
         Some(config) => config.path_rules_only(),
-        None => execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)?
-            .0
-            .path_rules_only(),
+        None => crate::repair::config_or_repair(
+            execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)
+                .map(|(config, _)| config),
+            &loaded.change,
+        )?
+        .path_rules_only(),
     };
     let mut message = format!("Rewrite {ref_name}\n\n");
     for id in pushed {
@@ -289,6 +292,7 @@ pub fn judge_for_hook(
     updates: &[RefUpdate],
     hidden: &HiddenRefs,
     settings: &CommitSettings,
+    on_server: bool,
 ) -> anyhow::Result<(String, bool)> {
     let verdict = judge(
         repo,
@@ -298,10 +302,12 @@ pub fn judge_for_hook(
         settings,
     )?;
     let mut text = verdict.notes.concat();
-    text.push_str(&crate::render::human(
-        &verdict.report,
-        "the push is refused",
-    ));
+    let render = if on_server {
+        crate::render::human_on_server
+    } else {
+        crate::render::human
+    };
+    text.push_str(&render(&verdict.report, "the push is refused"));
     text.push_str(&refused_refs_text(&verdict));
     let refused_namespaces = namespace_refusals(updates, &settings.overrides);
     for line in &refused_namespaces {

@@ -20,6 +20,16 @@ pub fn eprint_line(text: &str) {
 /// The report as people and agents read it. `action` says what happens to the change ("the commit
 /// is refused").
 pub fn human(report: &Report, action: &str) -> String {
+    human_with(report, action, "Do not bypass the guard (no --no-verify)")
+}
+
+/// As [`human`], for the server's pre-receive hook, where no hook can be skipped and
+/// `--no-verify` means nothing.
+pub fn human_on_server(report: &Report, action: &str) -> String {
+    human_with(report, action, "Do not work around the guard")
+}
+
+fn human_with(report: &Report, action: &str, no_bypass: &str) -> String {
     let mut out = unjudged_commits(report);
     for violation in &report.violations {
         out.push_str(&format!(
@@ -94,7 +104,7 @@ pub fn human(report: &Report, action: &str) -> String {
         rules.sort_unstable();
         rules.dedup();
         out.push_str(&format!(
-            "{ERROR}execguard:{ERROR:#} {} violation{} ({}); {action}. Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human.\n",
+            "{ERROR}execguard:{ERROR:#} {} violation{} ({}); {action}. {no_bypass}: fix the cause, or stop and escalate to a human.\n",
             report.violations.len(),
             plural(report.violations.len()),
             rules.join(", ")

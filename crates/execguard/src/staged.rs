@@ -26,9 +26,17 @@ pub struct StagedCheck {
 /// it to the exit code git acts on (a request or check that fails refuses the commit too).
 pub fn run_hook(request: impl FnOnce() -> anyhow::Result<StagedCheck>) -> std::process::ExitCode {
     use crate::exit;
-    match request().and_then(|request| check(&request)) {
-        Ok(report) => {
-            crate::render::eprint(&crate::render::human(&report, "the commit is refused"));
+    let judged = request().and_then(|request| {
+        let report = check(&request)?;
+        Ok((report, request.message.is_none()))
+    });
+    match judged {
+        Ok((report, before_message)) => {
+            let mut text = crate::render::human(&report, "the commit is refused");
+            if before_message {
+                text.push_str(&override_note(&report));
+            }
+            crate::render::eprint(&text);
             std::process::ExitCode::from(if report.is_clean() {
                 exit::CLEAN
             } else {
@@ -39,6 +47,32 @@ pub fn run_hook(request: impl FnOnce() -> anyhow::Result<StagedCheck>) -> std::p
     }
 }
 
+/// How a human approves an exception past the pre-commit hook, which runs before the message
+/// exists: a trailer alone is not seen there, so the command sets the rules aside with
+/// `EXECGUARD_SKIP` and the commit-msg hook then holds the commit to the trailers.
+fn override_note(report: &Report) -> String {
+    let mut rules: Vec<&str> = report
+        .violations
+        .iter()
+        .filter(|violation| violation.overridable)
+        .map(|violation| violation.rule.as_str())
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.is_empty() {
+        return String::new();
+    }
+    let trailers = rules
+        .iter()
+        .map(|rule| format!(" -m 'Execguard-Override: {rule}: <reason>'"))
+        .collect::<Vec<_>>()
+        .join("");
+    format!(
+        "execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. A human who approves the exception commits with `EXECGUARD_SKIP={} git commit -m '<subject>'{trailers}`; the commit-msg hook then checks the trailer.\n",
+        rules.join(",")
+    )
+}
+
 /// Runs the rules over the staged change.
 pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     let repo = execguard_git::open_from_env()?;
@@ -46,12 +80,18 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     let base_name = if request.amend { "HEAD^" } else { "HEAD" };
     // The first commit of a branch is judged by the embedded default, as the server judges a
     // root commit: a config it adds cannot judge the commit that adds it.
-    let (config, _origin) = execguard_git::load_commit_config_or(
+    let loaded = execguard_git::load_commit_config_or(
         &repo,
         staged.base_tree.as_ref(),
         base_name,
         request.config.as_deref(),
-    )?;
+    );
+    let config = match (loaded, &request.config) {
+        (Ok((config, _origin)), _) => config,
+        // A file named with --config is the caller's to fix; the repair path is for the base's.
+        (Err(error), Some(_)) => return Err(error.into()),
+        (Err(error), None) => crate::repair::config_or_repair(Err(error), &staged.change)?,
+    };
     let mut change = staged.change;
     change.message = request.message.clone();
     let options = Options {

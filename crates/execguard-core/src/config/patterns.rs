@@ -134,6 +134,16 @@ impl Templates {
     pub fn as_str(&self) -> String {
         self.texts().join(", ")
     }
+
+    /// The templates for people: `plans/<feature>-execplan.md` (or several, joined by "or"),
+    /// where `<feature>` reads as the placeholder it is rather than as a path to type.
+    pub fn in_words(&self) -> String {
+        self.texts()
+            .iter()
+            .map(|text| text.replace("{feature}", "<feature>"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
 }
 
 impl PartialEq for Templates {

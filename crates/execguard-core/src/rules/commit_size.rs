@@ -116,12 +116,24 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             RuleId::CommitSize,
             None,
             format!(
-                "{} changes {lines} in {files} files; the limits are {} lines and {} files.{note}",
+                "{} changes {lines} in {files} files; the limits are {} lines and {} files.{}{note}",
                 cx.subject_name(),
                 limits.max_lines,
-                limits.max_files
+                limits.max_files,
+                tally.largest()
             ),
-            "Split the work into smaller commits: unstage part of it (`git restore --staged <paths>`), commit a coherent piece with its Progress entry, then continue. Generated or vendored content belongs in a package or a build step; if it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.".to_string(),
+            format!(
+                "{} Generated or vendored content belongs in a package or a build step; if it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.",
+                match (&cx.change.commit, cx.change.root) {
+                    // No HEAD yet: `git restore --staged` needs one.
+                    (None, true) => "Split the work into smaller commits: unstage part of it (`git rm --cached <paths>`, which keeps the files), commit a coherent piece, then continue.".to_string(),
+                    (None, false) => "Split the work into smaller commits: unstage part of it (`git restore --staged <paths>`, which keeps the files), commit a coherent piece with its Progress entry, then continue.".to_string(),
+                    (Some(id), _) => format!(
+                        "Split commit {} into smaller commits, each a coherent piece with its Progress entry, for example with `git rebase -i`.",
+                        crate::engine::short(id)
+                    ),
+                }
+            ),
         ));
     }
     if tally.binary_bytes > limits.max_binary_bytes {
@@ -210,6 +222,10 @@ struct Tally {
     long_lines: bool,
     binary_bytes: u64,
     binary_files: Vec<RepoPath>,
+    /// Each counted file's lines; `true` when the count is a lower bound.
+    per_file: Vec<(RepoPath, u64, bool)>,
+    /// Files left uncounted once the count passed the limit.
+    uncounted: usize,
 }
 
 /// One side of a file, as far as counting goes.
@@ -277,6 +293,9 @@ impl Tally {
         if self.lines > limits.max_lines {
             // Past the limit the verdict is known; the rest is not counted.
             self.capped = true;
+            if !matches!(new, Content::Binary(_)) {
+                self.uncounted += 1;
+            }
             return Ok(());
         }
         let old = match old {
@@ -299,6 +318,10 @@ impl Tally {
             .flatten()
             .any(|text| has_long_line(text, line_bytes));
         match count {
+            Count::Exact(lines) => self.per_file.push((file.path.clone(), lines, false)),
+            Count::MoreThan(lines) => self.per_file.push((file.path.clone(), lines, true)),
+        }
+        match count {
             Count::Exact(lines) => self.lines = self.lines.saturating_add(lines),
             Count::MoreThan(_) => {
                 self.lines = limits.max_lines.saturating_add(1);
@@ -306,6 +329,42 @@ impl Tally {
             }
         }
         Ok(())
+    }
+}
+
+impl Tally {
+    /// The three files with the most counted lines, for a message: ` The largest: a (300
+    /// lines), b (12 lines).`, saying how many files went uncounted past the limit; empty when
+    /// nothing was counted.
+    fn largest(&self) -> String {
+        let mut files: Vec<&(RepoPath, u64, bool)> = self
+            .per_file
+            .iter()
+            .filter(|(_, lines, _)| *lines > 0)
+            .collect();
+        files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if files.is_empty() {
+            return String::new();
+        }
+        let shown = files
+            .iter()
+            .take(3)
+            .map(|(path, lines, more)| {
+                let more = if *more { "more than " } else { "" };
+                format!(
+                    "{path} ({more}{lines} line{})",
+                    if *lines == 1 { "" } else { "s" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        match self.uncounted {
+            0 => format!(" The largest: {shown}."),
+            n => format!(
+                " The largest counted: {shown}; counting stopped at the limit, before {n} more file{}.",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
     }
 }
 

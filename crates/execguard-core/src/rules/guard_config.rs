@@ -1,7 +1,7 @@
 use super::Action;
 use crate::config::{Config, CONFIG_PATH};
 use crate::engine::Context;
-use crate::model::{EntryKind, RepoPath, Side, TreeError};
+use crate::model::{Change, EntryKind, RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
@@ -25,8 +25,9 @@ name changed. A change that cannot be shown to tighten counts as a loosening, an
 every loosening with its old and new value.
 
 A config that does not parse or validate is refused at the commit that introduces it, naming the
-file, line, column and key. That finding cannot be overridden or skipped: accepted, it would make
-every later commit fail to check (exit code 2). Replacing the file with a symbolic link or a
+file, line, column and key, on every branch, even where the rule is turned off or the branch is
+outside the `[scope]`. That finding cannot be overridden or skipped: accepted, it would make every
+later commit fail to check (exit code 2). Replacing the file with a symbolic link or a
 submodule is refused the same way, since the guard reads its config from a regular file only.
 
 ## Why
@@ -44,10 +45,16 @@ error[guard-config]: this commit adds .execguard.toml with a config looser than 
 ## How to comply
 Stop and escalate; do not retry. Tightening needs nothing: a lower limit, an extra protected path
 or required section, a wider scope. Loosening needs a human's approval: restore the file
-(`git restore --staged --worktree -- .execguard.toml`) and ask; a human who approves adds the
+(`git restore --staged --worktree -- .execguard.toml`, or `git restore --staged -- .execguard.toml`
+for a new file, which keeps it) and ask; a human who approves adds the
 trailer `Execguard-Override: guard-config: <reason>` (on a server, only a pusher listed in the
 pinned config's `[server] override-users` may push it). A broken config must be fixed:
-`execguard config --config .execguard.toml` shows what is wrong.
+`execguard config --check .execguard.toml` shows what is wrong.
+
+When the config in force is itself broken (committed past the hooks), nothing can be judged
+against it, and every check fails with exit code 2. A commit that changes only `.execguard.toml`
+is then judged by the embedded default config instead, so the repair needs no bypass: it must
+leave a valid config at least as strict as the default.
 
 ## Configuration
 `[rules.guard-config] enabled = false` turns it off, which is itself a loosening.
@@ -55,40 +62,18 @@ pinned config's `[server] override-users` may push it). A broken config must be 
 );
 
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
-    let path = RepoPath::from(CONFIG_PATH);
-    // What now sits at the config's path, and what left it (a deletion or a rename away).
-    let at_new = cx.change.files.iter().find(|file| file.path == path);
-    let left = cx
-        .change
-        .files
-        .iter()
-        .find(|file| file.old.is_some() && *file.old_path() == path);
-    let action = match (at_new, left) {
-        (Some(file), _) => Action::of(file, false),
-        (None, Some(file)) => Action::of(file, true),
-        (None, None) => None,
-    };
-    let Some(action) = action else {
+    let Some(found) = config_change(cx)? else {
         return Ok(Vec::new());
     };
-    let judged = Judged {
-        cx,
-        path: &path,
-        action: action.describe(&path),
-    };
-    let new_entry = at_new.and_then(|file| file.new.as_ref());
-    let newer = match new_entry {
-        None => Config::embedded_default(),
-        Some(entry) if !matches!(entry.kind, EntryKind::File | EntryKind::Executable) => {
-            return Ok(vec![judged.not_a_file(entry.kind)]);
-        }
-        Some(_) => {
-            let text = cx.text(Side::New, &path)?.unwrap_or_default();
-            match Config::parse(&new_origin(cx), &text) {
-                Ok(config) => config,
-                Err(error) => return Ok(vec![judged.invalid(&error)]),
-            }
-        }
+    let Found {
+        path,
+        judged,
+        newer,
+        removed,
+    } = found;
+    let Ok(newer) = newer else {
+        // An unusable config is reported by [`unusable`], whatever the rules say.
+        return Ok(Vec::new());
     };
     let (in_force, in_force_name) = in_force(cx, &path)?;
     let loosenings = in_force.loosenings(&newer);
@@ -100,7 +85,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ");
-    let what = if new_entry.is_none() {
+    let what = if removed {
         ", leaving the embedded default config, which is looser than"
     } else {
         " with a config looser than"
@@ -118,6 +103,66 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             undo = cx.undo_hint(&path)
         ),
     )])
+}
+
+/// The finding that refuses a change leaving a config nobody could load at the config's path (a
+/// file that does not parse or validate, a symbolic link, a submodule). The engine asks for it on
+/// every change, whether or not `guard-config` is enabled and whatever the scope: accepted, such
+/// a config would make every later check fail, on every branch.
+pub fn unusable(cx: &Context<'_>) -> Result<Option<Violation>, TreeError> {
+    Ok(config_change(cx)?.and_then(|found| found.newer.err()))
+}
+
+/// What a change does to the config's path.
+struct Found<'c, 'a> {
+    path: RepoPath,
+    judged: Judged<'c, 'a>,
+    /// The config the change leaves (the embedded default after a deletion), or the finding that
+    /// refuses it.
+    newer: Result<Config, Violation>,
+    /// Whether the change leaves no config at the path.
+    removed: bool,
+}
+
+fn config_change<'c, 'a>(cx: &'c Context<'a>) -> Result<Option<Found<'c, 'a>>, TreeError> {
+    let path = RepoPath::from(CONFIG_PATH);
+    // What now sits at the config's path, and what left it (a deletion or a rename away).
+    let at_new = cx.change.files.iter().find(|file| file.path == path);
+    let left = cx
+        .change
+        .files
+        .iter()
+        .find(|file| file.old.is_some() && *file.old_path() == path);
+    let action = match (at_new, left) {
+        (Some(file), _) => Action::of(file, false),
+        (None, Some(file)) => Action::of(file, true),
+        (None, None) => None,
+    };
+    let Some(action) = action else {
+        return Ok(None);
+    };
+    let judged = Judged {
+        cx,
+        path: path.clone(),
+        action: action.describe(&path),
+    };
+    let new_entry = at_new.and_then(|file| file.new.as_ref());
+    let newer = match new_entry {
+        None => Ok(Config::embedded_default()),
+        Some(entry) if !matches!(entry.kind, EntryKind::File | EntryKind::Executable) => {
+            Err(judged.not_a_file(entry.kind))
+        }
+        Some(_) => {
+            let text = cx.text(Side::New, &path)?.unwrap_or_default();
+            Config::parse(&new_origin(cx), &text).map_err(|error| judged.invalid(&error))
+        }
+    };
+    Ok(Some(Found {
+        path,
+        judged,
+        newer,
+        removed: new_entry.is_none(),
+    }))
 }
 
 /// The config in force before the change, and how messages name it: the base's
@@ -152,7 +197,7 @@ fn new_origin(cx: &Context<'_>) -> String {
 /// The findings that refuse a config nobody could load: never overridden, never skipped.
 struct Judged<'c, 'a> {
     cx: &'c Context<'a>,
-    path: &'c RepoPath,
+    path: RepoPath,
     /// `adds .execguard.toml`, `modifies .execguard.toml`, ...
     action: String,
 }
@@ -166,9 +211,9 @@ impl Judged<'_, '_> {
                 self.action
             ),
             format!(
-                "Fix the file (`execguard config --config {path}` shows what is wrong; `execguard init --stdout` prints every valid key) or restore it ({undo}).",
+                "Fix the file (`execguard config --check {path}` shows what is wrong; `execguard init --stdout` prints every valid key) or restore it ({undo}).",
                 path = self.path,
-                undo = self.cx.undo_hint(self.path)
+                undo = self.cx.undo_hint(&self.path)
             ),
         )
     }
@@ -183,7 +228,7 @@ impl Judged<'_, '_> {
             ),
             format!(
                 "Commit the config as a regular file, or restore it ({undo}).",
-                undo = self.cx.undo_hint(self.path)
+                undo = self.cx.undo_hint(&self.path)
             ),
         )
     }
@@ -193,7 +238,22 @@ impl Judged<'_, '_> {
             overridable: false,
             ..self
                 .cx
-                .violation(RuleId::GuardConfig, Some(self.path), message, hint)
+                .violation(RuleId::GuardConfig, Some(&self.path), message, hint)
         }
     }
+}
+
+/// Whether `change` is a repair of the config alone: one commit (not a merge) whose only changed
+/// path is `.execguard.toml`. When the base's config cannot be loaded, such a change is judged by
+/// the embedded default instead of failing to check, so a broken config can be fixed with the
+/// hooks on; it stays under this rule, so the new config must be valid and at least as strict as
+/// the default (or carry an honoured override).
+pub fn repairs_only_the_config(change: &Change) -> bool {
+    let path = RepoPath::from(CONFIG_PATH);
+    !change.is_merge
+        && !change.files.is_empty()
+        && change
+            .files
+            .iter()
+            .all(|file| file.touched_paths().all(|touched| *touched == path))
 }

@@ -130,8 +130,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     cx.subject_name(),
                 ),
                 format!(
-                    "Add an entry to the {section} section of the execplan of the feature this work belongs to ({}) saying what this commit did, and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
-                    cx.config.layout.execplans.as_str()
+                    "Add an entry to the {section} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what this commit did, and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
+                    cx.config.layout.execplans.in_words()
                 ),
             ));
         }

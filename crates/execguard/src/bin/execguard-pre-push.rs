@@ -46,7 +46,7 @@ fn main() -> ExitCode {
             config,
             ..Default::default()
         };
-        let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings)?;
+        let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings, false)?;
         execguard::render::eprint(&text);
         Ok(clean)
     };

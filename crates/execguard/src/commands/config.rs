@@ -1,6 +1,7 @@
-//! `execguard config`: prints the effective config and where it came from.
+//! `execguard config`: prints the effective config and where it came from; `--check` validates a
+//! config file, `--schema` prints the JSON Schema of the file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args;
@@ -10,12 +11,31 @@ pub struct ConfigArgs {
     /// The repository (default: the one containing the current directory).
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
+    /// Validate a config file and exit: 0 when valid, 2 naming the line, column and key of the
+    /// first problem. FILE defaults to the `--config` file, else `.execguard.toml` at the root of
+    /// the repository's working tree.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with = "schema")]
+    pub check: Option<Option<PathBuf>>,
+    /// Print the JSON Schema of `.execguard.toml`, for editors.
+    #[arg(long)]
+    pub schema: bool,
 }
 
-pub fn run(args: &ConfigArgs, explicit: Option<&std::path::Path>) -> anyhow::Result<()> {
+pub fn run(args: &ConfigArgs, explicit: Option<&Path>) -> anyhow::Result<()> {
+    if args.schema {
+        crate::render::print(&execguard_core::config::json_schema());
+        return Ok(());
+    }
+    if let Some(file) = &args.check {
+        return check(args, file.as_deref().or(explicit));
+    }
     let repo = super::open_repo(args.repo.as_deref())?;
     let head_tree = match repo.head() {
-        Ok(head) => Some(head.peel_to_tree().context("cannot read HEAD's tree")?),
+        Ok(head) => Some(
+            head.peel_to_tree()
+                .map_err(execguard_git::Libgit2Error)
+                .context("cannot read HEAD's tree")?,
+        ),
         Err(_) => None,
     };
     let (config, origin) = execguard_git::load_config(&repo, head_tree.as_ref(), "HEAD", explicit)?;
@@ -23,5 +43,22 @@ pub fn run(args: &ConfigArgs, explicit: Option<&std::path::Path>) -> anyhow::Res
         "# The config in force, from {origin}.\n\n{}",
         config.to_toml()
     ));
+    Ok(())
+}
+
+/// `--check`: reads and validates one file; an error names the file, line, column and key.
+fn check(args: &ConfigArgs, file: Option<&Path>) -> anyhow::Result<()> {
+    let path = match file {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let repo = super::open_repo(args.repo.as_deref())?;
+            let workdir = repo.workdir().context(
+                "the repository is bare, so it has no .execguard.toml to check; name a file: `execguard config --check FILE`",
+            )?;
+            workdir.join(execguard_core::config::CONFIG_PATH)
+        }
+    };
+    execguard_git::read_config_file(&path)?;
+    crate::render::print(&format!("{}: a valid execguard config\n", path.display()));
     Ok(())
 }
