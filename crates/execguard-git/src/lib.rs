@@ -31,11 +31,15 @@ pub mod repo_config;
 /// The repository could not be read or is not one execguard can judge.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
-    #[error("cannot open the git repository: {0}")]
+    #[error("cannot open the git repository: {}", .0.message())]
     Open(#[source] git2::Error),
+    /// The repository belongs to another user and no `safe.directory` entry trusts it: git and
+    /// libgit2 refuse to work in it. `path` is where the lookup started.
+    #[error("{} belongs to another user, and git refuses to work in a repository another user owns (see `safe.directory` in git-config(1))", path.display())]
+    NotOwned { path: PathBuf },
     #[error("this repository uses {0}, which execguard cannot read yet; the check cannot run")]
     Unsupported(String),
-    #[error("cannot read {what}: {source}")]
+    #[error("cannot read {what}: {}", source.message())]
     Read {
         what: String,
         #[source]
@@ -68,7 +72,7 @@ pub enum GitError {
         parent: Oid,
         shallow: bool,
     },
-    #[error("cannot set {key} in the repository's git config: {source}")]
+    #[error("cannot set {key} in the repository's git config: {}", source.message())]
     SetConfig {
         key: String,
         #[source]
@@ -121,7 +125,15 @@ pub fn open_from_env() -> Result<Repository, GitError> {
 /// Opens the repository containing `path`.
 pub fn open_at(path: &Path) -> Result<Repository, GitError> {
     tune_libgit2();
-    let repo = Repository::discover(path).map_err(open_error)?;
+    let repo = Repository::discover(path).map_err(|error| {
+        if error.code() == ErrorCode::Owner {
+            GitError::NotOwned {
+                path: path.to_path_buf(),
+            }
+        } else {
+            open_error(error)
+        }
+    })?;
     check_supported(&repo)?;
     Ok(repo)
 }
@@ -744,7 +756,7 @@ pub fn commit_change<'r>(
         branch: branch.map(str::to_string),
         message: Some(message),
         files,
-        label: None,
+        label: parents.is_empty().then(|| root_commit_label(id)),
     };
     let trees = GitTrees {
         repo,
@@ -876,6 +888,16 @@ fn normalise_url(url: &str) -> String {
     let url = url.strip_prefix("file://").unwrap_or(url);
     let url = url.trim_end_matches('/');
     url.strip_suffix(".git").unwrap_or(url).to_string()
+}
+
+/// How messages name a root commit: it has no parent to compare with or to restore a path from.
+fn root_commit_label(id: Oid) -> execguard_core::ChangeLabel {
+    let short = execguard_core::engine::short(&id.to_string()).to_string();
+    execguard_core::ChangeLabel {
+        subject: format!("root commit {short}"),
+        base: format!("the empty tree (root commit {short} has no parent)"),
+        undo: format!("rework root commit {short} so that it does not add {{path}}"),
+    }
 }
 
 /// The change from `old` to `new` (two commits, neither necessarily an ancestor of the other), as

@@ -4,9 +4,11 @@
 pub mod commands;
 pub mod commits;
 pub mod exit;
+pub mod hook_access;
 pub mod install;
 pub mod merges;
 pub mod push;
 pub mod render;
 pub mod staged;
+pub mod unix_user;
 pub mod unreadable;

@@ -13,7 +13,7 @@ pub struct ConfigArgs {
 }
 
 pub fn run(args: &ConfigArgs, explicit: Option<&std::path::Path>) -> anyhow::Result<()> {
-    let repo = super::open_repo(args.repo.as_deref())?;
+    let repo = super::open_repo(args.repo.as_deref(), None)?;
     let head_tree = match repo.head() {
         Ok(head) => Some(head.peel_to_tree().context("cannot read HEAD's tree")?),
         Err(_) => None,

@@ -1,14 +1,15 @@
 //! `execguard install`: writes the hook shims into the hooks directory git uses; on a server,
 //! also turns on git's own check of pushed objects (`receive.fsckObjects`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use anyhow::bail;
 
 use crate::install::{
-    hook_binary, install_hook, receive_fsck_text, Outcome, CLIENT_HOOKS, SERVER_HOOKS,
+    hook_binary, install_hook, receive_fsck_text, server_hook_binary, Outcome, CLIENT_HOOKS,
+    SERVER_HOOKS,
 };
 
 #[derive(Debug, Args)]
@@ -22,7 +23,12 @@ pub struct InstallArgs {
 }
 
 pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
-    let repo = super::open_repo(args.repo.as_deref())?;
+    let rerun = if args.server {
+        "install --server"
+    } else {
+        "install"
+    };
+    let repo = super::open_repo(args.repo.as_deref(), Some(rerun))?;
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     if repo.is_bare() && !args.server {
         bail!(
@@ -36,7 +42,11 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
         CLIENT_HOOKS
     };
     for hook in hooks {
-        let binary = hook_binary(hook.name);
+        let binary = if args.server {
+            server_hook_binary(hook.name)?
+        } else {
+            hook_binary(hook.name)
+        };
         let outcome = install_hook(&hooks_dir, hook, &binary)?;
         let path = hooks_dir.join(hook.name);
         let what = match outcome {
@@ -52,6 +62,11 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
             path.display(),
             binary.display()
         ));
+        if args.server {
+            if let Some(warning) = unreachable_binary_warning(&repo, &binary) {
+                crate::render::eprint_line(&warning);
+            }
+        }
     }
     if args.server {
         let fsck = execguard_git::repo_config::enable_receive_fsck(&repo)?;
@@ -63,4 +78,16 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
         "execguard: every commit and push from this repository is now checked; `execguard config` shows the rules in force."
     });
     Ok(())
+}
+
+/// A warning when the repository's owner, the user git most likely runs the hook as, cannot reach
+/// or run `binary`.
+fn unreachable_binary_warning(repo: &execguard_git::Repository, binary: &Path) -> Option<String> {
+    let owner = crate::unix_user::owner_of(repo.path())?;
+    let blocked = crate::hook_access::first_blocked(binary, &owner)?;
+    let owner_name = owner.display_name();
+    Some(format!(
+        "execguard: warning: git runs the hook as the user serving the push, usually the repository's owner {owner_name}, and {owner_name} {}: the hook would refuse every push. Put execguard and execguard-pre-receive where that user can run them (a directory every user may enter, such as /usr/local/bin) and run `execguard install --server` again from there.",
+        blocked.describe()
+    ))
 }

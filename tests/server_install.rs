@@ -1,0 +1,316 @@
+#![allow(clippy::unwrap_used)]
+//! `execguard install --server` on a bare repository: a hook git can run (executable, with an
+//! absolute path to a binary its user can reach), and a repository another user owns.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::server::*;
+use common::*;
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Copies `execguard` (and `execguard-pre-receive` when `with_hook_binary`) into a new directory
+/// `dir` under the test's root, with `mode` on the directory.
+fn copy_binaries(repo: &TestRepo, dir: &str, mode: u32, with_hook_binary: bool) -> PathBuf {
+    let target = repo.root.join(dir);
+    std::fs::create_dir_all(&target).unwrap();
+    let mut names = vec!["execguard"];
+    if with_hook_binary {
+        names.push("execguard-pre-receive");
+    }
+    for name in names {
+        std::fs::copy(bin_dir().join(name), target.join(name)).unwrap();
+    }
+    chmod(&target, mode);
+    target
+}
+
+/// `<execguard> install --server` in the server repository, with PATH limited to the system's
+/// directories (so the freshly built binaries are found only where the test puts them).
+fn install_server_with(repo: &TestRepo, execguard: &Path) -> Run {
+    Run::from_command(
+        repo.command(execguard)
+            .current_dir(server_dir(repo))
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .args(["install", "--server"]),
+    )
+}
+
+fn hook_text(repo: &TestRepo) -> String {
+    std::fs::read_to_string(server_dir(repo).join("hooks/pre-receive")).unwrap()
+}
+
+#[test]
+fn reinstall_repairs_a_hook_whose_executable_bit_was_cleared() {
+    let repo = pushed_fixture();
+    let hook = server_dir(&repo).join("hooks/pre-receive");
+    // git skips a hook it cannot execute, so every push would land unchecked.
+    chmod(&hook, 0o644);
+    let run = Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .args(["install", "--server"]),
+    );
+    run.assert_ok();
+    assert!(run.stderr.contains("reinstalled"), "{run:#?}");
+    assert_eq!(mode(&hook), 0o755, "install set the executable bit again");
+    commit_spec_edit(&repo, "Tweak the spec");
+    assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+}
+
+#[test]
+fn install_server_records_the_absolute_path_of_the_hook_binary() {
+    let repo = pushed_fixture();
+    let recorded = bin_dir()
+        .join("execguard-pre-receive")
+        .canonicalize()
+        .unwrap();
+    let text = hook_text(&repo);
+    assert!(
+        text.contains(&format!("recorded='{}'", recorded.display())),
+        "the shim records {}: {text}",
+        recorded.display()
+    );
+}
+
+#[test]
+fn install_server_finds_the_hook_binary_on_path_and_records_where() {
+    let repo = pushed_fixture();
+    let alone = copy_binaries(&repo, "alone", 0o755, false);
+    let elsewhere = copy_binaries(&repo, "elsewhere", 0o755, true);
+    let path = format!("{}:/usr/bin:/bin", elsewhere.display());
+    let run = Run::from_command(
+        repo.command(alone.join("execguard"))
+            .current_dir(server_dir(&repo))
+            .env("PATH", path)
+            .args(["install", "--server"]),
+    );
+    run.assert_ok();
+    let recorded = elsewhere
+        .join("execguard-pre-receive")
+        .canonicalize()
+        .unwrap();
+    assert!(
+        hook_text(&repo).contains(&format!("recorded='{}'", recorded.display())),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn install_server_without_the_hook_binary_refuses_and_names_it() {
+    let repo = pushed_fixture();
+    let hook_before = hook_text(&repo);
+    let alone = copy_binaries(&repo, "alone", 0o755, false);
+    let run = install_server_with(&repo, &alone.join("execguard"));
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("execguard-pre-receive is neither beside this execguard nor on PATH"),
+        "{run:#?}"
+    );
+    assert_eq!(hook_text(&repo), hook_before, "the hook was left as it was");
+    // The message's way out: install both binaries, then `execguard install --server` again.
+    std::fs::copy(
+        bin_dir().join("execguard-pre-receive"),
+        alone.join("execguard-pre-receive"),
+    )
+    .unwrap();
+    let run = install_server_with(&repo, &alone.join("execguard"));
+    run.assert_ok();
+    assert!(
+        hook_text(&repo).contains(&alone.canonicalize().unwrap().display().to_string()),
+        "{run:#?}"
+    );
+}
+
+// ---- a repository another user owns (needs root: creates a system user and chowns) ---------
+
+const OWNER: &str = "execguard-owner";
+
+/// True when the test runs as root; otherwise says why the test does nothing.
+fn running_as_root(test: &str) -> bool {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let root = String::from_utf8_lossy(&uid.stdout).trim() == "0";
+    if !root {
+        eprintln!("{test}: needs root (it creates the system user {OWNER} and chowns a repository); not run");
+    }
+    root
+}
+
+/// Creates the system user `OWNER` once per test binary.
+fn ensure_owner() {
+    static CREATED: std::sync::Once = std::sync::Once::new();
+    CREATED.call_once(|| {
+        let exists = Command::new("id").arg("-u").arg(OWNER).output().unwrap();
+        if exists.status.success() {
+            return;
+        }
+        let made = Command::new("useradd")
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                OWNER,
+            ])
+            .output()
+            .expect("useradd runs (package passwd)");
+        let exists = Command::new("id").arg("-u").arg(OWNER).output().unwrap();
+        assert!(exists.status.success(), "useradd {OWNER}: {made:?}");
+    });
+}
+
+/// The pushed fixture with its server repository handed to `OWNER`, and the test's root opened
+/// so that `OWNER` can reach it.
+fn owned_fixture() -> TestRepo {
+    ensure_owner();
+    let repo = pushed_fixture();
+    chmod(&repo.root, 0o755);
+    let chown = Command::new("chown")
+        .arg("-R")
+        .arg(OWNER)
+        .arg(server_dir(&repo))
+        .output()
+        .unwrap();
+    assert!(chown.status.success(), "{chown:?}");
+    repo
+}
+
+/// The indented command lines of a message, split into words by a shell parser.
+fn printed_commands(stderr: &str) -> Vec<Vec<String>> {
+    stderr
+        .lines()
+        .filter(|line| line.starts_with("    "))
+        .map(|line| shlex::split(line.trim()).expect("a shell command line"))
+        .collect()
+}
+
+#[test]
+fn install_as_root_in_another_users_repository_names_the_owner_and_both_ways_out() {
+    if !running_as_root("install_as_root_in_another_users_repository") {
+        return;
+    }
+    let repo = owned_fixture();
+    let reachable = copy_binaries(&repo, "bin", 0o755, true);
+    let execguard = reachable.join("execguard");
+    let hook = server_dir(&repo).join("hooks/pre-receive");
+    std::fs::remove_file(&hook).unwrap();
+    let run = install_server_with(&repo, &execguard);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "belongs to {OWNER}, not to root who runs execguard"
+        )),
+        "{run:#?}"
+    );
+    assert!(
+        !run.stderr.contains("class="),
+        "no raw libgit2 text: {run:#?}"
+    );
+    assert!(!hook.exists(), "nothing was written");
+    let commands = printed_commands(&run.stderr);
+    assert_eq!(commands.len(), 2, "{run:#?}");
+    let (sudo, safe_directory) = (&commands[0], &commands[1]);
+    assert_eq!(sudo[..3], ["sudo", "-u", OWNER], "{run:#?}");
+    assert_eq!(safe_directory[..4], ["git", "config", "--global", "--add"]);
+
+    // The first way out, as printed: run the command as the owner.
+    let which = Command::new("sh")
+        .args(["-c", "command -v sudo"])
+        .output()
+        .unwrap();
+    assert!(
+        which.status.success(),
+        "sudo is missing: install it (apt-get install sudo), as .ci/run does"
+    );
+    let ran = Run::from_command(repo.command(&sudo[0]).current_dir("/").args(&sudo[1..]));
+    ran.assert_ok();
+    assert!(hook.is_file(), "{ran:#?}");
+    assert_eq!(mode(&hook), 0o755);
+    assert!(
+        hook_text(&repo).contains(
+            &reachable
+                .join("execguard-pre-receive")
+                .display()
+                .to_string()
+        ),
+        "{ran:#?}"
+    );
+    assert!(
+        !ran.stderr.contains("warning"),
+        "the owner can run the binary: {ran:#?}"
+    );
+
+    // Uninstall says the same, naming its own command.
+    let run = Run::from_command(
+        repo.command(&execguard)
+            .current_dir(server_dir(&repo))
+            .args(["uninstall"]),
+    );
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(!run.stderr.contains("class="), "{run:#?}");
+    assert!(
+        run.stderr.contains("uninstall --repo"),
+        "names its command: {run:#?}"
+    );
+}
+
+#[test]
+fn trusting_another_users_repository_lets_root_install_and_warns_about_an_unreachable_binary() {
+    if !running_as_root("trusting_another_users_repository") {
+        return;
+    }
+    let repo = owned_fixture();
+    // The binaries under a directory like /root at mode 0700: the owner cannot enter it.
+    let private = copy_binaries(&repo, "private-home", 0o700, true);
+    let run = install_server_with(&repo, &private.join("execguard"));
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    // The second way out, as printed: trust the repository for root.
+    let commands = printed_commands(&run.stderr);
+    let safe_directory = &commands[1];
+    assert_eq!(safe_directory[..2], ["git", "config"], "{run:#?}");
+    let trusted = Run::from_command(
+        repo.command(&safe_directory[0])
+            .current_dir("/")
+            .args(&safe_directory[1..]),
+    );
+    trusted.assert_ok();
+
+    let run = install_server_with(&repo, &private.join("execguard"));
+    run.assert_ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: git runs the hook as the user serving the push, usually the repository's owner {OWNER}, and {OWNER} cannot enter {} (mode 0700, owned by root)",
+            private.display()
+        )),
+        "{run:#?}"
+    );
+    // With root trusting the repository, a push as root is judged by the hook.
+    commit_spec_edit(&repo, "Tweak the spec");
+    assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+
+    // The warning's way out: binaries where the owner can run them, and install again.
+    let reachable = copy_binaries(&repo, "usr-local-bin", 0o755, true);
+    let run = install_server_with(&repo, &reachable.join("execguard"));
+    run.assert_ok();
+    assert!(!run.stderr.contains("warning"), "{run:#?}");
+    assert!(
+        hook_text(&repo).contains(
+            &reachable
+                .join("execguard-pre-receive")
+                .display()
+                .to_string()
+        ),
+        "{run:#?}"
+    );
+}
