@@ -314,3 +314,133 @@ fn trusting_another_users_repository_lets_root_install_and_warns_about_an_unreac
         "{run:#?}"
     );
 }
+
+// ---- seeding a new guarded server with an existing history ---------------------------------
+
+/// A history made before any guard: the set-up, then a commit that edits the frozen spec.
+fn unguarded_history() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    commit_spec_edit(&repo, "Tweak the spec before the guard existed");
+    repo
+}
+
+#[test]
+fn seeding_imports_the_history_first_then_installs_the_hook() {
+    let repo = unguarded_history();
+    // The README's order: import (`git clone --bare`), then `execguard install --server`.
+    repo.git_in(
+        &repo.root,
+        [
+            "clone".as_ref(),
+            "-q".as_ref(),
+            "--bare".as_ref(),
+            repo.dir.as_os_str(),
+            "server.git".as_ref(),
+        ],
+    );
+    Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .args(["install", "--server"]),
+    )
+    .assert_ok();
+    repo.git(["remote", "add", "origin", &server_url(&repo)]);
+    repo.git(["fetch", "-q", "origin"]);
+    // The imported history vouches for itself; what comes next is judged.
+    commit_clean_code(&repo, "logout");
+    assert_branch_push_lands(&repo, "exec/login", &[]);
+    commit_spec_edit(&repo, "Tweak the spec again");
+    assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+}
+
+#[test]
+fn seeding_a_server_that_already_has_the_hook_needs_a_pinned_baseline() {
+    let repo = unguarded_history();
+    repo.git_in(&repo.root, ["init", "-q", "--bare", "server.git"]);
+    Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .args(["install", "--server"]),
+    )
+    .assert_ok();
+    repo.git(["remote", "add", "origin", &server_url(&repo)]);
+    // Without a baseline the old history is judged, and its spec edit refused.
+    assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+    // The README's way: a pinned config whose [adoption] baseline names the imported tip.
+    let tip = repo.head();
+    pin_server_config(&repo, &format!("[adoption]\nbaseline = [\"{tip}\"]\n"));
+    assert_branch_push_lands(&repo, "exec/login", &[]);
+    push(&repo, &["origin", "main"]).assert_ok();
+    commit_spec_edit(&repo, "Tweak the spec after the guard");
+    assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+}
+
+// ---- the README's recipes --------------------------------------------------------------------
+
+/// Gitea's layout: `hooks/pre-receive` feeds the same stdin to every executable file in
+/// `hooks/pre-receive.d/` and fails when one fails. The README's script goes there, pinning the
+/// config with `--config`.
+#[test]
+fn readme_pre_receive_d_script_judges_pushes_and_honours_the_listed_pusher() {
+    let repo = pushed_fixture();
+    let hooks = server_dir(&repo).join("hooks");
+    std::fs::remove_file(hooks.join("pre-receive")).unwrap();
+    std::fs::write(
+        hooks.join("pre-receive"),
+        "#!/bin/sh\nrefs=$(cat)\nstatus=0\nfor hook in \"$(dirname \"$0\")\"/pre-receive.d/*; do\n    [ -f \"$hook\" ] && [ -x \"$hook\" ] || continue\n    printf '%s\\n' \"$refs\" | \"$hook\" || status=1\ndone\nexit $status\n",
+    )
+    .unwrap();
+    chmod(&hooks.join("pre-receive"), 0o755);
+    std::fs::create_dir(hooks.join("pre-receive.d")).unwrap();
+    let pinned = repo.root.join("strict.toml");
+    std::fs::write(&pinned, "[server]\noverride-users = [\"ana\"]\n").unwrap();
+    let script = hooks.join("pre-receive.d/execguard");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexec {} --config {} \"$@\"\n",
+            bin_dir().join("execguard-pre-receive").display(),
+            pinned.display()
+        ),
+    )
+    .unwrap();
+    chmod(&script, 0o755);
+
+    commit_spec_edit(&repo, "Tweak the spec");
+    assert_branch_push_refused(
+        &repo,
+        "exec/login",
+        &[("GITEA_PUSHER_NAME", "mallory")],
+        &["frozen-spec"],
+    );
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    commit_spec_edit(
+        &repo,
+        "Amend the spec\n\nExecguard-Override: frozen-spec: approved in SPEC-1",
+    );
+    let run = assert_branch_push_lands(&repo, "exec/login", &[("GITEA_PUSHER_NAME", "ana")]);
+    assert!(run.stderr.contains("override by ana"), "{run:#?}");
+}
+
+/// Why the README says a login shell enforces nothing: whoever starts `receive-pack` can turn the
+/// hook off.
+#[test]
+fn a_pusher_who_starts_receive_pack_can_turn_the_hook_off() {
+    let repo = pushed_fixture();
+    commit_spec_edit(&repo, "Tweak the spec");
+    let run = push(
+        &repo,
+        &[
+            "--receive-pack=git -c core.hooksPath=/dev/null receive-pack",
+            "origin",
+            "exec/login",
+        ],
+    );
+    run.assert_ok();
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(repo.head()),
+        "the spec edit landed unjudged: {run:#?}"
+    );
+}
