@@ -259,9 +259,16 @@ fn install_as_root_in_another_users_repository_names_the_owner_and_both_ways_out
     );
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(!run.stderr.contains("class="), "{run:#?}");
+    let sudo = &printed_commands(&run.stderr)[0];
+    assert_eq!(
+        sudo[3..5],
+        [execguard.display().to_string(), "uninstall".to_string()]
+    );
+    let ran = Run::from_command(repo.command(&sudo[0]).current_dir("/").args(&sudo[1..]));
+    ran.assert_ok();
     assert!(
-        run.stderr.contains("uninstall --repo"),
-        "names its command: {run:#?}"
+        !hook.exists(),
+        "the printed command uninstalled the hook: {ran:#?}"
     );
 }
 
