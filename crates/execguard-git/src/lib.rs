@@ -1011,3 +1011,39 @@ pub fn read_config_blob(repo: &Repository, id: Oid, name: &str) -> Result<Config
     let text = String::from_utf8_lossy(blob.content());
     Ok(Config::parse(name, &text)?)
 }
+
+#[cfg(test)]
+mod error_text_tests {
+    use super::*;
+
+    /// libgit2's own Display appends `; class=...; code=...`, which means nothing to a person.
+    #[test]
+    fn libgit2_errors_read_as_their_message_alone() {
+        let source = || {
+            git2::Error::new(
+                git2::ErrorCode::NotFound,
+                git2::ErrorClass::Config,
+                "config value 'x' was not found",
+            )
+        };
+        assert!(source().to_string().contains("class="));
+        for error in [
+            GitError::Open(source()),
+            GitError::Read {
+                what: "the repository's git config".into(),
+                source: source(),
+            },
+            GitError::SetConfig {
+                key: "receive.fsckObjects".into(),
+                source: source(),
+            },
+        ] {
+            let text = error.to_string();
+            assert!(text.ends_with("config value 'x' was not found"), "{text}");
+            assert!(
+                !text.contains("class=") && !text.contains("code="),
+                "{text}"
+            );
+        }
+    }
+}
