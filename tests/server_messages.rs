@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used)]
-//! What the pre-receive hook tells a pusher: why a clean ref of a refused push is refused too,
-//! whose permission an accepted override used, how a root commit is named, and no advice about
-//! `--no-verify`, which a pusher cannot apply to a server.
+//! What the push hooks tell a pusher: why a clean ref of a refused push is refused too (pre-receive
+//! and pre-push), whose permission an accepted override used, how a root commit is named, and no
+//! advice about `--no-verify` from the server, where a pusher cannot apply it.
 
 mod common;
 
@@ -121,4 +121,23 @@ fn root_commit_is_named_as_one_not_by_its_parent() {
     for wording in ["its parent", "the parent of"] {
         assert!(!run.stderr.contains(wording), "{wording}: {run:#?}");
     }
+}
+
+#[test]
+fn clean_ref_of_a_push_refused_by_pre_push_says_the_same() {
+    let repo = client_fixture();
+    repo.git(["branch", "copy", "HEAD"]);
+    commit_spec_edit(&repo, "Tweak the spec");
+    let run = push_with_hooks(&repo, &["origin", "exec/login", "copy"]);
+    run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr.contains(
+            "execguard: refusing refs/heads/copy too: nothing in it breaks a rule, but git applies a push whole or not at all, and the pre-push hook refused part of this one; push refs/heads/copy on its own to land it."
+        ),
+        "{run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/copy"), None, "{run:#?}");
+    // As the message says.
+    push_with_hooks(&repo, &["origin", "refs/heads/copy"]).assert_ok();
+    assert!(server_rev(&repo, "refs/heads/copy").is_some());
 }
