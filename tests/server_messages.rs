@@ -22,7 +22,7 @@ fn assert_clean_ref_refused_as_all_or_nothing(repo: &TestRepo, run: &Run) {
     assert_server_refused(run, "frozen-spec");
     assert!(
         run.stderr.contains(
-            "execguard: refusing refs/heads/copy too: nothing in it breaks a rule, but git applies a push whole or not at all, and the pre-receive hook refused part of this one; push refs/heads/copy on its own to land it."
+            "execguard: refusing refs/heads/copy too: nothing in it breaks a rule, but the pre-receive hook answers for the whole push, and git refuses every ref when it refuses one; push refs/heads/copy on its own to land it."
         ),
         "{run:#?}"
     );
@@ -132,7 +132,7 @@ fn clean_ref_of_a_push_refused_by_pre_push_says_the_same() {
     run.assert_refused("frozen-spec");
     assert!(
         run.stderr.contains(
-            "execguard: refusing refs/heads/copy too: nothing in it breaks a rule, but git applies a push whole or not at all, and the pre-push hook refused part of this one; push refs/heads/copy on its own to land it."
+            "execguard: refusing refs/heads/copy too: nothing in it breaks a rule, but the pre-push hook answers for the whole push, and git refuses every ref when it refuses one; push refs/heads/copy on its own to land it."
         ),
         "{run:#?}"
     );

@@ -332,8 +332,9 @@ pub fn judge_for_hook(
     Ok((text, clean))
 }
 
-/// One line for each ref of a refused push that is refused only because git applies a push whole
-/// or not at all: a hook's refusal refuses every ref, also with `--atomic` off.
+/// One line for each ref of a refused push that is refused only because the hook's verdict covers
+/// the whole push: when pre-receive or pre-push fails, git refuses every ref, also without
+/// `--atomic`.
 fn all_or_nothing_text(
     updates: &[RefUpdate],
     verdict: &PushVerdict,
@@ -356,7 +357,7 @@ fn all_or_nothing_text(
         .filter(|update| !(namespaces_refused && guarded_namespace(&update.name).is_some()))
         .map(|update| {
             format!(
-                "execguard: refusing {} too: nothing in it breaks a rule, but git applies a push whole or not at all, and the {hook} hook refused part of this one; push {} on its own to land it.\n",
+                "execguard: refusing {} too: nothing in it breaks a rule, but the {hook} hook answers for the whole push, and git refuses every ref when it refuses one; push {} on its own to land it.\n",
                 update.name, update.name
             )
         })
