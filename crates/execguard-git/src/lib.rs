@@ -33,9 +33,13 @@ pub mod repo_config;
 pub enum GitError {
     #[error("cannot open the git repository: {0}")]
     Open(#[source] Libgit2Error),
+    /// The repository belongs to another user and no `safe.directory` entry trusts it: git and
+    /// libgit2 refuse to work in it. `path` is where the lookup started.
+    #[error("{} belongs to another user, and git refuses to work in a repository another user owns (see `safe.directory` in git-config(1))", path.display())]
+    NotOwned { path: PathBuf },
     #[error("this repository uses {0}, which execguard cannot read yet; the check cannot run")]
     Unsupported(String),
-    #[error("cannot read {what}: {source}")]
+    #[error("cannot read {what}: {}", source.message())]
     Read {
         what: String,
         #[source]
@@ -72,7 +76,7 @@ pub enum GitError {
         parent: Oid,
         shallow: bool,
     },
-    #[error("cannot set {key} in the repository's git config: {source}")]
+    #[error("cannot set {key} in the repository's git config: {}", source.message())]
     SetConfig {
         key: String,
         #[source]
@@ -196,7 +200,15 @@ pub fn open_from_env() -> Result<Repository, GitError> {
 /// Opens the repository containing `path`.
 pub fn open_at(path: &Path) -> Result<Repository, GitError> {
     tune_libgit2();
-    let repo = Repository::discover(path).map_err(open_error)?;
+    let repo = Repository::discover(path).map_err(|error| {
+        if error.code() == ErrorCode::Owner {
+            GitError::NotOwned {
+                path: path.to_path_buf(),
+            }
+        } else {
+            open_error(error)
+        }
+    })?;
     check_supported(&repo)?;
     Ok(repo)
 }
@@ -821,7 +833,7 @@ pub fn commit_change<'r>(
         message: Some(message),
         root: parents.is_empty(),
         files,
-        label: None,
+        label: parents.is_empty().then(|| root_commit_label(id)),
     };
     let trees = GitTrees {
         repo,
@@ -955,6 +967,16 @@ fn normalise_url(url: &str) -> String {
     url.strip_suffix(".git").unwrap_or(url).to_string()
 }
 
+/// How messages name a root commit: it has no parent to compare with or to restore a path from.
+fn root_commit_label(id: Oid) -> execguard_core::ChangeLabel {
+    let short = execguard_core::engine::short(&id.to_string()).to_string();
+    execguard_core::ChangeLabel {
+        subject: format!("root commit {short}"),
+        base: format!("the empty tree (root commit {short} has no parent)"),
+        undo: format!("rework root commit {short} so that it does not add {{path}}"),
+    }
+}
+
 /// The change from `old` to `new` (two commits, neither necessarily an ancestor of the other), as
 /// one change with `old`'s tree as its base: what a non-fast-forward push does to a branch.
 pub fn tips_change<'r>(
@@ -1065,4 +1087,40 @@ pub fn read_config_blob(repo: &Repository, id: Oid, name: &str) -> Result<Config
     let blob = repo.find_blob(id).map_err(read_err(name.to_string()))?;
     let text = String::from_utf8_lossy(blob.content());
     Ok(Config::parse(name, &text)?)
+}
+
+#[cfg(test)]
+mod error_text_tests {
+    use super::*;
+
+    /// libgit2's own Display appends `; class=...; code=...`, which means nothing to a person.
+    #[test]
+    fn libgit2_errors_read_as_their_message_alone() {
+        let source = || {
+            git2::Error::new(
+                git2::ErrorCode::NotFound,
+                git2::ErrorClass::Config,
+                "config value 'x' was not found",
+            )
+        };
+        assert!(source().to_string().contains("class="));
+        for error in [
+            GitError::Open(Libgit2Error(source())),
+            GitError::Read {
+                what: "the repository's git config".into(),
+                source: Libgit2Error(source()),
+            },
+            GitError::SetConfig {
+                key: "receive.fsckObjects".into(),
+                source: Libgit2Error(source()),
+            },
+        ] {
+            let text = error.to_string();
+            assert!(text.ends_with("config value 'x' was not found"), "{text}");
+            assert!(
+                !text.contains("class=") && !text.contains("code="),
+                "{text}"
+            );
+        }
+    }
 }

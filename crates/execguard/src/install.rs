@@ -158,16 +158,56 @@ fn set_executable(_: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn binary_file(name: &str) -> String {
+    format!("execguard-{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+fn beside_current_exe(file: &str) -> Option<PathBuf> {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(file)))
+        .filter(|candidate| candidate.is_file())
+        .and_then(|candidate| candidate.canonicalize().ok())
+}
+
 /// The hook binary installed beside the running `execguard`, else the bare name (found on PATH
 /// by the shim).
 pub fn hook_binary(name: &str) -> PathBuf {
-    let file = format!("execguard-{name}{}", std::env::consts::EXE_SUFFIX);
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(&file)))
-        .filter(|candidate| candidate.is_file())
-        .and_then(|candidate| candidate.canonicalize().ok())
-        .unwrap_or_else(|| PathBuf::from(file))
+    let file = binary_file(name);
+    beside_current_exe(&file).unwrap_or_else(|| PathBuf::from(file))
+}
+
+/// The absolute path of the hook binary for a server, where git runs hooks with whatever PATH
+/// its service has: beside the running `execguard`, else the first on PATH. An error when neither
+/// exists, since the hook would then refuse every push.
+pub fn server_hook_binary(name: &str) -> anyhow::Result<PathBuf> {
+    let file = binary_file(name);
+    if let Some(found) = beside_current_exe(&file) {
+        return Ok(found);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path).filter(|dir| dir.is_absolute()) {
+        let candidate = dir.join(&file);
+        if is_executable_file(&candidate) {
+            if let Ok(found) = candidate.canonicalize() {
+                return Ok(found);
+            }
+        }
+    }
+    bail!(
+        "{file} is neither beside this execguard nor on PATH, and the hook cannot run without it; install execguard completely (both binaries, as `cargo install` does) and run `execguard install --server` again"
+    )
+}
+
+#[cfg(unix)]
+fn is_executable_file(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable_file(path: &Path) -> bool {
+    path.is_file()
 }
 
 /// What `install --server` says about git's own check of pushed objects.

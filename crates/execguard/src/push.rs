@@ -9,6 +9,7 @@ use execguard_core::{OverridePolicy, Report};
 use execguard_git::{Oid, Repository};
 
 use crate::commits::{self, CommitJob, CommitSettings};
+use crate::render::Audience;
 
 mod hidden;
 mod namespaces;
@@ -285,14 +286,15 @@ fn dedupe(mut report: Report) -> Report {
 /// Judges a push from a hook (each worker reopens the repository from git's environment, where
 /// a receiving repository's quarantined objects are visible) and describes the verdict for
 /// people: the report, then every refused ref with its commits, then every refused update of a
-/// guarded namespace (under `settings.overrides`, the policy for override trailers). Returns the
-/// text and whether the push is clean.
+/// guarded namespace (under `settings.overrides`, the policy for override trailers), then the
+/// refs refused only because the push is all-or-nothing. Returns the text and whether the push
+/// is clean.
 pub fn judge_for_hook(
     repo: &Repository,
     updates: &[RefUpdate],
     hidden: &HiddenRefs,
     settings: &CommitSettings,
-    on_server: bool,
+    audience: Audience,
 ) -> anyhow::Result<(String, bool)> {
     let verdict = judge(
         repo,
@@ -302,21 +304,67 @@ pub fn judge_for_hook(
         settings,
     )?;
     let mut text = verdict.notes.concat();
-    let render = if on_server {
-        crate::render::human_on_server
-    } else {
-        crate::render::human
-    };
-    text.push_str(&render(&verdict.report, "the push is refused"));
+    text.push_str(&crate::render::human_for(
+        &verdict.report,
+        "the push is refused",
+        audience,
+    ));
+    if audience == Audience::Server
+        && settings.overrides == OverridePolicy::Honour
+        && !verdict.report.overridden.is_empty()
+    {
+        text.push_str(&format!(
+            "execguard: override by {}, listed in [server] override-users of the pinned config.\n",
+            pusher()
+        ));
+    }
     text.push_str(&refused_refs_text(&verdict));
     let refused_namespaces = namespace_refusals(updates, &settings.overrides);
     for line in &refused_namespaces {
         text.push_str(line);
     }
-    Ok((
-        text,
-        verdict.report.is_clean() && refused_namespaces.is_empty(),
-    ))
+    let clean = verdict.report.is_clean() && refused_namespaces.is_empty();
+    if !clean {
+        text.push_str(&all_or_nothing_text(
+            updates,
+            &verdict,
+            !refused_namespaces.is_empty(),
+            audience,
+        ));
+    }
+    Ok((text, clean))
+}
+
+/// One line for each ref of a refused push that is refused only because the hook's verdict covers
+/// the whole push: when pre-receive or pre-push fails, git refuses every ref, also without
+/// `--atomic`.
+fn all_or_nothing_text(
+    updates: &[RefUpdate],
+    verdict: &PushVerdict,
+    namespaces_refused: bool,
+    audience: Audience,
+) -> String {
+    let hook = match audience {
+        Audience::Client => "pre-push",
+        Audience::Server => "pre-receive",
+    };
+    let refused: HashSet<&str> = verdict
+        .refs
+        .iter()
+        .filter(|r| r.refused)
+        .map(|r| r.name.as_str())
+        .collect();
+    updates
+        .iter()
+        .filter(|update| !refused.contains(update.name.as_str()))
+        .filter(|update| !(namespaces_refused && guarded_namespace(&update.name).is_some()))
+        .map(|update| {
+            format!(
+                "execguard: refusing {} too: nothing in it breaks a rule, but the {hook} hook answers for the whole push, and git refuses every ref when it refuses one; push {} on its own to land it.\n",
+                update.name, update.name
+            )
+        })
+        .collect()
 }
 
 /// The human summary of refused refs, naming each with its commits.

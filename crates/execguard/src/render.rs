@@ -20,16 +20,19 @@ pub fn eprint_line(text: &str) {
 /// The report as people and agents read it. `action` says what happens to the change ("the commit
 /// is refused").
 pub fn human(report: &Report, action: &str) -> String {
-    human_with(report, action, "Do not bypass the guard (no --no-verify)")
+    human_for(report, action, Audience::Client)
 }
 
-/// As [`human`], for the server's pre-receive hook, where no hook can be skipped and
-/// `--no-verify` means nothing.
-pub fn human_on_server(report: &Report, action: &str) -> String {
-    human_with(report, action, "Do not work around the guard")
+/// Who reads a report: the client runs the hooks it could skip, so it is told not to; a server's
+/// pusher has no such choice, and advice about `--no-verify` would only mislead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Client,
+    Server,
 }
 
-fn human_with(report: &Report, action: &str, no_bypass: &str) -> String {
+/// [`human`] for `audience`.
+pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
     let mut out = unjudged_commits(report);
     for violation in &report.violations {
         out.push_str(&format!(
@@ -103,8 +106,12 @@ fn human_with(report: &Report, action: &str, no_bypass: &str) -> String {
         let mut rules: Vec<&str> = report.violations.iter().map(|v| v.rule.as_str()).collect();
         rules.sort_unstable();
         rules.dedup();
+        let advice = match audience {
+            Audience::Client => "Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human.",
+            Audience::Server => "Fix the cause, or stop and escalate to a human.",
+        };
         out.push_str(&format!(
-            "{ERROR}execguard:{ERROR:#} {} violation{} ({}); {action}. {no_bypass}: fix the cause, or stop and escalate to a human.\n",
+            "{ERROR}execguard:{ERROR:#} {} violation{} ({}); {action}. {advice}\n",
             report.violations.len(),
             plural(report.violations.len()),
             rules.join(", ")

@@ -46,7 +46,13 @@ fn main() -> ExitCode {
             config,
             ..Default::default()
         };
-        let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings, false)?;
+        let (text, clean) = push::judge_for_hook(
+            &repo,
+            &updates,
+            &hidden,
+            &settings,
+            execguard::render::Audience::Client,
+        )?;
         execguard::render::eprint(&text);
         Ok(clean)
     };

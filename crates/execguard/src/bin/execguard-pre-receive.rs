@@ -44,7 +44,13 @@ fn main() -> ExitCode {
             overrides: push::server_override_policy(pinned.as_ref()),
             config: pinned,
         };
-        let (text, clean) = push::judge_for_hook(&repo, &updates, &hidden, &settings, true)?;
+        let (text, clean) = push::judge_for_hook(
+            &repo,
+            &updates,
+            &hidden,
+            &settings,
+            execguard::render::Audience::Server,
+        )?;
         emit(&text, gitlab && !clean);
         Ok(clean)
     };

@@ -20,7 +20,7 @@ pub struct BaselineArgs {
 const REASON: &str = "adopting execguard on an existing history";
 
 pub fn run(args: &BaselineArgs) -> anyhow::Result<()> {
-    let repo = super::open_repo(args.repo.as_deref())?;
+    let repo = super::open_repo(args.repo.as_deref(), None)?;
     let Some(workdir) = repo.workdir() else {
         bail!("this is a bare repository: there is no working tree to write {CONFIG_PATH} into");
     };

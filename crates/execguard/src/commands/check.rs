@@ -58,7 +58,7 @@ pub struct CheckArgs {
 /// Returns whether everything checked is clean.
 pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result<bool> {
     let report = if args.range.is_some() || args.commit.is_some() {
-        let repo = super::open_repo(args.repo.as_deref())?;
+        let repo = super::open_repo(args.repo.as_deref(), None)?;
         let ids = match (&args.range, &args.commit) {
             (Some(range), _) => commits::baseline::range_for_check(
                 &repo,

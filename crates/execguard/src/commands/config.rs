@@ -29,7 +29,7 @@ pub fn run(args: &ConfigArgs, explicit: Option<&Path>) -> anyhow::Result<()> {
     if let Some(file) = &args.check {
         return check(args, file.as_deref().or(explicit));
     }
-    let repo = super::open_repo(args.repo.as_deref())?;
+    let repo = super::open_repo(args.repo.as_deref(), None)?;
     let head_tree = match repo.head() {
         Ok(head) => Some(
             head.peel_to_tree()
@@ -51,7 +51,7 @@ fn check(args: &ConfigArgs, file: Option<&Path>) -> anyhow::Result<()> {
     let path = match file {
         Some(path) => path.to_path_buf(),
         None => {
-            let repo = super::open_repo(args.repo.as_deref())?;
+            let repo = super::open_repo(args.repo.as_deref(), None)?;
             let workdir = repo.workdir().context(
                 "the repository is bare, so it has no .execguard.toml to check; name a file: `execguard config --check FILE`",
             )?;

@@ -21,7 +21,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
         crate::render::print(DEFAULT_CONFIG);
         return Ok(());
     }
-    let repo = super::open_repo(args.repo.as_deref())?;
+    let repo = super::open_repo(args.repo.as_deref(), None)?;
     let Some(workdir) = repo.workdir() else {
         bail!("this is a bare repository: there is no working tree to write {CONFIG_PATH} into");
     };

@@ -1,14 +1,15 @@
 //! `execguard install`: writes the hook shims into the hooks directory git uses; on a server,
 //! also turns on git's own check of pushed objects (`receive.fsckObjects`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use anyhow::{bail, Context as _};
 
 use crate::install::{
-    hook_binary, install_hook, receive_fsck_text, write_shim, Outcome, CLIENT_HOOKS, SERVER_HOOKS,
+    hook_binary, install_hook, receive_fsck_text, server_hook_binary, write_shim, Outcome,
+    CLIENT_HOOKS, SERVER_HOOKS,
 };
 use crate::managers::{plan_client_hook, snippet_text, ClientPlan};
 
@@ -23,7 +24,12 @@ pub struct InstallArgs {
 }
 
 pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
-    let repo = super::open_repo(args.repo.as_deref())?;
+    let rerun = if args.server {
+        "install --server"
+    } else {
+        "install"
+    };
+    let repo = super::open_repo(args.repo.as_deref(), Some(rerun))?;
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     if repo.is_bare() && !args.server {
         bail!(
@@ -47,7 +53,11 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
         plans
     };
     for (index, hook) in hooks.iter().enumerate() {
-        let binary = hook_binary(hook.name);
+        let binary = if args.server {
+            server_hook_binary(hook.name)?
+        } else {
+            hook_binary(hook.name)
+        };
         match plans.get(index) {
             Some(ClientPlan::Slot {
                 manager,
@@ -125,6 +135,11 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
             path.display(),
             binary.display()
         ));
+        if args.server {
+            if let Some(warning) = unreachable_binary_warning(&repo, &binary) {
+                crate::render::eprint_line(&warning);
+            }
+        }
     }
     if args.server {
         let fsck = execguard_git::repo_config::enable_receive_fsck(&repo)?;
@@ -158,4 +173,16 @@ fn refuse_beside_manager(plans: &[ClientPlan]) -> anyhow::Result<()> {
         snippet_text(*manager, scripts_dir.as_deref()),
         manager.name()
     )
+}
+
+/// A warning when the repository's owner, the user git most likely runs the hook as, cannot reach
+/// or run `binary`.
+fn unreachable_binary_warning(repo: &execguard_git::Repository, binary: &Path) -> Option<String> {
+    let owner = crate::unix_user::owner_of(repo.path())?;
+    let blocked = crate::hook_access::first_blocked(binary, &owner)?;
+    let owner_name = owner.display_name();
+    Some(format!(
+        "execguard: warning: git runs the hook as the user serving the push, usually the repository's owner {owner_name}, and {owner_name} {}: the hook would refuse every push. Put execguard and execguard-pre-receive where that user can run them (a directory every user may enter, such as /usr/local/bin) and run `execguard install --server` again from there.",
+        blocked.describe()
+    ))
 }

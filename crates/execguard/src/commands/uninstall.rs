@@ -14,7 +14,7 @@ pub struct UninstallArgs {
 }
 
 pub fn run(args: &UninstallArgs) -> anyhow::Result<()> {
-    let repo = super::open_repo(args.repo.as_deref())?;
+    let repo = super::open_repo(args.repo.as_deref(), Some("uninstall"))?;
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     for hook in CLIENT_HOOKS.iter().chain(SERVER_HOOKS) {
         let path = hooks_dir.join(hook.name);

@@ -1,0 +1,143 @@
+#![allow(clippy::unwrap_used)]
+//! What the push hooks tell a pusher: why a clean ref of a refused push is refused too (pre-receive
+//! and pre-push), whose permission an accepted override used, how a root commit is named, and no
+//! advice about `--no-verify` from the server, where a pusher cannot apply it.
+
+mod common;
+
+use common::server::*;
+use common::*;
+
+/// `exec/login` gets a spec edit, and `copy` points at a commit the server already has: pushed
+/// together, the first breaks a rule and the second does not.
+fn two_ref_fixture() -> TestRepo {
+    let repo = pushed_fixture();
+    repo.git(["branch", "copy", "HEAD"]);
+    commit_spec_edit(&repo, "Tweak the spec");
+    repo
+}
+
+#[track_caller]
+fn assert_clean_ref_refused_as_all_or_nothing(repo: &TestRepo, run: &Run) {
+    assert_server_refused(run, "frozen-spec");
+    assert!(
+        run.stderr.contains(
+            "execguard: refusing refs/heads/copy too: nothing in it breaks a rule, but the pre-receive hook answers for the whole push, and git refuses every ref when it refuses one; push refs/heads/copy on its own to land it."
+        ),
+        "{run:#?}"
+    );
+    assert!(
+        !run.stderr.contains("refusing refs/heads/exec/login too"),
+        "the ref that breaks a rule is refused for itself: {run:#?}"
+    );
+    assert_eq!(server_rev(repo, "refs/heads/copy"), None, "{run:#?}");
+    assert_server_sound(repo);
+}
+
+#[test]
+fn clean_ref_of_a_refused_push_says_the_push_is_all_or_nothing() {
+    let repo = two_ref_fixture();
+    let run = push(&repo, &["origin", "exec/login", "copy"]);
+    assert_clean_ref_refused_as_all_or_nothing(&repo, &run);
+    // As the message says: pushed on its own, the clean ref lands.
+    let run = push(&repo, &["origin", "refs/heads/copy"]);
+    run.assert_ok();
+    assert_eq!(
+        server_rev(&repo, "refs/heads/copy"),
+        Some(repo.git(["rev-parse", "copy"]).trim().to_string())
+    );
+}
+
+#[test]
+fn clean_ref_of_a_refused_atomic_push_says_the_same() {
+    let repo = two_ref_fixture();
+    // receive-pack advertises atomic pushes by default; a hook's refusal refuses every ref with
+    // or without it.
+    server_git(&repo, ["config", "receive.advertiseAtomic", "true"]).assert_ok();
+    let run = push(&repo, &["--atomic", "origin", "exec/login", "copy"]);
+    assert_clean_ref_refused_as_all_or_nothing(&repo, &run);
+}
+
+#[test]
+fn server_refusal_gives_no_no_verify_advice() {
+    let repo = pushed_fixture();
+    commit_spec_edit(&repo, "Tweak the spec");
+    let run = assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+    assert!(!run.stderr.contains("--no-verify"), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("the push is refused. Fix the cause, or stop and escalate to a human."),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn accepted_override_names_the_pusher_whose_permission_was_used() {
+    let repo = pushed_fixture();
+    pin_server_config(&repo, "[server]\noverride-users = [\"ana\"]\n");
+    commit_spec_edit(
+        &repo,
+        "Amend the spec\n\nExecguard-Override: frozen-spec: approved in SPEC-1",
+    );
+    let run = assert_branch_push_lands(&repo, "exec/login", &[("GITEA_PUSHER_NAME", "ana")]);
+    assert!(run.stderr.contains("overridden[frozen-spec]"), "{run:#?}");
+    assert!(
+        run.stderr.contains(
+            "execguard: override by ana, listed in [server] override-users of the pinned config."
+        ),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn root_commit_is_named_as_one_not_by_its_parent() {
+    let repo = pushed_fixture();
+    repo.git(["checkout", "-q", "--orphan", "stray"]);
+    repo.git(["rm", "-rq", "--cached", "."]);
+    for entry in std::fs::read_dir(&repo.dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != ".git" {
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
+    repo.write("backend/PLANS.md", "# Other rules\n");
+    repo.commit_unchecked("Start over");
+    assert_eq!(repo.parent_count("HEAD"), 0, "a root commit");
+    let short = repo
+        .git(["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+    let run = assert_branch_push_refused(&repo, "stray", &[], &["protected-path"]);
+    assert!(
+        run.stderr.contains(&format!(
+            "rework root commit {short} so that it does not add backend/PLANS.md"
+        )),
+        "{run:#?}"
+    );
+    for wording in ["its parent", "the parent of"] {
+        assert!(!run.stderr.contains(wording), "{wording}: {run:#?}");
+    }
+}
+
+#[test]
+fn clean_ref_of_a_push_refused_by_pre_push_says_the_same() {
+    let repo = client_fixture();
+    repo.git(["branch", "copy", "HEAD"]);
+    commit_spec_edit(&repo, "Tweak the spec");
+    let run = push_with_hooks(&repo, &["origin", "exec/login", "copy"]);
+    run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr.contains(
+            "execguard: refusing refs/heads/copy too: nothing in it breaks a rule, but the pre-push hook answers for the whole push, and git refuses every ref when it refuses one; push refs/heads/copy on its own to land it."
+        ),
+        "{run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/copy"), None, "{run:#?}");
+    // As the message says.
+    push_with_hooks(&repo, &["origin", "refs/heads/copy"]).assert_ok();
+    assert!(server_rev(&repo, "refs/heads/copy").is_some());
+}
