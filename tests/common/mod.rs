@@ -38,6 +38,7 @@ const SCRUBBED: &[&str] = &[
     "EXECGUARD_SKIP",
     "NO_COLOR",
     "CLICOLOR_FORCE",
+    "EXECGUARD_COLOR",
 ];
 
 /// The outcome of a command, for assertions.

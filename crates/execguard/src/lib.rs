@@ -6,6 +6,7 @@ pub mod commits;
 pub mod exit;
 pub mod install;
 pub mod merges;
+pub mod output;
 pub mod push;
 pub mod render;
 pub mod staged;

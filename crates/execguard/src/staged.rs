@@ -46,7 +46,7 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     let base_name = if request.amend { "HEAD^" } else { "HEAD" };
     // The first commit of a branch is judged by the embedded default, as the server judges a
     // root commit: a config it adds cannot judge the commit that adds it.
-    let (config, _origin) = execguard_git::load_commit_config_or(
+    let (config, origin) = execguard_git::load_commit_config_or(
         &repo,
         staged.base_tree.as_ref(),
         base_name,
@@ -59,6 +59,11 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         comment_char: Some(execguard_git::comment_char(&repo)),
         ..Options::default()
     };
+    if crate::output::is_verbose() {
+        trace_staged(&config, &origin, &change, &staged.trees, &options, {
+            staged.base_tree.as_ref().map(|tree| (base_name, tree.id()))
+        })?;
+    }
     let mut report = match &staged.merge {
         None => execguard_core::check(&config, &change, &staged.trees, &options)?,
         Some(parts) => crate::merges::judge(
@@ -91,6 +96,52 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         merge_new(&mut report, extra);
     }
     Ok(report)
+}
+
+/// `--verbose`: which config judges the staged change, against which base, on which branch and
+/// for which feature.
+fn trace_staged(
+    config: &execguard_core::Config,
+    origin: &execguard_git::ConfigOrigin,
+    change: &execguard_core::Change,
+    trees: &dyn execguard_core::Trees,
+    options: &Options,
+    base: Option<(&str, execguard_git::Oid)>,
+) -> anyhow::Result<()> {
+    use crate::output::trace;
+    use execguard_core::engine::{Context, FeatureSource};
+    trace(|| format!("config: {origin}"));
+    trace(|| match base {
+        Some((name, tree)) => format!(
+            "base: {name} (tree {})",
+            execguard_core::engine::short(&tree.to_string())
+        ),
+        None => "base: the empty tree (no commit yet)".to_string(),
+    });
+    trace(|| match &change.branch {
+        Some(branch) => format!("branch: {branch}"),
+        None => "branch: none (detached HEAD)".to_string(),
+    });
+    let message = change
+        .message
+        .as_deref()
+        .map(|raw| execguard_core::trailers::Message::parse(raw, options.comment_char.as_deref()));
+    let (features, source) = Context::new(config, change, trees, message).features()?;
+    trace(|| {
+        match source {
+        None => "feature: none found (no Execplan: trailer, no execplan named by the branch, no Progress updated)".to_string(),
+        Some(source) => format!(
+            "feature: {} (from {})",
+            features.join(", "),
+            match source {
+                FeatureSource::Trailer => "the Execplan: trailer",
+                FeatureSource::Branch => "the branch name",
+                FeatureSource::UpdatedExecplan => "the execplan whose Progress the change updates",
+            }
+        ),
+    }
+    });
+    Ok(())
 }
 
 /// Adds the findings of `extra` that `report` does not have yet (same rule and path).

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let gitlab = std::env::var_os("GL_ID").is_some();
     let run = || -> anyhow::Result<bool> {
+        execguard::output::apply_color_from_env()?;
         let updates = push::parse_pre_receive(std::io::stdin().lock())?;
         // The pushed objects are visible only through the quarantine directories git names in
         // the environment.
