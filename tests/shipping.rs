@@ -181,3 +181,124 @@ fn man_prints_a_page_per_subcommand_and_refuses_an_unknown_one() {
         "names the valid ones: {run:#?}"
     );
 }
+
+// ---- install.sh -----------------------------------------------------------------------------
+
+/// The repository's `install.sh`.
+fn install_script() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../install.sh")
+}
+
+/// A folder holding a stand-in `cargo` (a real `cargo install` takes minutes; the CI smoke test
+/// runs the real one): it records its arguments, prints a line as cargo's progress would, and
+/// copies the binaries this test run built into `$CARGO_INSTALL_ROOT/bin`.
+fn stand_in_cargo(repo: &TestRepo) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = repo.root.join("tools");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{args}'\necho '   Compiling execguard (stand-in)' >&2\nmkdir -p \"$CARGO_INSTALL_ROOT/bin\"\nfor name in execguard execguard-pre-commit execguard-commit-msg execguard-pre-push execguard-pre-receive; do cp '{bin}'/\"$name\" \"$CARGO_INSTALL_ROOT/bin/\"; done\n",
+        args = repo.root.join("cargo-args").display(),
+        bin = common::bin_dir().display(),
+    );
+    let cargo = dir.join("cargo");
+    std::fs::write(&cargo, script).unwrap();
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// A PATH of symbolic links to the named tools only (found on the caller's PATH), plus `extra`.
+fn only_tools(repo: &TestRepo, tools: &[&str], extra: &std::path::Path) -> String {
+    let dir = repo.root.join("only");
+    std::fs::create_dir_all(&dir).unwrap();
+    for tool in tools {
+        let found = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+            .map(|d| d.join(tool))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("{tool} is not on PATH"));
+        std::os::unix::fs::symlink(found, dir.join(tool)).unwrap();
+    }
+    format!("{}:{}", extra.display(), dir.display())
+}
+
+fn run_install_sh(repo: &TestRepo, path: &str, install_root: &std::path::Path) -> Run {
+    Run::from_command(
+        repo.command(install_script())
+            .env("PATH", path)
+            .env("CARGO_INSTALL_ROOT", install_root)
+            .env_remove("CC")
+            .arg(&repo.dir),
+    )
+}
+
+#[test]
+fn install_sh_shows_the_build_and_warns_when_the_install_folder_is_not_on_path() {
+    let repo = TestRepo::new();
+    let tools = stand_in_cargo(&repo);
+    let root = repo.root.join("install-root");
+    let bin = root.join("bin");
+    // A PATH with cargo, git and a C compiler, but not the install folder.
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", tools.display());
+    let run = run_install_sh(&repo, &path, &root);
+    run.assert_ok();
+    let args = std::fs::read_to_string(repo.root.join("cargo-args")).unwrap();
+    assert!(args.lines().any(|a| a == "install"), "{args}");
+    assert!(args.lines().any(|a| a == "--locked"), "{args}");
+    assert!(
+        !args.lines().any(|a| a == "--quiet" || a == "-q"),
+        "the build shows its progress: {args}"
+    );
+    assert!(run.stderr.contains("takes a few minutes"), "{run:#?}");
+    assert!(
+        run.stderr.contains("Compiling"),
+        "cargo's progress is shown: {run:#?}"
+    );
+    let warning = format!("install.sh: warning: {} is not on PATH", bin.display());
+    assert!(run.stderr.contains(&warning), "{run:#?}");
+    assert!(
+        repo.hooks_dir().join("pre-commit").is_file(),
+        "the hooks are installed: {run:#?}"
+    );
+
+    // The line the warning prints puts `execguard` on PATH.
+    let export = run
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("export PATH="))
+        .unwrap_or_else(|| panic!("no export line: {run:#?}"));
+    let follow = Run::from_command(
+        repo.command("sh")
+            .env("PATH", &path)
+            .args(["-c", &format!("{export}\nexecguard --version")]),
+    );
+    follow.assert_ok();
+    assert!(follow.stdout.starts_with("execguard "), "{follow:#?}");
+
+    // With the folder on PATH there is no warning.
+    let on_path = format!("{}:{path}", bin.display());
+    let run = run_install_sh(&repo, &on_path, &root);
+    run.assert_ok();
+    assert!(!run.stderr.contains("is not on PATH"), "{run:#?}");
+}
+
+#[test]
+fn install_sh_names_the_missing_c_compiler_and_builds_nothing() {
+    let repo = TestRepo::new();
+    let tools = stand_in_cargo(&repo);
+    let root = repo.root.join("install-root");
+    let path = only_tools(&repo, &["git", "dirname"], &tools);
+    let run = run_install_sh(&repo, &path, &root);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("no C compiler found"), "{run:#?}");
+    assert!(run.stderr.contains("libgit2"), "{run:#?}");
+    assert!(run.stderr.contains("build-essential"), "{run:#?}");
+    assert!(
+        !repo.root.join("cargo-args").exists(),
+        "cargo never ran: {run:#?}"
+    );
+    assert!(
+        !repo.hooks_dir().join("pre-commit").exists(),
+        "nothing installed"
+    );
+}
