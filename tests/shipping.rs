@@ -302,3 +302,49 @@ fn install_sh_names_the_missing_c_compiler_and_builds_nothing() {
         "nothing installed"
     );
 }
+
+// ---- the published crates -------------------------------------------------------------------
+
+/// The files a crate embeds live inside it, so that `cargo package` ships them; the repository's
+/// top-level `config/` and `hooks/` keep copies for people browsing it, held identical here.
+#[test]
+fn top_level_config_and_hooks_are_copies_of_what_the_crates_embed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut pairs = vec![(
+        "config/execguard.toml".to_string(),
+        "crates/execguard-core/config/execguard.toml".to_string(),
+    )];
+    for hook in ["pre-commit", "commit-msg", "pre-push", "pre-receive"] {
+        pairs.push((
+            format!("hooks/{hook}"),
+            format!("crates/execguard/hooks/{hook}"),
+        ));
+    }
+    for (copy, embedded) in pairs {
+        let copy_bytes = std::fs::read(root.join(&copy)).unwrap();
+        let embedded_bytes = std::fs::read(root.join(&embedded)).unwrap();
+        assert!(
+            copy_bytes == embedded_bytes,
+            "{copy} differs from {embedded}, the file the binaries embed: edit {embedded} and copy it to {copy}"
+        );
+    }
+}
+
+#[test]
+fn init_writes_the_embedded_default_and_install_writes_the_embedded_hooks() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = TestRepo::new();
+    repo.execguard(["install"]).assert_ok();
+    repo.execguard(["init"]).assert_ok();
+    assert_eq!(
+        repo.read(".execguard.toml"),
+        std::fs::read_to_string(root.join("crates/execguard-core/config/execguard.toml")).unwrap()
+    );
+    let template = std::fs::read_to_string(root.join("crates/execguard/hooks/pre-commit")).unwrap();
+    let written = std::fs::read_to_string(repo.hooks_dir().join("pre-commit")).unwrap();
+    let (before, after) = template.split_once("@EXECGUARD_BIN@").unwrap();
+    assert!(
+        written.starts_with(before) && written.ends_with(after),
+        "{written}"
+    );
+}
