@@ -137,6 +137,8 @@ fn man_page_renders_with_every_subcommand_and_global_option() {
         "DESCRIPTION",
         "OPTIONS",
         "SUBCOMMANDS",
+        "EXIT STATUS",
+        "ENVIRONMENT",
         "VERSION",
     ] {
         assert!(page.contains(section), "{section}: {page}");
@@ -155,6 +157,8 @@ fn man_page_renders_with_every_subcommand_and_global_option() {
         "--quiet",
         "--verbose",
         "--config",
+        "EXECGUARD_COLOR",
+        "EXECGUARD_SKIP",
     ] {
         assert!(page.contains(name), "{name}: {page}");
     }

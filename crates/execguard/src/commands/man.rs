@@ -34,6 +34,54 @@ pub fn run(args: &ManArgs, mut command: clap::Command) -> anyhow::Result<()> {
     };
     let mut roff = Vec::new();
     clap_mangen::Man::new(page).render(&mut roff)?;
-    crate::render::print_bytes(&roff);
+    let mut roff = String::from_utf8_lossy(&roff).into_owned();
+    // What clap does not know: the exit codes and the environment, before the VERSION section.
+    let extra = extra_sections();
+    match roff.find(".SH VERSION") {
+        Some(at) => roff.insert_str(at, &extra),
+        None => roff.push_str(&extra),
+    }
+    crate::render::print_bytes(roff.as_bytes());
     Ok(())
+}
+
+/// The EXIT STATUS and ENVIRONMENT sections every page carries.
+fn extra_sections() -> String {
+    use clap_mangen::roff::{bold, roman, Roff};
+    let mut roff = Roff::new();
+    let entry = |roff: &mut Roff, term: &str, text: &str| {
+        roff.control("TP", []);
+        roff.text([bold(term)]);
+        roff.text([roman(text)]);
+    };
+    roff.control("SH", ["EXIT STATUS"]);
+    entry(&mut roff, "0", "Clean: the commit or push may proceed.");
+    entry(
+        &mut roff,
+        "1",
+        "Violations were found: the commit or push is refused.",
+    );
+    entry(
+        &mut roff,
+        "2",
+        "The check could not run (a broken config, an unreadable or unsupported repository, a bad argument); the commit or push is refused all the same.",
+    );
+    roff.control("SH", ["ENVIRONMENT"]);
+    entry(
+        &mut roff,
+        crate::output::COLOR_ENV,
+        "auto, always or never: when to colour the output of execguard (unless --color is given) and of the hook binaries.",
+    );
+    entry(&mut roff, "NO_COLOR", "Set: no colour in auto mode.");
+    entry(
+        &mut roff,
+        "CLICOLOR_FORCE",
+        "Set: colour in auto mode even when stderr is not a terminal.",
+    );
+    entry(
+        &mut roff,
+        "EXECGUARD_SKIP",
+        "Comma-separated rule ids the pre-commit hook sets aside; the commit-msg hook then requires an Execguard-Override trailer for each.",
+    );
+    roff.to_roff()
 }
