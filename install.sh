@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the execguard binaries with cargo and, given a repository, its git hooks there.
+# Builds and installs the execguard binaries from this source tree with cargo and, given a
+# repository, installs its git hooks there.
 #
 #   ./install.sh [path/to/repository]
 #
@@ -19,15 +20,38 @@ if ! command -v git >/dev/null 2>&1; then
     exit 2
 fi
 
-cargo install --locked --quiet --path "$here/crates/execguard"
+# execguard links libgit2, which cargo compiles from C source: that needs a C compiler.
+compiler=
+for candidate in "${CC:-}" cc gcc clang; do
+    if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
+        compiler=$candidate
+        break
+    fi
+done
+if [ -z "$compiler" ]; then
+    echo "install.sh: no C compiler found (looked for \$CC, cc, gcc and clang). Building execguard compiles libgit2, which is written in C, so one is needed: install one (Debian and Ubuntu: the build-essential package; Fedora: gcc; Alpine: build-base; macOS: the Xcode command line tools), then run ./install.sh again." >&2
+    exit 2
+fi
+
+echo "install.sh: building execguard in release mode with cargo; compiling libgit2 (with $compiler) and the rest takes a few minutes." >&2
+cargo install --locked --path "$here/crates/execguard"
 
 root=${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}
-execguard="$root/bin/execguard"
+bin="$root/bin"
+execguard="$bin/execguard"
 if [ ! -x "$execguard" ]; then
     echo "install.sh: cargo did not install $execguard" >&2
     exit 2
 fi
-echo "install.sh: installed execguard and its hooks (execguard-pre-commit, execguard-commit-msg, execguard-pre-push, execguard-pre-receive) in $root/bin"
+echo "install.sh: installed execguard and its hooks (execguard-pre-commit, execguard-commit-msg, execguard-pre-push, execguard-pre-receive) in $bin"
+
+case ":${PATH:-}:" in
+    *":$bin:"* | *":$bin/:"*) ;;
+    *)
+        echo "install.sh: warning: $bin is not on PATH. The hooks find the binaries by their full path, but to run \`execguard\` yourself add this line to your shell's profile (~/.profile, ~/.bashrc or ~/.zshrc) and open a new shell:" >&2
+        echo "  export PATH=\"$bin:\$PATH\"" >&2
+        ;;
+esac
 
 if [ $# -ge 1 ]; then
     "$execguard" install --repo "$1"

@@ -39,6 +39,7 @@ const SCRUBBED: &[&str] = &[
     "EXECGUARD_SKIP",
     "NO_COLOR",
     "CLICOLOR_FORCE",
+    "EXECGUARD_COLOR",
 ];
 
 /// The outcome of a command, for assertions.

@@ -23,8 +23,9 @@ use patterns::glob;
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Template, Templates};
 pub use strictness::Loosening;
 
-/// The documented default configuration, as shipped in `config/execguard.toml`.
-pub const DEFAULT_CONFIG: &str = include_str!("../../../config/execguard.toml");
+/// The documented default configuration: `config/execguard.toml` of this crate, which the
+/// repository's top-level `config/execguard.toml` copies.
+pub const DEFAULT_CONFIG: &str = include_str!("../config/execguard.toml");
 
 /// Where the guard looks for its own config in a repository.
 pub const CONFIG_PATH: &str = ".execguard.toml";

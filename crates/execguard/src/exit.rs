@@ -23,10 +23,11 @@ pub fn could_not_check(error: &anyhow::Error, refused: &str) -> ExitCode {
             text.push_str(&format!(": {cause}"));
         }
     }
-    crate::render::eprint_line(&text);
+    text.push('\n');
+    crate::render::eprint_always(&text);
     if !refused.is_empty() {
-        crate::render::eprint_line(&format!(
-            "execguard: the check could not run, so {refused} (exit code 2). Fix the problem above; do not bypass the hook."
+        crate::render::eprint_always(&format!(
+            "execguard: the check could not run, so {refused} (exit code 2). Fix the problem above; do not bypass the hook.\n"
         ));
     }
     ExitCode::from(COULD_NOT_CHECK)

@@ -21,22 +21,22 @@ pub struct HookShim {
 pub const CLIENT_HOOKS: &[HookShim] = &[
     HookShim {
         name: "pre-commit",
-        template: include_str!("../../../hooks/pre-commit"),
+        template: include_str!("../hooks/pre-commit"),
     },
     HookShim {
         name: "commit-msg",
-        template: include_str!("../../../hooks/commit-msg"),
+        template: include_str!("../hooks/commit-msg"),
     },
     HookShim {
         name: "pre-push",
-        template: include_str!("../../../hooks/pre-push"),
+        template: include_str!("../hooks/pre-push"),
     },
 ];
 
 /// The hook a git server runs (`execguard install --server`).
 pub const SERVER_HOOKS: &[HookShim] = &[HookShim {
     name: "pre-receive",
-    template: include_str!("../../../hooks/pre-receive"),
+    template: include_str!("../hooks/pre-receive"),
 }];
 
 /// What happened to one hook.

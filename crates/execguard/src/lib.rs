@@ -9,6 +9,7 @@ pub mod hook_access;
 pub mod install;
 pub mod managers;
 pub mod merges;
+pub mod output;
 pub mod push;
 pub mod render;
 pub mod repair;

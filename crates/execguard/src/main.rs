@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use execguard::commands::{baseline, check, config, doctor, explain, init, install, uninstall};
-use execguard::exit;
+use clap::{CommandFactory as _, Parser, Subcommand};
+use execguard::commands::{
+    baseline, check, completions, config, doctor, explain, init, install, man, uninstall,
+};
+use execguard::{exit, output};
 
 /// Enforces the spec / execplan discipline on agent-driven work, as git hooks.
 #[derive(Debug, Parser)]
@@ -14,6 +16,8 @@ struct Cli {
     /// Use this config file instead of the repository's `.execguard.toml` or the default.
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
+    #[command(flatten)]
+    output: output::OutputArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,11 +41,37 @@ enum Command {
     Baseline(baseline::BaselineArgs),
     /// Report every reason the guard would not run here (exit code 1 when one is found).
     Doctor(doctor::DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff), of execguard or of one subcommand.
+    Man(man::ManArgs),
+}
+
+impl Command {
+    /// The subcommands that never read a config, where `--config` would be silently ignored.
+    fn ignores_config(&self) -> Option<&'static str> {
+        match self {
+            Command::Install(_) => Some("install"),
+            Command::Uninstall(_) => Some("uninstall"),
+            Command::Init(_) => Some("init"),
+            Command::Baseline(_) => Some("baseline"),
+            Command::Completions(_) => Some("completions"),
+            Command::Man(_) => Some("man"),
+            Command::Doctor(_) => Some("doctor"),
+            _ => None,
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(error) = output::apply(&cli.output) {
+        return exit::could_not_check(&error, "");
+    }
     let config = cli.config.as_deref();
+    if let (Some(path), Some(name)) = (config, cli.command.ignores_config()) {
+        return exit::could_not_check(&execguard::commands::config_is_ignored(name, path), "");
+    }
     let result = match &cli.command {
         Command::Install(args) => install::run(args).map(|()| true),
         Command::Uninstall(args) => uninstall::run(args).map(|()| true),
@@ -51,6 +81,8 @@ fn main() -> ExitCode {
         Command::Config(args) => config::run(args, config).map(|()| true),
         Command::Baseline(args) => baseline::run(args).map(|()| true),
         Command::Doctor(args) => doctor::run(args),
+        Command::Completions(args) => completions::run(args, Cli::command()).map(|()| true),
+        Command::Man(args) => man::run(args, Cli::command()).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::from(exit::CLEAN),

@@ -11,8 +11,11 @@ const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const DIM: Style = AnsiColor::Cyan.on_default();
 const BOLD: Style = Style::new().bold();
 
-/// Writes one line to stderr; a closed pipe is not an error.
+/// Writes one line to stderr, unless `--quiet`; a closed pipe is not an error.
 pub fn eprint_line(text: &str) {
+    if crate::output::is_quiet() {
+        return;
+    }
     let mut err = anstream::stderr();
     let _ = writeln!(err, "{text}");
 }
@@ -94,6 +97,14 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
             "execguard: branch `{branch}` is outside the configured [scope]; nothing was checked.\n"
         ));
     }
+    out.push_str(&verdict(report, action, audience));
+    out
+}
+
+/// The last line of [`human`]: how many violations of which rules and what happens to the change;
+/// empty when there is nothing to refuse or report. It is all `--quiet` prints of a report.
+pub fn verdict(report: &Report, action: &str, audience: Audience) -> String {
+    let mut out = String::new();
     if report.violations.is_empty() {
         if !report.overridden.is_empty() {
             out.push_str(&format!(
@@ -144,10 +155,25 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Writes text to stderr through anstream, which strips colour when stderr is not a terminal or
-/// `NO_COLOR` is set.
+/// `NO_COLOR` is set (see [`crate::output`]); nothing under `--quiet`.
 pub fn eprint(text: &str) {
+    if crate::output::is_quiet() {
+        return;
+    }
+    eprint_always(text);
+}
+
+/// Writes text to stderr even under `--quiet`: errors and verdicts.
+pub fn eprint_always(text: &str) {
     let mut err = anstream::stderr();
     let _ = err.write_all(text.as_bytes());
+}
+
+/// Writes bytes to stdout as they are (a script, a man page); a closed pipe is not an error.
+pub fn print_bytes(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes);
+    let _ = out.flush();
 }
 
 /// Writes text to stdout; a closed pipe is not an error.

@@ -86,11 +86,14 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         base_name,
         request.config.as_deref(),
     );
-    let config = match (loaded, &request.config) {
-        (Ok((config, _origin)), _) => config,
+    let (config, origin) = match (loaded, &request.config) {
+        (Ok(found), _) => found,
         // A file named with --config is the caller's to fix; the repair path is for the base's.
         (Err(error), Some(_)) => return Err(error.into()),
-        (Err(error), None) => crate::repair::config_or_repair(Err(error), &staged.change)?,
+        (Err(error), None) => (
+            crate::repair::config_or_repair(Err(error), &staged.change)?,
+            execguard_git::ConfigOrigin::Default,
+        ),
     };
     let mut change = staged.change;
     change.message = request.message.clone();
@@ -99,6 +102,11 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         comment_char: Some(execguard_git::comment_char(&repo)),
         ..Options::default()
     };
+    if crate::output::is_verbose() {
+        trace_staged(&config, &origin, &change, &staged.trees, &options, {
+            staged.base_tree.as_ref().map(|tree| (base_name, tree.id()))
+        })?;
+    }
     let mut report = match &staged.merge {
         None => execguard_core::check(&config, &change, &staged.trees, &options)?,
         Some(parts) => crate::merges::judge(
@@ -131,6 +139,52 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         merge_new(&mut report, extra);
     }
     Ok(report)
+}
+
+/// `--verbose`: which config judges the staged change, against which base, on which branch and
+/// for which feature.
+fn trace_staged(
+    config: &execguard_core::Config,
+    origin: &execguard_git::ConfigOrigin,
+    change: &execguard_core::Change,
+    trees: &dyn execguard_core::Trees,
+    options: &Options,
+    base: Option<(&str, execguard_git::Oid)>,
+) -> anyhow::Result<()> {
+    use crate::output::trace;
+    use execguard_core::engine::{Context, FeatureSource};
+    trace(|| format!("config: {origin}"));
+    trace(|| match base {
+        Some((name, tree)) => format!(
+            "base: {name} (tree {})",
+            execguard_core::engine::short(&tree.to_string())
+        ),
+        None => "base: the empty tree (no commit yet)".to_string(),
+    });
+    trace(|| match &change.branch {
+        Some(branch) => format!("branch: {branch}"),
+        None => "branch: none (detached HEAD)".to_string(),
+    });
+    let message = change
+        .message
+        .as_deref()
+        .map(|raw| execguard_core::trailers::Message::parse(raw, options.comment_char.as_deref()));
+    let (features, source) = Context::new(config, change, trees, message).features()?;
+    trace(|| {
+        match source {
+        None => "feature: none found (no Execplan: trailer, no execplan named by the branch, no Progress updated)".to_string(),
+        Some(source) => format!(
+            "feature: {} (from {})",
+            features.join(", "),
+            match source {
+                FeatureSource::Trailer => "the Execplan: trailer",
+                FeatureSource::Branch => "the branch name",
+                FeatureSource::UpdatedExecplan => "the execplan whose Progress the change updates",
+            }
+        ),
+    }
+    });
+    Ok(())
 }
 
 /// Adds the findings of `extra` that `report` does not have yet (same rule and path).

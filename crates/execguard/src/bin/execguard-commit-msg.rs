@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let index_file = staged::index_file_from_env();
     let args = Args::parse();
     staged::run_hook(|| {
+        execguard::output::apply_color_from_env()?;
         let bytes = std::fs::read(&args.message_file).with_context(|| {
             format!(
                 "cannot read the commit message {}",

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     let index_file = staged::index_file_from_env();
     let args = Args::parse();
     staged::run_hook(|| {
+        execguard::output::apply_color_from_env()?;
         Ok(StagedCheck {
             config: args.config.clone(),
             index_file: index_file?,

@@ -24,6 +24,7 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let run = || -> anyhow::Result<bool> {
+        execguard::output::apply_color_from_env()?;
         let updates = push::parse_pre_push(std::io::stdin().lock())?;
         let repo = execguard_git::open_from_env()?;
         let config = args

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         return ExitCode::from(exit::CLEAN);
     }
     let run = || -> anyhow::Result<bool> {
+        execguard::output::apply_color_from_env()?;
         let updates = push::parse_pre_receive(std::io::stdin().lock())?;
         // The pushed objects are visible only through the quarantine directories git names in
         // the environment.

@@ -75,6 +75,26 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
             (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
             (None, None) => Vec::new(),
         };
+        crate::output::trace(|| {
+            match config {
+            Some(path) => format!("config: {} (--config), for every commit", path.display()),
+            None => "config: each commit's first parent's .execguard.toml (the embedded default where there is none, and for a root commit)".to_string(),
+        }
+        });
+        crate::output::trace(|| {
+            format!(
+                "base: each commit's first parent; branch: {}; {} commit{} to judge: {}",
+                args.branch
+                    .as_deref()
+                    .unwrap_or("none (--branch not given)"),
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                ids.iter()
+                    .map(|id| execguard_core::engine::short(&id.to_string()).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        });
         let jobs: Vec<CommitJob> = ids
             .into_iter()
             .map(|id| CommitJob {
@@ -136,6 +156,12 @@ fn unjudged(report: &Report) -> anyhow::Result<()> {
 /// Prints a report in the chosen format.
 pub fn print(report: &Report, format: Format, action: &str) {
     match format {
+        // Quiet: nothing on success, the verdict line alone on violations.
+        Format::Human if crate::output::is_quiet() => {
+            if !report.violations.is_empty() {
+                crate::render::eprint_always(&crate::render::verdict(report, action, crate::render::Audience::Client));
+            }
+        }
         Format::Human => crate::render::eprint(&crate::render::human(report, action)),
         Format::Json => crate::render::print(&crate::render::json(report)),
         Format::Sarif => crate::render::print(&crate::render::sarif(report)),

@@ -2,11 +2,13 @@
 
 pub mod baseline;
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod doctor;
 pub mod explain;
 pub mod init;
 pub mod install;
+pub mod man;
 pub mod uninstall;
 
 use std::path::Path;
@@ -82,4 +84,20 @@ fn repository_root(at: &Path) -> Option<std::path::PathBuf> {
                     && dir.join("refs").is_dir())
         })
         .map(Path::to_path_buf)
+}
+
+/// The refusal of `--config` on a subcommand that never reads a config, so that the option is not
+/// silently ignored.
+pub fn config_is_ignored(subcommand: &str, path: &Path) -> anyhow::Error {
+    let why = match subcommand {
+        "install" => "the hooks it installs read the repository's `.execguard.toml` (on a server, pin a config with `git config execguard.config <path>`)",
+        "uninstall" => "it only removes hooks",
+        "init" => "it writes the documented default config",
+        "baseline" => "it edits the repository's own `.execguard.toml`",
+        _ => "it reads no config",
+    };
+    anyhow::anyhow!(
+        "--config {} has no effect on `execguard {subcommand}`: {why}; run it without --config",
+        path.display()
+    )
 }
