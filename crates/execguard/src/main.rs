@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use execguard::commands::{baseline, check, config, explain, init, install, uninstall};
+use execguard::commands::{
+    agent_hook, baseline, check, check_path, config, explain, init, install, uninstall,
+};
 use execguard::exit;
 
 /// Enforces the spec / execplan discipline on agent-driven work, as git hooks.
@@ -35,12 +37,22 @@ enum Command {
     /// Name the current HEAD in `[adoption] baseline` of `.execguard.toml`: its history predates
     /// the guard and is not judged.
     Baseline(baseline::BaselineArgs),
+    /// Answer one Claude Code or Codex hook event (JSON on stdin): block writes to frozen and
+    /// protected paths and ways around the hooks, and stops without a Progress entry.
+    AgentHook(agent_hook::AgentHookArgs),
+    /// Say whether each path may be written (exit 1 when one may not), as the agent hooks judge.
+    CheckPath(check_path::CheckPathArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = cli.config.as_deref();
+    if let Command::AgentHook(args) = &cli.command {
+        return agent_hook::run(args, config);
+    }
     let result = match &cli.command {
+        Command::AgentHook(_) => Ok(true),
+        Command::CheckPath(args) => check_path::run(args, config),
         Command::Install(args) => install::run(args).map(|()| true),
         Command::Uninstall(args) => uninstall::run(args).map(|()| true),
         Command::Check(args) => check::run(args, config),

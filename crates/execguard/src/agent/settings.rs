@@ -1,0 +1,1 @@
+//! The hook entries of Claude Code's and Codex's project settings.
