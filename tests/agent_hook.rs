@@ -216,7 +216,25 @@ fn shell_commands_that_write_protected_paths_or_bypass_the_hooks_are_refused() {
         ("Bash", ".", bash("git rm -q designs/login.md"), Some("frozen-design"), "designs/login.md"),
         ("Bash", ".", bash("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: specs/login.md\n@@\n+x\n*** End Patch\nEOF"), Some("frozen-spec"), "specs/login.md"),
         ("shell", ".", json!({"command": ["bash", "-lc", "git commit --no-verify -m x"], "workdir": repo.dir}), Some("hook-bypass"), "--no-verify"),
+        ("Bash", ".", bash("GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit -m x"), Some("hook-bypass"), "core.hooksPath"),
+        ("Bash", ".", bash("env EXECGUARD_SKIP=progress-update git commit -m x"), Some("hook-bypass"), "EXECGUARD_SKIP"),
+        ("Bash", ".", bash("perl -pi -e 's/a/b/' designs/login.md"), Some("frozen-design"), "designs/login.md"),
+        ("Bash", ".", bash("sudo -n rm specs/login.md"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("timeout 5 shred -u specs/login.md"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("eval 'unlink backend/PLANS.md'"), Some("protected-path"), "backend/PLANS.md"),
+        ("Bash", ".", bash("ln -sf /dev/null specs/login.md"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("chmod +x specs/login.md"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("dd if=/dev/zero of=specs/login.md count=1"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("make >& specs/login.md"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("cargo test &> backend/PLANS.md"), Some("protected-path"), "backend/PLANS.md"),
+        ("Bash", ".", bash("cp drafts/login.md specs/"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("install -m 644 /dev/null .execguard.toml"), Some("guard-config"), ".execguard.toml"),
+        ("Bash", ".", bash("for f in a b; do echo $f >> designs/login.md; done"), Some("frozen-design"), "designs/login.md"),
+        ("Bash", ".", bash("(cd specs; rm login.md)"), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash("echo \"unterminated"), Some("unreadable-command"), "cannot be parsed"),
         ("Bash", ".", bash("cargo build && cargo test -q"), None, ""),
+        ("Bash", ".", bash("(cd specs; cat login.md) && rm -f login.md"), None, ""),
+        ("Bash", ".", bash("grep -rn EXEC specs | tee src/report.txt"), None, ""),
         ("Bash", ".", bash("git add -A && git commit -m 'Explain why --no-verify is refused'"), None, ""),
         ("Bash", ".", bash("cat specs/login.md | grep -n EXEC-READY"), None, ""),
         ("Bash", ".", bash("git config --get core.hooksPath; git status"), None, ""),
@@ -248,7 +266,7 @@ fn check_cases(repo: &TestRepo, cases: Vec<(&str, &str, Value, Option<&str>, &st
                     "{tool} {input}: the reason says to stop: {}",
                     run.stderr
                 );
-                if rule != "installed-hooks" && rule != "hook-bypass" {
+                if !["installed-hooks", "hook-bypass", "unreadable-command"].contains(&rule) {
                     assert!(run.stderr.contains(&format!("`execguard explain {rule}`")));
                 }
             }
@@ -297,8 +315,10 @@ fn a_malformed_event_is_refused_and_an_unknown_one_allowed() {
         assert_eq!(run.code, Some(2), "{event}: {run:#?}");
         assert!(run.stderr.contains(message), "{event}: {}", run.stderr);
     }
+    let outside = repo.root.display().to_string();
     for event in [
         json!({"hook_event_name": "Notification", "cwd": cwd, "message": "hi"}),
+        json!({"hook_event_name": "PreToolUse", "cwd": outside, "tool_name": "Write", "tool_input": {"file_path": "notes.md"}}),
         json!({"hook_event_name": "PreToolUse", "cwd": cwd, "tool_name": "mcp__files__write", "tool_input": {"path": "specs/login.md"}}),
         json!({"hook_event_name": "PostToolUse", "cwd": cwd, "tool_name": "Write", "tool_input": {"file_path": "specs/login.md"}}),
     ] {

@@ -114,7 +114,12 @@ impl Walker<'_> {
                     "truncate" => "truncate",
                     _ => "remove",
                 };
-                for path in operands(args, if name == "truncate" { "sroe" } else { "nsu" }) {
+                let values = match name {
+                    "truncate" => "sr",
+                    "shred" => "ns",
+                    _ => "",
+                };
+                for path in operands(args, values) {
                     self.write(cwd, path, how(verb));
                 }
             }
