@@ -216,6 +216,7 @@ fn shell_commands_that_write_protected_paths_or_bypass_the_hooks_are_refused() {
         ("Bash", ".", bash("git rm -q designs/login.md"), Some("frozen-design"), "designs/login.md"),
         ("Bash", ".", bash("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: specs/login.md\n@@\n+x\n*** End Patch\nEOF"), Some("frozen-spec"), "specs/login.md"),
         ("shell", ".", json!({"command": ["bash", "-lc", "git commit --no-verify -m x"], "workdir": repo.dir}), Some("hook-bypass"), "--no-verify"),
+        ("exec_command", ".", json!({"cmd": "rm login.md", "workdir": "specs"}), Some("frozen-spec"), "specs/login.md"),
         ("Bash", ".", bash("GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit -m x"), Some("hook-bypass"), "core.hooksPath"),
         ("Bash", ".", bash("env EXECGUARD_SKIP=progress-update git commit -m x"), Some("hook-bypass"), "EXECGUARD_SKIP"),
         ("Bash", ".", bash("perl -pi -e 's/a/b/' designs/login.md"), Some("frozen-design"), "designs/login.md"),
@@ -334,9 +335,8 @@ fn stop_is_refused_while_code_changed_without_a_progress_entry() {
         let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": active});
         hook(&repo, &event.to_string())
     };
-    // Nothing changed (the untracked link is not code... it is; start from a clean tree).
-    std::fs::remove_file(repo.path("notes/alias.md")).unwrap();
-    assert!(stop(false).ok(), "a clean tree may stop");
+    // Nothing but prose changed (the untracked link is Markdown, not code).
+    assert!(stop(false).ok(), "a tree without code changes may stop");
     repo.append("src/auth.rs", "pub fn logout() {}\n");
     let run = stop(false);
     assert_eq!(run.code, Some(2), "{run:#?}");
@@ -536,4 +536,18 @@ fn install_agent_leaves_broken_settings_alone() {
         run.stderr
     );
     assert_eq!(repo.read(".claude/settings.json"), "{ \"hooks\": ");
+}
+
+#[test]
+fn a_branch_out_of_scope_is_not_guarded_but_the_hooks_still_are() {
+    let repo = guarded_repo();
+    repo.write(".execguard.toml", "[scope]\nbranches = [\"release/**\"]\n");
+    repo.commit_unchecked("Guard release branches only");
+    let write = |path: &str| pre_tool_use(&repo, ".", "Write", json!({"file_path": path}));
+    assert!(write("specs/login.md").ok(), "exec/login is out of scope");
+    assert_eq!(write(".git/hooks/pre-commit").code, Some(2));
+    repo.git(["checkout", "-q", "-b", "release/1"]);
+    let run = write("specs/login.md");
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("[frozen-spec]"), "{}", run.stderr);
 }

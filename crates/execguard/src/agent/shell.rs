@@ -34,8 +34,13 @@ pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyho
         depth: 0,
         heredoc: None,
     };
+    // Codex's shell tools may run the command in another directory than the session's.
+    let workdir = match input.get("workdir") {
+        Some(Value::String(dir)) => cwd.join(dir),
+        _ => cwd.to_path_buf(),
+    };
     match command {
-        Some(Value::String(line)) => walker.script(line, cwd),
+        Some(Value::String(line)) => walker.script(line, &workdir),
         // Codex's older shell tool: an argument vector, often `["bash", "-lc", "<line>"]`.
         Some(Value::Array(items)) => {
             let mut words = Vec::new();
@@ -47,10 +52,6 @@ pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyho
                 };
                 words.push(ShellWord::literal(word));
             }
-            let workdir = match input.get("workdir") {
-                Some(Value::String(dir)) => cwd.join(dir),
-                _ => cwd.to_path_buf(),
-            };
             walker.run(&words, &mut workdir.clone());
         }
         Some(_) => bail!("the {tool} call's `tool_input.command` is neither a string nor an array"),
