@@ -233,6 +233,9 @@ fn shell_commands_that_write_protected_paths_or_bypass_the_hooks_are_refused() {
         ("Bash", ".", bash("for f in a b; do echo $f >> designs/login.md; done"), Some("frozen-design"), "designs/login.md"),
         ("Bash", ".", bash("(cd specs; rm login.md)"), Some("frozen-spec"), "specs/login.md"),
         ("Bash", ".", bash("echo \"unterminated"), Some("unreadable-command"), "cannot be parsed"),
+        // Nesting is read on a deep stack, and bounded: a crash would let the call through.
+        ("Bash", ".", bash(&format!("{}rm specs/login.md; {}", "{ ".repeat(2_000), "} ".repeat(2_000))), Some("frozen-spec"), "specs/login.md"),
+        ("Bash", ".", bash(&format!("{}true; {}", "{ ".repeat(20_001), "} ".repeat(20_001))), Some("unreadable-command"), "braces"),
         ("Bash", ".", bash("cargo build && cargo test -q"), None, ""),
         ("Bash", ".", bash("(cd specs; cat login.md) && rm -f login.md"), None, ""),
         ("Bash", ".", bash("grep -rn EXEC specs | tee src/report.txt"), None, ""),

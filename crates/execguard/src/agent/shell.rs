@@ -25,8 +25,56 @@ pub const UNREADABLE: &str = "unreadable-command";
 /// Nested `sh -c`, `eval` and substitutions are read this deep at most.
 const MAX_DEPTH: usize = 8;
 
-/// What a shell tool call would do.
+/// Longest command line read; a longer one is refused as unreadable.
+const MAX_LINE: usize = 1024 * 1024;
+/// Most braces, parentheses and backquotes in a command line read; more are refused as unreadable.
+const MAX_OPENINGS: usize = 20_000;
+
+/// What a shell tool call would do. The parser and the walk recurse once per level of nesting,
+/// so they run on a thread with a stack deep enough for any line up to [`MAX_LINE`]; a panic
+/// there refuses the call rather than letting it through.
 pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+    // An upper bound of the nesting, counted before parsing: each level opens with one of these.
+    let too_big = |value: Option<&Value>| match value {
+        Some(Value::String(line)) => {
+            line.len() > MAX_LINE
+                || line
+                    .bytes()
+                    .filter(|b| matches!(b, b'{' | b'(' | b'`'))
+                    .count()
+                    > MAX_OPENINGS
+        }
+        _ => false,
+    };
+    if too_big(input.get("command")) || too_big(input.get("cmd")) {
+        let mut intent = Intent::default();
+        intent.bypasses.push((
+            UNREADABLE.to_string(),
+            format!(
+                "the command line is longer than {} KiB or opens more than {MAX_OPENINGS} braces, parentheses and backquotes",
+                MAX_LINE / 1024
+            ),
+        ));
+        return Ok(intent);
+    }
+    let (tool_owned, input, cwd_owned) = (tool.to_string(), input.clone(), cwd.to_path_buf());
+    let reader = std::thread::Builder::new()
+        .stack_size(512 * 1024 * 1024)
+        .spawn(move || read_call(&tool_owned, &input, &cwd_owned))?;
+    match reader.join() {
+        Ok(intent) => intent,
+        Err(_) => {
+            let mut intent = Intent::default();
+            intent.bypasses.push((
+                UNREADABLE.to_string(),
+                format!("the {tool} command line could not be read"),
+            ));
+            Ok(intent)
+        }
+    }
+}
+
+fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
     let command = input.get("command").or_else(|| input.get("cmd"));
     let mut intent = Intent::default();
     let mut walker = Walker {
