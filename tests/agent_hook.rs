@@ -51,6 +51,7 @@ fn guarded_repo() -> TestRepo {
     repo.exec_fixture();
     std::fs::create_dir_all(repo.path("notes")).unwrap();
     std::os::unix::fs::symlink("../specs/login.md", repo.path("notes/alias.md")).unwrap();
+    std::os::unix::fs::symlink("specs", repo.path("requirements")).unwrap();
     repo
 }
 
@@ -115,6 +116,13 @@ fn file_tools_are_refused_on_frozen_and_protected_paths_only() {
             "Write",
             ".",
             json!({"file_path": "notes/alias.md", "content": "x"}),
+            Some("frozen-spec"),
+            "specs/login.md",
+        ),
+        (
+            "Edit",
+            ".",
+            json!({"file_path": abs("requirements/login.md")}),
             Some("frozen-spec"),
             "specs/login.md",
         ),
@@ -338,7 +346,9 @@ fn stop_is_refused_while_code_changed_without_a_progress_entry() {
         let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": active});
         hook(&repo, &event.to_string())
     };
-    // Nothing but prose changed (the untracked link is Markdown, not code).
+    // Nothing but prose changed (the untracked link is Markdown, not code; the link to the
+    // specs folder would be code).
+    std::fs::remove_file(repo.path("requirements")).unwrap();
     assert!(stop(false).ok(), "a tree without code changes may stop");
     repo.append("src/auth.rs", "pub fn logout() {}\n");
     let run = stop(false);

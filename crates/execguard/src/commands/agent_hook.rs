@@ -23,7 +23,12 @@ pub fn run(_args: &AgentHookArgs, config: Option<&std::path::Path>) -> ExitCode 
         .take(MAX_EVENT)
         .read_to_string(&mut input)
         .context("cannot read the hook event from stdin (expected UTF-8 JSON)");
-    let decision = read.and_then(|_| decide(&input, config));
+    // A hook that crashes is not a block to the agents (only exit 2 is): a panic is turned into
+    // a refusal.
+    let decision = read.and_then(|_| {
+        std::panic::catch_unwind(|| decide(&input, config))
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("execguard agent-hook failed on this event")))
+    });
     match decision {
         Ok(Decision::Allow) => ExitCode::from(crate::exit::CLEAN),
         Ok(Decision::Context(text)) => {
