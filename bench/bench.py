@@ -13,6 +13,7 @@ default: build them with `cargo build --release`), --skip-managers.
 """
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -44,6 +45,8 @@ TARGETS = {
     "memory-mib": 64,
     # commit-size on inputs made to be slow, against `git diff --numstat` on the same commit.
     "counting": 3.0,
+    # One coding-agent hook event that is allowed, against `git rev-parse --show-toplevel`.
+    "agent-hook": 2.0,
 }
 
 
@@ -140,8 +143,11 @@ def spawn(env, args, cwd, stdin=None):
         stderr=subprocess.PIPE,
     )
     if stdin is not None:
-        process.stdin.write(stdin)
-        process.stdin.close()
+        try:
+            process.stdin.write(stdin)
+            process.stdin.close()
+        except BrokenPipeError:  # a baseline that does not read its input
+            pass
     stderr = process.stderr.read()
     process.stderr.close()
     _, status, usage = os.wait4(process.pid, 0)
@@ -570,6 +576,28 @@ class Bench:
                      f"≤ {TARGETS['counting']:.0f}×", f"execguard check --commit {branch}", memory,
                      ratio=TARGETS["counting"])
 
+    def agent_hook(self):
+        """`execguard agent-hook` answering an allowed PreToolUse event in the wide repository (it
+        reads HEAD's entries for the paths involved only), against `git rev-parse`."""
+        wide, env, runs = self.wide(), self.env, self.args.runs
+        events = [
+            ("Write of a code file", "Write", {"file_path": "src/a0/b0/m0.rs", "content": "x"}),
+            ("Bash build and test", "Bash", {"command": "cargo build && cargo test -q 2>&1 | tail -5"}),
+            ("Edit of a design note", "Edit", {"file_path": "designs/f1-notes.md", "old_string": "a",
+                                               "new_string": "b"}),
+        ]
+        for label, tool, tool_input in events:
+            log(f"measuring agent-hook: {label}")
+            event = json.dumps({"hook_event_name": "PreToolUse", "cwd": str(wide), "tool_name": tool,
+                                "tool_input": tool_input}).encode()
+            command = [self.eg, "agent-hook"]
+            ours, floor = measure_pair(env, command, ["git", "rev-parse", "--show-toplevel"], wide, runs,
+                                       stdin=event)
+            memory = peak_rss(env, command, wide, stdin=event)
+            self.row(f"agent-hook allows: {label}", ours, "git rev-parse --show-toplevel", floor,
+                     f"≤ {TARGETS['agent-hook']:.0f}×", f"execguard agent-hook < {tool} event", memory,
+                     ratio=TARGETS["agent-hook"])
+
     def managers(self):
         """A commit through each hook manager, refusing changes to backend/PLANS.md, against the
         same commit through execguard's hooks."""
@@ -613,7 +641,8 @@ def main():
     parser.add_argument("--work")
     parser.add_argument("--bin-dir")
     parser.add_argument("--skip-managers", action="store_true")
-    parser.add_argument("--only", choices=["pre-commit", "range", "push", "counting", "managers"],
+    parser.add_argument("--only", choices=["pre-commit", "range", "push", "counting", "agent-hook",
+                                           "managers"],
                         help="measure one part only (for profiling); no table is written")
     args = parser.parse_args()
     if args.runs < 5:
@@ -633,7 +662,7 @@ def main():
     with_managers = not args.skip_managers and args.only in (None, "managers")
     tools_bin = install_managers(work) if with_managers else work / "managers" / "bin"
     bench = Bench(args, work, bin_dir, tools_bin)
-    for part in ("pre-commit", "range", "push", "counting", "managers"):
+    for part in ("pre-commit", "range", "push", "counting", "agent-hook", "managers"):
         if args.only in (None, part) and (part != "managers" or with_managers):
             getattr(bench, part.replace("-", "_"))()
 
@@ -724,6 +753,9 @@ def render(rows, mode, size, runs, elapsed, manager_rows):
         "  worker keeps small blobs and spec listings it has already read.",
         "- Peak memory is bounded by libgit2's pack windows (24 MiB mapped at most) and object cache",
         "  (4 MiB), plus 2 MiB of cached blobs per worker.",
+        "- An agent hook event opens the repository, reads HEAD's config and the tree entries of the",
+        "  paths the tool call names (a design note: its feature's specs too), and nothing else: no",
+        "  index, no diff.",
         "- A commit through execguard runs two hooks (pre-commit and commit-msg), each a full check.",
         "- The commit-size rows are inputs built to make counting slow or blind; each is checked with",
         "  the release build's `execguard check --commit` (what the pre-receive hook runs per commit);",

@@ -329,4 +329,8 @@ impl Run {
     pub fn from_command(command: &mut Command) -> Self {
         Self::from(command.output().expect("command runs"))
     }
+
+    pub fn from_command_output(output: Output) -> Self {
+        Self::from(output)
+    }
 }

@@ -13,6 +13,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod trailers;
+pub mod write_guard;
 
 pub use config::{Config, ConfigError};
 pub use engine::{

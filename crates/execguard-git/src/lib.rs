@@ -1089,6 +1089,53 @@ pub fn read_config_blob(repo: &Repository, id: Oid, name: &str) -> Result<Config
     Ok(Config::parse(name, &text)?)
 }
 
+/// HEAD's tree alone, as the base side of a change whose new side is not read: enough to ask
+/// whether a path may be written. An unborn branch has an empty base.
+pub fn head_trees(repo: &Repository) -> Result<(Option<Tree<'_>>, GitTrees<'_>), GitError> {
+    let tree = match repo.head() {
+        Ok(head) => Some(head.peel_to_tree().map_err(read_err("HEAD"))?),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            None
+        }
+        Err(e) => return Err(read_err("HEAD")(e)),
+    };
+    let trees = GitTrees {
+        repo,
+        base: tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
+        new: Snapshot::Empty,
+        cache: None,
+    };
+    Ok((tree, trees))
+}
+
+/// The paths whose working-tree content differs from HEAD, staged or not, untracked files
+/// included (ignored ones not). A working tree the agent is about to leave; not for hooks, which
+/// judge the index.
+pub fn worktree_changes(repo: &Repository) -> Result<Vec<RepoPath>, GitError> {
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    let statuses = repo
+        .statuses(Some(&mut options))
+        .map_err(read_err("the working tree's status"))?;
+    let mut out: Vec<RepoPath> = statuses
+        .iter()
+        .filter(|entry| entry.status() != git2::Status::CURRENT)
+        .map(|entry| RepoPath::new(entry.path_bytes().to_vec()))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod error_text_tests {
     use super::*;

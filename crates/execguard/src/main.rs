@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand};
 use execguard::commands::{
-    baseline, check, completions, config, doctor, explain, init, install, man, uninstall,
+    agent_hook, baseline, check, check_path, completions, config, doctor, explain, init, install,
+    man, uninstall,
 };
 use execguard::{exit, output};
 
@@ -45,6 +46,11 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), of execguard or of one subcommand.
     Man(man::ManArgs),
+    /// Answer one Claude Code or Codex hook event (JSON on stdin): block writes to frozen and
+    /// protected paths and ways around the hooks, and stops without a Progress entry.
+    AgentHook(agent_hook::AgentHookArgs),
+    /// Say whether each path may be written (exit 1 when one may not), as the agent hooks judge.
+    CheckPath(check_path::CheckPathArgs),
 }
 
 impl Command {
@@ -72,7 +78,12 @@ fn main() -> ExitCode {
     if let (Some(path), Some(name)) = (config, cli.command.ignores_config()) {
         return exit::could_not_check(&execguard::commands::config_is_ignored(name, path), "");
     }
+    if let Command::AgentHook(args) = &cli.command {
+        return agent_hook::run(args, config);
+    }
     let result = match &cli.command {
+        Command::AgentHook(_) => Ok(true),
+        Command::CheckPath(args) => check_path::run(args, config),
         Command::Install(args) => install::run(args).map(|()| true),
         Command::Uninstall(args) => uninstall::run(args).map(|()| true),
         Command::Check(args) => check::run(args, config),

@@ -159,7 +159,11 @@ pub fn print(report: &Report, format: Format, action: &str) {
         // Quiet: nothing on success, the verdict line alone on violations.
         Format::Human if crate::output::is_quiet() => {
             if !report.violations.is_empty() {
-                crate::render::eprint_always(&crate::render::verdict(report, action, crate::render::Audience::Client));
+                crate::render::eprint_always(&crate::render::verdict(
+                    report,
+                    action,
+                    crate::render::Audience::Client,
+                ));
             }
         }
         Format::Human => crate::render::eprint(&crate::render::human(report, action)),

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use anyhow::{bail, Context as _};
+use execguard_git::Repository;
+
+use crate::agent::settings::{self, Agent};
 
 use crate::install::{
     hook_binary, install_hook, receive_fsck_text, server_hook_binary, write_shim, Outcome,
@@ -19,8 +22,12 @@ pub struct InstallArgs {
     #[arg(long, value_name = "PATH")]
     pub repo: Option<PathBuf>,
     /// Install the server's pre-receive hook (in a bare repository on the git server).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "agent")]
     pub server: bool,
+    /// Instead of the git hooks, add `execguard agent-hook` to a coding agent's project settings
+    /// (`claude`: .claude/settings.json; `codex`: .codex/hooks.json). May be repeated.
+    #[arg(long, value_enum, value_name = "AGENT")]
+    pub agent: Vec<Agent>,
 }
 
 pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
@@ -30,6 +37,9 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
         "install"
     };
     let repo = super::open_repo(args.repo.as_deref(), Some(rerun))?;
+    if !args.agent.is_empty() {
+        return install_agents(&repo, &args.agent);
+    }
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     if repo.is_bare() && !args.server {
         bail!(
@@ -185,4 +195,26 @@ fn unreachable_binary_warning(repo: &execguard_git::Repository, binary: &Path) -
         "execguard: warning: git runs the hook as the user serving the push, usually the repository's owner {owner_name}, and {owner_name} {}: the hook would refuse every push. Put execguard and execguard-pre-receive where that user can run them (a directory every user may enter, such as /usr/local/bin) and run `execguard install --server` again from there.",
         blocked.describe()
     ))
+}
+
+fn install_agents(repo: &Repository, agents: &[Agent]) -> anyhow::Result<()> {
+    let Some(workdir) = repo.workdir() else {
+        bail!(
+            "{} is a bare repository: coding agents work in a working tree",
+            repo.path().display()
+        );
+    };
+    for agent in agents {
+        let (path, outcome) = settings::install(workdir, *agent)?;
+        let what = match outcome {
+            settings::Outcome::AlreadyThere => "already has",
+            _ => "now runs",
+        };
+        crate::render::eprint_line(&format!(
+            "execguard: {} {what} `{}` before file and shell tools, at Stop and at SessionStart",
+            path.display(),
+            settings::COMMAND
+        ));
+    }
+    Ok(())
 }

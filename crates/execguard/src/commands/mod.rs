@@ -1,7 +1,9 @@
 //! One module per subcommand of `execguard`.
 
+pub mod agent_hook;
 pub mod baseline;
 pub mod check;
+pub mod check_path;
 pub mod completions;
 pub mod config;
 pub mod doctor;

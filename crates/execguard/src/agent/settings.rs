@@ -1,0 +1,188 @@
+//! The hook entries of the agents' project settings: Claude Code's `.claude/settings.json` and
+//! Codex's `.codex/hooks.json`, which share one shape (`hooks` → event → matcher groups → command
+//! hooks). Installing merges execguard's entries into what is there, keeping every other key,
+//! group and hook in its place; uninstalling removes exactly the hooks whose command is
+//! execguard's.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use clap::ValueEnum;
+use serde_json::{json, Map, Value};
+
+/// The command every entry runs. A plain name, so the settings can be committed and shared.
+pub const COMMAND: &str = "execguard agent-hook";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Agent {
+    /// Claude Code: `.claude/settings.json`.
+    Claude,
+    /// Codex: `.codex/hooks.json`.
+    Codex,
+}
+
+impl Agent {
+    /// The settings file, relative to the top of the working tree.
+    pub fn settings_path(self) -> &'static str {
+        match self {
+            Agent::Claude => ".claude/settings.json",
+            Agent::Codex => ".codex/hooks.json",
+        }
+    }
+
+    /// The tools whose calls are checked.
+    fn tool_matcher(self) -> &'static str {
+        match self {
+            Agent::Claude => "Write|Edit|MultiEdit|NotebookEdit|Bash",
+            Agent::Codex => "apply_patch|Bash|shell|local_shell|exec_command|Edit|Write",
+        }
+    }
+
+    /// `(event, matcher)` of each entry.
+    fn entries(self) -> [(&'static str, Option<&'static str>); 3] {
+        [
+            ("PreToolUse", Some(self.tool_matcher())),
+            ("Stop", None),
+            ("SessionStart", None),
+        ]
+    }
+}
+
+/// What installing or uninstalling did to the file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Written,
+    AlreadyThere,
+    Removed,
+    /// Removed, and the file held nothing else, so it is gone.
+    RemovedFile,
+    NotThere,
+}
+
+/// Adds execguard's entries to the agent's settings in `workdir`.
+pub fn install(workdir: &Path, agent: Agent) -> anyhow::Result<(PathBuf, Outcome)> {
+    let path = workdir.join(agent.settings_path());
+    let mut settings = read(&path)?.unwrap_or_else(|| Value::Object(Map::new()));
+    let Some(root) = settings.as_object_mut() else {
+        bail!("{} is not a JSON object; fix it by hand", path.display());
+    };
+    let hooks = root
+        .entry("hooks")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(hooks) = hooks.as_object_mut() else {
+        bail!(
+            "`hooks` in {} is not a JSON object; fix it by hand",
+            path.display()
+        );
+    };
+    let mut changed = false;
+    for (event, matcher) in agent.entries() {
+        let groups = hooks
+            .entry(event)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let Some(groups) = groups.as_array_mut() else {
+            bail!(
+                "`hooks.{event}` in {} is not a JSON array; fix it by hand",
+                path.display()
+            );
+        };
+        if groups.iter().any(has_ours) {
+            continue;
+        }
+        let mut group = Map::new();
+        if let Some(matcher) = matcher {
+            group.insert("matcher".into(), json!(matcher));
+        }
+        group.insert(
+            "hooks".into(),
+            json!([{ "type": "command", "command": COMMAND, "timeout": 30 }]),
+        );
+        groups.push(Value::Object(group));
+        changed = true;
+    }
+    if !changed {
+        return Ok((path, Outcome::AlreadyThere));
+    }
+    write(&path, &settings)?;
+    Ok((path, Outcome::Written))
+}
+
+/// Removes execguard's hooks from the agent's settings in `workdir`, and the groups and events
+/// they leave empty.
+pub fn uninstall(workdir: &Path, agent: Agent) -> anyhow::Result<(PathBuf, Outcome)> {
+    let path = workdir.join(agent.settings_path());
+    let Some(mut settings) = read(&path)? else {
+        return Ok((path, Outcome::NotThere));
+    };
+    let Some(hooks) = settings.get_mut("hooks").and_then(Value::as_object_mut) else {
+        return Ok((path, Outcome::NotThere));
+    };
+    let mut removed = false;
+    for (_, groups) in hooks.iter_mut() {
+        let Some(groups) = groups.as_array_mut() else {
+            continue;
+        };
+        for group in groups.iter_mut() {
+            if let Some(list) = group.get_mut("hooks").and_then(Value::as_array_mut) {
+                let before = list.len();
+                list.retain(|hook| !is_ours(hook));
+                removed |= list.len() != before;
+            }
+        }
+        groups.retain(|group| {
+            !group
+                .get("hooks")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
+        });
+    }
+    if !removed {
+        return Ok((path, Outcome::NotThere));
+    }
+    hooks.retain(|_, groups| !groups.as_array().is_some_and(Vec::is_empty));
+    if hooks.is_empty() {
+        if let Some(root) = settings.as_object_mut() {
+            root.remove("hooks");
+        }
+    }
+    if settings.as_object().is_some_and(Map::is_empty) {
+        std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        if let Some(dir) = path.parent() {
+            // Only when empty: the folder may hold the user's other settings.
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Ok((path, Outcome::RemovedFile));
+    }
+    write(&path, &settings)?;
+    Ok((path, Outcome::Removed))
+}
+
+fn is_ours(hook: &Value) -> bool {
+    hook.get("command").and_then(Value::as_str) == Some(COMMAND)
+}
+
+fn has_ours(group: &Value) -> bool {
+    group
+        .get("hooks")
+        .and_then(Value::as_array)
+        .is_some_and(|hooks| hooks.iter().any(is_ours))
+}
+
+fn read(path: &Path) -> anyhow::Result<Option<Value>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .with_context(|| format!("{} is not valid JSON; it was left as it is", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+fn write(path: &Path, settings: &Value) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut text = serde_json::to_string_pretty(settings)?;
+    text.push('\n');
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,557 @@
+//! Shell commands (`Bash`, Codex's shell tools): the command line is parsed as a shell parses
+//! it (brush-parser's POSIX/bash grammar), and every simple command is read for what it writes
+//! (redirections, `sed -i`, `tee`, `mv`, `cp`, `rm`, `truncate`, ...) and for ways around the
+//! hooks (`--no-verify`, `core.hooksPath`, `EXECGUARD_SKIP`, `execguard uninstall`). A `cd` moves
+//! the directory later commands of the same line are relative to; `sh -c`, `eval` and command
+//! substitutions are read as the command lines they are.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem, CompoundCommand, IoRedirect};
+use brush_parser::word::WordPiece;
+use brush_parser::{Parser, ParserOptions, SourceInfo};
+use serde_json::{Map, Value};
+
+use super::{Intent, Write};
+
+mod commands;
+
+/// The rule id of a way around the hooks.
+pub const HOOK_BYPASS: &str = "hook-bypass";
+/// The rule id of a command line the guard cannot read.
+pub const UNREADABLE: &str = "unreadable-command";
+
+/// Nested `sh -c`, `eval` and substitutions are read this deep at most.
+const MAX_DEPTH: usize = 8;
+
+/// Longest command line read; a longer one is refused as unreadable.
+const MAX_LINE: usize = 1024 * 1024;
+/// Most braces, parentheses and backquotes in a command line read; more are refused as unreadable.
+const MAX_OPENINGS: usize = 20_000;
+
+/// What a shell tool call would do. The parser and the walk recurse once per level of nesting,
+/// so they run on a thread with a stack deep enough for any line up to [`MAX_LINE`]; a panic
+/// there refuses the call rather than letting it through.
+pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+    // An upper bound of the nesting, counted before parsing: each level opens with one of these.
+    let too_big = |value: Option<&Value>| match value {
+        Some(Value::String(line)) => {
+            line.len() > MAX_LINE
+                || line
+                    .bytes()
+                    .filter(|b| matches!(b, b'{' | b'(' | b'`'))
+                    .count()
+                    > MAX_OPENINGS
+        }
+        _ => false,
+    };
+    if too_big(input.get("command")) || too_big(input.get("cmd")) {
+        let mut intent = Intent::default();
+        intent.bypasses.push((
+            UNREADABLE.to_string(),
+            format!(
+                "the command line is longer than {} KiB or opens more than {MAX_OPENINGS} braces, parentheses and backquotes",
+                MAX_LINE / 1024
+            ),
+        ));
+        return Ok(intent);
+    }
+    let (tool_owned, input, cwd_owned) = (tool.to_string(), input.clone(), cwd.to_path_buf());
+    let reader = std::thread::Builder::new()
+        .stack_size(512 * 1024 * 1024)
+        .spawn(move || read_call(&tool_owned, &input, &cwd_owned))?;
+    match reader.join() {
+        Ok(intent) => intent,
+        Err(_) => {
+            let mut intent = Intent::default();
+            intent.bypasses.push((
+                UNREADABLE.to_string(),
+                format!("the {tool} command line could not be read"),
+            ));
+            Ok(intent)
+        }
+    }
+}
+
+fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+    let command = input.get("command").or_else(|| input.get("cmd"));
+    let mut intent = Intent::default();
+    let mut walker = Walker {
+        intent: &mut intent,
+        depth: 0,
+        heredoc: None,
+    };
+    // Codex's shell tools may run the command in another directory than the session's.
+    let workdir = match input.get("workdir") {
+        Some(Value::String(dir)) => cwd.join(dir),
+        _ => cwd.to_path_buf(),
+    };
+    match command {
+        Some(Value::String(line)) => walker.script(line, &workdir),
+        // Codex's older shell tool: an argument vector, often `["bash", "-lc", "<line>"]`.
+        Some(Value::Array(items)) => {
+            let mut words = Vec::new();
+            for item in items {
+                let Value::String(word) = item else {
+                    bail!(
+                        "the {tool} call's `tool_input.command` has an item that is not a string"
+                    );
+                };
+                words.push(ShellWord::literal(word));
+            }
+            walker.run(&words, &mut workdir.clone());
+        }
+        Some(_) => bail!("the {tool} call's `tool_input.command` is neither a string nor an array"),
+        None => bail!("the {tool} call has no `tool_input.command`"),
+    }
+    Ok(intent)
+}
+
+/// A word as the command sees it after quote removal.
+#[derive(Clone, Debug)]
+struct ShellWord {
+    text: String,
+    /// It holds an expansion whose value is not known here (`$VAR`, `$(...)`).
+    dynamic: bool,
+    /// It holds an unquoted glob character.
+    glob: bool,
+}
+
+impl ShellWord {
+    fn literal(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            dynamic: false,
+            glob: false,
+        }
+    }
+}
+
+struct Walker<'a> {
+    intent: &'a mut Intent,
+    depth: usize,
+    /// The here-document of the simple command being read (`apply_patch <<'EOF'`).
+    heredoc: Option<String>,
+}
+
+impl Walker<'_> {
+    fn script(&mut self, line: &str, cwd: &Path) {
+        if self.depth > MAX_DEPTH {
+            self.bypass(
+                UNREADABLE,
+                "the command nests `sh -c`, `eval` or substitutions too deeply to be read"
+                    .to_string(),
+            );
+            return;
+        }
+        let options = ParserOptions::default();
+        let source = SourceInfo {
+            source: "command".to_string(),
+        };
+        let mut parser = Parser::new(std::io::Cursor::new(line.as_bytes()), &options, &source);
+        match parser.parse_program() {
+            Ok(program) => {
+                self.depth += 1;
+                let mut cwd = cwd.to_path_buf();
+                for command in &program.complete_commands {
+                    self.list(command, &mut cwd);
+                }
+                self.depth -= 1;
+            }
+            Err(error) => self.bypass(
+                UNREADABLE,
+                format!("the command line cannot be parsed as shell ({error}); write it in plain POSIX shell syntax"),
+            ),
+        }
+    }
+
+    fn bypass(&mut self, rule: &str, why: String) {
+        let item = (rule.to_string(), why);
+        if !self.intent.bypasses.contains(&item) {
+            self.intent.bypasses.push(item);
+        }
+    }
+
+    fn write(&mut self, cwd: &Path, path: &ShellWord, how: String) {
+        if path.text.is_empty() {
+            return;
+        }
+        for path in expand_word(cwd, path) {
+            self.intent.writes.push(Write {
+                dir: cwd.to_path_buf(),
+                path,
+                how: how.clone(),
+            });
+        }
+    }
+
+    fn list(&mut self, list: &ast::CompoundList, cwd: &mut PathBuf) {
+        for ast::CompoundListItem(and_or, _) in &list.0 {
+            self.pipeline(&and_or.first, cwd);
+            for next in &and_or.additional {
+                let (ast::AndOr::And(pipeline) | ast::AndOr::Or(pipeline)) = next;
+                self.pipeline(pipeline, cwd);
+            }
+        }
+    }
+
+    fn pipeline(&mut self, pipeline: &ast::Pipeline, cwd: &mut PathBuf) {
+        if pipeline.seq.len() == 1 {
+            self.command(&pipeline.seq[0], cwd);
+            return;
+        }
+        // Each part of a pipeline runs in a subshell: a `cd` there does not last.
+        for command in &pipeline.seq {
+            self.command(command, &mut cwd.clone());
+        }
+    }
+
+    fn command(&mut self, command: &Command, cwd: &mut PathBuf) {
+        match command {
+            Command::Simple(simple) => self.simple(simple, cwd),
+            Command::Compound(compound, redirects) => {
+                if let Some(redirects) = redirects {
+                    for redirect in &redirects.0 {
+                        self.redirect(redirect, cwd);
+                    }
+                }
+                self.compound(compound, cwd);
+            }
+            Command::Function(function) => {
+                let ast::FunctionBody(body, redirects) = &function.body;
+                if let Some(redirects) = redirects {
+                    for redirect in &redirects.0 {
+                        self.redirect(redirect, cwd);
+                    }
+                }
+                self.compound(body, &mut cwd.clone());
+            }
+            Command::ExtendedTest(_) => {}
+        }
+    }
+
+    fn compound(&mut self, compound: &CompoundCommand, cwd: &mut PathBuf) {
+        match compound {
+            CompoundCommand::BraceGroup(group) => self.list(&group.list, cwd),
+            CompoundCommand::Subshell(subshell) => self.list(&subshell.list, &mut cwd.clone()),
+            CompoundCommand::ForClause(clause) => {
+                for word in clause.values.iter().flatten() {
+                    self.word(word, cwd);
+                }
+                self.list(&clause.body.list, cwd);
+            }
+            CompoundCommand::ArithmeticForClause(clause) => self.list(&clause.body.list, cwd),
+            CompoundCommand::CaseClause(clause) => {
+                for item in &clause.cases {
+                    if let Some(list) = &item.cmd {
+                        self.list(list, &mut cwd.clone());
+                    }
+                }
+            }
+            CompoundCommand::IfClause(clause) => {
+                self.list(&clause.condition, cwd);
+                self.list(&clause.then, &mut cwd.clone());
+                for other in clause.elses.iter().flatten() {
+                    if let Some(condition) = &other.condition {
+                        self.list(condition, cwd);
+                    }
+                    self.list(&other.body, &mut cwd.clone());
+                }
+            }
+            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
+                self.list(&clause.0, cwd);
+                self.list(&clause.1.list, cwd);
+            }
+            CompoundCommand::Arithmetic(_) => {}
+        }
+    }
+
+    fn redirect(&mut self, redirect: &IoRedirect, cwd: &Path) {
+        use ast::{IoFileRedirectKind as Kind, IoFileRedirectTarget as Target};
+        match redirect {
+            IoRedirect::File(_, kind, target) => match (kind, target) {
+                (
+                    Kind::Write | Kind::Append | Kind::Clobber | Kind::ReadAndWrite,
+                    Target::Filename(word),
+                )
+                | (Kind::DuplicateOutput, Target::Duplicate(word)) => {
+                    let word = self.word(word, cwd);
+                    let is_fd = word.text == "-" || word.text.chars().all(|c| c.is_ascii_digit());
+                    if !is_fd {
+                        self.write(cwd, &word, "a redirection would write".to_string());
+                    }
+                }
+                (_, Target::ProcessSubstitution(_, subshell)) => {
+                    self.list(&subshell.list, &mut cwd.to_path_buf());
+                }
+                _ => {}
+            },
+            IoRedirect::OutputAndError(word, _) => {
+                let word = self.word(word, cwd);
+                self.write(cwd, &word, "a redirection would write".to_string());
+            }
+            IoRedirect::HereDocument(_, doc) => self.heredoc = Some(doc.doc.value.clone()),
+            IoRedirect::HereString(_, word) => {
+                let word = self.word(word, cwd);
+                self.heredoc = Some(word.text);
+            }
+        }
+    }
+
+    /// A word after quote removal; the command lines in its substitutions are read too.
+    fn word(&mut self, word: &ast::Word, cwd: &Path) -> ShellWord {
+        let options = ParserOptions::default();
+        let mut out = ShellWord::literal("");
+        match brush_parser::word::parse(&word.value, &options) {
+            Ok(pieces) => {
+                for piece in pieces {
+                    self.piece(&piece.piece, cwd, &mut out, false);
+                }
+            }
+            Err(_) => {
+                out.text = word.value.clone();
+                out.dynamic = true;
+            }
+        }
+        out
+    }
+
+    fn piece(&mut self, piece: &WordPiece, cwd: &Path, out: &mut ShellWord, quoted: bool) {
+        match piece {
+            WordPiece::Text(text) => {
+                if !quoted && text.contains(['*', '?', '[']) {
+                    out.glob = true;
+                }
+                out.text.push_str(text);
+            }
+            WordPiece::SingleQuotedText(text) | WordPiece::AnsiCQuotedText(text) => {
+                out.text.push_str(text);
+            }
+            WordPiece::DoubleQuotedSequence(pieces)
+            | WordPiece::GettextDoubleQuotedSequence(pieces) => {
+                for inner in pieces {
+                    self.piece(&inner.piece, cwd, out, true);
+                }
+            }
+            WordPiece::EscapeSequence(text) => {
+                out.text.push_str(text.strip_prefix('\\').unwrap_or(text));
+            }
+            WordPiece::TildePrefix(user) => match (user.is_empty(), std::env::var("HOME")) {
+                (true, Ok(home)) => out.text.push_str(&home),
+                _ => {
+                    out.text.push('~');
+                    out.text.push_str(user);
+                    out.dynamic = true;
+                }
+            },
+            WordPiece::CommandSubstitution(line)
+            | WordPiece::BackquotedCommandSubstitution(line) => {
+                self.script(line, cwd);
+                out.dynamic = true;
+            }
+            WordPiece::ParameterExpansion(_) | WordPiece::ArithmeticExpression(_) => {
+                out.dynamic = true;
+            }
+        }
+    }
+
+    fn simple(&mut self, simple: &ast::SimpleCommand, cwd: &mut PathBuf) {
+        self.heredoc = None;
+        let mut words = Vec::new();
+        let mut items: Vec<&CommandPrefixOrSuffixItem> = Vec::new();
+        if let Some(prefix) = &simple.prefix {
+            items.extend(prefix.0.iter());
+        }
+        let name = simple.word_or_name.as_ref();
+        let suffix: Vec<&CommandPrefixOrSuffixItem> =
+            simple.suffix.iter().flat_map(|s| s.0.iter()).collect();
+        for item in items {
+            self.item(item, cwd, &mut words);
+        }
+        if let Some(name) = name {
+            let word = self.word(name, cwd);
+            words.push(word);
+        }
+        for item in suffix {
+            self.item(item, cwd, &mut words);
+        }
+        self.run(&words, cwd);
+    }
+
+    fn item(&mut self, item: &CommandPrefixOrSuffixItem, cwd: &Path, words: &mut Vec<ShellWord>) {
+        match item {
+            CommandPrefixOrSuffixItem::IoRedirect(redirect) => self.redirect(redirect, cwd),
+            CommandPrefixOrSuffixItem::Word(word) => {
+                let word = self.word(word, cwd);
+                words.push(word);
+            }
+            CommandPrefixOrSuffixItem::AssignmentWord(assignment, word) => {
+                let name = match &assignment.name {
+                    ast::AssignmentName::VariableName(name) => name.clone(),
+                    ast::AssignmentName::ArrayElementName(name, _) => name.clone(),
+                };
+                let value = match &assignment.value {
+                    ast::AssignmentValue::Scalar(value) => self.word(value, cwd).text,
+                    ast::AssignmentValue::Array(_) => String::new(),
+                };
+                // After the command name, `x=y` is an ordinary argument (`env`, `export`).
+                if words.is_empty() {
+                    self.assignment(&name, &value);
+                } else {
+                    let word = self.word(word, cwd);
+                    words.push(word);
+                }
+            }
+            CommandPrefixOrSuffixItem::ProcessSubstitution(_, subshell) => {
+                self.list(&subshell.list, &mut cwd.to_path_buf());
+            }
+        }
+    }
+
+    /// `NAME=VALUE`, before a command, in `env` or `export`.
+    fn assignment(&mut self, name: &str, value: &str) {
+        if name == "EXECGUARD_SKIP" {
+            self.bypass(
+                HOOK_BYPASS,
+                "setting EXECGUARD_SKIP would make the pre-commit hook set rules aside".to_string(),
+            );
+        }
+        if name.starts_with("GIT_CONFIG") && value.to_ascii_lowercase().contains("hookspath") {
+            self.bypass(
+                HOOK_BYPASS,
+                format!("setting {name} to core.hooksPath would make git run other hooks than the installed ones"),
+            );
+        }
+    }
+
+    /// One simple command, its words after quote removal.
+    fn run(&mut self, words: &[ShellWord], cwd: &mut PathBuf) {
+        let Some(first) = words.first() else {
+            return;
+        };
+        let name = first
+            .text
+            .rsplit('/')
+            .next()
+            .unwrap_or(&first.text)
+            .to_string();
+        let args = &words[1..];
+        match name.as_str() {
+            "cd" | "pushd" => {
+                if let Some(dir) = args.iter().find(|w| !w.text.starts_with('-')) {
+                    if !dir.dynamic {
+                        *cwd = cwd.join(&dir.text);
+                    }
+                }
+            }
+            "env" => self.env(args, cwd),
+            "sudo" | "doas" | "nohup" | "nice" | "time" | "command" | "exec" | "stdbuf"
+            | "ionice" | "timeout" | "xargs" => {
+                // The wrapped command: the first word that is not an option (a duration for
+                // `timeout`).
+                let mut rest = args;
+                while let Some(word) = rest.first() {
+                    let skip = word.text.starts_with('-')
+                        || (name == "timeout"
+                            && word.text.starts_with(|c: char| c.is_ascii_digit()));
+                    if !skip {
+                        break;
+                    }
+                    rest = &rest[1..];
+                }
+                self.run(rest, cwd);
+            }
+            "sh" | "bash" | "zsh" | "dash" | "ksh" => {
+                let mut iter = args.iter();
+                while let Some(word) = iter.next() {
+                    let is_c = word.text.starts_with('-')
+                        && !word.text.starts_with("--")
+                        && word.text.contains('c');
+                    if is_c {
+                        if let Some(line) = iter.find(|w| !w.text.starts_with('-')) {
+                            self.script(&line.text, cwd);
+                        }
+                        break;
+                    }
+                }
+            }
+            "eval" => {
+                let line: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+                self.script(&line.join(" "), cwd);
+            }
+            "export" | "declare" | "typeset" | "local" | "readonly" => {
+                for word in args {
+                    let (key, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
+                    self.assignment(key, value);
+                }
+            }
+            "execguard" => {
+                if args.iter().any(|w| w.text == "uninstall") {
+                    self.bypass(
+                        HOOK_BYPASS,
+                        "`execguard uninstall` would remove the hooks".to_string(),
+                    );
+                }
+            }
+            "git" => self.git(args, cwd),
+            _ => self.writes(&name, args, cwd),
+        }
+    }
+
+    fn env(&mut self, args: &[ShellWord], cwd: &mut PathBuf) {
+        let mut rest = args;
+        while let Some(word) = rest.first() {
+            if let Some((key, value)) = word.text.split_once('=') {
+                if !word.text.starts_with('-') {
+                    self.assignment(key, value);
+                    rest = &rest[1..];
+                    continue;
+                }
+            }
+            if word.text.starts_with('-') {
+                let takes_value = matches!(word.text.as_str(), "-u" | "-C" | "-S");
+                rest = &rest[if takes_value { 2 } else { 1 }.min(rest.len())..];
+                continue;
+            }
+            break;
+        }
+        self.run(rest, cwd);
+    }
+}
+
+/// The paths a word names: itself, or for an unquoted glob in its last component, the names it
+/// matches in that directory now.
+fn expand_word(cwd: &Path, word: &ShellWord) -> Vec<String> {
+    if !word.glob {
+        return vec![word.text.clone()];
+    }
+    let (dir, pattern) = match word.text.rsplit_once('/') {
+        Some((dir, pattern)) => (dir.to_string(), pattern),
+        None => (String::new(), word.text.as_str()),
+    };
+    let Ok(glob) = globset::Glob::new(pattern) else {
+        return vec![word.text.clone()];
+    };
+    let matcher = glob.compile_matcher();
+    let Ok(entries) = std::fs::read_dir(cwd.join(&dir)) else {
+        return vec![word.text.clone()];
+    };
+    let mut out: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| matcher.is_match(entry.file_name()))
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            }
+        })
+        .collect();
+    out.sort();
+    if out.is_empty() {
+        out.push(word.text.clone());
+    }
+    out
+}

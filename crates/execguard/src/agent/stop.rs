@@ -1,0 +1,105 @@
+//! Stop: the agent may not stop while the working tree (staged or not) changes code of a feature
+//! whose execplan's Progress has no new entry since HEAD: "update Progress at every stopping
+//! point". When the agent is already going on because a stop hook said so
+//! (`stop_hook_active`), the stop is allowed, so that it can never loop.
+
+use std::path::Path;
+
+use anyhow::{bail, Context as _};
+use execguard_core::rules::progress_update::progress_change;
+use execguard_core::{RepoPath, Side, Trees};
+use serde_json::{Map, Value};
+
+use super::Decision;
+
+pub fn decide(
+    event: &Map<String, Value>,
+    cwd: &Path,
+    explicit: Option<&Path>,
+) -> anyhow::Result<Decision> {
+    match event.get("stop_hook_active") {
+        Some(Value::Bool(true)) => return Ok(Decision::Allow),
+        Some(Value::Bool(false)) | Some(Value::Null) | None => {}
+        Some(_) => bail!("the Stop event's `stop_hook_active` is not a boolean"),
+    }
+    let repo = match execguard_git::open_at(cwd) {
+        Ok(repo) => repo,
+        Err(execguard_git::GitError::Open(e)) if e.code() == execguard_git::ErrorCode::NotFound => {
+            return Ok(Decision::Allow)
+        }
+        Err(e) => {
+            return Err(e).context(format!("cannot open the repository at {}", cwd.display()))
+        }
+    };
+    let Some(workdir) = repo.workdir().map(Path::to_path_buf) else {
+        return Ok(Decision::Allow);
+    };
+    let (tree, trees) = execguard_git::head_trees(&repo)?;
+    let (config, _) = execguard_git::load_config(&repo, tree.as_ref(), "HEAD", explicit)?;
+    let branch = execguard_git::current_branch(&repo);
+    if !config.applies_to_branch(branch.as_deref())
+        || !config.is_enabled(execguard_core::RuleId::ProgressUpdate)
+    {
+        return Ok(Decision::Allow);
+    }
+    let layout = &config.layout;
+    let changed = execguard_git::worktree_changes(&repo)?;
+    let code: Vec<&RepoPath> = changed.iter().filter(|p| layout.is_code(p)).collect();
+    let Some(first_code) = code.first() else {
+        return Ok(Decision::Allow);
+    };
+    let section = &config.rules.progress_update.section;
+    let read_new = |path: &RepoPath| -> Option<String> {
+        std::fs::read(workdir.join(path.to_text()))
+            .ok()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    };
+    let read_old = |path: &RepoPath| -> anyhow::Result<Option<String>> {
+        Ok(trees
+            .read(Side::Base, path)
+            .map_err(|e| anyhow::anyhow!("cannot read HEAD:{path}: {e}"))?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    // The branch names the feature when its plan exists; else any plan whose Progress gained
+    // an entry will do, as for a commit.
+    let named = branch
+        .as_deref()
+        .and_then(|b| layout.branch_patterns.feature_of(b))
+        .and_then(|feature| {
+            layout
+                .execplans
+                .paths_for(&feature)
+                .into_iter()
+                .find(|plan| workdir.join(plan.to_text()).is_file())
+        });
+    let code_text = if code.len() == 1 {
+        format!("changes code ({first_code})")
+    } else {
+        format!("changes code ({first_code} and {} more)", code.len() - 1)
+    };
+    if let Some(plan) = named {
+        let Some(new) = read_new(&plan) else {
+            return Ok(Decision::Allow);
+        };
+        if progress_change(read_old(&plan)?.as_deref(), &new, section).changed {
+            return Ok(Decision::Allow);
+        }
+        return Ok(Decision::Block(format!(
+            "execguard: do not stop yet [progress-update]: the working tree {code_text}, but the {section} section of {plan} has no new entry since HEAD. Update {section} at every stopping point: add an entry to {plan} saying what was done, what is left and any surprise, then stop."
+        )));
+    }
+    for plan in changed
+        .iter()
+        .filter(|p| layout.execplans.feature_of(p).is_some())
+    {
+        if let Some(new) = read_new(plan) {
+            if progress_change(read_old(plan)?.as_deref(), &new, section).progressed {
+                return Ok(Decision::Allow);
+            }
+        }
+    }
+    Ok(Decision::Block(format!(
+        "execguard: do not stop yet [progress-update]: the working tree {code_text}, but no execplan's {section} section has a new entry since HEAD, and the branch names no feature with an execplan. Update {section} at every stopping point: add an entry to the execplan this work belongs to ({}) saying what was done and what is left. If no execplan covers this work, say so to the human: EXEC starts only from a ready execplan.",
+        layout.execplans.as_str()
+    )))
+}
