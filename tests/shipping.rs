@@ -44,7 +44,11 @@ fn bash_completes(repo: &TestRepo, words: &[&str]) -> Vec<String> {
 #[test]
 fn bash_completion_completes_subcommands_options_and_values() {
     let repo = TestRepo::new();
-    assert_eq!(bash_completes(&repo, &["execguard", "ch"]), ["check"]);
+    assert_eq!(
+        bash_completes(&repo, &["execguard", "ch"]),
+        ["check", "check-path"]
+    );
+    assert_eq!(bash_completes(&repo, &["execguard", "ini"]), ["init"]);
     assert_eq!(
         bash_completes(&repo, &["execguard", "check", "--fo"]),
         ["--format"]

@@ -292,9 +292,10 @@ pub fn format_findings(repo: &Repository) -> Vec<Finding> {
     }
     let index = repo.path().join("index");
     match execguard_git::StagedIndex::open(&index) {
-        Err(error @ execguard_git::GitError::Unsupported(_)) => {
-            vec![Finding::problem(error.to_string())]
-        }
+        Err(
+            error
+            @ (execguard_git::GitError::Unsupported(_) | execguard_git::GitError::SparseIndex),
+        ) => vec![Finding::problem(error.to_string())],
         _ => Vec::new(),
     }
 }
