@@ -13,6 +13,7 @@ use git2::ObjectType;
 pub mod baseline;
 mod case_folded;
 mod merge;
+mod pushed;
 mod renames;
 mod revwalk;
 mod staged;
@@ -21,6 +22,7 @@ mod tree_diff;
 
 pub use git2::{ErrorCode, Oid, Repository, Tree};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
+pub use pushed::{new_commits_per_tip, PushedTip};
 pub use revwalk::{commits_in_range, promisor_remote, resolve_commit, RangeOptions, DEEPEN};
 pub use staged::StagedIndex;
 pub use tree_check::{MalformedTree, TreeProblem};
@@ -776,22 +778,6 @@ pub fn peel_to_commit(repo: &Repository, id: &str) -> Option<Oid> {
     let oid = Oid::from_str(id).ok()?;
     let object = repo.find_object(oid, None).ok()?;
     object.peel_to_commit().ok().map(|c| c.id())
-}
-
-/// The commits reachable from `tips` and from none of `hidden`, oldest first.
-pub fn new_commits(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<Oid>, GitError> {
-    let mut walk = repo.revwalk().map_err(read_err("the history"))?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
-        .map_err(read_err("the history"))?;
-    for tip in tips {
-        walk.push(*tip).map_err(read_err(format!("commit {tip}")))?;
-    }
-    for hide in hidden {
-        // A hidden tip that is missing or not a commit hides nothing.
-        let _ = walk.hide(*hide);
-    }
-    walk.collect::<Result<Vec<_>, _>>()
-        .map_err(read_err("the history"))
 }
 
 /// A config pinned by the server admin with `git config execguard.config <path>`; a relative

@@ -121,6 +121,9 @@ pub fn judge(
     let mut ref_jobs: Vec<Vec<usize>> = Vec::new();
     let mut rewrites = Vec::new();
     let mut notes = std::collections::BTreeSet::new();
+    // Each judged ref: its update, branch and what hides from it; then one walk for all.
+    let mut judged: Vec<(&RefUpdate, Option<String>)> = Vec::new();
+    let mut pushed = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -152,10 +155,14 @@ pub fn judge(
         notes.extend(exempt.notes);
         if let Some(old) = old {
             if !execguard_git::is_ancestor(repo, old, tip)? {
-                rewrites.push((refs.len(), old, tip));
+                rewrites.push((judged.len(), old, tip));
             }
         }
-        let added = execguard_git::new_commits(repo, &[tip], &hide)?;
+        judged.push((update, branch));
+        pushed.push(execguard_git::PushedTip { tip, hidden: hide });
+    }
+    let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
+    for ((update, branch), added) in judged.into_iter().zip(added_per_ref) {
         let indices = added
             .iter()
             .map(|id| {
