@@ -7,7 +7,7 @@
 //! index is decoded once without the checksum, and only directories the cache-tree marks as
 //! changed are compared entry by entry.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
@@ -105,7 +105,7 @@ pub fn staged_files(
     let walk = Walk { repo, index };
     walk.level(
         b"",
-        base.cloned(),
+        base.map(Tree::id),
         0..entries.len(),
         index.file.tree(),
         &mut raw,
@@ -156,16 +156,35 @@ impl Walk<'_, '_> {
     fn level(
         &self,
         prefix: &[u8],
-        tree: Option<Tree<'_>>,
+        tree: Option<Oid>,
         range: Range<usize>,
         cache: Option<&CacheTree>,
         out: &mut Raw,
     ) -> Result<(), GitError> {
-        if let (Some(tree), Some(cache)) = (&tree, cache) {
-            if cache.num_entries.is_some() && cache.id.as_bytes() == tree.id().as_bytes() {
+        // A directory whose cached tree id is the base's is unchanged: decided before the base
+        // tree is even read, as most directories of a wide repository are.
+        if let (Some(tree), Some(cache)) = (tree, cache) {
+            if cache.num_entries.is_some() && cache.id.as_bytes() == tree.as_bytes() {
                 return Ok(());
             }
         }
+        let tree = tree
+            .map(|id| {
+                self.repo
+                    .find_tree(id)
+                    .map_err(read_err(format!("tree {id}")))
+            })
+            .transpose()?;
+        // The cached subtrees by name, for directories with many subdirectories.
+        let children: HashMap<&[u8], &CacheTree> = cache
+            .filter(|c| c.children.len() > 8)
+            .map(|c| {
+                c.children
+                    .iter()
+                    .map(|child| (child.name.as_slice(), child))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut base: BTreeMap<Vec<u8>, Side> = BTreeMap::new();
         if let Some(tree) = &tree {
             for item in tree.iter() {
@@ -214,19 +233,18 @@ impl Walk<'_, '_> {
                         + entries[at..range.end]
                             .partition_point(|e| self.index.path_of(e).starts_with(group));
                     let subtree = match base.remove(name) {
-                        Some(old) if is_tree(old.mode) => Some(
-                            self.repo
-                                .find_tree(old.id)
-                                .map_err(read_err(format!("tree {}", old.id)))?,
-                        ),
+                        Some(old) if is_tree(old.mode) => Some(old.id),
                         Some(old) => {
                             out.push((group[..group.len() - 1].to_vec(), Some(old), None));
                             None
                         }
                         None => None,
                     };
-                    let child =
-                        cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name));
+                    let child = if children.is_empty() {
+                        cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name))
+                    } else {
+                        children.get(name).copied()
+                    };
                     let group = group.to_vec();
                     self.level(&group, subtree, at..end, child, out)?;
                     at = end;
