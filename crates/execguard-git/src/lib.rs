@@ -926,8 +926,18 @@ pub fn ref_tips(
     repo: &Repository,
     filter: impl Fn(&str) -> bool,
 ) -> Result<Vec<(String, Oid)>, GitError> {
+    ref_tips_matching(repo, "*", filter)
+}
+
+/// [`ref_tips`] over the refs whose names match `glob` (`refs/heads/*`): only those are read
+/// from a repository's loose refs, however many others it keeps.
+pub fn ref_tips_matching(
+    repo: &Repository,
+    glob: &str,
+    filter: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, Oid)>, GitError> {
     let mut out = Vec::new();
-    for reference in repo.references().map_err(read_err("the refs"))? {
+    for reference in repo.references_glob(glob).map_err(read_err("the refs"))? {
         let Ok(reference) = reference else { continue };
         let Some(name) = reference.name() else {
             continue;

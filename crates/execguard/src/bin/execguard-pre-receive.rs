@@ -40,9 +40,11 @@ fn main() -> ExitCode {
         let others_hide = updates
             .iter()
             .any(|u| u.new.is_some() && push::branch_of(&u.name).is_none());
-        let known = push::KnownRef::on_server(execguard_git::ref_tips(&repo, |name| {
-            others_hide || name.starts_with("refs/heads/")
-        })?);
+        let glob = if others_hide { "*" } else { "refs/heads/*" };
+        let known =
+            push::KnownRef::on_server(execguard_git::ref_tips_matching(&repo, glob, |name| {
+                others_hide || name.starts_with("refs/heads/")
+            })?);
         let hidden = push::HiddenRefs::new(&repo, &known, &updates, pinned.as_ref())?;
         let settings = CommitSettings {
             overrides: push::server_override_policy(pinned.as_ref()),
