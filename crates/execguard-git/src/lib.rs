@@ -912,6 +912,14 @@ pub fn is_ancestor(repo: &Repository, ancestor: Oid, descendant: Oid) -> Result<
         )))
 }
 
+/// The parents commit `id` records, as libgit2 reads them.
+pub fn parent_ids(repo: &Repository, id: Oid) -> Result<Vec<Oid>, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    Ok(commit.parent_ids().collect())
+}
+
 /// The raw message of commit `id`.
 pub fn commit_message(repo: &Repository, id: Oid) -> Result<String, GitError> {
     let commit = repo

@@ -122,7 +122,7 @@ pub fn judge(
     let mut rewrites = Vec::new();
     let mut notes = std::collections::BTreeSet::new();
     // Each judged ref: its update, branch and what hides from it; then one walk for all.
-    let mut judged: Vec<(&RefUpdate, Option<String>)> = Vec::new();
+    let mut judged: Vec<(&RefUpdate, Option<String>, Option<Oid>, Oid)> = Vec::new();
     let mut pushed = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
@@ -153,16 +153,25 @@ pub fn judge(
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
         hide.extend(exempt.commits);
         notes.extend(exempt.notes);
-        if let Some(old) = old {
-            if !execguard_git::is_ancestor(repo, old, tip)? {
-                rewrites.push((judged.len(), old, tip));
-            }
-        }
-        judged.push((update, branch));
+        judged.push((update, branch, old, tip));
         pushed.push(execguard_git::PushedTip { tip, hidden: hide });
     }
     let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
-    for ((update, branch), added) in judged.into_iter().zip(added_per_ref) {
+    for ((update, branch, old, tip), added) in judged.into_iter().zip(added_per_ref) {
+        if let Some(old) = old {
+            // A new commit whose parent is the old value shows a fast-forward without a
+            // second walk of the history.
+            let mut builds_on_old = false;
+            for id in &added {
+                if execguard_git::parent_ids(repo, *id)?.contains(&old) {
+                    builds_on_old = true;
+                    break;
+                }
+            }
+            if !builds_on_old && !execguard_git::is_ancestor(repo, old, tip)? {
+                rewrites.push((refs.len(), old, tip));
+            }
+        }
         let indices = added
             .iter()
             .map(|id| {
