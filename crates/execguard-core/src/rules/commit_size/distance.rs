@@ -164,7 +164,7 @@ enum Search {
 }
 
 /// Rounds a search always runs, whatever its budget: the default limits stay exact.
-const EXACT_ROUNDS: usize = 4096;
+const EXACT_ROUNDS: usize = 1024;
 
 /// Myers' search bounded by `limit` and, past [`EXACT_ROUNDS`] rounds, by `budget` steps (a
 /// diagonal visited or a match followed).

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 /// The steps an exact search may take on `n` tokens in all before giving way.
 pub fn work_budget(n: usize) -> u64 {
-    16 * n as u64 + (1 << 24)
+    16 * n as u64 + (1 << 20)
 }
 
 /// The minimal edit distance between `a` and `b` from their longest common subsequence, or `None`
