@@ -191,6 +191,35 @@ fn a_few_lines_changed_in_a_120000_line_file_are_accepted() {
     assert_accepted_by_server(&repo);
 }
 
+/// Regression: with a limit raised to tens of thousands of lines, a reordered file made the
+/// line search quadratic (minutes for 120,000 lines). Past its budget of steps the count comes
+/// from the longest common subsequence over matching lines, still exact: reversing 20,000
+/// distinct lines changes 39,998.
+fn reversed_table(max_lines: u64) -> TestRepo {
+    let repo = server_with(|repo| {
+        repo.write(
+            ".execguard.toml",
+            format!("[rules.commit-size]\nmax-lines = {max_lines}\n"),
+        );
+        repo.write("data/table.txt", numbered(20_000, "a"));
+    });
+    let reversed: String = (0..20_000).rev().map(|i| format!("a{i:06}\n")).collect();
+    repo.write("data/table.txt", reversed);
+    commit_work(&repo, "Reverse the table.");
+    repo
+}
+
+#[test]
+fn a_reordered_20000_line_file_under_a_raised_limit_is_accepted() {
+    assert_accepted_by_server(&reversed_table(39_998));
+}
+
+#[test]
+fn a_reordered_20000_line_file_over_a_raised_limit_is_refused_with_its_count() {
+    let run = assert_refused_by_server(&reversed_table(39_997));
+    assert!(run.stderr.contains("more than 39997 lines"), "{run:#?}");
+}
+
 // ---- rename search -------------------------------------------------------------------------
 
 fn small_files(repo: &TestRepo, folder: &str, count: usize, kind: &str) {

@@ -173,6 +173,27 @@ fn annotated_tag_of_violating_commit_is_refused() {
     assert_eq!(server_rev(&repo, "refs/tags/v2"), None);
 }
 
+/// The refs of one push are walked together; each is still judged for what it adds itself.
+#[test]
+fn a_branch_and_a_tag_pushed_together_are_each_judged_for_what_they_add() {
+    let repo = pushed_fixture();
+    repo.git(["checkout", "-q", "-b", "side"]);
+    commit_spec_edit(&repo, "Tweak the spec");
+    repo.git(["tag", "v3"]);
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Logout.");
+    repo.commit_unchecked("Add logout");
+    let run = push(&repo, &["origin", "exec/login", "refs/tags/v3"]);
+    assert_server_refused(&run, "frozen-spec");
+    assert!(run.stderr.contains("refusing refs/tags/v3"), "{run:#?}");
+    assert!(
+        !run.stderr.contains("refusing refs/heads/exec/login"),
+        "{run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/tags/v3"), None);
+}
+
 #[test]
 fn branch_deletion_is_allowed_and_checks_nothing() {
     let repo = pushed_fixture();

@@ -13,6 +13,7 @@ use git2::ObjectType;
 pub mod baseline;
 mod case_folded;
 mod merge;
+mod pushed;
 mod renames;
 mod revwalk;
 mod staged;
@@ -21,6 +22,7 @@ mod tree_diff;
 
 pub use git2::{ErrorCode, Oid, Repository, Tree};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
+pub use pushed::{new_commits_per_tip, PushedTip};
 pub use revwalk::{commits_in_range, promisor_remote, resolve_commit, RangeOptions, DEEPEN};
 pub use staged::StagedIndex;
 pub use tree_check::{MalformedTree, TreeProblem};
@@ -867,22 +869,6 @@ pub fn peel_to_commit(repo: &Repository, id: &str) -> Option<Oid> {
     object.peel_to_commit().ok().map(|c| c.id())
 }
 
-/// The commits reachable from `tips` and from none of `hidden`, oldest first.
-pub fn new_commits(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<Oid>, GitError> {
-    let mut walk = repo.revwalk().map_err(read_err("the history"))?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
-        .map_err(read_err("the history"))?;
-    for tip in tips {
-        walk.push(*tip).map_err(read_err(format!("commit {tip}")))?;
-    }
-    for hide in hidden {
-        // A hidden tip that is missing or not a commit hides nothing.
-        let _ = walk.hide(*hide);
-    }
-    walk.collect::<Result<Vec<_>, _>>()
-        .map_err(read_err("the history"))
-}
-
 /// A config pinned by the server admin with `git config execguard.config <path>`; a relative
 /// path is taken from the git directory.
 pub fn pinned_config_path(repo: &Repository) -> Option<PathBuf> {
@@ -1025,6 +1011,14 @@ pub fn is_ancestor(repo: &Repository, ancestor: Oid, descendant: Oid) -> Result<
         )))
 }
 
+/// The parents commit `id` records, as libgit2 reads them.
+pub fn parent_ids(repo: &Repository, id: Oid) -> Result<Vec<Oid>, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    Ok(commit.parent_ids().collect())
+}
+
 /// The raw message of commit `id`.
 pub fn commit_message(repo: &Repository, id: Oid) -> Result<String, GitError> {
     let commit = repo
@@ -1039,8 +1033,18 @@ pub fn ref_tips(
     repo: &Repository,
     filter: impl Fn(&str) -> bool,
 ) -> Result<Vec<(String, Oid)>, GitError> {
+    ref_tips_matching(repo, "*", filter)
+}
+
+/// [`ref_tips`] over the refs whose names match `glob` (`refs/heads/*`): only those are read
+/// from a repository's loose refs, however many others it keeps.
+pub fn ref_tips_matching(
+    repo: &Repository,
+    glob: &str,
+    filter: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, Oid)>, GitError> {
     let mut out = Vec::new();
-    for reference in repo.references().map_err(read_err("the refs"))? {
+    for reference in repo.references_glob(glob).map_err(read_err("the refs"))? {
         let Ok(reference) = reference else { continue };
         let Some(name) = reference.name() else {
             continue;

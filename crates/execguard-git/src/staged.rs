@@ -7,7 +7,7 @@
 //! index is decoded once without the checksum, and only directories the cache-tree marks as
 //! changed are compared entry by entry.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -103,7 +103,7 @@ pub fn staged_files(
     let walk = Walk { repo, index };
     walk.level(
         b"",
-        base.cloned(),
+        base.map(Tree::id),
         0..entries.len(),
         index.file.tree(),
         &mut raw,
@@ -154,94 +154,145 @@ impl Walk<'_, '_> {
     fn level(
         &self,
         prefix: &[u8],
-        tree: Option<Tree<'_>>,
+        tree: Option<Oid>,
         range: Range<usize>,
         cache: Option<&CacheTree>,
         out: &mut Raw,
     ) -> Result<(), GitError> {
-        if let (Some(tree), Some(cache)) = (&tree, cache) {
-            if cache.num_entries.is_some() && cache.id.as_bytes() == tree.id().as_bytes() {
+        // A directory whose cached tree id is the base's is unchanged: decided before the base
+        // tree is even read, as most directories of a wide repository are.
+        if let (Some(tree), Some(cache)) = (tree, cache) {
+            if cache.num_entries.is_some() && cache.id.as_bytes() == tree.as_bytes() {
                 return Ok(());
             }
         }
-        let mut base: BTreeMap<Vec<u8>, Side> = BTreeMap::new();
-        if let Some(tree) = &tree {
-            for item in tree.iter() {
-                base.insert(
-                    item.name_bytes().to_vec(),
-                    Side {
-                        mode: item.filemode() as u32,
-                        id: item.id(),
-                    },
-                );
-            }
-        }
+        let tree = tree
+            .map(|id| {
+                self.repo
+                    .find_tree(id)
+                    .map_err(read_err(format!("tree {id}")))
+            })
+            .transpose()?;
+        // The cached subtrees by name, for directories with many subdirectories.
+        let children: HashMap<&[u8], &CacheTree> = cache
+            .filter(|c| c.children.len() > 8)
+            .map(|c| {
+                c.children
+                    .iter()
+                    .map(|child| (child.name.as_slice(), child))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The base tree's entries, in tree order, which is the index's order too (a directory
+        // sorts as its name and a slash): one pass over both, no lookups.
+        let base_len = tree.as_ref().map_or(0, Tree::len);
+        let mut next_base = 0;
         let entries = self.index.file.entries();
         let mut at = range.start;
         while at < range.end {
             let entry = &entries[at];
             let path = self.index.path_of(entry);
             let rest = &path[prefix.len()..];
-            match rest.iter().position(|&b| b == b'/') {
+            let slash = rest.iter().position(|&b| b == b'/');
+            let name = &rest[..slash.unwrap_or(rest.len())];
+            // Base entries sorting before this one are gone from the index.
+            let mut old = None;
+            while let Some(item) = tree
+                .as_ref()
+                .filter(|_| next_base < base_len)
+                .and_then(|t| t.get(next_base))
+            {
+                let item_is_tree = is_tree(item.filemode() as u32);
+                match tree_order(item.name_bytes(), item_is_tree, name, slash.is_some()) {
+                    std::cmp::Ordering::Less => {
+                        let mut gone = prefix.to_vec();
+                        gone.extend_from_slice(item.name_bytes());
+                        self.deleted(gone, item.filemode() as u32, item.id(), out)?;
+                        next_base += 1;
+                    }
+                    std::cmp::Ordering::Equal => {
+                        old = Some(Side {
+                            mode: item.filemode() as u32,
+                            id: item.id(),
+                        });
+                        next_base += 1;
+                        break;
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            match slash {
                 None => {
                     at += 1;
                     if !StagedIndex::is_staged(entry) {
+                        if let Some(old) = old {
+                            out.push((path.to_vec(), Some(old), None));
+                        }
                         continue;
                     }
                     let new = Side {
                         mode: entry.mode.bits(),
                         id: to_oid(&entry.id),
                     };
-                    match base.remove(rest) {
-                        Some(old) if is_tree(old.mode) => {
-                            all_files(self.repo, path, old.id, true, out)?;
-                            out.push((path.to_vec(), None, Some(new)));
+                    match old {
+                        Some(old) if old.id != new.id || old.mode != new.mode => {
+                            out.push((path.to_vec(), Some(old), Some(new)));
                         }
-                        Some(old) => {
-                            if old.id != new.id || old.mode != new.mode {
-                                out.push((path.to_vec(), Some(old), Some(new)));
-                            }
-                        }
+                        Some(_) => {}
                         None => out.push((path.to_vec(), None, Some(new))),
                     }
                 }
                 Some(slash) => {
-                    let name = &rest[..slash];
                     let group = &path[..prefix.len() + slash + 1];
                     let end = at
                         + entries[at..range.end]
                             .partition_point(|e| self.index.path_of(e).starts_with(group));
-                    let subtree = match base.remove(name) {
-                        Some(old) if is_tree(old.mode) => Some(
-                            self.repo
-                                .find_tree(old.id)
-                                .map_err(read_err(format!("tree {}", old.id)))?,
-                        ),
-                        Some(old) => {
-                            out.push((group[..group.len() - 1].to_vec(), Some(old), None));
-                            None
-                        }
-                        None => None,
+                    let child = if children.is_empty() {
+                        cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name))
+                    } else {
+                        children.get(name).copied()
                     };
-                    let child =
-                        cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name));
                     let group = group.to_vec();
-                    self.level(&group, subtree, at..end, child, out)?;
+                    self.level(&group, old.map(|o| o.id), at..end, child, out)?;
                     at = end;
                 }
             }
         }
-        for (name, old) in base {
-            let mut path = prefix.to_vec();
-            path.extend_from_slice(&name);
-            if is_tree(old.mode) {
-                all_files(self.repo, &path, old.id, true, out)?;
-            } else {
-                out.push((path, Some(old), None));
-            }
+        while let Some(item) = tree
+            .as_ref()
+            .filter(|_| next_base < base_len)
+            .and_then(|t| t.get(next_base))
+        {
+            let mut gone = prefix.to_vec();
+            gone.extend_from_slice(item.name_bytes());
+            self.deleted(gone, item.filemode() as u32, item.id(), out)?;
+            next_base += 1;
         }
         Ok(())
     }
+
+    /// Records a base entry the index no longer has: a file, or every file of a directory.
+    fn deleted(&self, path: Vec<u8>, mode: u32, id: Oid, out: &mut Raw) -> Result<(), GitError> {
+        if is_tree(mode) {
+            all_files(self.repo, &path, id, true, out)
+        } else {
+            out.push((path, Some(Side { mode, id }), None));
+            Ok(())
+        }
+    }
+}
+
+/// How git orders two names within a tree: byte by byte, a directory's name followed by a slash.
+fn tree_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    a[..common].cmp(&b[..common]).then_with(|| {
+        let end = |name: &[u8], dir: bool| match name.get(common) {
+            Some(&byte) => byte,
+            None if dir => b'/',
+            None => 0,
+        };
+        end(a, a_dir).cmp(&end(b, b_dir))
+    })
 }
 
 /// Records every file below the directory `path` (tree `id`) as deleted (`deleted`) or added.
@@ -279,4 +330,20 @@ pub(crate) fn all_files(
 
 pub(crate) fn is_tree(mode: u32) -> bool {
     mode == 0o040000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tree_order;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn tree_order_sorts_a_directory_as_its_name_and_a_slash() {
+        assert_eq!(tree_order(b"a", false, b"a-b", false), Less);
+        assert_eq!(tree_order(b"a", true, b"a-b", false), Greater);
+        assert_eq!(tree_order(b"a", true, b"a0", false), Less);
+        assert_eq!(tree_order(b"a", false, b"a", true), Less);
+        assert_eq!(tree_order(b"a", true, b"a", true), Equal);
+        assert_eq!(tree_order(b"b", false, b"a", true), Greater);
+    }
 }

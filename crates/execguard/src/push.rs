@@ -122,6 +122,9 @@ pub fn judge(
     let mut ref_jobs: Vec<Vec<usize>> = Vec::new();
     let mut rewrites = Vec::new();
     let mut notes = std::collections::BTreeSet::new();
+    // Each judged ref: its update, branch and what hides from it; then one walk for all.
+    let mut judged: Vec<(&RefUpdate, Option<String>, Option<Oid>, Oid)> = Vec::new();
+    let mut pushed = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -151,12 +154,25 @@ pub fn judge(
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
         hide.extend(exempt.commits);
         notes.extend(exempt.notes);
+        judged.push((update, branch, old, tip));
+        pushed.push(execguard_git::PushedTip { tip, hidden: hide });
+    }
+    let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
+    for ((update, branch, old, tip), added) in judged.into_iter().zip(added_per_ref) {
         if let Some(old) = old {
-            if !execguard_git::is_ancestor(repo, old, tip)? {
+            // A new commit whose parent is the old value shows a fast-forward without a
+            // second walk of the history.
+            let mut builds_on_old = false;
+            for id in &added {
+                if execguard_git::parent_ids(repo, *id)?.contains(&old) {
+                    builds_on_old = true;
+                    break;
+                }
+            }
+            if !builds_on_old && !execguard_git::is_ancestor(repo, old, tip)? {
                 rewrites.push((refs.len(), old, tip));
             }
         }
-        let added = execguard_git::new_commits(repo, &[tip], &hide)?;
         let indices = added
             .iter()
             .map(|id| {

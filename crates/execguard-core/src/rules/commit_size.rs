@@ -3,6 +3,7 @@
 mod content;
 mod distance;
 mod lockfiles;
+mod matching;
 
 use crate::engine::Context;
 use std::collections::HashSet;
@@ -40,7 +41,10 @@ is judged by what it adds of its own: its result against a clean re-merge of its
 lines written while resolving a conflict, or slipped into a merge, count like any others.
 
 The count is exact up to the limit and stops there: past it, the message says "more than 400
-lines". No clock is involved, so every machine reaches the same verdict on the same commit.
+lines". No clock is involved, so every machine reaches the same verdict on the same commit. Under
+a limit raised into the thousands, a file whose lines both repeat heavily and move far (beyond
+what a bounded number of steps can search) counts the lines of an edit anchored on its lines
+found once on each side: never fewer than the smallest edit, as git's own diff counts such files.
 
 ## Why
 A reviewer can judge a few hundred lines; nobody reviews 3,000, nor a megabyte on one line, nor a

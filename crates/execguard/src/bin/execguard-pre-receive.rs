@@ -39,7 +39,16 @@ fn main() -> ExitCode {
             .transpose()?;
         // What the repository has before the push hides what it adds, but only where it was
         // judged under a scope that covers the receiving ref (see `push::HiddenRefs`).
-        let known = push::KnownRef::on_server(execguard_git::ref_tips(&repo, |_| true)?);
+        // Tags and forge refs hide only from a pushed ref that is not a branch: a push of
+        // branches alone leaves them unread, however many the server keeps.
+        let others_hide = updates
+            .iter()
+            .any(|u| u.new.is_some() && push::branch_of(&u.name).is_none());
+        let glob = if others_hide { "*" } else { "refs/heads/*" };
+        let known =
+            push::KnownRef::on_server(execguard_git::ref_tips_matching(&repo, glob, |name| {
+                others_hide || name.starts_with("refs/heads/")
+            })?);
         let hidden = push::HiddenRefs::new(&repo, &known, &updates, pinned.as_ref())?;
         let settings = CommitSettings {
             overrides: push::server_override_policy(pinned.as_ref()),

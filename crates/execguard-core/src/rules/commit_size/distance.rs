@@ -6,9 +6,12 @@
 //! machine reaches the same verdict on the same commit: common leading and trailing lines are
 //! trimmed, lines are interned to integers, lines found on one side only are counted without
 //! search, and the Myers search for the rest stops once the distance passes the limit
-//! (O((N+M)·D) with D at most the limit).
+//! (O((N+M)·D) with D at most the limit). A configured limit large enough to make that search
+//! quadratic is served by [`super::matching`] once the search has spent its budget of steps.
 
 use std::collections::HashMap;
+
+use super::matching;
 
 /// A changed-line count: exact, or known only to be larger than a bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,10 +91,40 @@ pub fn changed_lines(old: &[u8], new: &[u8], line_bytes: u64, limit: u64) -> Cou
     if count.saturating_add(gap) > limit {
         return Count::MoreThan(limit);
     }
-    match bounded_distance(&old_tokens, &new_tokens, limit - count) {
+    match token_distance(&old_tokens, &new_tokens, limit - count) {
         Some(distance) => Count::Exact(count + distance),
         None => Count::MoreThan(limit),
     }
+}
+
+/// The edit distance between two token sequences, or `None` when it exceeds `limit`: Myers'
+/// search while it stays within its budget of steps, else the longest common subsequence over
+/// matching pairs, else (lines that repeat a lot and a large distance) the size of an anchored
+/// edit, which is at least the minimal one.
+fn token_distance(a: &[u64], b: &[u64], limit: u64) -> Option<u64> {
+    if multiset_gap(a, b) > limit {
+        return None;
+    }
+    let budget = matching::work_budget(a.len() + b.len());
+    let distance = match search(a, b, limit, budget) {
+        Search::Found(distance) => distance,
+        Search::OverLimit => return None,
+        Search::OverBudget => matching::distance_by_matches(a, b, budget)
+            .unwrap_or_else(|| matching::anchored_distance(a, b, budget)),
+    };
+    (distance <= limit).then_some(distance)
+}
+
+/// A lower bound of the edit distance: the tokens one side has more of than the other.
+fn multiset_gap(a: &[u64], b: &[u64]) -> u64 {
+    let mut balance: HashMap<u64, i64> = HashMap::new();
+    for token in a {
+        *balance.entry(*token).or_default() += 1;
+    }
+    for token in b {
+        *balance.entry(*token).or_default() -= 1;
+    }
+    balance.values().map(|v| v.unsigned_abs()).sum()
 }
 
 /// The number of `line`, the same for equal lines; `sides` records the side it was seen on.
@@ -115,17 +148,46 @@ fn number<'a>(
 /// Myers' greedy edit distance (insertions plus deletions) between `a` and `b`, or `None` when it
 /// exceeds `limit`. Each round d costs O(d) plus the matches it follows, and a diagonal's
 /// matches are followed once in all: O((N+M)·D) time, O(D) memory.
+#[cfg(test)]
 pub fn bounded_distance<T: PartialEq>(a: &[T], b: &[T], limit: u64) -> Option<u64> {
+    match search(a, b, limit, u64::MAX) {
+        Search::Found(distance) => Some(distance),
+        _ => None,
+    }
+}
+
+/// How a bounded search ended.
+enum Search {
+    Found(u64),
+    OverLimit,
+    OverBudget,
+}
+
+/// Rounds a search always runs, whatever its budget: the default limits stay exact.
+const EXACT_ROUNDS: usize = 1024;
+
+/// Myers' search bounded by `limit` and, past [`EXACT_ROUNDS`] rounds, by `budget` steps (a
+/// diagonal visited or a match followed).
+fn search<T: PartialEq>(a: &[T], b: &[T], limit: u64, budget: u64) -> Search {
     let (n, m) = (a.len(), b.len());
     if n == 0 || m == 0 {
         let distance = (n + m) as u64;
-        return (distance <= limit).then_some(distance);
+        return if distance <= limit {
+            Search::Found(distance)
+        } else {
+            Search::OverLimit
+        };
     }
+    let mut steps = 0u64;
     let max = usize::try_from(limit).unwrap_or(usize::MAX).min(n + m);
     let offset = max + 1;
     // furthest[offset + k]: the furthest x reached on diagonal k = x - y.
     let mut furthest = vec![0usize; 2 * max + 3];
     for d in 0..=max {
+        if d > EXACT_ROUNDS && steps > budget {
+            return Search::OverBudget;
+        }
+        steps += d as u64 + 1;
         let mut k = -(d as isize);
         while k <= d as isize {
             let at = (offset as isize + k) as usize;
@@ -136,18 +198,20 @@ pub fn bounded_distance<T: PartialEq>(a: &[T], b: &[T], limit: u64) -> Option<u6
                     furthest[at - 1] + 1
                 };
             let mut y = (x as isize - k) as usize;
+            let start = x;
             while x < n && y < m && a[x] == b[y] {
                 x += 1;
                 y += 1;
             }
+            steps += (x - start) as u64;
             furthest[at] = x;
             if x >= n && y >= m {
-                return Some(d as u64);
+                return Search::Found(d as u64);
             }
             k += 2;
         }
     }
-    None
+    Search::OverLimit
 }
 
 #[cfg(test)]
@@ -290,6 +354,42 @@ mod tests {
         assert_eq!(
             changed_lines(&old, &new, 200, 1_000_000),
             Count::Exact(240_000)
+        );
+    }
+
+    #[test]
+    fn a_reversed_file_is_counted_exactly_past_the_search_budget() {
+        let old: Vec<u8> = (0..30_000)
+            .flat_map(|i| format!("{i:07}\n").into_bytes())
+            .collect();
+        let new: Vec<u8> = (0..30_000)
+            .rev()
+            .flat_map(|i| format!("{i:07}\n").into_bytes())
+            .collect();
+        assert_eq!(
+            changed_lines(&old, &new, 200, 1_000_000),
+            Count::Exact(59_998)
+        );
+        assert_eq!(
+            changed_lines(&old, &new, 200, 59_997),
+            Count::MoreThan(59_997)
+        );
+    }
+
+    #[test]
+    fn repeated_lines_past_every_budget_count_a_valid_edit() {
+        // Two blocks of one repeated line swapped: 6,000 is minimal; an edit of at most
+        // 12,000 is counted, of the same parity, and never less than the minimum.
+        let block = |line: &str| line.repeat(3_000);
+        let old = format!("{}{}", block("x\n"), block("y\n"));
+        let new = format!("{}{}", block("y\n"), block("x\n"));
+        let Count::Exact(count) = changed_lines(old.as_bytes(), new.as_bytes(), 200, 1_000_000)
+        else {
+            panic!("counted in full under the limit")
+        };
+        assert!(
+            (6_000..=12_000).contains(&count) && count % 2 == 0,
+            "{count}"
         );
     }
 

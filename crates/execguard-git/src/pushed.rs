@@ -1,0 +1,137 @@
+//! The commits a push adds to each of its refs, from one walk of the history for all of them.
+//!
+//! A walk that hides a server's refs costs in proportion to the refs it hides, and a push of
+//! several refs once walked once per ref. Here the commits every pushed ref hides are hidden in a
+//! single walk from all pushed tips; what one ref hides on top of those (its own old value, the
+//! baselines it names, the tags a tag push hides) is subtracted in memory, over the commits that
+//! walk found.
+
+use std::collections::{HashMap, HashSet};
+
+use git2::{Oid, Repository};
+
+use crate::{read_err, GitError};
+
+/// One pushed ref: the commit it moves to and the commits that hide from it.
+#[derive(Clone, Debug)]
+pub struct PushedTip {
+    pub tip: Oid,
+    pub hidden: Vec<Oid>,
+}
+
+/// For each of `pushed`, the commits reachable from its tip and from none of its hidden commits,
+/// oldest first.
+pub fn new_commits_per_tip(
+    repo: &Repository,
+    pushed: &[PushedTip],
+) -> Result<Vec<Vec<Oid>>, GitError> {
+    if pushed.is_empty() {
+        return Ok(Vec::new());
+    }
+    // What every ref hides, hidden once in the walk.
+    let mut common: HashSet<Oid> = pushed[0].hidden.iter().copied().collect();
+    for tip in &pushed[1..] {
+        let own: HashSet<Oid> = tip.hidden.iter().copied().collect();
+        common.retain(|id| own.contains(id));
+    }
+    let common_set = common;
+    let common: Vec<Oid> = common_set.iter().copied().collect();
+    let tips: Vec<Oid> = pushed.iter().map(|p| p.tip).collect();
+    let mut graph = Graph::default();
+    let order = graph.walk(repo, &tips, &common)?;
+    // A commit a ref hides on its own may lie outside that walk and still reach commits inside
+    // it (the old tip of a rewritten branch): its ancestors short of the common hidden commits
+    // join the graph, to be subtracted, never listed.
+    let mut outside: Vec<Oid> = Vec::new();
+    let mut seen = HashSet::new();
+    for tip in pushed {
+        for id in &tip.hidden {
+            if !graph.index.contains_key(id) && !common_set.contains(id) && seen.insert(*id) {
+                outside.push(*id);
+            }
+        }
+    }
+    if !outside.is_empty() {
+        graph.walk(repo, &outside, &common)?;
+    }
+    let mut result = Vec::with_capacity(pushed.len());
+    for tip in pushed {
+        let reached = graph.ancestors([tip.tip].iter());
+        let hidden = graph.ancestors(tip.hidden.iter());
+        result.push(
+            order
+                .iter()
+                .filter(|&&at| reached[at] && !hidden[at])
+                .map(|&at| graph.ids[at])
+                .collect(),
+        );
+    }
+    Ok(result)
+}
+
+/// The commits walked so far with their parents among them.
+#[derive(Default)]
+struct Graph {
+    ids: Vec<Oid>,
+    index: HashMap<Oid, usize>,
+    parents: Vec<Vec<Oid>>,
+}
+
+impl Graph {
+    /// Adds the commits reachable from `starts` and from none of `hidden`; returns their
+    /// positions, oldest first. A start or hidden id that names no commit is skipped.
+    fn walk(
+        &mut self,
+        repo: &Repository,
+        starts: &[Oid],
+        hidden: &[Oid],
+    ) -> Result<Vec<usize>, GitError> {
+        let mut walk = repo.revwalk().map_err(read_err("the history"))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+            .map_err(read_err("the history"))?;
+        for id in starts {
+            let _ = walk.push(*id);
+        }
+        for id in hidden {
+            // A hidden tip that is missing or not a commit hides nothing.
+            let _ = walk.hide(*id);
+        }
+        let mut order = Vec::new();
+        for id in walk {
+            let id = id.map_err(read_err("the history"))?;
+            if let Some(&at) = self.index.get(&id) {
+                order.push(at);
+                continue;
+            }
+            let commit = repo
+                .find_commit(id)
+                .map_err(read_err(format!("commit {id}")))?;
+            let at = self.ids.len();
+            self.ids.push(id);
+            self.index.insert(id, at);
+            self.parents.push(commit.parent_ids().collect());
+            order.push(at);
+        }
+        Ok(order)
+    }
+
+    /// Which walked commits are reachable from `starts` (each start included).
+    fn ancestors<'a>(&self, starts: impl Iterator<Item = &'a Oid>) -> Vec<bool> {
+        let mut marked = vec![false; self.ids.len()];
+        let mut stack: Vec<usize> = starts
+            .filter_map(|id| self.index.get(id).copied())
+            .collect();
+        while let Some(at) = stack.pop() {
+            if std::mem::replace(&mut marked[at], true) {
+                continue;
+            }
+            stack.extend(
+                self.parents[at]
+                    .iter()
+                    .filter_map(|id| self.index.get(id).copied())
+                    .filter(|&parent| !marked[parent]),
+            );
+        }
+        marked
+    }
+}
