@@ -16,8 +16,11 @@ class Stream:
         self.mark += 1
         msg = message.encode()
         out = [b"commit %s\nmark :%d\n" % (ref.encode(), self.mark)]
-        out.append(b"author Bench Agent <bench@example.invalid> 1767225600 +0000\n")
-        out.append(b"committer Bench Agent <bench@example.invalid> 1767225600 +0000\n")
+        # A minute between commits, as in a real history: with one timestamp for all, finding a
+        # merge base (git's and libgit2's alike) walks the whole history for every merge.
+        when = 1767225600 + 60 * self.mark
+        out.append(b"author Bench Agent <bench@example.invalid> %d +0000\n" % when)
+        out.append(b"committer Bench Agent <bench@example.invalid> %d +0000\n" % when)
         out.append(b"data %d\n%s\n" % (len(msg), msg))
         if parent is not None:
             out.append(b"from :%d\n" % parent)

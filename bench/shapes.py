@@ -22,10 +22,11 @@ LAYOUT_SIZES = {
 HISTORY_SIZES = {
     "full": dict(tiny_commits=3_000, plan_commits=1_000, plan_start_entries=2_000, wide_commits=500,
                  wide_files_per_commit=20, large_commits=500, large_file_lines=20_000,
-                 merge_commits=1_000, refs=50_000, refs_base=2_000, refs_push=1_000),
+                 merge_commits=1_000, refs=50_000, refs_base=2_000, refs_push=1_000,
+                 real_commits=700),
     "small": dict(tiny_commits=150, plan_commits=60, plan_start_entries=200, wide_commits=40,
                   wide_files_per_commit=10, large_commits=30, large_file_lines=3_000,
-                  merge_commits=80, refs=1_000, refs_base=100, refs_push=100),
+                  merge_commits=80, refs=1_000, refs_base=100, refs_push=100, real_commits=40),
 }
 
 
@@ -160,8 +161,78 @@ def joined(lines):
     return ("\n".join(lines) + "\n").encode()
 
 
+def prose(rng, words):
+    vocabulary = ("the plan keeps its living sections current while the agent implements small "
+                  "reviewable commits and escalates when intent is unclear").split()
+    return " ".join(rng.choice(vocabulary) for _ in range(words))
+
+
+def real_plan_text(feature, entries, seed):
+    """An execplan of the size real ones reach (about 40 KB before Progress grows): long purpose
+    and context sections, a decision log, and a Progress list of long entries."""
+    rng = random.Random(seed)
+    context = "\n\n".join(prose(rng, 60) for _ in range(25))
+    decisions = "".join(f"- Decision: {prose(rng, 30)}\n  Rationale: {prose(rng, 25)}\n"
+                        for _ in range(20))
+    progress = "".join(f"- [x] ({stamp}) {text}\n" for stamp, text in entries)
+    return (f"# {feature} execplan\n\nEXECPLAN-READY\n\nSpec: specs/{feature}.md\n\n"
+            f"## Purpose / Big Picture\n\n{context}\n\n## Progress\n\n{progress}\n"
+            f"## Surprises & Discoveries\n\n- {prose(rng, 40)}\n\n## Decision Log\n\n{decisions}\n"
+            f"## Outcomes & Retrospective\n\nPending.\n\n## Context and Orientation\n\n{context}\n"
+            ).encode()
+
+
+def make_real_history(env, path: Path, size):
+    """Commits of the size real EXEC repositories have: 200 code files of 150-600 lines, one to
+    five of them edited per commit (a few lines here and there, sometimes a block appended), and
+    execplans of about 40 KB whose Progress gains a long entry every commit; features change every
+    150 commits. Packed by git afterwards, as a clone is (deltas up to 50 deep)."""
+    env.git(path.parent, "init", "-q", path.name)
+    rng = random.Random(11)
+    stream = Stream()
+    commits = size["real_commits"]
+    features = [f"feature{i}" for i in range(commits // 150 + 1)]
+    code = {f"src/m{i}/lib{j}.rs": [f"    let value_{i}_{j}_{k} = compute({k}); // {prose(rng, 6)}"
+                                    for k in range(rng.randint(150, 600))]
+            for i in range(40) for j in range(5)}
+    entries = {feature: [("2026-01-01 10:00Z", "Plan written.")] for feature in features}
+    tree = {}
+    for feature in features:
+        tree[f"specs/{feature}.md"] = stream.blob(
+            f"# {feature}\n\nEXEC-READY\n\n{prose(rng, 200)}\n".encode())
+        tree[f"plans/{feature}-execplan.md"] = stream.blob(
+            real_plan_text(feature, entries[feature], feature))
+    for name, lines in code.items():
+        tree[name] = stream.blob(joined(lines))
+    head = stream.commit("refs/heads/main", "Set up the features", tree)
+    for number in range(1, commits):
+        feature = features[number // 150]
+        files = {}
+        for name in rng.sample(sorted(code), rng.randint(1, 5)):
+            lines = code[name]
+            for _ in range(rng.randint(2, 30)):
+                at = rng.randrange(len(lines))
+                lines[at] = f"    let edited_{number}_{at} = compute({rng.randrange(1000)});"
+            if rng.random() < 0.3:
+                lines.extend(f"    let added_{number}_{k} = compute({k});"
+                             for k in range(rng.randint(5, 60)))
+            files[name] = stream.blob(joined(lines))
+        stamp = f"2026-01-{1 + number % 28:02d} {number % 24:02d}:00Z"
+        entries[feature].append((stamp, f"Step {number}: {prose(rng, 20)}"))
+        files[f"plans/{feature}-execplan.md"] = stream.blob(
+            real_plan_text(feature, entries[feature], feature))
+        head = stream.commit("refs/heads/main", f"Step {number} of {feature}\n\n{prose(rng, 30)}",
+                             files, parent=head)
+    env.run(["git", "fast-import", "--quiet"], path, stdin=stream.bytes())
+    env.git(path, "repack", "-adfq")
+    env.git(path, "symbolic-ref", "HEAD", "refs/heads/main")
+    return path
+
+
 def make_history(env, path: Path, kind, size):
     """One history shape; see HISTORIES."""
+    if kind == "real":
+        return make_real_history(env, path, size)
     env.git(path.parent, "init", "-q", path.name)
     rng = random.Random(12)
     stream = Stream()
@@ -227,6 +298,7 @@ HISTORIES = [
     ("wide", "{wide_commits:,} commits of {wide_files_per_commit} files each"),
     ("large-files", "{large_commits:,} commits editing {large_file_lines:,}-line files"),
     ("merges", "{merge_commits:,} commits, a merge every fifth"),
+    ("real", "{real_commits:,} real-size commits, 40 KB execplans, git-packed"),
 ]
 
 
