@@ -13,6 +13,7 @@ use git2::ObjectType;
 pub mod baseline;
 mod case_folded;
 mod merge;
+mod pack_reader;
 mod renames;
 mod revwalk;
 mod staged;
@@ -115,6 +116,7 @@ pub fn open_from_env() -> Result<Repository, GitError> {
     tune_libgit2();
     let repo = Repository::open_from_env().map_err(open_error)?;
     check_supported(&repo)?;
+    pack_reader::remember_env_dirs(&repo);
     Ok(repo)
 }
 
@@ -199,12 +201,15 @@ pub struct GitTrees<'r> {
 }
 
 /// What one worker has read, kept across the commits it checks: consecutive commits share most
-/// of their specs, execplans and code, so each is inflated from the pack once.
+/// of their specs, execplans and code, so each is inflated from the pack once. Blobs are read
+/// through a [`pack_reader::PackReader`], opened on the first read, whose cache of delta bases
+/// outlives a commit; libgit2 reads what it does not find.
 #[derive(Default)]
 pub struct ReadCache {
     blobs: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[u8]>>>,
     blob_bytes: std::cell::Cell<usize>,
     listings: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[RepoPath]>>>,
+    packs: std::cell::OnceCell<Option<std::rc::Rc<pack_reader::PackReader>>>,
 }
 
 impl ReadCache {
@@ -215,6 +220,14 @@ impl ReadCache {
 
     fn blob(&self, id: Oid) -> Option<std::rc::Rc<[u8]>> {
         self.blobs.borrow().get(&id).cloned()
+    }
+
+    /// Blob `id` as the pack reader finds it, `None` for libgit2 to read.
+    fn packed_blob(&self, repo: &Repository, id: Oid) -> Option<Vec<u8>> {
+        self.packs
+            .get_or_init(|| pack_reader::for_thread(repo))
+            .as_ref()?
+            .blob(id)
     }
 
     fn keep_blob(&self, id: Oid, data: &[u8]) {
@@ -307,6 +320,12 @@ impl Trees for GitTrees<'_> {
         }
         if let Some(data) = self.cache.and_then(|c| c.blob(oid)) {
             return Ok(data.to_vec());
+        }
+        if let Some(cache) = self.cache {
+            if let Some(data) = cache.packed_blob(self.repo, oid) {
+                cache.keep_blob(oid, &data);
+                return Ok(data);
+            }
         }
         let blob = self
             .repo
