@@ -107,8 +107,10 @@ fn tune_libgit2() {
 }
 
 const OBJECT_CACHE: usize = 4 * 1024 * 1024;
-const MWINDOW_SIZE: usize = 8 * 1024 * 1024;
-const MWINDOW_LIMIT: usize = 24 * 1024 * 1024;
+// libgit2 reads commits and trees; file contents of range and push checks go through
+// `pack_reader`, so its windows can be small.
+const MWINDOW_SIZE: usize = 4 * 1024 * 1024;
+const MWINDOW_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
 /// object directories of a push, ...), as a hook must.
