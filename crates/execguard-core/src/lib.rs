@@ -8,6 +8,7 @@
 pub mod config;
 pub mod engine;
 pub mod markdown;
+mod memo;
 pub mod model;
 pub mod registry;
 pub mod report;

@@ -13,6 +13,7 @@ use git2::ObjectType;
 pub mod baseline;
 mod case_folded;
 mod merge;
+mod pack_reader;
 mod pushed;
 mod renames;
 mod revwalk;
@@ -187,8 +188,10 @@ fn unreadable_user_configs() -> Vec<git2::ConfigLevel> {
 }
 
 const OBJECT_CACHE: usize = 4 * 1024 * 1024;
-const MWINDOW_SIZE: usize = 8 * 1024 * 1024;
-const MWINDOW_LIMIT: usize = 24 * 1024 * 1024;
+// libgit2 reads commits and trees; file contents of range and push checks go through
+// `pack_reader`, so its windows can be small.
+const MWINDOW_SIZE: usize = 4 * 1024 * 1024;
+const MWINDOW_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
 /// object directories of a push, ...), as a hook must.
@@ -196,6 +199,7 @@ pub fn open_from_env() -> Result<Repository, GitError> {
     tune_libgit2();
     let repo = Repository::open_from_env().map_err(open_error)?;
     check_supported(&repo)?;
+    pack_reader::remember_env_dirs(&repo);
     Ok(repo)
 }
 
@@ -288,12 +292,15 @@ pub struct GitTrees<'r> {
 }
 
 /// What one worker has read, kept across the commits it checks: consecutive commits share most
-/// of their specs, execplans and code, so each is inflated from the pack once.
+/// of their specs, execplans and code, so each is inflated from the pack once. Blobs are read
+/// through a [`pack_reader::PackReader`], opened on the first read, whose cache of delta bases
+/// outlives a commit; libgit2 reads what it does not find.
 #[derive(Default)]
 pub struct ReadCache {
     blobs: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[u8]>>>,
     blob_bytes: std::cell::Cell<usize>,
     listings: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[RepoPath]>>>,
+    packs: std::cell::OnceCell<Option<std::rc::Rc<pack_reader::PackReader>>>,
 }
 
 impl ReadCache {
@@ -304,6 +311,14 @@ impl ReadCache {
 
     fn blob(&self, id: Oid) -> Option<std::rc::Rc<[u8]>> {
         self.blobs.borrow().get(&id).cloned()
+    }
+
+    /// Blob `id` as the pack reader finds it, `None` for libgit2 to read.
+    fn packed_blob(&self, repo: &Repository, id: Oid) -> Option<Vec<u8>> {
+        self.packs
+            .get_or_init(|| pack_reader::for_thread(repo))
+            .as_ref()?
+            .blob(id)
     }
 
     fn keep_blob(&self, id: Oid, data: &[u8]) {
@@ -396,6 +411,12 @@ impl Trees for GitTrees<'_> {
         }
         if let Some(data) = self.cache.and_then(|c| c.blob(oid)) {
             return Ok(data.to_vec());
+        }
+        if let Some(cache) = self.cache {
+            if let Some(data) = cache.packed_blob(self.repo, oid) {
+                cache.keep_blob(oid, &data);
+                return Ok(data);
+            }
         }
         let blob = self
             .repo

@@ -71,7 +71,12 @@ where
         overrides: settings.overrides.clone(),
         ..Options::default()
     };
-    jobs.par_iter()
+    // Newest first: packs that git writes store the newest version of a file whole and older
+    // ones as deltas against newer ones, so a worker that walks back in time resolves each blob
+    // from the version it read just before, which libgit2's small delta-base cache still holds.
+    let mut reports = jobs
+        .par_iter()
+        .rev()
         .map_init(
             || {
                 (
@@ -87,7 +92,9 @@ where
                     .or_else(|error| on_error(repo, job, error))
             },
         )
-        .collect()
+        .collect::<anyhow::Result<Vec<Report>>>()?;
+    reports.reverse();
+    Ok(reports)
 }
 
 fn check_one(

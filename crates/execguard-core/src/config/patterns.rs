@@ -1,10 +1,12 @@
 //! Compiled globs, path templates and branch patterns, each kept with the text it came from.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use globset::{Glob, GlobBuilder, GlobSet};
 use regex::Regex;
 
+use crate::memo::{remembered, TextMemo};
 use crate::model::RepoPath;
 
 /// A compiled list of globs, kept with their source text for display.
@@ -198,9 +200,12 @@ pub struct Markers(pub(super) Vec<String>);
 impl Markers {
     /// Whether `text` carries one of the markers, read as `markdown::has_marker` reads one.
     pub fn found_in(&self, text: &str) -> bool {
-        self.0
-            .iter()
-            .any(|marker| crate::markdown::has_marker(text, marker))
+        // A plan is asked about as the new side of one commit and the base of the next.
+        remembered(&MARKER_VERDICTS, text, &self.0.join("\n"), |text| {
+            self.0
+                .iter()
+                .any(|marker| crate::markdown::has_marker(text, marker))
+        })
     }
 
     pub fn list(&self) -> &[String] {
@@ -211,6 +216,11 @@ impl Markers {
     pub fn first(&self) -> &str {
         self.0.first().map_or("", String::as_str)
     }
+}
+
+thread_local! {
+    static MARKER_VERDICTS: RefCell<TextMemo<bool>> =
+        const { RefCell::new(TextMemo::new(8, 256 * 1024)) };
 }
 
 /// `EXEC-READY`, or `APPROVED or COMPLETED` for several.

@@ -2,7 +2,7 @@
 
 use std::ops::ControlFlow;
 
-use super::marker::fold;
+use super::marker::fold_into;
 use super::visible::{walk, BlockKind, Reading};
 
 /// The visible entries of `text` (a section of a document), in order: every paragraph, list item
@@ -20,13 +20,19 @@ pub fn visible_entries(text: &str) -> Vec<String> {
             block.kind,
             BlockKind::Text | BlockKind::Heading | BlockKind::Row | BlockKind::Html
         );
-        let folded = fold(block.text);
-        if counts && folded.contains(|c: char| !matches!(c, ' ' | '|')) {
-            entries.push(match block.task {
-                Some(true) => format!("[x] {folded}"),
-                Some(false) => format!("[ ] {folded}"),
-                None => folded,
-            });
+        if !counts {
+            return ControlFlow::Continue(());
+        }
+        let mut entry = String::with_capacity(block.text.len() + 4);
+        match block.task {
+            Some(true) => entry.push_str("[x] "),
+            Some(false) => entry.push_str("[ ] "),
+            None => {}
+        }
+        let boxed = entry.len();
+        fold_into(&mut entry, block.text);
+        if entry[boxed..].contains(|c: char| !matches!(c, ' ' | '|')) {
+            entries.push(entry);
         }
         ControlFlow::Continue(())
     });

@@ -17,6 +17,48 @@ pub fn has_marker(text: &str, marker: &str) -> bool {
     if marker.is_empty() {
         return false;
     }
+    // Markers stand near the top of long documents: the part up to the marker's block is read
+    // first, and the whole document only when that part does not settle it.
+    if let Some(head) = settled_head(text, &marker) {
+        if shows_marker(head, &marker, true) {
+            return true;
+        }
+    }
+    shows_marker(text, &marker, false)
+}
+
+/// The part of `text` that ends at the first blank line after the first literal occurrence of
+/// `marker`; `None` when there is none, or when the document may open with front matter.
+///
+/// CommonMark reads blocks line by line: whether a line is a paragraph's or a heading's, and what
+/// container holds it, depends only on the lines up to it and the line after it (a setext
+/// underline, a table's delimiter row). A paragraph or heading that closes before a blank line is
+/// therefore the same block in this part as in the whole document, with the same inline text —
+/// unless it uses a link reference whose definition comes later, which brackets show. Raw HTML
+/// blocks and code fences can run past a blank line, so only paragraphs and headings without
+/// brackets settle the question here.
+fn settled_head<'t>(text: &'t str, marker: &str) -> Option<&'t str> {
+    let body = super::sections::without_bom(text);
+    if body.starts_with("---") {
+        return None;
+    }
+    let at = body.find(marker)?;
+    let mut line_start = body[at..].find('\n').map(|n| at + n + 1)?;
+    while line_start < body.len() {
+        let line_end = body[line_start..]
+            .find('\n')
+            .map_or(body.len(), |n| line_start + n);
+        if body[line_start..line_end].trim().is_empty() {
+            return Some(&body[..line_start]);
+        }
+        line_start = line_end + 1;
+    }
+    None
+}
+
+/// Whether `text`, read as a document, shows `marker` (already folded). With `settled_only`, only
+/// paragraphs and headings whose visible text holds no bracket count (see [`settled_head`]).
+fn shows_marker(text: &str, marker: &str, settled_only: bool) -> bool {
     let reading = Reading {
         front_matter: true,
         keep_struck: false,
@@ -28,12 +70,18 @@ pub fn has_marker(text: &str, marker: &str) -> bool {
         if block.task == Some(false) || block.in_unchecked_task {
             return ControlFlow::Continue(());
         }
-        if literal && block.text.is_ascii() && !block.text.contains(marker.as_str()) {
+        if literal && block.text.is_ascii() && !block.text.contains(marker) {
+            return ControlFlow::Continue(());
+        }
+        if settled_only
+            && (!matches!(block.kind, BlockKind::Text | BlockKind::Heading)
+                || block.text.contains(['[', ']']))
+        {
             return ControlFlow::Continue(());
         }
         let found = match block.kind {
             // A comment counts only when its whole content is the marker.
-            BlockKind::Comment => unit_is_marker(block.text, &marker),
+            BlockKind::Comment => unit_is_marker(block.text, marker),
             BlockKind::Row => false,
             BlockKind::Text
             | BlockKind::Heading
@@ -42,7 +90,7 @@ pub fn has_marker(text: &str, marker: &str) -> bool {
             | BlockKind::FrontMatter => block
                 .text
                 .split('\n')
-                .any(|line| unit_is_marker(line, &marker)),
+                .any(|line| unit_is_marker(line, marker)),
         };
         if found {
             ControlFlow::Break(())
@@ -56,17 +104,34 @@ pub fn has_marker(text: &str, marker: &str) -> bool {
 /// `text` as a reader sees it: invisible characters dropped, runs of any Unicode white space made
 /// one space and trimmed, look-alike characters made their ASCII original.
 pub(crate) fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        return fold_ascii(text);
-    }
     let mut out = String::with_capacity(text.len());
+    fold_into(&mut out, text);
+    out
+}
+
+/// [`fold`], appended to `out`.
+pub(crate) fn fold_into(out: &mut String, text: &str) {
+    let start = out.len();
+    if text.is_ascii() {
+        // Only white space changes: the common case, made cheap.
+        for word in text
+            .split(|c: char| c.is_ascii_whitespace() || c == '\u{b}')
+            .filter(|word| !word.is_empty())
+        {
+            if out.len() > start {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return;
+    }
     let mut pending_space = false;
     for c in text.chars() {
         let Some(c) = seen_as(c) else {
             continue;
         };
         if c == ' ' {
-            pending_space = !out.is_empty();
+            pending_space = out.len() > start;
             continue;
         }
         if pending_space {
@@ -75,22 +140,6 @@ pub(crate) fn fold(text: &str) -> String {
         }
         out.push(c);
     }
-    out
-}
-
-/// [`fold`] for ASCII text, where only white space changes: the common case, made cheap.
-fn fold_ascii(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text
-        .split(|c: char| c.is_ascii_whitespace() || c == '\u{b}')
-        .filter(|word| !word.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// The character a reader sees for `c`; `None` for one that shows nothing.

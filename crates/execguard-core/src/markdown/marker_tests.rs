@@ -300,3 +300,55 @@ fn ascii_text_folds_like_any_text() {
         assert_eq!(fold(text), general.join(" "), "{text:?}");
     }
 }
+
+/// The head of a document before its first blank line after the marker is read first; whatever
+/// follows that head must not change a verdict the whole document gives.
+#[test]
+fn reading_the_head_first_gives_the_whole_documents_verdict() {
+    let tail = "\n\n## Progress\n\n- [x] one\n- [ ] two\n";
+    for doc in [
+        "# Plan\n\nEXEC-READY\n\nBody.\n",
+        // A link whose reference is defined after the head.
+        "# Plan\n\n[EXEC-READY][r]\n\nBody.\n\n[r]: https://example.invalid\n",
+        "# Plan\n\nStatus: [EXEC-READY]\n\nBody.\n\n[EXEC-READY]: https://example.invalid\n",
+        // An HTML comment that closes only after the head.
+        "# Plan\n\n<!--\nEXEC-READY\n\nnot a marker\n-->\n",
+        "# Plan\n\n<!-- EXEC-READY\n\n-->\n",
+        // A code fence that closes only after the head.
+        "# Plan\n\n```\nEXEC-READY\n\n```\n",
+        "# Plan\n\n~~~text\nStatus: EXEC-READY\n\nmore\n~~~\n",
+        // An HTML block that runs past a blank line.
+        "# Plan\n\n<pre>\nEXEC-READY\n\n</pre>\n",
+        "# Plan\n\n<script>\nEXEC-READY\n\n</script>\n",
+        // Front matter that closes after the head.
+        "---\nstatus: EXEC-READY\n\ntitle: x\n---\n# Plan\n",
+        "---\n\nEXEC-READY\n\n---\n",
+        // A setext heading and a table.
+        "Plan\n\nEXEC-READY\n===\n\nBody.\n",
+        "| Status |\n| --- |\n| EXEC-READY |\n\nBody.\n",
+        // A mention first, the marker later.
+        "# Plan\n\nWe will add EXEC-READY later.\n\nEXEC-READY\n",
+        "# Plan\n\n- [ ] EXEC-READY\n\n- [x] EXEC-READY\n",
+        "# Plan\n\n~~EXEC-READY~~\n\nBody.\n",
+        "> EXEC-READY\n>\n> quoted\n\nBody.\n",
+        "- EXEC-READY\n\n  more of the item\n",
+    ] {
+        for doc in [doc.to_string(), format!("{doc}{tail}")] {
+            assert_eq!(
+                has_marker(&doc, M),
+                shows_marker(&doc, M, false),
+                "{doc:?}: the head and the whole document disagree"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_marker_at_the_top_of_a_long_plan_is_found() {
+    let mut doc = String::from("# Plan\n\n**Status:** EXEC-READY\n\n## Progress\n\n");
+    for i in 0..2_000 {
+        doc.push_str(&format!("- [x] (2026-01-01 10:00Z) step {i}\n"));
+    }
+    assert_marker(&doc);
+    assert_no_marker(&doc.replace("EXEC-READY", "DRAFT"));
+}

@@ -11,12 +11,14 @@
 //! higher level (fewer `#`s), or to the end of the document: a `###` under `## Progress` belongs to
 //! Progress, the next `##` or `#` ends it.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::marker::fold;
 use super::visible::split_front_matter;
+use crate::memo::TextMemo;
 
 /// The document without a leading byte order mark.
 pub(crate) fn without_bom(text: &str) -> &str {
@@ -96,33 +98,14 @@ pub fn section_text<'t>(text: &'t str, title: &str) -> Option<&'t str> {
 /// Every top-level heading of `text` outside the YAML front matter, with offsets in the document
 /// without its BOM.
 pub fn headings(text: &str) -> Vec<Heading> {
-    // The same plan is outlined by several rules of one commit: the last few outlines are
-    // remembered by their whole text, per thread.
-    let found = OUTLINES.with(|memo| {
-        memo.borrow()
-            .iter()
-            .find(|(seen, _)| seen == text)
-            .map(|(_, headings)| headings.clone())
-    });
-    if let Some(found) = found {
-        return found;
-    }
-    let found = read_headings(text);
-    if text.len() <= 256 * 1024 {
-        OUTLINES.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            if memo.len() >= 4 {
-                memo.remove(0);
-            }
-            memo.push((text.to_string(), found.clone()));
-        });
-    }
-    found
+    // The same plan is outlined by several rules of one commit, and again as the base of the next
+    // commit: outlines are remembered by their whole text, per thread.
+    crate::memo::remembered(&OUTLINES, text, "", read_headings)
 }
 
 thread_local! {
-    static OUTLINES: std::cell::RefCell<Vec<(String, Vec<Heading>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    static OUTLINES: RefCell<TextMemo<Vec<Heading>>> =
+        const { RefCell::new(TextMemo::new(4, 256 * 1024)) };
 }
 
 fn read_headings(text: &str) -> Vec<Heading> {

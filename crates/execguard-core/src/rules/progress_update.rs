@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use crate::engine::{Context, FeatureSource};
 use crate::markdown;
+use crate::memo::{remembered, TextMemo};
 use crate::model::TreeError;
 use crate::registry::RuleId;
 use crate::report::Violation;
@@ -235,37 +236,14 @@ pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressC
 /// version in one commit is its old version in the next, so the entries of the last few
 /// versions are remembered, by their whole text, per thread.
 fn section_entries(text: &str, section: &str) -> Option<Rc<Vec<String>>> {
-    let found = SECTION_ENTRIES.with(|memo| {
-        memo.borrow()
-            .iter()
-            .find(|(t, s, _)| t == text && s == section)
-            .map(|(_, _, entries)| entries.clone())
-    });
-    if let Some(found) = found {
-        return found;
-    }
-    let entries =
-        markdown::section_text(text, section).map(|body| Rc::new(markdown::visible_entries(body)));
-    SECTION_ENTRIES.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if memo.len() >= REMEMBERED_SECTIONS {
-            memo.remove(0);
-        }
-        if text.len() <= MAX_REMEMBERED_TEXT {
-            memo.push((text.to_string(), section.to_string(), entries.clone()));
-        }
-    });
-    entries
+    remembered(&SECTION_ENTRIES, text, section, |text| {
+        markdown::section_text(text, section).map(|body| Rc::new(markdown::visible_entries(body)))
+    })
 }
 
-/// How many plan versions each thread remembers, and the largest it keeps.
-const REMEMBERED_SECTIONS: usize = 8;
-const MAX_REMEMBERED_TEXT: usize = 256 * 1024;
-
-type RememberedSection = (String, String, Option<Rc<Vec<String>>>);
-
 thread_local! {
-    static SECTION_ENTRIES: RefCell<Vec<RememberedSection>> = const { RefCell::new(Vec::new()) };
+    static SECTION_ENTRIES: RefCell<TextMemo<Option<Rc<Vec<String>>>>> =
+        const { RefCell::new(TextMemo::new(8, 256 * 1024)) };
 }
 
 #[cfg(test)]

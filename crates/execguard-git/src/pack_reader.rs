@@ -1,0 +1,179 @@
+//! Blob contents for checks of many commits, read through gitoxide's object database.
+//!
+//! libgit2 keeps the delta bases it resolved in a small cache that it empties whole when full, so
+//! in a history whose files are stored as long delta chains almost every read resolves its chain
+//! again from the base. gitoxide's pack reader takes a cache of decoded bases with a memory cap
+//! that evicts the least recently used entry, which keeps the chains a range check walks warm.
+//!
+//! The reader only ever answers with an object it found: when it cannot open the object
+//! directories or does not have an object, libgit2 reads it, so a verdict never depends on which
+//! of the two read it.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Mutex;
+
+use git2::{Oid, Repository};
+use gix_object::Find;
+
+/// The decoded delta bases one worker thread keeps, in bytes, shared out between its object
+/// directories. Each doubling from 2 MiB saves a range check over deep chains a good part of its
+/// inflating and costs the process about twice the cap in peak memory per thread.
+const PACK_CACHE: usize = 8 * 1024 * 1024;
+
+/// The object directories libgit2 read from git's environment for a repository opened from it
+/// (a hook's, with the quarantine of a push), by git directory.
+static FROM_ENV: Mutex<Vec<(PathBuf, Vec<PathBuf>)>> = Mutex::new(Vec::new());
+
+/// Remembers where libgit2 looks for the objects of `repo`, opened from git's environment: the
+/// `GIT_OBJECT_DIRECTORY` that replaces the repository's own, then each directory of
+/// `GIT_ALTERNATE_OBJECT_DIRECTORIES`, split as libgit2 splits it.
+pub(crate) fn remember_env_dirs(repo: &Repository) {
+    let primary = std::env::var_os("GIT_OBJECT_DIRECTORY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.commondir().join("objects"));
+    let mut dirs = vec![primary];
+    if let Some(alternates) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+        dirs.extend(std::env::split_paths(&alternates).filter(|p| !p.as_os_str().is_empty()));
+    }
+    if let Ok(mut known) = FROM_ENV.lock() {
+        known.retain(|(git_dir, _)| git_dir != repo.path());
+        known.push((repo.path().to_path_buf(), dirs));
+    }
+}
+
+/// The object directories libgit2 reads for `repo`; each one's `info/alternates` is followed by
+/// the reader as by libgit2.
+fn object_dirs(repo: &Repository) -> Vec<PathBuf> {
+    let from_env = FROM_ENV.lock().ok().and_then(|known| {
+        known
+            .iter()
+            .find(|(git_dir, _)| git_dir == repo.path())
+            .map(|(_, dirs)| dirs.clone())
+    });
+    from_env.unwrap_or_else(|| vec![repo.commondir().join("objects")])
+}
+
+thread_local! {
+    /// The reader of this thread, and the object directories it reads: a parallel check hands
+    /// its commits to a thread in many small batches, and the delta bases one batch decoded
+    /// serve the next.
+    static THREAD_READER: RefCell<Option<(Vec<PathBuf>, Rc<PackReader>)>> =
+        const { RefCell::new(None) };
+}
+
+/// The reader of this thread for the object directories of `repo`, opened on first use; `None`
+/// when they cannot be opened, and libgit2 reads everything.
+pub(crate) fn for_thread(repo: &Repository) -> Option<Rc<PackReader>> {
+    let dirs = object_dirs(repo);
+    THREAD_READER.with(|slot| {
+        let mut slot = slot.try_borrow_mut().ok()?;
+        if let Some((known, reader)) = slot.as_ref() {
+            if *known == dirs {
+                return Some(reader.clone());
+            }
+        }
+        let reader = Rc::new(PackReader::open_dirs(dirs.clone())?);
+        *slot = Some((dirs, reader.clone()));
+        Some(reader)
+    })
+}
+
+/// One worker's gitoxide handles on the object directories of a repository, in libgit2's order.
+pub(crate) struct PackReader {
+    stores: Vec<gix_odb::Handle>,
+    buffer: RefCell<Vec<u8>>,
+}
+
+impl PackReader {
+    /// Opens `dirs`; `None` when one of them cannot be opened.
+    pub(crate) fn open_dirs(dirs: Vec<PathBuf>) -> Option<PackReader> {
+        let share = PACK_CACHE / dirs.len().max(1);
+        let mut stores = Vec::with_capacity(dirs.len());
+        for dir in dirs {
+            let mut store = gix_odb::at(dir, gix_hash::Kind::Sha1).ok()?;
+            store.set_pack_cache(move || {
+                Box::new(gix_pack::cache::lru::MemoryCappedHashmap::new(share))
+            });
+            // The objects of a check do not change while it runs; an object not found is read
+            // by libgit2, without rescanning the pack directories first.
+            store.refresh_never();
+            stores.push(store);
+        }
+        Some(PackReader {
+            stores,
+            buffer: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// The contents of blob `id`, or `None` when no directory has it as a blob (or it cannot be
+    /// read here), for libgit2 to read.
+    pub(crate) fn blob(&self, id: Oid) -> Option<Vec<u8>> {
+        let id = gix_hash::oid::try_from_bytes(id.as_bytes()).ok()?;
+        let mut buffer = self.buffer.try_borrow_mut().ok()?;
+        for store in &self.stores {
+            match store.try_find(id, &mut buffer) {
+                Ok(Some(data)) if data.kind == gix_object::Kind::Blob => {
+                    return Some(data.data.to_vec())
+                }
+                Ok(Some(_)) | Err(_) => return None,
+                Ok(None) => {}
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_with_blob(content: &[u8]) -> (tempfile::TempDir, Repository, Oid) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let repo = Repository::init_bare(dir.path()).expect("bare repository");
+        let id = repo.blob(content).expect("blob written");
+        (dir, repo, id)
+    }
+
+    #[test]
+    fn reads_a_blob_of_the_repository() {
+        let (_dir, repo, id) = repo_with_blob(b"plan\n");
+        let reader = for_thread(&repo).expect("object directory opens");
+        assert_eq!(reader.blob(id).as_deref(), Some(&b"plan\n"[..]));
+    }
+
+    #[test]
+    fn an_object_it_does_not_have_is_left_to_libgit2() {
+        let (_dir, _repo, id) = repo_with_blob(b"plan\n");
+        let elsewhere = tempfile::tempdir().expect("temporary directory");
+        let reader = PackReader::open_dirs(vec![elsewhere.path().to_path_buf()])
+            .expect("empty object directory opens");
+        assert_eq!(reader.blob(id), None);
+    }
+
+    #[test]
+    fn a_blob_the_reader_does_not_have_is_read_by_libgit2() {
+        use execguard_core::Trees;
+        let (_dir, repo, id) = repo_with_blob(b"plan\n");
+        let elsewhere = tempfile::tempdir().expect("temporary directory");
+        let cache = crate::ReadCache::default();
+        let reader = PackReader::open_dirs(vec![elsewhere.path().to_path_buf()]);
+        assert!(cache.packs.set(reader.map(Rc::new)).is_ok());
+        let trees = crate::GitTrees {
+            repo: &repo,
+            base: crate::Snapshot::Empty,
+            new: crate::Snapshot::Empty,
+            cache: Some(&cache),
+        };
+        assert_eq!(trees.blob(&id.to_string()).expect("blob read"), b"plan\n");
+    }
+
+    #[test]
+    fn an_object_that_is_not_a_blob_is_left_to_libgit2() {
+        let (_dir, repo, _) = repo_with_blob(b"plan\n");
+        let tree = repo.treebuilder(None).expect("tree").write().expect("tree");
+        let reader = for_thread(&repo).expect("object directory opens");
+        assert_eq!(reader.blob(tree), None);
+    }
+}
