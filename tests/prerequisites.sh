@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests drive besides git and cargo, on Debian or Ubuntu, as root:
+# the real hook managers (pre-commit, prek, lefthook, husky), the real servers (gitolite3 behind
+# sshd, nginx with fcgiwrap, git daemon) and the user they run as, man, sudo and python's
+# jsonschema. Each step is skipped when what it installs is already there.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "tests/prerequisites.sh: run it as root (it installs Debian packages and adds a system user)" >&2
+    exit 1
+fi
+
+# The man page test renders `execguard man` with the real man.
+if ! command -v man >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq man-db >/dev/null
+fi
+
+# The real hook managers that tests/managers.rs drives, pinned, from their registries.
+if ! command -v npm >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq npm python3-pip >/dev/null
+fi
+if [ "$(pre-commit --version 2>/dev/null)" != "pre-commit 4.7.0" ] || [ "$(prek --version 2>/dev/null)" != "prek 0.5.11" ]; then
+    pip_args=(install --quiet --disable-pip-version-check pre-commit==4.7.0 prek==0.5.11)
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip "${pip_args[@]}" \
+        || PIP_ROOT_USER_ACTION=ignore python3 -m pip "${pip_args[@]}" --break-system-packages
+    # A python3 from pyenv reaches new scripts through shims made by a rehash.
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+    hash -r
+fi
+if [ "$(lefthook version 2>/dev/null)" != "2.2.2" ] || ! command -v husky >/dev/null 2>&1; then
+    npm install --global --silent --no-fund --no-audit lefthook@2.2.2 husky@9.1.7 >/dev/null
+    hash -r
+fi
+pre-commit --version && prek --version && echo "lefthook $(lefthook version)"
+
+# The real-server tests (tests/real_servers.rs) run gitolite behind sshd, nginx with fcgiwrap and
+# `git http-backend`, and `git daemon` on 127.0.0.1, as an unprivileged user.
+if ! command -v gitolite >/dev/null || [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sbin/nginx ] \
+    || [ ! -x /usr/sbin/fcgiwrap ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends \
+        gitolite3 openssh-server openssh-client nginx fcgiwrap >/dev/null
+fi
+id -u execguard-srv >/dev/null 2>&1 \
+    || useradd --system --user-group --no-create-home --home-dir /nonexistent \
+        --shell /bin/sh -p '*' execguard-srv
+# The config schema tests validate TOML against `execguard config --schema` with python's jsonschema.
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+    # The python3 on PATH may not be Debian's: install for the one the tests run.
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check jsonschema \
+        || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check \
+            --break-system-packages jsonschema
+fi
+python3 -c 'import jsonschema, tomllib'
+# The server-install tests run `sudo -u <owner>` as their message tells an admin to.
+if ! command -v sudo >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
+fi
