@@ -243,7 +243,7 @@ fn shipped_schema_is_what_config_schema_prints() {
     );
 }
 
-/// Validates TOML files against the schema with python's `jsonschema` (installed by `.ci/run`).
+/// Validates TOML files against the schema with python's `jsonschema` (installed by `tests/prerequisites.sh`).
 fn schema_verdicts(repo: &TestRepo, files: &[&str]) -> Vec<bool> {
     let schema = repo.execguard(["config", "--schema"]);
     repo.write("schema.json", &schema.stdout);

@@ -2,7 +2,7 @@
 mod common;
 
 // execguard beside the hook managers people already run: pre-commit, prek, lefthook and husky,
-// the real tools (installed by .ci/run from their registries). In every install order, and after
+// the real tools (installed by tests/prerequisites.sh from their registries). In every install order, and after
 // re-running either installer, a commit touching a protected path is still refused by execguard
 // and the manager's own hook still runs.
 
@@ -24,7 +24,7 @@ fn require_tool(repo: &TestRepo, program: &str) {
         .is_ok_and(|output| output.status.success());
     assert!(
         found,
-        "{program} is not installed: the hook-manager tests run the real tool (.ci/run installs it: \
+        "{program} is not installed: the hook-manager tests run the real tool (tests/prerequisites.sh installs it: \
          pip install pre-commit prek; npm install -g lefthook husky)"
     );
 }

@@ -2,7 +2,7 @@
 //! Real git servers, set up as the README's "Real servers, step by step" describes, each judged
 //! on the same cases: gitolite behind sshd, nginx + fcgiwrap + `git http-backend`, and
 //! `git daemon`. They need root (to start the servers as an unprivileged user) and the packages
-//! `.ci/run` installs. Regressions these set-ups showed come with a test that needs neither.
+//! `tests/prerequisites.sh` installs. Regressions these set-ups showed come with a test that needs neither.
 
 mod common;
 

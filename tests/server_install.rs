@@ -231,7 +231,7 @@ fn install_as_root_in_another_users_repository_names_the_owner_and_both_ways_out
         .unwrap();
     assert!(
         which.status.success(),
-        "sudo is missing: install it (apt-get install sudo), as .ci/run does"
+        "sudo is missing: install it (apt-get install sudo), as tests/prerequisites.sh does"
     );
     let ran = Run::from_command(repo.command(&sudo[0]).current_dir("/").args(&sudo[1..]));
     ran.assert_ok();

@@ -87,7 +87,7 @@ fn man_renders(repo: &TestRepo, roff: &str) -> String {
     let man = Command::new("man").arg("--version").output();
     assert!(
         man.is_ok_and(|out| out.status.success()),
-        "`man` is missing: install man-db (.ci/run does) to run this test"
+        "`man` is missing: install man-db (tests/prerequisites.sh does) to run this test"
     );
     let mut child = repo
         .command("man")

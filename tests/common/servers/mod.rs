@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
-/// The unprivileged user the servers run as (`.ci/run` creates it; a test run as root creates it
+/// The unprivileged user the servers run as (`tests/prerequisites.sh` creates it; a test run as root creates it
 /// when it is missing).
 pub const SERVICE_USER: &str = "execguard-srv";
 
@@ -36,7 +36,7 @@ pub struct ServiceUser {
 pub fn require_program(path: &str, package: &str) {
     assert!(
         Path::new(path).is_file(),
-        "{path} is missing: the real-server tests need the Debian package `{package}` (`.ci/run` installs it: apt-get install {package})"
+        "{path} is missing: the real-server tests need the Debian package `{package}` (`tests/prerequisites.sh` installs it: apt-get install {package})"
     );
 }
 
@@ -80,7 +80,7 @@ pub fn service_user() -> ServiceUser {
     match (id_of("-u"), id_of("-g")) {
         (Some(uid), Some(gid)) if uid != 0 => ServiceUser { uid, gid },
         _ => panic!(
-            "the real-server tests need the unprivileged user {SERVICE_USER} (run them as root, or create it as .ci/run does: useradd --system --user-group --shell /bin/sh -p '*' {SERVICE_USER})"
+            "the real-server tests need the unprivileged user {SERVICE_USER} (run them as root, or create it as tests/prerequisites.sh does: useradd --system --user-group --shell /bin/sh -p '*' {SERVICE_USER})"
         ),
     }
 }
