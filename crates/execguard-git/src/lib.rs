@@ -640,6 +640,22 @@ pub struct LoadedChange<'r> {
     pub merge: Option<MergeParts<'r>>,
 }
 
+/// The commit HEAD names; `None` on an unborn branch.
+fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, GitError> {
+    match repo.head() {
+        Ok(head) => Ok(Some(head.peel_to_commit().map_err(read_err("HEAD"))?)),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(read_err("HEAD")(e)),
+    }
+}
+
 /// The change the next commit would record: the index against HEAD (or, for `--amend`, against
 /// HEAD's first parent). During a merge (`MERGE_HEAD`), the merge also gets its [`MergeParts`].
 pub fn staged_change<'r>(
@@ -653,18 +669,7 @@ pub fn staged_change<'r>(
     };
     let index = StagedIndex::open(&index_path)?;
 
-    let head = match repo.head() {
-        Ok(head) => Some(head.peel_to_commit().map_err(read_err("HEAD"))?),
-        Err(e)
-            if matches!(
-                e.code(),
-                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-            ) =>
-        {
-            None
-        }
-        Err(e) => return Err(read_err("HEAD")(e)),
-    };
+    let head = head_commit(repo)?;
     // The commit being made: its parents decide the base and whether it is a merge.
     let mut parents: Vec<git2::Commit<'r>> = Vec::new();
     match (&head, amend) {
@@ -1117,17 +1122,9 @@ pub fn read_config_blob(repo: &Repository, id: Oid, name: &str) -> Result<Config
 /// HEAD's tree alone, as the base side of a change whose new side is not read: enough to ask
 /// whether a path may be written. An unborn branch has an empty base.
 pub fn head_trees(repo: &Repository) -> Result<(Option<Tree<'_>>, GitTrees<'_>), GitError> {
-    let tree = match repo.head() {
-        Ok(head) => Some(head.peel_to_tree().map_err(read_err("HEAD"))?),
-        Err(e)
-            if matches!(
-                e.code(),
-                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-            ) =>
-        {
-            None
-        }
-        Err(e) => return Err(read_err("HEAD")(e)),
+    let tree = match head_commit(repo)? {
+        Some(head) => Some(head.tree().map_err(read_err("HEAD's tree"))?),
+        None => None,
     };
     let trees = GitTrees {
         repo,
