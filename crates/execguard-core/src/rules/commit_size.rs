@@ -4,6 +4,8 @@ mod content;
 mod distance;
 mod lockfiles;
 mod matching;
+#[cfg(test)]
+mod oracle;
 
 use crate::engine::Context;
 use std::collections::HashSet;

@@ -218,35 +218,7 @@ fn search<T: PartialEq>(a: &[T], b: &[T], limit: u64, budget: u64) -> Search {
 mod tests {
     use super::*;
 
-    /// The exact edit distance by dynamic programming over the longest common subsequence.
-    fn exact<T: PartialEq>(a: &[T], b: &[T]) -> u64 {
-        let mut row = vec![0usize; b.len() + 1];
-        for x in a {
-            let mut diagonal = 0;
-            for (j, y) in b.iter().enumerate() {
-                let above = row[j + 1];
-                row[j + 1] = if x == y {
-                    diagonal + 1
-                } else {
-                    above.max(row[j])
-                };
-                diagonal = above;
-            }
-        }
-        (a.len() + b.len() - 2 * row[b.len()]) as u64
-    }
-
-    /// A small deterministic generator (xorshift), so that failures reproduce.
-    struct Random(u64);
-
-    impl Random {
-        fn below(&mut self, bound: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % bound
-        }
-    }
+    use super::super::oracle::{exact, Random};
 
     fn text(lines: &[u8]) -> Vec<u8> {
         lines.iter().flat_map(|&c| [b'a' + c, b'\n']).collect()

@@ -146,33 +146,7 @@ fn stretch_distance(a: &[u64], b: &[u64], remaining: &mut u64) -> u64 {
 mod tests {
     use super::*;
 
-    fn exact(a: &[u64], b: &[u64]) -> u64 {
-        let mut row = vec![0usize; b.len() + 1];
-        for x in a {
-            let mut diagonal = 0;
-            for (j, y) in b.iter().enumerate() {
-                let above = row[j + 1];
-                row[j + 1] = if x == y {
-                    diagonal + 1
-                } else {
-                    above.max(row[j])
-                };
-                diagonal = above;
-            }
-        }
-        (a.len() + b.len() - 2 * row[b.len()]) as u64
-    }
-
-    struct Random(u64);
-
-    impl Random {
-        fn below(&mut self, bound: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % bound
-        }
-    }
+    use super::super::oracle::{exact, Random};
 
     #[test]
     fn distance_by_matches_is_exact() {
