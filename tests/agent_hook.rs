@@ -4,29 +4,15 @@ mod common;
 // `execguard agent-hook` as Claude Code and Codex call it: one recorded-shape event on stdin,
 // exit 0 to allow, exit 2 with the reason on stderr to block; and `execguard check-path`.
 
-use std::io::Write as _;
-use std::process::Stdio;
-
 use common::*;
 use serde_json::{json, Value};
 
 /// Feeds `event` to `execguard agent-hook` in the repository, as the agent would.
 fn hook(repo: &TestRepo, event: &str) -> Run {
-    let mut child = repo
-        .command(execguard_bin())
-        .arg("agent-hook")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(event.as_bytes())
-        .unwrap();
-    Run::from_command_output(child.wait_with_output().unwrap())
+    Run::with_stdin(
+        repo.command(execguard_bin()).arg("agent-hook"),
+        event.as_bytes(),
+    )
 }
 
 fn pre_tool_use(repo: &TestRepo, cwd: &str, tool: &str, input: Value) -> Run {
@@ -486,22 +472,11 @@ fn install_agent_merges_into_the_settings_and_uninstall_removes_exactly_its_entr
         // The command the settings run is found and blocks.
         let command = ours["hooks"][0]["command"].as_str().unwrap();
         let mut words = command.split_whitespace();
-        let mut child = repo
-            .command(words.next().unwrap())
-            .args(words)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
         let event = json!({"hook_event_name": "PreToolUse", "cwd": repo.dir, "tool_name": "Bash", "tool_input": {"command": "rm specs/login.md"}});
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(event.to_string().as_bytes())
-            .unwrap();
-        let run = Run::from_command_output(child.wait_with_output().unwrap());
+        let run = Run::with_stdin(
+            repo.command(words.next().unwrap()).args(words),
+            event.to_string().as_bytes(),
+        );
         assert_eq!(run.code, Some(2), "{run:#?}");
 
         repo.execguard(["install", "--agent", agent]).assert_ok();

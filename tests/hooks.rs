@@ -6,9 +6,6 @@ mod common;
 // the unusual entries and repositories an agent may produce. Each test asserts what the user
 // sees: whether a commit was made, that files were left alone, and the rule named.
 
-use std::io::Write as _;
-use std::process::Stdio;
-
 use common::*;
 
 fn fixture() -> TestRepo {
@@ -19,26 +16,7 @@ fn fixture() -> TestRepo {
 
 /// Runs git with `input` on its stdin.
 fn git_with_stdin(repo: &TestRepo, args: &[&str], input: &str) -> Run {
-    let mut child = repo
-        .command("git")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Run::with_stdin(repo.command("git").args(args), input.as_bytes())
 }
 
 /// The paths staged against HEAD, one a line, sorted by git.

@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::{Run, TestRepo};
 
@@ -89,29 +88,14 @@ fn man_renders(repo: &TestRepo, roff: &str) -> String {
         man.is_ok_and(|out| out.status.success()),
         "`man` is missing: install man-db (tests/prerequisites.sh does) to run this test"
     );
-    let mut child = repo
-        .command("man")
-        .env("MANWIDTH", "100")
-        .env("PAGER", "cat")
-        .env("MANPAGER", "cat")
-        .args(["-l", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(roff.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = Run::with_stdin(
+        repo.command("man")
+            .env("MANWIDTH", "100")
+            .env("PAGER", "cat")
+            .env("MANPAGER", "cat")
+            .args(["-l", "-"]),
+        roff.as_bytes(),
+    );
     assert!(run.ok(), "{run:#?}");
     assert!(!run.stderr.contains("warning"), "roff warnings: {run:#?}");
     // man may overstrike bold text when writing to a pipe.

@@ -333,4 +333,17 @@ impl Run {
     pub fn from_command_output(output: Output) -> Self {
         Self::from(output)
     }
+
+    /// Runs `command` with `input` on its stdin.
+    pub fn with_stdin(command: &mut Command, input: &[u8]) -> Self {
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("command runs");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin is piped"), input)
+            .expect("input is written");
+        Self::from(child.wait_with_output().expect("command runs"))
+    }
 }
