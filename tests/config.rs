@@ -303,19 +303,6 @@ fn config_check_without_a_file_checks_the_config_option() {
     assert!(run.stderr.contains("team.toml:2:1"), "{run:#?}");
 }
 
-/// The command between backticks right after `lead` in `text`.
-#[track_caller]
-fn command_after(text: &str, lead: &str) -> String {
-    let start = text
-        .find(lead)
-        .unwrap_or_else(|| panic!("no `{lead}` in: {text}"))
-        + lead.len();
-    let rest = &text[start..];
-    let open = rest.find('`').unwrap() + 1;
-    let close = open + rest[open..].find('`').unwrap();
-    rest[open..close].to_string()
-}
-
 #[test]
 fn every_command_the_broken_config_hint_prints_works() {
     let repo = TestRepo::installed();

@@ -8,19 +8,6 @@ mod common;
 use common::server::*;
 use common::*;
 
-/// The command between backticks right after `lead` in `text`.
-#[track_caller]
-fn command_after(text: &str, lead: &str) -> String {
-    let start = text
-        .find(lead)
-        .unwrap_or_else(|| panic!("no `{lead}` in: {text}"))
-        + lead.len();
-    let rest = &text[start..];
-    let open = rest.find('`').unwrap() + 1;
-    let close = open + rest[open..].find('`').unwrap();
-    rest[open..close].to_string()
-}
-
 /// Runs a hint's command with sh in the working tree, as a person pasting it would.
 #[track_caller]
 fn run_hint(repo: &TestRepo, command: &str) -> Run {

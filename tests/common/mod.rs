@@ -347,3 +347,16 @@ impl Run {
         Self::from(child.wait_with_output().expect("command runs"))
     }
 }
+
+/// The command between backticks right after `lead` in `text`.
+#[track_caller]
+pub fn command_after(text: &str, lead: &str) -> String {
+    let start = text
+        .find(lead)
+        .unwrap_or_else(|| panic!("no `{lead}` in: {text}"))
+        + lead.len();
+    let rest = &text[start..];
+    let open = rest.find('`').unwrap() + 1;
+    let close = open + rest[open..].find('`').unwrap();
+    rest[open..close].to_string()
+}
