@@ -4,9 +4,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
+use crate::findings::{About, Finding, OverrideFault, OverrideProblem};
 use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
 use crate::registry::{RuleId, ALL_RULES};
-use crate::report::{Overridden, Report, Violation};
+use crate::report::{Overridden, RefusedOverride, Report, Violation};
 use crate::rules;
 use crate::rules::progress_update::ProgressChange;
 use crate::trailers::Message;
@@ -14,8 +15,7 @@ use crate::trailers::Message;
 mod planning;
 pub use planning::{named_spec, PlanSpec};
 
-/// The trailer that accepts a rule's violations in one commit.
-pub const OVERRIDE_TRAILER: &str = "Execguard-Override";
+pub use crate::report::OVERRIDE_TRAILER;
 /// The trailer that names the feature a commit works on.
 pub const EXECPLAN_TRAILER: &str = "Execplan";
 
@@ -206,7 +206,7 @@ pub fn check_change(
         for (side, parent) in sides.iter().zip(&merge.parents) {
             for violation in rules::run(rule, side)? {
                 if !taken_from_a_judged_history(side, &parent.others, &violation)?
-                    && seen.insert((rule, violation.path.clone()))
+                    && seen.insert((rule, violation.path().cloned()))
                 {
                     found.push(violation);
                 }
@@ -224,7 +224,7 @@ fn taken_from_a_judged_history(
     others: &[OtherParent<'_>],
     violation: &Violation,
 ) -> Result<bool, TreeError> {
-    let Some(path) = &violation.path else {
+    let Some(path) = violation.path() else {
         return Ok(false);
     };
     let ours = cx.trees.entry(Side::New, path)?;
@@ -236,11 +236,11 @@ fn taken_from_a_judged_history(
             (Some(a), Some(b)) => a.id == b.id && a.kind == b.kind,
             _ => false,
         };
-        if !same || !other.config.is_enabled(violation.rule) {
+        if !same || !other.config.is_enabled(violation.rule()) {
             continue;
         }
         let at_base = Context::new(other.config, &nothing, other.trees, None);
-        if rules::protects(violation.rule, &at_base, Side::Base, path)? {
+        if rules::protects(violation.rule(), &at_base, Side::Base, path)? {
             return Ok(true);
         }
     }
@@ -256,18 +256,17 @@ fn settle(
 ) -> Report {
     let mut report = Report::default();
     for mut violation in found {
-        if !violation.overridable {
+        if !violation.overridable() {
             report.violations.push(violation);
             continue;
         }
-        if let Some(reason) = overrides.get(&violation.rule) {
+        if let Some(reason) = overrides.get(&violation.rule()) {
             if let Some((why, next)) = options.overrides.refusal(config) {
-                violation.message.push_str(&format!(
-                    " The commit carries `{OVERRIDE_TRAILER}: {}: {reason}`, but {why}.",
-                    violation.rule
-                ));
-                // The commit already carries the trailer: advice to add one is dropped.
-                violation.hint = format!("{next} {}", without_override_advice(&violation.hint));
+                violation.refused_override = Some(RefusedOverride {
+                    reason: reason.clone(),
+                    why,
+                    next,
+                });
                 report.violations.push(violation);
                 continue;
             }
@@ -275,22 +274,13 @@ fn settle(
                 violation,
                 reason: reason.clone(),
             });
-        } else if options.skip.contains(&violation.rule) {
+        } else if options.skip.contains(&violation.rule()) {
             report.skipped.push(violation);
         } else {
             report.violations.push(violation);
         }
     }
     report
-}
-
-/// A hint without its sentences about adding an override trailer.
-fn without_override_advice(hint: &str) -> String {
-    hint.split_inclusive(". ")
-        .filter(|sentence| !sentence.contains(OVERRIDE_TRAILER))
-        .collect::<String>()
-        .trim_end()
-        .to_string()
 }
 
 /// How the feature a commit works on was found.
@@ -335,21 +325,25 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// A violation of `rule` in this change.
-    pub fn violation(
-        &self,
-        rule: RuleId,
-        path: Option<&RepoPath>,
-        message: String,
-        hint: String,
-    ) -> Violation {
-        Violation {
-            rule,
-            path: path.cloned(),
+    /// A violation in this change: `finding`, its text naming the change as this context does.
+    pub fn violation(&self, finding: Finding) -> Violation {
+        Violation::new(finding, self.about(String::new()))
+    }
+
+    /// A violation whose hint says how to take its path back out of the change (`undo`, as
+    /// [`Context::undo_hint`] words it).
+    pub fn violation_with_undo(&self, finding: Finding, undo: String) -> Violation {
+        Violation::new(finding, self.about(undo))
+    }
+
+    /// How findings in this change name it.
+    fn about(&self, undo: String) -> About {
+        About {
             commit: self.change.commit.clone(),
-            message,
-            hint,
-            overridable: true,
+            root: self.change.root,
+            subject: self.subject_name(),
+            base: self.base_name(),
+            undo,
         }
     }
 
@@ -547,18 +541,20 @@ impl<'a> Context<'a> {
 }
 
 /// Reads `<rule-id>: <reason>` from an override trailer's value.
-pub fn parse_override(value: &str) -> Result<(RuleId, String), String> {
+pub fn parse_override(value: &str) -> Result<(RuleId, String), OverrideProblem> {
+    let problem = |problem| OverrideProblem {
+        value: value.to_string(),
+        problem,
+    };
     let Some((rule, reason)) = value.split_once(':') else {
-        return Err(format!(
-            "`{OVERRIDE_TRAILER}: {value}` has no reason; write `{OVERRIDE_TRAILER}: <rule-id>: <reason>`"
-        ));
+        return Err(problem(OverrideFault::NoReason));
     };
     let rule: RuleId = rule
         .parse()
-        .map_err(|e| format!("`{OVERRIDE_TRAILER}: {value}` names an {e}"))?;
+        .map_err(|e: crate::registry::UnknownRule| problem(OverrideFault::UnknownRule(e.0)))?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(format!("`{OVERRIDE_TRAILER}: {value}` gives no reason"));
+        return Err(problem(OverrideFault::BlankReason));
     }
     Ok((rule, reason.to_string()))
 }

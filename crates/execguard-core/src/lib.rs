@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod engine;
+pub mod findings;
 pub mod markdown;
 mod memo;
 pub mod model;
@@ -20,8 +21,9 @@ pub use config::{Config, ConfigError};
 pub use engine::{
     check, check_change, MergeView, Options, OtherParent, OverridePolicy, ParentView,
 };
+pub use findings::{About, Finding};
 pub use model::{
     Change, ChangeLabel, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees,
 };
 pub use registry::{RuleId, ALL_RULES};
-pub use report::{CommitError, Overridden, Report, Violation};
+pub use report::{CommitError, Overridden, RefusedOverride, Report, Violation};

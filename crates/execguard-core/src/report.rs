@@ -1,30 +1,119 @@
 //! What a check finds, as data: human text, JSON and SARIF are all rendered from this.
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
+use crate::findings::{About, Finding};
 use crate::model::RepoPath;
 use crate::registry::RuleId;
 
-/// One broken rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The trailer that accepts a rule's violations in one commit.
+pub const OVERRIDE_TRAILER: &str = "Execguard-Override";
+
+/// One broken rule: the rule's typed finding, and the change it is about.
+///
+/// Serialized with `rule`, `path`, `commit`, `message` and `hint` (both rendered from the
+/// finding), `"overridable": false` when no trailer can set it aside, and the finding's facts as
+/// `finding`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
-    pub rule: RuleId,
-    /// The path the violation is about, when it is about one.
-    pub path: Option<RepoPath>,
-    /// The commit id, or `None` for a staged change.
-    pub commit: Option<String>,
-    /// What is wrong.
-    pub message: String,
-    /// What to do next.
-    pub hint: String,
-    /// Whether an `Execguard-Override` trailer or `EXECGUARD_SKIP` may set it aside; `false` for
-    /// findings that would lock the branch if accepted (a config that does not parse).
-    #[serde(skip_serializing_if = "is_true")]
-    pub overridable: bool,
+    pub finding: Finding,
+    /// The change it is about, and how its text names it.
+    pub about: About,
+    /// Set when the change carries an override trailer for the rule that its pusher may not use.
+    pub refused_override: Option<RefusedOverride>,
 }
 
-fn is_true(value: &bool) -> bool {
-    *value
+/// An override trailer that is not honoured, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedOverride {
+    /// The trailer's reason.
+    pub reason: String,
+    /// Why it is not honoured: `the pusher `ana` is not allowed to override: ...`.
+    pub why: String,
+    /// What to do instead.
+    pub next: String,
+}
+
+impl Violation {
+    pub fn new(finding: Finding, about: About) -> Self {
+        Self {
+            finding,
+            about,
+            refused_override: None,
+        }
+    }
+
+    pub fn rule(&self) -> RuleId {
+        self.finding.rule()
+    }
+
+    /// The path the violation is about, when it is about one.
+    pub fn path(&self) -> Option<&RepoPath> {
+        self.finding.path()
+    }
+
+    /// The commit id, or `None` for a staged change.
+    pub fn commit(&self) -> Option<&str> {
+        self.about.commit.as_deref()
+    }
+
+    /// Whether an `Execguard-Override` trailer or `EXECGUARD_SKIP` may set it aside.
+    pub fn overridable(&self) -> bool {
+        self.finding.overridable()
+    }
+
+    /// What is wrong.
+    pub fn message(&self) -> String {
+        let mut message = self.finding.message(&self.about);
+        if let Some(refused) = &self.refused_override {
+            message.push_str(&format!(
+                " The commit carries `{OVERRIDE_TRAILER}: {}: {}`, but {}.",
+                self.rule(),
+                refused.reason,
+                refused.why
+            ));
+        }
+        message
+    }
+
+    /// What to do next.
+    pub fn hint(&self) -> String {
+        let hint = self.finding.hint(&self.about);
+        match &self.refused_override {
+            // The commit already carries the trailer: advice to add one is dropped.
+            Some(refused) => format!("{} {}", refused.next, without_override_advice(&hint)),
+            None => hint,
+        }
+    }
+}
+
+/// A hint without its sentences about adding an override trailer.
+fn without_override_advice(hint: &str) -> String {
+    hint.split_inclusive(". ")
+        .filter(|sentence| !sentence.contains(OVERRIDE_TRAILER))
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
+impl Serialize for Violation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let overridable = self.overridable();
+        let mut out = serializer.serialize_struct("Violation", if overridable { 6 } else { 7 })?;
+        out.serialize_field("rule", &self.rule())?;
+        out.serialize_field("path", &self.path())?;
+        out.serialize_field("commit", &self.commit())?;
+        out.serialize_field("message", &self.message())?;
+        out.serialize_field("hint", &self.hint())?;
+        if overridable {
+            out.skip_field("overridable")?;
+        } else {
+            out.serialize_field("overridable", &false)?;
+        }
+        out.serialize_field("finding", &self.finding)?;
+        out.end()
+    }
 }
 
 /// A violation that a commit trailer `Execguard-Override: <rule>: <reason>` accepted.

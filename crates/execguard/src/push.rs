@@ -288,14 +288,17 @@ fn hidden_from(old: Option<Oid>, branch: Option<&str>, hidden: &HiddenRefs) -> V
 /// Drops repeated findings: a commit judged for two branches usually finds the same thing twice.
 fn dedupe(mut report: Report) -> Report {
     let mut seen = HashSet::new();
-    report
-        .violations
-        .retain(|v| seen.insert((v.rule, v.commit.clone(), v.path.clone(), v.message.clone())));
+    let key = |v: &execguard_core::Violation| {
+        (
+            v.rule(),
+            v.commit().map(str::to_string),
+            v.path().cloned(),
+            v.message(),
+        )
+    };
+    report.violations.retain(|v| seen.insert(key(v)));
     let mut seen = HashSet::new();
-    report.overridden.retain(|o| {
-        let v = &o.violation;
-        seen.insert((v.rule, v.commit.clone(), v.path.clone(), v.message.clone()))
-    });
+    report.overridden.retain(|o| seen.insert(key(&o.violation)));
     report
 }
 

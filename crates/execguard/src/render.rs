@@ -40,48 +40,39 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
     for violation in &report.violations {
         out.push_str(&format!(
             "{ERROR}error[{}]{ERROR:#}{}{}\n  {}\n  {DIM}hint:{DIM:#} {}\n\n",
-            violation.rule,
+            violation.rule(),
             violation
-                .path
-                .as_ref()
+                .path()
                 .map(|p| format!(" {BOLD}{p}{BOLD:#}"))
                 .unwrap_or_default(),
             violation
-                .commit
-                .as_deref()
+                .commit()
                 .map(|c| format!(" (commit {})", execguard_core::engine::short(c)))
                 .unwrap_or_default(),
-            violation.message,
-            violation.hint
+            violation.message(),
+            violation.hint()
         ));
     }
     for overridden in &report.overridden {
         let v = &overridden.violation;
         out.push_str(&format!(
             "{WARN}overridden[{}]{WARN:#}{} {}\n  override reason: {}\n\n",
-            v.rule,
-            v.path
-                .as_ref()
-                .map(|p| format!(" {p}:"))
-                .unwrap_or_default(),
-            v.message,
+            v.rule(),
+            v.path().map(|p| format!(" {p}:")).unwrap_or_default(),
+            v.message(),
             overridden.reason
         ));
     }
     for skipped in &report.skipped {
         out.push_str(&format!(
             "{WARN}skipped[{}]{WARN:#}{} {}\n\n",
-            skipped.rule,
-            skipped
-                .path
-                .as_ref()
-                .map(|p| format!(" {p}:"))
-                .unwrap_or_default(),
-            skipped.message
+            skipped.rule(),
+            skipped.path().map(|p| format!(" {p}:")).unwrap_or_default(),
+            skipped.message()
         ));
     }
     if !report.skipped.is_empty() {
-        let mut rules: Vec<&str> = report.skipped.iter().map(|v| v.rule.as_str()).collect();
+        let mut rules: Vec<&str> = report.skipped.iter().map(|v| v.rule().as_str()).collect();
         rules.dedup();
         out.push_str(&format!(
             "{WARN}execguard:{WARN:#} EXECGUARD_SKIP set these aside for now; the commit-msg hook will refuse the commit unless its message carries {}.\n",
@@ -114,7 +105,11 @@ pub fn verdict(report: &Report, action: &str, audience: Audience) -> String {
             ));
         }
     } else {
-        let mut rules: Vec<&str> = report.violations.iter().map(|v| v.rule.as_str()).collect();
+        let mut rules: Vec<&str> = report
+            .violations
+            .iter()
+            .map(|v| v.rule().as_str())
+            .collect();
         rules.sort_unstable();
         rules.dedup();
         let advice = match audience {
@@ -183,7 +178,7 @@ pub fn print(text: &str) {
 }
 
 /// The report as JSON: `violations` and `overridden` arrays of objects with `rule`, `path`,
-/// `commit`, `message` and `hint` (overridden ones also have `reason`).
+/// `commit`, `message`, `hint` and the typed `finding` (overridden ones also have `reason`).
 pub fn json(report: &Report) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".to_string());
     text.push('\n');
@@ -203,14 +198,13 @@ pub fn github(report: &Report) -> String {
     let line = |kind: &str, v: &execguard_core::Violation, extra: &str| {
         let mut properties = vec![format!(
             "title={}",
-            escape_property(&format!("execguard {}", v.rule))
+            escape_property(&format!("execguard {}", v.rule()))
         )];
-        if let Some(path) = &v.path {
+        if let Some(path) = v.path() {
             properties.insert(0, format!("file={}", escape_property(&path.to_text())));
         }
         let commit = v
-            .commit
-            .as_deref()
+            .commit()
             .map(|c| format!("commit {}: ", execguard_core::engine::short(c)))
             .unwrap_or_default();
         format!(
@@ -218,7 +212,9 @@ pub fn github(report: &Report) -> String {
             properties.join(","),
             escape_data(&format!(
                 "[{}] {commit}{} {}{extra}",
-                v.rule, v.message, v.hint
+                v.rule(),
+                v.message(),
+                v.hint()
             ))
         )
     };
@@ -304,11 +300,10 @@ pub fn sarif(report: &Report) -> String {
         })
         .collect();
     let result = |v: &execguard_core::Violation, level: &str, suppression: Option<&str>| {
-        let rule_index = ALL_RULES.iter().position(|r| *r == v.rule).unwrap_or(0);
+        let rule_index = ALL_RULES.iter().position(|r| *r == v.rule()).unwrap_or(0);
         let mut location = serde_json::Map::new();
         let uri = v
-            .path
-            .as_ref()
+            .path()
             .map(|p| p.to_text())
             .unwrap_or_else(|| ".".to_string());
         location.insert(
@@ -318,21 +313,23 @@ pub fn sarif(report: &Report) -> String {
                 "region": { "startLine": 1, "endLine": 1 },
             }),
         );
-        if let Some(commit) = &v.commit {
+        if let Some(commit) = v.commit() {
             location.insert(
                 "logicalLocations".into(),
                 json!([{ "name": commit, "kind": "commit" }]),
             );
         }
         let mut value = json!({
-            "ruleId": v.rule.as_str(),
+            "ruleId": v.rule().as_str(),
             "ruleIndex": rule_index,
             "level": level,
-            "message": { "text": format!("{} {}", v.message, v.hint) },
+            "message": { "text": format!("{} {}", v.message(), v.hint()) },
             "locations": [serde_json::Value::Object(location)],
             "partialFingerprints": {
-                "execguard/v1": format!("{}:{}:{}", v.rule, v.commit.as_deref().unwrap_or("staged"), uri),
+                "execguard/v1": format!("{}:{}:{}", v.rule(), v.commit().unwrap_or("staged"), uri),
             },
+            // The finding's facts, as the JSON output's `finding` has them.
+            "properties": serde_json::to_value(&v.finding).unwrap_or_default(),
         });
         if let Some(reason) = suppression {
             value["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);

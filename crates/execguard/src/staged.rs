@@ -54,8 +54,8 @@ fn override_note(report: &Report) -> String {
     let mut rules: Vec<&str> = report
         .violations
         .iter()
-        .filter(|violation| violation.overridable)
-        .map(|violation| violation.rule.as_str())
+        .filter(|violation| violation.overridable())
+        .map(|violation| violation.rule().as_str())
         .collect();
     rules.sort_unstable();
     rules.dedup();
@@ -189,7 +189,7 @@ fn trace_staged(
 
 /// Adds the findings of `extra` that `report` does not have yet (same rule and path).
 fn merge_new(report: &mut Report, extra: Report) {
-    let key = |v: &execguard_core::Violation| (v.rule, v.path.clone());
+    let key = |v: &execguard_core::Violation| (v.rule(), v.path().cloned());
     let mut known: std::collections::HashSet<_> = report
         .violations
         .iter()

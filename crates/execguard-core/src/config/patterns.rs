@@ -216,6 +216,11 @@ impl Markers {
     pub fn first(&self) -> &str {
         self.0.first().map_or("", String::as_str)
     }
+
+    /// Every marker, in the order the config lists them.
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
 }
 
 thread_local! {

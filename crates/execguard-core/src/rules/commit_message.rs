@@ -1,6 +1,6 @@
 use crate::engine::{parse_override, Context, OVERRIDE_TRAILER};
+use crate::findings::{CommitMessage, Finding, SubjectTooLong};
 use crate::model::TreeError;
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
@@ -41,36 +41,23 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let mut out = Vec::new();
     let subject = message.subject();
     if subject.trim().is_empty() {
-        out.push(cx.violation(
-            RuleId::CommitMessage,
-            None,
-            format!("{} has no subject line.", cx.subject_name()),
-            "Write a one-line summary of the change as the first line of the message.".to_string(),
-        ));
+        out.push(cx.violation(Finding::CommitMessage(CommitMessage::NoSubject)));
     } else {
         let length = subject.chars().count();
         if length > limit {
-            out.push(cx.violation(
-                RuleId::CommitMessage,
-                None,
-                format!(
-                    "the subject line of {} is {length} characters long; the limit is {limit}.",
-                    cx.subject_name()
-                ),
-                "Shorten the first line to a summary and move the detail to the body, after a blank line.".to_string(),
-            ));
+            out.push(
+                cx.violation(Finding::CommitMessage(CommitMessage::SubjectTooLong(
+                    SubjectTooLong {
+                        length,
+                        max_subject: limit,
+                    },
+                ))),
+            );
         }
     }
     for value in message.trailer_values(OVERRIDE_TRAILER) {
         if let Err(problem) = parse_override(&value) {
-            out.push(cx.violation(
-                RuleId::CommitMessage,
-                None,
-                format!("{problem}."),
-                format!(
-                    "Write `{OVERRIDE_TRAILER}: <rule-id>: <reason>` with a rule id from `execguard explain --list`; an override without a valid rule and reason overrides nothing."
-                ),
-            ));
+            out.push(cx.violation(Finding::CommitMessage(CommitMessage::BadOverride(problem))));
         }
     }
     Ok(out)

@@ -10,8 +10,10 @@ mod oracle;
 use crate::engine::Context;
 use std::collections::HashSet;
 
+use crate::findings::{
+    BinaryContent, BlobChange, CommitSize, FileLines, Finding, LargeBlob, TooLarge,
+};
 use crate::model::{Entry, FileChange, RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 use distance::Count;
@@ -105,56 +107,28 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     }
     let files = cx.change.files.len() as u64;
     if tally.lines > limits.max_lines || files > limits.max_files {
-        let lines = if tally.capped {
-            format!("more than {} lines", limits.max_lines)
-        } else {
-            format!("{} lines", tally.lines)
-        };
-        let note = if tally.long_lines {
-            format!(
-                " A changed line counts once per started {} bytes.",
-                limits.line_bytes
-            )
-        } else {
-            String::new()
-        };
-        out.push(cx.violation(
-            RuleId::CommitSize,
-            None,
-            format!(
-                "{} changes {lines} in {files} files; the limits are {} lines and {} files.{}{note}",
-                cx.subject_name(),
-                limits.max_lines,
-                limits.max_files,
-                tally.largest()
-            ),
-            format!(
-                "{} Generated or vendored content belongs in a package or a build step; if it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.",
-                match (&cx.change.commit, cx.change.root) {
-                    // No HEAD yet: `git restore --staged` needs one.
-                    (None, true) => "Split the work into smaller commits: unstage part of it (`git rm --cached <paths>`, which keeps the files), commit a coherent piece, then continue.".to_string(),
-                    (None, false) => "Split the work into smaller commits: unstage part of it (`git restore --staged <paths>`, which keeps the files), commit a coherent piece with its Progress entry, then continue.".to_string(),
-                    (Some(id), _) => format!(
-                        "Split commit {} into smaller commits, each a coherent piece with its Progress entry, for example with `git rebase -i`.",
-                        crate::engine::short(id)
-                    ),
-                }
-            ),
-        ));
+        out.push(
+            cx.violation(Finding::CommitSize(CommitSize::TooLarge(TooLarge {
+                lines: tally.lines,
+                capped: tally.capped,
+                files,
+                max_lines: limits.max_lines,
+                max_files: limits.max_files,
+                long_lines: tally.long_lines,
+                line_bytes: limits.line_bytes,
+                largest: tally.largest(),
+                uncounted: tally.uncounted,
+            }))),
+        );
     }
     if tally.binary_bytes > limits.max_binary_bytes {
-        out.push(cx.violation(
-            RuleId::CommitSize,
-            None,
-            format!(
-                "{} adds {} bytes of binary content ({}); the limit is {} bytes of binary content per commit.",
-                cx.subject_name(),
-                tally.binary_bytes,
-                listing(&tally.binary_files),
-                limits.max_binary_bytes
-            ),
-            "Binary content cannot be reviewed line by line: keep it out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`.".to_string(),
-        ));
+        out.push(cx.violation(Finding::CommitSize(CommitSize::BinaryContent(
+            BinaryContent {
+                bytes: tally.binary_bytes,
+                files: tally.binary_files,
+                max_binary_bytes: limits.max_binary_bytes,
+            },
+        ))));
     }
     Ok(out)
 }
@@ -201,21 +175,20 @@ fn large_blob(cx: &Context<'_>, file: &FileChange, size: u64) -> Option<Violatio
     if limits.large_files.is_match(&file.path) {
         return None;
     }
-    let what = match (&file.renamed_from, &file.old) {
-        (Some(from), _) => format!("renames {from} to {} and changes it into", file.path),
-        (None, Some(_)) => format!("changes {} into", file.path),
-        (None, None) => format!("adds {},", file.path),
+    let change = match (&file.renamed_from, &file.old) {
+        (Some(_), _) => BlobChange::RenamesAndChanges,
+        (None, Some(_)) => BlobChange::Changes,
+        (None, None) => BlobChange::Adds,
     };
-    Some(cx.violation(
-        RuleId::CommitSize,
-        Some(&file.path),
-        format!(
-            "{} {what} a blob of {size} bytes; the limit is {} bytes.",
-            cx.subject_name(),
-            limits.max_file_bytes
-        ),
-        "Keep large files out of the repository (use a package, a download step or Git LFS). If it must be committed, a human adds `Execguard-Override: commit-size: <reason>`, or lists its path in `large-files` of `[rules.commit-size]`.".to_string(),
-    ))
+    Some(
+        cx.violation(Finding::CommitSize(CommitSize::LargeBlob(LargeBlob {
+            path: file.path.clone(),
+            change,
+            renamed_from: file.renamed_from.clone(),
+            size,
+            max_file_bytes: limits.max_file_bytes,
+        }))),
+    )
 }
 
 /// What a commit adds up to so far.
@@ -339,56 +312,27 @@ impl Tally {
 }
 
 impl Tally {
-    /// The three files with the most counted lines, for a message: ` The largest: a (300
-    /// lines), b (12 lines).`, saying how many files went uncounted past the limit; empty when
-    /// nothing was counted.
-    fn largest(&self) -> String {
+    /// The three files with the most counted lines, the largest first; none when nothing was
+    /// counted.
+    fn largest(&self) -> Vec<FileLines> {
         let mut files: Vec<&(RepoPath, u64, bool)> = self
             .per_file
             .iter()
             .filter(|(_, lines, _)| *lines > 0)
             .collect();
         files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        if files.is_empty() {
-            return String::new();
-        }
-        let shown = files
-            .iter()
+        files
+            .into_iter()
             .take(3)
-            .map(|(path, lines, more)| {
-                let more = if *more { "more than " } else { "" };
-                format!(
-                    "{path} ({more}{lines} line{})",
-                    if *lines == 1 { "" } else { "s" }
-                )
+            .map(|(path, lines, capped)| FileLines {
+                path: path.clone(),
+                lines: *lines,
+                capped: *capped,
             })
-            .collect::<Vec<_>>()
-            .join(", ");
-        match self.uncounted {
-            0 => format!(" The largest: {shown}."),
-            n => format!(
-                " The largest counted: {shown}; counting stopped at the limit, before {n} more file{}.",
-                if n == 1 { "" } else { "s" }
-            ),
-        }
+            .collect()
     }
 }
 
 fn has_long_line(text: &[u8], line_bytes: u64) -> bool {
     distance::lines(text).any(|line| distance::line_weight(line, line_bytes) > 1)
-}
-
-/// A few paths, then how many more.
-fn listing(paths: &[RepoPath]) -> String {
-    const SHOWN: usize = 3;
-    let mut text = paths
-        .iter()
-        .take(SHOWN)
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    if paths.len() > SHOWN {
-        text.push_str(&format!(" and {} more", paths.len() - SHOWN));
-    }
-    text
 }

@@ -1,6 +1,8 @@
 use crate::engine::{Context, PlanSpec};
+use crate::findings::{
+    ExecplanReady, Finding, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem,
+};
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
@@ -87,35 +89,26 @@ fn plan_not_ready(
     plan: &RepoPath,
 ) -> Result<Option<Violation>, TreeError> {
     let markers = &cx.config.layout.execplan_marker;
-    let base = cx.base_name();
     let problem = match cx.text(Side::Base, plan)? {
         // Ready before; the code must not come with the plan withdrawn either.
         Some(text) if markers.found_in(&text) => match cx.text(Side::New, plan)? {
             Some(text) if markers.found_in(&text) => return Ok(None),
-            Some(_) => format!("this commit removes the {markers} marker from {plan}"),
-            None => format!("this commit deletes {plan}"),
+            Some(_) => PlanProblem::MarkerRemoved,
+            None => PlanProblem::Deleted,
         },
-        Some(_) if cx.has_marker(Side::New, plan, markers)? => {
-            format!("{plan} is marked {markers} only by this commit, not in {base}")
-        }
-        Some(_) => format!("{plan} is not marked {markers} in {base}"),
-        None if cx.has_marker(Side::New, plan, markers)? => {
-            format!("{plan} is added, ready, by this commit: it does not exist in {base}")
-        }
-        None => format!("{plan} does not exist in {base}"),
+        Some(_) if cx.has_marker(Side::New, plan, markers)? => PlanProblem::ReadiedByThisCommit,
+        Some(_) => PlanProblem::NotReady,
+        None if cx.has_marker(Side::New, plan, markers)? => PlanProblem::AddedReady,
+        None => PlanProblem::Missing,
     };
-    Ok(Some(cx.violation(
-        RuleId::ExecplanReady,
-        Some(plan),
-        format!(
-            "{} changes code for feature `{feature}` but {problem}: EXEC starts only from an execplan that was ready before the code.",
-            cx.subject_name()
-        ),
-        format!(
-            "Commit the complete execplan, with a line `{}`, on its own first; then commit the code on top of it. If intent is unclear, stop and escalate instead.",
-            markers.first()
-        ),
-    )))
+    Ok(Some(cx.violation(Finding::ExecplanReady(
+        ExecplanReady::PlanNotReady(PlanNotReady {
+            feature: feature.to_string(),
+            plan: plan.clone(),
+            problem,
+            markers: markers.names().to_vec(),
+        }),
+    ))))
 }
 
 /// The spec the plan implements is not frozen in the base. The plan is read as the base has it
@@ -131,58 +124,43 @@ fn spec_not_frozen_before(
         Some(text) => Some(text),
         None => cx.text(Side::New, plan)?,
     };
-    let base = cx.base_name();
-    let (path, problem): (Option<RepoPath>, String) = match cx.plan_spec(
-        Side::Base,
-        feature,
-        plan,
-        plan_text.as_deref(),
-    )? {
-        PlanSpec::Named(spec) => {
-            if cx.has_marker(Side::Base, &spec, markers)? {
-                return Ok(None);
-            }
-            let problem = if cx.has_marker(Side::New, &spec, markers)? {
-                format!("{spec}, the spec {plan} names, is frozen with {markers} only by this commit, not in {base}")
-            } else if cx.trees.entry(Side::Base, &spec)?.is_some() {
-                format!("{spec}, the spec {plan} names, is not frozen with {markers} in {base}")
-            } else {
-                format!("{plan} names the spec {spec}, which does not exist in {base}")
-            };
-            (Some(spec), problem)
-        }
-        PlanSpec::ByStem(specs) => {
-            for spec in &specs {
-                if cx.has_marker(Side::Base, spec, markers)? {
+    let named = |spec: RepoPath, problem| (Some(spec), true, problem);
+    let (spec, named_by_plan, problem) =
+        match cx.plan_spec(Side::Base, feature, plan, plan_text.as_deref())? {
+            PlanSpec::Named(spec) => {
+                if cx.has_marker(Side::Base, &spec, markers)? {
                     return Ok(None);
                 }
+                if cx.has_marker(Side::New, &spec, markers)? {
+                    named(spec, SpecProblem::FrozenByThisCommit)
+                } else if cx.trees.entry(Side::Base, &spec)?.is_some() {
+                    named(spec, SpecProblem::NotFrozen)
+                } else {
+                    named(spec, SpecProblem::Missing)
+                }
             }
-            match (cx.frozen_spec(Side::New, feature)?, specs.first()) {
-                (Some(spec), _) => (
-                    Some(spec.clone()),
-                    format!("{spec} is frozen with {markers} only by this commit, not in {base}"),
-                ),
-                (None, Some(spec)) => (
-                    Some(spec.clone()),
-                    format!("{spec} is not frozen with {markers} in {base}"),
-                ),
-                (None, None) => (
-                    None,
-                    format!(
-                        "{plan} names no spec and no spec for it matches {} in {base}",
-                        layout.specs.as_str()
-                    ),
-                ),
+            PlanSpec::ByStem(specs) => {
+                for spec in &specs {
+                    if cx.has_marker(Side::Base, spec, markers)? {
+                        return Ok(None);
+                    }
+                }
+                match (cx.frozen_spec(Side::New, feature)?, specs.first()) {
+                    (Some(spec), _) => (Some(spec), false, SpecProblem::FrozenByThisCommit),
+                    (None, Some(spec)) => (Some(spec.clone()), false, SpecProblem::NotFrozen),
+                    (None, None) => (None, false, SpecProblem::NoneFound),
+                }
             }
-        }
-    };
-    Ok(Some(cx.violation(
-        RuleId::ExecplanReady,
-        path.as_ref(),
-        format!(
-            "{} changes code for feature `{feature}` but {problem}: EXEC starts only from a spec that was frozen before the code.",
-            cx.subject_name()
-        ),
-        "Stop and escalate: only a human freezes a spec, in a commit of its own that lands before any code. Do not add the marker yourself; ask the spec's owner.".to_string(),
-    )))
+        };
+    Ok(Some(cx.violation(Finding::ExecplanReady(
+        ExecplanReady::SpecNotFrozen(SpecNotFrozen {
+            feature: feature.to_string(),
+            plan: plan.clone(),
+            specs: (problem == SpecProblem::NoneFound).then(|| layout.specs.as_str()),
+            spec,
+            named_by_plan,
+            problem,
+            markers: markers.names().to_vec(),
+        }),
+    ))))
 }

@@ -1,7 +1,7 @@
 use crate::engine::{Context, PlanSpec};
+use crate::findings::{ExecplanSections, Finding, MissingSections, SpecNotNamed};
 use crate::markdown;
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
@@ -73,24 +73,13 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            out.push(cx.violation(
-                RuleId::ExecplanSections,
-                Some(&file.path),
-                format!(
-                    "{} leaves {} without the section{} {}.",
-                    cx.subject_name(),
-                    file.path,
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
-                ),
-                format!(
-                    "Add {} as `## <title>` heading{} in {} and keep {} current.",
-                    missing.iter().map(|m| format!("`## {m}`")).collect::<Vec<_>>().join(", "),
-                    if missing.len() == 1 { "" } else { "s" },
-                    file.path,
-                    if missing.len() == 1 { "it" } else { "them" }
-                ),
-            ));
+            out.push(cx.violation(Finding::ExecplanSections(
+                ExecplanSections::MissingSections(MissingSections {
+                    path: file.path.clone(),
+                    feature: feature.clone(),
+                    missing: missing.iter().map(|title| title.to_string()).collect(),
+                }),
+            )));
         }
         if settings.require_spec_path {
             out.extend(spec_not_named(cx, &feature, &file.path, &text)?);
@@ -135,13 +124,11 @@ fn spec_not_named(
             )
         }
     };
-    Ok(Some(cx.violation(
-        RuleId::ExecplanSections,
-        Some(plan),
-        format!(
-            "{} leaves {plan} without a mention of its spec's path ({spec}).",
-            cx.subject_name(),
-        ),
-        format!("Name the spec the plan implements, for example `Spec: {spec}`, near the top of {plan}."),
-    )))
+    Ok(Some(cx.violation(Finding::ExecplanSections(
+        ExecplanSections::SpecNotNamed(SpecNotNamed {
+            path: plan.clone(),
+            feature: feature.to_string(),
+            spec,
+        }),
+    ))))
 }

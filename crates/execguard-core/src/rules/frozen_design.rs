@@ -1,7 +1,7 @@
 use super::actions;
 use crate::engine::Context;
+use crate::findings::{Finding, FrozenDesign};
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
@@ -48,19 +48,15 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         let Some(spec) = cx.frozen_spec(Side::Base, &feature)? else {
             continue;
         };
-        out.push(cx.violation(
-            RuleId::FrozenDesign,
-            Some(path),
-            format!(
-                "{} {} while {spec} is frozen ({} in {}). The design note is part of the approved agreement and is read-only during EXEC.",
-                cx.subject_name(),
-                action.describe(path),
-                layout.spec_marker,
-                cx.base_name()
-            ),
-            format!(
-                "Stop and escalate; do not retry. Restore it ({undo}), note the question in the execplan, and ask the human. An approved change carries `Execguard-Override: frozen-design: <reason>`.", undo = cx.undo_hint(path)
-            ),
+        out.push(cx.violation_with_undo(
+            Finding::FrozenDesign(FrozenDesign::changed(
+                path,
+                &feature,
+                action,
+                &spec,
+                layout.spec_marker.names(),
+            )),
+            cx.undo_hint(path),
         ));
     }
     Ok(out)

@@ -1,7 +1,7 @@
 use super::{actions, Action};
 use crate::engine::Context;
+use crate::findings::{Finding, FrozenSpec};
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
@@ -90,19 +90,13 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         if !protects(cx, Side::Base, path)? {
             continue;
         }
-        out.push(cx.violation(
-            RuleId::FrozenSpec,
-            Some(path),
-            format!(
-                "{} {}; {path} is a frozen spec ({} in {}). A frozen spec is the human's decision and may not be changed during EXEC.",
-                cx.subject_name(),
-                action.describe(path),
-                layout.spec_marker,
-                cx.base_name()
-            ),
-            format!(
-                "Stop and escalate: EXEC must return to SPEC mode; do not retry or work around this. Restore the spec ({undo}) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.", undo = cx.undo_hint(path)
-            ),
+        out.push(cx.violation_with_undo(
+            Finding::FrozenSpec(FrozenSpec::changed(
+                path,
+                action,
+                layout.spec_marker.names(),
+            )),
+            cx.undo_hint(path),
         ));
     }
     Ok(out)

@@ -1,8 +1,11 @@
 use super::Action;
 use crate::config::{Config, CONFIG_PATH};
 use crate::engine::Context;
+use crate::findings::{
+    ConfigInForce, ConfigInvalid, ConfigLoosened, ConfigNotAFile, ConfigProblem, Finding,
+    GuardConfig, Loosening,
+};
 use crate::model::{Change, EntryKind, RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
@@ -75,33 +78,20 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         // An unusable config is reported by [`unusable`], whatever the rules say.
         return Ok(Vec::new());
     };
-    let (in_force, in_force_name) = in_force(cx, &path)?;
+    let (in_force, in_force_kind) = in_force(cx, &path)?;
     let loosenings = in_force.loosenings(&newer);
     if loosenings.is_empty() {
         return Ok(Vec::new());
     }
-    let listed = loosenings
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ");
-    let what = if removed {
-        ", leaving the embedded default config, which is looser than"
-    } else {
-        " with a config looser than"
-    };
-    Ok(vec![cx.violation(
-        RuleId::GuardConfig,
-        Some(&path),
-        format!(
-            "{} {}{what} the config in force ({in_force_name}): {listed}. The rules are a human decision.",
-            cx.subject_name(),
-            judged.action,
-        ),
-        format!(
-            "Stop and escalate; do not retry. Restore it ({undo}) or change it only in ways that keep every rule at least as strict. Loosening the rules needs a human's approval: a human who approves adds `Execguard-Override: guard-config: <reason>` to the commit.",
-            undo = cx.undo_hint(&path)
-        ),
+    Ok(vec![cx.violation_with_undo(
+        Finding::GuardConfig(GuardConfig::Loosened(ConfigLoosened {
+            path: path.clone(),
+            action: judged.action,
+            removed,
+            in_force: in_force_kind,
+            loosenings: loosenings.iter().map(Loosening::from).collect(),
+        })),
+        cx.undo_hint(&path),
     )])
 }
 
@@ -144,7 +134,7 @@ fn config_change<'c, 'a>(cx: &'c Context<'a>) -> Result<Option<Found<'c, 'a>>, T
     let judged = Judged {
         cx,
         path: path.clone(),
-        action: action.describe(&path),
+        action,
     };
     let new_entry = at_new.and_then(|file| file.new.as_ref());
     let newer = match new_entry {
@@ -165,23 +155,20 @@ fn config_change<'c, 'a>(cx: &'c Context<'a>) -> Result<Option<Found<'c, 'a>>, T
     }))
 }
 
-/// The config in force before the change, and how messages name it: the base's
-/// `.execguard.toml`, else the embedded default. A base file that is not a valid config (it
-/// predates this rule) cannot be in force anywhere, so the default stands in for it.
-fn in_force(cx: &Context<'_>, path: &RepoPath) -> Result<(Config, String), TreeError> {
+/// The config in force before the change, and which it is: the base's `.execguard.toml`, else
+/// the embedded default. A base file that is not a valid config (it predates this rule) cannot be
+/// in force anywhere, so the default stands in for it.
+fn in_force(cx: &Context<'_>, path: &RepoPath) -> Result<(Config, ConfigInForce), TreeError> {
     let base_file = format!("{path} at {}", cx.base_name());
     Ok(match cx.text(Side::Base, path)? {
         Some(text) => match Config::parse(&base_file, &text) {
-            Ok(config) => (config, base_file),
+            Ok(config) => (config, ConfigInForce::Base),
             Err(_) => (
                 Config::embedded_default(),
-                format!("the embedded default config, as {base_file} is not a valid config"),
+                ConfigInForce::DefaultForInvalidBase,
             ),
         },
-        None => (
-            Config::embedded_default(),
-            "the embedded default config".to_string(),
-        ),
+        None => (Config::embedded_default(), ConfigInForce::Default),
     })
 }
 
@@ -198,48 +185,30 @@ fn new_origin(cx: &Context<'_>) -> String {
 struct Judged<'c, 'a> {
     cx: &'c Context<'a>,
     path: RepoPath,
-    /// `adds .execguard.toml`, `modifies .execguard.toml`, ...
-    action: String,
+    /// What the change does to the config's path.
+    action: Action,
 }
 
 impl Judged<'_, '_> {
     fn invalid(&self, error: &crate::config::ConfigError) -> Violation {
-        self.final_violation(
-            format!(
-                "{} {}, and the new config is invalid: {error}. Accepted, it would make every later commit fail to check, so this cannot be overridden or skipped.",
-                self.cx.subject_name(),
-                self.action
-            ),
-            format!(
-                "Fix the file (`execguard config --check {path}` shows what is wrong; `execguard init --stdout` prints every valid key) or restore it ({undo}).",
-                path = self.path,
-                undo = self.cx.undo_hint(&self.path)
-            ),
-        )
+        self.final_violation(GuardConfig::Invalid(ConfigInvalid {
+            path: self.path.clone(),
+            action: self.action.clone(),
+            error: ConfigProblem::from(error),
+        }))
     }
 
     fn not_a_file(&self, kind: EntryKind) -> Violation {
-        self.final_violation(
-            format!(
-                "{} {}: the config must be a regular file, and the guard cannot read a {} as one. Accepted, it would break every later check, so this cannot be overridden or skipped.",
-                self.cx.subject_name(),
-                self.action,
-                kind.describe()
-            ),
-            format!(
-                "Commit the config as a regular file, or restore it ({undo}).",
-                undo = self.cx.undo_hint(&self.path)
-            ),
-        )
+        self.final_violation(GuardConfig::NotAFile(ConfigNotAFile {
+            path: self.path.clone(),
+            action: self.action.clone(),
+            found: kind,
+        }))
     }
 
-    fn final_violation(&self, message: String, hint: String) -> Violation {
-        Violation {
-            overridable: false,
-            ..self
-                .cx
-                .violation(RuleId::GuardConfig, Some(&self.path), message, hint)
-        }
+    fn final_violation(&self, finding: GuardConfig) -> Violation {
+        self.cx
+            .violation_with_undo(Finding::GuardConfig(finding), self.cx.undo_hint(&self.path))
     }
 }
 

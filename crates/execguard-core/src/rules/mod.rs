@@ -3,7 +3,11 @@
 
 use crate::config::CONFIG_PATH;
 use crate::engine::Context;
-use crate::model::{EntryKind, FileChange, RepoPath, Side, TreeError};
+use crate::findings::{
+    CaseCollision, Finding, FrozenDesign, FrozenSpec, GuardConfig, ProtectedPath,
+};
+pub(crate) use crate::model::Action;
+use crate::model::{FileChange, RepoPath, Side, TreeError};
 use crate::registry::RuleId;
 use crate::report::Violation;
 
@@ -73,105 +77,25 @@ fn case_collisions(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, Tre
         if !protects(rule, cx, Side::Base, &existing)? {
             continue;
         }
-        let what = match rule {
-            RuleId::FrozenSpec => format!(
-                "a frozen spec ({} in {})",
-                cx.config.layout.spec_marker,
-                cx.base_name()
-            ),
-            RuleId::FrozenDesign => "the design note of a frozen spec".to_string(),
-            RuleId::ProtectedPath => "a protected path".to_string(),
-            _ => "the guard's own config".to_string(),
-        };
         let undo = match &cx.change.commit {
             None => format!("`git rm --cached -- {added}`, then delete or rename the file"),
             Some(_) => cx.undo_hint(&added),
         };
-        found.push(cx.violation(
-            rule,
-            Some(&added),
-            format!(
-                "{} adds {added}, which a case-insensitive checkout (macOS, Windows) writes over {existing}, {what}.",
-                cx.subject_name()
-            ),
-            format!(
-                "Stop and escalate; do not retry. Take {added} out ({undo}): a name that differs from a protected one only in case is the same file for many people. A human who means it adds `Execguard-Override: {rule}: <reason>`."
-            ),
-        ));
+        let collision = CaseCollision { added, existing };
+        let finding = match rule {
+            RuleId::FrozenSpec => Finding::FrozenSpec(FrozenSpec::case_collision(
+                collision,
+                cx.config.layout.spec_marker.names(),
+            )),
+            RuleId::FrozenDesign => Finding::FrozenDesign(FrozenDesign::CaseCollision(collision)),
+            RuleId::ProtectedPath => {
+                Finding::ProtectedPath(ProtectedPath::CaseCollision(collision))
+            }
+            _ => Finding::GuardConfig(GuardConfig::CaseCollision(collision)),
+        };
+        found.push(cx.violation_with_undo(finding, undo));
     }
     Ok(found)
-}
-
-/// What a change does to a path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Action {
-    Adds,
-    Deletes,
-    Renames { to: RepoPath },
-    ChangesType { from: EntryKind, to: EntryKind },
-    ChangesMode { from: EntryKind, to: EntryKind },
-    Modifies,
-}
-
-impl Action {
-    /// What `file` does to the path at its old side (`old_side`) or its new side.
-    pub(crate) fn of(file: &FileChange, old_side: bool) -> Option<Action> {
-        if file.renamed_from.is_some() {
-            return Some(if old_side {
-                Action::Renames {
-                    to: file.path.clone(),
-                }
-            } else {
-                Action::Adds
-            });
-        }
-        match (&file.old, &file.new) {
-            (None, Some(_)) => Some(Action::Adds),
-            (Some(_), None) => Some(Action::Deletes),
-            (Some(old), Some(new)) if old.kind != new.kind => {
-                let is_mode = matches!(
-                    (old.kind, new.kind),
-                    (EntryKind::File, EntryKind::Executable)
-                        | (EntryKind::Executable, EntryKind::File)
-                );
-                Some(if is_mode {
-                    Action::ChangesMode {
-                        from: old.kind,
-                        to: new.kind,
-                    }
-                } else {
-                    Action::ChangesType {
-                        from: old.kind,
-                        to: new.kind,
-                    }
-                })
-            }
-            (Some(old), Some(new)) if old.id != new.id => Some(Action::Modifies),
-            _ => None,
-        }
-    }
-
-    /// A phrase for `path`: `modifies specs/a.md`, `renames specs/a.md to specs/b.md`.
-    pub(crate) fn describe(&self, path: &RepoPath) -> String {
-        match self {
-            Action::Adds => format!("adds {path}"),
-            Action::Deletes => format!("deletes {path}"),
-            Action::Renames { to } => format!("renames {path} to {to}"),
-            Action::ChangesType { from, to } => {
-                format!(
-                    "replaces {path} (a {}) with a {}",
-                    from.describe(),
-                    to.describe()
-                )
-            }
-            Action::ChangesMode { from, to } => format!(
-                "changes the mode of {path} from {} to {}",
-                from.describe(),
-                to.describe()
-            ),
-            Action::Modifies => format!("modifies {path}"),
-        }
-    }
 }
 
 /// Every (path, action) pair of the change: both ends of a rename are reported.

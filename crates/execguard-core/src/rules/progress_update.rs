@@ -3,10 +3,13 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::engine::{Context, FeatureSource};
+use crate::findings::{
+    CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
+    UnplannedBranch,
+};
 use crate::markdown;
 use crate::memo::{remembered, TextMemo};
-use crate::model::TreeError;
-use crate::registry::RuleId;
+use crate::model::{RepoPath, TreeError};
 use crate::report::Violation;
 
 rule_doc!(
@@ -84,57 +87,40 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let section = &cx.config.rules.progress_update.section;
     let updates = cx.progress_updates()?;
     let (features, source) = cx.features()?;
-    let code_summary = if code.len() == 1 {
-        format!("changes code ({})", first_code.path)
-    } else {
-        format!(
-            "changes code ({} and {} more)",
-            first_code.path,
-            code.len() - 1
-        )
+    let code = CodeChanged {
+        code_path: first_code.path.clone(),
+        code_files: code.len(),
     };
     let mut out = Vec::new();
     match source {
         Some(FeatureSource::UpdatedExecplan) => {}
         None => {
-            let why = match branch_feature(cx) {
-                Some((branch, feature)) => format!(
-                    "; branch `{branch}` names feature `{feature}`, but {} does not exist",
-                    cx.config.layout.execplans.path_for(&feature)
-                ),
-                None => ", and neither the branch nor an `Execplan:` trailer names a feature"
-                    .to_string(),
-            };
-            let reworded: Vec<String> = updates
+            let unplanned_branch = branch_feature(cx).map(|(branch, feature)| UnplannedBranch {
+                branch,
+                plan: cx.config.layout.execplans.path_for(&feature),
+                feature,
+            });
+            let reworded: Vec<RepoPath> = updates
                 .iter()
                 .filter(|(_, change)| change.changed && !change.progressed)
-                .map(|(feature, _)| cx.config.layout.execplans.path_for(feature).to_string())
+                .map(|(feature, _)| cx.config.layout.execplans.path_for(feature))
                 .collect();
             if !reworded.is_empty() && cx.message.is_none() {
                 // A rewording counts for the feature an `Execplan:` trailer names, and the
                 // message is not known yet (pre-commit): the commit-msg hook judges it.
                 return Ok(out);
             }
-            let reworded = if reworded.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " It only rewords existing {section} entries of {} (no new entry, ticked box or changed timestamp), which is not progress.",
-                    reworded.join(", ")
-                )
-            };
-            out.push(cx.violation(
-                RuleId::ProgressUpdate,
-                None,
-                format!(
-                    "{} {code_summary} but adds no entry to any execplan's {section} section{why}.{reworded}",
-                    cx.subject_name(),
-                ),
-                format!(
-                    "Add an entry to the {section} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what this commit did, and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
-                    cx.config.layout.execplans.in_words()
-                ),
-            ));
+            out.push(
+                cx.violation(Finding::ProgressUpdate(ProgressUpdate::NoPlanUpdated(
+                    NoPlanUpdated {
+                        code,
+                        section: section.clone(),
+                        unplanned_branch,
+                        reworded,
+                        execplans: cx.config.layout.execplans.in_words(),
+                    },
+                ))),
+            );
         }
         Some(source) => {
             for feature in features {
@@ -142,21 +128,21 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     continue;
                 }
                 let plan = cx.plan_path(&feature)?;
-                let how = match source {
-                    FeatureSource::Trailer => "named by the `Execplan:` trailer",
-                    _ => "named by the branch",
+                let named_by = match source {
+                    FeatureSource::Trailer => FeatureNamedBy::Trailer,
+                    _ => FeatureNamedBy::Branch,
                 };
-                out.push(cx.violation(
-                    RuleId::ProgressUpdate,
-                    Some(&plan),
-                    format!(
-                        "{} {code_summary} but does not update the {section} section of {plan} (feature `{feature}`, {how}).",
-                        cx.subject_name()
-                    ),
-                    format!(
-                        "Add an entry to the {section} section of {plan} saying what this commit did, stage it with the code, and commit again."
-                    ),
-                ));
+                out.push(
+                    cx.violation(Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(
+                        PlanNotUpdated {
+                            code: code.clone(),
+                            section: section.clone(),
+                            plan,
+                            feature,
+                            named_by,
+                        },
+                    ))),
+                );
             }
         }
     }

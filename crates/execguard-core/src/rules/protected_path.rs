@@ -1,7 +1,7 @@
 use super::actions;
 use crate::engine::Context;
+use crate::findings::{Finding, ProtectedPath};
 use crate::model::TreeError;
-use crate::registry::RuleId;
 use crate::report::Violation;
 
 rule_doc!(
@@ -44,17 +44,9 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     Ok(actions(&cx.change.files)
         .filter(|(_, path, _)| globs.is_match(path))
         .map(|(_, path, action)| {
-            cx.violation(
-                RuleId::ProtectedPath,
-                Some(path),
-                format!(
-                    "{} {}, a protected path: only a human may change it.",
-                    cx.subject_name(),
-                    action.describe(path)
-                ),
-                format!(
-                    "Stop and escalate; do not retry. Restore it ({undo}) and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`.", undo = cx.undo_hint(path)
-                ),
+            cx.violation_with_undo(
+                Finding::ProtectedPath(ProtectedPath::changed(path, action)),
+                cx.undo_hint(path),
             )
         })
         .collect())

@@ -1,0 +1,158 @@
+//! `progress-update`: code changed without an entry in its execplan's Progress section.
+
+use serde::Serialize;
+
+use super::About;
+use crate::model::RepoPath;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ProgressUpdate {
+    /// No feature is named, and no execplan's Progress gains an entry.
+    NoPlanUpdated(NoPlanUpdated),
+    /// The execplan of the feature the trailer or the branch names is not updated.
+    PlanNotUpdated(PlanNotUpdated),
+}
+
+/// The code a change touches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CodeChanged {
+    /// The first changed code file, by path.
+    pub code_path: RepoPath,
+    /// How many code files the change touches.
+    pub code_files: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct NoPlanUpdated {
+    #[serde(flatten)]
+    pub code: CodeChanged,
+    /// The section's title (`[rules.progress-update] section`).
+    pub section: String,
+    /// The branch, when it names a feature that has no execplan.
+    pub unplanned_branch: Option<UnplannedBranch>,
+    /// Execplans whose section the change only rewords.
+    pub reworded: Vec<RepoPath>,
+    /// Where execplans live, in words: `plans/<feature>-execplan.md`.
+    pub execplans: String,
+}
+
+/// A branch that names a feature without an execplan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct UnplannedBranch {
+    pub branch: String,
+    pub feature: String,
+    /// The execplan the feature would have.
+    pub plan: RepoPath,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlanNotUpdated {
+    #[serde(flatten)]
+    pub code: CodeChanged,
+    pub section: String,
+    /// The execplan that is not updated.
+    pub plan: RepoPath,
+    pub feature: String,
+    /// How the feature was named.
+    pub named_by: FeatureNamedBy,
+}
+
+/// What names the feature a change works on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureNamedBy {
+    /// The `Execplan:` trailer.
+    Trailer,
+    /// The branch name.
+    Branch,
+}
+
+impl CodeChanged {
+    /// `changes code (src/a.rs)`, `changes code (src/a.rs and 2 more)`.
+    fn summary(&self) -> String {
+        if self.code_files == 1 {
+            format!("changes code ({})", self.code_path)
+        } else {
+            format!(
+                "changes code ({} and {} more)",
+                self.code_path,
+                self.code_files - 1
+            )
+        }
+    }
+}
+
+impl ProgressUpdate {
+    pub(super) fn path(&self) -> Option<&RepoPath> {
+        match self {
+            ProgressUpdate::NoPlanUpdated(_) => None,
+            ProgressUpdate::PlanNotUpdated(found) => Some(&found.plan),
+        }
+    }
+
+    pub(super) fn message(&self, about: &About) -> String {
+        match self {
+            ProgressUpdate::NoPlanUpdated(found) => {
+                let section = &found.section;
+                let why = match &found.unplanned_branch {
+                    Some(unplanned) => format!(
+                        "; branch `{}` names feature `{}`, but {} does not exist",
+                        unplanned.branch, unplanned.feature, unplanned.plan
+                    ),
+                    None => ", and neither the branch nor an `Execplan:` trailer names a feature"
+                        .to_string(),
+                };
+                let reworded = if found.reworded.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " It only rewords existing {section} entries of {} (no new entry, ticked box or changed timestamp), which is not progress.",
+                        found
+                            .reworded
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                format!(
+                    "{} {} but adds no entry to any execplan's {section} section{why}.{reworded}",
+                    about.subject,
+                    found.code.summary()
+                )
+            }
+            ProgressUpdate::PlanNotUpdated(found) => {
+                let how = match found.named_by {
+                    FeatureNamedBy::Trailer => "named by the `Execplan:` trailer",
+                    FeatureNamedBy::Branch => "named by the branch",
+                };
+                format!(
+                    "{} {} but does not update the {} section of {} (feature `{}`, {how}).",
+                    about.subject,
+                    found.code.summary(),
+                    found.section,
+                    found.plan,
+                    found.feature
+                )
+            }
+        }
+    }
+
+    pub(super) fn hint(&self) -> String {
+        match self {
+            ProgressUpdate::NoPlanUpdated(found) => format!(
+                "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what this commit did, and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
+                found.section, found.execplans
+            ),
+            ProgressUpdate::PlanNotUpdated(found) => format!(
+                "Add an entry to the {} section of {} saying what this commit did, stage it with the code, and commit again.",
+                found.section, found.plan
+            ),
+        }
+    }
+}

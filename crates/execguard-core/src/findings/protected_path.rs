@@ -1,0 +1,62 @@
+//! `protected-path`: a change to a path only a human may change.
+
+use serde::Serialize;
+
+use super::{About, CaseCollision};
+use crate::model::{Action, RepoPath};
+use crate::registry::RuleId;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ProtectedPath {
+    /// The change adds, modifies, deletes, renames or re-modes a protected path.
+    Changed(PathChanged),
+    /// The change adds a path that a case-insensitive checkout writes over a protected one.
+    CaseCollision(CaseCollision),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PathChanged {
+    pub path: RepoPath,
+    /// What the change does to it.
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+impl ProtectedPath {
+    pub fn changed(path: &RepoPath, action: Action) -> Self {
+        ProtectedPath::Changed(PathChanged {
+            path: path.clone(),
+            action,
+        })
+    }
+
+    pub(super) fn path(&self) -> &RepoPath {
+        match self {
+            ProtectedPath::Changed(found) => &found.path,
+            ProtectedPath::CaseCollision(found) => &found.added,
+        }
+    }
+
+    pub(super) fn message(&self, about: &About) -> String {
+        match self {
+            ProtectedPath::Changed(found) => format!(
+                "{} {}, a protected path: only a human may change it.",
+                about.subject,
+                found.action.describe(&found.path)
+            ),
+            ProtectedPath::CaseCollision(found) => found.message(about, "a protected path"),
+        }
+    }
+
+    pub(super) fn hint(&self, about: &About) -> String {
+        match self {
+            ProtectedPath::Changed(_) => format!(
+                "Stop and escalate; do not retry. Restore it ({undo}) and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`.",
+                undo = about.undo
+            ),
+            ProtectedPath::CaseCollision(found) => found.hint(about, RuleId::ProtectedPath),
+        }
+    }
+}
