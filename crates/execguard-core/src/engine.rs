@@ -15,7 +15,7 @@ use crate::trailers::Message;
 mod planning;
 pub use planning::{named_spec, PlanSpec};
 
-pub use crate::report::OVERRIDE_TRAILER;
+pub use crate::trailers::OVERRIDE_TRAILER;
 /// The trailer that names the feature a commit works on.
 pub const EXECPLAN_TRAILER: &str = "Execplan";
 

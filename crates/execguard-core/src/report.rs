@@ -6,9 +6,7 @@ use serde::{Serialize, Serializer};
 use crate::findings::{About, Finding};
 use crate::model::RepoPath;
 use crate::registry::RuleId;
-
-/// The trailer that accepts a rule's violations in one commit.
-pub const OVERRIDE_TRAILER: &str = "Execguard-Override";
+use crate::trailers::OVERRIDE_TRAILER;
 
 /// One broken rule: the rule's typed finding, and the change it is about.
 ///

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::About;
-use crate::report::OVERRIDE_TRAILER;
+use crate::trailers::OVERRIDE_TRAILER;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
