@@ -33,141 +33,177 @@ fn finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
     finding
 }
 
-#[test]
-fn frozen_spec_finding_names_the_spec_its_feature_and_what_the_change_does() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.append("specs/login.md", "Also support passkeys.\n");
-    repo.git(["add", "specs/login.md"]);
-    let report = refused_json(&repo, &[]);
-    let finding = finding(&report, "frozen-spec");
-    assert_eq!(finding["kind"], "changed", "{finding:#}");
-    assert_eq!(finding["path"], "specs/login.md", "{finding:#}");
-    assert_eq!(finding["feature"], "login", "{finding:#}");
-    assert_eq!(finding["action"], "modifies", "{finding:#}");
-    assert_eq!(finding["markers"], json!(["EXEC-READY"]), "{finding:#}");
+/// A change set up in a fresh `exec_fixture` repository, the extra `check` arguments it needs,
+/// and the facts that the finding of `rule` must carry (a subset of its fields).
+struct Case {
+    name: &'static str,
+    setup: fn(&TestRepo) -> Vec<String>,
+    rule: &'static str,
+    facts: fn() -> Value,
 }
 
-#[test]
-fn frozen_spec_finding_of_a_rename_names_both_paths() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.git(["mv", "specs/login.md", "specs/sign-in.md"]);
-    let report = refused_json(&repo, &[]);
-    let finding = finding(&report, "frozen-spec");
-    assert_eq!(finding["path"], "specs/login.md", "{finding:#}");
-    assert_eq!(finding["action"], "renames", "{finding:#}");
-    assert_eq!(finding["to"], "specs/sign-in.md", "{finding:#}");
-}
+const CASES: &[Case] = &[
+    Case {
+        name: "a frozen spec modified",
+        setup: |repo| {
+            repo.append("specs/login.md", "Also support passkeys.\n");
+            repo.git(["add", "specs/login.md"]);
+            vec![]
+        },
+        rule: "frozen-spec",
+        facts: || {
+            json!({ "kind": "changed", "path": "specs/login.md", "feature": "login",
+                    "action": "modifies", "markers": ["EXEC-READY"] })
+        },
+    },
+    Case {
+        name: "a frozen spec renamed",
+        setup: |repo| {
+            repo.git(["mv", "specs/login.md", "specs/sign-in.md"]);
+            vec![]
+        },
+        rule: "frozen-spec",
+        facts: || json!({ "path": "specs/login.md", "action": "renames", "to": "specs/sign-in.md" }),
+    },
+    Case {
+        name: "too many files",
+        setup: |repo| {
+            for n in 0..30 {
+                repo.write(&format!("src/part{n:02}.rs"), "pub fn part() {}\n");
+            }
+            repo.write("src/big.rs", "// line\n".repeat(5));
+            repo.git(["add", "src"]);
+            vec![]
+        },
+        rule: "commit-size",
+        facts: || {
+            json!({ "kind": "too-large", "lines": 35, "capped": false, "files": 31,
+                    "max-lines": 400, "max-files": 25,
+                    "largest": [
+                        { "path": "src/big.rs", "lines": 5, "capped": false },
+                        { "path": "src/part00.rs", "lines": 1, "capped": false },
+                        { "path": "src/part01.rs", "lines": 1, "capped": false },
+                    ] })
+        },
+    },
+    Case {
+        name: "a blob over the size limit",
+        setup: |repo| {
+            repo.write(
+                ".execguard.toml",
+                "[rules.commit-size]\nmax-file-bytes = 1000\n",
+            );
+            repo.commit_unchecked("Tighten the blob limit");
+            repo.write("assets/logo.svg", "<svg>".repeat(400));
+            repo.git(["add", "assets/logo.svg"]);
+            vec![]
+        },
+        rule: "commit-size",
+        facts: || {
+            json!({ "kind": "large-blob", "path": "assets/logo.svg", "change": "adds",
+                    "size": 2000, "max-file-bytes": 1000 })
+        },
+    },
+    Case {
+        name: "code without a Progress entry",
+        setup: |repo| {
+            repo.append("src/auth.rs", "pub fn logout() {}\n");
+            repo.git(["add", "src/auth.rs"]);
+            vec![]
+        },
+        rule: "progress-update",
+        facts: || {
+            json!({ "kind": "plan-not-updated", "plan": "plans/login-execplan.md",
+                    "feature": "login", "named-by": "branch", "code-path": "src/auth.rs",
+                    "code-files": 1, "section": "Progress" })
+        },
+    },
+    Case {
+        name: "an execplan without its Decision Log",
+        setup: |repo| {
+            let plan = repo.read("plans/login-execplan.md");
+            repo.write(
+                "plans/login-execplan.md",
+                plan.replace("## Decision Log", "## Decisions"),
+            );
+            repo.git(["add", "plans/login-execplan.md"]);
+            vec![]
+        },
+        rule: "execplan-sections",
+        facts: || {
+            json!({ "kind": "missing-sections", "path": "plans/login-execplan.md",
+                    "feature": "login", "missing": ["Decision Log"] })
+        },
+    },
+    Case {
+        name: "a commit with a long subject",
+        setup: |repo| {
+            repo.write("notes.md", "A note.\n");
+            repo.commit_unchecked(&"x".repeat(90));
+            let head = repo.head();
+            vec![
+                "--commit".into(),
+                head,
+                "--branch".into(),
+                "exec/login".into(),
+            ]
+        },
+        rule: "commit-message",
+        facts: || json!({ "kind": "subject-too-long", "length": 90, "max-subject": 72 }),
+    },
+    Case {
+        name: "an override naming no rule",
+        setup: |repo| {
+            repo.write("notes.md", "A note.\n");
+            repo.commit_unchecked("Add a note\n\nExecguard-Override: frozen-specs: ok");
+            let head = repo.head();
+            vec![
+                "--commit".into(),
+                head,
+                "--branch".into(),
+                "exec/login".into(),
+            ]
+        },
+        rule: "commit-message",
+        facts: || {
+            json!({ "kind": "bad-override", "value": "frozen-specs: ok",
+                    "problem": "unknown-rule", "name": "frozen-specs" })
+        },
+    },
+    Case {
+        name: "a looser config",
+        setup: |repo| {
+            repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 4000\n");
+            repo.git(["add", ".execguard.toml"]);
+            vec![]
+        },
+        rule: "guard-config",
+        facts: || {
+            json!({ "kind": "loosened", "path": ".execguard.toml", "action": "adds",
+                    "removed": false, "in-force": "default",
+                    "loosenings": [{ "key": "rules.commit-size.max-lines", "old": "400", "new": "4000" }] })
+        },
+    },
+];
 
 #[test]
-fn commit_size_finding_carries_the_counts_and_the_limits() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    for n in 0..30 {
-        repo.write(&format!("src/part{n:02}.rs"), "pub fn part() {}\n");
+fn each_rule_finding_carries_the_facts_of_its_message() {
+    for case in CASES {
+        let repo = TestRepo::new();
+        repo.exec_fixture();
+        let args = (case.setup)(&repo);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let report = refused_json(&repo, &args);
+        let finding = finding(&report, case.rule);
+        let expected = (case.facts)();
+        for (key, value) in expected.as_object().unwrap() {
+            assert_eq!(
+                &finding[key], value,
+                "{}: `{key}` of {finding:#}",
+                case.name
+            );
+        }
     }
-    repo.write("src/big.rs", "// line\n".repeat(5));
-    repo.git(["add", "src"]);
-    let report = refused_json(&repo, &[]);
-    let finding = finding(&report, "commit-size");
-    assert_eq!(finding["kind"], "too-large", "{finding:#}");
-    assert_eq!(finding["lines"], 35, "{finding:#}");
-    assert_eq!(finding["capped"], false, "{finding:#}");
-    assert_eq!(finding["files"], 31, "{finding:#}");
-    assert_eq!(finding["max-lines"], 400, "{finding:#}");
-    assert_eq!(finding["max-files"], 25, "{finding:#}");
-    assert_eq!(finding["largest"][0]["path"], "src/big.rs", "{finding:#}");
-    assert_eq!(finding["largest"][0]["lines"], 5, "{finding:#}");
-}
-
-#[test]
-fn commit_size_finding_of_a_large_blob_carries_its_size_and_the_limit() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.write(
-        ".execguard.toml",
-        "[rules.commit-size]\nmax-file-bytes = 1000\n",
-    );
-    repo.commit_unchecked("Tighten the blob limit");
-    repo.write("assets/logo.svg", "<svg>".repeat(400));
-    repo.git(["add", "assets/logo.svg"]);
-    let report = refused_json(&repo, &[]);
-    let finding = finding(&report, "commit-size");
-    assert_eq!(finding["kind"], "large-blob", "{finding:#}");
-    assert_eq!(finding["path"], "assets/logo.svg", "{finding:#}");
-    assert_eq!(finding["change"], "adds", "{finding:#}");
-    assert_eq!(finding["size"], 2000, "{finding:#}");
-    assert_eq!(finding["max-file-bytes"], 1000, "{finding:#}");
-}
-
-#[test]
-fn progress_update_finding_names_the_plan_the_feature_and_how_it_was_named() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    repo.git(["add", "src/auth.rs"]);
-    let report = refused_json(&repo, &[]);
-    let finding = finding(&report, "progress-update");
-    assert_eq!(finding["kind"], "plan-not-updated", "{finding:#}");
-    assert_eq!(finding["plan"], "plans/login-execplan.md", "{finding:#}");
-    assert_eq!(finding["feature"], "login", "{finding:#}");
-    assert_eq!(finding["named-by"], "branch", "{finding:#}");
-    assert_eq!(finding["code-path"], "src/auth.rs", "{finding:#}");
-    assert_eq!(finding["code-files"], 1, "{finding:#}");
-    assert_eq!(finding["section"], "Progress", "{finding:#}");
-}
-
-#[test]
-fn execplan_sections_finding_lists_the_missing_sections() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    let plan = repo.read("plans/login-execplan.md");
-    repo.write(
-        "plans/login-execplan.md",
-        plan.replace("## Decision Log", "## Decisions"),
-    );
-    repo.git(["add", "plans/login-execplan.md"]);
-    let report = refused_json(&repo, &[]);
-    let finding = finding(&report, "execplan-sections");
-    assert_eq!(finding["kind"], "missing-sections", "{finding:#}");
-    assert_eq!(finding["path"], "plans/login-execplan.md", "{finding:#}");
-    assert_eq!(finding["feature"], "login", "{finding:#}");
-    assert_eq!(finding["missing"], json!(["Decision Log"]), "{finding:#}");
-}
-
-#[test]
-fn commit_message_finding_carries_the_subject_length_and_the_limit() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.write("notes.md", "A note.\n");
-    repo.commit_unchecked(&"x".repeat(90));
-    let head = repo.head();
-    let report = refused_json(&repo, &["--commit", &head, "--branch", "exec/login"]);
-    let finding = finding(&report, "commit-message");
-    assert_eq!(finding["kind"], "subject-too-long", "{finding:#}");
-    assert_eq!(finding["length"], 90, "{finding:#}");
-    assert_eq!(finding["max-subject"], 72, "{finding:#}");
-    assert_eq!(report["violations"][0]["commit"], head.as_str());
-}
-
-#[test]
-fn guard_config_finding_lists_each_loosening_with_its_old_and_new_value() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 4000\n");
-    repo.git(["add", ".execguard.toml"]);
-    let report = refused_json(&repo, &[]);
-    let finding = finding(&report, "guard-config");
-    assert_eq!(finding["kind"], "loosened", "{finding:#}");
-    assert_eq!(finding["path"], ".execguard.toml", "{finding:#}");
-    assert_eq!(finding["action"], "adds", "{finding:#}");
-    assert_eq!(finding["in-force"], "default", "{finding:#}");
-    assert_eq!(
-        finding["loosenings"],
-        json!([{ "key": "rules.commit-size.max-lines", "old": "400", "new": "4000" }]),
-        "{finding:#}"
-    );
 }
 
 #[test]
