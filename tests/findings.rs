@@ -66,6 +66,63 @@ const CASES: &[Case] = &[
         facts: || json!({ "path": "specs/login.md", "action": "renames", "to": "specs/sign-in.md" }),
     },
     Case {
+        name: "a path that is a frozen spec on a case-insensitive checkout",
+        setup: |repo| {
+            repo.write("specs/Login.md", "# Login, again\n");
+            repo.git(["add", "specs/Login.md"]);
+            vec![]
+        },
+        rule: "frozen-spec",
+        facts: || {
+            json!({ "kind": "case-collision", "added": "specs/Login.md",
+                    "existing": "specs/login.md", "markers": ["EXEC-READY"] })
+        },
+    },
+    Case {
+        name: "the design note of a frozen spec modified",
+        setup: |repo| {
+            repo.append("designs/login.md", "Also cache sessions.\n");
+            repo.git(["add", "designs/login.md"]);
+            vec![]
+        },
+        rule: "frozen-design",
+        facts: || {
+            json!({ "kind": "changed", "path": "designs/login.md", "feature": "login",
+                    "action": "modifies", "spec": "specs/login.md", "markers": ["EXEC-READY"] })
+        },
+    },
+    Case {
+        name: "a protected path modified",
+        setup: |repo| {
+            repo.append("backend/PLANS.md", "Fewer sections.\n");
+            repo.git(["add", "backend/PLANS.md"]);
+            vec![]
+        },
+        rule: "protected-path",
+        facts: || json!({ "kind": "changed", "path": "backend/PLANS.md", "action": "modifies" }),
+    },
+    Case {
+        name: "code for a draft execplan",
+        setup: |repo| {
+            let plan = repo.read("plans/login-execplan.md");
+            repo.write(
+                "plans/login-execplan.md",
+                plan.replace("EXECPLAN-READY", "Status: draft"),
+            );
+            repo.commit_unchecked("Draft the plan again");
+            repo.append("src/auth.rs", "pub fn logout() {}\n");
+            repo.add_progress("Logout.");
+            repo.git(["add", "-A"]);
+            vec![]
+        },
+        rule: "execplan-ready",
+        facts: || {
+            json!({ "kind": "plan-not-ready", "feature": "login",
+                    "plan": "plans/login-execplan.md", "problem": "not-ready",
+                    "markers": ["EXECPLAN-READY"] })
+        },
+    },
+    Case {
         name: "too many files",
         setup: |repo| {
             for n in 0..30 {
