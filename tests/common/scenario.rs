@@ -12,7 +12,7 @@
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Run, TestRepo};
 
@@ -32,7 +32,9 @@ pub struct Scenario {
     pub repo: TestRepo,
     /// Names the case in every failure message (a table row, say).
     label: String,
-    /// HEAD just before the last attempt (`None` on an unborn branch).
+    /// Where the last attempt ran (the working tree, a subdirectory, another worktree).
+    at: PathBuf,
+    /// HEAD there just before the last attempt (`None` on an unborn branch).
     before: Option<String>,
     /// The last attempt through the hooks.
     last: Option<Run>,
@@ -41,6 +43,7 @@ pub struct Scenario {
 impl Scenario {
     pub fn from(repo: TestRepo) -> Self {
         Self {
+            at: repo.dir.clone(),
             repo,
             label: String::new(),
             before: None,
@@ -104,6 +107,15 @@ impl Scenario {
         self
     }
 
+    /// Runs git with `input` on its stdin and asserts it succeeded (`git add -p` with piped
+    /// answers, say).
+    #[track_caller]
+    pub fn git_with_input(self, args: &[&str], input: &str) -> Self {
+        let run = Run::with_stdin(self.repo.command("git").args(args), input.as_bytes());
+        assert!(run.ok(), "{}git {args:?}: {run:#?}", self.label);
+        self
+    }
+
     /// Commits everything with the hooks bypassed (a human's set-up commit).
     pub fn setup_commit(self, message: &str) -> Self {
         self.repo.commit_unchecked(message);
@@ -138,18 +150,23 @@ impl Scenario {
         self.attempt(|repo| repo.git_run(args))
     }
 
-    /// Runs git in `dir` (a subdirectory, another worktree); the attempt the assertions judge.
-    pub fn run_git_in<I, S>(self, dir: &Path, args: I) -> Self
+    /// Runs git in `dir` (relative to the working tree, or absolute: another worktree); the
+    /// attempt the assertions judge, against HEAD as `dir` sees it.
+    pub fn run_git_in<I, S>(mut self, dir: impl AsRef<Path>, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        self.attempt(|repo| repo.git_run_in(dir, args))
+        self.at = self.repo.dir.join(dir);
+        self.before = head_in(&self.repo, &self.at);
+        self.last = Some(self.repo.git_run_in(&self.at, args));
+        self
     }
 
-    /// Any other attempt (a command with its own environment, say).
+    /// Any other attempt in the working tree (a command with its own environment, say).
     pub fn attempt(mut self, run: impl FnOnce(&TestRepo) -> Run) -> Self {
-        self.before = head(&self.repo);
+        self.at = self.repo.dir.clone();
+        self.before = head_in(&self.repo, &self.at);
         self.last = Some(run(&self.repo));
         self
     }
@@ -171,7 +188,7 @@ impl Scenario {
         self.assert_no_panic();
         assert!(run.ok(), "{}expected success: {run:#?}", self.label);
         assert_ne!(
-            head(&self.repo),
+            head_in(&self.repo, &self.at),
             self.before,
             "{}a commit was made",
             self.label
@@ -196,6 +213,15 @@ impl Scenario {
             self.label
         );
         self.unmoved()
+    }
+
+    /// The attempt succeeded (a command that makes no commit of its own).
+    #[track_caller]
+    pub fn succeeded(self) -> Self {
+        self.assert_no_panic();
+        let run = self.run();
+        assert!(run.ok(), "{}expected success: {run:#?}", self.label);
+        self
     }
 
     /// The attempt failed (whatever the reason) and HEAD did not move.
@@ -228,7 +254,7 @@ impl Scenario {
     #[track_caller]
     pub fn unmoved(self) -> Self {
         assert_eq!(
-            head(&self.repo),
+            head_in(&self.repo, &self.at),
             self.before,
             "{}no commit was made",
             self.label
@@ -369,9 +395,9 @@ impl Scenario {
     }
 }
 
-/// HEAD's commit, or `None` on an unborn branch.
-pub fn head(repo: &TestRepo) -> Option<String> {
-    let run = repo.git_run(["rev-parse", "--verify", "-q", "HEAD"]);
+/// HEAD's commit as `dir` sees it, or `None` on an unborn branch.
+pub fn head_in(repo: &TestRepo, dir: &Path) -> Option<String> {
+    let run = repo.git_run_in(dir, ["rev-parse", "--verify", "-q", "HEAD"]);
     run.ok().then(|| run.stdout.trim().to_string())
 }
 
