@@ -122,7 +122,7 @@ impl Scenario {
         self
     }
 
-    /// Any other step.
+    /// Any other step, or a check of the repository between steps.
     pub fn with(self, step: impl FnOnce(&TestRepo)) -> Self {
         step(&self.repo);
         self
