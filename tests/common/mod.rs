@@ -2,8 +2,10 @@
 //! execguard's freshly built binaries first on PATH.
 #![allow(dead_code)]
 
+pub mod pushes;
 pub mod server;
 pub mod servers;
+pub mod table;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
