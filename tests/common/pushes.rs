@@ -22,12 +22,14 @@ pub struct PushCase {
     pub steps: &'static [Step],
 }
 
-/// One push: `make` prepares it, then `git push --no-verify <args>` runs as `pusher`.
+/// One push: `make` prepares it, then `git push --no-verify <args>` runs as `pusher`; once the
+/// verdict is checked, `then` looks further.
 pub struct Step {
     pub make: MakeCommits,
     pub args: &'static [&'static str],
     pub pusher: &'static [(&'static str, &'static str)],
     pub verdict: Verdict,
+    pub then: MakeCommits,
 }
 
 /// A step that makes nothing and pushes as nobody in particular; override the rest.
@@ -36,6 +38,7 @@ pub const STEP: Step = Step {
     args: &["origin", "exec/login"],
     pusher: &[],
     verdict: Verdict::Lands,
+    then: |_| {},
 };
 
 pub enum Verdict {
@@ -44,6 +47,9 @@ pub enum Verdict {
     Lands,
     /// The server refuses the whole push and no pushed ref moves.
     Refused(Refusal),
+    /// The server's hook could not check the push (a broken config, say): git reports the
+    /// refusal, the output says each of these, and no pushed ref moves.
+    CouldNotCheck(&'static [&'static str]),
 }
 
 pub struct Refusal {
@@ -63,6 +69,8 @@ pub enum Findings {
     OnlyHead,
     /// The rule is reported once, whatever number of refs carry the commit.
     Once,
+    /// Among the commits reported is this one.
+    Includes(fn(&TestRepo) -> String),
 }
 
 /// The server refuses the push naming `rule`.
@@ -107,17 +115,44 @@ fn run_push_case(case: &PushCase) {
             Verdict::Refused(refusal) => {
                 assert_server_refused(&run, refusal.rule);
                 assert_refusal(&repo, &run, refusal, &label);
-                for ((name, rev), before) in pushed.iter().zip(before) {
-                    assert_ne!(rev, &before, "{label}: the push would move {name}");
-                    assert_eq!(
-                        server_rev(&repo, name),
-                        before,
-                        "{label}: the server ref {name} did not move"
+                assert_unmoved(&repo, &pushed, before, &label);
+            }
+            Verdict::CouldNotCheck(says) => {
+                assert_eq!(
+                    run.code,
+                    Some(1),
+                    "{label}: git reports the refusal: {run:#?}"
+                );
+                for text in *says {
+                    assert!(
+                        run.stderr.contains(text),
+                        "{label}: says {text:?}: {run:#?}"
                     );
                 }
+                assert!(!run.stderr.contains("panicked"), "{label}: {run:#?}");
+                assert_unmoved(&repo, &pushed, before, &label);
             }
         }
         assert_server_sound(&repo);
+        (step.then)(&repo);
+    }
+}
+
+/// Every pushed ref is where it was on the server, though the push would have moved it.
+#[track_caller]
+fn assert_unmoved(
+    repo: &TestRepo,
+    pushed: &[(String, Option<String>)],
+    before: Vec<Option<String>>,
+    label: &str,
+) {
+    for ((name, rev), before) in pushed.iter().zip(before) {
+        assert_ne!(rev, &before, "{label}: the push would move {name}");
+        assert_eq!(
+            server_rev(repo, name),
+            before,
+            "{label}: the server ref {name} did not move"
+        );
     }
 }
 
@@ -147,6 +182,15 @@ fn assert_refusal(repo: &TestRepo, run: &Run, refusal: &Refusal, label: &str) {
             1,
             "{label}: the violation is reported once: {run:#?}"
         ),
+        Findings::Includes(commit) => {
+            let commit = commit(repo)[..7].to_string();
+            assert!(
+                reported_pairs(&run.stderr)
+                    .iter()
+                    .any(|(_, reported)| *reported == commit),
+                "{label}: {commit} is reported: {run:#?}"
+            );
+        }
     }
 }
 
