@@ -2,6 +2,7 @@
 //! execguard's freshly built binaries first on PATH.
 #![allow(dead_code)]
 
+pub mod agent;
 pub mod legacy;
 pub mod managers;
 pub mod pushes;
