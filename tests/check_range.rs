@@ -6,6 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::server::*;
+use common::table::each_case;
 use common::*;
 
 /// A history on `exec/login` above `main`, made with the hooks bypassed: clean, frozen-spec,
@@ -85,61 +86,65 @@ fn check_range_json_reports_what_the_server_refuses() {
     );
 }
 
-#[test]
-fn check_range_github_format_prints_error_annotations() {
-    let repo = pushed_fixture();
-    checked_history(&repo);
-    let run = repo.execguard([
-        "check",
-        "--range",
-        "main..exec/login",
-        "--branch",
-        "exec/login",
-        "--format",
-        "github",
-    ]);
-    assert_eq!(run.code, Some(1), "{run:#?}");
-    assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.starts_with("::error file=specs/login.md,")),
-        "{run:#?}"
-    );
-    assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.starts_with("::error file=backend/PLANS.md,")),
-        "{run:#?}"
-    );
-    assert_eq!(count(&run.stdout, "::error "), 3, "{run:#?}");
-}
+/// Asserts what a format's output shows.
+type Shows = fn(&str);
+
+/// Each `--format` of `check --range` over the checked history (exit 1), and what its stdout shows.
+const FORMATS: &[(&str, Shows)] = &[
+    // GitHub's error annotations, one per finding.
+    ("github", |stdout| {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("::error file=specs/login.md,")),
+            "{stdout}"
+        );
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("::error file=backend/PLANS.md,")),
+            "{stdout}"
+        );
+        assert_eq!(count(stdout, "::error "), 3, "{stdout}");
+    }),
+    // SARIF 2.1.0, one result per finding.
+    ("sarif", |stdout| {
+        let sarif: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        assert_eq!(sarif["version"], "2.1.0");
+        assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "execguard");
+        let rules: BTreeSet<&str> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["ruleId"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            rules,
+            BTreeSet::from(["frozen-spec", "protected-path", "commit-message"])
+        );
+    }),
+];
 
 #[test]
-fn check_range_sarif_format_is_sarif_2_1_0() {
-    let repo = pushed_fixture();
-    checked_history(&repo);
-    let run = repo.execguard([
-        "check",
-        "--range",
-        "main..exec/login",
-        "--branch",
-        "exec/login",
-        "--format",
-        "sarif",
-    ]);
-    assert_eq!(run.code, Some(1), "{run:#?}");
-    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "execguard");
-    let rules: BTreeSet<&str> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["ruleId"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        rules,
-        BTreeSet::from(["frozen-spec", "protected-path", "commit-message"])
+fn check_range_prints_each_format() {
+    each_case(
+        FORMATS,
+        |(format, _)| format.to_string(),
+        |(format, shows)| {
+            let repo = pushed_fixture();
+            checked_history(&repo);
+            let run = repo.execguard([
+                "check",
+                "--range",
+                "main..exec/login",
+                "--branch",
+                "exec/login",
+                "--format",
+                format,
+            ]);
+            assert_eq!(run.code, Some(1), "{run:#?}");
+            shows(&run.stdout);
+        },
     );
 }
 
