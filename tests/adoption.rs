@@ -44,7 +44,7 @@ const BASELINE_OVER_OWN_COMMIT: MakeCommits = |repo| {
 };
 
 /// The range check in CI refuses it too.
-const RANGE_CHECK_REFUSES_GUARD_CONFIG: MakeCommits = |repo| {
+const RANGE_CHECK_REFUSES_GUARD_CONFIG: fn(&TestRepo) = |repo| {
     let run = repo.execguard(["check", "--range", "origin/exec/login..HEAD"]);
     run.assert_refused("guard-config");
 };
@@ -62,7 +62,7 @@ const BASELINE_OVER_GUARD_OFF: MakeCommits = |repo| {
 };
 
 /// A range check from the server's tip judges the spec edit all the same.
-const RANGE_CHECK_REFUSES_THE_SPEC_EDIT: MakeCommits = |repo| {
+const RANGE_CHECK_REFUSES_THE_SPEC_EDIT: fn(&TestRepo) = |repo| {
     let run = check_range(repo, "origin/exec/login..HEAD", None);
     run.assert_refused("frozen-spec");
     let bad = repo.git(["rev-parse", "HEAD~1"]);

@@ -29,10 +29,11 @@ pub struct Step {
     pub args: &'static [&'static str],
     pub pusher: &'static [(&'static str, &'static str)],
     pub verdict: Verdict,
-    pub then: MakeCommits,
+    pub then: fn(&TestRepo),
 }
 
-/// A step that makes nothing and pushes as nobody in particular; override the rest.
+/// A step that makes nothing and pushes `exec/login` to `origin` as nobody in particular, expecting
+/// it to land; a case overrides what differs.
 pub const STEP: Step = Step {
     make: |_| {},
     args: &["origin", "exec/login"],
@@ -65,7 +66,7 @@ pub struct Refusal {
 pub enum Findings {
     /// Whatever breaks the rule.
     Any,
-    /// Exactly one finding: the rule, in the commit at HEAD (the push's new commit).
+    /// The rule only, and only in the commit at HEAD (the push's new commit).
     OnlyHead,
     /// The rule is reported once, whatever number of refs carry the commit.
     Once,
