@@ -11,8 +11,10 @@ use std::rc::Rc;
 use execguard_core::FileChange;
 use git2::{Commit, MergeOptions, ObjectType, Oid, Repository, Tree};
 
+use crate::error::read_err;
 use crate::staged::{to_file_changes, Raw, Side};
-use crate::{as_path, read_err, tree_diff, GitError, GitTrees, Snapshot};
+use crate::trees::{as_path, kind_of};
+use crate::{tree_diff, GitError, GitTrees, Snapshot};
 
 /// git's id of the empty tree, which libgit2 knows without reading it.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -406,7 +408,7 @@ pub(crate) fn differs_from_every_tree(file: &FileChange, others: &[Tree<'_>]) ->
             (None, None) => false,
             (Some(ours), Some(theirs)) => {
                 ours.id != theirs.id().to_string()
-                    || crate::kind_of(theirs.filemode() as u32) != Some(ours.kind)
+                    || kind_of(theirs.filemode() as u32) != Some(ours.kind)
             }
             _ => true,
         }

@@ -172,7 +172,7 @@ pub(crate) fn find_new_tree<'r>(
                 },
             )
         } else {
-            crate::read_err(format!("tree {id}"))(error)
+            crate::error::read_err(format!("tree {id}"))(error)
         }
     })
 }
