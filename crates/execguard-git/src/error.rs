@@ -96,6 +96,35 @@ impl From<git2::Error> for Libgit2Error {
     }
 }
 
+impl Libgit2Error {
+    /// Whether libgit2 found no such thing (an object, a repository, a ref).
+    pub fn is_not_found(&self) -> bool {
+        self.0.code() == git2::ErrorCode::NotFound
+    }
+
+    /// libgit2's sentence, as it wrote it.
+    pub fn message(&self) -> &str {
+        self.0.message()
+    }
+}
+
+impl GitError {
+    /// Whether opening failed because there is no repository at or above the path.
+    pub fn is_no_repository(&self) -> bool {
+        matches!(self, GitError::Open(source) if source.is_not_found())
+    }
+}
+
+/// A message without the `; class=Odb (9); code=NotFound (-3)` that libgit2 appends to its own:
+/// it tells a person nothing. Errors from libgit2 are mapped to sentences where they arise; this
+/// keeps any that slip through readable.
+pub fn without_error_codes(text: &str) -> String {
+    match text.find("; class=") {
+        Some(at) => text[..at].to_string(),
+        None => text.to_string(),
+    }
+}
+
 pub(crate) fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
     let what = what.into();
     move |source| GitError::Read {
@@ -137,5 +166,14 @@ mod error_text_tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn libgit2_codes_are_cut() {
+        assert_eq!(
+            without_error_codes("object not found; class=Odb (9); code=NotFound (-3)"),
+            "object not found"
+        );
+        assert_eq!(without_error_codes("plain"), "plain");
     }
 }

@@ -2,7 +2,7 @@
 //! paths that differ from HEAD in the working tree.
 
 use execguard_core::RepoPath;
-use git2::{Repository, Tree};
+use git2::{Oid, Repository, Tree};
 
 use crate::error::read_err;
 use crate::{GitError, GitTrees, Snapshot};
@@ -72,4 +72,23 @@ pub fn worktree_changes(repo: &Repository) -> Result<Vec<RepoPath>, GitError> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// The commit HEAD names, `None` when it names none (an unborn branch, or a HEAD that cannot be
+/// read).
+pub fn head_commit_id(repo: &Repository) -> Option<Oid> {
+    let head = repo.head().ok()?;
+    head.peel_to_commit().ok().map(|commit| commit.id())
+}
+
+/// HEAD's tree, `None` when HEAD names nothing (an unborn branch); a HEAD whose tree cannot be
+/// read is an error.
+pub fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>, GitError> {
+    match repo.head() {
+        Ok(head) => head
+            .peel_to_tree()
+            .map(Some)
+            .map_err(read_err("HEAD's tree")),
+        Err(_) => Ok(None),
+    }
 }

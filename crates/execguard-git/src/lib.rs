@@ -38,17 +38,17 @@ pub use config::{
     commit_config_blob, config_blob_id, load_commit_config, load_commit_config_or, load_config,
     parent_name, pinned_config_path, read_config_blob, read_config_file, ConfigOrigin,
 };
-pub use error::{GitError, Libgit2Error};
-pub use git2::{ErrorCode, Oid, Repository, Tree};
-pub use head::{current_branch, head_trees, worktree_changes};
+pub use error::{without_error_codes, GitError, Libgit2Error};
+pub use git2::{Oid, Repository, Tree};
+pub use head::{current_branch, head_commit_id, head_tree, head_trees, worktree_changes};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use open::{open_at, open_from_env};
 pub use pushed::{new_commits_per_tip, PushedTip};
 pub use remote::{ref_tips, ref_tips_matching, tracking_prefixes};
 pub use repo_config::{comment_char, hooks_dir};
 pub use revwalk::{
-    commit_message, commits_in_range, first_parent_tree, is_ancestor, is_zero_id, parent_ids,
-    peel_to_commit, promisor_remote, resolve_commit, RangeOptions, DEEPEN,
+    commit_message, commits_in_range, first_parent_tree, has_commit, is_ancestor, is_zero_id,
+    parent_ids, peel_to_commit, promisor_remote, resolve_commit, RangeOptions, DEEPEN,
 };
 pub use staged::StagedIndex;
 pub use tree_check::{MalformedTree, TreeProblem};

@@ -287,6 +287,11 @@ pub fn first_parent_tree(repo: &Repository, id: Oid) -> Result<Option<Tree<'_>>,
         .map_err(read_err(format!("the tree of {}", parent.id())))
 }
 
+/// Whether commit `id` is in the repository.
+pub fn has_commit(repo: &Repository, id: Oid) -> bool {
+    repo.find_commit(id).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::parent_shorthand;
