@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use git2::Oid;
 
-use crate::revwalk;
-use crate::tree_check::MalformedTree;
+use crate::tree_problem::MalformedTree;
+
+/// How to deepen a shallow clone, locally and in CI.
+pub const DEEPEN: &str = "deepen it with `git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0` on actions/checkout)";
 
 /// The repository could not be read or is not one execguard can judge.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +52,7 @@ pub enum GitError {
     Range(String),
     /// A parent of `commit` is not in the repository: the boundary of a shallow clone (`shallow`),
     /// or a history pruned below it. The commit cannot be judged against it, nor as a root.
-    #[error("commit {commit} cannot be judged: its parent {parent} is not in this repository{}", if *shallow { format!(" (the clone is shallow there; {})", revwalk::DEEPEN) } else { String::new() })]
+    #[error("commit {commit} cannot be judged: its parent {parent} is not in this repository{}", if *shallow { format!(" (the clone is shallow there; {})", DEEPEN) } else { String::new() })]
     MissingParent {
         commit: Oid,
         parent: Oid,

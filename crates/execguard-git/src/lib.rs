@@ -21,9 +21,11 @@ mod config;
 mod error;
 mod head;
 mod merge;
+mod objects;
 mod open;
 mod pack_reader;
 mod pushed;
+mod remerge;
 mod remote;
 mod renames;
 pub mod repo_config;
@@ -31,6 +33,7 @@ mod revwalk;
 mod staged;
 mod tree_check;
 mod tree_diff;
+mod tree_problem;
 mod trees;
 
 pub use change::{commit_change, staged_change, tips_change, LoadedChange};
@@ -38,7 +41,7 @@ pub use config::{
     commit_config_blob, config_blob_id, load_commit_config, load_commit_config_or, load_config,
     parent_name, pinned_config_path, read_config_blob, read_config_file, ConfigOrigin,
 };
-pub use error::{without_error_codes, GitError, Libgit2Error};
+pub use error::{without_error_codes, GitError, Libgit2Error, DEEPEN};
 pub use git2::{Oid, Repository, Tree};
 pub use head::{current_branch, head_commit_id, head_tree, head_trees, worktree_changes};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
@@ -48,10 +51,10 @@ pub use remote::{ref_tips, ref_tips_matching, tracking_prefixes};
 pub use repo_config::{comment_char, hooks_dir};
 pub use revwalk::{
     commit_message, commits_in_range, first_parent_tree, has_commit, is_ancestor, is_zero_id,
-    parent_ids, peel_to_commit, promisor_remote, resolve_commit, RangeOptions, DEEPEN,
+    parent_ids, peel_to_commit, promisor_remote, resolve_commit, RangeOptions,
 };
 pub use staged::StagedIndex;
-pub use tree_check::{MalformedTree, TreeProblem};
+pub use tree_problem::{MalformedTree, TreeProblem};
 pub use trees::{GitTrees, Snapshot};
 
 /// What one worker has read, kept across the commits it checks: consecutive commits share most

@@ -1,6 +1,6 @@
 //! Merges: which parents count, the merge base each shares with the first, and a merge's parts:
 //! its change against each parent and what it adds of its own beyond a clean re-merge of its
-//! parents (the idea of git's `--remerge-diff`; the re-merge itself is in `remerge`).
+//! parents (the idea of git's `--remerge-diff`; the re-merge itself is in `crate::remerge`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -8,14 +8,11 @@ use execguard_core::FileChange;
 use git2::{Commit, Oid, Repository, Tree};
 
 use crate::error::read_err;
+use crate::objects::{as_path, kind_of};
 use crate::staged::{to_file_changes, Raw, Side};
-use crate::trees::{as_path, kind_of};
 use crate::{tree_diff, GitError, GitTrees, Snapshot};
 
-mod remerge;
-
-pub use remerge::Remerge;
-use remerge::{file_in_tree, keeps_only_either_side, remerge};
+use crate::remerge::{file_in_tree, keeps_only_either_side, remerge};
 
 /// A merge's parts: what it adds of its own, and its change against each parent.
 pub struct MergeParts<'r> {

@@ -13,7 +13,7 @@ use execguard_core::{Entry, FileChange};
 use git2::{Oid, Repository};
 
 use crate::error::read_err;
-use crate::trees::blob_size_git;
+use crate::objects::blob_size_git;
 use crate::GitError;
 
 /// git's default `diff.renameLimit`: inexact detection is skipped when deleted × added paths

@@ -4,7 +4,7 @@
 
 use git2::{Commit, Oid, Repository, Tree};
 
-use crate::error::read_err;
+use crate::error::{read_err, DEEPEN};
 use crate::GitError;
 
 /// How the commits of a range are walked.
@@ -157,9 +157,6 @@ fn commit_of<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>, GitError
 fn range_error(sentence: &str) -> GitError {
     GitError::Range(sentence.to_string())
 }
-
-/// How to deepen a shallow clone, locally and in CI.
-pub const DEEPEN: &str = "deepen it with `git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0` on actions/checkout)";
 
 /// Resolves one revision to a commit id; an unknown one is refused with a sentence.
 pub fn resolve_commit(repo: &Repository, revision: &str) -> Result<Oid, GitError> {

@@ -17,7 +17,7 @@ use git2::{ObjectType, Oid, Repository, Tree};
 use gix_index::extension::Tree as CacheTree;
 
 use crate::error::read_err;
-use crate::trees::{blob_size_git, kind_of};
+use crate::objects::{blob_size_git, kind_of};
 use crate::GitError;
 
 /// The index, decoded.

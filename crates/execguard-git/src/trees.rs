@@ -1,34 +1,12 @@
 //! The rules' read access to both sides of a change: [`Snapshot`] (one side, as libgit2, the
 //! index or an in-memory re-merge holds it) and [`GitTrees`], the core's [`Trees`] over them.
 
-use std::path::PathBuf;
-
-use execguard_core::{Entry, EntryKind, RepoPath, Side, TreeError, Trees};
+use execguard_core::{Entry, RepoPath, Side, TreeError, Trees};
 use git2::{ObjectType, Oid, Repository, Tree};
 
-use crate::{case_folded, merge, GitError, ReadCache, StagedIndex};
-
-/// Bytes of a git path as a filesystem-style path for libgit2's lookups.
-#[cfg(unix)]
-pub(crate) fn as_path(path: &RepoPath) -> PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    PathBuf::from(std::ffi::OsStr::from_bytes(path.as_bytes()))
-}
-
-#[cfg(not(unix))]
-pub(crate) fn as_path(path: &RepoPath) -> PathBuf {
-    PathBuf::from(path.to_text())
-}
-
-pub(crate) fn kind_of(mode: u32) -> Option<EntryKind> {
-    match mode {
-        0o100644 | 0o100664 => Some(EntryKind::File),
-        0o100755 => Some(EntryKind::Executable),
-        0o120000 => Some(EntryKind::Symlink),
-        0o160000 => Some(EntryKind::Submodule),
-        _ => None,
-    }
-}
+use crate::objects::{as_path, kind_of, tree_error};
+use crate::remerge::Remerge;
+use crate::{case_folded, ReadCache, StagedIndex};
 
 /// One side of a change, as libgit2 holds it.
 pub enum Snapshot<'r> {
@@ -38,7 +16,7 @@ pub enum Snapshot<'r> {
     /// The staged tree: the index, without intent-to-add entries.
     Staged(std::rc::Rc<StagedIndex>),
     /// A clean re-merge of a merge's parents, in memory.
-    Remerge(Box<merge::Remerge<'r>>),
+    Remerge(Box<Remerge<'r>>),
 }
 
 /// Read access to both sides of a change, for the rules.
@@ -68,30 +46,6 @@ impl<'r> GitTrees<'r> {
             size: None,
         }))
     }
-}
-
-fn tree_error(what: String) -> impl FnOnce(git2::Error) -> TreeError {
-    move |e| TreeError {
-        what,
-        reason: e.message().to_string(),
-    }
-}
-
-pub(crate) fn blob_size_git(repo: &Repository, id: Oid) -> Result<u64, GitError> {
-    blob_size(repo, id).map_err(|e| GitError::Read {
-        what: e.what,
-        source: git2::Error::from_str(&e.reason).into(),
-    })
-}
-
-fn blob_size(repo: &Repository, id: Oid) -> Result<u64, TreeError> {
-    let odb = repo
-        .odb()
-        .map_err(tree_error("the object database".into()))?;
-    let (size, _) = odb
-        .read_header(id)
-        .map_err(tree_error(format!("object {id}")))?;
-    Ok(size as u64)
 }
 
 impl Trees for GitTrees<'_> {

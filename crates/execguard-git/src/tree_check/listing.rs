@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 use super::dotgit::is_dotgit;
-use super::TreeProblem;
+use crate::tree_problem::TreeProblem;
 
 /// One entry of a listing, as the checks need it.
 pub(crate) trait ListedEntry {

@@ -11,10 +11,9 @@ use std::rc::Rc;
 use execguard_core::FileChange;
 use git2::{MergeOptions, ObjectType, Oid, Repository, Tree};
 
-use super::lookup;
 use crate::error::read_err;
-use crate::trees::as_path;
-use crate::{tree_diff, GitError, Snapshot};
+use crate::objects::as_path;
+use crate::{tree_diff, GitError};
 
 /// git's id of the empty tree, which libgit2 knows without reading it.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -120,7 +119,7 @@ impl Remerge<'_> {
 
 /// Whether the result at a conflicted path is made only of lines of the two sides: choosing
 /// between them, or keeping both, adds nothing of the merge's own.
-pub(super) fn keeps_only_either_side(
+pub(crate) fn keeps_only_either_side(
     repo: &Repository,
     remerge: &Remerge<'_>,
     path: &[u8],
@@ -144,8 +143,19 @@ pub(super) fn keeps_only_either_side(
         .all(|line| kept.contains(line)))
 }
 
+/// What `tree` holds at `path` (nothing when there is no tree): mode and id, or `None` for
+/// nothing or a directory.
+fn in_tree(tree: Option<&Tree<'_>>, path: &[u8]) -> Result<Option<(u32, Oid)>, GitError> {
+    match tree {
+        Some(tree) => {
+            file_in_tree(tree, path).map_err(read_err(String::from_utf8_lossy(path).into_owned()))
+        }
+        None => Ok(None),
+    }
+}
+
 /// The mode and id of the file (not directory) at `path` in `tree`, if any.
-pub(super) fn file_in_tree(
+pub(crate) fn file_in_tree(
     tree: &Tree<'_>,
     path: &[u8],
 ) -> Result<Option<(u32, Oid)>, git2::Error> {
@@ -161,7 +171,7 @@ pub(super) fn file_in_tree(
 
 /// Merges `ours` and `theirs` over `base` (the empty tree for unrelated histories) in memory;
 /// also returns every path where the re-merge may differ from `ours`.
-pub(super) fn remerge<'r>(
+pub(crate) fn remerge<'r>(
     repo: &'r Repository,
     base: Option<&Tree<'r>>,
     ours: &Tree<'r>,
@@ -187,13 +197,11 @@ pub(super) fn remerge<'r>(
         sides: HashMap::new(),
         blobs: HashMap::new(),
     };
-    let base_snapshot = base.map_or(Snapshot::Empty, |t| Snapshot::Tree(t.clone()));
-    let ours_snapshot = Snapshot::Tree(ours.clone());
     for file in &theirs_changed {
         let path = file.path.as_bytes();
-        let their = lookup(&Snapshot::Tree(theirs.clone()), path)?;
-        let our = lookup(&ours_snapshot, path)?;
-        let ancestor = lookup(&base_snapshot, path)?;
+        let their = in_tree(Some(theirs), path)?;
+        let our = in_tree(Some(ours), path)?;
+        let ancestor = in_tree(base, path)?;
         if our == their || ancestor == their {
             continue;
         }
