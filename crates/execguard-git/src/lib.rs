@@ -5,12 +5,14 @@
 //! read access to both trees through [`GitTrees`], and finds which config judges a change. It
 //! never writes to the index, the working tree, the refs or the object database.
 //!
-//! One module per concern: `open` opens and tunes libgit2, `trees` reads both sides of a change,
-//! `change` builds the change to judge, `config` finds the config that judges it, `revwalk` walks
-//! the commit graph, `remote` finds what another side already has, `head` reads HEAD and the
-//! working tree, [`repo_config`] the repository's git config, `error` says what went wrong.
-//! [`ReadCache`] stays here, beside the module list, so that the pack reader's tests reach its
-//! fields.
+//! One module per concern, each opening with what it owns: `open` opens and tunes libgit2,
+//! `trees` reads both sides of a change, `change` builds the change to judge (`staged`,
+//! `tree_diff`, `renames`, `merge` and `remerge` supply its parts), `tree_check` refuses what
+//! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
+//! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
+//! HEAD and the working tree, [`repo_config`] the repository's git config; `objects` and `error`
+//! sit at the bottom. [`ReadCache`] stays here, beside the module list, so that the pack reader's
+//! tests reach its fields.
 
 use execguard_core::RepoPath;
 
