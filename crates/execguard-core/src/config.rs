@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::registry::RuleId;
+use crate::rule_id::RuleId;
 
 mod adoption;
 mod keys;
@@ -413,7 +413,7 @@ impl Config {
     /// does to frozen and protected paths alone (an amend's delta, a rewritten branch).
     pub fn path_rules_only(&self) -> Config {
         let mut config = self.clone();
-        for rule in crate::registry::ALL_RULES {
+        for rule in crate::rule_id::ALL_RULES {
             if !rule.is_path_rule() {
                 config.rules.enabled.insert(*rule, false);
             }
@@ -815,7 +815,7 @@ impl Config {
         scope.insert("branches".into(), strings(self.scope.branches.patterns()));
 
         let mut rules = Table::new();
-        for rule in crate::registry::ALL_RULES {
+        for rule in crate::rule_id::ALL_RULES {
             let mut table = Table::new();
             table.insert("enabled".into(), Value::Boolean(self.is_enabled(*rule)));
             let r = &self.rules;

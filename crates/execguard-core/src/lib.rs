@@ -6,12 +6,14 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod config;
+pub mod context;
 pub mod engine;
 pub mod markdown;
 mod memo;
 pub mod model;
-pub mod registry;
+pub mod progress;
 pub mod report;
+pub mod rule_id;
 pub mod rules;
 pub mod trailers;
 pub mod write_guard;
@@ -23,5 +25,5 @@ pub use engine::{
 pub use model::{
     Change, ChangeLabel, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees,
 };
-pub use registry::{RuleId, ALL_RULES};
 pub use report::{CommitError, Overridden, Report, Violation};
+pub use rule_id::{RuleId, ALL_RULES};

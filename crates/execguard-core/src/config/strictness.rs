@@ -15,7 +15,7 @@ use super::{
     ExecplanReadyConfig, ExecplanSectionsConfig, Globs, Layout, ProgressUpdateConfig,
     ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
 };
-use crate::registry::{RuleId, ALL_RULES};
+use crate::rule_id::{RuleId, ALL_RULES};
 
 /// One way a newer config relaxes an older one.
 #[derive(Clone, Debug, PartialEq, Eq)]
