@@ -1,4 +1,4 @@
-use super::{actions, Action};
+use super::action::{actions, Action};
 use crate::context::Context;
 use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;

@@ -1,4 +1,4 @@
-use super::Action;
+use super::action::Action;
 use crate::config::{Config, CONFIG_PATH};
 use crate::context::Context;
 use crate::model::{Change, EntryKind, RepoPath, Side, TreeError};

@@ -1,4 +1,4 @@
-use super::actions;
+use super::action::actions;
 use crate::context::Context;
 use crate::model::TreeError;
 use crate::report::Violation;
