@@ -10,10 +10,13 @@ use std::fmt;
 
 use toml::Value;
 
-use super::{
-    integer, strings, AdoptionConfig, CommitMessageConfig, CommitSizeConfig, Config,
-    ExecplanReadyConfig, ExecplanSectionsConfig, Globs, Layout, ProgressUpdateConfig,
-    ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
+use super::adoption::AdoptionConfig;
+use super::layout::Layout;
+use super::patterns::Globs;
+use super::render::{integer, strings};
+use super::validated::{
+    CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
+    ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
 };
 use crate::rule_id::{RuleId, ALL_RULES};
 
