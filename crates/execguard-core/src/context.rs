@@ -9,10 +9,9 @@ use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
 use crate::progress::{progress_change, ProgressChange};
 use crate::report::Violation;
 use crate::rule_id::RuleId;
-use crate::trailers::{parse_override, Message, EXECPLAN_TRAILER, OVERRIDE_TRAILER};
+use crate::trailers::{parse_override, Message, OVERRIDE_TRAILER};
 
-mod planning;
-pub use planning::{named_spec, PlanSpec};
+pub mod planning;
 
 /// How the feature a commit works on was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,55 +202,6 @@ impl<'a> Context<'a> {
         }
         *self.progress.borrow_mut() = Some(updates.clone());
         Ok(updates)
-    }
-
-    /// The features this change works on, and how they were found: the `Execplan:` trailer, else
-    /// the branch name (when that feature has an execplan), else the execplans whose Progress the
-    /// change progresses (a new entry, a ticked box or a changed timestamp; not a rewording).
-    pub fn features(&self) -> Result<Features, TreeError> {
-        if let Some(found) = self.features.borrow().as_ref() {
-            return Ok(found.clone());
-        }
-        let found = self.find_features()?;
-        *self.features.borrow_mut() = Some(found.clone());
-        Ok(found)
-    }
-
-    fn find_features(&self) -> Result<Features, TreeError> {
-        if let Some(message) = &self.message {
-            let named: Vec<String> = message
-                .trailer_values(EXECPLAN_TRAILER)
-                .into_iter()
-                .flat_map(|v| v.split([',', ' ']).map(str::to_string).collect::<Vec<_>>())
-                .filter(|v| !v.is_empty())
-                .collect();
-            if !named.is_empty() {
-                return Ok((named, Some(FeatureSource::Trailer)));
-            }
-        }
-        if let Some(feature) = self
-            .change
-            .branch
-            .as_deref()
-            .and_then(|b| self.config.layout.branch_patterns.feature_of(b))
-        {
-            if self.plan_for(Side::New, &feature)?.is_some()
-                || self.plan_for(Side::Base, &feature)?.is_some()
-            {
-                return Ok((vec![feature], Some(FeatureSource::Branch)));
-            }
-        }
-        let updated: Vec<String> = self
-            .progress_updates()?
-            .into_iter()
-            .filter(|(_, change)| change.progressed)
-            .map(|(feature, _)| feature)
-            .collect();
-        if updated.is_empty() {
-            Ok((Vec::new(), None))
-        } else {
-            Ok((updated, Some(FeatureSource::UpdatedExecplan)))
-        }
     }
 
     /// Valid override trailers: rule to reason. Malformed ones are reported by `commit-message`.

@@ -1,4 +1,5 @@
-use crate::context::{Context, PlanSpec};
+use crate::context::planning::PlanSpec;
+use crate::context::Context;
 use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;
 use crate::rule_id::RuleId;
