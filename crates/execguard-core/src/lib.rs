@@ -3,6 +3,19 @@
 //! Pure: it is handed a [`Change`](model::Change), read access to the two trees
 //! ([`Trees`](model::Trees)), a validated [`Config`](config::Config) and returns a
 //! [`Report`](report::Report). No git, no printing, no process exit, no environment.
+//!
+//! The modules, each importing only those listed before it, so that no import runs in a circle:
+//!
+//! - [`rule_id`]: the rule ids and their kebab-case names; it imports nothing from the crate.
+//!   `memo`: small per-thread memos of readings of a text.
+//! - [`model`] (the change and the trees), [`markdown`] (documents read as a person reads them),
+//!   [`trailers`] (commit messages and the trailers execguard reads), [`progress`] (how an
+//!   execplan's Progress section changed), [`config`] (raw file, validated config).
+//! - [`report`]: what a check finds.
+//! - [`context`]: what a rule may ask about the change, with reads cached.
+//! - [`rules`]: one module per rule, and the table pairing each id with its check and its doc.
+//! - [`engine`] (runs the rules over a change, applies overrides and skips) and [`write_guard`]
+//!   (whether a path may be written at all).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod config;
