@@ -9,9 +9,12 @@ use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
 use crate::progress::{progress_change, ProgressChange};
 use crate::report::Violation;
 use crate::rule_id::RuleId;
-use crate::trailers::{parse_override, Message, OVERRIDE_TRAILER};
+use crate::trailers::{Message, OVERRIDE_TRAILER};
 
 pub mod planning;
+
+/// The trailer that names the feature a commit works on.
+pub const EXECPLAN_TRAILER: &str = "Execplan";
 
 /// How the feature a commit works on was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,6 +218,23 @@ impl<'a> Context<'a> {
             .filter_map(|value| parse_override(value).ok())
             .collect()
     }
+}
+
+/// Reads `<rule-id>: <reason>` from an override trailer's value.
+pub fn parse_override(value: &str) -> Result<(RuleId, String), String> {
+    let Some((rule, reason)) = value.split_once(':') else {
+        return Err(format!(
+            "`{OVERRIDE_TRAILER}: {value}` has no reason; write `{OVERRIDE_TRAILER}: <rule-id>: <reason>`"
+        ));
+    };
+    let rule: RuleId = rule
+        .parse()
+        .map_err(|e| format!("`{OVERRIDE_TRAILER}: {value}` names an {e}"))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(format!("`{OVERRIDE_TRAILER}: {value}` gives no reason"));
+    }
+    Ok((rule, reason.to_string()))
 }
 
 /// The first seven hex digits of an object id.

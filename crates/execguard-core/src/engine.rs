@@ -18,8 +18,8 @@ pub use options::{Options, OverridePolicy};
 
 // The context and the trailers were first defined here: the crates that use them name them here.
 pub use crate::context::planning::{named_spec, PlanSpec};
-pub use crate::context::{short, Context, FeatureSource};
-pub use crate::trailers::{parse_override, EXECPLAN_TRAILER, OVERRIDE_TRAILER};
+pub use crate::context::{parse_override, short, Context, FeatureSource, EXECPLAN_TRAILER};
+pub use crate::trailers::OVERRIDE_TRAILER;
 
 /// The verdict on `change`: every enabled rule, then overrides from the message, then skips.
 pub fn check(

@@ -9,7 +9,7 @@
 //! - [`rule_id`]: the rule ids and their kebab-case names; it imports nothing from the crate.
 //!   `memo`: small per-thread memos of readings of a text.
 //! - [`model`] (the change and the trees), [`markdown`] (documents read as a person reads them),
-//!   [`trailers`] (commit messages and the trailers execguard reads), [`progress`] (how an
+//!   [`trailers`] (commit messages read as git reads them), [`progress`] (how an
 //!   execplan's Progress section changed), [`config`] (raw file, validated config).
 //! - [`report`]: what a check finds.
 //! - [`context`]: what a rule may ask about the change, with reads cached.

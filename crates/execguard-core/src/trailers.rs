@@ -1,12 +1,8 @@
 //! Commit messages read the way git reads them: comments and the `--verbose` scissors section
-//! removed, trailers taken from the last paragraph; and the trailers execguard reads.
-
-use crate::rule_id::RuleId;
+//! removed, trailers taken from the last paragraph.
 
 /// The trailer that accepts a rule's violations in one commit.
 pub const OVERRIDE_TRAILER: &str = "Execguard-Override";
-/// The trailer that names the feature a commit works on.
-pub const EXECPLAN_TRAILER: &str = "Execplan";
 
 /// A message with git's cleanup applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,23 +118,6 @@ fn split_trailer(line: &str) -> Option<(String, String)> {
         && key.len() == key.trim_start().len()
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     valid.then(|| (key.to_string(), value.trim().to_string()))
-}
-
-/// Reads `<rule-id>: <reason>` from an override trailer's value.
-pub fn parse_override(value: &str) -> Result<(RuleId, String), String> {
-    let Some((rule, reason)) = value.split_once(':') else {
-        return Err(format!(
-            "`{OVERRIDE_TRAILER}: {value}` has no reason; write `{OVERRIDE_TRAILER}: <rule-id>: <reason>`"
-        ));
-    };
-    let rule: RuleId = rule
-        .parse()
-        .map_err(|e| format!("`{OVERRIDE_TRAILER}: {value}` names an {e}"))?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(format!("`{OVERRIDE_TRAILER}: {value}` gives no reason"));
-    }
-    Ok((rule, reason.to_string()))
 }
 
 #[cfg(test)]

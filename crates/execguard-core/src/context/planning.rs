@@ -1,10 +1,9 @@
 //! Which features a change works on, where a feature's planning documents are, and which spec a
 //! plan implements.
 
-use super::{Context, FeatureSource, Features};
+use super::{Context, FeatureSource, Features, EXECPLAN_TRAILER};
 use crate::config::{Layout, Markers};
 use crate::model::{RepoPath, Side, TreeError};
-use crate::trailers::EXECPLAN_TRAILER;
 
 /// The spec a plan implements, as the plan tells it.
 #[derive(Clone, Debug, PartialEq, Eq)]

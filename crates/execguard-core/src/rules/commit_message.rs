@@ -1,8 +1,8 @@
-use crate::context::Context;
+use crate::context::{parse_override, Context};
 use crate::model::TreeError;
 use crate::report::Violation;
 use crate::rule_id::RuleId;
-use crate::trailers::{parse_override, OVERRIDE_TRAILER};
+use crate::trailers::OVERRIDE_TRAILER;
 
 rule_doc!(
     r#"commit-message: a subject line, short, and well-formed override trailers.
