@@ -1,8 +1,7 @@
 //! The execguard rule engine.
 //!
-//! Pure: it is handed a [`Change`](model::Change), read access to the two trees
-//! ([`Trees`](model::Trees)), a validated [`Config`](config::Config) and returns a
-//! [`Report`](report::Report). No git, no printing, no process exit, no environment.
+//! Pure: it is handed a [`Change`], read access to the two trees ([`Trees`]), a validated
+//! [`Config`] and returns a [`Report`]. No git, no printing, no process exit, no environment.
 //!
 //! The modules, each importing only those listed before it, so that no import runs in a circle:
 //!
