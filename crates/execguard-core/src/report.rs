@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::model::RepoPath;
-use crate::registry::RuleId;
+use crate::rule_id::RuleId;
 
 /// One broken rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

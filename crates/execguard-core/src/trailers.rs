@@ -1,6 +1,9 @@
 //! Commit messages read the way git reads them: comments and the `--verbose` scissors section
 //! removed, trailers taken from the last paragraph.
 
+/// The trailer that accepts a rule's violations in one commit.
+pub const OVERRIDE_TRAILER: &str = "Execguard-Override";
+
 /// A message with git's cleanup applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {

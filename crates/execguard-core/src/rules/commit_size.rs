@@ -7,12 +7,12 @@ mod matching;
 #[cfg(test)]
 mod oracle;
 
-use crate::engine::Context;
+use crate::context::Context;
 use std::collections::HashSet;
 
 use crate::model::{Entry, FileChange, RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 use distance::Count;
 use lockfiles::Lockfile;
@@ -136,7 +136,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     (None, false) => "Split the work into smaller commits: unstage part of it (`git restore --staged <paths>`, which keeps the files), commit a coherent piece with its Progress entry, then continue.".to_string(),
                     (Some(id), _) => format!(
                         "Split commit {} into smaller commits, each a coherent piece with its Progress entry, for example with `git rebase -i`.",
-                        crate::engine::short(id)
+                        crate::context::short(id)
                     ),
                 }
             ),

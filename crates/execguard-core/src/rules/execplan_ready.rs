@@ -1,7 +1,8 @@
-use crate::engine::{Context, PlanSpec};
+use crate::context::planning::PlanSpec;
+use crate::context::Context;
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 rule_doc!(
     r#"execplan-ready: code is written only from a spec frozen and an execplan ready before it.

@@ -1,8 +1,9 @@
-use crate::engine::{Context, PlanSpec};
+use crate::context::planning::PlanSpec;
+use crate::context::Context;
 use crate::markdown;
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 rule_doc!(
     r#"execplan-sections: an execplan keeps its living sections and names its spec.

@@ -1,8 +1,8 @@
-use super::actions;
-use crate::engine::Context;
+use super::action::actions;
+use crate::context::Context;
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 rule_doc!(
     r#"frozen-design: a design note is read-only while its spec is frozen.

@@ -1,8 +1,8 @@
-use super::{actions, Action};
-use crate::engine::Context;
+use super::action::{actions, Action};
+use crate::context::Context;
 use crate::model::{RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 rule_doc!(
     r#"frozen-spec: a spec frozen with EXEC-READY may not be changed.

@@ -1,9 +1,9 @@
-use super::Action;
+use super::action::Action;
 use crate::config::{Config, CONFIG_PATH};
-use crate::engine::Context;
+use crate::context::Context;
 use crate::model::{Change, EntryKind, RepoPath, Side, TreeError};
-use crate::registry::RuleId;
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 rule_doc!(
     r#"guard-config: the guard's own config may only get stricter.
@@ -190,7 +190,7 @@ fn in_force(cx: &Context<'_>, path: &RepoPath) -> Result<(Config, String), TreeE
 fn new_origin(cx: &Context<'_>) -> String {
     match &cx.change.commit {
         None => CONFIG_PATH.to_string(),
-        Some(id) => format!("{}:{CONFIG_PATH}", crate::engine::short(id)),
+        Some(id) => format!("{}:{CONFIG_PATH}", crate::context::short(id)),
     }
 }
 

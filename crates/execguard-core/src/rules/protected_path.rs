@@ -1,8 +1,8 @@
-use super::actions;
-use crate::engine::Context;
+use super::action::actions;
+use crate::context::Context;
 use crate::model::TreeError;
-use crate::registry::RuleId;
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 rule_doc!(
     r#"protected-path: configured paths may not be touched at all.
