@@ -1,252 +1,224 @@
 #![allow(clippy::unwrap_used)]
 //! Adoption without rewriting history: `[adoption] baseline` names the commits whose history
-//! predates the guard, and pre-push, pre-receive and `check --range` leave that history unjudged;
-//! the first commit that adds the rulebook goes through the client hooks with an override.
+//! predates the guard, and pre-receive and `check --range` leave that history unjudged. The
+//! server's verdicts are a table of push scenarios; `execguard baseline` is in
+//! tests/baseline_command.rs.
 
 mod common;
 
 use std::collections::BTreeSet;
 
+use common::legacy::*;
+use common::pushes::*;
 use common::server::*;
 use common::*;
 
-// ---- helpers -------------------------------------------------------------------------------
-
-/// Twenty commits on `main`, made before any guard existed, that break rules: a root commit
-/// adding the rulebook, spec edits after the freeze, a commit too big, a rulebook edit and code
-/// commits with over-long subjects. Returns the commit ids, oldest first.
-fn legacy_history(repo: &TestRepo) -> Vec<String> {
-    let mut ids = Vec::new();
-    repo.write("specs/login.md", SPEC_FROZEN);
-    repo.write(
-        "designs/login.md",
-        "# Login design\n\nUse the session store.\n",
-    );
-    repo.write("plans/login-execplan.md", PLAN_READY);
-    repo.write("backend/PLANS.md", "# How to write an execplan\n");
-    repo.write("src/auth.rs", "pub fn login() {}\n");
-    repo.commit_unchecked("Start the project");
-    ids.push(repo.head());
-    for n in 0..5 {
-        repo.append("specs/login.md", &format!("Requirement {n}.\n"));
-        repo.commit_unchecked(&format!("Amend the spec ({n})"));
-        ids.push(repo.head());
-    }
-    let big: String = (0..600)
-        .map(|n| format!("pub const C{n}: u32 = {n};\n"))
-        .collect();
-    repo.write("src/big.rs", big);
-    repo.commit_unchecked("Add the constants table");
-    ids.push(repo.head());
-    repo.append("backend/PLANS.md", "Sections are optional.\n");
-    repo.commit_unchecked("Relax the rulebook");
-    ids.push(repo.head());
-    for n in 0..12 {
-        repo.append("src/auth.rs", &format!("pub fn step{n}() {{}}\n"));
-        repo.commit_unchecked(&format!(
-            "Add step {n} of the login flow, with a subject far longer than the limit allows"
-        ));
-        ids.push(repo.head());
-    }
-    assert_eq!(ids.len(), 20);
-    ids
-}
-
-/// A repository with a newly guarded, empty server as `origin`, then the legacy history.
-fn legacy_repo() -> (TestRepo, Vec<String>) {
-    let repo = TestRepo::new();
-    setup_server(&repo);
-    let ids = legacy_history(&repo);
-    (repo, ids)
-}
-
-/// Pins `text` as the server's config.
-fn pin(repo: &TestRepo, text: &str) {
-    pin_server_config(repo, text);
-}
-
-fn baseline_config(ids: &[&str]) -> String {
-    let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
-    format!("[adoption]\nbaseline = [{}]\n", quoted.join(", "))
-}
-
-/// The human's adoption commit: `.execguard.toml` naming `baseline`, with the override trailer.
-fn commit_adoption(repo: &TestRepo, baseline: &str) -> String {
-    repo.write(".execguard.toml", baseline_config(&[baseline]));
-    repo.commit_unchecked(
-        "Adopt execguard\n\nExecguard-Override: guard-config: adopting execguard on an existing history",
-    );
-    repo.head()
-}
-
-fn short(id: &str) -> String {
-    id[..7].to_string()
-}
-
-/// The short ids of the commits a hook's or check's output reports.
-fn reported_commits(stderr: &str) -> BTreeSet<String> {
-    reported_pairs(stderr).into_iter().map(|(_, c)| c).collect()
-}
-
-#[track_caller]
-fn assert_lands(repo: &TestRepo, env: &[(&str, &str)], branch: &str) -> Run {
-    let run = push_env(repo, env, &["origin", branch]);
-    run.assert_ok();
-    assert!(!run.stderr.contains("error["), "{run:#?}");
-    assert_eq!(
-        server_rev(repo, &format!("refs/heads/{branch}")),
-        Some(repo.head())
-    );
-    run
-}
-
 // ---- pre-receive ---------------------------------------------------------------------------
 
-#[test]
-fn existing_history_is_refused_by_a_newly_guarded_server_without_a_baseline() {
-    let (repo, ids) = legacy_repo();
-    let run = push(&repo, &["origin", "main"]);
-    assert_server_refused(&run, "frozen-spec");
-    assert!(reported_commits(&run.stderr).contains(&short(&ids[1])));
-    assert_eq!(server_rev(&repo, "refs/heads/main"), None);
+const MAIN: &[&str] = &["origin", "main"];
+const ANA: &[(&str, &str)] = &[("REMOTE_USER", "ana")];
+const OVERRIDE_BY_ANA: &str = "[server]\noverride-users = [\"ana\"]\n";
+/// A config that turns the guard off.
+const GUARD_OFF: &str =
+    "[rules.guard-config]\nenabled = false\n\n[rules.frozen-spec]\nenabled = false\n";
+
+fn legacy_fixture() -> TestRepo {
+    legacy_repo().0
 }
 
-#[test]
-fn a_pinned_baseline_at_the_tip_lets_the_existing_history_land() {
-    let (repo, ids) = legacy_repo();
-    pin(&repo, &baseline_config(&[&ids[19]]));
-    assert_lands(&repo, &[], "main");
-    // A bad commit on top is judged as usual.
-    let before = repo.head();
-    commit_spec_edit(&repo, "Amend the spec again");
-    let run = push(&repo, &["origin", "main"]);
-    assert_server_refused(&run, "frozen-spec");
-    assert_eq!(
-        reported_commits(&run.stderr),
-        BTreeSet::from([short(&repo.head())]),
-        "only the new commit is judged: {run:#?}"
+/// The pushed fixture on a server that lets `ana` override.
+fn override_fixture() -> TestRepo {
+    let repo = pushed_fixture();
+    pin_server_config(&repo, OVERRIDE_BY_ANA);
+    repo
+}
+
+/// An agent's spec edit, then a config naming that very commit as a baseline, committed with an
+/// override trailer.
+const BASELINE_OVER_OWN_COMMIT: MakeCommits = |repo| {
+    let bad = commit_spec_edit(repo, "Tweak the spec");
+    repo.write(".execguard.toml", baseline_config(&[&bad]));
+    repo.commit_unchecked(
+        "Record the baseline\n\nExecguard-Override: guard-config: the history predates the guard",
     );
-    assert_eq!(server_rev(&repo, "refs/heads/main"), Some(before));
-}
+};
 
-#[test]
-fn an_in_repo_baseline_committed_with_an_override_lands_when_a_listed_user_pushes_it() {
-    let (repo, ids) = legacy_repo();
-    pin(&repo, "[server]\noverride-users = [\"ana\"]\n");
-    let adoption = commit_adoption(&repo, &ids[19]);
-    // Anyone else's push carries a loosening nobody approved on this server.
-    let run = push_env(&repo, &[("REMOTE_USER", "mallory")], &["origin", "main"]);
-    assert_server_refused(&run, "guard-config");
-    assert_eq!(
-        reported_commits(&run.stderr),
-        BTreeSet::from([short(&adoption)]),
-        "the history behind the baseline is not judged: {run:#?}"
-    );
-    assert_eq!(server_rev(&repo, "refs/heads/main"), None);
-    assert_lands(&repo, &[("REMOTE_USER", "ana")], "main");
-    // A new bad commit on top is refused, even for ana (no trailer).
-    commit_spec_edit(&repo, "Amend the spec again");
-    let run = push_env(&repo, &[("REMOTE_USER", "ana")], &["origin", "main"]);
-    assert_server_refused(&run, "frozen-spec");
-    assert_eq!(server_rev(&repo, "refs/heads/main"), Some(adoption));
-}
+/// The range check in CI refuses it too.
+const RANGE_CHECK_REFUSES_GUARD_CONFIG: fn(&TestRepo) = |repo| {
+    let run = repo.execguard(["check", "--range", "origin/exec/login..HEAD"]);
+    run.assert_refused("guard-config");
+};
 
-#[test]
-fn an_agent_naming_its_own_bad_commit_as_a_baseline_is_refused_as_guard_config() {
-    for pinned in [false, true] {
-        let repo = pushed_fixture();
-        if pinned {
-            pin(&repo, "[server]\noverride-users = [\"ana\"]\n");
-        }
-        let before = server_rev(&repo, "refs/heads/exec/login").unwrap();
-        let bad = commit_spec_edit(&repo, "Tweak the spec");
-        repo.write(".execguard.toml", baseline_config(&[&bad]));
-        repo.commit_unchecked(
-            "Record the baseline\n\nExecguard-Override: guard-config: the history predates the guard",
-        );
-        let run = push_env(
-            &repo,
-            &[("REMOTE_USER", "agent")],
-            &["origin", "exec/login"],
-        );
-        assert_server_refused(&run, "guard-config");
-        assert!(run.stderr.contains("adoption.baseline"), "{run:#?}");
-        assert_eq!(
-            server_rev(&repo, "refs/heads/exec/login"),
-            Some(before.clone()),
-            "pinned: {pinned}"
-        );
-        // The range check in CI refuses it too.
-        let run = repo.execguard(["check", "--range", &format!("{before}..HEAD")]);
-        run.assert_refused("guard-config");
-    }
-}
+/// A spec edit that turns the guard off, then a baseline naming it: the exempted history would
+/// judge the commit that names it.
+const BASELINE_OVER_GUARD_OFF: MakeCommits = |repo| {
+    repo.append("specs/login.md", "Also support passkeys.\n");
+    repo.write(".execguard.toml", GUARD_OFF);
+    repo.commit_unchecked("Tweak the spec");
+    let bad = repo.head();
+    let config = format!("{GUARD_OFF}\n{}", baseline_config(&[&bad]));
+    repo.write(".execguard.toml", config);
+    repo.commit_unchecked("Record the baseline");
+};
 
-#[test]
-fn a_baseline_over_history_that_turns_the_guard_off_is_refused() {
-    for pinned in [false, true] {
-        let repo = pushed_fixture();
-        if pinned {
-            pin(&repo, "[server]\noverride-users = [\"ana\"]\n");
-        }
-        let before = server_rev(&repo, "refs/heads/exec/login").unwrap();
-        // The exempted history would judge the commit that names it: it turns the guard off.
-        repo.append("specs/login.md", "Also support passkeys.\n");
-        repo.write(
-            ".execguard.toml",
-            "[rules.guard-config]\nenabled = false\n\n[rules.frozen-spec]\nenabled = false\n",
-        );
-        repo.commit_unchecked("Tweak the spec");
-        let bad = repo.head();
-        let config = format!(
-            "[rules.guard-config]\nenabled = false\n\n[rules.frozen-spec]\nenabled = false\n\n{}",
-            baseline_config(&[&bad])
-        );
-        repo.write(".execguard.toml", config);
-        repo.commit_unchecked("Record the baseline");
-        let run = push_env(
-            &repo,
-            &[("REMOTE_USER", "agent")],
-            &["origin", "exec/login"],
-        );
-        assert_server_refused(&run, "guard-config");
-        assert_eq!(
-            server_rev(&repo, "refs/heads/exec/login"),
-            Some(before.clone()),
-            "pinned: {pinned}"
-        );
-        let run = check_range(&repo, &format!("{before}..HEAD"), None);
-        run.assert_refused("frozen-spec");
-        assert!(
-            reported_commits(&run.stderr).contains(&short(&bad)),
-            "{run:#?}"
-        );
-    }
-}
-
-#[test]
-fn a_baseline_the_repository_lacks_hides_nothing_and_says_so() {
-    let (repo, _ids) = legacy_repo();
-    let absent = "0123456789abcdef0123456789abcdef01234567";
-    pin(&repo, &baseline_config(&[absent]));
-    let run = push(&repo, &["origin", "main"]);
-    assert_server_refused(&run, "frozen-spec");
+/// A range check from the server's tip judges the spec edit all the same.
+const RANGE_CHECK_REFUSES_THE_SPEC_EDIT: fn(&TestRepo) = |repo| {
+    let run = check_range(repo, "origin/exec/login..HEAD", None);
+    run.assert_refused("frozen-spec");
+    let bad = repo.git(["rev-parse", "HEAD~1"]);
     assert!(
-        run.stderr.contains(&format!("adoption.baseline {absent}"))
-            && run.stderr.contains("exempts nothing"),
+        reported_commits(&run.stderr).contains(&short(&bad)),
         "{run:#?}"
     );
-}
+};
+
+const REFUSED_AS_GUARD_CONFIG: Step = Step {
+    make: BASELINE_OVER_OWN_COMMIT,
+    pusher: &[("REMOTE_USER", "agent")],
+    verdict: Verdict::Refused(Refusal {
+        says: &["adoption.baseline"],
+        ..refused("guard-config")
+    }),
+    then: RANGE_CHECK_REFUSES_GUARD_CONFIG,
+    ..STEP
+};
+
+const GUARD_OFF_REFUSED: Step = Step {
+    make: BASELINE_OVER_GUARD_OFF,
+    pusher: &[("REMOTE_USER", "agent")],
+    verdict: Verdict::Refused(refused("guard-config")),
+    then: RANGE_CHECK_REFUSES_THE_SPEC_EDIT,
+    ..STEP
+};
+
+const NEWLY_GUARDED_SERVER: &[PushCase] = &[
+    PushCase {
+        name: "an existing history is refused by a newly guarded server without a baseline",
+        fixture: legacy_fixture,
+        steps: &[Step {
+            args: MAIN,
+            verdict: Verdict::Refused(Refusal {
+                findings: Findings::Includes(|repo| legacy(repo, 1)),
+                ..refused("frozen-spec")
+            }),
+            ..STEP
+        }],
+    },
+    PushCase {
+        name: "a pinned baseline at the tip lets the existing history land",
+        fixture: legacy_fixture,
+        steps: &[
+            Step {
+                make: |repo| pin_server_config(repo, &baseline_config(&[&legacy(repo, 19)])),
+                args: MAIN,
+                ..STEP
+            },
+            // A bad commit on top is judged as usual, and only it.
+            Step {
+                make: |repo| {
+                    commit_spec_edit(repo, "Amend the spec again");
+                },
+                args: MAIN,
+                verdict: Verdict::Refused(Refusal {
+                    findings: Findings::OnlyHead,
+                    ..refused("frozen-spec")
+                }),
+                ..STEP
+            },
+        ],
+    },
+    PushCase {
+        name: "an in-repo baseline committed with an override lands when a listed user pushes it",
+        fixture: legacy_fixture,
+        steps: &[
+            // Anyone else's push carries a loosening nobody approved on this server; the history
+            // behind the baseline is not judged.
+            Step {
+                make: |repo| {
+                    pin_server_config(repo, OVERRIDE_BY_ANA);
+                    commit_adoption(repo, &legacy(repo, 19));
+                },
+                args: MAIN,
+                pusher: &[("REMOTE_USER", "mallory")],
+                verdict: Verdict::Refused(Refusal {
+                    findings: Findings::OnlyHead,
+                    ..refused("guard-config")
+                }),
+                ..STEP
+            },
+            Step {
+                args: MAIN,
+                pusher: ANA,
+                ..STEP
+            },
+            // A new bad commit on top is refused, even for ana (no trailer).
+            Step {
+                make: |repo| {
+                    commit_spec_edit(repo, "Amend the spec again");
+                },
+                args: MAIN,
+                pusher: ANA,
+                verdict: Verdict::Refused(refused("frozen-spec")),
+                ..STEP
+            },
+        ],
+    },
+    PushCase {
+        name: "an agent naming its own bad commit as a baseline is refused as guard-config",
+        fixture: pushed_fixture,
+        steps: &[REFUSED_AS_GUARD_CONFIG],
+    },
+    PushCase {
+        name: "an agent naming its own bad commit as a baseline is refused as guard-config, pinned",
+        fixture: override_fixture,
+        steps: &[REFUSED_AS_GUARD_CONFIG],
+    },
+    PushCase {
+        name: "a baseline over history that turns the guard off is refused",
+        fixture: pushed_fixture,
+        steps: &[GUARD_OFF_REFUSED],
+    },
+    PushCase {
+        name: "a baseline over history that turns the guard off is refused, pinned",
+        fixture: override_fixture,
+        steps: &[GUARD_OFF_REFUSED],
+    },
+    PushCase {
+        name: "a baseline the repository lacks hides nothing and says so",
+        fixture: legacy_fixture,
+        steps: &[Step {
+            make: |repo| {
+                pin_server_config(
+                    repo,
+                    &baseline_config(&["0123456789abcdef0123456789abcdef01234567"]),
+                );
+            },
+            args: MAIN,
+            verdict: Verdict::Refused(Refusal {
+                says: &[
+                    "adoption.baseline 0123456789abcdef0123456789abcdef01234567",
+                    "exempts nothing",
+                ],
+                ..refused("frozen-spec")
+            }),
+            ..STEP
+        }],
+    },
+    PushCase {
+        name: "a malformed baseline is a config error naming the key",
+        fixture: legacy_fixture,
+        steps: &[Step {
+            make: |repo| pin_server_config(repo, "[adoption]\nbaseline = [\"HEAD\"]\n"),
+            args: MAIN,
+            verdict: Verdict::CouldNotCheck(&["adoption.baseline", "server-config.toml:2:"]),
+            ..STEP
+        }],
+    },
+];
 
 #[test]
-fn a_malformed_baseline_is_a_config_error_naming_the_key() {
-    let (repo, _ids) = legacy_repo();
-    pin(&repo, "[adoption]\nbaseline = [\"HEAD\"]\n");
-    let run = push(&repo, &["origin", "main"]);
-    assert_eq!(run.code, Some(1), "git reports the refusal: {run:#?}");
-    assert!(run.stderr.contains("adoption.baseline"), "{run:#?}");
-    assert!(run.stderr.contains("server-config.toml:2:"), "{run:#?}");
-    assert_eq!(server_rev(&repo, "refs/heads/main"), None);
+fn a_newly_guarded_server_judges_only_what_the_baseline_leaves() {
+    run_push_cases(NEWLY_GUARDED_SERVER);
 }
 
 // ---- check --range -------------------------------------------------------------------------
@@ -323,8 +295,7 @@ fn a_range_check_reports_only_commits_after_the_baseline() {
         "execguard check --range {}..HEAD --config .execguard.toml",
         ids[0]
     );
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let readme = readme();
     assert!(readme.contains("`execguard check --range <root>..HEAD --config .execguard.toml`"));
     let run = run_shell(&repo, &audit);
     run.assert_refused("frozen-spec");
@@ -379,161 +350,4 @@ fn a_range_check_trusts_the_baselines_of_its_base() {
         reported_commits(&run.stderr).contains(&short(&old_tip)),
         "{run:#?}"
     );
-}
-
-// ---- execguard baseline --------------------------------------------------------------------
-
-/// The indented command lines a message tells the user to run.
-fn printed_commands(stderr: &str) -> Vec<String> {
-    stderr
-        .lines()
-        .filter_map(|line| line.strip_prefix("  "))
-        .filter(|line| line.starts_with("git ") || line.starts_with("EXECGUARD_SKIP="))
-        .map(str::to_string)
-        .collect()
-}
-
-fn run_shell(repo: &TestRepo, command: &str) -> Run {
-    Run::from_command(repo.command("sh").args(["-c", command]))
-}
-
-#[test]
-fn the_baseline_command_and_the_commands_it_prints_adopt_an_existing_history() {
-    let (repo, ids) = legacy_repo();
-    pin(&repo, "[server]\noverride-users = [\"ana\"]\n");
-    repo.execguard(["install"]).assert_ok();
-    // Without a baseline, the client's pre-push refuses the history.
-    let run = git_env_in(&repo, &repo.dir, &[], &["push", "origin", "main"]);
-    run.assert_refused("frozen-spec");
-    assert_eq!(server_rev(&repo, "refs/heads/main"), None);
-
-    let run = repo.execguard(["baseline"]);
-    run.assert_ok();
-    assert!(run.stderr.contains(&ids[19]), "{run:#?}");
-    assert!(run.stderr.contains("20 commits"), "{run:#?}");
-    let config = repo.read(".execguard.toml");
-    assert!(
-        config.contains(&format!("baseline = [\"{}\"]", ids[19])),
-        "{config}"
-    );
-    assert!(
-        config.contains("[rules.commit-size]"),
-        "written from the default: {config}"
-    );
-    let commands = printed_commands(&run.stderr);
-    assert_eq!(commands.len(), 2, "{run:#?}");
-    // The README shows the same commands, for its example id.
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    for command in &commands {
-        let shown = command.replace(&short(&ids[19]), "3f6c2a9");
-        assert!(
-            readme.contains(&format!("\n{shown}\n")),
-            "README lacks {shown}"
-        );
-    }
-    // Run again before committing: HEAD is named already.
-    let again = repo.execguard(["baseline"]);
-    again.assert_ok();
-    assert!(again.stderr.contains("nothing changed"), "{again:#?}");
-    assert_eq!(repo.read(".execguard.toml"), config);
-    for command in &commands {
-        run_shell(&repo, command).assert_ok();
-    }
-    assert_eq!(repo.commit_count(), 21);
-    assert!(repo.git(["status", "--porcelain"]).trim().is_empty());
-    // The client's pre-push and the server both accept it from a listed pusher.
-    let run = git_env_in(
-        &repo,
-        &repo.dir,
-        &[("REMOTE_USER", "ana")],
-        &["push", "origin", "main"],
-    );
-    run.assert_ok();
-    assert_eq!(server_rev(&repo, "refs/heads/main"), Some(repo.head()));
-}
-
-#[test]
-fn the_baseline_command_keeps_the_rest_of_an_existing_config_and_replaces_older_baselines() {
-    let (repo, ids) = legacy_repo();
-    let text = format!(
-        "# Our rules.\n[rules.commit-size]\nmax-lines = 300 # tighter\n\n[adoption]\nbaseline = [\"{}\"]\n",
-        ids[3]
-    );
-    repo.write(".execguard.toml", &text);
-    let run = repo.execguard(["baseline"]);
-    run.assert_ok();
-    assert!(run.stderr.contains("dropped 1 older baseline"), "{run:#?}");
-    let config = repo.read(".execguard.toml");
-    assert!(
-        config.starts_with("# Our rules.\n[rules.commit-size]\nmax-lines = 300 # tighter\n"),
-        "{config}"
-    );
-    assert!(
-        config.contains(&ids[19]) && !config.contains(&ids[3]),
-        "{config}"
-    );
-    let run = repo.execguard(["config", "--config", ".execguard.toml"]);
-    run.assert_ok();
-}
-
-#[test]
-fn the_baseline_command_on_an_unborn_branch_explains_the_first_commit() {
-    let repo = TestRepo::new();
-    let run = repo.execguard(["baseline"]);
-    assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr.contains("Execguard-Override: protected-path"),
-        "{run:#?}"
-    );
-    assert!(!repo.path(".execguard.toml").exists());
-}
-
-// ---- the first commit that adds the rulebook ----------------------------------------------
-
-#[test]
-fn the_first_commit_adding_the_rulebook_passes_the_client_hooks_with_the_documented_override() {
-    let repo = TestRepo::installed();
-    repo.write("backend/PLANS.md", "# How to write an execplan\n");
-    // The README's commands.
-    let add = "git add backend/PLANS.md";
-    let commit = "EXECGUARD_SKIP=protected-path git commit -m 'Add the rulebook' -m 'Execguard-Override: protected-path: adding the rulebook'";
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    assert!(
-        readme.contains(&format!("{add}\n{commit}\n")),
-        "the README shows these commands"
-    );
-    run_shell(&repo, add).assert_ok();
-    repo.commit("Add the rulebook")
-        .assert_refused("protected-path");
-    // The skip alone is not enough: the commit-msg hook wants the trailer.
-    let run = run_shell(
-        &repo,
-        "EXECGUARD_SKIP=protected-path git commit -m 'Add the rulebook'",
-    );
-    assert_eq!(run.code, Some(1), "{run:#?}");
-    assert!(run.stderr.contains("protected-path"), "{run:#?}");
-    assert_eq!(repo.commit_count(), 0);
-    run_shell(&repo, commit).assert_ok();
-    assert_eq!(repo.commit_count(), 1);
-    // The trailer counts on a server only from a listed pusher.
-    setup_server(&repo);
-    server_git(&repo, ["update-ref", "-d", "refs/heads/main"]).assert_ok();
-    pin(&repo, "[server]\noverride-users = [\"ana\"]\n");
-    let run = git_env_in(
-        &repo,
-        &repo.dir,
-        &[("REMOTE_USER", "mallory")],
-        &["push", "origin", "main"],
-    );
-    assert_server_refused(&run, "protected-path");
-    let run = git_env_in(
-        &repo,
-        &repo.dir,
-        &[("REMOTE_USER", "ana")],
-        &["push", "origin", "main"],
-    );
-    run.assert_ok();
-    assert_eq!(server_rev(&repo, "refs/heads/main"), Some(repo.head()));
 }

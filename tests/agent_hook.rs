@@ -2,254 +2,77 @@
 mod common;
 
 // `execguard agent-hook` as Claude Code and Codex call it: one recorded-shape event on stdin,
-// exit 0 to allow, exit 2 with the reason on stderr to block; and `execguard check-path`.
+// exit 0 to allow, exit 2 with the reason on stderr to block; and `execguard check-path`. The
+// tool calls are tables: tool and input, then the rule that blocks and the path the reason names.
+// Installing the hook into the agents' settings is in tests/agent_settings.rs.
 
+use common::agent::*;
 use common::*;
 use serde_json::{json, Value};
 
-/// Feeds `event` to `execguard agent-hook` in the repository, as the agent would.
-fn hook(repo: &TestRepo, event: &str) -> Run {
-    Run::with_stdin(
-        repo.command(execguard_bin()).arg("agent-hook"),
-        event.as_bytes(),
+/// One PreToolUse call and the verdict it must get.
+struct ToolCall {
+    tool: &'static str,
+    /// The directory the agent runs in, relative to the working tree.
+    cwd: &'static str,
+    input: Value,
+    /// The rule that blocks the call and a path (or word) its reason names; `None` to allow.
+    blocked_by: Option<(&'static str, &'static str)>,
+}
+
+fn call(tool: &'static str, input: Value) -> ToolCall {
+    ToolCall {
+        tool,
+        cwd: ".",
+        input,
+        blocked_by: None,
+    }
+}
+
+/// A `Bash` call running `line`.
+fn shell(line: &str) -> ToolCall {
+    call("Bash", json!({ "command": line, "description": "run" }))
+}
+
+/// A Codex `apply_patch` call with `body` between the patch markers.
+fn patch(body: &str) -> ToolCall {
+    call(
+        "apply_patch",
+        json!({ "command": format!("*** Begin Patch\n{body}*** End Patch\n") }),
     )
 }
 
-fn pre_tool_use(repo: &TestRepo, cwd: &str, tool: &str, input: Value) -> Run {
-    let event = json!({
-        "session_id": "abc123",
-        "transcript_path": repo.root.join("transcript.jsonl"),
-        "cwd": repo.path(cwd),
-        "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": tool,
-        "tool_input": input,
-        "tool_use_id": "toolu_01",
-    });
-    hook(repo, &event.to_string())
+impl ToolCall {
+    fn blocks(self, rule: &'static str, names: &'static str) -> Self {
+        Self {
+            blocked_by: Some((rule, names)),
+            ..self
+        }
+    }
+
+    fn allowed(self) -> Self {
+        self
+    }
+
+    fn from(self, cwd: &'static str) -> Self {
+        Self { cwd, ..self }
+    }
 }
 
-/// The EXEC fixture with the hooks installed, a draft spec beside the frozen one, and a link
-/// into the specs that is not committed.
-fn guarded_repo() -> TestRepo {
-    let repo = TestRepo::installed();
-    repo.write("specs/draft.md", SPEC_DRAFT);
-    repo.exec_fixture();
-    std::fs::create_dir_all(repo.path("notes")).unwrap();
-    std::os::unix::fs::symlink("../specs/login.md", repo.path("notes/alias.md")).unwrap();
-    std::os::unix::fs::symlink("specs", repo.path("requirements")).unwrap();
-    repo
-}
-
-#[test]
-fn file_tools_are_refused_on_frozen_and_protected_paths_only() {
-    let repo = guarded_repo();
-    let abs = |p: &str| repo.path(p).display().to_string();
-    let patch =
-        |body: &str| json!({ "command": format!("*** Begin Patch\n{body}*** End Patch\n") });
-    // (tool, cwd, input, the rule that blocks or None, a path the reason names)
-    let cases: Vec<(&str, &str, Value, Option<&str>, &str)> = vec![
-        (
-            "Write",
-            ".",
-            json!({"file_path": "specs/login.md", "content": "x"}),
-            Some("frozen-spec"),
-            "specs/login.md",
-        ),
-        (
-            "Edit",
-            ".",
-            json!({"file_path": abs("specs/login.md"), "old_string": "a", "new_string": "b"}),
-            Some("frozen-spec"),
-            "specs/login.md",
-        ),
-        (
-            "MultiEdit",
-            ".",
-            json!({"file_path": "designs/login.md", "edits": []}),
-            Some("frozen-design"),
-            "designs/login.md",
-        ),
-        (
-            "NotebookEdit",
-            ".",
-            json!({"notebook_path": "backend/PLANS.md", "new_source": "x"}),
-            Some("protected-path"),
-            "backend/PLANS.md",
-        ),
-        (
-            "Write",
-            ".",
-            json!({"file_path": ".execguard.toml", "content": "[rules]\n"}),
-            Some("guard-config"),
-            ".execguard.toml",
-        ),
-        (
-            "Edit",
-            "src",
-            json!({"file_path": "../specs/./login.md"}),
-            Some("frozen-spec"),
-            "specs/login.md",
-        ),
-        (
-            "Write",
-            ".",
-            json!({"file_path": "Specs/Login.md", "content": "x"}),
-            Some("frozen-spec"),
-            "specs/login.md",
-        ),
-        (
-            "Write",
-            ".",
-            json!({"file_path": "notes/alias.md", "content": "x"}),
-            Some("frozen-spec"),
-            "specs/login.md",
-        ),
-        (
-            "Edit",
-            ".",
-            json!({"file_path": abs("requirements/login.md")}),
-            Some("frozen-spec"),
-            "specs/login.md",
-        ),
-        (
-            "Write",
-            ".",
-            json!({"file_path": ".git/hooks/pre-commit", "content": "exit 0"}),
-            Some("installed-hooks"),
-            "pre-commit",
-        ),
-        (
-            "Write",
-            ".",
-            json!({"file_path": "src/session.rs", "content": "x"}),
-            None,
-            "",
-        ),
-        (
-            "Edit",
-            ".",
-            json!({"file_path": "specs/draft.md"}),
-            None,
-            "",
-        ),
-        (
-            "Write",
-            ".",
-            json!({"file_path": "plans/login-execplan.md"}),
-            None,
-            "",
-        ),
-        (
-            "Read",
-            ".",
-            json!({"file_path": "specs/login.md"}),
-            None,
-            "",
-        ),
-        (
-            "apply_patch",
-            ".",
-            patch("*** Update File: specs/login.md\n@@\n-a\n+b\n"),
-            Some("frozen-spec"),
-            "specs/login.md",
-        ),
-        (
-            "apply_patch",
-            ".",
-            patch("*** Update File: src/auth.rs\n*** Move to: designs/login.md\n"),
-            Some("frozen-design"),
-            "designs/login.md",
-        ),
-        (
-            "apply_patch",
-            ".",
-            patch("*** Delete File: backend/PLANS.md\n"),
-            Some("protected-path"),
-            "backend/PLANS.md",
-        ),
-        (
-            "apply_patch",
-            ".",
-            patch(
-                "*** Add File: src/new.rs\n+fn x() {}\n*** Update File: src/auth.rs\n@@\n+// ok\n",
-            ),
-            None,
-            "",
-        ),
-    ];
-    check_cases(&repo, cases);
-}
-
-#[test]
-fn shell_commands_that_write_protected_paths_or_bypass_the_hooks_are_refused() {
-    let repo = guarded_repo();
-    let bash = |line: &str| json!({ "command": line, "description": "run" });
-    let cases: Vec<(&str, &str, Value, Option<&str>, &str)> = vec![
-        ("Bash", ".", bash("git commit --no-verify -m wip"), Some("hook-bypass"), "--no-verify"),
-        ("Bash", ".", bash("git add -A && git commit -qnm wip"), Some("hook-bypass"), "git commit -n"),
-        ("Bash", ".", bash("git push --no-verify origin exec/login"), Some("hook-bypass"), "git push --no-verify"),
-        ("Bash", ".", bash("git -c core.hooksPath=/dev/null commit -m x"), Some("hook-bypass"), "core.hooksPath"),
-        ("Bash", ".", bash("git config core.hooksPath .nohooks"), Some("hook-bypass"), "core.hooksPath"),
-        ("Bash", ".", bash("execguard uninstall"), Some("hook-bypass"), "execguard uninstall"),
-        ("Bash", ".", bash("EXECGUARD_SKIP=frozen-spec git commit -m x"), Some("hook-bypass"), "EXECGUARD_SKIP"),
-        ("Bash", ".", bash("export EXECGUARD_SKIP=all"), Some("hook-bypass"), "EXECGUARD_SKIP"),
-        ("Bash", ".", bash("rm -f .git/hooks/pre-commit"), Some("installed-hooks"), "pre-commit"),
-        ("Bash", ".", bash("printf 'exit 0' > .git/hooks/commit-msg"), Some("installed-hooks"), "commit-msg"),
-        ("Bash", ".", bash("echo done > specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("sed -i 's/password/passkey/' specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("echo note | tee -a designs/login.md"), Some("frozen-design"), "designs/login.md"),
-        ("Bash", ".", bash("mv specs/login.md specs/old-login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("cp /dev/null backend/PLANS.md"), Some("protected-path"), "backend/PLANS.md"),
-        ("Bash", ".", bash("truncate -s 0 .execguard.toml"), Some("guard-config"), ".execguard.toml"),
-        ("Bash", ".", bash("cd specs && echo more >> login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", "src", bash("rm ../specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("bash -lc 'rm specs/login.md'"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("rm specs/*.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("echo $(rm specs/login.md)"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("git rm -q designs/login.md"), Some("frozen-design"), "designs/login.md"),
-        ("Bash", ".", bash("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: specs/login.md\n@@\n+x\n*** End Patch\nEOF"), Some("frozen-spec"), "specs/login.md"),
-        ("shell", ".", json!({"command": ["bash", "-lc", "git commit --no-verify -m x"], "workdir": repo.dir}), Some("hook-bypass"), "--no-verify"),
-        ("exec_command", ".", json!({"cmd": "rm login.md", "workdir": "specs"}), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit -m x"), Some("hook-bypass"), "core.hooksPath"),
-        ("Bash", ".", bash("env EXECGUARD_SKIP=progress-update git commit -m x"), Some("hook-bypass"), "EXECGUARD_SKIP"),
-        ("Bash", ".", bash("perl -pi -e 's/a/b/' designs/login.md"), Some("frozen-design"), "designs/login.md"),
-        ("Bash", ".", bash("sudo -n rm specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("timeout 5 shred -u specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("eval 'unlink backend/PLANS.md'"), Some("protected-path"), "backend/PLANS.md"),
-        ("Bash", ".", bash("ln -sf /dev/null specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("chmod +x specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("dd if=/dev/zero of=specs/login.md count=1"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("make >& specs/login.md"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("cargo test &> backend/PLANS.md"), Some("protected-path"), "backend/PLANS.md"),
-        ("Bash", ".", bash("cp drafts/login.md specs/"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("install -m 644 /dev/null .execguard.toml"), Some("guard-config"), ".execguard.toml"),
-        ("Bash", ".", bash("for f in a b; do echo $f >> designs/login.md; done"), Some("frozen-design"), "designs/login.md"),
-        ("Bash", ".", bash("(cd specs; rm login.md)"), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash("echo \"unterminated"), Some("unreadable-command"), "cannot be parsed"),
-        // Nesting is read on a deep stack, and bounded: a crash would let the call through.
-        ("Bash", ".", bash(&format!("{}rm specs/login.md; {}", "{ ".repeat(2_000), "} ".repeat(2_000))), Some("frozen-spec"), "specs/login.md"),
-        ("Bash", ".", bash(&format!("{}true; {}", "{ ".repeat(20_001), "} ".repeat(20_001))), Some("unreadable-command"), "braces"),
-        ("Bash", ".", bash("cargo build && cargo test -q"), None, ""),
-        ("Bash", ".", bash("(cd specs; cat login.md) && rm -f login.md"), None, ""),
-        ("Bash", ".", bash("grep -rn EXEC specs | tee src/report.txt"), None, ""),
-        ("Bash", ".", bash("git add -A && git commit -m 'Explain why --no-verify is refused'"), None, ""),
-        ("Bash", ".", bash("cat specs/login.md | grep -n EXEC-READY"), None, ""),
-        ("Bash", ".", bash("git config --get core.hooksPath; git status"), None, ""),
-        ("Bash", ".", bash("sed 's/a/b/' specs/login.md > src/generated.rs 2>/dev/null"), None, ""),
-        ("Bash", ".", bash("git push -n origin exec/login"), None, ""),
-        ("Bash", ".", bash("cd src && rm -f old.rs && echo x > auth.rs"), None, ""),
-    ];
-    check_cases(&repo, cases);
-}
-
+/// Runs every call and checks its verdict; the hook writes nothing, whatever it decides.
 #[track_caller]
-fn check_cases(repo: &TestRepo, cases: Vec<(&str, &str, Value, Option<&str>, &str)>) {
+fn check_calls(repo: &TestRepo, calls: Vec<ToolCall>) {
     let status = repo.git(["status", "--porcelain"]);
-    for (tool, cwd, input, rule, path) in cases {
+    for ToolCall {
+        tool,
+        cwd,
+        input,
+        blocked_by,
+    } in calls
+    {
         let run = pre_tool_use(repo, cwd, tool, input.clone());
-        match rule {
-            Some(rule) => {
+        match blocked_by {
+            Some((rule, path)) => {
                 assert_eq!(
                     run.code,
                     Some(2),
@@ -280,6 +103,96 @@ fn check_cases(repo: &TestRepo, cases: Vec<(&str, &str, Value, Option<&str>, &st
         "the hook writes nothing"
     );
     assert_eq!(repo.read("specs/login.md"), SPEC_FROZEN);
+}
+
+#[test]
+fn file_tools_are_refused_on_frozen_and_protected_paths_only() {
+    let repo = guarded_repo();
+    let abs = |p: &str| repo.path(p).display().to_string();
+    #[rustfmt::skip]
+    let calls = vec![
+        call("Write", json!({"file_path": "specs/login.md", "content": "x"})).blocks("frozen-spec", "specs/login.md"),
+        call("Edit", json!({"file_path": abs("specs/login.md"), "old_string": "a", "new_string": "b"})).blocks("frozen-spec", "specs/login.md"),
+        call("MultiEdit", json!({"file_path": "designs/login.md", "edits": []})).blocks("frozen-design", "designs/login.md"),
+        call("NotebookEdit", json!({"notebook_path": "backend/PLANS.md", "new_source": "x"})).blocks("protected-path", "backend/PLANS.md"),
+        call("Write", json!({"file_path": ".execguard.toml", "content": "[rules]\n"})).blocks("guard-config", ".execguard.toml"),
+        call("Edit", json!({"file_path": "../specs/./login.md"})).blocks("frozen-spec", "specs/login.md").from("src"),
+        call("Write", json!({"file_path": "Specs/Login.md", "content": "x"})).blocks("frozen-spec", "specs/login.md"),
+        call("Write", json!({"file_path": "notes/alias.md", "content": "x"})).blocks("frozen-spec", "specs/login.md"),
+        call("Edit", json!({"file_path": abs("requirements/login.md")})).blocks("frozen-spec", "specs/login.md"),
+        call("Write", json!({"file_path": ".git/hooks/pre-commit", "content": "exit 0"})).blocks("installed-hooks", "pre-commit"),
+        call("Write", json!({"file_path": "src/session.rs", "content": "x"})).allowed(),
+        call("Edit", json!({"file_path": "specs/draft.md"})).allowed(),
+        call("Write", json!({"file_path": "plans/login-execplan.md"})).allowed(),
+        call("Read", json!({"file_path": "specs/login.md"})).allowed(),
+        patch("*** Update File: specs/login.md\n@@\n-a\n+b\n").blocks("frozen-spec", "specs/login.md"),
+        patch("*** Update File: src/auth.rs\n*** Move to: designs/login.md\n").blocks("frozen-design", "designs/login.md"),
+        patch("*** Delete File: backend/PLANS.md\n").blocks("protected-path", "backend/PLANS.md"),
+        patch("*** Add File: src/new.rs\n+fn x() {}\n*** Update File: src/auth.rs\n@@\n+// ok\n").allowed(),
+    ];
+    check_calls(&repo, calls);
+}
+
+#[test]
+fn shell_commands_that_write_protected_paths_or_bypass_the_hooks_are_refused() {
+    let repo = guarded_repo();
+    #[rustfmt::skip]
+    let calls = vec![
+        shell("git commit --no-verify -m wip").blocks("hook-bypass", "--no-verify"),
+        shell("git add -A && git commit -qnm wip").blocks("hook-bypass", "git commit -n"),
+        shell("git push --no-verify origin exec/login").blocks("hook-bypass", "git push --no-verify"),
+        shell("git -c core.hooksPath=/dev/null commit -m x").blocks("hook-bypass", "core.hooksPath"),
+        shell("git config core.hooksPath .nohooks").blocks("hook-bypass", "core.hooksPath"),
+        shell("execguard uninstall").blocks("hook-bypass", "execguard uninstall"),
+        shell("EXECGUARD_SKIP=frozen-spec git commit -m x").blocks("hook-bypass", "EXECGUARD_SKIP"),
+        shell("export EXECGUARD_SKIP=all").blocks("hook-bypass", "EXECGUARD_SKIP"),
+        shell("rm -f .git/hooks/pre-commit").blocks("installed-hooks", "pre-commit"),
+        shell("printf 'exit 0' > .git/hooks/commit-msg").blocks("installed-hooks", "commit-msg"),
+        shell("echo done > specs/login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("sed -i 's/password/passkey/' specs/login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("echo note | tee -a designs/login.md").blocks("frozen-design", "designs/login.md"),
+        shell("mv specs/login.md specs/old-login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("cp /dev/null backend/PLANS.md").blocks("protected-path", "backend/PLANS.md"),
+        shell("truncate -s 0 .execguard.toml").blocks("guard-config", ".execguard.toml"),
+        shell("cd specs && echo more >> login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("rm ../specs/login.md").blocks("frozen-spec", "specs/login.md").from("src"),
+        shell("bash -lc 'rm specs/login.md'").blocks("frozen-spec", "specs/login.md"),
+        shell("rm specs/*.md").blocks("frozen-spec", "specs/login.md"),
+        shell("echo $(rm specs/login.md)").blocks("frozen-spec", "specs/login.md"),
+        shell("git rm -q designs/login.md").blocks("frozen-design", "designs/login.md"),
+        shell("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: specs/login.md\n@@\n+x\n*** End Patch\nEOF").blocks("frozen-spec", "specs/login.md"),
+        call("shell", json!({"command": ["bash", "-lc", "git commit --no-verify -m x"], "workdir": repo.dir})).blocks("hook-bypass", "--no-verify"),
+        call("exec_command", json!({"cmd": "rm login.md", "workdir": "specs"})).blocks("frozen-spec", "specs/login.md"),
+        shell("GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit -m x").blocks("hook-bypass", "core.hooksPath"),
+        shell("env EXECGUARD_SKIP=progress-update git commit -m x").blocks("hook-bypass", "EXECGUARD_SKIP"),
+        shell("perl -pi -e 's/a/b/' designs/login.md").blocks("frozen-design", "designs/login.md"),
+        shell("sudo -n rm specs/login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("timeout 5 shred -u specs/login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("eval 'unlink backend/PLANS.md'").blocks("protected-path", "backend/PLANS.md"),
+        shell("ln -sf /dev/null specs/login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("chmod +x specs/login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("dd if=/dev/zero of=specs/login.md count=1").blocks("frozen-spec", "specs/login.md"),
+        shell("make >& specs/login.md").blocks("frozen-spec", "specs/login.md"),
+        shell("cargo test &> backend/PLANS.md").blocks("protected-path", "backend/PLANS.md"),
+        shell("cp drafts/login.md specs/").blocks("frozen-spec", "specs/login.md"),
+        shell("install -m 644 /dev/null .execguard.toml").blocks("guard-config", ".execguard.toml"),
+        shell("for f in a b; do echo $f >> designs/login.md; done").blocks("frozen-design", "designs/login.md"),
+        shell("(cd specs; rm login.md)").blocks("frozen-spec", "specs/login.md"),
+        shell("echo \"unterminated").blocks("unreadable-command", "cannot be parsed"),
+        // Nesting is read on a deep stack, and bounded: a crash would let the call through.
+        shell(&format!("{}rm specs/login.md; {}", "{ ".repeat(2_000), "} ".repeat(2_000))).blocks("frozen-spec", "specs/login.md"),
+        shell(&format!("{}true; {}", "{ ".repeat(20_001), "} ".repeat(20_001))).blocks("unreadable-command", "braces"),
+        shell("cargo build && cargo test -q").allowed(),
+        shell("(cd specs; cat login.md) && rm -f login.md").allowed(),
+        shell("grep -rn EXEC specs | tee src/report.txt").allowed(),
+        shell("git add -A && git commit -m 'Explain why --no-verify is refused'").allowed(),
+        shell("cat specs/login.md | grep -n EXEC-READY").allowed(),
+        shell("git config --get core.hooksPath; git status").allowed(),
+        shell("sed 's/a/b/' specs/login.md > src/generated.rs 2>/dev/null").allowed(),
+        shell("git push -n origin exec/login").allowed(),
+        shell("cd src && rm -f old.rs && echo x > auth.rs").allowed(),
+    ];
+    check_calls(&repo, calls);
 }
 
 #[test]
@@ -413,117 +326,6 @@ fn check_path_gives_the_same_verdict() {
     );
     repo.execguard(["check-path", "src/auth.rs", "specs/draft.md"])
         .assert_ok();
-}
-
-#[test]
-fn install_agent_merges_into_the_settings_and_uninstall_removes_exactly_its_entries() {
-    for (agent, path) in [
-        ("claude", ".claude/settings.json"),
-        ("codex", ".codex/hooks.json"),
-    ] {
-        let repo = guarded_repo();
-        let user = json!({
-            "permissions": {"allow": ["Bash(cargo test:*)"]},
-            "hooks": {
-                "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "./scripts/audit.sh"}]}],
-                "PostToolUse": [{"matcher": "Write", "hooks": [{"type": "command", "command": "cargo fmt"}]}]
-            },
-            "model": "opus"
-        });
-        let original = serde_json::to_string_pretty(&user).unwrap() + "\n";
-        repo.write(path, &original);
-
-        let run = repo.execguard(["install", "--agent", agent]);
-        run.assert_ok();
-        assert!(run.stderr.contains(path), "{}", run.stderr);
-        let installed = repo.read(path);
-        let settings: Value = serde_json::from_str(&installed).unwrap();
-        let keys: Vec<&String> = settings.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["permissions", "hooks", "model"], "{installed}");
-        assert_eq!(settings["permissions"], user["permissions"]);
-        assert_eq!(
-            settings["hooks"]["PostToolUse"],
-            user["hooks"]["PostToolUse"]
-        );
-        assert_eq!(
-            settings["hooks"]["PreToolUse"][0],
-            user["hooks"]["PreToolUse"][0]
-        );
-        let ours = &settings["hooks"]["PreToolUse"][1];
-        let matcher = ours["matcher"].as_str().unwrap();
-        let tools: &[&str] = if agent == "claude" {
-            &["Write", "Edit", "MultiEdit", "NotebookEdit", "Bash"]
-        } else {
-            &["apply_patch", "Bash"]
-        };
-        for tool in tools {
-            assert!(
-                matcher.split('|').any(|m| m == *tool),
-                "{matcher} covers {tool}"
-            );
-        }
-        for event in ["Stop", "SessionStart"] {
-            assert_eq!(
-                settings["hooks"][event][0]["hooks"][0]["command"],
-                "execguard agent-hook"
-            );
-        }
-
-        // The command the settings run is found and blocks.
-        let command = ours["hooks"][0]["command"].as_str().unwrap();
-        let mut words = command.split_whitespace();
-        let event = json!({"hook_event_name": "PreToolUse", "cwd": repo.dir, "tool_name": "Bash", "tool_input": {"command": "rm specs/login.md"}});
-        let run = Run::with_stdin(
-            repo.command(words.next().unwrap()).args(words),
-            event.to_string().as_bytes(),
-        );
-        assert_eq!(run.code, Some(2), "{run:#?}");
-
-        repo.execguard(["install", "--agent", agent]).assert_ok();
-        assert_eq!(
-            repo.read(path),
-            installed,
-            "installing twice changes nothing"
-        );
-
-        let run = repo.execguard(["uninstall", "--agent", agent]);
-        run.assert_ok();
-        assert_eq!(
-            repo.read(path),
-            original,
-            "uninstall leaves the user's settings as they were"
-        );
-        repo.execguard(["uninstall", "--agent", agent]).assert_ok();
-        assert_eq!(repo.read(path), original);
-    }
-}
-
-#[test]
-fn install_agent_creates_the_settings_and_uninstall_takes_them_away() {
-    let repo = guarded_repo();
-    repo.execguard(["install", "--agent", "claude", "--agent", "codex"])
-        .assert_ok();
-    assert!(repo.path(".claude/settings.json").is_file());
-    assert!(repo.path(".codex/hooks.json").is_file());
-    repo.execguard(["uninstall", "--agent", "claude", "--agent", "codex"])
-        .assert_ok();
-    assert!(!repo.path(".claude").exists());
-    assert!(!repo.path(".codex").exists());
-}
-
-#[test]
-fn install_agent_leaves_broken_settings_alone() {
-    let repo = guarded_repo();
-    repo.write(".claude/settings.json", "{ \"hooks\": ");
-    let run = repo.execguard(["install", "--agent", "claude"]);
-    assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr
-            .contains(".claude/settings.json is not valid JSON"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(repo.read(".claude/settings.json"), "{ \"hooks\": ");
 }
 
 #[test]

@@ -1,346 +1,14 @@
 #![allow(clippy::unwrap_used)]
 mod common;
 
-// The `execguard` command line as a user meets it: installing next to other hooks, reinstalling
-// and uninstalling, where hooks go (`core.hooksPath`, linked worktrees), the shim failing closed,
-// `explain`, `init`, `config` and `check`, and what the output looks like.
+// The `execguard` subcommands as a user meets them: `explain`, `init`, `config` and `check`, and
+// what the output looks like. Installing and uninstalling are in tests/install.rs.
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
+use common::table::each_case;
 use common::*;
-
-/// A pre-commit hook that is not execguard's: it records that it ran, then lets the commit on.
-const FOREIGN_HOOK: &str =
-    "#!/bin/sh\n# The team's own pre-commit hook.\necho foreign-ran >> \"$(git rev-parse --git-dir)/foreign-ran\"\nexit 0\n";
-
-/// A pre-commit hook that is not execguard's and refuses every commit.
-const FOREIGN_HOOK_FAILING: &str = "#!/bin/sh\necho 'foreign hook: no commits today' >&2\nexit 1\n";
-
-fn write_hook(dir: &Path, name: &str, text: &str, mode: u32) -> PathBuf {
-    std::fs::create_dir_all(dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-    path
-}
-
-fn mode_of(path: &Path) -> u32 {
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
-}
-
-fn is_execguard_shim(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| text.contains("# execguard-managed hook:"))
-}
-
-/// The names in a hooks directory, leaving out git's `*.sample` files.
-fn hook_files(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.ends_with(".sample"))
-        .collect();
-    names.sort();
-    names
-}
-
-/// How many times the foreign hook has run in `repo`.
-fn foreign_runs(repo: &TestRepo) -> usize {
-    std::fs::read_to_string(repo.dir.join(".git/foreign-ran"))
-        .map(|text| text.lines().filter(|l| *l == "foreign-ran").count())
-        .unwrap_or(0)
-}
-
-/// Runs `program` with the test environment in `dir` instead of the working tree.
-fn run_in(repo: &TestRepo, dir: &Path, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Run {
-    Run::from_command(repo.command(program).current_dir(dir).args(args))
-}
-
-/// Stages an edit of the protected `backend/PLANS.md` (fixture committed) and commits it.
-fn commit_protected_path_edit(repo: &TestRepo) -> Run {
-    repo.append("backend/PLANS.md", "Plans may be shorter.\n");
-    repo.git(["add", "backend/PLANS.md"]);
-    repo.commit("Relax the plan rules")
-}
 
 fn has_ansi(text: &str) -> bool {
     text.contains('\u{1b}')
-}
-
-// ---- install next to a foreign hook -------------------------------------------------------
-
-#[test]
-fn install_over_a_foreign_hook_runs_it_first_and_still_checks() {
-    let repo = TestRepo::new();
-    write_hook(&repo.hooks_dir(), "pre-commit", FOREIGN_HOOK, 0o755);
-    let run = repo.execguard(["install"]);
-    run.assert_ok();
-    assert!(
-        run.stderr
-            .contains("pre-commit.execguard-chained and runs first"),
-        "install says the foreign hook is kept: {run:#?}"
-    );
-    repo.exec_fixture();
-    let before = repo.head();
-
-    let run = commit_protected_path_edit(&repo);
-    run.assert_refused("protected-path");
-    assert_eq!(
-        foreign_runs(&repo),
-        1,
-        "the foreign hook ran before execguard refused"
-    );
-    assert_eq!(repo.head(), before, "no commit was made");
-}
-
-#[test]
-fn a_failing_foreign_hook_blocks_a_commit_execguard_allows() {
-    let repo = TestRepo::new();
-    write_hook(&repo.hooks_dir(), "pre-commit", FOREIGN_HOOK_FAILING, 0o755);
-    repo.execguard(["install"]).assert_ok();
-    repo.write("README.md", "# Project\n");
-    repo.commit_unchecked("Start");
-    let before = repo.head();
-
-    repo.write("notes.md", "Remember the milk.\n");
-    repo.git(["add", "notes.md"]);
-    repo.execguard(["check"]).assert_ok();
-    let run = repo.commit("Add notes");
-    assert!(!run.ok(), "the foreign hook's failure blocks: {run:#?}");
-    assert!(
-        run.stderr.contains("foreign hook: no commits today"),
-        "{run:#?}"
-    );
-    assert_eq!(repo.head(), before, "no commit was made");
-}
-
-// ---- reinstall ----------------------------------------------------------------------------
-
-#[test]
-fn reinstall_leaves_hooks_byte_identical_and_keeps_one_chained_copy() {
-    let repo = TestRepo::new();
-    let hooks = repo.hooks_dir();
-    write_hook(&hooks, "pre-commit", FOREIGN_HOOK, 0o755);
-
-    repo.execguard(["install"]).assert_ok();
-    let pre_commit = std::fs::read(hooks.join("pre-commit")).unwrap();
-    let commit_msg = std::fs::read(hooks.join("commit-msg")).unwrap();
-    let files = hook_files(&hooks);
-
-    let run = repo.execguard(["install"]);
-    run.assert_ok();
-    assert!(run.stderr.contains("reinstalled"), "{run:#?}");
-    assert_eq!(std::fs::read(hooks.join("pre-commit")).unwrap(), pre_commit);
-    assert_eq!(std::fs::read(hooks.join("commit-msg")).unwrap(), commit_msg);
-    assert_eq!(hook_files(&hooks), files, "no file appeared or went");
-    assert_eq!(
-        hook_files(&hooks),
-        [
-            "commit-msg",
-            "pre-commit",
-            "pre-commit.execguard-chained",
-            "pre-push"
-        ]
-    );
-    assert_eq!(
-        std::fs::read_to_string(hooks.join("pre-commit.execguard-chained")).unwrap(),
-        FOREIGN_HOOK,
-        "the chained copy is still the foreign hook, not a shim"
-    );
-
-    repo.write("notes.md", "Notes.\n");
-    repo.commit_all("Add notes").assert_ok();
-    assert_eq!(
-        foreign_runs(&repo),
-        1,
-        "the foreign hook runs once per commit"
-    );
-}
-
-// ---- uninstall ----------------------------------------------------------------------------
-
-#[test]
-fn uninstall_restores_the_foreign_hook_byte_for_byte_with_its_mode() {
-    let repo = TestRepo::new();
-    let hooks = repo.hooks_dir();
-    let foreign = write_hook(&hooks, "pre-commit", FOREIGN_HOOK, 0o750);
-    repo.execguard(["install"]).assert_ok();
-    assert!(is_execguard_shim(&foreign));
-
-    let run = repo.execguard(["uninstall"]);
-    run.assert_ok();
-    assert!(
-        run.stderr.contains("the hook it replaced is restored"),
-        "{run:#?}"
-    );
-    assert_eq!(std::fs::read_to_string(&foreign).unwrap(), FOREIGN_HOOK);
-    assert_eq!(mode_of(&foreign), 0o750, "the executable mode is restored");
-    assert_eq!(hook_files(&hooks), ["pre-commit"]);
-
-    repo.write("notes.md", "Notes.\n");
-    repo.commit_all("Add notes").assert_ok();
-    assert_eq!(foreign_runs(&repo), 1, "the restored hook still runs");
-}
-
-#[test]
-fn uninstall_without_a_foreign_hook_leaves_no_hook_files() {
-    let repo = TestRepo::installed();
-    assert_eq!(
-        hook_files(&repo.hooks_dir()),
-        ["commit-msg", "pre-commit", "pre-push"]
-    );
-    let run = repo.execguard(["uninstall"]);
-    run.assert_ok();
-    assert!(run.stderr.contains("removed"), "{run:#?}");
-    assert_eq!(hook_files(&repo.hooks_dir()), Vec::<String>::new());
-
-    repo.exec_fixture();
-    commit_protected_path_edit(&repo).assert_ok();
-}
-
-#[test]
-fn uninstall_leaves_a_hook_that_is_not_execguards_alone() {
-    let repo = TestRepo::new();
-    let foreign = write_hook(&repo.hooks_dir(), "pre-commit", FOREIGN_HOOK, 0o755);
-    let run = repo.execguard(["uninstall"]);
-    run.assert_ok();
-    assert!(
-        run.stderr.contains("left alone: it is not execguard's"),
-        "{run:#?}"
-    );
-    assert_eq!(std::fs::read_to_string(&foreign).unwrap(), FOREIGN_HOOK);
-    assert_eq!(mode_of(&foreign), 0o755);
-    assert_eq!(hook_files(&repo.hooks_dir()), ["pre-commit"]);
-}
-
-// ---- where hooks go -----------------------------------------------------------------------
-
-#[test]
-fn install_honours_a_relative_core_hooks_path() {
-    let repo = TestRepo::new();
-    repo.git(["config", "core.hooksPath", ".githooks"]);
-    repo.exec_fixture();
-    // From a subdirectory: the path is relative to the top of the working tree, as git reads it.
-    run_in(&repo, &repo.path("src"), execguard_bin(), &["install"]).assert_ok();
-    assert!(!repo.path("src/.githooks").exists());
-
-    assert!(is_execguard_shim(&repo.path(".githooks/pre-commit")));
-    assert!(is_execguard_shim(&repo.path(".githooks/commit-msg")));
-    assert_eq!(hook_files(&repo.hooks_dir()), Vec::<String>::new());
-    let before = repo.head();
-    commit_protected_path_edit(&repo).assert_refused("protected-path");
-    assert_eq!(repo.head(), before);
-}
-
-#[test]
-fn install_honours_an_absolute_core_hooks_path_outside_the_repository() {
-    let repo = TestRepo::new();
-    let shared = repo.root.join("shared-hooks");
-    repo.git([
-        "config".as_ref(),
-        "core.hooksPath".as_ref(),
-        shared.as_os_str(),
-    ]);
-    repo.exec_fixture();
-    repo.execguard(["install"]).assert_ok();
-
-    assert!(is_execguard_shim(&shared.join("pre-commit")));
-    assert!(is_execguard_shim(&shared.join("commit-msg")));
-    assert_eq!(hook_files(&repo.hooks_dir()), Vec::<String>::new());
-    let before = repo.head();
-    commit_protected_path_edit(&repo).assert_refused("protected-path");
-    assert_eq!(repo.head(), before);
-}
-
-#[test]
-fn install_from_a_linked_worktree_uses_the_common_hooks_and_guards_it() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.git(["worktree", "add", "-q", "../wt", "-b", "exec/other"]);
-    let wt = repo.root.join("wt");
-
-    run_in(&repo, &wt, execguard_bin(), &["install"]).assert_ok();
-    assert!(is_execguard_shim(&repo.hooks_dir().join("pre-commit")));
-    assert!(is_execguard_shim(&repo.hooks_dir().join("commit-msg")));
-    assert!(
-        !repo.dir.join(".git/worktrees/wt/hooks").exists(),
-        "nothing is written into the worktree's private git dir"
-    );
-
-    let spec = wt.join("specs/login.md");
-    let mut text = std::fs::read_to_string(&spec).unwrap();
-    text.push_str("Also support passkeys.\n");
-    std::fs::write(&spec, text).unwrap();
-    let git = |args: &[&str]| run_in(&repo, &wt, "git", args);
-    git(&["add", "specs/login.md"]).assert_ok();
-    let before = git(&["rev-parse", "HEAD"]).stdout;
-    let run = git(&["commit", "-q", "-m", "Tweak the spec"]);
-    run.assert_refused("frozen-spec");
-    assert!(run.stderr.contains("specs/login.md"), "{run:#?}");
-    assert_eq!(
-        git(&["rev-parse", "HEAD"]).stdout,
-        before,
-        "no commit was made"
-    );
-}
-
-// ---- the shim fails closed ----------------------------------------------------------------
-
-/// The absolute path of `name` on the test process's PATH.
-fn find_on_path(name: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| panic!("{name} is not on PATH"))
-}
-
-#[test]
-fn shim_refuses_the_commit_when_the_hook_binary_is_gone() {
-    let repo = TestRepo::installed();
-    let hook = repo.hooks_dir().join("pre-commit");
-    let text = std::fs::read_to_string(&hook).unwrap();
-    assert!(
-        text.lines().any(|l| l.starts_with("recorded='")),
-        "the shim records the binary's path: {text}"
-    );
-    let text: String = text
-        .lines()
-        .map(|line| {
-            if line.starts_with("recorded='") {
-                "recorded='/nonexistent/execguard/bin/execguard-pre-commit'".to_string()
-            } else {
-                line.to_string()
-            }
-        })
-        .map(|line| line + "\n")
-        .collect();
-    std::fs::write(&hook, text).unwrap();
-    repo.write("README.md", "# Project\n");
-    repo.commit_unchecked("Start");
-    let before = repo.head();
-
-    repo.write("notes.md", "Notes.\n");
-    repo.git(["add", "notes.md"]);
-    let run = Run::from_command(
-        repo.command(find_on_path("git"))
-            .env("PATH", "/usr/bin:/bin")
-            .args(["commit", "-q", "-m", "Add notes"]),
-    );
-    assert!(!run.ok(), "the commit is refused: {run:#?}");
-    assert!(
-        run.stderr
-            .contains("execguard: execguard-pre-commit is not installed"),
-        "{run:#?}"
-    );
-    assert!(
-        run.stderr
-            .contains("/nonexistent/execguard/bin/execguard-pre-commit"),
-        "names where it looked: {run:#?}"
-    );
-    assert_eq!(repo.head(), before, "no commit was made");
 }
 
 // ---- explain ------------------------------------------------------------------------------
@@ -483,30 +151,53 @@ fn config_shows_the_committed_file_and_its_values() {
 
 // ---- check --------------------------------------------------------------------------------
 
-#[test]
-fn check_of_a_clean_staged_change_exits_0() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    repo.add_progress("Logout added.");
-    repo.git(["add", "-A"]);
-    let run = repo.execguard(["check"]);
-    run.assert_ok();
-    assert!(
-        run.stderr.contains("the staged change is clean"),
-        "{run:#?}"
-    );
+/// A staged change of the EXEC fixture, the exit code `execguard check` gives it, and what its
+/// output says.
+struct CheckCase {
+    name: &'static str,
+    stage: fn(&TestRepo),
+    code: i32,
+    says: &'static [&'static str],
 }
 
+const CHECKS: &[CheckCase] = &[
+    CheckCase {
+        name: "a clean staged change exits 0",
+        stage: |repo| {
+            repo.append("src/auth.rs", "pub fn logout() {}\n");
+            repo.add_progress("Logout added.");
+            repo.git(["add", "-A"]);
+        },
+        code: 0,
+        says: &["the staged change is clean"],
+    },
+    CheckCase {
+        name: "a frozen-spec edit exits 1 and names the rule",
+        stage: |repo| {
+            repo.append("specs/login.md", "Also support passkeys.\n");
+            repo.git(["add", "specs/login.md"]);
+        },
+        code: 1,
+        says: &["error[frozen-spec]", "specs/login.md"],
+    },
+];
+
 #[test]
-fn check_of_a_frozen_spec_edit_exits_1_and_names_the_rule() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.append("specs/login.md", "Also support passkeys.\n");
-    repo.git(["add", "specs/login.md"]);
-    let run = repo.execguard(["check"]);
-    run.assert_refused("frozen-spec");
-    assert!(run.stderr.contains("specs/login.md"), "{run:#?}");
+fn check_judges_the_staged_change() {
+    each_case(
+        CHECKS,
+        |case| case.name.to_string(),
+        |case| {
+            let repo = TestRepo::new();
+            repo.exec_fixture();
+            (case.stage)(&repo);
+            let run = repo.execguard(["check"]);
+            assert_eq!(run.code, Some(case.code), "{run:#?}");
+            for text in case.says {
+                assert!(run.stderr.contains(text), "says {text}: {run:#?}");
+            }
+        },
+    );
 }
 
 #[test]
@@ -584,44 +275,71 @@ execguard: this hook runs before the commit message exists, so an override trail
     );
 }
 
-#[test]
-fn output_has_no_colour_when_not_a_terminal() {
-    let repo = staged_frozen_spec_edit();
-    let check = repo.execguard(["check"]);
-    check.assert_refused("frozen-spec");
-    assert!(!has_ansi(&check.stderr), "{check:#?}");
-    let commit = repo.commit("Tweak the spec");
-    commit.assert_refused("frozen-spec");
-    assert!(!has_ansi(&commit.stderr), "{commit:#?}");
+/// How `execguard check` or the refused commit is run, and whether its output is coloured.
+struct ColourCase {
+    name: &'static str,
+    /// Through `git commit` (the hook) rather than `execguard check`.
+    commit: bool,
+    env: &'static [(&'static str, &'static str)],
+    coloured: bool,
 }
 
+const COLOUR: &[ColourCase] = &[
+    ColourCase {
+        name: "check, not a terminal",
+        commit: false,
+        env: &[],
+        coloured: false,
+    },
+    ColourCase {
+        name: "commit, not a terminal",
+        commit: true,
+        env: &[],
+        coloured: false,
+    },
+    // The control: CLICOLOR_FORCE alone colours the output.
+    ColourCase {
+        name: "check with CLICOLOR_FORCE",
+        commit: false,
+        env: &[("CLICOLOR_FORCE", "1")],
+        coloured: true,
+    },
+    ColourCase {
+        name: "check with NO_COLOR, even when forced",
+        commit: false,
+        env: &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+        coloured: false,
+    },
+    ColourCase {
+        name: "commit with NO_COLOR",
+        commit: true,
+        env: &[("NO_COLOR", "1")],
+        coloured: false,
+    },
+];
+
 #[test]
-fn no_color_turns_colour_off_even_when_forced() {
-    let repo = staged_frozen_spec_edit();
-    let forced = Run::from_command(
-        repo.command(execguard_bin())
-            .env("CLICOLOR_FORCE", "1")
-            .arg("check"),
+fn output_is_coloured_only_when_forced_and_never_with_no_color() {
+    each_case(
+        COLOUR,
+        |case| case.name.to_string(),
+        |case| {
+            let repo = staged_frozen_spec_edit();
+            let mut command = if case.commit {
+                let mut git = repo.command("git");
+                git.args(["commit", "-q", "-m", "Tweak the spec"]);
+                git
+            } else {
+                let mut check = repo.command(execguard_bin());
+                check.arg("check");
+                check
+            };
+            let run = Run::from_command(command.envs(case.env.iter().copied()));
+            assert_eq!(run.code, Some(1), "{run:#?}");
+            assert_eq!(has_ansi(&run.stderr), case.coloured, "{run:#?}");
+            if !case.coloured {
+                run.assert_refused("frozen-spec");
+            }
+        },
     );
-    assert_eq!(forced.code, Some(1), "{forced:#?}");
-    assert!(
-        has_ansi(&forced.stderr),
-        "control: CLICOLOR_FORCE alone colours the output: {forced:#?}"
-    );
-    let plain = Run::from_command(
-        repo.command(execguard_bin())
-            .env("CLICOLOR_FORCE", "1")
-            .env("NO_COLOR", "1")
-            .arg("check"),
-    );
-    plain.assert_refused("frozen-spec");
-    assert!(!has_ansi(&plain.stderr), "{plain:#?}");
-    let commit = Run::from_command(repo.command("git").env("NO_COLOR", "1").args([
-        "commit",
-        "-q",
-        "-m",
-        "Tweak the spec",
-    ]));
-    commit.assert_refused("frozen-spec");
-    assert!(!has_ansi(&commit.stderr), "{commit:#?}");
 }

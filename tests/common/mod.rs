@@ -2,8 +2,14 @@
 //! execguard's freshly built binaries first on PATH.
 #![allow(dead_code)]
 
+pub mod agent;
+pub mod legacy;
+pub mod managers;
+pub mod pushes;
+pub mod scenario;
 pub mod server;
 pub mod servers;
+pub mod table;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 
 use crate::findings::{About, Finding};
 use crate::model::RepoPath;
-use crate::registry::RuleId;
+use crate::rule_id::RuleId;
 use crate::trailers::OVERRIDE_TRAILER;
 
 /// One broken rule: the rule's typed finding, and the change it is about.

@@ -5,9 +5,9 @@
 //! (and of the specs a design note depends on), never a whole tree or the index.
 
 use crate::config::Config;
-use crate::engine::Context;
+use crate::context::Context;
 use crate::model::{Change, RepoPath, Side, TreeError, Trees};
-use crate::registry::RuleId;
+use crate::rule_id::RuleId;
 
 /// A path that may not be written, and the rule that says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub fn write_refusals(
         }
     }
     let mut found = Vec::new();
-    for rule in crate::registry::ALL_RULES {
+    for rule in crate::rule_id::ALL_RULES {
         if !rule.is_path_rule() || !config.is_enabled(*rule) {
             continue;
         }

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use execguard_core::Config;
 use git2::{Oid, Repository};
 
-use crate::{read_err, GitError};
+use crate::error::read_err;
+use crate::GitError;
 
 /// The baseline ids of a config as commits: those the repository has, and the ids it lacks (a
 /// shallow or partial clone, or a commit never fetched), which hide nothing.

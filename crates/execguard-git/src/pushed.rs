@@ -10,7 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use git2::{Oid, Repository};
 
-use crate::{read_err, GitError};
+use crate::error::read_err;
+use crate::GitError;
 
 /// One pushed ref: the commit it moves to and the commits that hide from it.
 #[derive(Clone, Debug)]

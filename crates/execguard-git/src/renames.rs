@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use execguard_core::{Entry, FileChange};
 use git2::{Oid, Repository};
 
-use crate::{blob_size_git, read_err, GitError};
+use crate::error::read_err;
+use crate::objects::blob_size_git;
+use crate::GitError;
 
 /// git's default `diff.renameLimit`: inexact detection is skipped when deleted × added paths
 /// exceed its square.

@@ -1,8 +1,12 @@
-//! Settings `execguard install` makes in a repository's own git config.
+//! A repository's git config: the settings `execguard install` makes in it, and those execguard
+//! reads (where hooks run from, the comment character of messages).
+
+use std::path::PathBuf;
 
 use git2::{ConfigLevel, Repository};
 
-use crate::{read_err, GitError};
+use crate::error::read_err;
+use crate::GitError;
 
 /// The key that makes `git receive-pack` check every pushed object as `git fsck` does.
 pub const RECEIVE_FSCK: &str = "receive.fsckObjects";
@@ -85,4 +89,34 @@ pub fn receive_fsck_on(repo: &Repository) -> Result<bool, GitError> {
 /// The value of `core.hooksPath` as configured, when it is set.
 pub fn hooks_path_setting(repo: &Repository) -> Option<String> {
     repo.config().ok()?.get_string("core.hooksPath").ok()
+}
+
+/// git's comment character for messages (`core.commentString`, then `core.commentChar`).
+pub fn comment_char(repo: &Repository) -> String {
+    let config = repo.config().ok();
+    let value = config.as_ref().and_then(|c| {
+        c.get_string("core.commentString")
+            .or_else(|_| c.get_string("core.commentChar"))
+            .ok()
+    });
+    match value {
+        Some(v) if !v.is_empty() && v != "auto" => v,
+        _ => "#".to_string(),
+    }
+}
+
+/// Where git runs this repository's hooks from: `core.hooksPath` (relative to the working tree's
+/// top level, or to the git directory when bare), else the common git directory's `hooks`.
+pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, GitError> {
+    let config = repo
+        .config()
+        .map_err(read_err("the repository's git config"))?;
+    if let Ok(configured) = config.get_path("core.hooksPath") {
+        if configured.is_absolute() {
+            return Ok(configured);
+        }
+        let base = repo.workdir().unwrap_or_else(|| repo.path());
+        return Ok(base.join(configured));
+    }
+    Ok(repo.commondir().join("hooks"))
 }

@@ -1,9 +1,11 @@
-//! Which commits a range names, as `git rev-list` reads it, and whether a commit's parents are
-//! all in the repository (a shallow clone's boundary, a pruned or partial history).
+//! The commit graph: which commits a range names, as `git rev-list` reads it, whether a commit's
+//! parents are all in the repository (a shallow clone's boundary, a pruned or partial history),
+//! ancestry, and the lookups of one commit (its parents, message, first parent's tree).
 
-use git2::{Commit, Oid, Repository};
+use git2::{Commit, Oid, Repository, Tree};
 
-use crate::{read_err, GitError};
+use crate::error::{read_err, DEEPEN};
+use crate::GitError;
 
 /// How the commits of a range are walked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -156,9 +158,6 @@ fn range_error(sentence: &str) -> GitError {
     GitError::Range(sentence.to_string())
 }
 
-/// How to deepen a shallow clone, locally and in CI.
-pub const DEEPEN: &str = "deepen it with `git fetch --unshallow` (in GitHub Actions, `fetch-depth: 0` on actions/checkout)";
-
 /// Resolves one revision to a commit id; an unknown one is refused with a sentence.
 pub fn resolve_commit(repo: &Repository, revision: &str) -> Result<Oid, GitError> {
     self::revision(repo, revision)
@@ -229,6 +228,65 @@ pub fn promisor_remote(repo: &Repository) -> Option<(String, Option<String>)> {
     }
     let name = config.get_string("extensions.partialclone").ok()?;
     Some((name, None))
+}
+
+/// Whether an object id is git's all-zero id (a new ref or a deletion), whatever its length.
+pub fn is_zero_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b == b'0')
+}
+
+/// Peels an object id (a commit or an annotated tag) to a commit; `None` when it names no commit
+/// (a tag of a tree or a blob) or is not in the repository.
+pub fn peel_to_commit(repo: &Repository, id: &str) -> Option<Oid> {
+    let oid = Oid::from_str(id).ok()?;
+    let object = repo.find_object(oid, None).ok()?;
+    object.peel_to_commit().ok().map(|c| c.id())
+}
+
+/// Whether `ancestor` is `descendant` or one of its ancestors.
+pub fn is_ancestor(repo: &Repository, ancestor: Oid, descendant: Oid) -> Result<bool, GitError> {
+    if ancestor == descendant {
+        return Ok(true);
+    }
+    repo.graph_descendant_of(descendant, ancestor)
+        .map_err(read_err(format!(
+            "the history between {ancestor} and {descendant}"
+        )))
+}
+
+/// The parents commit `id` records, as libgit2 reads them.
+pub fn parent_ids(repo: &Repository, id: Oid) -> Result<Vec<Oid>, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    Ok(commit.parent_ids().collect())
+}
+
+/// The raw message of commit `id`.
+pub fn commit_message(repo: &Repository, id: Oid) -> Result<String, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    Ok(String::from_utf8_lossy(commit.message_raw_bytes()).into_owned())
+}
+
+/// The tree of commit `id`'s first parent; `None` for a root commit.
+pub fn first_parent_tree(repo: &Repository, id: Oid) -> Result<Option<Tree<'_>>, GitError> {
+    let commit = repo
+        .find_commit(id)
+        .map_err(read_err(format!("commit {id}")))?;
+    let Some(parent) = present_parents(repo, &commit)?.into_iter().next() else {
+        return Ok(None);
+    };
+    parent
+        .tree()
+        .map(Some)
+        .map_err(read_err(format!("the tree of {}", parent.id())))
+}
+
+/// Whether commit `id` is in the repository.
+pub fn has_commit(repo: &Repository, id: Oid) -> bool {
+    repo.find_commit(id).is_ok()
 }
 
 #[cfg(test)]

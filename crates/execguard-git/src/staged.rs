@@ -16,7 +16,9 @@ use execguard_core::{Entry, FileChange, RepoPath};
 use git2::{ObjectType, Oid, Repository, Tree};
 use gix_index::extension::Tree as CacheTree;
 
-use crate::{blob_size_git, kind_of, read_err, GitError};
+use crate::error::read_err;
+use crate::objects::{blob_size_git, kind_of};
+use crate::GitError;
 
 /// The index, decoded.
 pub struct StagedIndex {

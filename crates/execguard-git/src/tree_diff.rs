@@ -12,9 +12,10 @@ use std::cmp::Ordering;
 use execguard_core::FileChange;
 use git2::{Oid, Repository, Tree};
 
+use crate::error::read_err;
 use crate::staged::{all_files, is_tree, to_file_changes, Raw, Side};
 use crate::tree_check::{check_tree, find_new_tree};
-use crate::{read_err, GitError};
+use crate::GitError;
 
 /// The files that differ between `old` (none: the empty tree) and `new`. Fails with
 /// [`GitError::MalformedTree`] when a tree of `new` that differs from `old` is one git's fsck

@@ -73,7 +73,7 @@ where
     };
     // Newest first: packs that git writes store the newest version of a file whole and older
     // ones as deltas against newer ones, so a worker that walks back in time resolves each blob
-    // from the version it read just before, which libgit2's small delta-base cache still holds.
+    // from the version it read just before, which the git library's small delta-base cache still holds.
     let mut reports = jobs
         .par_iter()
         .rev()

@@ -15,10 +15,10 @@ pub const COULD_NOT_CHECK: u8 = 2;
 pub fn could_not_check(error: &anyhow::Error, refused: &str) -> ExitCode {
     let mut text = format!(
         "execguard: error: {}",
-        without_libgit2_codes(&error.to_string())
+        execguard_git::without_error_codes(&error.to_string())
     );
     for cause in error.chain().skip(1) {
-        let cause = without_libgit2_codes(&cause.to_string());
+        let cause = execguard_git::without_error_codes(&cause.to_string());
         if !text.contains(&cause) {
             text.push_str(&format!(": {cause}"));
         }
@@ -31,26 +31,4 @@ pub fn could_not_check(error: &anyhow::Error, refused: &str) -> ExitCode {
         ));
     }
     ExitCode::from(COULD_NOT_CHECK)
-}
-
-/// A message without the `; class=Odb (9); code=NotFound (-3)` that libgit2 appends to its own:
-/// it tells a person nothing. Errors from the git library are mapped to sentences where they
-/// arise; this keeps any that slip through readable.
-fn without_libgit2_codes(text: &str) -> String {
-    match text.find("; class=") {
-        Some(at) => text[..at].to_string(),
-        None => text.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn libgit2_codes_are_cut() {
-        assert_eq!(
-            super::without_libgit2_codes("object not found; class=Odb (9); code=NotFound (-3)"),
-            "object not found"
-        );
-        assert_eq!(super::without_libgit2_codes("plain"), "plain");
-    }
 }

@@ -56,8 +56,7 @@ fn describe(repo: &Repository, commit: Oid, error: &anyhow::Error) -> CommitErro
 fn missing_object(error: &anyhow::Error) -> Option<String> {
     for cause in error.chain() {
         if let Some(GitError::Read { what, source }) = cause.downcast_ref::<GitError>() {
-            if source.code() == execguard_git::ErrorCode::NotFound || is_not_found(source.message())
-            {
+            if source.is_not_found() || is_not_found(source.message()) {
                 return Some(what.clone());
             }
         }

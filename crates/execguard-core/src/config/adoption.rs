@@ -1,19 +1,8 @@
 //! The `[adoption]` table: the commits whose history predates the guard.
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-use toml::Spanned;
-
-use super::{ConfigError, Validator};
-
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-#[schemars(rename = "adoption")]
-pub(super) struct RawAdoption {
-    /// Full commit ids whose history predates the guard and is not judged.
-    #[schemars(with = "Vec<String>")]
-    baseline: Option<Vec<Spanned<String>>>,
-}
+use super::error::ConfigError;
+use super::raw::RawAdoption;
+use super::validator::Validator;
 
 /// What `[adoption]` says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,8 +5,10 @@ use std::ops::Range;
 use regex::Regex;
 use toml::{Spanned, Value};
 
+use super::error::ConfigError;
 use super::patterns::{spec_glob, BranchPatterns, Globs, Markers, SpecGlobs, Template, Templates};
-use super::{ConfigError, RawLayout, Validator};
+use super::raw::RawLayout;
+use super::validator::Validator;
 use crate::model::RepoPath;
 
 #[derive(Clone, Debug, PartialEq)]

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{markers_in_words, About, CaseCollision};
 use crate::model::{Action, RepoPath};
-use crate::registry::RuleId;
+use crate::rule_id::RuleId;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

@@ -15,7 +15,7 @@ mod protected_path;
 use serde::Serialize;
 
 use crate::model::RepoPath;
-use crate::registry::RuleId;
+use crate::rule_id::RuleId;
 
 pub use commit_message::{CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong};
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};

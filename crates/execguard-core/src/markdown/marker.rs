@@ -38,7 +38,7 @@ pub fn has_marker(text: &str, marker: &str) -> bool {
 /// blocks and code fences can run past a blank line, so only paragraphs and headings without
 /// brackets settle the question here.
 fn settled_head<'t>(text: &'t str, marker: &str) -> Option<&'t str> {
-    let body = super::sections::without_bom(text);
+    let body = super::visible::without_bom(text);
     if body.starts_with("---") {
         return None;
     }

@@ -17,13 +17,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::marker::fold;
-use super::visible::split_front_matter;
+use super::visible::{split_front_matter, without_bom};
 use crate::memo::TextMemo;
-
-/// The document without a leading byte order mark.
-pub(crate) fn without_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
-}
 
 /// A top-level heading of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]

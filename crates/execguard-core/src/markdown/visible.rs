@@ -8,7 +8,6 @@ use std::ops::ControlFlow;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::html::{self, InlineTag};
-use super::sections::without_bom;
 
 /// Where a block of visible text comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +72,11 @@ pub(crate) fn walk(
         walker.event(event, &mut visit)?;
     }
     walker.flush(&mut visit)
+}
+
+/// The document without a leading byte order mark.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Splits off YAML front matter: a first line `---` and a later line `---` or `...`. Returns the

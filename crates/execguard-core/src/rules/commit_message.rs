@@ -1,7 +1,8 @@
-use crate::engine::{parse_override, Context, OVERRIDE_TRAILER};
+use crate::context::{parse_override, Context};
 use crate::findings::{CommitMessage, Finding, SubjectTooLong};
 use crate::model::TreeError;
 use crate::report::Violation;
+use crate::trailers::OVERRIDE_TRAILER;
 
 rule_doc!(
     r#"commit-message: a subject line, short, and well-formed override trailers.

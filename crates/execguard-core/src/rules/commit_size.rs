@@ -7,7 +7,7 @@ mod matching;
 #[cfg(test)]
 mod oracle;
 
-use crate::engine::Context;
+use crate::context::Context;
 use std::collections::HashSet;
 
 use crate::findings::{

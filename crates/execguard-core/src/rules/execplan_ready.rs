@@ -1,4 +1,5 @@
-use crate::engine::{Context, PlanSpec};
+use crate::context::planning::PlanSpec;
+use crate::context::Context;
 use crate::findings::{
     ExecplanReady, Finding, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem,
 };

@@ -1,4 +1,5 @@
-use crate::engine::{Context, PlanSpec};
+use crate::context::planning::PlanSpec;
+use crate::context::Context;
 use crate::findings::{ExecplanSections, Finding, MissingSections, SpecNotNamed};
 use crate::markdown;
 use crate::model::{RepoPath, Side, TreeError};

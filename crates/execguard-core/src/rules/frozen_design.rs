@@ -1,5 +1,5 @@
-use super::actions;
-use crate::engine::Context;
+use super::action::actions;
+use crate::context::Context;
 use crate::findings::{Finding, FrozenDesign};
 use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;

@@ -1,6 +1,7 @@
-use super::{actions, Action};
-use crate::engine::Context;
+use super::action::actions;
+use crate::context::Context;
 use crate::findings::{Finding, FrozenSpec};
+use crate::model::Action;
 use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;
 

@@ -1,10 +1,10 @@
-use super::Action;
 use crate::config::{Config, CONFIG_PATH};
-use crate::engine::Context;
+use crate::context::Context;
 use crate::findings::{
     ConfigInForce, ConfigInvalid, ConfigLoosened, ConfigNotAFile, ConfigProblem, Finding,
     GuardConfig, Loosening,
 };
+use crate::model::Action;
 use crate::model::{Change, EntryKind, RepoPath, Side, TreeError};
 use crate::report::Violation;
 
@@ -177,7 +177,7 @@ fn in_force(cx: &Context<'_>, path: &RepoPath) -> Result<(Config, ConfigInForce)
 fn new_origin(cx: &Context<'_>) -> String {
     match &cx.change.commit {
         None => CONFIG_PATH.to_string(),
-        Some(id) => format!("{}:{CONFIG_PATH}", crate::engine::short(id)),
+        Some(id) => format!("{}:{CONFIG_PATH}", crate::context::short(id)),
     }
 }
 

@@ -1,15 +1,14 @@
 //! One module per rule, named after its id. Each has a `DOC` (printed by `execguard explain`) and
-//! a `check` over the [`Context`].
+//! a `check` over the [`Context`]; [`RULES`] pairs every id with them.
 
 use crate::config::CONFIG_PATH;
-use crate::engine::Context;
+use crate::context::Context;
 use crate::findings::{
     CaseCollision, Finding, FrozenDesign, FrozenSpec, GuardConfig, ProtectedPath,
 };
-pub(crate) use crate::model::Action;
-use crate::model::{FileChange, RepoPath, Side, TreeError};
-use crate::registry::RuleId;
+use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;
+use crate::rule_id::RuleId;
 
 /// Declares a rule's documentation once, as both its rustdoc and the text `explain` prints.
 macro_rules! rule_doc {
@@ -19,6 +18,7 @@ macro_rules! rule_doc {
     };
 }
 
+mod action;
 pub mod commit_message;
 pub mod commit_size;
 pub mod execplan_ready;
@@ -29,26 +29,103 @@ pub mod guard_config;
 pub mod progress_update;
 pub mod protected_path;
 
-pub(crate) fn run(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
-    let mut found = run_rule(rule, cx)?;
-    if rule.is_path_rule() {
-        found.extend(case_collisions(rule, cx)?);
-    }
-    Ok(found)
+/// What a rule's check does: the findings of one rule over a change.
+type Check = fn(&Context<'_>) -> Result<Vec<Violation>, TreeError>;
+
+/// A rule: its id, its documentation and its check.
+pub struct Rule {
+    pub id: RuleId,
+    /// What it checks / Why / Example / How to comply / Configuration, as `explain` prints it.
+    pub doc: &'static str,
+    check: Check,
 }
 
-fn run_rule(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
-    match rule {
-        RuleId::FrozenSpec => frozen_spec::check(cx),
-        RuleId::FrozenDesign => frozen_design::check(cx),
-        RuleId::ProtectedPath => protected_path::check(cx),
-        RuleId::GuardConfig => guard_config::check(cx),
-        RuleId::ProgressUpdate => progress_update::check(cx),
-        RuleId::ExecplanReady => execplan_ready::check(cx),
-        RuleId::ExecplanSections => execplan_sections::check(cx),
-        RuleId::CommitSize => commit_size::check(cx),
-        RuleId::CommitMessage => commit_message::check(cx),
+/// Every rule, in the order of [`ALL_RULES`](crate::rule_id::ALL_RULES).
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: RuleId::FrozenSpec,
+        doc: frozen_spec::DOC,
+        check: frozen_spec::check,
+    },
+    Rule {
+        id: RuleId::FrozenDesign,
+        doc: frozen_design::DOC,
+        check: frozen_design::check,
+    },
+    Rule {
+        id: RuleId::ProtectedPath,
+        doc: protected_path::DOC,
+        check: protected_path::check,
+    },
+    Rule {
+        id: RuleId::GuardConfig,
+        doc: guard_config::DOC,
+        check: guard_config::check,
+    },
+    Rule {
+        id: RuleId::ProgressUpdate,
+        doc: progress_update::DOC,
+        check: progress_update::check,
+    },
+    Rule {
+        id: RuleId::ExecplanReady,
+        doc: execplan_ready::DOC,
+        check: execplan_ready::check,
+    },
+    Rule {
+        id: RuleId::ExecplanSections,
+        doc: execplan_sections::DOC,
+        check: execplan_sections::check,
+    },
+    Rule {
+        id: RuleId::CommitSize,
+        doc: commit_size::DOC,
+        check: commit_size::check,
+    },
+    Rule {
+        id: RuleId::CommitMessage,
+        doc: commit_message::DOC,
+        check: commit_message::check,
+    },
+];
+
+/// The sections every rule's documentation must have, in this order.
+pub const DOC_SECTIONS: &[&str] = &[
+    "What it checks",
+    "Why",
+    "Example",
+    "How to comply",
+    "Configuration",
+];
+
+/// The table's row for `id`.
+pub fn rule(id: RuleId) -> &'static Rule {
+    // A test holds the table to every id of `ALL_RULES`: this cannot fail in a released build.
+    #[allow(clippy::expect_used)]
+    RULES
+        .iter()
+        .find(|rule| rule.id == id)
+        .expect("every rule id has a row in the table")
+}
+
+impl RuleId {
+    /// The rule's documentation: What it checks / Why / Example / How to comply / Configuration.
+    pub fn doc(self) -> &'static str {
+        rule(self).doc
     }
+
+    /// The first line of the rule's documentation.
+    pub fn summary(self) -> &'static str {
+        self.doc().lines().next().unwrap_or_default()
+    }
+}
+
+pub(crate) fn run(rule_id: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
+    let mut found = (rule(rule_id).check)(cx)?;
+    if rule_id.is_path_rule() {
+        found.extend(case_collisions(rule_id, cx)?);
+    }
+    Ok(found)
 }
 
 /// Whether `rule` protects `path` on `side`: a change to it there would be a finding. Only the
@@ -98,16 +175,43 @@ fn case_collisions(rule: RuleId, cx: &Context<'_>) -> Result<Vec<Violation>, Tre
     Ok(found)
 }
 
-/// Every (path, action) pair of the change: both ends of a rename are reported.
-pub(crate) fn actions<'a>(
-    files: &'a [FileChange],
-) -> impl Iterator<Item = (&'a FileChange, &'a RepoPath, Action)> + 'a {
-    files.iter().flat_map(|file| {
-        let old = file
-            .renamed_from
-            .as_ref()
-            .and_then(|from| Action::of(file, true).map(|a| (file, from, a)));
-        let new = Action::of(file, false).map(|a| (file, &file.path, a));
-        old.into_iter().chain(new)
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule_id::ALL_RULES;
+
+    #[test]
+    fn the_table_has_every_rule_once_in_order() {
+        let ids: Vec<RuleId> = RULES.iter().map(|rule| rule.id).collect();
+        assert_eq!(ids, ALL_RULES);
+        for id in ALL_RULES {
+            assert_eq!(rule(*id).id, *id);
+        }
+    }
+
+    #[test]
+    fn every_rule_doc_has_every_section_in_order() {
+        for rule in ALL_RULES {
+            let doc = rule.doc();
+            assert!(
+                doc.starts_with(&format!("{rule}: ")),
+                "{rule} doc names another rule"
+            );
+            let mut last = 0;
+            for section in DOC_SECTIONS {
+                let heading = format!("\n## {section}\n");
+                let at = doc
+                    .find(&heading)
+                    .unwrap_or_else(|| panic!("{rule} doc lacks section `{section}`"));
+                assert!(at >= last, "{rule} doc has `{section}` out of order");
+                last = at;
+                let body = &doc[at + heading.len()..];
+                let body = body.split("\n## ").next().unwrap_or_default();
+                assert!(
+                    !body.trim().is_empty(),
+                    "{rule} doc has an empty `{section}`"
+                );
+            }
+        }
+    }
 }

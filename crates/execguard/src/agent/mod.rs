@@ -102,9 +102,7 @@ fn pre_tool_use(
     let repo = match execguard_git::open_at(cwd) {
         Ok(repo) => repo,
         // Outside a repository there is nothing to guard.
-        Err(execguard_git::GitError::Open(e)) if e.code() == execguard_git::ErrorCode::NotFound => {
-            return Ok(Decision::Allow)
-        }
+        Err(e) if e.is_no_repository() => return Ok(Decision::Allow),
         Err(e) => {
             return Err(e).context(format!("cannot open the repository at {}", cwd.display()))
         }

@@ -13,9 +13,7 @@ use super::Decision;
 pub fn decide(cwd: &Path, explicit: Option<&Path>) -> anyhow::Result<Decision> {
     let repo = match execguard_git::open_at(cwd) {
         Ok(repo) => repo,
-        Err(execguard_git::GitError::Open(e)) if e.code() == execguard_git::ErrorCode::NotFound => {
-            return Ok(Decision::Allow)
-        }
+        Err(e) if e.is_no_repository() => return Ok(Decision::Allow),
         Err(e) => {
             return Err(e).context(format!("cannot open the repository at {}", cwd.display()))
         }

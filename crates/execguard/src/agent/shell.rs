@@ -9,13 +9,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem, CompoundCommand, IoRedirect};
-use brush_parser::word::WordPiece;
 use brush_parser::{Parser, ParserOptions, SourceInfo};
 use serde_json::{Map, Value};
 
 use super::{Intent, Write};
 
 mod commands;
+mod words;
+
+use words::{expand_word, ShellWord};
 
 /// The rule id of a way around the hooks.
 pub const HOOK_BYPASS: &str = "hook-bypass";
@@ -106,26 +108,6 @@ fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Resu
         None => bail!("the {tool} call has no `tool_input.command`"),
     }
     Ok(intent)
-}
-
-/// A word as the command sees it after quote removal.
-#[derive(Clone, Debug)]
-struct ShellWord {
-    text: String,
-    /// It holds an expansion whose value is not known here (`$VAR`, `$(...)`).
-    dynamic: bool,
-    /// It holds an unquoted glob character.
-    glob: bool,
-}
-
-impl ShellWord {
-    fn literal(text: &str) -> Self {
-        Self {
-            text: text.to_string(),
-            dynamic: false,
-            glob: false,
-        }
-    }
 }
 
 struct Walker<'a> {
@@ -299,63 +281,6 @@ impl Walker<'_> {
         }
     }
 
-    /// A word after quote removal; the command lines in its substitutions are read too.
-    fn word(&mut self, word: &ast::Word, cwd: &Path) -> ShellWord {
-        let options = ParserOptions::default();
-        let mut out = ShellWord::literal("");
-        match brush_parser::word::parse(&word.value, &options) {
-            Ok(pieces) => {
-                for piece in pieces {
-                    self.piece(&piece.piece, cwd, &mut out, false);
-                }
-            }
-            Err(_) => {
-                out.text = word.value.clone();
-                out.dynamic = true;
-            }
-        }
-        out
-    }
-
-    fn piece(&mut self, piece: &WordPiece, cwd: &Path, out: &mut ShellWord, quoted: bool) {
-        match piece {
-            WordPiece::Text(text) => {
-                if !quoted && text.contains(['*', '?', '[']) {
-                    out.glob = true;
-                }
-                out.text.push_str(text);
-            }
-            WordPiece::SingleQuotedText(text) | WordPiece::AnsiCQuotedText(text) => {
-                out.text.push_str(text);
-            }
-            WordPiece::DoubleQuotedSequence(pieces)
-            | WordPiece::GettextDoubleQuotedSequence(pieces) => {
-                for inner in pieces {
-                    self.piece(&inner.piece, cwd, out, true);
-                }
-            }
-            WordPiece::EscapeSequence(text) => {
-                out.text.push_str(text.strip_prefix('\\').unwrap_or(text));
-            }
-            WordPiece::TildePrefix(user) => match (user.is_empty(), std::env::var("HOME")) {
-                (true, Ok(home)) => out.text.push_str(&home),
-                _ => {
-                    out.text.push('~');
-                    out.text.push_str(user);
-                    out.dynamic = true;
-                }
-            },
-            WordPiece::CommandSubstitution(line)
-            | WordPiece::BackquotedCommandSubstitution(line) => {
-                self.script(line, cwd);
-                out.dynamic = true;
-            }
-            WordPiece::ParameterExpansion(_) | WordPiece::ArithmeticExpression(_) => {
-                out.dynamic = true;
-            }
-        }
-    }
-
     fn simple(&mut self, simple: &ast::SimpleCommand, cwd: &mut PathBuf) {
         self.heredoc = None;
         let mut words = Vec::new();
@@ -518,40 +443,4 @@ impl Walker<'_> {
         }
         self.run(rest, cwd);
     }
-}
-
-/// The paths a word names: itself, or for an unquoted glob in its last component, the names it
-/// matches in that directory now.
-fn expand_word(cwd: &Path, word: &ShellWord) -> Vec<String> {
-    if !word.glob {
-        return vec![word.text.clone()];
-    }
-    let (dir, pattern) = match word.text.rsplit_once('/') {
-        Some((dir, pattern)) => (dir.to_string(), pattern),
-        None => (String::new(), word.text.as_str()),
-    };
-    let Ok(glob) = globset::Glob::new(pattern) else {
-        return vec![word.text.clone()];
-    };
-    let matcher = glob.compile_matcher();
-    let Ok(entries) = std::fs::read_dir(cwd.join(&dir)) else {
-        return vec![word.text.clone()];
-    };
-    let mut out: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|entry| matcher.is_match(entry.file_name()))
-        .map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if dir.is_empty() {
-                name
-            } else {
-                format!("{dir}/{name}")
-            }
-        })
-        .collect();
-    out.sort();
-    if out.is_empty() {
-        out.push(word.text.clone());
-    }
-    out
 }

@@ -24,12 +24,7 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<()> {
     let Some(workdir) = repo.workdir() else {
         bail!("this is a bare repository: there is no working tree to write {CONFIG_PATH} into");
     };
-    let head = repo
-        .head()
-        .ok()
-        .and_then(|head| head.peel_to_commit().ok())
-        .map(|commit| commit.id());
-    let Some(head) = head else {
+    let Some(head) = execguard_git::head_commit_id(&repo) else {
         bail!(
             "HEAD has no commit yet, so there is no history to baseline; a first commit that adds a protected path needs the trailer `Execguard-Override: protected-path: <reason>` (see the README, \"Adopting execguard\")"
         );
@@ -119,7 +114,7 @@ fn name_baseline(
         let Some(id) = named(value).and_then(|id| Oid::from_str(&id).ok()) else {
             continue;
         };
-        if repo.find_commit(id).is_ok() && execguard_git::is_ancestor(repo, id, head)? {
+        if execguard_git::has_commit(repo, id) && execguard_git::is_ancestor(repo, id, head)? {
             redundant.push(index);
         }
     }

@@ -30,14 +30,7 @@ pub fn run(args: &ConfigArgs, explicit: Option<&Path>) -> anyhow::Result<()> {
         return check(args, file.as_deref().or(explicit));
     }
     let repo = super::open_repo(args.repo.as_deref(), None)?;
-    let head_tree = match repo.head() {
-        Ok(head) => Some(
-            head.peel_to_tree()
-                .map_err(execguard_git::Libgit2Error)
-                .context("cannot read HEAD's tree")?,
-        ),
-        Err(_) => None,
-    };
+    let head_tree = execguard_git::head_tree(&repo)?;
     let (config, origin) = execguard_git::load_config(&repo, head_tree.as_ref(), "HEAD", explicit)?;
     crate::render::print(&format!(
         "# The config in force, from {origin}.\n\n{}",

@@ -1,6 +1,7 @@
-//! Where a feature's planning documents are, and which spec a plan implements.
+//! Which features a change works on, where a feature's planning documents are, and which spec a
+//! plan implements.
 
-use super::Context;
+use super::{Context, FeatureSource, Features, EXECPLAN_TRAILER};
 use crate::config::{Layout, Markers};
 use crate::model::{RepoPath, Side, TreeError};
 
@@ -14,6 +15,55 @@ pub enum PlanSpec {
 }
 
 impl Context<'_> {
+    /// The features this change works on, and how they were found: the `Execplan:` trailer, else
+    /// the branch name (when that feature has an execplan), else the execplans whose Progress the
+    /// change progresses (a new entry, a ticked box or a changed timestamp; not a rewording).
+    pub fn features(&self) -> Result<Features, TreeError> {
+        if let Some(found) = self.features.borrow().as_ref() {
+            return Ok(found.clone());
+        }
+        let found = self.find_features()?;
+        *self.features.borrow_mut() = Some(found.clone());
+        Ok(found)
+    }
+
+    fn find_features(&self) -> Result<Features, TreeError> {
+        if let Some(message) = &self.message {
+            let named: Vec<String> = message
+                .trailer_values(EXECPLAN_TRAILER)
+                .into_iter()
+                .flat_map(|v| v.split([',', ' ']).map(str::to_string).collect::<Vec<_>>())
+                .filter(|v| !v.is_empty())
+                .collect();
+            if !named.is_empty() {
+                return Ok((named, Some(FeatureSource::Trailer)));
+            }
+        }
+        if let Some(feature) = self
+            .change
+            .branch
+            .as_deref()
+            .and_then(|b| self.config.layout.branch_patterns.feature_of(b))
+        {
+            if self.plan_for(Side::New, &feature)?.is_some()
+                || self.plan_for(Side::Base, &feature)?.is_some()
+            {
+                return Ok((vec![feature], Some(FeatureSource::Branch)));
+            }
+        }
+        let updated: Vec<String> = self
+            .progress_updates()?
+            .into_iter()
+            .filter(|(_, change)| change.progressed)
+            .map(|(feature, _)| feature)
+            .collect();
+        if updated.is_empty() {
+            Ok((Vec::new(), None))
+        } else {
+            Ok((updated, Some(FeatureSource::UpdatedExecplan)))
+        }
+    }
+
     /// The specs for `feature` on `side`: every path matching the spec globs whose stem is
     /// `feature`.
     pub fn specs_for(&self, side: Side, feature: &str) -> Result<Vec<RepoPath>, TreeError> {

@@ -1,0 +1,116 @@
+use super::*;
+
+/// The defaults written in code, for comparison with the shipped file.
+fn builtin() -> Config {
+    Config::parse("builtin", "").expect("empty config is valid")
+}
+
+#[test]
+fn embedded_default_parses_and_equals_builtin() {
+    assert_eq!(Config::embedded_default(), builtin());
+}
+
+#[test]
+fn unknown_key_is_named_with_line() {
+    let err = Config::parse(".execguard.toml", "[rules.commit-size]\nmax-line = 3\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, 1));
+    assert!(err.message.contains("max-line"), "{err}");
+}
+
+#[test]
+fn wrong_type_names_the_key_not_the_parser() {
+    let err = Config::parse("c.toml", "[rules.commit-size]\nmax-lines = \"300\"\n").unwrap_err();
+    assert_eq!((err.line, err.column), (2, 13));
+    assert!(
+        err.message
+            .starts_with("rules.commit-size.max-lines: invalid type"),
+        "{err}"
+    );
+    let err = Config::parse("c.toml", "layout = 3\n").unwrap_err();
+    assert_eq!(
+        err.message,
+        "layout: invalid type: integer `3`, expected a table"
+    );
+    let err = Config::parse("c.toml", "[scope]\nbranches = \n").unwrap_err();
+    assert!(!err.message.contains('\n'), "{err}");
+}
+
+#[test]
+fn bad_glob_is_named_with_line_and_key() {
+    let err = Config::parse("c.toml", "[rules.protected-path]\npaths = [\"a/[b\"]\n").unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(err.message.contains("rules.protected-path.paths"), "{err}");
+    assert!(err.to_string().starts_with("c.toml:2:"), "{err}");
+}
+
+#[test]
+fn bad_regex_and_missing_group_are_errors() {
+    let err = Config::parse("c.toml", "[layout]\nbranch-patterns = [\"(\"]\n").unwrap_err();
+    assert!(err.message.contains("invalid regex"), "{err}");
+    let err = Config::parse("c.toml", "[layout]\nbranch-patterns = [\"^x/(.*)$\"]\n").unwrap_err();
+    assert!(err.message.contains("feature"), "{err}");
+}
+
+#[test]
+fn templates_need_feature_once() {
+    let err = Config::parse("c.toml", "[layout]\nexecplans = \"plans/x.md\"\n").unwrap_err();
+    assert!(err.message.contains("{feature}"), "{err}");
+}
+
+#[test]
+fn layout_helpers() {
+    let config = builtin();
+    let layout = &config.layout;
+    assert_eq!(layout.specs.roots(), ["specs"]);
+    assert!(layout.specs.is_match(&"specs/auth/login.md".into()));
+    assert!(!layout.specs.is_match(&"docs/specs/login.md".into()));
+    assert_eq!(
+        layout
+            .execplans
+            .feature_of(&"plans/login-execplan.md".into())
+            .as_deref(),
+        Some("login")
+    );
+    assert_eq!(
+        layout
+            .execplans
+            .feature_of(&"plans/x/login-execplan.md".into()),
+        None
+    );
+    assert!(layout.is_code(&"src/main.rs".into()));
+    assert!(!layout.is_code(&"docs/readme.md".into()));
+    assert_eq!(
+        layout.branch_patterns.feature_of("exec/login").as_deref(),
+        Some("login")
+    );
+    assert_eq!(layout.branch_patterns.feature_of("main"), None);
+}
+
+#[test]
+fn zero_limit_is_an_error() {
+    let err = Config::parse("c.toml", "[rules.commit-size]\nmax-lines = 0\n").unwrap_err();
+    assert!(err.message.contains("max-lines"), "{err}");
+    for key in ["max-binary-bytes", "line-bytes"] {
+        let text = format!("[rules.commit-size]\n{key} = 0\n");
+        let err = Config::parse("c.toml", &text).unwrap_err();
+        assert!(err.message.contains(key), "{err}");
+        assert_eq!(err.line, 2, "{err}");
+    }
+}
+
+#[test]
+fn commit_size_defaults_and_overrides() {
+    let size = builtin().rules.commit_size;
+    assert_eq!(size.max_binary_bytes, DEFAULT_MAX_BINARY_BYTES);
+    assert_eq!(size.line_bytes, DEFAULT_LINE_BYTES);
+    assert!(size.exclude.patterns().is_empty());
+    let custom = Config::parse(
+        "c.toml",
+        "[rules.commit-size]\nmax-binary-bytes = 5\nline-bytes = 80\nexclude = [\"vendor/**\"]\n",
+    )
+    .unwrap()
+    .rules
+    .commit_size;
+    assert_eq!((custom.max_binary_bytes, custom.line_bytes), (5, 80));
+    assert!(custom.exclude.is_match(&"vendor/x.js".into()));
+}

@@ -1,0 +1,253 @@
+//! The file as written: the serde structs `.execguard.toml` is read into, strictly (an unknown
+//! key is an error), every value kept with its span so that validation can name the line and
+//! column; and the JSON Schema generated from them.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toml::Spanned;
+
+// The file's shape, as serde reads it.
+
+/// The execguard configuration (`.execguard.toml`): where the planning documents live, which
+/// branches are guarded, and each rule's settings. Only tightening changes are accepted in a commit.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "execguard configuration")]
+pub(super) struct RawConfig {
+    /// Where the planning documents live and what counts as code.
+    #[serde(default)]
+    pub(super) layout: RawLayout,
+    /// Which branches the guard judges.
+    #[serde(default)]
+    pub(super) scope: RawScope,
+    /// Each rule's settings; every rule takes `enabled = false`.
+    #[serde(default)]
+    pub(super) rules: RawRules,
+    /// What the server-side hook needs beyond the rules.
+    #[serde(default)]
+    pub(super) server: RawServer,
+    /// The commits whose history predates the guard.
+    #[serde(default)]
+    pub(super) adoption: RawAdoption,
+}
+
+/// A value written as one string or as a list of strings.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub(super) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The JSON Schema of `.execguard.toml`, generated from the types the file is read into, for
+/// editors (taplo, Even Better TOML) and `execguard config --schema`. It says what shape a valid
+/// file has; what the validation adds (valid globs and regexes, `{feature}` in templates) is for
+/// `execguard config --check`.
+pub fn json_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let mut schema = generator.into_root_schema_for::<RawConfig>();
+    schemars::transform::Transform::transform(
+        &mut schemars::transform::RecursiveTransform(no_nulls),
+        &mut schema,
+    );
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// TOML has no null: a key is left out instead, so the schema offers no `null` type or default.
+fn no_nulls(schema: &mut schemars::Schema) {
+    use serde_json::Value;
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if object.get("default") == Some(&Value::Null) {
+        object.remove("default");
+    }
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        types.retain(|kind| kind != "null");
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            object.insert("type".into(), only);
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "server")]
+pub(super) struct RawServer {
+    /// The pushers whose `Execguard-Override` trailers the server honours.
+    #[schemars(with = "Vec<String>")]
+    pub(super) override_users: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "layout")]
+pub(super) struct RawLayout {
+    // One string or a list of them each.
+    /// Spec glob(s); the feature is the file stem. Default `specs/**/*.md`.
+    #[schemars(with = "OneOrMany")]
+    pub(super) specs: Option<Spanned<toml::Value>>,
+    /// Design note template(s) with `{feature}` once. Default `designs/{feature}.md`.
+    #[schemars(with = "OneOrMany")]
+    pub(super) designs: Option<Spanned<toml::Value>>,
+    /// Execplan template(s) with `{feature}` once; new plans go to the first. Default `plans/{feature}-execplan.md`.
+    #[schemars(with = "OneOrMany")]
+    pub(super) execplans: Option<Spanned<toml::Value>>,
+    /// Globs that are never a spec, design note or plan.
+    #[schemars(with = "Vec<String>")]
+    pub(super) not_planning: Option<Vec<Spanned<String>>>,
+    /// The state(s) that freeze a spec. Default `EXEC-READY`.
+    #[schemars(with = "OneOrMany")]
+    pub(super) spec_marker: Option<Spanned<toml::Value>>,
+    /// The state(s) that make a plan ready. Default `EXECPLAN-READY`.
+    #[schemars(with = "OneOrMany")]
+    pub(super) execplan_marker: Option<Spanned<toml::Value>>,
+    /// Globs of code; code matches `code` and not `not-code`.
+    #[schemars(with = "Vec<String>")]
+    pub(super) code: Option<Vec<Spanned<String>>>,
+    /// Globs that are not code.
+    #[schemars(with = "Vec<String>")]
+    pub(super) not_code: Option<Vec<Spanned<String>>>,
+    /// Regexes naming the feature of a branch with a `(?P<feature>...)` group.
+    #[schemars(with = "Vec<String>")]
+    pub(super) branch_patterns: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "scope")]
+pub(super) struct RawScope {
+    /// Globs of the branches judged; a detached HEAD is always judged. Default `["**"]`.
+    #[schemars(with = "Vec<String>")]
+    pub(super) branches: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "rules")]
+pub(super) struct RawRules {
+    #[serde(default)]
+    pub(super) frozen_spec: RawToggle,
+    #[serde(default)]
+    pub(super) frozen_design: RawToggle,
+    #[serde(default)]
+    pub(super) protected_path: RawProtectedPath,
+    #[serde(default)]
+    pub(super) guard_config: RawToggle,
+    #[serde(default)]
+    pub(super) progress_update: RawProgressUpdate,
+    #[serde(default)]
+    pub(super) execplan_ready: RawExecplanReady,
+    #[serde(default)]
+    pub(super) execplan_sections: RawExecplanSections,
+    #[serde(default)]
+    pub(super) commit_size: RawCommitSize,
+    #[serde(default)]
+    pub(super) commit_message: RawCommitMessage,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "toggle")]
+pub(super) struct RawToggle {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "protected-path")]
+pub(super) struct RawProtectedPath {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+    /// Globs of paths no commit may change. Default `["backend/PLANS.md"]`.
+    #[schemars(with = "Vec<String>")]
+    pub(super) paths: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "progress-update")]
+pub(super) struct RawProgressUpdate {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+    /// The execplan section that code commits must add to. Default `Progress`.
+    #[schemars(with = "String")]
+    pub(super) section: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "execplan-ready")]
+pub(super) struct RawExecplanReady {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+    /// Whether code also needs the plan's spec frozen. Default true.
+    pub(super) require_spec: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "execplan-sections")]
+pub(super) struct RawExecplanSections {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+    /// The sections every execplan needs.
+    #[schemars(with = "Vec<String>")]
+    pub(super) required: Option<Vec<Spanned<String>>>,
+    /// Whether an execplan must name its spec. Default true.
+    pub(super) require_spec_path: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "commit-size")]
+pub(super) struct RawCommitSize {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+    /// Changed lines (added plus deleted) a commit may have. Default 400.
+    #[schemars(with = "u64", range(min = 1))]
+    pub(super) max_lines: Option<Spanned<i64>>,
+    /// Files a commit may change. Default 25.
+    #[schemars(with = "u64", range(min = 1))]
+    pub(super) max_files: Option<Spanned<i64>>,
+    /// The largest blob a commit may add or modify. Default 1048576.
+    #[schemars(with = "u64", range(min = 1))]
+    pub(super) max_file_bytes: Option<Spanned<i64>>,
+    /// Bytes of binary content a commit may add or modify. Default 262144.
+    #[schemars(with = "u64", range(min = 1))]
+    pub(super) max_binary_bytes: Option<Spanned<i64>>,
+    /// A changed line counts once per started `line-bytes` bytes. Default 200.
+    #[schemars(with = "u64", range(min = 1))]
+    pub(super) line_bytes: Option<Spanned<i64>>,
+    /// Globs that count toward neither lines nor binary bytes.
+    #[schemars(with = "Vec<String>")]
+    pub(super) exclude: Option<Vec<Spanned<String>>>,
+    /// Globs whose blobs may exceed `max-file-bytes`.
+    #[schemars(with = "Vec<String>")]
+    pub(super) large_files: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "commit-message")]
+pub(super) struct RawCommitMessage {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+    /// The longest subject line. Default 72.
+    #[schemars(with = "u64", range(min = 1))]
+    pub(super) max_subject: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "adoption")]
+pub(super) struct RawAdoption {
+    /// Full commit ids whose history predates the guard and is not judged.
+    #[schemars(with = "Vec<String>")]
+    pub(super) baseline: Option<Vec<Spanned<String>>>,
+}

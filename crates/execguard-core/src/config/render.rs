@@ -1,0 +1,147 @@
+//! The effective config written back as TOML, every key spelled out (`execguard config`); a
+//! rendered config parses back to itself.
+
+use toml::{Table, Value};
+
+use super::validated::Config;
+use crate::rule_id::{RuleId, ALL_RULES};
+
+/// A list of strings as a TOML value.
+pub(super) fn strings(items: &[impl AsRef<str>]) -> toml::Value {
+    toml::Value::Array(
+        items
+            .iter()
+            .map(|s| toml::Value::String(s.as_ref().to_string()))
+            .collect(),
+    )
+}
+
+/// A limit as a TOML integer (TOML integers are signed).
+pub(super) fn integer(n: u64) -> toml::Value {
+    toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl Config {
+    /// The effective configuration as TOML, every key spelled out.
+    pub fn to_toml(&self) -> String {
+        let layout = &self.layout;
+        let mut layout_table = Table::new();
+        // A key written as a list stays a list; one value is written as a string, as before.
+        fn one_or_many(items: &[impl AsRef<str>]) -> Value {
+            match items {
+                [one] => Value::String(one.as_ref().to_string()),
+                _ => strings(items),
+            }
+        }
+        layout_table.insert("specs".into(), one_or_many(&layout.specs.texts()));
+        layout_table.insert("designs".into(), one_or_many(&layout.designs.texts()));
+        layout_table.insert("execplans".into(), one_or_many(&layout.execplans.texts()));
+        layout_table.insert(
+            "not-planning".into(),
+            strings(layout.not_planning.patterns()),
+        );
+        layout_table.insert("spec-marker".into(), one_or_many(layout.spec_marker.list()));
+        layout_table.insert(
+            "execplan-marker".into(),
+            one_or_many(layout.execplan_marker.list()),
+        );
+        layout_table.insert("code".into(), strings(layout.code.patterns()));
+        layout_table.insert("not-code".into(), strings(layout.not_code.patterns()));
+        layout_table.insert(
+            "branch-patterns".into(),
+            strings(&layout.branch_patterns.patterns()),
+        );
+
+        let mut scope = Table::new();
+        scope.insert("branches".into(), strings(self.scope.branches.patterns()));
+
+        let mut rules = Table::new();
+        for rule in ALL_RULES {
+            let mut table = Table::new();
+            table.insert("enabled".into(), Value::Boolean(self.is_enabled(*rule)));
+            let r = &self.rules;
+            match rule {
+                RuleId::ProtectedPath => {
+                    table.insert("paths".into(), strings(r.protected_path.paths.patterns()));
+                }
+                RuleId::ProgressUpdate => {
+                    table.insert(
+                        "section".into(),
+                        Value::String(r.progress_update.section.clone()),
+                    );
+                }
+                RuleId::ExecplanReady => {
+                    table.insert(
+                        "require-spec".into(),
+                        Value::Boolean(r.execplan_ready.require_spec),
+                    );
+                }
+                RuleId::ExecplanSections => {
+                    table.insert("required".into(), strings(&r.execplan_sections.required));
+                    table.insert(
+                        "require-spec-path".into(),
+                        Value::Boolean(r.execplan_sections.require_spec_path),
+                    );
+                }
+                RuleId::CommitSize => {
+                    table.insert("max-lines".into(), integer(r.commit_size.max_lines));
+                    table.insert("max-files".into(), integer(r.commit_size.max_files));
+                    table.insert(
+                        "max-file-bytes".into(),
+                        integer(r.commit_size.max_file_bytes),
+                    );
+                    table.insert(
+                        "max-binary-bytes".into(),
+                        integer(r.commit_size.max_binary_bytes),
+                    );
+                    table.insert("line-bytes".into(), integer(r.commit_size.line_bytes));
+                    table.insert("exclude".into(), strings(r.commit_size.exclude.patterns()));
+                    table.insert(
+                        "large-files".into(),
+                        strings(r.commit_size.large_files.patterns()),
+                    );
+                }
+                RuleId::CommitMessage => {
+                    table.insert(
+                        "max-subject".into(),
+                        integer(r.commit_message.max_subject as u64),
+                    );
+                }
+                _ => {}
+            }
+            rules.insert(rule.as_str().into(), Value::Table(table));
+        }
+        let mut server = Table::new();
+        server.insert(
+            "override-users".into(),
+            strings(&self.server.override_users),
+        );
+        let mut adoption = Table::new();
+        adoption.insert("baseline".into(), strings(&self.adoption.baseline));
+        let mut root = Table::new();
+        root.insert("layout".into(), Value::Table(layout_table));
+        root.insert("scope".into(), Value::Table(scope));
+        root.insert("rules".into(), Value::Table(rules));
+        root.insert("server".into(), Value::Table(server));
+        root.insert("adoption".into(), Value::Table(adoption));
+        toml::to_string(&root).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn rendered_config_parses_back_to_itself() {
+        let custom = Config::parse(
+            "c.toml",
+            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\n[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n",
+        )
+        .unwrap();
+        for config in [Config::embedded_default(), custom] {
+            let text = config.to_toml();
+            assert_eq!(Config::parse("rendered", &text).unwrap(), config, "{text}");
+        }
+    }
+}

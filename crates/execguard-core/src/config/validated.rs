@@ -1,0 +1,270 @@
+//! The typed config the rules read: built from the raw file by the validator, so that it cannot
+//! hold an invalid glob, regex or template, and every limit is positive.
+
+use std::collections::BTreeMap;
+
+use super::adoption::AdoptionConfig;
+use super::error::{serde_message, ConfigError};
+use super::layout::Layout;
+use super::patterns::Globs;
+use super::raw::RawConfig;
+use super::validator::Validator;
+use crate::rule_id::{RuleId, ALL_RULES};
+
+/// The documented default configuration: `config/execguard.toml` of this crate, which the
+/// repository's top-level `config/execguard.toml` copies.
+pub const DEFAULT_CONFIG: &str = include_str!("../../config/execguard.toml");
+
+// The validated model.
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scope {
+    pub branches: Globs,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProtectedPathConfig {
+    pub paths: Globs,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgressUpdateConfig {
+    pub section: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecplanReadyConfig {
+    /// Whether code also needs the plan's spec frozen in the base; `false` for repositories that
+    /// keep plans but no per-feature specs.
+    pub require_spec: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecplanSectionsConfig {
+    pub required: Vec<String>,
+    pub require_spec_path: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitSizeConfig {
+    /// Changed lines (added plus deleted) a commit may have, long lines weighed by `line_bytes`.
+    pub max_lines: u64,
+    pub max_files: u64,
+    /// The largest blob a commit may add or modify.
+    pub max_file_bytes: u64,
+    /// The bytes of binary content a commit may add or modify, all files together.
+    pub max_binary_bytes: u64,
+    /// A changed line counts once per started `line_bytes` bytes.
+    pub line_bytes: u64,
+    /// Paths trusted not to count toward lines or binary bytes (a human's list; the built-in
+    /// lockfile exclusion is separate and checks content).
+    pub exclude: Globs,
+    /// Paths whose blobs may exceed `max_file_bytes` (assets, fonts); a human's list.
+    pub large_files: Globs,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitMessageConfig {
+    pub max_subject: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulesConfig {
+    pub enabled: BTreeMap<RuleId, bool>,
+    pub protected_path: ProtectedPathConfig,
+    pub progress_update: ProgressUpdateConfig,
+    pub execplan_ready: ExecplanReadyConfig,
+    pub execplan_sections: ExecplanSectionsConfig,
+    pub commit_size: CommitSizeConfig,
+    pub commit_message: CommitMessageConfig,
+}
+
+/// What the pre-receive hook needs beyond the rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// The pushers whose `Execguard-Override` trailers the server honours.
+    pub override_users: Vec<String>,
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub layout: Layout,
+    pub scope: Scope,
+    pub rules: RulesConfig,
+    pub server: ServerConfig,
+    pub adoption: AdoptionConfig,
+}
+
+impl Config {
+    /// Parses and validates a config file's text. `origin` names the file in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let span = error.span().unwrap_or(0..0);
+            ConfigError::at(
+                origin,
+                text,
+                span.clone(),
+                serde_message(&error, text, span),
+            )
+        })?;
+        Validator { origin, text }.config(raw)
+    }
+
+    /// The embedded default config.
+    pub fn embedded_default() -> Self {
+        // The embedded file is checked by a unit test, so this cannot fail in a released build.
+        #[allow(clippy::expect_used)]
+        Self::parse("embedded default config", DEFAULT_CONFIG)
+            .expect("the embedded default config is valid")
+    }
+
+    /// This config with every rule but the path rules turned off: for judging what a change
+    /// does to frozen and protected paths alone (an amend's delta, a rewritten branch).
+    pub fn path_rules_only(&self) -> Config {
+        let mut config = self.clone();
+        for rule in ALL_RULES {
+            if !rule.is_path_rule() {
+                config.rules.enabled.insert(*rule, false);
+            }
+        }
+        config
+    }
+
+    pub fn is_enabled(&self, rule: RuleId) -> bool {
+        self.rules.enabled.get(&rule).copied().unwrap_or(true)
+    }
+
+    /// Whether the guard applies to a branch. A change whose branch is unknown (detached HEAD) is
+    /// always checked: the guard fails closed.
+    pub fn applies_to_branch(&self, branch: Option<&str>) -> bool {
+        branch.is_none_or(|name| self.scope.branches.set.is_match(name))
+    }
+}
+
+impl Validator<'_> {
+    fn config(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+        let layout = self.layout(raw.layout)?;
+        let scope = Scope {
+            branches: self.globs("scope.branches", raw.scope.branches, &["**"])?,
+        };
+        let r = raw.rules;
+        let mut enabled = BTreeMap::new();
+        for (rule, flag) in [
+            (RuleId::FrozenSpec, r.frozen_spec.enabled),
+            (RuleId::FrozenDesign, r.frozen_design.enabled),
+            (RuleId::ProtectedPath, r.protected_path.enabled),
+            (RuleId::GuardConfig, r.guard_config.enabled),
+            (RuleId::ProgressUpdate, r.progress_update.enabled),
+            (RuleId::ExecplanReady, r.execplan_ready.enabled),
+            (RuleId::ExecplanSections, r.execplan_sections.enabled),
+            (RuleId::CommitSize, r.commit_size.enabled),
+            (RuleId::CommitMessage, r.commit_message.enabled),
+        ] {
+            enabled.insert(rule, flag.unwrap_or(true));
+        }
+        let rules = RulesConfig {
+            enabled,
+            protected_path: ProtectedPathConfig {
+                paths: self.globs(
+                    "rules.protected-path.paths",
+                    r.protected_path.paths,
+                    &["backend/PLANS.md"],
+                )?,
+            },
+            progress_update: ProgressUpdateConfig {
+                section: self.non_empty(
+                    "rules.progress-update.section",
+                    r.progress_update.section,
+                    "Progress",
+                )?,
+            },
+            execplan_ready: ExecplanReadyConfig {
+                require_spec: r.execplan_ready.require_spec.unwrap_or(true),
+            },
+            execplan_sections: ExecplanSectionsConfig {
+                required: match r.execplan_sections.required {
+                    None => DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect(),
+                    Some(list) => list
+                        .into_iter()
+                        .map(|s| self.non_empty("rules.execplan-sections.required", Some(s), ""))
+                        .collect::<Result<_, _>>()?,
+                },
+                require_spec_path: r.execplan_sections.require_spec_path.unwrap_or(true),
+            },
+            commit_size: CommitSizeConfig {
+                max_lines: self.limit(
+                    "rules.commit-size.max-lines",
+                    r.commit_size.max_lines,
+                    400,
+                )?,
+                max_files: self.limit(
+                    "rules.commit-size.max-files",
+                    r.commit_size.max_files,
+                    25,
+                )?,
+                max_file_bytes: self.limit(
+                    "rules.commit-size.max-file-bytes",
+                    r.commit_size.max_file_bytes,
+                    1024 * 1024,
+                )?,
+                max_binary_bytes: self.limit(
+                    "rules.commit-size.max-binary-bytes",
+                    r.commit_size.max_binary_bytes,
+                    DEFAULT_MAX_BINARY_BYTES,
+                )?,
+                line_bytes: self.limit(
+                    "rules.commit-size.line-bytes",
+                    r.commit_size.line_bytes,
+                    DEFAULT_LINE_BYTES,
+                )?,
+                exclude: self.globs("rules.commit-size.exclude", r.commit_size.exclude, &[])?,
+                large_files: self.globs(
+                    "rules.commit-size.large-files",
+                    r.commit_size.large_files,
+                    &[],
+                )?,
+            },
+            commit_message: CommitMessageConfig {
+                max_subject: self.limit(
+                    "rules.commit-message.max-subject",
+                    r.commit_message.max_subject,
+                    72,
+                )? as usize,
+            },
+        };
+        let server = ServerConfig {
+            override_users: raw
+                .server
+                .override_users
+                .unwrap_or_default()
+                .into_iter()
+                .map(|user| self.non_empty("server.override-users", Some(user), ""))
+                .collect::<Result<_, _>>()?,
+        };
+        let adoption = self.adoption(raw.adoption)?;
+        Ok(Config {
+            layout,
+            scope,
+            rules,
+            server,
+            adoption,
+        })
+    }
+}
+
+pub const DEFAULT_SECTIONS: &[&str] = &[
+    "Progress",
+    "Surprises & Discoveries",
+    "Decision Log",
+    "Outcomes & Retrospective",
+];
+
+/// commit-size's budget of binary bytes per commit: room for icons, small images and fixtures,
+/// about three times what 400 lines of 200 bytes hold, so that binary content is not a cheaper
+/// way in than text.
+pub const DEFAULT_MAX_BINARY_BYTES: u64 = 256 * 1024;
+
+/// commit-size's line length: a changed line counts once per started 200 bytes, so that a long
+/// line weighs what the same bytes would as ordinary lines.
+pub const DEFAULT_LINE_BYTES: u64 = 200;

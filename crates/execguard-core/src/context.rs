@@ -1,0 +1,250 @@
+//! Everything a rule may ask about the change it judges: the config, the change, both trees, the
+//! message, with reads cached; and how the change, its base and its undo are named in messages.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::Config;
+use crate::findings::{About, Finding, OverrideFault, OverrideProblem};
+use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
+use crate::progress::{progress_change, ProgressChange};
+use crate::report::Violation;
+use crate::rule_id::{RuleId, UnknownRule};
+use crate::trailers::{Message, OVERRIDE_TRAILER};
+
+pub mod planning;
+
+/// The trailer that names the feature a commit works on.
+pub const EXECPLAN_TRAILER: &str = "Execplan";
+
+/// How the feature a commit works on was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureSource {
+    Trailer,
+    Branch,
+    UpdatedExecplan,
+}
+
+/// Everything a rule may ask about the change, with reads cached.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub change: &'a Change,
+    pub trees: &'a dyn Trees,
+    pub message: Option<Message>,
+    reads: RefCell<HashMap<(bool, RepoPath), Option<String>>>,
+    progress: RefCell<Option<BTreeMap<String, ProgressChange>>>,
+    features: RefCell<Option<Features>>,
+    collisions: RefCell<Option<Vec<(RepoPath, RepoPath)>>>,
+}
+
+/// The features a change works on, and how they were found.
+type Features = (Vec<String>, Option<FeatureSource>);
+
+impl<'a> Context<'a> {
+    pub fn new(
+        config: &'a Config,
+        change: &'a Change,
+        trees: &'a dyn Trees,
+        message: Option<Message>,
+    ) -> Self {
+        Self {
+            config,
+            change,
+            trees,
+            message,
+            reads: RefCell::new(HashMap::new()),
+            progress: RefCell::new(None),
+            features: RefCell::new(None),
+            collisions: RefCell::new(None),
+        }
+    }
+
+    /// A violation in this change: `finding`, its text naming the change as this context does.
+    pub fn violation(&self, finding: Finding) -> Violation {
+        Violation::new(finding, self.about(String::new()))
+    }
+
+    /// A violation whose hint says how to take its path back out of the change (`undo`, as
+    /// [`Context::undo_hint`] words it).
+    pub fn violation_with_undo(&self, finding: Finding, undo: String) -> Violation {
+        Violation::new(finding, self.about(undo))
+    }
+
+    /// How findings in this change name it.
+    fn about(&self, undo: String) -> About {
+        About {
+            commit: self.change.commit.clone(),
+            root: self.change.root,
+            subject: self.subject_name(),
+            base: self.base_name(),
+            undo,
+        }
+    }
+
+    /// How the base is named in messages: `HEAD` or `the parent of 1a2b3c4`.
+    pub fn base_name(&self) -> String {
+        if let Some(label) = &self.change.label {
+            return label.base.clone();
+        }
+        match (&self.change.commit, self.change.root) {
+            (None, false) => "HEAD".to_string(),
+            (None, true) => "the empty tree (the branch has no commit yet)".to_string(),
+            (Some(id), false) => format!("the parent of {}", short(id)),
+            (Some(id), true) => format!("the empty tree ({} is a root commit)", short(id)),
+        }
+    }
+
+    /// How to take a path's change back out: unstage and restore it, or rework the commit.
+    pub fn undo_hint(&self, path: &RepoPath) -> String {
+        if let Some(label) = &self.change.label {
+            return label.undo.replace("{path}", &path.to_string());
+        }
+        let in_base = !matches!(self.trees.entry(Side::Base, path), Ok(None));
+        match (&self.change.commit, self.change.root, in_base) {
+            // No HEAD yet: only the index can be reset, and the file is kept.
+            (None, true, _) => format!("`git rm --cached -- {path}`, which keeps the file"),
+            // A path new to the commit: unstage it, keeping the file (restoring the work tree
+            // too would delete it).
+            (None, false, false) => {
+                format!("`git restore --staged -- {path}`, which keeps the file")
+            }
+            (None, false, true) => format!("`git restore --staged --worktree -- {path}`"),
+            (Some(id), true, _) => format!(
+                "rework root commit {} so that it does not add {path}",
+                short(id)
+            ),
+            (Some(id), false, false) => format!(
+                "rework commit {} so that it does not add {path}, for example with `git rebase -i`",
+                short(id)
+            ),
+            (Some(id), false, true) => format!(
+                "rework commit {} so that it leaves {path} as its parent had it, for example with `git rebase -i`",
+                short(id)
+            ),
+        }
+    }
+
+    /// What "this change" is called in messages.
+    pub fn subject_name(&self) -> String {
+        if let Some(label) = &self.change.label {
+            return label.subject.clone();
+        }
+        match &self.change.commit {
+            None => "this commit".to_string(),
+            Some(id) => format!("commit {}", short(id)),
+        }
+    }
+
+    /// A text document on one side, decoded leniently; `None` when absent or not a blob.
+    pub fn text(&self, side: Side, path: &RepoPath) -> Result<Option<String>, TreeError> {
+        let key = (side == Side::Base, path.clone());
+        if let Some(cached) = self.reads.borrow().get(&key) {
+            return Ok(cached.clone());
+        }
+        let text = self
+            .trees
+            .read(side, path)?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        self.reads.borrow_mut().insert(key, text.clone());
+        Ok(text)
+    }
+
+    /// Paths the change adds beside an existing path of the base that differs only in case, and
+    /// that path: `(added, existing)`. A path the change also touches is judged as itself.
+    pub fn case_collisions(&self) -> Result<Vec<(RepoPath, RepoPath)>, TreeError> {
+        if let Some(found) = self.collisions.borrow().as_ref() {
+            return Ok(found.clone());
+        }
+        let touched: BTreeSet<&RepoPath> = self
+            .change
+            .files
+            .iter()
+            .flat_map(FileChange::touched_paths)
+            .collect();
+        let mut found = Vec::new();
+        for file in &self.change.files {
+            if file.new.is_none() || (file.old.is_some() && file.renamed_from.is_none()) {
+                continue;
+            }
+            for existing in self.trees.case_variants(Side::Base, &file.path)? {
+                if !touched.contains(&existing) {
+                    found.push((file.path.clone(), existing));
+                }
+            }
+        }
+        *self.collisions.borrow_mut() = Some(found.clone());
+        Ok(found)
+    }
+
+    /// The changed files that are code.
+    pub fn code_changes(&self) -> Vec<&'a FileChange> {
+        self.change
+            .files
+            .iter()
+            .filter(|file| file.touched_paths().any(|p| self.config.layout.is_code(p)))
+            .collect()
+    }
+
+    /// For every execplan the change adds or modifies: how its Progress section changed.
+    pub fn progress_updates(&self) -> Result<BTreeMap<String, ProgressChange>, TreeError> {
+        if let Some(done) = self.progress.borrow().as_ref() {
+            return Ok(done.clone());
+        }
+        let layout = &self.config.layout;
+        let section = &self.config.rules.progress_update.section;
+        let mut updates = BTreeMap::new();
+        for file in &self.change.files {
+            let Some(feature) = layout.execplans.feature_of(&file.path) else {
+                continue;
+            };
+            let Some(new) = self.text(Side::New, &file.path)? else {
+                continue;
+            };
+            let old = if file.old.is_some() {
+                self.text(Side::Base, file.old_path())?
+            } else {
+                None
+            };
+            let change = progress_change(old.as_deref(), &new, section);
+            updates.insert(feature, change);
+        }
+        *self.progress.borrow_mut() = Some(updates.clone());
+        Ok(updates)
+    }
+
+    /// Valid override trailers: rule to reason. Malformed ones are reported by `commit-message`.
+    pub fn overrides(&self) -> BTreeMap<RuleId, String> {
+        let Some(message) = &self.message else {
+            return BTreeMap::new();
+        };
+        message
+            .trailer_values(OVERRIDE_TRAILER)
+            .iter()
+            .filter_map(|value| parse_override(value).ok())
+            .collect()
+    }
+}
+
+/// Reads `<rule-id>: <reason>` from an override trailer's value.
+pub fn parse_override(value: &str) -> Result<(RuleId, String), OverrideProblem> {
+    let problem = |problem| OverrideProblem {
+        value: value.to_string(),
+        problem,
+    };
+    let Some((rule, reason)) = value.split_once(':') else {
+        return Err(problem(OverrideFault::NoReason));
+    };
+    let rule: RuleId = rule
+        .parse()
+        .map_err(|e: UnknownRule| problem(OverrideFault::UnknownRule(e.0)))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(problem(OverrideFault::BlankReason));
+    }
+    Ok((rule, reason.to_string()))
+}
+
+/// The first seven hex digits of an object id.
+pub fn short(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}

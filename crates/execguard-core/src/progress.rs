@@ -1,0 +1,91 @@
+//! How a commit changed the Progress section of an execplan: the visible entries of the old and
+//! the new section, compared. Read by the context (which features a change progresses), by the
+//! `progress-update` rule and by the agent hooks.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::markdown;
+use crate::memo::{remembered, TextMemo};
+
+/// How a commit changed the Progress section of one execplan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProgressChange {
+    /// The new section has a visible entry the old one does not have as many times: a new entry,
+    /// or an old one whose text, box or timestamp changed. Enough for the execplan a trailer or
+    /// the branch names.
+    pub changed: bool,
+    /// The section gained an entry: it has more entries than it lost, or an entry whose box or
+    /// timestamp changed while the rest of its text stayed the same. A reworded entry (one added
+    /// pairing with one removed) is not progress. Needed when the execplan is found only by its
+    /// Progress having changed.
+    pub progressed: bool,
+}
+
+/// How the Progress section changed between `old` and `new` (see [`ProgressChange`] and
+/// [`markdown::visible_entries`]). Moving, deleting or re-spacing entries, and adding comments or
+/// code blocks, is no change. A new execplan (`old` is `None`) changes and progresses when its
+/// section has an entry. Entries are compared by hashing, in one pass over each side.
+pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressChange {
+    let Some(new_entries) = section_entries(new, section) else {
+        return ProgressChange::default();
+    };
+    let old_entries = old
+        .and_then(|old| section_entries(old, section))
+        .unwrap_or_default();
+    // Entries of the new section minus those of the old one, with repeats: positive counts were
+    // added, negative ones removed.
+    let mut balance: HashMap<&str, isize> = HashMap::with_capacity(new_entries.len());
+    for entry in new_entries.iter() {
+        *balance.entry(entry).or_default() += 1;
+    }
+    for entry in old_entries.iter() {
+        *balance.entry(entry).or_default() -= 1;
+    }
+    let added: usize = balance.values().map(|n| n.max(&0).unsigned_abs()).sum();
+    let removed: usize = balance.values().map(|n| n.min(&0).unsigned_abs()).sum();
+    let changed = added > 0;
+    if added > removed {
+        return ProgressChange {
+            changed,
+            progressed: true,
+        };
+    }
+    // The added and removed entries by stamp and rest of text. Those that differ only in how
+    // the stamp is written cancel out; an added and a removed entry left with the same rest have
+    // different stamps: a box ticked or a timestamp changed.
+    let mut by_stamp: HashMap<(String, String), isize> = HashMap::new();
+    for (entry, count) in balance.iter().filter(|(_, count)| **count != 0) {
+        *by_stamp.entry(markdown::entry_stamp(entry)).or_default() += count;
+    }
+    let mut by_rest: HashMap<&str, (bool, bool)> = HashMap::new();
+    for ((_, rest), count) in &by_stamp {
+        let (added, removed) = by_rest.entry(rest).or_default();
+        *added |= *count > 0;
+        *removed |= *count < 0;
+    }
+    let restamped = by_rest.values().any(|(added, removed)| *added && *removed);
+    ProgressChange {
+        changed,
+        progressed: restamped,
+    }
+}
+
+/// The visible entries of `section` in `text`; `None` when it has no such section. A plan's new
+/// version in one commit is its old version in the next, so the entries of the last few
+/// versions are remembered, by their whole text, per thread.
+fn section_entries(text: &str, section: &str) -> Option<Rc<Vec<String>>> {
+    remembered(&SECTION_ENTRIES, text, section, |text| {
+        markdown::section_text(text, section).map(|body| Rc::new(markdown::visible_entries(body)))
+    })
+}
+
+thread_local! {
+    static SECTION_ENTRIES: RefCell<TextMemo<Option<Rc<Vec<String>>>>> =
+        const { RefCell::new(TextMemo::new(8, 256 * 1024)) };
+}
+
+#[cfg(test)]
+#[path = "progress_tests.rs"]
+mod tests;

@@ -1,0 +1,94 @@
+//! What HEAD and the working tree hold: the current branch, HEAD's commit and tree, and the
+//! paths that differ from HEAD in the working tree.
+
+use execguard_core::RepoPath;
+use git2::{Oid, Repository, Tree};
+
+use crate::error::read_err;
+use crate::{GitError, GitTrees, Snapshot};
+
+/// The short name of the branch HEAD points at, also on an unborn branch; `None` when detached.
+pub fn current_branch(repo: &Repository) -> Option<String> {
+    let head = repo.find_reference("HEAD").ok()?;
+    let target = head.symbolic_target()?;
+    Some(
+        target
+            .strip_prefix("refs/heads/")
+            .unwrap_or(target)
+            .to_string(),
+    )
+}
+
+/// The commit HEAD names; `None` on an unborn branch.
+pub(crate) fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, GitError> {
+    match repo.head() {
+        Ok(head) => Ok(Some(head.peel_to_commit().map_err(read_err("HEAD"))?)),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(read_err("HEAD")(e)),
+    }
+}
+
+/// HEAD's tree alone, as the base side of a change whose new side is not read: enough to ask
+/// whether a path may be written. An unborn branch has an empty base.
+pub fn head_trees(repo: &Repository) -> Result<(Option<Tree<'_>>, GitTrees<'_>), GitError> {
+    let tree = match head_commit(repo)? {
+        Some(head) => Some(head.tree().map_err(read_err("HEAD's tree"))?),
+        None => None,
+    };
+    let trees = GitTrees {
+        repo,
+        base: tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
+        new: Snapshot::Empty,
+        cache: None,
+    };
+    Ok((tree, trees))
+}
+
+/// The paths whose working-tree content differs from HEAD, staged or not, untracked files
+/// included (ignored ones not). A working tree the agent is about to leave; not for hooks, which
+/// judge the index.
+pub fn worktree_changes(repo: &Repository) -> Result<Vec<RepoPath>, GitError> {
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    let statuses = repo
+        .statuses(Some(&mut options))
+        .map_err(read_err("the working tree's status"))?;
+    let mut out: Vec<RepoPath> = statuses
+        .iter()
+        .filter(|entry| entry.status() != git2::Status::CURRENT)
+        .map(|entry| RepoPath::new(entry.path_bytes().to_vec()))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The commit HEAD names, `None` when it names none (an unborn branch, or a HEAD that cannot be
+/// read).
+pub fn head_commit_id(repo: &Repository) -> Option<Oid> {
+    let head = repo.head().ok()?;
+    head.peel_to_commit().ok().map(|commit| commit.id())
+}
+
+/// HEAD's tree, `None` when HEAD names nothing (an unborn branch); a HEAD whose tree cannot be
+/// read is an error.
+pub fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>, GitError> {
+    match repo.head() {
+        Ok(head) => head
+            .peel_to_tree()
+            .map(Some)
+            .map_err(read_err("HEAD's tree")),
+        Err(_) => Ok(None),
+    }
+}

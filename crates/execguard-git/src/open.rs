@@ -1,0 +1,132 @@
+//! Opening a repository: libgit2's process-wide tuning, discovery from a path or from git's hook
+//! environment, and the refusal of repository formats libgit2 cannot read.
+
+use std::path::Path;
+
+use git2::{ErrorCode, Repository};
+
+use crate::error::read_err;
+use crate::{pack_reader, GitError};
+
+/// Process-wide libgit2 settings: objects are trusted on read as git trusts them, instead of
+/// hashing every object again (a fifth of a range check's time), and pack files are mapped in
+/// bounded windows so that a long history does not keep the whole pack resident.
+#[allow(unsafe_code)]
+fn tune_libgit2() {
+    static TUNED: std::sync::Once = std::sync::Once::new();
+    TUNED.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        // SAFETY: libgit2's global options are not synchronised; these run once, before any
+        // repository is opened or any other thread uses libgit2.
+        unsafe {
+            // A failure leaves libgit2's defaults in force, which are correct, only larger.
+            let _ = git2::opts::set_mwindow_size(MWINDOW_SIZE);
+            let _ = git2::opts::set_mwindow_mapped_limit(MWINDOW_LIMIT);
+            // Parsed trees and commits are cached; a long range would otherwise fill the
+            // default 256 MiB.
+            libgit2_sys::git_libgit2_opts(
+                libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
+                OBJECT_CACHE as isize,
+            );
+            for level in unreadable_user_configs() {
+                // No search path: libgit2 then finds no file at that level, as git does.
+                let _ = git2::opts::set_search_path(level, "");
+            }
+        }
+    });
+}
+
+/// The user-level config files (`~/.gitconfig`, `$XDG_CONFIG_HOME/git/config`) that exist but
+/// cannot be read. git skips them; libgit2 refuses to open any repository, which would make a
+/// hook run by a daemon that keeps its starter's HOME (root started `git daemon --user`) refuse
+/// every push.
+fn unreadable_user_configs() -> Vec<git2::ConfigLevel> {
+    let home = std::env::var_os("HOME").filter(|home| !home.is_empty());
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| home.as_ref().map(|home| Path::new(home).join(".config")));
+    let candidates = [
+        (
+            git2::ConfigLevel::Global,
+            home.map(|home| Path::new(&home).join(".gitconfig")),
+        ),
+        (
+            git2::ConfigLevel::XDG,
+            xdg.map(|dir| dir.join("git").join("config")),
+        ),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(_, path)| {
+            path.as_ref().is_some_and(|path| {
+                std::fs::metadata(path)
+                    .is_err_and(|error| error.kind() == std::io::ErrorKind::PermissionDenied)
+            })
+        })
+        .map(|(level, _)| level)
+        .collect()
+}
+
+const OBJECT_CACHE: usize = 4 * 1024 * 1024;
+// libgit2 reads commits and trees; file contents of range and push checks go through
+// `pack_reader`, so its windows can be small.
+const MWINDOW_SIZE: usize = 4 * 1024 * 1024;
+const MWINDOW_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
+/// object directories of a push, ...), as a hook must.
+pub fn open_from_env() -> Result<Repository, GitError> {
+    tune_libgit2();
+    let repo = Repository::open_from_env().map_err(open_error)?;
+    check_supported(&repo)?;
+    pack_reader::remember_env_dirs(&repo);
+    Ok(repo)
+}
+
+/// Opens the repository containing `path`.
+pub fn open_at(path: &Path) -> Result<Repository, GitError> {
+    tune_libgit2();
+    let repo = Repository::discover(path).map_err(|error| {
+        if error.code() == ErrorCode::Owner {
+            GitError::NotOwned {
+                path: path.to_path_buf(),
+            }
+        } else {
+            open_error(error)
+        }
+    })?;
+    check_supported(&repo)?;
+    Ok(repo)
+}
+
+/// Names the repository feature libgit2 could not read, and how to turn it off where git can.
+fn open_error(error: git2::Error) -> GitError {
+    let text = error.message().to_ascii_lowercase();
+    if text.contains("objectformat") || text.contains("sha256") {
+        GitError::Unsupported("the SHA-256 object format".into())
+    } else if text.contains("refstorage") || text.contains("reftable") {
+        GitError::Unsupported("the reftable ref storage".into())
+    } else if text.contains("extension") {
+        GitError::Unsupported(format!("a repository extension ({})", error.message()))
+    } else {
+        GitError::Open(error.into())
+    }
+}
+
+fn check_supported(repo: &Repository) -> Result<(), GitError> {
+    let config = repo
+        .config()
+        .map_err(read_err("the repository's git config"))?;
+    if let Ok(format) = config.get_string("extensions.objectformat") {
+        if !format.eq_ignore_ascii_case("sha1") {
+            return Err(GitError::Unsupported(format!("the {format} object format")));
+        }
+    }
+    if let Ok(storage) = config.get_string("extensions.refstorage") {
+        if !storage.eq_ignore_ascii_case("files") {
+            return Err(GitError::Unsupported(format!("the {storage} ref storage")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+#![allow(clippy::unwrap_used)]
+//! `execguard check --range` and `--commit`: the same verdicts as the server, in each format.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::server::*;
+use common::table::each_case;
+use common::*;
+
+/// A history on `exec/login` above `main`, made with the hooks bypassed: clean, frozen-spec,
+/// clean, protected-path, commit-message. Returns the five commit ids.
+fn checked_history(repo: &TestRepo) -> [String; 5] {
+    let c1 = commit_clean_code(repo, "logout");
+    let c2 = commit_spec_edit(repo, "Tweak the spec");
+    repo.write("docs/notes.md", "# Notes\n");
+    repo.commit_unchecked("Add notes");
+    let c3 = repo.head();
+    repo.append("backend/PLANS.md", "Sections are optional.\n");
+    repo.commit_unchecked("Relax the rules");
+    let c4 = repo.head();
+    repo.write("docs/more.md", "# More\n");
+    repo.commit_unchecked(&"B".repeat(100));
+    let c5 = repo.head();
+    [c1, c2, c3, c4, c5]
+}
+
+fn json_pairs(stdout: &str) -> BTreeSet<(String, String)> {
+    let report: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["rule"].as_str().unwrap().to_string(),
+                v["commit"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_range_json_reports_what_the_server_refuses() {
+    let repo = pushed_fixture();
+    let [c1, c2, c3, c4, c5] = checked_history(&repo);
+    let expected: BTreeSet<(String, String)> = [
+        ("frozen-spec", &c2),
+        ("protected-path", &c4),
+        ("commit-message", &c5),
+    ]
+    .into_iter()
+    .map(|(rule, c)| (rule.to_string(), c.clone()))
+    .collect();
+
+    let check = repo.execguard([
+        "check",
+        "--range",
+        "main..exec/login",
+        "--branch",
+        "exec/login",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(check.code, Some(1), "{check:#?}");
+    let from_check = json_pairs(&check.stdout);
+    assert_eq!(from_check, expected, "{check:#?}");
+    for clean in [&c1, &c3] {
+        assert!(
+            !check.stdout.contains(clean.as_str()),
+            "clean commit {clean} is not listed: {check:#?}"
+        );
+    }
+
+    let push_run = push(&repo, &["origin", "exec/login"]);
+    assert_server_refused(&push_run, "frozen-spec");
+    let from_server = reported_pairs(&push_run.stderr);
+    let from_check_short: BTreeSet<(String, String)> = from_check
+        .iter()
+        .map(|(rule, commit)| (rule.clone(), commit[..7].to_string()))
+        .collect();
+    assert_eq!(
+        from_server, from_check_short,
+        "the server and check agree: {push_run:#?}"
+    );
+}
+
+/// Asserts what a format's output shows.
+type Shows = fn(&str);
+
+/// Each `--format` of `check --range` over the checked history (exit 1), and what its stdout shows.
+const FORMATS: &[(&str, Shows)] = &[
+    // GitHub's error annotations, one per finding.
+    ("github", |stdout| {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("::error file=specs/login.md,")),
+            "{stdout}"
+        );
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("::error file=backend/PLANS.md,")),
+            "{stdout}"
+        );
+        assert_eq!(count(stdout, "::error "), 3, "{stdout}");
+    }),
+    // SARIF 2.1.0, one result per finding.
+    ("sarif", |stdout| {
+        let sarif: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        assert_eq!(sarif["version"], "2.1.0");
+        assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "execguard");
+        let rules: BTreeSet<&str> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["ruleId"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            rules,
+            BTreeSet::from(["frozen-spec", "protected-path", "commit-message"])
+        );
+    }),
+];
+
+#[test]
+fn check_range_prints_each_format() {
+    each_case(
+        FORMATS,
+        |(format, _)| format.to_string(),
+        |(format, shows)| {
+            let repo = pushed_fixture();
+            checked_history(&repo);
+            let run = repo.execguard([
+                "check",
+                "--range",
+                "main..exec/login",
+                "--branch",
+                "exec/login",
+                "--format",
+                format,
+            ]);
+            assert_eq!(run.code, Some(1), "{run:#?}");
+            shows(&run.stdout);
+        },
+    );
+}
+
+#[test]
+fn check_commit_checks_one_commit() {
+    let repo = pushed_fixture();
+    let [c1, c2, ..] = checked_history(&repo);
+    let run = repo.execguard([
+        "check",
+        "--commit",
+        &c2,
+        "--branch",
+        "exec/login",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert_eq!(
+        json_pairs(&run.stdout),
+        BTreeSet::from([("frozen-spec".to_string(), c2.clone())])
+    );
+    let run = repo.execguard([
+        "check",
+        "--commit",
+        &c1,
+        "--branch",
+        "exec/login",
+        "--format",
+        "json",
+    ]);
+    run.assert_ok();
+    assert!(json_pairs(&run.stdout).is_empty(), "{run:#?}");
+    let run = repo.execguard(["check", "--commit", &c1, "--branch", "exec/login"]);
+    run.assert_ok();
+    assert!(run.stderr.contains("1 commit checked"), "{run:#?}");
+}

@@ -1,0 +1,128 @@
+#![allow(clippy::unwrap_used)]
+//! The client's pre-push hook: it refuses a violating push before the server sees it and judges
+//! only what the remote lacks.
+
+mod common;
+
+use common::server::*;
+
+#[test]
+fn pre_push_refuses_new_branch_with_violating_commit_before_the_server_sees_it() {
+    let repo = client_fixture();
+    repo.git(["checkout", "-q", "-b", "feature/x"]);
+    assert!(
+        !repo
+            .git_run([
+                "rev-parse",
+                "--verify",
+                "-q",
+                "refs/remotes/origin/feature/x"
+            ])
+            .ok(),
+        "no remote-tracking ref for the new branch"
+    );
+    commit_spec_edit(&repo, "Tweak the spec");
+    let run = push_with_hooks(&repo, &["origin", "feature/x"]);
+    run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr.contains("failed to push") && !run.stderr.contains("remote:"),
+        "refused locally, before the server: {run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/feature/x"), None);
+}
+
+#[test]
+fn pre_push_survives_a_remote_sha_unknown_locally() {
+    let repo = client_fixture();
+    // Someone else pushes from a second clone.
+    repo.git_in(&repo.root, ["clone", "-q", &server_url(&repo), "second"]);
+    let second = repo.root.join("second");
+    repo.git_in(&second, ["checkout", "-q", "exec/login"]);
+    std::fs::write(second.join("docs.md"), "# Notes from someone else\n").unwrap();
+    repo.git_in(&second, ["add", "-A"]);
+    repo.git_in(&second, ["commit", "-q", "-m", "Someone else's notes"]);
+    let theirs = repo
+        .git_in(&second, ["rev-parse", "HEAD"])
+        .trim()
+        .to_string();
+    git_env_in(&repo, &second, &[], &["push", "-q", "origin", "exec/login"]).assert_ok();
+    assert_eq!(
+        repo.git_run(["cat-file", "-e", &theirs]).code,
+        Some(1),
+        "the first clone does not know their commit"
+    );
+
+    // The first clone force-pushes without fetching.
+    let head = commit_clean_code(&repo, "logout");
+    let run = push_with_hooks(&repo, &["--force", "origin", "exec/login"]);
+    assert!(!run.stderr.contains("panicked"), "{run:#?}");
+    assert!(!run.stderr.contains("execguard: error"), "{run:#?}");
+    run.assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
+}
+
+#[test]
+fn pre_push_to_the_remote_url_judges_only_what_the_server_lacks() {
+    let repo = client_fixture();
+    repo.git(["checkout", "-q", "-b", "feature/y"]);
+    repo.write("docs/y.md", "# Y\n");
+    repo.commit_all("Document y").assert_ok();
+    // The set-up commit (a human's, on the server already) adds backend/PLANS.md: judged again,
+    // it would be refused. Only the new docs commit should be judged.
+    let run = push_with_hooks(&repo, &[&server_url(&repo), "feature/y"]);
+    run.assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/feature/y"), Some(repo.head()));
+}
+
+#[test]
+fn pre_push_allows_an_up_to_date_push() {
+    let repo = client_fixture();
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_ok();
+    assert!(run.stderr.contains("Everything up-to-date"), "{run:#?}");
+}
+
+#[test]
+fn pre_push_allows_a_branch_deletion() {
+    let repo = client_fixture();
+    push_with_hooks(&repo, &["origin", "exec/login:refs/heads/x"]).assert_ok();
+    assert!(server_rev(&repo, "refs/heads/x").is_some());
+    let run = push_with_hooks(&repo, &["origin", "--delete", "x"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/x"), None);
+}
+
+#[test]
+fn pre_push_gives_a_foreign_hook_the_same_stdin() {
+    let repo = pushed_fixture();
+    let foreign = repo.hooks_dir().join("pre-push");
+    std::fs::write(&foreign, "#!/bin/sh\ncat > .git/foreign-stdin\n").unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let run = repo.execguard(["install"]);
+    run.assert_ok();
+    assert!(run.stderr.contains("execguard-chained"), "{run:#?}");
+
+    let old = repo.head();
+    let head = commit_clean_code(&repo, "logout");
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    let seen = repo.read(".git/foreign-stdin");
+    assert_eq!(
+        seen,
+        format!("refs/heads/exec/login {head} refs/heads/exec/login {old}\n")
+    );
+
+    // execguard gets the same lines after the foreign hook: it refuses a violating push.
+    let bad = commit_spec_edit(&repo, "Tweak the spec");
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_refused("frozen-spec");
+    assert!(!run.stderr.contains("remote:"), "{run:#?}");
+    assert_eq!(
+        repo.read(".git/foreign-stdin"),
+        format!("refs/heads/exec/login {bad} refs/heads/exec/login {head}\n")
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
+}
