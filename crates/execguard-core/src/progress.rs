@@ -2,8 +2,8 @@
 //! the new section, compared. Read by the context (which features a change progresses), by the
 //! `progress-update` rule and by the agent hooks.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::markdown;

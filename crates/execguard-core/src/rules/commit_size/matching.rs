@@ -8,7 +8,7 @@
 //! tokens found once on each side (as patience diff anchors): an upper bound, as git's own diff
 //! reports on such inputs.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// The steps an exact search may take on `n` tokens in all before giving way.
 pub fn work_budget(n: usize) -> u64 {
