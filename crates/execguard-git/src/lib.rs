@@ -25,6 +25,7 @@ mod head;
 mod merge;
 mod objects;
 mod open;
+mod pack_chains;
 mod pack_reader;
 mod pushed;
 mod remerge;

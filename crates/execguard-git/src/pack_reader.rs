@@ -1,13 +1,14 @@
-//! Blob contents for checks of many commits, read through gitoxide's object database.
+//! Blob contents for checks of many commits, read from the packs through gitoxide.
 //!
 //! libgit2 keeps the delta bases it resolved in a small cache that it empties whole when full, so
 //! in a history whose files are stored as long delta chains almost every read resolves its chain
-//! again from the base. gitoxide's pack reader takes a cache of decoded bases with a memory cap
-//! that evicts the least recently used entry, which keeps the chains a range check walks warm.
+//! again from the base. The packs of the repository's object directories are read by
+//! [`crate::pack_chains`], which keeps every version it decodes for all worker threads; what they
+//! do not have (loose objects, alternates) is read through gitoxide's object database.
 //!
 //! The reader only ever answers with an object it found: when it cannot open the object
 //! directories or does not have an object, libgit2 reads it, so a verdict never depends on which
-//! of the two read it.
+//! of the readers read it.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -17,10 +18,17 @@ use std::sync::Mutex;
 use git2::{Oid, Repository};
 use gix_object::Find;
 
-/// The decoded delta bases one worker thread keeps, in bytes, shared out between its object
-/// directories. Each doubling from 2 MiB saves a range check over deep chains a good part of its
-/// inflating and costs the process about twice the cap in peak memory per thread.
-const PACK_CACHE: usize = 8 * 1024 * 1024;
+use crate::pack_chains::{PackChains, SharedPacks};
+
+/// The decoded versions a check keeps, in bytes, shared by its worker threads. Over 700 real-size
+/// commits whose files are stored in chains of up to 50 deltas (`bench/bench.py`, `history-real`),
+/// caps of 8, 16, 24 and 32 MiB took 1.5, 0.93, 0.75 and 0.66 s of CPU (git log: 0.48 s) for a
+/// peak of 70, 77, 84 and 91 MB (git log: 117 MB).
+const PACK_CACHE: usize = 32 * 1024 * 1024;
+
+/// The same for the objects the packs of the object directories do not have (those of their
+/// alternates), read through gitoxide's object database.
+const LOOSE_CACHE: usize = 2 * 1024 * 1024;
 
 /// The object directories libgit2 read from git's environment for a repository opened from it
 /// (a hook's, with the quarantine of a push), by git directory.
@@ -82,6 +90,7 @@ pub(crate) fn for_thread(repo: &Repository) -> Option<Rc<PackReader>> {
 
 /// One worker's gitoxide handles on the object directories of a repository, in libgit2's order.
 pub(crate) struct PackReader {
+    chains: RefCell<PackChains>,
     stores: Vec<gix_odb::Handle>,
     buffer: RefCell<Vec<u8>>,
 }
@@ -89,7 +98,8 @@ pub(crate) struct PackReader {
 impl PackReader {
     /// Opens `dirs`; `None` when one of them cannot be opened.
     pub(crate) fn open_dirs(dirs: Vec<PathBuf>) -> Option<PackReader> {
-        let share = PACK_CACHE / dirs.len().max(1);
+        let chains = PackChains::new(SharedPacks::for_dirs(&dirs, PACK_CACHE));
+        let share = LOOSE_CACHE / dirs.len().max(1);
         let mut stores = Vec::with_capacity(dirs.len());
         for dir in dirs {
             let mut store = gix_odb::at(dir, gix_hash::Kind::Sha1).ok()?;
@@ -102,6 +112,7 @@ impl PackReader {
             stores.push(store);
         }
         Some(PackReader {
+            chains: RefCell::new(chains),
             stores,
             buffer: RefCell::new(Vec::new()),
         })
@@ -112,6 +123,13 @@ impl PackReader {
     pub(crate) fn blob(&self, id: Oid) -> Option<Vec<u8>> {
         let id = gix_hash::oid::try_from_bytes(id.as_bytes()).ok()?;
         let mut buffer = self.buffer.try_borrow_mut().ok()?;
+        if let Ok(mut chains) = self.chains.try_borrow_mut() {
+            match chains.object(id, &mut buffer) {
+                Some(gix_object::Kind::Blob) => return Some(buffer.clone()),
+                Some(_) => return None,
+                None => {}
+            }
+        }
         for store in &self.stores {
             match store.try_find(id, &mut buffer) {
                 Ok(Some(data)) if data.kind == gix_object::Kind::Blob => {
