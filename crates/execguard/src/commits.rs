@@ -71,12 +71,14 @@ where
         overrides: settings.overrides.clone(),
         ..Options::default()
     };
-    // Newest first: packs that git writes store the newest version of a file whole and older
-    // ones as deltas against newer ones, so a worker that walks back in time resolves each blob
-    // from the version it read just before, which the git library's small delta-base cache still holds.
-    let mut reports = jobs
-        .par_iter()
-        .rev()
+    // Newest first, in short runs handed out in order: packs that git writes store the newest
+    // version of a file whole and older ones as deltas against newer ones, and the workers share
+    // the versions they decode, so walking back through the same stretch of history together
+    // each resolves its blobs from versions one of them has just read.
+    let newest_first: Vec<usize> = (0..jobs.len()).rev().collect();
+    let runs = newest_first
+        .chunks(RUN)
+        .par_bridge()
         .map_init(
             || {
                 (
@@ -86,16 +88,27 @@ where
                     ReadCache::default(),
                 )
             },
-            |(repo, explicit, configs, cache), job| {
+            |(repo, explicit, configs, cache), run| {
                 let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-                check_one(repo, job, explicit.as_ref(), configs, cache, &options)
-                    .or_else(|error| on_error(repo, job, error))
+                run.iter()
+                    .map(|&index| {
+                        let job = &jobs[index];
+                        check_one(repo, job, explicit.as_ref(), configs, cache, &options)
+                            .or_else(|error| on_error(repo, job, error))
+                            .map(|report| (index, report))
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()
             },
         )
-        .collect::<anyhow::Result<Vec<Report>>>()?;
-    reports.reverse();
-    Ok(reports)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut reports: Vec<(usize, Report)> = runs.into_iter().flatten().collect();
+    reports.sort_unstable_by_key(|(index, _)| *index);
+    Ok(reports.into_iter().map(|(_, report)| report).collect())
 }
+
+/// Commits a worker takes at a time: enough to judge neighbours one after another, few enough
+/// that the workers stay close in the history and finish together.
+const RUN: usize = 8;
 
 fn check_one(
     repo: &Repository,
