@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use crate::config::Config;
 use crate::findings::{About, Finding, OverrideFault, OverrideProblem};
@@ -25,13 +26,16 @@ pub enum FeatureSource {
     UpdatedExecplan,
 }
 
+/// A document's text, shared by the rules that read it.
+type Text = Rc<str>;
+
 /// Everything a rule may ask about the change, with reads cached.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub change: &'a Change,
     pub trees: &'a dyn Trees,
     pub message: Option<Message>,
-    reads: RefCell<HashMap<(bool, RepoPath), Option<String>>>,
+    reads: RefCell<HashMap<(bool, RepoPath), Option<Text>>>,
     progress: RefCell<Option<BTreeMap<String, ProgressChange>>>,
     features: RefCell<Option<Features>>,
     collisions: RefCell<Option<Vec<(RepoPath, RepoPath)>>>,
@@ -136,15 +140,19 @@ impl<'a> Context<'a> {
     }
 
     /// A text document on one side, decoded leniently; `None` when absent or not a blob.
-    pub fn text(&self, side: Side, path: &RepoPath) -> Result<Option<String>, TreeError> {
+    pub fn text(&self, side: Side, path: &RepoPath) -> Result<Option<Rc<str>>, TreeError> {
         let key = (side == Side::Base, path.clone());
         if let Some(cached) = self.reads.borrow().get(&key) {
             return Ok(cached.clone());
         }
-        let text = self
-            .trees
-            .read(side, path)?
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let text = self.trees.read(side, path)?.map(|bytes| {
+            // Valid UTF-8 (nearly every document) is taken as it is, and every rule shares
+            // one copy.
+            Rc::from(
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            )
+        });
         self.reads.borrow_mut().insert(key, text.clone());
         Ok(text)
     }
