@@ -12,7 +12,7 @@ use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem, CompoundComman
 use brush_parser::{Parser, ParserOptions, SourceInfo};
 use serde_json::{Map, Value};
 
-use super::{Intent, Write};
+use super::intent::{Intent, Write};
 
 mod commands;
 mod words;
