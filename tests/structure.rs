@@ -3,11 +3,11 @@
 //! The graph is read from the sources, following the `mod` declarations from each crate's
 //! `lib.rs`, test code and comments left out. Every path a module names through `crate::`,
 //! `super::`, `self::` or one of its own submodules is an edge to the module that holds what it
-//! names; a name the crate root re-exports counts as its module's. The nodes are the top-level
-//! modules (a module's files below it count as it), and for the CLI also the modules directly
-//! inside `push/` and `agent/`. The crate root declares every module, so a module that names an
-//! item defined in the root itself closes a circle through the root: the root only declares
-//! and re-exports.
+//! names (a name the crate root re-exports counts as its module's), and a module depends on the
+//! modules it declares. The nodes are the top-level modules (a module's files below it count as
+//! it), and for the CLI also the modules directly inside `push/`, `agent/` and `agent/shell/`.
+//! The crate root declares every module, so a module that names an item defined in the root
+//! itself closes a circle through the root: the root only declares and re-exports.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -233,13 +233,17 @@ fn module_tree(src: &Path) -> Vec<Source> {
     sources
 }
 
-/// The node a module counts as: its top-level module, one level deeper inside `opened`.
+/// The node a module counts as: its top-level module, or inside a module of `opened` (written
+/// `agent::shell`) the module directly inside it.
 fn node_of(module: &[String], opened: &[&str]) -> String {
-    match module {
-        [] => ROOT.to_string(),
-        [top, inner, ..] if opened.contains(&top.as_str()) => format!("{top}::{inner}"),
-        [top, ..] => top.clone(),
+    if module.is_empty() {
+        return ROOT.to_string();
     }
+    let depth = (1..module.len())
+        .rev()
+        .find(|&n| opened.contains(&module[..n].join("::").as_str()))
+        .map_or(1, |n| n + 1);
+    module[..depth].join("::")
 }
 
 /// The import graph of the crate whose sources are in `src`.
@@ -285,6 +289,13 @@ fn crate_graph(src: &Path, opened: &[&str]) -> Graph {
         let edges = graph.entry(from.clone()).or_default();
         if source.module.is_empty() {
             continue;
+        }
+        // A module holds the modules it declares.
+        for child in declared(&source.module) {
+            let to = node_of(&[source.module.clone(), vec![child]].concat(), opened);
+            if to != from {
+                edges.insert(to);
+            }
         }
         for path in named_paths(&source.code, &starts) {
             let mut target = absolute(&source.module, &path.segments);
@@ -397,12 +408,13 @@ fn the_git_adapter_has_no_import_cycle() {
 
 #[test]
 fn the_cli_has_no_import_cycle_nor_inside_push_and_agent() {
-    let graph = crate_graph(&crate_src("execguard"), &["push", "agent"]);
+    let graph = crate_graph(&crate_src("execguard"), &["push", "agent", "agent::shell"]);
     assert!(
         edge(&graph, "output", "render")
             && edge(&graph, "push::hidden", "push::ref_update")
             && edge(&graph, "agent", "agent::files")
-            && edge(&graph, "agent::shell", "agent::files"),
+            && edge(&graph, "agent::shell::commands", "agent::files")
+            && edge(&graph, "agent::shell::words", "agent::shell::walker"),
         "the graph is read from the sources, inside push and agent: {graph:?}"
     );
     assert_no_cycle("execguard", &graph);
