@@ -8,8 +8,9 @@ use git2::{Oid, Repository, Tree};
 
 use crate::error::read_err;
 use crate::head::{current_branch, head_commit};
+use crate::read_cache::ReadCache;
 use crate::{merge, renames, revwalk, staged, tree_diff};
-use crate::{GitError, GitTrees, MergeParts, ReadCache, Snapshot, StagedIndex};
+use crate::{GitError, GitTrees, MergeParts, Snapshot, StagedIndex};
 
 /// A change ready to judge: the staged change, or one commit against its first parent (a root
 /// commit against the empty tree, with its message), and the trees the rules read.

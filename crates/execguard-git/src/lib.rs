@@ -10,11 +10,8 @@
 //! `tree_diff`, `renames`, `merge` and `remerge` supply its parts), `tree_check` refuses what
 //! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
 //! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
-//! HEAD and the working tree, [`repo_config`] the repository's git config; `objects` and `error`
-//! sit at the bottom. [`ReadCache`] stays here, beside the module list, so that the pack reader's
-//! tests reach its fields.
-
-use execguard_core::RepoPath;
+//! HEAD and the working tree, [`repo_config`] the repository's git config; `read_cache` keeps what a
+//! worker has read across the commits it checks; `objects` and `error` sit at the bottom.
 
 pub mod baseline;
 mod case_folded;
@@ -28,6 +25,7 @@ mod open;
 mod pack_chains;
 mod pack_reader;
 mod pushed;
+mod read_cache;
 mod remerge;
 mod remote;
 mod renames;
@@ -50,6 +48,7 @@ pub use head::{current_branch, head_commit_id, head_tree, head_trees, worktree_c
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use open::{open_at, open_from_env};
 pub use pushed::{new_commits_per_tip, PushedTip};
+pub use read_cache::ReadCache;
 pub use remote::{ref_tips, ref_tips_matching, tracking_prefixes};
 pub use repo_config::{comment_char, hooks_dir};
 pub use revwalk::{
@@ -59,46 +58,3 @@ pub use revwalk::{
 pub use staged::StagedIndex;
 pub use tree_problem::{MalformedTree, TreeProblem};
 pub use trees::{GitTrees, Snapshot};
-
-/// What one worker has read, kept across the commits it checks: consecutive commits share most
-/// of their specs, execplans and code, so each is inflated from the pack once. Blobs are read
-/// through a [`pack_reader::PackReader`], opened on the first read, whose cache of delta bases
-/// outlives a commit; libgit2 reads what it does not find.
-#[derive(Default)]
-pub struct ReadCache {
-    blobs: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[u8]>>>,
-    blob_bytes: std::cell::Cell<usize>,
-    listings: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[RepoPath]>>>,
-    packs: std::cell::OnceCell<Option<std::rc::Rc<pack_reader::PackReader>>>,
-}
-
-impl ReadCache {
-    /// Blobs larger than this are read each time.
-    const MAX_BLOB: usize = 256 * 1024;
-    /// When the cached blobs pass this, the cache starts over.
-    const MAX_TOTAL: usize = 2 * 1024 * 1024;
-
-    fn blob(&self, id: Oid) -> Option<std::rc::Rc<[u8]>> {
-        self.blobs.borrow().get(&id).cloned()
-    }
-
-    /// Blob `id` as the pack reader finds it, `None` for libgit2 to read.
-    fn packed_blob(&self, repo: &Repository, id: Oid) -> Option<Vec<u8>> {
-        self.packs
-            .get_or_init(|| pack_reader::for_thread(repo))
-            .as_ref()?
-            .blob(id)
-    }
-
-    fn keep_blob(&self, id: Oid, data: &[u8]) {
-        if data.len() > Self::MAX_BLOB {
-            return;
-        }
-        if self.blob_bytes.get() + data.len() > Self::MAX_TOTAL {
-            self.blobs.borrow_mut().clear();
-            self.blob_bytes.set(0);
-        }
-        self.blob_bytes.set(self.blob_bytes.get() + data.len());
-        self.blobs.borrow_mut().insert(id, data.into());
-    }
-}

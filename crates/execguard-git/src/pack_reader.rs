@@ -175,7 +175,7 @@ mod tests {
         use execguard_core::Trees;
         let (_dir, repo, id) = repo_with_blob(b"plan\n");
         let elsewhere = tempfile::tempdir().expect("temporary directory");
-        let cache = crate::ReadCache::default();
+        let cache = crate::read_cache::ReadCache::default();
         let reader = PackReader::open_dirs(vec![elsewhere.path().to_path_buf()]);
         assert!(cache.packs.set(reader.map(Rc::new)).is_ok());
         let trees = crate::GitTrees {

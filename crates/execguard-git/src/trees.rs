@@ -5,8 +5,9 @@ use execguard_core::{Entry, RepoPath, Side, TreeError, Trees};
 use git2::{ObjectType, Oid, Repository, Tree};
 
 use crate::objects::{as_path, kind_of, tree_error};
+use crate::read_cache::ReadCache;
 use crate::remerge::Remerge;
-use crate::{case_folded, ReadCache, StagedIndex};
+use crate::{case_folded, StagedIndex};
 
 /// One side of a change, as libgit2 holds it.
 pub enum Snapshot<'r> {

@@ -17,3 +17,4 @@ pub mod repair;
 pub mod staged;
 pub mod unix_user;
 pub mod unreadable;
+pub mod verbosity;

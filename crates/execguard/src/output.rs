@@ -6,10 +6,10 @@
 //! `CLICOLOR_FORCE`). A hook's stderr is a terminal when git runs it from one; on a server it is
 //! the push's side band, so no colour reaches `remote:` lines unless asked for.
 
-use std::sync::atomic::{AtomicU8, Ordering};
-
 use anstream::ColorChoice;
 use clap::{Args, ValueEnum};
+
+pub use crate::verbosity::{is_quiet, is_verbose};
 
 /// The environment variable that chooses colour for the CLI and the hooks: `auto`, `always` or
 /// `never`.
@@ -50,21 +50,10 @@ pub struct OutputArgs {
     pub verbose: bool,
 }
 
-const QUIET: u8 = 0;
-const NORMAL: u8 = 1;
-const VERBOSE: u8 = 2;
-
-static LEVEL: AtomicU8 = AtomicU8::new(NORMAL);
-
 /// Applies the CLI's output options for the rest of the process. Returns an error for a bad
 /// `EXECGUARD_COLOR` (when `--color` does not override it).
 pub fn apply(args: &OutputArgs) -> anyhow::Result<()> {
-    let level = match (args.quiet, args.verbose) {
-        (true, _) => QUIET,
-        (false, true) => VERBOSE,
-        (false, false) => NORMAL,
-    };
-    LEVEL.store(level, Ordering::Relaxed);
+    crate::verbosity::set(args.quiet, args.verbose);
     match args.color {
         Some(when) => when.choice().write_global(),
         None => apply_color_from_env()?,
@@ -93,16 +82,6 @@ pub fn apply_color_from_env() -> anyhow::Result<()> {
             anyhow::bail!("{COLOR_ENV}={text:?} is not a colour choice: use auto, always or never")
         }
     }
-}
-
-/// Whether `-q/--quiet` is in force.
-pub fn is_quiet() -> bool {
-    LEVEL.load(Ordering::Relaxed) == QUIET
-}
-
-/// Whether `-v/--verbose` is in force.
-pub fn is_verbose() -> bool {
-    LEVEL.load(Ordering::Relaxed) == VERBOSE
 }
 
 /// Prints `execguard: <what>` on stderr under `--verbose`; `what` is built only then.

@@ -13,25 +13,11 @@ use crate::render::Audience;
 
 mod hidden;
 mod namespaces;
+mod ref_update;
 
 pub use hidden::{HiddenRefs, KnownRef};
 pub use namespaces::{guarded_namespace, refusals as namespace_refusals};
-
-/// One ref update as a hook reads it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RefUpdate {
-    /// The ref that changes on the receiving side (`refs/heads/exec/login`).
-    pub name: String,
-    /// The new value; `None` for a deletion.
-    pub new: Option<String>,
-    /// The value the receiving side has now; `None` for a new ref.
-    pub old: Option<String>,
-}
-
-/// The branch short name of a ref, or `None` for anything that is not a branch (a tag).
-pub fn branch_of(ref_name: &str) -> Option<String> {
-    ref_name.strip_prefix("refs/heads/").map(str::to_string)
-}
+pub use ref_update::{branch_of, RefUpdate};
 
 fn non_zero(id: &str) -> Option<String> {
     (!execguard_git::is_zero_id(id)).then(|| id.to_string())

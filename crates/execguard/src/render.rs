@@ -13,7 +13,7 @@ const BOLD: Style = Style::new().bold();
 
 /// Writes one line to stderr, unless `--quiet`; a closed pipe is not an error.
 pub fn eprint_line(text: &str) {
-    if crate::output::is_quiet() {
+    if crate::verbosity::is_quiet() {
         return;
     }
     let mut err = anstream::stderr();
@@ -152,7 +152,7 @@ fn plural(n: usize) -> &'static str {
 /// Writes text to stderr through anstream, which strips colour when stderr is not a terminal or
 /// `NO_COLOR` is set (see [`crate::output`]); nothing under `--quiet`.
 pub fn eprint(text: &str) {
-    if crate::output::is_quiet() {
+    if crate::verbosity::is_quiet() {
         return;
     }
     eprint_always(text);

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::bail;
 use serde_json::{Map, Value};
 
-use super::{Intent, Write};
+use super::intent::{Intent, Write};
 
 /// How a tool's input names what it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

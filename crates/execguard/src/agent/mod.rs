@@ -2,7 +2,9 @@
 //! from stdin, answered as those tools read answers: allow (exit 0), block with a reason on
 //! stderr (exit 2), or context for the session (JSON on stdout).
 
+mod decision;
 pub mod files;
+mod intent;
 pub mod paths;
 pub mod session;
 pub mod settings;
@@ -14,17 +16,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use serde_json::{Map, Value};
 
+pub use decision::Decision;
+pub use intent::{Intent, Write};
 use paths::{Guard, Refusal};
-
-/// The answer to one event.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Decision {
-    Allow,
-    /// Refuse the tool call (or the stop), with the reason the agent reads.
-    Block(String),
-    /// Allow, and give the session this text as context.
-    Context(String),
-}
 
 /// Reads one event and decides. An error is a malformed event or a repository that cannot be
 /// read: the caller refuses with exit code 2.
@@ -52,25 +46,6 @@ pub fn decide(input: &str, explicit: Option<&Path>) -> anyhow::Result<Decision> 
         // A new event must not brick the agent.
         _ => Ok(Decision::Allow),
     }
-}
-
-/// A path a tool call writes (or removes).
-#[derive(Debug, PartialEq, Eq)]
-pub struct Write {
-    /// The directory a relative `path` is relative to.
-    pub dir: PathBuf,
-    pub path: String,
-    /// How, for the message: `would write`, `\`rm\` would remove`.
-    pub how: String,
-}
-
-/// What a tool call is about to do, as far as the guard cares.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Intent {
-    /// Paths written, as the tool names them.
-    pub writes: Vec<Write>,
-    /// Things refused whatever the paths (a hook bypass): rule id and reason.
-    pub bypasses: Vec<(String, String)>,
 }
 
 fn pre_tool_use(

@@ -8,7 +8,7 @@ use execguard_core::engine::Context;
 use execguard_core::markdown::{section_text, visible_entries};
 use execguard_core::{Change, RepoPath, Side, Trees};
 
-use super::Decision;
+use super::decision::Decision;
 
 pub fn decide(cwd: &Path, explicit: Option<&Path>) -> anyhow::Result<Decision> {
     let repo = match execguard_git::open_at(cwd) {

@@ -12,17 +12,15 @@ use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem, CompoundComman
 use brush_parser::{Parser, ParserOptions, SourceInfo};
 use serde_json::{Map, Value};
 
-use super::{Intent, Write};
+use super::intent::{Intent, Write};
 
 mod commands;
+mod walker;
 mod words;
 
+use walker::Walker;
+pub use walker::{HOOK_BYPASS, UNREADABLE};
 use words::{expand_word, ShellWord};
-
-/// The rule id of a way around the hooks.
-pub const HOOK_BYPASS: &str = "hook-bypass";
-/// The rule id of a command line the guard cannot read.
-pub const UNREADABLE: &str = "unreadable-command";
 
 /// Nested `sh -c`, `eval` and substitutions are read this deep at most.
 const MAX_DEPTH: usize = 8;
@@ -108,13 +106,6 @@ fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Resu
         None => bail!("the {tool} call has no `tool_input.command`"),
     }
     Ok(intent)
-}
-
-struct Walker<'a> {
-    intent: &'a mut Intent,
-    depth: usize,
-    /// The here-document of the simple command being read (`apply_patch <<'EOF'`).
-    heredoc: Option<String>,
 }
 
 impl Walker<'_> {

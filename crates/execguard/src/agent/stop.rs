@@ -10,7 +10,7 @@ use execguard_core::rules::progress_update::progress_change;
 use execguard_core::{RepoPath, Side, Trees};
 use serde_json::{Map, Value};
 
-use super::Decision;
+use super::decision::Decision;
 
 pub fn decide(
     event: &Map<String, Value>,

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use execguard_core::Config;
 use execguard_git::{GitError, Oid, Repository};
 
-use super::{branch_of, RefUpdate};
+use super::ref_update::{branch_of, RefUpdate};
 
 /// A ref the receiving side has: the branch it stands for (`None` for a tag or any other ref)
 /// and the commit it points at.

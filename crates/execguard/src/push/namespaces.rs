@@ -4,7 +4,7 @@
 
 use execguard_core::OverridePolicy;
 
-use super::RefUpdate;
+use super::ref_update::RefUpdate;
 
 /// Each guarded namespace and why it is guarded. git has no other namespace that rewrites
 /// history this way: grafts live in `info/grafts`, a file no push can write.

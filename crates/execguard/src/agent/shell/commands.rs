@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::{ShellWord, Walker, HOOK_BYPASS};
+use super::walker::{Walker, HOOK_BYPASS};
+use super::words::ShellWord;
 
 impl Walker<'_> {
     pub(super) fn git(&mut self, args: &[ShellWord], cwd: &Path) {

@@ -8,7 +8,7 @@ use brush_parser::ast;
 use brush_parser::word::WordPiece;
 use brush_parser::ParserOptions;
 
-use super::Walker;
+use super::walker::Walker;
 
 /// A word as the command sees it after quote removal.
 #[derive(Clone, Debug)]
