@@ -32,9 +32,6 @@ pub mod rules;
 pub mod trailers;
 pub mod write_guard;
 
-#[cfg(test)]
-mod structure_tests;
-
 pub use config::{Config, ConfigError};
 pub use engine::{
     check, check_change, MergeView, Options, OtherParent, OverridePolicy, ParentView,
