@@ -14,14 +14,7 @@ pub const LEGACY_TIP: &str = "legacy-tip";
 /// commits with over-long subjects. Returns the commit ids, oldest first.
 pub fn legacy_history(repo: &TestRepo) -> Vec<String> {
     let mut ids = Vec::new();
-    repo.write("specs/login.md", SPEC_FROZEN);
-    repo.write(
-        "designs/login.md",
-        "# Login design\n\nUse the session store.\n",
-    );
-    repo.write("plans/login-execplan.md", PLAN_READY);
-    repo.write("backend/PLANS.md", "# How to write an execplan\n");
-    repo.write("src/auth.rs", "pub fn login() {}\n");
+    repo.write_exec_files();
     repo.commit_unchecked("Start the project");
     ids.push(repo.head());
     for n in 0..5 {

@@ -271,6 +271,14 @@ impl TestRepo {
     /// every section, a design note, the plan-writing rules and some code, on branch
     /// `exec/login`.
     pub fn exec_fixture(&self) {
+        self.write_exec_files();
+        self.commit_unchecked("Set up the login feature");
+        self.git(["checkout", "-q", "-b", "exec/login"]);
+    }
+
+    /// The files of the standard EXEC set-up, written but not committed: a frozen spec, a ready
+    /// execplan with every section, a design note, the plan-writing rules and some code.
+    pub fn write_exec_files(&self) {
         self.write("specs/login.md", SPEC_FROZEN);
         self.write(
             "designs/login.md",
@@ -279,8 +287,6 @@ impl TestRepo {
         self.write("plans/login-execplan.md", PLAN_READY);
         self.write("backend/PLANS.md", "# How to write an execplan\n");
         self.write("src/auth.rs", "pub fn login() {}\n");
-        self.commit_unchecked("Set up the login feature");
-        self.git(["checkout", "-q", "-b", "exec/login"]);
     }
 
     /// Adds a Progress entry to the login execplan (working tree only).
