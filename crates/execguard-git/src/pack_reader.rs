@@ -118,14 +118,15 @@ impl PackReader {
         })
     }
 
-    /// The contents of blob `id`, or `None` when no directory has it as a blob (or it cannot be
-    /// read here), for libgit2 to read.
-    pub(crate) fn blob(&self, id: Oid) -> Option<Vec<u8>> {
+    /// The contents of blob `id`, and whether it came from a pack (whose decoded versions are
+    /// kept, so there is no need to keep a copy); `None` when no directory has it as a blob (or it
+    /// cannot be read here), for libgit2 to read.
+    pub(crate) fn blob(&self, id: Oid) -> Option<(Vec<u8>, bool)> {
         let id = gix_hash::oid::try_from_bytes(id.as_bytes()).ok()?;
         let mut buffer = self.buffer.try_borrow_mut().ok()?;
         if let Ok(mut chains) = self.chains.try_borrow_mut() {
             match chains.object(id, &mut buffer) {
-                Some(gix_object::Kind::Blob) => return Some(buffer.clone()),
+                Some(gix_object::Kind::Blob) => return Some((buffer.clone(), true)),
                 Some(_) => return None,
                 None => {}
             }
@@ -133,7 +134,7 @@ impl PackReader {
         for store in &self.stores {
             match store.try_find(id, &mut buffer) {
                 Ok(Some(data)) if data.kind == gix_object::Kind::Blob => {
-                    return Some(data.data.to_vec())
+                    return Some((data.data.to_vec(), false))
                 }
                 Ok(Some(_)) | Err(_) => return None,
                 Ok(None) => {}
@@ -158,7 +159,8 @@ mod tests {
     fn reads_a_blob_of_the_repository() {
         let (_dir, repo, id) = repo_with_blob(b"plan\n");
         let reader = for_thread(&repo).expect("object directory opens");
-        assert_eq!(reader.blob(id).as_deref(), Some(&b"plan\n"[..]));
+        // A loose object: the reader keeps no decoded copy of it.
+        assert_eq!(reader.blob(id), Some((b"plan\n".to_vec(), false)));
     }
 
     #[test]

@@ -7,9 +7,10 @@ use git2::{Oid, Repository};
 use crate::pack_reader;
 
 /// What one worker has read, kept across the commits it checks: consecutive commits share most
-/// of their specs, execplans and code, so each is inflated from the pack once. Blobs are read
-/// through a [`pack_reader::PackReader`], opened on the first read, whose cache of delta bases
-/// outlives a commit; libgit2 reads what it does not find.
+/// of their specs, execplans and code, so each is read once. Blobs are read through a
+/// [`pack_reader::PackReader`], opened on the first read, which keeps the versions it decodes
+/// from packs; the blobs it reads from elsewhere (loose objects, alternates) and those libgit2
+/// reads are kept here.
 #[derive(Default)]
 pub struct ReadCache {
     blobs: std::cell::RefCell<std::collections::HashMap<Oid, std::rc::Rc<[u8]>>>,
@@ -29,8 +30,9 @@ impl ReadCache {
         self.blobs.borrow().get(&id).cloned()
     }
 
-    /// Blob `id` as the pack reader finds it, `None` for libgit2 to read.
-    pub(crate) fn packed_blob(&self, repo: &Repository, id: Oid) -> Option<Vec<u8>> {
+    /// Blob `id` as the pack reader finds it, and whether the reader keeps it (see
+    /// [`pack_reader::PackReader::blob`]); `None` for libgit2 to read.
+    pub(crate) fn packed_blob(&self, repo: &Repository, id: Oid) -> Option<(Vec<u8>, bool)> {
         self.packs
             .get_or_init(|| pack_reader::for_thread(repo))
             .as_ref()?

@@ -83,8 +83,11 @@ impl Trees for GitTrees<'_> {
             return Ok(data.to_vec());
         }
         if let Some(cache) = self.cache {
-            if let Some(data) = cache.packed_blob(self.repo, oid) {
-                cache.keep_blob(oid, &data);
+            if let Some((data, kept_by_reader)) = cache.packed_blob(self.repo, oid) {
+                // A blob from a pack is kept by the reader, with the versions around it.
+                if !kept_by_reader {
+                    cache.keep_blob(oid, &data);
+                }
                 return Ok(data);
             }
         }
