@@ -1,5 +1,5 @@
-//! Objects read from the packs of one object directory, resolving each delta chain from the
-//! nearest version already decoded.
+//! Objects read from the packs of a check's object directories, resolving each delta chain from
+//! the nearest version already decoded.
 //!
 //! git stores most versions of a file as a delta against another version, in chains up to 50
 //! long. gitoxide's own reader keeps only the object it was asked for, so an object whose chain
@@ -131,9 +131,7 @@ fn decode(
         }
         let base = match entry.header {
             Header::OfsDelta { base_distance } => entry.checked_base_pack_offset(base_distance)?,
-            Header::RefDelta { base_id } => bundle
-                .index
-                .pack_offset_at_index(bundle.index.lookup(base_id)?),
+            Header::RefDelta { base_id } => offset_of(bundle, &base_id)?,
             _ => {
                 let kind = entry.header.as_kind()?;
                 pack.decode_entry(
@@ -163,12 +161,9 @@ fn decode(
                 entry,
                 out,
                 inflate,
-                &|base_id, _| {
-                    let Some(index) = bundle.index.lookup(base_id) else {
-                        return Ok(None);
-                    };
-                    let entry = pack.entry(bundle.index.pack_offset_at_index(index))?;
-                    Ok(Some(ResolvedBase::InPack(entry)))
+                &|base_id, _| match offset_of(bundle, base_id) {
+                    Some(offset) => Ok(Some(ResolvedBase::InPack(pack.entry(offset)?))),
+                    None => Ok(None),
                 },
                 decoded,
             )
@@ -176,6 +171,12 @@ fn decode(
         kind = outcome.kind;
     }
     Some(kind)
+}
+
+/// Where object `id` starts in the pack of `bundle`, when that pack has it: the base of a delta
+/// that names its base by id.
+fn offset_of(bundle: &gix_pack::Bundle, id: &gix_hash::oid) -> Option<u64> {
+    Some(bundle.index.pack_offset_at_index(bundle.index.lookup(id)?))
 }
 
 /// Decoded versions by pack and offset, least recently used first out, under a cap in bytes.

@@ -26,8 +26,8 @@ use crate::pack_chains::{PackChains, SharedPacks};
 /// peak of 70, 77, 84 and 91 MB (git log: 117 MB).
 const PACK_CACHE: usize = 32 * 1024 * 1024;
 
-/// The same for the objects the packs of the object directories do not have (those of their
-/// alternates), read through gitoxide's object database.
+/// The delta bases each worker keeps, in bytes, for the objects the packs of the object
+/// directories do not have (those of their alternates), read through gitoxide's object database.
 const LOOSE_CACHE: usize = 2 * 1024 * 1024;
 
 /// The object directories libgit2 read from git's environment for a repository opened from it
@@ -65,8 +65,8 @@ fn object_dirs(repo: &Repository) -> Vec<PathBuf> {
 
 thread_local! {
     /// The reader of this thread, and the object directories it reads: a parallel check hands
-    /// its commits to a thread in many small batches, and the delta bases one batch decoded
-    /// serve the next.
+    /// its commits to a thread in many small runs, and the reader one run opened serves the
+    /// next.
     static THREAD_READER: RefCell<Option<(Vec<PathBuf>, Rc<PackReader>)>> =
         const { RefCell::new(None) };
 }
@@ -118,9 +118,9 @@ impl PackReader {
         })
     }
 
-    /// The contents of blob `id`, and whether it came from a pack (whose decoded versions are
-    /// kept, so there is no need to keep a copy); `None` when no directory has it as a blob (or it
-    /// cannot be read here), for libgit2 to read.
+    /// The contents of blob `id`, and whether the reader keeps it (it came from the packs of the
+    /// object directories, whose decoded versions are kept, so a copy need not be); `None` when
+    /// no directory has it as a blob (or it cannot be read here), for libgit2 to read.
     pub(crate) fn blob(&self, id: Oid) -> Option<(Vec<u8>, bool)> {
         let id = gix_hash::oid::try_from_bytes(id.as_bytes()).ok()?;
         let mut buffer = self.buffer.try_borrow_mut().ok()?;
