@@ -327,15 +327,7 @@ fn a_range_check_trusts_the_baselines_of_its_base() {
         "Adopt execguard\n\nExecguard-Override: guard-config: adopting execguard on an existing history",
     );
     let adoption = repo.head();
-    repo.git([
-        "merge",
-        "-q",
-        "--no-ff",
-        "--no-verify",
-        "-m",
-        "Merge the old branch",
-        "legacy-2",
-    ]);
+    repo.merge_unchecked("legacy-2", "Merge the old branch");
     let run = check_range(&repo, &format!("{adoption}..HEAD"), None);
     run.assert_ok();
     assert!(

@@ -290,15 +290,7 @@ fn first_parent_skips_the_commits_a_merge_brings_in() {
     repo.commit_unchecked(&"S".repeat(90));
     let side = repo.head();
     repo.git(["checkout", "-q", "exec/login"]);
-    repo.git([
-        "merge",
-        "-q",
-        "--no-ff",
-        "--no-verify",
-        "-m",
-        "Merge side",
-        "side",
-    ]);
+    repo.merge_unchecked("side", "Merge side");
 
     let all = repo.execguard(["check", "--range", "main..exec/login", "--format", "json"]);
     assert!(all.stdout.contains(&side), "{all:#?}");

@@ -182,15 +182,7 @@ const MERGES: &[PushCase] = &[
                 repo.git(["checkout", "-q", "exec/login"]);
                 repo.write("docs/main.md", "# Main\n");
                 repo.commit_unchecked("Main notes");
-                repo.git([
-                    "merge",
-                    "-q",
-                    "--no-ff",
-                    "--no-verify",
-                    "-m",
-                    "Merge side",
-                    "side",
-                ]);
+                repo.merge_unchecked("side", "Merge side");
             },
             ..STEP
         }],

@@ -246,6 +246,19 @@ impl TestRepo {
         ]);
     }
 
+    /// Merges `branch` into the current branch with a merge commit, no hook running.
+    pub fn merge_unchecked(&self, branch: &str, message: &str) {
+        self.git([
+            "merge",
+            "-q",
+            "--no-ff",
+            "--no-verify",
+            "-m",
+            message,
+            branch,
+        ]);
+    }
+
     pub fn head(&self) -> String {
         self.git(["rev-parse", "HEAD"]).trim().to_string()
     }
