@@ -3,11 +3,9 @@
 //! `progress-update` rule and by the agent hooks.
 
 use foldhash::{HashMap, HashMapExt};
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::markdown;
-use crate::memo::{remembered, TextMemo};
+use crate::markdown::{self, Reading};
 
 /// How a commit changed the Progress section of one execplan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,16 +29,14 @@ pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressC
     let Some(new_entries) = section_entries(new, section) else {
         return ProgressChange::default();
     };
-    let old_entries = old
-        .and_then(|old| section_entries(old, section))
-        .unwrap_or_default();
+    let old_entries = old.and_then(|old| section_entries(old, section));
     // Entries of the new section minus those of the old one, with repeats: positive counts were
     // added, negative ones removed.
-    let mut balance: HashMap<&str, isize> = HashMap::with_capacity(new_entries.len());
-    for entry in new_entries.iter() {
+    let mut balance: HashMap<&str, isize> = HashMap::with_capacity(new_entries.found.len());
+    for (_, entry) in &new_entries.found {
         *balance.entry(entry).or_default() += 1;
     }
-    for entry in old_entries.iter() {
+    for (_, entry) in old_entries.iter().flat_map(|old| &old.found) {
         *balance.entry(entry).or_default() -= 1;
     }
     let added: usize = balance.values().map(|n| n.max(&0).unsigned_abs()).sum();
@@ -73,17 +69,10 @@ pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressC
 }
 
 /// The visible entries of `section` in `text`; `None` when it has no such section. A plan's new
-/// version in one commit is its old version in the next, so the entries of the last few
-/// versions are remembered, by their whole text, per thread.
-fn section_entries(text: &str, section: &str) -> Option<Rc<Vec<String>>> {
-    remembered(&SECTION_ENTRIES, text, section, |text| {
-        markdown::section_text(text, section).map(|body| Rc::new(markdown::visible_entries(body)))
-    })
-}
-
-thread_local! {
-    static SECTION_ENTRIES: RefCell<TextMemo<Option<Rc<Vec<String>>>>> =
-        const { RefCell::new(TextMemo::new(8, 256 * 1024)) };
+/// version in one commit is its old version in the next, and differs from it by a few lines: the
+/// entries are remembered, and read again only where the section changed, per thread.
+fn section_entries(text: &str, section: &str) -> Option<Rc<Reading<String>>> {
+    markdown::section_text(text, section).map(markdown::remembered_entries)
 }
 
 #[cfg(test)]

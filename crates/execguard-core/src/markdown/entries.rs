@@ -1,42 +1,75 @@
 //! The visible entries of a piece of a document, for telling whether a section gained one.
 
-use std::ops::ControlFlow;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use super::marker::fold_into;
-use super::visible::{walk, BlockKind, Reading};
+use super::reread::{reading, Reader, Reading, Rereads};
+use super::visible::{walk_restarts, without_bom, Block, BlockKind};
 
 /// The visible entries of `text` (a section of a document), in order: every paragraph, list item
 /// text, heading, table row and the visible text of raw HTML, as a reader sees it and with white
 /// space folded. A task item's entry starts with its box, `[ ]` or `[x]`. Comments, code blocks and
 /// blank content are not entries.
 pub fn visible_entries(text: &str) -> Vec<String> {
-    let reading = Reading {
-        front_matter: false,
-        keep_struck: true,
-    };
-    let mut entries = Vec::new();
-    let _ = walk(text, reading, |block| {
-        let counts = matches!(
-            block.kind,
-            BlockKind::Text | BlockKind::Heading | BlockKind::Row | BlockKind::Html
-        );
-        if !counts {
-            return ControlFlow::Continue(());
+    EntryReader::read(without_bom(text))
+        .found
+        .into_iter()
+        .map(|(_, entry)| entry)
+        .collect()
+}
+
+/// The visible entries of `text`, as [`visible_entries`] gives them, read again only where `text`
+/// differs from the last few texts asked about on this thread (see `reread.rs`).
+pub(crate) fn remembered_entries(text: &str) -> Rc<Reading<String>> {
+    reading::<EntryReader>(&ENTRIES, without_bom(text))
+}
+
+thread_local! {
+    static ENTRIES: RefCell<Rereads<String>> = const { RefCell::new(Rereads::new(8, 2 << 20)) };
+}
+
+/// Reads the visible entries of a text.
+pub(crate) struct EntryReader;
+
+impl Reader for EntryReader {
+    type Item = String;
+
+    fn read(text: &str) -> Reading<String> {
+        let mut found = Vec::new();
+        let (starts, references) = walk_restarts(text, true, |block, start| {
+            if let Some(entry) = entry(block) {
+                found.push((start, entry));
+            }
+        });
+        Reading {
+            starts,
+            found,
+            references,
         }
-        let mut entry = String::with_capacity(block.text.len() + 4);
-        match block.task {
-            Some(true) => entry.push_str("[x] "),
-            Some(false) => entry.push_str("[ ] "),
-            None => {}
-        }
-        let boxed = entry.len();
-        fold_into(&mut entry, block.text);
-        if entry[boxed..].contains(|c: char| !matches!(c, ' ' | '|')) {
-            entries.push(entry);
-        }
-        ControlFlow::Continue(())
-    });
-    entries
+    }
+}
+
+/// The entry a block of visible text gives, if any.
+fn entry(block: &Block<'_>) -> Option<String> {
+    let counts = matches!(
+        block.kind,
+        BlockKind::Text | BlockKind::Heading | BlockKind::Row | BlockKind::Html
+    );
+    if !counts {
+        return None;
+    }
+    let mut entry = String::with_capacity(block.text.len() + 4);
+    match block.task {
+        Some(true) => entry.push_str("[x] "),
+        Some(false) => entry.push_str("[ ] "),
+        None => {}
+    }
+    let boxed = entry.len();
+    fold_into(&mut entry, block.text);
+    entry[boxed..]
+        .contains(|c: char| !matches!(c, ' ' | '|'))
+        .then_some(entry)
 }
 
 /// An entry (as [`visible_entries`] gives it) split into its stamp — its task box and the dates

@@ -10,9 +10,13 @@
 mod entries;
 mod html;
 mod marker;
+mod reread;
+mod restarts;
 mod sections;
 mod visible;
 
+pub(crate) use entries::remembered_entries;
 pub use entries::{entry_stamp, visible_entries};
 pub use marker::has_marker;
+pub(crate) use reread::Reading;
 pub use sections::{headings, normalise_title, section_text, title_matches, Heading, Outline};

@@ -14,11 +14,12 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::marker::fold;
+use super::reread::{reading, Reader, Reading, Rereads};
+use super::restarts::{self, Events};
 use super::visible::{split_front_matter, without_bom};
-use crate::memo::TextMemo;
 
 /// A top-level heading of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,87 +94,114 @@ pub fn section_text<'t>(text: &'t str, title: &str) -> Option<&'t str> {
 /// Every top-level heading of `text` outside the YAML front matter, with offsets in the document
 /// without its BOM.
 pub fn headings(text: &str) -> Vec<Heading> {
-    // The same plan is outlined by several rules of one commit, and again as the base of the next
-    // commit: outlines are remembered by their whole text, per thread.
-    crate::memo::remembered(&OUTLINES, text, "", read_headings)
-}
-
-thread_local! {
-    static OUTLINES: RefCell<TextMemo<Vec<Heading>>> =
-        const { RefCell::new(TextMemo::new(4, 256 * 1024)) };
-}
-
-fn read_headings(text: &str) -> Vec<Heading> {
     let text = without_bom(text);
     let (offset, body) = match split_front_matter(text) {
         Some((_, rest)) => (text.len() - rest.len(), rest),
         None => (0, text),
     };
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut found = Vec::new();
-    // Open blocks and inlines; a heading is top-level when nothing is open at its start.
-    let mut depth = 0usize;
-    // The open top-level heading: its level, where it starts, and its visible text so far.
-    let mut open: Option<(usize, Range<usize>, String)> = None;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
-                depth += 1;
-                open = Some((level as usize, range, String::new()));
-            }
-            Event::Start(_) => depth += 1,
-            Event::End(TagEnd::Heading(_)) if depth == 1 => {
-                depth = 0;
-                if let Some((level, range, title)) = open.take() {
-                    let start = line_start(body, range.start);
-                    let body_start = next_line(body, range.end);
-                    found.push(Heading {
-                        level,
-                        normalised: normalise_title(&title),
-                        title: fold(&title),
-                        start: offset + start,
-                        body_start: offset + body_start,
-                    });
-                }
-            }
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, title)) = &mut open {
-                    title.push_str(&text);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, title)) = &mut open {
-                    title.push(' ');
-                }
-            }
-            _ => {}
-        }
-    }
-    found
+    // The same plan is outlined by several rules of one commit, and again as the base of the next
+    // commit, and one version differs from the next by a few lines: outlines are remembered, and
+    // read again where they changed, per thread.
+    let outline = reading::<OutlineReader>(&OUTLINES, body);
+    outline
+        .found
+        .iter()
+        .map(|(_, heading)| {
+            let mut heading = heading.clone();
+            OutlineReader::moved(&mut heading, offset as isize);
+            heading
+        })
+        .collect()
 }
 
-/// The start of the line holding byte `at`.
+thread_local! {
+    static OUTLINES: RefCell<Rereads<Heading>> =
+        const { RefCell::new(Rereads::new(4, 2 << 20)) };
+}
+
+/// Reads the top-level headings of a text (without front matter).
+pub(crate) struct OutlineReader;
+
+impl Reader for OutlineReader {
+    type Item = Heading;
+
+    fn read(body: &str) -> Reading<Heading> {
+        let events = Events::new(body);
+        let references = events.defines_references();
+        let mut starts = Vec::new();
+        let mut found = Vec::new();
+        let mut current = 0;
+        // Open blocks and inlines; a heading is top-level when nothing is open at its start.
+        let mut depth = 0usize;
+        // The open top-level heading: its level, where it starts, and its visible text so far.
+        let mut open: Option<(usize, Range<usize>, String)> = None;
+        for (event, range, restart) in events {
+            if let Some(start) = restart {
+                current = start;
+                starts.push(start);
+            }
+            match event {
+                Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
+                    depth += 1;
+                    open = Some((level as usize, range, String::new()));
+                }
+                Event::Start(_) => depth += 1,
+                Event::End(TagEnd::Heading(_)) if depth == 1 => {
+                    depth = 0;
+                    if let Some((level, range, title)) = open.take() {
+                        let heading = Heading {
+                            level,
+                            normalised: normalise_title(&title),
+                            title: fold(&title),
+                            start: line_start(body, range.start),
+                            body_start: next_line(body, range.end),
+                        };
+                        found.push((current, heading));
+                    }
+                }
+                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Text(text) | Event::Code(text) => {
+                    if let Some((_, _, title)) = &mut open {
+                        title.push_str(&text);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some((_, _, title)) = &mut open {
+                        title.push(' ');
+                    }
+                }
+                _ => {}
+            }
+        }
+        Reading {
+            starts,
+            found,
+            references,
+        }
+    }
+
+    fn moved(heading: &mut Heading, by: isize) {
+        heading.start = heading.start.wrapping_add_signed(by);
+        heading.body_start = heading.body_start.wrapping_add_signed(by);
+    }
+}
+
+/// The start of the line holding byte `at` (lines end as CommonMark ends them).
 fn line_start(text: &str, at: usize) -> usize {
-    let at = at.min(text.len());
-    text.as_bytes()[..at]
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |newline| newline + 1)
+    restarts::line_start(text.as_bytes(), at)
 }
 
 /// The start of the line after the one that ends at or holds byte `end - 1`: the parser's range of
 /// a heading may or may not include its line ending.
 fn next_line(text: &str, end: usize) -> usize {
-    let end = end.min(text.len());
-    if end == 0 || text.as_bytes()[end - 1] == b'\n' {
-        return end;
+    let bytes = text.as_bytes();
+    let end = end.min(bytes.len());
+    match (end.checked_sub(1).map(|last| bytes[last]), bytes.get(end)) {
+        (None | Some(b'\n'), _) => end,
+        (Some(b'\r'), Some(b'\n')) => end + 1,
+        (Some(b'\r'), _) => end,
+        _ => restarts::next_line(bytes, end).unwrap_or(bytes.len()),
     }
-    text.as_bytes()[end..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(text.len(), |newline| end + newline + 1)
 }
 
 /// Normalises a section title for comparison: visible characters folded (see the marker reading),

@@ -5,9 +5,10 @@
 
 use std::ops::ControlFlow;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::html::{self, InlineTag};
+use super::restarts::{options, Events};
 
 /// Where a block of visible text comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,13 +66,46 @@ pub(crate) fn walk(
             body = rest;
         }
     }
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut walker = Walker::new(reading.keep_struck);
-    for event in Parser::new_ext(body, options) {
+    for event in Parser::new_ext(body, options()) {
         walker.event(event, &mut visit)?;
     }
     walker.flush(&mut visit)
+}
+
+/// Like [`walk`] over `body` (a text without its BOM and front matter), calling `visit` with each
+/// block and the restart point it follows (see `restarts.rs`; 0 before the first). Returns the
+/// restart points, ascending, and whether the text defines a link reference.
+pub(crate) fn walk_restarts(
+    body: &str,
+    keep_struck: bool,
+    mut visit: impl FnMut(&Block<'_>, usize),
+) -> (Vec<usize>, bool) {
+    let events = Events::new(body);
+    let references = events.defines_references();
+    let mut walker = Walker::new(keep_struck);
+    let mut starts = Vec::new();
+    let mut current = 0;
+    for (event, _, restart) in events {
+        if let Some(start) = restart {
+            // Every block before a restart point has ended, and given its text, by now.
+            let _ = walker.flush(&mut |block| {
+                visit(block, current);
+                ControlFlow::Continue(())
+            });
+            current = start;
+            starts.push(start);
+        }
+        let _ = walker.event(event, &mut |block| {
+            visit(block, current);
+            ControlFlow::Continue(())
+        });
+    }
+    let _ = walker.flush(&mut |block| {
+        visit(block, current);
+        ControlFlow::Continue(())
+    });
+    (starts, references)
 }
 
 /// The document without a leading byte order mark.
