@@ -24,19 +24,24 @@ pub struct ProgressChange {
 /// How the Progress section changed between `old` and `new` (see [`ProgressChange`] and
 /// [`markdown::visible_entries`]). Moving, deleting or re-spacing entries, and adding comments or
 /// code blocks, is no change. A new execplan (`old` is `None`) changes and progresses when its
-/// section has an entry. Entries are compared by hashing, in one pass over each side.
+/// section has an entry. Entries the two sections share at their start and end are set aside
+/// first; the rest are compared by hashing.
 pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressChange {
     let Some(new_entries) = section_entries(new, section) else {
         return ProgressChange::default();
     };
     let old_entries = old.and_then(|old| section_entries(old, section));
+    let (old_entries, new_entries) = unshared(
+        old_entries.as_ref().map_or(&[][..], |old| &old.found),
+        &new_entries.found,
+    );
     // Entries of the new section minus those of the old one, with repeats: positive counts were
     // added, negative ones removed.
-    let mut balance: HashMap<&str, isize> = HashMap::with_capacity(new_entries.found.len());
-    for (_, entry) in &new_entries.found {
+    let mut balance: HashMap<&str, isize> = HashMap::with_capacity(new_entries.len());
+    for (_, entry) in new_entries {
         *balance.entry(entry).or_default() += 1;
     }
-    for (_, entry) in old_entries.iter().flat_map(|old| &old.found) {
+    for (_, entry) in old_entries {
         *balance.entry(entry).or_default() -= 1;
     }
     let added: usize = balance.values().map(|n| n.max(&0).unsigned_abs()).sum();
@@ -68,10 +73,28 @@ pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressC
     }
 }
 
+type Entry = (usize, Rc<str>);
+
+/// `old` and `new` without the entries they share at their start and at their end: those add
+/// nothing and remove nothing. A version read again from another shares its unchanged entries
+/// with it, so most are told equal without reading their text.
+fn unshared<'e>(old: &'e [Entry], new: &'e [Entry]) -> (&'e [Entry], &'e [Entry]) {
+    let same = |(_, a): &Entry, (_, b): &Entry| Rc::ptr_eq(a, b) || a == b;
+    let head = old.iter().zip(new).take_while(|(a, b)| same(a, b)).count();
+    let (old, new) = (&old[head..], &new[head..]);
+    let tail = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    (&old[..old.len() - tail], &new[..new.len() - tail])
+}
+
 /// The visible entries of `section` in `text`; `None` when it has no such section. A plan's new
 /// version in one commit is its old version in the next, and differs from it by a few lines: the
 /// entries are remembered, and read again only where the section changed, per thread.
-fn section_entries(text: &str, section: &str) -> Option<Rc<Reading<String>>> {
+fn section_entries(text: &str, section: &str) -> Option<Rc<Reading<Rc<str>>>> {
     markdown::section_text(text, section).map(markdown::remembered_entries)
 }
 

@@ -265,3 +265,19 @@ fn many_reworded_entries_with_one_rest_are_compared_in_one_pass() {
     let new = format!("## Progress\n\n{new}");
     assert_eq!(progress_change(Some(&old), &new, "Progress"), CHANGED_ONLY);
 }
+
+#[test]
+fn repeated_entries_are_counted_past_the_entries_both_versions_share() {
+    let plan = |entries: &[&str]| {
+        let list: String = entries.iter().map(|e| format!("- {e}\n")).collect();
+        format!("# Plan\n\n## Progress\n{list}\n## Decision Log\n- d\n")
+    };
+    let old = plan(&["a", "b", "a"]);
+    let change = |new: &[&str]| progress_change(Some(&old), &plan(new), "Progress");
+    assert_eq!(change(&["a", "b"]), ProgressChange::default());
+    assert_eq!(change(&["b", "a", "a"]), ProgressChange::default());
+    let more = change(&["a", "a", "b", "a"]);
+    assert!(more.changed && more.progressed);
+    let reworded = change(&["a", "c", "a"]);
+    assert!(reworded.changed && !reworded.progressed);
+}

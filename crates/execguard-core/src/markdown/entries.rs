@@ -15,31 +15,32 @@ pub fn visible_entries(text: &str) -> Vec<String> {
     EntryReader::read(without_bom(text))
         .found
         .into_iter()
-        .map(|(_, entry)| entry)
+        .map(|(_, entry)| entry.to_string())
         .collect()
 }
 
 /// The visible entries of `text`, as [`visible_entries`] gives them, read again only where `text`
 /// differs from the last few texts asked about on this thread (see `reread.rs`).
-pub(crate) fn remembered_entries(text: &str) -> Rc<Reading<String>> {
+pub(crate) fn remembered_entries(text: &str) -> Rc<Reading<Rc<str>>> {
     reading::<EntryReader>(&ENTRIES, without_bom(text))
 }
 
 thread_local! {
-    static ENTRIES: RefCell<Rereads<String>> = const { RefCell::new(Rereads::new(8, 2 << 20)) };
+    static ENTRIES: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(8, 2 << 20)) };
 }
 
-/// Reads the visible entries of a text.
+/// Reads the visible entries of a text. An entry is shared by the readings of versions of a
+/// document that have it unchanged.
 pub(crate) struct EntryReader;
 
 impl Reader for EntryReader {
-    type Item = String;
+    type Item = Rc<str>;
 
-    fn read(text: &str) -> Reading<String> {
+    fn read(text: &str) -> Reading<Rc<str>> {
         let mut found = Vec::new();
         let (starts, references) = walk_restarts(text, true, |block, start| {
             if let Some(entry) = entry(block) {
-                found.push((start, entry));
+                found.push((start, Rc::from(entry)));
             }
         });
         Reading {
