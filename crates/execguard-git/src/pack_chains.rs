@@ -11,6 +11,7 @@
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use gix_pack::data::decode::entry::ResolvedBase;
@@ -19,12 +20,18 @@ use gix_pack::data::entry::Header;
 /// Longer chains than this are left to the other readers (git itself writes at most 4,095).
 const MAX_CHAIN: usize = 10_000;
 
+/// Bytes decoded between two times the pages of the packs are given back (see
+/// [`SharedPacks::give_back_pages`]).
+const PAGES_EVERY: usize = 16 * 1024 * 1024;
+
 /// The packs of a check's object directories and the versions decoded from them, shared by its
 /// worker threads: they judge neighbouring commits, whose chains run through the same versions.
 pub(crate) struct SharedPacks {
     dirs: Vec<PathBuf>,
     packs: Vec<gix_pack::Bundle>,
     decoded: Mutex<Decoded>,
+    /// Bytes decoded since the pages of the packs were last given back.
+    since_given_back: AtomicUsize,
 }
 
 /// The packs opened for each set of object directories, while a reader holds them.
@@ -67,8 +74,48 @@ impl SharedPacks {
                 .filter_map(|idx| gix_pack::Bundle::at(idx, gix_hash::Kind::Sha1).ok())
                 .collect(),
             decoded: Mutex::new(Decoded::new(cap)),
+            since_given_back: AtomicUsize::new(0),
         }
     }
+
+    /// Counts `bytes` decoded; every [`PAGES_EVERY`] bytes, gives back the pages of the packs.
+    fn decoded(&self, bytes: usize) {
+        let before = self.since_given_back.fetch_add(bytes, Ordering::Relaxed);
+        if before < PAGES_EVERY && before + bytes >= PAGES_EVERY {
+            self.since_given_back.store(0, Ordering::Relaxed);
+            self.give_back_pages();
+        }
+    }
+
+    /// Drops the pages of the pack files from this process's mappings. gitoxide maps each pack
+    /// whole, so a walk through a long history would otherwise keep every page it ever read
+    /// mapped (a 34 MB pack for 10,000 commits), on top of libgit2's bounded windows. The pages
+    /// stay in the kernel's page cache: the next read maps them again from there, with the same
+    /// contents, since a pack file is never changed in place and the mapping is never written.
+    #[cfg(target_os = "linux")]
+    #[allow(unsafe_code)]
+    fn give_back_pages(&self) {
+        for bundle in &self.packs {
+            let pack = &bundle.pack;
+            let Some(data) = pack.entry_slice(0..pack.data_len() as u64) else {
+                continue;
+            };
+            // SAFETY: `data` is the whole read-only private mapping of a pack file (it starts at
+            // the mapping's page-aligned start). MADV_DONTNEED on such a mapping only drops its
+            // resident pages; a later access reads the same bytes from the file again, so
+            // slices other threads hold keep their contents.
+            unsafe {
+                libc::madvise(
+                    data.as_ptr().cast_mut().cast(),
+                    data.len(),
+                    libc::MADV_DONTNEED,
+                );
+            }
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn give_back_pages(&self) {}
 }
 
 /// One worker's reader of the shared packs.
@@ -98,14 +145,16 @@ impl PackChains {
             .packs
             .iter()
             .find_map(|bundle| Some((bundle, bundle.index.lookup(id)?)))?;
-        decode(
+        let kind = decode(
             bundle,
             bundle.index.pack_offset_at_index(index),
             &mut Locked(&self.shared.decoded),
             &mut self.inflate,
             &mut self.chain,
             out,
-        )
+        );
+        self.shared.decoded(out.len());
+        kind
     }
 }
 
