@@ -34,12 +34,12 @@ fn fold(name: &[u8]) -> String {
     }
 }
 
-/// Entries indexed at most, per thread, before the cache starts over: about 3 MB. A tree is asked
+/// Entries indexed at most, per thread, before the cache starts over: under 1 MB. A tree is asked
 /// about again by the other paths a commit adds to it, and by the next commits while it is
 /// unchanged; a range of commits that each change a large folder indexes a new tree each time, and
 /// 100,000 entries (the earlier bound) kept 19 MB per worker of trees no commit would ask about
 /// again.
-const MAX_ENTRIES: usize = 16_384;
+const MAX_ENTRIES: usize = 4_096;
 
 thread_local! {
     static INDEXED: RefCell<(HashMap<Oid, Rc<FoldedTree>>, usize)> =

@@ -68,11 +68,12 @@ fn unreadable_user_configs() -> Vec<git2::ConfigLevel> {
         .collect()
 }
 
-const OBJECT_CACHE: usize = 4 * 1024 * 1024;
+// Parsed commits and trees are asked for again by the next commit or two, not later.
+const OBJECT_CACHE: usize = 2 * 1024 * 1024;
 // libgit2 reads commits and trees; file contents of range and push checks go through
-// `pack_reader`, so its windows can be small.
-const MWINDOW_SIZE: usize = 4 * 1024 * 1024;
-const MWINDOW_LIMIT: usize = 8 * 1024 * 1024;
+// `pack_reader`, so its windows can be small: their pages count towards the peak memory.
+const MWINDOW_SIZE: usize = 2 * 1024 * 1024;
+const MWINDOW_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
 /// object directories of a push, ...), as a hook must.

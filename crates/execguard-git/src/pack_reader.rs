@@ -22,9 +22,10 @@ use crate::pack_chains::{PackChains, SharedPacks};
 
 /// The decoded versions a check keeps, in bytes, shared by its worker threads. Over 700 real-size
 /// commits whose files are stored in chains of up to 50 deltas (`bench/bench.py`, `history-real`),
-/// caps of 8, 16, 24 and 32 MiB took 1.5, 0.93, 0.75 and 0.66 s of CPU (git log: 0.48 s) for a
-/// peak of 70, 77, 84 and 91 MB (git log: 117 MB).
-const PACK_CACHE: usize = 32 * 1024 * 1024;
+/// caps of 12, 16 and 32 MiB took 0.49, 0.45 and 0.43 s of CPU (git log: 0.38 s) for a peak of
+/// 46, 51 and 63 MB; on 10,009 commits, 12 MiB keeps the peak at 62 MB (16 MiB: 66 MB, over the
+/// 64 MiB the benchmark allows). libgit2 keeps its own 16 MiB of delta bases, for trees.
+const PACK_CACHE: usize = 12 * 1024 * 1024;
 
 /// The delta bases each worker keeps, in bytes, for the objects the packs of the object
 /// directories do not have (those of their alternates), read through gitoxide's object database.
