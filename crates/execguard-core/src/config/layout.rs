@@ -168,14 +168,8 @@ impl Validator<'_> {
                 format!("{key}: `{text}` must contain `{{feature}}` exactly once"),
             ));
         }
-        let (before, after) = text.split_once("{feature}").unwrap_or((&text, ""));
-        let pattern = format!(
-            "^{}(?P<feature>[^/]+){}$",
-            regex::escape(before),
-            regex::escape(after)
-        );
-        let matcher = Regex::new(&pattern).map_err(|e| self.error(span, format!("{key}: {e}")))?;
-        Ok(Template { text, matcher })
+        let at = text.find("{feature}").unwrap_or(text.len());
+        Ok(Template { text, at })
     }
 
     fn branch_patterns(

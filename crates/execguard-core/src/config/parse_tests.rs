@@ -114,3 +114,31 @@ fn commit_size_defaults_and_overrides() {
     assert_eq!((custom.max_binary_bytes, custom.line_bytes), (5, 80));
     assert!(custom.exclude.is_match(&"vendor/x.js".into()));
 }
+
+#[test]
+fn a_template_gives_the_feature_of_a_path_that_fits_it() {
+    let template = |text: &str| Template {
+        text: text.to_string(),
+        at: text.find("{feature}").expect("a template"),
+    };
+    let feature = |t: &Template, path: &str| t.feature_of(&crate::model::RepoPath::from(path));
+    let plans = template("plans/{feature}-execplan.md");
+    assert_eq!(
+        feature(&plans, "plans/login-execplan.md"),
+        Some("login".into())
+    );
+    assert_eq!(feature(&plans, "plans/a-b-execplan.md"), Some("a-b".into()));
+    for other in [
+        "plans/-execplan.md",
+        "plans/x/y-execplan.md",
+        "plans/login-execplan.md.bak",
+        "xplans/login-execplan.md",
+        "plans/login",
+    ] {
+        assert_eq!(feature(&plans, other), None, "{other}");
+    }
+    let odd = template("docs/(v1)+/{feature}.md");
+    assert_eq!(feature(&odd, "docs/(v1)+/x.md"), Some("x".into()));
+    assert_eq!(feature(&odd, "docs/v1/x.md"), None);
+    assert_eq!(feature(&template("{feature}"), "x"), Some("x".into()));
+}

@@ -42,7 +42,8 @@ impl PartialEq for Globs {
 #[derive(Clone, Debug)]
 pub struct Template {
     pub(super) text: String,
-    pub(super) matcher: Regex,
+    /// Where `{feature}` starts in `text`.
+    pub(super) at: usize,
 }
 
 impl Template {
@@ -50,12 +51,14 @@ impl Template {
         RepoPath::from(self.text.replace("{feature}", feature).as_str())
     }
 
-    /// The feature a path stands for, when it fits the template.
+    /// The feature a path stands for, when it fits the template: the path is the template with
+    /// `{feature}` replaced by a non-empty name without `/`.
     pub fn feature_of(&self, path: &RepoPath) -> Option<String> {
         let text = std::str::from_utf8(path.as_bytes()).ok()?;
-        self.matcher
-            .captures(text)
-            .map(|captures| captures["feature"].to_string())
+        let before = &self.text[..self.at];
+        let after = &self.text[self.at + "{feature}".len()..];
+        let feature = text.strip_prefix(before)?.strip_suffix(after)?;
+        (!feature.is_empty() && !feature.contains('/')).then(|| feature.to_string())
     }
 
     pub fn as_str(&self) -> &str {

@@ -67,8 +67,8 @@ pub(crate) fn read_again<R: Reader>(
     let prefix = common_prefix(o, n);
     let suffix = common_suffix(o, n, o.len().min(n.len()) - prefix);
     // The last restart point whose line and the line after it are in the common prefix.
-    let from = old
-        .starts
+    let before_change = old.starts.partition_point(|&start| start < prefix);
+    let from = old.starts[..before_change]
         .iter()
         .rev()
         .find(|&&start| {
