@@ -77,3 +77,21 @@ fn pre_commit_refuses_a_case_variant_of_a_frozen_spec_and_names_a_safe_undo() {
     assert!(repo.path("specs/Login.md").exists());
     assert_eq!(repo.git(["diff", "--cached", "--name-only"]), "");
 }
+
+#[test]
+fn every_case_variant_added_in_one_commit_is_named() {
+    // The first path asked about a folder is compared entry by entry; the next ones look the folder
+    // up in an index of its entries by case-folded name. Both must find their variant.
+    let repo = pushed_fixture();
+    let before = server_rev(&repo, "refs/heads/exec/login");
+    repo.write("specs/Login.md", "# Login\n\nChanged.\n");
+    repo.write("specs/LOGIN.md", "# Login\n\nChanged again.\n");
+    repo.write("designs/LOGIN.md", "# Login notes\n\nChanged.\n");
+    repo.commit_unchecked("Add case variants");
+    let run = push(&repo, &["origin", "exec/login"]);
+    assert_server_refused(&run, "frozen-spec");
+    for path in ["specs/Login.md", "specs/LOGIN.md", "designs/LOGIN.md"] {
+        assert!(run.stderr.contains(path), "{path} named: {run:#?}");
+    }
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
+}

@@ -1,37 +1,34 @@
 //! Tree entries by case-folded name, for finding the paths a case-insensitive checkout (macOS,
-//! Windows) would write over. Each tree is indexed once per thread, however many added paths
-//! ask about it.
+//! Windows) would write over. A tree asked about once is scanned; asked about again (the other
+//! paths a commit adds to it), it is indexed once per thread.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use execguard_core::RepoPath;
 use git2::{ObjectType, Oid, Repository};
 
 /// One tree's entries: case-folded name to `(name, id, is a tree)`.
-pub(crate) struct FoldedTree(HashMap<String, Vec<(Vec<u8>, Oid, bool)>>);
+struct FoldedTree(HashMap<String, Vec<Entry>>);
 
-impl FoldedTree {
-    /// The entries whose name is `name` ignoring case.
-    pub(crate) fn matching<'a>(
-        &'a self,
-        name: &'a [u8],
-    ) -> impl Iterator<Item = (&'a [u8], Oid, bool)> + 'a {
-        self.0
-            .get(&fold(name))
-            .into_iter()
-            .flatten()
-            .filter(move |(entry, _, _)| RepoPath::same_ignoring_case(entry, name))
-            .map(|(entry, id, is_tree)| (entry.as_slice(), *id, *is_tree))
-    }
-}
+/// A tree entry: its name, its id, and whether it is a tree.
+pub(crate) type Entry = (Vec<u8>, Oid, bool);
 
 fn fold(name: &[u8]) -> String {
     match std::str::from_utf8(name) {
         Ok(text) => text.to_lowercase(),
         Err(_) => String::from_utf8_lossy(&name.to_ascii_lowercase()).into_owned(),
     }
+}
+
+/// Whether `entry` is `name` ignoring case, `folded` being `fold(name)`: what looking `name` up in
+/// the index answers.
+fn same(entry: &[u8], name: &[u8], folded: &str) -> bool {
+    if entry.is_ascii() && name.is_ascii() {
+        return entry.eq_ignore_ascii_case(name);
+    }
+    fold(entry) == folded && RepoPath::same_ignoring_case(entry, name)
 }
 
 /// Entries indexed at most, per thread, before the cache starts over: under 1 MB. A tree is asked
@@ -41,34 +38,77 @@ fn fold(name: &[u8]) -> String {
 /// again.
 const MAX_ENTRIES: usize = 4_096;
 
-thread_local! {
-    static INDEXED: RefCell<(HashMap<Oid, Rc<FoldedTree>>, usize)> =
-        RefCell::new((HashMap::new(), 0));
+/// Trees indexed per thread, with the number of their entries; and the trees asked about once.
+#[derive(Default)]
+struct Indexed {
+    trees: HashMap<Oid, Rc<FoldedTree>>,
+    entries: usize,
+    asked: HashSet<Oid>,
 }
 
-/// The entries of tree `id`, by case-folded name.
-pub(crate) fn entries(repo: &Repository, id: Oid) -> Result<Rc<FoldedTree>, git2::Error> {
-    if let Some(found) = INDEXED.with(|cache| cache.borrow().0.get(&id).cloned()) {
-        return Ok(found);
+thread_local! {
+    static INDEXED: RefCell<Indexed> = RefCell::new(Indexed::default());
+}
+
+/// The entries of tree `id` whose name is `name` ignoring case. The first time a tree is asked
+/// about, its entries are compared one by one (a coding-agent event asks once); the second time,
+/// they are indexed by case-folded name for the next questions (a commit adding many files).
+pub(crate) fn matching(repo: &Repository, id: Oid, name: &[u8]) -> Result<Vec<Entry>, git2::Error> {
+    let folded = fold(name);
+    let found = INDEXED.with(|cache| cache.borrow().trees.get(&id).cloned());
+    if let Some(index) = found {
+        return Ok(lookup(&index, name, &folded));
     }
     let tree = repo.find_tree(id)?;
-    let mut folded: HashMap<String, Vec<(Vec<u8>, Oid, bool)>> = HashMap::new();
-    for entry in tree.iter() {
-        folded.entry(fold(entry.name_bytes())).or_default().push((
-            entry.name_bytes().to_vec(),
-            entry.id(),
-            entry.kind() == Some(ObjectType::Tree),
-        ));
-    }
-    let folded = Rc::new(FoldedTree(folded));
-    INDEXED.with(|cache| {
-        let (trees, entries) = &mut *cache.borrow_mut();
-        if *entries + tree.len() > MAX_ENTRIES {
-            trees.clear();
-            *entries = 0;
+    let first_time = INDEXED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.asked.len() >= MAX_ENTRIES {
+            cache.asked.clear();
         }
-        *entries += tree.len();
-        trees.insert(id, folded.clone());
+        cache.asked.insert(id)
     });
-    Ok(folded)
+    if first_time {
+        return Ok(tree
+            .iter()
+            .filter(|entry| same(entry.name_bytes(), name, &folded))
+            .map(|entry| entry_of(&entry))
+            .collect());
+    }
+    let mut index: HashMap<String, Vec<Entry>> = HashMap::new();
+    for entry in tree.iter() {
+        index
+            .entry(fold(entry.name_bytes()))
+            .or_default()
+            .push(entry_of(&entry));
+    }
+    let index = Rc::new(FoldedTree(index));
+    INDEXED.with(|cache| {
+        let cache = &mut *cache.borrow_mut();
+        if cache.entries + tree.len() > MAX_ENTRIES {
+            cache.trees.clear();
+            cache.entries = 0;
+        }
+        cache.entries += tree.len();
+        cache.trees.insert(id, Rc::clone(&index));
+    });
+    Ok(lookup(&index, name, &folded))
+}
+
+fn entry_of(entry: &git2::TreeEntry<'_>) -> Entry {
+    (
+        entry.name_bytes().to_vec(),
+        entry.id(),
+        entry.kind() == Some(ObjectType::Tree),
+    )
+}
+
+fn lookup(index: &FoldedTree, name: &[u8], folded: &str) -> Vec<Entry> {
+    index
+        .0
+        .get(folded)
+        .into_iter()
+        .flatten()
+        .filter(|(entry, _, _)| RepoPath::same_ignoring_case(entry, name))
+        .cloned()
+        .collect()
 }

@@ -114,12 +114,12 @@ impl Trees for GitTrees<'_> {
         for dir in dirs {
             let mut next = Vec::new();
             for (prefix, tree) in &level {
-                let names = case_folded::entries(self.repo, *tree)
+                let names = case_folded::matching(self.repo, *tree, dir)
                     .map_err(tree_error(format!("{path}")))?;
-                for (entry_name, id, is_tree) in names.matching(dir) {
+                for (entry_name, id, is_tree) in names {
                     if is_tree {
                         let mut below = prefix.clone();
-                        below.extend_from_slice(entry_name);
+                        below.extend_from_slice(&entry_name);
                         below.push(b'/');
                         next.push((below, id));
                     }
@@ -132,11 +132,11 @@ impl Trees for GitTrees<'_> {
         }
         let mut found = Vec::new();
         for (prefix, tree) in &level {
-            let names =
-                case_folded::entries(self.repo, *tree).map_err(tree_error(format!("{path}")))?;
-            for (entry_name, _, is_tree) in names.matching(name) {
+            let names = case_folded::matching(self.repo, *tree, name)
+                .map_err(tree_error(format!("{path}")))?;
+            for (entry_name, _, is_tree) in names {
                 let mut full = prefix.clone();
-                full.extend_from_slice(entry_name);
+                full.extend_from_slice(&entry_name);
                 if !is_tree && full != path.as_bytes() {
                     found.push(RepoPath::new(full));
                 }

@@ -6,7 +6,9 @@ use regex::Regex;
 use toml::{Spanned, Value};
 
 use super::error::ConfigError;
-use super::patterns::{spec_glob, BranchPatterns, Globs, Markers, SpecGlobs, Template, Templates};
+use super::patterns::{
+    spec_glob, BranchPattern, BranchPatterns, Globs, Markers, SpecGlobs, Template, Templates,
+};
 use super::raw::RawLayout;
 use super::validator::Validator;
 use crate::model::RepoPath;
@@ -188,6 +190,10 @@ impl Validator<'_> {
         };
         let mut out = Vec::new();
         for (pattern, span) in items {
+            if let Some(around) = BranchPattern::around(&pattern) {
+                out.push(around);
+                continue;
+            }
             let regex = Regex::new(&pattern).map_err(|e| {
                 self.error(
                     span.clone(),
@@ -200,7 +206,7 @@ impl Validator<'_> {
                     format!("layout.branch-patterns: `{pattern}` has no `(?P<feature>...)` group"),
                 ));
             }
-            out.push(regex);
+            out.push(BranchPattern::Regex(regex));
         }
         Ok(BranchPatterns(out))
     }

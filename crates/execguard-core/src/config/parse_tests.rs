@@ -142,3 +142,49 @@ fn a_template_gives_the_feature_of_a_path_that_fits_it() {
     assert_eq!(feature(&odd, "docs/v1/x.md"), None);
     assert_eq!(feature(&template("{feature}"), "x"), Some("x".into()));
 }
+
+#[test]
+fn plain_branch_patterns_match_as_their_regexes_do() {
+    let patterns = [
+        "^exec/(?P<feature>[^/]+)$",
+        "^feature/(?P<feature>[^/]+)$",
+        "^agent/(?P<feature>[^/]+)_work$",
+        "^(?P<feature>[^/]+)$",
+    ];
+    let branches = [
+        "exec/login",
+        "exec/",
+        "exec/a/b",
+        "xexec/a",
+        "exec/a\n",
+        "exec/é-ü",
+        "feature/x-y",
+        "agent/x_work",
+        "agent/_work",
+        "agent/x_work_work",
+        "main",
+        "",
+    ];
+    for pattern in patterns {
+        let plain = super::patterns::BranchPattern::around(pattern).expect("a plain pattern");
+        let regex =
+            super::patterns::BranchPattern::Regex(regex::Regex::new(pattern).expect("a regex"));
+        for branch in branches {
+            assert_eq!(
+                plain.feature_of(branch),
+                regex.feature_of(branch),
+                "{pattern} on {branch:?}"
+            );
+        }
+    }
+    for compiled in [
+        "^ex.c/(?P<feature>[^/]+)$",
+        "exec/(?P<feature>[^/]+)$",
+        "^exec/(?P<feature>.+)$",
+    ] {
+        assert!(
+            super::patterns::BranchPattern::around(compiled).is_none(),
+            "{compiled}"
+        );
+    }
+}

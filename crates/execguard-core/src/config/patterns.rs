@@ -239,21 +239,66 @@ impl fmt::Display for Markers {
 }
 
 #[derive(Clone, Debug)]
-pub struct BranchPatterns(pub(super) Vec<Regex>);
+pub struct BranchPatterns(pub(super) Vec<BranchPattern>);
+
+/// A pattern of `[layout] branch-patterns`. The usual shape, `^exec/(?P<feature>[^/]+)$` (plain
+/// text around the feature, anchored at both ends), is matched by its text: compiling the three
+/// default patterns into regexes was two fifths of loading the config, which every hook and
+/// every coding-agent event pays.
+#[derive(Clone, Debug)]
+pub(super) enum BranchPattern {
+    /// `^{before}(?P<feature>[^/]+){after}$`, with `before` and `after` plain text.
+    Around {
+        pattern: String,
+        before: String,
+        after: String,
+    },
+    Regex(Regex),
+}
+
+impl BranchPattern {
+    /// The pattern, read as the plain shape when it has it. `None` when it must be compiled.
+    pub(super) fn around(pattern: &str) -> Option<BranchPattern> {
+        let inner = pattern.strip_prefix('^')?.strip_suffix('$')?;
+        let (before, after) = inner.split_once("(?P<feature>[^/]+)")?;
+        let plain = |text: &str| !text.chars().any(regex_syntax::is_meta_character);
+        (plain(before) && plain(after)).then(|| BranchPattern::Around {
+            pattern: pattern.to_string(),
+            before: before.to_string(),
+            after: after.to_string(),
+        })
+    }
+
+    pub(super) fn feature_of(&self, branch: &str) -> Option<String> {
+        match self {
+            BranchPattern::Around { before, after, .. } => {
+                let feature = branch.strip_prefix(before.as_str())?;
+                let feature = feature.strip_suffix(after.as_str())?;
+                (!feature.is_empty() && !feature.contains('/')).then(|| feature.to_string())
+            }
+            BranchPattern::Regex(regex) => regex
+                .captures(branch)
+                .and_then(|c| c.name("feature"))
+                .map(|m| m.as_str().to_string()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            BranchPattern::Around { pattern, .. } => pattern,
+            BranchPattern::Regex(regex) => regex.as_str(),
+        }
+    }
+}
 
 impl BranchPatterns {
     /// The feature named by a branch, from the first pattern that matches.
     pub fn feature_of(&self, branch: &str) -> Option<String> {
-        self.0.iter().find_map(|regex| {
-            regex
-                .captures(branch)
-                .and_then(|c| c.name("feature"))
-                .map(|m| m.as_str().to_string())
-        })
+        self.0.iter().find_map(|pattern| pattern.feature_of(branch))
     }
 
     pub fn patterns(&self) -> Vec<&str> {
-        self.0.iter().map(Regex::as_str).collect()
+        self.0.iter().map(BranchPattern::as_str).collect()
     }
 }
 
