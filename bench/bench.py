@@ -609,10 +609,11 @@ class Bench:
             stdin = "".join(f"{base if name.endswith('/main') else '0' * 40} {tip} {name}\n"
                             for name, tip in pushed.items()).encode()
             memory = peak_rss(env, [str(self.bin_dir / "execguard-pre-receive")], server, stdin=stdin)
-            allowed = TARGETS["pre-receive-added-seconds"] * max(1.0, judged / 1000)
+            # The target counts the commits pushed, however many branches receive them.
+            allowed = TARGETS["pre-receive-added-seconds"] * max(1.0, count / 1000)
             self.row(f"push of {count:,} commits to {where}, {size['refs']:,} refs",
                      with_hook, "the same push without the hook", without,
-                     f"< {allowed:.1f} s added" + ("" if len(pushed) == 1 else " (1 s per 1,000 judged)"),
+                     f"< {allowed:.1f} s added",
                      "git push file://…/server.git " + ("<tip>:refs/heads/main" if len(pushed) == 1
                                                        else "<tips>:<4 branches>"),
                      memory, added=allowed)
@@ -852,9 +853,15 @@ def render(rows, mode, size, runs, elapsed, manager_rows):
         "  is judged once per branch.",
         "- A range is checked in parallel, one repository handle per worker, each commit against its",
         "  first parent with unchanged subtrees skipped; objects are not re-hashed on read, and each",
-        "  worker keeps small blobs and spec listings it has already read.",
-        "- Peak memory is bounded by libgit2's pack windows (24 MiB mapped at most) and object cache",
-        "  (4 MiB), plus 2 MiB of cached blobs per worker.",
+        "  worker keeps small blobs and spec listings it has already read. Workers take the commits",
+        "  newest first, eight at a time, and share the file versions decoded from the packs.",
+        "- Each version of an execplan is read (its outline, its Progress entries) only where it",
+        "  differs from the version read before it, from the last block before the change to the",
+        "  first block after it that both versions share.",
+        "- Peak memory is bounded by 12 MiB of decoded file versions shared by the workers, libgit2's",
+        "  16 MiB of tree delta bases, its pack windows (4 MiB mapped at most) and object cache",
+        "  (2 MiB), 2 MiB of cached blobs per worker, and the pages of the pack files, which are given",
+        "  back to the page cache every 8 MiB decoded.",
         "- An agent hook event opens the repository, reads HEAD's config and the tree entries of the",
         "  paths the tool call names (a design note: its feature's specs too), and nothing else: no",
         "  index, no diff.",

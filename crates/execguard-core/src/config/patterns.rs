@@ -2,8 +2,9 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::sync::OnceLock;
 
-use globset::{Glob, GlobBuilder, GlobSet};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 
 use crate::memo::{remembered, TextMemo};
@@ -13,12 +14,62 @@ use crate::model::RepoPath;
 #[derive(Clone)]
 pub struct Globs {
     pub(super) patterns: Vec<String>,
-    pub(super) set: GlobSet,
+    /// Compiled when the config is validated, for a list the config gives; on first use, for a
+    /// built-in list (compiling them all was a fifth of loading the config, which every hook and
+    /// every coding-agent event pays, and most are not used by a given check). A test compiles
+    /// every built-in list.
+    set: OnceLock<GlobSet>,
 }
 
 impl Globs {
+    /// A list the config gives, compiled now: an error names the glob that does not compile.
+    pub(super) fn compiled(patterns: Vec<String>) -> Result<Globs, (usize, String)> {
+        let set = Self::compile(&patterns)?;
+        Ok(Globs {
+            patterns,
+            set: OnceLock::from(set),
+        })
+    }
+
+    /// A built-in list, compiled on first use. Debug builds (the tests, which load the built-in
+    /// config many times) compile it here too, so a built-in glob that does not compile fails them.
+    pub(super) fn built_in(patterns: &[&str]) -> Globs {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        debug_assert!(
+            Self::compile(&patterns).is_ok(),
+            "built-in globs {patterns:?} compile"
+        );
+        Globs {
+            patterns,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// The set of `patterns`; an error gives the index of the glob at fault (the length of the
+    /// list when the set as a whole does not compile) and why.
+    pub(super) fn compile(patterns: &[String]) -> Result<GlobSet, (usize, String)> {
+        let mut builder = GlobSetBuilder::new();
+        for (at, pattern) in patterns.iter().enumerate() {
+            builder.add(glob(pattern).map_err(|message| (at, message))?);
+        }
+        builder
+            .build()
+            .map_err(|error| (patterns.len(), error.to_string()))
+    }
+
     pub fn is_match(&self, path: &RepoPath) -> bool {
-        self.set.is_match(path.to_text())
+        self.set().is_match(path.to_text())
+    }
+
+    /// Whether a name that is not a path (a branch) matches.
+    pub fn is_match_name(&self, name: &str) -> bool {
+        self.set().is_match(name)
+    }
+
+    fn set(&self) -> &GlobSet {
+        self.set.get_or_init(|| {
+            Self::compile(&self.patterns).expect("every built-in glob list compiles (tested)")
+        })
     }
 
     pub fn patterns(&self) -> &[String] {

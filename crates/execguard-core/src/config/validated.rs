@@ -138,7 +138,7 @@ impl Config {
     /// Whether the guard applies to a branch. A change whose branch is unknown (detached HEAD) is
     /// always checked: the guard fails closed.
     pub fn applies_to_branch(&self, branch: Option<&str>) -> bool {
-        branch.is_none_or(|name| self.scope.branches.set.is_match(name))
+        branch.is_none_or(|name| self.scope.branches.is_match_name(name))
     }
 }
 

@@ -3,11 +3,10 @@
 
 use std::ops::Range;
 
-use globset::GlobSetBuilder;
 use toml::Spanned;
 
 use super::error::ConfigError;
-use super::patterns::{glob, Globs};
+use super::patterns::Globs;
 
 /// Validates the raw file `text`, read from `origin`, into the typed config.
 pub(super) struct Validator<'a> {
@@ -58,24 +57,20 @@ impl Validator<'_> {
         value: Option<Vec<Spanned<String>>>,
         default: &[&str],
     ) -> Result<Globs, ConfigError> {
-        let items: Vec<(String, Range<usize>)> = match value {
-            None => default.iter().map(|s| (s.to_string(), 0..0)).collect(),
-            Some(list) => list
-                .into_iter()
-                .map(|s| (s.get_ref().clone(), s.span()))
-                .collect(),
+        let Some(list) = value else {
+            return Ok(Globs::built_in(default));
         };
-        let mut builder = GlobSetBuilder::new();
-        for (pattern, span) in &items {
-            builder
-                .add(glob(pattern).map_err(|m| self.error(span.clone(), format!("{key}: {m}")))?);
+        let (patterns, spans): (Vec<String>, Vec<Range<usize>>) = list
+            .into_iter()
+            .map(|s| (s.get_ref().clone(), s.span()))
+            .unzip();
+        // The documented default config spells out the built-in lists.
+        if patterns.iter().eq(default.iter()) {
+            return Ok(Globs::built_in(default));
         }
-        let set = builder
-            .build()
-            .map_err(|e| self.error(0..0, format!("{key}: {e}")))?;
-        Ok(Globs {
-            patterns: items.into_iter().map(|(p, _)| p).collect(),
-            set,
+        Globs::compiled(patterns).map_err(|(at, message)| {
+            let span = spans.get(at).cloned().unwrap_or(0..0);
+            self.error(span, format!("{key}: {message}"))
         })
     }
 }
