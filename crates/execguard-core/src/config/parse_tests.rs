@@ -7,7 +7,10 @@ fn builtin() -> Config {
 
 #[test]
 fn embedded_default_parses_and_equals_builtin() {
-    assert_eq!(Config::embedded_default(), builtin());
+    let documented = Config::parse("embedded default config", DEFAULT_CONFIG)
+        .expect("the documented default config parses");
+    assert_eq!(documented, builtin());
+    assert_eq!(Config::embedded_default(), documented);
 }
 
 #[test]

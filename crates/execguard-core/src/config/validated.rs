@@ -2,6 +2,7 @@
 //! hold an invalid glob, regex or template, and every limit is positive.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::adoption::AdoptionConfig;
 use super::error::{serde_message, ConfigError};
@@ -111,12 +112,19 @@ impl Config {
         Validator { origin, text }.config(raw)
     }
 
-    /// The embedded default config.
+    /// The embedded default config (`config/default.toml`, what `execguard init` writes). A unit
+    /// test holds it equal to the built-in defaults, so those are used without parsing the
+    /// documented file (a third of loading a config, paid by every coding-agent event in a
+    /// repository without a config file), once per process.
     pub fn embedded_default() -> Self {
-        // The embedded file is checked by a unit test, so this cannot fail in a released build.
-        #[allow(clippy::expect_used)]
-        Self::parse("embedded default config", DEFAULT_CONFIG)
-            .expect("the embedded default config is valid")
+        static DEFAULT: OnceLock<Config> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                // An empty config is valid (tested), so this cannot fail.
+                #[allow(clippy::expect_used)]
+                Self::parse("built-in defaults", "").expect("the built-in defaults are valid")
+            })
+            .clone()
     }
 
     /// This config with every rule but the path rules turned off: for judging what a change
