@@ -3,14 +3,15 @@
 use std::collections::HashSet;
 
 use execguard_core::Config;
-use git2::{Oid, Repository};
+use git2::Oid;
 
 use crate::error::read_err;
-use crate::GitError;
+use crate::{GitError, ObjectId, Repo};
 
 /// The baseline ids of a config as commits: those the repository has, and the ids it lacks (a
 /// shallow or partial clone, or a commit never fetched), which hide nothing.
-pub fn baseline_commits(repo: &Repository, ids: &[String]) -> (Vec<Oid>, Vec<String>) {
+pub fn baseline_commits(repo: &Repo, ids: &[String]) -> (Vec<ObjectId>, Vec<String>) {
+    let repo = repo.git();
     let mut present = Vec::new();
     let mut missing = Vec::new();
     for id in ids {
@@ -18,7 +19,7 @@ pub fn baseline_commits(repo: &Repository, ids: &[String]) -> (Vec<Oid>, Vec<Str
             .ok()
             .filter(|oid| repo.find_commit(*oid).is_ok())
         {
-            Some(oid) => present.push(oid),
+            Some(oid) => present.push(ObjectId::from_git(oid)),
             None => missing.push(id.clone()),
         }
     }
@@ -27,7 +28,7 @@ pub fn baseline_commits(repo: &Repository, ids: &[String]) -> (Vec<Oid>, Vec<Str
 
 /// The config in commit `id`'s own tree: the one in force on a branch whose tip it is. `None`
 /// when the tree has no `.execguard.toml`; a config error when it has one that does not parse.
-pub fn own_config(repo: &Repository, id: Oid) -> Result<Option<Config>, GitError> {
+pub fn own_config(repo: &Repo, id: ObjectId) -> Result<Option<Config>, GitError> {
     let Some(blob) = crate::commit_config_blob(repo, id)? else {
         return Ok(None);
     };
@@ -42,15 +43,16 @@ pub fn own_config(repo: &Repository, id: Oid) -> Result<Option<Config>, GitError
 /// The edges of a set of commits as `git rev-list` lists it: its tips (the commits no other commit
 /// of the set has as a parent) and its boundary (the parents of its commits outside it, which the
 /// range leaves out: its base).
-pub fn edges(repo: &Repository, ids: &[Oid]) -> Result<(Vec<Oid>, Vec<Oid>), GitError> {
-    let members: HashSet<Oid> = ids.iter().copied().collect();
+pub fn edges(repo: &Repo, ids: &[ObjectId]) -> Result<(Vec<ObjectId>, Vec<ObjectId>), GitError> {
+    let repo = repo.git();
+    let members: HashSet<ObjectId> = ids.iter().copied().collect();
     let mut parents = HashSet::new();
     let mut boundary = Vec::new();
     for id in ids {
         let commit = repo
-            .find_commit(*id)
+            .find_commit(id.git())
             .map_err(read_err(format!("commit {id}")))?;
-        for parent in commit.parent_ids() {
+        for parent in commit.parent_ids().map(ObjectId::from_git) {
             if !members.contains(&parent) && !boundary.contains(&parent) {
                 boundary.push(parent);
             }
@@ -70,39 +72,41 @@ pub fn edges(repo: &Repository, ids: &[Oid]) -> Result<(Vec<Oid>, Vec<Oid>), Git
 /// commits), so the parents of `ids` outside it bound the walk: it visits `ids` and marks what
 /// `hidden` reaches, never the rest of the history.
 pub fn not_reachable_from(
-    repo: &Repository,
-    ids: &[Oid],
-    hidden: &[Oid],
-) -> Result<Vec<Oid>, GitError> {
+    repo: &Repo,
+    ids: &[ObjectId],
+    hidden: &[ObjectId],
+) -> Result<Vec<ObjectId>, GitError> {
     if hidden.is_empty() || ids.is_empty() {
         return Ok(ids.to_vec());
     }
     let (tips, boundary) = edges(repo, ids)?;
-    let mut walk = repo.revwalk().map_err(read_err("the history"))?;
+    let mut walk = repo.git().revwalk().map_err(read_err("the history"))?;
     for id in tips {
-        walk.push(id).map_err(read_err(format!("commit {id}")))?;
+        walk.push(id.git())
+            .map_err(read_err(format!("commit {id}")))?;
     }
     // A boundary commit the repository lacks (a shallow clone) hides nothing.
     for id in boundary {
-        let _ = walk.hide(id);
+        let _ = walk.hide(id.git());
     }
     for id in hidden {
-        let _ = walk.hide(*id);
+        let _ = walk.hide(id.git());
     }
     let kept = walk
         .collect::<Result<HashSet<Oid>, _>>()
         .map_err(read_err("the history"))?;
     Ok(ids
         .iter()
-        .filter(|id| kept.contains(*id))
+        .filter(|id| kept.contains(&id.git()))
         .copied()
         .collect())
 }
 
 /// How many commits `tip` and its history hold.
-pub fn history_len(repo: &Repository, tip: Oid) -> Result<usize, GitError> {
-    let mut walk = repo.revwalk().map_err(read_err("the history"))?;
-    walk.push(tip).map_err(read_err(format!("commit {tip}")))?;
+pub fn history_len(repo: &Repo, tip: ObjectId) -> Result<usize, GitError> {
+    let mut walk = repo.git().revwalk().map_err(read_err("the history"))?;
+    walk.push(tip.git())
+        .map_err(read_err(format!("commit {tip}")))?;
     let mut count = 0;
     for id in walk {
         id.map_err(read_err("the history"))?;

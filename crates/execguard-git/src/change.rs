@@ -4,13 +4,14 @@
 use std::path::Path;
 
 use execguard_core::Change;
-use git2::{Oid, Repository, Tree};
+use git2::{Oid, Repository};
 
 use crate::error::read_err;
-use crate::head::{current_branch, head_commit};
+use crate::head::{branch_of, head_commit};
 use crate::read_cache::ReadCache;
+use crate::trees::Snapshot;
 use crate::{merge, renames, revwalk, staged, tree_diff};
-use crate::{GitError, GitTrees, MergeParts, Snapshot, StagedIndex};
+use crate::{GitError, GitTrees, MergeParts, ObjectId, Repo, RepoTree, StagedIndex};
 
 /// A change ready to judge: the staged change, or one commit against its first parent (a root
 /// commit against the empty tree, with its message), and the trees the rules read.
@@ -19,7 +20,7 @@ pub struct LoadedChange<'r> {
     pub trees: GitTrees<'r>,
     /// The base tree, whose `.execguard.toml` judges the change; `None` on an unborn branch or
     /// for a root commit.
-    pub base_tree: Option<Tree<'r>>,
+    pub base_tree: Option<RepoTree<'r>>,
     /// For a merge (two or more parents that each contribute something): what it takes from
     /// each and what it adds of its own. `change` is then its change against the first parent.
     pub merge: Option<MergeParts<'r>>,
@@ -28,10 +29,11 @@ pub struct LoadedChange<'r> {
 /// The change the next commit would record: the index against HEAD (or, for `--amend`, against
 /// HEAD's first parent). During a merge (`MERGE_HEAD`), the merge also gets its [`MergeParts`].
 pub fn staged_change<'r>(
-    repo: &'r Repository,
+    repo: &'r Repo,
     index_file: Option<&Path>,
     amend: bool,
 ) -> Result<LoadedChange<'r>, GitError> {
+    let repo = repo.git();
     let index_path = match index_file {
         Some(path) => path.to_path_buf(),
         None => repo.path().join("index"),
@@ -74,7 +76,7 @@ pub fn staged_change<'r>(
     let change = Change {
         commit: None,
         is_merge,
-        branch: current_branch(repo),
+        branch: branch_of(repo),
         message: None,
         root: parents.is_empty(),
         files,
@@ -89,7 +91,7 @@ pub fn staged_change<'r>(
     Ok(LoadedChange {
         change,
         trees,
-        base_tree,
+        base_tree: base_tree.map(RepoTree::from_git),
         merge,
     })
 }
@@ -107,11 +109,12 @@ fn merge_heads(repo: &Repository) -> Vec<Oid> {
 /// when known. A parent that is an ancestor of another contributes nothing; a merge of two or more
 /// parents that do also gets its [`MergeParts`].
 pub fn commit_change<'r>(
-    repo: &'r Repository,
-    id: Oid,
+    repo: &'r Repo,
+    id: ObjectId,
     branch: Option<&str>,
     cache: Option<&'r ReadCache>,
 ) -> Result<LoadedChange<'r>, GitError> {
+    let (repo, id) = (repo.git(), id.git());
     let commit = repo
         .find_commit(id)
         .map_err(read_err(format!("commit {id}")))?;
@@ -159,7 +162,7 @@ pub fn commit_change<'r>(
     Ok(LoadedChange {
         change,
         trees,
-        base_tree,
+        base_tree: base_tree.map(RepoTree::from_git),
         merge,
     })
 }
@@ -177,11 +180,12 @@ fn root_commit_label(id: Oid) -> execguard_core::ChangeLabel {
 /// The change from `old` to `new` (two commits, neither necessarily an ancestor of the other), as
 /// one change with `old`'s tree as its base: what a non-fast-forward push does to a branch.
 pub fn tips_change<'r>(
-    repo: &'r Repository,
-    old: Oid,
-    new: Oid,
+    repo: &'r Repo,
+    old: ObjectId,
+    new: ObjectId,
     branch: Option<&str>,
 ) -> Result<LoadedChange<'r>, GitError> {
+    let (repo, old, new) = (repo.git(), old.git(), new.git());
     let tree_of = |id: Oid| {
         repo.find_commit(id)
             .and_then(|commit| commit.tree())
@@ -206,7 +210,7 @@ pub fn tips_change<'r>(
     Ok(LoadedChange {
         change,
         trees,
-        base_tree: Some(old_tree),
+        base_tree: Some(RepoTree::from_git(old_tree)),
         merge: None,
     })
 }

@@ -5,10 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use execguard_core::config::{Config, CONFIG_PATH};
-use git2::{Oid, Repository, Tree};
 
 use crate::error::read_err;
-use crate::GitError;
+use crate::{GitError, ObjectId, Repo, RepoTree};
 
 /// Where the config that judges a change came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,18 +49,19 @@ pub fn read_config_file(path: &Path) -> Result<Config, GitError> {
 /// `explicit` when given, else the base tree's `.execguard.toml`, else (no base) the working tree's,
 /// else the embedded default.
 pub fn load_config(
-    repo: &Repository,
-    base_tree: Option<&Tree<'_>>,
+    repo: &Repo,
+    base_tree: Option<&RepoTree<'_>>,
     base_name: &str,
     explicit: Option<&Path>,
 ) -> Result<(Config, ConfigOrigin), GitError> {
+    let repo = repo.git();
     if let Some(path) = explicit {
         let config = read_config_file(path)?;
         return Ok((config, ConfigOrigin::Explicit(path.to_path_buf())));
     }
     match base_tree {
         Some(tree) => {
-            let Ok(entry) = tree.get_path(Path::new(CONFIG_PATH)) else {
+            let Ok(entry) = tree.git().get_path(Path::new(CONFIG_PATH)) else {
                 return Ok((Config::embedded_default(), ConfigOrigin::Default));
             };
             let name = format!("{base_name}:{CONFIG_PATH}");
@@ -99,7 +99,8 @@ pub fn parent_name(id: &str) -> String {
 
 /// A config pinned by the server admin with `git config execguard.config <path>`; a relative
 /// path is taken from the git directory.
-pub fn pinned_config_path(repo: &Repository) -> Option<PathBuf> {
+pub fn pinned_config_path(repo: &Repo) -> Option<PathBuf> {
+    let repo = repo.git();
     let config = repo.config().ok()?;
     let path = config.get_path("execguard.config").ok()?;
     Some(if path.is_absolute() {
@@ -113,8 +114,8 @@ pub fn pinned_config_path(repo: &Repository) -> Option<PathBuf> {
 /// `.execguard.toml`, else the embedded default. Unlike a staged change, a root commit never takes
 /// a working tree's file.
 pub fn load_commit_config(
-    repo: &Repository,
-    base_tree: Option<&Tree<'_>>,
+    repo: &Repo,
+    base_tree: Option<&RepoTree<'_>>,
     base_name: &str,
 ) -> Result<(Config, ConfigOrigin), GitError> {
     if base_tree.is_none() {
@@ -127,8 +128,8 @@ pub fn load_commit_config(
 /// [`load_commit_config`] (the base tree's `.execguard.toml`, else the embedded default; never a
 /// working tree's file).
 pub fn load_commit_config_or(
-    repo: &Repository,
-    base_tree: Option<&Tree<'_>>,
+    repo: &Repo,
+    base_tree: Option<&RepoTree<'_>>,
     base_name: &str,
     explicit: Option<&Path>,
 ) -> Result<(Config, ConfigOrigin), GitError> {
@@ -139,26 +140,36 @@ pub fn load_commit_config_or(
 }
 
 /// The id of the blob holding `.execguard.toml` in a tree, for caching parsed configs.
-pub fn config_blob_id(tree: Option<&Tree<'_>>) -> Option<Oid> {
-    tree?.get_path(Path::new(CONFIG_PATH)).ok().map(|e| e.id())
+pub fn config_blob_id(tree: Option<&RepoTree<'_>>) -> Option<ObjectId> {
+    blob_in(tree?.git())
+}
+
+fn blob_in(tree: &git2::Tree<'_>) -> Option<ObjectId> {
+    tree.get_path(Path::new(CONFIG_PATH))
+        .ok()
+        .map(|e| ObjectId::from_git(e.id()))
 }
 
 /// The id of the `.execguard.toml` blob in commit `id`'s own tree (the config that judges a
 /// commit made on top of it); `None` when the tree has none.
-pub fn commit_config_blob(repo: &Repository, id: Oid) -> Result<Option<Oid>, GitError> {
+pub fn commit_config_blob(repo: &Repo, id: ObjectId) -> Result<Option<ObjectId>, GitError> {
     let commit = repo
-        .find_commit(id)
+        .git()
+        .find_commit(id.git())
         .map_err(read_err(format!("commit {id}")))?;
     let tree = commit
         .tree()
         .map_err(read_err(format!("the tree of {id}")))?;
-    Ok(config_blob_id(Some(&tree)))
+    Ok(blob_in(&tree))
 }
 
 /// Reads and validates the config held in blob `id`; `name` names it in errors
 /// (`1a2b3c4:.execguard.toml`).
-pub fn read_config_blob(repo: &Repository, id: Oid, name: &str) -> Result<Config, GitError> {
-    let blob = repo.find_blob(id).map_err(read_err(name.to_string()))?;
+pub fn read_config_blob(repo: &Repo, id: ObjectId, name: &str) -> Result<Config, GitError> {
+    let blob = repo
+        .git()
+        .find_blob(id.git())
+        .map_err(read_err(name.to_string()))?;
     let text = String::from_utf8_lossy(blob.content());
     Ok(Config::parse(name, &text)?)
 }

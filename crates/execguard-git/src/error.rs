@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use git2::Oid;
-
+use crate::object_id::ObjectId;
 use crate::tree_problem::MalformedTree;
 
 /// How to deepen a shallow clone, locally and in CI.
@@ -54,8 +53,8 @@ pub enum GitError {
     /// or a history pruned below it. The commit cannot be judged against it, nor as a root.
     #[error("commit {commit} cannot be judged: its parent {parent} is not in this repository{}", if *shallow { format!(" (the clone is shallow there; {})", DEEPEN) } else { String::new() })]
     MissingParent {
-        commit: Oid,
-        parent: Oid,
+        commit: ObjectId,
+        parent: ObjectId,
         shallow: bool,
     },
     #[error("cannot set {key} in the repository's git config: {}", source.message())]
@@ -67,10 +66,9 @@ pub enum GitError {
 }
 
 /// An error from libgit2, shown as its sentence alone: libgit2's own rendering appends
-/// `; class=Odb (9); code=NotFound (-3)`, which tells a person nothing. The code and class stay
-/// readable through [`std::ops::Deref`].
+/// `; class=Odb (9); code=NotFound (-3)`, which tells a person nothing.
 #[derive(Debug)]
-pub struct Libgit2Error(pub git2::Error);
+pub struct Libgit2Error(git2::Error);
 
 impl std::fmt::Display for Libgit2Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -85,20 +83,11 @@ impl std::fmt::Display for Libgit2Error {
 
 impl std::error::Error for Libgit2Error {}
 
-impl std::ops::Deref for Libgit2Error {
-    type Target = git2::Error;
-    fn deref(&self) -> &git2::Error {
-        &self.0
-    }
-}
-
-impl From<git2::Error> for Libgit2Error {
-    fn from(error: git2::Error) -> Self {
+impl Libgit2Error {
+    pub(crate) fn from_git(error: git2::Error) -> Self {
         Self(error)
     }
-}
 
-impl Libgit2Error {
     /// Whether libgit2 found no such thing (an object, a repository, a ref).
     pub fn is_not_found(&self) -> bool {
         self.0.code() == git2::ErrorCode::NotFound
@@ -131,7 +120,7 @@ pub(crate) fn read_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> G
     let what = what.into();
     move |source| GitError::Read {
         what,
-        source: source.into(),
+        source: Libgit2Error::from_git(source),
     }
 }
 

@@ -2,13 +2,18 @@
 //! paths that differ from HEAD in the working tree.
 
 use execguard_core::RepoPath;
-use git2::{Oid, Repository, Tree};
+use git2::Repository;
 
 use crate::error::read_err;
-use crate::{GitError, GitTrees, Snapshot};
+use crate::trees::Snapshot;
+use crate::{GitError, GitTrees, ObjectId, Repo, RepoTree};
 
 /// The short name of the branch HEAD points at, also on an unborn branch; `None` when detached.
-pub fn current_branch(repo: &Repository) -> Option<String> {
+pub fn current_branch(repo: &Repo) -> Option<String> {
+    branch_of(repo.git())
+}
+
+pub(crate) fn branch_of(repo: &Repository) -> Option<String> {
     let head = repo.find_reference("HEAD").ok()?;
     let target = head.symbolic_target()?;
     Some(
@@ -37,7 +42,8 @@ pub(crate) fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>,
 
 /// HEAD's tree alone, as the base side of a change whose new side is not read: enough to ask
 /// whether a path may be written. An unborn branch has an empty base.
-pub fn head_trees(repo: &Repository) -> Result<(Option<Tree<'_>>, GitTrees<'_>), GitError> {
+pub fn head_trees(repo: &Repo) -> Result<(Option<RepoTree<'_>>, GitTrees<'_>), GitError> {
+    let repo = repo.git();
     let tree = match head_commit(repo)? {
         Some(head) => Some(head.tree().map_err(read_err("HEAD's tree"))?),
         None => None,
@@ -48,13 +54,14 @@ pub fn head_trees(repo: &Repository) -> Result<(Option<Tree<'_>>, GitTrees<'_>),
         new: Snapshot::Empty,
         cache: None,
     };
-    Ok((tree, trees))
+    Ok((tree.map(RepoTree::from_git), trees))
 }
 
 /// The paths whose working-tree content differs from HEAD, staged or not, untracked files
 /// included (ignored ones not). A working tree the agent is about to leave; not for hooks, which
 /// judge the index.
-pub fn worktree_changes(repo: &Repository) -> Result<Vec<RepoPath>, GitError> {
+pub fn worktree_changes(repo: &Repo) -> Result<Vec<RepoPath>, GitError> {
+    let repo = repo.git();
     let mut options = git2::StatusOptions::new();
     options
         .include_untracked(true)
@@ -76,18 +83,20 @@ pub fn worktree_changes(repo: &Repository) -> Result<Vec<RepoPath>, GitError> {
 
 /// The commit HEAD names, `None` when it names none (an unborn branch, or a HEAD that cannot be
 /// read).
-pub fn head_commit_id(repo: &Repository) -> Option<Oid> {
-    let head = repo.head().ok()?;
-    head.peel_to_commit().ok().map(|commit| commit.id())
+pub fn head_commit_id(repo: &Repo) -> Option<ObjectId> {
+    let head = repo.git().head().ok()?;
+    head.peel_to_commit()
+        .ok()
+        .map(|commit| ObjectId::from_git(commit.id()))
 }
 
 /// HEAD's tree, `None` when HEAD names nothing (an unborn branch); a HEAD whose tree cannot be
 /// read is an error.
-pub fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>, GitError> {
-    match repo.head() {
+pub fn head_tree(repo: &Repo) -> Result<Option<RepoTree<'_>>, GitError> {
+    match repo.git().head() {
         Ok(head) => head
             .peel_to_tree()
-            .map(Some)
+            .map(|tree| Some(RepoTree::from_git(tree)))
             .map_err(read_err("HEAD's tree")),
         Err(_) => Ok(None),
     }

@@ -11,7 +11,9 @@
 //! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
 //! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
 //! HEAD and the working tree, [`repo_config`] the repository's git config; `read_cache` keeps what a
-//! worker has read across the commits it checks; `objects` and `error` sit at the bottom.
+//! worker has read across the commits it checks; `objects` and `error` sit at the bottom, with
+//! `repo` and `object_id`, the handles ([`Repo`], [`RepoTree`], [`ObjectId`]) that keep libgit2's
+//! types out of this crate's interface.
 
 pub mod baseline;
 mod case_folded;
@@ -20,6 +22,7 @@ mod config;
 mod error;
 mod head;
 mod merge;
+mod object_id;
 mod objects;
 mod open;
 mod pack_chains;
@@ -29,6 +32,7 @@ mod read_cache;
 mod remerge;
 mod remote;
 mod renames;
+mod repo;
 pub mod repo_config;
 mod revwalk;
 mod staged;
@@ -43,13 +47,14 @@ pub use config::{
     parent_name, pinned_config_path, read_config_blob, read_config_file, ConfigOrigin,
 };
 pub use error::{without_error_codes, GitError, Libgit2Error, DEEPEN};
-pub use git2::{Oid, Repository, Tree};
 pub use head::{current_branch, head_commit_id, head_tree, head_trees, worktree_changes};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
+pub use object_id::{BadObjectId, ObjectId};
 pub use open::{open_at, open_from_env};
 pub use pushed::{new_commits_per_tip, PushedTip};
 pub use read_cache::ReadCache;
 pub use remote::{ref_tips, ref_tips_matching, tracking_prefixes};
+pub use repo::{Repo, RepoTree};
 pub use repo_config::{comment_char, hooks_dir};
 pub use revwalk::{
     commit_message, commits_in_range, first_parent_tree, has_commit, is_ancestor, is_zero_id,
@@ -57,4 +62,7 @@ pub use revwalk::{
 };
 pub use staged::StagedIndex;
 pub use tree_problem::{MalformedTree, TreeProblem};
-pub use trees::{GitTrees, Snapshot};
+pub use trees::GitTrees;
+// The pack reader's tests build trees by hand; the modules name `trees::Snapshot` itself.
+#[cfg(test)]
+use trees::Snapshot;

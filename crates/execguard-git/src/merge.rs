@@ -10,7 +10,8 @@ use git2::{Commit, Oid, Repository, Tree};
 use crate::error::read_err;
 use crate::objects::{as_path, kind_of};
 use crate::staged::{to_file_changes, Raw, Side};
-use crate::{tree_diff, GitError, GitTrees, Snapshot};
+use crate::trees::Snapshot;
+use crate::{tree_diff, GitError, GitTrees, ObjectId, RepoTree};
 
 use crate::remerge::{file_in_tree, keeps_only_either_side, remerge};
 
@@ -28,7 +29,7 @@ pub struct MergeParts<'r> {
 /// A merge seen from one of its parents: the path rules judge the merge against every parent,
 /// so that the order of the parents cannot hide a change.
 pub struct ParentSide<'r> {
-    pub id: Oid,
+    pub id: ObjectId,
     /// The merge's change against this parent.
     pub files: Vec<FileChange>,
     /// `Side::Base` is this parent's tree, `Side::New` the merge's result.
@@ -39,12 +40,12 @@ pub struct ParentSide<'r> {
 
 /// Another parent, beside the merge base it shares with the parent a [`ParentSide`] is about.
 pub struct OtherParentTrees<'r> {
-    pub id: Oid,
+    pub id: ObjectId,
     /// `Side::Base` is the merge base's tree, `Side::New` this parent's tree.
     pub trees: GitTrees<'r>,
     /// The merge base's tree, whose `.execguard.toml` says what was protected there.
-    pub merge_base_tree: Tree<'r>,
-    pub merge_base: Oid,
+    pub merge_base_tree: RepoTree<'r>,
+    pub merge_base: ObjectId,
 }
 
 /// The parents that contribute something: a parent that is an ancestor of (or the same as)
@@ -154,20 +155,20 @@ pub(crate) fn merge_parts<'r>(
             .filter_map(|j| {
                 let (base, base_tree) = bases.get(&(i, j))?;
                 Some(OtherParentTrees {
-                    id: parents[j].id(),
+                    id: ObjectId::from_git(parents[j].id()),
                     trees: GitTrees {
                         repo,
                         base: Snapshot::Tree(base_tree.clone()),
                         new: Snapshot::Tree(trees[j].clone()),
                         cache: None,
                     },
-                    merge_base_tree: base_tree.clone(),
-                    merge_base: *base,
+                    merge_base_tree: RepoTree::from_git(base_tree.clone()),
+                    merge_base: ObjectId::from_git(*base),
                 })
             })
             .collect();
         sides.push(ParentSide {
-            id: parent.id(),
+            id: ObjectId::from_git(parent.id()),
             files: against,
             trees: GitTrees {
                 repo,

@@ -40,7 +40,7 @@ pub(crate) fn tree_error(what: String) -> impl FnOnce(git2::Error) -> TreeError 
 pub(crate) fn blob_size_git(repo: &Repository, id: Oid) -> Result<u64, GitError> {
     blob_size(repo, id).map_err(|e| GitError::Read {
         what: e.what,
-        source: git2::Error::from_str(&e.reason).into(),
+        source: crate::error::Libgit2Error::from_git(git2::Error::from_str(&e.reason)),
     })
 }
 

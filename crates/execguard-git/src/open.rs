@@ -5,8 +5,8 @@ use std::path::Path;
 
 use git2::{ErrorCode, Repository};
 
-use crate::error::read_err;
-use crate::{pack_reader, GitError};
+use crate::error::{read_err, Libgit2Error};
+use crate::{pack_reader, GitError, Repo};
 
 /// Process-wide libgit2 settings: objects are trusted on read as git trusts them, instead of
 /// hashing every object again (a fifth of a range check's time), and pack files are mapped in
@@ -77,16 +77,16 @@ const MWINDOW_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
 /// object directories of a push, ...), as a hook must.
-pub fn open_from_env() -> Result<Repository, GitError> {
+pub fn open_from_env() -> Result<Repo, GitError> {
     tune_libgit2();
     let repo = Repository::open_from_env().map_err(open_error)?;
     check_supported(&repo)?;
     pack_reader::remember_env_dirs(&repo);
-    Ok(repo)
+    Ok(Repo::from_git(repo))
 }
 
 /// Opens the repository containing `path`.
-pub fn open_at(path: &Path) -> Result<Repository, GitError> {
+pub fn open_at(path: &Path) -> Result<Repo, GitError> {
     tune_libgit2();
     let repo = Repository::discover(path).map_err(|error| {
         if error.code() == ErrorCode::Owner {
@@ -98,7 +98,7 @@ pub fn open_at(path: &Path) -> Result<Repository, GitError> {
         }
     })?;
     check_supported(&repo)?;
-    Ok(repo)
+    Ok(Repo::from_git(repo))
 }
 
 /// Names the repository feature libgit2 could not read, and how to turn it off where git can.
@@ -111,7 +111,7 @@ fn open_error(error: git2::Error) -> GitError {
     } else if text.contains("extension") {
         GitError::Unsupported(format!("a repository extension ({})", error.message()))
     } else {
-        GitError::Open(error.into())
+        GitError::Open(Libgit2Error::from_git(error))
     }
 }
 

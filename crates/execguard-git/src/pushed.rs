@@ -8,42 +8,41 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::{Oid, Repository};
-
 use crate::error::read_err;
-use crate::GitError;
+use crate::{GitError, ObjectId, Repo};
 
 /// One pushed ref: the commit it moves to and the commits that hide from it.
 #[derive(Clone, Debug)]
 pub struct PushedTip {
-    pub tip: Oid,
-    pub hidden: Vec<Oid>,
+    pub tip: ObjectId,
+    pub hidden: Vec<ObjectId>,
 }
 
 /// For each of `pushed`, the commits reachable from its tip and from none of its hidden commits,
 /// oldest first.
 pub fn new_commits_per_tip(
-    repo: &Repository,
+    repo: &Repo,
     pushed: &[PushedTip],
-) -> Result<Vec<Vec<Oid>>, GitError> {
+) -> Result<Vec<Vec<ObjectId>>, GitError> {
+    let repo = repo.git();
     if pushed.is_empty() {
         return Ok(Vec::new());
     }
     // What every ref hides, hidden once in the walk.
-    let mut common: HashSet<Oid> = pushed[0].hidden.iter().copied().collect();
+    let mut common: HashSet<ObjectId> = pushed[0].hidden.iter().copied().collect();
     for tip in &pushed[1..] {
-        let own: HashSet<Oid> = tip.hidden.iter().copied().collect();
+        let own: HashSet<ObjectId> = tip.hidden.iter().copied().collect();
         common.retain(|id| own.contains(id));
     }
     let common_set = common;
-    let common: Vec<Oid> = common_set.iter().copied().collect();
-    let tips: Vec<Oid> = pushed.iter().map(|p| p.tip).collect();
+    let common: Vec<ObjectId> = common_set.iter().copied().collect();
+    let tips: Vec<ObjectId> = pushed.iter().map(|p| p.tip).collect();
     let mut graph = Graph::default();
     let order = graph.walk(repo, &tips, &common)?;
     // A commit a ref hides on its own may lie outside that walk and still reach commits inside
     // it (the old tip of a rewritten branch): its ancestors short of the common hidden commits
     // join the graph, to be subtracted, never listed.
-    let mut outside: Vec<Oid> = Vec::new();
+    let mut outside: Vec<ObjectId> = Vec::new();
     let mut seen = HashSet::new();
     for tip in pushed {
         for id in &tip.hidden {
@@ -73,9 +72,9 @@ pub fn new_commits_per_tip(
 /// The commits walked so far with their parents among them.
 #[derive(Default)]
 struct Graph {
-    ids: Vec<Oid>,
-    index: HashMap<Oid, usize>,
-    parents: Vec<Vec<Oid>>,
+    ids: Vec<ObjectId>,
+    index: HashMap<ObjectId, usize>,
+    parents: Vec<Vec<ObjectId>>,
 }
 
 impl Graph {
@@ -83,41 +82,42 @@ impl Graph {
     /// positions, oldest first. A start or hidden id that names no commit is skipped.
     fn walk(
         &mut self,
-        repo: &Repository,
-        starts: &[Oid],
-        hidden: &[Oid],
+        repo: &git2::Repository,
+        starts: &[ObjectId],
+        hidden: &[ObjectId],
     ) -> Result<Vec<usize>, GitError> {
         let mut walk = repo.revwalk().map_err(read_err("the history"))?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
             .map_err(read_err("the history"))?;
         for id in starts {
-            let _ = walk.push(*id);
+            let _ = walk.push(id.git());
         }
         for id in hidden {
             // A hidden tip that is missing or not a commit hides nothing.
-            let _ = walk.hide(*id);
+            let _ = walk.hide(id.git());
         }
         let mut order = Vec::new();
         for id in walk {
-            let id = id.map_err(read_err("the history"))?;
+            let id = ObjectId::from_git(id.map_err(read_err("the history"))?);
             if let Some(&at) = self.index.get(&id) {
                 order.push(at);
                 continue;
             }
             let commit = repo
-                .find_commit(id)
+                .find_commit(id.git())
                 .map_err(read_err(format!("commit {id}")))?;
             let at = self.ids.len();
             self.ids.push(id);
             self.index.insert(id, at);
-            self.parents.push(commit.parent_ids().collect());
+            self.parents
+                .push(commit.parent_ids().map(ObjectId::from_git).collect());
             order.push(at);
         }
         Ok(order)
     }
 
     /// Which walked commits are reachable from `starts` (each start included).
-    fn ancestors<'a>(&self, starts: impl Iterator<Item = &'a Oid>) -> Vec<bool> {
+    fn ancestors<'a>(&self, starts: impl Iterator<Item = &'a ObjectId>) -> Vec<bool> {
         let mut marked = vec![false; self.ids.len()];
         let mut stack: Vec<usize> = starts
             .filter_map(|id| self.index.get(id).copied())

@@ -1,14 +1,13 @@
 //! The refs whose commits another side already has: the remote-tracking refs of the remote a push
 //! goes to, and ref tips peeled to commits, which hide their commits from a push's check.
 
-use git2::{Oid, Repository};
-
 use crate::error::read_err;
-use crate::GitError;
+use crate::{GitError, ObjectId, Repo};
 
 /// The remote-tracking ref prefixes (`refs/remotes/origin/`) of the remote git's pre-push hook
 /// names: by its name, or — when a push goes to a URL — of every configured remote with that URL.
-pub fn tracking_prefixes(repo: &Repository, remote: &str, url: Option<&str>) -> Vec<String> {
+pub fn tracking_prefixes(repo: &Repo, remote: &str, url: Option<&str>) -> Vec<String> {
+    let repo = repo.git();
     let mut prefixes = Vec::new();
     if repo.find_remote(remote).is_ok() {
         prefixes.push(format!("refs/remotes/{remote}/"));
@@ -47,21 +46,25 @@ fn normalise_url(url: &str) -> String {
 /// Every ref's name with its target peeled to a commit, for deciding which refs hide their
 /// commits from a push; `filter` picks refs by name. Refs that name no commit are left out.
 pub fn ref_tips(
-    repo: &Repository,
+    repo: &Repo,
     filter: impl Fn(&str) -> bool,
-) -> Result<Vec<(String, Oid)>, GitError> {
+) -> Result<Vec<(String, ObjectId)>, GitError> {
     ref_tips_matching(repo, "*", filter)
 }
 
 /// [`ref_tips`] over the refs whose names match `glob` (`refs/heads/*`): only those are read
 /// from a repository's loose refs, however many others it keeps.
 pub fn ref_tips_matching(
-    repo: &Repository,
+    repo: &Repo,
     glob: &str,
     filter: impl Fn(&str) -> bool,
-) -> Result<Vec<(String, Oid)>, GitError> {
+) -> Result<Vec<(String, ObjectId)>, GitError> {
     let mut out = Vec::new();
-    for reference in repo.references_glob(glob).map_err(read_err("the refs"))? {
+    for reference in repo
+        .git()
+        .references_glob(glob)
+        .map_err(read_err("the refs"))?
+    {
         let Ok(reference) = reference else { continue };
         let Some(name) = reference.name() else {
             continue;
@@ -70,7 +73,7 @@ pub fn ref_tips_matching(
             continue;
         }
         if let Ok(commit) = reference.peel_to_commit() {
-            out.push((name.to_string(), commit.id()));
+            out.push((name.to_string(), ObjectId::from_git(commit.id())));
         }
     }
     Ok(out)

@@ -28,7 +28,10 @@ const MAX_INEXACT_BLOB: u64 = 1024 * 1024;
 
 /// Pairs deleted and added paths into renames, as git's default rename detection does: identical
 /// content first, then content at least half similar.
-pub fn detect_renames(repo: &Repository, files: &mut Vec<FileChange>) -> Result<(), GitError> {
+pub(crate) fn detect_renames(
+    repo: &Repository,
+    files: &mut Vec<FileChange>,
+) -> Result<(), GitError> {
     let is_blob = |side: &Option<Entry>| side.as_ref().is_some_and(|e| e.kind.is_blob());
     let deleted: Vec<usize> = (0..files.len())
         .filter(|&i| files[i].new.is_none() && is_blob(&files[i].old))

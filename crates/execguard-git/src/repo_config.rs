@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use git2::{ConfigLevel, Repository};
+use git2::ConfigLevel;
 
 use crate::error::read_err;
-use crate::GitError;
+use crate::{GitError, Repo};
 
 /// The key that makes `git receive-pack` check every pushed object as `git fsck` does.
 pub const RECEIVE_FSCK: &str = "receive.fsckObjects";
@@ -32,7 +32,8 @@ pub enum ReceiveFsck {
 /// Makes git refuse malformed pushed objects before any hook runs: sets `receive.fsckObjects`
 /// in the repository's config, unless it or `transfer.fsckObjects` is already set anywhere git
 /// reads config from (an explicit `false` is the admin's choice and stays).
-pub fn enable_receive_fsck(repo: &Repository) -> Result<ReceiveFsck, GitError> {
+pub fn enable_receive_fsck(repo: &Repo) -> Result<ReceiveFsck, GitError> {
+    let repo = repo.git();
     let config = repo
         .config()
         .map_err(read_err("the repository's git config"))?;
@@ -53,7 +54,7 @@ pub fn enable_receive_fsck(repo: &Repository) -> Result<ReceiveFsck, GitError> {
     }
     let set_err = |source: git2::Error| GitError::SetConfig {
         key: RECEIVE_FSCK.to_string(),
-        source: source.into(),
+        source: crate::error::Libgit2Error::from_git(source),
     };
     let mut local = config.open_level(ConfigLevel::Local).map_err(set_err)?;
     local.set_bool(RECEIVE_FSCK, true).map_err(set_err)?;
@@ -74,7 +75,8 @@ fn scope_name(level: ConfigLevel) -> &'static str {
 
 /// Whether git checks pushed objects as `git fsck` does: `receive.fsckObjects`, else its
 /// fallback `transfer.fsckObjects`, read wherever git reads config; unset is off.
-pub fn receive_fsck_on(repo: &Repository) -> Result<bool, GitError> {
+pub fn receive_fsck_on(repo: &Repo) -> Result<bool, GitError> {
+    let repo = repo.git();
     let config = repo
         .config()
         .map_err(read_err("the repository's git config"))?;
@@ -87,12 +89,14 @@ pub fn receive_fsck_on(repo: &Repository) -> Result<bool, GitError> {
 }
 
 /// The value of `core.hooksPath` as configured, when it is set.
-pub fn hooks_path_setting(repo: &Repository) -> Option<String> {
+pub fn hooks_path_setting(repo: &Repo) -> Option<String> {
+    let repo = repo.git();
     repo.config().ok()?.get_string("core.hooksPath").ok()
 }
 
 /// git's comment character for messages (`core.commentString`, then `core.commentChar`).
-pub fn comment_char(repo: &Repository) -> String {
+pub fn comment_char(repo: &Repo) -> String {
+    let repo = repo.git();
     let config = repo.config().ok();
     let value = config.as_ref().and_then(|c| {
         c.get_string("core.commentString")
@@ -107,7 +111,8 @@ pub fn comment_char(repo: &Repository) -> String {
 
 /// Where git runs this repository's hooks from: `core.hooksPath` (relative to the working tree's
 /// top level, or to the git directory when bare), else the common git directory's `hooks`.
-pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, GitError> {
+pub fn hooks_dir(repo: &Repo) -> Result<PathBuf, GitError> {
+    let repo = repo.git();
     let config = repo
         .config()
         .map_err(read_err("the repository's git config"))?;

@@ -2,10 +2,10 @@
 //! parents are all in the repository (a shallow clone's boundary, a pruned or partial history),
 //! ancestry, and the lookups of one commit (its parents, message, first parent's tree).
 
-use git2::{Commit, Oid, Repository, Tree};
+use git2::{Commit, Oid, Repository};
 
 use crate::error::{read_err, DEEPEN};
-use crate::GitError;
+use crate::{GitError, ObjectId, Repo, RepoTree};
 
 /// How the commits of a range are walked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,10 +21,11 @@ pub struct RangeOptions {
 /// empty side of `..` or `...` is `HEAD`. A range that excludes nothing is refused unless
 /// `whole_history` is set, and every refusal is a sentence that names the problem.
 pub fn commits_in_range(
-    repo: &Repository,
+    repo: &Repo,
     range: &str,
     options: RangeOptions,
-) -> Result<Vec<Oid>, GitError> {
+) -> Result<Vec<ObjectId>, GitError> {
+    let repo = repo.git();
     let mut include = Vec::new();
     let mut exclude = Vec::new();
     // Whether the user wrote an excluding form, even one that excludes nothing (a root's `X^!`).
@@ -102,7 +103,7 @@ fn walk(
     include: &[Oid],
     exclude: &[Oid],
     first_parent: bool,
-) -> Result<Vec<Oid>, GitError> {
+) -> Result<Vec<ObjectId>, GitError> {
     let mut walk = repo.revwalk().map_err(read_err("the history"))?;
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
         .map_err(read_err("the history"))?;
@@ -116,7 +117,8 @@ fn walk(
     for id in exclude {
         walk.hide(*id).map_err(read_err(format!("commit {id}")))?;
     }
-    walk.collect::<Result<Vec<_>, _>>()
+    walk.map(|id| id.map(ObjectId::from_git))
+        .collect::<Result<Vec<_>, _>>()
         .map_err(read_err("the history"))
 }
 
@@ -159,8 +161,8 @@ fn range_error(sentence: &str) -> GitError {
 }
 
 /// Resolves one revision to a commit id; an unknown one is refused with a sentence.
-pub fn resolve_commit(repo: &Repository, revision: &str) -> Result<Oid, GitError> {
-    self::revision(repo, revision)
+pub fn resolve_commit(repo: &Repo, revision: &str) -> Result<ObjectId, GitError> {
+    self::revision(repo.git(), revision).map(ObjectId::from_git)
 }
 
 /// The parents a commit records, each of which must be in the repository: a parent beyond a
@@ -175,8 +177,8 @@ pub(crate) fn present_parents<'r>(
             Ok(parent) => parents.push(parent),
             Err(_) => {
                 return Err(GitError::MissingParent {
-                    commit: commit.id(),
-                    parent: id,
+                    commit: ObjectId::from_git(commit.id()),
+                    parent: ObjectId::from_git(id),
                     shallow: is_shallow_boundary(repo, commit.id()),
                 })
             }
@@ -212,7 +214,8 @@ fn is_shallow_boundary(repo: &Repository, id: Oid) -> bool {
 
 /// The remote a partial clone fetches missing objects from (`remote.<name>.promisor`), with the
 /// filter it was cloned with.
-pub fn promisor_remote(repo: &Repository) -> Option<(String, Option<String>)> {
+pub fn promisor_remote(repo: &Repo) -> Option<(String, Option<String>)> {
+    let repo = repo.git();
     let config = repo.config().ok()?;
     let remotes = repo.remotes().ok()?;
     for name in remotes.iter().flatten() {
@@ -237,56 +240,67 @@ pub fn is_zero_id(id: &str) -> bool {
 
 /// Peels an object id (a commit or an annotated tag) to a commit; `None` when it names no commit
 /// (a tag of a tree or a blob) or is not in the repository.
-pub fn peel_to_commit(repo: &Repository, id: &str) -> Option<Oid> {
+pub fn peel_to_commit(repo: &Repo, id: &str) -> Option<ObjectId> {
     let oid = Oid::from_str(id).ok()?;
-    let object = repo.find_object(oid, None).ok()?;
-    object.peel_to_commit().ok().map(|c| c.id())
+    let object = repo.git().find_object(oid, None).ok()?;
+    object
+        .peel_to_commit()
+        .ok()
+        .map(|c| ObjectId::from_git(c.id()))
 }
 
 /// Whether `ancestor` is `descendant` or one of its ancestors.
-pub fn is_ancestor(repo: &Repository, ancestor: Oid, descendant: Oid) -> Result<bool, GitError> {
+pub fn is_ancestor(
+    repo: &Repo,
+    ancestor: ObjectId,
+    descendant: ObjectId,
+) -> Result<bool, GitError> {
     if ancestor == descendant {
         return Ok(true);
     }
-    repo.graph_descendant_of(descendant, ancestor)
+    repo.git()
+        .graph_descendant_of(descendant.git(), ancestor.git())
         .map_err(read_err(format!(
             "the history between {ancestor} and {descendant}"
         )))
 }
 
 /// The parents commit `id` records, as libgit2 reads them.
-pub fn parent_ids(repo: &Repository, id: Oid) -> Result<Vec<Oid>, GitError> {
+pub fn parent_ids(repo: &Repo, id: ObjectId) -> Result<Vec<ObjectId>, GitError> {
     let commit = repo
-        .find_commit(id)
+        .git()
+        .find_commit(id.git())
         .map_err(read_err(format!("commit {id}")))?;
-    Ok(commit.parent_ids().collect())
+    Ok(commit.parent_ids().map(ObjectId::from_git).collect())
 }
 
 /// The raw message of commit `id`.
-pub fn commit_message(repo: &Repository, id: Oid) -> Result<String, GitError> {
+pub fn commit_message(repo: &Repo, id: ObjectId) -> Result<String, GitError> {
     let commit = repo
-        .find_commit(id)
+        .git()
+        .find_commit(id.git())
         .map_err(read_err(format!("commit {id}")))?;
     Ok(String::from_utf8_lossy(commit.message_raw_bytes()).into_owned())
 }
 
 /// The tree of commit `id`'s first parent; `None` for a root commit.
-pub fn first_parent_tree(repo: &Repository, id: Oid) -> Result<Option<Tree<'_>>, GitError> {
+pub fn first_parent_tree(repo: &Repo, id: ObjectId) -> Result<Option<RepoTree<'_>>, GitError> {
+    let repo = repo.git();
     let commit = repo
-        .find_commit(id)
+        .find_commit(id.git())
         .map_err(read_err(format!("commit {id}")))?;
     let Some(parent) = present_parents(repo, &commit)?.into_iter().next() else {
         return Ok(None);
     };
     parent
         .tree()
-        .map(Some)
+        .map(|tree| Some(RepoTree::from_git(tree)))
         .map_err(read_err(format!("the tree of {}", parent.id())))
 }
 
 /// Whether commit `id` is in the repository.
-pub fn has_commit(repo: &Repository, id: Oid) -> bool {
-    repo.find_commit(id).is_ok()
+pub fn has_commit(repo: &Repo, id: ObjectId) -> bool {
+    repo.git().find_commit(id.git()).is_ok()
 }
 
 #[cfg(test)]

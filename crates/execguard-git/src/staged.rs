@@ -59,13 +59,13 @@ impl StagedIndex {
     }
 
     /// The staged entry at `path`: its git mode and id. Intent-to-add entries are not staged.
-    pub fn get(&self, path: &[u8]) -> Option<(u32, Oid)> {
+    pub(crate) fn get(&self, path: &[u8]) -> Option<(u32, Oid)> {
         let entry = self.file.entry_by_path(path.as_bstr())?;
         Self::is_staged(entry).then(|| (entry.mode.bits(), to_oid(&entry.id)))
     }
 
     /// Every staged entry below `dir` (recursively), as (path, git mode, id).
-    pub fn below(&self, dir: &[u8]) -> Vec<(Vec<u8>, u32, Oid)> {
+    pub(crate) fn below(&self, dir: &[u8]) -> Vec<(Vec<u8>, u32, Oid)> {
         let mut prefix = dir.to_vec();
         if !prefix.is_empty() {
             prefix.push(b'/');
@@ -95,7 +95,7 @@ pub(crate) struct Side {
 
 /// The staged changes against `base`: every path whose entry differs, directories that the
 /// cache-tree shows unchanged skipped whole.
-pub fn staged_files(
+pub(crate) fn staged_files(
     repo: &Repository,
     base: Option<&Tree<'_>>,
     index: &StagedIndex,

@@ -12,6 +12,7 @@
 
 use git2::Oid;
 
+use crate::object_id::ObjectId;
 use crate::tree_problem::{MalformedTree, TreeProblem};
 use crate::GitError;
 
@@ -25,7 +26,7 @@ impl GitError {
     pub(crate) fn in_commit(self, commit: Oid) -> Self {
         match self {
             GitError::MalformedTree(mut malformed) => {
-                malformed.commit.get_or_insert(commit);
+                malformed.commit.get_or_insert(ObjectId::from_git(commit));
                 GitError::MalformedTree(malformed)
             }
             other => other,
@@ -37,7 +38,7 @@ pub(crate) fn malformed(path: &[u8], tree: Oid, problem: TreeProblem) -> GitErro
     GitError::MalformedTree(Box::new(MalformedTree {
         commit: None,
         path: path.to_vec(),
-        tree,
+        tree: ObjectId::from_git(tree),
         problem,
     }))
 }

@@ -20,7 +20,7 @@ use crate::GitError;
 /// The files that differ between `old` (none: the empty tree) and `new`. Fails with
 /// [`GitError::MalformedTree`] when a tree of `new` that differs from `old` is one git's fsck
 /// rejects.
-pub fn tree_files(
+pub(crate) fn tree_files(
     repo: &Repository,
     old: Option<&Tree<'_>>,
     new: &Tree<'_>,

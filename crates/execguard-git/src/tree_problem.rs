@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use git2::Oid;
+use crate::object_id::ObjectId;
 
 /// Why a tree is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,10 +90,10 @@ impl fmt::Display for TreeProblem {
 #[derive(Debug)]
 pub struct MalformedTree {
     /// The commit whose tree holds it, once known.
-    pub commit: Option<Oid>,
+    pub commit: Option<ObjectId>,
     /// The directory it lists, empty for the root.
     pub path: Vec<u8>,
-    pub tree: Oid,
+    pub tree: ObjectId,
     pub problem: TreeProblem,
 }
 
@@ -118,7 +118,7 @@ impl fmt::Display for MalformedTree {
 
 impl std::error::Error for MalformedTree {}
 
-fn short(id: Oid) -> String {
+fn short(id: ObjectId) -> String {
     let mut text = id.to_string();
     text.truncate(7);
     text
@@ -172,9 +172,9 @@ mod tests {
         assert_eq!(shown("résumé.md".as_bytes()), "résumé.md");
         assert_eq!(shown(&[b'n'; 5000]).len(), 123);
         let malformed = MalformedTree {
-            commit: Some(Oid::from_str("1a2b3c4d5e6f00000000000000000000000000aa").unwrap()),
+            commit: Some("1a2b3c4d5e6f00000000000000000000000000aa".parse().unwrap()),
             path: b"specs".to_vec(),
-            tree: Oid::from_str("c811818352e0858bbe3ae12d3420370a7d29cee8").unwrap(),
+            tree: "c811818352e0858bbe3ae12d3420370a7d29cee8".parse().unwrap(),
             problem: TreeProblem::Duplicate {
                 name: b"login.md".to_vec(),
                 file_and_directory: false,

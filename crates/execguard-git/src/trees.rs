@@ -10,7 +10,7 @@ use crate::remerge::Remerge;
 use crate::{case_folded, StagedIndex};
 
 /// One side of a change, as libgit2 holds it.
-pub enum Snapshot<'r> {
+pub(crate) enum Snapshot<'r> {
     /// Nothing: the base of a root commit or of the first commit on an unborn branch.
     Empty,
     Tree(Tree<'r>),

@@ -2,7 +2,7 @@
 //! its first parent, through the same engine as a staged change.
 
 use execguard_core::{Config, Options, OverridePolicy, Report};
-use execguard_git::{Oid, ReadCache, Repository};
+use execguard_git::{ObjectId, ReadCache, Repo};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -12,7 +12,7 @@ pub mod baseline;
 /// One commit to judge, and the branch it lands on (for `[scope]` and the feature).
 #[derive(Clone, Debug)]
 pub struct CommitJob {
-    pub id: Oid,
+    pub id: ObjectId,
     pub branch: Option<String>,
 }
 
@@ -27,7 +27,7 @@ pub struct CommitSettings {
 }
 
 /// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
-/// per worker thread (a `Repository` cannot be shared between threads). The first commit that
+/// per worker thread (a `Repo` cannot be shared between threads). The first commit that
 /// cannot be read stops the check.
 pub fn check_commits<F>(
     open: F,
@@ -35,7 +35,7 @@ pub fn check_commits<F>(
     settings: &CommitSettings,
 ) -> anyhow::Result<Vec<Report>>
 where
-    F: Fn() -> anyhow::Result<Repository> + Sync,
+    F: Fn() -> anyhow::Result<Repo> + Sync,
 {
     judge_all(open, jobs, settings, |_, _, error| Err(error))
 }
@@ -49,7 +49,7 @@ pub fn check_commits_each<F>(
     settings: &CommitSettings,
 ) -> anyhow::Result<Vec<Report>>
 where
-    F: Fn() -> anyhow::Result<Repository> + Sync,
+    F: Fn() -> anyhow::Result<Repo> + Sync,
 {
     judge_all(open, jobs, settings, |repo, job, error| {
         Ok(crate::unreadable::report(repo, job.id, &error))
@@ -63,8 +63,8 @@ fn judge_all<F, E>(
     on_error: E,
 ) -> anyhow::Result<Vec<Report>>
 where
-    F: Fn() -> anyhow::Result<Repository> + Sync,
-    E: Fn(&Repository, &CommitJob, anyhow::Error) -> anyhow::Result<Report> + Sync,
+    F: Fn() -> anyhow::Result<Repo> + Sync,
+    E: Fn(&Repo, &CommitJob, anyhow::Error) -> anyhow::Result<Report> + Sync,
 {
     let explicit = settings.config.as_ref();
     let options = Options {
@@ -111,7 +111,7 @@ where
 const RUN: usize = 8;
 
 fn check_one(
-    repo: &Repository,
+    repo: &Repo,
     job: &CommitJob,
     explicit: Option<&Rc<Config>>,
     configs: &mut Configs,
@@ -176,10 +176,10 @@ fn check_one(
 /// The config that judges a change whose base is `base_tree`: the explicit one, else the base
 /// tree's `.execguard.toml` (parsed once per blob), else the embedded default.
 fn config_for(
-    repo: &Repository,
+    repo: &Repo,
     explicit: Option<&Rc<Config>>,
     configs: &mut Configs,
-    base_tree: Option<&execguard_git::Tree<'_>>,
+    base_tree: Option<&execguard_git::RepoTree<'_>>,
     base_name: &str,
 ) -> Result<Rc<Config>, execguard_git::GitError> {
     if let Some(config) = explicit {
@@ -196,7 +196,7 @@ fn config_for(
 }
 
 /// Parsed configs by the id of their `.execguard.toml` blob (`None`: the embedded default).
-type Configs = HashMap<Option<Oid>, Rc<Config>>;
+type Configs = HashMap<Option<ObjectId>, Rc<Config>>;
 
 /// Merges per-commit reports into one.
 pub fn merge(reports: Vec<Report>) -> Report {

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use execguard_git::Repository;
+use execguard_git::Repo;
 
 use crate::install::{is_ours, CLIENT_HOOKS};
 use crate::managers::{
@@ -139,9 +139,9 @@ fn check_run_by_manager(manager: Manager, config: &Path, hook: &str, findings: &
 }
 
 /// Where else execguard's shim for `hook` may lie, unseen by git.
-fn stray_shims(repo: &Repository, hooks_dir: &Path, hook: &str) -> Vec<String> {
+fn stray_shims(repo: &Repo, hooks_dir: &Path, hook: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let default_dir = repo.commondir().join("hooks");
+    let default_dir = repo.common_dir().join("hooks");
     let default_hook = default_dir.join(hook);
     if default_dir != hooks_dir && is_ours(&default_hook) {
         found.push(format!(
@@ -175,7 +175,7 @@ fn missing(hook: &str, what: String, strays: Vec<String>) -> Finding {
 }
 
 /// The client hooks of a repository with a working tree.
-pub fn client_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
+pub fn client_findings(repo: &Repo, hooks_dir: &Path) -> Vec<Finding> {
     let mut findings = Vec::new();
     let workdir = repo.workdir();
     for hook in CLIENT_HOOKS.iter().map(|h| h.name) {
@@ -286,11 +286,11 @@ fn check_run_by_manager_foreign(hook_file: &Path, hook: &str, findings: &mut Vec
 }
 
 /// Whether the repository's format is one execguard reads: the index of a sparse checkout.
-pub fn format_findings(repo: &Repository) -> Vec<Finding> {
+pub fn format_findings(repo: &Repo) -> Vec<Finding> {
     if repo.is_bare() {
         return Vec::new();
     }
-    let index = repo.path().join("index");
+    let index = repo.git_dir().join("index");
     match execguard_git::StagedIndex::open(&index) {
         Err(
             error
@@ -301,7 +301,7 @@ pub fn format_findings(repo: &Repository) -> Vec<Finding> {
 }
 
 /// The server hook of a bare repository.
-pub fn server_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
+pub fn server_findings(repo: &Repo, hooks_dir: &Path) -> Vec<Finding> {
     let mut findings = Vec::new();
     let hook = "pre-receive";
     let target = hooks_dir.join(hook);
@@ -345,7 +345,7 @@ pub fn server_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
             "receive.fsckObjects is off: git accepts malformed objects before the hook runs; turn it on with `git config receive.fsckObjects true`".into(),
         )),
     }
-    if let Some(warning) = login_shell_warning(repo.path()) {
+    if let Some(warning) = login_shell_warning(repo.git_dir()) {
         findings.push(warning);
     }
     findings
@@ -354,11 +354,11 @@ pub fn server_findings(repo: &Repository, hooks_dir: &Path) -> Vec<Finding> {
 /// A forge's own pre-receive hook runs the scripts in a folder: Gitea's and Forgejo's
 /// `hooks/pre-receive.d/`, GitLab's `custom_hooks/pre-receive.d/`. The executable script there
 /// that calls execguard's binary, if any.
-fn forge_hook_running_execguard(repo: &Repository, hooks_dir: &Path) -> Option<PathBuf> {
+fn forge_hook_running_execguard(repo: &Repo, hooks_dir: &Path) -> Option<PathBuf> {
     let binary = binary_name("pre-receive");
     [
         hooks_dir.join("pre-receive.d"),
-        repo.path().join("custom_hooks").join("pre-receive.d"),
+        repo.git_dir().join("custom_hooks").join("pre-receive.d"),
     ]
     .into_iter()
     .filter_map(|dir| fs::read_dir(dir).ok())

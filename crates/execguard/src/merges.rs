@@ -7,7 +7,7 @@ use std::rc::Rc;
 use execguard_core::{
     Change, ChangeLabel, Config, MergeView, Options, OtherParent, ParentView, Report,
 };
-use execguard_git::{MergeParts, Oid, Tree};
+use execguard_git::{MergeParts, ObjectId, RepoTree};
 
 /// Judges the merge whose change against its first parent is `change`. `config_at` gives the
 /// config in force at a merge base (by its tree and id).
@@ -15,7 +15,7 @@ pub fn judge(
     config: &Config,
     change: &Change,
     parts: &MergeParts<'_>,
-    mut config_at: impl FnMut(&Tree<'_>, Oid) -> anyhow::Result<Rc<Config>>,
+    mut config_at: impl FnMut(&RepoTree<'_>, ObjectId) -> anyhow::Result<Rc<Config>>,
     options: &Options,
 ) -> anyhow::Result<Report> {
     let own = Change {

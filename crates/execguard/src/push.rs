@@ -6,7 +6,7 @@ use std::io::BufRead;
 
 use anyhow::{bail, Context as _};
 use execguard_core::{OverridePolicy, Report};
-use execguard_git::{Oid, Repository};
+use execguard_git::{ObjectId, Repo};
 
 use crate::commits::{self, CommitJob, CommitSettings};
 use crate::render::Audience;
@@ -70,11 +70,11 @@ pub fn parse_pre_receive(input: impl BufRead) -> anyhow::Result<Vec<RefUpdate>> 
 pub struct RefVerdict {
     pub name: String,
     /// The commits this ref adds, oldest first.
-    pub commits: Vec<Oid>,
+    pub commits: Vec<ObjectId>,
     /// Whether any of those commits breaks a rule, judged for this ref's branch.
     pub refused: bool,
     /// The commits that break a rule, oldest first.
-    pub refused_commits: Vec<Oid>,
+    pub refused_commits: Vec<ObjectId>,
     /// Whether the update replaces history (not a fast-forward) and, old tip to new, changes a
     /// path the path rules protect.
     pub refused_rewrite: bool,
@@ -94,22 +94,22 @@ pub struct PushVerdict {
 /// and from none of the refs `hidden` names for it. Each commit is judged once per branch.
 /// Updates in a guarded namespace are left to [`namespace_refusals`].
 pub fn judge(
-    repo: &Repository,
-    open: impl Fn() -> anyhow::Result<Repository> + Sync,
+    repo: &Repo,
+    open: impl Fn() -> anyhow::Result<Repo> + Sync,
     updates: &[RefUpdate],
     hidden: &HiddenRefs,
     settings: &CommitSettings,
 ) -> anyhow::Result<PushVerdict> {
     // A commit is judged once per branch that receives it: the branch decides `[scope]` and the
     // feature, so a commit pushed to an out-of-scope ref and an in-scope one is judged for both.
-    let mut job_of: HashMap<(Oid, Option<String>), usize> = HashMap::new();
+    let mut job_of: HashMap<(ObjectId, Option<String>), usize> = HashMap::new();
     let mut jobs = Vec::new();
     let mut refs = Vec::new();
     let mut ref_jobs: Vec<Vec<usize>> = Vec::new();
     let mut rewrites = Vec::new();
     let mut notes = std::collections::BTreeSet::new();
     // Each judged ref: its update, branch and what hides from it; then one walk for all.
-    let mut judged: Vec<(&RefUpdate, Option<String>, Option<Oid>, Oid)> = Vec::new();
+    let mut judged: Vec<(&RefUpdate, Option<String>, Option<ObjectId>, ObjectId)> = Vec::new();
     let mut pushed = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
@@ -210,11 +210,11 @@ pub fn judge(
 /// old tip to the new one, with the old tip as the base; override trailers of the pushed commits
 /// count as usual.
 fn judge_rewrite(
-    repo: &Repository,
+    repo: &Repo,
     ref_name: &str,
-    old: Oid,
-    tip: Oid,
-    pushed: &[Oid],
+    old: ObjectId,
+    tip: ObjectId,
+    pushed: &[ObjectId],
     settings: &CommitSettings,
 ) -> anyhow::Result<Report> {
     let branch = branch_of(ref_name);
@@ -265,7 +265,7 @@ fn judge_rewrite(
 
 /// The commits that hide what an update adds: the refs judged under a scope that covers its
 /// branch, and the ref's own current value `old` (peeled to a commit).
-fn hidden_from(old: Option<Oid>, branch: Option<&str>, hidden: &HiddenRefs) -> Vec<Oid> {
+fn hidden_from(old: Option<ObjectId>, branch: Option<&str>, hidden: &HiddenRefs) -> Vec<ObjectId> {
     let mut hide = hidden.for_ref(branch).to_vec();
     hide.extend(old);
     hide
@@ -295,7 +295,7 @@ fn dedupe(mut report: Report) -> Report {
 /// refs refused only because the push is all-or-nothing. Returns the text and whether the push
 /// is clean.
 pub fn judge_for_hook(
-    repo: &Repository,
+    repo: &Repo,
     updates: &[RefUpdate],
     hidden: &HiddenRefs,
     settings: &CommitSettings,

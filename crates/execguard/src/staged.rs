@@ -149,7 +149,7 @@ fn trace_staged(
     change: &execguard_core::Change,
     trees: &dyn execguard_core::Trees,
     options: &Options,
-    base: Option<(&str, execguard_git::Oid)>,
+    base: Option<(&str, execguard_git::ObjectId)>,
 ) -> anyhow::Result<()> {
     use crate::output::trace;
     use execguard_core::engine::{Context, FeatureSource};

@@ -3,17 +3,17 @@
 //! clone). The other commits of the range are still judged.
 
 use execguard_core::{CommitError, Report, TreeError};
-use execguard_git::{GitError, Oid, Repository};
+use execguard_git::{GitError, ObjectId, Repo};
 
 /// The report of a commit that could not be judged because of `error`.
-pub fn report(repo: &Repository, commit: Oid, error: &anyhow::Error) -> Report {
+pub fn report(repo: &Repo, commit: ObjectId, error: &anyhow::Error) -> Report {
     Report {
         errors: vec![describe(repo, commit, error)],
         ..Report::default()
     }
 }
 
-fn describe(repo: &Repository, commit: Oid, error: &anyhow::Error) -> CommitError {
+fn describe(repo: &Repo, commit: ObjectId, error: &anyhow::Error) -> CommitError {
     let short = execguard_core::engine::short(&commit.to_string()).to_string();
     let entry = |object: String, message: String, hint: String| CommitError {
         commit: commit.to_string(),
@@ -75,7 +75,7 @@ fn is_not_found(reason: &str) -> bool {
 }
 
 /// How to fetch a missing object: from a partial clone's remote, else the history again.
-fn fetch_hint(repo: &Repository, object: &str) -> String {
+fn fetch_hint(repo: &Repo, object: &str) -> String {
     let id = object
         .split_whitespace()
         .find(|word| word.len() == 40 && word.bytes().all(|b| b.is_ascii_hexdigit()));

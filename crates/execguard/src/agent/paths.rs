@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context as _;
 use execguard_core::write_guard::write_refusals;
 use execguard_core::{Config, RepoPath};
-use execguard_git::{GitTrees, Repository};
+use execguard_git::{GitTrees, Repo};
 
 /// The id under which a write to the installed hooks is refused; not a rule of the commit check,
 /// which cannot see those files.
@@ -38,7 +38,7 @@ pub struct Guard<'r> {
 impl<'r> Guard<'r> {
     /// The guard of `repo`, under `explicit` config when given, else HEAD's `.execguard.toml`,
     /// else the working tree's on an unborn branch, else the default.
-    pub fn new(repo: &'r Repository, explicit: Option<&Path>) -> anyhow::Result<Self> {
+    pub fn new(repo: &'r Repo, explicit: Option<&Path>) -> anyhow::Result<Self> {
         let (tree, trees) = execguard_git::head_trees(repo)?;
         let (config, _) = execguard_git::load_config(repo, tree.as_ref(), "HEAD", explicit)?;
         let in_scope = config.applies_to_branch(execguard_git::current_branch(repo).as_deref());
@@ -49,7 +49,7 @@ impl<'r> Guard<'r> {
             in_scope,
             workdir: repo.workdir().map(real),
             hooks_dir,
-            git_config: real(&repo.commondir().join("config")),
+            git_config: real(&repo.common_dir().join("config")),
         })
     }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context as _};
 use clap::Args;
 use execguard_core::config::{is_full_commit_id, Config, CONFIG_PATH, DEFAULT_CONFIG};
-use execguard_git::{Oid, Repository};
+use execguard_git::{ObjectId, Repo};
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 #[derive(Debug, Args)]
@@ -79,9 +79,9 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<()> {
 /// Puts `head` into `[adoption] baseline`, dropping the ids it makes redundant (HEAD's own
 /// ancestors). Returns how many were dropped, or `None` when `head` is already named.
 fn name_baseline(
-    repo: &Repository,
+    repo: &Repo,
     document: &mut DocumentMut,
-    head: Oid,
+    head: ObjectId,
 ) -> anyhow::Result<Option<usize>> {
     let adoption = document
         .entry("adoption")
@@ -111,7 +111,7 @@ fn name_baseline(
     let before = list.len();
     let mut redundant = Vec::new();
     for (index, value) in list.iter().enumerate() {
-        let Some(id) = named(value).and_then(|id| Oid::from_str(&id).ok()) else {
+        let Some(id) = named(value).and_then(|id| id.parse::<ObjectId>().ok()) else {
             continue;
         };
         if execguard_git::has_commit(repo, id) && execguard_git::is_ancestor(repo, id, head)? {

@@ -102,7 +102,7 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
                 branch: args.branch.clone(),
             })
             .collect();
-        let at = repo.path().to_path_buf();
+        let at = repo.git_dir().to_path_buf();
         let settings = CommitSettings {
             config: config.map(execguard_git::read_config_file).transpose()?,
             // Anyone can write a trailer into a commit; in CI only a listed pusher's count.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use anyhow::{bail, Context as _};
-use execguard_git::Repository;
+use execguard_git::Repo;
 
 use crate::agent::settings::{self, Agent};
 
@@ -44,7 +44,7 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
     if repo.is_bare() && !args.server {
         bail!(
             "{} is a bare repository: client hooks never run there; use `execguard install --server` for the pre-receive hook",
-            repo.path().display()
+            repo.git_dir().display()
         );
     }
     let hooks = if args.server {
@@ -187,8 +187,8 @@ fn refuse_beside_manager(plans: &[ClientPlan]) -> anyhow::Result<()> {
 
 /// A warning when the repository's owner, the user git most likely runs the hook as, cannot reach
 /// or run `binary`.
-fn unreachable_binary_warning(repo: &execguard_git::Repository, binary: &Path) -> Option<String> {
-    let owner = crate::unix_user::owner_of(repo.path())?;
+fn unreachable_binary_warning(repo: &execguard_git::Repo, binary: &Path) -> Option<String> {
+    let owner = crate::unix_user::owner_of(repo.git_dir())?;
     let blocked = crate::hook_access::first_blocked(binary, &owner)?;
     let owner_name = owner.display_name();
     Some(format!(
@@ -197,11 +197,11 @@ fn unreachable_binary_warning(repo: &execguard_git::Repository, binary: &Path) -
     ))
 }
 
-fn install_agents(repo: &Repository, agents: &[Agent]) -> anyhow::Result<()> {
+fn install_agents(repo: &Repo, agents: &[Agent]) -> anyhow::Result<()> {
     let Some(workdir) = repo.workdir() else {
         bail!(
             "{} is a bare repository: coding agents work in a working tree",
-            repo.path().display()
+            repo.git_dir().display()
         );
     };
     for agent in agents {

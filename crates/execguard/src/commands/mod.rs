@@ -16,12 +16,12 @@ pub mod uninstall;
 use std::path::Path;
 
 use anyhow::{anyhow, Context as _};
-use execguard_git::Repository;
+use execguard_git::Repo;
 
 /// The repository a command works on: `--repo`, else the current directory. `rerun` is the
 /// subcommand as its owner would run it again (`install --server`), for the message when the
 /// repository belongs to another user.
-pub(crate) fn open_repo(repo: Option<&Path>, rerun: Option<&str>) -> anyhow::Result<Repository> {
+pub(crate) fn open_repo(repo: Option<&Path>, rerun: Option<&str>) -> anyhow::Result<Repo> {
     let at = match repo {
         Some(path) => path.to_path_buf(),
         None => std::env::current_dir().context("cannot read the current directory")?,

@@ -22,7 +22,7 @@ pub fn run(args: &UninstallArgs) -> anyhow::Result<()> {
     let repo = super::open_repo(args.repo.as_deref(), Some("uninstall"))?;
     if !args.agent.is_empty() {
         let Some(workdir) = repo.workdir() else {
-            anyhow::bail!("{} has no working tree", repo.path().display());
+            anyhow::bail!("{} has no working tree", repo.git_dir().display());
         };
         for agent in &args.agent {
             let (path, outcome) = settings::uninstall(workdir, *agent)?;

@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 
 use execguard_core::{Config, RuleId};
-use execguard_git::{Oid, Repository};
+use execguard_git::{ObjectId, Repo};
 
 use super::CommitSettings;
 
@@ -26,7 +26,7 @@ use super::CommitSettings;
 #[derive(Debug, Default)]
 pub struct Exempt {
     /// The baseline commits the repository has: they and their history are not judged.
-    pub commits: Vec<Oid>,
+    pub commits: Vec<ObjectId>,
     /// Notes for people: baselines the repository lacks, which exempt nothing.
     pub notes: BTreeSet<String>,
 }
@@ -35,8 +35,8 @@ impl Exempt {
     /// The baselines that apply to what a push to a ref whose new value is `tip` adds.
     /// `trust_tip` says whether the tip's own config counts without a guarding pinned config.
     pub fn for_push(
-        repo: &Repository,
-        tip: Oid,
+        repo: &Repo,
+        tip: ObjectId,
         settings: &CommitSettings,
         trust_tip: bool,
     ) -> Self {
@@ -51,7 +51,7 @@ impl Exempt {
     }
 
     /// Adds the baselines `config` names; `origin` names the config in notes.
-    pub fn add_config(&mut self, repo: &Repository, config: &Config, origin: &str) {
+    pub fn add_config(&mut self, repo: &Repo, config: &Config, origin: &str) {
         let (present, missing) =
             execguard_git::baseline::baseline_commits(repo, &config.adoption.baseline);
         for id in present {
@@ -68,7 +68,7 @@ impl Exempt {
 
     /// Adds the baselines of the `.execguard.toml` at `commit`. A config that does not parse
     /// names none; the commits on top of it are refused for that reason already.
-    pub fn add_commit(&mut self, repo: &Repository, commit: Oid) {
+    pub fn add_commit(&mut self, repo: &Repo, commit: ObjectId) {
         if let Ok(Some(config)) = execguard_git::baseline::own_config(repo, commit) {
             let origin = format!(
                 "{}:{}",
@@ -91,10 +91,10 @@ fn judged_by_guarded(explicit: Option<&Config>) -> bool {
 /// to print and how many commits were left out. See the module's documentation for which
 /// baselines count.
 pub fn range_without_baselines(
-    repo: &Repository,
-    ids: Vec<Oid>,
+    repo: &Repo,
+    ids: Vec<ObjectId>,
     explicit: Option<&Config>,
-) -> anyhow::Result<(Vec<Oid>, Exempt, usize)> {
+) -> anyhow::Result<(Vec<ObjectId>, Exempt, usize)> {
     let mut exempt = Exempt::default();
     if let Some(config) = explicit {
         exempt.add_config(repo, config, "--config");
@@ -120,10 +120,10 @@ pub fn range_without_baselines(
 /// with `config_path` (`--config`) when given. Prints on stderr the notes and how many commits
 /// the baselines left out.
 pub fn range_for_check(
-    repo: &Repository,
-    ids: Vec<Oid>,
+    repo: &Repo,
+    ids: Vec<ObjectId>,
     config_path: Option<&std::path::Path>,
-) -> anyhow::Result<Vec<Oid>> {
+) -> anyhow::Result<Vec<ObjectId>> {
     let explicit = config_path
         .map(execguard_git::read_config_file)
         .transpose()?;

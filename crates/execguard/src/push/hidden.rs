@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use execguard_core::Config;
-use execguard_git::{GitError, Oid, Repository};
+use execguard_git::{GitError, ObjectId, Repo};
 
 use super::ref_update::{branch_of, RefUpdate};
 
@@ -20,13 +20,13 @@ use super::ref_update::{branch_of, RefUpdate};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KnownRef {
     pub branch: Option<String>,
-    pub commit: Oid,
+    pub commit: ObjectId,
 }
 
 impl KnownRef {
     /// The refs of a receiving repository, as [`execguard_git::ref_tips`] lists them: branches
     /// are `refs/heads/*`, everything else stands for no branch.
-    pub fn on_server(tips: Vec<(String, Oid)>) -> Vec<KnownRef> {
+    pub fn on_server(tips: Vec<(String, ObjectId)>) -> Vec<KnownRef> {
         tips.into_iter()
             .map(|(name, commit)| KnownRef {
                 branch: branch_of(&name),
@@ -37,7 +37,7 @@ impl KnownRef {
 
     /// The remote-tracking refs of the remote a push goes to: `refs/remotes/origin/exec/login`
     /// stands for the remote's branch `exec/login`.
-    pub fn remote_tracking(tips: Vec<(String, Oid)>, prefixes: &[String]) -> Vec<KnownRef> {
+    pub fn remote_tracking(tips: Vec<(String, ObjectId)>, prefixes: &[String]) -> Vec<KnownRef> {
         tips.into_iter()
             .filter_map(|(name, commit)| {
                 let branch = prefixes
@@ -57,9 +57,9 @@ impl KnownRef {
 #[derive(Debug, Default)]
 pub struct HiddenRefs {
     /// Hidden from a branch: the tips of the branches every scope in force covers.
-    for_branches: Vec<Oid>,
+    for_branches: Vec<ObjectId>,
     /// Hidden from a tag or any other ref: everything the receiving side has.
-    for_others: Vec<Oid>,
+    for_others: Vec<ObjectId>,
     /// The pinned config, whose scope is known before any commit is read: a branch outside it
     /// is not judged at all.
     pinned: Option<Config>,
@@ -73,7 +73,7 @@ impl HiddenRefs {
     /// commit (the server's pinned file, `--config`); without it each commit's parent's
     /// `.execguard.toml` judges it, and the scope is read from the configs the refs carry.
     pub fn new(
-        repo: &Repository,
+        repo: &Repo,
         known: &[KnownRef],
         updates: &[RefUpdate],
         pinned: Option<&Config>,
@@ -114,7 +114,7 @@ impl HiddenRefs {
     }
 
     /// The commits hiding what a push to `branch` (`None`: a tag or another ref) adds.
-    pub fn for_ref(&self, branch: Option<&str>) -> &[Oid] {
+    pub fn for_ref(&self, branch: Option<&str>) -> &[ObjectId] {
         match branch {
             Some(_) => &self.for_branches,
             None => &self.for_others,
@@ -144,7 +144,7 @@ fn covered_by_all(scopes: &[Config], branch: &str) -> bool {
 /// does not parse tells nothing about the commits below it and is left out, as if its ref did
 /// not exist (a commit on top of it cannot be judged, and is refused).
 fn repository_scopes(
-    repo: &Repository,
+    repo: &Repo,
     known: &[KnownRef],
     updates: &[RefUpdate],
 ) -> anyhow::Result<Vec<Config>> {
