@@ -9,54 +9,20 @@
 //! The crate root declares every module, so a module that names an item defined in the root
 //! itself closes a circle through the root: the root only declares and re-exports.
 
+#[path = "support/sources.rs"]
+mod sources;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use sources::*;
 /// The node that stands for the crate root (`lib.rs`).
 const ROOT: &str = "(crate root)";
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
+
 type ModulePath = Vec<String>;
-
-/// The code of a file without comments and without `#[cfg(test)]` modules or items.
-fn code_outside_tests(text: &str) -> String {
-    let mut code = String::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == "#[cfg(test)]" {
-            // The test module or item that follows: one line ending in `;`, or a block closed by
-            // a `}` at the attribute's indentation.
-            let indent = &line[..line.len() - line.trim_start().len()];
-            for item in lines.by_ref() {
-                if item.trim_start().starts_with("#[") {
-                    continue;
-                }
-                if item.trim_end().ends_with(';') {
-                    break;
-                }
-                for body in lines.by_ref() {
-                    if body == format!("{indent}}}") {
-                        break;
-                    }
-                }
-                break;
-            }
-            continue;
-        }
-        if line.trim_start().starts_with("//") {
-            continue;
-        }
-        let line = line.split(" // ").next().unwrap_or_default();
-        code.push_str(line);
-        code.push('\n');
-    }
-    code
-}
-
-fn is_ident(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
 
 /// The modules `code` declares with `mod name;`.
 fn declared_modules(code: &str) -> Vec<String> {
@@ -69,117 +35,6 @@ fn declared_modules(code: &str) -> Vec<String> {
             name.chars().all(is_ident).then(|| name.to_string())
         })
         .collect()
-}
-
-/// One path of a `use` tree or an expression, with the name it is imported as.
-#[derive(Debug, PartialEq)]
-struct NamedPath {
-    segments: Vec<String>,
-    alias: Option<String>,
-}
-
-/// Reads the path (or `use` tree) that starts at `chars[*at]`, below `prefix`.
-fn read_tree(chars: &[char], at: &mut usize, prefix: Vec<String>, out: &mut Vec<NamedPath>) {
-    let skip_space = |at: &mut usize| {
-        while *at < chars.len() && chars[*at].is_whitespace() {
-            *at += 1;
-        }
-    };
-    skip_space(at);
-    match chars.get(*at) {
-        Some('{') => {
-            *at += 1;
-            loop {
-                skip_space(at);
-                match chars.get(*at) {
-                    None => return,
-                    Some('}') => {
-                        *at += 1;
-                        return;
-                    }
-                    Some(',') => *at += 1,
-                    _ => {
-                        let before = *at;
-                        read_tree(chars, at, prefix.clone(), out);
-                        if *at == before {
-                            *at += 1;
-                        }
-                    }
-                }
-            }
-        }
-        Some('*') => {
-            *at += 1;
-            let mut segments = prefix;
-            segments.push("*".to_string());
-            out.push(NamedPath {
-                segments,
-                alias: None,
-            });
-        }
-        _ => {
-            let start = *at;
-            while *at < chars.len() && is_ident(chars[*at]) {
-                *at += 1;
-            }
-            let ident: String = chars[start..*at].iter().collect();
-            let mut segments = prefix;
-            // `self` inside a group names the group's own path.
-            let names_prefix = ident == "self" && !segments.is_empty();
-            if !ident.is_empty() && !names_prefix {
-                segments.push(ident);
-            }
-            if chars.get(*at) == Some(&':') && chars.get(*at + 1) == Some(&':') {
-                *at += 2;
-                read_tree(chars, at, segments, out);
-                return;
-            }
-            let mut alias = None;
-            let mut look = *at;
-            while look < chars.len() && chars[look].is_whitespace() {
-                look += 1;
-            }
-            if chars[look..].starts_with(&['a', 's', ' ']) {
-                look += 3;
-                let from = look;
-                while look < chars.len() && is_ident(chars[look]) {
-                    look += 1;
-                }
-                alias = Some(chars[from..look].iter().collect());
-                *at = look;
-            }
-            if !segments.is_empty() {
-                out.push(NamedPath { segments, alias });
-            }
-        }
-    }
-}
-
-/// The paths `code` names that start with one of `starts` (`crate`, `super`, `self`, a
-/// submodule) followed by `::`.
-fn named_paths(code: &str, starts: &[String]) -> Vec<NamedPath> {
-    let chars: Vec<char> = code.chars().collect();
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < chars.len() {
-        let boundary = at == 0 || !(is_ident(chars[at - 1]) || matches!(chars[at - 1], ':' | '$'));
-        if boundary && is_ident(chars[at]) {
-            let end = (at..chars.len())
-                .find(|&i| !is_ident(chars[i]))
-                .unwrap_or(chars.len());
-            let word: String = chars[at..end].iter().collect();
-            if chars[end..].starts_with(&[':', ':']) && starts.contains(&word) {
-                let mut cursor = at;
-                read_tree(&chars, &mut cursor, Vec::new(), &mut out);
-                at = cursor.max(end);
-                continue;
-            }
-            at = end;
-            continue;
-        }
-        at += 1;
-    }
-    out
 }
 
 /// The path `segments` names from module `module`, from the crate root.
@@ -360,13 +215,6 @@ fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
         .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
 }
 
-fn crate_src(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(name)
-        .join("src")
-}
-
 /// Fails naming the circle when the crate's modules import each other in one.
 fn assert_no_cycle(name: &str, graph: &Graph) {
     if let Some(cycle) = find_cycle(graph) {
@@ -444,17 +292,6 @@ fn the_reader_sees_grouped_imports_and_skips_tests_and_comments() {
     );
 }
 
-/// A crate in a temporary directory, from (file, contents) pairs.
-fn scratch_crate(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().expect("a parent")).expect("directory created");
-        fs::write(path, text).expect("file written");
-    }
-    dir
-}
-
 #[test]
 fn a_circle_between_modules_is_named() {
     let dir = scratch_crate(&[
@@ -501,186 +338,5 @@ fn a_module_that_names_an_item_of_the_root_closes_a_circle_through_it() {
     assert_eq!(
         find_cycle(&graph).map(|c| c.join(" -> ")),
         Some(format!("{ROOT} -> trees -> {ROOT}"))
-    );
-}
-
-// ---- libgit2's types stay inside the git adapter ------------------------------------------------
-
-/// The `.rs` files below `dir`, in a stable order.
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(&dir).expect("source directory readable") {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// The statements of `code` that start with `keyword` (`use `, `pub use `), each up to its `;`.
-fn statements<'a>(code: &'a str, keyword: &str) -> Vec<&'a str> {
-    code.match_indices(keyword)
-        .filter(|(at, _)| code[..*at].ends_with(['\n', ' ', '\t']) || *at == 0)
-        .filter_map(|(at, _)| code[at..].find(';').map(|end| &code[at..=at + end]))
-        .collect()
-}
-
-/// The names a file's code takes from git2 (`use git2::{Oid, Repository}` gives `Oid` and
-/// `Repository`), with `git2` itself.
-fn git2_names(code: &str) -> BTreeSet<String> {
-    let git2 = ["git2".to_string()];
-    let mut names = BTreeSet::from(["git2".to_string()]);
-    for statement in statements(code, "use ") {
-        for path in named_paths(statement, &git2) {
-            let name = path.alias.or_else(|| path.segments.last().cloned());
-            names.extend(name.filter(|name| name != "*" && name != "self"));
-        }
-    }
-    names
-}
-
-fn mentions(text: &str, names: &BTreeSet<String>) -> bool {
-    text.split(|c: char| !is_ident(c))
-        .any(|word| names.contains(word))
-}
-
-/// The text from `start` to the end of the item there: its first `;` or `{`, or (`whole`) the
-/// `}` that closes the body it opens.
-fn item_at(code: &str, start: usize, whole: bool) -> &str {
-    let mut depth = 0;
-    for (i, c) in code[start..].char_indices() {
-        match c {
-            ';' if depth == 0 => return &code[start..=start + i],
-            '{' if !whole => return &code[start..start + i],
-            '{' => depth += 1,
-            '}' if depth == 1 => return &code[start..=start + i],
-            '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    &code[start..]
-}
-
-/// Every public item of the crate in `src` that shows one of libgit2's types: a re-export from
-/// git2, a `pub fn` signature, a public field, a public enum's variants, a trait impl that names
-/// git2 in its trait (`From<git2::Error>`) or a `Deref` to it. Test code is left out.
-fn libgit2_in_public_items(src: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    for file in rust_files(src) {
-        let code = code_outside_tests(&fs::read_to_string(&file).expect("source readable"));
-        let names = git2_names(&code);
-        let name = file
-            .strip_prefix(src)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        let mut shown = |item: &str| found.push(format!("{name}: {}", item.trim()));
-        for statement in statements(&code, "pub use ") {
-            if !named_paths(statement, &["git2".to_string()]).is_empty() {
-                shown(statement);
-            }
-        }
-        for (at, line) in code
-            .match_indices('\n')
-            .map(|(at, _)| at + 1)
-            .map(|at| (at, &code[at..]))
-        {
-            let line = line.lines().next().unwrap_or_default();
-            let item = line.trim_start();
-            let at = at + (line.len() - item.len());
-            if item.starts_with("pub fn ") || item.starts_with("pub const fn ") {
-                let signature = item_at(&code, at, false);
-                if mentions(signature, &names) {
-                    shown(signature);
-                }
-            } else if item.starts_with("pub enum ") {
-                let body = item_at(&code, at, true);
-                if mentions(body, &names) {
-                    shown(body);
-                }
-            } else if item.starts_with("pub struct ") {
-                let body = item_at(&code, at, true);
-                let header = body.find(['(', '{']).unwrap_or(body.len());
-                for field in body[header..].split(['(', '{', ',', '\n']) {
-                    if field.trim_start().starts_with("pub ") && mentions(field, &names) {
-                        shown(field);
-                    }
-                }
-            } else if item.starts_with("impl") && item.contains(" for ") {
-                let header = item_at(&code, at, false);
-                let trait_part = header.split(" for ").next().unwrap_or_default();
-                if mentions(trait_part, &names) {
-                    shown(header);
-                }
-            } else if item.starts_with("type Target") && mentions(item, &names) {
-                shown(item);
-            }
-        }
-    }
-    found
-}
-
-#[test]
-fn libgit2_types_stay_inside_the_git_adapter() {
-    let found = libgit2_in_public_items(&crate_src("execguard-git"));
-    assert!(
-        found.is_empty(),
-        "execguard-git shows libgit2's types in its public items; give them a type of its own:\n{}",
-        found.join("\n")
-    );
-    let manifest = crate_src("execguard").join("../Cargo.toml");
-    let manifest = fs::read_to_string(&manifest).expect("the CLI's Cargo.toml");
-    let direct: Vec<&str> = manifest
-        .lines()
-        .map(str::trim)
-        .filter(|line| line.starts_with("git2") || line.starts_with("libgit2"))
-        .collect();
-    assert!(
-        direct.is_empty(),
-        "the CLI depends on libgit2 itself: {direct:?}"
-    );
-    for file in rust_files(&crate_src("execguard")) {
-        let code = code_outside_tests(&fs::read_to_string(&file).expect("source readable"));
-        let paths = named_paths(&code, &["git2".to_string()]);
-        assert!(paths.is_empty(), "{} names git2: {paths:?}", file.display());
-    }
-}
-
-#[test]
-fn libgit2_types_in_public_items_are_named() {
-    let dir = scratch_crate(&[
-        ("lib.rs", "mod a;\nmod b;\npub use git2::{Oid, Repository as Repo};\n"),
-        (
-            "a.rs",
-            "use git2::{Oid, Repository};\nuse std::path::Path;\n\npub fn open(path: &Path) -> Repository {\n    todo!()\n}\npub(crate) fn id(repo: &Repository) -> Oid {\n    todo!()\n}\npub fn plain(path: &Path) -> bool {\n    true\n}\npub struct Wrapped(git2::Tree<'static>);\npub struct Shown(pub git2::Error);\npub struct Fields {\n    pub id: Oid,\n    inner: Repository,\n}\n",
-        ),
-        (
-            "b.rs",
-            "use git2::Tree;\n\npub enum Side<'r> {\n    Empty,\n    Tree(Tree<'r>),\n}\npub(crate) enum Inner {\n    A(git2::Oid),\n}\nimpl From<git2::Error> for Error {\n    fn from(e: git2::Error) -> Self {\n        todo!()\n    }\n}\nimpl std::ops::Deref for Error {\n    type Target = git2::Error;\n}\nimpl Local for git2::TreeEntry<'_> {}\n",
-        ),
-    ]);
-    let found = libgit2_in_public_items(dir.path());
-    let found: Vec<String> = found
-        .iter()
-        .map(|item| item.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    assert_eq!(
-        found,
-        [
-            "a.rs: pub fn open(path: &Path) -> Repository",
-            "a.rs: pub git2::Error);",
-            "a.rs: pub id: Oid",
-            "b.rs: pub enum Side<'r> { Empty, Tree(Tree<'r>), }",
-            "b.rs: impl From<git2::Error> for Error",
-            "b.rs: type Target = git2::Error;",
-            "lib.rs: pub use git2::{Oid, Repository as Repo};",
-        ]
     );
 }

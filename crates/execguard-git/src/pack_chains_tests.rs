@@ -1,0 +1,229 @@
+use super::*;
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(input) = input {
+        stdin.write_all(input).expect("input written");
+    }
+    drop(stdin);
+    let output = child.wait_with_output().expect("git finishes");
+    assert!(output.status.success(), "git {args:?} failed");
+    output.stdout
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).expect("utf-8")
+}
+
+/// A repository with `versions` versions each of three similar files, one commit per
+/// version, repacked into deep delta chains.
+fn deep_history(dir: &Path, versions: usize) {
+    git(dir, &["init", "-q", "-b", "main", "."], None);
+    let mut lines: Vec<String> = (0..300).map(|n| format!("let value_{n} = {n};")).collect();
+    for version in 0..versions {
+        for file in 0..3 {
+            lines[(version * 7 + file * 13) % 300] = format!("let edited_{version}_{file};");
+            std::fs::write(dir.join(format!("lib{file}.rs")), lines.join("\n"))
+                .expect("file written");
+        }
+        git(dir, &["add", "."], None);
+        git(
+            dir,
+            &["commit", "-q", "-m", &format!("version {version}")],
+            None,
+        );
+    }
+    git(dir, &["repack", "-adfq", "--depth=50", "--window=50"], None);
+}
+
+fn blobs(dir: &Path) -> Vec<String> {
+    text(git(
+        dir,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objecttype) %(objectname)",
+        ],
+        None,
+    ))
+    .lines()
+    .filter_map(|line| line.strip_prefix("blob ").map(str::to_string))
+    .collect()
+}
+
+fn read(reader: &mut PackChains, id: &str) -> Option<(gix_object::Kind, Vec<u8>)> {
+    let id = gix_hash::ObjectId::from_hex(id.as_bytes()).expect("object id");
+    let mut out = Vec::new();
+    let kind = reader.object(&id, &mut out)?;
+    Some((kind, out))
+}
+
+/// Every blob of `dir`, read through a reader keeping `cap` bytes, equals what git reads.
+fn assert_every_blob_reads_as_git_reads(dir: &Path, cap: usize) {
+    let objects = dir.join(".git/objects");
+    let mut reader = PackChains::new(Arc::new(SharedPacks::open(&[objects], cap)));
+    let ids = blobs(dir);
+    assert!(ids.len() > 50, "the history has many blobs");
+    // Twice: once filling the kept versions, once reading from them.
+    for _ in 0..2 {
+        for id in &ids {
+            let (kind, data) = read(&mut reader, id).expect("the pack has the blob");
+            assert_eq!(kind, gix_object::Kind::Blob);
+            assert_eq!(data, git(dir, &["cat-file", "blob", id], None), "blob {id}");
+        }
+    }
+}
+
+fn deepest_chain(dir: &Path) -> usize {
+    let pack = std::fs::read_dir(dir.join(".git/objects/pack"))
+        .expect("pack directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|ext| ext == "idx"))
+        .expect("a pack index");
+    let listing = text(git(
+        dir,
+        &["verify-pack", "-v", pack.to_str().expect("path")],
+        None,
+    ));
+    listing
+        .lines()
+        .filter_map(|line| line.strip_prefix("chain length = "))
+        .filter_map(|rest| rest.split(':').next()?.trim().parse().ok())
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn blobs_deep_in_delta_chains_read_as_git_reads_them_with_room_for_every_version() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 40);
+    assert!(
+        deepest_chain(dir.path()) >= 10,
+        "the repack made deep chains"
+    );
+    assert_every_blob_reads_as_git_reads(dir.path(), 64 * 1024 * 1024);
+}
+
+#[test]
+fn blobs_read_as_git_reads_them_after_the_pages_of_the_packs_are_given_back() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 40);
+    let shared = Arc::new(SharedPacks::open(&[dir.path().join(".git/objects")], 1));
+    let mut reader = PackChains::new(Arc::clone(&shared));
+    for id in blobs(dir.path()) {
+        shared.give_back_pages();
+        let (_, data) = read(&mut reader, &id).expect("the pack has the blob");
+        assert_eq!(
+            data,
+            git(dir.path(), &["cat-file", "blob", &id], None),
+            "blob {id}"
+        );
+    }
+}
+
+#[test]
+fn blobs_deep_in_delta_chains_read_as_git_reads_them_when_versions_are_evicted() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 40);
+    // Room for about two versions: chains are walked down again and again.
+    assert_every_blob_reads_as_git_reads(dir.path(), 20 * 1024);
+    // No room at all: each read decodes its whole chain.
+    assert_every_blob_reads_as_git_reads(dir.path(), 1);
+}
+
+#[test]
+fn ref_deltas_of_a_completed_thin_pack_read_as_git_reads_them() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (source, target) = (dir.path().join("source"), dir.path().join("target"));
+    std::fs::create_dir_all(&source).expect("source directory");
+    deep_history(&source, 12);
+    let old = text(git(&source, &["rev-parse", "main~6"], None));
+    let new = text(git(&source, &["rev-parse", "main"], None));
+    std::fs::create_dir_all(&target).expect("target directory");
+    git(&target, &["init", "-q", "--bare", "."], None);
+    let target_objects = target.join("objects");
+    // The receiving side of a push: a thin pack of the new commits against what the target
+    // has, completed with the bases it refers to by id.
+    let base_pack = git(
+        &source,
+        &["pack-objects", "--revs", "--stdout", "-q"],
+        Some(format!("{}\n", old.trim()).as_bytes()),
+    );
+    git(&target, &["index-pack", "--stdin"], Some(&base_pack));
+    let thin = git(
+        &source,
+        &["pack-objects", "--revs", "--thin", "--stdout", "-q"],
+        Some(format!("{}\n^{}\n", new.trim(), old.trim()).as_bytes()),
+    );
+    git(
+        &target,
+        &["index-pack", "--stdin", "--fix-thin"],
+        Some(&thin),
+    );
+    let mut reader = PackChains::new(Arc::new(SharedPacks::open(&[target_objects], 1)));
+    let ids = text(git(
+        &source,
+        &[
+            "rev-list",
+            "--objects",
+            "--no-object-names",
+            &format!("{}..{}", old.trim(), new.trim()),
+        ],
+        None,
+    ));
+    let mut read_count = 0;
+    for id in ids.lines() {
+        let kind = text(git(&source, &["cat-file", "-t", id], None));
+        if kind.trim() != "blob" {
+            continue;
+        }
+        let (kind, data) = read(&mut reader, id).expect("a pack has the blob");
+        assert_eq!(kind, gix_object::Kind::Blob);
+        assert_eq!(
+            data,
+            git(&source, &["cat-file", "blob", id], None),
+            "blob {id}"
+        );
+        read_count += 1;
+    }
+    assert!(read_count >= 10, "the pushed commits bring blobs");
+}
+
+#[test]
+fn an_object_no_pack_has_is_left_to_the_other_readers() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 2);
+    std::fs::write(dir.path().join("loose.txt"), "only loose\n").expect("file written");
+    let loose = text(git(dir.path(), &["hash-object", "-w", "loose.txt"], None));
+    let objects = dir.path().join(".git/objects");
+    let mut reader = PackChains::new(Arc::new(SharedPacks::open(&[objects], 1024)));
+    assert_eq!(read(&mut reader, loose.trim()), None);
+}
+
+#[test]
+fn the_workers_of_a_check_share_the_packs_of_its_object_directories() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 2);
+    let dirs = [dir.path().join(".git/objects")];
+    let first = SharedPacks::for_dirs(&dirs, 1024);
+    let second = SharedPacks::for_dirs(&dirs, 1024);
+    assert!(Arc::ptr_eq(&first, &second));
+    let other = [dir.path().join("elsewhere")];
+    assert!(!Arc::ptr_eq(&first, &SharedPacks::for_dirs(&other, 1024)));
+}
