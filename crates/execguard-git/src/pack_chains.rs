@@ -101,10 +101,10 @@ impl SharedPacks {
             let Some(data) = pack.entry_slice(0..pack.data_len() as u64) else {
                 continue;
             };
-            // SAFETY: `data` is the whole read-only private mapping of a pack file (it starts at
-            // the mapping's page-aligned start). MADV_DONTNEED on such a mapping only drops its
-            // resident pages; a later access reads the same bytes from the file again, so
-            // slices other threads hold keep their contents.
+            // SAFETY: `data` is the whole read-only mapping of a pack file (it starts at the
+            // mapping's page-aligned start), which nothing writes through. MADV_DONTNEED on such
+            // a file mapping only drops its resident pages; a later access maps the same bytes of
+            // the file again, so slices other threads hold keep their contents.
             unsafe {
                 libc::madvise(
                     data.as_ptr().cast_mut().cast(),
