@@ -108,13 +108,19 @@ impl Template {
         let text = std::str::from_utf8(path.as_bytes()).ok()?;
         let before = &self.text[..self.at];
         let after = &self.text[self.at + "{feature}".len()..];
-        let feature = text.strip_prefix(before)?.strip_suffix(after)?;
-        (!feature.is_empty() && !feature.contains('/')).then(|| feature.to_string())
+        feature_between(text, before, after)
     }
 
     pub fn as_str(&self) -> &str {
         &self.text
     }
+}
+
+/// The feature `text` names when it is `before`, a non-empty name without `/`, then `after`: what
+/// `^before(?P<feature>[^/]+)after$` captures, for path templates and plain branch patterns.
+fn feature_between(text: &str, before: &str, after: &str) -> Option<String> {
+    let feature = text.strip_prefix(before)?.strip_suffix(after)?;
+    (!feature.is_empty() && !feature.contains('/')).then(|| feature.to_string())
 }
 
 impl PartialEq for Template {
@@ -322,11 +328,7 @@ impl BranchPattern {
 
     pub(super) fn feature_of(&self, branch: &str) -> Option<String> {
         match self {
-            BranchPattern::Around { before, after, .. } => {
-                let feature = branch.strip_prefix(before.as_str())?;
-                let feature = feature.strip_suffix(after.as_str())?;
-                (!feature.is_empty() && !feature.contains('/')).then(|| feature.to_string())
-            }
+            BranchPattern::Around { before, after, .. } => feature_between(branch, before, after),
             BranchPattern::Regex(regex) => regex
                 .captures(branch)
                 .and_then(|c| c.name("feature"))

@@ -3,6 +3,7 @@
 //! What a reader sees is what counts: emphasis, inline code and links give their text, tags and
 //! comments of raw HTML give nothing, code blocks give nothing, a line break separates lines.
 
+use std::cell::Cell;
 use std::ops::ControlFlow;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -85,26 +86,21 @@ pub(crate) fn walk_restarts(
     let references = events.defines_references();
     let mut walker = Walker::new(keep_struck);
     let mut starts = Vec::new();
-    let mut current = 0;
+    let current = Cell::new(0);
+    let mut forward = |block: &Block<'_>| {
+        visit(block, current.get());
+        ControlFlow::Continue(())
+    };
     for (event, _, restart) in events {
         if let Some(start) = restart {
             // Every block before a restart point has ended, and given its text, by now.
-            let _ = walker.flush(&mut |block| {
-                visit(block, current);
-                ControlFlow::Continue(())
-            });
-            current = start;
+            let _ = walker.flush(&mut forward);
+            current.set(start);
             starts.push(start);
         }
-        let _ = walker.event(event, &mut |block| {
-            visit(block, current);
-            ControlFlow::Continue(())
-        });
+        let _ = walker.event(event, &mut forward);
     }
-    let _ = walker.flush(&mut |block| {
-        visit(block, current);
-        ControlFlow::Continue(())
-    });
+    let _ = walker.flush(&mut forward);
     (starts, references)
 }
 
