@@ -80,7 +80,7 @@ impl SharedPacks {
     }
 
     /// Counts `bytes` decoded; every [`PAGES_EVERY`] bytes, gives back the pages of the packs.
-    fn decoded(&self, bytes: usize) {
+    fn count_decoded(&self, bytes: usize) {
         let before = self.since_given_back.fetch_add(bytes, Ordering::Relaxed);
         if before < PAGES_EVERY && before + bytes >= PAGES_EVERY {
             self.since_given_back.store(0, Ordering::Relaxed);
@@ -154,7 +154,7 @@ impl PackChains {
             &mut self.chain,
             out,
         );
-        self.shared.decoded(out.len());
+        self.shared.count_decoded(out.len());
         kind
     }
 }
