@@ -45,13 +45,7 @@ fn scoped_fixture() -> TestRepo {
 fn two_features_fixture() -> TestRepo {
     let repo = TestRepo::new();
     repo.exec_fixture();
-    repo.write("specs/search.md", SPEC_FROZEN.replace("Login", "Search"));
-    repo.write(
-        "plans/search-execplan.md",
-        PLAN_READY
-            .replace("Login", "Search")
-            .replace("specs/login.md", "specs/search.md"),
-    );
+    repo.write_search_inputs();
     repo.commit_unchecked("Plan the search feature");
     setup_server(&repo);
     repo

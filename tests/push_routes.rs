@@ -357,22 +357,11 @@ fn spec_frozen_in_its_own_commit_before_the_code_lands() {
     assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
 }
 
-/// Writes a frozen spec and a ready execplan for `search` (working tree only).
-fn write_search_inputs(repo: &TestRepo) {
-    repo.write("specs/search.md", SPEC_FROZEN.replace("Login", "Search"));
-    repo.write(
-        "plans/search-execplan.md",
-        PLAN_READY
-            .replace("Login", "Search")
-            .replace("specs/login.md", "specs/search.md"),
-    );
-}
-
 #[test]
 fn new_frozen_spec_ready_plan_and_code_in_one_commit_are_refused() {
     let repo = pushed_fixture();
     repo.git(["checkout", "-q", "-b", "exec/search"]);
-    write_search_inputs(&repo);
+    repo.write_search_inputs();
     repo.write("src/search.rs", "pub fn search() {}\n");
     repo.commit_unchecked("Add search");
     let run = push(&repo, &["origin", "exec/search"]);
@@ -386,7 +375,7 @@ fn new_frozen_spec_ready_plan_and_code_in_one_commit_are_refused() {
 fn new_spec_and_plan_committed_before_the_code_land() {
     let repo = pushed_fixture();
     repo.git(["checkout", "-q", "-b", "exec/search"]);
-    write_search_inputs(&repo);
+    repo.write_search_inputs();
     repo.commit_unchecked("Plan the search feature");
     repo.write("src/search.rs", "pub fn search() {}\n");
     let plan = repo.read("plans/search-execplan.md").replace(

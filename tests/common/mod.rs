@@ -302,6 +302,18 @@ impl TestRepo {
         self.write("src/auth.rs", "pub fn login() {}\n");
     }
 
+    /// A second feature, `search`, frozen and planned like login: its spec and its ready execplan
+    /// (working tree only).
+    pub fn write_search_inputs(&self) {
+        self.write("specs/search.md", SPEC_FROZEN.replace("Login", "Search"));
+        self.write(
+            "plans/search-execplan.md",
+            PLAN_READY
+                .replace("Login", "Search")
+                .replace("specs/login.md", "specs/search.md"),
+        );
+    }
+
     /// Adds a Progress entry to the login execplan (working tree only).
     pub fn add_progress(&self, entry: &str) {
         let plan = self.read("plans/login-execplan.md");
