@@ -87,7 +87,14 @@ fn check_calls(repo: &TestRepo, calls: Vec<ToolCall>) {
                     "{tool} {input}: the reason says to stop: {}",
                     run.stderr
                 );
-                if !["installed-hooks", "hook-bypass", "unreadable-command"].contains(&rule) {
+                let not_commit_rules = [
+                    "installed-hooks",
+                    "agent-settings",
+                    "guard-binary",
+                    "hook-bypass",
+                    "unreadable-command",
+                ];
+                if !not_commit_rules.contains(&rule) {
                     assert!(run.stderr.contains(&format!("`execguard explain {rule}`")));
                 }
             }
@@ -193,6 +200,37 @@ fn shell_commands_that_write_protected_paths_or_bypass_the_hooks_are_refused() {
         shell("cd src && rm -f old.rs && echo x > auth.rs").allowed(),
     ];
     check_calls(&repo, calls);
+}
+
+/// The files that switch the guard off, through every tool: the agents' settings, git's config
+/// (the repository's and the user's) and hooks, execguard's binaries.
+#[test]
+fn writes_that_would_switch_the_guard_off_are_refused() {
+    let repo = guarded_repo();
+    repo.write(".claude/settings.json", "{\"hooks\": {}}\n");
+    let bin = execguard_bin().display().to_string();
+    let home_config = repo.home.join(".gitconfig").display().to_string();
+    let calls = vec![
+        call("Write", json!({"file_path": ".claude/settings.json", "content": "{}"})).blocks("agent-settings", ".claude/settings.json"),
+        call("Write", json!({"file_path": ".claude/settings.local.json", "content": "{\"disableAllHooks\": true}"})).blocks("agent-settings", "settings.local.json"),
+        call("Edit", json!({"file_path": ".codex/config.toml", "old_string": "", "new_string": "[features]\nhooks = false\n"})).blocks("agent-settings", ".codex/config.toml"),
+        patch("*** Add File: .codex/hooks.json\n+{}\n").blocks("agent-settings", ".codex/hooks.json"),
+        call("Write", json!({"file_path": home_config, "content": "[core]\nhooksPath = /dev/null\n"})).blocks("installed-hooks", ".gitconfig"),
+        shell("echo '{}' > .claude/settings.json").blocks("agent-settings", ".claude/settings.json"),
+        shell("echo '{}' > .codex/hooks.json").blocks("agent-settings", ".codex/hooks.json"),
+        shell(&format!("cp /bin/true {bin}")).blocks("guard-binary", "execguard"),
+        shell("chmod -x .git/hooks/pre-commit").blocks("installed-hooks", "pre-commit"),
+        shell("git config alias.c 'commit --no-verify'").blocks("installed-hooks", ".git/config"),
+        shell("git config --add include.path ../shared.ini").blocks("installed-hooks", ".git/config"),
+        shell("git config set --global alias.ci 'commit -n'").blocks("installed-hooks", ".gitconfig"),
+        shell("git config --global core.hooksPath /dev/null").blocks("installed-hooks", ".gitconfig"),
+        shell(&format!("printf '[alias]\\n' >> {home_config}")).blocks("installed-hooks", ".gitconfig"),
+        shell("git config --get alias.c; git config user.name; git config --list").allowed(),
+        shell("git config -f build/settings.ini section.key value").allowed(),
+        shell("cat .claude/settings.json").allowed(),
+    ];
+    check_calls(&repo, calls);
+    assert_eq!(repo.read(".claude/settings.json"), "{\"hooks\": {}}\n");
 }
 
 #[test]

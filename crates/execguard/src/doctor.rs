@@ -71,7 +71,7 @@ pub fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// The binary a shim records (`recorded='...'`), unquoted.
-fn recorded_binary(shim: &Path) -> Option<PathBuf> {
+pub(crate) fn recorded_binary(shim: &Path) -> Option<PathBuf> {
     let text = fs::read_to_string(shim).ok()?;
     let line = text.lines().find(|line| line.starts_with("recorded='"))?;
     let quoted = line.strip_prefix("recorded='")?.strip_suffix('\'')?;

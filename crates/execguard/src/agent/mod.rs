@@ -6,6 +6,8 @@ mod decision;
 pub mod files;
 mod intent;
 pub mod paths;
+pub mod real_path;
+pub mod self_guard;
 pub mod session;
 pub mod settings;
 pub mod shell;

@@ -1,7 +1,8 @@
 //! The path verdict for a write the agent is about to make: the file system path is resolved as
 //! the write would resolve it (relative to the tool's working directory, `..`, symbolic links)
-//! and judged by the path rules against HEAD, case folding included. Writes into git's hooks
-//! directory or git's own config are refused too: they would switch the hooks off.
+//! and judged by the path rules against HEAD, case folding included. Writes to what guards the
+//! guard ([`super::self_guard`]: git's hooks and config, the agents' settings, execguard's
+//! binaries) are refused too: they would switch it off.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -10,9 +11,10 @@ use execguard_core::write_guard::write_refusals;
 use execguard_core::{Config, RepoPath};
 use execguard_git::{GitTrees, Repo};
 
-/// The id under which a write to the installed hooks is refused; not a rule of the commit check,
-/// which cannot see those files.
-pub const INSTALLED_HOOKS: &str = "installed-hooks";
+use super::real_path::{normalize, real};
+
+pub use super::self_guard::INSTALLED_HOOKS;
+use super::self_guard::{self, Target};
 
 /// A write that may not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +33,7 @@ pub struct Guard<'r> {
     trees: GitTrees<'r>,
     in_scope: bool,
     workdir: Option<PathBuf>,
-    hooks_dir: Option<PathBuf>,
-    git_config: PathBuf,
+    self_targets: Vec<Target>,
 }
 
 impl<'r> Guard<'r> {
@@ -42,14 +43,12 @@ impl<'r> Guard<'r> {
         let (tree, trees) = execguard_git::head_trees(repo)?;
         let (config, _) = execguard_git::load_config(repo, tree.as_ref(), "HEAD", explicit)?;
         let in_scope = config.applies_to_branch(execguard_git::current_branch(repo).as_deref());
-        let hooks_dir = execguard_git::hooks_dir(repo).ok().map(|dir| real(&dir));
         Ok(Self {
             config,
             trees,
             in_scope,
             workdir: repo.workdir().map(real),
-            hooks_dir,
-            git_config: real(&repo.common_dir().join("config")),
+            self_targets: self_guard::targets(repo),
         })
     }
 
@@ -61,19 +60,13 @@ impl<'r> Guard<'r> {
     pub fn refusals(&self, cwd: &Path, raw: &str) -> anyhow::Result<Vec<Refusal>> {
         let mut found = Vec::new();
         for at in resolve(cwd, Path::new(raw)) {
-            if let Some(hooks) = &self.hooks_dir {
-                if at.starts_with(hooks) || at == self.git_config {
-                    found.push(Refusal {
-                        rule: INSTALLED_HOOKS.to_string(),
-                        path: at.display().to_string(),
-                        why: if at == self.git_config {
-                            "git's config, which says where the hooks are".to_string()
-                        } else {
-                            "a hook git runs (execguard's hooks live there)".to_string()
-                        },
-                    });
-                    continue;
-                }
+            if let Some(target) = self_guard::find(&self.self_targets, &at) {
+                found.push(Refusal {
+                    rule: target.kind.rule().to_string(),
+                    path: at.display().to_string(),
+                    why: target.kind.why().to_string(),
+                });
+                continue;
             }
             if !self.in_scope {
                 continue;
@@ -167,43 +160,4 @@ pub fn resolve(cwd: &Path, raw: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// `path` with `.` and `..` taken out lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-/// `path` with every link among its existing leading directories resolved; what does not exist
-/// yet is kept as written.
-fn real(path: &Path) -> PathBuf {
-    let path = normalize(path);
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(found) = std::fs::canonicalize(existing) {
-            let mut out = found;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => return path.clone(),
-        }
-    }
 }

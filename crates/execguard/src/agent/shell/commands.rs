@@ -86,6 +86,9 @@ impl Walker<'_> {
                         "`git config core.hooksPath` would make git run other hooks than the installed ones".to_string(),
                     );
                 }
+                if !reads {
+                    self.git_config_write(rest, &dir);
+                }
             }
             "rm" | "mv" => {
                 for path in operands(rest, "") {
@@ -93,6 +96,72 @@ impl Walker<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `git config` that sets, adds, removes or edits (`alias.c 'commit --no-verify'`,
+    /// `include.path`): a write to the config file it names, which the guard refuses when it is
+    /// git's own config. One operand alone reads a value.
+    fn git_config_write(&mut self, rest: &[ShellWord], dir: &Path) {
+        const WRITES: &[&str] = &[
+            "--add",
+            "--unset",
+            "--unset-all",
+            "--replace-all",
+            "--rename-section",
+            "--remove-section",
+            "-e",
+            "--edit",
+        ];
+        const SUBCOMMANDS: &[&str] = &["set", "unset", "rename-section", "remove-section", "edit"];
+        let mut file = None;
+        let mut scope = "";
+        let mut operands = 0;
+        let mut writes = false;
+        let mut iter = rest.iter().enumerate();
+        while let Some((index, word)) = iter.next() {
+            let text = word.text.as_str();
+            match text {
+                "-f" | "--file" => file = iter.next().map(|(_, w)| w.clone()),
+                "--blob" | "--type" | "--default" | "--comment" | "--value" => {
+                    iter.next();
+                }
+                "--global" | "--system" | "--local" | "--worktree" => scope = text,
+                _ if WRITES.contains(&text) => writes = true,
+                _ if index == 0 && SUBCOMMANDS.contains(&text) => writes = true,
+                _ if text.starts_with("--file=") => {
+                    file = Some(ShellWord::literal(&text["--file=".len()..]));
+                }
+                _ if !text.starts_with('-') => operands += 1,
+                _ => {}
+            }
+        }
+        if !writes && operands < 2 {
+            return;
+        }
+        let how = "`git config` would change".to_string();
+        if let Some(file) = file {
+            self.write(dir, &file, how);
+            return;
+        }
+        let targets: Vec<std::path::PathBuf> = match scope {
+            "--global" => crate::agent::self_guard::user_git_configs(),
+            "--system" => crate::agent::self_guard::system_git_config()
+                .into_iter()
+                .collect(),
+            _ => match execguard_git::open_at(dir) {
+                Ok(repo) => vec![if scope == "--worktree" {
+                    repo.git_dir().join("config.worktree")
+                } else {
+                    repo.common_dir().join("config")
+                }],
+                // Outside a repository, `git config` writes nothing of a repository's.
+                Err(_) => Vec::new(),
+            },
+        };
+        for target in targets {
+            let word = ShellWord::literal(&target.display().to_string());
+            self.write(dir, &word, how.clone());
         }
     }
 
@@ -125,7 +194,15 @@ impl Walker<'_> {
                 }
             }
             "chmod" | "chown" | "chgrp" => {
-                for path in operands(args, "").into_iter().skip(1) {
+                // `chmod -x hook`: a mode that looks like an option is not an operand.
+                let mode_as_option = name == "chmod"
+                    && args.iter().any(|w| {
+                        w.text.len() > 1
+                            && w.text.starts_with('-')
+                            && w.text[1..].chars().all(|c| "rwxXst".contains(c))
+                    });
+                let skip = usize::from(!mode_as_option);
+                for path in operands(args, "").into_iter().skip(skip) {
                     self.write(cwd, path, how("change the mode or owner of"));
                 }
             }
