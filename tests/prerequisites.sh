@@ -58,3 +58,11 @@ if ! command -v sudo >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
 fi
+# `execguard run` is tested through bubblewrap as well as through its own namespaces, against
+# archives (zip, unzip) and interpreters (perl, node).
+if ! command -v bwrap >/dev/null 2>&1 || ! command -v zip >/dev/null 2>&1 \
+    || ! command -v unzip >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap zip unzip >/dev/null
+fi
+bwrap --version

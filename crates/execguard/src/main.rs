@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser, Subcommand};
 use execguard::commands::{
     agent_hook, baseline, check, check_path, completions, config, doctor, explain, init, install,
-    man, uninstall,
+    man, run, uninstall,
 };
 use execguard::{exit, output};
 
@@ -49,6 +49,9 @@ enum Command {
     /// Answer one Claude Code or Codex hook event (JSON on stdin): block writes to frozen and
     /// protected paths and ways around the hooks, and stops without a Progress entry.
     AgentHook(agent_hook::AgentHookArgs),
+    /// Run a coding agent (or any command) with the guarded paths read-only for it and every
+    /// process it starts, enforced by the operating system.
+    Run(run::RunArgs),
     /// Say whether each path may be written (exit 1 when one may not), as the agent hooks judge.
     CheckPath(check_path::CheckPathArgs),
 }
@@ -81,8 +84,11 @@ fn main() -> ExitCode {
     if let Command::AgentHook(args) = &cli.command {
         return agent_hook::run(args, config);
     }
+    if let Command::Run(args) = &cli.command {
+        return run::run(args, config);
+    }
     let result = match &cli.command {
-        Command::AgentHook(_) => Ok(true),
+        Command::AgentHook(_) | Command::Run(_) => Ok(true),
         Command::CheckPath(args) => check_path::run(args, config),
         Command::Install(args) => install::run(args).map(|()| true),
         Command::Uninstall(args) => uninstall::run(args).map(|()| true),

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod init;
 pub mod install;
 pub mod man;
+pub mod run;
 pub mod uninstall;
 
 use std::path::Path;
@@ -70,7 +71,7 @@ fn not_owned_text(at: &Path, rerun: Option<&str>) -> String {
 }
 
 /// Single-quotes `text` for a POSIX shell when it needs quoting.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     shlex::try_quote(text).map_or_else(|_| text.to_string(), |q| q.into_owned())
 }
 

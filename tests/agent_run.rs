@@ -1,0 +1,338 @@
+#![allow(clippy::unwrap_used)]
+mod common;
+
+// `execguard run`: the operating system refuses writes to the guarded paths, whatever program
+// makes them (interpreters, archives, links, git plumbing), through both Linux routes
+// (execguard's own namespaces and bubblewrap); ordinary work still succeeds inside. Each attack
+// is first run unguarded, to show that it does write, then guarded, and every guarded file must
+// be byte for byte (and mode for mode) as it was.
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::*;
+
+/// The guarded files the attacks aim at, relative to the working tree; `None`: absent.
+const WATCHED: &[&str] = &[
+    "specs/login.md",
+    "designs/login.md",
+    "backend/PLANS.md",
+    ".git/config",
+    ".git/hooks/pre-commit",
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    "../home/.gitconfig",
+    "../linked/specs/login.md",
+];
+
+type Snapshot = Vec<(String, Option<(Vec<u8>, u32)>)>;
+
+/// The watched paths whose content or mode differ between two snapshots.
+fn changed(before: &Snapshot, after: &Snapshot) -> Vec<String> {
+    before
+        .iter()
+        .zip(after)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.0.clone())
+        .collect()
+}
+
+fn snapshot(repo: &TestRepo) -> Snapshot {
+    WATCHED
+        .iter()
+        .map(|path| {
+            let at = repo.path(path);
+            let state = std::fs::read(&at)
+                .ok()
+                .map(|bytes| (bytes, std::fs::metadata(&at).unwrap().permissions().mode()));
+            (path.to_string(), state)
+        })
+        .collect()
+}
+
+/// The EXEC fixture with its spec frozen in the second commit (the first, tagged
+/// `before-freeze`, holds a draft), the hooks and Claude Code's settings installed, a commit on
+/// branch `side` that rewrites the spec (also as a patch, a diff, a tarball and a zip file beside
+/// the working tree), and a linked worktree at `../linked`.
+fn run_repo() -> TestRepo {
+    let repo = TestRepo::installed();
+    repo.write("specs/login.md", SPEC_DRAFT);
+    repo.commit_unchecked("Draft the login spec");
+    repo.git(["tag", "before-freeze"]);
+    repo.exec_fixture();
+    repo.execguard(["install", "--agent", "claude"]).assert_ok();
+    repo.commit_unchecked("Run execguard's agent hook in Claude Code");
+    repo.git(["checkout", "-q", "-b", "side"]);
+    repo.write(
+        "specs/login.md",
+        "# Login\n\nEXEC-READY\n\nNo password at all.\n",
+    );
+    repo.commit_unchecked("Rewrite the spec");
+    repo.git(["format-patch", "-q", "-1", "-o", "../patches"]);
+    let diff = repo.git(["diff", "exec/login", "side"]);
+    std::fs::write(repo.root.join("evil.patch"), diff).unwrap();
+    repo.git(["checkout", "-q", "exec/login"]);
+    let evil = repo.root.join("evil");
+    std::fs::create_dir_all(evil.join("specs")).unwrap();
+    std::fs::write(evil.join("specs/login.md"), "unpacked over the spec\n").unwrap();
+    let tar = std::process::Command::new("tar")
+        .args(["cf", "../evil.tar", "specs/login.md"])
+        .current_dir(&evil)
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    if which("zip") {
+        let zip = std::process::Command::new("zip")
+            .args(["-q", "../evil.zip", "specs/login.md"])
+            .current_dir(&evil)
+            .status()
+            .unwrap();
+        assert!(zip.success());
+    }
+    repo.git(["worktree", "add", "-q", "../linked", "-b", "linked"]);
+    std::fs::create_dir_all(repo.path("notes")).unwrap();
+    repo
+}
+
+/// `execguard run [route args] -- sh -c line` in the repository.
+fn run_in(repo: &TestRepo, route: &[&str], line: &str) -> Run {
+    Run::from_command(
+        repo.command(execguard_bin())
+            .arg("run")
+            .args(route)
+            .args(["--", "sh", "-c", line]),
+    )
+}
+
+const UNGUARDED: &[&str] = &["--sandbox", "unguarded", "--allow-unguarded"];
+
+/// Ways to write that no reading of a command line sees, each aimed at a guarded file.
+fn attacks() -> Vec<String> {
+    let mut attacks: Vec<String> = [
+        "python3 -c \"open('specs/login.md', 'a').write('x')\"",
+        "perl -e 'open(my $f, \">>\", \"designs/login.md\") or die $!; print $f \"x\"'",
+        "printf 'echo x >> backend/PLANS.md' | base64 | base64 -d | sh",
+        "find specs -name login.md -exec sh -c 'echo x >> \"$1\"' sh {} \\;",
+        "echo specs/login.md | xargs rm -f",
+        "tar xf ../evil.tar",
+        "tar xf ../evil.tar --overwrite",
+        "patch -p1 < ../evil.patch",
+        "ln specs/login.md notes/same; echo x >> notes/same",
+        "rm -f specs/login.md",
+        "mv src/auth.rs specs/login.md",
+        "cp src/auth.rs designs/login.md",
+        "rm -rf specs designs",
+        "b=$(echo changed | git hash-object -w --stdin) && git update-index --cacheinfo 100644,$b,specs/login.md && git checkout-index -f specs/login.md",
+        "git reset -q --hard before-freeze",
+        "git am -q ../patches/*.patch",
+        "git cherry-pick side",
+        "git checkout side -- specs/login.md",
+        "echo x >> ../linked/specs/login.md",
+        "git config alias.c 'commit --no-verify'",
+        "git config --global core.hooksPath /dev/null",
+        "chmod -x .git/hooks/pre-commit",
+        "echo 'exit 0' > .git/hooks/pre-commit",
+        "echo '{}' > .claude/settings.json",
+        "echo '{\"disableAllHooks\": true}' > .claude/settings.local.json",
+        "umount specs/login.md; mount -o remount,rw specs/login.md; echo x >> specs/login.md",
+        // The processes outside the sandbox see the file system without its read-only binds.
+        "echo x >> /proc/$EXECGUARD_OUTSIDE/root$PWD/specs/login.md",
+    ]
+    .iter()
+    .map(|line| line.to_string())
+    .collect();
+    if which("zip") && which("unzip") {
+        attacks.push("unzip -o ../evil.zip".into());
+    }
+    if which("node") {
+        attacks.push("node -e \"require('fs').appendFileSync('specs/login.md', 'x')\"".into());
+    }
+    attacks
+}
+
+fn which(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Each attack writes none of the guarded files through `route`.
+#[track_caller]
+fn attacks_are_refused_through(route: &[&str]) {
+    for attack in attacks() {
+        let repo = run_repo();
+        let before = snapshot(&repo);
+        let line = attack.replace("$EXECGUARD_OUTSIDE", &std::process::id().to_string());
+        let run = run_in(&repo, route, &line);
+        let written = changed(&before, &snapshot(&repo));
+        assert!(
+            written.is_empty(),
+            "guarded by {route:?}, `{attack}` changed {written:?}: {run:#?}"
+        );
+        assert!(
+            run.stderr.contains("Stop and escalate to a human"),
+            "{run:#?}"
+        );
+    }
+}
+
+/// The attacks are real: without protection, each writes a guarded file.
+#[test]
+fn every_attack_writes_a_guarded_file_when_unguarded() {
+    for attack in attacks() {
+        let repo = run_repo();
+        let before = snapshot(&repo);
+        let line = attack.replace("$EXECGUARD_OUTSIDE", &std::process::id().to_string());
+        let run = run_in(&repo, UNGUARDED, &line);
+        assert!(
+            !changed(&before, &snapshot(&repo)).is_empty(),
+            "unguarded, `{attack}` writes a guarded file: {run:#?}"
+        );
+    }
+}
+
+#[test]
+fn run_makes_the_guarded_paths_read_only_through_its_own_namespaces() {
+    attacks_are_refused_through(&["--sandbox", "namespaces"]);
+}
+
+#[test]
+fn run_makes_the_guarded_paths_read_only_through_bubblewrap() {
+    assert!(
+        which("bwrap"),
+        "bubblewrap is not installed: run tests/prerequisites.sh"
+    );
+    attacks_are_refused_through(&["--sandbox", "bwrap"]);
+}
+
+/// The binaries the installed hooks run cannot be replaced or emptied.
+#[test]
+fn run_keeps_execguards_binaries_read_only() {
+    let repo = run_repo();
+    let hook_binary = bin_dir().join("execguard-pre-commit");
+    let bytes = std::fs::read(&hook_binary).unwrap();
+    for route in ["namespaces", "bwrap"] {
+        let line = format!(": >> '{}' && echo WRITABLE", hook_binary.display());
+        let run = run_in(&repo, &["--sandbox", route], &line);
+        assert!(!run.stdout.contains("WRITABLE"), "{route}: {run:#?}");
+        assert!(
+            run.stderr.contains("Read-only file system"),
+            "{route}: {run:#?}"
+        );
+    }
+    assert_eq!(std::fs::read(&hook_binary).unwrap(), bytes);
+}
+
+/// An agent's ordinary work: new folders and files, edits to code and to the execplan, a test
+/// run, a commit that the installed hooks check, a push to a bare repository.
+#[test]
+fn ordinary_work_succeeds_inside() {
+    for route in ["namespaces", "bwrap"] {
+        let repo = run_repo();
+        let remote = repo.root.join("remote.git");
+        repo.git(["init", "-q", "--bare", remote.to_str().unwrap()]);
+        repo.git(["remote", "add", "origin", remote.to_str().unwrap()]);
+        // The human's set-up is on the server already.
+        repo.git(["push", "-q", "--no-verify", "origin", "exec/login"]);
+        let before = snapshot(&repo);
+        let line = "set -e
+            mkdir -p src/session tests
+            printf 'pub fn start() {}\\n' > src/session/mod.rs
+            printf 'pub fn logout() {}\\n' >> src/auth.rs
+            printf '#!/bin/sh\\ngrep -q logout src/auth.rs\\n' > tests/check.sh
+            sh tests/check.sh
+            python3 - <<'EOF'
+plan = open('plans/login-execplan.md').read()
+entry = '- [x] (2026-01-02 10:00Z) Logout added.\\n\\n## Surprises & Discoveries'
+open('plans/login-execplan.md', 'w').write(plan.replace('## Surprises & Discoveries', entry))
+EOF
+            git add src tests plans
+            git commit -q -m 'Add logout'
+            git push -q origin exec/login
+            echo WORKED";
+        let run = run_in(&repo, &["--sandbox", route], line);
+        assert!(
+            run.ok() && run.stdout.contains("WORKED"),
+            "{route}: {run:#?}"
+        );
+        assert_eq!(
+            repo.git_in(&remote, ["log", "-1", "--format=%s", "exec/login"]),
+            "Add logout\n"
+        );
+        assert_eq!(
+            changed(&before, &snapshot(&repo)),
+            Vec::<String>::new(),
+            "{route}"
+        );
+        // The hooks ran inside: a commit without a Progress entry is refused there.
+        let line = "printf '// more\\n' >> src/auth.rs && git commit -qam 'More'";
+        let run = run_in(&repo, &["--sandbox", route], line);
+        assert_eq!(run.code, Some(1), "{route}: {run:#?}");
+        assert!(
+            run.stderr.contains("[progress-update]"),
+            "{route}: {run:#?}"
+        );
+    }
+}
+
+#[test]
+fn run_passes_the_exit_code_on_and_lists_what_was_read_only() {
+    let repo = run_repo();
+    let run = run_in(&repo, &[], "exit 7");
+    assert_eq!(run.code, Some(7), "{run:#?}");
+    for named in [
+        "specs/login.md: a frozen spec",
+        "designs/login.md: the design note of specs/login.md",
+        "backend/PLANS.md: a protected path",
+        ".git/hooks: a hook git runs",
+        ".claude/settings.json: a coding agent's settings",
+        "linked/specs/login.md",
+        "Stop and escalate to a human",
+        "from the next `execguard run`",
+    ] {
+        assert!(run.stderr.contains(named), "{named}: {}", run.stderr);
+    }
+    let quiet = Run::from_command(repo.command(execguard_bin()).args([
+        "-q",
+        "run",
+        "--",
+        "sh",
+        "-c",
+        "echo $EXECGUARD_RUN",
+    ]));
+    assert!(quiet.ok() && quiet.stderr.is_empty(), "{quiet:#?}");
+    assert_eq!(quiet.stdout, "namespaces\n");
+}
+
+/// Where nothing can make the paths read-only, the command is not started, unless asked.
+#[test]
+fn run_refuses_to_start_unguarded_unless_asked() {
+    let repo = run_repo();
+    let run = run_in(&repo, &["--sandbox", "seatbelt"], "touch started");
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("refuses to start"), "{}", run.stderr);
+    assert!(!repo.path("started").exists());
+    let run = run_in(
+        &repo,
+        &["--sandbox", "seatbelt", "--allow-unguarded"],
+        "touch started",
+    );
+    assert!(run.ok(), "{run:#?}");
+    assert!(run.stderr.contains("UNGUARDED"), "{}", run.stderr);
+    assert!(repo.path("started").exists());
+}
+
+/// A second name of a guarded file would let writes through; execguard names the command that
+/// finds it and does not start.
+#[test]
+fn run_refuses_a_guarded_file_with_another_name() {
+    let repo = run_repo();
+    std::fs::hard_link(repo.path("specs/login.md"), repo.path("notes/copy.md")).unwrap();
+    let run = run_in(&repo, &[], "true");
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    let find = command_after(&run.stderr, "Find them with");
+    let found = Run::from_command(repo.command("sh").args(["-c", &find]));
+    assert!(found.stdout.contains("notes/copy.md"), "{find}: {found:#?}");
+    std::fs::remove_file(repo.path("notes/copy.md")).unwrap();
+    run_in(&repo, &[], "true").assert_ok();
+}
