@@ -55,22 +55,25 @@ fn install_agent_merges_into_the_settings_and_uninstall_removes_exactly_its_entr
                 "{matcher} covers {tool}"
             );
         }
+        // Every entry runs the execguard that installed it, by its absolute path.
+        let command = ours["hooks"][0]["command"].as_str().unwrap();
+        let recorded = format!(
+            "execguard='{}'",
+            execguard_bin().canonicalize().unwrap().display()
+        );
+        assert!(command.starts_with(&recorded), "{command}");
         for event in ["Stop", "SessionStart"] {
-            assert_eq!(
-                settings["hooks"][event][0]["hooks"][0]["command"],
-                "execguard agent-hook"
-            );
+            assert_eq!(settings["hooks"][event][0]["hooks"][0]["command"], command);
         }
 
-        // The command the settings run is found and blocks.
-        let command = ours["hooks"][0]["command"].as_str().unwrap();
-        let mut words = command.split_whitespace();
+        // The command the settings run, as the agents run it (a shell), is found and blocks.
         let event = json!({"hook_event_name": "PreToolUse", "cwd": repo.dir, "tool_name": "Bash", "tool_input": {"command": "rm specs/login.md"}});
         let run = Run::with_stdin(
-            repo.command(words.next().unwrap()).args(words),
+            repo.command("sh").args(["-c", command]),
             event.to_string().as_bytes(),
         );
         assert_eq!(run.code, Some(2), "{run:#?}");
+        assert!(run.stderr.contains("[frozen-spec]"), "{run:#?}");
 
         repo.execguard(["install", "--agent", agent]).assert_ok();
         assert_eq!(
@@ -117,4 +120,169 @@ fn install_agent_leaves_broken_settings_alone() {
         run.stderr
     );
     assert_eq!(repo.read(".claude/settings.json"), "{ \"hooks\": ");
+}
+
+/// Where the agent's PATH lacks execguard, a hook found through PATH exits 127, which the agents
+/// do not take as a refusal: the guard went quiet. The recorded path finds it; when that is gone
+/// too, the hook refuses (exit 2) and doctor names the problem.
+#[test]
+fn the_agent_hook_is_found_without_path_and_refuses_when_execguard_is_gone() {
+    let repo = guarded_repo();
+    repo.execguard(["install", "--agent", "claude"]).assert_ok();
+    let settings: Value = serde_json::from_str(&repo.read(".claude/settings.json")).unwrap();
+    let command = settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let event = json!({"hook_event_name": "PreToolUse", "cwd": repo.dir, "tool_name": "Write", "tool_input": {"file_path": "specs/login.md"}});
+    let event_file = repo.root.join("event.json");
+    std::fs::write(&event_file, event.to_string()).unwrap();
+    // The agents pipe the event to the command through a shell; a command that is not found
+    // never reads it.
+    let without_execguard = |command: &str| {
+        Run::from_command(
+            repo.command("sh")
+                .args([
+                    "-c",
+                    &format!("{{ {command}; }} < '{}'", event_file.display()),
+                ])
+                .env("PATH", "/usr/bin:/bin"),
+        )
+    };
+    let run = without_execguard(&command);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(run.stderr.contains("[frozen-spec]"), "{run:#?}");
+
+    let plain = without_execguard("execguard agent-hook");
+    assert_eq!(
+        plain.code,
+        Some(127),
+        "the old entry went quiet: {plain:#?}"
+    );
+
+    let gone = command.replace(
+        &execguard_bin()
+            .canonicalize()
+            .unwrap()
+            .display()
+            .to_string(),
+        "/nonexistent/execguard",
+    );
+    let run = without_execguard(&gone);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("neither at the recorded path nor on PATH"),
+        "{run:#?}"
+    );
+
+    // doctor says which it is.
+    let text = repo.read(".claude/settings.json").replace(
+        &execguard_bin()
+            .canonicalize()
+            .unwrap()
+            .display()
+            .to_string(),
+        "/nonexistent/execguard",
+    );
+    repo.write(".claude/settings.json", &text);
+    let doctor = Run::from_command(
+        repo.command(execguard_bin())
+            .arg("doctor")
+            .env("PATH", "/usr/bin:/bin"),
+    );
+    assert_eq!(doctor.code, Some(1), "{doctor:#?}");
+    assert!(
+        doctor.stdout.contains("refuses every call"),
+        "{}",
+        doctor.stdout
+    );
+    // The command the message names repairs it.
+    assert!(doctor.stdout.contains("run `execguard install --agent`"));
+    repo.execguard(["install", "--agent", "claude"]).assert_ok();
+    let doctor = repo.execguard(["doctor"]);
+    assert!(doctor.ok(), "{doctor:#?}");
+    assert!(
+        doctor.stdout.contains("runs execguard's agent hook"),
+        "{}",
+        doctor.stdout
+    );
+}
+
+/// `install --agent claude` denies Claude Code's file tools every guarded path, and with
+/// `--sandbox` turns its sandbox on, failing closed, with the same paths read-only; the lists
+/// follow the frozen set, sit in the machine's own settings and leave the user's entries alone.
+#[test]
+fn install_agent_claude_writes_deny_rules_and_the_sandbox_and_keeps_them_current() {
+    let repo = guarded_repo();
+    repo.write(
+        ".claude/settings.local.json",
+        "{\"permissions\": {\"deny\": [\"Bash(curl *)\"]}}\n",
+    );
+    let run = repo.execguard(["install", "--agent", "claude", "--sandbox"]);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("its sandbox (on, failing closed)"),
+        "{}",
+        run.stderr
+    );
+    let dir = repo.dir.canonicalize().unwrap().display().to_string();
+    let local =
+        || -> Value { serde_json::from_str(&repo.read(".claude/settings.local.json")).unwrap() };
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let settings = local();
+    let deny = strings(&settings["permissions"]["deny"]);
+    for rule in [
+        "Bash(curl *)".to_string(),
+        format!("Edit(/{dir}/specs/login.md)"),
+        format!("Edit(/{dir}/designs/login.md)"),
+        format!("Edit(/{dir}/backend/PLANS.md)"),
+        format!("Edit(/{dir}/.execguard.toml)"),
+        format!("Edit(/{dir}/.git/hooks/**)"),
+        format!("Edit(/{dir}/.git/config)"),
+        format!("Edit(/{dir}/.claude/settings.json)"),
+    ] {
+        assert!(deny.contains(&rule), "{rule}: {deny:#?}");
+    }
+    assert!(!deny.iter().any(|r| r.contains("draft.md")), "{deny:#?}");
+    assert_eq!(settings["sandbox"]["enabled"], true);
+    assert_eq!(settings["sandbox"]["failIfUnavailable"], true);
+    assert_eq!(settings["sandbox"]["allowUnsandboxedCommands"], false);
+    let deny_write = strings(&settings["sandbox"]["filesystem"]["denyWrite"]);
+    assert!(
+        deny_write.contains(&format!("/{dir}/specs/login.md")),
+        "{deny_write:#?}"
+    );
+    // One machine's settings: git does not see them.
+    assert!(!repo
+        .git(["status", "--porcelain"])
+        .contains("settings.local.json"));
+
+    // A spec frozen later is added at the next session start.
+    repo.write("specs/search.md", SPEC_FROZEN.replace("Login", "Search"));
+    repo.commit_unchecked("Freeze the search spec");
+    let event = json!({"hook_event_name": "SessionStart", "cwd": repo.dir, "source": "startup"});
+    assert!(hook(&repo, &event.to_string()).ok());
+    let settings = local();
+    assert!(strings(&settings["permissions"]["deny"])
+        .contains(&format!("Edit(/{dir}/specs/search.md)")));
+    assert!(strings(&settings["sandbox"]["filesystem"]["denyWrite"])
+        .contains(&format!("/{dir}/specs/search.md")));
+
+    // Installing again changes nothing; uninstalling takes out exactly what execguard added.
+    let before = repo.read(".claude/settings.local.json");
+    repo.execguard(["install", "--agent", "claude"]).assert_ok();
+    assert_eq!(repo.read(".claude/settings.local.json"), before);
+    repo.execguard(["uninstall", "--agent", "claude"])
+        .assert_ok();
+    let settings = local();
+    assert_eq!(strings(&settings["permissions"]["deny"]), ["Bash(curl *)"]);
+    assert!(settings["sandbox"]["filesystem"].is_null(), "{settings:#}");
 }

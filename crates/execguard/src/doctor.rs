@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 
 use execguard_git::Repo;
 
-use crate::install::{is_ours, CLIENT_HOOKS};
+use crate::install::{is_ours, recorded_binary, CLIENT_HOOKS};
+
+mod agents;
 use crate::managers::{
     binary_name, config_running, generated_by, husky_scripts_dir, mentions, slot_path, Manager,
 };
+pub use agents::agent_findings;
 
 /// One thing doctor found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +53,7 @@ impl Finding {
 }
 
 /// Whether git would run the file at `path` (an executable file, or a link to one).
-fn executable(path: &Path) -> bool {
+pub(crate) fn executable(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -68,14 +71,6 @@ pub fn on_path(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|dir| dir.join(name))
         .find(|candidate| executable(candidate))
-}
-
-/// The binary a shim records (`recorded='...'`), unquoted.
-pub(crate) fn recorded_binary(shim: &Path) -> Option<PathBuf> {
-    let text = fs::read_to_string(shim).ok()?;
-    let line = text.lines().find(|line| line.starts_with("recorded='"))?;
-    let quoted = line.strip_prefix("recorded='")?.strip_suffix('\'')?;
-    Some(PathBuf::from(quoted.replace("'\\''", "'")))
 }
 
 /// The shim at `shim` for `hook`: the binary it runs, resolved as the shim resolves it.

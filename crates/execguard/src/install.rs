@@ -57,6 +57,14 @@ pub fn shim_text(hook: &HookShim, binary: &Path) -> String {
     hook.template.replace("@EXECGUARD_BIN@", &quoted)
 }
 
+/// The binary a shim records (`recorded='...'`), unquoted.
+pub fn recorded_binary(shim: &Path) -> Option<PathBuf> {
+    let text = fs::read_to_string(shim).ok()?;
+    let line = text.lines().find(|line| line.starts_with("recorded='"))?;
+    let quoted = line.strip_prefix("recorded='")?.strip_suffix('\'')?;
+    Some(PathBuf::from(quoted.replace("'\\''", "'")))
+}
+
 /// Whether the file at `path` is an execguard shim.
 pub fn is_ours(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file())

@@ -217,7 +217,7 @@ fn binaries(hooks_dir: Option<&Path>) -> Vec<PathBuf> {
     }
     if let Some(hooks_dir) = hooks_dir {
         for hook in CLIENT_HOOKS {
-            if let Some(recorded) = crate::doctor::recorded_binary(&hooks_dir.join(hook.name)) {
+            if let Some(recorded) = crate::install::recorded_binary(&hooks_dir.join(hook.name)) {
                 if recorded.is_absolute() && !out.contains(&recorded) {
                     out.push(recorded);
                 }

@@ -18,6 +18,11 @@ pub fn decide(cwd: &Path, explicit: Option<&Path>) -> anyhow::Result<Decision> {
             return Err(e).context(format!("cannot open the repository at {}", cwd.display()))
         }
     };
+    // Claude Code's deny rules and sandbox follow the frozen set. Under `execguard run` its
+    // settings are read-only and `execguard run` refreshed them before it started.
+    if super::claude_layers::recorded(&repo).is_some() {
+        let _ = super::claude_layers::apply(&repo, explicit, None);
+    }
     let (tree, trees) = execguard_git::head_trees(&repo)?;
     let (config, _) = execguard_git::load_config(&repo, tree.as_ref(), "HEAD", explicit)?;
     let layout = &config.layout;

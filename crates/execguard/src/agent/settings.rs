@@ -10,8 +10,32 @@ use anyhow::{bail, Context as _};
 use clap::ValueEnum;
 use serde_json::{json, Map, Value};
 
-/// The command every entry runs. A plain name, so the settings can be committed and shared.
-pub const COMMAND: &str = "execguard agent-hook";
+/// The command entries of earlier versions ran: found through PATH only, so where the agent's
+/// PATH lacks execguard it exits 127, which the agents treat as a non-blocking error.
+pub const PLAIN_COMMAND: &str = "execguard agent-hook";
+/// How every command entry ends.
+const COMMAND_END: &str = "exec \"$execguard\" agent-hook";
+
+/// The command every entry runs: the absolute path of this execguard, as the git hooks record
+/// theirs, else execguard on PATH (a checkout on another machine), else exit 2, which both agents
+/// read as a refusal: the guard fails closed rather than going quiet.
+pub fn command() -> String {
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.canonicalize().ok())
+        .map_or_else(|| "execguard".to_string(), |exe| exe.display().to_string());
+    let quoted = format!("'{}'", binary.replace('\'', "'\\''"));
+    format!(
+        "execguard={quoted}; [ -x \"$execguard\" ] || execguard=$(command -v execguard) || {{ echo 'execguard agent-hook: execguard is neither at the recorded path nor on PATH, so this call is refused; install execguard again and run `execguard install --agent`' >&2; exit 2; }}; {COMMAND_END}"
+    )
+}
+
+/// The binary a command entry records, when it records one.
+pub fn recorded_binary(command: &str) -> Option<std::path::PathBuf> {
+    let rest = command.strip_prefix("execguard='")?;
+    let end = rest.find("'; [ -x")?;
+    Some(std::path::PathBuf::from(rest[..end].replace("'\\''", "'")))
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Agent {
@@ -75,6 +99,7 @@ pub fn install(workdir: &Path, agent: Agent) -> anyhow::Result<(PathBuf, Outcome
             path.display()
         );
     };
+    let command = command();
     let mut changed = false;
     for (event, matcher) in agent.entries() {
         let groups = hooks
@@ -87,6 +112,18 @@ pub fn install(workdir: &Path, agent: Agent) -> anyhow::Result<(PathBuf, Outcome
             );
         };
         if groups.iter().any(has_ours) {
+            // An entry of an earlier install, or one recording another binary, runs this one.
+            for hook in groups
+                .iter_mut()
+                .filter_map(|g| g.get_mut("hooks").and_then(Value::as_array_mut))
+                .flatten()
+                .filter(|hook| is_ours(hook))
+            {
+                if hook.get("command").and_then(Value::as_str) != Some(command.as_str()) {
+                    hook["command"] = json!(command);
+                    changed = true;
+                }
+            }
             continue;
         }
         let mut group = Map::new();
@@ -95,7 +132,7 @@ pub fn install(workdir: &Path, agent: Agent) -> anyhow::Result<(PathBuf, Outcome
         }
         group.insert(
             "hooks".into(),
-            json!([{ "type": "command", "command": COMMAND, "timeout": 30 }]),
+            json!([{ "type": "command", "command": command, "timeout": 30 }]),
         );
         groups.push(Value::Object(group));
         changed = true;
@@ -157,8 +194,32 @@ pub fn uninstall(workdir: &Path, agent: Agent) -> anyhow::Result<(PathBuf, Outco
     Ok((path, Outcome::Removed))
 }
 
-fn is_ours(hook: &Value) -> bool {
-    hook.get("command").and_then(Value::as_str) == Some(COMMAND)
+pub fn is_ours(hook: &Value) -> bool {
+    hook.get("command")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c == PLAIN_COMMAND || c.ends_with(COMMAND_END))
+}
+
+/// The commands of execguard's entries in the agent's settings in `workdir`, if any.
+pub fn installed_commands(workdir: &Path, agent: Agent) -> Vec<String> {
+    let Ok(Some(settings)) = read(&workdir.join(agent.settings_path())) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = settings
+        .get("hooks")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|hooks| hooks.values())
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|group| group.get("hooks").and_then(Value::as_array))
+        .flatten()
+        .filter(|hook| is_ours(hook))
+        .filter_map(|hook| hook.get("command").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
+    out.dedup();
+    out
 }
 
 fn has_ours(group: &Value) -> bool {
@@ -168,7 +229,7 @@ fn has_ours(group: &Value) -> bool {
         .is_some_and(|hooks| hooks.iter().any(is_ours))
 }
 
-fn read(path: &Path) -> anyhow::Result<Option<Value>> {
+pub(crate) fn read(path: &Path) -> anyhow::Result<Option<Value>> {
     match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str(&text)
             .map(Some)
@@ -178,7 +239,7 @@ fn read(path: &Path) -> anyhow::Result<Option<Value>> {
     }
 }
 
-fn write(path: &Path, settings: &Value) -> anyhow::Result<()> {
+pub(crate) fn write(path: &Path, settings: &Value) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

@@ -1,8 +1,8 @@
 //! `execguard doctor`: reports every reason the guard would not run in a repository — hooks
 //! missing, not executable, shadowed by `core.hooksPath`, moved aside by another hook manager,
 //! binaries the hooks cannot find, a repository format execguard cannot read; in a bare
-//! repository, the server hook, its pinned config and `receive.fsckObjects`. Exit code 1 when
-//! anything is found.
+//! repository, the server hook, its pinned config and `receive.fsckObjects`; and, where an agent's
+//! settings run execguard, which agent layers are on. Exit code 1 when a problem is found.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::doctor::{client_findings, format_findings, server_findings, Finding, Level};
+use crate::doctor::{
+    agent_findings, client_findings, format_findings, server_findings, Finding, Level,
+};
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -33,6 +35,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
                 findings.extend(server_findings(&repo, &hooks_dir));
             } else {
                 findings.extend(client_findings(&repo, &hooks_dir));
+                findings.extend(agent_findings(&repo));
             }
             findings
         }

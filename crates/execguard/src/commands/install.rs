@@ -28,6 +28,11 @@ pub struct InstallArgs {
     /// (`claude`: .claude/settings.json; `codex`: .codex/hooks.json). May be repeated.
     #[arg(long, value_enum, value_name = "AGENT")]
     pub agent: Vec<Agent>,
+    /// With `--agent claude`: also turn on Claude Code's own OS sandbox for shell commands in
+    /// this project, failing closed, with the guarded paths read-only in it (it also restricts
+    /// the network: see the README).
+    #[arg(long, requires = "agent")]
+    pub sandbox: bool,
 }
 
 pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
@@ -38,7 +43,7 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
     };
     let repo = super::open_repo(args.repo.as_deref(), Some(rerun))?;
     if !args.agent.is_empty() {
-        return install_agents(&repo, &args.agent);
+        return install_agents(&repo, &args.agent, args.sandbox);
     }
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     if repo.is_bare() && !args.server {
@@ -197,7 +202,7 @@ fn unreachable_binary_warning(repo: &execguard_git::Repo, binary: &Path) -> Opti
     ))
 }
 
-fn install_agents(repo: &Repo, agents: &[Agent]) -> anyhow::Result<()> {
+fn install_agents(repo: &Repo, agents: &[Agent], sandbox: bool) -> anyhow::Result<()> {
     let Some(workdir) = repo.workdir() else {
         bail!(
             "{} is a bare repository: coding agents work in a working tree",
@@ -211,10 +216,31 @@ fn install_agents(repo: &Repo, agents: &[Agent]) -> anyhow::Result<()> {
             _ => "now runs",
         };
         crate::render::eprint_line(&format!(
-            "execguard: {} {what} `{}` before file and shell tools, at Stop and at SessionStart",
+            "execguard: {} {what} execguard's agent hook ({}) before file and shell tools, at Stop and at SessionStart",
             path.display(),
-            settings::COMMAND
+            settings::recorded_binary(&settings::command())
+                .map_or_else(|| "execguard".to_string(), |p| p.display().to_string())
         ));
+        match agent {
+            Agent::Claude => {
+                let sandbox_on = sandbox
+                    || crate::agent::claude_layers::recorded(repo).is_some_and(|l| l.sandbox);
+                crate::agent::claude_layers::apply(repo, None, sandbox.then_some(true))?;
+                crate::render::eprint_line(&format!(
+                    "execguard: {} denies Claude Code's file tools every guarded path{}; the SessionStart hook and `execguard run` keep the list current",
+                    workdir.join(crate::agent::claude_layers::LOCAL_SETTINGS).display(),
+                    if sandbox_on {
+                        ", and its sandbox (on, failing closed) makes them read-only for shell commands"
+                    } else {
+                        " (`--sandbox` also turns on Claude Code's own sandbox for shell commands)"
+                    }
+                ));
+            }
+            Agent::Codex if sandbox => crate::render::eprint_line(
+                "execguard: Codex's configuration cannot list read-only paths inside its writable workspace, so --sandbox changes nothing for it; start it as `execguard run -- codex`",
+            ),
+            Agent::Codex => {}
+        }
     }
     Ok(())
 }

@@ -71,7 +71,7 @@ fn not_owned_text(at: &Path, rerun: Option<&str>) -> String {
 }
 
 /// Single-quotes `text` for a POSIX shell when it needs quoting.
-pub(crate) fn quote(text: &str) -> String {
+fn quote(text: &str) -> String {
     shlex::try_quote(text).map_or_else(|_| text.to_string(), |q| q.into_owned())
 }
 

@@ -46,6 +46,14 @@ pub fn run(args: &RunArgs, config: Option<&std::path::Path>) -> ExitCode {
 fn guarded_run(args: &RunArgs, config: Option<&std::path::Path>) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let repo = super::open_repo(args.repo.as_deref(), None)?;
+    // Claude Code's own layers follow the frozen set; its settings are read-only once inside.
+    if crate::agent::claude_layers::recorded(&repo).is_some() {
+        if let Err(error) = crate::agent::claude_layers::apply(&repo, config, None) {
+            crate::render::eprint_line(&format!(
+                "execguard run: warning: Claude Code's deny rules could not be brought up to date: {error:#}"
+            ));
+        }
+    }
     let plan = sandbox::plan::plan(&repo, config)?;
     let quiet = crate::output::is_quiet();
     for note in &plan.notes {

@@ -25,6 +25,9 @@ pub fn run(args: &UninstallArgs) -> anyhow::Result<()> {
             anyhow::bail!("{} has no working tree", repo.git_dir().display());
         };
         for agent in &args.agent {
+            if *agent == Agent::Claude {
+                crate::agent::claude_layers::remove(&repo)?;
+            }
             let (path, outcome) = settings::uninstall(workdir, *agent)?;
             let what = match outcome {
                 settings::Outcome::RemovedFile => "removed (it held nothing else)",

@@ -142,7 +142,23 @@ fn seatbelt_command(
 
 /// The first executable `name` on PATH.
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
-    crate::doctor::on_path(name)
+    #[cfg(unix)]
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| {
+            std::fs::metadata(candidate).is_ok_and(|m| {
+                #[cfg(unix)]
+                {
+                    m.is_file() && m.permissions().mode() & 0o111 != 0
+                }
+                #[cfg(not(unix))]
+                {
+                    m.is_file()
+                }
+            })
+        })
 }
 
 /// Starts `child` and waits for it. Interrupts from the terminal reach the command directly

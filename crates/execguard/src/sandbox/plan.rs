@@ -143,8 +143,8 @@ fn refuse_hard_links(path: &Path, top: &Path) -> anyhow::Result<()> {
             "{} has {} names (hard links): a write through another of them would change it, and no read-only mount covers a name it does not know. Find them with `find {} -xdev -samefile {}` (a name outside that folder needs a wider search), remove the other names, and run again",
             path.display(),
             metadata.nlink(),
-            crate::commands::quote(&top.display().to_string()),
-            crate::commands::quote(&path.display().to_string())
+            quote(&top.display().to_string()),
+            quote(&path.display().to_string())
         );
     }
     Ok(())
@@ -153,4 +153,9 @@ fn refuse_hard_links(path: &Path, top: &Path) -> anyhow::Result<()> {
 #[cfg(not(unix))]
 fn refuse_hard_links(_: &Path, _: &Path) -> anyhow::Result<()> {
     Ok(())
+}
+
+/// Single-quotes `text` for a POSIX shell when it needs quoting.
+fn quote(text: &str) -> String {
+    shlex::try_quote(text).map_or_else(|_| text.to_string(), |q| q.into_owned())
 }
