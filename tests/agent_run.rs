@@ -336,3 +336,28 @@ fn run_refuses_a_guarded_file_with_another_name() {
     std::fs::remove_file(repo.path("notes/copy.md")).unwrap();
     run_in(&repo, &[], "true").assert_ok();
 }
+
+/// An agent's session learns that it runs guarded, and what the refusals it may meet mean.
+#[test]
+fn a_session_started_inside_is_told_what_a_refused_write_means() {
+    let repo = run_repo();
+    let event = serde_json::json!({"hook_event_name": "SessionStart", "cwd": repo.dir, "source": "startup"});
+    let event_file = repo.root.join("event.json");
+    std::fs::write(&event_file, event.to_string()).unwrap();
+    let line = format!("execguard agent-hook < '{}'", event_file.display());
+    let run = run_in(&repo, &[], &line);
+    assert!(run.ok(), "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("runs under `execguard run` (namespaces)")
+            && run.stdout.contains("Read-only file system"),
+        "{}",
+        run.stdout
+    );
+    let outside = Run::from_command(repo.command("sh").args(["-c", &line]));
+    assert!(
+        !outside.stdout.contains("execguard run"),
+        "{}",
+        outside.stdout
+    );
+}

@@ -60,6 +60,11 @@ pub fn decide(cwd: &Path, explicit: Option<&Path>) -> anyhow::Result<Decision> {
             frozen.join(", ")
         ));
     }
+    if let Ok(route) = std::env::var(crate::sandbox::RUN_ENV) {
+        lines.push(format!(
+            "This session runs under `execguard run` ({route}): the guarded paths (those above, git's config and hooks, the agents' settings, execguard's binaries) are read-only at the operating-system level. A write refused with \"Read-only file system\", \"Device or resource busy\" or \"Invalid cross-device link\" touched one of them: stop and ask the human; do not work around it."
+        ));
+    }
     let protected: Vec<&str> = config
         .rules
         .protected_path
