@@ -190,11 +190,8 @@ pub fn spawn_and_wait(child: &mut Command) -> anyhow::Result<ExitStatus> {
         if let Some(status) = running.try_wait()? {
             return Ok(status);
         }
-        match signals.wait() {
-            Ok(signal @ (Signal::SIGTERM | Signal::SIGHUP)) => {
-                let _ = kill(pid, signal);
-            }
-            _ => {}
+        if let Ok(signal @ (Signal::SIGTERM | Signal::SIGHUP)) = signals.wait() {
+            let _ = kill(pid, signal);
         }
     }
 }
