@@ -361,3 +361,47 @@ fn a_session_started_inside_is_told_what_a_refused_write_means() {
         outside.stdout
     );
 }
+
+/// Where the kernel refuses execguard a user namespace, `auto` turns to bubblewrap; where that
+/// cannot make one either, or is not installed, nothing starts, and the message says why.
+#[test]
+fn run_falls_back_to_bubblewrap_and_fails_closed_when_nothing_can_guard() {
+    let repo = run_repo();
+    // A user namespace whose limit of nested user namespaces is 0.
+    let refused = |path: &str, run_args: &str| {
+        let line = format!(
+            "echo 0 > /proc/sys/user/max_user_namespaces && PATH={path} '{}' run {run_args} -- touch started",
+            execguard_bin().display()
+        );
+        Run::from_command(repo.command("unshare").args(["-Ur", "sh", "-c", &line]))
+    };
+    let path = std::env::var("PATH").unwrap();
+    let run = refused(&path, "");
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains("refuses execguard a user namespace")
+            && run
+                .stderr
+                .contains("bubblewrap cannot make its namespaces here")
+            && run
+                .stderr
+                .contains("refuses to start the command unguarded"),
+        "{}",
+        run.stderr
+    );
+    assert!(!repo.path("started").exists());
+    let run = refused("/nonexistent", "");
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("`bwrap`) is not on PATH; install bubblewrap"),
+        "{}",
+        run.stderr
+    );
+    assert!(!repo.path("started").exists());
+    // The override the message names starts it, unguarded, and says so.
+    let run = refused(&path, "--allow-unguarded");
+    assert!(run.ok(), "{run:#?}");
+    assert!(run.stderr.contains("UNGUARDED"), "{}", run.stderr);
+    assert!(repo.path("started").exists());
+}

@@ -82,7 +82,10 @@ pub fn prepare(
         Route::Unguarded => bail!("--sandbox unguarded needs --allow-unguarded"),
         Route::Seatbelt => seatbelt_command(plan, command, &unavailable),
         Route::Bwrap => match find_on_path("bwrap") {
-            Some(bwrap) => Ok(bwrap_command(&bwrap, &paths, command)),
+            Some(bwrap) => match bwrap_command(&bwrap, &paths, command) {
+                Ok(found) => Ok(found),
+                Err(error) => unavailable(format!("{error:#}")),
+            },
             None => unavailable("bubblewrap (`bwrap`) is not on PATH".to_string()),
         },
         Route::Namespaces | Route::Auto => {
@@ -92,7 +95,12 @@ pub fn prepare(
                     Ok(()) => Ok(direct(Route::Namespaces)),
                     Err(namespaces::Error::Refused(errno)) if route == Route::Auto => {
                         match find_on_path("bwrap") {
-                            Some(bwrap) => Ok(bwrap_command(&bwrap, &paths, command)),
+                            Some(bwrap) => match bwrap_command(&bwrap, &paths, command) {
+                                Ok(found) => Ok(found),
+                                Err(error) => unavailable(format!(
+                                    "the kernel refuses execguard a user namespace ({errno}), and {error:#}"
+                                )),
+                            },
                             None => unavailable(format!(
                                 "the kernel refuses execguard a user namespace ({errno}) and bubblewrap (`bwrap`) is not on PATH; install bubblewrap"
                             )),
@@ -115,10 +123,26 @@ pub fn prepare(
     }
 }
 
-fn bwrap_command(bwrap: &Path, paths: &[&Path], command: &[OsString]) -> (Command, Route) {
+fn bwrap_command(
+    bwrap: &Path,
+    paths: &[&Path],
+    command: &[OsString],
+) -> anyhow::Result<(Command, Route)> {
+    // bubblewrap's own failure would otherwise pass for the command's exit code.
+    let probe = Command::new(bwrap)
+        .args(bwrap::command_line(&[], &["true".into()]))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .with_context(|| format!("cannot start {}", bwrap.display()))?;
+    if !probe.status.success() {
+        bail!(
+            "bubblewrap cannot make its namespaces here: {}",
+            String::from_utf8_lossy(&probe.stderr).trim()
+        );
+    }
     let mut child = Command::new(bwrap);
     child.args(bwrap::command_line(paths, command));
-    (child, Route::Bwrap)
+    Ok((child, Route::Bwrap))
 }
 
 fn seatbelt_command(
