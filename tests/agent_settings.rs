@@ -58,7 +58,7 @@ fn install_agent_merges_into_the_settings_and_uninstall_removes_exactly_its_entr
         // Every entry runs the execguard that installed it, by its absolute path.
         let command = ours["hooks"][0]["command"].as_str().unwrap();
         let recorded = format!(
-            "execguard='{}'",
+            "sh -c 'execguard=\"{}\";",
             execguard_bin().canonicalize().unwrap().display()
         );
         assert!(command.starts_with(&recorded), "{command}");
@@ -66,14 +66,18 @@ fn install_agent_merges_into_the_settings_and_uninstall_removes_exactly_its_entr
             assert_eq!(settings["hooks"][event][0]["hooks"][0]["command"], command);
         }
 
-        // The command the settings run, as the agents run it (a shell), is found and blocks.
+        // The command the settings run, as the agents run it (Claude Code: `sh -c`; Codex: the
+        // user's `$SHELL -lc`), is found and blocks.
         let event = json!({"hook_event_name": "PreToolUse", "cwd": repo.dir, "tool_name": "Bash", "tool_input": {"command": "rm specs/login.md"}});
-        let run = Run::with_stdin(
-            repo.command("sh").args(["-c", command]),
-            event.to_string().as_bytes(),
-        );
-        assert_eq!(run.code, Some(2), "{run:#?}");
-        assert!(run.stderr.contains("[frozen-spec]"), "{run:#?}");
+        for shell in ["sh", "bash"] {
+            let flag = if shell == "sh" { "-c" } else { "-lc" };
+            let run = Run::with_stdin(
+                repo.command(shell).args([flag, command]),
+                event.to_string().as_bytes(),
+            );
+            assert_eq!(run.code, Some(2), "{shell}: {run:#?}");
+            assert!(run.stderr.contains("[frozen-spec]"), "{shell}: {run:#?}");
+        }
 
         repo.execguard(["install", "--agent", agent]).assert_ok();
         assert_eq!(

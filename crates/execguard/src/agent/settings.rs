@@ -14,27 +14,32 @@ use serde_json::{json, Map, Value};
 /// PATH lacks execguard it exits 127, which the agents treat as a non-blocking error.
 pub const PLAIN_COMMAND: &str = "execguard agent-hook";
 /// How every command entry ends.
-const COMMAND_END: &str = "exec \"$execguard\" agent-hook";
+const COMMAND_END: &str = "exec \"$execguard\" agent-hook'";
+const COMMAND_START: &str = "sh -c 'execguard=\"";
 
 /// The command every entry runs: the absolute path of this execguard, as the git hooks record
 /// theirs, else execguard on PATH (a checkout on another machine), else exit 2, which both agents
-/// read as a refusal: the guard fails closed rather than going quiet.
+/// read as a refusal: the guard fails closed rather than going quiet. The script is handed to
+/// `sh` in single quotes, so that the shell an agent runs hooks with (Codex: the user's `$SHELL`,
+/// fish included) only has to read one quoted word.
 pub fn command() -> String {
     let binary = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.canonicalize().ok())
-        .map_or_else(|| "execguard".to_string(), |exe| exe.display().to_string());
-    let quoted = format!("'{}'", binary.replace('\'', "'\\''"));
+        .map(|exe| exe.display().to_string())
+        // A path no quoting keeps whole in every shell is looked up on PATH instead.
+        .filter(|path| !path.contains(['\'', '"', '$', '`', '\\', '\n']))
+        .unwrap_or_else(|| "execguard".to_string());
     format!(
-        "execguard={quoted}; [ -x \"$execguard\" ] || execguard=$(command -v execguard) || {{ echo 'execguard agent-hook: execguard is neither at the recorded path nor on PATH, so this call is refused; install execguard again and run `execguard install --agent`' >&2; exit 2; }}; {COMMAND_END}"
+        "{COMMAND_START}{binary}\"; [ -x \"$execguard\" ] || execguard=$(command -v execguard) || {{ echo \"execguard agent-hook: execguard is neither at the recorded path nor on PATH, so this call is refused; install execguard again and run: execguard install --agent\" >&2; exit 2; }}; {COMMAND_END}"
     )
 }
 
 /// The binary a command entry records, when it records one.
 pub fn recorded_binary(command: &str) -> Option<std::path::PathBuf> {
-    let rest = command.strip_prefix("execguard='")?;
-    let end = rest.find("'; [ -x")?;
-    Some(std::path::PathBuf::from(rest[..end].replace("'\\''", "'")))
+    let rest = command.strip_prefix(COMMAND_START)?;
+    let end = rest.find("\"; [ -x")?;
+    Some(std::path::PathBuf::from(&rest[..end]))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
