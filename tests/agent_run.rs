@@ -405,3 +405,42 @@ fn run_falls_back_to_bubblewrap_and_fails_closed_when_nothing_can_guard() {
     assert!(run.stderr.contains("UNGUARDED"), "{}", run.stderr);
     assert!(repo.path("started").exists());
 }
+
+/// A guarded file that does not exist yet cannot be bound; those that would switch the guard off
+/// once written are covered all the same: an agent settings file through its folder, a global git
+/// config by being created empty first.
+#[test]
+fn settings_not_yet_written_that_would_switch_the_guard_off_cannot_be_created() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.write(".claude/settings.json", "{}\n");
+    let xdg_config = repo.home.join(".config/git/config");
+    assert!(!xdg_config.exists());
+    let line = "echo '{\"disableAllHooks\": true}' > .claude/settings.local.json; printf '[core]\\n\\thooksPath = /dev/null\\n' >> \"$XDG_CONFIG_HOME/git/config\"";
+    let run = Run::from_command(
+        repo.command(execguard_bin())
+            .args(["run", "--", "sh", "-c", line])
+            .env_remove("GIT_CONFIG_GLOBAL"),
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "created the empty file {} so that it can be made read-only",
+            xdg_config.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Read-only file system"),
+        "{}",
+        run.stderr
+    );
+    assert!(!repo.path(".claude/settings.local.json").exists());
+    assert_eq!(std::fs::read(&xdg_config).unwrap(), b"");
+    assert!(
+        run.stderr
+            .contains(".claude: holds a coding agent's settings; read-only so that settings.local.json cannot be created"),
+        "{}",
+        run.stderr
+    );
+}
