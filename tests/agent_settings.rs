@@ -163,6 +163,32 @@ fn the_agent_hook_is_found_without_path_and_refuses_when_execguard_is_gone() {
         Some(127),
         "the old entry went quiet: {plain:#?}"
     );
+    // doctor tells the old entry apart, and the command it names rewrites it.
+    let settings_text = repo.read(".claude/settings.json");
+    let json_command = serde_json::to_string(&command).unwrap();
+    repo.write(
+        ".claude/settings.json",
+        settings_text.replace(&json_command, "\"execguard agent-hook\""),
+    );
+    let doctor = repo.execguard(["doctor"]);
+    assert!(
+        doctor.stdout.contains("found through PATH only"),
+        "{}",
+        doctor.stdout
+    );
+    let doctor = Run::from_command(
+        repo.command(execguard_bin())
+            .arg("doctor")
+            .env("PATH", "/usr/bin:/bin"),
+    );
+    assert_eq!(doctor.code, Some(1), "{doctor:#?}");
+    assert!(
+        doctor.stdout.contains("the hook exits 127") && doctor.stdout.contains("the guard is off"),
+        "{}",
+        doctor.stdout
+    );
+    repo.execguard(["install", "--agent", "claude"]).assert_ok();
+    assert_eq!(repo.read(".claude/settings.json"), settings_text);
 
     let gone = command.replace(
         &execguard_bin()
@@ -268,6 +294,23 @@ fn install_agent_claude_writes_deny_rules_and_the_sandbox_and_keeps_them_current
     assert!(!repo
         .git(["status", "--porcelain"])
         .contains("settings.local.json"));
+
+    // doctor names the layers that are on.
+    let doctor = repo.execguard(["doctor"]);
+    for said in [
+        "Claude Code's file tools are denied",
+        "Claude Code's sandbox is on for shell commands, failing closed",
+        "not under `execguard run`",
+    ] {
+        assert!(doctor.stdout.contains(said), "{said}: {}", doctor.stdout);
+    }
+    let inside = repo.execguard(["-q", "run", "--", "execguard", "doctor"]);
+    assert!(
+        inside
+            .stdout
+            .contains("this runs under `execguard run` (namespaces)"),
+        "{inside:#?}"
+    );
 
     // A spec frozen later is added at the next session start.
     repo.write("specs/search.md", SPEC_FROZEN.replace("Login", "Search"));
