@@ -444,3 +444,54 @@ fn settings_not_yet_written_that_would_switch_the_guard_off_cannot_be_created() 
         run.stderr
     );
 }
+
+/// As an ordinary user (no capability anywhere once inside), through both routes: the spec stays
+/// as it was, whatever is tried against the binds, a nested user namespace included.
+#[test]
+fn run_holds_for_an_ordinary_user() {
+    let user = common::servers::SERVICE_USER;
+    let temp = tempfile::tempdir().unwrap();
+    let owner = Run::from_command(std::process::Command::new("id").args(["-u", user]));
+    assert!(
+        owner.ok(),
+        "{user} does not exist: run tests/prerequisites.sh"
+    );
+    let uid: u32 = owner.stdout.trim().parse().unwrap();
+    std::os::unix::fs::chown(temp.path(), Some(uid), None).unwrap();
+    let script = r#"set -e
+git config --global user.name a
+git config --global user.email a@example.invalid
+git init -q -b main r && cd r
+mkdir specs && printf '# Login\n\nEXEC-READY\n' > specs/login.md
+git add -A && git commit -qm 'Freeze the login spec'
+execguard install >/dev/null 2>&1
+for route in namespaces bwrap; do
+    execguard -q run --sandbox $route -- sh -c '
+        id -u > ../uid-$0
+        echo x >> specs/login.md
+        rm -f specs/login.md
+        umount specs/login.md
+        unshare -Urm sh -c "umount specs/login.md; mount -o remount,bind,rw specs/login.md; echo y >> specs/login.md"
+        exit 0' $route 2>/dev/null
+done
+cat specs/login.md"#;
+    let path = format!("{}:/usr/bin:/bin", bin_dir().display());
+    let run = Run::from_command(
+        std::process::Command::new("runuser")
+            .args(["-u", user, "--", "env", "-i"])
+            .arg(format!("HOME={}", temp.path().display()))
+            .arg(format!("PATH={path}"))
+            .args(["GIT_CONFIG_NOSYSTEM=1", "LC_ALL=C", "sh", "-c", script])
+            .current_dir(temp.path()),
+    );
+    assert!(run.ok(), "{run:#?}");
+    assert_eq!(run.stdout, "# Login\n\nEXEC-READY\n", "{run:#?}");
+    for route in ["namespaces", "bwrap"] {
+        let seen = std::fs::read_to_string(temp.path().join(format!("uid-{route}"))).unwrap();
+        assert_eq!(
+            seen.trim(),
+            uid.to_string(),
+            "{route} runs as the same user"
+        );
+    }
+}
