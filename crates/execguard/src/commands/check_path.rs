@@ -1,6 +1,7 @@
 //! `execguard check-path PATH...`: whether each path may be written, by the same verdict the
-//! agent hooks give (frozen specs, their design notes, protected paths, `.execguard.toml`, the
-//! installed hooks), for scripts and editors. Exit 1 when one may not.
+//! agent hooks give (frozen specs, their design notes, protected paths, `.execguard.toml`, and
+//! what guards the guard: git's hooks and config, the agents' settings, execguard's binaries),
+//! for scripts and editors. Exit 1 when one may not.
 
 use std::path::PathBuf;
 
