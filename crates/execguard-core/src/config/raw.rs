@@ -91,10 +91,10 @@ pub(super) struct RawLayout {
     /// Spec glob(s); the feature is the file stem. Default `specs/**/*.md`.
     #[schemars(with = "OneOrMany")]
     pub(super) specs: Option<Spanned<toml::Value>>,
-    /// Design note template(s) with `{feature}` once. Default `designs/{feature}.md`.
+    /// Design note template(s): `{feature}` at most once, `**` for any folders. Default `designs/{feature}.md`.
     #[schemars(with = "OneOrMany")]
     pub(super) designs: Option<Spanned<toml::Value>>,
-    /// Execplan template(s) with `{feature}` once; new plans go to the first. Default `plans/{feature}-execplan.md`.
+    /// Execplan template(s): `{feature}` at most once, `**` for any folders; new plans go to the first. Default `plans/{feature}-execplan.md`.
     #[schemars(with = "OneOrMany")]
     pub(super) execplans: Option<Spanned<toml::Value>>,
     /// Globs that are never a spec, design note or plan.
