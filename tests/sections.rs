@@ -35,18 +35,24 @@ fn tolerances_with_a_parenthetical_satisfies_a_required_tolerances() {
         "[rules.execplan-sections]\nrequired = [\"Progress\", \"Surprises & Discoveries\", \"Decision Log\", \"Outcomes & Retrospective\", \"Tolerances\"]\n",
     );
     repo.commit_unchecked("Require Tolerances");
-    // Without the section, the required title is refused.
-    repo.append(PLAN, "\n## Tolerated risks\n\n- None.\n");
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    repo.add_progress("Added logout.");
-    let run = repo.commit_all("Add logout");
+    // A new plan without the section is refused for the required title. (A plan written before
+    // the title was required is not: an edit is judged on what it takes away.)
+    let new_plan = "plans/logout-execplan.md";
+    repo.write(
+        new_plan,
+        format!(
+            "{}\n## Tolerated risks\n\n- None.\n",
+            PLAN_READY.replace("Login", "Logout")
+        ),
+    );
+    let run = repo.commit_all("Plan logout");
     run.assert_refused("execplan-sections");
     assert!(run.stderr.contains("\"Tolerances\""), "{run:#?}");
     let plan = repo
-        .read(PLAN)
+        .read(new_plan)
         .replace("## Tolerated risks", "## Tolerances (exception triggers)");
-    repo.write(PLAN, plan);
-    repo.commit_all("Add logout").assert_ok();
+    repo.write(new_plan, plan);
+    repo.commit_all("Plan logout").assert_ok();
 }
 
 #[test]
@@ -221,4 +227,92 @@ fn the_server_refuses_a_pushed_sweep_and_accepts_its_twin() {
     repo.git(["commit", "-q", "--no-verify", "--amend", "--no-edit"]);
     push(&repo, &["origin", "main"]).assert_ok();
     assert_eq!(server_rev(&repo, "refs/heads/main"), Some(repo.head()));
+}
+
+// ---- what the change did, not what the file always lacked ----------------------------------
+
+/// A plan written before a section was required, and without a spec line.
+const OLD_PLAN: &str = "# Login execplan\n\nEXECPLAN-READY\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Plan written.\n\n## Decision Log\n\n- Keep sessions in memory.\n";
+
+#[test]
+fn an_edit_to_an_old_template_plan_is_not_refused_for_what_it_always_lacked() {
+    let repo = fixture();
+    repo.write(PLAN, OLD_PLAN);
+    repo.commit_unchecked("An old plan");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let plan = OLD_PLAN.replace(
+        "## Decision Log",
+        "- [x] (2026-01-02 10:00Z) Added logout.\n\n## Decision Log",
+    );
+    repo.write(PLAN, plan);
+    let run = repo.commit_all("Add logout");
+    run.assert_ok();
+    run.assert_not_flagged("execplan-sections");
+    // Taking away a section it had is the change's doing.
+    let plan = repo.read(PLAN).replace("## Decision Log", "## Decisions");
+    repo.write(PLAN, plan);
+    let run = repo.commit_all("Rename a section");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains("\"Decision Log\""), "{run:#?}");
+    assert!(!run.stderr.contains("Outcomes"), "{run:#?}");
+}
+
+#[test]
+fn renaming_an_old_template_plan_is_judged_against_its_old_path() {
+    let repo = fixture();
+    repo.write(PLAN, OLD_PLAN);
+    repo.commit_unchecked("An old plan");
+    repo.git(["mv", PLAN, "plans/signin-execplan.md"]);
+    let run = repo.commit("Rename the plan");
+    run.assert_not_flagged("execplan-sections");
+    run.assert_ok();
+}
+
+#[test]
+fn a_new_plan_without_a_spec_is_not_told_to_name_a_spec_that_does_not_exist() {
+    let repo = fixture();
+    let plan = PLAN_READY
+        .replace("Login", "Billing")
+        .replace("Spec: specs/login.md\n\n", "");
+    repo.write("plans/billing-execplan.md", plan);
+    let run = repo.commit_all("Plan billing");
+    run.assert_refused("execplan-sections");
+    assert!(
+        run.stderr.contains("without a mention of a spec's path, and no spec named after feature billing exists there (specs/**/*.md)"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("specs/billing.md"), "{run:#?}");
+    // The spec it names afterwards satisfies the rule.
+    repo.write(
+        "plans/billing-execplan.md",
+        repo.read("plans/billing-execplan.md").replace(
+            "EXECPLAN-READY\n",
+            "EXECPLAN-READY\n\nSpec: specs/login.md\n",
+        ),
+    );
+    repo.commit_all("Plan billing").assert_ok();
+}
+
+#[test]
+fn a_plan_wrapped_in_a_fence_is_told_its_sections_are_inside_the_fence() {
+    let repo = fixture();
+    let fenced = format!("```md\n{}```\n", PLAN_READY.replace("Login", "Billing"));
+    repo.write("plans/billing-execplan.md", fenced);
+    let run = repo.commit_all("Plan billing");
+    run.assert_refused("execplan-sections");
+    assert!(
+        run.stderr.contains(
+            "They are inside a fenced code block, which renders as code, not as headings."
+        ),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains("Remove the fence around the plan"),
+        "{run:#?}"
+    );
+    repo.write(
+        "plans/billing-execplan.md",
+        PLAN_READY.replace("Login", "Billing"),
+    );
+    repo.commit_all("Plan billing").assert_ok();
 }

@@ -239,7 +239,8 @@ mod tests {
             Finding::ExecplanSections(ExecplanSections::SpecNotNamed(SpecNotNamed {
                 path: path("plans/login-execplan.md"),
                 feature: "login".to_string(),
-                spec: path("specs/login.md"),
+                spec: Some(path("specs/login.md")),
+                specs: "specs/**/*.md".to_string(),
             })),
             Finding::CommitSize(CommitSize::BinaryContent(BinaryContent {
                 bytes: 300_000,

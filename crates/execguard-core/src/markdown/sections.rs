@@ -204,6 +204,36 @@ fn next_line(text: &str, end: usize) -> usize {
     }
 }
 
+/// Which of `titles` are headings only inside a fenced code block of `text` (a plan wrapped
+/// whole in ```` ```md ````): shown as code, they are not sections, and the author should be told
+/// why they are missing.
+pub fn titles_in_fences(text: &str, titles: &[String]) -> Vec<String> {
+    use pulldown_cmark::{CodeBlockKind, Parser};
+    let mut blocks: Vec<String> = Vec::new();
+    let mut open: Option<String> = None;
+    for event in Parser::new(without_bom(text)) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => open = Some(String::new()),
+            Event::Text(code) => {
+                if let Some(block) = &mut open {
+                    block.push_str(&code);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(open.take()),
+            _ => {}
+        }
+    }
+    titles
+        .iter()
+        .filter(|title| {
+            blocks
+                .iter()
+                .any(|block| Outline::of(block).section_range(title).is_some())
+        })
+        .cloned()
+        .collect()
+}
+
 /// Normalises a section title for comparison: visible characters folded (see the marker reading),
 /// case, spacing, `and` versus `&`, leading numbering (`3.`, `2.1`, `IV.`, `(a)`) and decoration,
 /// and trailing punctuation (`Progress:`, `Progress.`) do not matter.
