@@ -316,3 +316,74 @@ fn a_plan_wrapped_in_a_fence_is_told_its_sections_are_inside_the_fence() {
     );
     repo.commit_all("Plan billing").assert_ok();
 }
+
+// ---- plans in use are not deleted ----------------------------------------------------------
+
+/// `git commit` of what is staged with `EXECGUARD_SKIP` and an override trailer: a human's
+/// deliberate exception.
+fn commit_overriding(repo: &TestRepo, rule: &str, message: &str) -> Run {
+    Run::from_command(repo.command("git").env("EXECGUARD_SKIP", rule).args([
+        "commit",
+        "-q",
+        "-m",
+        message,
+        "-m",
+        &format!("Execguard-Override: {rule}: retired by Ana"),
+    ]))
+}
+
+#[test]
+fn deleting_a_ready_plan_is_refused_and_a_human_override_lands() {
+    let repo = fixture();
+    repo.git(["rm", "-q", PLAN]);
+    let run = repo.commit("Remove the plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains("this commit deletes plans/login-execplan.md, the execplan of feature `login`, which is ready (EXECPLAN-READY) in HEAD"),
+        "{run:#?}"
+    );
+    // The hint's command restores the plan.
+    let command = command_after(&run.stderr, "Restore the plan (");
+    assert_eq!(
+        command,
+        "git restore --staged --worktree -- plans/login-execplan.md"
+    );
+    let restored = Run::from_command(repo.command("sh").arg("-c").arg(&command));
+    restored.assert_ok();
+    assert_eq!(repo.read(PLAN), PLAN_READY);
+    // A human retiring it on purpose.
+    repo.git(["rm", "-q", PLAN]);
+    let run = commit_overriding(&repo, "execplan-deleted", "Retire the login plan");
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("overridden[execplan-deleted]"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn emptying_a_plan_with_open_items_is_refused_and_a_finished_draft_may_go() {
+    let repo = fixture();
+    let draft = PLAN_READY
+        .replace("EXECPLAN-READY\n", "Status: draft\n")
+        .replace(
+            "- [x] (2026-01-01 09:00Z) Plan written.",
+            "- [x] Plan written.\n- [ ] Write the code.",
+        );
+    repo.write(PLAN, &draft);
+    repo.commit_unchecked("A draft with work left");
+    repo.write(PLAN, "# Login execplan\n");
+    let run = repo.commit_all("Clear the plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains("empties plans/login-execplan.md (its sections are gone), the execplan of feature `login`, which has 1 open item in Progress in HEAD"),
+        "{run:#?}"
+    );
+    // With every item done and no marker, the plan may be removed.
+    repo.write(PLAN, draft.replace("- [ ] Write", "- [x] Write"));
+    repo.commit_unchecked("Work done");
+    repo.git(["rm", "-q", PLAN]);
+    let run = repo.commit("Remove the finished draft");
+    run.assert_not_flagged("execplan-deleted");
+    run.assert_ok();
+}

@@ -145,6 +145,8 @@ pub(super) struct RawRules {
     #[serde(default)]
     pub(super) execplan_sections: RawExecplanSections,
     #[serde(default)]
+    pub(super) execplan_deleted: RawToggle,
+    #[serde(default)]
     pub(super) commit_size: RawCommitSize,
     #[serde(default)]
     pub(super) commit_message: RawCommitMessage,

@@ -166,6 +166,7 @@ impl Validator<'_> {
             (RuleId::ProgressUpdate, r.progress_update.enabled),
             (RuleId::ExecplanReady, r.execplan_ready.enabled),
             (RuleId::ExecplanSections, r.execplan_sections.enabled),
+            (RuleId::ExecplanDeleted, r.execplan_deleted.enabled),
             (RuleId::CommitSize, r.commit_size.enabled),
             (RuleId::CommitMessage, r.commit_message.enabled),
         ] {

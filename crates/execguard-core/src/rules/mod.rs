@@ -21,6 +21,7 @@ macro_rules! rule_doc {
 mod action;
 pub mod commit_message;
 pub mod commit_size;
+pub mod execplan_deleted;
 pub mod execplan_ready;
 pub mod execplan_sections;
 pub mod frozen_design;
@@ -76,6 +77,11 @@ pub const RULES: &[Rule] = &[
         id: RuleId::ExecplanSections,
         doc: execplan_sections::DOC,
         check: execplan_sections::check,
+    },
+    Rule {
+        id: RuleId::ExecplanDeleted,
+        doc: execplan_deleted::DOC,
+        check: execplan_deleted::check,
     },
     Rule {
         id: RuleId::CommitSize,
