@@ -249,3 +249,23 @@ fn ten_deletions_and_ten_unrelated_additions_are_accepted() {
     commit_work(&repo, "Replace the old modules.");
     assert_accepted_by_server(&repo);
 }
+
+/// The largest files named are the largest, not the first ones counted in path order: a file
+/// after the point where the count passed the limit is still named when it is larger.
+#[test]
+fn the_largest_files_are_named_by_size_not_by_path_order() {
+    let repo = server_with(|_| {});
+    repo.write("src/a.rs", code(401, "a"));
+    repo.write("src/b.rs", code(5, "b"));
+    repo.write("src/c.rs", code(3, "c"));
+    repo.write("src/d.rs", code(1, "d"));
+    repo.write("src/zz.rs", code(1000, "zz"));
+    commit_work(&repo, "Add tables");
+    let run = assert_refused_by_server(&repo);
+    assert!(
+        run.stderr.contains(
+            "The largest counted: src/zz.rs (1000 lines), src/a.rs (401 lines), src/b.rs (5 lines); counting stopped at the limit, before 1 more file."
+        ),
+        "{run:#?}"
+    );
+}
