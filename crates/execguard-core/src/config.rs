@@ -27,8 +27,8 @@ pub use strictness::Loosening;
 pub use template::Template;
 pub use validated::{
     CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig, DEFAULT_CONFIG,
-    DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
+    ProgressUpdateConfig, ProtectedPathConfig, ProtectedSection, RulesConfig, Scope, ServerConfig,
+    DEFAULT_CONFIG, DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
 };
 
 /// Where the guard looks for its own config in a repository.

@@ -38,6 +38,13 @@ impl Config {
                 one.as_ref().is_some_and(|glob| glob.is_match(path))
             });
         }
+        for section in &protected.sections {
+            check(
+                "rules.protected-path.sections",
+                &section.path.to_text(),
+                &|path| *path == section.path,
+            );
+        }
         found
     }
 }

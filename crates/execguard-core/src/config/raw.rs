@@ -169,6 +169,21 @@ pub(super) struct RawProtectedPath {
     /// Globs of paths no commit may change. Default `["backend/PLANS.md"]`.
     #[schemars(with = "Vec<String>")]
     pub(super) paths: Option<Vec<Spanned<String>>>,
+    /// Sections of files no commit may change: a file's path and a heading's title. Default none.
+    #[schemars(with = "Vec<RawProtectedSection>")]
+    pub(super) sections: Option<Spanned<Vec<RawProtectedSection>>>,
+}
+
+/// One protected section: from the heading titled `heading` of the file at `path` to the next
+/// heading of the same or a higher level.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "protected-section")]
+pub(super) struct RawProtectedSection {
+    /// The file's path from the repository's root, such as `README.md`.
+    pub(super) path: String,
+    /// The section's title, matched as execplan section titles are (case and numbering aside).
+    pub(super) heading: String,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -32,7 +32,7 @@ pub use guard_config::{
 pub use progress_update::{
     CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, UnplannedBranch,
 };
-pub use protected_path::{PathChanged, ProtectedPath};
+pub use protected_path::{PathChanged, ProtectedPath, SectionChange, SectionChanged};
 
 /// One rule's finding: the facts its message, hint, JSON and SARIF are made of. Serialized with
 /// the rule id as `rule` and the facts beside it, in kebab-case.

@@ -79,6 +79,17 @@ impl<'t> Outline<'t> {
         Some(found.body_start..end.max(found.body_start))
     }
 
+    /// The section titled `title` with its heading: from the heading's first line to the end of
+    /// the section. A heading renamed or moved to another level is a change of it.
+    pub fn section_with_heading(&self, title: &str) -> Option<&'t str> {
+        let body = self.section_range(title)?;
+        let heading = self
+            .headings
+            .iter()
+            .find(|heading| heading.body_start == body.start)?;
+        self.text.get(heading.start..body.end)
+    }
+
     /// The content of the section titled `title` (see [`Outline::section_range`]).
     pub fn section_text(&self, title: &str) -> Option<&'t str> {
         self.text.get(self.section_range(title)?)

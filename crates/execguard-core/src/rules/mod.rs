@@ -151,6 +151,27 @@ pub(crate) fn protects(
     }
 }
 
+/// Whether `rule` watched `path` on `side`, for a merge taking another parent's version of it: it
+/// protects the path, or (`protected-path`) a section of it.
+pub(crate) fn watches(
+    rule: RuleId,
+    cx: &Context<'_>,
+    side: Side,
+    path: &RepoPath,
+) -> Result<bool, TreeError> {
+    if protects(rule, cx, side, path)? {
+        return Ok(true);
+    }
+    Ok(rule == RuleId::ProtectedPath
+        && cx
+            .config
+            .rules
+            .protected_path
+            .sections
+            .iter()
+            .any(|section| &section.path == path))
+}
+
 /// A path the change adds that a case-insensitive checkout (macOS, Windows) writes over a path
 /// that `rule` protects in the base: `specs/Login.md` beside a frozen `specs/login.md` is that
 /// spec for many of the people who check it out.
