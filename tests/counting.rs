@@ -269,3 +269,26 @@ fn the_largest_files_are_named_by_size_not_by_path_order() {
         "{run:#?}"
     );
 }
+
+/// A staged blob the object store lacks (pruned, or a partial clone's) keeps its size verdict:
+/// the index records its size, so the commit is refused by the size limit rather than left
+/// unjudged.
+#[test]
+fn an_added_blob_the_store_lacks_is_sized_from_the_index() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.write("assets/big.bin", noise(2_000_000, 7));
+    repo.add_progress("Added the asset.");
+    repo.git(["add", "-A"]);
+    let id = repo.git(["rev-parse", ":assets/big.bin"]);
+    let id = id.trim();
+    std::fs::remove_file(repo.path(&format!(".git/objects/{}/{}", &id[..2], &id[2..]))).unwrap();
+    let run = repo.commit("Add the asset");
+    run.assert_refused("commit-size");
+    assert!(
+        run.stderr.contains(
+            "this commit adds assets/big.bin, a blob of 2000000 bytes; the limit is 1048576 bytes."
+        ),
+        "{run:#?}"
+    );
+}

@@ -36,6 +36,10 @@ so one line of 500 KB counts 2,500 times. A file is binary only when it has a NU
 least a tenth of its bytes are control bytes or not UTF-8: a text file with a stray NUL counts its
 lines. A rename counts only the lines it changes. Submodules count toward files only.
 
+A deleted file whose blob the object store lacks (a partial clone) counts as a file, its lines
+unread: deleting adds nothing to review. A new blob the store lacks is sized by what the index
+records for it; when nothing does, the commit cannot be judged.
+
 Planning documents (specs, design notes, execplans) and lockfiles do not count toward lines. A
 lockfile is `Cargo.lock`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `go.sum`,
 `poetry.lock`, `uv.lock`, `Gemfile.lock` or `composer.lock` whose content has that lockfile's
@@ -92,7 +96,17 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let reused = reused_large_blobs(cx)?;
     for file in &cx.change.files {
         if let Some(new) = file.new.as_ref().filter(|n| n.kind.is_blob()) {
-            let size = new.size.unwrap_or(0);
+            // No size: the object store lacks the blob and nothing recorded its size. The limit
+            // cannot be judged without it (fail closed).
+            let Some(size) = new.size else {
+                return Err(TreeError {
+                    what: format!("blob {}", new.id),
+                    reason: format!(
+                        "not found in the object store, so the size of {} cannot be judged",
+                        file.path
+                    ),
+                });
+            };
             if size > limits.max_file_bytes {
                 // Judged by this limit alone; it counts toward neither lines nor binary bytes.
                 if !reused.contains(new.id.as_str()) {
@@ -247,6 +261,13 @@ impl Tally {
         let limits = &cx.config.rules.commit_size;
         if let (Some(old), Some(new)) = (&file.old, &file.new) {
             if old.id == new.id {
+                return Ok(());
+            }
+        }
+        // A deletion whose content the object store lacks (a partial clone) adds nothing to
+        // review: it counts as a file, its lines are not read.
+        if let (Some(old), None) = (&file.old, &file.new) {
+            if old.kind.is_blob() && !cx.trees.has_blob(&old.id) {
                 return Ok(());
             }
         }
