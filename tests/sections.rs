@@ -387,3 +387,21 @@ fn emptying_a_plan_with_open_items_is_refused_and_a_finished_draft_may_go() {
     run.assert_not_flagged("execplan-deleted");
     run.assert_ok();
 }
+
+#[test]
+fn moving_a_ready_plan_out_of_the_plans_is_refused() {
+    let repo = fixture();
+    repo.write(
+        ".execguard.toml",
+        "[layout]\nnot-planning = [\"**/README.md\", \"**/TEMPLATE.md\", \"plans/archive/**\"]\n",
+    );
+    repo.commit_unchecked("Archive folder");
+    std::fs::create_dir_all(repo.path("plans/archive")).unwrap();
+    repo.git(["mv", PLAN, "plans/archive/login-execplan.md"]);
+    let run = repo.commit("Archive the plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains("moves plans/login-execplan.md to plans/archive/login-execplan.md, which is no execplan path"),
+        "{run:#?}"
+    );
+}
