@@ -276,6 +276,32 @@ fn a_malformed_event_is_refused_and_an_unknown_one_allowed() {
     }
 }
 
+/// The branch's plan under a `**` template is found in its folder, so the stop names it.
+#[test]
+fn stop_names_the_branch_plan_found_below_a_double_star_template() {
+    let repo = TestRepo::installed();
+    repo.write(
+        ".execguard.toml",
+        "[layout]\nexecplans = \"docs/exec-plans/**/PLAN_{feature}.md\"\n",
+    );
+    repo.write("specs/login.md", SPEC_FROZEN);
+    repo.write("docs/exec-plans/active/PLAN_login.md", PLAN_READY);
+    repo.write("src/auth.rs", "pub fn login() {}\n");
+    repo.commit_unchecked("Set up");
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": false});
+    let run = hook(&repo, &event.to_string());
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains(
+            "the Progress section of docs/exec-plans/active/PLAN_login.md has no new entry"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn stop_is_refused_while_code_changed_without_a_progress_entry() {
     let repo = guarded_repo();

@@ -21,6 +21,7 @@ const RULES: &[&str] = &[
     "progress-update",
     "execplan-ready",
     "execplan-sections",
+    "execplan-deleted",
     "commit-size",
     "commit-message",
 ];
@@ -54,7 +55,7 @@ fn explain_prints_every_section_for_every_rule() {
 }
 
 #[test]
-fn explain_list_names_all_nine_rules() {
+fn explain_list_names_all_ten_rules() {
     let repo = TestRepo::new();
     let run = repo.execguard(["explain", "--list"]);
     run.assert_ok();

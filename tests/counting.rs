@@ -249,3 +249,46 @@ fn ten_deletions_and_ten_unrelated_additions_are_accepted() {
     commit_work(&repo, "Replace the old modules.");
     assert_accepted_by_server(&repo);
 }
+
+/// The largest files named are the largest, not the first ones counted in path order: a file
+/// after the point where the count passed the limit is still named when it is larger.
+#[test]
+fn the_largest_files_are_named_by_size_not_by_path_order() {
+    let repo = server_with(|_| {});
+    repo.write("src/a.rs", code(401, "a"));
+    repo.write("src/b.rs", code(5, "b"));
+    repo.write("src/c.rs", code(3, "c"));
+    repo.write("src/d.rs", code(1, "d"));
+    repo.write("src/zz.rs", code(1000, "zz"));
+    commit_work(&repo, "Add tables");
+    let run = assert_refused_by_server(&repo);
+    assert!(
+        run.stderr.contains(
+            "The largest counted: src/zz.rs (1000 lines), src/a.rs (401 lines), src/b.rs (5 lines); counting stopped at the limit, before 1 more file."
+        ),
+        "{run:#?}"
+    );
+}
+
+/// A staged blob the object store lacks (pruned, or a partial clone's) keeps its size verdict:
+/// the index records its size, so the commit is refused by the size limit rather than left
+/// unjudged.
+#[test]
+fn an_added_blob_the_store_lacks_is_sized_from_the_index() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.write("assets/big.bin", noise(2_000_000, 7));
+    repo.add_progress("Added the asset.");
+    repo.git(["add", "-A"]);
+    let id = repo.git(["rev-parse", ":assets/big.bin"]);
+    let id = id.trim();
+    std::fs::remove_file(repo.path(&format!(".git/objects/{}/{}", &id[..2], &id[2..]))).unwrap();
+    let run = repo.commit("Add the asset");
+    run.assert_refused("commit-size");
+    assert!(
+        run.stderr.contains(
+            "this commit adds assets/big.bin, a blob of 2000000 bytes; the limit is 1048576 bytes."
+        ),
+        "{run:#?}"
+    );
+}

@@ -344,3 +344,33 @@ fn a_forge_pre_receive_d_script_running_execguard_is_well() {
         "{run:#?}"
     );
 }
+
+/// A template that matches no plan at HEAD finds no plan without a word: doctor warns, and the
+/// guard still runs (a fresh repository may have none yet).
+#[test]
+fn a_template_matching_no_file_at_head_is_a_warning() {
+    let repo = TestRepo::installed();
+    repo.write(
+        ".execguard.toml",
+        "[layout]\nexecplans = \"docs/exec-plans/**/PLAN_{feature}.md\"\n",
+    );
+    repo.write("docs/exec-plans/active/plan-login.md", "# Login\n");
+    repo.commit_unchecked("Start");
+    let run = doctor(&repo);
+    assert_well(&run);
+    assert!(
+        run.stdout.contains(
+            "warning: layout.execplans: `docs/exec-plans/**/PLAN_{feature}.md` matches no file at HEAD"
+        ),
+        "{run:#?}"
+    );
+    repo.git([
+        "mv",
+        "docs/exec-plans/active/plan-login.md",
+        "docs/exec-plans/active/PLAN_login.md",
+    ]);
+    repo.commit_unchecked("Name the plan as the template does");
+    let run = doctor(&repo);
+    assert_well(&run);
+    assert!(!run.stdout.contains("layout.execplans"), "{run:#?}");
+}

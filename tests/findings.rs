@@ -228,6 +228,19 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        name: "a ready plan deleted",
+        setup: |repo| {
+            repo.git(["rm", "-q", "plans/login-execplan.md"]);
+            vec![]
+        },
+        rule: "execplan-deleted",
+        facts: || {
+            json!({ "kind": "deletes", "path": "plans/login-execplan.md", "feature": "login",
+                    "ready": true, "open-items": 0, "markers": ["EXECPLAN-READY"],
+                    "section": "Progress" })
+        },
+    },
+    Case {
         name: "a looser config",
         setup: |repo| {
             repo.write(".execguard.toml", "[rules.commit-size]\nmax-lines = 4000\n");

@@ -162,6 +162,67 @@ fn blobless_clone_sarif_stays_valid_and_names_the_commit() {
     );
 }
 
+/// Deleting needs no content: a commit that only deletes a file whose blob a blobless clone
+/// lacks is judged (it was "could not check" before), and a deleted plan still is not.
+#[test]
+fn a_deletion_of_a_blob_the_clone_lacks_is_judged() {
+    let repo = source(0);
+    repo.write("notes/old.md", "# Old notes\n\nKept for a while.\n");
+    repo.commit_unchecked("Add notes");
+    repo.git(["rm", "-q", "notes/old.md"]);
+    repo.commit_unchecked("Drop the old notes");
+    repo.git(["config", "uploadpack.allowFilter", "true"]);
+    let partial = clone(
+        &repo,
+        "partial",
+        &["--filter=blob:none", "-b", "exec/login"],
+    );
+    let id = repo.git(["rev-parse", "HEAD~1:notes/old.md"]);
+    let missing = Run::from_command(
+        repo.command("git")
+            .env("GIT_NO_LAZY_FETCH", "1")
+            .arg("-C")
+            .arg(&partial)
+            .args(["cat-file", "-e", id.trim()]),
+    );
+    assert!(
+        !missing.ok(),
+        "the clone lacks the deleted blob: {missing:#?}"
+    );
+    let run = check_in(
+        &repo,
+        &partial,
+        &["--range", "HEAD~1..HEAD", "--format", "json"],
+    );
+    assert_eq!(run.code, Some(0), "the deletion is judged: {run:#?}");
+    assert_eq!(json(&run)["errors"], serde_json::json!([]), "{run:#?}");
+    // Whether a plan was ready cannot be told without its content: still not judged.
+    repo.git(["rm", "-q", "plans/login-execplan.md"]);
+    repo.commit_unchecked("Drop the plan");
+    repo.write(
+        "plans/login-execplan.md",
+        PLAN_READY.replace("Plan written", "Plan rewritten"),
+    );
+    repo.commit_unchecked("Write the plan again");
+    repo.git(["rm", "-q", "plans/login-execplan.md"]);
+    repo.commit_unchecked("Drop the plan again");
+    let partial = clone(
+        &repo,
+        "partial2",
+        &["--filter=blob:none", "-b", "exec/login"],
+    );
+    let run = check_in(
+        &repo,
+        &partial,
+        &["--range", "HEAD~1..HEAD", "--format", "json"],
+    );
+    assert_eq!(
+        run.code,
+        Some(2),
+        "a deleted plan needs its content: {run:#?}"
+    );
+}
+
 // ---- shallow clones ------------------------------------------------------------------------
 
 #[test]

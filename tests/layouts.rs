@@ -5,6 +5,10 @@
 //! that team expects, through the client's commit hooks or the server's pre-receive hook.
 
 mod common;
+#[path = "layouts/protected_sections.rs"]
+mod protected_sections;
+#[path = "layouts/templates.rs"]
+mod templates;
 
 use common::server::*;
 use common::*;

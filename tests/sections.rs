@@ -35,18 +35,24 @@ fn tolerances_with_a_parenthetical_satisfies_a_required_tolerances() {
         "[rules.execplan-sections]\nrequired = [\"Progress\", \"Surprises & Discoveries\", \"Decision Log\", \"Outcomes & Retrospective\", \"Tolerances\"]\n",
     );
     repo.commit_unchecked("Require Tolerances");
-    // Without the section, the required title is refused.
-    repo.append(PLAN, "\n## Tolerated risks\n\n- None.\n");
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    repo.add_progress("Added logout.");
-    let run = repo.commit_all("Add logout");
+    // A new plan without the section is refused for the required title. (A plan written before
+    // the title was required is not: an edit is judged on what it takes away.)
+    let new_plan = "plans/logout-execplan.md";
+    repo.write(
+        new_plan,
+        format!(
+            "{}\n## Tolerated risks\n\n- None.\n",
+            PLAN_READY.replace("Login", "Logout")
+        ),
+    );
+    let run = repo.commit_all("Plan logout");
     run.assert_refused("execplan-sections");
     assert!(run.stderr.contains("\"Tolerances\""), "{run:#?}");
     let plan = repo
-        .read(PLAN)
+        .read(new_plan)
         .replace("## Tolerated risks", "## Tolerances (exception triggers)");
-    repo.write(PLAN, plan);
-    repo.commit_all("Add logout").assert_ok();
+    repo.write(new_plan, plan);
+    repo.commit_all("Plan logout").assert_ok();
 }
 
 #[test]
@@ -221,4 +227,181 @@ fn the_server_refuses_a_pushed_sweep_and_accepts_its_twin() {
     repo.git(["commit", "-q", "--no-verify", "--amend", "--no-edit"]);
     push(&repo, &["origin", "main"]).assert_ok();
     assert_eq!(server_rev(&repo, "refs/heads/main"), Some(repo.head()));
+}
+
+// ---- what the change did, not what the file always lacked ----------------------------------
+
+/// A plan written before a section was required, and without a spec line.
+const OLD_PLAN: &str = "# Login execplan\n\nEXECPLAN-READY\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Plan written.\n\n## Decision Log\n\n- Keep sessions in memory.\n";
+
+#[test]
+fn an_edit_to_an_old_template_plan_is_not_refused_for_what_it_always_lacked() {
+    let repo = fixture();
+    repo.write(PLAN, OLD_PLAN);
+    repo.commit_unchecked("An old plan");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let plan = OLD_PLAN.replace(
+        "## Decision Log",
+        "- [x] (2026-01-02 10:00Z) Added logout.\n\n## Decision Log",
+    );
+    repo.write(PLAN, plan);
+    let run = repo.commit_all("Add logout");
+    run.assert_ok();
+    run.assert_not_flagged("execplan-sections");
+    // Taking away a section it had is the change's doing.
+    let plan = repo.read(PLAN).replace("## Decision Log", "## Decisions");
+    repo.write(PLAN, plan);
+    let run = repo.commit_all("Rename a section");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains("\"Decision Log\""), "{run:#?}");
+    assert!(!run.stderr.contains("Outcomes"), "{run:#?}");
+}
+
+#[test]
+fn renaming_an_old_template_plan_is_judged_against_its_old_path() {
+    let repo = fixture();
+    repo.write(PLAN, OLD_PLAN);
+    repo.commit_unchecked("An old plan");
+    repo.git(["mv", PLAN, "plans/signin-execplan.md"]);
+    let run = repo.commit("Rename the plan");
+    run.assert_not_flagged("execplan-sections");
+    run.assert_ok();
+}
+
+#[test]
+fn a_new_plan_without_a_spec_is_not_told_to_name_a_spec_that_does_not_exist() {
+    let repo = fixture();
+    let plan = PLAN_READY
+        .replace("Login", "Billing")
+        .replace("Spec: specs/login.md\n\n", "");
+    repo.write("plans/billing-execplan.md", plan);
+    let run = repo.commit_all("Plan billing");
+    run.assert_refused("execplan-sections");
+    assert!(
+        run.stderr.contains("without a mention of a spec's path, and no spec named after feature billing exists there (specs/**/*.md)"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("specs/billing.md"), "{run:#?}");
+    // The spec it names afterwards satisfies the rule.
+    repo.write(
+        "plans/billing-execplan.md",
+        repo.read("plans/billing-execplan.md").replace(
+            "EXECPLAN-READY\n",
+            "EXECPLAN-READY\n\nSpec: specs/login.md\n",
+        ),
+    );
+    repo.commit_all("Plan billing").assert_ok();
+}
+
+#[test]
+fn a_plan_wrapped_in_a_fence_is_told_its_sections_are_inside_the_fence() {
+    let repo = fixture();
+    let fenced = format!("```md\n{}```\n", PLAN_READY.replace("Login", "Billing"));
+    repo.write("plans/billing-execplan.md", fenced);
+    let run = repo.commit_all("Plan billing");
+    run.assert_refused("execplan-sections");
+    assert!(
+        run.stderr.contains(
+            "They are inside a fenced code block, which renders as code, not as headings."
+        ),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains("Remove the fence around the plan"),
+        "{run:#?}"
+    );
+    repo.write(
+        "plans/billing-execplan.md",
+        PLAN_READY.replace("Login", "Billing"),
+    );
+    repo.commit_all("Plan billing").assert_ok();
+}
+
+// ---- plans in use are not deleted ----------------------------------------------------------
+
+/// `git commit` of what is staged with `EXECGUARD_SKIP` and an override trailer: a human's
+/// deliberate exception.
+fn commit_overriding(repo: &TestRepo, rule: &str, message: &str) -> Run {
+    Run::from_command(repo.command("git").env("EXECGUARD_SKIP", rule).args([
+        "commit",
+        "-q",
+        "-m",
+        message,
+        "-m",
+        &format!("Execguard-Override: {rule}: retired by Ana"),
+    ]))
+}
+
+#[test]
+fn deleting_a_ready_plan_is_refused_and_a_human_override_lands() {
+    let repo = fixture();
+    repo.git(["rm", "-q", PLAN]);
+    let run = repo.commit("Remove the plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains("this commit deletes plans/login-execplan.md, the execplan of feature `login`, which is ready (EXECPLAN-READY) in HEAD"),
+        "{run:#?}"
+    );
+    // The hint's command restores the plan.
+    let command = command_after(&run.stderr, "Restore the plan (");
+    assert_eq!(
+        command,
+        "git restore --staged --worktree -- plans/login-execplan.md"
+    );
+    let restored = Run::from_command(repo.command("sh").arg("-c").arg(&command));
+    restored.assert_ok();
+    assert_eq!(repo.read(PLAN), PLAN_READY);
+    // A human retiring it on purpose.
+    repo.git(["rm", "-q", PLAN]);
+    let run = commit_overriding(&repo, "execplan-deleted", "Retire the login plan");
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("overridden[execplan-deleted]"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn emptying_a_plan_with_open_items_is_refused_and_a_finished_draft_may_go() {
+    let repo = fixture();
+    let draft = PLAN_READY
+        .replace("EXECPLAN-READY\n", "Status: draft\n")
+        .replace(
+            "- [x] (2026-01-01 09:00Z) Plan written.",
+            "- [x] Plan written.\n- [ ] Write the code.",
+        );
+    repo.write(PLAN, &draft);
+    repo.commit_unchecked("A draft with work left");
+    repo.write(PLAN, "# Login execplan\n");
+    let run = repo.commit_all("Clear the plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains("empties plans/login-execplan.md (its sections are gone), the execplan of feature `login`, which has 1 open item in Progress in HEAD"),
+        "{run:#?}"
+    );
+    // With every item done and no marker, the plan may be removed.
+    repo.write(PLAN, draft.replace("- [ ] Write", "- [x] Write"));
+    repo.commit_unchecked("Work done");
+    repo.git(["rm", "-q", PLAN]);
+    let run = repo.commit("Remove the finished draft");
+    run.assert_not_flagged("execplan-deleted");
+    run.assert_ok();
+}
+
+#[test]
+fn moving_a_ready_plan_out_of_the_plans_is_refused() {
+    let repo = fixture();
+    repo.write(
+        ".execguard.toml",
+        "[layout]\nnot-planning = [\"**/README.md\", \"**/TEMPLATE.md\", \"plans/archive/**\"]\n",
+    );
+    repo.commit_unchecked("Archive folder");
+    std::fs::create_dir_all(repo.path("plans/archive")).unwrap();
+    repo.git(["mv", PLAN, "plans/archive/login-execplan.md"]);
+    let run = repo.commit("Archive the plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains("moves plans/login-execplan.md to plans/archive/login-execplan.md, which is no execplan path"),
+        "{run:#?}"
+    );
 }

@@ -6,6 +6,7 @@
 //! `strictness` tells whether one config is at least as strict as another.
 
 mod adoption;
+mod coverage;
 mod error;
 mod keys;
 mod layout;
@@ -13,19 +14,21 @@ mod patterns;
 mod raw;
 mod render;
 mod strictness;
+mod template;
 mod validated;
 mod validator;
 
 pub use adoption::{is_full_commit_id, AdoptionConfig};
 pub use error::ConfigError;
 pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
-pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Template, Templates};
+pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
 pub use raw::json_schema;
 pub use strictness::Loosening;
+pub use template::Template;
 pub use validated::{
     CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig, DEFAULT_CONFIG,
-    DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
+    ProgressUpdateConfig, ProtectedPathConfig, ProtectedSection, RulesConfig, Scope, ServerConfig,
+    DEFAULT_CONFIG, DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
 };
 
 /// Where the guard looks for its own config in a repository.

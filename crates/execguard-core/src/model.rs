@@ -277,6 +277,12 @@ pub trait Trees {
     /// The path of every non-directory entry below the directory `dir` on `side`, recursively.
     fn list(&self, side: Side, dir: &RepoPath) -> Result<Vec<RepoPath>, TreeError>;
 
+    /// Whether the object store holds the blob `id`: a partial clone or a pruned store may lack
+    /// one, and a rule that needs no content (a deletion's lines) can still judge without it.
+    fn has_blob(&self, _id: &str) -> bool {
+        true
+    }
+
     /// Every other path on `side` that names the same file as `path` on a case-insensitive file
     /// system (macOS, Windows): `specs/Login.md` for `specs/login.md`.
     fn case_variants(&self, _side: Side, _path: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {

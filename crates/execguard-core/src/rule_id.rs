@@ -19,6 +19,7 @@ pub enum RuleId {
     ProgressUpdate,
     ExecplanReady,
     ExecplanSections,
+    ExecplanDeleted,
     CommitSize,
     CommitMessage,
 }
@@ -32,6 +33,7 @@ pub const ALL_RULES: &[RuleId] = &[
     RuleId::ProgressUpdate,
     RuleId::ExecplanReady,
     RuleId::ExecplanSections,
+    RuleId::ExecplanDeleted,
     RuleId::CommitSize,
     RuleId::CommitMessage,
 ];
@@ -46,6 +48,7 @@ impl RuleId {
             RuleId::ProgressUpdate => "progress-update",
             RuleId::ExecplanReady => "execplan-ready",
             RuleId::ExecplanSections => "execplan-sections",
+            RuleId::ExecplanDeleted => "execplan-deleted",
             RuleId::CommitSize => "commit-size",
             RuleId::CommitMessage => "commit-message",
         }

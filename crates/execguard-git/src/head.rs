@@ -101,3 +101,23 @@ pub fn head_tree(repo: &Repo) -> Result<Option<RepoTree<'_>>, GitError> {
         Err(_) => Ok(None),
     }
 }
+
+/// The path of every file (blob or submodule) of HEAD's tree, sorted; none on an unborn branch.
+pub fn head_paths(repo: &Repo) -> Result<Vec<RepoPath>, GitError> {
+    let Some(tree) = head_tree(repo)? else {
+        return Ok(Vec::new());
+    };
+    let mut paths = Vec::new();
+    tree.git()
+        .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() != Some(git2::ObjectType::Tree) {
+                let mut path = dir.as_bytes().to_vec();
+                path.extend_from_slice(entry.name_bytes());
+                paths.push(RepoPath::new(path));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(read_err("HEAD's tree"))?;
+    paths.sort();
+    Ok(paths)
+}

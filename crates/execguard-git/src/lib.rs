@@ -47,7 +47,9 @@ pub use config::{
     parent_name, pinned_config_path, read_config_blob, read_config_file, ConfigOrigin,
 };
 pub use error::{without_error_codes, GitError, Libgit2Error, DEEPEN};
-pub use head::{current_branch, head_commit_id, head_tree, head_trees, worktree_changes};
+pub use head::{
+    current_branch, head_commit_id, head_paths, head_tree, head_trees, worktree_changes,
+};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use object_id::{BadObjectId, ObjectId};
 pub use open::{open_at, open_from_env};

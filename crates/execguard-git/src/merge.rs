@@ -200,7 +200,7 @@ pub(crate) fn merge_parts<'r>(
                 }
             }
             (
-                to_file_changes(repo, raw)?,
+                to_file_changes(repo, raw, &|_| None)?,
                 Snapshot::Remerge(Box::new(remerge)),
             )
         }

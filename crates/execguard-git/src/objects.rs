@@ -44,6 +44,27 @@ pub(crate) fn blob_size_git(repo: &Repository, id: Oid) -> Result<u64, GitError>
     })
 }
 
+/// A blob's size from its header, `None` when the object store lacks the blob (a partial clone,
+/// a pruned object): the caller decides what that means.
+pub(crate) fn blob_size_if_present(repo: &Repository, id: Oid) -> Result<Option<u64>, GitError> {
+    let odb = repo
+        .odb()
+        .map_err(crate::error::read_err("the object database"))?;
+    match odb.read_header(id) {
+        Ok((size, _)) => Ok(Some(size as u64)),
+        Err(e) if is_missing(&e) => Ok(None),
+        Err(e) => Err(crate::error::read_err(format!("object {id}"))(e)),
+    }
+}
+
+/// Whether libgit2's error says the object is not in the store.
+pub(crate) fn is_missing(error: &git2::Error) -> bool {
+    let message = error.message().to_ascii_lowercase();
+    error.code() == git2::ErrorCode::NotFound
+        || message.contains("not found")
+        || message.contains("no match for id")
+}
+
 fn blob_size(repo: &Repository, id: Oid) -> Result<u64, TreeError> {
     let odb = repo
         .odb()

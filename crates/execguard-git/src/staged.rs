@@ -17,7 +17,7 @@ use git2::{ObjectType, Oid, Repository, Tree};
 use gix_index::extension::Tree as CacheTree;
 
 use crate::error::read_err;
-use crate::objects::{blob_size_git, kind_of};
+use crate::objects::{blob_size_if_present, kind_of};
 use crate::GitError;
 
 /// The index, decoded.
@@ -110,11 +110,24 @@ pub(crate) fn staged_files(
         index.file.tree(),
         &mut raw,
     )?;
-    to_file_changes(repo, raw)
+    // The index records each file's size as it was staged: the size of its blob, unless a
+    // clean filter changed it; used only for a blob the object store lacks.
+    let recorded = |path: &[u8]| -> Option<u64> {
+        let entry = index.file.entry_by_path(path.as_bstr())?;
+        Some(u64::from(entry.stat.size))
+    };
+    to_file_changes(repo, raw, &recorded)
 }
 
-/// Turns compared entries into the core's file changes, with blob sizes, sorted by path.
-pub(crate) fn to_file_changes(repo: &Repository, raw: Raw) -> Result<Vec<FileChange>, GitError> {
+/// Turns compared entries into the core's file changes, with blob sizes, sorted by path. A new
+/// blob the object store lacks (a partial clone) is sized by `recorded`, the size the index
+/// records for its path, where there is one; else it has no size, and a rule that needs its
+/// content cannot judge it.
+pub(crate) fn to_file_changes(
+    repo: &Repository,
+    raw: Raw,
+    recorded: &dyn Fn(&[u8]) -> Option<u64>,
+) -> Result<Vec<FileChange>, GitError> {
     let mut files = Vec::with_capacity(raw.len());
     for (path, old, new) in raw {
         let entry = |side: Option<Side>, sized: bool| -> Result<Option<Entry>, GitError> {
@@ -123,7 +136,10 @@ pub(crate) fn to_file_changes(repo: &Repository, raw: Raw) -> Result<Vec<FileCha
                 return Ok(None);
             };
             let size = if kind.is_blob() && sized {
-                Some(blob_size_git(repo, side.id)?)
+                match blob_size_if_present(repo, side.id)? {
+                    Some(size) => Some(size),
+                    None => recorded(&path),
+                }
             } else {
                 None
             };
@@ -133,11 +149,12 @@ pub(crate) fn to_file_changes(repo: &Repository, raw: Raw) -> Result<Vec<FileCha
                 size,
             }))
         };
+        let (old, new) = (entry(old, false)?, entry(new, true)?);
         files.push(FileChange {
             path: RepoPath::new(path),
             renamed_from: None,
-            old: entry(old, false)?,
-            new: entry(new, true)?,
+            old,
+            new,
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -27,7 +27,7 @@ pub(crate) fn tree_files(
 ) -> Result<Vec<FileChange>, GitError> {
     let mut raw = Raw::new();
     compare(repo, b"", old, Some(new), &mut raw)?;
-    to_file_changes(repo, raw)
+    to_file_changes(repo, raw, &|_| None)
 }
 
 fn compare(

@@ -101,6 +101,19 @@ impl Trees for GitTrees<'_> {
         Ok(blob.content().to_vec())
     }
 
+    fn has_blob(&self, id: &str) -> bool {
+        let Ok(oid) = Oid::from_str(id) else {
+            return true;
+        };
+        if let Snapshot::Remerge(remerge) = &self.base {
+            if remerge.blob(oid).is_some() {
+                return true;
+            }
+        }
+        // An object store that cannot be asked is not taken to lack it: reading then fails.
+        self.repo.odb().map_or(true, |odb| odb.exists(oid))
+    }
+
     fn case_variants(&self, side: Side, path: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
         let Snapshot::Tree(root) = self.side(side) else {
             return Ok(Vec::new());

@@ -7,9 +7,10 @@ use toml::{Spanned, Value};
 
 use super::error::ConfigError;
 use super::patterns::{
-    spec_glob, BranchPattern, BranchPatterns, Globs, Markers, SpecGlobs, Template, Templates,
+    spec_glob, BranchPattern, BranchPatterns, Globs, Markers, SpecGlobs, Templates,
 };
 use super::raw::RawLayout;
+use super::template::Template;
 use super::validator::Validator;
 use crate::model::RepoPath;
 
@@ -164,14 +165,7 @@ impl Validator<'_> {
         text: String,
         span: Range<usize>,
     ) -> Result<Template, ConfigError> {
-        if text.matches("{feature}").count() != 1 {
-            return Err(self.error(
-                span,
-                format!("{key}: `{text}` must contain `{{feature}}` exactly once"),
-            ));
-        }
-        let at = text.find("{feature}").unwrap_or(text.len());
-        Ok(Template { text, at })
+        Template::parse(&text).map_err(|why| self.error(span, format!("{key}: {why}")))
     }
 
     fn branch_patterns(
@@ -345,7 +339,7 @@ mod tests {
                 "`A` is listed twice",
             ),
             ("[layout]\nspecs = 3\n", "layout.specs: expected a string"),
-            ("[layout]\nexecplans = [\"plans/x.md\"]\n", "{feature}"),
+            ("[layout]\nexecplans = [\"plans/*.md\"]\n", "{feature}"),
             ("[layout]\nexecplan-marker = [\" \"]\n", "must not be empty"),
         ] {
             let err = Config::parse("c.toml", text).unwrap_err();

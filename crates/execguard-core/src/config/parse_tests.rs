@@ -55,9 +55,22 @@ fn bad_regex_and_missing_group_are_errors() {
 }
 
 #[test]
-fn templates_need_feature_once() {
-    let err = Config::parse("c.toml", "[layout]\nexecplans = \"plans/x.md\"\n").unwrap_err();
+fn templates_need_feature_at_most_once_and_a_fixed_file_is_one_plan() {
+    let err = Config::parse(
+        "c.toml",
+        "[layout]\nexecplans = \"plans/{feature}/{feature}.md\"\n",
+    )
+    .unwrap_err();
     assert!(err.message.contains("{feature}"), "{err}");
+    let fixed = Config::parse("c.toml", "[layout]\nexecplans = \"plans/x.md\"\n").unwrap();
+    assert_eq!(
+        fixed
+            .layout
+            .execplans
+            .feature_of(&"plans/x.md".into())
+            .as_deref(),
+        Some("x")
+    );
 }
 
 #[test]
@@ -120,10 +133,7 @@ fn commit_size_defaults_and_overrides() {
 
 #[test]
 fn a_template_gives_the_feature_of_a_path_that_fits_it() {
-    let template = |text: &str| Template {
-        text: text.to_string(),
-        at: text.find("{feature}").expect("a template"),
-    };
+    let template = |text: &str| Template::parse(text).expect("a template");
     let feature = |t: &Template, path: &str| t.feature_of(&crate::model::RepoPath::from(path));
     let plans = template("plans/{feature}-execplan.md");
     assert_eq!(

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 
+use super::template::{feature_between, Template};
 use crate::memo::{remembered, TextMemo};
 use crate::model::RepoPath;
 
@@ -89,46 +90,6 @@ impl PartialEq for Globs {
     }
 }
 
-/// A path template holding `{feature}` once, such as `plans/{feature}-execplan.md`.
-#[derive(Clone, Debug)]
-pub struct Template {
-    pub(super) text: String,
-    /// Where `{feature}` starts in `text`.
-    pub(super) at: usize,
-}
-
-impl Template {
-    pub fn path_for(&self, feature: &str) -> RepoPath {
-        RepoPath::from(self.text.replace("{feature}", feature).as_str())
-    }
-
-    /// The feature a path stands for, when it fits the template: the path is the template with
-    /// `{feature}` replaced by a non-empty name without `/`.
-    pub fn feature_of(&self, path: &RepoPath) -> Option<String> {
-        let text = std::str::from_utf8(path.as_bytes()).ok()?;
-        let before = &self.text[..self.at];
-        let after = &self.text[self.at + "{feature}".len()..];
-        feature_between(text, before, after)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-/// The feature `text` names when it is `before`, a non-empty name without `/`, then `after`: what
-/// `^before(?P<feature>[^/]+)after$` captures, for path templates and plain branch patterns.
-fn feature_between(text: &str, before: &str, after: &str) -> Option<String> {
-    let feature = text.strip_prefix(before)?.strip_suffix(after)?;
-    (!feature.is_empty() && !feature.contains('/')).then(|| feature.to_string())
-}
-
-impl PartialEq for Template {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-
 /// The glob that finds specs; the feature is a spec's file stem.
 #[derive(Clone, Debug)]
 pub struct SpecGlob {
@@ -174,9 +135,51 @@ impl Templates {
             .map_or_else(|| RepoPath::from(feature), |t| t.path_for(feature))
     }
 
-    /// Every path the document of `feature` may have, in the templates' order.
+    /// Every path the document of `feature` has by a template that fixes it (one without `**`),
+    /// in the templates' order.
     pub fn paths_for(&self, feature: &str) -> Vec<RepoPath> {
-        self.templates.iter().map(|t| t.path_for(feature)).collect()
+        self.templates
+            .iter()
+            .filter_map(|t| t.exact_path_for(feature))
+            .collect()
+    }
+
+    /// Where the document of `feature` is, by the first template that finds it: `exists` asks
+    /// whether a path is there, `list` gives every file below a folder (for `**` templates).
+    pub fn find<E>(
+        &self,
+        feature: &str,
+        mut exists: impl FnMut(&RepoPath) -> Result<bool, E>,
+        mut list: impl FnMut(&RepoPath) -> Result<Vec<RepoPath>, E>,
+    ) -> Result<Option<RepoPath>, E> {
+        for template in &self.templates {
+            if let Some(path) = template.exact_path_for(feature) {
+                if exists(&path)? {
+                    return Ok(Some(path));
+                }
+                continue;
+            }
+            let Some(root) = template.search_root() else {
+                continue;
+            };
+            let mut found: Vec<RepoPath> = list(&RepoPath::from(root))?
+                .into_iter()
+                .filter(|path| {
+                    !self.exclude.is_match(path)
+                        && template.feature_of(path).as_deref() == Some(feature)
+                })
+                .collect();
+            found.sort();
+            if let Some(path) = found.into_iter().next() {
+                return Ok(Some(path));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The templates, in order.
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
     }
 
     /// The feature a path stands for, when it fits a template and is not excluded.

@@ -91,10 +91,10 @@ pub(super) struct RawLayout {
     /// Spec glob(s); the feature is the file stem. Default `specs/**/*.md`.
     #[schemars(with = "OneOrMany")]
     pub(super) specs: Option<Spanned<toml::Value>>,
-    /// Design note template(s) with `{feature}` once. Default `designs/{feature}.md`.
+    /// Design note template(s): `{feature}` at most once, `**` for any folders. Default `designs/{feature}.md`.
     #[schemars(with = "OneOrMany")]
     pub(super) designs: Option<Spanned<toml::Value>>,
-    /// Execplan template(s) with `{feature}` once; new plans go to the first. Default `plans/{feature}-execplan.md`.
+    /// Execplan template(s): `{feature}` at most once, `**` for any folders; new plans go to the first. Default `plans/{feature}-execplan.md`.
     #[schemars(with = "OneOrMany")]
     pub(super) execplans: Option<Spanned<toml::Value>>,
     /// Globs that are never a spec, design note or plan.
@@ -145,6 +145,8 @@ pub(super) struct RawRules {
     #[serde(default)]
     pub(super) execplan_sections: RawExecplanSections,
     #[serde(default)]
+    pub(super) execplan_deleted: RawToggle,
+    #[serde(default)]
     pub(super) commit_size: RawCommitSize,
     #[serde(default)]
     pub(super) commit_message: RawCommitMessage,
@@ -167,6 +169,21 @@ pub(super) struct RawProtectedPath {
     /// Globs of paths no commit may change. Default `["backend/PLANS.md"]`.
     #[schemars(with = "Vec<String>")]
     pub(super) paths: Option<Vec<Spanned<String>>>,
+    /// Sections of files no commit may change: a file's path and a heading's title. Default none.
+    #[schemars(with = "Vec<RawProtectedSection>")]
+    pub(super) sections: Option<Spanned<Vec<RawProtectedSection>>>,
+}
+
+/// One protected section: from the heading titled `heading` of the file at `path` to the next
+/// heading of the same or a higher level.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "protected-section")]
+pub(super) struct RawProtectedSection {
+    /// The file's path from the repository's root, such as `README.md`.
+    pub(super) path: String,
+    /// The section's title, matched as execplan section titles are (case and numbering aside).
+    pub(super) heading: String,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

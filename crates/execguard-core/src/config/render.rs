@@ -63,6 +63,23 @@ impl Config {
             match rule {
                 RuleId::ProtectedPath => {
                     table.insert("paths".into(), strings(r.protected_path.paths.patterns()));
+                    if !r.protected_path.sections.is_empty() {
+                        let sections = r
+                            .protected_path
+                            .sections
+                            .iter()
+                            .map(|section| {
+                                let mut one = Table::new();
+                                one.insert("path".into(), Value::String(section.path.to_text()));
+                                one.insert(
+                                    "heading".into(),
+                                    Value::String(section.heading.clone()),
+                                );
+                                Value::Table(one)
+                            })
+                            .collect();
+                        table.insert("sections".into(), Value::Array(sections));
+                    }
                 }
                 RuleId::ProgressUpdate => {
                     table.insert(

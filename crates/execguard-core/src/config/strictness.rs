@@ -158,11 +158,19 @@ fn compare_rules(found: &mut Loosenings, old: &RulesConfig, new: &RulesConfig) {
         found.switch(&format!("rules.{rule}.enabled"), was, now);
     }
 
-    let ProtectedPathConfig { paths } = protected_path;
+    let ProtectedPathConfig { paths, sections } = protected_path;
     found.covers(
         "rules.protected-path.paths",
         paths,
         &new.protected_path.paths,
+    );
+    let keys = |sections: &[crate::config::ProtectedSection]| -> Vec<String> {
+        sections.iter().map(|s| s.key()).collect()
+    };
+    found.keeps_every(
+        "rules.protected-path.sections",
+        &keys(sections),
+        &keys(&new.protected_path.sections),
     );
 
     let ProgressUpdateConfig { section } = progress_update;

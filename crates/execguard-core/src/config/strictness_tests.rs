@@ -160,6 +160,31 @@ fn required_sections_may_grow_and_the_spec_path_stay_required() {
 }
 
 #[test]
+fn protected_sections_may_be_added_but_not_removed() {
+    let one =
+        "[rules.protected-path]\nsections = [{ path = \"README.md\", heading = \"Rules\" }]\n";
+    let two = "[rules.protected-path]\nsections = [{ path = \"README.md\", heading = \"Rules\" }, { path = \"AGENTS.md\", heading = \"Commands\" }]\n";
+    assert!(from_default(one).is_empty());
+    assert!(loosened(one, two).is_empty());
+    assert_eq!(loosened(two, one), ["rules.protected-path.sections"]);
+    assert_eq!(loosened(one, ""), ["rules.protected-path.sections"]);
+    let config = config(two);
+    assert_eq!(
+        Config::parse("rendered", &config.to_toml()).unwrap(),
+        config
+    );
+    let bad = Config::parse(
+        "c.toml",
+        "[rules.protected-path]\nsections = [{ path = \"README.md\", heading = \" \" }]\n",
+    )
+    .unwrap_err();
+    assert!(
+        bad.message.contains("rules.protected-path.sections"),
+        "{bad}"
+    );
+}
+
+#[test]
 fn override_users_may_be_removed_but_not_added() {
     let ana = "[server]\noverride-users = [\"ana\"]\n";
     assert_eq!(from_default(ana), ["server.override-users"]);

@@ -10,6 +10,7 @@ use super::layout::Layout;
 use super::patterns::Globs;
 use super::raw::RawConfig;
 use super::validator::Validator;
+use crate::model::RepoPath;
 use crate::rule_id::{RuleId, ALL_RULES};
 
 /// The documented default configuration: `config/execguard.toml` of this crate, which the
@@ -26,6 +27,24 @@ pub struct Scope {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProtectedPathConfig {
     pub paths: Globs,
+    /// Sections of files only a human may change.
+    pub sections: Vec<ProtectedSection>,
+}
+
+/// A section of a file only a human may change: from its heading to the next heading of the same
+/// or a higher level.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectedSection {
+    pub path: RepoPath,
+    /// The title as written in the config, matched as section titles are.
+    pub heading: String,
+}
+
+impl ProtectedSection {
+    /// `README.md#Plan index`, as the strictness check compares them.
+    pub fn key(&self) -> String {
+        format!("{}#{}", self.path, self.heading)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -166,6 +185,7 @@ impl Validator<'_> {
             (RuleId::ProgressUpdate, r.progress_update.enabled),
             (RuleId::ExecplanReady, r.execplan_ready.enabled),
             (RuleId::ExecplanSections, r.execplan_sections.enabled),
+            (RuleId::ExecplanDeleted, r.execplan_deleted.enabled),
             (RuleId::CommitSize, r.commit_size.enabled),
             (RuleId::CommitMessage, r.commit_message.enabled),
         ] {
@@ -179,6 +199,7 @@ impl Validator<'_> {
                     r.protected_path.paths,
                     &["backend/PLANS.md"],
                 )?,
+                sections: self.protected_sections(r.protected_path.sections)?,
             },
             progress_update: ProgressUpdateConfig {
                 section: self.non_empty(
@@ -258,6 +279,50 @@ impl Validator<'_> {
             server,
             adoption,
         })
+    }
+}
+
+impl Validator<'_> {
+    fn protected_sections(
+        &self,
+        value: Option<toml::Spanned<Vec<super::raw::RawProtectedSection>>>,
+    ) -> Result<Vec<ProtectedSection>, ConfigError> {
+        let Some(value) = value else {
+            return Ok(Vec::new());
+        };
+        let span = value.span();
+        let key = "rules.protected-path.sections";
+        let mut out: Vec<ProtectedSection> = Vec::new();
+        for raw in value.into_inner() {
+            let path = raw.path.trim().trim_start_matches("./");
+            if path.is_empty() || path.starts_with('/') || path.contains("//") {
+                return Err(self.error(
+                    span.clone(),
+                    format!(
+                        "{key}: `{}` is not a path from the repository's root",
+                        raw.path
+                    ),
+                ));
+            }
+            if crate::markdown::normalise_title(&raw.heading).is_empty() {
+                return Err(self.error(
+                    span.clone(),
+                    format!("{key}: the heading of `{path}` must not be empty"),
+                ));
+            }
+            let section = ProtectedSection {
+                path: RepoPath::from(path),
+                heading: raw.heading.trim().to_string(),
+            };
+            if out.contains(&section) {
+                return Err(self.error(
+                    span.clone(),
+                    format!("{key}: `{}` is listed twice", section.key()),
+                ));
+            }
+            out.push(section);
+        }
+        Ok(out)
     }
 }
 

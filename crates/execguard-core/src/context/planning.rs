@@ -122,14 +122,13 @@ impl Context<'_> {
     }
 
     /// The execplan of `feature` on `side`: the first of the execplan templates' paths that
-    /// exists there.
+    /// exists there (a `**` template's folder is listed).
     pub fn plan_for(&self, side: Side, feature: &str) -> Result<Option<RepoPath>, TreeError> {
-        for path in self.config.layout.execplans.paths_for(feature) {
-            if self.trees.entry(side, &path)?.is_some() {
-                return Ok(Some(path));
-            }
-        }
-        Ok(None)
+        self.config.layout.execplans.find(
+            feature,
+            |path| Ok(self.trees.entry(side, path)?.is_some()),
+            |root| self.trees.list(side, root),
+        )
     }
 
     /// Where the execplan of `feature` is: as the change leaves it, else as the base has it, else

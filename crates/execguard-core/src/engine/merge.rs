@@ -61,7 +61,7 @@ pub(super) fn taken_from_a_judged_history(
             continue;
         }
         let at_base = Context::new(other.config, &nothing, other.trees, None);
-        if rules::protects(violation.rule(), &at_base, Side::Base, path)? {
+        if rules::watches(violation.rule(), &at_base, Side::Base, path)? {
             return Ok(true);
         }
     }

@@ -22,6 +22,10 @@ pub struct MissingSections {
     pub feature: String,
     /// The titles of the required sections it lacks.
     pub missing: Vec<String>,
+    /// Those of `missing` that are headings inside a fenced code block: the plan is wrapped in a
+    /// fence and renders as code.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fenced: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -30,8 +34,11 @@ pub struct SpecNotNamed {
     /// The execplan.
     pub path: RepoPath,
     pub feature: String,
-    /// The spec it should name.
-    pub spec: RepoPath,
+    /// The spec it should name: the one with its stem, when one exists at that commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<RepoPath>,
+    /// The spec globs, for a plan whose feature has no spec by its stem.
+    pub specs: String,
 }
 
 impl ExecplanSections {
@@ -44,27 +51,46 @@ impl ExecplanSections {
 
     pub(super) fn message(&self, about: &About) -> String {
         match self {
-            ExecplanSections::MissingSections(found) => format!(
-                "{} leaves {} without the section{} {}.",
-                about.subject,
-                found.path,
-                plural(found.missing.len()),
-                found
-                    .missing
-                    .iter()
-                    .map(|m| format!("\"{m}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            ExecplanSections::SpecNotNamed(found) => format!(
-                "{} leaves {} without a mention of its spec's path ({}).",
-                about.subject, found.path, found.spec
-            ),
+            ExecplanSections::MissingSections(found) => {
+                let fenced = if found.fenced.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " {} inside a fenced code block, which renders as code, not as headings.",
+                        if found.fenced.len() == found.missing.len() {
+                            if found.missing.len() == 1 { "It is".to_string() } else { "They are".to_string() }
+                        } else {
+                            format!("{} {} there but", quoted(&found.fenced), if found.fenced.len() == 1 { "is" } else { "are" })
+                        }
+                    )
+                };
+                format!(
+                    "{} leaves {} without the section{} {}.{fenced}",
+                    about.subject,
+                    found.path,
+                    plural(found.missing.len()),
+                    quoted(&found.missing)
+                )
+            }
+            ExecplanSections::SpecNotNamed(found) => match &found.spec {
+                Some(spec) => format!(
+                    "{} leaves {} without a mention of its spec's path ({spec}).",
+                    about.subject, found.path
+                ),
+                None => format!(
+                    "{} leaves {} without a mention of a spec's path, and no spec named after feature {} exists there ({}).",
+                    about.subject, found.path, found.feature, found.specs
+                ),
+            },
         }
     }
 
     pub(super) fn hint(&self) -> String {
         match self {
+            ExecplanSections::MissingSections(found) if !found.fenced.is_empty() => format!(
+                "Remove the fence around the plan in {} (the ```` ```md ```` line and its closing ```` ``` ````) so that its headings render as headings, and keep every required section.",
+                found.path
+            ),
             ExecplanSections::MissingSections(found) => format!(
                 "Add {} as `## <title>` heading{} in {} and keep {} current.",
                 found
@@ -77,11 +103,25 @@ impl ExecplanSections {
                 found.path,
                 if found.missing.len() == 1 { "it" } else { "them" }
             ),
-            ExecplanSections::SpecNotNamed(found) => format!(
-                "Name the spec the plan implements, for example `Spec: {spec}`, near the top of {plan}.",
-                spec = found.spec,
-                plan = found.path
-            ),
+            ExecplanSections::SpecNotNamed(found) => match &found.spec {
+                Some(spec) => format!(
+                    "Name the spec the plan implements, for example `Spec: {spec}`, near the top of {plan}.",
+                    plan = found.path
+                ),
+                None => format!(
+                    "Name the spec the plan implements (a path matching {}) near the top of {}, for example `Spec: <path>`. If it implements no spec, stop and ask a human: only a human changes `require-spec-path` in `[rules.execplan-sections]`.",
+                    found.specs, found.path
+                ),
+            },
         }
     }
+}
+
+/// `"A", "B"`.
+fn quoted(titles: &[String]) -> String {
+    titles
+        .iter()
+        .map(|title| format!("\"{title}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

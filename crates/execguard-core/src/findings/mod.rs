@@ -4,6 +4,7 @@
 
 mod commit_message;
 mod commit_size;
+mod execplan_deleted;
 mod execplan_ready;
 mod execplan_sections;
 mod frozen_design;
@@ -19,6 +20,7 @@ use crate::rule_id::RuleId;
 
 pub use commit_message::{CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong};
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
+pub use execplan_deleted::{ExecplanDeleted, PlanRemoval};
 pub use execplan_ready::{ExecplanReady, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem};
 pub use execplan_sections::{ExecplanSections, MissingSections, SpecNotNamed};
 pub use frozen_design::{DesignChanged, FrozenDesign};
@@ -30,7 +32,7 @@ pub use guard_config::{
 pub use progress_update::{
     CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, UnplannedBranch,
 };
-pub use protected_path::{PathChanged, ProtectedPath};
+pub use protected_path::{PathChanged, ProtectedPath, SectionChange, SectionChanged};
 
 /// One rule's finding: the facts its message, hint, JSON and SARIF are made of. Serialized with
 /// the rule id as `rule` and the facts beside it, in kebab-case.
@@ -44,6 +46,7 @@ pub enum Finding {
     ProgressUpdate(ProgressUpdate),
     ExecplanReady(ExecplanReady),
     ExecplanSections(ExecplanSections),
+    ExecplanDeleted(ExecplanDeleted),
     CommitSize(CommitSize),
     CommitMessage(CommitMessage),
 }
@@ -104,6 +107,7 @@ impl Finding {
             Finding::ProgressUpdate(_) => RuleId::ProgressUpdate,
             Finding::ExecplanReady(_) => RuleId::ExecplanReady,
             Finding::ExecplanSections(_) => RuleId::ExecplanSections,
+            Finding::ExecplanDeleted(_) => RuleId::ExecplanDeleted,
             Finding::CommitSize(_) => RuleId::CommitSize,
             Finding::CommitMessage(_) => RuleId::CommitMessage,
         }
@@ -119,6 +123,7 @@ impl Finding {
             Finding::ProgressUpdate(found) => found.path(),
             Finding::ExecplanReady(found) => found.path(),
             Finding::ExecplanSections(found) => Some(found.path()),
+            Finding::ExecplanDeleted(found) => Some(&found.path),
             Finding::CommitSize(found) => found.path(),
             Finding::CommitMessage(_) => None,
         }
@@ -143,6 +148,7 @@ impl Finding {
             Finding::ProgressUpdate(found) => found.message(about),
             Finding::ExecplanReady(found) => found.message(about),
             Finding::ExecplanSections(found) => found.message(about),
+            Finding::ExecplanDeleted(found) => found.message(about),
             Finding::CommitSize(found) => found.message(about),
             Finding::CommitMessage(found) => found.message(about),
         }
@@ -158,6 +164,7 @@ impl Finding {
             Finding::ProgressUpdate(found) => found.hint(),
             Finding::ExecplanReady(found) => found.hint(),
             Finding::ExecplanSections(found) => found.hint(),
+            Finding::ExecplanDeleted(found) => found.hint(about),
             Finding::CommitSize(found) => found.hint(about),
             Finding::CommitMessage(found) => found.hint(),
         }
@@ -239,8 +246,20 @@ mod tests {
             Finding::ExecplanSections(ExecplanSections::SpecNotNamed(SpecNotNamed {
                 path: path("plans/login-execplan.md"),
                 feature: "login".to_string(),
-                spec: path("specs/login.md"),
+                spec: Some(path("specs/login.md")),
+                specs: "specs/**/*.md".to_string(),
             })),
+            Finding::ExecplanDeleted(ExecplanDeleted {
+                path: path("plans/login-execplan.md"),
+                feature: "login".to_string(),
+                removal: PlanRemoval::MovesAway {
+                    to: path("archive/login.md"),
+                },
+                ready: true,
+                open_items: 2,
+                markers: vec!["EXECPLAN-READY".to_string()],
+                section: "Progress".to_string(),
+            }),
             Finding::CommitSize(CommitSize::BinaryContent(BinaryContent {
                 bytes: 300_000,
                 files: vec![path("a.bin")],
@@ -272,7 +291,10 @@ mod tests {
         let mode = serde_json::to_value(&all[2]).unwrap();
         assert_eq!(mode["action"], "changes-mode", "{mode:#}");
         assert_eq!(mode["from"], "file", "{mode:#}");
-        let bad_override = serde_json::to_value(&all[9]).unwrap();
+        let moved = serde_json::to_value(&all[7]).unwrap();
+        assert_eq!(moved["kind"], "moves-away", "{moved:#}");
+        assert_eq!(moved["to"], "archive/login.md", "{moved:#}");
+        let bad_override = serde_json::to_value(&all[10]).unwrap();
         assert_eq!(bad_override["problem"], "unknown-rule", "{bad_override:#}");
         assert_eq!(bad_override["name"], "frozen-specs", "{bad_override:#}");
     }

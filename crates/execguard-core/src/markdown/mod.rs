@@ -19,4 +19,6 @@ pub(crate) use entries::remembered_entries;
 pub use entries::{entry_stamp, visible_entries};
 pub use marker::has_marker;
 pub(crate) use reread::Reading;
-pub use sections::{headings, normalise_title, section_text, title_matches, Heading, Outline};
+pub use sections::{
+    headings, normalise_title, section_text, title_matches, titles_in_fences, Heading, Outline,
+};

@@ -79,6 +79,17 @@ impl<'t> Outline<'t> {
         Some(found.body_start..end.max(found.body_start))
     }
 
+    /// The section titled `title` with its heading: from the heading's first line to the end of
+    /// the section. A heading renamed or moved to another level is a change of it.
+    pub fn section_with_heading(&self, title: &str) -> Option<&'t str> {
+        let body = self.section_range(title)?;
+        let heading = self
+            .headings
+            .iter()
+            .find(|heading| heading.body_start == body.start)?;
+        self.text.get(heading.start..body.end)
+    }
+
     /// The content of the section titled `title` (see [`Outline::section_range`]).
     pub fn section_text(&self, title: &str) -> Option<&'t str> {
         self.text.get(self.section_range(title)?)
@@ -202,6 +213,36 @@ fn next_line(text: &str, end: usize) -> usize {
         (Some(b'\r'), _) => end,
         _ => restarts::next_line(bytes, end).unwrap_or(bytes.len()),
     }
+}
+
+/// Which of `titles` are headings only inside a fenced code block of `text` (a plan wrapped
+/// whole in ```` ```md ````): shown as code, they are not sections, and the author should be told
+/// why they are missing.
+pub fn titles_in_fences(text: &str, titles: &[String]) -> Vec<String> {
+    use pulldown_cmark::{CodeBlockKind, Parser};
+    let mut blocks: Vec<String> = Vec::new();
+    let mut open: Option<String> = None;
+    for event in Parser::new(without_bom(text)) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => open = Some(String::new()),
+            Event::Text(code) => {
+                if let Some(block) = &mut open {
+                    block.push_str(&code);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(open.take()),
+            _ => {}
+        }
+    }
+    titles
+        .iter()
+        .filter(|title| {
+            blocks
+                .iter()
+                .any(|block| Outline::of(block).section_range(title).is_some())
+        })
+        .cloned()
+        .collect()
 }
 
 /// Normalises a section title for comparison: visible characters folded (see the marker reading),

@@ -36,6 +36,10 @@ so one line of 500 KB counts 2,500 times. A file is binary only when it has a NU
 least a tenth of its bytes are control bytes or not UTF-8: a text file with a stray NUL counts its
 lines. A rename counts only the lines it changes. Submodules count toward files only.
 
+A deleted file whose blob the object store lacks (a partial clone) counts as a file, its lines
+unread: deleting adds nothing to review. A new blob the store lacks is sized by what the index
+records for it; when nothing does, the commit cannot be judged.
+
 Planning documents (specs, design notes, execplans) and lockfiles do not count toward lines. A
 lockfile is `Cargo.lock`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `go.sum`,
 `poetry.lock`, `uv.lock`, `Gemfile.lock` or `composer.lock` whose content has that lockfile's
@@ -45,7 +49,9 @@ is judged by what it adds of its own: its result against a clean re-merge of its
 lines written while resolving a conflict, or slipped into a merge, count like any others.
 
 The count is exact up to the limit and stops there: past it, the message says "more than 400
-lines". No clock is involved, so every machine reaches the same verdict on the same commit. Under
+lines". The message names the three files with the most changed lines: past the limit, a file is
+still counted (up to the limit) when it may be one of them, so the largest are named, not the
+first in path order. No clock is involved, so every machine reaches the same verdict on the same commit. Under
 a limit raised into the thousands, a file whose lines both repeat heavily and move far (beyond
 what a bounded number of steps can search) counts the lines of an edit anchored on its lines
 found once on each side: never fewer than the smallest edit, as git's own diff counts such files.
@@ -90,7 +96,17 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let reused = reused_large_blobs(cx)?;
     for file in &cx.change.files {
         if let Some(new) = file.new.as_ref().filter(|n| n.kind.is_blob()) {
-            let size = new.size.unwrap_or(0);
+            // No size: the object store lacks the blob and nothing recorded its size. The limit
+            // cannot be judged without it (fail closed).
+            let Some(size) = new.size else {
+                return Err(TreeError {
+                    what: format!("blob {}", new.id),
+                    reason: format!(
+                        "not found in the object store, so the size of {} cannot be judged",
+                        file.path
+                    ),
+                });
+            };
             if size > limits.max_file_bytes {
                 // Judged by this limit alone; it counts toward neither lines nor binary bytes.
                 if !reused.contains(new.id.as_str()) {
@@ -248,6 +264,13 @@ impl Tally {
                 return Ok(());
             }
         }
+        // A deletion whose content the object store lacks (a partial clone) adds nothing to
+        // review: it counts as a file, its lines are not read.
+        if let (Some(old), None) = (&file.old, &file.new) {
+            if old.kind.is_blob() && !cx.trees.has_blob(&old.id) {
+                return Ok(());
+            }
+        }
         let new = Content::read(cx, file.new.as_ref())?;
         let mut old = None;
         if let Some(kind) = Lockfile::of(&file.path) {
@@ -269,18 +292,23 @@ impl Tally {
             self.binary_bytes = self.binary_bytes.saturating_add(size);
             self.binary_files.push(file.path.clone());
         }
-        if self.lines > limits.max_lines {
-            // Past the limit the verdict is known; the rest is not counted.
+        let past_limit = self.lines > limits.max_lines;
+        if past_limit {
+            // Past the limit the verdict is known; the rest counts only toward naming the
+            // largest files.
             self.capped = true;
-            if !matches!(new, Content::Binary(_)) {
-                self.uncounted += 1;
+            if matches!(new, Content::Binary(_)) {
+                return Ok(());
             }
-            return Ok(());
         }
         let old = match old {
             Some(side) => side,
             None => Content::read(cx, file.old.as_ref())?,
         };
+        if past_limit {
+            self.count_past_limit(file, &old, &new, limits.line_bytes, limits.max_lines);
+            return Ok(());
+        }
         let line_bytes = limits.line_bytes;
         let remaining = limits.max_lines - self.lines;
         let count = match (old.text(), new.text()) {
@@ -312,6 +340,48 @@ impl Tally {
 }
 
 impl Tally {
+    /// A file met once the count has passed the limit: counted (up to the limit) only when it
+    /// may be one of the three largest, so that the message names the largest files, not the
+    /// first ones in path order. Every line of both sides bounds its count from above.
+    fn count_past_limit(
+        &mut self,
+        file: &FileChange,
+        old: &Content,
+        new: &Content,
+        line_bytes: u64,
+        max_lines: u64,
+    ) {
+        let weight = |side: &Content| {
+            side.text()
+                .map_or(0, |t| distance::text_weight(t, line_bytes))
+        };
+        let bound = weight(old).saturating_add(weight(new));
+        let mut counted: Vec<u64> = self.per_file.iter().map(|(_, lines, _)| *lines).collect();
+        counted.sort_unstable_by(|a, b| b.cmp(a));
+        let third = counted.get(2).copied().unwrap_or(0);
+        if bound <= third {
+            self.uncounted += 1;
+            return;
+        }
+        let count = match (old.text(), new.text()) {
+            (Some(before), Some(after)) => {
+                distance::changed_lines(before, after, line_bytes, max_lines)
+            }
+            (Some(text), None) | (None, Some(text)) => {
+                Count::Exact(distance::text_weight(text, line_bytes))
+            }
+            (None, None) => Count::Exact(0),
+        };
+        self.long_lines |= [old.text(), new.text()]
+            .into_iter()
+            .flatten()
+            .any(|text| has_long_line(text, line_bytes));
+        self.per_file.push(match count {
+            Count::Exact(lines) => (file.path.clone(), lines, false),
+            Count::MoreThan(lines) => (file.path.clone(), lines, true),
+        });
+    }
+
     /// The three files with the most counted lines, the largest first; none when nothing was
     /// counted.
     fn largest(&self) -> Vec<FileLines> {

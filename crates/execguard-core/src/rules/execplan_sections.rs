@@ -2,7 +2,7 @@ use crate::context::planning::PlanSpec;
 use crate::context::Context;
 use crate::findings::{ExecplanSections, Finding, MissingSections, SpecNotNamed};
 use crate::markdown;
-use crate::model::{RepoPath, Side, TreeError};
+use crate::model::{FileChange, RepoPath, Side, TreeError};
 use crate::report::Violation;
 
 rule_doc!(
@@ -15,6 +15,11 @@ modifies must contain every required section — by default Progress, Surprises 
 Decision Log and Outcomes & Retrospective — and must name its spec: mention a path that matches
 `[layout] specs` (a line `Spec: specs/submission-manager.md` serves any number of phase plans), or
 the path of the spec with its own stem (`specs/<feature>.md`, or wherever under `specs/` the feature's spec lives).
+
+The commit is judged on what it does. A plan it adds is asked for everything; a plan it modifies
+or renames, only for what the change takes away: a required section the base version had, or the
+spec mention the base version had. An older plan written before a section was required, or that
+never named a spec, may be edited without adding them.
 
 Headings are read as a CommonMark parser renders them: an ATX heading (`#` to `######`) or a
 setext heading (a line underlined with `===` or `---`), at the top level of the document. A heading
@@ -46,7 +51,9 @@ error[execplan-sections]: plans/login-execplan.md lacks the section "Decision Lo
 ## How to comply
 Add the missing heading (for example `## Decision Log`) with its content, and name the spec in the
 plan's introduction (`Spec: specs/login.md`). A heading shown only as an example inside a code
-block does not count: write it as a real heading.
+block does not count: write it as a real heading. A plan wrapped whole in a fence
+(```` ```md ```` ... ```` ``` ````) renders as code, so the message says its sections are inside
+a fence: remove the fence lines.
 
 ## Configuration
 `[rules.execplan-sections] required` (section titles, matched as above) and `require-spec-path`
@@ -66,70 +73,88 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         let Some(text) = cx.text(Side::New, &file.path)? else {
             continue;
         };
+        // What the change did is judged, not what the file always lacked: the plan as the base
+        // had it (at its old path, for a rename) keeps what it never had.
+        let base = match &file.old {
+            Some(old) if old.kind.is_blob() => cx.text(Side::Base, file.old_path())?,
+            _ => None,
+        };
         let outline = markdown::Outline::of(&text);
-        let missing: Vec<&str> = settings
+        let base_outline = base.as_deref().map(markdown::Outline::of);
+        let missing: Vec<String> = settings
             .required
             .iter()
             .filter(|title| outline.section_range(title).is_none())
-            .map(String::as_str)
+            .filter(|title| {
+                base_outline
+                    .as_ref()
+                    .is_none_or(|base| base.section_range(title).is_some())
+            })
+            .cloned()
             .collect();
         if !missing.is_empty() {
+            let fenced = markdown::titles_in_fences(&text, &missing);
             out.push(cx.violation(Finding::ExecplanSections(
                 ExecplanSections::MissingSections(MissingSections {
                     path: file.path.clone(),
                     feature: feature.clone(),
-                    missing: missing.iter().map(|title| title.to_string()).collect(),
+                    missing,
+                    fenced,
                 }),
             )));
         }
         if settings.require_spec_path {
-            out.extend(spec_not_named(cx, &feature, &file.path, &text)?);
+            out.extend(spec_not_named(cx, &feature, file, &text, base.as_deref())?);
         }
     }
     Ok(out)
 }
 
-/// The plan names no spec: no path matching the spec globs, not even its stem's spec.
-fn spec_not_named(
+/// Whether `text`, the plan at `plan` on `side`, names a spec: a path matching the spec globs,
+/// or the path of a spec with its stem.
+fn names_a_spec(
     cx: &Context<'_>,
+    side: Side,
     feature: &str,
     plan: &RepoPath,
     text: &str,
+) -> Result<(bool, Vec<RepoPath>), TreeError> {
+    Ok(match cx.plan_spec(side, feature, plan, Some(text))? {
+        PlanSpec::Named(_) => (true, Vec::new()),
+        // A mention the path reader does not split out still names the spec.
+        PlanSpec::ByStem(specs) => (
+            specs.iter().any(|spec| text.contains(&spec.to_text())),
+            specs,
+        ),
+    })
+}
+
+/// The plan names no spec: no path matching the spec globs, not even its stem's spec. Only a
+/// plan the change adds, or one whose base named a spec, is asked: a plan that never named one
+/// is not the change's doing.
+fn spec_not_named(
+    cx: &Context<'_>,
+    feature: &str,
+    file: &FileChange,
+    text: &str,
+    base: Option<&str>,
 ) -> Result<Option<Violation>, TreeError> {
-    let specs = match cx.plan_spec(Side::New, feature, plan, Some(text))? {
-        PlanSpec::Named(_) => return Ok(None),
-        PlanSpec::ByStem(specs) => specs,
-    };
-    // A mention the path reader does not split out still names the spec.
-    if specs.iter().any(|spec| text.contains(&spec.to_text())) {
+    let plan = &file.path;
+    let (named, specs) = names_a_spec(cx, Side::New, feature, plan, text)?;
+    if named {
         return Ok(None);
     }
-    let spec = match specs.into_iter().next() {
-        Some(spec) => spec,
-        None => {
-            let root = cx
-                .config
-                .layout
-                .specs
-                .roots()
-                .first()
-                .copied()
-                .unwrap_or("");
-            RepoPath::from(
-                if root.is_empty() {
-                    format!("{feature}.md")
-                } else {
-                    format!("{root}/{feature}.md")
-                }
-                .as_str(),
-            )
+    if let Some(base) = base {
+        if !names_a_spec(cx, Side::Base, feature, file.old_path(), base)?.0 {
+            return Ok(None);
         }
-    };
+    }
     Ok(Some(cx.violation(Finding::ExecplanSections(
         ExecplanSections::SpecNotNamed(SpecNotNamed {
             path: plan.clone(),
             feature: feature.to_string(),
-            spec,
+            spec: specs.into_iter().next(),
+            specs: cx.config.layout.specs.as_str(),
         }),
     ))))
 }

@@ -21,6 +21,7 @@ macro_rules! rule_doc {
 mod action;
 pub mod commit_message;
 pub mod commit_size;
+pub mod execplan_deleted;
 pub mod execplan_ready;
 pub mod execplan_sections;
 pub mod frozen_design;
@@ -76,6 +77,11 @@ pub const RULES: &[Rule] = &[
         id: RuleId::ExecplanSections,
         doc: execplan_sections::DOC,
         check: execplan_sections::check,
+    },
+    Rule {
+        id: RuleId::ExecplanDeleted,
+        doc: execplan_deleted::DOC,
+        check: execplan_deleted::check,
     },
     Rule {
         id: RuleId::CommitSize,
@@ -143,6 +149,27 @@ pub(crate) fn protects(
         RuleId::GuardConfig => Ok(path.as_bytes() == CONFIG_PATH.as_bytes()),
         _ => Ok(false),
     }
+}
+
+/// Whether `rule` watched `path` on `side`, for a merge taking another parent's version of it: it
+/// protects the path, or (`protected-path`) a section of it.
+pub(crate) fn watches(
+    rule: RuleId,
+    cx: &Context<'_>,
+    side: Side,
+    path: &RepoPath,
+) -> Result<bool, TreeError> {
+    if protects(rule, cx, side, path)? {
+        return Ok(true);
+    }
+    Ok(rule == RuleId::ProtectedPath
+        && cx
+            .config
+            .rules
+            .protected_path
+            .sections
+            .iter()
+            .any(|section| &section.path == path))
 }
 
 /// A path the change adds that a case-insensitive checkout (macOS, Windows) writes over a path

@@ -1,7 +1,8 @@
 use super::action::actions;
 use crate::context::Context;
-use crate::findings::{Finding, ProtectedPath};
-use crate::model::TreeError;
+use crate::findings::{Finding, ProtectedPath, SectionChange, SectionChanged};
+use crate::markdown;
+use crate::model::{Side, TreeError};
 use crate::report::Violation;
 
 rule_doc!(
@@ -15,6 +16,12 @@ execplans.
 A path that differs from it only in case counts as it (it is the same file on macOS and Windows
 checkouts). A merge is judged against every parent; it may take another parent's version of the
 path only when the path was protected by this rule at their merge base.
+
+A file may also hold content agents keep current beside rules they may not touch (the plan index
+in the README that holds the rules): `sections` protects one section of a file, from its heading
+(matched by title as execplan sections are: case, numbering and trailing punctuation aside) to
+the next heading of the same or a higher level, as a CommonMark parser renders the file. A commit
+may not add, change, rename (its heading) or remove that section; the rest of the file stays open.
 
 ## Why
 Some files define the discipline itself. An agent that rewrites the plan-writing rules can make any
@@ -34,14 +41,14 @@ for a file the base has; for a new one `git restore --staged -- <path>`, or `git
 `Execguard-Override: protected-path: <reason>`.
 
 ## Configuration
-`[rules.protected-path] paths` (globs, default `["backend/PLANS.md"]`);
-`enabled = false` turns it off.
+`[rules.protected-path] paths` (globs, default `["backend/PLANS.md"]`), `sections` (default
+none: `sections = [{ path = "AGENTS.md", heading = "Rules" }]`); `enabled = false` turns it off.
 "#
 );
 
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let globs = &cx.config.rules.protected_path.paths;
-    Ok(actions(&cx.change.files)
+    let mut out: Vec<Violation> = actions(&cx.change.files)
         .filter(|(_, path, _)| globs.is_match(path))
         .map(|(_, path, action)| {
             cx.violation_with_undo(
@@ -49,5 +56,43 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 cx.undo_hint(path),
             )
         })
-        .collect())
+        .collect();
+    for section in &cx.config.rules.protected_path.sections {
+        let path = &section.path;
+        // A whole protected path is reported as such.
+        if globs.is_match(path)
+            || !cx
+                .change
+                .files
+                .iter()
+                .any(|f| f.touched_paths().any(|p| p == path))
+        {
+            continue;
+        }
+        let before = cx.text(Side::Base, path)?;
+        let after = cx.text(Side::New, path)?;
+        let read = |text: &Option<std::rc::Rc<str>>| -> Option<String> {
+            text.as_deref().and_then(|text| {
+                markdown::Outline::of(text)
+                    .section_with_heading(&section.heading)
+                    .map(str::to_string)
+            })
+        };
+        let change = match (read(&before), read(&after)) {
+            (None, None) => continue,
+            (Some(old), Some(new)) if old == new => continue,
+            (None, Some(_)) => SectionChange::Adds,
+            (Some(_), None) => SectionChange::Removes,
+            (Some(_), Some(_)) => SectionChange::Modifies,
+        };
+        out.push(cx.violation_with_undo(
+            Finding::ProtectedPath(ProtectedPath::SectionChanged(SectionChanged {
+                path: path.clone(),
+                heading: section.heading.clone(),
+                change,
+            })),
+            cx.undo_hint(path),
+        ));
+    }
+    Ok(out)
 }

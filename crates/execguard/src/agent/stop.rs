@@ -64,11 +64,19 @@ pub fn decide(
         .as_deref()
         .and_then(|b| layout.branch_patterns.feature_of(b))
         .and_then(|feature| {
-            layout
-                .execplans
-                .paths_for(&feature)
-                .into_iter()
-                .find(|plan| workdir.join(plan.to_text()).is_file())
+            // A `**` template's folder is listed as HEAD has it, with the paths the working
+            // tree changes (a plan not yet committed).
+            let found: Result<Option<RepoPath>, execguard_core::TreeError> = layout.execplans.find(
+                &feature,
+                |plan| Ok(workdir.join(plan.to_text()).is_file()),
+                |root| {
+                    let mut paths = trees.list(Side::Base, root)?;
+                    paths.extend(changed.iter().cloned());
+                    paths.retain(|path| workdir.join(path.to_text()).is_file());
+                    Ok(paths)
+                },
+            );
+            found.ok().flatten()
         });
     let code_text = if code.len() == 1 {
         format!("changes code ({first_code})")

@@ -51,7 +51,29 @@ fn check(args: &ConfigArgs, file: Option<&Path>) -> anyhow::Result<()> {
             workdir.join(execguard_core::config::CONFIG_PATH)
         }
     };
-    execguard_git::read_config_file(&path)?;
-    crate::render::print(&format!("{}: a valid execguard config\n", path.display()));
+    let config = execguard_git::read_config_file(&path)?;
+    let mut text = format!("{}: a valid execguard config\n", path.display());
+    for warning in unmatched(args, &config) {
+        text.push_str(&format!("warning: {warning}\n"));
+    }
+    crate::render::print(&text);
     Ok(())
+}
+
+/// The templates and globs of `config` that match no file at HEAD of the repository, when there
+/// is one with a commit: a template that matches nothing finds no plan, without a word.
+pub fn unmatched(args: &ConfigArgs, config: &execguard_core::Config) -> Vec<String> {
+    let Ok(repo) = super::open_repo(args.repo.as_deref(), None) else {
+        return Vec::new();
+    };
+    head_unmatched(&repo, config)
+}
+
+/// The templates and globs of `config` that match no file at HEAD of `repo`; none on an unborn
+/// branch, which has no file yet.
+pub fn head_unmatched(repo: &execguard_git::Repo, config: &execguard_core::Config) -> Vec<String> {
+    match execguard_git::head_paths(repo) {
+        Ok(paths) if !paths.is_empty() => config.unmatched(&paths, "HEAD"),
+        _ => Vec::new(),
+    }
 }

@@ -14,6 +14,24 @@ use crate::doctor::{
     agent_findings, client_findings, format_findings, server_findings, Finding, Level,
 };
 
+/// The templates and globs of the config in force that match no file at HEAD: warnings, since a
+/// fresh repository may have no plan yet.
+fn layout_findings(repo: &execguard_git::Repo) -> Vec<Finding> {
+    let Ok(head_tree) = execguard_git::head_tree(repo) else {
+        return Vec::new();
+    };
+    let Ok((config, _)) = execguard_git::load_config(repo, head_tree.as_ref(), "HEAD", None) else {
+        return Vec::new();
+    };
+    super::config::head_unmatched(repo, &config)
+        .into_iter()
+        .map(|text| Finding {
+            level: Level::Warning,
+            text,
+        })
+        .collect()
+}
+
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// The repository to examine (default: the one containing the current directory).
@@ -36,6 +54,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
             } else {
                 findings.extend(client_findings(&repo, &hooks_dir));
                 findings.extend(agent_findings(&repo));
+                findings.extend(layout_findings(&repo));
             }
             findings
         }

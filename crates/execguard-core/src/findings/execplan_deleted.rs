@@ -1,0 +1,75 @@
+//! `execplan-deleted`: a plan in use deleted, moved out of the plans or emptied.
+
+use serde::Serialize;
+
+use super::{markers_in_words, plural, About};
+use crate::model::RepoPath;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ExecplanDeleted {
+    /// The plan, at its path in the base.
+    pub path: RepoPath,
+    pub feature: String,
+    /// What the change does to it, as the finding's kind.
+    #[serde(flatten)]
+    pub removal: PlanRemoval,
+    /// Whether the base's version carries a ready marker.
+    pub ready: bool,
+    /// The unchecked task items of the base's Progress section.
+    pub open_items: usize,
+    pub markers: Vec<String>,
+    /// The Progress section's title.
+    pub section: String,
+}
+
+/// How a change takes a plan away.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PlanRemoval {
+    Deletes,
+    /// Renamed to a path that is no plan (an excluded archive folder, another file name).
+    MovesAway {
+        to: RepoPath,
+    },
+    /// Left with no visible content, or without any of the required sections it had.
+    Empties,
+}
+
+impl ExecplanDeleted {
+    pub(super) fn message(&self, about: &About) -> String {
+        let what = match &self.removal {
+            PlanRemoval::Deletes => format!("deletes {}", self.path),
+            PlanRemoval::MovesAway { to } => {
+                format!("moves {} to {to}, which is no execplan path", self.path)
+            }
+            PlanRemoval::Empties => format!("empties {} (its sections are gone)", self.path),
+        };
+        let mut state = Vec::new();
+        if self.ready {
+            state.push(format!("is ready ({})", markers_in_words(&self.markers)));
+        }
+        if self.open_items > 0 {
+            state.push(format!(
+                "has {} open item{} in {}",
+                self.open_items,
+                plural(self.open_items),
+                self.section
+            ));
+        }
+        format!(
+            "{} {what}, the execplan of feature `{}`, which {} in {}: a plan in use is not removed by a commit.",
+            about.subject,
+            self.feature,
+            state.join(" and "),
+            about.base
+        )
+    }
+
+    pub(super) fn hint(&self, about: &About) -> String {
+        format!(
+            "Stop and escalate; do not retry. Restore the plan ({undo}) and ask a human. A human retiring the plan adds `Execguard-Override: execplan-deleted: <reason>`.",
+            undo = about.undo
+        )
+    }
+}
