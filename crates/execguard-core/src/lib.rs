@@ -40,5 +40,5 @@ pub use findings::{About, Finding};
 pub use model::{
     Change, ChangeLabel, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees,
 };
-pub use report::{CommitError, Overridden, RefusedOverride, Report, Violation};
+pub use report::{CommitError, Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 pub use rule_id::{RuleId, ALL_RULES};

@@ -69,6 +69,12 @@ impl EarlierEntries {
         self.keys.contains(key)
     }
 
+    /// Whether the entry `key` would not be new: seen as it is, or, for a done entry, seen done
+    /// with another stamp.
+    pub fn recalls(&self, key: &str) -> bool {
+        self.has(key) || done_rest(key).is_some_and(|rest| self.had_done(&rest))
+    }
+
     /// Whether some version of the entry whose text apart from its stamp is `rest` was done.
     fn had_done(&self, rest: &str) -> bool {
         self.keys.contains(&format!("\u{1}{rest}"))

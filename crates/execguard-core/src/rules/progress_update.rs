@@ -73,21 +73,81 @@ commit did. When the commit works on another feature, name it with the trailer
 "#
 );
 
+mod exempt;
+
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
-    if cx.change.is_merge {
+    if cx.change.is_merge || cx.code_changes().is_empty() || exempt::by_author_or_trailer(cx) {
         return Ok(Vec::new());
     }
-    let code = cx.code_changes();
+    let missing = missing_entries(cx)?;
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only now is the content read: data and binary files are not code, and a small fix or a
+    // merge's resolution may need no entry.
+    let code = exempt::code_by_content(cx)?;
     let Some(first_code) = code.first() else {
         return Ok(Vec::new());
     };
-    let section = &cx.config.rules.progress_update.section;
-    let updates = cx.progress_updates()?;
-    let (features, source) = cx.features()?;
+    if exempt::small_enough(cx, &code)? {
+        return Ok(Vec::new());
+    }
     let code = CodeChanged {
         code_path: first_code.path.clone(),
         code_files: code.len(),
     };
+    let section = &cx.config.rules.progress_update.section;
+    let out = missing
+        .into_iter()
+        .map(|missing| {
+            let finding = match missing {
+                Missing::AnyPlan {
+                    unplanned_branch,
+                    reworded,
+                } => ProgressUpdate::NoPlanUpdated(NoPlanUpdated {
+                    code: code.clone(),
+                    section: section.clone(),
+                    unplanned_branch,
+                    reworded,
+                    execplans: cx.config.layout.execplans.in_words(),
+                }),
+                Missing::Plan {
+                    plan,
+                    feature,
+                    named_by,
+                } => ProgressUpdate::PlanNotUpdated(PlanNotUpdated {
+                    code: code.clone(),
+                    section: section.clone(),
+                    plan,
+                    feature,
+                    named_by,
+                }),
+            };
+            cx.violation(Finding::ProgressUpdate(finding))
+        })
+        .collect();
+    Ok(out)
+}
+
+/// An entry the change should have added.
+enum Missing {
+    /// No feature is named and no plan progressed.
+    AnyPlan {
+        unplanned_branch: Option<UnplannedBranch>,
+        reworded: Vec<RepoPath>,
+    },
+    /// The plan of a named feature.
+    Plan {
+        plan: RepoPath,
+        feature: String,
+        named_by: FeatureNamedBy,
+    },
+}
+
+/// The entries a code change lacks, judged by its Progress changes alone.
+fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
+    let updates = cx.progress_updates()?;
+    let (features, source) = cx.features()?;
     let mut out = Vec::new();
     match source {
         Some(FeatureSource::UpdatedExecplan) => {}
@@ -107,17 +167,10 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 // message is not known yet (pre-commit): the commit-msg hook judges it.
                 return Ok(out);
             }
-            out.push(
-                cx.violation(Finding::ProgressUpdate(ProgressUpdate::NoPlanUpdated(
-                    NoPlanUpdated {
-                        code,
-                        section: section.clone(),
-                        unplanned_branch,
-                        reworded,
-                        execplans: cx.config.layout.execplans.in_words(),
-                    },
-                ))),
-            );
+            out.push(Missing::AnyPlan {
+                unplanned_branch,
+                reworded,
+            });
         }
         Some(source) => {
             for feature in features {
@@ -129,17 +182,11 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     FeatureSource::Trailer => FeatureNamedBy::Trailer,
                     _ => FeatureNamedBy::Branch,
                 };
-                out.push(
-                    cx.violation(Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(
-                        PlanNotUpdated {
-                            code: code.clone(),
-                            section: section.clone(),
-                            plan,
-                            feature,
-                            named_by,
-                        },
-                    ))),
-                );
+                out.push(Missing::Plan {
+                    plan,
+                    feature,
+                    named_by,
+                });
             }
         }
     }
