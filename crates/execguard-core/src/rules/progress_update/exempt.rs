@@ -7,9 +7,13 @@ use crate::rules::commit_size::distance::{changed_lines, text_weight, Count};
 use crate::rules::commit_size::Content;
 
 /// Whether the author or a trailer of the message matches `exempt-authors` or
-/// `exempt-trailers` (dependency bots).
+/// `exempt-trailers` (dependency bots). Before the message exists (pre-commit), a commit may
+/// still carry an exempting trailer: the commit-msg hook judges it.
 pub(super) fn by_author_or_trailer(cx: &Context<'_>) -> bool {
     let settings = &cx.config.rules.progress_update;
+    if cx.message.is_none() && !settings.exempt_trailers.is_empty() {
+        return true;
+    }
     let by_author = cx
         .change
         .author
