@@ -36,7 +36,9 @@ pub(super) fn compare(
     }
     let old_seen = old_seen();
     let old_distinct = distinct(old);
-    let seen = |key: &str| earlier.has(key) || old_seen.has(key) || old_distinct.contains(key);
+    // An entry is not new when the old section or the branch earlier had it, or when the branch
+    // earlier had it done under another stamp (ticked, unticked and ticked again).
+    let seen = |key: &str| earlier.recalls(key) || old_seen.has(key) || old_distinct.contains(key);
     let changed = added.iter().any(|(_, key)| !seen(key));
     let mut by_slot: HashMap<Slot<'_>, (Vec<&str>, Vec<&str>)> = HashMap::new();
     for (slot, key) in &added {
