@@ -23,23 +23,41 @@ folded; HTML comments, code blocks and blank content are not entries.
 
 The matching execplan is the one named by the commit message trailer `Execplan: <feature>` (when
 the message is known), else by the branch name (`exec/<feature>`, `feature/<feature>`,
-`feat/<feature>`, when that feature has an execplan). For that plan, Progress is updated when the
-new section has an entry that the old one does not have as many times: a new entry, a box that
-gets ticked, or an entry whose text or timestamp changes counts; reordering entries, deleting
-them, re-spacing or re-numbering them, adding an empty `<!-- -->` or a code block does not.
+`feat/<feature>`, when that feature has an execplan). Entries are compared as a reader compares
+them: by visible text, invisible characters dropped and Unicode normalised (NFC). For that plan,
+Progress is updated when the new section has an entry whose text is new: not in the old section
+and not seen earlier on the branch. A new entry, a box that gets ticked, or an entry whose text or
+timestamp changes counts; reordering entries, deleting them, re-spacing or re-numbering them,
+adding an empty `<!-- -->` or a code block, a verbatim copy of an entry, the same entry with an
+invisible character, an entry that renders as nothing, an entry deleted earlier on the branch and
+added back, or a box ticked, unticked and ticked again does not.
 
 When neither names a feature, the matching execplan is any execplan whose Progress the commit
-progresses, which asks more: the section must gain an entry (it has more entries than before), or
-an entry's box or timestamp must change while the rest of its text stays the same. A reworded
-entry — a search-and-replace or a spelling sweep that touches an old entry of some plan — is one
-entry removed and one added, and is not progress. A timestamp is a date `YYYY-MM-DD` (or with `/`
-or `.`), optionally with a time, or a time `HH:MM` with optional seconds and zone. The pre-commit
-hook cannot see the message, so it leaves a commit whose only Progress change is a rewording to
-the commit-msg hook, which knows whether a trailer names that plan.
+progresses, which asks more. Each added entry is paired with a removed one that stood at the same
+place in the list (after the same unchanged entry): first one with the same text apart from its
+stamp, then the rest in order. An added entry left unpaired is progress when its text is new, so
+appending the newest entry while the oldest is dropped is progress. A pair is progress when its
+box went from open to done, whatever else changed in the entry (a completion time, what was
+done), or when only its stamp changed. Any other pair is a rewording — a search-and-replace or a
+spelling sweep that touches an old entry of some plan — and is not progress. A stamp is a date
+`YYYY-MM-DD` (or with `/` or `.`), optionally with a time, or a time `HH:MM` with optional seconds
+and zone. The pre-commit hook cannot see the message, so it leaves a commit whose only Progress
+change is a rewording to the commit-msg hook, which knows whether a trailer names that plan.
+
+"Earlier on the branch" is what the push (pre-push, pre-receive) or range (`check --range`) being
+judged knows: the entries its earlier commits added or removed. A commit that brings one back is
+judged again knowing it. The commit hooks compare with HEAD alone.
 
 A newly added execplan counts when its Progress section has an entry. A merge is judged by what it
-adds of its own: its result against a clean re-merge of its parents (a clean merge, or a conflict
-resolution that keeps lines of either side, adds no code).
+adds of its own: its result against a clean re-merge of its parents. A conflict resolution that
+keeps lines of either side, or adds blank lines and comments (a `TODO`), writes no new code and
+needs no entry; one that writes more lines of new code than `merge-resolution-lines` (default 0)
+does.
+
+Not code, and so never asking for an entry: Markdown, licences, lockfiles, CI, hook-manager and
+coding-agent settings (`.claude/settings.json`, `.claude/settings.local.json`,
+`.codex/hooks.json`, `.codex/config.toml`), fonts, images, media, archives, databases, Prometheus
+data folders, and any file whose content is binary.
 
 ## Why
 The execplan is a living document: Progress gets an entry at every stopping point, so that a human
@@ -67,9 +85,15 @@ commit did. When the commit works on another feature, name it with the trailer
 `Execplan: <feature>`.
 
 ## Configuration
-`[layout] code` and `[layout] not-code` (globs) decide what is code; `[layout] execplans` and
-`[layout] branch-patterns` find the execplan; `[rules.progress-update] section` (default
-`Progress`) names the section; `enabled = false` turns it off.
+`[layout] code`, `[layout] not-code` (globs) and `[layout] binary-is-code` (default false) decide
+what is code; `[layout] execplans` and `[layout] branch-patterns` find the execplan;
+`[rules.progress-update]` takes `section` (default `Progress`); `within` (`"commit"`, the default,
+or `"push"`: a later commit of the same push or range may add the entry, and the commit hooks warn
+instead of refusing); `exempt-authors` (regexes over `Name <email>`, such as
+`'^dependabot\[bot\] '`) and `exempt-trailers` (regexes over `Key: value` trailer lines), whose
+commits need no entry; `small-fix-lines` (default 0, off) and `small-fix-files` (default 1): a
+commit changing at most that many lines of code in at most that many code files needs no entry;
+`merge-resolution-lines` (default 0); `enabled = false` turns it off.
 "#
 );
 
