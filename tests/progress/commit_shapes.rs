@@ -198,3 +198,32 @@ fn a_small_fix_within_the_thresholds_needs_no_entry() {
         .commit_all("Fix the login")
         .refused("progress-update");
 }
+
+/// At commit time, the branch since it left its upstream is known too: an entry deleted on the
+/// branch and added back with code is not new.
+#[test]
+fn an_entry_deleted_on_the_branch_and_added_back_is_refused_at_commit_time() {
+    let wired = "- [x] (2026-01-02 10:00Z) Session store wired.\n";
+    let with_upstream = || {
+        Scenario::exec()
+            .replace(PLAN, FIRST_ENTRY, &format!("{FIRST_ENTRY}{wired}"))
+            .setup_commit("Plan: session store wired")
+            .with(|repo| {
+                repo.git_in(&repo.root, ["init", "-q", "--bare", "upstream.git"]);
+                let url = repo.root.join("upstream.git").display().to_string();
+                repo.git(["remote", "add", "origin", &url]);
+                repo.git(["push", "-q", "--no-verify", "-u", "origin", "exec/login"]);
+            })
+            .replace(PLAN, wired, "")
+            .setup_commit("Plan: trim the log")
+            .append("src/auth.rs", "pub fn logout() {}\n")
+    };
+    with_upstream()
+        .replace(PLAN, FIRST_ENTRY, &format!("{FIRST_ENTRY}{wired}"))
+        .commit_all("Add logout")
+        .refused("progress-update");
+    with_upstream()
+        .progress("Logout added.")
+        .commit_all("Add logout")
+        .accepted();
+}

@@ -46,7 +46,8 @@ change is a rewording to the commit-msg hook, which knows whether a trailer name
 
 "Earlier on the branch" is what the push (pre-push, pre-receive) or range (`check --range`) being
 judged knows: the entries its earlier commits added or removed. A commit that brings one back is
-judged again knowing it. The commit hooks compare with HEAD alone.
+judged again knowing it. The commit hooks know every version of the plan since the branch left
+its upstream (the merge base and the latest 500 commits after it); without an upstream, HEAD's.
 
 A newly added execplan counts when its Progress section has an entry. A merge is judged by what it
 adds of its own: its result against a clean re-merge of its parents. A conflict resolution that
