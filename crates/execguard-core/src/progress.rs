@@ -15,7 +15,7 @@
 //!   entry, unless the branch had that entry done before: ticked, unticked and ticked again),
 //!   or when only its stamp changed. Any other pair is a rewording, which is not progress.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
 
@@ -212,13 +212,6 @@ fn counts(keys: &[String]) -> HashMap<&str, usize> {
     for key in keys {
         *out.entry(key.as_str()).or_default() += 1;
     }
-    out
-}
-
-/// The distinct keys of `keys`.
-fn distinct(keys: &[String]) -> HashSet<&str> {
-    let mut out = HashSet::with_capacity(keys.len());
-    out.extend(keys.iter().map(String::as_str));
     out
 }
 

@@ -3,7 +3,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::{counts, distinct, EarlierEntries, ProgressChange, ProgressDelta};
+use super::{counts, EarlierEntries, ProgressChange, ProgressDelta};
 use crate::markdown::entry_stamp;
 
 /// Where an entry that is not kept stands: after the kept entry `(key, occurrence)`, or at the
@@ -35,10 +35,9 @@ pub(super) fn compare(
         return delta(ProgressChange::default());
     }
     let old_seen = old_seen();
-    let old_distinct = distinct(old);
     // An entry is not new when the old section or the branch earlier had it, or when the branch
     // earlier had it done under another stamp (ticked, unticked and ticked again).
-    let seen = |key: &str| earlier.recalls(key) || old_seen.has(key) || old_distinct.contains(key);
+    let seen = |key: &str| earlier.recalls(key) || old_seen.has(key);
     let changed = added.iter().any(|(_, key)| !seen(key));
     let mut by_slot: HashMap<Slot<'_>, (Vec<&str>, Vec<&str>)> = HashMap::new();
     for (slot, key) in &added {
