@@ -253,6 +253,13 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     "**/prometheus/data/**",
     "**/prometheus_data/**",
     "**/prometheus-data/**",
+    // A Prometheus TSDB wherever it is kept: the head chunks, the write-ahead log's segments,
+    // and each block (a ULID folder) with its index, chunks, tombstones and meta.json.
+    "**/chunks_head/**",
+    "**/wal/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]",
+    "**/queries.active",
+    "**/01*/{index,tombstones,meta.json}",
+    "**/01*/chunks/**",
 ];
 
 /// Paths a template may match that are never planning documents: the folder's own README and
@@ -370,6 +377,34 @@ mod tests {
             let err = Config::parse("c.toml", text).unwrap_err();
             assert_eq!(err.line, 2, "{err}");
             assert!(err.message.contains(message), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn data_files_and_agent_settings_are_not_code_by_default() {
+        let config = Config::embedded_default();
+        for path in [
+            ".claude/settings.json",
+            ".claude/settings.local.json",
+            ".codex/hooks.json",
+            ".codex/config.toml",
+            "web/fonts/Inter.woff2",
+            "assets/logo.png",
+            "backups/app.sqlite3",
+            "ops/prometheus/data/wal/00000002",
+            "monitoring/data/chunks_head/000001",
+            "monitoring/data/01HV3K9ZP1W8Y5T0B6N2C4D7E9/index",
+            "monitoring/data/01HV3K9ZP1W8Y5T0B6N2C4D7E9/meta.json",
+            "monitoring/data/01HV3K9ZP1W8Y5T0B6N2C4D7E9/chunks/000001",
+        ] {
+            assert!(!config.layout.is_code(&path.into()), "{path} is not code");
+        }
+        for path in [
+            ".claude/commands/review.sh",
+            "src/wal/writer.rs",
+            "src/index.ts",
+        ] {
+            assert!(config.layout.is_code(&path.into()), "{path} is code");
         }
     }
 
