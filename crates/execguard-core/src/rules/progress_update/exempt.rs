@@ -138,3 +138,33 @@ fn code_lines(cx: &Context<'_>, code: &[&FileChange], limit: u64) -> Result<u64,
     }
     Ok(total)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_comment;
+
+    #[test]
+    fn comments_are_told_from_code() {
+        for line in [
+            "// TODO: reconcile",
+            "/* keep both */",
+            "* continued",
+            "# TODO",
+            "#",
+            "-- TODO",
+            "<!-- TODO -->",
+            "; TODO",
+        ] {
+            assert!(is_comment(line.as_bytes()), "{line}");
+        }
+        for line in [
+            "#[derive(Debug)]",
+            "#include <stdio.h>",
+            "pub fn reconcile() {}",
+            "--flag",
+            "x = 1 # TODO",
+        ] {
+            assert!(!is_comment(line.as_bytes()), "{line}");
+        }
+    }
+}
