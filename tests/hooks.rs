@@ -6,6 +6,8 @@
 //! amend, merges), unusual entries and unusual repositories have files of their own
 //! (`hook_history.rs`, `hook_entries.rs`, `hook_repositories.rs`).
 
+#[path = "progress/commit_shapes.rs"]
+mod commit_shapes;
 mod common;
 
 use common::scenario::{constants, staged_paths, Scenario, PLAN, SPEC};

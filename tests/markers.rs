@@ -93,6 +93,9 @@ spec_forms! { assert_freezes:
     figure_dash_freezes => "EXEC\u{2012}READY",
     en_dash_freezes => "EXEC\u{2013}READY",
     minus_sign_freezes => "Status: EXEC\u{2212}READY",
+    // Markers match without regard to case, as section titles do.
+    other_case_freezes => "Status: Exec-Ready",
+    lower_case_freezes => "status: exec-ready",
 }
 
 spec_forms! { assert_does_not_freeze:

@@ -338,6 +338,20 @@ fn merge_writing_code_without_a_progress_entry_after_a_plan_conflict_is_refused(
     assert_push_refused(&repo, &["progress-update"]);
 }
 
+/// A resolution that keeps both sides and leaves a TODO comment writes no code of its own: it
+/// was asked for a Progress entry.
+#[test]
+fn merge_leaving_a_todo_after_a_plan_conflict_lands() {
+    let repo = merge_with_a_plan_conflict();
+    repo.append(
+        "src/auth.rs",
+        "\n// TODO: reconcile the session store with side\n",
+    );
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
+    assert_push_lands(&repo);
+}
+
 /// `side` and `exec/login` each add a Progress entry (and docs or code); merged keeping both.
 fn merge_with_a_plan_conflict() -> TestRepo {
     let repo = pushed_fixture();

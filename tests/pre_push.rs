@@ -126,3 +126,39 @@ fn pre_push_gives_a_foreign_hook_the_same_stdin() {
     );
     assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
 }
+
+/// `[rules.progress-update] within = "push"`: code committed one commit before its plan
+/// checkpoint. The commit hooks warn; pushed alone, the code commit is refused by pre-push and by
+/// the server; pushed with the later commit that adds the entry, it lands.
+#[test]
+fn within_push_the_entry_may_come_in_a_later_commit_of_the_push() {
+    let repo = common::TestRepo::new();
+    repo.exec_fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nwithin = \"push\"\n",
+    );
+    repo.commit_unchecked("Let the Progress entry come later in the push");
+    setup_server(&repo);
+    repo.execguard(["install"]).assert_ok();
+
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let commit = repo.commit_all("Add logout");
+    commit.assert_ok();
+    assert!(
+        commit.stderr.contains("warning[progress-update]"),
+        "{commit:#?}"
+    );
+    let code = repo.head();
+    let alone = format!("{code}:refs/heads/exec/login");
+    push_with_hooks(&repo, &["origin", &alone]).assert_refused("progress-update");
+    assert_server_refused(&push(&repo, &["origin", &alone]), "progress-update");
+
+    repo.add_progress("Logout added.");
+    repo.commit_all("Plan: logout done").assert_ok();
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(repo.head())
+    );
+}

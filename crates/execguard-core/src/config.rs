@@ -11,6 +11,7 @@ mod error;
 mod keys;
 mod layout;
 mod patterns;
+mod progress_rule;
 mod raw;
 mod render;
 mod strictness;
@@ -22,13 +23,14 @@ pub use adoption::{is_full_commit_id, AdoptionConfig};
 pub use error::ConfigError;
 pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
+pub use progress_rule::{Patterns, ProgressUpdateConfig, Within, DEFAULT_MERGE_RESOLUTION_LINES};
 pub use raw::json_schema;
 pub use strictness::Loosening;
 pub use template::Template;
 pub use validated::{
     CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProgressUpdateConfig, ProtectedPathConfig, ProtectedSection, RulesConfig, Scope, ServerConfig,
-    DEFAULT_CONFIG, DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
+    ProtectedPathConfig, ProtectedSection, RulesConfig, Scope, ServerConfig, DEFAULT_CONFIG,
+    DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
 };
 
 /// Where the guard looks for its own config in a repository.

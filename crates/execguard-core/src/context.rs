@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::config::Config;
 use crate::findings::{About, Finding, OverrideFault, OverrideProblem};
 use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
-use crate::progress::{progress_change, ProgressChange};
+use crate::progress::{progress_delta, ProgressChange, ProgressDelta};
 use crate::report::Violation;
 use crate::rule_id::{RuleId, UnknownRule};
 use crate::trailers::{Message, OVERRIDE_TRAILER};
@@ -36,7 +36,7 @@ pub struct Context<'a> {
     pub trees: &'a dyn Trees,
     pub message: Option<Message>,
     reads: RefCell<HashMap<(bool, RepoPath), Option<Text>>>,
-    progress: RefCell<Option<BTreeMap<String, ProgressChange>>>,
+    progress: RefCell<Option<BTreeMap<String, ProgressDelta>>>,
     features: RefCell<Option<Features>>,
     collisions: RefCell<Option<Vec<(RepoPath, RepoPath)>>>,
 }
@@ -195,6 +195,16 @@ impl<'a> Context<'a> {
 
     /// For every execplan the change adds or modifies: how its Progress section changed.
     pub fn progress_updates(&self) -> Result<BTreeMap<String, ProgressChange>, TreeError> {
+        Ok(self
+            .progress_deltas()?
+            .into_iter()
+            .map(|(feature, delta)| (feature, delta.change))
+            .collect())
+    }
+
+    /// [`Context::progress_updates`], with the entries each plan gained and lost. Entries the
+    /// plan had earlier on the branch (when the change says) are not new.
+    pub fn progress_deltas(&self) -> Result<BTreeMap<String, ProgressDelta>, TreeError> {
         if let Some(done) = self.progress.borrow().as_ref() {
             return Ok(done.clone());
         }
@@ -213,8 +223,13 @@ impl<'a> Context<'a> {
             } else {
                 None
             };
-            let change = progress_change(old.as_deref(), &new, section);
-            updates.insert(feature, change);
+            let earlier = self
+                .change
+                .earlier_progress
+                .as_ref()
+                .and_then(|earlier| earlier.get(&feature));
+            let delta = progress_delta(old.as_deref(), &new, section, earlier);
+            updates.insert(feature, delta);
         }
         *self.progress.borrow_mut() = Some(updates.clone());
         Ok(updates)

@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::Config;
+use crate::config::{Config, Within};
 use crate::model::{Change, TreeError, Trees};
-use crate::report::{Overridden, RefusedOverride, Report, Violation};
+use crate::report::{Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 use crate::rule_id::{RuleId, ALL_RULES};
 use crate::rules;
 use crate::trailers::Message;
@@ -57,6 +57,10 @@ pub fn check_change(
             ..Report::default()
         });
     }
+    // Before the commit exists, a Progress entry that may come later in the push is not yet
+    // missing.
+    let defer_progress =
+        config.rules.progress_update.within == Within::Push && change.commit.is_none();
     let Some(merge) = merge else {
         let mut found = unusable_config;
         for &rule in ALL_RULES {
@@ -64,7 +68,9 @@ pub fn check_change(
                 found.extend(rules::run(rule, &cx)?);
             }
         }
-        return Ok(settle(config, found, &cx.overrides(), options));
+        let mut report = settle(config, found, &cx.overrides(), options, defer_progress);
+        report.progress = progress_ledger(&cx)?;
+        return Ok(report);
     };
     let own_cx = Context::new(config, merge.own, merge.own_trees, message.clone());
     let sides: Vec<Context<'_>> = merge
@@ -92,18 +98,57 @@ pub fn check_change(
             }
         }
     }
-    Ok(settle(config, found, &cx.overrides(), options))
+    let mut report = settle(config, found, &cx.overrides(), options, defer_progress);
+    report.progress = progress_ledger(&own_cx)?;
+    Ok(report)
 }
 
-/// Sorts findings into refused, overridden and skipped.
+/// What the change did to Progress sections (see [`ProgressLedger`]).
+fn progress_ledger(cx: &Context<'_>) -> Result<ProgressLedger, TreeError> {
+    let settings = &cx.config.rules.progress_update;
+    let mut ledger = ProgressLedger {
+        within_push: settings.within == Within::Push,
+        ..ProgressLedger::default()
+    };
+    if !cx.config.is_enabled(RuleId::ProgressUpdate)
+        || !cx
+            .change
+            .files
+            .iter()
+            .any(|file| cx.config.layout.execplans.feature_of(&file.path).is_some())
+    {
+        return Ok(ledger);
+    }
+    let deltas = cx.progress_deltas()?;
+    let (features, source) = cx.features()?;
+    let named = matches!(source, Some(FeatureSource::Trailer | FeatureSource::Branch));
+    for (feature, delta) in deltas {
+        // A named feature's plan is updated by any new text; another's needs a new entry.
+        let updated = delta.change.progressed
+            || (named && delta.change.changed && features.contains(&feature));
+        if updated {
+            ledger.updated.insert(feature.clone());
+        }
+        ledger.entries.insert(feature, (delta.added, delta.removed));
+    }
+    Ok(ledger)
+}
+
+/// Sorts findings into refused, overridden, skipped and (with `defer_progress`, for
+/// `progress-update`) deferred.
 fn settle(
     config: &Config,
     found: Vec<Violation>,
     overrides: &BTreeMap<RuleId, String>,
     options: &Options,
+    defer_progress: bool,
 ) -> Report {
     let mut report = Report::default();
     for mut violation in found {
+        if defer_progress && violation.rule() == RuleId::ProgressUpdate {
+            report.deferred.push(violation);
+            continue;
+        }
         if !violation.overridable() {
             report.violations.push(violation);
             continue;

@@ -7,9 +7,10 @@
 //!
 //! - [`rule_id`]: the rule ids and their kebab-case names; it imports nothing from the crate.
 //!   `memo`: small per-thread memos of readings of a text.
-//! - [`model`] (the change and the trees), [`markdown`] (documents read as a person reads them),
-//!   [`trailers`] (commit messages read as git reads them), [`progress`] (how an
-//!   execplan's Progress section changed), [`config`] (raw file, validated config).
+//! - [`markdown`] (documents read as a person reads them), [`progress`] (how an execplan's
+//!   Progress section changed), [`model`] (the change and the trees, with the Progress entries
+//!   its branch had earlier), [`trailers`] (commit messages read as git reads them), [`config`]
+//!   (raw file, validated config).
 //! - [`findings`]: what each rule finds, as typed facts, and the text rendered from them.
 //! - [`report`]: what a check finds: the findings, refused, overridden or skipped.
 //! - [`context`]: what a rule may ask about the change, with reads cached.
@@ -40,5 +41,5 @@ pub use findings::{About, Finding};
 pub use model::{
     Change, ChangeLabel, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees,
 };
-pub use report::{CommitError, Overridden, RefusedOverride, Report, Violation};
+pub use report::{CommitError, Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 pub use rule_id::{RuleId, ALL_RULES};

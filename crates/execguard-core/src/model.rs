@@ -255,7 +255,19 @@ pub struct Change {
     /// How messages name a change that is not one commit (a rewrite of a branch from its old
     /// tip to its new one), and its base; `None` names the commit or the staged change.
     pub label: Option<ChangeLabel>,
+    /// The author, `Name <email>`, when known.
+    pub author: Option<String>,
+    /// Whether this is what a merge adds beyond a clean re-merge of its parents: its conflict
+    /// resolution, judged as an ordinary change.
+    pub merge_resolution: bool,
+    /// The Progress entries each feature's execplan had earlier on the branch, beyond the base
+    /// of this change (see [`crate::progress::EarlierEntries`]); `None` when not known.
+    pub earlier_progress: Option<EarlierProgress>,
 }
+
+/// Per feature, the Progress entries its execplan had earlier on the branch.
+pub type EarlierProgress =
+    std::sync::Arc<std::collections::BTreeMap<String, crate::progress::EarlierEntries>>;
 
 /// The names of a change that is not one commit, for messages.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,76 +1,184 @@
 //! How a commit changed the Progress section of an execplan: the visible entries of the old and
-//! the new section, compared. Read by the context (which features a change progresses), by the
-//! `progress-update` rule and by the agent hooks.
+//! the new section, compared as a reader compares them. Read by the context (which features a
+//! change progresses), by the `progress-update` rule and by the agent hooks.
+//!
+//! Each entry is reduced to its visible text (white space folded, invisible characters dropped,
+//! Unicode NFC), which starts with its box (`[ ]`, `[x]`) and holds its stamp (dates and times).
+//! Entries both versions have, as many times, are kept; the others were added or removed. An
+//! added entry is paired with a removed one that stood in the same place (after the same kept
+//! entry): first one with the same text apart from its stamp, then the rest in order. Then:
+//!
+//! - an added entry left unpaired is progress when its text is new: not in the old section and
+//!   not seen earlier on the branch ([`EarlierEntries`]). Appending the newest entry while the
+//!   oldest is dropped is progress: the two stand in different places.
+//! - a pair is progress when the box went from open to done (whatever else changed in the
+//!   entry, unless the branch had that entry done before: ticked, unticked and ticked again),
+//!   or when only its stamp changed. Any other pair is a rewording, which is not progress.
 
 use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::markdown::{self, Reading};
+
+mod pairing;
 
 /// How a commit changed the Progress section of one execplan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ProgressChange {
-    /// The new section has a visible entry the old one does not have as many times: a new entry,
-    /// or an old one whose text, box or timestamp changed. Enough for the execplan a trailer or
-    /// the branch names.
+    /// The new section has a visible entry whose text is new: not in the old section and not
+    /// seen earlier on the branch. A new entry, a ticked box, a reworded entry or a changed
+    /// timestamp counts; a copy of an entry, or an entry re-added after it was deleted, does not.
+    /// Enough for the execplan a trailer or the branch names.
     pub changed: bool,
-    /// The section gained an entry: it has more entries than it lost, or an entry whose box or
-    /// timestamp changed while the rest of its text stayed the same. A reworded entry (one added
-    /// pairing with one removed) is not progress. Needed when the execplan is found only by its
-    /// Progress having changed.
+    /// The section gained an entry: a new entry that pairs with no removed one, an entry whose
+    /// box went from open to done, or one whose stamp changed while the rest of its text stayed.
+    /// A reworded entry is not progress. Needed when the execplan is found only by its Progress
+    /// having changed.
     pub progressed: bool,
+}
+
+/// What a change did to one Progress section: the verdict, and the entries (as
+/// [`entry_key`] gives them) it added and removed, for the commits judged after it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProgressDelta {
+    pub change: ProgressChange,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// The entries a plan's Progress had earlier on the branch, since the base of the push or
+/// range judged (or of the branch): an entry seen there is not new progress when it comes back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EarlierEntries {
+    /// Entry keys, and `\u{1}` followed by the text apart from the stamp of every done entry.
+    keys: std::collections::HashSet<String>,
+}
+
+impl EarlierEntries {
+    /// Remembers an entry, as [`entry_key`] gives it.
+    pub fn insert(&mut self, key: &str) {
+        if let Some(rest) = done_rest(key) {
+            self.keys.insert(format!("\u{1}{rest}"));
+        }
+        self.keys.insert(key.to_string());
+    }
+
+    /// Whether the entry `key` was seen.
+    pub fn has(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    /// Whether the entry `key` would not be new: seen as it is, or, for a done entry, seen done
+    /// with another stamp.
+    pub fn recalls(&self, key: &str) -> bool {
+        self.has(key) || done_rest(key).is_some_and(|rest| self.had_done(&rest))
+    }
+
+    /// Whether some version of the entry whose text apart from its stamp is `rest` was done.
+    fn had_done(&self, rest: &str) -> bool {
+        self.keys.contains(&format!("\u{1}{rest}"))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
 }
 
 /// How the Progress section changed between `old` and `new` (see [`ProgressChange`] and
 /// [`markdown::visible_entries`]). Moving, deleting or re-spacing entries, and adding comments or
 /// code blocks, is no change. A new execplan (`old` is `None`) changes and progresses when its
-/// section has an entry. Entries the two sections share at their start and end are set aside
-/// first; the rest are compared by hashing.
+/// section has an entry.
 pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressChange {
+    progress_delta(old, new, section, None).change
+}
+
+/// [`progress_change`], with the entries the plan had `earlier` on the branch counted as seen,
+/// and the entries added and removed.
+pub fn progress_delta(
+    old: Option<&str>,
+    new: &str,
+    section: &str,
+    earlier: Option<&EarlierEntries>,
+) -> ProgressDelta {
     let Some(new_entries) = section_entries(new, section) else {
-        return ProgressChange::default();
+        return ProgressDelta::default();
     };
     let old_entries = old.and_then(|old| section_entries(old, section));
-    let (old_entries, new_entries) = unshared(
-        old_entries.as_ref().map_or(&[][..], |old| &old.found),
-        &new_entries.found,
-    );
-    // Entries of the new section minus those of the old one, with repeats: positive counts were
-    // added, negative ones removed.
-    let mut balance: HashMap<&str, isize> = HashMap::with_capacity(new_entries.len());
-    for (_, entry) in new_entries {
-        *balance.entry(entry).or_default() += 1;
-    }
-    for (_, entry) in old_entries {
-        *balance.entry(entry).or_default() -= 1;
-    }
-    let added: usize = balance.values().map(|n| n.max(&0).unsigned_abs()).sum();
-    let removed: usize = balance.values().map(|n| n.min(&0).unsigned_abs()).sum();
-    let changed = added > 0;
-    if added > removed {
-        return ProgressChange {
-            changed,
-            progressed: true,
-        };
-    }
-    // The added and removed entries by stamp and rest of text. Those that differ only in how
-    // the stamp is written cancel out; an added and a removed entry left with the same rest have
-    // different stamps: a box ticked or a timestamp changed.
-    let mut by_stamp: HashMap<(String, String), isize> = HashMap::new();
-    for (entry, count) in balance.iter().filter(|(_, count)| **count != 0) {
-        *by_stamp.entry(markdown::entry_stamp(entry)).or_default() += count;
-    }
-    let mut by_rest: HashMap<&str, (bool, bool)> = HashMap::new();
-    for ((_, rest), count) in &by_stamp {
-        let (added, removed) = by_rest.entry(rest).or_default();
-        *added |= *count > 0;
-        *removed |= *count < 0;
-    }
-    let restamped = by_rest.values().any(|(added, removed)| *added && *removed);
-    ProgressChange {
-        changed,
-        progressed: restamped,
-    }
+    let old_all = old_entries.as_ref().map_or(&[][..], |old| &old.found);
+    // Entries the two sections share at their start and end add nothing and remove nothing;
+    // the rest are compared by hashing.
+    let (old_entries, new_entries) = unshared(old_all, &new_entries.found);
+    let old_keys: Vec<String> = old_entries
+        .iter()
+        .filter_map(|(_, e)| entry_key(e))
+        .collect();
+    let new_keys: Vec<String> = new_entries
+        .iter()
+        .filter_map(|(_, e)| entry_key(e))
+        .collect();
+    let empty = EarlierEntries::default();
+    // Every entry of the old section is seen: a copy of one that the shared start or end holds
+    // is no new entry either.
+    let old_seen = || {
+        let mut seen = EarlierEntries::default();
+        for (_, entry) in old_all {
+            if let Some(key) = entry_key(entry) {
+                seen.insert(&key);
+            }
+        }
+        seen
+    };
+    pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), old_seen)
+}
+
+/// The visible entries of a plan's `section`, as keys ([`entry_key`]): for remembering what the
+/// plan had at the base of a push or range.
+pub fn section_keys(text: &str, section: &str) -> Vec<String> {
+    section_entries(text, section).map_or_else(Vec::new, |entries| {
+        entries
+            .found
+            .iter()
+            .filter_map(|(_, e)| entry_key(e))
+            .collect()
+    })
+}
+
+/// An entry as compared: its visible text (already folded) in Unicode NFC, so that an é typed
+/// as one character or as e and an accent is one entry; `None` when it shows nothing a reader
+/// could read (only combining marks, blank-looking fillers).
+pub fn entry_key(entry: &str) -> Option<String> {
+    let key: String = if entry.is_ascii() {
+        entry.to_string()
+    } else {
+        entry.nfc().collect()
+    };
+    let text = key
+        .strip_prefix("[x] ")
+        .or_else(|| key.strip_prefix("[ ] "))
+        .unwrap_or(&key);
+    text.chars().any(shows_something).then_some(key)
+}
+
+/// Whether a character shows something on its own: not white space, a table's bar, a combining
+/// mark or a blank filler.
+fn shows_something(c: char) -> bool {
+    !(c.is_whitespace()
+        || c == '|'
+        || matches!(c,
+            '\u{300}'..='\u{36f}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{fe20}'..='\u{fe2f}'
+            | '\u{115f}' | '\u{1160}' | '\u{2800}' | '\u{3164}' | '\u{ffa0}'
+            | '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
+}
+
+/// The text apart from its stamp of a done entry.
+fn done_rest(key: &str) -> Option<String> {
+    key.starts_with("[x] ")
+        .then(|| markdown::entry_stamp(key).1)
 }
 
 type Entry = (usize, Rc<str>);
@@ -96,6 +204,15 @@ fn unshared<'e>(old: &'e [Entry], new: &'e [Entry]) -> (&'e [Entry], &'e [Entry]
 /// entries are remembered, and read again only where the section changed, per thread.
 fn section_entries(text: &str, section: &str) -> Option<Rc<Reading<Rc<str>>>> {
     markdown::section_text(text, section).map(markdown::remembered_entries)
+}
+
+/// Counts of each key in `keys`.
+fn counts(keys: &[String]) -> HashMap<&str, usize> {
+    let mut out = HashMap::with_capacity(keys.len());
+    for key in keys {
+        *out.entry(key.as_str()).or_default() += 1;
+    }
+    out
 }
 
 #[cfg(test)]

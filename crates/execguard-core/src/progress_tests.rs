@@ -1,4 +1,4 @@
-use super::{progress_change, ProgressChange};
+use super::{progress_change, progress_delta, EarlierEntries, ProgressChange};
 
 /// Today's meaning, for the execplan named by a trailer or the branch.
 fn progress_updated(old: Option<&str>, new: &str, section: &str) -> bool {
@@ -101,10 +101,13 @@ fn a_changed_box_or_timestamp_is_an_update() {
     assert!(updated(&TWO.replace("two\n", "two\n  - [x] sub-step\n")));
 }
 
+/// A verbatim copy of an entry the section already has says nothing new: it used to count.
 #[test]
-fn an_entry_added_twice_is_an_update() {
+fn an_entry_copied_is_no_update() {
     let new = TWO.replace("two\n", "two\n- [x] (2026-02-03 21:05Z) one\n");
-    assert!(updated(&new));
+    assert!(!updated(&new));
+    let new = TWO.replace("two\n", "two\n- [x] (2026-02-03 21:05Z) *one*\u{200b}\n");
+    assert!(!updated(&new));
 }
 
 #[test]
@@ -213,7 +216,7 @@ fn a_net_new_entry_is_progress() {
     let new = new.replace("one\n", "uno\n");
     assert_eq!(progressed(&new), PROGRESSED);
     let again = TWO.replace("two\n", "two\n- [x] (2026-02-03 21:05Z) one\n");
-    assert_eq!(progressed(&again), PROGRESSED);
+    assert_eq!(progressed(&again), ProgressChange::default());
     assert_eq!(progress_change(None, TWO, "Progress"), PROGRESSED);
 }
 
@@ -276,8 +279,135 @@ fn repeated_entries_are_counted_past_the_entries_both_versions_share() {
     let change = |new: &[&str]| progress_change(Some(&old), &plan(new), "Progress");
     assert_eq!(change(&["a", "b"]), ProgressChange::default());
     assert_eq!(change(&["b", "a", "a"]), ProgressChange::default());
-    let more = change(&["a", "a", "b", "a"]);
+    // One more copy of an entry it has is no new entry.
+    assert_eq!(change(&["a", "a", "b", "a"]), ProgressChange::default());
+    let more = change(&["a", "b", "a", "c"]);
     assert!(more.changed && more.progressed);
     let reworded = change(&["a", "c", "a"]);
     assert!(reworded.changed && !reworded.progressed);
+}
+
+// ---- progress that means what a person means ------------------------------------------------
+
+fn plan(entries: &[&str]) -> String {
+    let list: String = entries.iter().map(|e| format!("- {e}\n")).collect();
+    format!("# Plan\n\n## Progress\n\n{list}\n## Decision Log\n- d\n")
+}
+
+/// Ticking every stage of a plan, each with its completion time and what was done, was called a
+/// rewording.
+#[test]
+fn ticking_stages_with_their_time_and_result_is_progress() {
+    let old = plan(&["[ ] Stage 1: schema", "[ ] Stage 2: API", "[ ] Stage 3: UI"]);
+    let new = plan(&[
+        "[x] (2026-03-22 16:05 CST) Stage 1: schema, migrated and seeded",
+        "[x] (2026-03-22 17:10 CST) Stage 2: API, all endpoints return 200",
+        "[x] (2026-03-22 18:00 CST) Stage 3: UI",
+    ]);
+    assert_eq!(progress_change(Some(&old), &new, "Progress"), PROGRESSED);
+    let old = plan(&["[ ] (2026-03-22) UI: wire the form", "[ ] (2026-03-22) API"]);
+    let new = plan(&[
+        "[x] (2026-03-22 16:05 CST) UI: wire the form",
+        "[ ] (2026-03-22) API",
+    ]);
+    assert_eq!(progress_change(Some(&old), &new, "Progress"), PROGRESSED);
+    // Rewording an open entry in place is still a rewording.
+    let new = plan(&[
+        "[ ] (2026-03-22) UI: wire the whole form",
+        "[ ] (2026-03-22) API",
+    ]);
+    assert_eq!(progress_change(Some(&old), &new, "Progress"), CHANGED_ONLY);
+}
+
+/// A plan that keeps its log short drops the oldest entry as it appends the newest.
+#[test]
+fn appending_while_the_oldest_entries_move_out_is_progress() {
+    let old = plan(&["(2026-03-01) one", "(2026-03-02) two", "(2026-03-03) three"]);
+    let new = plan(&[
+        "(2026-03-02) two",
+        "(2026-03-03) three",
+        "(2026-03-04) four",
+    ]);
+    assert_eq!(progress_change(Some(&old), &new, "Progress"), PROGRESSED);
+    let newest_first = plan(&[
+        "(2026-03-04) four",
+        "(2026-03-03) three",
+        "(2026-03-02) two",
+    ]);
+    let old_first = plan(&["(2026-03-03) three", "(2026-03-02) two", "(2026-03-01) one"]);
+    assert_eq!(
+        progress_change(Some(&old_first), &newest_first, "Progress"),
+        PROGRESSED
+    );
+}
+
+#[test]
+fn copies_invisible_characters_and_blank_entries_are_no_new_entry() {
+    let old = plan(&["[x] (2026-03-01) caf\u{e9} wired", "[ ] two"]);
+    for new in [
+        plan(&[
+            "[x] (2026-03-01) caf\u{e9} wired",
+            "[ ] two",
+            "[x] (2026-03-01) caf\u{e9} wired",
+        ]),
+        plan(&["[x] (2026-03-01) cafe\u{301} wired", "[ ] two"]),
+        plan(&[
+            "[x] (2026-03-01) caf\u{e9}\u{2060} wired",
+            "[ ] two",
+            "[x] (2026-03-01) caf\u{e9} wired\u{200d}",
+        ]),
+        plan(&[
+            "[x] (2026-03-01) caf\u{e9} wired",
+            "[ ] two",
+            "\u{2800}",
+            "\u{301}",
+            "&nbsp;",
+            "<span></span>",
+        ]),
+    ] {
+        assert_eq!(
+            progress_change(Some(&old), &new, "Progress"),
+            ProgressChange::default(),
+            "{new:?}"
+        );
+    }
+}
+
+#[test]
+fn entries_seen_earlier_on_the_branch_are_no_new_entry() {
+    let mut earlier = EarlierEntries::default();
+    earlier.insert("[x] (2026-03-01) deleted later");
+    earlier.insert("[x] ticked once");
+    let old = plan(&["[ ] ticked once", "[ ] two"]);
+    let with =
+        |entries: &[&str]| progress_delta(Some(&old), &plan(entries), "Progress", Some(&earlier));
+    // Re-added after an earlier commit deleted it.
+    let readded = with(&[
+        "[ ] ticked once",
+        "[ ] two",
+        "[x] (2026-03-01) deleted later",
+    ]);
+    assert_eq!(readded.change, ProgressChange::default());
+    assert_eq!(readded.added, ["[x] (2026-03-01) deleted later"]);
+    // Ticked, unticked, and now ticked again, even with a new time.
+    let again = with(&["[x] (2026-03-05 10:00Z) ticked once", "[ ] two"]);
+    assert!(!again.change.progressed);
+    // Without that history, both are progress.
+    let fresh = progress_delta(
+        Some(&old),
+        &plan(&["[x] ticked once", "[ ] two"]),
+        "Progress",
+        None,
+    );
+    assert_eq!(fresh.change, PROGRESSED);
+    assert_eq!(fresh.removed, ["[ ] ticked once"]);
+    let new_entry = with(&["[ ] ticked once", "[ ] two", "[x] three"]);
+    assert_eq!(new_entry.change, PROGRESSED);
+}
+
+#[test]
+fn unticking_an_entry_is_a_change_but_not_progress() {
+    let old = plan(&["[x] one", "[ ] two"]);
+    let new = plan(&["[ ] one", "[ ] two"]);
+    assert_eq!(progress_change(Some(&old), &new, "Progress"), CHANGED_ONLY);
 }

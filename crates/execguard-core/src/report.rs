@@ -1,5 +1,7 @@
 //! What a check finds, as data: human text, JSON and SARIF are all rendered from this.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -139,6 +141,27 @@ pub struct Report {
     /// Commits that could not be judged (an object missing from a partial clone, a parent beyond a
     /// shallow clone's boundary): the check is incomplete, and exits with code 2.
     pub errors: Vec<CommitError>,
+    /// Findings a later commit may still settle, reported without refusing: a missing Progress
+    /// entry under `[rules.progress-update] within = "push"`, before the commit is pushed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<Violation>,
+    /// What the change did to Progress sections, for judging it beside the other commits of a
+    /// push or range; not part of the verdict.
+    #[serde(skip)]
+    pub progress: ProgressLedger,
+}
+
+/// What one change did to the execplans' Progress sections.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProgressLedger {
+    /// Per feature whose execplan the change touched: the entries (as
+    /// [`crate::progress::entry_key`] gives them) it added and removed.
+    pub entries: BTreeMap<String, (Vec<String>, Vec<String>)>,
+    /// The features whose Progress the change updates, as `progress-update` counts it.
+    pub updated: BTreeSet<String>,
+    /// Whether the config that judged it lets a later commit of the push add the entry
+    /// (`within = "push"`).
+    pub within_push: bool,
 }
 
 /// A commit that could not be judged, and why.
@@ -165,5 +188,6 @@ impl Report {
         self.overridden.extend(other.overridden);
         self.skipped.extend(other.skipped);
         self.errors.extend(other.errors);
+        self.deferred.extend(other.deferred);
     }
 }

@@ -81,6 +81,8 @@ pub fn staged_change<'r>(
         root: parents.is_empty(),
         files,
         label: None,
+        author: staged_author(repo),
+        ..Change::default()
     };
     let trees = GitTrees {
         repo,
@@ -94,6 +96,27 @@ pub fn staged_change<'r>(
         base_tree: base_tree.map(RepoTree::from_git),
         merge,
     })
+}
+
+/// The author of the commit being made: git's `GIT_AUTHOR_NAME` and `GIT_AUTHOR_EMAIL` when set
+/// (`git commit --author` and bots set them), else the configured identity.
+fn staged_author(repo: &Repository) -> Option<String> {
+    match (
+        std::env::var("GIT_AUTHOR_NAME"),
+        std::env::var("GIT_AUTHOR_EMAIL"),
+    ) {
+        (Ok(name), Ok(email)) => Some(format!("{name} <{email}>")),
+        _ => repo.signature().ok().map(|who| signature_text(&who)),
+    }
+}
+
+/// An author or committer as git prints it: `Name <email>`.
+fn signature_text(who: &git2::Signature<'_>) -> String {
+    format!(
+        "{} <{}>",
+        String::from_utf8_lossy(who.name_bytes()),
+        String::from_utf8_lossy(who.email_bytes())
+    )
 }
 
 fn merge_heads(repo: &Repository) -> Vec<Oid> {
@@ -152,6 +175,8 @@ pub fn commit_change<'r>(
         root: parents.is_empty(),
         files,
         label: parents.is_empty().then(|| root_commit_label(id)),
+        author: Some(signature_text(&commit.author())),
+        ..Change::default()
     };
     let trees = GitTrees {
         repo,

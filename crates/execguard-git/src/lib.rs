@@ -16,6 +16,7 @@
 //! types out of this crate's interface.
 
 pub mod baseline;
+pub mod branch_history;
 mod case_folded;
 mod change;
 mod config;

@@ -1,6 +1,7 @@
 //! Checking recorded commits — a range in CI, the commits a push adds — in parallel, each against
 //! its first parent, through the same engine as a staged change.
 
+use execguard_core::model::EarlierProgress;
 use execguard_core::{Config, Options, OverridePolicy, Report};
 use execguard_git::{ObjectId, ReadCache, Repo};
 use rayon::prelude::*;
@@ -8,6 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub mod baseline;
+pub mod branch_progress;
 
 /// One commit to judge, and the branch it lands on (for `[scope]` and the feature).
 #[derive(Clone, Debug)]
@@ -93,7 +95,7 @@ where
                 run.iter()
                     .map(|&index| {
                         let job = &jobs[index];
-                        check_one(repo, job, explicit.as_ref(), configs, cache, &options)
+                        check_one(repo, job, explicit.as_ref(), configs, cache, &options, None)
                             .or_else(|error| on_error(repo, job, error))
                             .map(|report| (index, report))
                     })
@@ -110,6 +112,34 @@ where
 /// that the workers stay close in the history and finish together.
 const RUN: usize = 8;
 
+/// Judges one commit again, knowing the Progress entries its branch had `earlier` in the same
+/// push or range (see [`branch_progress`]).
+pub(crate) fn judge_again(
+    repo: &Repo,
+    job: &CommitJob,
+    settings: &CommitSettings,
+    earlier: EarlierProgress,
+) -> anyhow::Result<Report> {
+    let explicit = settings
+        .config
+        .as_ref()
+        .map(|config| Rc::new(config.clone()));
+    let options = Options {
+        overrides: settings.overrides.clone(),
+        ..Options::default()
+    };
+    let cache = ReadCache::default();
+    check_one(
+        repo,
+        job,
+        explicit.as_ref(),
+        &mut Configs::new(),
+        &cache,
+        &options,
+        Some(earlier),
+    )
+}
+
 fn check_one(
     repo: &Repo,
     job: &CommitJob,
@@ -117,6 +147,7 @@ fn check_one(
     configs: &mut Configs,
     cache: &ReadCache,
     options: &Options,
+    earlier: Option<EarlierProgress>,
 ) -> anyhow::Result<Report> {
     // A commit whose config leaves its branch out is not judged: skip comparing its trees. A
     // push that hides less (see `push::HiddenRefs`) may walk many such commits. One that changes
@@ -141,7 +172,9 @@ fn check_one(
             });
         }
     }
-    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
+    let mut commit =
+        execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
+    commit.change.earlier_progress = earlier;
     // A parent that contributes nothing is dropped, so the base may be another parent's tree.
     let config = match config_for(
         repo,

@@ -20,6 +20,7 @@ pub fn judge(
 ) -> anyhow::Result<Report> {
     let own = Change {
         is_merge: false,
+        merge_resolution: true,
         files: parts.own_files.clone(),
         ..change.clone()
     };

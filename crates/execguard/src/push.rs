@@ -178,7 +178,8 @@ pub fn judge(
             ..RefVerdict::default()
         });
     }
-    let mut reports = commits::check_commits(open, &jobs, settings)?;
+    let mut reports = commits::check_commits(&open, &jobs, settings)?;
+    commits::branch_progress::settle(&open, &jobs, &ref_jobs, settings, &mut reports)?;
     for (verdict, indices) in refs.iter_mut().zip(&ref_jobs) {
         verdict.refused_commits = indices
             .iter()

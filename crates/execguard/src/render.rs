@@ -83,6 +83,23 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
                 .join(" and ")
         ));
     }
+    for deferred in &report.deferred {
+        out.push_str(&format!(
+            "{WARN}warning[{}]{WARN:#}{} {}\n  {DIM}hint:{DIM:#} {}\n\n",
+            deferred.rule(),
+            deferred
+                .path()
+                .map(|p| format!(" {p}:"))
+                .unwrap_or_default(),
+            deferred.message(),
+            deferred.hint()
+        ));
+    }
+    if !report.deferred.is_empty() {
+        out.push_str(&format!(
+            "{WARN}execguard:{WARN:#} `[rules.progress-update] within = \"push\"`: the commit is not refused, but a later commit of the same push must add the entry; pre-push and the server refuse a push without it.\n"
+        ));
+    }
     if let Some(branch) = &report.out_of_scope {
         out.push_str(&format!(
             "execguard: branch `{branch}` is outside the configured [scope]; nothing was checked.\n"

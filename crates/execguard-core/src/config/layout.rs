@@ -28,6 +28,8 @@ pub struct Layout {
     pub execplan_marker: Markers,
     pub code: Globs,
     pub not_code: Globs,
+    /// Whether a blob whose content is binary (see `commit-size`) is code; by default it is not.
+    pub binary_is_code: bool,
     pub branch_patterns: BranchPatterns,
 }
 
@@ -91,6 +93,7 @@ impl Validator<'_> {
             not_planning: exclude,
             code: self.globs("layout.code", raw.code, &["**"])?,
             not_code: self.globs("layout.not-code", raw.not_code, DEFAULT_NOT_CODE)?,
+            binary_is_code: raw.binary_is_code.unwrap_or(false),
             branch_patterns: self.branch_patterns(raw.branch_patterns)?,
         })
     }
@@ -207,8 +210,8 @@ impl Validator<'_> {
 }
 
 /// What is not code besides the planning documents: prose, the guard's own config, licences,
-/// git's own files, lockfiles, and CI and hook-manager config. Nobody writes a Progress entry for
-/// a new licence year or a CI tweak.
+/// git's own files, lockfiles, CI, hook-manager and coding-agent config, and data and binary
+/// files. Nobody writes a Progress entry for a new licence year, a CI tweak or a font.
 pub const DEFAULT_NOT_CODE: &[&str] = &[
     "**/*.md",
     ".execguard.toml",
@@ -228,6 +231,29 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     ".pre-commit-config.yaml",
     "lefthook.yml",
     ".husky/**",
+    // The hooks `execguard install --agent` writes: tool configuration.
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    ".codex/hooks.json",
+    ".codex/config.toml",
+    // Data and binary files: fonts, images, media, archives, databases, and the data folders of
+    // a Prometheus server.
+    "**/*.{woff,woff2,ttf,otf,eot}",
+    "**/*.{png,jpg,jpeg,gif,bmp,ico,icns,webp,tif,tiff,psd}",
+    "**/*.{mp3,mp4,m4a,wav,ogg,flac,webm,mov,avi}",
+    "**/*.{zip,tar,gz,tgz,bz2,xz,zst,7z,rar}",
+    "**/*.{db,sqlite,sqlite3,db-wal,db-shm,mdb}",
+    "**/*.{pdf,parquet,feather,npy,npz,pkl,h5}",
+    "**/prometheus/data/**",
+    "**/prometheus_data/**",
+    "**/prometheus-data/**",
+    // A Prometheus TSDB wherever it is kept: the head chunks, the write-ahead log's segments,
+    // and each block (a ULID folder) with its index, chunks, tombstones and meta.json.
+    "**/chunks_head/**",
+    "**/wal/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]",
+    "**/queries.active",
+    "**/01*/{index,tombstones,meta.json}",
+    "**/01*/chunks/**",
 ];
 
 /// Paths a template may match that are never planning documents: the folder's own README and
@@ -345,6 +371,34 @@ mod tests {
             let err = Config::parse("c.toml", text).unwrap_err();
             assert_eq!(err.line, 2, "{err}");
             assert!(err.message.contains(message), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn data_files_and_agent_settings_are_not_code_by_default() {
+        let config = Config::embedded_default();
+        for path in [
+            ".claude/settings.json",
+            ".claude/settings.local.json",
+            ".codex/hooks.json",
+            ".codex/config.toml",
+            "web/fonts/Inter.woff2",
+            "assets/logo.png",
+            "backups/app.sqlite3",
+            "ops/prometheus/data/wal/00000002",
+            "monitoring/data/chunks_head/000001",
+            "monitoring/data/01HV3K9ZP1W8Y5T0B6N2C4D7E9/index",
+            "monitoring/data/01HV3K9ZP1W8Y5T0B6N2C4D7E9/meta.json",
+            "monitoring/data/01HV3K9ZP1W8Y5T0B6N2C4D7E9/chunks/000001",
+        ] {
+            assert!(!config.layout.is_code(&path.into()), "{path} is not code");
+        }
+        for path in [
+            ".claude/commands/review.sh",
+            "src/wal/writer.rs",
+            "src/index.ts",
+        ] {
+            assert!(config.layout.is_code(&path.into()), "{path} is code");
         }
     }
 

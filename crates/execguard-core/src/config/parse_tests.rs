@@ -201,3 +201,42 @@ fn plain_branch_patterns_match_as_their_regexes_do() {
         );
     }
 }
+
+#[test]
+fn progress_update_keys_are_validated() {
+    for (text, message) in [
+        (
+            "[rules.progress-update]\nwithin = \"later\"\n",
+            "rules.progress-update.within",
+        ),
+        (
+            "[rules.progress-update]\nexempt-authors = ['(']\n",
+            "rules.progress-update.exempt-authors",
+        ),
+        (
+            "[rules.progress-update]\nsmall-fix-lines = -1\n",
+            "rules.progress-update.small-fix-lines",
+        ),
+    ] {
+        let err = Config::parse("c.toml", text).unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains(message), "{text}: {err}");
+    }
+    let config = Config::parse(
+        "c.toml",
+        "[rules.progress-update]\nwithin = \"push\"\nexempt-authors = ['^renovate\\[bot\\] ']\n",
+    )
+    .unwrap();
+    let settings = &config.rules.progress_update;
+    assert_eq!(settings.within, crate::config::Within::Push);
+    assert!(settings
+        .exempt_authors
+        .find("renovate[bot] <bot@renovateapp.com>")
+        .is_some());
+    assert!(settings
+        .exempt_authors
+        .find("Ana <ana@example.com>")
+        .is_none());
+    // A rendered config parses back to itself.
+    assert_eq!(Config::parse("r.toml", &config.to_toml()).unwrap(), config);
+}

@@ -112,6 +112,8 @@ pub(super) struct RawLayout {
     /// Globs that are not code.
     #[schemars(with = "Vec<String>")]
     pub(super) not_code: Option<Vec<Spanned<String>>>,
+    /// Whether a binary blob (by content) is code. Default false.
+    pub(super) binary_is_code: Option<bool>,
     /// Regexes naming the feature of a branch with a `(?P<feature>...)` group.
     #[schemars(with = "Vec<String>")]
     pub(super) branch_patterns: Option<Vec<Spanned<String>>>,
@@ -195,6 +197,34 @@ pub(super) struct RawProgressUpdate {
     /// The execplan section that code commits must add to. Default `Progress`.
     #[schemars(with = "String")]
     pub(super) section: Option<Spanned<String>>,
+    /// Where the entry must come: `commit` (default), or `push` (a later commit of the same push
+    /// or range may add it; pre-commit warns).
+    #[schemars(with = "Within")]
+    pub(super) within: Option<Spanned<String>>,
+    /// Regexes over a commit's author, `Name <email>`, whose commits need no entry.
+    #[schemars(with = "Vec<String>")]
+    pub(super) exempt_authors: Option<Vec<Spanned<String>>>,
+    /// Regexes over the trailer lines of a message, `Key: value`, that exempt a commit.
+    #[schemars(with = "Vec<String>")]
+    pub(super) exempt_trailers: Option<Vec<Spanned<String>>>,
+    /// Changed lines of code a commit may have without an entry (with `small-fix-files`); 0 (default) turns it off.
+    #[schemars(with = "u64")]
+    pub(super) small_fix_lines: Option<Spanned<i64>>,
+    /// Code files a small fix may touch. Default 1.
+    #[schemars(with = "u64")]
+    pub(super) small_fix_files: Option<Spanned<i64>>,
+    /// Lines of new code a merge's conflict resolution may write without an entry. Default 0.
+    #[schemars(with = "u64")]
+    pub(super) merge_resolution_lines: Option<Spanned<i64>>,
+}
+
+/// Where a code commit's Progress entry must come.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum Within {
+    Commit,
+    Push,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -258,6 +288,8 @@ pub(super) struct RawCommitMessage {
     /// The longest subject line. Default 72.
     #[schemars(with = "u64", range(min = 1))]
     pub(super) max_subject: Option<Spanned<i64>>,
+    /// Whether generated merge and revert subjects are exempt from `max-subject`. Default true.
+    pub(super) exempt_generated: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

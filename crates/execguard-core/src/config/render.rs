@@ -48,6 +48,10 @@ impl Config {
         layout_table.insert("code".into(), strings(layout.code.patterns()));
         layout_table.insert("not-code".into(), strings(layout.not_code.patterns()));
         layout_table.insert(
+            "binary-is-code".into(),
+            Value::Boolean(layout.binary_is_code),
+        );
+        layout_table.insert(
             "branch-patterns".into(),
             strings(&layout.branch_patterns.patterns()),
         );
@@ -82,9 +86,16 @@ impl Config {
                     }
                 }
                 RuleId::ProgressUpdate => {
+                    let p = &r.progress_update;
+                    table.insert("section".into(), Value::String(p.section.clone()));
+                    table.insert("within".into(), Value::String(p.within.as_str().into()));
+                    table.insert("exempt-authors".into(), strings(p.exempt_authors.texts()));
+                    table.insert("exempt-trailers".into(), strings(p.exempt_trailers.texts()));
+                    table.insert("small-fix-lines".into(), integer(p.small_fix_lines));
+                    table.insert("small-fix-files".into(), integer(p.small_fix_files));
                     table.insert(
-                        "section".into(),
-                        Value::String(r.progress_update.section.clone()),
+                        "merge-resolution-lines".into(),
+                        integer(p.merge_resolution_lines),
                     );
                 }
                 RuleId::ExecplanReady => {
@@ -122,6 +133,10 @@ impl Config {
                     table.insert(
                         "max-subject".into(),
                         integer(r.commit_message.max_subject as u64),
+                    );
+                    table.insert(
+                        "exempt-generated".into(),
+                        Value::Boolean(r.commit_message.exempt_generated),
                     );
                 }
                 _ => {}

@@ -13,10 +13,11 @@ use toml::Value;
 use super::adoption::AdoptionConfig;
 use super::layout::Layout;
 use super::patterns::Globs;
+use super::progress_rule::{ProgressUpdateConfig, Within};
 use super::render::{integer, strings};
 use super::validated::{
     CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
+    ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
 };
 use crate::rule_id::{RuleId, ALL_RULES};
 
@@ -89,6 +90,7 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         execplan_marker,
         code,
         not_code,
+        binary_is_code,
         branch_patterns,
     } = old;
     found.same_set("layout.specs", &specs.texts(), &new.specs.texts());
@@ -133,6 +135,8 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         not_code.patterns(),
         new.not_code.patterns(),
     );
+    // Binary blobs that were code and are no longer escape progress-update and execplan-ready.
+    found.switch("layout.binary-is-code", *binary_is_code, new.binary_is_code);
     // Which feature a branch names decides which execplan a commit answers to; a changed list
     // cannot be shown to be stricter.
     found.fixed_list(
@@ -173,12 +177,7 @@ fn compare_rules(found: &mut Loosenings, old: &RulesConfig, new: &RulesConfig) {
         &keys(&new.protected_path.sections),
     );
 
-    let ProgressUpdateConfig { section } = progress_update;
-    found.fixed(
-        "rules.progress-update.section",
-        section,
-        &new.progress_update.section,
-    );
+    compare_progress_update(found, progress_update, &new.progress_update);
 
     // Without it, code needs no frozen spec.
     let ExecplanReadyConfig { require_spec } = execplan_ready;
@@ -205,11 +204,74 @@ fn compare_rules(found: &mut Loosenings, old: &RulesConfig, new: &RulesConfig) {
 
     compare_commit_size(found, commit_size, &new.commit_size);
 
-    let CommitMessageConfig { max_subject } = commit_message;
+    let CommitMessageConfig {
+        max_subject,
+        exempt_generated,
+    } = commit_message;
+    // Exempting generated subjects again loosens.
+    if !*exempt_generated && new.commit_message.exempt_generated {
+        found.push(
+            "rules.commit-message.exempt-generated",
+            Value::Boolean(false),
+            Value::Boolean(true),
+        );
+    }
     found.limit(
         "rules.commit-message.max-subject",
         *max_subject as u64,
         new.commit_message.max_subject as u64,
+    );
+}
+
+/// `[rules.progress-update]`: the section is fixed; letting the entry come later in the push,
+/// exempting more authors or trailers, or allowing larger fixes and resolutions without an entry
+/// loosens.
+fn compare_progress_update(
+    found: &mut Loosenings,
+    old: &ProgressUpdateConfig,
+    new: &ProgressUpdateConfig,
+) {
+    let ProgressUpdateConfig {
+        section,
+        within,
+        exempt_authors,
+        exempt_trailers,
+        small_fix_lines,
+        small_fix_files,
+        merge_resolution_lines,
+    } = old;
+    let key = |name: &str| format!("rules.progress-update.{name}");
+    found.fixed(&key("section"), section, &new.section);
+    if *within == Within::Commit && new.within == Within::Push {
+        found.fixed(&key("within"), within.as_str(), new.within.as_str());
+    }
+    found.adds_none(
+        &key("exempt-authors"),
+        exempt_authors.texts(),
+        new.exempt_authors.texts(),
+    );
+    found.adds_none(
+        &key("exempt-trailers"),
+        exempt_trailers.texts(),
+        new.exempt_trailers.texts(),
+    );
+    // A small-fix allowance of 0 lines is none at all: allowing one loosens, whatever its files.
+    found.limit(
+        &key("small-fix-lines"),
+        *small_fix_lines,
+        new.small_fix_lines,
+    );
+    if *small_fix_lines > 0 && new.small_fix_lines > 0 {
+        found.limit(
+            &key("small-fix-files"),
+            *small_fix_files,
+            new.small_fix_files,
+        );
+    }
+    found.limit(
+        &key("merge-resolution-lines"),
+        *merge_resolution_lines,
+        new.merge_resolution_lines,
     );
 }
 

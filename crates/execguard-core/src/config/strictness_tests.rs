@@ -308,3 +308,53 @@ fn not_requiring_a_spec_loosens() {
     );
     assert!(loosened("[rules.execplan-ready]\nrequire-spec = false\n", "").is_empty());
 }
+
+#[test]
+fn progress_update_allowances_may_shrink_but_not_grow() {
+    for (newer, key) in [
+        ("within = \"push\"", "rules.progress-update.within"),
+        (
+            "exempt-authors = ['^bot ']",
+            "rules.progress-update.exempt-authors",
+        ),
+        (
+            "exempt-trailers = ['^Bot: ']",
+            "rules.progress-update.exempt-trailers",
+        ),
+        (
+            "small-fix-lines = 5",
+            "rules.progress-update.small-fix-lines",
+        ),
+        (
+            "merge-resolution-lines = 3",
+            "rules.progress-update.merge-resolution-lines",
+        ),
+    ] {
+        let newer = format!("[rules.progress-update]\n{newer}\n");
+        assert_eq!(from_default(&newer), [key], "{newer}");
+        assert!(loosened(&newer, "").is_empty(), "{newer}");
+    }
+    // More files for a small fix loosens only once small fixes are allowed at all.
+    assert!(from_default("[rules.progress-update]\nsmall-fix-files = 3\n").is_empty());
+    assert_eq!(
+        loosened(
+            "[rules.progress-update]\nsmall-fix-lines = 5\n",
+            "[rules.progress-update]\nsmall-fix-lines = 5\nsmall-fix-files = 3\n"
+        ),
+        ["rules.progress-update.small-fix-files"]
+    );
+}
+
+#[test]
+fn binary_content_and_generated_subjects_may_only_tighten() {
+    assert!(from_default("[layout]\nbinary-is-code = true\n").is_empty());
+    assert_eq!(
+        loosened("[layout]\nbinary-is-code = true\n", ""),
+        ["layout.binary-is-code"]
+    );
+    assert!(from_default("[rules.commit-message]\nexempt-generated = false\n").is_empty());
+    assert_eq!(
+        loosened("[rules.commit-message]\nexempt-generated = false\n", ""),
+        ["rules.commit-message.exempt-generated"]
+    );
+}

@@ -8,6 +8,7 @@ use super::adoption::AdoptionConfig;
 use super::error::{serde_message, ConfigError};
 use super::layout::Layout;
 use super::patterns::Globs;
+use super::progress_rule::ProgressUpdateConfig;
 use super::raw::RawConfig;
 use super::validator::Validator;
 use crate::model::RepoPath;
@@ -48,11 +49,6 @@ impl ProtectedSection {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ProgressUpdateConfig {
-    pub section: String,
-}
-
-#[derive(Clone, Debug, PartialEq)]
 pub struct ExecplanReadyConfig {
     /// Whether code also needs the plan's spec frozen in the base; `false` for repositories that
     /// keep plans but no per-feature specs.
@@ -86,6 +82,8 @@ pub struct CommitSizeConfig {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommitMessageConfig {
     pub max_subject: usize,
+    /// Whether subjects git and the forges generate (merges, reverts) may exceed `max_subject`.
+    pub exempt_generated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -201,13 +199,7 @@ impl Validator<'_> {
                 )?,
                 sections: self.protected_sections(r.protected_path.sections)?,
             },
-            progress_update: ProgressUpdateConfig {
-                section: self.non_empty(
-                    "rules.progress-update.section",
-                    r.progress_update.section,
-                    "Progress",
-                )?,
-            },
+            progress_update: self.progress_update(r.progress_update)?,
             execplan_ready: ExecplanReadyConfig {
                 require_spec: r.execplan_ready.require_spec.unwrap_or(true),
             },
@@ -260,6 +252,7 @@ impl Validator<'_> {
                     r.commit_message.max_subject,
                     72,
                 )? as usize,
+                exempt_generated: r.commit_message.exempt_generated.unwrap_or(true),
             },
         };
         let server = ServerConfig {

@@ -150,7 +150,7 @@ impl ProgressUpdate {
                 found.section, found.execplans
             ),
             ProgressUpdate::PlanNotUpdated(found) => format!(
-                "Add an entry to the {} section of {} saying what this commit did, stage it with the code, and commit again.",
+                "Add a new entry to the {} section of {} saying what this commit did, stage it with the code, and commit again. A copy of an entry, or one the branch had before, is not new.",
                 found.section, found.plan
             ),
         }

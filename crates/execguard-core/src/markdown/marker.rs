@@ -5,7 +5,8 @@
 //! HTML comment standing as a block — is the marker alone or `Label: MARKER`, with decoration
 //! around it. The text is first folded as a reader sees it: invisible characters dropped, every
 //! Unicode space made one space, hyphen look-alikes made `-`, full-width and Cyrillic or Greek
-//! look-alike letters made ASCII.
+//! look-alike letters made ASCII. Letters match without regard to case, as section titles do:
+//! `Status: Complete` carries the marker `COMPLETE`.
 
 use std::ops::ControlFlow;
 
@@ -70,7 +71,7 @@ fn shows_marker(text: &str, marker: &str, settled_only: bool) -> bool {
         if block.task == Some(false) || block.in_unchecked_task {
             return ControlFlow::Continue(());
         }
-        if literal && block.text.is_ascii() && !block.text.contains(marker) {
+        if literal && block.text.is_ascii() && !contains_ignoring_case(block.text, marker) {
             return ControlFlow::Continue(());
         }
         if settled_only
@@ -231,8 +232,10 @@ fn marker_at(text: &str, limit: usize, marker: &str) -> bool {
     let negated_from = negation_end(text);
     let is_match = |index: usize| {
         index < negated_from
-            && text.get(index..).is_some_and(|at| at.starts_with(marker))
-            && ending_ok(&text[index + marker.len()..])
+            && text
+                .get(index..)
+                .and_then(|at| prefix_ignoring_case(at, marker))
+                .is_some_and(|length| ending_ok(&text[index + length..]))
     };
     match marker.find(char::is_alphanumeric) {
         // The marker's first letter is the text's first letter: one place to look.
@@ -245,6 +248,29 @@ fn marker_at(text: &str, limit: usize, marker: &str) -> bool {
             .take(8)
             .any(is_match),
     }
+}
+
+/// The length of the start of `text` that is `marker` but for case (`Complete` for `COMPLETE`),
+/// as section titles are matched; `None` when `text` does not start with it.
+fn prefix_ignoring_case(text: &str, marker: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    for wanted in marker.chars() {
+        let (_, found) = chars.next()?;
+        if found != wanted && !found.to_lowercase().eq(wanted.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(chars.next().map_or(text.len(), |(at, _)| at))
+}
+
+/// Whether the ASCII `text` holds `marker` but for ASCII case.
+fn contains_ignoring_case(text: &str, marker: &str) -> bool {
+    let marker = marker.as_bytes();
+    marker.is_empty()
+        || text
+            .as_bytes()
+            .windows(marker.len())
+            .any(|window| window.eq_ignore_ascii_case(marker))
 }
 
 /// The shortest prefix of `text` that holds a negating symbol or an unchecked box (`[ ]`); every

@@ -163,7 +163,7 @@ fn mentions_do_not_count() {
         "This spec will be (EXEC-READY) soon",
         "EXECPLAN-READY",
         "NOT-EXEC-READY",
-        "exec-ready",
+        "not exec-ready",
         "Status: EXEC-READY-ish",
         "EXEC-READY2",
         "see: the EXEC-READY rule",
@@ -351,4 +351,24 @@ fn a_marker_at_the_top_of_a_long_plan_is_found() {
     }
     assert_marker(&doc);
     assert_no_marker(&doc.replace("EXEC-READY", "DRAFT"));
+}
+
+/// A status line written in another case carries the marker, as a section title in another case
+/// is the section: `Status: Complete` under a `COMPLETE` marker was not found.
+#[test]
+fn markers_match_without_regard_to_case() {
+    for form in [
+        "exec-ready",
+        "Status: Exec-Ready",
+        "**status**: exec-ready ✅",
+    ] {
+        assert_freezes(form);
+    }
+    assert!(has_marker("# Plan\n\nStatus: Complete\n", "COMPLETE"));
+    assert!(has_marker(
+        "# Plan\n\n> STATUS: complete (2026-03-01)\n",
+        "Complete"
+    ));
+    assert!(!has_marker("# Plan\n\nStatus: Completed\n", "COMPLETE"));
+    assert!(!has_marker("# Plan\n\nStatus: not complete\n", "COMPLETE"));
 }

@@ -13,6 +13,11 @@ message must have a subject line of at most 72 characters, and every `Execguard-
 must have the form `Execguard-Override: <rule-id>: <reason>` with a known rule id and a reason.
 Comment lines and the `git commit --verbose` diff are not part of the message.
 
+Subjects that git and the forges write themselves are exempt from the length limit: `Merge branch
+'x'` (also `of <url>` and `into <branch>`, GitLab's `Merge branch 'x' into 'y'`), `Merge branches
+…`, `Merge remote-tracking branch …`, `Merge tag …`, `Merge commit …`, `Merge pull request #N
+from owner/branch`, Bitbucket's `Merged in x (pull request #N)`, `Revert "…"` and `Reapply "…"`.
+
 ## Why
 Reviewers and agents read history by its subjects. An override is a human's deliberate exception
 and has to say which rule it sets aside and why; a malformed one would either silently fail or be
@@ -30,7 +35,8 @@ Write a short subject, a blank line, then the body. Write overrides as
 `Execguard-Override: frozen-spec: approved by <name> in <ticket>` in the final trailer paragraph.
 
 ## Configuration
-`[rules.commit-message] max-subject` (default 72); `enabled = false` turns it off.
+`[rules.commit-message] max-subject` (default 72); `exempt-generated` (default true) exempts the
+generated merge and revert subjects above from the limit; `enabled = false` turns it off.
 "#
 );
 
@@ -45,7 +51,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         out.push(cx.violation(Finding::CommitMessage(CommitMessage::NoSubject)));
     } else {
         let length = subject.chars().count();
-        if length > limit {
+        let exempt = cx.config.rules.commit_message.exempt_generated && is_generated(&subject);
+        if length > limit && !exempt {
             out.push(
                 cx.violation(Finding::CommitMessage(CommitMessage::SubjectTooLong(
                     SubjectTooLong {
@@ -62,4 +69,62 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// Whether a subject has a shape git or a forge generates for a merge or a revert.
+pub fn is_generated(subject: &str) -> bool {
+    let subject = subject.trim();
+    if let Some(rest) = subject.strip_prefix("Merge ") {
+        if let Some(number) = rest.strip_prefix("pull request #") {
+            let digits = number.chars().take_while(char::is_ascii_digit).count();
+            return digits > 0 && number[digits..].starts_with(" from ");
+        }
+        return [
+            "branch '",
+            "branches '",
+            "remote-tracking branch '",
+            "tag '",
+            "commit '",
+        ]
+        .iter()
+        .any(|shape| rest.starts_with(shape));
+    }
+    if let Some(rest) = subject.strip_prefix("Merged in ") {
+        return rest.contains(" (pull request #") && rest.ends_with(')');
+    }
+    ["Revert \"", "Reapply \""]
+        .iter()
+        .any(|shape| subject.starts_with(shape) && subject.ends_with('"'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_generated;
+
+    #[test]
+    fn generated_merge_and_revert_subjects() {
+        for subject in [
+            "Merge pull request #270 from owner/a-very-long-branch-name-that-goes-on-and-on-and-on-and-on-and-on",
+            "Merge branch 'feature/x' of https://github.com/owner/repo into main",
+            "Merge branch 'feature/x' into 'main'",
+            "Merge branches 'a' and 'b'",
+            "Merge remote-tracking branch 'origin/main'",
+            "Merge tag 'v1.2.3'",
+            "Merge commit 'abc123' into main",
+            "Merged in feature/x (pull request #12)",
+            "Revert \"Add the thing\"",
+            "Revert \"Revert \"Add the thing\"\"",
+            "Reapply \"Add the thing\"",
+        ] {
+            assert!(is_generated(subject), "{subject}");
+        }
+        for subject in [
+            "Merge the login and signup flows into one module because it is simpler",
+            "Merge pull request for the login",
+            "Revert the login change because it broke everything in production",
+            "Merged in the new parser",
+        ] {
+            assert!(!is_generated(subject), "{subject}");
+        }
+    }
 }

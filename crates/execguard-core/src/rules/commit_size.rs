@@ -1,7 +1,7 @@
 //! The commit-size rule: a commit's changed lines, files and bytes.
 
-mod content;
-mod distance;
+pub(crate) mod content;
+pub(crate) mod distance;
 mod lockfiles;
 mod matching;
 #[cfg(test)]
@@ -224,7 +224,7 @@ struct Tally {
 }
 
 /// One side of a file, as far as counting goes.
-enum Content {
+pub(crate) enum Content {
     /// No blob: the side does not exist, or it is a submodule.
     Nothing,
     Text(Vec<u8>),
@@ -233,7 +233,7 @@ enum Content {
 }
 
 impl Content {
-    fn read(cx: &Context<'_>, entry: Option<&Entry>) -> Result<Self, TreeError> {
+    pub(crate) fn read(cx: &Context<'_>, entry: Option<&Entry>) -> Result<Self, TreeError> {
         let Some(entry) = entry.filter(|e| e.kind.is_blob()) else {
             return Ok(Content::Nothing);
         };
@@ -248,7 +248,7 @@ impl Content {
         })
     }
 
-    fn text(&self) -> Option<&[u8]> {
+    pub(crate) fn text(&self) -> Option<&[u8]> {
         match self {
             Content::Text(data) => Some(data),
             _ => None,

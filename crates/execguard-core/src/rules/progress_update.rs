@@ -23,23 +23,42 @@ folded; HTML comments, code blocks and blank content are not entries.
 
 The matching execplan is the one named by the commit message trailer `Execplan: <feature>` (when
 the message is known), else by the branch name (`exec/<feature>`, `feature/<feature>`,
-`feat/<feature>`, when that feature has an execplan). For that plan, Progress is updated when the
-new section has an entry that the old one does not have as many times: a new entry, a box that
-gets ticked, or an entry whose text or timestamp changes counts; reordering entries, deleting
-them, re-spacing or re-numbering them, adding an empty `<!-- -->` or a code block does not.
+`feat/<feature>`, when that feature has an execplan). Entries are compared as a reader compares
+them: by visible text, invisible characters dropped and Unicode normalised (NFC). For that plan,
+Progress is updated when the new section has an entry whose text is new: not in the old section
+and not seen earlier on the branch. A new entry, a box that gets ticked, or an entry whose text or
+timestamp changes counts; reordering entries, deleting them, re-spacing or re-numbering them,
+adding an empty `<!-- -->` or a code block, a verbatim copy of an entry, the same entry with an
+invisible character, an entry that renders as nothing, an entry deleted earlier on the branch and
+added back, or a box ticked, unticked and ticked again does not.
 
 When neither names a feature, the matching execplan is any execplan whose Progress the commit
-progresses, which asks more: the section must gain an entry (it has more entries than before), or
-an entry's box or timestamp must change while the rest of its text stays the same. A reworded
-entry — a search-and-replace or a spelling sweep that touches an old entry of some plan — is one
-entry removed and one added, and is not progress. A timestamp is a date `YYYY-MM-DD` (or with `/`
-or `.`), optionally with a time, or a time `HH:MM` with optional seconds and zone. The pre-commit
-hook cannot see the message, so it leaves a commit whose only Progress change is a rewording to
-the commit-msg hook, which knows whether a trailer names that plan.
+progresses, which asks more. Each added entry is paired with a removed one that stood at the same
+place in the list (after the same unchanged entry): first one with the same text apart from its
+stamp, then the rest in order. An added entry left unpaired is progress when its text is new, so
+appending the newest entry while the oldest is dropped is progress. A pair is progress when its
+box went from open to done, whatever else changed in the entry (a completion time, what was
+done), or when only its stamp changed. Any other pair is a rewording — a search-and-replace or a
+spelling sweep that touches an old entry of some plan — and is not progress. A stamp is a date
+`YYYY-MM-DD` (or with `/` or `.`), optionally with a time, or a time `HH:MM` with optional seconds
+and zone. The pre-commit hook cannot see the message, so it leaves a commit whose only Progress
+change is a rewording to the commit-msg hook, which knows whether a trailer names that plan.
+
+"Earlier on the branch" is what the push (pre-push, pre-receive) or range (`check --range`) being
+judged knows: the entries its earlier commits added or removed. A commit that brings one back is
+judged again knowing it. The commit hooks know every version of the plan since the branch left
+its upstream (the merge base and the latest 500 commits after it); without an upstream, HEAD's.
 
 A newly added execplan counts when its Progress section has an entry. A merge is judged by what it
-adds of its own: its result against a clean re-merge of its parents (a clean merge, or a conflict
-resolution that keeps lines of either side, adds no code).
+adds of its own: its result against a clean re-merge of its parents. A conflict resolution that
+keeps lines of either side, or adds blank lines and comments (a `TODO`), writes no new code and
+needs no entry; one that writes more lines of new code than `merge-resolution-lines` (default 0)
+does.
+
+Not code, and so never asking for an entry: Markdown, licences, lockfiles, CI, hook-manager and
+coding-agent settings (`.claude/settings.json`, `.claude/settings.local.json`,
+`.codex/hooks.json`, `.codex/config.toml`), fonts, images, media, archives, databases, Prometheus
+data folders, and any file whose content is binary.
 
 ## Why
 The execplan is a living document: Progress gets an entry at every stopping point, so that a human
@@ -67,27 +86,93 @@ commit did. When the commit works on another feature, name it with the trailer
 `Execplan: <feature>`.
 
 ## Configuration
-`[layout] code` and `[layout] not-code` (globs) decide what is code; `[layout] execplans` and
-`[layout] branch-patterns` find the execplan; `[rules.progress-update] section` (default
-`Progress`) names the section; `enabled = false` turns it off.
+`[layout] code`, `[layout] not-code` (globs) and `[layout] binary-is-code` (default false) decide
+what is code; `[layout] execplans` and `[layout] branch-patterns` find the execplan;
+`[rules.progress-update]` takes `section` (default `Progress`); `within` (`"commit"`, the default,
+or `"push"`: a later commit of the same push or range may add the entry, and the commit hooks warn
+instead of refusing); `exempt-authors` (regexes over `Name <email>`, such as
+`'^dependabot\[bot\] '`) and `exempt-trailers` (regexes over `Key: value` trailer lines), whose
+commits need no entry; `small-fix-lines` (default 0, off) and `small-fix-files` (default 1): a
+commit changing at most that many lines of code in at most that many code files needs no entry;
+`merge-resolution-lines` (default 0); `enabled = false` turns it off.
 "#
 );
 
+mod exempt;
+
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
-    if cx.change.is_merge {
+    if cx.change.is_merge || cx.code_changes().is_empty() || exempt::by_author_or_trailer(cx) {
         return Ok(Vec::new());
     }
-    let code = cx.code_changes();
+    let missing = missing_entries(cx)?;
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only now is the content read: data and binary files are not code, and a small fix or a
+    // merge's resolution may need no entry.
+    let code = exempt::code_by_content(cx)?;
     let Some(first_code) = code.first() else {
         return Ok(Vec::new());
     };
-    let section = &cx.config.rules.progress_update.section;
-    let updates = cx.progress_updates()?;
-    let (features, source) = cx.features()?;
+    if exempt::small_enough(cx, &code)? {
+        return Ok(Vec::new());
+    }
     let code = CodeChanged {
         code_path: first_code.path.clone(),
         code_files: code.len(),
     };
+    let section = &cx.config.rules.progress_update.section;
+    let out = missing
+        .into_iter()
+        .map(|missing| {
+            let finding = match missing {
+                Missing::AnyPlan {
+                    unplanned_branch,
+                    reworded,
+                } => ProgressUpdate::NoPlanUpdated(NoPlanUpdated {
+                    code: code.clone(),
+                    section: section.clone(),
+                    unplanned_branch,
+                    reworded,
+                    execplans: cx.config.layout.execplans.in_words(),
+                }),
+                Missing::Plan {
+                    plan,
+                    feature,
+                    named_by,
+                } => ProgressUpdate::PlanNotUpdated(PlanNotUpdated {
+                    code: code.clone(),
+                    section: section.clone(),
+                    plan,
+                    feature,
+                    named_by,
+                }),
+            };
+            cx.violation(Finding::ProgressUpdate(finding))
+        })
+        .collect();
+    Ok(out)
+}
+
+/// An entry the change should have added.
+enum Missing {
+    /// No feature is named and no plan progressed.
+    AnyPlan {
+        unplanned_branch: Option<UnplannedBranch>,
+        reworded: Vec<RepoPath>,
+    },
+    /// The plan of a named feature.
+    Plan {
+        plan: RepoPath,
+        feature: String,
+        named_by: FeatureNamedBy,
+    },
+}
+
+/// The entries a code change lacks, judged by its Progress changes alone.
+fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
+    let updates = cx.progress_updates()?;
+    let (features, source) = cx.features()?;
     let mut out = Vec::new();
     match source {
         Some(FeatureSource::UpdatedExecplan) => {}
@@ -107,17 +192,10 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 // message is not known yet (pre-commit): the commit-msg hook judges it.
                 return Ok(out);
             }
-            out.push(
-                cx.violation(Finding::ProgressUpdate(ProgressUpdate::NoPlanUpdated(
-                    NoPlanUpdated {
-                        code,
-                        section: section.clone(),
-                        unplanned_branch,
-                        reworded,
-                        execplans: cx.config.layout.execplans.in_words(),
-                    },
-                ))),
-            );
+            out.push(Missing::AnyPlan {
+                unplanned_branch,
+                reworded,
+            });
         }
         Some(source) => {
             for feature in features {
@@ -129,17 +207,11 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     FeatureSource::Trailer => FeatureNamedBy::Trailer,
                     _ => FeatureNamedBy::Branch,
                 };
-                out.push(
-                    cx.violation(Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(
-                        PlanNotUpdated {
-                            code: code.clone(),
-                            section: section.clone(),
-                            plan,
-                            feature,
-                            named_by,
-                        },
-                    ))),
-                );
+                out.push(Missing::Plan {
+                    plan,
+                    feature,
+                    named_by,
+                });
             }
         }
     }

@@ -110,8 +110,16 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
                 pusher: args.pusher.clone(),
             },
         };
-        let reports =
+        let mut reports =
             commits::check_commits_each(|| Ok(execguard_git::open_at(&at)?), &jobs, &settings)?;
+        // The range is one branch's commits, oldest first.
+        commits::branch_progress::settle(
+            || Ok(execguard_git::open_at(&at)?),
+            &jobs,
+            &[(0..jobs.len()).collect()],
+            &settings,
+            &mut reports,
+        )?;
         let count = jobs.len();
         let report = commits::merge(reports);
         if args.format == Format::Human && report.violations.is_empty() && report.errors.is_empty()

@@ -1,0 +1,162 @@
+//! `[rules.progress-update]`: the section, when the entry must come, whose commits are exempt,
+//! and the sizes a fix or a merge's resolution may have without an entry.
+
+use regex::Regex;
+use toml::Spanned;
+
+use super::error::ConfigError;
+use super::raw::RawProgressUpdate;
+use super::validator::Validator;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgressUpdateConfig {
+    pub section: String,
+    /// Whether the entry must come in the code's own commit, or may come later in the push.
+    pub within: Within,
+    /// Regexes over a commit's author, `Name <email>`: such commits need no entry (dependency
+    /// bots).
+    pub exempt_authors: Patterns,
+    /// Regexes over each trailer line of a commit's message, `Key: value`: a commit with a
+    /// matching trailer needs no entry.
+    pub exempt_trailers: Patterns,
+    /// A commit changing at most this many lines of code in at most `small_fix_files` code files
+    /// needs no entry; 0 turns it off.
+    pub small_fix_lines: u64,
+    pub small_fix_files: u64,
+    /// A merge's resolution (what it adds beyond a clean re-merge of its parents) needs an entry
+    /// only when it writes more lines of new code than this (blank lines, comments and lines of
+    /// either side are not new code).
+    pub merge_resolution_lines: u64,
+}
+
+/// Where a code commit's Progress entry may come.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Within {
+    /// In the same commit.
+    #[default]
+    Commit,
+    /// In the same commit or a later commit of the same push or range; pre-commit and
+    /// commit-msg warn instead of refusing.
+    Push,
+}
+
+impl Within {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Within::Commit => "commit",
+            Within::Push => "push",
+        }
+    }
+}
+
+/// A list of regexes, compared by their text.
+#[derive(Clone, Debug, Default)]
+pub struct Patterns {
+    texts: Vec<String>,
+    compiled: Vec<Regex>,
+}
+
+impl Patterns {
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// The first pattern that matches `text`.
+    pub fn find(&self, text: &str) -> Option<&str> {
+        self.compiled
+            .iter()
+            .zip(&self.texts)
+            .find(|(regex, _)| regex.is_match(text))
+            .map(|(_, text)| text.as_str())
+    }
+}
+
+impl PartialEq for Patterns {
+    fn eq(&self, other: &Self) -> bool {
+        self.texts == other.texts
+    }
+}
+
+/// The default of `merge-resolution-lines`: a resolution that writes any line of new code of its
+/// own is work, and says so in Progress.
+pub const DEFAULT_MERGE_RESOLUTION_LINES: u64 = 0;
+
+impl Validator<'_> {
+    pub(super) fn progress_update(
+        &self,
+        raw: RawProgressUpdate,
+    ) -> Result<ProgressUpdateConfig, ConfigError> {
+        let key = |name: &str| format!("rules.progress-update.{name}");
+        let within = match raw.within {
+            None => Within::Commit,
+            Some(value) => match value.get_ref().as_str() {
+                "commit" => Within::Commit,
+                "push" => Within::Push,
+                other => {
+                    return Err(self.error(
+                        value.span(),
+                        format!(
+                            "{}: expected \"commit\" or \"push\", found \"{other}\"",
+                            key("within")
+                        ),
+                    ))
+                }
+            },
+        };
+        Ok(ProgressUpdateConfig {
+            section: self.non_empty(&key("section"), raw.section, "Progress")?,
+            within,
+            exempt_authors: self.patterns(&key("exempt-authors"), raw.exempt_authors)?,
+            exempt_trailers: self.patterns(&key("exempt-trailers"), raw.exempt_trailers)?,
+            small_fix_lines: self.count(&key("small-fix-lines"), raw.small_fix_lines, 0)?,
+            small_fix_files: self.count(&key("small-fix-files"), raw.small_fix_files, 1)?,
+            merge_resolution_lines: self.count(
+                &key("merge-resolution-lines"),
+                raw.merge_resolution_lines,
+                DEFAULT_MERGE_RESOLUTION_LINES,
+            )?,
+        })
+    }
+
+    /// A whole number that may be 0.
+    fn count(
+        &self,
+        key: &str,
+        value: Option<Spanned<i64>>,
+        default: u64,
+    ) -> Result<u64, ConfigError> {
+        match value {
+            None => Ok(default),
+            Some(v) => u64::try_from(*v.get_ref()).map_err(|_| {
+                self.error(
+                    v.span(),
+                    format!("{key}: must be a whole number, 0 or more"),
+                )
+            }),
+        }
+    }
+
+    fn patterns(
+        &self,
+        key: &str,
+        value: Option<Vec<Spanned<String>>>,
+    ) -> Result<Patterns, ConfigError> {
+        let mut out = Patterns::default();
+        for item in value.unwrap_or_default() {
+            let text = item.get_ref();
+            if text.trim().is_empty() {
+                return Err(self.error(item.span(), format!("{key}: must not be empty")));
+            }
+            let regex = Regex::new(text).map_err(|e| {
+                self.error(item.span(), format!("{key}: invalid regex `{text}`: {e}"))
+            })?;
+            out.texts.push(text.clone());
+            out.compiled.push(regex);
+        }
+        Ok(out)
+    }
+}

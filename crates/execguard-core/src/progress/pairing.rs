@@ -1,0 +1,139 @@
+//! Pairing the entries a change added with those it removed, the way a reader would (see the
+//! parent module).
+
+use foldhash::{HashMap, HashMapExt};
+
+use super::{counts, EarlierEntries, ProgressChange, ProgressDelta};
+use crate::markdown::entry_stamp;
+
+/// Where an entry that is not kept stands: after the kept entry `(key, occurrence)`, or at the
+/// start (`None`).
+type Slot<'e> = Option<(&'e str, usize)>;
+
+/// Compares the entries of the old and the new section (those both have at their start and end
+/// set aside). `old_seen` gives every entry of the whole old section, when it is needed.
+pub(super) fn compare(
+    old: &[String],
+    new: &[String],
+    earlier: &EarlierEntries,
+    old_seen: impl FnOnce() -> EarlierEntries,
+) -> ProgressDelta {
+    let old_counts = counts(old);
+    let new_counts = counts(new);
+    let kept: HashMap<&str, usize> = old_counts
+        .iter()
+        .filter_map(|(key, n)| new_counts.get(key).map(|m| (*key, *n.min(m))))
+        .collect();
+    let removed = unkept(old, &kept);
+    let added = unkept(new, &kept);
+    let delta = |change| ProgressDelta {
+        change,
+        added: added.iter().map(|(_, key)| key.to_string()).collect(),
+        removed: removed.iter().map(|(_, key)| key.to_string()).collect(),
+    };
+    if added.is_empty() {
+        return delta(ProgressChange::default());
+    }
+    let old_seen = old_seen();
+    // An entry is not new when the old section or the branch earlier had it, or when the branch
+    // earlier had it done under another stamp (ticked, unticked and ticked again).
+    let seen = |key: &str| earlier.recalls(key) || old_seen.has(key);
+    let changed = added.iter().any(|(_, key)| !seen(key));
+    let mut by_slot: HashMap<Slot<'_>, (Vec<&str>, Vec<&str>)> = HashMap::new();
+    for (slot, key) in &added {
+        by_slot.entry(*slot).or_default().0.push(key);
+    }
+    for (slot, key) in &removed {
+        if let Some((_, gone)) = by_slot.get_mut(slot) {
+            gone.push(key);
+        }
+    }
+    let progressed = by_slot.values().any(|(added, gone)| {
+        pairs(added, gone).into_iter().any(|(new, old)| match old {
+            None => !seen(new),
+            Some(old) => pair_progresses(new, old, &seen, earlier, &old_seen),
+        })
+    });
+    delta(ProgressChange {
+        changed,
+        progressed,
+    })
+}
+
+/// The entries of `keys` beyond those `kept`, each with where it stands.
+fn unkept<'e>(keys: &'e [String], kept: &HashMap<&str, usize>) -> Vec<(Slot<'e>, &'e str)> {
+    let mut occurrences: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+    let mut slot = None;
+    let mut out = Vec::new();
+    for key in keys {
+        let seen = occurrences.entry(key.as_str()).or_default();
+        let occurrence = *seen;
+        *seen += 1;
+        if occurrence < kept.get(key.as_str()).copied().unwrap_or(0) {
+            slot = Some((key.as_str(), occurrence));
+        } else {
+            out.push((slot, key.as_str()));
+        }
+    }
+    out
+}
+
+/// Pairs the entries added at one place with those removed there: first those with the same
+/// stamp and the same text apart from it (written differently), then those with the same text
+/// apart from the stamp, then the rest in order. An added entry left over pairs with nothing
+/// (`None`).
+fn pairs<'e>(added: &[&'e str], gone: &[&'e str]) -> Vec<(&'e str, Option<&'e str>)> {
+    let mut paired: Vec<Option<&str>> = vec![None; added.len()];
+    let mut taken = vec![false; gone.len()];
+    if !gone.is_empty() {
+        let added_parts: Vec<(String, String)> = added.iter().map(|key| entry_stamp(key)).collect();
+        let gone_parts: Vec<(String, String)> = gone.iter().map(|key| entry_stamp(key)).collect();
+        for whole_stamp in [true, false] {
+            let mut free: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+            for (at, (stamp, rest)) in gone_parts.iter().enumerate().rev() {
+                if !taken[at] {
+                    let stamp = if whole_stamp { stamp.as_str() } else { "" };
+                    free.entry((stamp, rest.as_str())).or_default().push(at);
+                }
+            }
+            for (index, (stamp, rest)) in added_parts.iter().enumerate() {
+                if paired[index].is_some() {
+                    continue;
+                }
+                let stamp = if whole_stamp { stamp.as_str() } else { "" };
+                if let Some(at) = free.get_mut(&(stamp, rest.as_str())).and_then(Vec::pop) {
+                    taken[at] = true;
+                    paired[index] = Some(gone[at]);
+                }
+            }
+        }
+    }
+    let mut leftover = gone
+        .iter()
+        .zip(&taken)
+        .filter(|(_, taken)| !**taken)
+        .map(|(key, _)| *key);
+    added
+        .iter()
+        .zip(paired)
+        .map(|(new, old)| (*new, old.or_else(|| leftover.next())))
+        .collect()
+}
+
+/// Whether an added entry that replaces `old` in place is progress: its box went from open to
+/// done (and the branch did not have it done before), or only its stamp changed.
+fn pair_progresses(
+    new: &str,
+    old: &str,
+    seen: &impl Fn(&str) -> bool,
+    earlier: &EarlierEntries,
+    old_seen: &EarlierEntries,
+) -> bool {
+    let (new_stamp, new_rest) = entry_stamp(new);
+    let (old_stamp, old_rest) = entry_stamp(old);
+    if new.starts_with("[x] ") && old.starts_with("[ ] ") {
+        return !earlier.had_done(&new_rest) && !old_seen.had_done(&new_rest);
+    }
+    let same_box = new_stamp.get(..1) == old_stamp.get(..1);
+    same_box && new_rest == old_rest && new_stamp != old_stamp && !seen(new)
+}

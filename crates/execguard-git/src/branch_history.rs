@@ -1,0 +1,85 @@
+//! What the current branch held at some paths since it left its upstream: for the commit hooks,
+//! which otherwise know only HEAD, to tell a Progress entry that comes back from a new one.
+
+use std::collections::BTreeSet;
+
+use execguard_core::RepoPath;
+use git2::{Oid, Repository};
+
+use crate::error::read_err;
+use crate::head::head_commit;
+use crate::{GitError, Repo};
+
+/// The most commits walked back from HEAD: a branch longer than this since its upstream is
+/// compared with its most recent commits only.
+const MOST_COMMITS: usize = 500;
+
+/// The distinct contents each of `paths` had in the commits HEAD has and its upstream lacks, and
+/// at their merge base: `(path, blob)`, the blobs HEAD itself holds left out (the change's base
+/// has them anyway). Nothing when the branch has no upstream or HEAD is unborn.
+pub fn since_upstream(
+    repo: &Repo,
+    paths: &[RepoPath],
+) -> Result<Vec<(RepoPath, Vec<u8>)>, GitError> {
+    let git = repo.git();
+    let Some(head) = head_commit(git)? else {
+        return Ok(Vec::new());
+    };
+    let Some(upstream) = upstream_of(git) else {
+        return Ok(Vec::new());
+    };
+    let Ok(base) = git.merge_base(head.id(), upstream) else {
+        return Ok(Vec::new());
+    };
+    let mut walk = git.revwalk().map_err(read_err("the branch's history"))?;
+    walk.push(head.id()).map_err(read_err("HEAD"))?;
+    walk.hide(base)
+        .map_err(read_err("the merge base with the upstream"))?;
+    let mut commits: Vec<Oid> = walk.take(MOST_COMMITS).filter_map(Result::ok).collect();
+    commits.push(base);
+    let in_head = blobs_at(git, head.id(), paths)?;
+    let mut seen: BTreeSet<Oid> = in_head.iter().map(|(_, id)| *id).collect();
+    let mut out = Vec::new();
+    for commit in commits.into_iter().filter(|id| *id != head.id()) {
+        for (path, id) in blobs_at(git, commit, paths)? {
+            if seen.insert(id) {
+                let blob = git.find_blob(id).map_err(read_err(format!("blob {id}")))?;
+                out.push((path, blob.content().to_vec()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The commit the current branch's upstream points at.
+fn upstream_of(git: &Repository) -> Option<Oid> {
+    let head = git.find_reference("HEAD").ok()?;
+    let branch = head.symbolic_target()?.to_string();
+    let upstream = git.branch_upstream_name(&branch).ok()?;
+    let name = upstream.as_str()?;
+    git.refname_to_id(name).ok()
+}
+
+/// The blob each of `paths` names in `commit`'s tree, where it names one.
+fn blobs_at(
+    git: &Repository,
+    commit: Oid,
+    paths: &[RepoPath],
+) -> Result<Vec<(RepoPath, Oid)>, GitError> {
+    let tree = git
+        .find_commit(commit)
+        .and_then(|commit| commit.tree())
+        .map_err(read_err(format!("the tree of {commit}")))?;
+    let mut out = Vec::new();
+    for path in paths {
+        let Ok(text) = std::str::from_utf8(path.as_bytes()) else {
+            continue;
+        };
+        if let Ok(entry) = tree.get_path(std::path::Path::new(text)) {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                out.push((path.clone(), entry.id()));
+            }
+        }
+    }
+    Ok(out)
+}
