@@ -12,6 +12,7 @@ mod layout;
 mod patterns;
 mod raw;
 mod render;
+mod server;
 mod strictness;
 mod validated;
 mod validator;
@@ -21,10 +22,11 @@ pub use error::ConfigError;
 pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Template, Templates};
 pub use raw::json_schema;
+pub use server::{ServerConfig, SpecOwners, DEFAULT_BRANCH};
 pub use strictness::Loosening;
 pub use validated::{
     CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, ServerConfig, DEFAULT_CONFIG,
+    ProgressUpdateConfig, ProtectedPathConfig, RulesConfig, Scope, DEFAULT_CONFIG,
     DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
 };
 

@@ -21,6 +21,8 @@ pub enum RuleId {
     ExecplanSections,
     CommitSize,
     CommitMessage,
+    BranchNetChange,
+    SpecFreezeOwner,
 }
 
 /// Every rule, in the order they are checked and reported.
@@ -34,6 +36,8 @@ pub const ALL_RULES: &[RuleId] = &[
     RuleId::ExecplanSections,
     RuleId::CommitSize,
     RuleId::CommitMessage,
+    RuleId::BranchNetChange,
+    RuleId::SpecFreezeOwner,
 ];
 
 impl RuleId {
@@ -48,6 +52,8 @@ impl RuleId {
             RuleId::ExecplanSections => "execplan-sections",
             RuleId::CommitSize => "commit-size",
             RuleId::CommitMessage => "commit-message",
+            RuleId::BranchNetChange => "branch-net-change",
+            RuleId::SpecFreezeOwner => "spec-freeze-owner",
         }
     }
 

@@ -116,6 +116,28 @@ impl Config {
             "override-users".into(),
             strings(&self.server.override_users),
         );
+        server.insert(
+            "protected-branches".into(),
+            strings(self.server.protected_branches.patterns()),
+        );
+        let owners = self
+            .server
+            .spec_owners
+            .iter()
+            .map(|entry| match &entry.paths {
+                None => match entry.users.as_slice() {
+                    [one] => Value::String(one.clone()),
+                    _ => strings(&entry.users),
+                },
+                Some(globs) => {
+                    let mut table = Table::new();
+                    table.insert("paths".into(), strings(globs.patterns()));
+                    table.insert("users".into(), strings(&entry.users));
+                    Value::Table(table)
+                }
+            })
+            .collect();
+        server.insert("spec-owners".into(), Value::Array(owners));
         let mut adoption = Table::new();
         adoption.insert("baseline".into(), strings(&self.adoption.baseline));
         let mut root = Table::new();

@@ -9,6 +9,7 @@ use super::error::{serde_message, ConfigError};
 use super::layout::Layout;
 use super::patterns::Globs;
 use super::raw::RawConfig;
+use super::server::ServerConfig;
 use super::validator::Validator;
 use crate::rule_id::{RuleId, ALL_RULES};
 
@@ -78,13 +79,6 @@ pub struct RulesConfig {
     pub execplan_sections: ExecplanSectionsConfig,
     pub commit_size: CommitSizeConfig,
     pub commit_message: CommitMessageConfig,
-}
-
-/// What the pre-receive hook needs beyond the rules.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ServerConfig {
-    /// The pushers whose `Execguard-Override` trailers the server honours.
-    pub override_users: Vec<String>,
 }
 
 /// A validated configuration.
@@ -168,6 +162,8 @@ impl Validator<'_> {
             (RuleId::ExecplanSections, r.execplan_sections.enabled),
             (RuleId::CommitSize, r.commit_size.enabled),
             (RuleId::CommitMessage, r.commit_message.enabled),
+            (RuleId::BranchNetChange, r.branch_net_change.enabled),
+            (RuleId::SpecFreezeOwner, r.spec_freeze_owner.enabled),
         ] {
             enabled.insert(rule, flag.unwrap_or(true));
         }
@@ -241,15 +237,7 @@ impl Validator<'_> {
                 )? as usize,
             },
         };
-        let server = ServerConfig {
-            override_users: raw
-                .server
-                .override_users
-                .unwrap_or_default()
-                .into_iter()
-                .map(|user| self.non_empty("server.override-users", Some(user), ""))
-                .collect::<Result<_, _>>()?,
-        };
+        let server = self.server(raw.server)?;
         let adoption = self.adoption(raw.adoption)?;
         Ok(Config {
             layout,

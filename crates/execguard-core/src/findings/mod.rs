@@ -2,6 +2,7 @@
 //! human message and hint are rendered from these facts and from how the change is named
 //! ([`About`]); JSON and SARIF carry the facts as they are.
 
+mod branch_net_change;
 mod commit_message;
 mod commit_size;
 mod execplan_ready;
@@ -11,12 +12,16 @@ mod frozen_spec;
 mod guard_config;
 mod progress_update;
 mod protected_path;
+mod spec_freeze_owner;
 
 use serde::Serialize;
 
 use crate::model::RepoPath;
 use crate::rule_id::RuleId;
 
+pub use branch_net_change::{
+    BranchNetChange, NetConfigLoosened, NetPathChanged, ProtectedBranchDeleted,
+};
 pub use commit_message::{CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong};
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
 pub use execplan_ready::{ExecplanReady, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem};
@@ -31,6 +36,7 @@ pub use progress_update::{
     CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, UnplannedBranch,
 };
 pub use protected_path::{PathChanged, ProtectedPath};
+pub use spec_freeze_owner::{OwnerAct, SpecFreezeOwner};
 
 /// One rule's finding: the facts its message, hint, JSON and SARIF are made of. Serialized with
 /// the rule id as `rule` and the facts beside it, in kebab-case.
@@ -46,6 +52,8 @@ pub enum Finding {
     ExecplanSections(ExecplanSections),
     CommitSize(CommitSize),
     CommitMessage(CommitMessage),
+    BranchNetChange(BranchNetChange),
+    SpecFreezeOwner(SpecFreezeOwner),
 }
 
 /// How a finding's text names the change it is about, worked out from the change when the
@@ -106,6 +114,8 @@ impl Finding {
             Finding::ExecplanSections(_) => RuleId::ExecplanSections,
             Finding::CommitSize(_) => RuleId::CommitSize,
             Finding::CommitMessage(_) => RuleId::CommitMessage,
+            Finding::BranchNetChange(_) => RuleId::BranchNetChange,
+            Finding::SpecFreezeOwner(_) => RuleId::SpecFreezeOwner,
         }
     }
 
@@ -121,6 +131,8 @@ impl Finding {
             Finding::ExecplanSections(found) => Some(found.path()),
             Finding::CommitSize(found) => found.path(),
             Finding::CommitMessage(_) => None,
+            Finding::BranchNetChange(found) => found.path(),
+            Finding::SpecFreezeOwner(found) => Some(&found.path),
         }
     }
 
@@ -129,6 +141,9 @@ impl Finding {
     pub fn overridable(&self) -> bool {
         match self {
             Finding::GuardConfig(found) => found.overridable(),
+            Finding::BranchNetChange(found) => found.overridable(),
+            // Who pushes decides it; a trailer anyone can write cannot.
+            Finding::SpecFreezeOwner(_) => false,
             _ => true,
         }
     }
@@ -145,6 +160,8 @@ impl Finding {
             Finding::ExecplanSections(found) => found.message(about),
             Finding::CommitSize(found) => found.message(about),
             Finding::CommitMessage(found) => found.message(about),
+            Finding::BranchNetChange(found) => found.message(about),
+            Finding::SpecFreezeOwner(found) => found.message(about),
         }
     }
 
@@ -160,6 +177,8 @@ impl Finding {
             Finding::ExecplanSections(found) => found.hint(),
             Finding::CommitSize(found) => found.hint(about),
             Finding::CommitMessage(found) => found.hint(),
+            Finding::BranchNetChange(found) => found.hint(about),
+            Finding::SpecFreezeOwner(found) => found.hint(about),
         }
     }
 }
@@ -247,6 +266,13 @@ mod tests {
                 max_binary_bytes: 262_144,
             })),
             Finding::CommitMessage(CommitMessage::NoSubject),
+            Finding::SpecFreezeOwner(SpecFreezeOwner {
+                path: path("specs/pay.md"),
+                act: OwnerAct::Freezes,
+                pusher: Some("agent".to_string()),
+                owners: vec!["ana".to_string()],
+                advice: false,
+            }),
             Finding::CommitMessage(CommitMessage::BadOverride(OverrideProblem {
                 value: "frozen-specs: ok".to_string(),
                 problem: OverrideFault::UnknownRule("frozen-specs".to_string()),
@@ -272,7 +298,7 @@ mod tests {
         let mode = serde_json::to_value(&all[2]).unwrap();
         assert_eq!(mode["action"], "changes-mode", "{mode:#}");
         assert_eq!(mode["from"], "file", "{mode:#}");
-        let bad_override = serde_json::to_value(&all[9]).unwrap();
+        let bad_override = serde_json::to_value(&all[10]).unwrap();
         assert_eq!(bad_override["problem"], "unknown-rule", "{bad_override:#}");
         assert_eq!(bad_override["name"], "frozen-specs", "{bad_override:#}");
     }
@@ -280,7 +306,8 @@ mod tests {
     #[test]
     fn a_config_nobody_can_load_is_the_only_finding_no_trailer_sets_aside() {
         for finding in one_of_each() {
-            let unloadable = matches!(finding, Finding::GuardConfig(GuardConfig::NotAFile(_)));
+            let unloadable = matches!(finding, Finding::GuardConfig(GuardConfig::NotAFile(_)))
+                || matches!(finding, Finding::SpecFreezeOwner(_));
             assert_eq!(finding.overridable(), !unloadable, "{finding:?}");
         }
     }
