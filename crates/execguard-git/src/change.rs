@@ -81,6 +81,7 @@ pub fn staged_change<'r>(
         root: parents.is_empty(),
         files,
         label: None,
+        ref_update: None,
     };
     let trees = GitTrees {
         repo,
@@ -152,6 +153,7 @@ pub fn commit_change<'r>(
         root: parents.is_empty(),
         files,
         label: parents.is_empty().then(|| root_commit_label(id)),
+        ref_update: None,
     };
     let trees = GitTrees {
         repo,

@@ -1,7 +1,7 @@
 //! Checking recorded commits — a range in CI, the commits a push adds — in parallel, each against
 //! its first parent, through the same engine as a staged change.
 
-use execguard_core::{Config, Options, OverridePolicy, Report};
+use execguard_core::{Config, Options, OverridePolicy, Pusher, Report};
 use execguard_git::{ObjectId, ReadCache, Repo};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -24,6 +24,8 @@ pub struct CommitSettings {
     /// Override policy: pre-receive refuses untrusted pushers' trailers, a range check honours
     /// only a named pusher listed in the config in force.
     pub overrides: OverridePolicy,
+    /// Who brings the commits: named on the server and by `check --pusher`.
+    pub pusher: Pusher,
 }
 
 /// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
@@ -69,6 +71,7 @@ where
     let explicit = settings.config.as_ref();
     let options = Options {
         overrides: settings.overrides.clone(),
+        pusher: settings.pusher.clone(),
         ..Options::default()
     };
     // Newest first, in short runs handed out in order: packs that git writes store the newest

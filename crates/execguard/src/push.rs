@@ -11,12 +11,16 @@ use execguard_git::{ObjectId, Repo};
 use crate::commits::{self, CommitJob, CommitSettings};
 use crate::render::Audience;
 
+mod deleted;
 mod hidden;
 mod namespaces;
+mod net;
 mod ref_update;
 
+pub use deleted::{judge_deletions, remember_deletions, Deletions};
 pub use hidden::{HiddenRefs, KnownRef};
 pub use namespaces::{guarded_namespace, refusals as namespace_refusals};
+pub use net::{judge_net, OldTip};
 pub use ref_update::{branch_of, RefUpdate};
 
 fn non_zero(id: &str) -> Option<String> {
@@ -78,6 +82,10 @@ pub struct RefVerdict {
     /// Whether the update replaces history (not a fast-forward) and, old tip to new, changes a
     /// path the path rules protect.
     pub refused_rewrite: bool,
+    /// Whether, old tip to new, the update drops what the branch kept (branch-net-change).
+    pub refused_net: bool,
+    /// Whether the ref is a deleted branch re-created, judged from the tip it had.
+    pub recreated: bool,
 }
 
 /// The verdict on a whole push.
@@ -109,7 +117,7 @@ pub fn judge(
     let mut rewrites = Vec::new();
     let mut notes = std::collections::BTreeSet::new();
     // Each judged ref: its update, branch and what hides from it; then one walk for all.
-    let mut judged: Vec<(&RefUpdate, Option<String>, Option<ObjectId>, ObjectId)> = Vec::new();
+    let mut judged: Vec<(&RefUpdate, Option<String>, Option<net::OldTip>, ObjectId)> = Vec::new();
     let mut pushed = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
@@ -130,11 +138,24 @@ pub fn judge(
         {
             continue;
         }
-        let old = update
+        let current = update
             .old
             .as_deref()
-            .and_then(|o| execguard_git::peel_to_commit(repo, o));
-        let mut hide = hidden_from(old, branch.as_deref(), hidden);
+            .and_then(|o| execguard_git::peel_to_commit(repo, o))
+            .map(|id| net::OldTip {
+                id,
+                remembered: false,
+            });
+        // A branch pushed under a deleted one's name is judged as an update from the tip that
+        // branch had: deleting and re-creating it replaces nothing unjudged.
+        let old = current.or_else(|| {
+            let remembered = execguard_git::remembered_tip(repo, branch.as_deref()?)?;
+            Some(net::OldTip {
+                id: remembered,
+                remembered: true,
+            })
+        });
+        let mut hide = hidden_from(old.map(|o| o.id), branch.as_deref(), hidden);
         // What a baseline reaches predates the guard: hidden in the same walk, never judged.
         let exempt =
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
@@ -144,8 +165,12 @@ pub fn judge(
         pushed.push(execguard_git::PushedTip { tip, hidden: hide });
     }
     let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
-    for ((update, branch, old, tip), added) in judged.into_iter().zip(added_per_ref) {
-        if let Some(old) = old {
+    let mut net_checks = Vec::new();
+    for ((update, branch, old_tip, tip), added) in judged.into_iter().zip(added_per_ref) {
+        if let (Some(old_tip), Some(_)) = (old_tip, &branch) {
+            net_checks.push((refs.len(), old_tip, tip));
+        }
+        if let Some(old) = old_tip.map(|o| o.id) {
             // A new commit whose parent is the old value shows a fast-forward without a
             // second walk of the history.
             let mut builds_on_old = false;
@@ -175,10 +200,11 @@ pub fn judge(
         refs.push(RefVerdict {
             name: update.name.clone(),
             commits: added,
+            recreated: old_tip.is_some_and(|o| o.remembered),
             ..RefVerdict::default()
         });
     }
-    let mut reports = commits::check_commits(open, &jobs, settings)?;
+    let mut reports = commits::check_commits(&open, &jobs, settings)?;
     for (verdict, indices) in refs.iter_mut().zip(&ref_jobs) {
         verdict.refused_commits = indices
             .iter()
@@ -192,6 +218,20 @@ pub fn judge(
         let report = judge_rewrite(repo, &verdict.name, old, tip, &verdict.commits, settings)?;
         if !report.is_clean() {
             verdict.refused_rewrite = true;
+            verdict.refused = true;
+        }
+        reports.push(report);
+    }
+    for (index, old, tip) in net_checks {
+        let verdict = &mut refs[index];
+        if verdict.refused {
+            // Refused already, by its commits or as a rewrite judged whole: the net check would
+            // only name the same paths again.
+            continue;
+        }
+        let report = net::judge_net(repo, &open, &verdict.name, old, tip, settings)?;
+        if !report.is_clean() {
+            verdict.refused_net = true;
             verdict.refused = true;
         }
         reports.push(report);
@@ -301,13 +341,29 @@ pub fn judge_for_hook(
     settings: &CommitSettings,
     audience: Audience,
 ) -> anyhow::Result<(String, bool)> {
-    let verdict = judge(
+    let mut verdict = judge(
         repo,
         || Ok(execguard_git::open_from_env()?),
         updates,
         hidden,
         settings,
     )?;
+    // Only the server knows who pushes and keeps the branches: deletions are its to judge.
+    let deletions = match audience {
+        Audience::Server => judge_deletions(repo, updates, hidden, settings)?,
+        Audience::Client => Deletions::default(),
+    };
+    for name in &deletions.refused {
+        verdict.refs.push(RefVerdict {
+            name: name.clone(),
+            refused: true,
+            ..RefVerdict::default()
+        });
+    }
+    verdict
+        .report
+        .violations
+        .extend(deletions.report.violations.iter().cloned());
     let mut text = verdict.notes.concat();
     text.push_str(&crate::render::human_for(
         &verdict.report,
@@ -329,7 +385,9 @@ pub fn judge_for_hook(
         text.push_str(line);
     }
     let clean = verdict.report.is_clean() && refused_namespaces.is_empty();
-    if !clean {
+    if clean {
+        remember_deletions(repo, &deletions)?;
+    } else {
         text.push_str(&all_or_nothing_text(
             updates,
             &verdict,
@@ -375,6 +433,17 @@ fn all_or_nothing_text(
 /// The human summary of refused refs, naming each with its commits.
 pub fn refused_refs_text(verdict: &PushVerdict) -> String {
     let mut out = String::new();
+    for r in verdict.refs.iter().filter(|r| r.refused_net) {
+        out.push_str(&format!(
+            "execguard: refusing {}: from {} to the new tip it drops what the branch kept (branch-net-change)\n",
+            r.name,
+            if r.recreated {
+                "the tip the deleted branch had"
+            } else {
+                "the old tip"
+            }
+        ));
+    }
     for r in verdict.refs.iter().filter(|r| r.refused_rewrite) {
         out.push_str(&format!(
             "execguard: refusing {}: the update is not a fast-forward, and from the old tip to the new one it changes paths the guard protects\n",
