@@ -181,3 +181,55 @@ fn check_commit_checks_one_commit() {
     run.assert_ok();
     assert!(run.stderr.contains("1 commit checked"), "{run:#?}");
 }
+
+// ---- the range as one update, and who freezes, as the server judges them -------------------
+
+/// `exec/login` with a commit of its own, and on `main` a human's overridden spec amendment;
+/// `exec/login` checked out.
+fn stale_branch(repo: &TestRepo) {
+    commit_clean_code(repo, "logout");
+    repo.git(["checkout", "-q", "main"]);
+    repo.write(
+        "specs/login.md",
+        SPEC_FROZEN.replace("password.", "password. Sessions last 36h."),
+    );
+    repo.commit_unchecked("Sessions last 36h\n\nExecguard-Override: frozen-spec: approved");
+    repo.git(["checkout", "-q", "exec/login"]);
+}
+
+#[test]
+fn check_range_refuses_a_stale_merge_that_drops_a_spec_amendment() {
+    let repo = pushed_fixture();
+    stale_branch(&repo);
+    repo.git(["merge", "-q", "-s", "ours", "-m", "Merge main", "main"]);
+    let range = ["check", "--range", "main..exec/login", "--branch", "main"];
+    let run = repo.execguard(range);
+    run.assert_refused("branch-net-change");
+    assert!(run.stderr.contains("specs/login.md"), "{run:#?}");
+    // The twin: merging main normally keeps the amendment.
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.merge_unchecked("main", "Merge main");
+    repo.execguard(range).assert_ok();
+}
+
+#[test]
+fn check_range_asks_the_pusher_to_own_a_spec_it_freezes() {
+    let repo = pushed_fixture();
+    let owners = repo.root.join("owners.toml");
+    std::fs::write(&owners, "[server]\nspec-owners = [\"ana\"]\n").unwrap();
+    repo.git(["checkout", "-q", "-b", "exec/pay", "main"]);
+    commit_invented_feature(&repo);
+    let check = |pusher: Option<&str>| {
+        let mut args = vec!["check", "--range", "main..exec/pay", "--branch", "exec/pay"];
+        args.extend(["--config", owners.to_str().unwrap()]);
+        args.extend(pusher.iter().flat_map(|name| ["--pusher", *name]));
+        repo.execguard(args)
+    };
+    let run = check(Some("agent"));
+    run.assert_refused("spec-freeze-owner");
+    assert!(run.stderr.contains("the pusher is `agent`"), "{run:#?}");
+    let run = check(None);
+    run.assert_refused("spec-freeze-owner");
+    assert!(run.stderr.contains("no pusher was named"), "{run:#?}");
+    check(Some("ana")).assert_ok();
+}

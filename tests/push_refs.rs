@@ -5,6 +5,9 @@
 
 mod common;
 
+#[path = "push_refs/branches.rs"]
+mod branches;
+
 use common::pushes::*;
 use common::server::*;
 use common::*;

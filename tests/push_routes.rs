@@ -6,6 +6,9 @@
 
 mod common;
 
+#[path = "push_routes/owners.rs"]
+mod owners;
+
 use common::server::*;
 use common::*;
 

@@ -378,3 +378,28 @@ pub fn assert_branch_push_lands(repo: &TestRepo, branch: &str, env: &[(&str, &st
     );
     run
 }
+
+/// A feature `pay` an agent invents on its own, each step in a commit of its own (hooks
+/// bypassed): the spec frozen with `EXEC-READY`, then a ready execplan, then code with a Progress
+/// entry. Every commit passes the content rules; only who freezes the spec is in question.
+pub fn commit_invented_feature(repo: &TestRepo) {
+    repo.write(
+        "specs/pay.md",
+        "# Pay\n\nEXEC-READY\n\nUsers pay by card.\n",
+    );
+    repo.commit_unchecked("Specify payments");
+    let plan = PLAN_READY
+        .replace("Login", "Pay")
+        .replace("specs/login.md", "specs/pay.md");
+    repo.write("plans/pay-execplan.md", &plan);
+    repo.commit_unchecked("Plan payments");
+    repo.write("src/pay.rs", "pub fn pay() {}\n");
+    repo.write(
+        "plans/pay-execplan.md",
+        plan.replace(
+            "## Surprises & Discoveries",
+            "- [x] (2026-01-02 10:00Z) Card payments.\n\n## Surprises & Discoveries",
+        ),
+    );
+    repo.commit_unchecked("Add card payments");
+}

@@ -445,10 +445,17 @@ pub fn refused_refs_text(verdict: &PushVerdict) -> String {
         ));
     }
     for r in verdict.refs.iter().filter(|r| r.refused_rewrite) {
-        out.push_str(&format!(
-            "execguard: refusing {}: the update is not a fast-forward, and from the old tip to the new one it changes paths the guard protects\n",
-            r.name
-        ));
+        out.push_str(&if r.recreated {
+            format!(
+                "execguard: refusing {}: the push re-creates a deleted branch from a history that does not build on the tip it had, and from that tip to the new one it changes paths the guard protects\n",
+                r.name
+            )
+        } else {
+            format!(
+                "execguard: refusing {}: the update is not a fast-forward, and from the old tip to the new one it changes paths the guard protects\n",
+                r.name
+            )
+        });
     }
     for r in verdict
         .refs

@@ -54,7 +54,7 @@ impl SpecFreezeOwner {
             (None, false) => ", and no pusher was named (`--pusher`)".to_string(),
         };
         format!(
-            "{} {act}: freezing a spec is the decision of the spec's owners, and {who}{pusher}.",
+            "{} {act}: freezing a spec, un-freezing it and its design note are the decision of the spec's owners, and {who}{pusher}.",
             about.subject
         )
     }

@@ -31,7 +31,7 @@ own, passes every other rule, and has decided what to build itself.
 The agent commits `specs/pay.md` with `EXEC-READY` and pushes it:
 
 ```text
-error[spec-freeze-owner]: commit 1a2b3c4 freezes specs/pay.md: freezing a spec is the decision of the spec's owners, and only ana may do that, and the pusher is `agent`.
+error[spec-freeze-owner]: commit 1a2b3c4 freezes specs/pay.md: freezing a spec, un-freezing it and its design note are the decision of the spec's owners, and only ana may do that, and the pusher is `agent`.
 ```
 
 ## How to comply

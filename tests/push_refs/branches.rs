@@ -1,0 +1,241 @@
+//! Changes no single commit makes, refused at the server (branch-net-change): a stale branch
+//! merged with `-s ours` and pushed as `main`, which drops what a human changed there; a branch
+//! deleted and pushed again from another history; and the deletion of a protected branch.
+
+use super::push_before_the_hook;
+use crate::common::server::*;
+use crate::common::*;
+
+const ANA: &[(&str, &str)] = &[("GL_USERNAME", "ana")];
+const AGENT: &[(&str, &str)] = &[("GL_USERNAME", "agent")];
+const ANA_OVERRIDES: &str = "[server]\noverride-users = [\"ana\"]\n";
+
+/// What a human changes on `main` while `exec/login` stands still: the change, and whether it
+/// needs a pinned config naming ana (an overridden change; a tightened `.execguard.toml` only
+/// counts where no config is pinned).
+struct HumanChange {
+    name: &'static str,
+    pinned: Option<&'static str>,
+    make: fn(&TestRepo),
+    /// Text the refusal of the stale merge names.
+    names: &'static str,
+}
+
+const HUMAN_CHANGES: &[HumanChange] = &[
+    HumanChange {
+        name: "an overridden spec amendment",
+        pinned: Some(ANA_OVERRIDES),
+        make: |repo| {
+            repo.write(
+                "specs/login.md",
+                SPEC_FROZEN.replace("password.", "password. Sessions last 36h, not 24h."),
+            );
+            repo.commit_unchecked(
+                "Sessions last 36h\n\nExecguard-Override: frozen-spec: the product owner asked for 36h",
+            );
+        },
+        names: "specs/login.md, a frozen spec at the old tip",
+    },
+    HumanChange {
+        name: "a new rule in backend/PLANS.md",
+        pinned: Some(ANA_OVERRIDES),
+        make: |repo| {
+            repo.append("backend/PLANS.md", "Every plan names its rollback.\n");
+            repo.commit_unchecked(
+                "Plans name their rollback\n\nExecguard-Override: protected-path: a new house rule",
+            );
+        },
+        names: "backend/PLANS.md, a protected path at the old tip",
+    },
+    HumanChange {
+        name: "a tightened .execguard.toml",
+        pinned: None,
+        make: |repo| {
+            repo.write(
+                ".execguard.toml",
+                "[rules.protected-path]\npaths = [\"backend/PLANS.md\", \"infra/**\"]\n",
+            );
+            repo.commit_unchecked("Protect infra");
+        },
+        names: "rules.protected-path.paths",
+    },
+];
+
+/// `exec/login` with a clean commit of its own, then the human's change on `main`, each pushed
+/// and landed (the human's by ana); `exec/login` is checked out, stale.
+fn stale_branch(change: &HumanChange) -> TestRepo {
+    let repo = pushed_fixture();
+    if let Some(text) = change.pinned {
+        pin_server_config(&repo, text);
+    }
+    commit_clean_code(&repo, "logout");
+    assert_branch_push_lands(&repo, "exec/login", AGENT);
+    repo.git(["checkout", "-q", "main"]);
+    (change.make)(&repo);
+    // The human's own update of main: a fast-forward whose change an honoured override made.
+    assert_branch_push_lands(&repo, "main", ANA);
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo
+}
+
+#[test]
+fn stale_branch_merged_with_ours_and_pushed_as_main_is_refused() {
+    for change in HUMAN_CHANGES {
+        let repo = stale_branch(change);
+        let main = server_rev(&repo, "refs/heads/main");
+        repo.git(["merge", "-q", "-s", "ours", "-m", "Merge main", "main"]);
+        if change.pinned.is_none() {
+            // With the human's config gone, the next commit writes what it protected.
+            repo.write("infra/prod.yaml", "replicas: 30\n");
+            repo.add_progress("Scaled up.");
+            repo.commit_unchecked("Scale up");
+        }
+        let run = push_env(&repo, AGENT, &["origin", "exec/login:main"]);
+        assert_server_refused(&run, "branch-net-change");
+        for text in [change.names, "refusing refs/heads/main"] {
+            assert!(
+                run.stderr.contains(text),
+                "{}: {text}: {run:#?}",
+                change.name
+            );
+        }
+        assert_eq!(
+            server_rev(&repo, "refs/heads/main"),
+            main,
+            "{}",
+            change.name
+        );
+        assert_server_sound(&repo);
+
+        // The twin: merging main normally keeps the human's change, and lands.
+        repo.git(["reset", "-q", "--hard", "origin/exec/login"]);
+        repo.merge_unchecked("main", "Merge main");
+        let run = push_env(&repo, AGENT, &["origin", "exec/login:main"]);
+        run.assert_ok();
+        assert!(!run.stderr.contains("error["), "{}: {run:#?}", change.name);
+        assert_eq!(server_rev(&repo, "refs/heads/main"), Some(repo.head()));
+    }
+}
+
+/// A merge on main that takes the stale branch's spec is forgiven commit by commit (the spec
+/// was frozen at the merge base); an override trailer on it sets nothing aside, so the update
+/// as a whole is still refused.
+#[test]
+fn stale_spec_taken_by_a_merge_with_an_override_trailer_is_refused() {
+    let repo = stale_branch(&HUMAN_CHANGES[0]);
+    repo.git(["checkout", "-q", "main"]);
+    repo.git(["merge", "-q", "--no-ff", "--no-commit", "exec/login"]);
+    repo.git(["checkout", "exec/login", "--", "specs/login.md"]);
+    repo.commit_unchecked("Merge exec/login\n\nExecguard-Override: frozen-spec: keep ours");
+    let main = server_rev(&repo, "refs/heads/main");
+    let run = push_env(&repo, ANA, &["origin", "main"]);
+    assert_server_refused(&run, "branch-net-change");
+    assert!(run.stderr.contains("specs/login.md"), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/main"), main);
+}
+
+// ---- deleting and re-creating a branch ------------------------------------------------------
+
+/// A branch `draft` from before the spec was frozen, already on the server.
+fn with_draft_on_the_server(repo: &TestRepo) {
+    repo.git(["checkout", "-q", "--orphan", "draft"]);
+    repo.git(["rm", "-q", "-r", "--cached", "."]);
+    repo.write("specs/login.md", SPEC_DRAFT);
+    repo.commit_unchecked("Draft the login spec");
+    push_before_the_hook(repo, "draft");
+    repo.git(["checkout", "-q", "-f", "exec/login"]);
+}
+
+#[test]
+fn deleted_branch_pushed_again_from_a_pre_freeze_branch_is_refused() {
+    let repo = pushed_fixture();
+    with_draft_on_the_server(&repo);
+    let tip = server_rev(&repo, "refs/heads/exec/login").unwrap();
+    // A feature branch may be deleted; the server remembers its tip.
+    let run = push_env(&repo, AGENT, &["origin", "--delete", "exec/login"]);
+    run.assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), None);
+    assert_eq!(
+        server_rev(&repo, "refs/execguard/deleted/exec/login"),
+        Some(tip.clone())
+    );
+    let run = push_env(&repo, AGENT, &["origin", "draft:exec/login"]);
+    assert_server_refused(&run, "frozen-spec");
+    assert!(run.stderr.contains("specs/login.md"), "{run:#?}");
+    assert!(
+        run.stderr.contains("re-creates a deleted branch"),
+        "{run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), None);
+    assert_server_sound(&repo);
+    // The twin: the branch pushed again at the tip it had lands.
+    let run = push_env(
+        &repo,
+        AGENT,
+        &["origin", &format!("{tip}:refs/heads/exec/login")],
+    );
+    run.assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(tip));
+}
+
+#[test]
+fn deleted_branch_pushed_again_from_an_orphan_with_an_edited_spec_is_refused() {
+    let repo = pushed_fixture();
+    pin_server_config(&repo, "[server]\nspec-owners = [\"bo\"]\n");
+    let bo = &[("GL_USERNAME", "bo")];
+    push_env(&repo, bo, &["origin", "--delete", "exec/login"]).assert_ok();
+    repo.git(["checkout", "-q", "--orphan", "again"]);
+    repo.git(["rm", "-q", "-r", "--cached", "."]);
+    // The planning documents alone, the spec edited: every commit of it passes on its own.
+    repo.write_exec_files();
+    std::fs::remove_file(repo.path("src/auth.rs")).unwrap();
+    repo.write(
+        "specs/login.md",
+        SPEC_FROZEN.replace("password", "magic link"),
+    );
+    repo.commit_unchecked("Start over");
+    let run = push_env(&repo, bo, &["origin", "again:exec/login"]);
+    assert_server_refused(&run, "frozen-spec");
+    assert!(
+        run.stderr.contains("re-creates a deleted branch"),
+        "{run:#?}"
+    );
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), None);
+}
+
+#[test]
+fn deleting_the_default_branch_is_refused() {
+    let repo = pushed_fixture();
+    let main = server_rev(&repo, "refs/heads/main");
+    let run = push(&repo, &["origin", "--delete", "main"]);
+    assert_server_refused(&run, "branch-net-change");
+    assert!(run.stderr.contains("protected-branches"), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/main"), main);
+}
+
+#[test]
+fn deleting_a_listed_branch_needs_an_override_user() {
+    let repo = pushed_fixture();
+    pin_server_config(
+        &repo,
+        "[server]\noverride-users = [\"ana\"]\nprotected-branches = [\"<default>\", \"release\"]\n",
+    );
+    push(&repo, &["origin", "main:release"]).assert_ok();
+    let release = server_rev(&repo, "refs/heads/release");
+    let run = push_env(&repo, AGENT, &["origin", "--delete", "release"]);
+    assert_server_refused(&run, "branch-net-change");
+    assert!(run.stderr.contains("Ask ana to delete"), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/release"), release);
+    let run = push_env(&repo, ANA, &["origin", "--delete", "release"]);
+    run.assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/release"), None);
+}
+
+#[test]
+fn pushing_to_the_servers_own_records_is_refused() {
+    let repo = pushed_fixture();
+    let run = push(&repo, &["origin", "HEAD:refs/execguard/deleted/exec/login"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(run.stderr.contains("refs/execguard/"), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/execguard/deleted/exec/login"), None);
+}
