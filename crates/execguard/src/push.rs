@@ -119,6 +119,7 @@ pub fn judge(
     // Each judged ref: its update, branch and what hides from it; then one walk for all.
     let mut judged: Vec<(&RefUpdate, Option<String>, Option<net::OldTip>, ObjectId)> = Vec::new();
     let mut pushed = Vec::new();
+    let mut baselines = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -159,16 +160,19 @@ pub fn judge(
         // What a baseline reaches predates the guard: hidden in the same walk, never judged.
         let exempt =
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
-        hide.extend(exempt.commits);
+        hide.extend(exempt.commits.iter().copied());
         notes.extend(exempt.notes);
+        baselines.push(exempt.commits);
         judged.push((update, branch, old, tip));
         pushed.push(execguard_git::PushedTip { tip, hidden: hide });
     }
     let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
     let mut net_checks = Vec::new();
-    for ((update, branch, old_tip, tip), added) in judged.into_iter().zip(added_per_ref) {
+    for (((update, branch, old_tip, tip), added), baselines) in
+        judged.into_iter().zip(added_per_ref).zip(baselines)
+    {
         if let (Some(old_tip), Some(_)) = (old_tip, &branch) {
-            net_checks.push((refs.len(), old_tip, tip));
+            net_checks.push((refs.len(), old_tip, tip, baselines));
         }
         if let Some(old) = old_tip.map(|o| o.id) {
             // A new commit whose parent is the old value shows a fast-forward without a
@@ -222,14 +226,14 @@ pub fn judge(
         }
         reports.push(report);
     }
-    for (index, old, tip) in net_checks {
+    for (index, old, tip, baselines) in net_checks {
         let verdict = &mut refs[index];
         if verdict.refused {
             // Refused already, by its commits or as a rewrite judged whole: the net check would
             // only name the same paths again.
             continue;
         }
-        let report = net::judge_net(repo, &open, &verdict.name, old, tip, settings)?;
+        let report = net::judge_net(repo, &open, &verdict.name, old, tip, &baselines, settings)?;
         if !report.is_clean() {
             verdict.refused_net = true;
             verdict.refused = true;

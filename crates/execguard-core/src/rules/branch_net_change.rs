@@ -16,7 +16,10 @@ or not: a path that is a frozen spec, the design note of a frozen spec or a prot
 old tip may differ at the new tip only where a commit between the two tips changed it with an
 honoured `Execguard-Override` trailer, and `.execguard.toml` at the new tip must be at least as
 strict as at the old tip (compared key by key, as guard-config does) unless such a commit changed
-it. Only the tree entries of the two tips are compared, not the content of each commit.
+it. Only the tree entries of the two tips are compared, not the content of each commit. The
+update is judged as a whole once its commits pass (otherwise it would name the same paths
+again), and not when it brings commits from before an `[adoption] baseline`: what changed then
+was never the guard's.
 
 A branch that is deleted is remembered: its last tip is kept as `refs/execguard/deleted/<branch>`
 in the server's repository, and a branch pushed later under that name is judged as an update from

@@ -59,19 +59,24 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result<bool> {
     let report = if args.range.is_some() || args.commit.is_some() {
         let repo = super::open_repo(args.repo.as_deref(), None)?;
+        // Whether a baseline leaves commits of the range out: the range then crosses the
+        // guard's adoption, and is not judged as one update (branch-net-change).
+        let mut crosses_adoption = false;
         let ids = match (&args.range, &args.commit) {
-            (Some(range), _) => commits::baseline::range_for_check(
-                &repo,
-                execguard_git::commits_in_range(
+            (Some(range), _) => {
+                let all = execguard_git::commits_in_range(
                     &repo,
                     range,
                     execguard_git::RangeOptions {
                         first_parent: args.first_parent,
                         whole_history: args.whole_history,
                     },
-                )?,
-                config,
-            )?,
+                )?;
+                let count = all.len();
+                let kept = commits::baseline::range_for_check(&repo, all, config)?;
+                crosses_adoption = kept.len() < count;
+                kept
+            }
             (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
             (None, None) => Vec::new(),
         };
@@ -119,7 +124,7 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         // As on the server, the range as a whole is judged once its commits pass: otherwise it
         // would only name the same paths again.
         let commits_clean = reports.iter().all(Report::is_clean);
-        if let (Some(range), true) = (&args.range, commits_clean) {
+        if let (Some(range), true, false) = (&args.range, commits_clean, crosses_adoption) {
             reports.extend(net_change(
                 &repo,
                 &open,
@@ -184,7 +189,13 @@ fn net_change(
         remembered: false,
     };
     Ok(Some(crate::push::judge_net(
-        repo, open, &name, old, tip, settings,
+        repo,
+        open,
+        &name,
+        old,
+        tip,
+        &[],
+        settings,
     )?))
 }
 

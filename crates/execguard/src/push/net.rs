@@ -23,18 +23,36 @@ pub struct OldTip {
 }
 
 /// Judges the update of `ref_name` from `old` to `tip` as one change: the config in force at the
-/// old tip (or `settings.config`) decides what is guarded.
+/// old tip (or `settings.config`) decides what is guarded. `baselines` are the adoption
+/// baselines that count for the update: an update that brings commits from before the guard
+/// (reachable from one) crosses the adoption, and what changed then was never the guard's.
 pub fn judge_net(
     repo: &Repo,
     open: &(dyn Fn() -> anyhow::Result<Repo> + Sync),
     ref_name: &str,
     old: OldTip,
     tip: ObjectId,
+    baselines: &[ObjectId],
     settings: &CommitSettings,
 ) -> anyhow::Result<Report> {
     let branch = branch_of(ref_name);
     let mut loaded = execguard_git::tips_change(repo, old.id, tip, branch.as_deref())?;
     if loaded.change.files.is_empty() {
+        return Ok(Report::default());
+    }
+    let between = execguard_git::new_commits_per_tip(
+        repo,
+        &[PushedTip {
+            tip,
+            hidden: vec![old.id],
+        }],
+    )?
+    .pop()
+    .unwrap_or_default();
+    if !baselines.is_empty()
+        && execguard_git::baseline::not_reachable_from(repo, &between, baselines)?.len()
+            < between.len()
+    {
         return Ok(Report::default());
     }
     let old_short = short(&old.id.to_string()).to_string();
@@ -47,7 +65,7 @@ pub fn judge_net(
             &loaded.change,
         )?,
     };
-    let overridden = overridden_paths(repo, open, old.id, tip, branch.as_deref(), settings)?;
+    let overridden = overridden_paths(repo, open, between, branch.as_deref(), settings)?;
     // The finding is about the update, not about one commit of it.
     loaded.change.commit = None;
     loaded.change.ref_update = Some(RefUpdateChange {
@@ -83,27 +101,18 @@ pub fn judge_net(
     )?)
 }
 
-/// The paths that a commit reachable from `tip` and not from `old` changed where an override
-/// trailer set a path rule's finding aside. Only commits whose message names a path rule in a
-/// trailer are judged again, with every trailer counting: a commit judged by this push whose
-/// trailer is not honoured is refused on its own, and one already on the branch was accepted.
+/// The paths that a commit of `between` (the commits reachable from the new tip and not from
+/// the old) changed where an override trailer set a path rule's finding aside. Only commits whose
+/// message names a path rule in a trailer are judged again, with every trailer counting: a commit
+/// judged by this push whose trailer is not honoured is refused on its own, and one already on
+/// the branch was accepted.
 fn overridden_paths(
     repo: &Repo,
     open: &(dyn Fn() -> anyhow::Result<Repo> + Sync),
-    old: ObjectId,
-    tip: ObjectId,
+    between: Vec<ObjectId>,
     branch: Option<&str>,
     settings: &CommitSettings,
 ) -> anyhow::Result<BTreeSet<RepoPath>> {
-    let between = execguard_git::new_commits_per_tip(
-        repo,
-        &[PushedTip {
-            tip,
-            hidden: vec![old],
-        }],
-    )?
-    .pop()
-    .unwrap_or_default();
     let mut jobs = Vec::new();
     for id in between {
         let raw = execguard_git::commit_message(repo, id)?;
