@@ -184,32 +184,39 @@ fn check_commit_checks_one_commit() {
 
 // ---- the range as one update, and who freezes, as the server judges them -------------------
 
-/// `exec/login` with a commit of its own, and on `main` a human's overridden spec amendment;
-/// `exec/login` checked out.
-fn stale_branch(repo: &TestRepo) {
-    commit_clean_code(repo, "logout");
-    repo.git(["checkout", "-q", "main"]);
-    repo.write(
-        "specs/login.md",
-        SPEC_FROZEN.replace("password.", "password. Sessions last 36h."),
-    );
-    repo.commit_unchecked("Sessions last 36h\n\nExecguard-Override: frozen-spec: approved");
-    repo.git(["checkout", "-q", "exec/login"]);
-}
-
+/// Each of a human's changes on `main` (an overridden spec amendment, a new rule in
+/// `backend/PLANS.md`, a tightened `.execguard.toml`), dropped by a stale `exec/login` merged with
+/// `-s ours`: `check --range main..exec/login` refuses the range as the server refuses the push.
 #[test]
-fn check_range_refuses_a_stale_merge_that_drops_a_spec_amendment() {
-    let repo = pushed_fixture();
-    stale_branch(&repo);
-    repo.git(["merge", "-q", "-s", "ours", "-m", "Merge main", "main"]);
-    let range = ["check", "--range", "main..exec/login", "--branch", "main"];
-    let run = repo.execguard(range);
-    run.assert_refused("branch-net-change");
-    assert!(run.stderr.contains("specs/login.md"), "{run:#?}");
-    // The twin: merging main normally keeps the amendment.
-    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
-    repo.merge_unchecked("main", "Merge main");
-    repo.execguard(range).assert_ok();
+fn check_range_refuses_a_stale_merge_that_drops_a_humans_change() {
+    for change in HUMAN_CHANGES {
+        let repo = pushed_fixture();
+        commit_clean_code(&repo, "logout");
+        repo.git(["checkout", "-q", "main"]);
+        (change.make)(&repo);
+        repo.git(["checkout", "-q", "exec/login"]);
+        repo.git(["merge", "-q", "-s", "ours", "-m", "Merge main", "main"]);
+        let stale_merge = repo.head();
+        if change.pinned.is_none() {
+            // With the human's config gone, the next commit writes what it protected.
+            repo.write("infra/prod.yaml", "replicas: 30\n");
+            repo.add_progress("Scaled up.");
+            repo.commit_unchecked("Scale up");
+        }
+        let range = ["check", "--range", "main..exec/login", "--branch", "main"];
+        let run = repo.execguard(range);
+        run.assert_refused("branch-net-change");
+        assert!(
+            run.stderr.contains(change.names),
+            "{}: {run:#?}",
+            change.name
+        );
+        // The twin: merging main normally keeps the human's change.
+        repo.git(["reset", "-q", "--hard", &format!("{stale_merge}~1")]);
+        repo.merge_unchecked("main", "Merge main");
+        let run = repo.execguard(range);
+        assert!(run.ok(), "{}: {run:#?}", change.name);
+    }
 }
 
 #[test]

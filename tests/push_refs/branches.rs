@@ -8,58 +8,6 @@ use crate::common::*;
 
 const ANA: &[(&str, &str)] = &[("GL_USERNAME", "ana")];
 const AGENT: &[(&str, &str)] = &[("GL_USERNAME", "agent")];
-const ANA_OVERRIDES: &str = "[server]\noverride-users = [\"ana\"]\n";
-
-/// What a human changes on `main` while `exec/login` stands still: the change, and whether it
-/// needs a pinned config naming ana (an overridden change; a tightened `.execguard.toml` only
-/// counts where no config is pinned).
-struct HumanChange {
-    name: &'static str,
-    pinned: Option<&'static str>,
-    make: fn(&TestRepo),
-    /// Text the refusal of the stale merge names.
-    names: &'static str,
-}
-
-const HUMAN_CHANGES: &[HumanChange] = &[
-    HumanChange {
-        name: "an overridden spec amendment",
-        pinned: Some(ANA_OVERRIDES),
-        make: |repo| {
-            repo.write(
-                "specs/login.md",
-                SPEC_FROZEN.replace("password.", "password. Sessions last 36h, not 24h."),
-            );
-            repo.commit_unchecked(
-                "Sessions last 36h\n\nExecguard-Override: frozen-spec: the product owner asked for 36h",
-            );
-        },
-        names: "specs/login.md, a frozen spec at the old tip",
-    },
-    HumanChange {
-        name: "a new rule in backend/PLANS.md",
-        pinned: Some(ANA_OVERRIDES),
-        make: |repo| {
-            repo.append("backend/PLANS.md", "Every plan names its rollback.\n");
-            repo.commit_unchecked(
-                "Plans name their rollback\n\nExecguard-Override: protected-path: a new house rule",
-            );
-        },
-        names: "backend/PLANS.md, a protected path at the old tip",
-    },
-    HumanChange {
-        name: "a tightened .execguard.toml",
-        pinned: None,
-        make: |repo| {
-            repo.write(
-                ".execguard.toml",
-                "[rules.protected-path]\npaths = [\"backend/PLANS.md\", \"infra/**\"]\n",
-            );
-            repo.commit_unchecked("Protect infra");
-        },
-        names: "rules.protected-path.paths",
-    },
-];
 
 /// `exec/login` with a clean commit of its own, then the human's change on `main`, each pushed
 /// and landed (the human's by ana); `exec/login` is checked out, stale.

@@ -59,11 +59,17 @@ pub fn judge_net(
     let tip_short = short(&tip.to_string()).to_string();
     let config = match &settings.config {
         Some(config) => config.clone(),
-        None => crate::repair::config_or_repair(
-            execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)
-                .map(|(config, _)| config),
-            &loaded.change,
-        )?,
+        None => {
+            match execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short) {
+                Ok((config, _)) => config,
+                // A broken config at the old tip guards nothing the default does not: its repair
+                // was judged commit by commit, against the default.
+                Err(execguard_git::GitError::Config(_)) => {
+                    execguard_core::Config::embedded_default()
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     };
     let overridden = overridden_paths(repo, open, between, branch.as_deref(), settings)?;
     // The finding is about the update, not about one commit of it.
