@@ -158,7 +158,7 @@ mod render_tests {
     fn rendered_config_parses_back_to_itself() {
         let custom = Config::parse(
             "c.toml",
-            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\n[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n",
+            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\nprotected-branches = [\"<default>\", \"release/*\"]\nspec-owners = [\"ana\", { paths = [\"specs/pay*.md\"], users = [\"bo\", \"cy\"] }]\n[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n",
         )
         .unwrap();
         for config in [Config::embedded_default(), custom] {
