@@ -108,7 +108,7 @@ fn deleted_branch_pushed_again_from_a_pre_freeze_branch_is_refused() {
         Some(tip.clone())
     );
     let run = push_env(&repo, AGENT, &["origin", "draft:exec/login"]);
-    assert_server_refused(&run, "frozen-spec");
+    assert_server_refused(&run, "branch-net-change");
     assert!(run.stderr.contains("specs/login.md"), "{run:#?}");
     assert!(
         run.stderr.contains("re-creates a deleted branch"),
@@ -133,17 +133,16 @@ fn deleted_branch_pushed_again_from_an_orphan_with_an_edited_spec_is_refused() {
     let bo = &[("GL_USERNAME", "bo")];
     push_env(&repo, bo, &["origin", "--delete", "exec/login"]).assert_ok();
     repo.git(["checkout", "-q", "--orphan", "again"]);
-    repo.git(["rm", "-q", "-r", "--cached", "."]);
-    // The planning documents alone, the spec edited: every commit of it passes on its own.
-    repo.write_exec_files();
-    std::fs::remove_file(repo.path("src/auth.rs")).unwrap();
+    repo.git(["rm", "-q", "-r", "-f", "."]);
+    // A root that adds the spec, edited and frozen, and the plan: it passes on its own.
     repo.write(
         "specs/login.md",
         SPEC_FROZEN.replace("password", "magic link"),
     );
+    repo.write("plans/login-execplan.md", PLAN_READY);
     repo.commit_unchecked("Start over");
     let run = push_env(&repo, bo, &["origin", "again:exec/login"]);
-    assert_server_refused(&run, "frozen-spec");
+    assert_server_refused(&run, "branch-net-change");
     assert!(
         run.stderr.contains("re-creates a deleted branch"),
         "{run:#?}"
@@ -186,4 +185,28 @@ fn pushing_to_the_servers_own_records_is_refused() {
     assert_eq!(run.code, Some(1), "{run:#?}");
     assert!(run.stderr.contains("refs/execguard/"), "{run:#?}");
     assert_eq!(server_rev(&repo, "refs/execguard/deleted/exec/login"), None);
+}
+
+/// A feature branch squash-merged and deleted, its name used again from `main` after a human
+/// amended the spec there: the update from the remembered tip counts the amendment's override.
+#[test]
+fn a_branch_name_used_again_after_a_squash_merge_lands() {
+    let repo = pushed_fixture();
+    pin_server_config(&repo, ANA_OVERRIDES);
+    commit_clean_code(&repo, "logout");
+    assert_branch_push_lands(&repo, "exec/login", AGENT);
+    repo.git(["checkout", "-q", "main"]);
+    repo.git(["merge", "-q", "--squash", "exec/login"]);
+    repo.commit_unchecked("Add logout");
+    (HUMAN_CHANGES[0].make)(&repo);
+    assert_branch_push_lands(&repo, "main", ANA);
+    push_env(&repo, AGENT, &["origin", "--delete", "exec/login"]).assert_ok();
+    repo.git(["branch", "-f", "exec/login", "main"]);
+    let run = push_env(&repo, AGENT, &["origin", "exec/login"]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        server_rev(&repo, "refs/heads/main")
+    );
 }

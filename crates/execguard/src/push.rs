@@ -175,7 +175,10 @@ pub fn judge(
         if let (Some(old_tip), Some(_)) = (old_tip, &branch) {
             net_checks.push((refs.len(), old_tip, tip, baselines));
         }
-        if let Some(old) = old_tip.map(|o| o.id) {
+        // A re-created branch is judged from its remembered tip by the net check alone: its
+        // overrides count from every commit since that tip (a squash-merged branch name reused
+        // from main), not only from the pushed ones.
+        if let Some(old) = old_tip.filter(|o| !o.remembered).map(|o| o.id) {
             // A new commit whose parent is the old value shows a fast-forward without a
             // second walk of the history.
             let mut builds_on_old = false;
@@ -382,28 +385,23 @@ fn all_or_nothing_text(
 pub fn refused_refs_text(verdict: &PushVerdict) -> String {
     let mut out = String::new();
     for r in verdict.refs.iter().filter(|r| r.refused_net) {
-        out.push_str(&format!(
-            "execguard: refusing {}: from {} to the new tip it drops what the branch kept (branch-net-change)\n",
-            r.name,
-            if r.recreated {
-                "the tip the deleted branch had"
-            } else {
-                "the old tip"
-            }
-        ));
-    }
-    for r in verdict.refs.iter().filter(|r| r.refused_rewrite) {
         out.push_str(&if r.recreated {
             format!(
-                "execguard: refusing {}: the push re-creates a deleted branch from a history that does not build on the tip it had, and from that tip to the new one it changes paths the guard protects\n",
+                "execguard: refusing {}: the push re-creates a deleted branch, and from the tip that branch had to the new one it drops what the branch kept (branch-net-change)\n",
                 r.name
             )
         } else {
             format!(
-                "execguard: refusing {}: the update is not a fast-forward, and from the old tip to the new one it changes paths the guard protects\n",
+                "execguard: refusing {}: from the old tip to the new one it drops what the branch kept (branch-net-change)\n",
                 r.name
             )
         });
+    }
+    for r in verdict.refs.iter().filter(|r| r.refused_rewrite) {
+        out.push_str(&format!(
+            "execguard: refusing {}: the update is not a fast-forward, and from the old tip to the new one it changes paths the guard protects\n",
+            r.name
+        ));
     }
     for r in verdict
         .refs
