@@ -183,3 +183,62 @@ fn check_commit_checks_one_commit() {
     run.assert_ok();
     assert!(run.stderr.contains("1 commit checked"), "{run:#?}");
 }
+
+// ---- the range as one update, and who freezes, as the server judges them -------------------
+
+/// Each of a human's changes on `main` (an overridden spec amendment, a new rule in
+/// `backend/PLANS.md`, a tightened `.execguard.toml`), dropped by a stale `exec/login` merged with
+/// `-s ours`: `check --range main..exec/login` refuses the range as the server refuses the push.
+#[test]
+fn check_range_refuses_a_stale_merge_that_drops_a_humans_change() {
+    for change in HUMAN_CHANGES {
+        let repo = pushed_fixture();
+        commit_clean_code(&repo, "logout");
+        repo.git(["checkout", "-q", "main"]);
+        (change.make)(&repo);
+        repo.git(["checkout", "-q", "exec/login"]);
+        repo.git(["merge", "-q", "-s", "ours", "-m", "Merge main", "main"]);
+        let stale_merge = repo.head();
+        if change.pinned.is_none() {
+            // With the human's config gone, the next commit writes what it protected.
+            repo.write("infra/prod.yaml", "replicas: 30\n");
+            repo.add_progress("Scaled up.");
+            repo.commit_unchecked("Scale up");
+        }
+        let range = ["check", "--range", "main..exec/login", "--branch", "main"];
+        let run = repo.execguard(range);
+        run.assert_refused("branch-net-change");
+        assert!(
+            run.stderr.contains(change.names),
+            "{}: {run:#?}",
+            change.name
+        );
+        // The twin: merging main normally keeps the human's change.
+        repo.git(["reset", "-q", "--hard", &format!("{stale_merge}~1")]);
+        repo.merge_unchecked("main", "Merge main");
+        let run = repo.execguard(range);
+        assert!(run.ok(), "{}: {run:#?}", change.name);
+    }
+}
+
+#[test]
+fn check_range_asks_the_pusher_to_own_a_spec_it_freezes() {
+    let repo = pushed_fixture();
+    let owners = repo.root.join("owners.toml");
+    std::fs::write(&owners, "[server]\nspec-owners = [\"ana\"]\n").unwrap();
+    repo.git(["checkout", "-q", "-b", "exec/pay", "main"]);
+    commit_invented_feature(&repo);
+    let check = |pusher: Option<&str>| {
+        let mut args = vec!["check", "--range", "main..exec/pay", "--branch", "exec/pay"];
+        args.extend(["--config", owners.to_str().unwrap()]);
+        args.extend(pusher.iter().flat_map(|name| ["--pusher", *name]));
+        repo.execguard(args)
+    };
+    let run = check(Some("agent"));
+    run.assert_refused("spec-freeze-owner");
+    assert!(run.stderr.contains("the pusher is `agent`"), "{run:#?}");
+    let run = check(None);
+    run.assert_refused("spec-freeze-owner");
+    assert!(run.stderr.contains("no pusher was named"), "{run:#?}");
+    check(Some("ana")).assert_ok();
+}

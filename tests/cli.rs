@@ -24,6 +24,8 @@ const RULES: &[&str] = &[
     "execplan-deleted",
     "commit-size",
     "commit-message",
+    "branch-net-change",
+    "spec-freeze-owner",
 ];
 
 #[test]
@@ -55,7 +57,7 @@ fn explain_prints_every_section_for_every_rule() {
 }
 
 #[test]
-fn explain_list_names_all_ten_rules() {
+fn explain_list_names_every_rule() {
     let repo = TestRepo::new();
     let run = repo.execguard(["explain", "--list"]);
     run.assert_ok();

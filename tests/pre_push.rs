@@ -162,3 +162,41 @@ fn within_push_the_entry_may_come_in_a_later_commit_of_the_push() {
         Some(repo.head())
     );
 }
+
+/// The client judges a branch update whole too (branch-net-change): a stale branch merged with
+/// `-s ours` and pushed as `main` would drop the human's spec amendment on `main`.
+#[test]
+fn pre_push_refuses_a_stale_merge_that_drops_what_main_kept() {
+    let repo = pushed_fixture();
+    pin_server_config(&repo, ANA_OVERRIDES);
+    let change = &HUMAN_CHANGES[0];
+    repo.git(["checkout", "-q", "main"]);
+    (change.make)(&repo);
+    git_env_in(
+        &repo,
+        &repo.dir,
+        &[("GL_USERNAME", "ana")],
+        &["push", "-q", "origin", "main"],
+    )
+    .assert_ok();
+    repo.execguard(["install"]).assert_ok();
+    repo.git(["checkout", "-q", "exec/login"]);
+    commit_clean_code(&repo, "logout");
+    // The merge bypasses the commit hooks, which would refuse it.
+    repo.git([
+        "merge",
+        "-q",
+        "--no-verify",
+        "-s",
+        "ours",
+        "-m",
+        "Merge main",
+        "main",
+    ]);
+    let main = server_rev(&repo, "refs/heads/main");
+    let run = push_with_hooks(&repo, &["origin", "exec/login:main"]);
+    run.assert_refused("branch-net-change");
+    assert!(run.stderr.contains(change.names), "{run:#?}");
+    assert!(!run.stderr.contains("remote:"), "refused locally: {run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/main"), main);
+}

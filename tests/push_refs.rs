@@ -5,6 +5,9 @@
 
 mod common;
 
+#[path = "push_refs/branches.rs"]
+mod branches;
+
 use common::pushes::*;
 use common::server::*;
 use common::*;
@@ -124,7 +127,10 @@ const WHAT_A_PUSH_ADDS: &[PushCase] = &[
             make: |repo| {
                 // A branch that reached the server before the hook, which the hook would refuse.
                 repo.git(["checkout", "-q", "-b", "legacy"]);
-                commit_spec_edit(repo, "Old spec edit");
+                // A subject over the limit: a path the branch keeps (a frozen spec) would be
+                // judged anyway, from the branch's old tip to its new one (branch-net-change).
+                repo.write("docs/legacy.md", "# Legacy\n");
+                repo.commit_unchecked(&"L".repeat(100));
                 push_before_the_hook(repo, "legacy");
                 repo.git(["fetch", "-q", "origin"]);
             },
@@ -177,7 +183,10 @@ const WHAT_A_PUSH_ADDS: &[PushCase] = &[
         steps: &[Step {
             make: |repo| {
                 repo.git(["checkout", "-q", "-b", "legacy"]);
-                commit_spec_edit(repo, "Old spec edit");
+                // A subject over the limit: a path the branch keeps (a frozen spec) would be
+                // judged anyway, from the branch's old tip to its new one (branch-net-change).
+                repo.write("docs/legacy.md", "# Legacy\n");
+                repo.commit_unchecked(&"L".repeat(100));
                 push_before_the_hook(repo, "legacy");
                 // exec/login moves onto a history containing it, plus a clean commit: only that
                 // is judged.

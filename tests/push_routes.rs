@@ -6,6 +6,9 @@
 
 mod common;
 
+#[path = "push_routes/owners.rs"]
+mod owners;
+
 use common::server::*;
 use common::*;
 
@@ -345,13 +348,18 @@ fn invisible_freeze_marker_in_the_same_commit_as_code_is_refused() {
     assert!(run.stderr.contains("only by this commit"), "{run:#?}");
 }
 
+/// A server whose pinned config names `ana` as the owner of every spec.
+const ANA_OWNS_THE_SPECS: &str = "[server]\nspec-owners = [\"ana\"]\n";
+const ANA: &[(&str, &str)] = &[("GL_USERNAME", "ana")];
+
 #[test]
-fn spec_frozen_in_its_own_commit_before_the_code_lands() {
+fn spec_frozen_in_its_own_commit_before_the_code_lands_when_the_spec_owner_pushes() {
     let repo = draft_spec_fixture();
+    pin_config(&repo, ANA_OWNS_THE_SPECS);
     repo.append("specs/login.md", "\n<!-- EXEC-READY -->\n");
     repo.commit_unchecked("Freeze the login spec");
     let head = commit_clean_code(&repo, "logout");
-    let run = push(&repo, &["origin", "exec/login"]);
+    let run = push_env(&repo, ANA, &["origin", "exec/login"]);
     run.assert_ok();
     assert!(!run.stderr.contains("error["), "{run:#?}");
     assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
@@ -372,7 +380,7 @@ fn new_frozen_spec_ready_plan_and_code_in_one_commit_are_refused() {
 }
 
 #[test]
-fn new_spec_and_plan_committed_before_the_code_land() {
+fn new_spec_and_plan_committed_before_the_code_land_when_the_spec_owner_pushes() {
     let repo = pushed_fixture();
     repo.git(["checkout", "-q", "-b", "exec/search"]);
     repo.write_search_inputs();
@@ -384,7 +392,8 @@ fn new_spec_and_plan_committed_before_the_code_land() {
     );
     repo.write("plans/search-execplan.md", plan);
     repo.commit_unchecked("Add search");
-    let run = push(&repo, &["origin", "exec/search"]);
+    pin_config(&repo, ANA_OWNS_THE_SPECS);
+    let run = push_env(&repo, ANA, &["origin", "exec/search"]);
     run.assert_ok();
     assert!(!run.stderr.contains("error["), "{run:#?}");
     assert_eq!(

@@ -141,3 +141,72 @@ fn clean_ref_of_a_push_refused_by_pre_push_says_the_same() {
     push_with_hooks(&repo, &["origin", "refs/heads/copy"]).assert_ok();
     assert!(server_rev(&repo, "refs/heads/copy").is_some());
 }
+
+/// A shallow clone pushes to a server that lacks the history below the clone's boundary (git
+/// accepts it with `receive.shallowUpdate`): the commits cannot be judged, and the refusal names
+/// the boundary and the way out, which then works.
+#[test]
+fn shallow_push_names_the_boundary_and_how_to_deepen() {
+    let repo = TestRepo::new();
+    repo.write("specs/login.md", SPEC_FROZEN);
+    repo.write("plans/login-execplan.md", PLAN_READY);
+    repo.commit_unchecked("Plan the login feature");
+    repo.write("src/auth.rs", "pub fn login() {}\n");
+    repo.add_progress("Login.");
+    repo.commit_unchecked("Add login");
+    let boundary = repo.head();
+    // An empty server that takes shallow pushes, owned by ana.
+    repo.git_in(&repo.root, ["init", "-q", "--bare", "server.git"]);
+    server_git(&repo, ["config", "receive.shallowUpdate", "true"]).assert_ok();
+    Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server_dir(&repo))
+            .args(["install", "--server"]),
+    )
+    .assert_ok();
+    pin_server_config(&repo, "[server]\nspec-owners = [\"ana\"]\n");
+    let source = format!("file://{}", repo.dir.display());
+    repo.git_in(
+        &repo.root,
+        ["clone", "-q", "--depth", "1", &source, "shallow"],
+    );
+    let shallow = repo.root.join("shallow");
+    repo.git_in(&shallow, ["checkout", "-q", "-b", "exec/login"]);
+    std::fs::write(shallow.join("src/logout.rs"), "pub fn logout() {}\n").unwrap();
+    let plan = std::fs::read_to_string(shallow.join("plans/login-execplan.md")).unwrap();
+    std::fs::write(
+        shallow.join("plans/login-execplan.md"),
+        plan.replace(
+            "## Surprises & Discoveries",
+            "- [x] (2026-01-03 10:00Z) Logout.\n\n## Surprises & Discoveries",
+        ),
+    )
+    .unwrap();
+    repo.git_in(&shallow, ["add", "-A"]);
+    repo.git_in(
+        &shallow,
+        ["commit", "-q", "--no-verify", "-m", "Add logout"],
+    );
+    let ana = &[("GL_USERNAME", "ana")];
+    let push_args = ["push", "--no-verify", &server_url(&repo), "exec/login"];
+    let run = git_env_in(&repo, &shallow, ana, &push_args);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(run.stderr.contains("pre-receive hook declined"), "{run:#?}");
+    let stops = format!(
+        "shallow clone whose history stops at commit {}",
+        &boundary[..7]
+    );
+    for text in [stops.as_str(), "(exit code 2)"] {
+        assert!(run.stderr.contains(text), "{text}: {run:#?}");
+    }
+    assert!(!run.stderr.contains("object not found"), "{run:#?}");
+    assert_eq!(server_rev(&repo, "refs/heads/exec/login"), None);
+    // As the message says: deepen the clone, then push again.
+    let deepen = command_after(&run.stderr, "deepen the clone with ");
+    let deepen: Vec<&str> = deepen.split_whitespace().skip(1).collect();
+    repo.git_in(&shallow, deepen);
+    let run = git_env_in(&repo, &shallow, ana, &push_args);
+    run.assert_ok();
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    assert_server_sound(&repo);
+}

@@ -378,3 +378,82 @@ pub fn assert_branch_push_lands(repo: &TestRepo, branch: &str, env: &[(&str, &st
     );
     run
 }
+
+/// A feature `pay` an agent invents on its own, each step in a commit of its own (hooks
+/// bypassed): the spec frozen with `EXEC-READY`, then a ready execplan, then code with a Progress
+/// entry. Every commit passes the content rules; only who freezes the spec is in question.
+pub fn commit_invented_feature(repo: &TestRepo) {
+    repo.write(
+        "specs/pay.md",
+        "# Pay\n\nEXEC-READY\n\nUsers pay by card.\n",
+    );
+    repo.commit_unchecked("Specify payments");
+    let plan = PLAN_READY
+        .replace("Login", "Pay")
+        .replace("specs/login.md", "specs/pay.md");
+    repo.write("plans/pay-execplan.md", &plan);
+    repo.commit_unchecked("Plan payments");
+    repo.write("src/pay.rs", "pub fn pay() {}\n");
+    repo.write(
+        "plans/pay-execplan.md",
+        plan.replace(
+            "## Surprises & Discoveries",
+            "- [x] (2026-01-02 10:00Z) Card payments.\n\n## Surprises & Discoveries",
+        ),
+    );
+    repo.commit_unchecked("Add card payments");
+}
+
+/// A pinned config that lets ana override.
+pub const ANA_OVERRIDES: &str = "[server]\noverride-users = [\"ana\"]\n";
+
+/// What a human changes on `main` while `exec/login` stands still: the change, and whether it
+/// needs a pinned config naming ana (an overridden change; a tightened `.execguard.toml` only
+/// counts where no config is pinned).
+pub struct HumanChange {
+    pub name: &'static str,
+    pub pinned: Option<&'static str>,
+    pub make: fn(&TestRepo),
+    /// Text the refusal of the stale merge names.
+    pub names: &'static str,
+}
+
+pub const HUMAN_CHANGES: &[HumanChange] = &[
+    HumanChange {
+        name: "an overridden spec amendment",
+        pinned: Some(ANA_OVERRIDES),
+        make: |repo| {
+            repo.write(
+                "specs/login.md",
+                SPEC_FROZEN.replace("password.", "password. Sessions last 36h, not 24h."),
+            );
+            repo.commit_unchecked(
+                "Sessions last 36h\n\nExecguard-Override: frozen-spec: the product owner asked for 36h",
+            );
+        },
+        names: "specs/login.md, a frozen spec at the old tip",
+    },
+    HumanChange {
+        name: "a new rule in backend/PLANS.md",
+        pinned: Some(ANA_OVERRIDES),
+        make: |repo| {
+            repo.append("backend/PLANS.md", "Every plan names its rollback.\n");
+            repo.commit_unchecked(
+                "Plans name their rollback\n\nExecguard-Override: protected-path: a new house rule",
+            );
+        },
+        names: "backend/PLANS.md, a protected path at the old tip",
+    },
+    HumanChange {
+        name: "a tightened .execguard.toml",
+        pinned: None,
+        make: |repo| {
+            repo.write(
+                ".execguard.toml",
+                "[rules.protected-path]\npaths = [\"backend/PLANS.md\", \"infra/**\"]\n",
+            );
+            repo.commit_unchecked("Protect infra");
+        },
+        names: "rules.protected-path.paths",
+    },
+];

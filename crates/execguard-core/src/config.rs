@@ -14,6 +14,7 @@ mod patterns;
 mod progress_rule;
 mod raw;
 mod render;
+mod server;
 mod strictness;
 mod template;
 mod validated;
@@ -25,12 +26,13 @@ pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
 pub use progress_rule::{Patterns, ProgressUpdateConfig, Within, DEFAULT_MERGE_RESOLUTION_LINES};
 pub use raw::json_schema;
+pub use server::{ServerConfig, SpecOwners, DEFAULT_BRANCH};
 pub use strictness::Loosening;
 pub use template::Template;
 pub use validated::{
     CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProtectedPathConfig, ProtectedSection, RulesConfig, Scope, ServerConfig, DEFAULT_CONFIG,
-    DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
+    ProtectedPathConfig, ProtectedSection, RulesConfig, Scope, DEFAULT_CONFIG, DEFAULT_LINE_BYTES,
+    DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
 };
 
 /// Where the guard looks for its own config in a repository.

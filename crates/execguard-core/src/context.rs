@@ -26,6 +26,18 @@ pub enum FeatureSource {
     UpdatedExecplan,
 }
 
+/// Who brings a change to where it is judged.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Pusher {
+    /// A client hook: whoever pushes later is not known, so a finding about who may is advice.
+    #[default]
+    Local,
+    /// The pusher as the server or `--pusher` names them.
+    Named(String),
+    /// A range or commit check in CI without `--pusher`: nobody can be shown to be allowed.
+    Unnamed,
+}
+
 /// A document's text, shared by the rules that read it.
 type Text = Rc<str>;
 
@@ -35,6 +47,8 @@ pub struct Context<'a> {
     pub change: &'a Change,
     pub trees: &'a dyn Trees,
     pub message: Option<Message>,
+    /// Who brings the change (spec-freeze-owner asks).
+    pub pusher: Pusher,
     reads: RefCell<HashMap<(bool, RepoPath), Option<Text>>>,
     progress: RefCell<Option<BTreeMap<String, ProgressDelta>>>,
     features: RefCell<Option<Features>>,
@@ -56,6 +70,7 @@ impl<'a> Context<'a> {
             change,
             trees,
             message,
+            pusher: Pusher::default(),
             reads: RefCell::new(HashMap::new()),
             progress: RefCell::new(None),
             features: RefCell::new(None),

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{Config, Within};
+use crate::findings::Finding;
 use crate::model::{Change, TreeError, Trees};
 use crate::report::{Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 use crate::rule_id::{RuleId, ALL_RULES};
@@ -18,7 +19,7 @@ pub use options::{Options, OverridePolicy};
 
 // The context and the trailers were first defined here: the crates that use them name them here.
 pub use crate::context::planning::{named_spec, PlanSpec};
-pub use crate::context::{parse_override, short, Context, FeatureSource, EXECPLAN_TRAILER};
+pub use crate::context::{parse_override, short, Context, FeatureSource, Pusher, EXECPLAN_TRAILER};
 pub use crate::trailers::OVERRIDE_TRAILER;
 
 /// The verdict on `change`: every enabled rule, then overrides from the message, then skips.
@@ -43,7 +44,8 @@ pub fn check_change(
         .message
         .as_deref()
         .map(|raw| Message::parse(raw, options.comment_char.as_deref()));
-    let cx = Context::new(config, change, trees, message.clone());
+    let mut cx = Context::new(config, change, trees, message.clone());
+    cx.pusher = options.pusher.clone();
     // A config nobody could load is refused on every branch, whatever the config in force says:
     // accepted, it would stop every later check.
     let unusable_config: Vec<Violation> = rules::guard_config::unusable(&cx)?.into_iter().collect();
@@ -72,7 +74,8 @@ pub fn check_change(
         report.progress = progress_ledger(&cx)?;
         return Ok(report);
     };
-    let own_cx = Context::new(config, merge.own, merge.own_trees, message.clone());
+    let mut own_cx = Context::new(config, merge.own, merge.own_trees, message.clone());
+    own_cx.pusher = options.pusher.clone();
     let sides: Vec<Context<'_>> = merge
         .parents
         .iter()
@@ -134,7 +137,28 @@ fn progress_ledger(cx: &Context<'_>) -> Result<ProgressLedger, TreeError> {
     Ok(ledger)
 }
 
-/// Sorts findings into refused, overridden, skipped and (with `defer_progress`, for
+/// The verdict on a whole ref update, its old tip against its new one (`change.ref_update` set):
+/// branch-net-change alone, as each commit between the tips is judged on its own. Its findings
+/// are set aside only by the commits that made the change, so no trailer applies here.
+pub fn check_ref_update(
+    config: &Config,
+    change: &Change,
+    trees: &dyn Trees,
+) -> Result<Report, TreeError> {
+    if change.ref_update.is_none()
+        || !config.is_enabled(RuleId::BranchNetChange)
+        || !config.applies_to_branch(change.branch.as_deref())
+    {
+        return Ok(Report::default());
+    }
+    let cx = Context::new(config, change, trees, None);
+    Ok(Report {
+        violations: rules::run(RuleId::BranchNetChange, &cx)?,
+        ..Report::default()
+    })
+}
+
+/// Sorts findings into refused, overridden, skipped, advice and (with `defer_progress`, for
 /// `progress-update`) deferred.
 fn settle(
     config: &Config,
@@ -148,6 +172,12 @@ fn settle(
         if defer_progress && violation.rule() == RuleId::ProgressUpdate {
             report.deferred.push(violation);
             continue;
+        }
+        if let Finding::SpecFreezeOwner(found) = &violation.finding {
+            if found.advice {
+                report.advice.push(violation);
+                continue;
+            }
         }
         if !violation.overridable() {
             report.violations.push(violation);

@@ -35,11 +35,13 @@ pub mod write_guard;
 
 pub use config::{Config, ConfigError};
 pub use engine::{
-    check, check_change, MergeView, Options, OtherParent, OverridePolicy, ParentView,
+    check, check_change, check_ref_update, MergeView, Options, OtherParent, OverridePolicy,
+    ParentView, Pusher,
 };
 pub use findings::{About, Finding};
 pub use model::{
-    Change, ChangeLabel, Entry, EntryKind, FileChange, RepoPath, Side, TreeError, Trees,
+    Change, ChangeLabel, Entry, EntryKind, FileChange, RefUpdateChange, RepoPath, Side, TreeError,
+    Trees,
 };
 pub use report::{CommitError, Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 pub use rule_id::{RuleId, ALL_RULES};

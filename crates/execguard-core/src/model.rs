@@ -263,6 +263,25 @@ pub struct Change {
     /// The Progress entries each feature's execplan had earlier on the branch, beyond the base
     /// of this change (see [`crate::progress::EarlierEntries`]); `None` when not known.
     pub earlier_progress: Option<EarlierProgress>,
+    /// Set when the change is a whole ref update, its old tip against its new one, judged by
+    /// branch-net-change; `None` for a commit or a staged change.
+    pub ref_update: Option<RefUpdateChange>,
+}
+
+/// A ref update judged as one change: what branch-net-change needs beyond the two trees.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefUpdateChange {
+    /// The ref that moves (`refs/heads/main`).
+    pub name: String,
+    /// The old tip, in full; for a branch recreated under a deleted one's name, the tip it had.
+    pub old: String,
+    /// The new tip, in full.
+    pub new: String,
+    /// Whether the old tip is a deleted branch's remembered tip rather than the ref's value.
+    pub remembered: bool,
+    /// The paths some commit between the two tips changed where an honoured
+    /// `Execguard-Override` trailer accepted it.
+    pub overridden: std::collections::BTreeSet<RepoPath>,
 }
 
 /// Per feature, the Progress entries its execplan had earlier on the branch.

@@ -135,6 +135,10 @@ pub struct Report {
     /// then requires an override trailer for each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Violation>,
+    /// Findings that refuse the change only where the pusher is known (the server, CI), given
+    /// as advice by client hooks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub advice: Vec<Violation>,
     /// Set when the `[scope]` of the config leaves this change's branch out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub out_of_scope: Option<String>,
@@ -187,6 +191,7 @@ impl Report {
         self.violations.extend(other.violations);
         self.overridden.extend(other.overridden);
         self.skipped.extend(other.skipped);
+        self.advice.extend(other.advice);
         self.errors.extend(other.errors);
         self.deferred.extend(other.deferred);
     }

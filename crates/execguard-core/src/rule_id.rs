@@ -22,6 +22,8 @@ pub enum RuleId {
     ExecplanDeleted,
     CommitSize,
     CommitMessage,
+    BranchNetChange,
+    SpecFreezeOwner,
 }
 
 /// Every rule, in the order they are checked and reported.
@@ -36,6 +38,8 @@ pub const ALL_RULES: &[RuleId] = &[
     RuleId::ExecplanDeleted,
     RuleId::CommitSize,
     RuleId::CommitMessage,
+    RuleId::BranchNetChange,
+    RuleId::SpecFreezeOwner,
 ];
 
 impl RuleId {
@@ -51,6 +55,8 @@ impl RuleId {
             RuleId::ExecplanDeleted => "execplan-deleted",
             RuleId::CommitSize => "commit-size",
             RuleId::CommitMessage => "commit-message",
+            RuleId::BranchNetChange => "branch-net-change",
+            RuleId::SpecFreezeOwner => "spec-freeze-owner",
         }
     }
 

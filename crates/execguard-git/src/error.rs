@@ -57,6 +57,10 @@ pub enum GitError {
         parent: ObjectId,
         shallow: bool,
     },
+    /// A push from a shallow clone whose commits reach below its boundary into history the
+    /// receiving side lacks: their parents were not sent, so they cannot be judged.
+    #[error("the push comes from a shallow clone whose history stops at {}, and this server does not have the commits below it, so the pushed commits cannot be judged against their parents; deepen the clone with `git fetch --unshallow`, then push again", boundary.iter().map(|id| format!("commit {}", execguard_core::engine::short(&id.to_string()))).collect::<Vec<_>>().join(", "))]
+    ShallowPush { boundary: Vec<ObjectId> },
     #[error("cannot set {key} in the repository's git config: {}", source.message())]
     SetConfig {
         key: String,

@@ -3,19 +3,22 @@
 //! It opens the repository the way git's hooks expect, turns "the staged change" and "commit C
 //! against its first parent" into the core's [`Change`](execguard_core::Change), gives the rules
 //! read access to both trees through [`GitTrees`], and finds which config judges a change. It
-//! never writes to the index, the working tree, the refs or the object database.
+//! never writes to the index, the working tree or the object database, and writes refs only in
+//! a receiving repository, under `refs/execguard/` (the server's records of deleted branches).
 //!
 //! One module per concern, each opening with what it owns: `open` opens and tunes libgit2,
 //! `trees` reads both sides of a change, `change` builds the change to judge (`staged`,
 //! `tree_diff`, `renames`, `merge` and `remerge` supply its parts), `tree_check` refuses what
 //! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
 //! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
-//! HEAD and the working tree, [`repo_config`] the repository's git config; `read_cache` keeps what a
+//! HEAD and the working tree, [`repo_config`] the repository's git config, `bookkeeping` the server's
+//! own records; `read_cache` keeps what a
 //! worker has read across the commits it checks; `objects` and `error` sit at the bottom, with
 //! `repo` and `object_id`, the handles ([`Repo`], [`RepoTree`], [`ObjectId`]) that keep libgit2's
 //! types out of this crate's interface.
 
 pub mod baseline;
+mod bookkeeping;
 pub mod branch_history;
 mod case_folded;
 mod change;
@@ -42,6 +45,9 @@ mod tree_diff;
 mod tree_problem;
 mod trees;
 
+pub use bookkeeping::{
+    default_branch, ref_commit, remember_deleted, remembered_tip, DELETED_PREFIX,
+};
 pub use change::{commit_change, staged_change, tips_change, LoadedChange};
 pub use config::{
     commit_config_blob, config_blob_id, load_commit_config, load_commit_config_or, load_config,

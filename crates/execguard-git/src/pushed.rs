@@ -11,6 +11,31 @@ use std::collections::{HashMap, HashSet};
 use crate::error::read_err;
 use crate::{GitError, ObjectId, Repo};
 
+/// The shallow boundary a push brings (`GIT_SHALLOW_FILE`, which receive-pack sets for its hooks
+/// when a shallow clone pushes): commits whose parents the pusher did not send.
+fn pushed_shallow_boundary() -> Vec<ObjectId> {
+    let Some(path) = std::env::var_os("GIT_SHALLOW_FILE") else {
+        return Vec::new();
+    };
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.trim().parse().ok())
+        .collect()
+}
+
+/// A history read that found no object, in a push from a shallow clone: the commits below its
+/// boundary are neither on the receiving side nor in the push.
+fn beyond_shallow_boundary(error: GitError) -> GitError {
+    let not_found = matches!(&error, GitError::Read { source, .. } if source.is_not_found());
+    let boundary = pushed_shallow_boundary();
+    if not_found && !boundary.is_empty() {
+        GitError::ShallowPush { boundary }
+    } else {
+        error
+    }
+}
+
 /// One pushed ref: the commit it moves to and the commits that hide from it.
 #[derive(Clone, Debug)]
 pub struct PushedTip {
@@ -38,7 +63,9 @@ pub fn new_commits_per_tip(
     let common: Vec<ObjectId> = common_set.iter().copied().collect();
     let tips: Vec<ObjectId> = pushed.iter().map(|p| p.tip).collect();
     let mut graph = Graph::default();
-    let order = graph.walk(repo, &tips, &common)?;
+    let order = graph
+        .walk(repo, &tips, &common)
+        .map_err(beyond_shallow_boundary)?;
     // A commit a ref hides on its own may lie outside that walk and still reach commits inside
     // it (the old tip of a rewritten branch): its ancestors short of the common hidden commits
     // join the graph, to be subtracted, never listed.
@@ -52,7 +79,9 @@ pub fn new_commits_per_tip(
         }
     }
     if !outside.is_empty() {
-        graph.walk(repo, &outside, &common)?;
+        graph
+            .walk(repo, &outside, &common)
+            .map_err(beyond_shallow_boundary)?;
     }
     let mut result = Vec::with_capacity(pushed.len());
     for tip in pushed {

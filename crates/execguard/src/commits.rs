@@ -2,7 +2,7 @@
 //! its first parent, through the same engine as a staged change.
 
 use execguard_core::model::EarlierProgress;
-use execguard_core::{Config, Options, OverridePolicy, Report};
+use execguard_core::{Config, Options, OverridePolicy, Pusher, Report};
 use execguard_git::{ObjectId, ReadCache, Repo};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -26,6 +26,8 @@ pub struct CommitSettings {
     /// Override policy: pre-receive refuses untrusted pushers' trailers, a range check honours
     /// only a named pusher listed in the config in force.
     pub overrides: OverridePolicy,
+    /// Who brings the commits: named on the server and by `check --pusher`.
+    pub pusher: Pusher,
 }
 
 /// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
@@ -71,6 +73,7 @@ where
     let explicit = settings.config.as_ref();
     let options = Options {
         overrides: settings.overrides.clone(),
+        pusher: settings.pusher.clone(),
         ..Options::default()
     };
     // Newest first, in short runs handed out in order: packs that git writes store the newest

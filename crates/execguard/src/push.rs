@@ -11,12 +11,17 @@ use execguard_git::{ObjectId, Repo};
 use crate::commits::{self, CommitJob, CommitSettings};
 use crate::render::Audience;
 
+mod deleted;
 mod hidden;
 mod namespaces;
+mod net;
 mod ref_update;
+mod rewrite;
 
+pub use deleted::{judge_deletions, remember_deletions, Deletions};
 pub use hidden::{HiddenRefs, KnownRef};
 pub use namespaces::{guarded_namespace, refusals as namespace_refusals};
+pub use net::{judge_net, OldTip};
 pub use ref_update::{branch_of, RefUpdate};
 
 fn non_zero(id: &str) -> Option<String> {
@@ -78,6 +83,10 @@ pub struct RefVerdict {
     /// Whether the update replaces history (not a fast-forward) and, old tip to new, changes a
     /// path the path rules protect.
     pub refused_rewrite: bool,
+    /// Whether, old tip to new, the update drops what the branch kept (branch-net-change).
+    pub refused_net: bool,
+    /// Whether the ref is a deleted branch re-created, judged from the tip it had.
+    pub recreated: bool,
 }
 
 /// The verdict on a whole push.
@@ -109,8 +118,9 @@ pub fn judge(
     let mut rewrites = Vec::new();
     let mut notes = std::collections::BTreeSet::new();
     // Each judged ref: its update, branch and what hides from it; then one walk for all.
-    let mut judged: Vec<(&RefUpdate, Option<String>, Option<ObjectId>, ObjectId)> = Vec::new();
+    let mut judged: Vec<(&RefUpdate, Option<String>, Option<net::OldTip>, ObjectId)> = Vec::new();
     let mut pushed = Vec::new();
+    let mut baselines = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -130,22 +140,45 @@ pub fn judge(
         {
             continue;
         }
-        let old = update
+        let current = update
             .old
             .as_deref()
-            .and_then(|o| execguard_git::peel_to_commit(repo, o));
-        let mut hide = hidden_from(old, branch.as_deref(), hidden);
+            .and_then(|o| execguard_git::peel_to_commit(repo, o))
+            .map(|id| net::OldTip {
+                id,
+                remembered: false,
+            });
+        // A branch pushed under a deleted one's name is judged as an update from the tip that
+        // branch had: deleting and re-creating it replaces nothing unjudged.
+        let old = current.or_else(|| {
+            let remembered = execguard_git::remembered_tip(repo, branch.as_deref()?)?;
+            Some(net::OldTip {
+                id: remembered,
+                remembered: true,
+            })
+        });
+        let mut hide = hidden_from(old.map(|o| o.id), branch.as_deref(), hidden);
         // What a baseline reaches predates the guard: hidden in the same walk, never judged.
         let exempt =
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
-        hide.extend(exempt.commits);
+        hide.extend(exempt.commits.iter().copied());
         notes.extend(exempt.notes);
+        baselines.push(exempt.commits);
         judged.push((update, branch, old, tip));
         pushed.push(execguard_git::PushedTip { tip, hidden: hide });
     }
     let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
-    for ((update, branch, old, tip), added) in judged.into_iter().zip(added_per_ref) {
-        if let Some(old) = old {
+    let mut net_checks = Vec::new();
+    for (((update, branch, old_tip, tip), added), baselines) in
+        judged.into_iter().zip(added_per_ref).zip(baselines)
+    {
+        if let (Some(old_tip), Some(_)) = (old_tip, &branch) {
+            net_checks.push((refs.len(), old_tip, tip, baselines));
+        }
+        // A re-created branch is judged from its remembered tip by the net check alone: its
+        // overrides count from every commit since that tip (a squash-merged branch name reused
+        // from main), not only from the pushed ones.
+        if let Some(old) = old_tip.filter(|o| !o.remembered).map(|o| o.id) {
             // A new commit whose parent is the old value shows a fast-forward without a
             // second walk of the history.
             let mut builds_on_old = false;
@@ -175,6 +208,7 @@ pub fn judge(
         refs.push(RefVerdict {
             name: update.name.clone(),
             commits: added,
+            recreated: old_tip.is_some_and(|o| o.remembered),
             ..RefVerdict::default()
         });
     }
@@ -190,9 +224,24 @@ pub fn judge(
     }
     for (index, old, tip) in rewrites {
         let verdict = &mut refs[index];
-        let report = judge_rewrite(repo, &verdict.name, old, tip, &verdict.commits, settings)?;
+        let report =
+            rewrite::judge_rewrite(repo, &verdict.name, old, tip, &verdict.commits, settings)?;
         if !report.is_clean() {
             verdict.refused_rewrite = true;
+            verdict.refused = true;
+        }
+        reports.push(report);
+    }
+    for (index, old, tip, baselines) in net_checks {
+        let verdict = &mut refs[index];
+        if verdict.refused {
+            // Refused already, by its commits or as a rewrite judged whole: the net check would
+            // only name the same paths again.
+            continue;
+        }
+        let report = net::judge_net(repo, &open, &verdict.name, old, tip, &baselines, settings)?;
+        if !report.is_clean() {
+            verdict.refused_net = true;
             verdict.refused = true;
         }
         reports.push(report);
@@ -204,64 +253,6 @@ pub fn judge(
         commits_checked: jobs.len(),
         notes: notes.into_iter().collect(),
     })
-}
-
-/// A non-fast-forward update replaces the branch's history, so judging the new commits alone
-/// would judge a new root against nothing. The path rules also judge the whole change from the
-/// old tip to the new one, with the old tip as the base; override trailers of the pushed commits
-/// count as usual.
-fn judge_rewrite(
-    repo: &Repo,
-    ref_name: &str,
-    old: ObjectId,
-    tip: ObjectId,
-    pushed: &[ObjectId],
-    settings: &CommitSettings,
-) -> anyhow::Result<Report> {
-    let branch = branch_of(ref_name);
-    let mut loaded = execguard_git::tips_change(repo, old, tip, branch.as_deref())?;
-    let old_short = execguard_core::engine::short(&old.to_string()).to_string();
-    let tip_short = execguard_core::engine::short(&tip.to_string()).to_string();
-    let config = match &settings.config {
-        Some(config) => config.path_rules_only(),
-        None => crate::repair::config_or_repair(
-            execguard_git::load_commit_config(repo, loaded.base_tree.as_ref(), &old_short)
-                .map(|(config, _)| config),
-            &loaded.change,
-        )?
-        .path_rules_only(),
-    };
-    let mut message = format!("Rewrite {ref_name}\n\n");
-    for id in pushed {
-        let raw = execguard_git::commit_message(repo, *id)?;
-        let parsed = execguard_core::trailers::Message::parse(&raw, None);
-        for value in parsed.trailer_values(execguard_core::engine::OVERRIDE_TRAILER) {
-            message.push_str(&format!(
-                "{}: {value}\n",
-                execguard_core::engine::OVERRIDE_TRAILER
-            ));
-        }
-    }
-    loaded.change.message = Some(message);
-    loaded.change.label = Some(execguard_core::ChangeLabel {
-        subject: format!(
-            "the non-fast-forward update of {ref_name} ({old_short} to {tip_short})"
-        ),
-        base: format!("the old tip {old_short}"),
-        undo: format!(
-            "push a history that builds on the old tip {old_short} and leaves {{path}} as it had it, instead of replacing that history"
-        ),
-    });
-    let options = execguard_core::Options {
-        overrides: settings.overrides.clone(),
-        ..execguard_core::Options::default()
-    };
-    Ok(execguard_core::check(
-        &config,
-        &loaded.change,
-        &loaded.trees,
-        &options,
-    )?)
 }
 
 /// The commits that hide what an update adds: the refs judged under a scope that covers its
@@ -302,13 +293,29 @@ pub fn judge_for_hook(
     settings: &CommitSettings,
     audience: Audience,
 ) -> anyhow::Result<(String, bool)> {
-    let verdict = judge(
+    let mut verdict = judge(
         repo,
         || Ok(execguard_git::open_from_env()?),
         updates,
         hidden,
         settings,
     )?;
+    // Only the server knows who pushes and keeps the branches: deletions are its to judge.
+    let deletions = match audience {
+        Audience::Server => judge_deletions(repo, updates, hidden, settings)?,
+        Audience::Client => Deletions::default(),
+    };
+    for name in &deletions.refused {
+        verdict.refs.push(RefVerdict {
+            name: name.clone(),
+            refused: true,
+            ..RefVerdict::default()
+        });
+    }
+    verdict
+        .report
+        .violations
+        .extend(deletions.report.violations.iter().cloned());
     let mut text = verdict.notes.concat();
     text.push_str(&crate::render::human_for(
         &verdict.report,
@@ -330,7 +337,9 @@ pub fn judge_for_hook(
         text.push_str(line);
     }
     let clean = verdict.report.is_clean() && refused_namespaces.is_empty();
-    if !clean {
+    if clean {
+        remember_deletions(repo, &deletions)?;
+    } else {
         text.push_str(&all_or_nothing_text(
             updates,
             &verdict,
@@ -376,6 +385,19 @@ fn all_or_nothing_text(
 /// The human summary of refused refs, naming each with its commits.
 pub fn refused_refs_text(verdict: &PushVerdict) -> String {
     let mut out = String::new();
+    for r in verdict.refs.iter().filter(|r| r.refused_net) {
+        out.push_str(&if r.recreated {
+            format!(
+                "execguard: refusing {}: the push re-creates a deleted branch, and from the tip that branch had to the new one it drops what the branch kept (branch-net-change)\n",
+                r.name
+            )
+        } else {
+            format!(
+                "execguard: refusing {}: from the old tip to the new one it drops what the branch kept (branch-net-change)\n",
+                r.name
+            )
+        });
+    }
     for r in verdict.refs.iter().filter(|r| r.refused_rewrite) {
         out.push_str(&format!(
             "execguard: refusing {}: the update is not a fast-forward, and from the old tip to the new one it changes paths the guard protects\n",

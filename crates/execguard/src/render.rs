@@ -63,6 +63,15 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
             overridden.reason
         ));
     }
+    for advice in &report.advice {
+        out.push_str(&format!(
+            "{WARN}warning[{}]{WARN:#}{} {}\n  {DIM}hint:{DIM:#} {}\n\n",
+            advice.rule(),
+            advice.path().map(|p| format!(" {p}:")).unwrap_or_default(),
+            advice.message(),
+            advice.hint()
+        ));
+    }
     for skipped in &report.skipped {
         out.push_str(&format!(
             "{WARN}skipped[{}]{WARN:#}{} {}\n\n",

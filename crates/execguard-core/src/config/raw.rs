@@ -81,6 +81,40 @@ pub(super) struct RawServer {
     /// The pushers whose `Execguard-Override` trailers the server honours.
     #[schemars(with = "Vec<String>")]
     pub(super) override_users: Option<Vec<Spanned<String>>>,
+    /// Branches (globs) whose deletion needs an override user; `<default>` stands for the branch
+    /// the server repository's HEAD names. Default `["<default>"]`.
+    #[schemars(with = "Vec<String>")]
+    pub(super) protected_branches: Option<Vec<Spanned<String>>>,
+    /// Who may freeze or un-freeze a spec and add or change a design note: user names for every
+    /// spec, or tables `{ paths = [globs], users = [names] }` for the specs they match. Default:
+    /// the override users.
+    // Read as plain values and validated by hand: serde's untagged enums lose the spans.
+    #[schemars(with = "Vec<RawSpecOwner>")]
+    pub(super) spec_owners: Option<Vec<Spanned<toml::Value>>>,
+}
+
+/// One entry of `[server] spec-owners`, for the schema.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "spec-owner")]
+#[allow(dead_code)]
+pub(super) enum RawSpecOwner {
+    /// A user who owns every spec.
+    User(String),
+    /// Users who own the specs (and their design notes) that `paths` match.
+    Scoped(RawScopedOwners),
+}
+
+/// Users who own the specs that `paths` match.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "scoped-spec-owners")]
+#[allow(dead_code)]
+pub(super) struct RawScopedOwners {
+    /// Spec globs (`specs/pay*.md`).
+    paths: Vec<String>,
+    /// The users who own those specs.
+    users: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -152,6 +186,10 @@ pub(super) struct RawRules {
     pub(super) commit_size: RawCommitSize,
     #[serde(default)]
     pub(super) commit_message: RawCommitMessage,
+    #[serde(default)]
+    pub(super) branch_net_change: RawToggle,
+    #[serde(default)]
+    pub(super) spec_freeze_owner: RawToggle,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -148,6 +148,28 @@ impl Config {
             "override-users".into(),
             strings(&self.server.override_users),
         );
+        server.insert(
+            "protected-branches".into(),
+            strings(self.server.protected_branches.patterns()),
+        );
+        let owners = self
+            .server
+            .spec_owners
+            .iter()
+            .map(|entry| match &entry.paths {
+                None => match entry.users.as_slice() {
+                    [one] => Value::String(one.clone()),
+                    _ => strings(&entry.users),
+                },
+                Some(globs) => {
+                    let mut table = Table::new();
+                    table.insert("paths".into(), strings(globs.patterns()));
+                    table.insert("users".into(), strings(&entry.users));
+                    Value::Table(table)
+                }
+            })
+            .collect();
+        server.insert("spec-owners".into(), Value::Array(owners));
         let mut adoption = Table::new();
         adoption.insert("baseline".into(), strings(&self.adoption.baseline));
         let mut root = Table::new();
@@ -168,7 +190,7 @@ mod render_tests {
     fn rendered_config_parses_back_to_itself() {
         let custom = Config::parse(
             "c.toml",
-            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\n[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n",
+            "[rules.commit-size]\nmax-lines = 10\n[rules.frozen-design]\nenabled = false\n[scope]\nbranches = [\"exec/**\"]\n[server]\noverride-users = [\"ana\"]\nprotected-branches = [\"<default>\", \"release/*\"]\nspec-owners = [\"ana\", { paths = [\"specs/pay*.md\"], users = [\"bo\", \"cy\"] }]\n[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n",
         )
         .unwrap();
         for config in [Config::embedded_default(), custom] {

@@ -15,9 +15,10 @@ use super::layout::Layout;
 use super::patterns::Globs;
 use super::progress_rule::{ProgressUpdateConfig, Within};
 use super::render::{integer, strings};
+use super::server::ServerConfig;
 use super::validated::{
     CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProtectedPathConfig, RulesConfig, Scope, ServerConfig,
+    ProtectedPathConfig, RulesConfig, Scope,
 };
 use crate::rule_id::{RuleId, ALL_RULES};
 
@@ -53,12 +54,32 @@ impl Config {
         let Scope { branches } = scope;
         found.covers("scope.branches", branches, &newer.scope.branches);
         compare_rules(&mut found, rules, &newer.rules);
-        let ServerConfig { override_users } = server;
+        let ServerConfig {
+            override_users,
+            protected_branches,
+            spec_owners,
+        } = server;
         found.adds_none(
             "server.override-users",
             override_users,
             &newer.server.override_users,
         );
+        found.covers(
+            "server.protected-branches",
+            protected_branches,
+            &newer.server.protected_branches,
+        );
+        // Each owner with the specs they own: a new pair lets someone else freeze. An empty list
+        // hands the specs to the override users, which no list can be shown to tighten.
+        let pairs = |owners: &[super::server::SpecOwners]| -> Vec<String> {
+            owners.iter().flat_map(|entry| entry.describe()).collect()
+        };
+        let (was, now) = (pairs(spec_owners), pairs(&newer.server.spec_owners));
+        if now.is_empty() && !was.is_empty() {
+            found.push("server.spec-owners", strings(&was), strings(&now));
+        } else {
+            found.adds_none("server.spec-owners", &was, &now);
+        }
         // A baseline exempts its commits and all their history from judgement: naming another
         // commit loosens, dropping one tightens.
         let AdoptionConfig { baseline } = adoption;

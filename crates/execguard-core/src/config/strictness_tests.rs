@@ -192,6 +192,29 @@ fn override_users_may_be_removed_but_not_added() {
 }
 
 #[test]
+fn protected_branches_may_be_added_but_not_removed() {
+    let release = "[server]\nprotected-branches = [\"<default>\", \"release/*\"]\n";
+    assert!(from_default(release).is_empty());
+    assert_eq!(loosened(release, ""), ["server.protected-branches"]);
+    assert_eq!(
+        from_default("[server]\nprotected-branches = []\n"),
+        ["server.protected-branches"]
+    );
+}
+
+#[test]
+fn spec_owners_may_be_removed_but_not_added() {
+    let ana = "[server]\nspec-owners = [\"ana\"]\n";
+    let ana_and_bo =
+        "[server]\nspec-owners = [\"ana\", { paths = [\"specs/pay*.md\"], users = [\"bo\"] }]\n";
+    assert!(loosened(ana_and_bo, ana).is_empty());
+    assert_eq!(loosened(ana, ana_and_bo), ["server.spec-owners"]);
+    // An empty list hands the specs to the override users.
+    assert_eq!(loosened(ana, ""), ["server.spec-owners"]);
+    assert_eq!(from_default(ana), ["server.spec-owners"]);
+}
+
+#[test]
 fn a_baseline_may_be_removed_but_not_added() {
     let one = "[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\"]\n";
     let two = "[adoption]\nbaseline = [\"0123456789abcdef0123456789abcdef01234567\", \"89abcdef0123456789abcdef0123456789abcdef\"]\n";

@@ -10,6 +10,7 @@ use super::layout::Layout;
 use super::patterns::Globs;
 use super::progress_rule::ProgressUpdateConfig;
 use super::raw::RawConfig;
+use super::server::ServerConfig;
 use super::validator::Validator;
 use crate::model::RepoPath;
 use crate::rule_id::{RuleId, ALL_RULES};
@@ -97,13 +98,6 @@ pub struct RulesConfig {
     pub commit_message: CommitMessageConfig,
 }
 
-/// What the pre-receive hook needs beyond the rules.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ServerConfig {
-    /// The pushers whose `Execguard-Override` trailers the server honours.
-    pub override_users: Vec<String>,
-}
-
 /// A validated configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -186,6 +180,8 @@ impl Validator<'_> {
             (RuleId::ExecplanDeleted, r.execplan_deleted.enabled),
             (RuleId::CommitSize, r.commit_size.enabled),
             (RuleId::CommitMessage, r.commit_message.enabled),
+            (RuleId::BranchNetChange, r.branch_net_change.enabled),
+            (RuleId::SpecFreezeOwner, r.spec_freeze_owner.enabled),
         ] {
             enabled.insert(rule, flag.unwrap_or(true));
         }
@@ -255,15 +251,7 @@ impl Validator<'_> {
                 exempt_generated: r.commit_message.exempt_generated.unwrap_or(true),
             },
         };
-        let server = ServerConfig {
-            override_users: raw
-                .server
-                .override_users
-                .unwrap_or_default()
-                .into_iter()
-                .map(|user| self.non_empty("server.override-users", Some(user), ""))
-                .collect::<Result<_, _>>()?,
-        };
+        let server = self.server(raw.server)?;
         let adoption = self.adoption(raw.adoption)?;
         Ok(Config {
             layout,

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
+use crate::context::Pusher;
 use crate::rule_id::RuleId;
 
 /// How a check is run.
@@ -16,6 +17,8 @@ pub struct Options {
     pub comment_char: Option<String>,
     /// Whether `Execguard-Override` trailers are honoured.
     pub overrides: OverridePolicy,
+    /// Who brings the change, for the rules that ask who may make it (spec-freeze-owner).
+    pub pusher: Pusher,
 }
 
 /// Who may override a rule with a trailer.

@@ -2,6 +2,7 @@
 //! human message and hint are rendered from these facts and from how the change is named
 //! ([`About`]); JSON and SARIF carry the facts as they are.
 
+mod branch_net_change;
 mod commit_message;
 mod commit_size;
 mod execplan_deleted;
@@ -12,12 +13,16 @@ mod frozen_spec;
 mod guard_config;
 mod progress_update;
 mod protected_path;
+mod spec_freeze_owner;
 
 use serde::Serialize;
 
 use crate::model::RepoPath;
 use crate::rule_id::RuleId;
 
+pub use branch_net_change::{
+    BranchNetChange, NetConfigLoosened, NetPathChanged, ProtectedBranchDeleted,
+};
 pub use commit_message::{CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong};
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
 pub use execplan_deleted::{ExecplanDeleted, PlanRemoval};
@@ -33,6 +38,7 @@ pub use progress_update::{
     CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, UnplannedBranch,
 };
 pub use protected_path::{PathChanged, ProtectedPath, SectionChange, SectionChanged};
+pub use spec_freeze_owner::{OwnerAct, SpecFreezeOwner};
 
 /// One rule's finding: the facts its message, hint, JSON and SARIF are made of. Serialized with
 /// the rule id as `rule` and the facts beside it, in kebab-case.
@@ -49,6 +55,8 @@ pub enum Finding {
     ExecplanDeleted(ExecplanDeleted),
     CommitSize(CommitSize),
     CommitMessage(CommitMessage),
+    BranchNetChange(BranchNetChange),
+    SpecFreezeOwner(SpecFreezeOwner),
 }
 
 /// How a finding's text names the change it is about, worked out from the change when the
@@ -110,6 +118,8 @@ impl Finding {
             Finding::ExecplanDeleted(_) => RuleId::ExecplanDeleted,
             Finding::CommitSize(_) => RuleId::CommitSize,
             Finding::CommitMessage(_) => RuleId::CommitMessage,
+            Finding::BranchNetChange(_) => RuleId::BranchNetChange,
+            Finding::SpecFreezeOwner(_) => RuleId::SpecFreezeOwner,
         }
     }
 
@@ -126,6 +136,8 @@ impl Finding {
             Finding::ExecplanDeleted(found) => Some(&found.path),
             Finding::CommitSize(found) => found.path(),
             Finding::CommitMessage(_) => None,
+            Finding::BranchNetChange(found) => found.path(),
+            Finding::SpecFreezeOwner(found) => Some(&found.path),
         }
     }
 
@@ -134,6 +146,9 @@ impl Finding {
     pub fn overridable(&self) -> bool {
         match self {
             Finding::GuardConfig(found) => found.overridable(),
+            Finding::BranchNetChange(found) => found.overridable(),
+            // Who pushes decides it; a trailer anyone can write cannot.
+            Finding::SpecFreezeOwner(_) => false,
             _ => true,
         }
     }
@@ -151,6 +166,8 @@ impl Finding {
             Finding::ExecplanDeleted(found) => found.message(about),
             Finding::CommitSize(found) => found.message(about),
             Finding::CommitMessage(found) => found.message(about),
+            Finding::BranchNetChange(found) => found.message(about),
+            Finding::SpecFreezeOwner(found) => found.message(about),
         }
     }
 
@@ -167,6 +184,8 @@ impl Finding {
             Finding::ExecplanDeleted(found) => found.hint(about),
             Finding::CommitSize(found) => found.hint(about),
             Finding::CommitMessage(found) => found.hint(),
+            Finding::BranchNetChange(found) => found.hint(about),
+            Finding::SpecFreezeOwner(found) => found.hint(about),
         }
     }
 }
@@ -266,6 +285,13 @@ mod tests {
                 max_binary_bytes: 262_144,
             })),
             Finding::CommitMessage(CommitMessage::NoSubject),
+            Finding::SpecFreezeOwner(SpecFreezeOwner {
+                path: path("specs/pay.md"),
+                act: OwnerAct::Freezes,
+                pusher: Some("agent".to_string()),
+                owners: vec!["ana".to_string()],
+                advice: false,
+            }),
             Finding::CommitMessage(CommitMessage::BadOverride(OverrideProblem {
                 value: "frozen-specs: ok".to_string(),
                 problem: OverrideFault::UnknownRule("frozen-specs".to_string()),
@@ -302,7 +328,8 @@ mod tests {
     #[test]
     fn a_config_nobody_can_load_is_the_only_finding_no_trailer_sets_aside() {
         for finding in one_of_each() {
-            let unloadable = matches!(finding, Finding::GuardConfig(GuardConfig::NotAFile(_)));
+            let unloadable = matches!(finding, Finding::GuardConfig(GuardConfig::NotAFile(_)))
+                || matches!(finding, Finding::SpecFreezeOwner(_));
             assert_eq!(finding.overridable(), !unloadable, "{finding:?}");
         }
     }

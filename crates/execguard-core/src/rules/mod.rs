@@ -19,6 +19,7 @@ macro_rules! rule_doc {
 }
 
 mod action;
+pub mod branch_net_change;
 pub mod commit_message;
 pub mod commit_size;
 pub mod execplan_deleted;
@@ -29,6 +30,7 @@ pub mod frozen_spec;
 pub mod guard_config;
 pub mod progress_update;
 pub mod protected_path;
+pub mod spec_freeze_owner;
 
 /// What a rule's check does: the findings of one rule over a change.
 type Check = fn(&Context<'_>) -> Result<Vec<Violation>, TreeError>;
@@ -92,6 +94,16 @@ pub const RULES: &[Rule] = &[
         id: RuleId::CommitMessage,
         doc: commit_message::DOC,
         check: commit_message::check,
+    },
+    Rule {
+        id: RuleId::BranchNetChange,
+        doc: branch_net_change::DOC,
+        check: branch_net_change::check,
+    },
+    Rule {
+        id: RuleId::SpecFreezeOwner,
+        doc: spec_freeze_owner::DOC,
+        check: spec_freeze_owner::check,
     },
 ];
 

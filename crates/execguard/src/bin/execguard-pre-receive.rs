@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         let hidden = push::HiddenRefs::new(&repo, &known, &updates, pinned.as_ref())?;
         let settings = CommitSettings {
             overrides: push::server_override_policy(pinned.as_ref()),
+            pusher: execguard_core::Pusher::Named(push::pusher()),
             config: pinned,
         };
         let (text, clean) = push::judge_for_hook(

@@ -2,7 +2,7 @@
 //! commit of a range (`--range A..B`), printed for people, as JSON, SARIF or GitHub annotations.
 
 use clap::{ArgGroup, Args, ValueEnum};
-use execguard_core::{OverridePolicy, Report};
+use execguard_core::{OverridePolicy, Pusher, Report};
 
 use crate::commits::{self, CommitJob, CommitSettings};
 use crate::staged::{self, StagedCheck};
@@ -59,19 +59,24 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result<bool> {
     let report = if args.range.is_some() || args.commit.is_some() {
         let repo = super::open_repo(args.repo.as_deref(), None)?;
+        // Whether a baseline leaves commits of the range out: the range then crosses the
+        // guard's adoption, and is not judged as one update (branch-net-change).
+        let mut crosses_adoption = false;
         let ids = match (&args.range, &args.commit) {
-            (Some(range), _) => commits::baseline::range_for_check(
-                &repo,
-                execguard_git::commits_in_range(
+            (Some(range), _) => {
+                let all = execguard_git::commits_in_range(
                     &repo,
                     range,
                     execguard_git::RangeOptions {
                         first_parent: args.first_parent,
                         whole_history: args.whole_history,
                     },
-                )?,
-                config,
-            )?,
+                )?;
+                let count = all.len();
+                let kept = commits::baseline::range_for_check(&repo, all, config)?;
+                crosses_adoption = kept.len() < count;
+                kept
+            }
             (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
             (None, None) => Vec::new(),
         };
@@ -109,17 +114,33 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
             overrides: OverridePolicy::ListedPusher {
                 pusher: args.pusher.clone(),
             },
+            pusher: match args.pusher.as_deref().map(str::trim) {
+                Some(name) if !name.is_empty() => Pusher::Named(name.to_string()),
+                _ => Pusher::Unnamed,
+            },
         };
-        let mut reports =
-            commits::check_commits_each(|| Ok(execguard_git::open_at(&at)?), &jobs, &settings)?;
+        let open = || Ok(execguard_git::open_at(&at)?);
+        let mut reports = commits::check_commits_each(open, &jobs, &settings)?;
         // The range is one branch's commits, oldest first.
         commits::branch_progress::settle(
-            || Ok(execguard_git::open_at(&at)?),
+            open,
             &jobs,
             &[(0..jobs.len()).collect()],
             &settings,
             &mut reports,
         )?;
+        // As on the server, the range as a whole is judged once its commits pass: otherwise it
+        // would only name the same paths again.
+        let commits_clean = reports.iter().all(Report::is_clean);
+        if let (Some(range), true, false) = (&args.range, commits_clean, crosses_adoption) {
+            reports.extend(net_change(
+                &repo,
+                &open,
+                range,
+                args.branch.as_deref(),
+                &settings,
+            )?);
+        }
         let count = jobs.len();
         let report = commits::merge(reports);
         if args.format == Format::Human && report.violations.is_empty() && report.errors.is_empty()
@@ -148,6 +169,42 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
     print(&report, args.format, "the change would be refused");
     unjudged(&report)?;
     Ok(report.is_clean())
+}
+
+/// The range `A..B` judged as one update of the branch from `A` to `B` (rule branch-net-change),
+/// as the server judges a push; `None` for any other form of range.
+fn net_change(
+    repo: &execguard_git::Repo,
+    open: &(dyn Fn() -> anyhow::Result<execguard_git::Repo> + Sync),
+    range: &str,
+    branch: Option<&str>,
+    settings: &CommitSettings,
+) -> anyhow::Result<Option<Report>> {
+    let Some((old, new)) = range.split_once("..") else {
+        return Ok(None);
+    };
+    if old.is_empty() || new.is_empty() || new.starts_with('.') {
+        return Ok(None);
+    }
+    let old = execguard_git::resolve_commit(repo, old)?;
+    let tip = execguard_git::resolve_commit(repo, new)?;
+    let name = match branch {
+        Some(branch) => format!("refs/heads/{branch}"),
+        None => range.to_string(),
+    };
+    let old = crate::push::OldTip {
+        id: old,
+        remembered: false,
+    };
+    Ok(Some(crate::push::judge_net(
+        repo,
+        open,
+        &name,
+        old,
+        tip,
+        &[],
+        settings,
+    )?))
 }
 
 /// Fails (exit code 2) when some commit could not be judged: the check is incomplete.

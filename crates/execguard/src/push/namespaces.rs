@@ -8,10 +8,16 @@ use super::ref_update::RefUpdate;
 
 /// Each guarded namespace and why it is guarded. git has no other namespace that rewrites
 /// history this way: grafts live in `info/grafts`, a file no push can write.
-const GUARDED: &[(&str, &str)] = &[(
-    "refs/replace/",
-    "a replace ref makes every clone that fetches it show another object in place of the one it names, rewriting a spec, a plan or a commit without a new commit for the rules to judge",
-)];
+const GUARDED: &[(&str, &str)] = &[
+    (
+        "refs/replace/",
+        "a replace ref makes every clone that fetches it show another object in place of the one it names, rewriting a spec, a plan or a commit without a new commit for the rules to judge",
+    ),
+    (
+        "refs/execguard/",
+        "the server keeps its own records there (the last tip of each deleted branch, which a branch re-created under that name is judged against)",
+    ),
+];
 
 /// The guarded namespace `name` lies in, and why it is guarded.
 pub fn guarded_namespace(name: &str) -> Option<(&'static str, &'static str)> {
