@@ -320,7 +320,7 @@ mod tests {
         let moved = serde_json::to_value(&all[7]).unwrap();
         assert_eq!(moved["kind"], "moves-away", "{moved:#}");
         assert_eq!(moved["to"], "archive/login.md", "{moved:#}");
-        let bad_override = serde_json::to_value(&all[10]).unwrap();
+        let bad_override = serde_json::to_value(all.last().unwrap()).unwrap();
         assert_eq!(bad_override["problem"], "unknown-rule", "{bad_override:#}");
         assert_eq!(bad_override["name"], "frozen-specs", "{bad_override:#}");
     }
