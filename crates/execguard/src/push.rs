@@ -111,6 +111,7 @@ pub fn judge(
     // Each judged ref: its update, branch and what hides from it; then one walk for all.
     let mut judged: Vec<(&RefUpdate, Option<String>, Option<ObjectId>, ObjectId)> = Vec::new();
     let mut pushed = Vec::new();
+    let mut unexempted = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -138,12 +139,39 @@ pub fn judge(
         // What a baseline reaches predates the guard: hidden in the same walk, never judged.
         let exempt =
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
+        if !exempt.commits.is_empty() {
+            unexempted.push((
+                judged.len(),
+                execguard_git::PushedTip {
+                    tip,
+                    hidden: hide.clone(),
+                },
+            ));
+        }
         hide.extend(exempt.commits);
         notes.extend(exempt.notes);
         judged.push((update, branch, old, tip));
         pushed.push(execguard_git::PushedTip { tip, hidden: hide });
     }
     let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
+    if !unexempted.is_empty() {
+        // A second walk, without the baselines, only for the refs that have some: how many
+        // commits they left out (usually none beyond a first push of an existing history).
+        let (indices, tips): (Vec<usize>, Vec<_>) = unexempted.into_iter().unzip();
+        let all_per_ref = execguard_git::new_commits_per_tip(repo, &tips)?;
+        for (index, all) in indices.into_iter().zip(all_per_ref) {
+            let skipped = all.len().saturating_sub(added_per_ref[index].len());
+            if skipped > 0 {
+                notes.insert(format!(
+                    "execguard: {}: {skipped} commit{} reachable from adoption.baseline predate{} the guard and {} not judged.\n",
+                    judged[index].0.name,
+                    if skipped == 1 { "" } else { "s" },
+                    if skipped == 1 { "s" } else { "" },
+                    if skipped == 1 { "is" } else { "are" },
+                ));
+            }
+        }
+    }
     for ((update, branch, old, tip), added) in judged.into_iter().zip(added_per_ref) {
         if let Some(old) = old {
             // A new commit whose parent is the old value shows a fast-forward without a
