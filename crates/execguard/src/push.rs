@@ -12,10 +12,12 @@ use crate::commits::{self, CommitJob, CommitSettings};
 use crate::render::Audience;
 
 mod hidden;
+mod history;
 mod namespaces;
 mod ref_update;
 
 pub use hidden::{HiddenRefs, KnownRef};
+pub use history::PinnedConfig;
 pub use namespaces::{guarded_namespace, refusals as namespace_refusals};
 pub use ref_update::{branch_of, RefUpdate};
 
@@ -69,6 +71,8 @@ pub fn parse_pre_receive(input: impl BufRead) -> anyhow::Result<Vec<RefUpdate>> 
 #[derive(Debug, Default)]
 pub struct RefVerdict {
     pub name: String,
+    /// The ref's new value, peeled to a commit.
+    pub tip: Option<ObjectId>,
     /// The commits this ref adds, oldest first.
     pub commits: Vec<ObjectId>,
     /// Whether any of those commits breaks a rule, judged for this ref's branch.
@@ -154,24 +158,12 @@ pub fn judge(
         pushed.push(execguard_git::PushedTip { tip, hidden: hide });
     }
     let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
-    if !unexempted.is_empty() {
-        // A second walk, without the baselines, only for the refs that have some: how many
-        // commits they left out (usually none beyond a first push of an existing history).
-        let (indices, tips): (Vec<usize>, Vec<_>) = unexempted.into_iter().unzip();
-        let all_per_ref = execguard_git::new_commits_per_tip(repo, &tips)?;
-        for (index, all) in indices.into_iter().zip(all_per_ref) {
-            let skipped = all.len().saturating_sub(added_per_ref[index].len());
-            if skipped > 0 {
-                notes.insert(format!(
-                    "execguard: {}: {skipped} commit{} reachable from adoption.baseline predate{} the guard and {} not judged.\n",
-                    judged[index].0.name,
-                    if skipped == 1 { "" } else { "s" },
-                    if skipped == 1 { "s" } else { "" },
-                    if skipped == 1 { "is" } else { "are" },
-                ));
-            }
-        }
-    }
+    notes.extend(history::baseline_notes(
+        repo,
+        unexempted,
+        &added_per_ref,
+        |index| judged[index].0.name.as_str(),
+    )?);
     for ((update, branch, old, tip), added) in judged.into_iter().zip(added_per_ref) {
         if let Some(old) = old {
             // A new commit whose parent is the old value shows a fast-forward without a
@@ -202,6 +194,7 @@ pub fn judge(
         ref_jobs.push(indices);
         refs.push(RefVerdict {
             name: update.name.clone(),
+            tip: Some(tip),
             commits: added,
             ..RefVerdict::default()
         });
@@ -328,6 +321,7 @@ pub fn judge_for_hook(
     hidden: &HiddenRefs,
     settings: &CommitSettings,
     audience: Audience,
+    pinned: Option<&PinnedConfig<'_>>,
 ) -> anyhow::Result<(String, bool)> {
     let verdict = judge(
         repo,
@@ -352,6 +346,25 @@ pub fn judge_for_hook(
         ));
     }
     text.push_str(&refused_refs_text(&verdict));
+    let refused = verdict
+        .refs
+        .iter()
+        .filter(|r| r.refused && !r.refused_commits.is_empty())
+        .filter_map(|r| {
+            Some(history::RefusedRef {
+                name: &r.name,
+                tip: r.tip?,
+                commits: &r.commits,
+                refused: &r.refused_commits,
+            })
+        });
+    text.push_str(&history::advice(
+        repo,
+        refused,
+        audience,
+        pinned,
+        &pusher(),
+    )?);
     let refused_namespaces = namespace_refusals(updates, &settings.overrides);
     for line in &refused_namespaces {
         text.push_str(line);
@@ -414,19 +427,18 @@ pub fn refused_refs_text(verdict: &PushVerdict) -> String {
         .iter()
         .filter(|r| r.refused && !r.refused_commits.is_empty())
     {
-        let commits: Vec<String> = r
-            .refused_commits
-            .iter()
-            .map(|c| execguard_core::engine::short(&c.to_string()).to_string())
-            .collect();
         out.push_str(&format!(
             "execguard: refusing {}: {} of its {} new commit{} break{} a rule ({})\n",
             r.name,
-            commits.len(),
+            r.refused_commits.len(),
             r.commits.len(),
             if r.commits.len() == 1 { "" } else { "s" },
-            if commits.len() == 1 { "s" } else { "" },
-            commits.join(", ")
+            if r.refused_commits.len() == 1 {
+                "s"
+            } else {
+                ""
+            },
+            history::capped_ids(&r.refused_commits)
         ));
     }
     out

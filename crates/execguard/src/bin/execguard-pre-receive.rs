@@ -54,12 +54,17 @@ fn main() -> ExitCode {
             overrides: push::server_override_policy(pinned.as_ref()),
             config: pinned,
         };
+        let place = push::PinnedConfig {
+            path: pinned_path.as_deref(),
+            git_dir: repo.git_dir(),
+        };
         let (text, clean) = push::judge_for_hook(
             &repo,
             &updates,
             &hidden,
             &settings,
             execguard::render::Audience::Server,
+            Some(&place),
         )?;
         emit(&text, gitlab && !clean);
         Ok(clean)
