@@ -86,15 +86,47 @@ fn override_hint_names_execguard_skip_and_the_command_gets_an_approved_exception
     // The trailer alone does not get past the pre-commit hook.
     let run = repo.commit("Widen the spec\n\nExecguard-Override: frozen-spec: approved by Ana");
     run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr.contains("an agent stops and escalates"),
+        "{run:#?}"
+    );
     let command = command_after(&run.stderr, "commits with ");
     assert_eq!(
         command,
-        "EXECGUARD_SKIP=frozen-spec git commit -m '<subject>' -m 'Execguard-Override: frozen-spec: <reason>'"
+        "EXECGUARD_SKIP=frozen-spec git commit -m '___' -m 'Execguard-Override: frozen-spec: ___'"
     );
-    let filled = command
-        .replace("<subject>", "Widen the spec")
-        .replace("<reason>", "approved by Ana in SPEC-12");
+    // Regression: run as printed, the command made the commit with `<subject>` and `<reason>`
+    // as its subject and reason. The blanks are refused, naming what is wrong.
     let before = repo.commit_count();
+    let shell = |command: &str| Run::from_command(repo.command("sh").arg("-c").arg(command));
+    let run = shell(&command);
+    run.assert_refused("commit-message");
+    assert!(
+        run.stderr
+            .contains("is `___`, a blank left to fill, not a summary"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr
+            .contains("`Execguard-Override: frozen-spec: ___` gives `___`, a blank left to fill, not a reason"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("overridden[frozen-spec]"), "{run:#?}");
+    assert_eq!(repo.commit_count(), before, "nothing was committed");
+    // Other placeholders are no reason either.
+    for reason in ["<reason>", "TODO", "reason"] {
+        let run = shell(&format!(
+            "EXECGUARD_SKIP=frozen-spec git commit -m 'Widen the spec' -m 'Execguard-Override: frozen-spec: {reason}'"
+        ));
+        run.assert_refused("commit-message");
+        assert_eq!(repo.commit_count(), before, "{reason}: {run:#?}");
+    }
+    // The human fills both blanks: the exception goes through.
+    let filled = command.replacen("___", "Widen the spec", 1).replacen(
+        "___",
+        "approved by Ana in SPEC-12",
+        1,
+    );
     let run = run_hint(&repo, &filled);
     assert!(run.stderr.contains("overridden[frozen-spec]"), "{run:#?}");
     assert_eq!(repo.commit_count(), before + 1, "the commit was made");

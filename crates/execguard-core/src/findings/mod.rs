@@ -17,7 +17,9 @@ use serde::Serialize;
 use crate::model::RepoPath;
 use crate::rule_id::RuleId;
 
-pub use commit_message::{CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong};
+pub use commit_message::{
+    is_placeholder, CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong,
+};
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
 pub use execplan_ready::{ExecplanReady, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem};
 pub use execplan_sections::{ExecplanSections, MissingSections, SpecNotNamed};
