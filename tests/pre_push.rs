@@ -5,6 +5,7 @@
 mod common;
 
 use common::server::*;
+use common::*;
 
 #[test]
 fn pre_push_refuses_new_branch_with_violating_commit_before_the_server_sees_it() {
@@ -125,4 +126,48 @@ fn pre_push_gives_a_foreign_hook_the_same_stdin() {
         format!("refs/heads/exec/login {bad} refs/heads/exec/login {head}\n")
     );
     assert_eq!(server_rev(&repo, "refs/heads/exec/login"), Some(head));
+}
+
+/// Regression: pre-push told the author of a commit already made to "stage it with the code, and
+/// commit again", which cannot change that commit. It names the commit and the rewrite, and the
+/// commands it prints land the push.
+#[test]
+fn pre_push_names_the_rewrite_of_a_commit_already_made_and_its_commands_work() {
+    let repo = client_fixture();
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.commit_unchecked("Add logout");
+    let made = repo
+        .git(["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_refused("progress-update");
+    let fixup = format!("git commit --fixup={made}");
+    let rebase = format!("git rebase -i --autosquash {made}~1");
+    for text in [
+        format!("saying what commit {made} did"),
+        format!("commit {made} is already made"),
+        format!("`{fixup}`"),
+        format!("`{rebase}`"),
+    ] {
+        assert!(run.stderr.contains(&text), "lacks {text}: {run:#?}");
+    }
+    assert!(!run.stderr.contains("commit again"), "{run:#?}");
+    // As printed: stage the entry, the fixup, the rebase (its todo list accepted as it is).
+    repo.add_progress("Added logout.");
+    repo.git(["add", "plans/login-execplan.md"]);
+    let shell = |command: &str| {
+        Run::from_command(
+            repo.command("sh")
+                .args(["-c", command])
+                .env("GIT_SEQUENCE_EDITOR", "true"),
+        )
+    };
+    shell(&fixup).assert_ok();
+    shell(&rebase).assert_ok();
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(repo.head())
+    );
 }

@@ -157,13 +157,33 @@ impl Finding {
             Finding::FrozenDesign(found) => found.hint(about),
             Finding::ProtectedPath(found) => found.hint(about),
             Finding::GuardConfig(found) => found.hint(about),
-            Finding::ProgressUpdate(found) => found.hint(),
+            Finding::ProgressUpdate(found) => found.hint(about),
             Finding::ExecplanReady(found) => found.hint(),
             Finding::ExecplanSections(found) => found.hint(),
             Finding::CommitSize(found) => found.hint(about),
             Finding::CommitMessage(found) => found.hint(),
         }
     }
+}
+
+/// The first seven hex digits of a commit id.
+fn short_id(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}
+
+/// How a change to a commit already made gets into it: staging cannot, a fixup squashed into it
+/// can. `None` for a staged change.
+fn fixup_steps(about: &About) -> Option<String> {
+    let id = about.commit.as_deref()?;
+    let short = short_id(id);
+    let onto = if about.root {
+        "--root".to_string()
+    } else {
+        format!("{short}~1")
+    };
+    Some(format!(
+        "commit {short} is already made, so staging and committing again cannot change it: stage the change, run `git commit --fixup={short}`, then `git rebase -i --autosquash {onto}` (or edit {short} itself in `git rebase -i {onto}`), and push again"
+    ))
 }
 
 /// Several markers as messages name them: `EXEC-READY`, `APPROVED or COMPLETED`.

@@ -143,15 +143,26 @@ impl ProgressUpdate {
         }
     }
 
-    pub(super) fn hint(&self) -> String {
+    pub(super) fn hint(&self, about: &About) -> String {
+        // A commit already made (pre-push, the server, `check`) takes the entry in a fixup.
+        let rewrite = super::fixup_steps(about);
         match self {
             ProgressUpdate::NoPlanUpdated(found) => format!(
-                "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what this commit did, and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
-                found.section, found.execplans
+                "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what {} did{}. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
+                found.section,
+                found.execplans,
+                about.subject,
+                rewrite.map_or_else(
+                    || ", and stage it with the code".to_string(),
+                    |steps| format!("; {steps}")
+                ),
             ),
             ProgressUpdate::PlanNotUpdated(found) => format!(
-                "Add an entry to the {} section of {} saying what this commit did, stage it with the code, and commit again.",
-                found.section, found.plan
+                "Add an entry to the {} section of {} saying what {} did; {}.",
+                found.section,
+                found.plan,
+                about.subject,
+                rewrite.unwrap_or_else(|| "stage it with the code, and commit again".to_string()),
             ),
         }
     }
