@@ -391,3 +391,47 @@ fn range_check_refusal_of_an_override_advises_nothing_impossible() {
     assert!(!run.stderr.contains("add the trailer"), "{run:#?}");
     assert!(!run.stderr.contains("allowed people"), "{run:#?}");
 }
+
+/// Regression: a commit whose plan's new `Spec:` line names a spec frozen already, together with
+/// the code, was told "only a human freezes a spec". The hint names the actual fix, the plan's
+/// line first, and its command gets there.
+#[test]
+fn a_spec_line_that_comes_with_the_code_is_told_to_land_first() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    // The login plan names a draft; the frozen login spec exists.
+    repo.write("specs/draft.md", SPEC_DRAFT);
+    let plan = repo
+        .read("plans/login-execplan.md")
+        .replace("Spec: specs/login.md", "Spec: specs/draft.md");
+    repo.write("plans/login-execplan.md", &plan);
+    repo.commit_unchecked("Plan against the draft");
+    repo.write(
+        "plans/login-execplan.md",
+        plan.replace("Spec: specs/draft.md", "Spec: specs/login.md"),
+    );
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    repo.git(["add", "-A"]);
+    let run = repo.commit("Add logout");
+    run.assert_refused("execplan-ready");
+    assert!(
+        run.stderr.contains("plans/login-execplan.md names specs/login.md, frozen in HEAD, only as this commit leaves it"),
+        "{run:#?}"
+    );
+    assert!(
+        !run.stderr.contains("only a human freezes a spec"),
+        "{run:#?}"
+    );
+    let command = command_after(&run.stderr, "unstage all but the plan with ");
+    assert_eq!(
+        command,
+        "git restore --staged -- . ':(exclude)plans/login-execplan.md'"
+    );
+    run_hint(&repo, &command);
+    assert_eq!(staged_paths(&repo), "plans/login-execplan.md\n");
+    repo.commit("Point the plan at the frozen spec").assert_ok();
+    repo.add_progress("Added logout, on the frozen spec.");
+    repo.git(["add", "-A"]);
+    repo.commit("Add logout").assert_ok();
+}

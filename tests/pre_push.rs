@@ -171,3 +171,43 @@ fn pre_push_names_the_rewrite_of_a_commit_already_made_and_its_commands_work() {
         Some(repo.head())
     );
 }
+
+/// Regression: a `git revert` of code was refused with no way out named. The hint says a revert
+/// records its own Progress entry, and the commands it names land it.
+#[test]
+fn a_revert_without_its_progress_entry_names_the_revert_that_records_one() {
+    let repo = client_fixture();
+    let reverted = commit_clean_code(&repo, "logout");
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    let short = reverted[..7].to_string();
+    repo.git(["revert", "--no-edit", &reverted]);
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_refused("progress-update");
+    let revert = format!("git revert --no-commit {short}");
+    for text in [
+        "A revert changes code, so it records its own Progress entry".to_string(),
+        format!("saying that {short} was reverted and why"),
+        format!("`{revert}`"),
+        "`git add plans/login-execplan.md`".to_string(),
+    ] {
+        assert!(run.stderr.contains(&text), "lacks {text}: {run:#?}");
+    }
+    // The revert again, as the hint says.
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    let shell = |command: &str| {
+        Run::from_command(
+            repo.command("sh")
+                .args(["-c", command])
+                .env("GIT_EDITOR", "true"),
+        )
+    };
+    shell(&revert).assert_ok();
+    repo.add_progress("Reverted logout: not wanted after all.");
+    shell("git add plans/login-execplan.md").assert_ok();
+    shell("git commit").assert_ok();
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(repo.head())
+    );
+}

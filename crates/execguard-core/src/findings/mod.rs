@@ -158,7 +158,7 @@ impl Finding {
             Finding::ProtectedPath(found) => found.hint(about),
             Finding::GuardConfig(found) => found.hint(about),
             Finding::ProgressUpdate(found) => found.hint(about),
-            Finding::ExecplanReady(found) => found.hint(),
+            Finding::ExecplanReady(found) => found.hint(about),
             Finding::ExecplanSections(found) => found.hint(),
             Finding::CommitSize(found) => found.hint(about),
             Finding::CommitMessage(found) => found.hint(),
@@ -250,7 +250,9 @@ mod tests {
                 section: "Progress".to_string(),
                 unplanned_branch: None,
                 reworded: vec![],
+                reworded_features: vec![],
                 execplans: "plans/<feature>-execplan.md".to_string(),
+                reverts: None,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),
@@ -273,7 +275,37 @@ mod tests {
                 value: "frozen-specs: ok".to_string(),
                 problem: OverrideFault::UnknownRule("frozen-specs".to_string()),
             })),
+            Finding::CommitMessage(CommitMessage::PlaceholderSubject {
+                subject: "___".to_string(),
+            }),
+            Finding::CommitMessage(CommitMessage::BadOverride(OverrideProblem {
+                value: "frozen-spec: ___".to_string(),
+                problem: OverrideFault::PlaceholderReason("___".to_string()),
+            })),
         ]
+    }
+
+    #[test]
+    fn blanks_left_to_fill_are_placeholders_and_words_are_not() {
+        for blank in [
+            "___",
+            "...",
+            "<reason>",
+            "<subject>",
+            "[reason]",
+            "TODO",
+            "reason",
+            "tbd",
+        ] {
+            assert!(is_placeholder(blank), "{blank}");
+        }
+        for words in [
+            "approved by Ana in SPEC-12",
+            "Widen the spec",
+            "Fix the reason check",
+        ] {
+            assert!(!is_placeholder(words), "{words}");
+        }
     }
 
     #[test]

@@ -97,10 +97,14 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 plan: cx.config.layout.execplans.path_for(&feature),
                 feature,
             });
-            let reworded: Vec<RepoPath> = updates
+            let reworded_features: Vec<String> = updates
                 .iter()
                 .filter(|(_, change)| change.changed && !change.progressed)
-                .map(|(feature, _)| cx.config.layout.execplans.path_for(feature))
+                .map(|(feature, _)| feature.clone())
+                .collect();
+            let reworded: Vec<RepoPath> = reworded_features
+                .iter()
+                .map(|feature| cx.config.layout.execplans.path_for(feature))
                 .collect();
             if !reworded.is_empty() && cx.message.is_none() {
                 // A rewording counts for the feature an `Execplan:` trailer names, and the
@@ -114,7 +118,9 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                         section: section.clone(),
                         unplanned_branch,
                         reworded,
+                        reworded_features,
                         execplans: cx.config.layout.execplans.in_words(),
+                        reverts: reverts(cx),
                     },
                 ))),
             );
@@ -137,6 +143,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                             plan,
                             feature,
                             named_by,
+                            reverts: reverts(cx),
                         },
                     ))),
                 );
@@ -144,6 +151,11 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// The commit the change reverts, when its message is `git revert`'s.
+fn reverts(cx: &Context<'_>) -> Option<String> {
+    cx.message.as_ref()?.reverted_commit()
 }
 
 fn branch_feature(cx: &Context<'_>) -> Option<(String, String)> {
