@@ -153,6 +153,30 @@ mod tests {
     }
 
     #[test]
+    fn a_local_config_is_written_once_and_one_with_a_hook_section_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = snippet(|hook| PathBuf::from(format!("/usr/bin/execguard-{hook}")));
+        let path = dir.path().join(LOCAL_CONFIG);
+        assert_eq!(
+            add_to_local(dir.path(), &text).unwrap(),
+            Added::Written(path.clone())
+        );
+        assert_eq!(
+            add_to_local(dir.path(), &text).unwrap(),
+            Added::AlreadyThere(path.clone())
+        );
+        let own = "pre-push:\n  commands:\n    own:\n      run: echo own\n";
+        std::fs::write(&path, own).unwrap();
+        let error = add_to_local(dir.path(), &text).unwrap_err().to_string();
+        assert!(
+            error.contains("already has a `pre-push:` section"),
+            "{error}"
+        );
+        assert!(error.contains("use_stdin: true"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), own);
+    }
+
+    #[test]
     fn the_snippet_names_each_binary_by_its_path() {
         let text = snippet(|hook| PathBuf::from(format!("/opt/my tools/execguard-{hook}")));
         assert!(
