@@ -163,6 +163,26 @@ const NEWLY_GUARDED_SERVER: &[PushCase] = &[
             },
         ],
     },
+    // Without a pinned config, the baseline the tip names still leaves the old history out (the
+    // config at the baseline keeps guard-config on): only the adoption commit is judged, and no
+    // override counts on such a server.
+    PushCase {
+        name: "an in-repo baseline on a server without a pinned config leaves only the adoption commit",
+        fixture: legacy_fixture,
+        steps: &[Step {
+            make: |repo| {
+                commit_adoption(repo, &legacy(repo, 19));
+            },
+            args: MAIN,
+            pusher: ANA,
+            verdict: Verdict::Refused(Refusal {
+                findings: Findings::OnlyHead,
+                says: &["20 commits reachable from adoption.baseline predate the guard"],
+                ..refused("guard-config")
+            }),
+            ..STEP
+        }],
+    },
     PushCase {
         name: "an agent naming its own bad commit as a baseline is refused as guard-config",
         fixture: pushed_fixture,
