@@ -435,3 +435,28 @@ fn a_spec_line_that_comes_with_the_code_is_told_to_land_first() {
     repo.git(["add", "-A"]);
     repo.commit("Add logout").assert_ok();
 }
+
+/// Regression: code with a reworded Progress entry, on a branch that names no feature, was
+/// refused as "only rewords" with no way out named. The hint names the trailer under which the
+/// rewording counts, and a commit carrying it goes through.
+#[test]
+fn only_reworded_progress_names_the_execplan_trailer_that_counts_it() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.git(["checkout", "-q", "-b", "topic"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let plan = repo
+        .read("plans/login-execplan.md")
+        .replace("Plan written.", "Plan written and logout added.");
+    repo.write("plans/login-execplan.md", plan);
+    repo.git(["add", "-A"]);
+    let run = repo.commit("Add logout");
+    run.assert_refused("progress-update");
+    assert!(run.stderr.contains("It only rewords"), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("name its execplan with the trailer `Execplan: login` in the commit message"),
+        "{run:#?}"
+    );
+    repo.commit("Add logout\n\nExecplan: login").assert_ok();
+}
