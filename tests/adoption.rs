@@ -163,6 +163,26 @@ const NEWLY_GUARDED_SERVER: &[PushCase] = &[
             },
         ],
     },
+    // Without a pinned config, the baseline the tip names still leaves the old history out (the
+    // config at the baseline keeps guard-config on): only the adoption commit is judged, and no
+    // override counts on such a server.
+    PushCase {
+        name: "an in-repo baseline on a server without a pinned config leaves only the adoption commit",
+        fixture: legacy_fixture,
+        steps: &[Step {
+            make: |repo| {
+                commit_adoption(repo, &legacy(repo, 19));
+            },
+            args: MAIN,
+            pusher: ANA,
+            verdict: Verdict::Refused(Refusal {
+                findings: Findings::OnlyHead,
+                says: &["20 commits reachable from adoption.baseline predate the guard"],
+                ..refused("guard-config")
+            }),
+            ..STEP
+        }],
+    },
     PushCase {
         name: "an agent naming its own bad commit as a baseline is refused as guard-config",
         fixture: pushed_fixture,
@@ -304,13 +324,65 @@ fn a_range_check_reports_only_commits_after_the_baseline() {
         BTreeSet::from([short(&adoption), short(&bad)]),
         "{run:#?}"
     );
-    // Without --config, a baseline the range's own commits name is not trusted: the config
-    // judging the adoption commit lies in the history it exempts.
+    // Regression: without --config, `check --range <root>..HEAD` judged the whole old history
+    // after `execguard baseline`. The baseline HEAD's config names counts: the config at the
+    // baseline commit keeps guard-config on and lists no override user, so the adoption commit
+    // that names it is judged (and reported: no pusher's override is honoured) and the old
+    // history is not.
     let run = check_range(&repo, &range, None);
     run.assert_refused("frozen-spec");
-    let reported = reported_commits(&run.stderr);
-    assert!(reported.contains(&short(&ids[1])), "{run:#?}");
-    assert!(reported.contains(&short(&adoption)), "{run:#?}");
+    assert_eq!(
+        reported_commits(&run.stderr),
+        BTreeSet::from([short(&adoption), short(&bad)]),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr
+            .contains("19 commits of the range predate the guard"),
+        "{run:#?}"
+    );
+    // The whole history, down to the root, likewise.
+    let run = repo.execguard(["check", "--range", "HEAD", "--whole-history"]);
+    assert_eq!(
+        reported_commits(&run.stderr),
+        BTreeSet::from([short(&adoption), short(&bad)]),
+        "{run:#?}"
+    );
+    // One old commit on its own is not judged either: the current branch's config names the
+    // baseline it lies behind.
+    let run = repo.execguard(["check", "--commit", &ids[3]]);
+    run.assert_ok();
+    assert!(run.stderr.contains("0 commits checked"), "{run:#?}");
+}
+
+#[test]
+fn a_baseline_vouched_for_by_override_users_the_history_added_exempts_nothing() {
+    let (repo, ids) = legacy_repo();
+    // An agent lists itself as an override user in the history, then names that history as the
+    // baseline with its own override: the range check with it as the pusher judges everything.
+    repo.write(
+        ".execguard.toml",
+        "[server]\noverride-users = [\"agent\"]\n",
+    );
+    repo.commit_unchecked("Let the agent override");
+    let listed = repo.head();
+    commit_adoption(&repo, &listed);
+    let run = repo.execguard([
+        "check",
+        "--range",
+        &format!("{}..HEAD", ids[0]),
+        "--pusher",
+        "agent",
+    ]);
+    run.assert_refused("guard-config");
+    assert!(
+        reported_commits(&run.stderr).contains(&short(&listed)),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains("lists override users (agent)"),
+        "{run:#?}"
+    );
 }
 
 #[test]
@@ -335,11 +407,13 @@ fn a_range_check_trusts_the_baselines_of_its_base() {
             .contains("1 commit of the range predates the guard"),
         "{run:#?}"
     );
-    // The same range from a base without the baseline judges the old commit.
+    // From a base without the baseline, the tip's baseline still leaves the old commit out, and
+    // the adoption commit that names it is judged: its override is honoured for no pusher.
     let run = check_range(&repo, &format!("{}..HEAD", ids[19]), None);
-    run.assert_refused("frozen-spec");
-    assert!(
-        reported_commits(&run.stderr).contains(&short(&old_tip)),
+    run.assert_refused("guard-config");
+    assert_eq!(
+        reported_commits(&run.stderr),
+        BTreeSet::from([short(&adoption)]),
         "{run:#?}"
     );
 }

@@ -73,6 +73,29 @@ fn the_baseline_command_and_the_commands_it_prints_adopt_an_existing_history() {
     );
     run.assert_ok();
     assert_eq!(server_rev(&repo, "refs/heads/main"), Some(repo.head()));
+    // Both hooks say how much history the baseline left out.
+    assert!(
+        run.stderr.contains(
+            "refs/heads/main: 20 commits reachable from adoption.baseline predate the guard"
+        ),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr
+            .contains("remote: execguard: refs/heads/main: 20 commits reachable"),
+        "{run:#?}"
+    );
+    // So does a range check from the root, without any --config: only the adoption commit is
+    // judged, and its override is honoured for a listed pusher.
+    let range = format!("{}..HEAD", ids[0]);
+    let run = repo.execguard(["check", "--range", &range]);
+    run.assert_refused("guard-config");
+    assert_eq!(reported_commits(&run.stderr).len(), 1, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("19 commits of the range predate the guard"),
+        "{run:#?}"
+    );
 }
 
 #[test]

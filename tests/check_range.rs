@@ -242,3 +242,33 @@ fn check_range_asks_the_pusher_to_own_a_spec_it_freezes() {
     assert!(run.stderr.contains("no pusher was named"), "{run:#?}");
     check(Some("ana")).assert_ok();
 }
+
+/// Regression: without `--branch`, `check --commit` and `--range` judged a commit for no
+/// feature, so one the hooks accepted on `exec/login` (code with a reworded Progress entry,
+/// which counts for the branch's own plan) was refused. The current branch is the default for
+/// the commits on it.
+#[test]
+fn check_without_branch_judges_the_commits_on_the_current_branch_as_the_hooks_did() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.execguard(["install"]).assert_ok();
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let plan = repo
+        .read("plans/login-execplan.md")
+        .replace("Plan written.", "Plan written and reviewed.");
+    repo.write("plans/login-execplan.md", plan);
+    repo.commit_all("Add logout").assert_ok();
+    let run = repo.execguard(["check", "--commit", "HEAD"]);
+    run.assert_ok();
+    let run = repo.execguard(["check", "--range", "HEAD~1..HEAD"]);
+    run.assert_ok();
+    let run = repo.execguard(["-v", "check", "--commit", "HEAD"]);
+    assert!(
+        run.stderr.contains("exec/login (the current branch"),
+        "{run:#?}"
+    );
+    // Off the branch, no branch is assumed: the rewording is no progress for any feature.
+    repo.git(["checkout", "-q", "--detach"]);
+    let run = repo.execguard(["check", "--commit", "HEAD"]);
+    run.assert_refused("progress-update");
+}

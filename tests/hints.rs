@@ -86,15 +86,47 @@ fn override_hint_names_execguard_skip_and_the_command_gets_an_approved_exception
     // The trailer alone does not get past the pre-commit hook.
     let run = repo.commit("Widen the spec\n\nExecguard-Override: frozen-spec: approved by Ana");
     run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr.contains("an agent stops and escalates"),
+        "{run:#?}"
+    );
     let command = command_after(&run.stderr, "commits with ");
     assert_eq!(
         command,
-        "EXECGUARD_SKIP=frozen-spec git commit -m '<subject>' -m 'Execguard-Override: frozen-spec: <reason>'"
+        "EXECGUARD_SKIP=frozen-spec git commit -m '___' -m 'Execguard-Override: frozen-spec: ___'"
     );
-    let filled = command
-        .replace("<subject>", "Widen the spec")
-        .replace("<reason>", "approved by Ana in SPEC-12");
+    // Regression: run as printed, the command made the commit with `<subject>` and `<reason>`
+    // as its subject and reason. The blanks are refused, naming what is wrong.
     let before = repo.commit_count();
+    let shell = |command: &str| Run::from_command(repo.command("sh").arg("-c").arg(command));
+    let run = shell(&command);
+    run.assert_refused("commit-message");
+    assert!(
+        run.stderr
+            .contains("is `___`, a blank left to fill, not a summary"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr
+            .contains("`Execguard-Override: frozen-spec: ___` gives `___`, a blank left to fill, not a reason"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("overridden[frozen-spec]"), "{run:#?}");
+    assert_eq!(repo.commit_count(), before, "nothing was committed");
+    // Other placeholders are no reason either.
+    for reason in ["<reason>", "TODO", "reason"] {
+        let run = shell(&format!(
+            "EXECGUARD_SKIP=frozen-spec git commit -m 'Widen the spec' -m 'Execguard-Override: frozen-spec: {reason}'"
+        ));
+        run.assert_refused("commit-message");
+        assert_eq!(repo.commit_count(), before, "{reason}: {run:#?}");
+    }
+    // The human fills both blanks: the exception goes through.
+    let filled = command.replacen("___", "Widen the spec", 1).replacen(
+        "___",
+        "approved by Ana in SPEC-12",
+        1,
+    );
     let run = run_hint(&repo, &filled);
     assert!(run.stderr.contains("overridden[frozen-spec]"), "{run:#?}");
     assert_eq!(repo.commit_count(), before + 1, "the commit was made");
@@ -358,4 +390,73 @@ fn range_check_refusal_of_an_override_advises_nothing_impossible() {
     );
     assert!(!run.stderr.contains("add the trailer"), "{run:#?}");
     assert!(!run.stderr.contains("allowed people"), "{run:#?}");
+}
+
+/// Regression: a commit whose plan's new `Spec:` line names a spec frozen already, together with
+/// the code, was told "only a human freezes a spec". The hint names the actual fix, the plan's
+/// line first, and its command gets there.
+#[test]
+fn a_spec_line_that_comes_with_the_code_is_told_to_land_first() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    // The login plan names a draft; the frozen login spec exists.
+    repo.write("specs/draft.md", SPEC_DRAFT);
+    let plan = repo
+        .read("plans/login-execplan.md")
+        .replace("Spec: specs/login.md", "Spec: specs/draft.md");
+    repo.write("plans/login-execplan.md", &plan);
+    repo.commit_unchecked("Plan against the draft");
+    repo.write(
+        "plans/login-execplan.md",
+        plan.replace("Spec: specs/draft.md", "Spec: specs/login.md"),
+    );
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Added logout.");
+    repo.git(["add", "-A"]);
+    let run = repo.commit("Add logout");
+    run.assert_refused("execplan-ready");
+    assert!(
+        run.stderr.contains("plans/login-execplan.md names specs/login.md, frozen in HEAD, only as this commit leaves it"),
+        "{run:#?}"
+    );
+    assert!(
+        !run.stderr.contains("only a human freezes a spec"),
+        "{run:#?}"
+    );
+    let command = command_after(&run.stderr, "unstage all but the plan with ");
+    assert_eq!(
+        command,
+        "git restore --staged -- . ':(exclude)plans/login-execplan.md'"
+    );
+    run_hint(&repo, &command);
+    assert_eq!(staged_paths(&repo), "plans/login-execplan.md\n");
+    repo.commit("Point the plan at the frozen spec").assert_ok();
+    repo.add_progress("Added logout, on the frozen spec.");
+    repo.git(["add", "-A"]);
+    repo.commit("Add logout").assert_ok();
+}
+
+/// Regression: code with a reworded Progress entry, on a branch that names no feature, was
+/// refused as "only rewords" with no way out named. The hint names the trailer under which the
+/// rewording counts, and a commit carrying it goes through.
+#[test]
+fn only_reworded_progress_names_the_execplan_trailer_that_counts_it() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.git(["checkout", "-q", "-b", "topic"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let plan = repo
+        .read("plans/login-execplan.md")
+        .replace("Plan written.", "Plan written and logout added.");
+    repo.write("plans/login-execplan.md", plan);
+    repo.git(["add", "-A"]);
+    let run = repo.commit("Add logout");
+    run.assert_refused("progress-update");
+    assert!(run.stderr.contains("It only rewords"), "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("name its execplan with the trailer `Execplan: login` in the commit message"),
+        "{run:#?}"
+    );
+    repo.commit("Add logout\n\nExecplan: login").assert_ok();
 }

@@ -5,6 +5,10 @@
 //! refused by execguard and the manager's own hook still runs. Each scenario is a list of steps.
 
 mod common;
+#[path = "managers/every_hook.rs"]
+mod every_hook;
+#[path = "managers/husky.rs"]
+mod husky;
 
 use common::managers::Step::*;
 use common::managers::*;
@@ -178,32 +182,44 @@ const INSTALL_ORDERS: &[Scenario] = &[
         fixture: pre_commit_manager,
         steps: PRE_COMMIT_BEFORE_EXECGUARD,
     },
+    // lefthook never runs the `<hook>.old` it moves a hook to: execguard refuses to count on it,
+    // doctor names the shim nothing runs, and `install --lefthook` puts execguard in its config.
     Scenario {
-        name: "installed after execguard keeps both",
+        name: "installed after execguard is reported, then run through lefthook-local.yml",
         tool: "lefthook",
         fixture: own_lefthook,
         steps: &[
             Install(&[]),
             Manager(&["install"]),
-            BothRun("execguard, then lefthook install"),
-            Install(&["pre-commit.old reinstalled"]),
-            BothRun("execguard install again after lefthook"),
+            Doctor(Some("pre-commit.old and nothing runs it")),
+            InstallRefused(&["lefthook-local.yml", "never a hook it moved aside"]),
+            InstallLefthook,
+            Manager(&["install"]),
+            Doctor(None),
+            BothRun("execguard, lefthook, then install --lefthook"),
             Manager(&["install"]),
             BothRun("lefthook install again"),
+            Install(&["lefthook runs execguard-pre-commit"]),
+            BothRun("execguard install again after lefthook"),
         ],
     },
     Scenario {
-        name: "installed before execguard keeps both",
+        name: "installed before execguard, refused, then run through lefthook-local.yml",
         tool: "lefthook",
         fixture: own_lefthook,
         steps: &[
             Manager(&["install"]),
             Remember(HOOK),
-            Install(&["pre-commit.old installed"]),
+            InstallRefused(&["lefthook-local.yml", "execguard install --lefthook"]),
             Unchanged(HOOK),
-            BothRun("lefthook, then execguard"),
+            Absent(".git/hooks/pre-commit.old"),
+            Doctor(Some(
+                "run `execguard install --lefthook`, then `lefthook install`",
+            )),
+            InstallLefthook,
+            Unchanged(HOOK),
             Manager(&["install"]),
-            BothRun("lefthook install again"),
+            BothRun("lefthook, then install --lefthook"),
             Install(&[]),
             BothRun("execguard install again after lefthook"),
         ],
@@ -333,112 +349,6 @@ fn readme_shows_the_snippets_the_tests_run() {
             "README.md does not show {name} as the tests run it"
         );
     }
-}
-
-// ---- husky ---------------------------------------------------------------------------------
-
-fn husky_install(repo: &TestRepo) {
-    run_tool(repo, "husky", &[]);
-    assert_eq!(repo.git(["config", "core.hooksPath"]).trim(), ".husky/_");
-}
-
-fn write_own_husky_hook(repo: &TestRepo) {
-    repo.write(".husky/pre-commit", format!("{OWN_HOOK_COMMAND}\n"));
-}
-
-fn add_husky_snippets(repo: &TestRepo) {
-    let snippets = [
-        (
-            "pre-commit",
-            include_str!("../crates/execguard/src/managers/husky-pre-commit"),
-        ),
-        (
-            "commit-msg",
-            include_str!("../crates/execguard/src/managers/husky-commit-msg"),
-        ),
-        (
-            "pre-push",
-            include_str!("../crates/execguard/src/managers/husky-pre-push"),
-        ),
-    ];
-    for (hook, line) in snippets {
-        let path = format!(".husky/{hook}");
-        if !repo.path(&path).exists() {
-            repo.write(&path, "");
-        }
-        repo.append(&path, line);
-    }
-}
-
-const HUSKY_RUNNERS: &str = ".husky/_";
-
-const HUSKY: &[Scenario] = &[
-    Scenario {
-        name: "installed first, execguard refuses with the lines to add",
-        tool: "husky",
-        fixture: husky,
-        steps: &[
-            Do(husky_install),
-            Do(write_own_husky_hook),
-            Remember(HUSKY_RUNNERS),
-            InstallRefused(&[
-                "execguard-pre-commit",
-                "execguard-commit-msg \"$1\"",
-                "execguard-pre-push \"$@\"",
-                "husky",
-            ]),
-            Unchanged(HUSKY_RUNNERS),
-            Absent(HOOK),
-            Do(add_husky_snippets),
-            Install(&["husky runs execguard-pre-commit"]),
-            Unchanged(HUSKY_RUNNERS),
-            BothRun("husky with the snippet"),
-            Do(husky_install),
-            BothRun("husky install again"),
-            LongSubjectRefused,
-            PushRefused("husky's pre-push"),
-        ],
-    },
-    // `core.hooksPath = .husky/_` before husky wrote that folder: still husky's, never written.
-    Scenario {
-        name: "a folder husky has not written yet is not written by execguard",
-        tool: "husky",
-        fixture: husky,
-        steps: &[
-            Do(|repo| {
-                repo.git(["config", "core.hooksPath", ".husky/_"]);
-            }),
-            InstallRefused(&[]),
-            Absent(HUSKY_RUNNERS),
-        ],
-    },
-    Scenario {
-        name: "installed after execguard, reported, then refused until the lines are added",
-        tool: "husky",
-        fixture: husky,
-        steps: &[
-            Install(&[]),
-            Do(husky_install),
-            Do(write_own_husky_hook),
-            // git now runs husky's hooks only: execguard's shims in .git/hooks are shadowed.
-            Doctor(Some("shadowed by core.hooksPath")),
-            InstallRefused(&[]),
-            Do(add_husky_snippets),
-            Install(&[]),
-            BothRun("execguard, husky, then the snippet"),
-            Doctor(None),
-            // husky's runner gone: doctor names it, and `husky` writes it again.
-            Do(|repo| std::fs::remove_file(repo.path(".husky/_/pre-commit")).unwrap()),
-            Doctor(Some("run `husky` to write it again")),
-            Do(husky_install),
-            Doctor(None),
-        ],
-    },
-];
-
-#[test]
-fn husky_runs_execguard_only_through_the_lines_added_to_its_hooks() {
-    run_scenarios(HUSKY);
 }
 
 // ---- hooks an earlier install left behind --------------------------------------------------

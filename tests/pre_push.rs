@@ -5,6 +5,7 @@
 mod common;
 
 use common::server::*;
+use common::*;
 
 #[test]
 fn pre_push_refuses_new_branch_with_violating_commit_before_the_server_sees_it() {
@@ -163,6 +164,50 @@ fn within_push_the_entry_may_come_in_a_later_commit_of_the_push() {
     );
 }
 
+/// Regression: pre-push told the author of a commit already made to "stage it with the code, and
+/// commit again", which cannot change that commit. It names the commit and the rewrite, and the
+/// commands it prints land the push.
+#[test]
+fn pre_push_names_the_rewrite_of_a_commit_already_made_and_its_commands_work() {
+    let repo = client_fixture();
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.commit_unchecked("Add logout");
+    let made = repo
+        .git(["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_refused("progress-update");
+    let fixup = format!("git commit --fixup={made}");
+    let rebase = format!("git rebase -i --autosquash {made}~1");
+    for text in [
+        format!("saying what commit {made} did"),
+        format!("commit {made} is already made"),
+        format!("`{fixup}`"),
+        format!("`{rebase}`"),
+    ] {
+        assert!(run.stderr.contains(&text), "lacks {text}: {run:#?}");
+    }
+    assert!(!run.stderr.contains("commit again"), "{run:#?}");
+    // As printed: stage the entry, the fixup, the rebase (its todo list accepted as it is).
+    repo.add_progress("Added logout.");
+    repo.git(["add", "plans/login-execplan.md"]);
+    let shell = |command: &str| {
+        Run::from_command(
+            repo.command("sh")
+                .args(["-c", command])
+                .env("GIT_SEQUENCE_EDITOR", "true"),
+        )
+    };
+    shell(&fixup).assert_ok();
+    shell(&rebase).assert_ok();
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(repo.head())
+    );
+}
+
 /// The client judges a branch update whole too (branch-net-change): a stale branch merged with
 /// `-s ours` and pushed as `main` would drop the human's spec amendment on `main`.
 #[test]
@@ -199,4 +244,44 @@ fn pre_push_refuses_a_stale_merge_that_drops_what_main_kept() {
     assert!(run.stderr.contains(change.names), "{run:#?}");
     assert!(!run.stderr.contains("remote:"), "refused locally: {run:#?}");
     assert_eq!(server_rev(&repo, "refs/heads/main"), main);
+}
+
+/// Regression: a `git revert` of code was refused with no way out named. The hint says a revert
+/// records its own Progress entry, and the commands it names land it.
+#[test]
+fn a_revert_without_its_progress_entry_names_the_revert_that_records_one() {
+    let repo = client_fixture();
+    let reverted = commit_clean_code(&repo, "logout");
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    let short = reverted[..7].to_string();
+    repo.git(["revert", "--no-edit", &reverted]);
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_refused("progress-update");
+    let revert = format!("git revert --no-commit {short}");
+    for text in [
+        "A revert changes code, so it records its own Progress entry".to_string(),
+        format!("saying that {short} was reverted and why"),
+        format!("`{revert}`"),
+        "`git add plans/login-execplan.md`".to_string(),
+    ] {
+        assert!(run.stderr.contains(&text), "lacks {text}: {run:#?}");
+    }
+    // The revert again, as the hint says.
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    let shell = |command: &str| {
+        Run::from_command(
+            repo.command("sh")
+                .args(["-c", command])
+                .env("GIT_EDITOR", "true"),
+        )
+    };
+    shell(&revert).assert_ok();
+    repo.add_progress("Reverted logout: not wanted after all.");
+    shell("git add plans/login-execplan.md").assert_ok();
+    shell("git commit").assert_ok();
+    push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+    assert_eq!(
+        server_rev(&repo, "refs/heads/exec/login"),
+        Some(repo.head())
+    );
 }

@@ -1,10 +1,12 @@
 #![allow(clippy::unwrap_used)]
 //! What the push hooks tell a pusher: why a clean ref of a refused push is refused too (pre-receive
-//! and pre-push), whose permission an accepted override used, how a root commit is named, and no
-//! advice about `--no-verify` from the server, where a pusher cannot apply it.
+//! and pre-push), whose permission an accepted override used, how a root commit is named, what
+//! the admin does about the first push of an existing history, and no advice about `--no-verify`
+//! from the server, where a pusher cannot apply it.
 
 mod common;
 
+use common::legacy::*;
 use common::server::*;
 use common::*;
 
@@ -209,4 +211,76 @@ fn shallow_push_names_the_boundary_and_how_to_deepen() {
     run.assert_ok();
     assert!(!run.stderr.contains("error["), "{run:#?}");
     assert_server_sound(&repo);
+}
+
+/// The lines a message shows between `[adoption]` and the blank line after it, without git's
+/// `remote: ` prefix.
+fn printed_adoption_table(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(|line| line.strip_prefix("remote: ").unwrap_or(line).trim_end())
+        .skip_while(|line| *line != "[adoption]")
+        .take_while(|line| !line.is_empty())
+        .collect();
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// Regression: the first push of an existing history to a newly guarded server listed every
+/// commit id on one line and told the admin only to "stop and escalate". It says what the admin
+/// does, with the exact lines to pin, and those lines land the push.
+#[test]
+fn first_push_of_an_existing_history_tells_the_admin_what_to_pin() {
+    let (repo, ids) = legacy_repo();
+    let run = push_env(&repo, &[("REMOTE_USER", "ana")], &["origin", "main"]);
+    assert_server_refused(&run, "frozen-spec");
+    let says = |text: &str| assert!(run.stderr.contains(text), "lacks {text}: {run:#?}");
+    says("refs/heads/main brings a whole history (down to root commit ");
+    says("stop and escalate to the repository's admin");
+    says("git config execguard.config <that file>");
+    says("list the pusher (`ana`) in `override-users` under `[server]`");
+    says("20 of its 20 new commits break a rule (");
+    says(", and 10 more)");
+    let listed = run
+        .stderr
+        .lines()
+        .find(|line| line.contains("execguard: refusing refs/heads/main"))
+        .unwrap();
+    assert!(
+        !listed.contains(&short(&ids[19])),
+        "the list is capped: {listed}"
+    );
+    let table = printed_adoption_table(&run.stderr);
+    assert_eq!(table, format!("[adoption]\nbaseline = [\"{}\"]\n", ids[19]));
+    // As the message says: pinned, the history lands, and a pinned server names its file.
+    pin_server_config(&repo, &table);
+    push(&repo, &["origin", "main"]).assert_ok();
+    assert_eq!(server_rev(&repo, "refs/heads/main"), Some(ids[19].clone()));
+    repo.git(["checkout", "-q", "--orphan", "other"]);
+    repo.commit_unchecked("Start another history");
+    let run = push(&repo, &["origin", "other"]);
+    assert_server_refused(&run, "protected-path");
+    assert!(
+        run.stderr
+            .contains("server-config.toml (named by `git config execguard.config`"),
+        "{run:#?}"
+    );
+}
+
+/// The client's pre-push, pushing a whole history (here to a URL, with no remote-tracking refs),
+/// names `execguard baseline` rather than only the rework of a root commit.
+#[test]
+fn pre_push_of_an_existing_history_to_a_url_names_the_baseline() {
+    let (repo, _) = legacy_repo();
+    repo.execguard(["install"]).assert_ok();
+    let url = repo.root.join("server.git").display().to_string();
+    let run = git_env_in(&repo, &repo.dir, &[], &["push", &url, "main"]);
+    run.assert_refused("frozen-spec");
+    for text in [
+        "brings a whole history (down to root commit ",
+        "stop and escalate to a human",
+        "runs `execguard baseline`",
+        "[server] override-users",
+    ] {
+        assert!(run.stderr.contains(text), "lacks {text}: {run:#?}");
+    }
 }

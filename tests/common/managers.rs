@@ -30,6 +30,8 @@ pub enum Step {
     Install(&'static [&'static str]),
     /// `execguard install` refuses (exit 2), saying each of these.
     InstallRefused(&'static [&'static str]),
+    /// `execguard install --lefthook` succeeds: lefthook-local.yml runs execguard.
+    InstallLefthook,
     /// `execguard uninstall` succeeds.
     Uninstall,
     /// The manager's installer, with these arguments.
@@ -51,6 +53,10 @@ pub enum Step {
     LongSubjectRefused,
     /// A frozen-spec edit committed with the hooks bypassed is refused when pushed.
     PushRefused(&'static str),
+    /// Each of the three hooks, as git runs it, refuses a violation only it sees: `git hook run
+    /// pre-commit` a staged protected path, `git commit` an over-long subject, `git push` a
+    /// frozen-spec edit committed with the hooks bypassed.
+    EachHookRefuses(&'static str),
     /// Anything else.
     Do(fn(&TestRepo)),
 }
@@ -90,6 +96,11 @@ fn run_scenario(scenario: &Scenario) {
                 for text in *says {
                     assert!(run.stderr.contains(text), "{at}: lacks {text}: {run:#?}");
                 }
+            }
+            Step::InstallLefthook => {
+                let run = repo.execguard(["install", "--lefthook"]);
+                assert!(run.ok(), "{at}: {run:#?}");
+                assert!(run.stderr.contains("lefthook-local.yml"), "{at}: {run:#?}");
             }
             Step::Uninstall => {
                 let run = repo.execguard(["uninstall"]);
@@ -132,6 +143,21 @@ fn run_scenario(scenario: &Scenario) {
                 repo.commit(LONG_SUBJECT).assert_refused("commit-message");
             }
             Step::PushRefused(situation) => assert_push_refused(&repo, &with_tool(situation)),
+            Step::EachHookRefuses(situation) => {
+                let situation = with_tool(situation);
+                assert_pre_commit_hook_refuses(&repo, &situation);
+                add_note(&repo, "a note before the long subject");
+                repo.git(["add", "notes.md"]);
+                let run = repo.commit(LONG_SUBJECT);
+                assert_eq!(run.code, Some(1), "{situation}: commit-msg: {run:#?}");
+                assert!(
+                    run.stdout.contains("error[commit-message]")
+                        || run.stderr.contains("error[commit-message]"),
+                    "{situation}: commit-msg did not name the rule: {run:#?}"
+                );
+                repo.git(["reset", "-q"]);
+                assert_push_refused(&repo, &format!("{situation}: pre-push"));
+            }
             Step::Do(action) => action(&repo),
         }
     }
@@ -202,6 +228,24 @@ pub fn assert_both_run(repo: &TestRepo, step: &str) {
 pub fn add_note(repo: &TestRepo, note: &str) {
     let notes = std::fs::read_to_string(repo.path("notes.md")).unwrap_or_default();
     repo.write("notes.md", format!("{notes}- {note}\n"));
+}
+
+/// git runs the pre-commit hook alone (`git hook run pre-commit`) on a staged protected path: it
+/// refuses, naming the rule. The commit-msg hook, which also checks the staged change, plays no
+/// part, so this proves the pre-commit hook itself runs execguard.
+#[track_caller]
+pub fn assert_pre_commit_hook_refuses(repo: &TestRepo, step: &str) {
+    repo.append("backend/PLANS.md", "An edit by the agent.\n");
+    repo.git(["add", "backend/PLANS.md"]);
+    let run = repo.git_run(["hook", "run", "pre-commit"]);
+    assert_ne!(run.code, Some(0), "{step}: pre-commit accepted: {run:#?}");
+    assert!(
+        run.stdout.contains("error[protected-path]")
+            || run.stderr.contains("error[protected-path]"),
+        "{step}: the pre-commit hook did not run execguard: {run:#?}"
+    );
+    repo.git(["reset", "-q"]);
+    repo.git(["checkout", "--", "backend/PLANS.md"]);
 }
 
 /// A frozen-spec edit committed with the hooks bypassed is refused when pushed, and the remote

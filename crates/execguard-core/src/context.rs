@@ -279,6 +279,11 @@ pub fn parse_override(value: &str) -> Result<(RuleId, String), OverrideProblem> 
     if reason.is_empty() {
         return Err(problem(OverrideFault::BlankReason));
     }
+    if crate::findings::is_placeholder(reason) {
+        return Err(problem(OverrideFault::PlaceholderReason(
+            reason.to_string(),
+        )));
+    }
     Ok((rule, reason.to_string()))
 }
 

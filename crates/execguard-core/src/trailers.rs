@@ -101,6 +101,15 @@ impl Message {
         }
     }
 
+    /// The commit a `git revert` message says it reverts (`This reverts commit <id>.`).
+    pub fn reverted_commit(&self) -> Option<String> {
+        self.lines.iter().find_map(|line| {
+            let rest = line.trim().strip_prefix("This reverts commit ")?;
+            let id: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+            (id.len() >= 7).then_some(id)
+        })
+    }
+
     /// The values of every trailer whose key is `key`, compared as git does (case-insensitively).
     pub fn trailer_values(&self, key: &str) -> Vec<String> {
         self.trailers()
@@ -143,6 +152,22 @@ mod tests {
         let raw = "Subject\n\nExecplan: a\n# Please enter the commit message\n# ------------------------ >8 ------------------------\nExecplan: b\n";
         let msg = Message::parse(raw, Some("#"));
         assert_eq!(msg.trailer_values("Execplan"), ["a"]);
+    }
+
+    #[test]
+    fn a_revert_names_the_commit_it_reverts() {
+        let msg = Message::parse(
+            "Revert \"Add logout\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n",
+            Some("#"),
+        );
+        assert_eq!(
+            msg.reverted_commit().as_deref(),
+            Some("0123456789abcdef0123456789abcdef01234567")
+        );
+        assert_eq!(
+            Message::parse("Add logout\n", Some("#")).reverted_commit(),
+            None
+        );
     }
 
     #[test]

@@ -10,7 +10,8 @@ use crate::install::{is_ours, recorded_binary, CLIENT_HOOKS};
 
 mod agents;
 use crate::managers::{
-    binary_name, config_running, generated_by, husky_scripts_dir, mentions, slot_path, Manager,
+    binary_name, config_running, generated_by, husky_scripts_dir, mentions, moved_path, slot_path,
+    Manager,
 };
 pub use agents::agent_findings;
 
@@ -115,9 +116,28 @@ fn check_shim(shim: &Path, hook: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-/// A manager's config or script that runs execguard's binary: the binary must be on PATH.
+/// A manager's config or script that runs execguard's binary: the binary it names by an absolute
+/// path must be there, one it names bare must be on PATH.
 fn check_run_by_manager(manager: Manager, config: &Path, hook: &str, findings: &mut Vec<Finding>) {
     let binary = binary_name(hook);
+    if let Some(named) = absolute_binary_named(config, &binary) {
+        findings.push(if executable(&named) {
+            Finding::ok(format!(
+                "{hook}: {} runs {} ({})",
+                manager.name(),
+                named.display(),
+                config.display()
+            ))
+        } else {
+            Finding::problem(format!(
+                "{hook}: {} runs {} ({}), which is missing or not executable, so the hook fails; put execguard's binaries back and run `execguard install --lefthook` again, or correct the path",
+                manager.name(),
+                named.display(),
+                config.display()
+            ))
+        });
+        return;
+    }
     match on_path(&binary) {
         Some(found) => findings.push(Finding::ok(format!(
             "{hook}: {} runs {binary} ({}), found at {}",
@@ -131,6 +151,19 @@ fn check_run_by_manager(manager: Manager, config: &Path, hook: &str, findings: &
             config.display()
         ))),
     }
+}
+
+/// The absolute path to `binary` that the config or script at `config` names, if it names one.
+fn absolute_binary_named(config: &Path, binary: &str) -> Option<PathBuf> {
+    let text = fs::read_to_string(config).ok()?;
+    text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .filter(|word| word.starts_with('/'))
+        .find(|word| {
+            Path::new(word)
+                .file_name()
+                .is_some_and(|name| name == binary)
+        })
+        .map(PathBuf::from)
 }
 
 /// Where else execguard's shim for `hook` may lie, unseen by git.
@@ -147,7 +180,7 @@ fn stray_shims(repo: &Repo, hooks_dir: &Path, hook: &str) -> Vec<String> {
     }
     for manager in [Manager::PreCommit, Manager::Lefthook] {
         for dir in [hooks_dir, default_dir.as_path()] {
-            if let Some(slot) = slot_path(manager, &dir.join(hook)) {
+            if let Some(slot) = moved_path(manager, &dir.join(hook)) {
                 if is_ours(&slot) && !found.iter().any(|f| f.contains(&*slot.to_string_lossy())) {
                     found.push(format!(
                         "execguard's shim was moved aside to {} and nothing runs it",
@@ -220,7 +253,9 @@ pub fn client_findings(repo: &Repo, hooks_dir: &Path) -> Vec<Finding> {
             continue;
         }
         if let Some(manager) = generated_by(&target) {
-            if let Some(config) = workdir.and_then(|dir| config_running(manager, dir, &binary)) {
+            if let Some(config) =
+                workdir.and_then(|dir| config_running(manager, dir, hook, &binary))
+            {
                 check_run_by_manager(manager, &config, hook, &mut findings);
                 continue;
             }
@@ -238,7 +273,7 @@ pub fn client_findings(repo: &Repo, hooks_dir: &Path) -> Vec<Finding> {
                 check_shim(&slot, hook, &mut findings);
                 continue;
             }
-            findings.push(missing(
+            let mut finding = missing(
                 hook,
                 format!(
                     "{}'s hook at {} runs no execguard",
@@ -246,7 +281,17 @@ pub fn client_findings(repo: &Repo, hooks_dir: &Path) -> Vec<Finding> {
                     target.display()
                 ),
                 stray_shims(repo, hooks_dir, hook),
-            ));
+            );
+            if manager == Manager::Lefthook {
+                // lefthook runs only its config's commands: that is where execguard must be.
+                finding.text = finding.text.replace(
+                    "run `execguard install`",
+                    &format!(
+                        "lefthook runs only the commands its config lists for {hook}: run `execguard install --lefthook`, then `lefthook install`"
+                    ),
+                );
+            }
+            findings.push(finding);
             continue;
         }
         if mentions(&target, &binary) {

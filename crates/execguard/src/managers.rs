@@ -2,14 +2,17 @@
 //!
 //! Each owns files execguard must never write: the hooks pre-commit, prek and lefthook generate,
 //! and husky's whole `.husky/_/` folder. pre-commit and prek move a hook they find to
-//! `<hook>.legacy`, lefthook to `<hook>.old`, and each runs that file before its own hooks; so
-//! when such a manager's hook is in place, execguard's shim goes into that slot, which is the very
-//! state the manager's own installer leaves when execguard was installed first, and re-running
-//! either installer keeps both. Where no such slot exists (husky, whose hooks are files in the
-//! work tree) execguard refuses and prints the lines to add to that manager's config.
+//! `<hook>.legacy` and run that file before their own hooks; so when such a manager's hook is in
+//! place, execguard's shim goes into that slot, which is the very state the manager's own
+//! installer leaves when execguard was installed first, and re-running either installer keeps
+//! both. lefthook moves a hook it finds to `<hook>.old` but never runs it, and husky's hooks are
+//! files in the work tree: there execguard refuses and prints the lines to add to that manager's
+//! config (`execguard install --lefthook` adds lefthook's to `lefthook-local.yml`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+pub mod lefthook;
 
 /// A hook manager execguard knows how to live with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,12 +33,22 @@ impl Manager {
         }
     }
 
-    /// The suffix of the file the manager moves a foreign hook to, and runs before its own.
-    pub fn slot_suffix(self) -> Option<&'static str> {
+    /// The suffix of the file the manager moves a foreign hook to.
+    pub fn moved_suffix(self) -> Option<&'static str> {
         match self {
             Manager::PreCommit | Manager::Prek => Some(".legacy"),
             Manager::Lefthook => Some(".old"),
             Manager::Husky => None,
+        }
+    }
+
+    /// The suffix of the file the manager moves a foreign hook to and runs before its own: a
+    /// slot for execguard's shim. lefthook keeps `<hook>.old` only to restore it on
+    /// `lefthook uninstall`, and never runs it.
+    pub fn slot_suffix(self) -> Option<&'static str> {
+        match self {
+            Manager::PreCommit | Manager::Prek => self.moved_suffix(),
+            Manager::Lefthook | Manager::Husky => None,
         }
     }
 
@@ -126,18 +139,50 @@ pub fn mentions(path: &Path, binary: &str) -> bool {
     })
 }
 
-/// The config file of `manager` under `workdir` that runs `binary`, if any.
-pub fn config_running(manager: Manager, workdir: &Path, binary: &str) -> Option<PathBuf> {
+/// The config file of `manager` under `workdir` that runs `binary` for `hook`, if any. In a
+/// lefthook YAML file, only the hook's own top-level section counts: a command listed under
+/// another hook runs at that other hook.
+pub fn config_running(
+    manager: Manager,
+    workdir: &Path,
+    hook: &str,
+    binary: &str,
+) -> Option<PathBuf> {
     manager
         .config_files()
         .iter()
         .map(|name| workdir.join(name))
-        .find(|path| mentions(path, binary))
+        .find(|path| match manager {
+            Manager::Lefthook if lefthook::is_yaml(path) => head_text(path).is_some_and(|text| {
+                lefthook::section(&text, hook).is_some_and(|body| mentions_in(&body, binary))
+            }),
+            _ => mentions(path, binary),
+        })
 }
 
-/// The slot file where `manager` keeps the hook it replaced, beside `hook_path`.
+/// Whether `text` calls `binary` on a line that is not a comment.
+pub fn mentions_in(text: &str, binary: &str) -> bool {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .any(|line| {
+            line.match_indices(binary).any(|(at, _)| {
+                let after = line[at + binary.len()..].chars().next();
+                !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+        })
+}
+
+/// The slot file that `manager` runs before its own hook at `hook_path`, if it has one.
 pub fn slot_path(manager: Manager, hook_path: &Path) -> Option<PathBuf> {
-    let suffix = manager.slot_suffix()?;
+    beside(hook_path, manager.slot_suffix()?)
+}
+
+/// Where `manager` moves a hook it finds at `hook_path`, whether it runs it or not.
+pub fn moved_path(manager: Manager, hook_path: &Path) -> Option<PathBuf> {
+    beside(hook_path, manager.moved_suffix()?)
+}
+
+fn beside(hook_path: &Path, suffix: &str) -> Option<PathBuf> {
     let mut name = hook_path.file_name()?.to_os_string();
     name.push(suffix);
     Some(hook_path.with_file_name(name))
@@ -171,7 +216,11 @@ pub fn snippet_text(manager: Manager, scripts_dir: Option<&Path>) -> String {
         Manager::PreCommit | Manager::Prek => {
             format!("add to .pre-commit-config.yaml under `repos:`\n\n{PRE_COMMIT_SNIPPET}")
         }
-        Manager::Lefthook => format!("add to lefthook.yml\n\n{LEFTHOOK_SNIPPET}"),
+        Manager::Lefthook => format!(
+            "add to {} (or run `execguard install --lefthook`, which does), then run `lefthook install`\n\n{}",
+            lefthook::LOCAL_CONFIG,
+            lefthook::snippet(crate::install::hook_binary)
+        ),
         Manager::Husky => {
             let dir = scripts_dir.map_or_else(|| ".husky".to_string(), |d| d.display().to_string());
             let mut text = String::from("add a line to each of husky's hook scripts\n");
@@ -259,11 +308,20 @@ pub fn plan_client_hook(hooks_dir: &Path, workdir: Option<&Path>, hook: &str) ->
     // manager's hook at `target` runs the shim in its slot, which would run that copy, which runs
     // the slot again (pre-commit: "installed in migration mode", every commit fails).
     let stale = generated_by(&chained).is_some().then_some(chained);
-    if let Some(config) = workdir.and_then(|dir| config_running(manager, dir, &binary)) {
+    if let Some(config) = workdir.and_then(|dir| config_running(manager, dir, hook, &binary)) {
         return ClientPlan::RunByManager { manager, config };
     }
     let Some(slot) = slot_path(manager, &target) else {
-        return ClientPlan::Shim;
+        return ClientPlan::Refuse {
+            manager,
+            reason: format!(
+                "{} is {}'s, which runs only the commands its config lists for {hook} and never a hook it moved aside, and no {} config runs {binary} for {hook}",
+                target.display(),
+                manager.name(),
+                manager.name()
+            ),
+            scripts_dir: None,
+        };
     };
     if fs::symlink_metadata(&slot).is_err() || crate::install::is_ours(&slot) {
         return ClientPlan::Slot {
@@ -290,7 +348,7 @@ pub fn remove_from_slots(hooks_dir: &Path, hook: &str) -> anyhow::Result<Vec<Pat
     let target = hooks_dir.join(hook);
     let mut removed = Vec::new();
     for manager in [Manager::PreCommit, Manager::Lefthook] {
-        let Some(slot) = slot_path(manager, &target) else {
+        let Some(slot) = moved_path(manager, &target) else {
             continue;
         };
         if crate::install::is_ours(&slot) {

@@ -13,6 +13,7 @@ use crate::render::Audience;
 
 mod deleted;
 mod hidden;
+mod history;
 mod namespaces;
 mod net;
 mod ref_update;
@@ -20,6 +21,7 @@ mod rewrite;
 
 pub use deleted::{judge_deletions, remember_deletions, Deletions};
 pub use hidden::{HiddenRefs, KnownRef};
+pub use history::PinnedConfig;
 pub use namespaces::{guarded_namespace, refusals as namespace_refusals};
 pub use net::{judge_net, OldTip};
 pub use ref_update::{branch_of, RefUpdate};
@@ -74,6 +76,8 @@ pub fn parse_pre_receive(input: impl BufRead) -> anyhow::Result<Vec<RefUpdate>> 
 #[derive(Debug, Default)]
 pub struct RefVerdict {
     pub name: String,
+    /// The ref's new value, peeled to a commit.
+    pub tip: Option<ObjectId>,
     /// The commits this ref adds, oldest first.
     pub commits: Vec<ObjectId>,
     /// Whether any of those commits breaks a rule, judged for this ref's branch.
@@ -121,6 +125,7 @@ pub fn judge(
     let mut judged: Vec<(&RefUpdate, Option<String>, Option<net::OldTip>, ObjectId)> = Vec::new();
     let mut pushed = Vec::new();
     let mut baselines = Vec::new();
+    let mut unexempted = Vec::new();
     for update in updates {
         // Deleting a ref adds nothing.
         let Some(new) = &update.new else { continue };
@@ -161,6 +166,15 @@ pub fn judge(
         // What a baseline reaches predates the guard: hidden in the same walk, never judged.
         let exempt =
             commits::baseline::Exempt::for_push(repo, tip, settings, hidden.trusts_tip_baselines());
+        if !exempt.commits.is_empty() {
+            unexempted.push((
+                judged.len(),
+                execguard_git::PushedTip {
+                    tip,
+                    hidden: hide.clone(),
+                },
+            ));
+        }
         hide.extend(exempt.commits.iter().copied());
         notes.extend(exempt.notes);
         baselines.push(exempt.commits);
@@ -168,6 +182,12 @@ pub fn judge(
         pushed.push(execguard_git::PushedTip { tip, hidden: hide });
     }
     let added_per_ref = execguard_git::new_commits_per_tip(repo, &pushed)?;
+    notes.extend(history::baseline_notes(
+        repo,
+        unexempted,
+        &added_per_ref,
+        |index| judged[index].0.name.as_str(),
+    )?);
     let mut net_checks = Vec::new();
     for (((update, branch, old_tip, tip), added), baselines) in
         judged.into_iter().zip(added_per_ref).zip(baselines)
@@ -207,6 +227,7 @@ pub fn judge(
         ref_jobs.push(indices);
         refs.push(RefVerdict {
             name: update.name.clone(),
+            tip: Some(tip),
             commits: added,
             recreated: old_tip.is_some_and(|o| o.remembered),
             ..RefVerdict::default()
@@ -292,6 +313,7 @@ pub fn judge_for_hook(
     hidden: &HiddenRefs,
     settings: &CommitSettings,
     audience: Audience,
+    pinned: Option<&PinnedConfig<'_>>,
 ) -> anyhow::Result<(String, bool)> {
     let mut verdict = judge(
         repo,
@@ -332,6 +354,25 @@ pub fn judge_for_hook(
         ));
     }
     text.push_str(&refused_refs_text(&verdict));
+    let refused = verdict
+        .refs
+        .iter()
+        .filter(|r| r.refused && !r.refused_commits.is_empty())
+        .filter_map(|r| {
+            Some(history::RefusedRef {
+                name: &r.name,
+                tip: r.tip?,
+                commits: &r.commits,
+                refused: &r.refused_commits,
+            })
+        });
+    text.push_str(&history::advice(
+        repo,
+        refused,
+        audience,
+        pinned,
+        &pusher(),
+    )?);
     let refused_namespaces = namespace_refusals(updates, &settings.overrides);
     for line in &refused_namespaces {
         text.push_str(line);
@@ -409,19 +450,18 @@ pub fn refused_refs_text(verdict: &PushVerdict) -> String {
         .iter()
         .filter(|r| r.refused && !r.refused_commits.is_empty())
     {
-        let commits: Vec<String> = r
-            .refused_commits
-            .iter()
-            .map(|c| execguard_core::engine::short(&c.to_string()).to_string())
-            .collect();
         out.push_str(&format!(
             "execguard: refusing {}: {} of its {} new commit{} break{} a rule ({})\n",
             r.name,
-            commits.len(),
+            r.refused_commits.len(),
             r.commits.len(),
             if r.commits.len() == 1 { "" } else { "s" },
-            if commits.len() == 1 { "s" } else { "" },
-            commits.join(", ")
+            if r.refused_commits.len() == 1 {
+                "s"
+            } else {
+                ""
+            },
+            history::capped_ids(&r.refused_commits)
         ));
     }
     out

@@ -11,6 +11,10 @@ const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const DIM: Style = AnsiColor::Cyan.on_default();
 const BOLD: Style = Style::new().bold();
 
+/// The visible blank a printed command leaves for a human to fill; run as printed, the
+/// commit-msg hook refuses it (rule commit-message).
+pub const BLANK: &str = "___";
+
 /// Writes one line to stderr, unless `--quiet`; a closed pipe is not an error.
 pub fn eprint_line(text: &str) {
     if crate::verbosity::is_quiet() {
@@ -84,12 +88,13 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
         let mut rules: Vec<&str> = report.skipped.iter().map(|v| v.rule().as_str()).collect();
         rules.dedup();
         out.push_str(&format!(
-            "{WARN}execguard:{WARN:#} EXECGUARD_SKIP set these aside for now; the commit-msg hook will refuse the commit unless its message carries {}.\n",
+            "{WARN}execguard:{WARN:#} EXECGUARD_SKIP set these aside for now; the commit-msg hook will refuse the commit unless its message carries {}, with `{}` replaced by the approving human's reason.\n",
             rules
                 .iter()
-                .map(|r| format!("`Execguard-Override: {r}: <reason>`"))
+                .map(|r| format!("`Execguard-Override: {r}: {}`", BLANK))
                 .collect::<Vec<_>>()
-                .join(" and ")
+                .join(" and "),
+            BLANK
         ));
     }
     for deferred in &report.deferred {

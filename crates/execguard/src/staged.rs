@@ -51,6 +51,7 @@ pub fn run_hook(request: impl FnOnce() -> anyhow::Result<StagedCheck>) -> std::p
 /// exists: a trailer alone is not seen there, so the command sets the rules aside with
 /// `EXECGUARD_SKIP` and the commit-msg hook then holds the commit to the trailers.
 fn override_note(report: &Report) -> String {
+    use crate::render::BLANK;
     let mut rules: Vec<&str> = report
         .violations
         .iter()
@@ -64,11 +65,11 @@ fn override_note(report: &Report) -> String {
     }
     let trailers = rules
         .iter()
-        .map(|rule| format!(" -m 'Execguard-Override: {rule}: <reason>'"))
+        .map(|rule| format!(" -m 'Execguard-Override: {rule}: {BLANK}'"))
         .collect::<Vec<_>>()
         .join("");
     format!(
-        "execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. A human who approves the exception commits with `EXECGUARD_SKIP={} git commit -m '<subject>'{trailers}`; the commit-msg hook then checks the trailer.\n",
+        "execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. An override is a human's act: an agent stops and escalates, giving the human this command. The human who approves the exception replaces each `{BLANK}` (the subject, then why they approve it: who, where) and commits with `EXECGUARD_SKIP={} git commit -m '{BLANK}'{trailers}`; the commit-msg hook then checks the trailer, and refuses a blank left unfilled.\n",
         rules.join(",")
     )
 }

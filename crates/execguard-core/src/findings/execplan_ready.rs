@@ -59,6 +59,10 @@ pub struct SpecNotFrozen {
     /// The spec globs (`[layout] specs`), when no spec was found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specs: Option<String>,
+    /// A spec frozen in the base that the plan names only as this change leaves it (its new
+    /// `Spec:` line comes with the code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub named_by_this_change: Option<RepoPath>,
 }
 
 /// What is wrong with the spec.
@@ -129,16 +133,44 @@ impl ExecplanReady {
                         found.specs.as_deref().unwrap_or_default()
                     ),
                 };
+                let repointed = found
+                    .named_by_this_change
+                    .as_ref()
+                    .map(|frozen| {
+                        format!(
+                            " {plan} names {frozen}, frozen in {base}, only as {} leaves it.",
+                            about.subject
+                        )
+                    })
+                    .unwrap_or_default();
                 format!(
-                    "{} changes code for feature `{}` but {problem}: EXEC starts only from a spec that was frozen before the code.",
+                    "{} changes code for feature `{}` but {problem}: EXEC starts only from a spec that was frozen before the code.{repointed}",
                     about.subject, found.feature
                 )
             }
         }
     }
 
-    pub(super) fn hint(&self) -> String {
+    pub(super) fn hint(&self, about: &About) -> String {
         match self {
+            ExecplanReady::SpecNotFrozen(SpecNotFrozen {
+                named_by_this_change: Some(frozen),
+                plan,
+                ..
+            }) => {
+                let split = match about.commit.as_deref() {
+                    Some(id) => format!(
+                        "split commit {} in two with `git rebase -i` (`edit` it, `git reset HEAD~1`, commit {plan} alone, then the rest)",
+                        super::short_id(id)
+                    ),
+                    None => format!(
+                        "unstage all but the plan with `git restore --staged -- . ':(exclude){plan}'`, commit {plan} alone, then stage and commit the code with its Progress entry"
+                    ),
+                };
+                format!(
+                    "The spec is frozen already; what is missing is the plan pointing at it before the code: the execplan's `Spec:` line naming {frozen} lands in a commit of its own, then the code on top of it. So {split}. Do not touch the spec or its marker."
+                )
+            }
             ExecplanReady::PlanNotReady(found) => format!(
                 "Commit the complete execplan, with a line `{}`, on its own first; then commit the code on top of it. If intent is unclear, stop and escalate instead.",
                 found.markers.first().map_or("", String::as_str)

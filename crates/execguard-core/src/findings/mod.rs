@@ -23,7 +23,9 @@ use crate::rule_id::RuleId;
 pub use branch_net_change::{
     BranchNetChange, NetConfigLoosened, NetPathChanged, ProtectedBranchDeleted,
 };
-pub use commit_message::{CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong};
+pub use commit_message::{
+    is_placeholder, CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong,
+};
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
 pub use execplan_deleted::{ExecplanDeleted, PlanRemoval};
 pub use execplan_ready::{ExecplanReady, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem};
@@ -178,8 +180,8 @@ impl Finding {
             Finding::FrozenDesign(found) => found.hint(about),
             Finding::ProtectedPath(found) => found.hint(about),
             Finding::GuardConfig(found) => found.hint(about),
-            Finding::ProgressUpdate(found) => found.hint(),
-            Finding::ExecplanReady(found) => found.hint(),
+            Finding::ProgressUpdate(found) => found.hint(about),
+            Finding::ExecplanReady(found) => found.hint(about),
             Finding::ExecplanSections(found) => found.hint(),
             Finding::ExecplanDeleted(found) => found.hint(about),
             Finding::CommitSize(found) => found.hint(about),
@@ -188,6 +190,26 @@ impl Finding {
             Finding::SpecFreezeOwner(found) => found.hint(about),
         }
     }
+}
+
+/// The first seven hex digits of a commit id.
+fn short_id(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}
+
+/// How a change to a commit already made gets into it: staging cannot, a fixup squashed into it
+/// can. `None` for a staged change.
+fn fixup_steps(about: &About) -> Option<String> {
+    let id = about.commit.as_deref()?;
+    let short = short_id(id);
+    let onto = if about.root {
+        "--root".to_string()
+    } else {
+        format!("{short}~1")
+    };
+    Some(format!(
+        "commit {short} is already made, so staging and committing again cannot change it: stage the change, run `git commit --fixup={short}`, then `git rebase -i --autosquash {onto}` (or edit {short} itself in `git rebase -i {onto}`), and push again"
+    ))
 }
 
 /// Several markers as messages name them: `EXEC-READY`, `APPROVED or COMPLETED`.
@@ -254,7 +276,9 @@ mod tests {
                 section: "Progress".to_string(),
                 unplanned_branch: None,
                 reworded: vec![],
+                reworded_features: vec![],
                 execplans: "plans/<feature>-execplan.md".to_string(),
+                reverts: None,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),
@@ -296,7 +320,37 @@ mod tests {
                 value: "frozen-specs: ok".to_string(),
                 problem: OverrideFault::UnknownRule("frozen-specs".to_string()),
             })),
+            Finding::CommitMessage(CommitMessage::PlaceholderSubject {
+                subject: "___".to_string(),
+            }),
+            Finding::CommitMessage(CommitMessage::BadOverride(OverrideProblem {
+                value: "frozen-spec: ___".to_string(),
+                problem: OverrideFault::PlaceholderReason("___".to_string()),
+            })),
         ]
+    }
+
+    #[test]
+    fn blanks_left_to_fill_are_placeholders_and_words_are_not() {
+        for blank in [
+            "___",
+            "...",
+            "<reason>",
+            "<subject>",
+            "[reason]",
+            "TODO",
+            "reason",
+            "tbd",
+        ] {
+            assert!(is_placeholder(blank), "{blank}");
+        }
+        for words in [
+            "approved by Ana in SPEC-12",
+            "Widen the spec",
+            "Fix the reason check",
+        ] {
+            assert!(!is_placeholder(words), "{words}");
+        }
     }
 
     #[test]

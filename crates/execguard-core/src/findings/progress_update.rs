@@ -35,8 +35,13 @@ pub struct NoPlanUpdated {
     pub unplanned_branch: Option<UnplannedBranch>,
     /// Execplans whose section the change only rewords.
     pub reworded: Vec<RepoPath>,
+    /// The features of those execplans, in the same order.
+    pub reworded_features: Vec<String>,
     /// Where execplans live, in words: `plans/<feature>-execplan.md`.
     pub execplans: String,
+    /// The commit this change reverts, when its message says it is a `git revert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverts: Option<String>,
 }
 
 /// A branch that names a feature without an execplan.
@@ -60,6 +65,9 @@ pub struct PlanNotUpdated {
     pub feature: String,
     /// How the feature was named.
     pub named_by: FeatureNamedBy,
+    /// The commit this change reverts, when its message says it is a `git revert`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverts: Option<String>,
 }
 
 /// What names the feature a change works on.
@@ -143,16 +151,64 @@ impl ProgressUpdate {
         }
     }
 
-    pub(super) fn hint(&self) -> String {
+    pub(super) fn hint(&self, about: &About) -> String {
+        // A commit already made (pre-push, the server, `check`) takes the entry in a fixup.
+        let rewrite = super::fixup_steps(about);
+        let reverts = match self {
+            ProgressUpdate::NoPlanUpdated(found) => found.reverts.as_deref(),
+            ProgressUpdate::PlanNotUpdated(found) => found.reverts.as_deref(),
+        };
+        let plan = match self {
+            ProgressUpdate::NoPlanUpdated(found) => found
+                .reworded
+                .first()
+                .map_or_else(|| found.execplans.clone(), ToString::to_string),
+            ProgressUpdate::PlanNotUpdated(found) => found.plan.to_string(),
+        };
+        if let Some(reverted) = reverts {
+            // A revert takes code out: that is progress to record too, in its own entry.
+            let short = super::short_id(reverted);
+            return format!(
+                "A revert changes code, so it records its own {} entry: add one to {plan} saying that {short} was reverted and why; {}. For the next revert: `git revert --no-commit {short}`, add the entry, `git add {plan}`, then `git commit`.",
+                self.section(),
+                rewrite.unwrap_or_else(|| "stage it with the revert, and commit again".to_string()),
+            );
+        }
         match self {
+            ProgressUpdate::NoPlanUpdated(found) if !found.reworded.is_empty() => format!(
+                "Add a new entry to the {} section of {} saying what {} did; or, if the reworded entry is this commit's progress, name its execplan with the trailer `Execplan: {}` in the commit message, under which a rewording counts{}.",
+                found.section,
+                found.reworded[0],
+                about.subject,
+                found.reworded_features.first().map_or("<feature>", String::as_str),
+                rewrite.map_or_else(String::new, |steps| format!(
+                    " ({steps}; a trailer goes in with `git rebase -i` and `reword`)"
+                )),
+            ),
             ProgressUpdate::NoPlanUpdated(found) => format!(
-                "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what this commit did, and stage it with the code. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
-                found.section, found.execplans
+                "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what {} did{}. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
+                found.section,
+                found.execplans,
+                about.subject,
+                rewrite.map_or_else(
+                    || ", and stage it with the code".to_string(),
+                    |steps| format!("; {steps}")
+                ),
             ),
             ProgressUpdate::PlanNotUpdated(found) => format!(
-                "Add a new entry to the {} section of {} saying what this commit did, stage it with the code, and commit again. A copy of an entry, or one the branch had before, is not new.",
-                found.section, found.plan
+                "Add a new entry to the {} section of {} saying what {} did; {}. A copy of an entry, or one the branch had before, is not new.",
+                found.section,
+                found.plan,
+                about.subject,
+                rewrite.unwrap_or_else(|| "stage it with the code, and commit again".to_string()),
             ),
+        }
+    }
+
+    fn section(&self) -> &str {
+        match self {
+            ProgressUpdate::NoPlanUpdated(found) => &found.section,
+            ProgressUpdate::PlanNotUpdated(found) => &found.section,
         }
     }
 }

@@ -11,6 +11,9 @@ rule_doc!(
 When the message is known (the commit-msg hook, and every check of an existing commit), the
 message must have a subject line of at most 72 characters, and every `Execguard-Override` trailer
 must have the form `Execguard-Override: <rule-id>: <reason>` with a known rule id and a reason.
+A subject or a reason that is a blank left to fill (`___`, `...`, `<subject>`, `<reason>`,
+`TODO`, `reason`) is refused: the override commands execguard prints leave `___` for the human
+who approves the exception to fill, and run as printed they are refused.
 Comment lines and the `git commit --verbose` diff are not part of the message.
 
 Subjects that git and the forges write themselves are exempt from the length limit: `Merge branch
@@ -49,6 +52,12 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let subject = message.subject();
     if subject.trim().is_empty() {
         out.push(cx.violation(Finding::CommitMessage(CommitMessage::NoSubject)));
+    } else if crate::findings::is_placeholder(&subject) {
+        out.push(
+            cx.violation(Finding::CommitMessage(CommitMessage::PlaceholderSubject {
+                subject: subject.trim().to_string(),
+            })),
+        );
     } else {
         let length = subject.chars().count();
         let exempt = cx.config.rules.commit_message.exempt_generated && is_generated(&subject);

@@ -153,6 +153,20 @@ fn spec_not_frozen_before(
                 }
             }
         };
+    // The plan as the change leaves it may name a spec that is frozen already: then the fix is to
+    // land that `Spec:` line first, not to freeze anything.
+    let named_by_this_change = match cx.text(Side::New, plan)? {
+        Some(text) => match cx.plan_spec(Side::New, feature, plan, Some(&text))? {
+            PlanSpec::Named(new_spec)
+                if spec.as_ref() != Some(&new_spec)
+                    && cx.has_marker(Side::Base, &new_spec, markers)? =>
+            {
+                Some(new_spec)
+            }
+            _ => None,
+        },
+        None => None,
+    };
     Ok(Some(cx.violation(Finding::ExecplanReady(
         ExecplanReady::SpecNotFrozen(SpecNotFrozen {
             feature: feature.to_string(),
@@ -162,6 +176,7 @@ fn spec_not_frozen_before(
             named_by_plan,
             problem,
             markers: markers.names().to_vec(),
+            named_by_this_change,
         }),
     ))))
 }

@@ -129,12 +129,15 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 Missing::AnyPlan {
                     unplanned_branch,
                     reworded,
+                    reworded_features,
                 } => ProgressUpdate::NoPlanUpdated(NoPlanUpdated {
                     code: code.clone(),
                     section: section.clone(),
                     unplanned_branch,
                     reworded,
+                    reworded_features,
                     execplans: cx.config.layout.execplans.in_words(),
+                    reverts: reverts(cx),
                 }),
                 Missing::Plan {
                     plan,
@@ -146,6 +149,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     plan,
                     feature,
                     named_by,
+                    reverts: reverts(cx),
                 }),
             };
             cx.violation(Finding::ProgressUpdate(finding))
@@ -160,6 +164,7 @@ enum Missing {
     AnyPlan {
         unplanned_branch: Option<UnplannedBranch>,
         reworded: Vec<RepoPath>,
+        reworded_features: Vec<String>,
     },
     /// The plan of a named feature.
     Plan {
@@ -182,10 +187,14 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
                 plan: cx.config.layout.execplans.path_for(&feature),
                 feature,
             });
-            let reworded: Vec<RepoPath> = updates
+            let reworded_features: Vec<String> = updates
                 .iter()
                 .filter(|(_, change)| change.changed && !change.progressed)
-                .map(|(feature, _)| cx.config.layout.execplans.path_for(feature))
+                .map(|(feature, _)| feature.clone())
+                .collect();
+            let reworded: Vec<RepoPath> = reworded_features
+                .iter()
+                .map(|feature| cx.config.layout.execplans.path_for(feature))
                 .collect();
             if !reworded.is_empty() && cx.message.is_none() {
                 // A rewording counts for the feature an `Execplan:` trailer names, and the
@@ -195,6 +204,7 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
             out.push(Missing::AnyPlan {
                 unplanned_branch,
                 reworded,
+                reworded_features,
             });
         }
         Some(source) => {
@@ -216,6 +226,11 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// The commit the change reverts, when its message is `git revert`'s.
+fn reverts(cx: &Context<'_>) -> Option<String> {
+    cx.message.as_ref()?.reverted_commit()
 }
 
 fn branch_feature(cx: &Context<'_>) -> Option<(String, String)> {

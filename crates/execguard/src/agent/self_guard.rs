@@ -112,7 +112,9 @@ pub fn targets(repo: &Repo) -> Vec<Target> {
     if let Some(workdir) = repo.workdir() {
         for manager in [Manager::PreCommit, Manager::Lefthook] {
             for hook in CLIENT_HOOKS {
-                if let Some(config) = config_running(manager, workdir, &binary_name(hook.name)) {
+                if let Some(config) =
+                    config_running(manager, workdir, hook.name, &binary_name(hook.name))
+                {
                     add(&config, Kind::Hooks);
                 }
             }

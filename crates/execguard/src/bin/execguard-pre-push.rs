@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             &hidden,
             &settings,
             execguard::render::Audience::Client,
+            None,
         )?;
         execguard::render::eprint(&text);
         Ok(clean)

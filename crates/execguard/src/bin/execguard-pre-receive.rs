@@ -55,12 +55,17 @@ fn main() -> ExitCode {
             pusher: execguard_core::Pusher::Named(push::pusher()),
             config: pinned,
         };
+        let place = push::PinnedConfig {
+            path: pinned_path.as_deref(),
+            git_dir: repo.git_dir(),
+        };
         let (text, clean) = push::judge_for_hook(
             &repo,
             &updates,
             &hidden,
             &settings,
             execguard::render::Audience::Server,
+            Some(&place),
         )?;
         emit(&text, gitlab && !clean);
         Ok(clean)

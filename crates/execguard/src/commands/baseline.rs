@@ -59,7 +59,7 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<()> {
     std::fs::write(&path, &new_text).with_context(|| format!("cannot write {}", path.display()))?;
     let history = execguard_git::baseline::history_len(&repo, head)?;
     let mut out = format!(
-        "execguard: {} {CONFIG_PATH} with HEAD ({head_id}) in adoption.baseline: it and the {history} commit{} of its history are not judged by pre-push, pre-receive or `execguard check --range`.\n",
+        "execguard: {} {CONFIG_PATH} with HEAD ({head_id}) in adoption.baseline: it and the {history} commit{} of its history are not judged by pre-push, pre-receive or `execguard check`.\n",
         if existed { "updated" } else { "wrote" },
         if history == 1 { "" } else { "s" },
     );
@@ -70,7 +70,7 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<()> {
         ));
     }
     out.push_str(&format!(
-        "A new baseline loosens the config (rule guard-config), so the commit that adds it needs a human's override; on a server, only a pusher listed in the pinned config's [server] override-users may push it. To commit it:\n\n  git add {CONFIG_PATH}\n  EXECGUARD_SKIP=guard-config git commit -m 'Adopt execguard: history up to {short} predates the guard' -m 'Execguard-Override: guard-config: {REASON}'\n"
+        "A new baseline loosens the config (rule guard-config), so the commit that adds it needs a human's override; on a server, only a pusher listed in the pinned config's [server] override-users may push it, and `execguard check --range` honours it only for a `--pusher` listed in the override-users of its --config (a range that starts at or after that commit judges nothing older). To commit it:\n\n  git add {CONFIG_PATH}\n  EXECGUARD_SKIP=guard-config git commit -m 'Adopt execguard: history up to {short} predates the guard' -m 'Execguard-Override: guard-config: {REASON}'\n"
     ));
     crate::render::eprint(&out);
     Ok(())

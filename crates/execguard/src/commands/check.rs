@@ -37,8 +37,9 @@ pub struct CheckArgs {
     /// Check one commit against its first parent.
     #[arg(long, value_name = "REV")]
     pub commit: Option<String>,
-    /// The branch the commits land on, for `[scope]` and the feature (default: none for
-    /// `--range` and `--commit`).
+    /// The branch the commits land on, for `[scope]` and the feature (default: the current
+    /// branch for the commits on it, as the pre-commit hook judged them; none for the others and
+    /// on a detached HEAD).
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
     /// Who proposes the commits (in CI, the pull or merge request's author). `Execguard-Override`
@@ -62,6 +63,7 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         // Whether a baseline leaves commits of the range out: the range then crosses the
         // guard's adoption, and is not judged as one update (branch-net-change).
         let mut crosses_adoption = false;
+        let head = execguard_git::head_commit_id(&repo);
         let ids = match (&args.range, &args.commit) {
             (Some(range), _) => {
                 let all = execguard_git::commits_in_range(
@@ -73,11 +75,19 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
                     },
                 )?;
                 let count = all.len();
-                let kept = commits::baseline::range_for_check(&repo, all, config)?;
+                let kept = commits::baseline::range_for_check(&repo, all, config, None)?;
                 crosses_adoption = kept.len() < count;
                 kept
             }
-            (None, Some(revision)) => vec![execguard_git::resolve_commit(&repo, revision)?],
+            (None, Some(revision)) => {
+                let id = execguard_git::resolve_commit(&repo, revision)?;
+                // The commit's own config cannot name it as a baseline; the branch it is on can.
+                let branch_tip = match head {
+                    Some(head) if execguard_git::is_ancestor(&repo, id, head)? => Some(head),
+                    _ => None,
+                };
+                commits::baseline::range_for_check(&repo, vec![id], config, branch_tip)?
+            }
             (None, None) => Vec::new(),
         };
         crate::output::trace(|| {
@@ -86,12 +96,10 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
             None => "config: each commit's first parent's .execguard.toml (the embedded default where there is none, and for a root commit)".to_string(),
         }
         });
+        let (branch_of, branch_text) = default_branch(&repo, &ids, args.branch.as_deref(), head)?;
         crate::output::trace(|| {
             format!(
-                "base: each commit's first parent; branch: {}; {} commit{} to judge: {}",
-                args.branch
-                    .as_deref()
-                    .unwrap_or("none (--branch not given)"),
+                "base: each commit's first parent; branch: {branch_text}; {} commit{} to judge: {}",
                 ids.len(),
                 if ids.len() == 1 { "" } else { "s" },
                 ids.iter()
@@ -104,7 +112,7 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
             .into_iter()
             .map(|id| CommitJob {
                 id,
-                branch: args.branch.clone(),
+                branch: branch_of(id),
             })
             .collect();
         let at = repo.git_dir().to_path_buf();
@@ -205,6 +213,47 @@ fn net_change(
         &[],
         settings,
     )?))
+}
+
+/// The branch each commit is judged for: `--branch` for all; without it, the current branch for
+/// the commits it holds (the branch the pre-commit hook judged them on) and none for the rest.
+/// Also the text `-v` prints about it.
+#[allow(clippy::type_complexity)]
+fn default_branch(
+    repo: &execguard_git::Repo,
+    ids: &[execguard_git::ObjectId],
+    given: Option<&str>,
+    head: Option<execguard_git::ObjectId>,
+) -> anyhow::Result<(
+    Box<dyn Fn(execguard_git::ObjectId) -> Option<String>>,
+    String,
+)> {
+    if let Some(name) = given {
+        let text = format!("{name} (--branch)");
+        let name = name.to_string();
+        return Ok((Box::new(move |_| Some(name.clone())), text));
+    }
+    let (Some(branch), Some(head)) = (execguard_git::current_branch(repo), head) else {
+        return Ok((
+            Box::new(|_| None),
+            "none (--branch not given and HEAD is on no branch with commits)".to_string(),
+        ));
+    };
+    let off_branch: std::collections::HashSet<execguard_git::ObjectId> =
+        execguard_git::baseline::not_reachable_from(repo, ids, &[head])?
+            .into_iter()
+            .collect();
+    let text = format!(
+        "{branch} (the current branch, --branch not given) for the {} commit{} on it, none for the {} other{}",
+        ids.len() - off_branch.len(),
+        if ids.len() - off_branch.len() == 1 { "" } else { "s" },
+        off_branch.len(),
+        if off_branch.len() == 1 { "" } else { "s" },
+    );
+    Ok((
+        Box::new(move |id| (!off_branch.contains(&id)).then(|| branch.clone())),
+        text,
+    ))
 }
 
 /// Fails (exit code 2) when some commit could not be judged: the check is incomplete.

@@ -33,6 +33,11 @@ pub struct InstallArgs {
     /// the network: see the README).
     #[arg(long, requires = "agent")]
     pub sandbox: bool,
+    /// Add the lines that make lefthook run execguard's three hooks (with this machine's paths to
+    /// its binaries) to `lefthook-local.yml`; then run `lefthook install`. lefthook never runs
+    /// the hook it moves to `<hook>.old`, so its config is the only place execguard can run from.
+    #[arg(long, conflicts_with_all = ["agent", "server"])]
+    pub lefthook: bool,
 }
 
 pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
@@ -44,6 +49,9 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
     let repo = super::open_repo(args.repo.as_deref(), Some(rerun))?;
     if !args.agent.is_empty() {
         return install_agents(&repo, &args.agent, args.sandbox);
+    }
+    if args.lefthook {
+        add_lefthook_lines(&repo)?;
     }
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     if repo.is_bare() && !args.server {
@@ -165,6 +173,31 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
     } else {
         "execguard: every commit and push from this repository is now checked; `execguard config` shows the rules in force."
     });
+    Ok(())
+}
+
+/// `--lefthook`: adds the snippet to `lefthook-local.yml`, then the install goes on (the hooks
+/// lefthook's config now runs execguard for are left to it).
+fn add_lefthook_lines(repo: &Repo) -> anyhow::Result<()> {
+    let Some(workdir) = repo.workdir() else {
+        bail!(
+            "{} is a bare repository: lefthook runs in a working tree",
+            repo.git_dir().display()
+        );
+    };
+    let snippet = crate::managers::lefthook::snippet(hook_binary);
+    match crate::managers::lefthook::add_to_local(workdir, &snippet)? {
+        crate::managers::lefthook::Added::Written(path) => crate::render::eprint_line(&format!(
+            "execguard: {} now runs execguard's pre-commit, commit-msg and pre-push hooks; run `lefthook install` so that git runs lefthook for each of them (keep the file out of commits: it names this machine's paths)",
+            path.display()
+        )),
+        crate::managers::lefthook::Added::AlreadyThere(path) => {
+            crate::render::eprint_line(&format!(
+                "execguard: {} already runs execguard's three hooks; nothing changed there",
+                path.display()
+            ))
+        }
+    }
     Ok(())
 }
 

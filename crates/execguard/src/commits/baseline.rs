@@ -13,7 +13,13 @@
 //!   `guard-config` on (the commit that adds a baseline is then judged against the pinned file),
 //!   and on the client, which honours every override trailer anyway;
 //! - for a range, the `.execguard.toml` at the commits the range leaves out (its base) counts,
-//!   and, under such a `--config`, the one at each tip of the range.
+//!   and, under such a `--config`, the one at each tip of the range;
+//! - otherwise a baseline named at a tip (for `check --commit`, also at the current branch's tip)
+//!   is vouched for by the config at the baseline commit itself, which judges the commits after
+//!   it: it counts only where that config keeps `guard-config` on and lists no override user the
+//!   trusted configs do not. Then every later commit is judged, the one that adds the baseline is
+//!   refused as `guard-config` unless a trusted override accepts it, and only the history the
+//!   baseline names is left out.
 
 use std::collections::BTreeSet;
 
@@ -46,8 +52,66 @@ impl Exempt {
         }
         if trust_tip || judged_by_guarded(settings.config.as_ref()) {
             exempt.add_commit(repo, tip);
+        } else {
+            let trusted = settings
+                .config
+                .as_ref()
+                .map(|config| config.server.override_users.clone())
+                .unwrap_or_default();
+            exempt.add_commit_vouched(repo, tip, &trusted);
         }
         exempt
+    }
+
+    /// Adds the baselines of the `.execguard.toml` at `commit`, a config the judged commits may
+    /// have written, that the config at the baseline itself vouches for: it keeps `guard-config`
+    /// on and lists no override user but `trusted_users`, so every commit after the baseline is
+    /// judged by a config that refuses the commit naming it unless a trusted override accepts it.
+    pub fn add_commit_vouched(&mut self, repo: &Repo, commit: ObjectId, trusted_users: &[String]) {
+        let Ok(Some(config)) = execguard_git::baseline::own_config(repo, commit) else {
+            return;
+        };
+        let origin = format!(
+            "{}:{}",
+            execguard_core::engine::short(&commit.to_string()),
+            execguard_core::config::CONFIG_PATH
+        );
+        let (present, missing) =
+            execguard_git::baseline::baseline_commits(repo, &config.adoption.baseline);
+        for id in present {
+            let at_baseline = match execguard_git::baseline::own_config(repo, id) {
+                Ok(found) => found.unwrap_or_else(Config::embedded_default),
+                Err(_) => {
+                    self.notes.insert(format!(
+                        "execguard: note: adoption.baseline {id} ({origin}) exempts nothing: the .execguard.toml at that commit does not parse, so nothing vouches for it\n"
+                    ));
+                    continue;
+                }
+            };
+            let untrusted: Vec<&String> = at_baseline
+                .server
+                .override_users
+                .iter()
+                .filter(|user| !trusted_users.contains(user))
+                .collect();
+            if !at_baseline.is_enabled(RuleId::GuardConfig) {
+                self.notes.insert(format!(
+                    "execguard: note: adoption.baseline {id} ({origin}) exempts nothing: the config at that commit turns guard-config off, so the commit that names the baseline was never judged for it\n"
+                ));
+            } else if !untrusted.is_empty() {
+                self.notes.insert(format!(
+                    "execguard: note: adoption.baseline {id} ({origin}) exempts nothing: the config at that commit lists override users ({}) that no config outside the checked commits lists\n",
+                    untrusted.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            } else if !self.commits.contains(&id) {
+                self.commits.push(id);
+            }
+        }
+        for id in missing {
+            self.notes.insert(format!(
+                "execguard: note: adoption.baseline {id} ({origin}) is not in this repository (a shallow or partial clone?); it exempts nothing, so the history behind it is judged\n"
+            ));
+        }
     }
 
     /// Adds the baselines `config` names; `origin` names the config in notes.
@@ -94,18 +158,27 @@ pub fn range_without_baselines(
     repo: &Repo,
     ids: Vec<ObjectId>,
     explicit: Option<&Config>,
+    branch_tip: Option<ObjectId>,
 ) -> anyhow::Result<(Vec<ObjectId>, Exempt, usize)> {
     let mut exempt = Exempt::default();
+    let mut trusted_users = Vec::new();
     if let Some(config) = explicit {
         exempt.add_config(repo, config, "--config");
+        trusted_users.extend(config.server.override_users.iter().cloned());
     }
-    let (tips, base) = execguard_git::baseline::edges(repo, &ids)?;
+    let (mut tips, base) = execguard_git::baseline::edges(repo, &ids)?;
     for commit in base {
         exempt.add_commit(repo, commit);
+        if let Ok(Some(config)) = execguard_git::baseline::own_config(repo, commit) {
+            trusted_users.extend(config.server.override_users);
+        }
     }
-    if judged_by_guarded(explicit) {
-        for tip in tips {
+    tips.extend(branch_tip.filter(|tip| !tips.contains(tip)));
+    for tip in tips {
+        if judged_by_guarded(explicit) {
             exempt.add_commit(repo, tip);
+        } else {
+            exempt.add_commit_vouched(repo, tip, &trusted_users);
         }
     }
     if exempt.commits.is_empty() {
@@ -123,11 +196,13 @@ pub fn range_for_check(
     repo: &Repo,
     ids: Vec<ObjectId>,
     config_path: Option<&std::path::Path>,
+    branch_tip: Option<ObjectId>,
 ) -> anyhow::Result<Vec<ObjectId>> {
     let explicit = config_path
         .map(execguard_git::read_config_file)
         .transpose()?;
-    let (kept, exempt, left_out) = range_without_baselines(repo, ids, explicit.as_ref())?;
+    let (kept, exempt, left_out) =
+        range_without_baselines(repo, ids, explicit.as_ref(), branch_tip)?;
     let mut text = exempt.notes.into_iter().collect::<String>();
     if left_out > 0 {
         text.push_str(&format!(
