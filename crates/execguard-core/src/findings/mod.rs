@@ -374,7 +374,11 @@ mod tests {
         let moved = serde_json::to_value(&all[7]).unwrap();
         assert_eq!(moved["kind"], "moves-away", "{moved:#}");
         assert_eq!(moved["to"], "archive/login.md", "{moved:#}");
-        let bad_override = serde_json::to_value(all.last().unwrap()).unwrap();
+        let bad_override = all
+            .iter()
+            .map(|finding| serde_json::to_value(finding).unwrap())
+            .find(|value| value["problem"] == "unknown-rule")
+            .expect("an unknown-rule override");
         assert_eq!(bad_override["problem"], "unknown-rule", "{bad_override:#}");
         assert_eq!(bad_override["name"], "frozen-specs", "{bad_override:#}");
     }
