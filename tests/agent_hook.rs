@@ -230,7 +230,8 @@ fn a_malformed_event_is_refused_and_an_unknown_one_allowed() {
     for event in [
         json!({"hook_event_name": "Notification", "cwd": cwd, "message": "hi"}),
         json!({"hook_event_name": "PreToolUse", "cwd": outside, "tool_name": "Write", "tool_input": {"file_path": "notes.md"}}),
-        json!({"hook_event_name": "PreToolUse", "cwd": cwd, "tool_name": "mcp__files__write", "tool_input": {"path": "specs/login.md"}}),
+        // An MCP tool that only reads; one that writes is judged (see the MCP test).
+        json!({"hook_event_name": "PreToolUse", "cwd": cwd, "tool_name": "mcp__files__read_file", "tool_input": {"path": "specs/login.md"}}),
         json!({"hook_event_name": "PostToolUse", "cwd": cwd, "tool_name": "Write", "tool_input": {"file_path": "specs/login.md"}}),
     ] {
         let run = hook(&repo, &event.to_string());

@@ -27,12 +27,15 @@ pub struct Refusal {
 
 /// What one repository protects, read once per event.
 pub struct Guard<'r> {
-    config: Config,
-    trees: GitTrees<'r>,
-    in_scope: bool,
-    workdir: Option<PathBuf>,
-    hooks_dir: Option<PathBuf>,
-    git_config: PathBuf,
+    pub(super) repo: &'r Repo,
+    pub(super) config: Config,
+    pub(super) trees: GitTrees<'r>,
+    pub(super) in_scope: bool,
+    pub(super) workdir: Option<PathBuf>,
+    pub(super) hooks_dir: Option<PathBuf>,
+    pub(super) git_config: PathBuf,
+    /// Every path guarded now, read when a write's path is not known beforehand.
+    pub(super) guarded: std::cell::OnceCell<Vec<super::guarded::Guarded>>,
 }
 
 impl<'r> Guard<'r> {
@@ -44,12 +47,14 @@ impl<'r> Guard<'r> {
         let in_scope = config.applies_to_branch(execguard_git::current_branch(repo).as_deref());
         let hooks_dir = execguard_git::hooks_dir(repo).ok().map(|dir| real(&dir));
         Ok(Self {
+            repo,
             config,
             trees,
             in_scope,
             workdir: repo.workdir().map(real),
             hooks_dir,
             git_config: real(&repo.common_dir().join("config")),
+            guarded: std::cell::OnceCell::new(),
         })
     }
 
@@ -170,7 +175,7 @@ pub fn resolve(cwd: &Path, raw: &Path) -> Vec<PathBuf> {
 }
 
 /// `path` with `.` and `..` taken out lexically.
-fn normalize(path: &Path) -> PathBuf {
+pub(super) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -186,7 +191,7 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// `path` with every link among its existing leading directories resolved; what does not exist
 /// yet is kept as written.
-fn real(path: &Path) -> PathBuf {
+pub(super) fn real(path: &Path) -> PathBuf {
     let path = normalize(path);
     let mut existing = path.as_path();
     let mut rest = Vec::new();

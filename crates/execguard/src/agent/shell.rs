@@ -12,9 +12,12 @@ use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem, CompoundComman
 use brush_parser::{Parser, ParserOptions, SourceInfo};
 use serde_json::{Map, Value};
 
-use super::intent::{Intent, Write};
+use super::intent::{ComputedWrite, Intent, Write};
 
 mod commands;
+mod git;
+mod powershell;
+mod substitution;
 mod walker;
 mod words;
 
@@ -33,7 +36,17 @@ const MAX_OPENINGS: usize = 20_000;
 /// What a shell tool call would do. The parser and the walk recurse once per level of nesting,
 /// so they run on a thread with a stack deep enough for any line up to [`MAX_LINE`]; a panic
 /// there refuses the call rather than letting it through.
-pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+///
+/// `unplaced`: the host runs the command in a directory the event does not name (Codex's
+/// `workdir`), so relative paths are judged from every folder of the repository too;
+/// `powershell`: the line is PowerShell's.
+pub fn shell_intent(
+    tool: &str,
+    input: &Map<String, Value>,
+    cwd: &Path,
+    unplaced: bool,
+    powershell: bool,
+) -> anyhow::Result<Intent> {
     // An upper bound of the nesting, counted before parsing: each level opens with one of these.
     let too_big = |value: Option<&Value>| match value {
         Some(Value::String(line)) => {
@@ -60,7 +73,7 @@ pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyho
     let (tool_owned, input, cwd_owned) = (tool.to_string(), input.clone(), cwd.to_path_buf());
     let reader = std::thread::Builder::new()
         .stack_size(512 * 1024 * 1024)
-        .spawn(move || read_call(&tool_owned, &input, &cwd_owned))?;
+        .spawn(move || read_call(&tool_owned, &input, &cwd_owned, unplaced, powershell))?;
     match reader.join() {
         Ok(intent) => intent,
         Err(_) => {
@@ -74,13 +87,23 @@ pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyho
     }
 }
 
-fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+fn read_call(
+    tool: &str,
+    input: &Map<String, Value>,
+    cwd: &Path,
+    unplaced: bool,
+    powershell: bool,
+) -> anyhow::Result<Intent> {
     let command = input.get("command").or_else(|| input.get("cmd"));
     let mut intent = Intent::default();
     let mut walker = Walker {
         intent: &mut intent,
         depth: 0,
         heredoc: None,
+        substitutions: Vec::new(),
+        vars: Default::default(),
+        lost_dir: false,
+        unplaced,
     };
     // Codex's shell tools may run the command in another directory than the session's.
     let workdir = match input.get("workdir") {
@@ -88,6 +111,7 @@ fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Resu
         _ => cwd.to_path_buf(),
     };
     match command {
+        Some(Value::String(line)) if powershell => walker.powershell(line, &mut workdir.clone()),
         Some(Value::String(line)) => walker.script(line, &workdir),
         // Codex's older shell tool: an argument vector, often `["bash", "-lc", "<line>"]`.
         Some(Value::Array(items)) => {
@@ -122,6 +146,14 @@ impl Walker<'_> {
         let source = SourceInfo {
             source: "command".to_string(),
         };
+        let split = substitution::split_heredoc_substitutions(line, self.substitutions.len());
+        let line = match split {
+            Some(split) => {
+                self.substitutions.extend(split.commands);
+                split.text
+            }
+            None => line.to_string(),
+        };
         let mut parser = Parser::new(std::io::Cursor::new(line.as_bytes()), &options, &source);
         match parser.parse_program() {
             Ok(program) => {
@@ -146,8 +178,24 @@ impl Walker<'_> {
         }
     }
 
+    /// A path the command writes. A path known only when the command runs, or relative to a
+    /// directory that is (a computed `cd`, Codex's unnamed `workdir`), is judged as every path
+    /// it could be.
     fn write(&mut self, cwd: &Path, path: &ShellWord, how: String) {
-        if path.text.is_empty() {
+        if path.text.is_empty() && !path.dynamic {
+            return;
+        }
+        let relative = !path.pattern.starts_with('/');
+        let dir_known = !(relative && self.lost_dir);
+        if path.computed() || (relative && self.unplaced) || !dir_known {
+            self.intent.computed.push(ComputedWrite {
+                dir: (dir_known && !(relative && self.unplaced)).then(|| cwd.to_path_buf()),
+                pattern: path.pattern.clone(),
+                text: path.text.clone(),
+                how: how.clone(),
+            });
+        }
+        if path.dynamic || !dir_known {
             return;
         }
         for path in expand_word(cwd, path) {
@@ -209,9 +257,19 @@ impl Walker<'_> {
             CompoundCommand::BraceGroup(group) => self.list(&group.list, cwd),
             CompoundCommand::Subshell(subshell) => self.list(&subshell.list, &mut cwd.clone()),
             CompoundCommand::ForClause(clause) => {
+                let mut values = Vec::new();
                 for word in clause.values.iter().flatten() {
-                    self.word(word, cwd);
+                    values.push(self.word(word, cwd));
                 }
+                // The loop variable is one of the words listed (all arguments when none are).
+                let value = match &clause.values {
+                    Some(_) if values.iter().all(|v| !v.pattern.contains(['{', '}'])) => {
+                        let words: Vec<&str> = values.iter().map(|v| v.pattern.as_str()).collect();
+                        words::Value::OneOf(format!("{{{}}}", words.join(",")))
+                    }
+                    _ => words::Value::Computed,
+                };
+                self.vars.insert(clause.variable_name.clone(), value);
                 self.list(&clause.body.list, cwd);
             }
             CompoundCommand::ArithmeticForClause(clause) => self.list(&clause.body.list, cwd),
@@ -283,19 +341,27 @@ impl Walker<'_> {
         let suffix: Vec<&CommandPrefixOrSuffixItem> =
             simple.suffix.iter().flat_map(|s| s.0.iter()).collect();
         for item in items {
-            self.item(item, cwd, &mut words);
+            self.item(item, cwd, &mut words, name.is_some());
         }
         if let Some(name) = name {
             let word = self.word(name, cwd);
             words.push(word);
         }
         for item in suffix {
-            self.item(item, cwd, &mut words);
+            self.item(item, cwd, &mut words, true);
         }
         self.run(&words, cwd);
     }
 
-    fn item(&mut self, item: &CommandPrefixOrSuffixItem, cwd: &Path, words: &mut Vec<ShellWord>) {
+    /// One word, redirection or assignment of a simple command; `named`: the command has a name
+    /// (so an assignment before it is the command's environment, not the shell's variable).
+    fn item(
+        &mut self,
+        item: &CommandPrefixOrSuffixItem,
+        cwd: &Path,
+        words: &mut Vec<ShellWord>,
+        named: bool,
+    ) {
         match item {
             CommandPrefixOrSuffixItem::IoRedirect(redirect) => self.redirect(redirect, cwd),
             CommandPrefixOrSuffixItem::Word(word) => {
@@ -308,12 +374,18 @@ impl Walker<'_> {
                     ast::AssignmentName::ArrayElementName(name, _) => name.clone(),
                 };
                 let value = match &assignment.value {
-                    ast::AssignmentValue::Scalar(value) => self.word(value, cwd).text,
-                    ast::AssignmentValue::Array(_) => String::new(),
+                    ast::AssignmentValue::Scalar(value) => Some(self.word(value, cwd)),
+                    ast::AssignmentValue::Array(_) => None,
                 };
                 // After the command name, `x=y` is an ordinary argument (`env`, `export`).
                 if words.is_empty() {
-                    self.assignment(&name, &value);
+                    let text = value.as_ref().map(|v| v.text.clone()).unwrap_or_default();
+                    self.assignment(&name, &text);
+                    let known = value.filter(|v| !named && !v.computed() && !assignment.append);
+                    self.vars.insert(
+                        name,
+                        known.map_or(words::Value::Computed, |v| words::Value::Known(v.text)),
+                    );
                 } else {
                     let word = self.word(word, cwd);
                     words.push(word);
@@ -354,13 +426,17 @@ impl Walker<'_> {
             .to_string();
         let args = &words[1..];
         match name.as_str() {
-            "cd" | "pushd" => {
-                if let Some(dir) = args.iter().find(|w| !w.text.starts_with('-')) {
-                    if !dir.dynamic {
-                        *cwd = cwd.join(&dir.text);
+            "cd" | "pushd" => match args.iter().find(|w| !w.text.starts_with('-')) {
+                Some(dir) if !dir.computed() => {
+                    if dir.text.starts_with('/') {
+                        self.unplaced = false;
                     }
+                    *cwd = cwd.join(&dir.text);
                 }
-            }
+                // `cd` alone goes home; `cd -`, `popd` and computed places are unknown here.
+                _ => self.lost_dir = true,
+            },
+            "popd" => self.lost_dir = true,
             "env" => self.env(args, cwd),
             "sudo" | "doas" | "nohup" | "nice" | "time" | "command" | "exec" | "stdbuf"
             | "ionice" | "timeout" | "xargs" => {
@@ -400,6 +476,32 @@ impl Walker<'_> {
                 for word in args {
                     let (key, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
                     self.assignment(key, value);
+                    if word.text.contains('=') {
+                        let known =
+                            !word.computed() && !args.iter().any(|w| w.text.starts_with('-'));
+                        self.vars.insert(
+                            key.to_string(),
+                            if known {
+                                words::Value::Known(value.to_string())
+                            } else {
+                                words::Value::Computed
+                            },
+                        );
+                    }
+                }
+            }
+            // Commands that set variables to what only the run knows.
+            "read" | "mapfile" | "readarray" | "getopts" | "unset" | "let" => {
+                for word in args.iter().filter(|w| !w.text.starts_with('-')) {
+                    let name = word.text.split(['=', '[']).next().unwrap_or_default();
+                    self.vars.insert(name.to_string(), words::Value::Computed);
+                }
+            }
+            "printf" => {
+                if let Some(at) = args.iter().position(|w| w.text == "-v") {
+                    if let Some(var) = args.get(at + 1) {
+                        self.vars.insert(var.text.clone(), words::Value::Computed);
+                    }
                 }
             }
             "execguard" => {

@@ -1,110 +1,11 @@
-//! What the commands that write files, and git, do: the paths they write and the ways around
-//! the hooks they take.
+//! What the commands that write files do: the paths they write.
 
 use std::path::Path;
 
-use super::walker::{Walker, HOOK_BYPASS};
+use super::walker::Walker;
 use super::words::ShellWord;
 
 impl Walker<'_> {
-    pub(super) fn git(&mut self, args: &[ShellWord], cwd: &Path) {
-        let mut dir = cwd.to_path_buf();
-        let mut i = 0;
-        while i < args.len() && args[i].text.starts_with('-') {
-            let option = args[i].text.as_str();
-            match option {
-                "-c" => {
-                    if let Some(setting) = args.get(i + 1) {
-                        self.git_setting(&setting.text, "-c");
-                    }
-                    i += 2;
-                }
-                "-C" => {
-                    if let Some(to) = args.get(i + 1) {
-                        dir = dir.join(&to.text);
-                    }
-                    i += 2;
-                }
-                "--git-dir" | "--work-tree" | "--namespace" | "--config-env" => {
-                    if option == "--config-env" {
-                        if let Some(setting) = args.get(i + 1) {
-                            self.git_setting(&setting.text, "--config-env");
-                        }
-                    }
-                    i += 2;
-                }
-                _ => {
-                    if let Some(setting) = option.strip_prefix("--config-env=") {
-                        self.git_setting(setting, "--config-env");
-                    }
-                    i += 1;
-                }
-            }
-        }
-        let Some(subcommand) = args.get(i) else {
-            return;
-        };
-        let rest = &args[i + 1..];
-        let options: Vec<&str> = rest
-            .iter()
-            .map(|w| w.text.as_str())
-            .take_while(|t| *t != "--")
-            .filter(|t| t.starts_with('-'))
-            .collect();
-        let sub = subcommand.text.as_str();
-        if options
-            .iter()
-            .any(|o| o.len() >= "--no-veri".len() && "--no-verify".starts_with(o))
-        {
-            self.bypass(
-                HOOK_BYPASS,
-                format!("`git {sub} --no-verify` would skip the hooks that check the work"),
-            );
-        }
-        if sub == "commit" && options.iter().any(|o| short_flag(o, 'n', "mFcCtSu")) {
-            self.bypass(
-                HOOK_BYPASS,
-                "`git commit -n` (--no-verify) would skip the hooks that check the commit"
-                    .to_string(),
-            );
-        }
-        match sub {
-            "config" => {
-                let reads = rest.iter().any(|w| {
-                    matches!(
-                        w.text.as_str(),
-                        "--get" | "--get-all" | "--get-regexp" | "get" | "-l" | "--list" | "list"
-                    )
-                });
-                if !reads
-                    && rest
-                        .iter()
-                        .any(|w| w.text.to_ascii_lowercase().starts_with("core.hookspath"))
-                {
-                    self.bypass(
-                        HOOK_BYPASS,
-                        "`git config core.hooksPath` would make git run other hooks than the installed ones".to_string(),
-                    );
-                }
-            }
-            "rm" | "mv" => {
-                for path in operands(rest, "") {
-                    self.write(&dir, path, format!("`git {sub}` would remove or move"));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn git_setting(&mut self, setting: &str, how: &str) {
-        if setting.to_ascii_lowercase().starts_with("core.hookspath") {
-            self.bypass(
-                HOOK_BYPASS,
-                format!("`git {how} core.hooksPath=...` would make git run other hooks than the installed ones"),
-            );
-        }
-    }
-
     /// The file writing commands.
     pub(super) fn writes(&mut self, name: &str, args: &[ShellWord], cwd: &Path) {
         let how = |verb: &str| format!("`{name}` would {verb}");
@@ -136,21 +37,29 @@ impl Walker<'_> {
                     .iter()
                     .position(|w| w.text == "-t" || w.text == "--target-directory")
                     .and_then(|at| args.get(at + 1))
-                    .map(|w| w.text.clone())
+                    .cloned()
                     .or_else(|| {
                         args.iter().find_map(|w| {
-                            w.text
-                                .strip_prefix("--target-directory=")
-                                .map(str::to_string)
+                            let dir = w.text.strip_prefix("--target-directory=")?;
+                            let mut word = w.clone();
+                            word.pattern = word
+                                .pattern
+                                .split_once('=')
+                                .map_or(word.pattern.clone(), |(_, p)| p.to_string());
+                            word.text = dir.to_string();
+                            Some(word)
                         })
                     });
-                let (sources, dest): (Vec<&ShellWord>, Option<String>) = match target_dir {
-                    Some(dir) => (paths, Some(dir)),
-                    None => match paths.split_last() {
-                        Some((last, sources)) => (sources.to_vec(), Some(last.text.clone())),
-                        None => (Vec::new(), None),
-                    },
-                };
+                let (sources, dest, into_dir): (Vec<&ShellWord>, Option<ShellWord>, bool) =
+                    match target_dir {
+                        Some(dir) => (paths, Some(dir), true),
+                        None => match paths.split_last() {
+                            Some((last, sources)) => {
+                                (sources.to_vec(), Some((*last).clone()), false)
+                            }
+                            None => (Vec::new(), None, false),
+                        },
+                    };
                 if name == "mv" {
                     for source in &sources {
                         self.write(cwd, source, how("move away"));
@@ -159,15 +68,24 @@ impl Walker<'_> {
                 let Some(dest) = dest else {
                     return;
                 };
-                let dest_is_dir = cwd.join(&dest).is_dir();
-                if dest_is_dir {
+                // A folder that exists now, or is named as one: the sources land in it. A
+                // computed destination may be either.
+                let dest_is_dir = into_dir
+                    || dest.text.ends_with('/')
+                    || (!dest.dynamic && !self.lost_dir && cwd.join(&dest.text).is_dir());
+                if dest_is_dir || dest.computed() {
                     for source in &sources {
                         let base = source.text.rsplit('/').next().unwrap_or(&source.text);
-                        let into = ShellWord::literal(&format!("{dest}/{base}"));
+                        let mut into = dest.join(base);
+                        if source.computed() {
+                            into.dynamic = true;
+                            into.pattern = format!("{}/*", dest.pattern.trim_end_matches('/'));
+                        }
                         self.write(cwd, &into, how("write"));
                     }
-                } else {
-                    self.write(cwd, &ShellWord::literal(&dest), how("write"));
+                }
+                if !dest_is_dir {
+                    self.write(cwd, &dest, how("write"));
                 }
             }
             "sed" | "perl" => {
@@ -224,6 +142,9 @@ impl Walker<'_> {
                 for path in crate::agent::files::patch_paths(&patch) {
                     self.write(cwd, &ShellWord::literal(&path), how("write or remove"));
                 }
+                if self.heredoc.is_none() && args.iter().any(ShellWord::computed) {
+                    self.write(cwd, &ShellWord::unknown(), how("write or remove"));
+                }
             }
             _ => {}
         }
@@ -232,7 +153,7 @@ impl Walker<'_> {
 
 /// Whether the short-option cluster `word` (`-anm`) holds `flag` before any option that takes
 /// the rest of the cluster as its value.
-fn short_flag(word: &str, flag: char, takes_value: &str) -> bool {
+pub(super) fn short_flag(word: &str, flag: char, takes_value: &str) -> bool {
     let Some(cluster) = word.strip_prefix('-') else {
         return false;
     };
@@ -252,7 +173,7 @@ fn short_flag(word: &str, flag: char, takes_value: &str) -> bool {
 
 /// The operands of a command: the words that are not options, nor the value of a short option
 /// in `takes_value` given as the next word; everything after `--`.
-fn operands<'w>(args: &'w [ShellWord], takes_value: &str) -> Vec<&'w ShellWord> {
+pub(super) fn operands<'w>(args: &'w [ShellWord], takes_value: &str) -> Vec<&'w ShellWord> {
     let mut out = Vec::new();
     let mut iter = args.iter();
     let mut only_operands = false;
