@@ -1,5 +1,7 @@
 #![allow(clippy::unwrap_used)]
 mod common;
+#[path = "agent_hook/hosts.rs"]
+mod hosts;
 
 // `execguard agent-hook` as Claude Code and Codex call it: one recorded-shape event on stdin,
 // exit 0 to allow, exit 2 with the reason on stderr to block; and `execguard check-path`. The

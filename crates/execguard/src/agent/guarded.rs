@@ -91,8 +91,9 @@ impl Guard<'_> {
             pattern = rest;
         }
         let mut pattern = pattern.replace("/./", "/");
-        // After a `..` the folder is any folder.
-        let mut anywhere = write.dir.is_none();
+        // After a `..`, or when the path starts computed (it may be absolute), the folder is
+        // any folder.
+        let mut anywhere = write.dir.is_none() || pattern.starts_with('*');
         if let Some(at) = pattern.rfind("../") {
             pattern = pattern[at + 3..].to_string();
             anywhere = true;

@@ -308,7 +308,9 @@ impl Walker<'_> {
                 )
                 | (Kind::DuplicateOutput, Target::Duplicate(word)) => {
                     let word = self.word(word, cwd);
-                    let is_fd = word.text == "-" || word.text.chars().all(|c| c.is_ascii_digit());
+                    let is_fd = !word.dynamic
+                        && !word.text.is_empty()
+                        && (word.text == "-" || word.text.chars().all(|c| c.is_ascii_digit()));
                     if !is_fd {
                         self.write(cwd, &word, "a redirection would write".to_string());
                     }

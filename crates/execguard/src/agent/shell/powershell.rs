@@ -215,7 +215,7 @@ impl Walker<'_> {
                             }
                             '$' if matches!(chars.get(i + 1), Some(c) if c.is_alphanumeric() || matches!(c, '_' | '{' | '(' | ':')) =>
                             {
-                                let end = variable_end(chars, i + 1);
+                                let end = variable_end(chars, i + 1, false);
                                 self.ps_inner(&chars[i + 1..end].iter().collect::<String>(), cwd);
                                 computed(&mut word);
                                 i = end;
@@ -231,7 +231,7 @@ impl Walker<'_> {
                     i += 1;
                 }
                 '$' | '(' | '{' => {
-                    let end = variable_end(chars, if c == '$' { i + 1 } else { i });
+                    let end = variable_end(chars, if c == '$' { i + 1 } else { i }, true);
                     let inner: String = chars[i..end].iter().collect();
                     self.ps_inner(inner.trim_start_matches('$'), cwd);
                     computed(&mut word);
@@ -336,8 +336,9 @@ impl Walker<'_> {
     }
 }
 
-/// Where a `$name`, `${...}`, `(...)`, `{...}` or `$(...)` that starts at `start` ends.
-fn variable_end(chars: &[char], start: usize) -> usize {
+/// Where a `$name`, `${...}`, `(...)`, `{...}` or `$(...)` that starts at `start` ends;
+/// `members`: outside quotes, `$x.Name` and `$x[0]` are one value.
+fn variable_end(chars: &[char], start: usize, members: bool) -> usize {
     match chars.get(start) {
         Some(open @ ('(' | '{')) => {
             let close = if *open == '(' { ')' } else { '}' };
@@ -358,10 +359,11 @@ fn variable_end(chars: &[char], start: usize) -> usize {
         }
         _ => {
             let mut i = start;
-            while chars
-                .get(i)
-                .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '?'))
-            {
+            while chars.get(i).is_some_and(|c| {
+                c.is_alphanumeric()
+                    || matches!(c, '_' | ':' | '?')
+                    || (members && matches!(c, '.' | '[' | ']'))
+            }) {
                 i += 1;
             }
             i
