@@ -5,7 +5,7 @@
 //! installed hooks and git's config. Reading that list costs a walk of HEAD's tree, so it is
 //! read only for such writes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use execguard_core::write_guard::write_refusals;
@@ -13,16 +13,7 @@ use execguard_core::{RepoPath, Side, Trees};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::intent::{ComputedWrite, GitSource, GitWrite};
-use super::paths::{normalize, real, Guard, Refusal, INSTALLED_HOOKS};
-
-/// A path guarded now.
-pub struct Guarded {
-    /// Where it is on disk.
-    absolute: PathBuf,
-    /// Its path in the repository, for a file of HEAD.
-    repo_path: Option<RepoPath>,
-    refusal: Refusal,
-}
+use super::paths::{normalize, real, Guard, Guarded, Refusal, INSTALLED_HOOKS};
 
 /// The hooks execguard installs, guarded even before they exist.
 const HOOKS: [&str; 4] = ["pre-commit", "commit-msg", "pre-push", "pre-receive"];

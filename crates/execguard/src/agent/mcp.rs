@@ -123,10 +123,9 @@ fn only_reads(name: &str) -> bool {
     let mut words = Vec::new();
     let mut word = String::new();
     for c in name.chars() {
-        if c == '_' || c == '-' || c == '.' || c.is_uppercase() {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
+        let boundary = c == '_' || c == '-' || c == '.' || c.is_uppercase();
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
         }
         if c.is_alphanumeric() {
             word.extend(c.to_lowercase());

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use serde_json::Value;
 
-pub use decision::Decision;
+pub use decision::{block_text, Decision};
 pub use intent::{Intent, Write};
 
 /// Reads one event and decides. An error is a malformed event or a repository that cannot be
@@ -48,25 +48,4 @@ pub fn decide(input: &str, explicit: Option<&Path>) -> anyhow::Result<Decision> 
         // A new event must not brick the agent.
         _ => Ok(Decision::Allow),
     }
-}
-
-/// The reason an agent reads: what was refused, by which rule, and that it must stop.
-pub fn block_text(reasons: &[String], rules: &[&str]) -> String {
-    let mut text = String::from("execguard: blocked:\n");
-    for reason in reasons {
-        text.push_str(&format!("  - {reason}\n"));
-    }
-    if rules.iter().all(|rule| *rule == shell::UNREADABLE) {
-        text.push_str("execguard cannot tell what this command line writes. Rewrite it in plain shell syntax; if it must stay as it is, Stop and escalate to a human. Do not work around this.");
-        return text;
-    }
-    text.push_str("These files and hooks are the human's decisions; only a human may change them. Stop and escalate to a human: say what you needed to change and why. Do not retry, and do not work around this with another tool, a shell command, another path or by turning the hooks off.");
-    let explained: Vec<&&str> = rules
-        .iter()
-        .filter(|r| r.parse::<execguard_core::RuleId>().is_ok())
-        .collect();
-    if let Some(rule) = explained.first() {
-        text.push_str(&format!(" `execguard explain {rule}` says why."));
-    }
-    text
 }

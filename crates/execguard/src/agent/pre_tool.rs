@@ -21,8 +21,9 @@ use std::path::Path;
 use anyhow::{bail, Context as _};
 use serde_json::{Map, Value};
 
+use super::decision::{block_text, Decision};
 use super::paths::{Guard, Refusal};
-use super::{block_text, files, mcp, shell, Decision};
+use super::{files, mcp, shell};
 
 pub fn decide(
     event: &Map<String, Value>,

@@ -3,7 +3,10 @@
 //! (redirections, `sed -i`, `tee`, `mv`, `cp`, `rm`, `truncate`, ...) and for ways around the
 //! hooks (`--no-verify`, `core.hooksPath`, `EXECGUARD_SKIP`, `execguard uninstall`). A `cd` moves
 //! the directory later commands of the same line are relative to; `sh -c`, `eval` and command
-//! substitutions are read as the command lines they are.
+//! substitutions are read as the command lines they are. A path known only when the command
+//! runs (a variable, a substitution, a glob in a folder's name, a `cd` to a computed place) is
+//! judged as every guarded path it could be; variables the line sets to constants are
+//! substituted. PowerShell lines (`powershell`) are read into the same walk.
 
 use std::path::{Path, PathBuf};
 
@@ -16,17 +19,16 @@ use super::intent::{ComputedWrite, Intent, Write};
 
 mod commands;
 mod git;
+mod git_args;
 mod powershell;
+mod run;
 mod substitution;
 mod walker;
 mod words;
 
-use walker::Walker;
+use walker::{Value as Var, Walker, MAX_DEPTH};
 pub use walker::{HOOK_BYPASS, UNREADABLE};
 use words::{expand_word, ShellWord};
-
-/// Nested `sh -c`, `eval` and substitutions are read this deep at most.
-const MAX_DEPTH: usize = 8;
 
 /// Longest command line read; a longer one is refused as unreadable.
 const MAX_LINE: usize = 1024 * 1024;
@@ -265,9 +267,9 @@ impl Walker<'_> {
                 let value = match &clause.values {
                     Some(_) if values.iter().all(|v| !v.pattern.contains(['{', '}'])) => {
                         let words: Vec<&str> = values.iter().map(|v| v.pattern.as_str()).collect();
-                        words::Value::OneOf(format!("{{{}}}", words.join(",")))
+                        Var::OneOf(format!("{{{}}}", words.join(",")))
                     }
-                    _ => words::Value::Computed,
+                    _ => Var::Computed,
                 };
                 self.vars.insert(clause.variable_name.clone(), value);
                 self.list(&clause.body.list, cwd);
@@ -384,10 +386,8 @@ impl Walker<'_> {
                     let text = value.as_ref().map(|v| v.text.clone()).unwrap_or_default();
                     self.assignment(&name, &text);
                     let known = value.filter(|v| !named && !v.computed() && !assignment.append);
-                    self.vars.insert(
-                        name,
-                        known.map_or(words::Value::Computed, |v| words::Value::Known(v.text)),
-                    );
+                    self.vars
+                        .insert(name, known.map_or(Var::Computed, |v| Var::Known(v.text)));
                 } else {
                     let word = self.word(word, cwd);
                     words.push(word);
@@ -397,145 +397,5 @@ impl Walker<'_> {
                 self.list(&subshell.list, &mut cwd.to_path_buf());
             }
         }
-    }
-
-    /// `NAME=VALUE`, before a command, in `env` or `export`.
-    fn assignment(&mut self, name: &str, value: &str) {
-        if name == "EXECGUARD_SKIP" {
-            self.bypass(
-                HOOK_BYPASS,
-                "setting EXECGUARD_SKIP would make the pre-commit hook set rules aside".to_string(),
-            );
-        }
-        if name.starts_with("GIT_CONFIG") && value.to_ascii_lowercase().contains("hookspath") {
-            self.bypass(
-                HOOK_BYPASS,
-                format!("setting {name} to core.hooksPath would make git run other hooks than the installed ones"),
-            );
-        }
-    }
-
-    /// One simple command, its words after quote removal.
-    fn run(&mut self, words: &[ShellWord], cwd: &mut PathBuf) {
-        let Some(first) = words.first() else {
-            return;
-        };
-        let name = first
-            .text
-            .rsplit('/')
-            .next()
-            .unwrap_or(&first.text)
-            .to_string();
-        let args = &words[1..];
-        match name.as_str() {
-            "cd" | "pushd" => match args.iter().find(|w| !w.text.starts_with('-')) {
-                Some(dir) if !dir.computed() => {
-                    if dir.text.starts_with('/') {
-                        self.unplaced = false;
-                    }
-                    *cwd = cwd.join(&dir.text);
-                }
-                // `cd` alone goes home; `cd -`, `popd` and computed places are unknown here.
-                _ => self.lost_dir = true,
-            },
-            "popd" => self.lost_dir = true,
-            "env" => self.env(args, cwd),
-            "sudo" | "doas" | "nohup" | "nice" | "time" | "command" | "exec" | "stdbuf"
-            | "ionice" | "timeout" | "xargs" => {
-                // The wrapped command: the first word that is not an option (a duration for
-                // `timeout`).
-                let mut rest = args;
-                while let Some(word) = rest.first() {
-                    let skip = word.text.starts_with('-')
-                        || (name == "timeout"
-                            && word.text.starts_with(|c: char| c.is_ascii_digit()));
-                    if !skip {
-                        break;
-                    }
-                    rest = &rest[1..];
-                }
-                self.run(rest, cwd);
-            }
-            "sh" | "bash" | "zsh" | "dash" | "ksh" => {
-                let mut iter = args.iter();
-                while let Some(word) = iter.next() {
-                    let is_c = word.text.starts_with('-')
-                        && !word.text.starts_with("--")
-                        && word.text.contains('c');
-                    if is_c {
-                        if let Some(line) = iter.find(|w| !w.text.starts_with('-')) {
-                            self.script(&line.text, cwd);
-                        }
-                        break;
-                    }
-                }
-            }
-            "eval" => {
-                let line: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
-                self.script(&line.join(" "), cwd);
-            }
-            "export" | "declare" | "typeset" | "local" | "readonly" => {
-                for word in args {
-                    let (key, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
-                    self.assignment(key, value);
-                    if word.text.contains('=') {
-                        let known =
-                            !word.computed() && !args.iter().any(|w| w.text.starts_with('-'));
-                        self.vars.insert(
-                            key.to_string(),
-                            if known {
-                                words::Value::Known(value.to_string())
-                            } else {
-                                words::Value::Computed
-                            },
-                        );
-                    }
-                }
-            }
-            // Commands that set variables to what only the run knows.
-            "read" | "mapfile" | "readarray" | "getopts" | "unset" | "let" => {
-                for word in args.iter().filter(|w| !w.text.starts_with('-')) {
-                    let name = word.text.split(['=', '[']).next().unwrap_or_default();
-                    self.vars.insert(name.to_string(), words::Value::Computed);
-                }
-            }
-            "printf" => {
-                if let Some(at) = args.iter().position(|w| w.text == "-v") {
-                    if let Some(var) = args.get(at + 1) {
-                        self.vars.insert(var.text.clone(), words::Value::Computed);
-                    }
-                }
-            }
-            "execguard" => {
-                if args.iter().any(|w| w.text == "uninstall") {
-                    self.bypass(
-                        HOOK_BYPASS,
-                        "`execguard uninstall` would remove the hooks".to_string(),
-                    );
-                }
-            }
-            "git" => self.git(args, cwd),
-            _ => self.writes(&name, args, cwd),
-        }
-    }
-
-    fn env(&mut self, args: &[ShellWord], cwd: &mut PathBuf) {
-        let mut rest = args;
-        while let Some(word) = rest.first() {
-            if let Some((key, value)) = word.text.split_once('=') {
-                if !word.text.starts_with('-') {
-                    self.assignment(key, value);
-                    rest = &rest[1..];
-                    continue;
-                }
-            }
-            if word.text.starts_with('-') {
-                let takes_value = matches!(word.text.as_str(), "-u" | "-C" | "-S");
-                rest = &rest[if takes_value { 2 } else { 1 }.min(rest.len())..];
-                continue;
-            }
-            break;
-        }
-        self.run(rest, cwd);
     }
 }

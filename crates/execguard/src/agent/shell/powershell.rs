@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::walker::Walker;
+use super::walker::{Walker, MAX_DEPTH, UNREADABLE};
 use super::words::ShellWord;
 
 /// A piece of a statement.
@@ -76,9 +76,9 @@ const NOT_PATHS: &[&str] = &[
 impl Walker<'_> {
     /// Every statement of a PowerShell command line.
     pub(super) fn powershell(&mut self, line: &str, cwd: &mut PathBuf) {
-        if self.depth > super::MAX_DEPTH {
+        if self.depth > MAX_DEPTH {
             self.bypass(
-                super::UNREADABLE,
+                UNREADABLE,
                 "the PowerShell command nests too deeply to be read".to_string(),
             );
             return;

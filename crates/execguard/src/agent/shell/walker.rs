@@ -1,10 +1,13 @@
-//! The walk over one command line: the syntax tree's reader (`shell`), the words' (`words`) and
-//! the commands' (`commands`) each add their part of its methods, and it gathers what they find.
+//! The walk over one command line: the syntax tree's reader (`shell`), the words' (`words`),
+//! the simple commands' (`run`), the file writers' (`commands`), git's (`git`) and PowerShell's
+//! (`powershell`) each add their part of its methods, and it gathers what they find.
 
 use std::collections::HashMap;
 
-use super::words::Value;
 use crate::agent::intent::Intent;
+
+/// Nested `sh -c`, `eval` and substitutions are read this deep at most.
+pub(super) const MAX_DEPTH: usize = 8;
 
 /// The rule id of a way around the hooks.
 pub const HOOK_BYPASS: &str = "hook-bypass";
@@ -25,4 +28,15 @@ pub(super) struct Walker<'a> {
     pub(super) lost_dir: bool,
     /// The host runs the command in a directory the event does not name.
     pub(super) unplaced: bool,
+}
+
+/// What the line has said a shell variable holds.
+#[derive(Clone, Debug)]
+pub(super) enum Value {
+    /// A constant (`d=specs`).
+    Known(String),
+    /// One of several words, as a glob (`for f in a b*`: `{a,b*}`).
+    OneOf(String),
+    /// Computed when the command runs.
+    Computed,
 }

@@ -10,7 +10,7 @@ use brush_parser::word::{Parameter, ParameterExpr, WordPiece};
 use brush_parser::ParserOptions;
 
 use super::substitution::PLACEHOLDER;
-use super::walker::Walker;
+use super::walker::{Value, Walker};
 
 /// A word as the command sees it after quote removal.
 #[derive(Clone, Debug)]
@@ -67,17 +67,6 @@ impl ShellWord {
             self.pattern.push('*');
         }
     }
-}
-
-/// What the line has said a shell variable holds.
-#[derive(Clone, Debug)]
-pub(super) enum Value {
-    /// A constant (`d=specs`).
-    Known(String),
-    /// One of several words, as a glob (`for f in a b*`: `{a,b*}`).
-    OneOf(String),
-    /// Computed when the command runs.
-    Computed,
 }
 
 impl Walker<'_> {
