@@ -2,6 +2,7 @@
 //! from stdin, answered as those tools read answers: allow (exit 0), block with a reason on
 //! stderr (exit 2), or context for the session (JSON on stdout).
 
+pub mod codex_features;
 mod decision;
 pub mod files;
 mod guarded;
