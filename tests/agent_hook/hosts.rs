@@ -256,6 +256,7 @@ fn codex_shell_calls_are_judged_from_every_folder_their_workdir_could_be() {
         codex_bash(&format!("apply_patch <<'EOF'\n{patch}EOF"), "specs").blocks("frozen-spec", "specs/login.md"),
         call(Host::Codex, "apply_patch", json!({"command": patch}), Then::Nothing).blocks("frozen-spec", "specs/login.md"),
         codex_bash("cd .. && echo x > login.md", "specs/sub").blocks("frozen-spec", "specs/login.md"),
+        codex_bash("echo x >> \"$PWD/login.md\"", "specs").blocks("frozen-spec", "specs/login.md"),
         codex_bash("git commit --no-verify -m wip", "src").blocks("hook-bypass", "--no-verify"),
         codex_bash("echo x >> notes.md && test -f notes.md", "src").allowed(),
         codex_bash(&format!("cd {} && echo x >> login.md", repo.path("src").display()), "specs").allowed(),

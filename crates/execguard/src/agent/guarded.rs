@@ -72,6 +72,8 @@ impl Guard<'_> {
                 }
             }
         }
+        // The repository's own files first: they are what a message names.
+        found.sort_by_key(|g| g.repo_path.is_none());
         Ok(self.guarded.get_or_init(|| found))
     }
 

@@ -25,6 +25,9 @@ use super::decision::{block_text, Decision};
 use super::paths::{Guard, Refusal};
 use super::{files, mcp, shell};
 
+/// Most guarded paths named for one write whose path is computed; the rest are counted.
+const MOST_NAMED: usize = 5;
+
 pub fn decide(
     event: &Map<String, Value>,
     cwd: &Path,
@@ -93,7 +96,20 @@ pub fn decide(
         }
     }
     for write in &intent.computed {
-        for refusal in guard.computed_refusals(write)? {
+        let could_be = guard.computed_refusals(write)?;
+        if could_be.len() > MOST_NAMED {
+            reasons.push(format!(
+                "{tool}: {} {} could also be {} more guarded paths",
+                write.how,
+                if write.text.is_empty() {
+                    "a path"
+                } else {
+                    &write.text
+                },
+                could_be.len() - MOST_NAMED
+            ));
+        }
+        for refusal in could_be.into_iter().take(MOST_NAMED) {
             let place = match &write.dir {
                 Some(_) => "computed when the command runs",
                 None => "relative to a folder the event does not name",

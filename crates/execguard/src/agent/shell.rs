@@ -32,6 +32,9 @@ use words::{expand_word, ShellWord};
 
 /// Longest command line read; a longer one is refused as unreadable.
 const MAX_LINE: usize = 1024 * 1024;
+/// Fewer openings than this are read on the calling thread's stack (the parser and the walk
+/// recurse a few frames per level; the main thread has megabytes).
+const SHALLOW_OPENINGS: usize = 64;
 /// Most braces, parentheses and backquotes in a command line read; more are refused as unreadable.
 const MAX_OPENINGS: usize = 20_000;
 
@@ -71,6 +74,19 @@ pub fn shell_intent(
             ),
         ));
         return Ok(intent);
+    }
+    // A line that opens few levels is read on this thread: a deep stack is only needed deep.
+    let shallow = |value: Option<&Value>| match value {
+        Some(Value::String(line)) => {
+            line.bytes()
+                .filter(|b| matches!(b, b'{' | b'(' | b'`' | b'$'))
+                .count()
+                < SHALLOW_OPENINGS
+        }
+        _ => true,
+    };
+    if shallow(input.get("command")) && shallow(input.get("cmd")) {
+        return read_call(tool, input, cwd, unplaced, powershell);
     }
     let (tool_owned, input, cwd_owned) = (tool.to_string(), input.clone(), cwd.to_path_buf());
     let reader = std::thread::Builder::new()

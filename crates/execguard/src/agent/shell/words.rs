@@ -148,7 +148,7 @@ impl Walker<'_> {
                 out.pattern.push_str(pattern);
             }
             Some(Value::Computed) => out.push_unknown(),
-            None if name == "PWD" && !self.lost_dir => {
+            None if name == "PWD" && !self.lost_dir && !self.unplaced => {
                 out.push_literal(&cwd.display().to_string());
             }
             None if name == "HOME" => match std::env::var("HOME") {
