@@ -151,6 +151,54 @@ impl Walker<'_> {
     }
 }
 
+impl Walker<'_> {
+    /// `find ROOT... -delete` or `-exec CMD {} ;`: any path under the roots may be removed or
+    /// written, and the command run is read with `{}` standing for any of them.
+    pub(super) fn find(&mut self, args: &[ShellWord], cwd: &Path) {
+        let mut roots: Vec<ShellWord> = args
+            .iter()
+            .take_while(|w| !w.text.starts_with('-') && w.text != "(" && w.text != "!")
+            .cloned()
+            .collect();
+        if roots.is_empty() {
+            roots.push(ShellWord::literal("."));
+        }
+        // What `{}` stands for: any path under the one root, else any path.
+        let found = match roots.as_slice() {
+            [root] => root.under(),
+            _ => ShellWord::unknown(),
+        };
+        if args.iter().any(|w| w.text == "-delete") {
+            for root in &roots {
+                self.write(
+                    cwd,
+                    &root.under(),
+                    "`find -delete` would remove".to_string(),
+                );
+            }
+        }
+        let mut rest = args;
+        while let Some(at) = rest
+            .iter()
+            .position(|w| matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir"))
+        {
+            let command: Vec<ShellWord> = rest[at + 1..]
+                .iter()
+                .take_while(|w| w.text != ";" && w.text != "+")
+                .map(|w| {
+                    if w.text.contains("{}") {
+                        found.clone()
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            self.run(&command, &mut cwd.to_path_buf());
+            rest = &rest[at + 1 + command.len()..];
+        }
+    }
+}
+
 /// Whether the short-option cluster `word` (`-anm`) holds `flag` before any option that takes
 /// the rest of the cluster as its value.
 pub(super) fn short_flag(word: &str, flag: char, takes_value: &str) -> bool {

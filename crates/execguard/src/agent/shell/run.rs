@@ -64,8 +64,16 @@ impl Walker<'_> {
                     }
                     rest = &rest[1..];
                 }
-                self.run(rest, cwd);
+                if name == "xargs" && !rest.is_empty() {
+                    // Its arguments come from standard input: any path.
+                    let mut words = rest.to_vec();
+                    words.push(ShellWord::unknown());
+                    self.run(&words, cwd);
+                } else {
+                    self.run(rest, cwd);
+                }
             }
+            "find" => self.find(args, cwd),
             "sh" | "bash" | "zsh" | "dash" | "ksh" => {
                 let mut iter = args.iter();
                 while let Some(word) = iter.next() {

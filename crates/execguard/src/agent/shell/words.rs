@@ -51,6 +51,14 @@ impl ShellWord {
         out
     }
 
+    /// Any path under the folder this word names (the word itself included).
+    pub(super) fn under(&self) -> Self {
+        let mut out = self.clone();
+        out.dynamic = true;
+        out.pattern = format!("{}*", self.pattern.trim_end_matches('/').to_string() + "/");
+        out
+    }
+
     /// Whether the path it names is only known when the command runs.
     pub(super) fn computed(&self) -> bool {
         self.dynamic || self.glob
