@@ -22,6 +22,7 @@ use anyhow::{bail, Context as _};
 use serde_json::{Map, Value};
 
 use super::decision::{block_text, Decision};
+use super::intent::ComputedWrite;
 use super::paths::{Guard, Refusal};
 use super::{files, mcp, shell};
 
@@ -93,6 +94,26 @@ pub fn decide(
                 refusal,
                 &mut reasons,
             );
+        }
+        // A folder: what it holds goes with it (`rm -rf specs`, `mv designs old`).
+        if write.dir.join(&write.path).is_dir() {
+            let inside = ComputedWrite {
+                dir: Some(write.dir.clone()),
+                pattern: format!("{}/*", globset::escape(write.path.trim_end_matches('/'))),
+                text: write.path.clone(),
+                how: write.how.clone(),
+            };
+            for refusal in guard
+                .computed_refusals(&inside)?
+                .into_iter()
+                .take(MOST_NAMED)
+            {
+                let line = format!(
+                    "{tool}: {} {}, a folder holding {}, {} [{}]",
+                    write.how, write.path, refusal.path, refusal.why, refusal.rule
+                );
+                add(line, refusal, &mut reasons);
+            }
         }
     }
     for write in &intent.computed {
