@@ -3,9 +3,9 @@
 //! and git commands that write the working tree from a revision or a patch. They are judged
 //! against every path the repository guards now: HEAD's files that a path rule protects, the
 //! installed hooks and git's config. Reading that list costs a walk of HEAD's tree, so it is
-//! read only for such writes.
+//! read only for such writes, and the path rules judge only the files a write could be.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use execguard_core::write_guard::write_refusals;
@@ -13,68 +13,85 @@ use execguard_core::{RepoPath, Side, Trees};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::intent::{ComputedWrite, GitSource, GitWrite};
-use super::paths::{normalize, real, Guard, Guarded, Refusal, INSTALLED_HOOKS};
+use super::paths::{normalize, real, Guard, Refusal, INSTALLED_HOOKS};
+
+/// A path guarded now.
+struct Guarded {
+    /// Its path in the repository, for a file of HEAD.
+    repo_path: Option<RepoPath>,
+    refusal: Refusal,
+}
 
 /// The hooks execguard installs, guarded even before they exist.
 const HOOKS: [&str; 4] = ["pre-commit", "commit-msg", "pre-push", "pre-receive"];
 
 impl Guard<'_> {
-    fn guarded(&self) -> anyhow::Result<&[Guarded]> {
-        if let Some(found) = self.guarded.get() {
-            return Ok(found);
-        }
+    /// Every path guarded now among those `wanted` (given where it is on disk) could be: HEAD's
+    /// files are judged by the path rules only when wanted, so a narrow pattern stays cheap in a
+    /// large repository.
+    fn guarded(&self, wanted: &dyn Fn(&Path) -> bool) -> anyhow::Result<Vec<Guarded>> {
         let mut found = Vec::new();
-        if let Some(hooks) = &self.hooks_dir {
-            let mut names: Vec<String> = HOOKS.iter().map(|h| h.to_string()).collect();
-            for entry in std::fs::read_dir(hooks).into_iter().flatten().flatten() {
-                names.push(entry.file_name().to_string_lossy().into_owned());
-            }
-            for name in names {
-                let absolute = hooks.join(&name);
-                found.push(Guarded {
-                    refusal: Refusal {
-                        rule: INSTALLED_HOOKS.to_string(),
-                        path: absolute.display().to_string(),
-                        why: "a hook git runs (execguard's hooks live there)".to_string(),
-                    },
-                    absolute,
-                    repo_path: None,
-                });
-            }
-            found.push(Guarded {
-                absolute: self.git_config.clone(),
-                repo_path: None,
-                refusal: Refusal {
-                    rule: INSTALLED_HOOKS.to_string(),
-                    path: self.git_config.display().to_string(),
-                    why: "git's config, which says where the hooks are".to_string(),
-                },
-            });
-        }
         if let (true, Some(workdir)) = (self.in_scope, &self.workdir) {
-            let files = self
-                .trees
-                .list(Side::Base, &RepoPath::from(""))
-                .map_err(|e| anyhow::anyhow!("cannot list HEAD's files: {e}"))?;
+            let files = match self.guarded.get() {
+                Some(files) => files,
+                None => {
+                    let files = self
+                        .trees
+                        .list(Side::Base, &RepoPath::from(""))
+                        .map_err(|e| anyhow::anyhow!("cannot list HEAD's files: {e}"))?;
+                    self.guarded.get_or_init(|| files)
+                }
+            };
             for path in files {
-                let refusals = write_refusals(&self.config, &self.trees, &path)
+                let absolute = workdir.join(path.to_text());
+                if !wanted(&absolute) {
+                    continue;
+                }
+                let refusals = write_refusals(&self.config, &self.trees, path)
                     .with_context(|| format!("cannot read HEAD's entry for {path}"))?;
                 if let Some(refusal) = refusals.into_iter().next() {
                     found.push(Guarded {
-                        absolute: workdir.join(path.to_text()),
                         refusal: Refusal {
                             rule: refusal.rule.as_str().to_string(),
                             path: path.to_string(),
                             why: refusal.why,
                         },
-                        repo_path: Some(path),
+                        repo_path: Some(path.clone()),
                     });
                 }
             }
         }
-        // The repository's own files first: they are what a message names.
-        found.sort_by_key(|g| g.repo_path.is_none());
-        Ok(self.guarded.get_or_init(|| found))
+        // The repository's own files come first: they are what a message names.
+        if let Some(hooks) = &self.hooks_dir {
+            let mut names: Vec<String> = HOOKS.iter().map(|h| h.to_string()).collect();
+            for entry in std::fs::read_dir(hooks).into_iter().flatten().flatten() {
+                names.push(entry.file_name().to_string_lossy().into_owned());
+            }
+            let hook = |absolute: PathBuf, why: &str| Guarded {
+                refusal: Refusal {
+                    rule: INSTALLED_HOOKS.to_string(),
+                    path: absolute.display().to_string(),
+                    why: why.to_string(),
+                },
+                repo_path: None,
+            };
+            for name in names {
+                let absolute = hooks.join(&name);
+                if wanted(&absolute) {
+                    found.push(hook(
+                        absolute,
+                        "a hook git runs (execguard's hooks live there)",
+                    ));
+                }
+            }
+            if wanted(&self.git_config) {
+                found.push(hook(
+                    self.git_config.clone(),
+                    "git's config, which says where the hooks are",
+                ));
+            }
+        }
+        Ok(found)
     }
 
     /// The guarded paths a write computed when the command runs could be.
@@ -107,10 +124,9 @@ impl Guard<'_> {
         };
         let matcher = glob_set(&globs);
         Ok(self
-            .guarded()?
-            .iter()
-            .filter(|g| matcher.is_match(&g.absolute))
-            .map(|g| g.refusal.clone())
+            .guarded(&|at| matcher.is_match(at))?
+            .into_iter()
+            .map(|g| g.refusal)
             .collect())
     }
 
@@ -120,15 +136,10 @@ impl Guard<'_> {
             .paths
             .as_ref()
             .map(|paths| pathspecs(&write.dir, paths));
-        let guarded: Vec<&Guarded> = self
-            .guarded()?
-            .iter()
+        let guarded: Vec<Guarded> = self
+            .guarded(&|at| scope.as_ref().is_none_or(|scope| scope.is_match(at)))?
+            .into_iter()
             .filter(|g| g.repo_path.is_some())
-            .filter(|g| {
-                scope
-                    .as_ref()
-                    .is_none_or(|scope| scope.is_match(&g.absolute))
-            })
             .collect();
         if guarded.is_empty() {
             return Ok(Vec::new());

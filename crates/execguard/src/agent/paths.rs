@@ -25,15 +25,6 @@ pub struct Refusal {
     pub why: String,
 }
 
-/// A path guarded now.
-pub struct Guarded {
-    /// Where it is on disk.
-    pub(super) absolute: PathBuf,
-    /// Its path in the repository, for a file of HEAD.
-    pub(super) repo_path: Option<RepoPath>,
-    pub(super) refusal: Refusal,
-}
-
 /// What one repository protects, read once per event.
 pub struct Guard<'r> {
     pub(super) repo: &'r Repo,
@@ -43,8 +34,8 @@ pub struct Guard<'r> {
     pub(super) workdir: Option<PathBuf>,
     pub(super) hooks_dir: Option<PathBuf>,
     pub(super) git_config: PathBuf,
-    /// Every path guarded now, read when a write's path is not known beforehand.
-    pub(super) guarded: std::cell::OnceCell<Vec<Guarded>>,
+    /// HEAD's files, listed when a write's path is not known beforehand.
+    pub(super) guarded: std::cell::OnceCell<Vec<RepoPath>>,
 }
 
 impl<'r> Guard<'r> {
