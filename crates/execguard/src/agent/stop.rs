@@ -7,7 +7,7 @@
 //! already: a new `src/logout.rs` is work, a scratch `notes.txt` is not. A subagent's stop
 //! (`SubagentStop`, which carries `agent_id` and `agent_type`) hands back to the session that
 //! started it, whose own Stop judges the working tree: holding the subagent for the session's
-//! uncommitted code would only stall a helper that may not have written anything.
+//! uncommitted code would only stall a subagent that may not have written anything.
 
 use std::path::Path;
 
