@@ -649,6 +649,8 @@ class Bench:
         events = [
             ("Write of a code file", "Write", {"file_path": "src/a0/b0/m0.rs", "content": "x"}),
             ("Bash build and test", "Bash", {"command": "cargo build && cargo test -q 2>&1 | tail -5"}),
+            ("Bash here-document commit", "Bash",
+             {"command": "git add -A && git commit -m \"$(cat <<'EOF'\nAdd logout (closes #12)\n\nIt's small.\nEOF\n)\""}),
             ("Edit of a design note", "Edit", {"file_path": "designs/f1-notes.md", "old_string": "a",
                                                "new_string": "b"}),
         ]

@@ -1,5 +1,7 @@
 #![allow(clippy::unwrap_used)]
 mod common;
+#[path = "agent_hook/hosts.rs"]
+mod hosts;
 
 // `execguard agent-hook` as Claude Code and Codex call it: one recorded-shape event on stdin,
 // exit 0 to allow, exit 2 with the reason on stderr to block; and `execguard check-path`. The
@@ -268,7 +270,8 @@ fn a_malformed_event_is_refused_and_an_unknown_one_allowed() {
     for event in [
         json!({"hook_event_name": "Notification", "cwd": cwd, "message": "hi"}),
         json!({"hook_event_name": "PreToolUse", "cwd": outside, "tool_name": "Write", "tool_input": {"file_path": "notes.md"}}),
-        json!({"hook_event_name": "PreToolUse", "cwd": cwd, "tool_name": "mcp__files__write", "tool_input": {"path": "specs/login.md"}}),
+        // An MCP tool that only reads; one that writes is judged (see the MCP test).
+        json!({"hook_event_name": "PreToolUse", "cwd": cwd, "tool_name": "mcp__files__read_file", "tool_input": {"path": "specs/login.md"}}),
         json!({"hook_event_name": "PostToolUse", "cwd": cwd, "tool_name": "Write", "tool_input": {"file_path": "specs/login.md"}}),
     ] {
         let run = hook(&repo, &event.to_string());

@@ -45,9 +45,17 @@ fn install_agent_merges_into_the_settings_and_uninstall_removes_exactly_its_entr
         let ours = &settings["hooks"]["PreToolUse"][1];
         let matcher = ours["matcher"].as_str().unwrap();
         let tools: &[&str] = if agent == "claude" {
-            &["Write", "Edit", "MultiEdit", "NotebookEdit", "Bash"]
+            &[
+                "Write",
+                "Edit",
+                "MultiEdit",
+                "NotebookEdit",
+                "Bash",
+                "PowerShell",
+                "mcp__.*",
+            ]
         } else {
-            &["apply_patch", "Bash"]
+            &["apply_patch", "Bash", "mcp__.*"]
         };
         for tool in tools {
             assert!(

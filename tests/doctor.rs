@@ -177,6 +177,32 @@ fn a_sha256_repository_is_reported() {
 
 // ---- the server ------------------------------------------------------------------------------
 
+#[test]
+fn codex_hooks_turned_off_are_reported_where_execguards_agent_hook_is_installed() {
+    let repo = TestRepo::installed();
+    repo.execguard(["install", "--agent", "codex"]).assert_ok();
+    assert_well(&doctor(&repo));
+    // Current Codex's key; the user's config turns hooks off as much as the project's.
+    repo.write(
+        ".codex/config.toml",
+        "model = \"gpt-5-codex\"\n[features]\nhooks = false\n",
+    );
+    let run = doctor(&repo);
+    assert_problem(&run, "`[features] hooks = false`");
+    assert!(run.stdout.contains(".codex/config.toml"), "{run:#?}");
+    repo.write(
+        ".codex/config.toml",
+        "model = \"gpt-5-codex\"\n[features]\n",
+    );
+    assert_well(&doctor(&repo));
+    let user = repo.home.join(".codex/config.toml");
+    std::fs::create_dir_all(user.parent().unwrap()).unwrap();
+    std::fs::write(&user, "[features]\ncodex_hooks = false\n").unwrap();
+    assert_problem(&doctor(&repo), "`[features] codex_hooks = false`");
+    std::fs::write(&user, "[features]\n").unwrap();
+    assert_well(&doctor(&repo));
+}
+
 fn server() -> TestRepo {
     let repo = pushed_fixture();
     repo.git_in(

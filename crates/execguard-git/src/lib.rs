@@ -11,8 +11,9 @@
 //! `tree_diff`, `renames`, `merge` and `remerge` supply its parts), `tree_check` refuses what
 //! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
 //! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
-//! HEAD and the working tree, [`repo_config`] the repository's git config, `bookkeeping` the server's
-//! own records; `read_cache` keeps what a
+//! HEAD and the working tree, `sources` the revisions a git command would write the working
+//! tree from, [`repo_config`] the repository's git config, `bookkeeping` the server's own
+//! records; `read_cache` keeps what a
 //! worker has read across the commits it checks; `objects` and `error` sit at the bottom, with
 //! `repo` and `object_id`, the handles ([`Repo`], [`RepoTree`], [`ObjectId`]) that keep libgit2's
 //! types out of this crate's interface.
@@ -39,6 +40,7 @@ mod renames;
 mod repo;
 pub mod repo_config;
 mod revwalk;
+mod sources;
 mod staged;
 mod tree_check;
 mod tree_diff;
@@ -68,6 +70,10 @@ pub use repo_config::{comment_char, hooks_dir};
 pub use revwalk::{
     commit_message, commits_in_range, first_parent_tree, has_commit, is_ancestor, is_zero_id,
     parent_ids, peel_to_commit, promisor_remote, resolve_commit, RangeOptions,
+};
+pub use sources::{
+    commit_named, differing_paths, first_parent, merge_base_with_head, tracked_extensions,
+    worktree_status,
 };
 pub use staged::StagedIndex;
 pub use tree_problem::{MalformedTree, TreeProblem};

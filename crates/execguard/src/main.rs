@@ -73,6 +73,17 @@ impl Command {
 }
 
 fn main() -> ExitCode {
+    // The agent hook runs before every tool call an agent makes: its plain form skips building
+    // the whole command line interface.
+    let mut args = std::env::args_os().skip(1);
+    if let (Some(only), None) = (args.next(), args.next()) {
+        if only == "agent-hook" {
+            if let Err(error) = output::apply_color_from_env() {
+                return exit::could_not_check(&error, "");
+            }
+            return agent_hook::run(&agent_hook::AgentHookArgs {}, None);
+        }
+    }
     let cli = Cli::parse();
     if let Err(error) = output::apply(&cli.output) {
         return exit::could_not_check(&error, "");

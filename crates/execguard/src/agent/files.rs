@@ -1,13 +1,13 @@
 //! File tools: Claude Code's `Write`, `Edit`, `MultiEdit`, `NotebookEdit` (a path field) and
 //! Codex's `apply_patch` (a patch whose `*** Add File:`, `*** Update File:`, `*** Delete File:`
-//! and `*** Move to:` headers name the paths it writes).
+//! and `*** Move to:` headers name the paths it writes), and which reader reads each tool.
 
 use std::path::Path;
 
 use anyhow::bail;
 use serde_json::{Map, Value};
 
-use super::intent::{Intent, Write};
+use super::intent::{ComputedWrite, Intent, Write};
 
 /// How a tool's input names what it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,10 @@ pub enum ToolKind {
     Patch,
     /// Runs a shell command line.
     Shell,
+    /// Runs a PowerShell command line (Claude Code's `PowerShell`).
+    PowerShell,
+    /// An MCP tool (`mcp__<server>__<tool>`), whose input names paths in its own fields.
+    Mcp,
 }
 
 /// The tools the guard reads; any other tool (reads, searches, a tool added after this version)
@@ -28,6 +32,8 @@ pub fn tool_kind(tool: &str) -> Option<ToolKind> {
         "NotebookEdit" => ToolKind::File("notebook_path"),
         "apply_patch" | "ApplyPatch" => ToolKind::Patch,
         "Bash" | "shell" | "local_shell" | "exec_command" | "container.exec" => ToolKind::Shell,
+        "PowerShell" => ToolKind::PowerShell,
+        _ if super::mcp::is_mcp(tool) => ToolKind::Mcp,
         _ => return None,
     })
 }
@@ -51,12 +57,18 @@ pub fn file_intent(
             path: path.clone(),
             how: "would write".to_string(),
         }],
-        bypasses: Vec::new(),
+        ..Intent::default()
     })
 }
 
-/// The paths an `apply_patch` call writes.
-pub fn patch_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+/// The paths an `apply_patch` call writes; `unplaced`: the host applies it in a directory the
+/// event does not name, so its relative paths may land in any folder.
+pub fn patch_intent(
+    tool: &str,
+    input: &Map<String, Value>,
+    cwd: &Path,
+    unplaced: bool,
+) -> anyhow::Result<Intent> {
     let patch = ["command", "patch", "input"]
         .iter()
         .find_map(|field| match input.get(*field) {
@@ -70,16 +82,28 @@ pub fn patch_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyho
     if paths.is_empty() && !patch.contains("*** Begin Patch") {
         bail!("the {tool} call's patch has no `*** Begin Patch` and names no file");
     }
+    let how = "the patch would write or remove";
+    let computed = paths
+        .iter()
+        .filter(|path| unplaced && !path.starts_with('/'))
+        .map(|path| ComputedWrite {
+            dir: None,
+            pattern: globset::escape(path),
+            text: path.clone(),
+            how: how.to_string(),
+        })
+        .collect();
     Ok(Intent {
         writes: paths
             .into_iter()
             .map(|path| Write {
                 dir: cwd.to_path_buf(),
                 path,
-                how: "the patch would write or remove".to_string(),
+                how: how.to_string(),
             })
             .collect(),
-        bypasses: Vec::new(),
+        computed,
+        ..Intent::default()
     })
 }
 

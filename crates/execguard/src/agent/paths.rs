@@ -29,11 +29,15 @@ pub struct Refusal {
 
 /// What one repository protects, read once per event.
 pub struct Guard<'r> {
-    config: Config,
-    trees: GitTrees<'r>,
-    in_scope: bool,
-    workdir: Option<PathBuf>,
-    self_targets: Vec<Target>,
+    pub(super) repo: &'r Repo,
+    pub(super) config: Config,
+    pub(super) trees: GitTrees<'r>,
+    pub(super) in_scope: bool,
+    pub(super) workdir: Option<PathBuf>,
+    /// What guards the guard: git's config and hooks, the agents' settings, execguard's binaries.
+    pub(super) self_targets: Vec<Target>,
+    /// HEAD's files, listed when a write's path is not known beforehand.
+    pub(super) guarded: std::cell::OnceCell<Vec<RepoPath>>,
 }
 
 impl<'r> Guard<'r> {
@@ -44,11 +48,13 @@ impl<'r> Guard<'r> {
         let (config, _) = execguard_git::load_config(repo, tree.as_ref(), "HEAD", explicit)?;
         let in_scope = config.applies_to_branch(execguard_git::current_branch(repo).as_deref());
         Ok(Self {
+            repo,
             config,
             trees,
             in_scope,
             workdir: repo.workdir().map(real),
             self_targets: self_guard::targets(repo),
+            guarded: std::cell::OnceCell::new(),
         })
     }
 

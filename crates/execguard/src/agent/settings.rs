@@ -62,8 +62,8 @@ impl Agent {
     /// The tools whose calls are checked.
     fn tool_matcher(self) -> &'static str {
         match self {
-            Agent::Claude => "Write|Edit|MultiEdit|NotebookEdit|Bash",
-            Agent::Codex => "apply_patch|Bash|shell|local_shell|exec_command|Edit|Write",
+            Agent::Claude => "Write|Edit|MultiEdit|NotebookEdit|Bash|PowerShell|mcp__.*",
+            Agent::Codex => "apply_patch|Bash|shell|local_shell|exec_command|Edit|Write|mcp__.*",
         }
     }
 

@@ -3,7 +3,10 @@
 //! (redirections, `sed -i`, `tee`, `mv`, `cp`, `rm`, `truncate`, ...) and for ways around the
 //! hooks (`--no-verify`, `core.hooksPath`, `EXECGUARD_SKIP`, `execguard uninstall`). A `cd` moves
 //! the directory later commands of the same line are relative to; `sh -c`, `eval` and command
-//! substitutions are read as the command lines they are.
+//! substitutions are read as the command lines they are. A path known only when the command
+//! runs (a variable, a substitution, a glob in a folder's name, a `cd` to a computed place) is
+//! judged as every guarded path it could be; variables the line sets to constants are
+//! substituted. PowerShell lines (`powershell`) are read into the same walk.
 
 use std::path::{Path, PathBuf};
 
@@ -12,28 +15,43 @@ use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem, CompoundComman
 use brush_parser::{Parser, ParserOptions, SourceInfo};
 use serde_json::{Map, Value};
 
-use super::intent::{Intent, Write};
+use super::intent::{ComputedWrite, Intent, Write};
 
 mod commands;
+mod git;
+mod git_args;
+mod powershell;
+mod run;
+mod substitution;
 mod walker;
 mod words;
 
-use walker::Walker;
+use walker::{Value as Var, Walker, MAX_DEPTH};
 pub use walker::{HOOK_BYPASS, UNREADABLE};
 use words::{expand_word, ShellWord};
 
-/// Nested `sh -c`, `eval` and substitutions are read this deep at most.
-const MAX_DEPTH: usize = 8;
-
 /// Longest command line read; a longer one is refused as unreadable.
 const MAX_LINE: usize = 1024 * 1024;
+/// Fewer openings than this are read on the calling thread's stack (the parser and the walk
+/// recurse a few frames per level; the main thread has megabytes).
+const SHALLOW_OPENINGS: usize = 64;
 /// Most braces, parentheses and backquotes in a command line read; more are refused as unreadable.
 const MAX_OPENINGS: usize = 20_000;
 
 /// What a shell tool call would do. The parser and the walk recurse once per level of nesting,
 /// so they run on a thread with a stack deep enough for any line up to [`MAX_LINE`]; a panic
 /// there refuses the call rather than letting it through.
-pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+///
+/// `unplaced`: the host runs the command in a directory the event does not name (Codex's
+/// `workdir`), so relative paths are judged from every folder of the repository too;
+/// `powershell`: the line is PowerShell's.
+pub fn shell_intent(
+    tool: &str,
+    input: &Map<String, Value>,
+    cwd: &Path,
+    unplaced: bool,
+    powershell: bool,
+) -> anyhow::Result<Intent> {
     // An upper bound of the nesting, counted before parsing: each level opens with one of these.
     let too_big = |value: Option<&Value>| match value {
         Some(Value::String(line)) => {
@@ -57,10 +75,23 @@ pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyho
         ));
         return Ok(intent);
     }
+    // A line that opens few levels is read on this thread: a deep stack is only needed deep.
+    let shallow = |value: Option<&Value>| match value {
+        Some(Value::String(line)) => {
+            line.bytes()
+                .filter(|b| matches!(b, b'{' | b'(' | b'`' | b'$'))
+                .count()
+                < SHALLOW_OPENINGS
+        }
+        _ => true,
+    };
+    if shallow(input.get("command")) && shallow(input.get("cmd")) {
+        return read_call(tool, input, cwd, unplaced, powershell);
+    }
     let (tool_owned, input, cwd_owned) = (tool.to_string(), input.clone(), cwd.to_path_buf());
     let reader = std::thread::Builder::new()
         .stack_size(512 * 1024 * 1024)
-        .spawn(move || read_call(&tool_owned, &input, &cwd_owned))?;
+        .spawn(move || read_call(&tool_owned, &input, &cwd_owned, unplaced, powershell))?;
     match reader.join() {
         Ok(intent) => intent,
         Err(_) => {
@@ -74,13 +105,23 @@ pub fn shell_intent(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyho
     }
 }
 
-fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Result<Intent> {
+fn read_call(
+    tool: &str,
+    input: &Map<String, Value>,
+    cwd: &Path,
+    unplaced: bool,
+    powershell: bool,
+) -> anyhow::Result<Intent> {
     let command = input.get("command").or_else(|| input.get("cmd"));
     let mut intent = Intent::default();
     let mut walker = Walker {
         intent: &mut intent,
         depth: 0,
         heredoc: None,
+        substitutions: Vec::new(),
+        vars: Default::default(),
+        lost_dir: false,
+        unplaced,
     };
     // Codex's shell tools may run the command in another directory than the session's.
     let workdir = match input.get("workdir") {
@@ -88,6 +129,7 @@ fn read_call(tool: &str, input: &Map<String, Value>, cwd: &Path) -> anyhow::Resu
         _ => cwd.to_path_buf(),
     };
     match command {
+        Some(Value::String(line)) if powershell => walker.powershell(line, &mut workdir.clone()),
         Some(Value::String(line)) => walker.script(line, &workdir),
         // Codex's older shell tool: an argument vector, often `["bash", "-lc", "<line>"]`.
         Some(Value::Array(items)) => {
@@ -122,6 +164,14 @@ impl Walker<'_> {
         let source = SourceInfo {
             source: "command".to_string(),
         };
+        let split = substitution::split_heredoc_substitutions(line, self.substitutions.len());
+        let line = match split {
+            Some(split) => {
+                self.substitutions.extend(split.commands);
+                split.text
+            }
+            None => line.to_string(),
+        };
         let mut parser = Parser::new(std::io::Cursor::new(line.as_bytes()), &options, &source);
         match parser.parse_program() {
             Ok(program) => {
@@ -146,8 +196,24 @@ impl Walker<'_> {
         }
     }
 
+    /// A path the command writes. A path known only when the command runs, or relative to a
+    /// directory that is (a computed `cd`, Codex's unnamed `workdir`), is judged as every path
+    /// it could be.
     fn write(&mut self, cwd: &Path, path: &ShellWord, how: String) {
-        if path.text.is_empty() {
+        if path.text.is_empty() && !path.dynamic {
+            return;
+        }
+        let relative = !path.pattern.starts_with('/');
+        let dir_known = !(relative && self.lost_dir);
+        if path.computed() || (relative && self.unplaced) || !dir_known {
+            self.intent.computed.push(ComputedWrite {
+                dir: (dir_known && !(relative && self.unplaced)).then(|| cwd.to_path_buf()),
+                pattern: path.pattern.clone(),
+                text: path.text.clone(),
+                how: how.clone(),
+            });
+        }
+        if path.dynamic || !dir_known {
             return;
         }
         for path in expand_word(cwd, path) {
@@ -209,9 +275,19 @@ impl Walker<'_> {
             CompoundCommand::BraceGroup(group) => self.list(&group.list, cwd),
             CompoundCommand::Subshell(subshell) => self.list(&subshell.list, &mut cwd.clone()),
             CompoundCommand::ForClause(clause) => {
+                let mut values = Vec::new();
                 for word in clause.values.iter().flatten() {
-                    self.word(word, cwd);
+                    values.push(self.word(word, cwd));
                 }
+                // The loop variable is one of the words listed (all arguments when none are).
+                let value = match &clause.values {
+                    Some(_) if values.iter().all(|v| !v.pattern.contains(['{', '}'])) => {
+                        let words: Vec<&str> = values.iter().map(|v| v.pattern.as_str()).collect();
+                        Var::OneOf(format!("{{{}}}", words.join(",")))
+                    }
+                    _ => Var::Computed,
+                };
+                self.vars.insert(clause.variable_name.clone(), value);
                 self.list(&clause.body.list, cwd);
             }
             CompoundCommand::ArithmeticForClause(clause) => self.list(&clause.body.list, cwd),
@@ -250,7 +326,9 @@ impl Walker<'_> {
                 )
                 | (Kind::DuplicateOutput, Target::Duplicate(word)) => {
                     let word = self.word(word, cwd);
-                    let is_fd = word.text == "-" || word.text.chars().all(|c| c.is_ascii_digit());
+                    let is_fd = !word.dynamic
+                        && !word.text.is_empty()
+                        && (word.text == "-" || word.text.chars().all(|c| c.is_ascii_digit()));
                     if !is_fd {
                         self.write(cwd, &word, "a redirection would write".to_string());
                     }
@@ -283,19 +361,27 @@ impl Walker<'_> {
         let suffix: Vec<&CommandPrefixOrSuffixItem> =
             simple.suffix.iter().flat_map(|s| s.0.iter()).collect();
         for item in items {
-            self.item(item, cwd, &mut words);
+            self.item(item, cwd, &mut words, name.is_some());
         }
         if let Some(name) = name {
             let word = self.word(name, cwd);
             words.push(word);
         }
         for item in suffix {
-            self.item(item, cwd, &mut words);
+            self.item(item, cwd, &mut words, true);
         }
         self.run(&words, cwd);
     }
 
-    fn item(&mut self, item: &CommandPrefixOrSuffixItem, cwd: &Path, words: &mut Vec<ShellWord>) {
+    /// One word, redirection or assignment of a simple command; `named`: the command has a name
+    /// (so an assignment before it is the command's environment, not the shell's variable).
+    fn item(
+        &mut self,
+        item: &CommandPrefixOrSuffixItem,
+        cwd: &Path,
+        words: &mut Vec<ShellWord>,
+        named: bool,
+    ) {
         match item {
             CommandPrefixOrSuffixItem::IoRedirect(redirect) => self.redirect(redirect, cwd),
             CommandPrefixOrSuffixItem::Word(word) => {
@@ -308,12 +394,16 @@ impl Walker<'_> {
                     ast::AssignmentName::ArrayElementName(name, _) => name.clone(),
                 };
                 let value = match &assignment.value {
-                    ast::AssignmentValue::Scalar(value) => self.word(value, cwd).text,
-                    ast::AssignmentValue::Array(_) => String::new(),
+                    ast::AssignmentValue::Scalar(value) => Some(self.word(value, cwd)),
+                    ast::AssignmentValue::Array(_) => None,
                 };
                 // After the command name, `x=y` is an ordinary argument (`env`, `export`).
                 if words.is_empty() {
-                    self.assignment(&name, &value);
+                    let text = value.as_ref().map(|v| v.text.clone()).unwrap_or_default();
+                    self.assignment(&name, &text);
+                    let known = value.filter(|v| !named && !v.computed() && !assignment.append);
+                    self.vars
+                        .insert(name, known.map_or(Var::Computed, |v| Var::Known(v.text)));
                 } else {
                     let word = self.word(word, cwd);
                     words.push(word);
@@ -323,115 +413,5 @@ impl Walker<'_> {
                 self.list(&subshell.list, &mut cwd.to_path_buf());
             }
         }
-    }
-
-    /// `NAME=VALUE`, before a command, in `env` or `export`.
-    fn assignment(&mut self, name: &str, value: &str) {
-        if name == "EXECGUARD_SKIP" {
-            self.bypass(
-                HOOK_BYPASS,
-                "setting EXECGUARD_SKIP would make the pre-commit hook set rules aside".to_string(),
-            );
-        }
-        if name.starts_with("GIT_CONFIG") && value.to_ascii_lowercase().contains("hookspath") {
-            self.bypass(
-                HOOK_BYPASS,
-                format!("setting {name} to core.hooksPath would make git run other hooks than the installed ones"),
-            );
-        }
-    }
-
-    /// One simple command, its words after quote removal.
-    fn run(&mut self, words: &[ShellWord], cwd: &mut PathBuf) {
-        let Some(first) = words.first() else {
-            return;
-        };
-        let name = first
-            .text
-            .rsplit('/')
-            .next()
-            .unwrap_or(&first.text)
-            .to_string();
-        let args = &words[1..];
-        match name.as_str() {
-            "cd" | "pushd" => {
-                if let Some(dir) = args.iter().find(|w| !w.text.starts_with('-')) {
-                    if !dir.dynamic {
-                        *cwd = cwd.join(&dir.text);
-                    }
-                }
-            }
-            "env" => self.env(args, cwd),
-            "sudo" | "doas" | "nohup" | "nice" | "time" | "command" | "exec" | "stdbuf"
-            | "ionice" | "timeout" | "xargs" => {
-                // The wrapped command: the first word that is not an option (a duration for
-                // `timeout`).
-                let mut rest = args;
-                while let Some(word) = rest.first() {
-                    let skip = word.text.starts_with('-')
-                        || (name == "timeout"
-                            && word.text.starts_with(|c: char| c.is_ascii_digit()));
-                    if !skip {
-                        break;
-                    }
-                    rest = &rest[1..];
-                }
-                self.run(rest, cwd);
-            }
-            "sh" | "bash" | "zsh" | "dash" | "ksh" => {
-                let mut iter = args.iter();
-                while let Some(word) = iter.next() {
-                    let is_c = word.text.starts_with('-')
-                        && !word.text.starts_with("--")
-                        && word.text.contains('c');
-                    if is_c {
-                        if let Some(line) = iter.find(|w| !w.text.starts_with('-')) {
-                            self.script(&line.text, cwd);
-                        }
-                        break;
-                    }
-                }
-            }
-            "eval" => {
-                let line: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
-                self.script(&line.join(" "), cwd);
-            }
-            "export" | "declare" | "typeset" | "local" | "readonly" => {
-                for word in args {
-                    let (key, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
-                    self.assignment(key, value);
-                }
-            }
-            "execguard" => {
-                if args.iter().any(|w| w.text == "uninstall") {
-                    self.bypass(
-                        HOOK_BYPASS,
-                        "`execguard uninstall` would remove the hooks".to_string(),
-                    );
-                }
-            }
-            "git" => self.git(args, cwd),
-            _ => self.writes(&name, args, cwd),
-        }
-    }
-
-    fn env(&mut self, args: &[ShellWord], cwd: &mut PathBuf) {
-        let mut rest = args;
-        while let Some(word) = rest.first() {
-            if let Some((key, value)) = word.text.split_once('=') {
-                if !word.text.starts_with('-') {
-                    self.assignment(key, value);
-                    rest = &rest[1..];
-                    continue;
-                }
-            }
-            if word.text.starts_with('-') {
-                let takes_value = matches!(word.text.as_str(), "-u" | "-C" | "-S");
-                rest = &rest[if takes_value { 2 } else { 1 }.min(rest.len())..];
-                continue;
-            }
-            break;
-        }
-        self.run(rest, cwd);
     }
 }

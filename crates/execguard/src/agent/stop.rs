@@ -2,6 +2,12 @@
 //! whose execplan's Progress has no new entry since HEAD: "update Progress at every stopping
 //! point". When the agent is already going on because a stop hook said so
 //! (`stop_hook_active`), the stop is allowed, so that it can never loop.
+//!
+//! An untracked file counts as code only when files of its kind (its extension) are tracked
+//! already: a new `src/logout.rs` is work, a scratch `notes.txt` is not. A subagent's stop
+//! (`SubagentStop`, which carries `agent_id` and `agent_type`) hands back to the session that
+//! started it, whose own Stop judges the working tree: holding the subagent for the session's
+//! uncommitted code would only stall a subagent that may not have written anything.
 
 use std::path::Path;
 
@@ -17,6 +23,9 @@ pub fn decide(
     cwd: &Path,
     explicit: Option<&Path>,
 ) -> anyhow::Result<Decision> {
+    if event.get("hook_event_name").and_then(Value::as_str) == Some("SubagentStop") {
+        return Ok(Decision::Allow);
+    }
     match event.get("stop_hook_active") {
         Some(Value::Bool(true)) => return Ok(Decision::Allow),
         Some(Value::Bool(false)) | Some(Value::Null) | None => {}
@@ -41,8 +50,22 @@ pub fn decide(
         return Ok(Decision::Allow);
     }
     let layout = &config.layout;
-    let changed = execguard_git::worktree_changes(&repo)?;
-    let code: Vec<&RepoPath> = changed.iter().filter(|p| layout.is_code(p)).collect();
+    let status = execguard_git::worktree_status(&repo)?;
+    let kinds = execguard_git::tracked_extensions(&repo)?;
+    let tracked_kind = |path: &RepoPath| {
+        let bytes = path.as_bytes();
+        let name = bytes.rsplit(|b| *b == b'/').next().unwrap_or(bytes);
+        name.iter()
+            .rposition(|b| *b == b'.')
+            .filter(|dot| *dot > 0)
+            .is_some_and(|dot| kinds.contains(&name[dot + 1..]))
+    };
+    let changed: Vec<RepoPath> = status.iter().map(|(path, _)| path.clone()).collect();
+    let code: Vec<&RepoPath> = status
+        .iter()
+        .filter(|(path, untracked)| layout.is_code(path) && (!untracked || tracked_kind(path)))
+        .map(|(path, _)| path)
+        .collect();
     let Some(first_code) = code.first() else {
         return Ok(Decision::Allow);
     };

@@ -1,8 +1,9 @@
 //! `execguard doctor`: reports every reason the guard would not run in a repository — hooks
 //! missing, not executable, shadowed by `core.hooksPath`, moved aside by another hook manager,
 //! binaries the hooks cannot find, a repository format execguard cannot read; in a bare
-//! repository, the server hook, its pinned config and `receive.fsckObjects`; and, where an agent's
-//! settings run execguard, which agent layers are on. Exit code 1 when a problem is found.
+//! repository, the server hook, its pinned config and `receive.fsckObjects`; where an agent's
+//! settings run execguard, which agent layers are on; Codex's hooks turned off while the project
+//! installs execguard's agent hook. Exit code 1 when a problem is found.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -39,6 +40,29 @@ pub struct DoctorArgs {
     pub repo: Option<PathBuf>,
 }
 
+/// Codex's hooks turned off while execguard's agent hook is in the project's Codex settings.
+fn codex_findings(repo: &execguard_git::Repo) -> Option<Finding> {
+    let workdir = repo.workdir()?;
+    let settings = std::fs::read_to_string(workdir.join(".codex/hooks.json")).ok()?;
+    if !settings.contains("execguard agent-hook") {
+        return None;
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let codex_home = std::env::var_os("CODEX_HOME").map(PathBuf::from);
+    let (file, key) = crate::agent::codex_features::hooks_turned_off(
+        workdir,
+        home.as_deref(),
+        codex_home.as_deref(),
+    )?;
+    Some(Finding {
+        level: Level::Problem,
+        text: format!(
+            "Codex runs no hooks: `[features] {key} = false` in {} turns them off, execguard's agent hook in .codex/hooks.json included; remove that line",
+            file.display()
+        ),
+    })
+}
+
 /// Returns whether all is well.
 pub fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
     let at = match &args.repo {
@@ -55,6 +79,7 @@ pub fn run(args: &DoctorArgs) -> anyhow::Result<bool> {
                 findings.extend(client_findings(&repo, &hooks_dir));
                 findings.extend(agent_findings(&repo));
                 findings.extend(layout_findings(&repo));
+                findings.extend(codex_findings(&repo));
             }
             findings
         }

@@ -1,179 +1,11 @@
-//! What the commands that write files, and git, do: the paths they write and the ways around
-//! the hooks they take.
+//! What the commands that write files do: the paths they write.
 
 use std::path::Path;
 
-use super::walker::{Walker, HOOK_BYPASS};
+use super::walker::Walker;
 use super::words::ShellWord;
 
 impl Walker<'_> {
-    pub(super) fn git(&mut self, args: &[ShellWord], cwd: &Path) {
-        let mut dir = cwd.to_path_buf();
-        let mut i = 0;
-        while i < args.len() && args[i].text.starts_with('-') {
-            let option = args[i].text.as_str();
-            match option {
-                "-c" => {
-                    if let Some(setting) = args.get(i + 1) {
-                        self.git_setting(&setting.text, "-c");
-                    }
-                    i += 2;
-                }
-                "-C" => {
-                    if let Some(to) = args.get(i + 1) {
-                        dir = dir.join(&to.text);
-                    }
-                    i += 2;
-                }
-                "--git-dir" | "--work-tree" | "--namespace" | "--config-env" => {
-                    if option == "--config-env" {
-                        if let Some(setting) = args.get(i + 1) {
-                            self.git_setting(&setting.text, "--config-env");
-                        }
-                    }
-                    i += 2;
-                }
-                _ => {
-                    if let Some(setting) = option.strip_prefix("--config-env=") {
-                        self.git_setting(setting, "--config-env");
-                    }
-                    i += 1;
-                }
-            }
-        }
-        let Some(subcommand) = args.get(i) else {
-            return;
-        };
-        let rest = &args[i + 1..];
-        let options: Vec<&str> = rest
-            .iter()
-            .map(|w| w.text.as_str())
-            .take_while(|t| *t != "--")
-            .filter(|t| t.starts_with('-'))
-            .collect();
-        let sub = subcommand.text.as_str();
-        if options
-            .iter()
-            .any(|o| o.len() >= "--no-veri".len() && "--no-verify".starts_with(o))
-        {
-            self.bypass(
-                HOOK_BYPASS,
-                format!("`git {sub} --no-verify` would skip the hooks that check the work"),
-            );
-        }
-        if sub == "commit" && options.iter().any(|o| short_flag(o, 'n', "mFcCtSu")) {
-            self.bypass(
-                HOOK_BYPASS,
-                "`git commit -n` (--no-verify) would skip the hooks that check the commit"
-                    .to_string(),
-            );
-        }
-        match sub {
-            "config" => {
-                let reads = rest.iter().any(|w| {
-                    matches!(
-                        w.text.as_str(),
-                        "--get" | "--get-all" | "--get-regexp" | "get" | "-l" | "--list" | "list"
-                    )
-                });
-                if !reads
-                    && rest
-                        .iter()
-                        .any(|w| w.text.to_ascii_lowercase().starts_with("core.hookspath"))
-                {
-                    self.bypass(
-                        HOOK_BYPASS,
-                        "`git config core.hooksPath` would make git run other hooks than the installed ones".to_string(),
-                    );
-                }
-                if !reads {
-                    self.git_config_write(rest, &dir);
-                }
-            }
-            "rm" | "mv" => {
-                for path in operands(rest, "") {
-                    self.write(&dir, path, format!("`git {sub}` would remove or move"));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// `git config` that sets, adds, removes or edits (`alias.c 'commit --no-verify'`,
-    /// `include.path`): a write to the config file it names, which the guard refuses when it is
-    /// git's own config. One operand alone reads a value.
-    fn git_config_write(&mut self, rest: &[ShellWord], dir: &Path) {
-        const WRITES: &[&str] = &[
-            "--add",
-            "--unset",
-            "--unset-all",
-            "--replace-all",
-            "--rename-section",
-            "--remove-section",
-            "-e",
-            "--edit",
-        ];
-        const SUBCOMMANDS: &[&str] = &["set", "unset", "rename-section", "remove-section", "edit"];
-        let mut file = None;
-        let mut scope = "";
-        let mut operands = 0;
-        let mut writes = false;
-        let mut iter = rest.iter().enumerate();
-        while let Some((index, word)) = iter.next() {
-            let text = word.text.as_str();
-            match text {
-                "-f" | "--file" => file = iter.next().map(|(_, w)| w.clone()),
-                "--blob" | "--type" | "--default" | "--comment" | "--value" => {
-                    iter.next();
-                }
-                "--global" | "--system" | "--local" | "--worktree" => scope = text,
-                _ if WRITES.contains(&text) => writes = true,
-                _ if index == 0 && SUBCOMMANDS.contains(&text) => writes = true,
-                _ if text.starts_with("--file=") => {
-                    file = Some(ShellWord::literal(&text["--file=".len()..]));
-                }
-                _ if !text.starts_with('-') => operands += 1,
-                _ => {}
-            }
-        }
-        if !writes && operands < 2 {
-            return;
-        }
-        let how = "`git config` would change".to_string();
-        if let Some(file) = file {
-            self.write(dir, &file, how);
-            return;
-        }
-        let targets: Vec<std::path::PathBuf> = match scope {
-            "--global" => crate::agent::self_guard::user_git_configs(),
-            "--system" => crate::agent::self_guard::system_git_config()
-                .into_iter()
-                .collect(),
-            _ => match execguard_git::open_at(dir) {
-                Ok(repo) => vec![if scope == "--worktree" {
-                    repo.git_dir().join("config.worktree")
-                } else {
-                    repo.common_dir().join("config")
-                }],
-                // Outside a repository, `git config` writes nothing of a repository's.
-                Err(_) => Vec::new(),
-            },
-        };
-        for target in targets {
-            let word = ShellWord::literal(&target.display().to_string());
-            self.write(dir, &word, how.clone());
-        }
-    }
-
-    fn git_setting(&mut self, setting: &str, how: &str) {
-        if setting.to_ascii_lowercase().starts_with("core.hookspath") {
-            self.bypass(
-                HOOK_BYPASS,
-                format!("`git {how} core.hooksPath=...` would make git run other hooks than the installed ones"),
-            );
-        }
-    }
-
     /// The file writing commands.
     pub(super) fn writes(&mut self, name: &str, args: &[ShellWord], cwd: &Path) {
         let how = |verb: &str| format!("`{name}` would {verb}");
@@ -213,21 +45,29 @@ impl Walker<'_> {
                     .iter()
                     .position(|w| w.text == "-t" || w.text == "--target-directory")
                     .and_then(|at| args.get(at + 1))
-                    .map(|w| w.text.clone())
+                    .cloned()
                     .or_else(|| {
                         args.iter().find_map(|w| {
-                            w.text
-                                .strip_prefix("--target-directory=")
-                                .map(str::to_string)
+                            let dir = w.text.strip_prefix("--target-directory=")?;
+                            let mut word = w.clone();
+                            word.pattern = word
+                                .pattern
+                                .split_once('=')
+                                .map_or(word.pattern.clone(), |(_, p)| p.to_string());
+                            word.text = dir.to_string();
+                            Some(word)
                         })
                     });
-                let (sources, dest): (Vec<&ShellWord>, Option<String>) = match target_dir {
-                    Some(dir) => (paths, Some(dir)),
-                    None => match paths.split_last() {
-                        Some((last, sources)) => (sources.to_vec(), Some(last.text.clone())),
-                        None => (Vec::new(), None),
-                    },
-                };
+                let (sources, dest, into_dir): (Vec<&ShellWord>, Option<ShellWord>, bool) =
+                    match target_dir {
+                        Some(dir) => (paths, Some(dir), true),
+                        None => match paths.split_last() {
+                            Some((last, sources)) => {
+                                (sources.to_vec(), Some((*last).clone()), false)
+                            }
+                            None => (Vec::new(), None, false),
+                        },
+                    };
                 if name == "mv" {
                     for source in &sources {
                         self.write(cwd, source, how("move away"));
@@ -236,15 +76,24 @@ impl Walker<'_> {
                 let Some(dest) = dest else {
                     return;
                 };
-                let dest_is_dir = cwd.join(&dest).is_dir();
-                if dest_is_dir {
+                // A folder that exists now, or is named as one: the sources land in it. A
+                // computed destination may be either.
+                let dest_is_dir = into_dir
+                    || dest.text.ends_with('/')
+                    || (!dest.dynamic && !self.lost_dir && cwd.join(&dest.text).is_dir());
+                if dest_is_dir || dest.computed() {
                     for source in &sources {
                         let base = source.text.rsplit('/').next().unwrap_or(&source.text);
-                        let into = ShellWord::literal(&format!("{dest}/{base}"));
+                        let mut into = dest.join(base);
+                        if source.computed() {
+                            into.dynamic = true;
+                            into.pattern = format!("{}/*", dest.pattern.trim_end_matches('/'));
+                        }
                         self.write(cwd, &into, how("write"));
                     }
-                } else {
-                    self.write(cwd, &ShellWord::literal(&dest), how("write"));
+                }
+                if !dest_is_dir {
+                    self.write(cwd, &dest, how("write"));
                 }
             }
             "sed" | "perl" => {
@@ -301,15 +150,66 @@ impl Walker<'_> {
                 for path in crate::agent::files::patch_paths(&patch) {
                     self.write(cwd, &ShellWord::literal(&path), how("write or remove"));
                 }
+                if self.heredoc.is_none() && args.iter().any(ShellWord::computed) {
+                    self.write(cwd, &ShellWord::unknown(), how("write or remove"));
+                }
             }
             _ => {}
         }
     }
 }
 
+impl Walker<'_> {
+    /// `find ROOT... -delete` or `-exec CMD {} ;`: any path under the roots may be removed or
+    /// written, and the command run is read with `{}` standing for any of them.
+    pub(super) fn find(&mut self, args: &[ShellWord], cwd: &Path) {
+        let mut roots: Vec<ShellWord> = args
+            .iter()
+            .take_while(|w| !w.text.starts_with('-') && w.text != "(" && w.text != "!")
+            .cloned()
+            .collect();
+        if roots.is_empty() {
+            roots.push(ShellWord::literal("."));
+        }
+        // What `{}` stands for: any path under the one root, else any path.
+        let found = match roots.as_slice() {
+            [root] => root.under(),
+            _ => ShellWord::unknown(),
+        };
+        if args.iter().any(|w| w.text == "-delete") {
+            for root in &roots {
+                self.write(
+                    cwd,
+                    &root.under(),
+                    "`find -delete` would remove".to_string(),
+                );
+            }
+        }
+        let mut rest = args;
+        while let Some(at) = rest
+            .iter()
+            .position(|w| matches!(w.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir"))
+        {
+            let command: Vec<ShellWord> = rest[at + 1..]
+                .iter()
+                .take_while(|w| w.text != ";" && w.text != "+")
+                .map(|w| {
+                    if w.text.contains("{}") {
+                        found.clone()
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            self.run(&command, &mut cwd.to_path_buf());
+            rest = &rest[at + 1 + command.len()..];
+        }
+    }
+}
+
 /// Whether the short-option cluster `word` (`-anm`) holds `flag` before any option that takes
 /// the rest of the cluster as its value.
-fn short_flag(word: &str, flag: char, takes_value: &str) -> bool {
+pub(super) fn short_flag(word: &str, flag: char, takes_value: &str) -> bool {
     let Some(cluster) = word.strip_prefix('-') else {
         return false;
     };
@@ -329,7 +229,7 @@ fn short_flag(word: &str, flag: char, takes_value: &str) -> bool {
 
 /// The operands of a command: the words that are not options, nor the value of a short option
 /// in `takes_value` given as the next word; everything after `--`.
-fn operands<'w>(args: &'w [ShellWord], takes_value: &str) -> Vec<&'w ShellWord> {
+pub(super) fn operands<'w>(args: &'w [ShellWord], takes_value: &str) -> Vec<&'w ShellWord> {
     let mut out = Vec::new();
     let mut iter = args.iter();
     let mut only_operands = false;
