@@ -181,3 +181,61 @@ fn check_commit_checks_one_commit() {
     run.assert_ok();
     assert!(run.stderr.contains("1 commit checked"), "{run:#?}");
 }
+
+// ---- --first-parent ------------------------------------------------------------------------
+
+/// A branch `side` off `exec/login` with `make`'s commits, merged back with `git merge --no-ff`
+/// (hooks bypassed). Returns the merge.
+fn merged_side_branch(repo: &TestRepo, make: impl FnOnce(&TestRepo)) -> String {
+    repo.git(["checkout", "-q", "-b", "side"]);
+    make(repo);
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.merge_unchecked("side", "Merge side");
+    repo.head()
+}
+
+fn check_first_parent(repo: &TestRepo, first_parent: bool) -> Run {
+    let mut args = vec!["check", "--range", "main..exec/login", "--format", "json"];
+    if first_parent {
+        args.push("--first-parent");
+    }
+    repo.execguard(args)
+}
+
+#[test]
+fn first_parent_judges_a_no_ff_merge_by_everything_it_brings_in() {
+    // The merge's first parent is an ancestor of its second: re-merged, it adds nothing of its
+    // own, and under `--first-parent` the side branch's commits are not judged themselves.
+    let repo = pushed_fixture();
+    let merge = merged_side_branch(&repo, |repo| {
+        commit_spec_edit(repo, "Tweak the spec");
+        let code: String = (0..600).map(|i| format!("pub fn f{i}() {{}}\n")).collect();
+        repo.write("src/more.rs", code);
+        repo.add_progress("More functions.");
+        repo.commit_unchecked("More functions");
+    });
+    let all = check_first_parent(&repo, false);
+    assert_eq!(all.code, Some(1), "{all:#?}");
+    let first = check_first_parent(&repo, true);
+    assert_eq!(first.code, Some(1), "{first:#?}");
+    assert_eq!(
+        json_pairs(&first.stdout),
+        BTreeSet::from([
+            ("commit-size".to_string(), merge.clone()),
+            ("frozen-spec".to_string(), merge.clone()),
+        ]),
+        "{first:#?}"
+    );
+}
+
+#[test]
+fn first_parent_accepts_a_merge_of_clean_small_work() {
+    let repo = pushed_fixture();
+    merged_side_branch(&repo, |repo| {
+        commit_clean_code(repo, "logout");
+        commit_clean_code(repo, "refresh");
+    });
+    let first = check_first_parent(&repo, true);
+    first.assert_ok();
+    assert!(json_pairs(&first.stdout).is_empty(), "{first:#?}");
+}

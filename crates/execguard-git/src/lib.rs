@@ -41,7 +41,7 @@ mod tree_diff;
 mod tree_problem;
 mod trees;
 
-pub use change::{commit_change, staged_change, tips_change, LoadedChange};
+pub use change::{commit_change, first_parent_change, staged_change, tips_change, LoadedChange};
 pub use config::{
     commit_config_blob, config_blob_id, load_commit_config, load_commit_config_or, load_config,
     parent_name, pinned_config_path, read_config_blob, read_config_file, ConfigOrigin,

@@ -24,6 +24,10 @@ pub struct CommitSettings {
     /// Override policy: pre-receive refuses untrusted pushers' trailers, a range check honours
     /// only a named pusher listed in the config in force.
     pub overrides: OverridePolicy,
+    /// Judge each commit, a merge included, by its whole change against its first parent (a
+    /// range walked with `--first-parent`: the merges bring in commits that are not judged
+    /// themselves).
+    pub whole_first_parent_changes: bool,
 }
 
 /// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
@@ -93,9 +97,18 @@ where
                 run.iter()
                     .map(|&index| {
                         let job = &jobs[index];
-                        check_one(repo, job, explicit.as_ref(), configs, cache, &options)
-                            .or_else(|error| on_error(repo, job, error))
-                            .map(|report| (index, report))
+                        let whole = settings.whole_first_parent_changes;
+                        check_one(
+                            repo,
+                            job,
+                            explicit.as_ref(),
+                            configs,
+                            cache,
+                            &options,
+                            whole,
+                        )
+                        .or_else(|error| on_error(repo, job, error))
+                        .map(|report| (index, report))
                     })
                     .collect::<anyhow::Result<Vec<_>>>()
             },
@@ -117,6 +130,7 @@ fn check_one(
     configs: &mut Configs,
     cache: &ReadCache,
     options: &Options,
+    whole_first_parent_change: bool,
 ) -> anyhow::Result<Report> {
     // A commit whose config leaves its branch out is not judged: skip comparing its trees. A
     // push that hides less (see `push::HiddenRefs`) may walk many such commits. One that changes
@@ -141,7 +155,12 @@ fn check_one(
             });
         }
     }
-    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
+    let load = if whole_first_parent_change {
+        execguard_git::first_parent_change
+    } else {
+        execguard_git::commit_change
+    };
+    let commit = load(repo, job.id, job.branch.as_deref(), Some(cache))?;
     // A parent that contributes nothing is dropped, so the base may be another parent's tree.
     let config = match config_for(
         repo,

@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         let settings = CommitSettings {
             overrides: push::server_override_policy(pinned.as_ref()),
             config: pinned,
+            ..CommitSettings::default()
         };
         let (text, clean) = push::judge_for_hook(
             &repo,
