@@ -97,6 +97,37 @@ fn a_stray_nul_does_not_hide_a_3000_line_code_file() {
 }
 
 #[test]
+fn control_bytes_in_comments_do_not_hide_a_3000_line_script() {
+    // One NUL, and a fifth of the bytes control bytes, written into the comments: git calls the
+    // file binary; execguard counts its lines.
+    let repo = pushed_fixture();
+    let mut body: Vec<u8> = (0..3000)
+        .flat_map(|i| {
+            let mut line =
+                format!("var f{i} = function (x) {{ return x * {i}; }}; // ").into_bytes();
+            line.extend([1u8, 2, 3, 4, 5, 6, 14, 15, 16, 17, 18, 19]);
+            line.push(b'\n');
+            line
+        })
+        .collect();
+    body[20] = 0;
+    repo.write("web/app.js", &body);
+    repo.git(["add", "web/app.js"]);
+    assert_eq!(
+        repo.git(["diff", "--cached", "--numstat", "--", "web/app.js"])
+            .trim(),
+        "-\t-\tweb/app.js",
+        "git itself calls the file binary"
+    );
+    commit_work(&repo, "Application script.");
+    let run = assert_refused_by_server(&repo);
+    assert!(run.stderr.contains("3000 lines"), "{run:#?}");
+    let check = repo.execguard(["check", "--commit", "HEAD", "--branch", "exec/login"]);
+    check.assert_refused("commit-size");
+    assert!(check.stderr.contains("3000 lines"), "{check:#?}");
+}
+
+#[test]
 fn a_binary_asset_within_the_binary_budget_is_accepted() {
     let repo = pushed_fixture();
     repo.write("assets/logo.bin", noise(100_000, 7));

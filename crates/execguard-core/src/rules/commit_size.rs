@@ -32,9 +32,13 @@ and counts toward neither lines nor binary content.
 
 Lines are those of text files, added plus deleted, counted as the smallest line edit between the
 two versions (what `git diff --numstat` shows). A changed line counts once per started 200 bytes,
-so one line of 500 KB counts 2,500 times. A file is binary only when it has a NUL byte and at
-least a tenth of its bytes are control bytes or not UTF-8: a text file with a stray NUL counts its
-lines. A rename counts only the lines it changes. Submodules count toward files only.
+so one line of 500 KB counts 2,500 times. A file is binary by its content, not by one byte: only
+when it has a NUL byte, at least a tenth of its bytes are control bytes or not UTF-8, and fewer
+than half of its bytes lie in lines of which under a third is such bytes. Code with a stray NUL, or
+with control bytes written into its comments, counts its lines (where git calls it binary and
+shows `-` for its lines). Compiled message catalogues (`.mo`) read as text too: list them in
+`exclude` when they are committed. A rename counts only the lines it changes. Submodules count
+toward files only.
 
 Planning documents (specs, design notes, execplans) and lockfiles do not count toward lines. A
 lockfile is `Cargo.lock`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `go.sum`,
