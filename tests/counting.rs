@@ -280,3 +280,82 @@ fn ten_deletions_and_ten_unrelated_additions_are_accepted() {
     commit_work(&repo, "Replace the old modules.");
     assert_accepted_by_server(&repo);
 }
+
+// ---- renames out of exempt paths -----------------------------------------------------------
+
+/// A 60,000-line generated module (over 1 MiB) accepted under `large-files = ["assets/**"]`, and
+/// 3,000 vendored lines under `exclude = ["vendor/**"]`.
+fn exempt_content_fixture() -> TestRepo {
+    server_with(|repo| {
+        repo.write(
+            ".execguard.toml",
+            "[rules.commit-size]\nlarge-files = [\"assets/**\"]\nexclude = [\"vendor/**\"]\n",
+        );
+        repo.write(
+            "assets/gen.py",
+            numbered(60_000, "VALUE_WITH_A_LONG_NAME = "),
+        );
+        repo.write("vendor/lib.py", code(3000, "vendored"));
+    })
+}
+
+/// `git mv from to` with a Progress entry, hooks bypassed.
+fn commit_move(repo: &TestRepo, from: &str, to: &str) {
+    repo.git(["mv", from, to]);
+    commit_work(repo, &format!("Move {from}."));
+}
+
+#[test]
+fn moving_a_large_file_out_of_a_large_files_path_adds_it() {
+    let repo = exempt_content_fixture();
+    assert!(std::fs::metadata(repo.path("assets/gen.py")).unwrap().len() > 1024 * 1024);
+    commit_move(&repo, "assets/gen.py", "src/gen.py");
+    let run = assert_refused_by_server(&repo);
+    assert!(
+        run.stderr
+            .contains("moves assets/gen.py, a `large-files` path, to src/gen.py"),
+        "{run:#?}"
+    );
+    let check = repo.execguard([
+        "check",
+        "--range",
+        "main..exec/login",
+        "--branch",
+        "exec/login",
+    ]);
+    check.assert_refused("commit-size");
+    assert!(check.stderr.contains("src/gen.py"), "{check:#?}");
+}
+
+#[test]
+fn moving_a_large_file_within_large_files_paths_is_accepted() {
+    let repo = exempt_content_fixture();
+    std::fs::create_dir_all(repo.path("assets/old")).unwrap();
+    commit_move(&repo, "assets/gen.py", "assets/old/gen.py");
+    assert_accepted_by_server(&repo);
+}
+
+#[test]
+fn moving_excluded_lines_into_counted_code_counts_them() {
+    let repo = exempt_content_fixture();
+    commit_move(&repo, "vendor/lib.py", "src/lib.py");
+    let run = assert_refused_by_server(&repo);
+    assert!(run.stderr.contains("3000 lines"), "{run:#?}");
+    let check = repo.execguard([
+        "check",
+        "--range",
+        "main..exec/login",
+        "--branch",
+        "exec/login",
+    ]);
+    check.assert_refused("commit-size");
+    assert!(check.stderr.contains("3000 lines"), "{check:#?}");
+}
+
+#[test]
+fn moving_a_lockfile_to_a_code_path_counts_its_lines() {
+    let repo = server_with(|repo| repo.write("Cargo.lock", cargo_lock(400)));
+    commit_move(&repo, "Cargo.lock", "src/deps.rs");
+    let run = assert_refused_by_server(&repo);
+    assert!(run.stderr.contains("src/deps.rs"), "{run:#?}");
+}

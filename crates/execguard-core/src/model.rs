@@ -283,13 +283,14 @@ pub trait Trees {
         Ok(Vec::new())
     }
 
-    /// Which of the blob ids `ids` some path on `side` holds: a large blob that the base already
-    /// has is not new to the change. Walks the whole tree once, so it is asked only about blobs
-    /// over a limit; none when the side cannot say.
+    /// Which of the blob ids `ids` some path on `side` for which `counts` holds holds: a large
+    /// blob that the base already has is not new to the change. Walks the whole tree once, so it
+    /// is asked only about blobs over a limit; none when the side cannot say.
     fn held_blobs(
         &self,
         _side: Side,
         _ids: &[&str],
+        _counts: &dyn Fn(&RepoPath) -> bool,
     ) -> Result<std::collections::HashSet<String>, TreeError> {
         Ok(std::collections::HashSet::new())
     }

@@ -149,6 +149,7 @@ impl Trees for GitTrees<'_> {
         &self,
         side: Side,
         ids: &[&str],
+        counts: &dyn Fn(&RepoPath) -> bool,
     ) -> Result<std::collections::HashSet<String>, TreeError> {
         let mut found = std::collections::HashSet::new();
         let Snapshot::Tree(tree) = self.side(side) else {
@@ -160,8 +161,14 @@ impl Trees for GitTrees<'_> {
         }
         // One walk for all of them; it stops once each is found (libgit2 then reports the stop
         // as an error, which is the found case).
-        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
-            if entry.kind() == Some(ObjectType::Blob) && wanted.remove(&entry.id()) {
+        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+            if entry.kind() == Some(ObjectType::Blob)
+                && wanted.contains(&entry.id())
+                && counts(&RepoPath::new(
+                    [root.as_bytes(), entry.name_bytes()].concat(),
+                ))
+            {
+                wanted.remove(&entry.id());
                 found.insert(entry.id().to_string());
                 if wanted.is_empty() {
                     return git2::TreeWalkResult::Abort;
