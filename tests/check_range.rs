@@ -239,3 +239,102 @@ fn first_parent_accepts_a_merge_of_clean_small_work() {
     first.assert_ok();
     assert!(json_pairs(&first.stdout).is_empty(), "{first:#?}");
 }
+
+// ---- merges that follow a directory rename ------------------------------------------------
+
+/// `exec/login` moves `lib/core` to `lib/engine` while `side` adds `lib/core/new.rs` (300
+/// lines, with its Progress entry); merged into `exec/login` with `git merge`, which moves the
+/// new file to `lib/engine/new.rs`. `directory_renames` is git's `merge.directoryRenames`: with
+/// `conflict` (git's default) the merge stops to ask and the user commits git's suggestion.
+fn merge_across_a_directory_rename(directory_renames: &str) -> TestRepo {
+    let repo = pushed_fixture();
+    for name in ["a", "b", "c"] {
+        let body: String = (0..20)
+            .map(|i| format!("pub fn {name}{i}() {{}}\n"))
+            .collect();
+        repo.write(&format!("lib/core/{name}.rs"), body);
+    }
+    repo.add_progress("Added the core library.");
+    repo.commit_unchecked("Add the core library");
+    repo.git(["checkout", "-q", "-b", "side"]);
+    let body: String = (0..300)
+        .map(|i| format!("pub fn new{i}() {{}}\n"))
+        .collect();
+    repo.write("lib/core/new.rs", body);
+    // At the top of Progress, clear of the entry the other side appends.
+    let plan = repo.read("plans/login-execplan.md").replacen(
+        "## Progress\n\n",
+        "## Progress\n\n- [x] (2026-01-03 10:00Z) Added the new core module.\n",
+        1,
+    );
+    repo.write("plans/login-execplan.md", plan);
+    repo.commit_unchecked("Add the new core module");
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.git(["mv", "lib/core", "lib/engine"]);
+    repo.add_progress("Renamed the core library to engine.");
+    repo.commit_unchecked("Rename core to engine");
+    let setting = format!("merge.directoryRenames={directory_renames}");
+    let merge = repo.git_run([
+        "-c",
+        &setting,
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-verify",
+        "-m",
+        "Merge side",
+        "side",
+    ]);
+    if !merge.ok() {
+        assert!(merge.stdout.contains("lib/engine/new.rs"), "{merge:#?}");
+        repo.git(["add", "-A"]);
+        repo.git(["commit", "-q", "--no-verify", "--no-edit"]);
+    }
+    assert_eq!(repo.parent_count("HEAD"), 2);
+    assert!(repo.path("lib/engine/new.rs").is_file());
+    assert!(!repo.path("lib/core").exists());
+    repo
+}
+
+#[test]
+fn merge_following_a_directory_rename_adds_nothing_of_its_own() {
+    for directory_renames in ["true", "conflict"] {
+        let repo = merge_across_a_directory_rename(directory_renames);
+        let merge = repo.head();
+        let check = repo.execguard([
+            "check",
+            "--range",
+            &format!("{merge}^..{merge}"),
+            "--branch",
+            "exec/login",
+        ]);
+        check.assert_ok();
+        let range = repo.execguard(["check", "--range", "main..exec/login"]);
+        range.assert_ok();
+        assert_branch_push_lands(&repo, "exec/login", &[]);
+    }
+}
+
+#[test]
+fn merge_following_a_directory_rename_writing_code_of_its_own_is_refused() {
+    let repo = merge_across_a_directory_rename("true");
+    repo.append("lib/engine/new.rs", &"pub fn extra() {}\n".repeat(450));
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
+    let merge = repo.head();
+    let check = repo.execguard([
+        "check",
+        "--range",
+        &format!("{merge}^..{merge}"),
+        "--branch",
+        "exec/login",
+    ]);
+    check.assert_refused("commit-size");
+    check.assert_refused("progress-update");
+    assert_branch_push_refused(
+        &repo,
+        "exec/login",
+        &[],
+        &["commit-size", "progress-update"],
+    );
+}

@@ -19,6 +19,7 @@ pub mod baseline;
 mod case_folded;
 mod change;
 mod config;
+mod dir_renames;
 mod error;
 mod head;
 mod merge;
