@@ -130,10 +130,16 @@ impl Trees for GitTrees<'_> {
             }
             level = next;
         }
+        let own_dir = &path.as_bytes()[..path.as_bytes().len() - name.len()];
         let mut found = Vec::new();
         for (prefix, tree) in &level {
             let names = case_folded::matching(self.repo, *tree, name)
                 .map_err(tree_error(format!("{path}")))?;
+            if names.is_empty() && prefix.as_slice() != own_dir {
+                // No such file yet, but its folders are ones the base spells otherwise
+                // (`INFRA/new.yaml` beside `infra/`): it is written into them.
+                found.push(RepoPath::new([prefix.as_slice(), name].concat()));
+            }
             for (entry_name, _, is_tree) in names {
                 let mut full = prefix.clone();
                 full.extend_from_slice(&entry_name);

@@ -12,8 +12,9 @@ A commit may not add, modify, delete, rename (to or from) or change the mode or 
 matching one of the configured globs. By default that is `backend/PLANS.md`, the rules for writing
 execplans.
 
-A path that differs from it only in case counts as it (it is the same file on macOS and Windows
-checkouts). A merge is judged against every parent; it may take another parent's version of the
+A path that differs from it only in case, Unicode normalisation or Windows' trailing dots and
+spaces counts as it (it is the same file on macOS and Windows checkouts), and so does a new file
+in a folder spelt that way (`INFRA/new.yaml` beside a protected `infra/**`). A merge is judged against every parent; it may take another parent's version of the
 path only when the path was protected by this rule at their merge base.
 
 ## Why
