@@ -120,6 +120,11 @@ fn a_name_that_is_a_guarded_file_on_macos_or_windows_is_refused() {
             let before = server_rev(&repo, "refs/heads/exec/login");
             let run = push_added(&repo, path);
             assert_server_refused(&run, rule);
+            assert_eq!(
+                count(&run.stderr, &format!("error[{rule}]")),
+                1,
+                "reported once: {run:#?}"
+            );
             assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
             let check = repo.execguard(["check", "--range", "main..exec/login"]);
             check.assert_refused(rule);
@@ -178,4 +183,22 @@ fn pre_commit_refuses_a_long_s_variant_of_a_frozen_spec() {
     repo.git(["add", "-A"]);
     repo.commit("Add a login spec")
         .assert_refused("frozen-spec");
+}
+
+#[test]
+fn a_case_variant_of_a_protected_folder_the_base_lacks_is_refused() {
+    // No `infra/` yet: the protected glob itself is compared as a checkout compares names.
+    let repo = TestRepo::new();
+    repo.write_exec_files();
+    repo.write(
+        ".execguard.toml",
+        "[rules.protected-path]\npaths = [\"backend/PLANS.md\", \"infra/**\"]\n",
+    );
+    repo.commit_unchecked("Set up the features");
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    setup_server(&repo);
+    let run = push_added(&repo, "Infra/new.yaml");
+    assert_server_refused(&run, "protected-path");
+    let check = repo.execguard(["check", "--range", "main..exec/login"]);
+    check.assert_refused("protected-path");
 }

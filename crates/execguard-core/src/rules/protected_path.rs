@@ -14,7 +14,8 @@ execplans.
 
 A path that differs from it only in case, Unicode normalisation or Windows' trailing dots and
 spaces counts as it (it is the same file on macOS and Windows checkouts), and so does a new file
-in a folder spelt that way (`INFRA/new.yaml` beside a protected `infra/**`). A merge is judged against every parent; it may take another parent's version of the
+in a folder spelt that way (`INFRA/new.yaml` for a protected `infra/**`, whether or not the base
+has the folder yet). A merge is judged against every parent; it may take another parent's version of the
 path only when the path was protected by this rule at their merge base.
 
 ## Why
@@ -42,13 +43,18 @@ for a file the base has; for a new one `git restore --staged -- <path>`, or `git
 
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let globs = &cx.config.rules.protected_path.paths;
-    Ok(actions(&cx.change.files)
-        .filter(|(_, path, _)| globs.is_match(path))
-        .map(|(_, path, action)| {
-            cx.violation_with_undo(
+    let mut out = Vec::new();
+    for (_, path, action) in actions(&cx.change.files) {
+        let matched = globs.is_match(path)
+            || (globs.is_match_checked_out(path)
+                // Written over a protected file of the base: reported as that collision.
+                && !cx.case_collisions()?.iter().any(|(added, _)| added == path));
+        if matched {
+            out.push(cx.violation_with_undo(
                 Finding::ProtectedPath(ProtectedPath::changed(path, action)),
                 cx.undo_hint(path),
-            )
-        })
-        .collect())
+            ));
+        }
+    }
+    Ok(out)
 }
