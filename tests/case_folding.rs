@@ -95,3 +95,110 @@ fn every_case_variant_added_in_one_commit_is_named() {
     }
     assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
 }
+
+// ---- names that are one file by Unicode and Windows rules -----------------------------------
+
+/// Each added path, pushed alone on a fresh fixture, and the rule that refuses it: full Unicode
+/// case folding (`ſ` is `s`), Windows' trailing dots and spaces, folders as well as files.
+const ONE_FILE_ELSEWHERE: &[(&str, &str)] = &[
+    ("\u{17f}pecs/login.md", "frozen-spec"),
+    ("backend/PLAN\u{17f}.md", "protected-path"),
+    ("backend/plan\u{17f}.md", "protected-path"),
+    ("specs/login.md.", "frozen-spec"),
+    ("specs/login.md ", "frozen-spec"),
+    ("designs/login.md. .", "frozen-design"),
+    ("Designs/Login.md", "frozen-design"),
+];
+
+#[test]
+fn a_name_that_is_a_guarded_file_on_macos_or_windows_is_refused() {
+    common::table::each_case(
+        ONE_FILE_ELSEWHERE,
+        |(path, _)| format!("{path:?}"),
+        |(path, rule)| {
+            let repo = pushed_fixture();
+            let before = server_rev(&repo, "refs/heads/exec/login");
+            let run = push_added(&repo, path);
+            assert_server_refused(&run, rule);
+            assert_eq!(
+                count(&run.stderr, &format!("error[{rule}]")),
+                1,
+                "reported once: {run:#?}"
+            );
+            assert_eq!(server_rev(&repo, "refs/heads/exec/login"), before);
+            let check = repo.execguard(["check", "--range", "main..exec/login"]);
+            check.assert_refused(rule);
+        },
+    );
+}
+
+#[test]
+fn an_nfd_name_beside_a_frozen_nfc_spec_is_refused() {
+    let repo = TestRepo::new();
+    repo.write_exec_files();
+    repo.write(
+        "specs/caf\u{e9}.md",
+        SPEC_FROZEN.replace("Login", "Caf\u{e9}"),
+    );
+    repo.commit_unchecked("Set up the features");
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    setup_server(&repo);
+    let run = push_added(&repo, "specs/cafe\u{301}.md");
+    assert_server_refused(&run, "frozen-spec");
+    let check = repo.execguard(["check", "--range", "main..exec/login"]);
+    check.assert_refused("frozen-spec");
+}
+
+#[test]
+fn a_new_file_in_a_case_variant_of_a_protected_folder_is_refused() {
+    let repo = TestRepo::new();
+    repo.write_exec_files();
+    repo.write(
+        ".execguard.toml",
+        "[rules.protected-path]\npaths = [\"backend/PLANS.md\", \"infra/**\"]\n",
+    );
+    repo.write("infra/main.yaml", "replicas: 2\n");
+    repo.commit_unchecked("Set up the features");
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    setup_server(&repo);
+    let run = push_added(&repo, "INFRA/new.yaml");
+    assert_server_refused(&run, "protected-path");
+    assert!(run.stderr.contains("infra/new.yaml"), "{run:#?}");
+    let check = repo.execguard(["check", "--range", "main..exec/login"]);
+    check.assert_refused("protected-path");
+    // The same file in a folder of its own lands.
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.write("ops/new.yaml", "replicas: 3\n");
+    repo.add_progress("Added the ops settings.");
+    repo.commit_unchecked("Add the ops settings");
+    assert_branch_push_lands(&repo, "exec/login", &[]);
+}
+
+#[test]
+fn pre_commit_refuses_a_long_s_variant_of_a_frozen_spec() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.execguard(["install"]).assert_ok();
+    repo.write("\u{17f}pecs/login.md", "# Login\n\nChanged.\n");
+    repo.git(["add", "-A"]);
+    repo.commit("Add a login spec")
+        .assert_refused("frozen-spec");
+}
+
+#[test]
+fn a_case_variant_of_a_protected_folder_the_base_lacks_is_refused() {
+    // No `infra/` yet: the protected glob itself is compared as a checkout compares names.
+    let repo = TestRepo::new();
+    repo.write_exec_files();
+    repo.write(
+        ".execguard.toml",
+        "[rules.protected-path]\npaths = [\"backend/PLANS.md\", \"infra/**\"]\n",
+    );
+    repo.commit_unchecked("Set up the features");
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    setup_server(&repo);
+    let run = push_added(&repo, "Infra/new.yaml");
+    assert_server_refused(&run, "protected-path");
+    let check = repo.execguard(["check", "--range", "main..exec/login"]);
+    check.assert_refused("protected-path");
+}

@@ -221,6 +221,139 @@ fn check_range_refuses_a_stale_merge_that_drops_a_humans_change() {
     }
 }
 
+// ---- --first-parent ------------------------------------------------------------------------
+
+/// A branch `side` off `exec/login` with `make`'s commits, merged back with `git merge --no-ff`
+/// (hooks bypassed). Returns the merge.
+fn merged_side_branch(repo: &TestRepo, make: impl FnOnce(&TestRepo)) -> String {
+    repo.git(["checkout", "-q", "-b", "side"]);
+    make(repo);
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.merge_unchecked("side", "Merge side");
+    repo.head()
+}
+
+fn check_first_parent(repo: &TestRepo, first_parent: bool) -> Run {
+    let mut args = vec!["check", "--range", "main..exec/login", "--format", "json"];
+    if first_parent {
+        args.push("--first-parent");
+    }
+    repo.execguard(args)
+}
+
+#[test]
+fn first_parent_judges_a_no_ff_merge_by_everything_it_brings_in() {
+    // The merge's first parent is an ancestor of its second: re-merged, it adds nothing of its
+    // own, and under `--first-parent` the side branch's commits are not judged themselves.
+    let repo = pushed_fixture();
+    let merge = merged_side_branch(&repo, |repo| {
+        commit_spec_edit(repo, "Tweak the spec");
+        let code: String = (0..600).map(|i| format!("pub fn f{i}() {{}}\n")).collect();
+        repo.write("src/more.rs", code);
+        repo.add_progress("More functions.");
+        repo.commit_unchecked("More functions");
+    });
+    let all = check_first_parent(&repo, false);
+    assert_eq!(all.code, Some(1), "{all:#?}");
+    let first = check_first_parent(&repo, true);
+    assert_eq!(first.code, Some(1), "{first:#?}");
+    assert_eq!(
+        json_pairs(&first.stdout),
+        BTreeSet::from([
+            ("commit-size".to_string(), merge.clone()),
+            ("frozen-spec".to_string(), merge.clone()),
+        ]),
+        "{first:#?}"
+    );
+}
+
+#[test]
+fn first_parent_accepts_a_merge_of_clean_small_work() {
+    let repo = pushed_fixture();
+    merged_side_branch(&repo, |repo| {
+        commit_clean_code(repo, "logout");
+        commit_clean_code(repo, "refresh");
+    });
+    let first = check_first_parent(&repo, true);
+    first.assert_ok();
+    assert!(json_pairs(&first.stdout).is_empty(), "{first:#?}");
+}
+
+// ---- merges that follow a directory rename ------------------------------------------------
+
+/// `exec/login` moves `lib/core` to `lib/engine` while `side` adds `lib/core/new.rs` (300
+/// lines, with its Progress entry); merged into `exec/login` with `git merge`, which moves the
+/// new file to `lib/engine/new.rs`. `directory_renames` is git's `merge.directoryRenames`: with
+/// `conflict` (git's default) the merge stops to ask and the user commits git's suggestion.
+fn merge_across_a_directory_rename(directory_renames: &str) -> TestRepo {
+    let repo = pushed_fixture();
+    for name in ["a", "b", "c"] {
+        let body: String = (0..20)
+            .map(|i| format!("pub fn {name}{i}() {{}}\n"))
+            .collect();
+        repo.write(&format!("lib/core/{name}.rs"), body);
+    }
+    repo.add_progress("Added the core library.");
+    repo.commit_unchecked("Add the core library");
+    repo.git(["checkout", "-q", "-b", "side"]);
+    let body: String = (0..300)
+        .map(|i| format!("pub fn new{i}() {{}}\n"))
+        .collect();
+    repo.write("lib/core/new.rs", body);
+    // At the top of Progress, clear of the entry the other side appends.
+    let plan = repo.read("plans/login-execplan.md").replacen(
+        "## Progress\n\n",
+        "## Progress\n\n- [x] (2026-01-03 10:00Z) Added the new core module.\n",
+        1,
+    );
+    repo.write("plans/login-execplan.md", plan);
+    repo.commit_unchecked("Add the new core module");
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.git(["mv", "lib/core", "lib/engine"]);
+    repo.add_progress("Renamed the core library to engine.");
+    repo.commit_unchecked("Rename core to engine");
+    let setting = format!("merge.directoryRenames={directory_renames}");
+    let merge = repo.git_run([
+        "-c",
+        &setting,
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-verify",
+        "-m",
+        "Merge side",
+        "side",
+    ]);
+    if !merge.ok() {
+        assert!(merge.stdout.contains("lib/engine/new.rs"), "{merge:#?}");
+        repo.git(["add", "-A"]);
+        repo.git(["commit", "-q", "--no-verify", "--no-edit"]);
+    }
+    assert_eq!(repo.parent_count("HEAD"), 2);
+    assert!(repo.path("lib/engine/new.rs").is_file());
+    assert!(!repo.path("lib/core").exists());
+    repo
+}
+
+#[test]
+fn merge_following_a_directory_rename_adds_nothing_of_its_own() {
+    for directory_renames in ["true", "conflict"] {
+        let repo = merge_across_a_directory_rename(directory_renames);
+        let merge = repo.head();
+        let check = repo.execguard([
+            "check",
+            "--range",
+            &format!("{merge}^..{merge}"),
+            "--branch",
+            "exec/login",
+        ]);
+        check.assert_ok();
+        let range = repo.execguard(["check", "--range", "main..exec/login"]);
+        range.assert_ok();
+        assert_branch_push_lands(&repo, "exec/login", &[]);
+    }
+}
+
 #[test]
 fn check_range_asks_the_pusher_to_own_a_spec_it_freezes() {
     let repo = pushed_fixture();
@@ -271,4 +404,28 @@ fn check_without_branch_judges_the_commits_on_the_current_branch_as_the_hooks_di
     repo.git(["checkout", "-q", "--detach"]);
     let run = repo.execguard(["check", "--commit", "HEAD"]);
     run.assert_refused("progress-update");
+}
+
+#[test]
+fn merge_following_a_directory_rename_writing_code_of_its_own_is_refused() {
+    let repo = merge_across_a_directory_rename("true");
+    repo.append("lib/engine/new.rs", &"pub fn extra() {}\n".repeat(450));
+    repo.git(["add", "-A"]);
+    repo.git(["commit", "-q", "--amend", "--no-verify", "--no-edit"]);
+    let merge = repo.head();
+    let check = repo.execguard([
+        "check",
+        "--range",
+        &format!("{merge}^..{merge}"),
+        "--branch",
+        "exec/login",
+    ]);
+    check.assert_refused("commit-size");
+    check.assert_refused("progress-update");
+    assert_branch_push_refused(
+        &repo,
+        "exec/login",
+        &[],
+        &["commit-size", "progress-update"],
+    );
 }

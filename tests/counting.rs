@@ -97,6 +97,37 @@ fn a_stray_nul_does_not_hide_a_3000_line_code_file() {
 }
 
 #[test]
+fn control_bytes_in_comments_do_not_hide_a_3000_line_script() {
+    // One NUL, and a fifth of the bytes control bytes, written into the comments: git calls the
+    // file binary; execguard counts its lines.
+    let repo = pushed_fixture();
+    let mut body: Vec<u8> = (0..3000)
+        .flat_map(|i| {
+            let mut line =
+                format!("var f{i} = function (x) {{ return x * {i}; }}; // ").into_bytes();
+            line.extend([1u8, 2, 3, 4, 5, 6, 14, 15, 16, 17, 18, 19]);
+            line.push(b'\n');
+            line
+        })
+        .collect();
+    body[20] = 0;
+    repo.write("web/app.js", &body);
+    repo.git(["add", "web/app.js"]);
+    assert_eq!(
+        repo.git(["diff", "--cached", "--numstat", "--", "web/app.js"])
+            .trim(),
+        "-\t-\tweb/app.js",
+        "git itself calls the file binary"
+    );
+    commit_work(&repo, "Application script.");
+    let run = assert_refused_by_server(&repo);
+    assert!(run.stderr.contains("3000 lines"), "{run:#?}");
+    let check = repo.execguard(["check", "--commit", "HEAD", "--branch", "exec/login"]);
+    check.assert_refused("commit-size");
+    assert!(check.stderr.contains("3000 lines"), "{check:#?}");
+}
+
+#[test]
 fn a_binary_asset_within_the_binary_budget_is_accepted() {
     let repo = pushed_fixture();
     repo.write("assets/logo.bin", noise(100_000, 7));
@@ -291,4 +322,83 @@ fn an_added_blob_the_store_lacks_is_sized_from_the_index() {
         ),
         "{run:#?}"
     );
+}
+
+// ---- renames out of exempt paths -----------------------------------------------------------
+
+/// A 60,000-line generated module (over 1 MiB) accepted under `large-files = ["assets/**"]`, and
+/// 3,000 vendored lines under `exclude = ["vendor/**"]`.
+fn exempt_content_fixture() -> TestRepo {
+    server_with(|repo| {
+        repo.write(
+            ".execguard.toml",
+            "[rules.commit-size]\nlarge-files = [\"assets/**\"]\nexclude = [\"vendor/**\"]\n",
+        );
+        repo.write(
+            "assets/gen.py",
+            numbered(60_000, "VALUE_WITH_A_LONG_NAME = "),
+        );
+        repo.write("vendor/lib.py", code(3000, "vendored"));
+    })
+}
+
+/// `git mv from to` with a Progress entry, hooks bypassed.
+fn commit_move(repo: &TestRepo, from: &str, to: &str) {
+    repo.git(["mv", from, to]);
+    commit_work(repo, &format!("Move {from}."));
+}
+
+#[test]
+fn moving_a_large_file_out_of_a_large_files_path_adds_it() {
+    let repo = exempt_content_fixture();
+    assert!(std::fs::metadata(repo.path("assets/gen.py")).unwrap().len() > 1024 * 1024);
+    commit_move(&repo, "assets/gen.py", "src/gen.py");
+    let run = assert_refused_by_server(&repo);
+    assert!(
+        run.stderr
+            .contains("moves assets/gen.py, a `large-files` path, to src/gen.py"),
+        "{run:#?}"
+    );
+    let check = repo.execguard([
+        "check",
+        "--range",
+        "main..exec/login",
+        "--branch",
+        "exec/login",
+    ]);
+    check.assert_refused("commit-size");
+    assert!(check.stderr.contains("src/gen.py"), "{check:#?}");
+}
+
+#[test]
+fn moving_a_large_file_within_large_files_paths_is_accepted() {
+    let repo = exempt_content_fixture();
+    std::fs::create_dir_all(repo.path("assets/old")).unwrap();
+    commit_move(&repo, "assets/gen.py", "assets/old/gen.py");
+    assert_accepted_by_server(&repo);
+}
+
+#[test]
+fn moving_excluded_lines_into_counted_code_counts_them() {
+    let repo = exempt_content_fixture();
+    commit_move(&repo, "vendor/lib.py", "src/lib.py");
+    let run = assert_refused_by_server(&repo);
+    assert!(run.stderr.contains("3000 lines"), "{run:#?}");
+    let check = repo.execguard([
+        "check",
+        "--range",
+        "main..exec/login",
+        "--branch",
+        "exec/login",
+    ]);
+    check.assert_refused("commit-size");
+    assert!(check.stderr.contains("3000 lines"), "{check:#?}");
+}
+
+#[test]
+fn moving_a_lockfile_to_a_code_path_counts_its_lines() {
+    let repo = server_with(|repo| repo.write("Cargo.lock", cargo_lock(400)));
+    commit_move(&repo, "Cargo.lock", "src/deps.rs");
+    let run = assert_refused_by_server(&repo);
+    assert!(run.stderr.contains("src/deps.rs"), "{run:#?}");
 }

@@ -37,13 +37,56 @@ impl RepoPath {
 }
 
 impl RepoPath {
-    /// Whether two names are the same on a case-insensitive file system: Unicode lower case when
-    /// both are UTF-8, ASCII case otherwise.
+    /// Whether two names (path components) are one file on the file systems that check them
+    /// out: the same [`RepoPath::name_key`].
     pub fn same_ignoring_case(a: &[u8], b: &[u8]) -> bool {
-        match (std::str::from_utf8(a), std::str::from_utf8(b)) {
-            (Ok(a), Ok(b)) => a.to_lowercase() == b.to_lowercase(),
-            _ => a.eq_ignore_ascii_case(b),
+        if a.is_ascii()
+            && b.is_ascii()
+            && !has_trailing_dot_or_space(a)
+            && !has_trailing_dot_or_space(b)
+        {
+            return a.eq_ignore_ascii_case(b);
         }
+        Self::name_key(a) == Self::name_key(b)
+    }
+
+    /// The key under which a name (one path component) is one file for the file systems that
+    /// check it out: Unicode canonical equivalence (macOS stores and compares names
+    /// normalised: an NFD `café` is the NFC one), full Unicode case folding (`ſ` is `s`, `ß` is
+    /// `ss`; macOS and Windows ignore case) and no trailing dots or spaces (Windows drops them).
+    /// A name that is not UTF-8 folds its ASCII letters only.
+    pub fn name_key(name: &[u8]) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let trimmed = trim_trailing_dots_and_spaces(name);
+        match std::str::from_utf8(trimmed) {
+            Ok(text) if text.is_ascii() => text.to_ascii_lowercase(),
+            Ok(text) => {
+                let folded = caseless::default_case_fold_str(&text.nfd().collect::<String>());
+                let key: String = folded.nfc().collect();
+                // Folding may end the name in a dot or a space again only through a character
+                // that folds to one, which no file system drops: trim once more all the same.
+                String::from_utf8_lossy(trim_trailing_dots_and_spaces(key.as_bytes())).into_owned()
+            }
+            Err(_) => String::from_utf8_lossy(&trimmed.to_ascii_lowercase()).into_owned(),
+        }
+    }
+}
+
+fn has_trailing_dot_or_space(name: &[u8]) -> bool {
+    matches!(name.last(), Some(b'.' | b' '))
+}
+
+/// `name` without the dots and spaces at its end; `.` and `..` are left alone, as are names made
+/// only of dots and spaces.
+fn trim_trailing_dots_and_spaces(name: &[u8]) -> &[u8] {
+    let end = name
+        .iter()
+        .rposition(|&b| b != b'.' && b != b' ')
+        .map_or(0, |last| last + 1);
+    if end == 0 {
+        name
+    } else {
+        &name[..end]
     }
 }
 
@@ -314,19 +357,22 @@ pub trait Trees {
         true
     }
 
-    /// Every other path on `side` that names the same file as `path` on a case-insensitive file
-    /// system (macOS, Windows): `specs/Login.md` for `specs/login.md`.
+    /// Every other path on `side` that names the same file as `path` for a checkout on macOS or
+    /// Windows (each component compared by [`RepoPath::name_key`]): `specs/Login.md` for
+    /// `specs/login.md`; and where `path`'s folders exist there spelt otherwise but its file does
+    /// not, `path` as written into them (`infra/new.yaml` for `INFRA/new.yaml`).
     fn case_variants(&self, _side: Side, _path: &RepoPath) -> Result<Vec<RepoPath>, TreeError> {
         Ok(Vec::new())
     }
 
-    /// Which of the blob ids `ids` some path on `side` holds: a large blob that the base already
-    /// has is not new to the change. Walks the whole tree once, so it is asked only about blobs
-    /// over a limit; none when the side cannot say.
+    /// Which of the blob ids `ids` some path on `side` for which `counts` holds holds: a large
+    /// blob that the base already has is not new to the change. Walks the whole tree once, so it
+    /// is asked only about blobs over a limit; none when the side cannot say.
     fn held_blobs(
         &self,
         _side: Side,
         _ids: &[&str],
+        _counts: &dyn Fn(&RepoPath) -> bool,
     ) -> Result<std::collections::HashSet<String>, TreeError> {
         Ok(std::collections::HashSet::new())
     }
@@ -346,4 +392,37 @@ pub trait Trees {
 pub struct TreeError {
     pub what: String,
     pub reason: String,
+}
+
+#[cfg(test)]
+mod name_key_tests {
+    use super::RepoPath;
+
+    #[test]
+    fn names_one_file_on_macos_or_windows_share_a_key() {
+        for (a, b) in [
+            ("Login.md", "login.md"),
+            ("\u{17f}pecs", "specs"),
+            ("PLAN\u{17f}.md", "plans.md"),
+            ("Stra\u{df}e.md", "STRASSE.md"),
+            ("cafe\u{301}.md", "caf\u{e9}.md"),
+            ("login.md. .", "login.md"),
+            ("\u{212a}ey", "key"),
+        ] {
+            assert!(
+                RepoPath::same_ignoring_case(a.as_bytes(), b.as_bytes()),
+                "{a:?} {b:?}"
+            );
+            assert_eq!(
+                RepoPath::name_key(a.as_bytes()),
+                RepoPath::name_key(b.as_bytes())
+            );
+        }
+        for (a, b) in [("login.md", "logout.md"), (".", ".."), ("a.md", "a_md")] {
+            assert!(
+                !RepoPath::same_ignoring_case(a.as_bytes(), b.as_bytes()),
+                "{a:?} {b:?}"
+            );
+        }
+    }
 }

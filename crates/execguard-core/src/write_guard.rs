@@ -32,12 +32,14 @@ pub fn write_refusals(
 ) -> Result<Vec<WriteRefusal>, TreeError> {
     let change = Change::default();
     let cx = Context::new(config, &change, trees, None);
-    let mut candidates = vec![path.clone()];
+    // The base's own spelling first, so that a refusal names the file that exists.
+    let mut candidates: Vec<RepoPath> = Vec::new();
     for variant in trees.case_variants(Side::Base, path)? {
-        if !candidates.contains(&variant) {
+        if variant != *path && !candidates.contains(&variant) {
             candidates.push(variant);
         }
     }
+    candidates.push(path.clone());
     let mut found = Vec::new();
     for rule in crate::rule_id::ALL_RULES {
         if !rule.is_path_rule() || !config.is_enabled(*rule) {

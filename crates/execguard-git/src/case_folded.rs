@@ -1,5 +1,6 @@
-//! Tree entries by case-folded name, for finding the paths a case-insensitive checkout (macOS,
-//! Windows) would write over. A tree asked about once is scanned; asked about again (the other
+//! Tree entries by folded name ([`RepoPath::name_key`]: case, Unicode normalisation, Windows'
+//! trailing dots and spaces), for finding the paths a checkout on macOS or Windows would write
+//! over. A tree asked about once is scanned; asked about again (the other
 //! paths a commit adds to it), it is indexed once per thread.
 
 use std::cell::RefCell;
@@ -15,20 +16,20 @@ struct FoldedTree(HashMap<String, Vec<Entry>>);
 /// A tree entry: its name, its id, and whether it is a tree.
 pub(crate) type Entry = (Vec<u8>, Oid, bool);
 
+/// The key a checkout compares names by (see [`RepoPath::name_key`]).
 fn fold(name: &[u8]) -> String {
-    match std::str::from_utf8(name) {
-        Ok(text) => text.to_lowercase(),
-        Err(_) => String::from_utf8_lossy(&name.to_ascii_lowercase()).into_owned(),
-    }
+    RepoPath::name_key(name)
 }
 
-/// Whether `entry` is `name` ignoring case, `folded` being `fold(name)`: what looking `name` up in
-/// the index answers.
+/// Whether `entry` is `name` for a checkout, `folded` being `fold(name)`: what looking `name` up
+/// in the index answers. Two ASCII names without trailing dots or spaces are compared as they
+/// are; only the others are folded.
 fn same(entry: &[u8], name: &[u8], folded: &str) -> bool {
-    if entry.is_ascii() && name.is_ascii() {
+    let plain = |name: &[u8]| name.is_ascii() && !matches!(name.last(), Some(b'.' | b' '));
+    if plain(entry) && plain(name) {
         return entry.eq_ignore_ascii_case(name);
     }
-    fold(entry) == folded && RepoPath::same_ignoring_case(entry, name)
+    fold(entry) == folded
 }
 
 /// Entries indexed at most, per thread, before the cache starts over: under 1 MB. A tree is asked
@@ -57,7 +58,7 @@ pub(crate) fn matching(repo: &Repository, id: Oid, name: &[u8]) -> Result<Vec<En
     let folded = fold(name);
     let found = INDEXED.with(|cache| cache.borrow().trees.get(&id).cloned());
     if let Some(index) = found {
-        return Ok(lookup(&index, name, &folded));
+        return Ok(lookup(&index, &folded));
     }
     let tree = repo.find_tree(id)?;
     let first_time = INDEXED.with(|cache| {
@@ -91,7 +92,7 @@ pub(crate) fn matching(repo: &Repository, id: Oid, name: &[u8]) -> Result<Vec<En
         cache.entries += tree.len();
         cache.trees.insert(id, Rc::clone(&index));
     });
-    Ok(lookup(&index, name, &folded))
+    Ok(lookup(&index, &folded))
 }
 
 fn entry_of(entry: &git2::TreeEntry<'_>) -> Entry {
@@ -102,13 +103,6 @@ fn entry_of(entry: &git2::TreeEntry<'_>) -> Entry {
     )
 }
 
-fn lookup(index: &FoldedTree, name: &[u8], folded: &str) -> Vec<Entry> {
-    index
-        .0
-        .get(folded)
-        .into_iter()
-        .flatten()
-        .filter(|(entry, _, _)| RepoPath::same_ignoring_case(entry, name))
-        .cloned()
-        .collect()
+fn lookup(index: &FoldedTree, folded: &str) -> Vec<Entry> {
+    index.0.get(folded).cloned().unwrap_or_default()
 }

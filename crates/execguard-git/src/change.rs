@@ -137,6 +137,28 @@ pub fn commit_change<'r>(
     branch: Option<&str>,
     cache: Option<&'r ReadCache>,
 ) -> Result<LoadedChange<'r>, GitError> {
+    load_commit(repo, id, branch, cache, false)
+}
+
+/// Builds the whole change of commit `id` against its recorded first parent, a merge included:
+/// what a branch that follows only first parents saw the commit do. A merge's side branch (even
+/// one its first parent is an ancestor of, as `git merge --no-ff` makes) is judged through it.
+pub fn first_parent_change<'r>(
+    repo: &'r Repo,
+    id: ObjectId,
+    branch: Option<&str>,
+    cache: Option<&'r ReadCache>,
+) -> Result<LoadedChange<'r>, GitError> {
+    load_commit(repo, id, branch, cache, true)
+}
+
+fn load_commit<'r>(
+    repo: &'r Repo,
+    id: ObjectId,
+    branch: Option<&str>,
+    cache: Option<&'r ReadCache>,
+    first_parent_only: bool,
+) -> Result<LoadedChange<'r>, GitError> {
     let (repo, id) = (repo.git(), id.git());
     let commit = repo
         .find_commit(id)
@@ -144,8 +166,13 @@ pub fn commit_change<'r>(
     let tree = commit
         .tree()
         .map_err(read_err(format!("the tree of {id}")))?;
-    let parents = revwalk::present_parents(repo, &commit)?;
-    let parents = merge::effective_parents(repo, parents)?;
+    let mut parents = revwalk::present_parents(repo, &commit)?;
+    let parents = if first_parent_only {
+        parents.truncate(1);
+        parents
+    } else {
+        merge::effective_parents(repo, parents)?
+    };
     let base_tree = match parents.first() {
         Some(parent) => Some(
             parent

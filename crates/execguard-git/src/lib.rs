@@ -24,6 +24,7 @@ pub mod branch_history;
 mod case_folded;
 mod change;
 mod config;
+mod dir_renames;
 mod error;
 mod head;
 mod merge;
@@ -50,7 +51,7 @@ mod trees;
 pub use bookkeeping::{
     default_branch, ref_commit, remember_deleted, remembered_tip, DELETED_PREFIX,
 };
-pub use change::{commit_change, staged_change, tips_change, LoadedChange};
+pub use change::{commit_change, first_parent_change, staged_change, tips_change, LoadedChange};
 pub use config::{
     commit_config_blob, config_blob_id, load_commit_config, load_commit_config_or, load_config,
     parent_name, pinned_config_path, read_config_blob, read_config_file, ConfigOrigin,

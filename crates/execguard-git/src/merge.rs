@@ -89,12 +89,19 @@ pub(crate) fn effective_parents<'r>(
 /// pairs more than once (which parents contribute, then what each brings), and each answer can
 /// walk much of the history: answers are remembered per thread.
 fn merge_base(repo: &Repository, one: Oid, two: Oid) -> Result<Option<Oid>, GitError> {
+    Ok(merge_bases(repo, one, two)?.map(|(base, _)| base))
+}
+
+/// The merge base of two commits (the first, as `git merge-base` prints it) and whether they
+/// have several (a criss-cross history), `None` for unrelated histories.
+pub(crate) fn merge_bases(repo: &Repository, one: Oid, two: Oid) -> Result<MergeBases, GitError> {
     let key = if one < two { (one, two) } else { (two, one) };
     if let Some(found) = MERGE_BASES.with(|memo| memo.borrow().get(&key).copied()) {
         return Ok(found);
     }
-    let found = match repo.merge_base(one, two) {
-        Ok(base) => Some(base),
+    // One walk answers both: libgit2's single merge base is the first of all of them.
+    let found = match repo.merge_bases(one, two) {
+        Ok(bases) => bases.first().map(|base| (*base, bases.len() > 1)),
         Err(e) if e.code() == git2::ErrorCode::NotFound => None,
         Err(e) => return Err(read_err(format!("the merge base of {one} and {two}"))(e)),
     };
@@ -108,8 +115,11 @@ fn merge_base(repo: &Repository, one: Oid, two: Oid) -> Result<Option<Oid>, GitE
     Ok(found)
 }
 
+/// The first merge base of two commits and whether they have several; `None`: unrelated.
+type MergeBases = Option<(Oid, bool)>;
+
 thread_local! {
-    static MERGE_BASES: std::cell::RefCell<HashMap<(Oid, Oid), Option<Oid>>> =
+    static MERGE_BASES: std::cell::RefCell<HashMap<(Oid, Oid), MergeBases>> =
         std::cell::RefCell::new(HashMap::new());
 }
 
@@ -183,7 +193,11 @@ pub(crate) fn merge_parts<'r>(
     let (own_files, own_base) = match &trees[..] {
         [first_tree, theirs] => {
             let base = bases.get(&(0, 1)).map(|(_, tree)| tree);
-            let (remerge, theirs_changed) = remerge(repo, base, first_tree, theirs)?;
+            let criss_cross = match merge_bases(repo, parents[0].id(), parents[1].id())? {
+                Some((_, several)) => several.then_some([&parents[0], &parents[1]]),
+                None => None,
+            };
+            let (remerge, theirs_changed) = remerge(repo, base, first_tree, theirs, criss_cross)?;
             // Only where the result differs from the first parent, or the re-merge does, can the
             // result differ from the re-merge.
             let mut candidates: BTreeSet<Vec<u8>> =

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use execguard_core::FileChange;
-use git2::{MergeOptions, ObjectType, Oid, Repository, Tree};
+use git2::{Commit, MergeOptions, ObjectType, Oid, Repository, Tree};
 
 use crate::error::read_err;
 use crate::objects::as_path;
@@ -51,6 +51,15 @@ impl Remerge<'_> {
             // The first parent's tree was read whole to merge it: a lookup that fails finds
             // nothing, as before.
             Rest::Tree(tree) => file_in_tree(tree, path).ok().flatten(),
+        }
+    }
+
+    /// Moves what the re-merge holds at `from` to `to`, as a directory rename does.
+    pub(crate) fn relocate(&mut self, from: &[u8], to: &[u8], entry: (u32, Oid)) {
+        self.decided.insert(from.to_vec(), None);
+        self.decided.insert(to.to_vec(), Some(entry));
+        if let Some(sides) = self.sides.remove(from) {
+            self.sides.insert(to.to_vec(), sides);
         }
     }
 
@@ -170,12 +179,15 @@ pub(crate) fn file_in_tree(
 }
 
 /// Merges `ours` and `theirs` over `base` (the empty tree for unrelated histories) in memory;
-/// also returns every path where the re-merge may differ from `ours`.
+/// also returns every path where the re-merge may differ from `ours`. `criss_cross` holds the
+/// two commits when they have several merge bases: they are then merged over the merge of their
+/// merge bases, as git does, and `base` (the first merge base) only finds directory renames.
 pub(crate) fn remerge<'r>(
     repo: &'r Repository,
     base: Option<&Tree<'r>>,
     ours: &Tree<'r>,
     theirs: &Tree<'r>,
+    criss_cross: Option<[&Commit<'r>; 2]>,
 ) -> Result<(Remerge<'r>, Vec<Vec<u8>>), GitError> {
     let ours_changed = tree_diff::tree_files(repo, base, ours)?;
     let theirs_changed = tree_diff::tree_files(repo, base, theirs)?;
@@ -185,11 +197,29 @@ pub(crate) fn remerge<'r>(
     let paths = |files: &[FileChange]| -> Vec<Vec<u8>> {
         files.iter().map(|f| f.path.as_bytes().to_vec()).collect()
     };
-    if renames_possible(&ours_changed) || renames_possible(&theirs_changed) {
+    if criss_cross.is_some() || renames_possible(&ours_changed) || renames_possible(&theirs_changed)
+    {
         // A side may have renamed a path the other changed: libgit2's merge follows renames.
         let mut candidates = paths(&theirs_changed);
         candidates.extend(paths(&ours_changed));
-        return Ok((remerge_with_renames(repo, base, ours, theirs)?, candidates));
+        let mut remerge = remerge_with_renames(repo, base, ours, theirs, criss_cross)?;
+        if let Some(base) = base {
+            // libgit2 follows renames of files only; git also follows renamed directories.
+            let moves = crate::dir_renames::moves(
+                repo,
+                base,
+                [ours, theirs],
+                [&ours_changed, &theirs_changed],
+                |path| remerge.get(path).is_some(),
+            )?;
+            for (from, to) in moves {
+                if let Some(entry) = remerge.get(&from) {
+                    remerge.relocate(&from, &to, entry);
+                    candidates.push(to);
+                }
+            }
+        }
+        return Ok((remerge, candidates));
     }
     let mut remerge = Remerge {
         rest: Rest::Tree(ours.clone()),
@@ -319,6 +349,7 @@ fn remerge_with_renames<'r>(
     base: Option<&Tree<'r>>,
     ours: &Tree<'r>,
     theirs: &Tree<'r>,
+    criss_cross: Option<[&Commit<'r>; 2]>,
 ) -> Result<Remerge<'r>, GitError> {
     let empty;
     let base = match base {
@@ -332,9 +363,13 @@ fn remerge_with_renames<'r>(
     let mut options = MergeOptions::new();
     // Not `skip_reuc`: in git2 0.20 it sets the fail-on-conflict flag instead.
     options.fail_on_conflict(false);
-    let index = repo
-        .merge_trees(base, ours, theirs, Some(&options))
-        .map_err(read_err("the re-merge of the merge's parents"))?;
+    let index = match criss_cross {
+        // libgit2 merges the merge bases into a virtual one first, as git's recursive and ort
+        // strategies do.
+        Some([one, two]) => repo.merge_commits(one, two, Some(&options)),
+        None => repo.merge_trees(base, ours, theirs, Some(&options)),
+    }
+    .map_err(read_err("the re-merge of the merge's parents"))?;
     let mut remerge = Remerge {
         rest: Rest::Index(git2::Index::new().map_err(read_err("an in-memory index"))?),
         decided: HashMap::new(),
@@ -377,3 +412,7 @@ fn remerge_with_renames<'r>(
     remerge.rest = Rest::Index(index);
     Ok(remerge)
 }
+
+#[cfg(test)]
+#[path = "remerge_tests.rs"]
+mod tests;

@@ -143,10 +143,16 @@ impl Trees for GitTrees<'_> {
             }
             level = next;
         }
+        let own_dir = &path.as_bytes()[..path.as_bytes().len() - name.len()];
         let mut found = Vec::new();
         for (prefix, tree) in &level {
             let names = case_folded::matching(self.repo, *tree, name)
                 .map_err(tree_error(format!("{path}")))?;
+            if names.is_empty() && prefix.as_slice() != own_dir {
+                // No such file yet, but its folders are ones the base spells otherwise
+                // (`INFRA/new.yaml` beside `infra/`): it is written into them.
+                found.push(RepoPath::new([prefix.as_slice(), name].concat()));
+            }
             for (entry_name, _, is_tree) in names {
                 let mut full = prefix.clone();
                 full.extend_from_slice(&entry_name);
@@ -162,6 +168,7 @@ impl Trees for GitTrees<'_> {
         &self,
         side: Side,
         ids: &[&str],
+        counts: &dyn Fn(&RepoPath) -> bool,
     ) -> Result<std::collections::HashSet<String>, TreeError> {
         let mut found = std::collections::HashSet::new();
         let Snapshot::Tree(tree) = self.side(side) else {
@@ -173,8 +180,14 @@ impl Trees for GitTrees<'_> {
         }
         // One walk for all of them; it stops once each is found (libgit2 then reports the stop
         // as an error, which is the found case).
-        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
-            if entry.kind() == Some(ObjectType::Blob) && wanted.remove(&entry.id()) {
+        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+            if entry.kind() == Some(ObjectType::Blob)
+                && wanted.contains(&entry.id())
+                && counts(&RepoPath::new(
+                    [root.as_bytes(), entry.name_bytes()].concat(),
+                ))
+            {
+                wanted.remove(&entry.id());
                 found.insert(entry.id().to_string());
                 if wanted.is_empty() {
                     return git2::TreeWalkResult::Abort;

@@ -28,6 +28,10 @@ pub struct CommitSettings {
     pub overrides: OverridePolicy,
     /// Who brings the commits: named on the server and by `check --pusher`.
     pub pusher: Pusher,
+    /// Judge each commit, a merge included, by its whole change against its first parent (a
+    /// range walked with `--first-parent`: the merges bring in commits that are not judged
+    /// themselves).
+    pub whole_first_parent_changes: bool,
 }
 
 /// Judges every job; the reports come back in the jobs' order. `open` opens the repository once
@@ -98,9 +102,19 @@ where
                 run.iter()
                     .map(|&index| {
                         let job = &jobs[index];
-                        check_one(repo, job, explicit.as_ref(), configs, cache, &options, None)
-                            .or_else(|error| on_error(repo, job, error))
-                            .map(|report| (index, report))
+                        let whole = settings.whole_first_parent_changes;
+                        check_one(
+                            repo,
+                            job,
+                            explicit.as_ref(),
+                            configs,
+                            cache,
+                            &options,
+                            None,
+                            whole,
+                        )
+                        .or_else(|error| on_error(repo, job, error))
+                        .map(|report| (index, report))
                     })
                     .collect::<anyhow::Result<Vec<_>>>()
             },
@@ -129,6 +143,7 @@ pub(crate) fn judge_again(
         .map(|config| Rc::new(config.clone()));
     let options = Options {
         overrides: settings.overrides.clone(),
+        pusher: settings.pusher.clone(),
         ..Options::default()
     };
     let cache = ReadCache::default();
@@ -140,6 +155,7 @@ pub(crate) fn judge_again(
         &cache,
         &options,
         Some(earlier),
+        settings.whole_first_parent_changes,
     )
 }
 
@@ -151,6 +167,7 @@ fn check_one(
     cache: &ReadCache,
     options: &Options,
     earlier: Option<EarlierProgress>,
+    whole_first_parent_change: bool,
 ) -> anyhow::Result<Report> {
     // A commit whose config leaves its branch out is not judged: skip comparing its trees. A
     // push that hides less (see `push::HiddenRefs`) may walk many such commits. One that changes
@@ -175,8 +192,12 @@ fn check_one(
             });
         }
     }
-    let mut commit =
-        execguard_git::commit_change(repo, job.id, job.branch.as_deref(), Some(cache))?;
+    let load = if whole_first_parent_change {
+        execguard_git::first_parent_change
+    } else {
+        execguard_git::commit_change
+    };
+    let mut commit = load(repo, job.id, job.branch.as_deref(), Some(cache))?;
     commit.change.earlier_progress = earlier;
     // A parent that contributes nothing is dropped, so the base may be another parent's tree.
     let config = match config_for(

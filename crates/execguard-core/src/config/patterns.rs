@@ -20,6 +20,9 @@ pub struct Globs {
     /// every coding-agent event pays, and most are not used by a given check). A test compiles
     /// every built-in list.
     set: OnceLock<GlobSet>,
+    /// The globs with every component folded as a checkout compares names
+    /// ([`RepoPath::name_key`]), compiled on first use: see [`Globs::is_match_checked_out`].
+    folded: OnceLock<Option<GlobSet>>,
 }
 
 impl Globs {
@@ -29,6 +32,7 @@ impl Globs {
         Ok(Globs {
             patterns,
             set: OnceLock::from(set),
+            folded: OnceLock::new(),
         })
     }
 
@@ -43,6 +47,7 @@ impl Globs {
         Globs {
             patterns,
             set: OnceLock::new(),
+            folded: OnceLock::new(),
         }
     }
 
@@ -62,6 +67,34 @@ impl Globs {
         self.set().is_match(path.to_text())
     }
 
+    /// Whether `path` matches, or names a matching path on macOS or Windows: compared with every
+    /// component folded ([`RepoPath::name_key`]: case, Unicode normalisation, trailing dots and
+    /// spaces), so that `INFRA/new.yaml` matches `infra/**` and `backend/planſ.md` matches
+    /// `backend/PLANS.md`. A path already lower-case ASCII is matched as it is.
+    pub fn is_match_checked_out(&self, path: &RepoPath) -> bool {
+        if self.is_match(path) {
+            return true;
+        }
+        let bytes = path.as_bytes();
+        let plain = bytes
+            .iter()
+            .all(|&b| b.is_ascii() && !b.is_ascii_uppercase())
+            && !bytes
+                .split(|&b| b == b'/')
+                .any(|name| matches!(name.last(), Some(b'.' | b' ')));
+        if plain {
+            return false;
+        }
+        let folded_set = self.folded.get_or_init(|| {
+            let folded: Vec<String> = self.patterns.iter().map(|p| fold_path(p)).collect();
+            Self::compile(&folded).ok()
+        });
+        match folded_set {
+            Some(set) => set.is_match(fold_path(&path.to_text())),
+            None => false,
+        }
+    }
+
     /// Whether a name that is not a path (a branch) matches.
     pub fn is_match_name(&self, name: &str) -> bool {
         self.set().is_match(name)
@@ -76,6 +109,15 @@ impl Globs {
     pub fn patterns(&self) -> &[String] {
         &self.patterns
     }
+}
+
+/// A path (or a glob: its metacharacters are ASCII punctuation, which folding leaves alone) with
+/// every component folded as a checkout compares names.
+fn fold_path(path: &str) -> String {
+    path.split('/')
+        .map(|name| RepoPath::name_key(name.as_bytes()))
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 impl fmt::Debug for Globs {

@@ -78,6 +78,8 @@ pub enum BlobChange {
     Adds,
     Changes,
     RenamesAndChanges,
+    /// Moves it, unchanged or not, out of a `large-files` path: new where it lands.
+    MovesOutOfLargeFiles,
 }
 
 impl CommitSize {
@@ -125,6 +127,9 @@ impl CommitSize {
                 let what = match (&found.change, &found.renamed_from) {
                     (BlobChange::RenamesAndChanges, Some(from)) => {
                         format!("renames {from} to {path} and changes it into")
+                    }
+                    (BlobChange::MovesOutOfLargeFiles, Some(from)) => {
+                        format!("moves {from}, a `large-files` path, to {path}, which is not one:")
                     }
                     (BlobChange::Adds, _) => format!("adds {path},"),
                     _ => format!("changes {path} into"),

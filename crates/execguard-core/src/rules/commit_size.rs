@@ -32,9 +32,13 @@ and counts toward neither lines nor binary content.
 
 Lines are those of text files, added plus deleted, counted as the smallest line edit between the
 two versions (what `git diff --numstat` shows). A changed line counts once per started 200 bytes,
-so one line of 500 KB counts 2,500 times. A file is binary only when it has a NUL byte and at
-least a tenth of its bytes are control bytes or not UTF-8: a text file with a stray NUL counts its
-lines. A rename counts only the lines it changes. Submodules count toward files only.
+so one line of 500 KB counts 2,500 times. A file is binary by its content, not by one byte: only
+when it has a NUL byte, at least a tenth of its bytes are control bytes or not UTF-8, and fewer
+than half of its bytes lie in lines of which under a third is such bytes. Code with a stray NUL, or
+with control bytes written into its comments, counts its lines (where git calls it binary and
+shows `-` for its lines). Compiled message catalogues (`.mo`) read as text too: list them in
+`exclude` when they are committed. A rename counts only the lines it changes. Submodules count
+toward files only.
 
 A deleted file whose blob the object store lacks (a partial clone) counts as a file, its lines
 unread: deleting adds nothing to review. A new blob the store lacks is sized by what the index
@@ -44,9 +48,12 @@ Planning documents (specs, design notes, execplans) and lockfiles do not count t
 lockfile is `Cargo.lock`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `go.sum`,
 `poetry.lock`, `uv.lock`, `Gemfile.lock` or `composer.lock` whose content has that lockfile's
 structure; a file with such a name and other content, code for instance, counts like any other.
-A path counts by where it ends up: the new path of a rename, the old one of a deletion. A merge
-is judged by what it adds of its own: its result against a clean re-merge of its parents, so
-lines written while resolving a conflict, or slipped into a merge, count like any others.
+A path counts by where it ends up: the new path of a rename, the old one of a deletion; a
+rename out of a path that does not count (an `exclude` path, a planning document, a lockfile, or
+a `large-files` path for the size limit) adds its whole content where it lands. A merge is
+judged by what it adds of its own: its result against a clean re-merge of its parents, so lines
+written while resolving a conflict, or slipped into a merge, count like any others (`check
+--range --first-parent` judges it by its whole change against its first parent instead).
 
 The count is exact up to the limit and stops there: past it, the message says "more than 400
 lines". The message names the three files with the most changed lines: past the limit, a file is
@@ -116,7 +123,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             }
         }
         // A path counts by where its content ends up: the new path of a rename.
-        if limits.exclude.is_match(&file.path) || cx.config.layout.is_planning(&file.path) {
+        if uncounted(cx, &file.path) {
             continue;
         }
         tally.add(cx, file)?;
@@ -149,10 +156,17 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     Ok(out)
 }
 
-/// The ids of the blobs over `max-file-bytes` that the base already holds under some path:
-/// renamed, moved or copied, committed and accepted before, not new to the change. The paths the
-/// change deletes or modifies answer most cases; the base tree is walked, once, only for a large
-/// blob they do not hold.
+/// Whether the lines and binary bytes at `path` do not count: an `exclude` path or a planning
+/// document (lockfiles are judged by their content).
+fn uncounted(cx: &Context<'_>, path: &RepoPath) -> bool {
+    cx.config.rules.commit_size.exclude.is_match(path) || cx.config.layout.is_planning(path)
+}
+
+/// The ids of the blobs over `max-file-bytes` that the base already holds under some path that
+/// is not a `large-files` one: renamed, moved or copied, committed and accepted before, not new
+/// to the change. Held only under a `large-files` path, a blob was accepted there and nowhere
+/// else. The paths the change deletes or modifies answer most cases; the base tree is walked,
+/// once, only for a large blob they do not hold.
 fn reused_large_blobs(cx: &Context<'_>) -> Result<HashSet<String>, TreeError> {
     let limits = &cx.config.rules.commit_size;
     let large: HashSet<&str> = cx
@@ -171,6 +185,7 @@ fn reused_large_blobs(cx: &Context<'_>) -> Result<HashSet<String>, TreeError> {
         .change
         .files
         .iter()
+        .filter(|file| !limits.large_files.is_match(file.old_path()))
         .filter_map(|file| file.old.as_ref())
         .filter(|old| large.contains(old.id.as_str()))
         .map(|old| old.id.clone())
@@ -180,7 +195,8 @@ fn reused_large_blobs(cx: &Context<'_>) -> Result<HashSet<String>, TreeError> {
         .filter(|id| !reused.contains(*id))
         .collect();
     if !unknown.is_empty() {
-        reused.extend(cx.trees.held_blobs(Side::Base, &unknown)?);
+        let counts = |path: &RepoPath| !limits.large_files.is_match(path);
+        reused.extend(cx.trees.held_blobs(Side::Base, &unknown, &counts)?);
     }
     Ok(reused)
 }
@@ -192,6 +208,7 @@ fn large_blob(cx: &Context<'_>, file: &FileChange, size: u64) -> Option<Violatio
         return None;
     }
     let change = match (&file.renamed_from, &file.old) {
+        (Some(from), _) if limits.large_files.is_match(from) => BlobChange::MovesOutOfLargeFiles,
         (Some(_), _) => BlobChange::RenamesAndChanges,
         (None, Some(_)) => BlobChange::Changes,
         (None, None) => BlobChange::Adds,
@@ -259,8 +276,23 @@ impl Content {
 impl Tally {
     fn add(&mut self, cx: &Context<'_>, file: &FileChange) -> Result<(), TreeError> {
         let limits = &cx.config.rules.commit_size;
+        // Renamed out of a path whose content does not count (an `exclude` path, a planning
+        // document, a genuine lockfile): everything it holds is new where it lands.
+        let moved_out_of_uncounted = match &file.renamed_from {
+            Some(from) => {
+                uncounted(cx, from)
+                    || match Lockfile::of(from) {
+                        Some(kind) if Lockfile::of(&file.path) != Some(kind) => {
+                            let side = Content::read(cx, file.old.as_ref())?;
+                            side.text().is_some_and(|data| kind.is_genuine(data))
+                        }
+                        _ => false,
+                    }
+            }
+            None => false,
+        };
         if let (Some(old), Some(new)) = (&file.old, &file.new) {
-            if old.id == new.id {
+            if old.id == new.id && !moved_out_of_uncounted {
                 return Ok(());
             }
         }
@@ -272,7 +304,7 @@ impl Tally {
             }
         }
         let new = Content::read(cx, file.new.as_ref())?;
-        let mut old = None;
+        let mut old = moved_out_of_uncounted.then_some(Content::Nothing);
         if let Some(kind) = Lockfile::of(&file.path) {
             // The new side decides; a deleted lockfile, its old side.
             let genuine = match &new {

@@ -12,8 +12,8 @@ A commit may not add, modify, delete, rename or re-mode `designs/<feature>.md` w
 same feature (`specs/**/<feature>.md`) is frozen with `EXEC-READY` in the base (HEAD for a staged
 change, the first parent for a commit).
 
-A path that differs from it only in case counts as it (it is the same file on macOS and Windows
-checkouts). A merge is judged against every parent; it may take another parent's version of the
+A path that differs from it only in case, Unicode normalisation or Windows' trailing dots and
+spaces counts as it (it is the same file on macOS and Windows checkouts). A merge is judged against every parent; it may take another parent's version of the
 path only when the path was protected by this rule at their merge base.
 
 ## Why

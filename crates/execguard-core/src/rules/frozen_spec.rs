@@ -13,8 +13,9 @@ A commit may not modify, delete, rename away, or change the mode or type (a file
 symbolic link, a submodule, ...) of a spec that is frozen in the base: the version of
 `specs/**/<feature>.md` in HEAD (for a staged change) or in the first parent (for a commit) that
 carries the marker `EXEC-READY`. Freezing a spec (adding the marker) is allowed; removing the marker
-is a modification of a frozen spec. Adding a path that differs from a frozen spec only in case
-(`specs/Login.md`) counts as changing it: it is the same file on macOS and Windows checkouts.
+is a modification of a frozen spec. Adding a path that differs from a frozen spec only in case,
+Unicode normalisation or Windows' trailing dots and spaces (`specs/Login.md`, `ſpecs/login.md`,
+`specs/login.md.`) counts as changing it: it is the same file on macOS and Windows checkouts.
 
 A merge is judged against every parent. It may take another parent's version of a spec that is
 frozen in the parent it is compared with only when the spec was already frozen at their merge base

@@ -157,7 +157,12 @@ pub(crate) fn protects(
     match rule {
         RuleId::FrozenSpec => frozen_spec::protects(cx, side, path),
         RuleId::FrozenDesign => frozen_design::protects(cx, side, path),
-        RuleId::ProtectedPath => Ok(cx.config.rules.protected_path.paths.is_match(path)),
+        RuleId::ProtectedPath => Ok(cx
+            .config
+            .rules
+            .protected_path
+            .paths
+            .is_match_checked_out(path)),
         RuleId::GuardConfig => Ok(path.as_bytes() == CONFIG_PATH.as_bytes()),
         _ => Ok(false),
     }

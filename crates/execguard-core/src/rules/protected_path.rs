@@ -13,8 +13,10 @@ A commit may not add, modify, delete, rename (to or from) or change the mode or 
 matching one of the configured globs. By default that is `backend/PLANS.md`, the rules for writing
 execplans.
 
-A path that differs from it only in case counts as it (it is the same file on macOS and Windows
-checkouts). A merge is judged against every parent; it may take another parent's version of the
+A path that differs from it only in case, Unicode normalisation or Windows' trailing dots and
+spaces counts as it (it is the same file on macOS and Windows checkouts), and so does a new file
+in a folder spelt that way (`INFRA/new.yaml` for a protected `infra/**`, whether or not the base
+has the folder yet). A merge is judged against every parent; it may take another parent's version of the
 path only when the path was protected by this rule at their merge base.
 
 A file may also hold content agents keep current beside rules they may not touch (the plan index
@@ -48,15 +50,19 @@ none: `sections = [{ path = "AGENTS.md", heading = "Rules" }]`); `enabled = fals
 
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let globs = &cx.config.rules.protected_path.paths;
-    let mut out: Vec<Violation> = actions(&cx.change.files)
-        .filter(|(_, path, _)| globs.is_match(path))
-        .map(|(_, path, action)| {
-            cx.violation_with_undo(
+    let mut out = Vec::new();
+    for (_, path, action) in actions(&cx.change.files) {
+        let matched = globs.is_match(path)
+            || (globs.is_match_checked_out(path)
+                // Written over a protected file of the base: reported as that collision.
+                && !cx.case_collisions()?.iter().any(|(added, _)| added == path));
+        if matched {
+            out.push(cx.violation_with_undo(
                 Finding::ProtectedPath(ProtectedPath::changed(path, action)),
                 cx.undo_hint(path),
-            )
-        })
-        .collect();
+            ));
+        }
+    }
     for section in &cx.config.rules.protected_path.sections {
         let path = &section.path;
         // A whole protected path is reported as such.

@@ -54,6 +54,7 @@ fn main() -> ExitCode {
             overrides: push::server_override_policy(pinned.as_ref()),
             pusher: execguard_core::Pusher::Named(push::pusher()),
             config: pinned,
+            ..CommitSettings::default()
         };
         let place = push::PinnedConfig {
             path: pinned_path.as_deref(),

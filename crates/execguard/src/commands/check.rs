@@ -28,7 +28,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RANGE", conflicts_with = "commit")]
     pub range: Option<String>,
     /// With `--range`, follow only first parents (`git rev-list --first-parent`): the commits of
-    /// the branch itself, with each merge judged as one change.
+    /// the branch itself, each judged by its whole change against its first parent (a merge by
+    /// everything it brings in).
     #[arg(long, requires = "range")]
     pub first_parent: bool,
     /// With `--range`, accept a single revision and check every ancestor of it, down to the root.
@@ -126,6 +127,7 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
                 Some(name) if !name.is_empty() => Pusher::Named(name.to_string()),
                 _ => Pusher::Unnamed,
             },
+            whole_first_parent_changes: args.first_parent,
         };
         let open = || Ok(execguard_git::open_at(&at)?);
         let mut reports = commits::check_commits_each(open, &jobs, &settings)?;
