@@ -28,7 +28,9 @@ if [ "$(pre-commit --version 2>/dev/null)" != "pre-commit 4.7.0" ] || [ "$(prek 
     hash -r
 fi
 if [ "$(lefthook version 2>/dev/null)" != "2.2.2" ] || ! command -v husky >/dev/null 2>&1; then
-    npm install --global --silent --no-fund --no-audit lefthook@2.2.2 husky@9.1.7 >/dev/null
+    # lefthook's install script installs its hooks into the git repository it is run from:
+    # run it from an empty folder, so that this clone's hooks stay as they are.
+    (cd "$(mktemp -d)" && npm install --global --silent --no-fund --no-audit lefthook@2.2.2 husky@9.1.7 >/dev/null)
     hash -r
 fi
 pre-commit --version && prek --version && echo "lefthook $(lefthook version)"
