@@ -8,7 +8,7 @@ use git2::{Oid, Repository};
 
 use crate::error::read_err;
 use crate::head::head_commit;
-use crate::{GitError, Repo};
+use crate::{GitError, ObjectId, Repo};
 
 /// The most commits walked back from HEAD: a branch longer than this since its upstream is
 /// compared with its most recent commits only.
@@ -21,26 +21,53 @@ pub fn since_upstream(
     repo: &Repo,
     paths: &[RepoPath],
 ) -> Result<Vec<(RepoPath, Vec<u8>)>, GitError> {
-    let git = repo.git();
-    let Some(head) = head_commit(git)? else {
+    let Some(head) = head_commit(repo.git())? else {
         return Ok(Vec::new());
     };
+    since_upstream_from(repo, head.id(), paths)
+}
+
+/// As [`since_upstream`], for a recorded commit of the current branch judged against its first
+/// parent: the contents the commits before it had since the branch left its upstream. Nothing
+/// for a root commit.
+pub fn since_upstream_before(
+    repo: &Repo,
+    commit: ObjectId,
+    paths: &[RepoPath],
+) -> Result<Vec<(RepoPath, Vec<u8>)>, GitError> {
+    let git = repo.git();
+    let found = git
+        .find_commit(commit.git())
+        .map_err(read_err(format!("commit {commit}")))?;
+    match found.parent_ids().next() {
+        Some(parent) => since_upstream_from(repo, parent, paths),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The walk of [`since_upstream`] back from `tip`, the change's base.
+fn since_upstream_from(
+    repo: &Repo,
+    tip: Oid,
+    paths: &[RepoPath],
+) -> Result<Vec<(RepoPath, Vec<u8>)>, GitError> {
+    let git = repo.git();
     let Some(upstream) = upstream_of(git) else {
         return Ok(Vec::new());
     };
-    let Ok(base) = git.merge_base(head.id(), upstream) else {
+    let Ok(base) = git.merge_base(tip, upstream) else {
         return Ok(Vec::new());
     };
     let mut walk = git.revwalk().map_err(read_err("the branch's history"))?;
-    walk.push(head.id()).map_err(read_err("HEAD"))?;
+    walk.push(tip).map_err(read_err(format!("commit {tip}")))?;
     walk.hide(base)
         .map_err(read_err("the merge base with the upstream"))?;
     let mut commits: Vec<Oid> = walk.take(MOST_COMMITS).filter_map(Result::ok).collect();
     commits.push(base);
-    let in_head = blobs_at(git, head.id(), paths)?;
-    let mut seen: BTreeSet<Oid> = in_head.iter().map(|(_, id)| *id).collect();
+    let in_tip = blobs_at(git, tip, paths)?;
+    let mut seen: BTreeSet<Oid> = in_tip.iter().map(|(_, id)| *id).collect();
     let mut out = Vec::new();
-    for commit in commits.into_iter().filter(|id| *id != head.id()) {
+    for commit in commits.into_iter().filter(|id| *id != tip) {
         for (path, id) in blobs_at(git, commit, paths)? {
             if seen.insert(id) {
                 let blob = git.find_blob(id).map_err(read_err(format!("blob {id}")))?;

@@ -129,6 +129,7 @@ pub(crate) fn judge_again(
         .map(|config| Rc::new(config.clone()));
     let options = Options {
         overrides: settings.overrides.clone(),
+        pusher: settings.pusher.clone(),
         ..Options::default()
     };
     let cache = ReadCache::default();
