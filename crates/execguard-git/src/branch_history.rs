@@ -1,5 +1,7 @@
-//! What the current branch held at some paths since it left its upstream: for the commit hooks,
-//! which otherwise know only HEAD, to tell a Progress entry that comes back from a new one.
+//! What the current branch held at some paths since it left its upstream: for the commit hooks
+//! and `check --commit`, which otherwise know only the change's parent, to tell a Progress entry
+//! that comes back from a new one. Also the branch's commits not yet pushed, which the agent Stop
+//! hook judges as pre-push would.
 
 use std::collections::BTreeSet;
 
@@ -76,6 +78,58 @@ fn since_upstream_from(
         }
     }
     Ok(out)
+}
+
+/// The commits of HEAD not yet pushed, oldest first (the latest [`MOST_COMMITS`]): those its
+/// upstream lacks, or, when the branch has none, those the default branch lacks (the remote's
+/// `origin/HEAD`, else `main` or `master`, remote or local, other than the current branch).
+/// Nothing when HEAD is unborn or no such branch is found.
+pub fn unpushed(repo: &Repo) -> Result<Vec<ObjectId>, GitError> {
+    let git = repo.git();
+    let Some(head) = head_commit(git)? else {
+        return Ok(Vec::new());
+    };
+    let Some(hidden) = upstream_of(git).or_else(|| default_branch_tip(git)) else {
+        return Ok(Vec::new());
+    };
+    let mut walk = git.revwalk().map_err(read_err("the branch's history"))?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL)
+        .map_err(read_err("the branch's history"))?;
+    walk.push(head.id()).map_err(read_err("HEAD"))?;
+    walk.hide(hidden)
+        .map_err(read_err(format!("commit {hidden} (the branch's base)")))?;
+    let mut commits: Vec<ObjectId> = walk
+        .take(MOST_COMMITS)
+        .map(|id| id.map(ObjectId::from_git))
+        .collect::<Result<_, _>>()
+        .map_err(read_err("the branch's history"))?;
+    commits.reverse();
+    Ok(commits)
+}
+
+/// The tip of the branch the current one would be merged into, when it has no upstream.
+fn default_branch_tip(git: &Repository) -> Option<Oid> {
+    let current = git
+        .find_reference("HEAD")
+        .ok()?
+        .symbolic_target()
+        .map(str::to_string);
+    let mut names = Vec::new();
+    if let Some(target) = git
+        .find_reference("refs/remotes/origin/HEAD")
+        .ok()
+        .and_then(|head| head.symbolic_target().map(str::to_string))
+    {
+        names.push(target);
+    }
+    for name in ["main", "master"] {
+        names.push(format!("refs/remotes/origin/{name}"));
+        names.push(format!("refs/heads/{name}"));
+    }
+    names
+        .into_iter()
+        .filter(|name| Some(name) != current.as_ref())
+        .find_map(|name| git.refname_to_id(&name).ok())
 }
 
 /// The commit the current branch's upstream points at.
