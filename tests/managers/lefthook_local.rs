@@ -124,4 +124,8 @@ fn uninstall_leaves_edited_lefthook_lines_alone() {
     assert!(run.stderr.contains("left alone"), "{run:#?}");
     assert_eq!(repo.read(LOCAL), edited);
     assert_eq!(excluded_lines(&repo), 1);
+    // What the message asks: take the commands out by hand, then `lefthook install`.
+    std::fs::remove_file(repo.path(LOCAL)).unwrap();
+    run_tool(&repo, "lefthook", &["install"]);
+    execguard_no_longer_runs(&repo, "edited by hand, then taken out");
 }

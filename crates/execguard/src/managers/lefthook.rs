@@ -355,6 +355,34 @@ mod tests {
     }
 
     #[test]
+    fn uninstall_puts_back_an_empty_file_and_one_without_a_final_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = snippet(|hook| PathBuf::from(format!("/usr/bin/execguard-{hook}")));
+        let path = dir.path().join(LOCAL_CONFIG);
+        for before in ["", "colors: false", "colors: false\n"] {
+            std::fs::write(&path, before).unwrap();
+            add_to_local(dir.path(), &text).unwrap();
+            assert!(std::fs::read_to_string(&path).unwrap().contains(&text));
+            assert_eq!(
+                remove_from_local(dir.path()).unwrap(),
+                Removed::Restored(path.clone())
+            );
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                before,
+                "{before:?}"
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+        add_to_local(dir.path(), &text).unwrap();
+        assert_eq!(
+            remove_from_local(dir.path()).unwrap(),
+            Removed::Deleted(path.clone())
+        );
+        assert!(!path.exists());
+    }
+
+    #[test]
     fn the_snippet_names_each_binary_by_its_path() {
         let text = snippet(|hook| PathBuf::from(format!("/opt/my tools/execguard-{hook}")));
         assert!(
