@@ -34,8 +34,9 @@ pub struct InstallArgs {
     #[arg(long, requires = "agent")]
     pub sandbox: bool,
     /// Add the lines that make lefthook run execguard's three hooks (with this machine's paths to
-    /// its binaries) to `lefthook-local.yml`; then run `lefthook install`. lefthook never runs
-    /// the hook it moves to `<hook>.old`, so its config is the only place execguard can run from.
+    /// its binaries) to `lefthook-local.yml`, and list that file in `.git/info/exclude`; then run
+    /// `lefthook install`. lefthook never runs the hook it moves to `<hook>.old`, so its config is
+    /// the only place execguard can run from. `execguard uninstall` takes both out again.
     #[arg(long, conflicts_with_all = ["agent", "server"])]
     pub lefthook: bool,
 }

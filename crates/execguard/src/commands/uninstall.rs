@@ -1,4 +1,5 @@
-//! `execguard uninstall`: removes the shims and puts back any hook they replaced.
+//! `execguard uninstall`: removes the shims and puts back any hook they replaced, and takes out
+//! what `install --lefthook` wrote into `lefthook-local.yml` and `.git/info/exclude`.
 
 use std::path::{Path, PathBuf};
 
