@@ -342,6 +342,69 @@ fn stop_is_refused_while_code_changed_without_a_progress_entry() {
     assert!(stop(false).ok(), "{:#?}", stop(false));
 }
 
+/// Under `within = "push"` the Stop hook ignored the setting and held the agent for code the
+/// working tree changed, though pre-push would take a later commit's entry. It now blocks only
+/// when the branch's commits not yet pushed would be refused by pre-push for a missing entry.
+#[test]
+fn within_push_stop_judges_the_commits_not_yet_pushed() {
+    let repo = TestRepo::installed();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nwithin = \"push\"\n",
+    );
+    repo.exec_fixture();
+    let stop = || {
+        let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": false});
+        hook(&repo, &event.to_string())
+    };
+    // Uncommitted code: a later commit of the push may still bring the entry.
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let run = stop();
+    assert!(run.ok(), "the working tree does not count: {run:#?}");
+    // Committed without an entry (no upstream: the commits since main): pre-push would refuse.
+    repo.commit_unchecked("Add logout");
+    let code = repo.head();
+    let run = stop();
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    for text in [
+        "[progress-update]",
+        "pre-push would refuse this branch's 1 unpushed commit",
+        "within = \"push\"",
+        &code[..7],
+        "commit it, then stop",
+    ] {
+        assert!(run.stderr.contains(text), "{text}: {}", run.stderr);
+    }
+    // A later commit with the entry settles it, as it does for pre-push.
+    repo.add_progress("Logout added");
+    repo.commit_unchecked("Plan: logout done");
+    assert!(stop().ok(), "{:#?}", stop());
+    repo.git([
+        "push",
+        "-q",
+        "--no-verify",
+        "-u",
+        &remote(&repo),
+        "exec/login",
+    ]);
+    // Code after the upstream: judged from the upstream on, and refused again until an entry.
+    repo.append("src/auth.rs", "pub fn refresh() {}\n");
+    repo.commit_unchecked("Add refresh");
+    assert_eq!(stop().code, Some(2), "{:#?}", stop());
+    // Once pushed, those commits are not the stop's business any more (the commits since main
+    // would still hold it).
+    repo.git(["push", "-q", "--no-verify"]);
+    assert!(stop().ok(), "{:#?}", stop());
+}
+
+/// A bare repository beside `repo`, added as its remote `origin`; returns its name.
+fn remote(repo: &TestRepo) -> String {
+    let path = repo.root.join("origin.git");
+    repo.git(["init", "-q", "--bare", &path.to_string_lossy()]);
+    repo.git(["remote", "add", "origin", &path.to_string_lossy()]);
+    "origin".to_string()
+}
+
 #[test]
 fn session_start_gives_the_exec_state_as_context() {
     let repo = guarded_repo();

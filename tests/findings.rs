@@ -352,3 +352,41 @@ fn sarif_results_carry_the_facts_as_properties() {
     assert_eq!(properties["feature"], "login", "{sarif:#}");
     assert_eq!(properties["action"], "modifies", "{sarif:#}");
 }
+
+/// Under `within = "push"`, a staged code change without a Progress entry is deferred, not
+/// refused: SARIF and GitHub annotations carried nothing of it, so CI showed no warning at all.
+#[test]
+fn deferred_progress_findings_are_warnings_in_sarif_and_github() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nwithin = \"push\"\n",
+    );
+    repo.commit_unchecked("Configure execguard");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.git(["add", "src/auth.rs"]);
+
+    let run = repo.execguard(["check", "--format", "sarif"]);
+    assert_eq!(run.code, Some(0), "deferred is not refused: {run:#?}");
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{sarif:#}");
+    assert_eq!(results[0]["ruleId"], "progress-update", "{sarif:#}");
+    assert_eq!(results[0]["level"], "warning", "{sarif:#}");
+    assert_eq!(results[0]["properties"]["rule"], "progress-update");
+    let text = results[0]["message"]["text"].as_str().unwrap();
+    assert!(text.contains("within = \"push\""), "{text}");
+    assert!(text.contains("later commit of the same push"), "{text}");
+
+    let run = repo.execguard(["check", "--format", "github"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{run:#?}");
+    assert!(lines[0].starts_with("::warning "), "{run:#?}");
+    assert!(
+        lines[0].contains("title=execguard progress-update"),
+        "{run:#?}"
+    );
+    assert!(lines[0].contains("within = \"push\""), "{run:#?}");
+}

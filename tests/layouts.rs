@@ -347,6 +347,8 @@ fn tool_config_changes_need_no_progress() {
     repo.write(".gitignore", "/target\n");
     repo.write(".gitattributes", "* text=auto\n");
     repo.write(".pre-commit-config.yaml", "repos: []\n");
+    // Kept out of commits by `install --lefthook`, but a team that commits it writes no entry.
+    repo.write("lefthook-local.yml", "colors: false\n");
     repo.commit_unchecked("Add CI, licence and ignore rules");
     assert_push_lands(&repo, "exec/login");
 }

@@ -9,6 +9,8 @@ mod common;
 mod every_hook;
 #[path = "managers/husky.rs"]
 mod husky;
+#[path = "managers/lefthook_local.rs"]
+mod lefthook_local;
 
 use common::managers::Step::*;
 use common::managers::*;

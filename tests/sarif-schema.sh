@@ -34,23 +34,47 @@ status=0
     > "$work/out.sarif" || status=$?
 [ "$status" -eq 1 ] || { echo "expected exit 1 from check, got $status" >&2; exit 1; }
 
-python3 - "$schema" "$work/out.sarif" <<'PY'
+validate() {
+    python3 - "$schema" "$1" "$2" "$3" <<'PY'
 import json, sys
 import jsonschema
 schema = json.load(open(sys.argv[1]))
 document = json.load(open(sys.argv[2]))
+expected_rules = sys.argv[3].split(",")
+expected_suppressed = int(sys.argv[4])
 validator = jsonschema.validators.validator_for(schema)(schema)
 errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
 for error in errors:
     print(f"SARIF schema error at {list(error.path)}: {error.message}", file=sys.stderr)
 results = document["runs"][0]["results"]
 rules = sorted({r["ruleId"] for r in results})
-if errors or rules != ["commit-message", "frozen-spec", "protected-path"]:
+if errors or rules != expected_rules:
     print(f"rules in results: {rules}", file=sys.stderr)
     sys.exit(1)
 suppressed = [r for r in results if r.get("suppressions")]
-if len(suppressed) != 1:
-    print("the override should be a suppressed result", file=sys.stderr)
+if len(suppressed) != expected_suppressed:
+    print(f"expected {expected_suppressed} suppressed result(s) (overrides)", file=sys.stderr)
     sys.exit(1)
 print(f"SARIF output validates against the 2.1.0 schema ({len(results)} results)")
+PY
+}
+
+validate "$work/out.sarif" commit-message,frozen-spec,protected-path 1
+
+# A staged change whose Progress entry may still come later in the push (`within = "push"`) is
+# deferred: a warning-level result, and the check passes.
+printf '[rules.progress-update]\nwithin = "push"\n' > .execguard.toml
+git add -A && git commit -q -m "Configure execguard"
+mkdir -p src && echo "pub fn login() {}" > src/auth.rs
+git add -A
+status=0
+"$execguard" check --format sarif > "$work/deferred.sarif" || status=$?
+[ "$status" -eq 0 ] || { echo "expected exit 0 from the deferred check, got $status" >&2; exit 1; }
+validate "$work/deferred.sarif" progress-update 0
+python3 - "$work/deferred.sarif" <<'PY'
+import json, sys
+levels = [r["level"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]]
+if levels != ["warning"]:
+    print(f"a deferred finding should be one warning, got {levels}", file=sys.stderr)
+    sys.exit(1)
 PY

@@ -59,11 +59,16 @@ fn within_commit_a_later_entry_does_not_settle_earlier_code() {
     check_range(&repo, &format!("{base}..exec/login")).assert_refused("progress-update");
 }
 
-/// An entry deleted by an earlier commit of the branch and added back with code is not new.
+/// An entry deleted by an earlier commit of the branch and added back with code is not new, by
+/// the range and by `check --commit` of that commit on the branch alike: judged alone against its
+/// parent, it used to pass.
 #[test]
 fn an_entry_deleted_earlier_and_added_back_is_refused() {
     let entries = format!("{FIRST_ENTRY}- [x] (2026-01-02 10:00Z) Session store wired.\n");
     let (repo, base) = range_base(None, &entries);
+    // The branch's upstream is the range's base, as after `git push -u`.
+    repo.git(["branch", "published", &base]);
+    repo.git(["branch", "--set-upstream-to", "published"]);
     replace(
         &repo,
         "- [x] (2026-01-02 10:00Z) Session store wired.\n",
@@ -81,9 +86,14 @@ fn an_entry_deleted_earlier_and_added_back_is_refused() {
     let range = check_range(&repo, &format!("{base}..exec/login"));
     range.assert_refused("progress-update");
     assert!(range.stderr.contains(&readded[..7]), "{range:#?}");
-    // Judged alone against its parent, the entry looks new: the branch is what knows better.
-    repo.execguard(["check", "--commit", &readded, "--branch", "exec/login"])
-        .assert_ok();
+    for args in [
+        vec!["check", "--commit", &readded, "--branch", "exec/login"],
+        vec!["check", "--commit", &readded],
+    ] {
+        let alone = repo.execguard(&args);
+        alone.assert_refused("progress-update");
+        assert!(alone.stderr.contains(&readded[..7]), "{args:?}: {alone:#?}");
+    }
 }
 
 /// A box ticked, unticked and ticked again (with a new time) is progress once.

@@ -110,9 +110,7 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
         ));
     }
     if !report.deferred.is_empty() {
-        out.push_str(&format!(
-            "{WARN}execguard:{WARN:#} `[rules.progress-update] within = \"push\"`: the commit is not refused, but a later commit of the same push must add the entry; pre-push and the server refuse a push without it.\n"
-        ));
+        out.push_str(&format!("{WARN}execguard:{WARN:#} {DEFERRED}\n"));
     }
     if let Some(branch) = &report.out_of_scope {
         out.push_str(&format!(
@@ -122,6 +120,9 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
     out.push_str(&verdict(report, action, audience));
     out
 }
+
+/// What a deferred finding means, in every format that prints one.
+const DEFERRED: &str = "`[rules.progress-update] within = \"push\"`: the commit is not refused, but a later commit of the same push must add the entry; pre-push and the server refuse a push without it.";
 
 /// The last line of [`human`]: how many violations of which rules and what happens to the change;
 /// empty when there is nothing to refuse or report. It is all `--quiet` prints of a report.
@@ -216,7 +217,8 @@ pub fn json(report: &Report) -> String {
     text
 }
 
-/// GitHub Actions workflow commands: one `::error` per violation, one `::warning` per override.
+/// GitHub Actions workflow commands: one `::error` per violation, one `::warning` per override and
+/// per deferred finding.
 pub fn github(report: &Report) -> String {
     fn escape_data(text: &str) -> String {
         text.replace('%', "%25")
@@ -272,6 +274,9 @@ pub fn github(report: &Report) -> String {
             &overridden.violation,
             &format!(" Overridden: {}", overridden.reason),
         ));
+    }
+    for deferred in &report.deferred {
+        out.push_str(&line("warning", deferred, &format!(" {DEFERRED}")));
     }
     out
 }
@@ -330,7 +335,10 @@ pub fn sarif(report: &Report) -> String {
             })
         })
         .collect();
-    let result = |v: &execguard_core::Violation, level: &str, suppression: Option<&str>| {
+    let result = |v: &execguard_core::Violation,
+                  level: &str,
+                  suppression: Option<&str>,
+                  note: &str| {
         let rule_index = ALL_RULES.iter().position(|r| *r == v.rule()).unwrap_or(0);
         let mut location = serde_json::Map::new();
         let uri = v
@@ -354,7 +362,7 @@ pub fn sarif(report: &Report) -> String {
             "ruleId": v.rule().as_str(),
             "ruleIndex": rule_index,
             "level": level,
-            "message": { "text": format!("{} {}", v.message(), v.hint()) },
+            "message": { "text": format!("{} {}{note}", v.message(), v.hint()) },
             "locations": [serde_json::Value::Object(location)],
             "partialFingerprints": {
                 "execguard/v1": format!("{}:{}:{}", v.rule(), v.commit().unwrap_or("staged"), uri),
@@ -370,13 +378,22 @@ pub fn sarif(report: &Report) -> String {
     let mut results: Vec<serde_json::Value> = report
         .violations
         .iter()
-        .map(|v| result(v, "error", None))
+        .map(|v| result(v, "error", None, ""))
         .collect();
     results.extend(
         report
             .overridden
             .iter()
-            .map(|o| result(&o.violation, "error", Some(&o.reason))),
+            .map(|o| result(&o.violation, "error", Some(&o.reason), "")),
+    );
+    // A deferred finding refuses nothing yet: a warning, which code scanning shows without
+    // failing the check.
+    let note = format!(" {DEFERRED}");
+    results.extend(
+        report
+            .deferred
+            .iter()
+            .map(|v| result(v, "warning", None, &note)),
     );
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -98,7 +98,11 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
     };
     let mut change = staged.change;
     change.message = request.message.clone();
-    change.earlier_progress = earlier_progress(&repo, &config, &change)?;
+    // What the branch had since its upstream: an entry it had before is not new.
+    change.earlier_progress =
+        crate::commits::branch_progress::earlier_entries(&config, &change, |plans| {
+            execguard_git::branch_history::since_upstream(&repo, plans)
+        })?;
     let options = Options {
         skip: request.skip.clone(),
         comment_char: Some(execguard_git::comment_char(&repo)),
@@ -141,39 +145,6 @@ pub fn check(request: &StagedCheck) -> anyhow::Result<Report> {
         merge_new(&mut report, extra);
     }
     Ok(report)
-}
-
-/// The Progress entries each execplan the change touches had since the branch left its upstream
-/// (see `execguard_git::branch_history`): an entry deleted on the branch and added back, or
-/// ticked, unticked and ticked again, is then not new at commit time either.
-fn earlier_progress(
-    repo: &execguard_git::Repo,
-    config: &execguard_core::Config,
-    change: &execguard_core::Change,
-) -> anyhow::Result<Option<execguard_core::model::EarlierProgress>> {
-    let plans: Vec<execguard_core::RepoPath> = change
-        .files
-        .iter()
-        .filter(|file| config.layout.execplans.feature_of(&file.path).is_some())
-        .map(|file| file.path.clone())
-        .collect();
-    if plans.is_empty() {
-        return Ok(None);
-    }
-    let section = &config.rules.progress_update.section;
-    let mut earlier: std::collections::BTreeMap<String, execguard_core::progress::EarlierEntries> =
-        std::collections::BTreeMap::new();
-    for (path, blob) in execguard_git::branch_history::since_upstream(repo, &plans)? {
-        let Some(feature) = config.layout.execplans.feature_of(&path) else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(&blob);
-        let seen = earlier.entry(feature).or_default();
-        for key in execguard_core::progress::section_keys(&text, section) {
-            seen.insert(&key);
-        }
-    }
-    Ok((!earlier.is_empty()).then(|| std::sync::Arc::new(earlier)))
 }
 
 /// `--verbose`: which config judges the staged change, against which base, on which branch and

@@ -230,6 +230,7 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     ".github/**",
     ".pre-commit-config.yaml",
     "lefthook.yml",
+    "lefthook-local.yml",
     ".husky/**",
     // The hooks `execguard install --agent` writes: tool configuration.
     ".claude/settings.json",
@@ -416,6 +417,7 @@ mod tests {
             ".github/workflows/ci.yml",
             ".pre-commit-config.yaml",
             "lefthook.yml",
+            "lefthook-local.yml",
             ".husky/pre-commit",
         ] {
             assert!(!config.layout.is_code(&path.into()), "{path} is not code");

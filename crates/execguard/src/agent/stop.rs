@@ -1,7 +1,9 @@
 //! Stop: the agent may not stop while the working tree (staged or not) changes code of a feature
 //! whose execplan's Progress has no new entry since HEAD: "update Progress at every stopping
-//! point". When the agent is already going on because a stop hook said so
-//! (`stop_hook_active`), the stop is allowed, so that it can never loop.
+//! point". Under `[rules.progress-update] within = "push"` the entry may come in any commit of
+//! the push, so the stop is judged as pre-push would judge the branch's commits not yet pushed,
+//! and the working tree does not count. When the agent is already going on because a stop hook
+//! said so (`stop_hook_active`), the stop is allowed, so that it can never loop.
 //!
 //! An untracked file counts as code only when files of its kind (its extension) are tracked
 //! already: a new `src/logout.rs` is work, a scratch `notes.txt` is not. A subagent's stop
@@ -12,11 +14,14 @@
 use std::path::Path;
 
 use anyhow::{bail, Context as _};
+use execguard_core::config::Within;
 use execguard_core::rules::progress_update::progress_change;
-use execguard_core::{RepoPath, Side, Trees};
+use execguard_core::{RepoPath, RuleId, Side, Trees, Violation};
+use execguard_git::Repo;
 use serde_json::{Map, Value};
 
 use super::decision::Decision;
+use crate::commits::{self, CommitJob, CommitSettings};
 
 pub fn decide(
     event: &Map<String, Value>,
@@ -49,6 +54,10 @@ pub fn decide(
     {
         return Ok(Decision::Allow);
     }
+    let section = &config.rules.progress_update.section;
+    if config.rules.progress_update.within == Within::Push {
+        return unpushed_verdict(&repo, branch.as_deref(), explicit, section);
+    }
     let layout = &config.layout;
     let status = execguard_git::worktree_status(&repo)?;
     let kinds = execguard_git::tracked_extensions(&repo)?;
@@ -69,7 +78,6 @@ pub fn decide(
     let Some(first_code) = code.first() else {
         return Ok(Decision::Allow);
     };
-    let section = &config.rules.progress_update.section;
     let read_new = |path: &RepoPath| -> Option<String> {
         std::fs::read(workdir.join(path.to_text()))
             .ok()
@@ -130,5 +138,60 @@ pub fn decide(
     Ok(Decision::Block(format!(
         "execguard: do not stop yet [progress-update]: the working tree {code_text}, but no execplan's {section} section has a new entry since HEAD, and the branch names no feature with an execplan. Update {section} at every stopping point: add an entry to the execplan this work belongs to ({}) saying what was done and what is left. If no execplan covers this work, say so to the human: EXEC starts only from a ready execplan.",
         layout.execplans.as_str()
+    )))
+}
+
+/// `within = "push"`: blocks only when pre-push would refuse the branch's commits not yet pushed
+/// (see `execguard_git::branch_history::unpushed`) for a missing Progress entry: some commit
+/// changes code and no later one adds the entry.
+fn unpushed_verdict(
+    repo: &Repo,
+    branch: Option<&str>,
+    explicit: Option<&Path>,
+    section: &str,
+) -> anyhow::Result<Decision> {
+    let ids = execguard_git::branch_history::unpushed(repo)?;
+    if ids.is_empty() {
+        return Ok(Decision::Allow);
+    }
+    let jobs: Vec<CommitJob> = ids
+        .iter()
+        .map(|&id| CommitJob {
+            id,
+            branch: branch.map(str::to_string),
+        })
+        .collect();
+    // As the pre-push hook judges them.
+    let settings = CommitSettings {
+        config: explicit.map(execguard_git::read_config_file).transpose()?,
+        ..CommitSettings::default()
+    };
+    let at = repo.git_dir().to_path_buf();
+    let open = || Ok(execguard_git::open_at(&at)?);
+    let mut reports = commits::check_commits_each(open, &jobs, &settings)?;
+    commits::branch_progress::settle(
+        open,
+        &jobs,
+        &[(0..jobs.len()).collect()],
+        &settings,
+        &mut reports,
+    )?;
+    let missing: Vec<&Violation> = reports
+        .iter()
+        .flat_map(|report| &report.violations)
+        .filter(|violation| violation.rule() == RuleId::ProgressUpdate)
+        .collect();
+    let Some(first) = missing.first() else {
+        return Ok(Decision::Allow);
+    };
+    let more = match missing.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Ok(Decision::Block(format!(
+        "execguard: do not stop yet [progress-update]: pre-push would refuse this branch's {} unpushed commit{}: {}{more}. Under `within = \"push\"` the entry may come in a later commit of the push, but none adds it. Update {section} at every stopping point: add an entry to the execplan this work belongs to saying what was done and what is left, commit it, then stop. If no execplan covers this work, say so to the human: EXEC starts only from a ready execplan.",
+        jobs.len(),
+        if jobs.len() == 1 { "" } else { "s" },
+        first.message().trim_end_matches('.')
     )))
 }

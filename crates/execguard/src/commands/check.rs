@@ -65,6 +65,8 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         // guard's adoption, and is not judged as one update (branch-net-change).
         let mut crosses_adoption = false;
         let head = execguard_git::head_commit_id(&repo);
+        // `--commit` of a commit HEAD's branch holds, judged for that branch.
+        let mut on_current_branch = false;
         let ids = match (&args.range, &args.commit) {
             (Some(range), _) => {
                 let all = execguard_git::commits_in_range(
@@ -87,6 +89,10 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
                     Some(head) if execguard_git::is_ancestor(&repo, id, head)? => Some(head),
                     _ => None,
                 };
+                on_current_branch = branch_tip.is_some()
+                    && execguard_git::current_branch(&repo).is_some_and(|current| {
+                        args.branch.as_deref().is_none_or(|given| given == current)
+                    });
                 commits::baseline::range_for_check(&repo, vec![id], config, branch_tip)?
             }
             (None, None) => Vec::new(),
@@ -131,6 +137,20 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         };
         let open = || Ok(execguard_git::open_at(&at)?);
         let mut reports = commits::check_commits_each(open, &jobs, &settings)?;
+        // Judged alone, a commit knows only its parent; on the current branch it also knows the
+        // Progress entries the branch had before it, as the commit hooks did, so an entry the
+        // branch deleted and added back is not new here either.
+        if let ([job], [report], true) =
+            (jobs.as_slice(), reports.as_mut_slice(), on_current_branch)
+        {
+            if report.errors.is_empty() {
+                if let Some(earlier) =
+                    commits::branch_progress::earlier_for_commit(&repo, job, &settings)?
+                {
+                    *report = commits::judge_again(&repo, job, &settings, earlier)?;
+                }
+            }
+        }
         // The range is one branch's commits, oldest first.
         commits::branch_progress::settle(
             open,

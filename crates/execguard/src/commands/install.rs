@@ -34,8 +34,9 @@ pub struct InstallArgs {
     #[arg(long, requires = "agent")]
     pub sandbox: bool,
     /// Add the lines that make lefthook run execguard's three hooks (with this machine's paths to
-    /// its binaries) to `lefthook-local.yml`; then run `lefthook install`. lefthook never runs
-    /// the hook it moves to `<hook>.old`, so its config is the only place execguard can run from.
+    /// its binaries) to `lefthook-local.yml`, and list that file in `.git/info/exclude`; then run
+    /// `lefthook install`. lefthook never runs the hook it moves to `<hook>.old`, so its config is
+    /// the only place execguard can run from. `execguard uninstall` takes both out again.
     #[arg(long, conflicts_with_all = ["agent", "server"])]
     pub lefthook: bool,
 }
@@ -185,18 +186,26 @@ fn add_lefthook_lines(repo: &Repo) -> anyhow::Result<()> {
             repo.git_dir().display()
         );
     };
-    let snippet = crate::managers::lefthook::snippet(hook_binary);
-    match crate::managers::lefthook::add_to_local(workdir, &snippet)? {
-        crate::managers::lefthook::Added::Written(path) => crate::render::eprint_line(&format!(
-            "execguard: {} now runs execguard's pre-commit, commit-msg and pre-push hooks; run `lefthook install` so that git runs lefthook for each of them (keep the file out of commits: it names this machine's paths)",
+    use crate::managers::lefthook;
+    let snippet = lefthook::snippet(hook_binary);
+    match lefthook::add_to_local(workdir, &snippet)? {
+        lefthook::Added::Written(path) => crate::render::eprint_line(&format!(
+            "execguard: {} now runs execguard's pre-commit, commit-msg and pre-push hooks; run `lefthook install` so that git runs lefthook for each of them (`execguard uninstall` takes the lines out again)",
             path.display()
         )),
-        crate::managers::lefthook::Added::AlreadyThere(path) => {
-            crate::render::eprint_line(&format!(
-                "execguard: {} already runs execguard's three hooks; nothing changed there",
-                path.display()
-            ))
-        }
+        lefthook::Added::AlreadyThere(path) => crate::render::eprint_line(&format!(
+            "execguard: {} already runs execguard's three hooks; nothing changed there",
+            path.display()
+        )),
+    }
+    // The file names this machine's paths: git is told to leave it out of commits. This and the
+    // hooks are the only things `install` writes under the git directory.
+    if let Some(exclude) = lefthook::exclude_local(repo.common_dir())? {
+        crate::render::eprint_line(&format!(
+            "execguard: {} now lists {}, so that git leaves it out of commits",
+            exclude.display(),
+            lefthook::LOCAL_CONFIG
+        ));
     }
     Ok(())
 }

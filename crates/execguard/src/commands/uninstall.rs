@@ -1,6 +1,7 @@
-//! `execguard uninstall`: removes the shims and puts back any hook they replaced.
+//! `execguard uninstall`: removes the shims and puts back any hook they replaced, and takes out
+//! what `install --lefthook` wrote into `lefthook-local.yml` and `.git/info/exclude`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -38,6 +39,9 @@ pub fn run(args: &UninstallArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    if let Some(workdir) = repo.workdir() {
+        remove_lefthook_lines(workdir, repo.common_dir())?;
+    }
     let hooks_dir = execguard_git::hooks_dir(&repo)?;
     for hook in CLIENT_HOOKS.iter().chain(SERVER_HOOKS) {
         let path = hooks_dir.join(hook.name);
@@ -55,6 +59,43 @@ pub fn run(args: &UninstallArgs) -> anyhow::Result<()> {
             _ => "not installed",
         };
         crate::render::eprint_line(&format!("execguard: {} {what}", path.display()));
+    }
+    Ok(())
+}
+
+/// Takes out of `lefthook-local.yml` and `info/exclude` what `install --lefthook` wrote there.
+fn remove_lefthook_lines(workdir: &Path, common_dir: &Path) -> anyhow::Result<()> {
+    use crate::managers::lefthook::{self, Removed};
+    let removed = lefthook::remove_from_local(workdir)?;
+    let left_alone = matches!(removed, Removed::LeftAlone(_));
+    let text = match removed {
+        Removed::Absent => None,
+        Removed::Deleted(path) => Some(format!(
+            "{} removed (`execguard install --lefthook` had created it)",
+            path.display()
+        )),
+        Removed::Restored(path) => Some(format!(
+            "{} no longer runs execguard; the rest is kept",
+            path.display()
+        )),
+        Removed::LeftAlone(path) => Some(format!(
+            "{} left alone: it runs execguard, but not with the lines `execguard install --lefthook` wrote; take execguard's commands out of it yourself, then run `lefthook install`",
+            path.display()
+        )),
+    };
+    if let Some(text) = text {
+        crate::render::eprint_line(&format!("execguard: {text}"));
+    }
+    // Lines still naming this machine's paths stay out of commits.
+    if left_alone {
+        return Ok(());
+    }
+    if let Some(exclude) = lefthook::unexclude_local(common_dir)? {
+        crate::render::eprint_line(&format!(
+            "execguard: {} no longer lists {}",
+            exclude.display(),
+            lefthook::LOCAL_CONFIG
+        ));
     }
     Ok(())
 }

@@ -14,9 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use execguard_core::findings::ProgressUpdate;
+use execguard_core::model::EarlierProgress;
 use execguard_core::progress::EarlierEntries;
-use execguard_core::{Finding, Report, Violation};
-use execguard_git::Repo;
+use execguard_core::{Change, Config, Finding, RepoPath, Report, Violation};
+use execguard_git::{GitError, Repo};
 
 use super::{judge_again, CommitJob, CommitSettings};
 
@@ -84,4 +85,61 @@ fn settled_later(violation: &Violation, later: &[BTreeSet<String>]) -> bool {
         }
         _ => false,
     }
+}
+
+/// The Progress entries each execplan `change` touches had earlier on its branch, read from the
+/// contents `history` gives for those plans (see `execguard_git::branch_history`): an entry
+/// deleted on the branch and added back, or ticked, unticked and ticked again, is then not new.
+pub fn earlier_entries(
+    config: &Config,
+    change: &Change,
+    history: impl FnOnce(&[RepoPath]) -> Result<Vec<(RepoPath, Vec<u8>)>, GitError>,
+) -> anyhow::Result<Option<EarlierProgress>> {
+    let plans: Vec<RepoPath> = change
+        .files
+        .iter()
+        .filter(|file| config.layout.execplans.feature_of(&file.path).is_some())
+        .map(|file| file.path.clone())
+        .collect();
+    if plans.is_empty() {
+        return Ok(None);
+    }
+    let section = &config.rules.progress_update.section;
+    let mut earlier: BTreeMap<String, EarlierEntries> = BTreeMap::new();
+    for (path, blob) in history(&plans)? {
+        let Some(feature) = config.layout.execplans.feature_of(&path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&blob);
+        let seen = earlier.entry(feature).or_default();
+        for key in execguard_core::progress::section_keys(&text, section) {
+            seen.insert(&key);
+        }
+    }
+    Ok((!earlier.is_empty()).then(|| Arc::new(earlier)))
+}
+
+/// `check --commit` of a commit on the current branch: the entries the commit hooks would have
+/// known when it was made (the branch since its upstream, before the commit), so that judged
+/// alone it gets the verdict a range of the branch gives it. `None` when there are none, or when
+/// the config cannot be read (the commit's own check says so).
+pub fn earlier_for_commit(
+    repo: &Repo,
+    job: &CommitJob,
+    settings: &CommitSettings,
+) -> anyhow::Result<Option<EarlierProgress>> {
+    let commit = execguard_git::commit_change(repo, job.id, job.branch.as_deref(), None)?;
+    let config = match &settings.config {
+        Some(config) => config.clone(),
+        None => {
+            let name = execguard_git::parent_name(&job.id.to_string());
+            match execguard_git::load_commit_config(repo, commit.base_tree.as_ref(), &name) {
+                Ok((config, _)) => config,
+                Err(_) => return Ok(None),
+            }
+        }
+    };
+    earlier_entries(&config, &commit.change, |plans| {
+        execguard_git::branch_history::since_upstream_before(repo, job.id, plans)
+    })
 }

@@ -96,11 +96,178 @@ pub enum Added {
     AlreadyThere(PathBuf),
 }
 
+/// The start of the comment line install writes above the snippet. What follows it records what
+/// install did to the file, so that uninstall can put it back byte for byte.
+const MARKER: &str = "# Added by `execguard install --lefthook`";
+const WHAT: &str = ": this machine's execguard binaries.";
+/// Install created the file.
+const CREATED: &str = ", which created this file";
+/// Install ended the file's last line, which had no newline, before its blank line.
+const ENDED_LINE: &str = ", which also ended the line before its blank line";
+
 /// Adds the snippet to `lefthook-local.yml` under `workdir`. A file that already has a section
 /// for one of the hooks is not edited (merging YAML by hand would be a guess): the error says
 /// which section and what to add to it.
 pub fn add_to_local(workdir: &Path, snippet: &str) -> anyhow::Result<Added> {
     let path = workdir.join(LOCAL_CONFIG);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    let runs = |hook: &str| {
+        text.as_deref()
+            .and_then(|text| section(text, hook))
+            .is_some_and(|body| mentions_in(&body, &binary_name(hook)))
+    };
+    if HOOKS.iter().all(|hook| runs(hook)) {
+        return Ok(Added::AlreadyThere(path));
+    }
+    if let Some(hook) = HOOKS.iter().find(|hook| {
+        text.as_deref()
+            .and_then(|text| section(text, hook))
+            .is_some()
+    }) {
+        bail!(
+            "{} already has a `{hook}:` section, and execguard does not edit one by hand; add these lines to it yourself (merging each hook's `commands:`), then run `lefthook install`:\n\n{snippet}",
+            path.display()
+        );
+    }
+    let created = text.is_none();
+    let mut new_text = text.unwrap_or_default();
+    let mut how = "";
+    if created {
+        how = CREATED;
+    } else if !new_text.is_empty() {
+        if !new_text.ends_with('\n') {
+            new_text.push('\n');
+            how = ENDED_LINE;
+        }
+        new_text.push('\n');
+    }
+    new_text.push_str(&format!("{MARKER}{how}{WHAT}\n"));
+    new_text.push_str(snippet);
+    std::fs::write(&path, new_text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Added::Written(path))
+}
+
+/// What `execguard uninstall` did to `lefthook-local.yml`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Removed {
+    /// There is no such file, or nothing in it runs execguard.
+    Absent,
+    /// Install had created the file and nothing else was added since: it is gone.
+    Deleted(PathBuf),
+    /// execguard's lines are out; the rest is as it was.
+    Restored(PathBuf),
+    /// execguard's lines were edited since install wrote them, or written by hand: left alone.
+    LeftAlone(PathBuf),
+}
+
+/// Takes out of `lefthook-local.yml` under `workdir` exactly what [`add_to_local`] wrote: its
+/// comment line, the snippet and the blank line (and newline) it added before them. The file is
+/// then what it was before install, byte for byte, unless lines were added since (they stay).
+pub fn remove_from_local(workdir: &Path) -> anyhow::Result<Removed> {
+    let path = workdir.join(LOCAL_CONFIG);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Removed::Absent),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    let Some((before, how, after)) = split_added(&text) else {
+        let runs = HOOKS.iter().any(|hook| {
+            section(&text, hook).is_some_and(|body| mentions_in(&body, &binary_name(hook)))
+        });
+        return Ok(if runs {
+            Removed::LeftAlone(path)
+        } else {
+            Removed::Absent
+        });
+    };
+    let before = match how {
+        How::Created => before,
+        How::Appended => before.strip_suffix('\n').unwrap_or(before),
+        How::EndedLine => before.strip_suffix("\n\n").unwrap_or(before),
+    };
+    let restored = format!("{before}{after}");
+    if how == How::Created && restored.is_empty() {
+        std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        return Ok(Removed::Deleted(path));
+    }
+    std::fs::write(&path, restored).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Removed::Restored(path))
+}
+
+/// What install did to the file, as its comment line says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+    Created,
+    Appended,
+    EndedLine,
+}
+
+/// The text before install's comment line, what install did, and the text after the snippet
+/// that follows it; `None` when there is no such line followed by the snippet as install writes
+/// it (the `run:` values naming any path to the same binaries).
+fn split_added(text: &str) -> Option<(&str, How, &str)> {
+    let mut at = 0;
+    let mut marker = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(MARKER) {
+            let how = match rest.trim_end_matches('\n').strip_suffix(WHAT) {
+                Some("") => How::Appended,
+                Some(CREATED) => How::Created,
+                Some(ENDED_LINE) => How::EndedLine,
+                _ => return None,
+            };
+            marker = Some((at, at + line.len(), how));
+            break;
+        }
+        at += line.len();
+    }
+    let (start, mut end, how) = marker?;
+    let mut lines = text[end..].split_inclusive('\n');
+    for expected in LEFTHOOK_SNIPPET.lines() {
+        let line = lines.next()?;
+        let content = line.strip_suffix('\n')?;
+        let same = match HOOKS.iter().find_map(|hook| {
+            let (indent, rest) = expected.split_once("run: ")?;
+            rest.starts_with(&binary_name(hook))
+                .then(|| (indent, binary_name(hook)))
+        }) {
+            Some((indent, binary)) => content
+                .strip_prefix(indent)
+                .and_then(|rest| rest.strip_prefix("run: "))
+                .is_some_and(|value| mentions_in(value, &binary)),
+            None => content == expected,
+        };
+        if !same {
+            return None;
+        }
+        end += line.len();
+    }
+    // An indented line right after the snippet belongs to its last section: edited by hand.
+    if text[end..].starts_with([' ', '\t']) {
+        return None;
+    }
+    Some((&text[..start], how, &text[end..]))
+}
+
+/// The line `.git/info/exclude` gets, so that the file naming this machine's paths is never
+/// committed.
+const EXCLUDE_LINE: &str = "lefthook-local.yml";
+/// The comment install writes above it, by which uninstall knows the line is its own.
+const EXCLUDE_COMMENT: &str =
+    "# Added by `execguard install --lefthook`: the file names this machine's paths.";
+
+/// Adds `lefthook-local.yml` to `info/exclude` in `common_dir` (created when missing), unless a
+/// line there already excludes it. Returns the file when it was changed.
+pub fn exclude_local(common_dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let path = common_dir.join("info").join("exclude");
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -108,31 +275,42 @@ pub fn add_to_local(workdir: &Path, snippet: &str) -> anyhow::Result<Added> {
             return Err(error).with_context(|| format!("cannot read {}", path.display()));
         }
     };
-    let runs = |hook: &str| {
-        section(&text, hook).is_some_and(|body| mentions_in(&body, &binary_name(hook)))
-    };
-    if HOOKS.iter().all(|hook| runs(hook)) {
-        return Ok(Added::AlreadyThere(path));
-    }
-    if let Some(hook) = HOOKS.iter().find(|hook| section(&text, hook).is_some()) {
-        bail!(
-            "{} already has a `{hook}:` section, and execguard does not edit one by hand; add these lines to it yourself (merging each hook's `commands:`), then run `lefthook install`:\n\n{snippet}",
-            path.display()
-        );
+    let excluded = text
+        .lines()
+        .any(|line| matches!(line.trim(), "lefthook-local.yml" | "/lefthook-local.yml"));
+    if excluded {
+        return Ok(None);
     }
     let mut new_text = text;
     if !new_text.is_empty() && !new_text.ends_with('\n') {
         new_text.push('\n');
     }
-    if !new_text.is_empty() {
-        new_text.push('\n');
+    new_text.push_str(&format!("{EXCLUDE_COMMENT}\n{EXCLUDE_LINE}\n"));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    new_text.push_str(
-        "# Added by `execguard install --lefthook`: this machine's execguard binaries.\n",
-    );
-    new_text.push_str(snippet);
     std::fs::write(&path, new_text).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(Added::Written(path))
+    Ok(Some(path))
+}
+
+/// Takes out of `info/exclude` the two lines [`exclude_local`] wrote, and nothing else. Returns
+/// the file when it was changed.
+pub fn unexclude_local(common_dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let path = common_dir.join("info").join("exclude");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let ours = format!("{EXCLUDE_COMMENT}\n{EXCLUDE_LINE}\n");
+    let found = text
+        .match_indices(&ours)
+        .map(|(at, _)| at)
+        .find(|&at| at == 0 || text[..at].ends_with('\n'));
+    let Some(at) = found else {
+        return Ok(None);
+    };
+    let restored = format!("{}{}", &text[..at], &text[at + ours.len()..]);
+    std::fs::write(&path, restored).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Some(path))
 }
 
 #[cfg(test)]
@@ -174,6 +352,34 @@ mod tests {
         );
         assert!(error.contains("use_stdin: true"), "{error}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), own);
+    }
+
+    #[test]
+    fn uninstall_puts_back_an_empty_file_and_one_without_a_final_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = snippet(|hook| PathBuf::from(format!("/usr/bin/execguard-{hook}")));
+        let path = dir.path().join(LOCAL_CONFIG);
+        for before in ["", "colors: false", "colors: false\n"] {
+            std::fs::write(&path, before).unwrap();
+            add_to_local(dir.path(), &text).unwrap();
+            assert!(std::fs::read_to_string(&path).unwrap().contains(&text));
+            assert_eq!(
+                remove_from_local(dir.path()).unwrap(),
+                Removed::Restored(path.clone())
+            );
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                before,
+                "{before:?}"
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+        add_to_local(dir.path(), &text).unwrap();
+        assert_eq!(
+            remove_from_local(dir.path()).unwrap(),
+            Removed::Deleted(path.clone())
+        );
+        assert!(!path.exists());
     }
 
     #[test]
