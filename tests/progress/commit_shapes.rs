@@ -44,6 +44,22 @@ fn rewording_an_open_stage_is_refused() {
         .mentions("only rewords");
 }
 
+/// An open milestone that records in place what each commit finished ("completed: …;
+/// remaining: …") was refused as a rewording, though it grew by what the commit did.
+#[test]
+fn an_open_stage_growing_by_what_was_done_is_progress() {
+    let stage = "- [ ] Stage 1: session store (completed: the store type; remaining: expiry)\n";
+    unnamed_branch_with_entries(stage)
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .replace(
+            PLAN,
+            "(completed: the store type;",
+            "(completed: the store type and logout that clears it;",
+        )
+        .commit_all("Add logout")
+        .accepted();
+}
+
 /// A plan that keeps its log short appends the newest entry and drops the oldest: that was
 /// refused as a rewording.
 #[test]
