@@ -86,6 +86,28 @@ fn emphasis_in_a_heading_is_its_text() {
     commit_code_under(&repo, &plan).assert_ok();
 }
 
+/// A plan whose headings join the words with a slash (`Surprises / Discoveries`) was refused
+/// by execplan-sections as missing `Surprises & Discoveries`.
+#[test]
+fn a_slash_between_the_words_of_a_section_title_is_the_same_section() {
+    let repo = fixture();
+    let plan = PLAN_READY
+        .replace("## Surprises & Discoveries", "## Surprises / Discoveries")
+        .replace("## Outcomes & Retrospective", "## Outcomes/Retrospective");
+    let new_plan = "plans/logout-execplan.md";
+    repo.write(new_plan, &plan);
+    let run = repo.commit_all("Plan logout");
+    run.assert_ok();
+    // A plan without the section is still refused.
+    let other = "plans/audit-execplan.md";
+    repo.write(
+        other,
+        plan.replace("## Surprises / Discoveries\n\nNone yet.\n\n", ""),
+    );
+    repo.commit_all("Plan audit")
+        .assert_refused("execplan-sections");
+}
+
 /// Progress is found under each heading form: code without a new entry there is still refused.
 #[test]
 fn code_without_an_entry_under_a_restyled_progress_is_refused() {
