@@ -410,6 +410,40 @@ fn emptying_a_plan_with_open_items_is_refused_and_a_finished_draft_may_go() {
     run.assert_ok();
 }
 
+/// A plan moved from one plan folder to another (`active/` to `completed/`) in the commit that
+/// closes its items differs too much from the old file for git to pair the two as a rename: it
+/// was refused as deleting a plan with open items.
+#[test]
+fn closing_a_plan_while_moving_it_to_another_plan_folder_is_not_a_deletion() {
+    let repo = fixture();
+    repo.write(
+        ".execguard.toml",
+        "[layout]\nexecplans = [\"plans/{feature}-execplan.md\", \"plans/completed/{feature}-execplan.md\"]\n",
+    );
+    let open = PLAN_READY.replace(
+        "- [x] (2026-01-01 09:00Z) Plan written.",
+        "- [ ] Write the code.\n- [ ] Review it.",
+    );
+    repo.write(PLAN, &open);
+    repo.commit_unchecked("Plan folders and open work");
+    let closed = "# Login execplan\n\nEXECPLAN-READY\n\nSpec: specs/login.md\n\n## Progress\n\n- [x] (2026-01-03 10:00Z) Code written, sessions kept in memory with expiry.\n- [x] (2026-01-04 11:00Z) Reviewed by Ana; two fixes made.\n\n## Surprises & Discoveries\n\nThe clock in tests needed faking.\n\n## Decision Log\n\n- Keep sessions in memory; a store can come later.\n\n## Outcomes & Retrospective\n\nDone: login works end to end.\n";
+    std::fs::create_dir_all(repo.path("plans/completed")).unwrap();
+    repo.git(["rm", "-q", PLAN]);
+    repo.write("plans/completed/login-execplan.md", closed);
+    repo.commit_all("Close the login plan").assert_ok();
+    // Moved there with its sections gone, it is still an emptied plan.
+    repo.write(PLAN, &open);
+    repo.git(["rm", "-q", "plans/completed/login-execplan.md"]);
+    repo.commit_unchecked("Reopen");
+    repo.git(["rm", "-q", PLAN]);
+    repo.write(
+        "plans/completed/login-execplan.md",
+        "# Login execplan\n\nNothing left.\n",
+    );
+    repo.commit_all("Close the login plan")
+        .assert_refused("execplan-deleted");
+}
+
 #[test]
 fn moving_a_ready_plan_out_of_the_plans_is_refused() {
     let repo = fixture();
