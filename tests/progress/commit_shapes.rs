@@ -191,6 +191,28 @@ fn agent_hook_settings_need_no_entry() {
         .accepted();
 }
 
+/// A commit that only removed `.cursorrules` or changed the agents' definitions was asked for a
+/// Progress entry: those files tell an agent how to work, they are not what it builds.
+#[test]
+fn agent_instruction_files_need_no_entry() {
+    Scenario::exec()
+        .write(".cursorrules", "Prefer small functions.\n")
+        .write(
+            ".cursor/rules/style.mdc",
+            "---\nglobs: src/**\n---\nUse rustfmt.\n",
+        )
+        .write(".codex/agents/reviewer.toml", "name = \"reviewer\"\n")
+        .write(".agents/plugins/marketplace.json", "{\"plugins\": []}\n")
+        .commit_all("Tell the agents how to work")
+        .accepted();
+    // Code beside them still needs its entry.
+    Scenario::exec()
+        .write(".cursorrules", "Prefer small functions.\n")
+        .write("src/auth.rs", "pub fn logout() {}\n")
+        .commit_all("Add logout")
+        .refused("progress-update");
+}
+
 /// `small-fix-lines` and `small-fix-files`: a fix within both needs no entry.
 #[test]
 fn a_small_fix_within_the_thresholds_needs_no_entry() {

@@ -236,6 +236,13 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     ".claude/settings.local.json",
     ".codex/hooks.json",
     ".codex/config.toml",
+    // Coding agents' instruction and definition files: what an agent is told, not what it builds.
+    ".cursorrules",
+    ".windsurfrules",
+    ".clinerules",
+    ".cursor/rules/**",
+    ".codex/agents/**",
+    ".agents/plugins/**",
     // Data and binary files: fonts, images, media, archives, databases, and the data folders of
     // a Prometheus server.
     "**/*.{woff,woff2,ttf,otf,eot}",
@@ -382,6 +389,10 @@ mod tests {
             ".claude/settings.local.json",
             ".codex/hooks.json",
             ".codex/config.toml",
+            ".cursorrules",
+            ".cursor/rules/style.mdc",
+            ".codex/agents/reviewer.toml",
+            ".agents/plugins/marketplace.json",
             "web/fonts/Inter.woff2",
             "assets/logo.png",
             "backups/app.sqlite3",

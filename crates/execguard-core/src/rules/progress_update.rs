@@ -60,7 +60,9 @@ does.
 
 Not code, and so never asking for an entry: Markdown, licences, lockfiles, CI, hook-manager and
 coding-agent settings (`.claude/settings.json`, `.claude/settings.local.json`,
-`.codex/hooks.json`, `.codex/config.toml`), fonts, images, media, archives, databases, Prometheus
+`.codex/hooks.json`, `.codex/config.toml`), agents' instruction and definition files
+(`.cursorrules`, `.windsurfrules`, `.clinerules`, `.cursor/rules/`, `.codex/agents/`,
+`.agents/plugins/`), fonts, images, media, archives, databases, Prometheus
 data folders, and any file whose content is binary.
 
 ## Why
