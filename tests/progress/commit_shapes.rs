@@ -203,6 +203,14 @@ fn agent_instruction_files_need_no_entry() {
         )
         .write(".codex/agents/reviewer.toml", "name = \"reviewer\"\n")
         .write(".agents/plugins/marketplace.json", "{\"plugins\": []}\n")
+        .write(
+            ".agents/skills/audit/agents/openai.yaml",
+            "interface:\n  display_name: Audit\n",
+        )
+        .write(
+            "plugins/ops/.codex-plugin/plugin.json",
+            "{\"name\": \"ops\"}\n",
+        )
         .commit_all("Tell the agents how to work")
         .accepted();
     // Code beside them still needs its entry.

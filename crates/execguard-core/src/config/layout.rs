@@ -243,6 +243,8 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     ".cursor/rules/**",
     ".codex/agents/**",
     ".agents/plugins/**",
+    "**/skills/*/agents/openai.yaml",
+    "**/.codex-plugin/plugin.json",
     // Data and binary files: fonts, images, media, archives, databases, and the data folders of
     // a Prometheus server.
     "**/*.{woff,woff2,ttf,otf,eot}",
@@ -393,6 +395,8 @@ mod tests {
             ".cursor/rules/style.mdc",
             ".codex/agents/reviewer.toml",
             ".agents/plugins/marketplace.json",
+            ".agents/skills/audit/agents/openai.yaml",
+            "plugins/ops/.codex-plugin/plugin.json",
             "web/fonts/Inter.woff2",
             "assets/logo.png",
             "backups/app.sqlite3",

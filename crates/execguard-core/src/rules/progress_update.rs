@@ -62,8 +62,9 @@ Not code, and so never asking for an entry: Markdown, licences, lockfiles, CI, h
 coding-agent settings (`.claude/settings.json`, `.claude/settings.local.json`,
 `.codex/hooks.json`, `.codex/config.toml`), agents' instruction and definition files
 (`.cursorrules`, `.windsurfrules`, `.clinerules`, `.cursor/rules/`, `.codex/agents/`,
-`.agents/plugins/`), fonts, images, media, archives, databases, Prometheus
-data folders, and any file whose content is binary.
+`.agents/plugins/`, a skill's `agents/openai.yaml`, a plugin's `.codex-plugin/plugin.json`),
+fonts, images, media, archives, databases, Prometheus data folders, and any file whose content is
+binary.
 
 ## Why
 The execplan is a living document: Progress gets an entry at every stopping point, so that a human
