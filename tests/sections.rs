@@ -86,6 +86,28 @@ fn emphasis_in_a_heading_is_its_text() {
     commit_code_under(&repo, &plan).assert_ok();
 }
 
+/// A plan whose headings join the words with a slash (`Surprises / Discoveries`) was refused
+/// by execplan-sections as missing `Surprises & Discoveries`.
+#[test]
+fn a_slash_between_the_words_of_a_section_title_is_the_same_section() {
+    let repo = fixture();
+    let plan = PLAN_READY
+        .replace("## Surprises & Discoveries", "## Surprises / Discoveries")
+        .replace("## Outcomes & Retrospective", "## Outcomes/Retrospective");
+    let new_plan = "plans/logout-execplan.md";
+    repo.write(new_plan, &plan);
+    let run = repo.commit_all("Plan logout");
+    run.assert_ok();
+    // A plan without the section is still refused.
+    let other = "plans/audit-execplan.md";
+    repo.write(
+        other,
+        plan.replace("## Surprises / Discoveries\n\nNone yet.\n\n", ""),
+    );
+    repo.commit_all("Plan audit")
+        .assert_refused("execplan-sections");
+}
+
 /// Progress is found under each heading form: code without a new entry there is still refused.
 #[test]
 fn code_without_an_entry_under_a_restyled_progress_is_refused() {
@@ -386,6 +408,40 @@ fn emptying_a_plan_with_open_items_is_refused_and_a_finished_draft_may_go() {
     let run = repo.commit("Remove the finished draft");
     run.assert_not_flagged("execplan-deleted");
     run.assert_ok();
+}
+
+/// A plan moved from one plan folder to another (`active/` to `completed/`) in the commit that
+/// closes its items differs too much from the old file for git to pair the two as a rename: it
+/// was refused as deleting a plan with open items.
+#[test]
+fn closing_a_plan_while_moving_it_to_another_plan_folder_is_not_a_deletion() {
+    let repo = fixture();
+    repo.write(
+        ".execguard.toml",
+        "[layout]\nexecplans = [\"plans/{feature}-execplan.md\", \"plans/completed/{feature}-execplan.md\"]\n",
+    );
+    let open = PLAN_READY.replace(
+        "- [x] (2026-01-01 09:00Z) Plan written.",
+        "- [ ] Write the code.\n- [ ] Review it.",
+    );
+    repo.write(PLAN, &open);
+    repo.commit_unchecked("Plan folders and open work");
+    let closed = "# Login execplan\n\nEXECPLAN-READY\n\nSpec: specs/login.md\n\n## Progress\n\n- [x] (2026-01-03 10:00Z) Code written, sessions kept in memory with expiry.\n- [x] (2026-01-04 11:00Z) Reviewed by Ana; two fixes made.\n\n## Surprises & Discoveries\n\nThe clock in tests needed faking.\n\n## Decision Log\n\n- Keep sessions in memory; a store can come later.\n\n## Outcomes & Retrospective\n\nDone: login works end to end.\n";
+    std::fs::create_dir_all(repo.path("plans/completed")).unwrap();
+    repo.git(["rm", "-q", PLAN]);
+    repo.write("plans/completed/login-execplan.md", closed);
+    repo.commit_all("Close the login plan").assert_ok();
+    // Moved there with its sections gone, it is still an emptied plan.
+    repo.write(PLAN, &open);
+    repo.git(["rm", "-q", "plans/completed/login-execplan.md"]);
+    repo.commit_unchecked("Reopen");
+    repo.git(["rm", "-q", PLAN]);
+    repo.write(
+        "plans/completed/login-execplan.md",
+        "# Login execplan\n\nNothing left.\n",
+    );
+    repo.commit_all("Close the login plan")
+        .assert_refused("execplan-deleted");
 }
 
 #[test]

@@ -44,6 +44,22 @@ fn rewording_an_open_stage_is_refused() {
         .mentions("only rewords");
 }
 
+/// An open milestone that records in place what each commit finished ("completed: …;
+/// remaining: …") was refused as a rewording, though it grew by what the commit did.
+#[test]
+fn an_open_stage_growing_by_what_was_done_is_progress() {
+    let stage = "- [ ] Stage 1: session store (completed: the store type; remaining: expiry)\n";
+    unnamed_branch_with_entries(stage)
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .replace(
+            PLAN,
+            "(completed: the store type;",
+            "(completed: the store type and logout that clears it;",
+        )
+        .commit_all("Add logout")
+        .accepted();
+}
+
 /// A plan that keeps its log short appends the newest entry and drops the oldest: that was
 /// refused as a rewording.
 #[test]
@@ -173,6 +189,36 @@ fn agent_hook_settings_need_no_entry() {
         .write(".codex/config.toml", "[features]\n")
         .commit_all("Install the agent hooks")
         .accepted();
+}
+
+/// A commit that only removed `.cursorrules` or changed the agents' definitions was asked for a
+/// Progress entry: those files tell an agent how to work, they are not what it builds.
+#[test]
+fn agent_instruction_files_need_no_entry() {
+    Scenario::exec()
+        .write(".cursorrules", "Prefer small functions.\n")
+        .write(
+            ".cursor/rules/style.mdc",
+            "---\nglobs: src/**\n---\nUse rustfmt.\n",
+        )
+        .write(".codex/agents/reviewer.toml", "name = \"reviewer\"\n")
+        .write(".agents/plugins/marketplace.json", "{\"plugins\": []}\n")
+        .write(
+            ".agents/skills/audit/agents/openai.yaml",
+            "interface:\n  display_name: Audit\n",
+        )
+        .write(
+            "plugins/ops/.codex-plugin/plugin.json",
+            "{\"name\": \"ops\"}\n",
+        )
+        .commit_all("Tell the agents how to work")
+        .accepted();
+    // Code beside them still needs its entry.
+    Scenario::exec()
+        .write(".cursorrules", "Prefer small functions.\n")
+        .write("src/auth.rs", "pub fn logout() {}\n")
+        .commit_all("Add logout")
+        .refused("progress-update");
 }
 
 /// `small-fix-lines` and `small-fix-files`: a fix within both needs no entry.

@@ -13,7 +13,8 @@
 //!   oldest is dropped is progress: the two stand in different places.
 //! - a pair is progress when the box went from open to done (whatever else changed in the
 //!   entry, unless the branch had that entry done before: ticked, unticked and ticked again),
-//!   or when only its stamp changed. Any other pair is a rewording, which is not progress.
+//!   when only its stamp changed, or when an open item kept every word it had and gained at least
+//!   four (it records what was done so far). Any other pair is a rewording, which is not progress.
 
 use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;

@@ -411,3 +411,35 @@ fn unticking_an_entry_is_a_change_but_not_progress() {
     let new = plan(&["[ ] one", "[ ] two"]);
     assert_eq!(progress_change(Some(&old), &new, "Progress"), CHANGED_ONLY);
 }
+
+/// An open milestone that records its partial completion in place ("completed: A; remaining:
+/// B" growing by what this commit did) was refused as a rewording.
+#[test]
+fn an_open_item_growing_by_what_was_done_is_progress() {
+    let plan = |entry: &str| {
+        format!("# Plan\n\n## Progress\n\n- [x] (2026-02-03 21:05Z) one\n- [ ] {entry}\n\n## Decision Log\n- d\n")
+    };
+    let old = plan(
+        "Milestone 8: split modules (completed: extracted `momentum.cljs`; remaining: trend).",
+    );
+    let grown = plan("Milestone 8: split modules (completed: extracted `momentum.cljs` and extracted trend regression into `trend/regression.cljs`; remaining: trend).");
+    assert_eq!(progress_change(Some(&old), &grown, "Progress"), PROGRESSED);
+    // The same growth with a word of the old text changed is a rewording.
+    let edited = grown.replace("momentum.cljs", "momentum.clj");
+    assert_eq!(
+        progress_change(Some(&old), &edited, "Progress"),
+        CHANGED_ONLY
+    );
+    // Three more words are an edit of the wording, and a done item is not reopened by growth.
+    let short = plan("Milestone 8: split modules (completed: extracted `momentum.cljs` and the rest; remaining: trend).");
+    assert_eq!(
+        progress_change(Some(&old), &short, "Progress"),
+        CHANGED_ONLY
+    );
+    let done_old = old.replace("- [ ] Milestone", "- [x] Milestone");
+    let done_grown = grown.replace("- [ ] Milestone", "- [x] Milestone");
+    assert_eq!(
+        progress_change(Some(&done_old), &done_grown, "Progress"),
+        CHANGED_ONLY
+    );
+}

@@ -237,6 +237,15 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     ".claude/settings.local.json",
     ".codex/hooks.json",
     ".codex/config.toml",
+    // Coding agents' instruction and definition files: what an agent is told, not what it builds.
+    ".cursorrules",
+    ".windsurfrules",
+    ".clinerules",
+    ".cursor/rules/**",
+    ".codex/agents/**",
+    ".agents/plugins/**",
+    "**/skills/*/agents/openai.yaml",
+    "**/.codex-plugin/plugin.json",
     // Data and binary files: fonts, images, media, archives, databases, and the data folders of
     // a Prometheus server.
     "**/*.{woff,woff2,ttf,otf,eot}",
@@ -383,6 +392,12 @@ mod tests {
             ".claude/settings.local.json",
             ".codex/hooks.json",
             ".codex/config.toml",
+            ".cursorrules",
+            ".cursor/rules/style.mdc",
+            ".codex/agents/reviewer.toml",
+            ".agents/plugins/marketplace.json",
+            ".agents/skills/audit/agents/openai.yaml",
+            "plugins/ops/.codex-plugin/plugin.json",
             "web/fonts/Inter.woff2",
             "assets/logo.png",
             "backups/app.sqlite3",

@@ -246,10 +246,10 @@ pub fn titles_in_fences(text: &str, titles: &[String]) -> Vec<String> {
 }
 
 /// Normalises a section title for comparison: visible characters folded (see the marker reading),
-/// case, spacing, `and` versus `&`, leading numbering (`3.`, `2.1`, `IV.`, `(a)`) and decoration,
+/// case, spacing, `and` versus `&` or `/` (`Surprises / Discoveries`), leading numbering (`3.`, `2.1`, `IV.`, `(a)`) and decoration,
 /// and trailing punctuation (`Progress:`, `Progress.`) do not matter.
 pub fn normalise_title(title: &str) -> String {
-    let folded = fold(&fold(title).to_lowercase().replace('&', " and "));
+    let folded = fold(&fold(title).to_lowercase().replace(['&', '/'], " and "));
     let decoration = |c: char| !c.is_alphanumeric();
     let title = folded.trim_start_matches(decoration);
     let title = without_numbering(title).trim_start_matches(decoration);

@@ -147,6 +147,11 @@ fn ampersand_and_and_are_the_same_title() {
         normalise_title("Surprises and Discoveries"),
         normalise_title("surprises & discoveries")
     );
+    // A plan that joins the words with a slash names the same section.
+    assert_eq!(
+        normalise_title("Surprises / Discoveries"),
+        normalise_title("Surprises & Discoveries")
+    );
     assert_eq!(
         section(
             "## Outcomes&Retrospective\n- a\n",

@@ -121,7 +121,8 @@ fn pairs<'e>(added: &[&'e str], gone: &[&'e str]) -> Vec<(&'e str, Option<&'e st
 }
 
 /// Whether an added entry that replaces `old` in place is progress: its box went from open to
-/// done (and the branch did not have it done before), or only its stamp changed.
+/// done (and the branch did not have it done before), only its stamp changed, or an open item
+/// grew by what was done so far (see [`grows_by_a_report`]).
 fn pair_progresses(
     new: &str,
     old: &str,
@@ -135,5 +136,38 @@ fn pair_progresses(
         return !earlier.had_done(&new_rest) && !old_seen.had_done(&new_rest);
     }
     let same_box = new_stamp.get(..1) == old_stamp.get(..1);
+    if new.starts_with("[ ] ") && old.starts_with("[ ] ") && grows_by_a_report(&old_rest, &new_rest)
+    {
+        return !seen(new);
+    }
     same_box && new_rest == old_rest && new_stamp != old_stamp && !seen(new)
+}
+
+/// Words an open item must gain, keeping every word it had, to count as a report of what was
+/// done: fewer is an edit of its wording ("the session store", "two (recieve → receive)").
+const REPORT_WORDS: usize = 4;
+
+/// Whether `new` keeps every word of `old`, in order, and adds at least [`REPORT_WORDS`] words:
+/// an open milestone that records its partial completion in place ("completed: A; remaining:
+/// B" growing to "completed: A and B; ..."). A search-and-replace or a spelling sweep changes or
+/// drops a word, and is still a rewording.
+fn grows_by_a_report(old: &str, new: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .map(|word| {
+                word.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+            })
+            .filter(|word| !word.is_empty())
+            .collect()
+    };
+    let (old, new) = (words(old), words(new));
+    if new.len() < old.len() + REPORT_WORDS {
+        return false;
+    }
+    let mut rest = new.iter();
+    old.iter()
+        .all(|word| rest.any(|candidate| candidate == word))
 }

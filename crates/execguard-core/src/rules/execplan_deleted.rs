@@ -1,7 +1,7 @@
 use crate::context::Context;
 use crate::findings::{ExecplanDeleted, Finding, PlanRemoval};
 use crate::markdown;
-use crate::model::{Side, TreeError};
+use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;
 
 rule_doc!(
@@ -12,7 +12,10 @@ A commit may not delete an execplan (a path of `[layout] execplans`), rename it 
 no execplan (a folder of `[layout] not-planning`, another name), or empty it (leave no visible
 content, or none of the required sections it had), when the base's version is ready (carries
 `EXECPLAN-READY`) or its Progress section has open task items (`- [ ]`). A plan that is not ready
-and whose every Progress item is done (or that has none) may be removed.
+and whose every Progress item is done (or that has none) may be removed. A plan deleted while the
+same commit adds its feature's plan at another execplan path (`active/` to `completed/`, edited
+too much for git to see a rename) has moved, not gone, when the added plan keeps visible content
+and one of the required sections the old one had.
 
 ## Why
 A ready plan is what the human agreed to and what the code answers to; open Progress items are
@@ -51,6 +54,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             continue;
         }
         let removal = match &file.new {
+            None if moved_within_plans(cx, old_path, &feature)? => continue,
             None => PlanRemoval::Deletes,
             Some(_) if layout.execplans.feature_of(&file.path).is_none() => {
                 PlanRemoval::MovesAway {
@@ -82,6 +86,45 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         ));
     }
     Ok(out)
+}
+
+/// Whether the commit adds the same feature's plan at another execplan path (`active/` to
+/// `completed/`) with content: a move git did not pair as a rename because the plan was also
+/// edited (its items closed). The added plan must keep visible content and, when the deleted one
+/// had required sections, at least one of them, as an edit in place must.
+fn moved_within_plans(
+    cx: &Context<'_>,
+    old_path: &RepoPath,
+    feature: &str,
+) -> Result<bool, TreeError> {
+    let layout = &cx.config.layout;
+    for added in &cx.change.files {
+        if added.old.is_some()
+            || &added.path == old_path
+            || layout.execplans.feature_of(&added.path).as_deref() != Some(feature)
+        {
+            continue;
+        }
+        let (Some(base), Some(new)) = (
+            cx.text(Side::Base, old_path)?,
+            cx.text(Side::New, &added.path)?,
+        ) else {
+            continue;
+        };
+        if markdown::visible_entries(&new).is_empty() {
+            continue;
+        }
+        let (base, new) = (markdown::Outline::of(&base), markdown::Outline::of(&new));
+        let required = &cx.config.rules.execplan_sections.required;
+        let had: Vec<&String> = required
+            .iter()
+            .filter(|title| base.section_range(title).is_some())
+            .collect();
+        if had.is_empty() || had.iter().any(|title| new.section_range(title).is_some()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the change leaves the plan with no visible content, or without any of the required

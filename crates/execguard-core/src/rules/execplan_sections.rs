@@ -25,8 +25,8 @@ Headings are read as a CommonMark parser renders them: an ATX heading (`#` to `#
 setext heading (a line underlined with `===` or `---`), at the top level of the document. A heading
 inside a code block, a block quote, a list item or the YAML front matter is not a section. The
 title is the heading's visible text, so `## **Progress**` and `` ## `Progress` `` are Progress.
-Case, spacing, `&` versus `and`, look-alike and invisible characters, a leading number
-(`## 3. Progress`, `## 2.1 Progress`, `## IV. Progress`, `## (b) Progress`), leading decoration
+Case, spacing, `&` or `/` versus `and` (`Surprises / Discoveries`), look-alike and invisible
+characters, a leading number (`## 3. Progress`, `## 2.1 Progress`, `## IV. Progress`, `## (b) Progress`), leading decoration
 (`## 📈 Progress`) and trailing punctuation (`## progress:`) do not matter. A required title also
 matches a heading that starts with it followed by a parenthetical, a colon or a dash:
 `## Tolerances (exception triggers)`, `## Progress: week 2`, `## Decision Log — 2026`. A longer

@@ -38,8 +38,11 @@ place in the list (after the same unchanged entry): first one with the same text
 stamp, then the rest in order. An added entry left unpaired is progress when its text is new, so
 appending the newest entry while the oldest is dropped is progress. A pair is progress when its
 box went from open to done, whatever else changed in the entry (a completion time, what was
-done), or when only its stamp changed. Any other pair is a rewording — a search-and-replace or a
-spelling sweep that touches an old entry of some plan — and is not progress. A stamp is a date
+done), when only its stamp changed, or when an open item keeps every word it had and gains at
+least four (`- [ ] Stage 3 (completed: parser)` growing to `- [ ] Stage 3 (completed: parser and
+the lexer; remaining: docs)`: what was done so far, recorded in place). Any other pair is a
+rewording — a search-and-replace or a spelling sweep that touches an old entry of some plan —
+and is not progress. A stamp is a date
 `YYYY-MM-DD` (or with `/` or `.`), optionally with a time, or a time `HH:MM` with optional seconds
 and zone. The pre-commit hook cannot see the message, so it leaves a commit whose only Progress
 change is a rewording to the commit-msg hook, which knows whether a trailer names that plan.
@@ -57,8 +60,11 @@ does.
 
 Not code, and so never asking for an entry: Markdown, licences, lockfiles, CI, hook-manager and
 coding-agent settings (`.claude/settings.json`, `.claude/settings.local.json`,
-`.codex/hooks.json`, `.codex/config.toml`), fonts, images, media, archives, databases, Prometheus
-data folders, and any file whose content is binary.
+`.codex/hooks.json`, `.codex/config.toml`), agents' instruction and definition files
+(`.cursorrules`, `.windsurfrules`, `.clinerules`, `.cursor/rules/`, `.codex/agents/`,
+`.agents/plugins/`, a skill's `agents/openai.yaml`, a plugin's `.codex-plugin/plugin.json`),
+fonts, images, media, archives, databases, Prometheus data folders, and any file whose content is
+binary.
 
 ## Why
 The execplan is a living document: Progress gets an entry at every stopping point, so that a human
