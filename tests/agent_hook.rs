@@ -411,3 +411,58 @@ fn a_branch_out_of_scope_is_not_guarded_but_the_hooks_still_are() {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stderr.contains("[frozen-spec]"), "{}", run.stderr);
 }
+
+#[test]
+fn an_open_escalation_lets_the_agent_stop_until_a_human_resolves_it() {
+    let repo = guarded_repo();
+    std::fs::remove_file(repo.path("requirements")).unwrap();
+    let stop = || {
+        let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": false});
+        hook(&repo, &event.to_string())
+    };
+    // The agent is refused a frozen spec, and the refusal names the command to escalate with.
+    let run = pre_tool_use(
+        &repo,
+        ".",
+        "Write",
+        json!({"file_path": repo.path("specs/login.md"), "content": "# Login\n"}),
+    );
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.stderr.contains("`execguard escalate \""),
+        "{}",
+        run.stderr
+    );
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    assert_eq!(stop().code, Some(2), "code without a Progress entry");
+    let asked = repo.execguard([
+        "escalate",
+        "<what you needed to change and why> the spec says nothing about lockout",
+    ]);
+    asked.assert_ok();
+    assert!(
+        asked.stdout.contains("escalation 1 recorded for login"),
+        "{asked:#?}"
+    );
+    let run = stop();
+    assert!(run.ok(), "an open escalation lets the agent stop: {run:#?}");
+    assert_eq!(
+        repo.read("src/auth.rs"),
+        "pub fn login() {}\npub fn logout() {}\n"
+    );
+    // The command the escalation names closes it; the stop is held again.
+    repo.execguard([
+        "escalate",
+        "--resolve",
+        "1",
+        "<decision> lock out after five tries",
+    ])
+    .assert_ok();
+    assert_eq!(stop().code, Some(2), "a resolved escalation holds nothing");
+    let again = repo.execguard(["escalate", "--resolve", "1", "twice"]);
+    assert_eq!(again.code, Some(2), "{again:#?}");
+    assert!(
+        again.stderr.contains("no open escalation has the id 1"),
+        "{again:#?}"
+    );
+}
