@@ -1,0 +1,273 @@
+//! The supervisor's side: `execguard status` over a repository with features in different
+//! states, `execguard log` and its hash chain (edits, deletions, rotation), in every format.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// Three features: `login` frozen, planned and under way on `exec/login` (whose last commit
+/// changes code without a Progress entry), `search` frozen with a plan not ready and missing a
+/// section, `billing` a draft spec alone.
+fn supervised_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("specs/billing.md", SPEC_DRAFT.replace("Login", "Billing"));
+    repo.write_exec_files();
+    repo.commit_unchecked("Set up the login feature");
+    repo.write("specs/search.md", SPEC_FROZEN.replace("Login", "Search"));
+    repo.commit_unchecked("Freeze the search spec");
+    repo.write(
+        "plans/search-execplan.md",
+        "# Search execplan\n\nSpec: specs/search.md\n\n## Progress\n\n- [ ] (2026-01-03 09:00Z) Index the titles.\n\n## Decision Log\n\nNone.\n",
+    );
+    repo.commit_unchecked("Draft the search plan");
+    repo.git(["checkout", "-q", "-b", "exec/login"]);
+    repo.add_progress("Session store wired");
+    repo.append("src/auth.rs", "pub fn session() {}\n");
+    repo.commit_unchecked("Wire the session store");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.commit_unchecked("Add logout");
+    repo
+}
+
+fn status_json(repo: &TestRepo) -> Value {
+    let run = repo.execguard(["status", "--format", "json"]);
+    run.assert_ok();
+    serde_json::from_str(&run.stdout).expect("status --format json prints JSON")
+}
+
+fn feature<'v>(status: &'v Value, name: &str) -> &'v Value {
+    status["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no feature {name} in {status:#}"))
+}
+
+#[test]
+fn status_json_gives_each_feature_its_state() {
+    let repo = supervised_repo();
+    let setup = repo.git(["rev-parse", "main~2"]).trim().to_string();
+    let status = status_json(&repo);
+    let names: Vec<&str> = status["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["billing", "login", "search"], "{status:#}");
+
+    let login = feature(&status, "login");
+    assert_eq!(login["spec"]["frozen"], true);
+    assert_eq!(login["spec"]["since"], setup.as_str(), "{login:#}");
+    assert_eq!(login["spec"]["by"], "Test Agent");
+    assert_eq!(login["design"], "designs/login.md");
+    assert_eq!(login["plan"]["ready"], true);
+    assert_eq!(login["plan"]["missing_sections"], serde_json::json!([]));
+    assert_eq!(login["progress"]["done"], 2);
+    assert_eq!(login["progress"]["total"], 2);
+    assert_eq!(
+        login["progress"]["last_entry"],
+        "[x] (2026-01-02 10:00Z) Session store wired"
+    );
+    // The last entry came with "Wire the session store"; "Add logout" came after it.
+    assert_eq!(login["progress"]["commits_since"], 1, "{login:#}");
+    assert_eq!(
+        login["progress"]["last_entry_commit"],
+        repo.git(["rev-parse", "HEAD~1"]).trim()
+    );
+    assert_eq!(login["findings"]["progress-update"], 1, "{login:#}");
+    assert_eq!(login["refusals"], 0);
+    assert_eq!(login["escalations"], serde_json::json!([]));
+
+    let search = feature(&status, "search");
+    assert_eq!(search["spec"]["frozen"], true);
+    assert_eq!(
+        search["spec"]["since"],
+        repo.git(["rev-parse", "main~1"]).trim()
+    );
+    assert_eq!(search["plan"]["ready"], false);
+    assert_eq!(
+        search["plan"]["missing_sections"],
+        serde_json::json!(["Surprises & Discoveries", "Outcomes & Retrospective"])
+    );
+    assert_eq!(search["progress"]["done"], 0);
+    assert_eq!(search["progress"]["total"], 1);
+
+    let billing = feature(&status, "billing");
+    assert_eq!(billing["spec"]["frozen"], false);
+    assert_eq!(billing["spec"]["path"], "specs/billing.md");
+    assert_eq!(billing["plan"]["path"], Value::Null);
+    assert_eq!(billing["plan"]["ready"], false);
+
+    assert_eq!(status["branch"]["name"], "exec/login");
+    assert_eq!(status["branch"]["base"], "main");
+    assert_eq!(status["branch"]["commits"], 2);
+}
+
+#[test]
+fn status_human_and_markdown_show_the_same_facts() {
+    let repo = supervised_repo();
+    let setup = repo
+        .git(["rev-parse", "--short=7", "main~2"])
+        .trim()
+        .to_string();
+    let human = repo.execguard(["status"]);
+    human.assert_ok();
+    let text = &human.stdout;
+    for expected in [
+        "branch exec/login against main: 2 commits, findings: progress-update ×1",
+        &format!("  spec:        specs/login.md, frozen since {setup} by Test Agent"),
+        "  design:      designs/login.md",
+        "  plan:        plans/login-execplan.md, ready",
+        "  plan:        plans/search-execplan.md, not ready, missing sections: Surprises & Discoveries, Outcomes & Retrospective",
+        "  spec:        specs/billing.md, draft (not frozen)",
+        "  last entry:  [x] (2026-01-02 10:00Z) Session store wired",
+        "1 commit since",
+        "  escalations: none open",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let markdown = repo.execguard(["status", "--format", "markdown"]);
+    markdown.assert_ok();
+    let lines: Vec<&str> = markdown.stdout.lines().collect();
+    assert!(lines.contains(
+        &"| Feature | Spec | Design | Plan | Progress | Findings | Refusals | Open escalations |"
+    ));
+    let rows: Vec<&&str> = lines.iter().filter(|l| l.starts_with("| ")).collect();
+    // The header and one row a feature.
+    assert_eq!(rows.len(), 4, "{}", markdown.stdout);
+    let login = rows.iter().find(|r| r.starts_with("| login |")).unwrap();
+    assert!(login.contains("progress-update ×1"), "{login}");
+    assert!(login.contains("2/2 done"), "{login}");
+    let billing = rows.iter().find(|r| r.starts_with("| billing |")).unwrap();
+    assert!(billing.contains("draft (not frozen)"), "{billing}");
+}
+
+#[test]
+fn status_shows_escalations_and_log_keeps_them_in_the_git_directory() {
+    let repo = supervised_repo();
+    repo.execguard([
+        "escalate",
+        "--feature",
+        "search",
+        "Rank | by date or relevance?",
+    ])
+    .assert_ok();
+    repo.execguard(["escalate", "Which branch do hotfixes go to?"])
+        .assert_ok();
+    let status = status_json(&repo);
+    let search = feature(&status, "search");
+    assert_eq!(search["escalations"][0]["id"], 1, "{search:#}");
+    assert_eq!(
+        search["escalations"][0]["question"],
+        "Rank | by date or relevance?"
+    );
+    // The branch exec/login names login: an escalation without --feature is about it.
+    assert_eq!(feature(&status, "login")["escalations"][0]["id"], 2);
+    let markdown = repo.execguard(["status", "--format", "markdown"]).stdout;
+    assert!(
+        markdown.contains("#1: Rank \\| by date or relevance?"),
+        "{markdown}"
+    );
+    // Nothing in the working tree or the index: the trail lives in the git directory.
+    assert_eq!(repo.git(["status", "--porcelain"]), "");
+    let trail = repo.read(".git/execguard/log.jsonl");
+    assert_eq!(trail.lines().count(), 2);
+    repo.execguard(["escalate", "--resolve", "1", "By relevance."])
+        .assert_ok();
+    assert_eq!(
+        feature(&status_json(&repo), "search")["escalations"],
+        serde_json::json!([])
+    );
+    let human = repo.execguard(["log"]).stdout;
+    assert!(human.contains("escalate resolution resolves=1"), "{human}");
+    assert!(human.contains("feature=search"), "{human}");
+    let json = repo.execguard(["log", "--format", "json"]).stdout;
+    assert_eq!(json, repo.read(".git/execguard/log.jsonl"));
+    let table = repo.execguard(["log", "--format", "markdown"]).stdout;
+    assert_eq!(table.lines().count(), 5, "{table}");
+    assert_eq!(repo.execguard(["log", "--since", "2999-01-01"]).stdout, "");
+    assert_eq!(
+        repo.execguard(["log", "--since", "2000-01-01"])
+            .stdout
+            .lines()
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn log_verify_finds_an_edited_or_deleted_record() {
+    let repo = supervised_repo();
+    for question in ["one?", "two?", "three?"] {
+        repo.execguard(["escalate", question]).assert_ok();
+    }
+    let verified = repo.execguard(["log", "--verify"]);
+    verified.assert_ok();
+    assert!(
+        verified.stdout.contains("3 records hold together"),
+        "{verified:#?}"
+    );
+    let trail = repo.read(".git/execguard/log.jsonl");
+
+    repo.write(".git/execguard/log.jsonl", trail.replace("two?", "two!"));
+    let edited = repo.execguard(["log", "--verify"]);
+    assert_eq!(edited.code, Some(1), "{edited:#?}");
+    assert!(
+        edited
+            .stdout
+            .contains("record 3 does not follow record 2: record 2 was edited"),
+        "{edited:#?}"
+    );
+
+    let lines: Vec<&str> = trail.lines().collect();
+    repo.write(
+        ".git/execguard/log.jsonl",
+        format!("{}\n{}\n", lines[0], lines[2]),
+    );
+    let deleted = repo.execguard(["log", "--verify"]);
+    assert_eq!(deleted.code, Some(1), "{deleted:#?}");
+    assert!(
+        deleted.stdout.contains("record 3 does not follow record 1"),
+        "{deleted:#?}"
+    );
+
+    repo.write(".git/execguard/log.jsonl", format!("{}\n", lines[2]));
+    let head_cut = repo.execguard(["log", "--verify"]);
+    assert_eq!(head_cut.code, Some(1));
+    assert!(
+        head_cut
+            .stdout
+            .contains("the records before it were deleted"),
+        "{head_cut:#?}"
+    );
+}
+
+#[test]
+fn log_rotates_and_the_chain_holds_across_files() {
+    let repo = supervised_repo();
+    // A question as long as one argument may be: a few of them pass the size that rotates.
+    let long = "q".repeat(120_000);
+    for _ in 0..10 {
+        repo.execguard(["escalate", &long]).assert_ok();
+    }
+    let dir = repo.path(".git/execguard");
+    assert!(dir.join("log.1.jsonl").is_file(), "the trail rotated");
+    assert!(std::fs::metadata(dir.join("log.jsonl")).unwrap().len() < 1 << 20);
+    let verified = repo.execguard(["log", "--verify"]);
+    verified.assert_ok();
+    assert!(
+        verified.stdout.contains("10 records hold together"),
+        "{verified:#?}"
+    );
+    // Deleting the rotated file breaks the chain at the first record of the next one.
+    std::fs::remove_file(dir.join("log.1.jsonl")).unwrap();
+    let cut = repo.execguard(["log", "--verify"]);
+    assert_eq!(cut.code, Some(1), "{cut:#?}");
+    assert!(
+        cut.stdout.contains("the records before it were deleted"),
+        "{cut:#?}"
+    );
+}
