@@ -271,3 +271,35 @@ fn log_rotates_and_the_chain_holds_across_files() {
         "{cut:#?}"
     );
 }
+
+#[test]
+fn log_keeps_a_bounded_number_of_files_and_verifies_from_its_anchor() {
+    let repo = supervised_repo();
+    let long = "q".repeat(120_000);
+    // Nine records fill a file: 90 records rotate nine times, one past the eight files kept.
+    for _ in 0..90 {
+        repo.execguard(["escalate", &long]).assert_ok();
+    }
+    let dir = repo.path(".git/execguard");
+    let mut rotated: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("log.") && name.ends_with(".jsonl") && name != "log.jsonl")
+        .collect();
+    rotated.sort();
+    assert_eq!(rotated.len(), 8, "{rotated:?}");
+    assert!(!rotated.contains(&"log.1.jsonl".to_string()), "{rotated:?}");
+    let verified = repo.execguard(["log", "--verify"]);
+    verified.assert_ok();
+    let anchor = repo.read(".git/execguard/log.anchor");
+    assert!(anchor.contains("\"seq\":9"), "{anchor}");
+    // The oldest kept file deleted as well: the anchor no longer meets the next record.
+    let oldest = rotated
+        .iter()
+        .min_by_key(|n| n[4..n.len() - 6].parse::<u64>().unwrap())
+        .unwrap();
+    std::fs::remove_file(dir.join(oldest)).unwrap();
+    let cut = repo.execguard(["log", "--verify"]);
+    assert_eq!(cut.code, Some(1), "{cut:#?}");
+    assert!(cut.stdout.contains("does not follow record 9"), "{cut:#?}");
+}

@@ -5,7 +5,9 @@
 //! Each record carries `prev`, the SHA-256 of the line before it (64 zeros for the first), so
 //! that `execguard log --verify` finds a record edited or deleted. When the file grows past
 //! [`MOST_BYTES`] it is renamed `log.<n>.jsonl` and a new one starts, whose first record carries
-//! the hash of the last line of the one before: the chain runs across files.
+//! the hash of the last line of the one before: the chain runs across files. Past [`MOST_FILES`]
+//! rotated files the oldest is deleted, and `log.anchor` keeps the sequence number and hash the
+//! next record must follow, so that the chain still verifies from there.
 
 pub mod time;
 
@@ -18,6 +20,9 @@ use sha2::{Digest as _, Sha256};
 
 /// The size past which the log is rotated.
 pub const MOST_BYTES: u64 = 1 << 20;
+
+/// The rotated files kept.
+pub const MOST_FILES: usize = 8;
 
 /// The `prev` of the first record of a trail.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -53,11 +58,7 @@ pub fn files(git_dir: &Path) -> Vec<PathBuf> {
         .into_iter()
         .flatten()
         .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let n = name.strip_prefix("log.")?.strip_suffix(".jsonl")?;
-            Some((n.parse().ok()?, entry.path()))
-        })
+        .filter_map(|entry| Some((number(&entry.path())?, entry.path())))
         .collect();
     rotated.sort();
     let mut out: Vec<PathBuf> = rotated.into_iter().map(|(_, path)| path).collect();
@@ -106,22 +107,22 @@ pub fn append(git_dir: &Path, fields: Map<String, Value>) -> anyhow::Result<u64>
     // Appends from concurrent hooks take turns, so that two records never claim one `prev`.
     let lock = dir.join("log.lock");
     let _guard = Lock::take(&lock)?;
-    let last = read(git_dir)?.pop();
+    let last = last_line(git_dir)?;
     let current = dir.join("log.jsonl");
     if std::fs::metadata(&current).is_ok_and(|m| m.len() >= MOST_BYTES) {
-        let n = files(git_dir).len();
-        let rotated = dir.join(format!("log.{n}.jsonl"));
-        std::fs::rename(&current, &rotated)
-            .with_context(|| format!("cannot rotate the trail to {}", rotated.display()))?;
+        rotate(git_dir, &current)?;
     }
-    let seq = last.as_ref().and_then(Record::seq).map_or(1, |s| s + 1);
+    let seq = last
+        .as_ref()
+        .and_then(|(fields, _)| fields.get("seq").and_then(Value::as_u64))
+        .map_or(1, |s| s + 1);
     let mut record = Map::new();
     record.insert("seq".into(), seq.into());
     record.insert("time".into(), time::now_utc().into());
     record.extend(fields);
     record.insert(
         "prev".into(),
-        last.map_or_else(|| GENESIS.to_string(), |r| hash(&r.line))
+        last.map_or_else(|| GENESIS.to_string(), |(_, line)| hash(&line))
             .into(),
     );
     let line = serde_json::to_string(&record)?;
@@ -135,6 +136,86 @@ pub fn append(git_dir: &Path, fields: Map<String, Value>) -> anyhow::Result<u64>
     Ok(seq)
 }
 
+/// The newest record of the trail, read from the newest file alone.
+fn last_line(git_dir: &Path) -> anyhow::Result<Option<(Map<String, Value>, String)>> {
+    let Some(file) = files(git_dir).pop() else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read the trail {}", file.display()))?;
+    let Some(line) = text.lines().last() else {
+        return Ok(None);
+    };
+    let fields = serde_json::from_str(line)
+        .with_context(|| format!("{}: its last line is not a trail record", file.display()))?;
+    Ok(Some((fields, line.to_string())))
+}
+
+/// Renames the current file to the next `log.<n>.jsonl`, and deletes the oldest rotated files
+/// past [`MOST_FILES`], anchoring the chain at the first record left.
+fn rotate(git_dir: &Path, current: &Path) -> anyhow::Result<()> {
+    let dir = dir(git_dir);
+    let rotated: Vec<PathBuf> = files(git_dir)
+        .into_iter()
+        .filter(|file| file != current)
+        .collect();
+    let next = rotated
+        .last()
+        .and_then(|last| number(last))
+        .map_or(1, |n| n + 1);
+    let target = dir.join(format!("log.{next}.jsonl"));
+    std::fs::rename(current, &target)
+        .with_context(|| format!("cannot rotate the trail to {}", target.display()))?;
+    let excess = (rotated.len() + 1).saturating_sub(MOST_FILES);
+    for old in rotated.iter().take(excess) {
+        let text = std::fs::read_to_string(old)
+            .with_context(|| format!("cannot read the trail {}", old.display()))?;
+        if let Some(last) = text.lines().last() {
+            let fields: Map<String, Value> = serde_json::from_str(last)
+                .with_context(|| format!("{}: not a trail record", old.display()))?;
+            let mut anchor = Map::new();
+            anchor.insert(
+                "seq".into(),
+                fields.get("seq").cloned().unwrap_or(Value::Null),
+            );
+            anchor.insert("hash".into(), hash(last).into());
+            std::fs::write(dir.join("log.anchor"), serde_json::to_string(&anchor)?)
+                .with_context(|| format!("cannot write {}", dir.join("log.anchor").display()))?;
+        }
+        std::fs::remove_file(old)
+            .with_context(|| format!("cannot delete the old trail {}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// The number of a rotated file `log.<n>.jsonl`.
+fn number(path: &Path) -> Option<u64> {
+    path.file_name()?
+        .to_str()?
+        .strip_prefix("log.")?
+        .strip_suffix(".jsonl")?
+        .parse()
+        .ok()
+}
+
+/// The point the oldest kept record follows: the sequence number and hash of the last record
+/// deleted by rotation, else none (the trail starts at its first record).
+pub fn anchor(git_dir: &Path) -> anyhow::Result<Option<(u64, String)>> {
+    let path = dir(git_dir).join("log.anchor");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let fields: Map<String, Value> = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not an anchor of the trail", path.display()))?;
+    match (
+        fields.get("seq").and_then(Value::as_u64),
+        fields.get("hash").and_then(Value::as_str),
+    ) {
+        (Some(seq), Some(hash)) => Ok(Some((seq, hash.to_string()))),
+        _ => anyhow::bail!("{}: not an anchor of the trail", path.display()),
+    }
+}
+
 /// A broken link of the chain: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Break {
@@ -145,10 +226,13 @@ pub struct Break {
 
 /// Every place where the chain breaks: a record whose `prev` is not the hash of the line before
 /// it (that line was edited, or records between were deleted), or a sequence number that skips.
-pub fn verify(records: &[Record]) -> Vec<Break> {
+/// `anchor` is where the oldest kept record must follow on (see [`anchor`]).
+pub fn verify(records: &[Record], anchor: Option<(u64, String)>) -> Vec<Break> {
     let mut breaks = Vec::new();
-    let mut prev_hash = GENESIS.to_string();
-    let mut prev_seq: Option<u64> = None;
+    let (mut prev_seq, mut prev_hash) = match anchor {
+        Some((seq, hash)) => (Some(seq), hash),
+        None => (None, GENESIS.to_string()),
+    };
     for record in records {
         let seq = record.seq();
         if record.text("prev") != Some(prev_hash.as_str()) {

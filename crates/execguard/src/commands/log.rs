@@ -43,7 +43,7 @@ pub fn run(args: &LogArgs) -> anyhow::Result<bool> {
     let git_dir = repo.common_dir().to_path_buf();
     let records = trail::read(&git_dir)?;
     if args.verify {
-        let breaks = trail::verify(&records);
+        let breaks = trail::verify(&records, trail::anchor(&git_dir)?);
         let mut text = String::new();
         for b in &breaks {
             text.push_str(&format!(
