@@ -433,6 +433,13 @@ fn an_open_escalation_lets_the_agent_stop_until_a_human_resolves_it() {
         "{}",
         run.stderr
     );
+    // The block is in the trail, with the session that was refused.
+    let trail = repo.execguard(["log", "--format", "json"]).stdout;
+    let record: Value = serde_json::from_str(trail.lines().last().unwrap()).unwrap();
+    assert_eq!(record["layer"], "agent-hook", "{trail}");
+    assert_eq!(record["rule"], "frozen-spec", "{trail}");
+    assert_eq!(record["who"], "agent session abc123");
+    assert_eq!(record["feature"], "login");
     repo.append("src/auth.rs", "pub fn logout() {}\n");
     assert_eq!(stop().code, Some(2), "code without a Progress entry");
     let asked = repo.execguard([
@@ -441,9 +448,11 @@ fn an_open_escalation_lets_the_agent_stop_until_a_human_resolves_it() {
     ]);
     asked.assert_ok();
     assert!(
-        asked.stdout.contains("escalation 1 recorded for login"),
-        "{asked:#?}"
+        asked.stdout.contains("escalation 3 recorded for login"),
+        "the trail holds the block and the held stop before it: {asked:#?}"
     );
+    let resolve = command_after(&asked.stdout, "a human closes it with ");
+    assert_eq!(resolve, "execguard escalate --resolve 3 \"<decision>\"");
     let run = stop();
     assert!(run.ok(), "an open escalation lets the agent stop: {run:#?}");
     assert_eq!(
@@ -451,18 +460,13 @@ fn an_open_escalation_lets_the_agent_stop_until_a_human_resolves_it() {
         "pub fn login() {}\npub fn logout() {}\n"
     );
     // The command the escalation names closes it; the stop is held again.
-    repo.execguard([
-        "escalate",
-        "--resolve",
-        "1",
-        "<decision> lock out after five tries",
-    ])
-    .assert_ok();
+    let words = shlex::split(&resolve).unwrap();
+    repo.execguard(&words[1..]).assert_ok();
     assert_eq!(stop().code, Some(2), "a resolved escalation holds nothing");
-    let again = repo.execguard(["escalate", "--resolve", "1", "twice"]);
+    let again = repo.execguard(["escalate", "--resolve", "3", "twice"]);
     assert_eq!(again.code, Some(2), "{again:#?}");
     assert!(
-        again.stderr.contains("no open escalation has the id 1"),
+        again.stderr.contains("no open escalation has the id 3"),
         "{again:#?}"
     );
 }

@@ -303,3 +303,95 @@ fn log_keeps_a_bounded_number_of_files_and_verifies_from_its_anchor() {
     assert_eq!(cut.code, Some(1), "{cut:#?}");
     assert!(cut.stdout.contains("does not follow record 9"), "{cut:#?}");
 }
+
+#[test]
+fn hook_refusals_skips_and_ci_findings_are_recorded_and_counted() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    repo.append("specs/login.md", "Also: remember me.\n");
+    repo.commit_all("Edit the spec")
+        .assert_refused("frozen-spec");
+    let records = repo.execguard(["log", "--format", "json"]).stdout;
+    let first: Value = serde_json::from_str(records.lines().next().unwrap()).unwrap();
+    assert_eq!(first["layer"], "pre-commit", "{records}");
+    assert_eq!(first["kind"], "refusal");
+    assert_eq!(first["rule"], "frozen-spec");
+    assert_eq!(first["path"], "specs/login.md");
+    assert_eq!(first["feature"], "login");
+    assert_eq!(first["who"], "Test Agent");
+    assert_eq!(feature(&status_json(&repo), "login")["refusals"], 1);
+    repo.git(["checkout", "-q", "HEAD", "--", "specs/login.md"]);
+
+    // A human sets a rule aside: the skip in pre-commit, the override in commit-msg.
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.git(["add", "-A"]);
+    let skipped = repo
+        .command("git")
+        .args([
+            "commit",
+            "-q",
+            "-m",
+            "Logout",
+            "-m",
+            "Execguard-Override: progress-update: approved by the lead in review",
+        ])
+        .env("EXECGUARD_SKIP", "progress-update")
+        .output()
+        .unwrap();
+    assert!(skipped.status.success(), "{skipped:#?}");
+    let kinds: Vec<(String, String)> = repo
+        .execguard(["log", "--format", "json"])
+        .stdout
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            (
+                record["layer"].as_str().unwrap().to_string(),
+                record["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&("pre-commit".into(), "skip".into())),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("commit-msg".into(), "override-honoured".into())),
+        "{kinds:?}"
+    );
+
+    // CI: a range check records its findings too.
+    repo.append("src/auth.rs", "pub fn reset() {}\n");
+    repo.commit_unchecked("Reset");
+    let ci = repo.execguard(["check", "--range", "HEAD~1..HEAD", "--pusher", "ana"]);
+    assert_eq!(ci.code, Some(1), "{ci:#?}");
+    let last: Value = serde_json::from_str(
+        repo.execguard(["log", "--format", "json"])
+            .stdout
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(last["layer"], "ci");
+    assert_eq!(last["rule"], "progress-update");
+    assert_eq!(last["who"], "ana");
+    assert_eq!(last["commit"], repo.head().as_str());
+    repo.execguard(["log", "--verify"]).assert_ok();
+}
+
+#[test]
+fn a_trail_that_cannot_be_written_leaves_the_verdict_as_it_was() {
+    let repo = TestRepo::installed();
+    repo.exec_fixture();
+    // A file where the trail's folder would be.
+    repo.write(".git/execguard", "not a folder");
+    repo.append("specs/login.md", "Also: remember me.\n");
+    let run = repo.commit_all("Edit the spec");
+    run.assert_refused("frozen-spec");
+    assert!(
+        run.stderr.contains("could not be recorded in the trail"),
+        "{run:#?}"
+    );
+    assert_eq!(repo.read(".git/execguard"), "not a folder");
+}

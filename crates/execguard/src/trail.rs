@@ -9,6 +9,7 @@
 //! rotated files the oldest is deleted, and `log.anchor` keeps the sequence number and hash the
 //! next record must follow, so that the chain still verifies from there.
 
+pub mod record;
 pub mod time;
 
 use std::io::Write as _;
