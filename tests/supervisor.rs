@@ -395,3 +395,75 @@ fn a_trail_that_cannot_be_written_leaves_the_verdict_as_it_was() {
     );
     assert_eq!(repo.read(".git/execguard"), "not a folder");
 }
+
+/// How many pixels are within a few steps of `colour`.
+fn count_near(pixels: &[[u8; 4]], colour: [u8; 3]) -> usize {
+    pixels
+        .iter()
+        .filter(|p| (0..3).all(|i| p[i].abs_diff(colour[i]) <= 3))
+        .count()
+}
+
+#[test]
+fn status_html_renders_in_a_real_browser_with_a_timeline_and_fetches_nothing() {
+    let repo = supervised_repo();
+    let run = repo.execguard(["status", "--format", "html"]);
+    run.assert_ok();
+    let page = repo.root.join("status.html");
+    std::fs::write(&page, &run.stdout).unwrap();
+    let shown = browser::render(&repo, &page);
+    // The browser parsed the page (it adds the tbody the source leaves out) and kept the
+    // timelines and the state of each feature.
+    assert!(shown.dom.contains("<tbody>"), "{}", shown.dom);
+    assert!(
+        shown
+            .dom
+            .contains("<svg class=\"timeline\" data-feature=\"login\""),
+        "{}",
+        shown.dom
+    );
+    assert!(
+        shown
+            .dom
+            .contains("<svg class=\"timeline\" data-feature=\"search\""),
+        "{}",
+        shown.dom
+    );
+    assert!(
+        shown
+            .dom
+            .contains("stalled: 1 commit since the last Progress entry"),
+        "{}",
+        shown.dom
+    );
+    assert!(
+        shown.dom.contains("drifted: 1 finding(s) on the branch"),
+        "{}",
+        shown.dom
+    );
+    assert!(!run.stdout.contains("<script"), "no script");
+    // Drawn: the green dots of Progress entries and the red ring of the stalled commit.
+    assert!(
+        count_near(&shown.pixels, [0x1a, 0x9e, 0x3f]) > 50,
+        "no Progress dot drawn"
+    );
+    assert!(
+        count_near(&shown.pixels, [0xe8, 0x11, 0x2d]) > 20,
+        "no stalled ring drawn"
+    );
+    assert_eq!(
+        shown.page_requests,
+        Vec::<String>::new(),
+        "the page fetched something"
+    );
+
+    // The same check sees a page that does fetch.
+    let fetching = repo.root.join("fetching.html");
+    std::fs::write(
+        &fetching,
+        "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\"></body></html>",
+    )
+    .unwrap();
+    let control = browser::render(&repo, &fetching);
+    assert_eq!(control.page_requests, ["http://127.0.0.1:9/x.png"]);
+}

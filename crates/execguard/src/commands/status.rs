@@ -2,11 +2,13 @@
 //! its spec (frozen or not, since which commit, by whom), design note, plan (ready, required
 //! sections present), Progress (entries done of total, the last entry, its age, the commits
 //! since), the current branch's findings against its base, and the refusals and open
-//! escalations of the trail. `--format human|markdown|json`.
+//! escalations of the trail. `--format human|markdown|json|html`.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+
+mod html;
 
 use super::log::cell;
 use crate::status_facts::{self, FeatureFacts, Status};
@@ -21,6 +23,8 @@ pub enum Format {
     /// The facts as JSON (`features[].name`, `.spec.frozen`, `.plan.ready`, `.progress.done`,
     /// `.progress.total`, `.refusals`, `.escalations`).
     Json,
+    /// One self-contained page (inline CSS and SVG, no script) with a timeline a feature.
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +50,7 @@ pub fn run(args: &StatusArgs, config: Option<&std::path::Path>) -> anyhow::Resul
         Format::Human => human(&status),
         Format::Markdown => markdown(&status),
         Format::Json => format!("{}\n", serde_json::to_string_pretty(&status)?),
+        Format::Html => html::page(&status),
     };
     crate::render::print(&text);
     Ok(())
