@@ -1,5 +1,6 @@
 //! The supervisor's side: `execguard status` over a repository with features in different
 //! states, `execguard log` and its hash chain (edits, deletions, rotation), in every format.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

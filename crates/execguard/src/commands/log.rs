@@ -91,7 +91,7 @@ pub fn run(args: &LogArgs) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-fn field<'r>(record: &'r Record, key: &str) -> String {
+fn field(record: &Record, key: &str) -> String {
     match record.fields.get(key) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => String::new(),
