@@ -468,3 +468,35 @@ fn status_html_renders_in_a_real_browser_with_a_timeline_and_fetches_nothing() {
     let control = browser::render(&repo, &fetching);
     assert_eq!(control.page_requests, ["http://127.0.0.1:9/x.png"]);
 }
+
+/// The last record of the trail in the git directory `git_dir`.
+fn last_record(git_dir: &std::path::Path) -> Value {
+    let trail = std::fs::read_to_string(git_dir.join("execguard/log.jsonl")).unwrap();
+    serde_json::from_str(trail.lines().last().unwrap()).unwrap()
+}
+
+#[test]
+fn push_refusals_are_recorded_by_the_client_and_by_the_server() {
+    let repo = server::client_fixture();
+    let spec_edit = server::commit_spec_edit(&repo, "Edit the spec");
+    server::push_with_hooks(&repo, &["origin", "exec/login"]).assert_refused("frozen-spec");
+    let client = last_record(&repo.path(".git"));
+    assert_eq!(client["layer"], "pre-push", "{client:#}");
+    assert_eq!(client["rule"], "frozen-spec");
+    assert_eq!(client["commit"], spec_edit.as_str());
+    assert_eq!(client["feature"], "login");
+
+    let run = server::push_env(&repo, &[("GL_USERNAME", "ana")], &["origin", "exec/login"]);
+    server::assert_server_refused(&run, "frozen-spec");
+    let at_server = last_record(&server::server_dir(&repo));
+    assert_eq!(at_server["layer"], "pre-receive", "{at_server:#}");
+    assert_eq!(at_server["rule"], "frozen-spec");
+    assert_eq!(at_server["who"], "ana");
+    assert_eq!(at_server["feature"], "login");
+    let verified = Run::from_command(
+        repo.command(execguard_bin())
+            .current_dir(server::server_dir(&repo))
+            .args(["log", "--verify"]),
+    );
+    verified.assert_ok();
+}

@@ -160,7 +160,7 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         let feature = args
             .branch
             .as_deref()
-            .and_then(|branch| branch_feature(&repo, branch))
+            .and_then(|branch| crate::trail::record::feature_of_branch(&repo, branch))
             .or_else(|| crate::trail::record::branch_feature(&repo));
         crate::trail::record::report(repo.common_dir(), "ci", &report, &who, feature.as_deref());
         if args.format == Format::Human && report.violations.is_empty() && report.errors.is_empty()
@@ -266,13 +266,6 @@ fn default_branch(
         Box::new(move |id| (!off_branch.contains(&id)).then(|| branch.clone())),
         text,
     ))
-}
-
-/// The feature `branch` names, as the config at HEAD reads branch names.
-fn branch_feature(repo: &execguard_git::Repo, branch: &str) -> Option<String> {
-    let tree = execguard_git::head_tree(repo).ok()?;
-    let (config, _) = execguard_git::load_config(repo, tree.as_ref(), "HEAD", None).ok()?;
-    config.layout.branch_patterns.feature_of(branch)
 }
 
 /// Fails (exit code 2) when some commit could not be judged: the check is incomplete.

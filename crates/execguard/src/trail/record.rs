@@ -17,10 +17,14 @@ pub fn client_who() -> String {
 
 /// The feature the repository's current branch names, as the config at HEAD reads it.
 pub fn branch_feature(repo: &execguard_git::Repo) -> Option<String> {
+    feature_of_branch(repo, &execguard_git::current_branch(repo)?)
+}
+
+/// The feature `branch` names, as the config at HEAD reads branch names.
+pub fn feature_of_branch(repo: &execguard_git::Repo, branch: &str) -> Option<String> {
     let tree = execguard_git::head_tree(repo).ok()?;
     let (config, _) = execguard_git::load_config(repo, tree.as_ref(), "HEAD", None).ok()?;
-    let branch = execguard_git::current_branch(repo)?;
-    config.layout.branch_patterns.feature_of(&branch)
+    config.layout.branch_patterns.feature_of(branch)
 }
 
 /// One record of the trail for every violation, override and skip of `report`.
