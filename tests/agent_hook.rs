@@ -470,3 +470,22 @@ fn an_open_escalation_lets_the_agent_stop_until_a_human_resolves_it() {
         "{again:#?}"
     );
 }
+
+#[test]
+fn a_stop_on_a_branch_without_a_plan_names_the_escalation_that_lets_it_through() {
+    let repo = guarded_repo();
+    std::fs::remove_file(repo.path("requirements")).unwrap();
+    repo.git(["checkout", "-q", "-b", "misc"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    let stop = || {
+        let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": false});
+        hook(&repo, &event.to_string())
+    };
+    let held = stop();
+    assert_eq!(held.code, Some(2), "{held:#?}");
+    let escalate = command_after(&held.stderr, "stop and escalate to the human (");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let words = shlex::split(&escalate).unwrap();
+    repo.execguard(&words[1..]).assert_ok();
+    assert!(stop().ok(), "the question is open: the agent may stop");
+}

@@ -310,8 +310,8 @@ fn hook_refusals_skips_and_ci_findings_are_recorded_and_counted() {
     let repo = TestRepo::installed();
     repo.exec_fixture();
     repo.append("specs/login.md", "Also: remember me.\n");
-    repo.commit_all("Edit the spec")
-        .assert_refused("frozen-spec");
+    let refused = repo.commit_all("Edit the spec");
+    refused.assert_refused("frozen-spec");
     let records = repo.execguard(["log", "--format", "json"]).stdout;
     let first: Value = serde_json::from_str(records.lines().next().unwrap()).unwrap();
     assert_eq!(first["layer"], "pre-commit", "{records}");
@@ -321,6 +321,15 @@ fn hook_refusals_skips_and_ci_findings_are_recorded_and_counted() {
     assert_eq!(first["feature"], "login");
     assert_eq!(first["who"], "Test Agent");
     assert_eq!(feature(&status_json(&repo), "login")["refusals"], 1);
+    // The command the verdict names records the question, after the refusal.
+    let escalate = command_after(&refused.stderr, "stop and escalate to a human (");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let words = shlex::split(&escalate).unwrap();
+    repo.execguard(&words[1..]).assert_ok();
+    assert_eq!(
+        feature(&status_json(&repo), "login")["escalations"][0]["id"],
+        2
+    );
     repo.git(["checkout", "-q", "HEAD", "--", "specs/login.md"]);
 
     // A human sets a rule aside: the skip in pre-commit, the override in commit-msg.
