@@ -292,6 +292,16 @@ fn run_passes_the_exit_code_on_and_lists_what_was_read_only() {
     ] {
         assert!(run.stderr.contains(named), "{named}: {}", run.stderr);
     }
+    // The command the summary names records the question.
+    let escalate = command_after(&run.stderr, "Stop and escalate to a human: run ");
+    assert_eq!(
+        escalate,
+        "execguard escalate \"<what needed to change and why>\""
+    );
+    let words = shlex::split(&escalate).unwrap();
+    let asked = repo.execguard(&words[1..]);
+    asked.assert_ok();
+    assert!(asked.stdout.contains("escalation 1 recorded"), "{asked:#?}");
     let quiet = Run::from_command(repo.command(execguard_bin()).args([
         "-q",
         "run",

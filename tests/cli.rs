@@ -271,7 +271,7 @@ error[frozen-spec] specs/login.md
   this commit modifies specs/login.md; specs/login.md is a frozen spec (EXEC-READY in HEAD). A frozen spec is the human's decision and may not be changed during EXEC.
   hint: Stop and escalate: EXEC must return to SPEC mode; do not retry or work around this. Restore the spec (`git restore --staged --worktree -- specs/login.md`) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.
 
-execguard: 1 violation (frozen-spec); the commit is refused. Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human.
+execguard: 1 violation (frozen-spec); the commit is refused. Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human (`execguard escalate "<question>"`).
 execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. An override is a human's act: an agent stops and escalates, giving the human this command. The human who approves the exception replaces each `___` (the subject, then why they approve it: who, where) and commits with `EXECGUARD_SKIP=frozen-spec git commit -m '___' -m 'Execguard-Override: frozen-spec: ___'`; the commit-msg hook then checks the trailer, and refuses a blank left unfilled.
 
 "#]]

@@ -136,7 +136,7 @@ fn quiet_check_prints_only_the_verdict_on_violations() {
     snapbox::assert_data_eq!(
         run.stderr,
         snapbox::str![[r#"
-execguard: 1 violation (frozen-spec); the change would be refused. Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human.
+execguard: 1 violation (frozen-spec); the change would be refused. Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human (`execguard escalate "<question>"`).
 
 "#]]
     );

@@ -68,3 +68,9 @@ if ! command -v bwrap >/dev/null 2>&1 || ! command -v zip >/dev/null 2>&1 \
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap zip unzip >/dev/null
 fi
 bwrap --version
+# `execguard status --format html` is rendered in a real headless browser.
+if ! command -v chromium >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+chromium --version

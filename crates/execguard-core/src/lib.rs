@@ -10,7 +10,7 @@
 //! - [`markdown`] (documents read as a person reads them), [`progress`] (how an execplan's
 //!   Progress section changed), [`model`] (the change and the trees, with the Progress entries
 //!   its branch had earlier), [`trailers`] (commit messages read as git reads them), [`config`]
-//!   (raw file, validated config).
+//!   (raw file, validated config). [`status`]: what `execguard status` tells of a plan or a spec.
 //! - [`findings`]: what each rule finds, as typed facts, and the text rendered from them.
 //! - [`report`]: what a check finds: the findings, refused, overridden or skipped.
 //! - [`context`]: what a rule may ask about the change, with reads cached.
@@ -30,6 +30,7 @@ pub mod progress;
 pub mod report;
 pub mod rule_id;
 pub mod rules;
+pub mod status;
 pub mod trailers;
 pub mod write_guard;
 

@@ -27,6 +27,7 @@ mod config;
 mod dir_renames;
 mod error;
 mod head;
+mod history;
 mod merge;
 mod object_id;
 mod objects;
@@ -60,6 +61,7 @@ pub use error::{without_error_codes, GitError, Libgit2Error, DEEPEN};
 pub use head::{
     current_branch, head_commit_id, head_paths, head_tree, head_trees, worktree_changes,
 };
+pub use history::{blob_in_commit, first_parent_history, CommitInfo};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use object_id::{BadObjectId, ObjectId};
 pub use open::{open_at, open_from_env};

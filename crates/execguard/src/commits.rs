@@ -159,6 +159,7 @@ pub(crate) fn judge_again(
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_one(
     repo: &Repo,
     job: &CommitJob,

@@ -17,6 +17,8 @@ pub mod render;
 pub mod repair;
 pub mod sandbox;
 pub mod staged;
+pub mod status_facts;
+pub mod trail;
 pub mod unix_user;
 pub mod unreadable;
 pub mod verbosity;

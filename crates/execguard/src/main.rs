@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand};
 use execguard::commands::{
-    agent_hook, baseline, check, check_path, completions, config, doctor, explain, init, install,
-    man, run, uninstall,
+    agent_hook, baseline, check, check_path, completions, config, doctor, escalate, explain, init,
+    install, log, man, run, status, uninstall,
 };
 use execguard::{exit, output};
 
@@ -54,6 +54,13 @@ enum Command {
     Run(run::RunArgs),
     /// Say whether each path may be written (exit 1 when one may not), as the agent hooks judge.
     CheckPath(check_path::CheckPathArgs),
+    /// Show every feature's state: spec, design note, plan, Progress, findings, refusals and
+    /// open escalations.
+    Status(status::StatusArgs),
+    /// Record a question for the human (stop and escalate), or close one with `--resolve ID`.
+    Escalate(escalate::EscalateArgs),
+    /// Print the trail of escalations and refusals, or check its hash chain with `--verify`.
+    Log(log::LogArgs),
 }
 
 impl Command {
@@ -67,6 +74,7 @@ impl Command {
             Command::Completions(_) => Some("completions"),
             Command::Man(_) => Some("man"),
             Command::Doctor(_) => Some("doctor"),
+            Command::Log(_) => Some("log"),
             _ => None,
         }
     }
@@ -109,6 +117,9 @@ fn main() -> ExitCode {
         Command::Config(args) => config::run(args, config).map(|()| true),
         Command::Baseline(args) => baseline::run(args).map(|()| true),
         Command::Doctor(args) => doctor::run(args),
+        Command::Status(args) => status::run(args, config).map(|()| true),
+        Command::Escalate(args) => escalate::run(args, config).map(|()| true),
+        Command::Log(args) => log::run(args),
         Command::Completions(args) => completions::run(args, Cli::command()).map(|()| true),
         Command::Man(args) => man::run(args, Cli::command()).map(|()| true),
     };

@@ -307,6 +307,20 @@ fn dedupe(mut report: Report) -> Report {
 /// guarded namespace (under `settings.overrides`, the policy for override trailers), then the
 /// refs refused only because the push is all-or-nothing. Returns the text and whether the push
 /// is clean.
+/// Writes the push's refusals, overrides and skips into the trail, naming the pusher on the
+/// server and the committer on the client, and the feature the first pushed branch names.
+fn record(repo: &Repo, updates: &[RefUpdate], report: &Report, audience: Audience) {
+    let (layer, who) = match audience {
+        Audience::Server => ("pre-receive", pusher()),
+        Audience::Client => ("pre-push", crate::trail::record::client_who()),
+    };
+    let feature = updates
+        .iter()
+        .find_map(|u| branch_of(&u.name))
+        .and_then(|branch| crate::trail::record::feature_of_branch(repo, &branch));
+    crate::trail::record::report(repo.common_dir(), layer, report, &who, feature.as_deref());
+}
+
 pub fn judge_for_hook(
     repo: &Repo,
     updates: &[RefUpdate],
@@ -338,6 +352,7 @@ pub fn judge_for_hook(
         .report
         .violations
         .extend(deletions.report.violations.iter().cloned());
+    record(repo, updates, &verdict.report, audience);
     let mut text = verdict.notes.concat();
     text.push_str(&crate::render::human_for(
         &verdict.report,

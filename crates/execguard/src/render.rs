@@ -145,7 +145,7 @@ pub fn verdict(report: &Report, action: &str, audience: Audience) -> String {
         rules.sort_unstable();
         rules.dedup();
         let advice = match audience {
-            Audience::Client => "Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human.",
+            Audience::Client => "Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human (`execguard escalate \"<question>\"`).",
             Audience::Server => "Fix the cause, or stop and escalate to a human.",
         };
         out.push_str(&format!(

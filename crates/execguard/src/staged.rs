@@ -32,6 +32,21 @@ pub fn run_hook(request: impl FnOnce() -> anyhow::Result<StagedCheck>) -> std::p
     });
     match judged {
         Ok((report, before_message)) => {
+            if let Ok(repo) = execguard_git::open_from_env() {
+                let layer = if before_message {
+                    "pre-commit"
+                } else {
+                    "commit-msg"
+                };
+                let feature = crate::trail::record::branch_feature(&repo);
+                crate::trail::record::report(
+                    repo.common_dir(),
+                    layer,
+                    &report,
+                    &crate::trail::record::client_who(),
+                    feature.as_deref(),
+                );
+            }
             let mut text = crate::render::human(&report, "the commit is refused");
             if before_message {
                 text.push_str(&override_note(&report));

@@ -10,6 +10,9 @@
 //! (`SubagentStop`, which carries `agent_id` and `agent_type`) hands back to the session that
 //! started it, whose own Stop judges the working tree: holding the subagent for the session's
 //! uncommitted code would only stall a subagent that may not have written anything.
+//!
+//! An open escalation (`execguard escalate`) lets the agent stop: it stopped to ask, and waits
+//! for the human's decision, not for more work.
 
 use std::path::Path;
 
@@ -46,6 +49,9 @@ pub fn decide(
     let Some(workdir) = repo.workdir().map(Path::to_path_buf) else {
         return Ok(Decision::Allow);
     };
+    if escalation_open(&repo) {
+        return Ok(Decision::Allow);
+    }
     let (tree, trees) = execguard_git::head_trees(&repo)?;
     let (config, _) = execguard_git::load_config(&repo, tree.as_ref(), "HEAD", explicit)?;
     let branch = execguard_git::current_branch(&repo);
@@ -136,7 +142,7 @@ pub fn decide(
         }
     }
     Ok(Decision::Block(format!(
-        "execguard: do not stop yet [progress-update]: the working tree {code_text}, but no execplan's {section} section has a new entry since HEAD, and the branch names no feature with an execplan. Update {section} at every stopping point: add an entry to the execplan this work belongs to ({}) saying what was done and what is left. If no execplan covers this work, say so to the human: EXEC starts only from a ready execplan.",
+        "execguard: do not stop yet [progress-update]: the working tree {code_text}, but no execplan's {section} section has a new entry since HEAD, and the branch names no feature with an execplan. Update {section} at every stopping point: add an entry to the execplan this work belongs to ({}) saying what was done and what is left. If no execplan covers this work, stop and escalate to the human (`execguard escalate \"<question>\"`): EXEC starts only from a ready execplan.",
         layout.execplans.as_str()
     )))
 }
@@ -194,4 +200,11 @@ fn unpushed_verdict(
         if jobs.len() == 1 { "" } else { "s" },
         first.message().trim_end_matches('.')
     )))
+}
+
+/// Whether the trail holds an escalation no human has resolved yet. A trail that cannot be read
+/// lets no stop through on its account.
+fn escalation_open(repo: &execguard_git::Repo) -> bool {
+    crate::trail::read(repo.common_dir())
+        .is_ok_and(|records| !crate::trail::open_escalations(&records).is_empty())
 }

@@ -44,6 +44,7 @@ pub fn run(_args: &AgentHookArgs, config: Option<&std::path::Path>) -> ExitCode 
         }
         Ok(Decision::Block(reason)) => {
             crate::render::eprint_line(&reason);
+            crate::trail::record::agent_block(&input, &reason);
             ExitCode::from(crate::exit::COULD_NOT_CHECK)
         }
         Err(error) => crate::exit::could_not_check(

@@ -173,6 +173,16 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         }
         let count = jobs.len();
         let report = commits::merge(reports);
+        let who = args
+            .pusher
+            .clone()
+            .unwrap_or_else(crate::trail::record::client_who);
+        let feature = args
+            .branch
+            .as_deref()
+            .and_then(|branch| crate::trail::record::feature_of_branch(&repo, branch))
+            .or_else(|| crate::trail::record::branch_feature(&repo));
+        crate::trail::record::report(repo.common_dir(), "ci", &report, &who, feature.as_deref());
         if args.format == Format::Human && report.violations.is_empty() && report.errors.is_empty()
         {
             crate::render::eprint_line(&format!(

@@ -7,11 +7,14 @@ pub mod check_path;
 pub mod completions;
 pub mod config;
 pub mod doctor;
+pub mod escalate;
 pub mod explain;
 pub mod init;
 pub mod install;
+pub mod log;
 pub mod man;
 pub mod run;
+pub mod status;
 pub mod uninstall;
 
 use std::path::Path;

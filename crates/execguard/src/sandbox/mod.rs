@@ -255,6 +255,6 @@ pub fn summary(plan: &Plan, route: Route, program: &str, top: Option<&Path>) -> 
             .unwrap_or(&guarded.path);
         text.push_str(&format!("  {}: {}\n", shown.display(), guarded.why));
     }
-    text.push_str("execguard run: a write the system refused there (\"Read-only file system\", \"Device or resource busy\", \"Invalid cross-device link\") touched one of these paths: they are the human's decisions. Stop and escalate to a human: say what needed to change and why; do not work around it. A path frozen while the command ran is read-only from the next `execguard run`.");
+    text.push_str("execguard run: a write the system refused there (\"Read-only file system\", \"Device or resource busy\", \"Invalid cross-device link\") touched one of these paths: they are the human's decisions. Stop and escalate to a human: run `execguard escalate \"<what needed to change and why>\"`, then stop; do not work around it. A path frozen while the command ran is read-only from the next `execguard run`.");
     text
 }
