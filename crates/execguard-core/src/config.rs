@@ -15,6 +15,7 @@ mod progress_rule;
 mod raw;
 mod render;
 mod server;
+mod spec_glob;
 mod strictness;
 mod template;
 mod validated;

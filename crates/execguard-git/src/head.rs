@@ -24,6 +24,48 @@ pub(crate) fn branch_of(repo: &Repository) -> Option<String> {
     )
 }
 
+/// HEAD read once: the short name of the branch it points at (`None` when detached), its tree
+/// (`None` on an unborn branch) and that tree as the base side of a change whose new side is not
+/// read, as [`current_branch`] and [`head_trees`] give them, which each read HEAD again.
+pub fn head_branch_and_trees(
+    repo: &Repo,
+) -> Result<(Option<String>, Option<RepoTree<'_>>, GitTrees<'_>), GitError> {
+    let git = repo.git();
+    let head = match git.find_reference("HEAD") {
+        Ok(head) => head,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => {
+            let (tree, trees) = head_trees(repo)?;
+            return Ok((None, tree, trees));
+        }
+        Err(e) => return Err(read_err("HEAD")(e)),
+    };
+    let branch = head.symbolic_target().map(|target| {
+        target
+            .strip_prefix("refs/heads/")
+            .unwrap_or(target)
+            .to_string()
+    });
+    let tree = match head.resolve() {
+        Ok(resolved) => Some(
+            resolved
+                .peel_to_commit()
+                .map_err(read_err("HEAD"))?
+                .tree()
+                .map_err(read_err("HEAD's tree"))?,
+        ),
+        // An unborn branch: HEAD names a branch that has no commit yet.
+        Err(e) if head.symbolic_target().is_some() && e.code() == git2::ErrorCode::NotFound => None,
+        Err(e) => return Err(read_err("HEAD")(e)),
+    };
+    let trees = GitTrees {
+        repo: git,
+        base: tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
+        new: Snapshot::Empty,
+        cache: None,
+    };
+    Ok((branch, tree.map(RepoTree::from_git), trees))
+}
+
 /// The commit HEAD names; `None` on an unborn branch.
 pub(crate) fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, GitError> {
     match repo.head() {

@@ -85,18 +85,22 @@ pub fn open_from_env() -> Result<Repo, GitError> {
     Ok(Repo::from_git(repo))
 }
 
-/// Opens the repository containing `path`.
+/// Opens the repository containing `path`, searching upwards across file systems as
+/// `Repository::discover` does, but in one pass: `discover` finds the git directory and then
+/// opens it from scratch, checking every file of the layout twice.
 pub fn open_at(path: &Path) -> Result<Repo, GitError> {
     tune_libgit2();
-    let repo = Repository::discover(path).map_err(|error| {
-        if error.code() == ErrorCode::Owner {
-            GitError::NotOwned {
-                path: path.to_path_buf(),
+    let no_ceiling: [&std::ffi::OsStr; 0] = [];
+    let repo = Repository::open_ext(path, git2::RepositoryOpenFlags::CROSS_FS, no_ceiling)
+        .map_err(|error| {
+            if error.code() == ErrorCode::Owner {
+                GitError::NotOwned {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                open_error(error)
             }
-        } else {
-            open_error(error)
-        }
-    })?;
+        })?;
     check_supported(&repo)?;
     Ok(Repo::from_git(repo))
 }

@@ -160,6 +160,15 @@ pub fn config_running(
         })
 }
 
+/// Whether `workdir` holds any of `manager`'s config files: most hold none, and then no hook
+/// needs asking about ([`config_running`] looks for every file again per hook).
+pub fn has_config(manager: Manager, workdir: &Path) -> bool {
+    manager
+        .config_files()
+        .iter()
+        .any(|name| fs::symlink_metadata(workdir.join(name)).is_ok())
+}
+
 /// Whether `text` calls `binary` on a line that is not a comment.
 pub fn mentions_in(text: &str, binary: &str) -> bool {
     text.lines()

@@ -11,6 +11,9 @@ use super::template::{feature_between, Template};
 use crate::memo::{remembered, TextMemo};
 use crate::model::RepoPath;
 
+pub(super) use super::spec_glob::spec_glob;
+pub use super::spec_glob::SpecGlob;
+
 /// A compiled list of globs, kept with their source text for display.
 #[derive(Clone)]
 pub struct Globs {
@@ -23,6 +26,46 @@ pub struct Globs {
     /// The globs with every component folded as a checkout compares names
     /// ([`RepoPath::name_key`]), compiled on first use: see [`Globs::is_match_checked_out`].
     folded: OnceLock<Option<GlobSet>>,
+    /// The list matched by its text, when every glob is plain text (`backend/PLANS.md`), plain
+    /// text below any folder (`**/README.md`) or `**`, as the built-in lists are: compiling them
+    /// was most of what an agent hook event spends on the config.
+    plain: Option<Vec<PlainGlob>>,
+}
+
+/// A glob without metacharacters, or one after a leading `**/`, or `**`.
+#[derive(Clone)]
+enum PlainGlob {
+    /// `**`: anything.
+    Any,
+    Exact(String),
+    /// `**/{0}`: the path itself or that path below any folder.
+    Below(String),
+}
+
+impl PlainGlob {
+    fn of_list(patterns: &[String]) -> Option<Vec<PlainGlob>> {
+        let plain = |text: &str| {
+            !text.is_empty() && !text.contains(['*', '?', '[', ']', '{', '}', '\\', '!'])
+        };
+        patterns
+            .iter()
+            .map(|pattern| match pattern.strip_prefix("**/") {
+                _ if pattern == "**" => Some(PlainGlob::Any),
+                Some(rest) => plain(rest).then(|| PlainGlob::Below(rest.to_string())),
+                None => plain(pattern).then(|| PlainGlob::Exact(pattern.clone())),
+            })
+            .collect()
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        match self {
+            PlainGlob::Any => true,
+            PlainGlob::Exact(text) => path == text,
+            PlainGlob::Below(text) => path
+                .strip_suffix(text.as_str())
+                .is_some_and(|before| before.is_empty() || before.ends_with('/')),
+        }
+    }
 }
 
 impl Globs {
@@ -30,6 +73,7 @@ impl Globs {
     pub(super) fn compiled(patterns: Vec<String>) -> Result<Globs, (usize, String)> {
         let set = Self::compile(&patterns)?;
         Ok(Globs {
+            plain: PlainGlob::of_list(&patterns),
             patterns,
             set: OnceLock::from(set),
             folded: OnceLock::new(),
@@ -45,6 +89,7 @@ impl Globs {
             "built-in globs {patterns:?} compile"
         );
         Globs {
+            plain: PlainGlob::of_list(&patterns),
             patterns,
             set: OnceLock::new(),
             folded: OnceLock::new(),
@@ -64,7 +109,11 @@ impl Globs {
     }
 
     pub fn is_match(&self, path: &RepoPath) -> bool {
-        self.set().is_match(path.to_text())
+        let path = path.to_text();
+        match &self.plain {
+            Some(plain) => plain.iter().any(|glob| glob.is_match(&path)),
+            None => self.set().is_match(path),
+        }
     }
 
     /// Whether `path` matches, or names a matching path on macOS or Windows: compared with every
@@ -97,7 +146,10 @@ impl Globs {
 
     /// Whether a name that is not a path (a branch) matches.
     pub fn is_match_name(&self, name: &str) -> bool {
-        self.set().is_match(name)
+        match &self.plain {
+            Some(plain) => plain.iter().any(|glob| glob.is_match(name)),
+            None => self.set().is_match(name),
+        }
     }
 
     fn set(&self) -> &GlobSet {
@@ -129,35 +181,6 @@ impl fmt::Debug for Globs {
 impl PartialEq for Globs {
     fn eq(&self, other: &Self) -> bool {
         self.patterns == other.patterns
-    }
-}
-
-/// The glob that finds specs; the feature is a spec's file stem.
-#[derive(Clone, Debug)]
-pub struct SpecGlob {
-    text: String,
-    matcher: globset::GlobMatcher,
-    /// The directory below which every match lies (`specs` for `specs/**/*.md`).
-    root: String,
-}
-
-impl SpecGlob {
-    pub fn is_match(&self, path: &RepoPath) -> bool {
-        self.matcher.is_match(path.to_text())
-    }
-
-    pub fn root(&self) -> &str {
-        &self.root
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-impl PartialEq for SpecGlob {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
     }
 }
 
@@ -226,10 +249,8 @@ impl Templates {
 
     /// The feature a path stands for, when it fits a template and is not excluded.
     pub fn feature_of(&self, path: &RepoPath) -> Option<String> {
-        if self.exclude.is_match(path) {
-            return None;
-        }
-        self.templates.iter().find_map(|t| t.feature_of(path))
+        let feature = self.templates.iter().find_map(|t| t.feature_of(path))?;
+        (!self.exclude.is_match(path)).then_some(feature)
     }
 
     /// The templates' texts.
@@ -268,7 +289,7 @@ pub struct SpecGlobs {
 
 impl SpecGlobs {
     pub fn is_match(&self, path: &RepoPath) -> bool {
-        !self.exclude.is_match(path) && self.globs.iter().any(|g| g.is_match(path))
+        self.globs.iter().any(|g| g.is_match(path)) && !self.exclude.is_match(path)
     }
 
     /// The directories below which every spec lies, without repeats.
@@ -414,21 +435,69 @@ pub(super) fn glob(pattern: &str) -> Result<Glob, String> {
         .map_err(|e| format!("invalid glob `{pattern}`: {}", e.kind()))
 }
 
-pub(super) fn spec_glob(pattern: &str) -> Result<SpecGlob, String> {
-    let matcher = glob(pattern)?.compile_matcher();
-    let root = pattern
-        .split('/')
-        .take_while(|part| !part.contains(['*', '?', '[', '{', '\\']))
-        .collect::<Vec<_>>();
-    // The last literal component may be the file name itself.
-    let root = if root.len() == pattern.split('/').count() {
-        &root[..root.len().saturating_sub(1)]
-    } else {
-        &root[..]
-    };
-    Ok(SpecGlob {
-        text: pattern.to_string(),
-        matcher,
-        root: root.join("/"),
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_lists_match_what_the_compiled_globs_match() {
+        let lists: [&[&str]; 5] = [
+            &["backend/PLANS.md"],
+            &["**"],
+            &["**/README.md", "**/TEMPLATE.md"],
+            &["**/docs/x.md", "a b/c.txt", "**/.env"],
+            crate::config::DEFAULT_NOT_PLANNING,
+        ];
+        let paths = [
+            "backend/PLANS.md",
+            "backend/PLANS.mdx",
+            "xbackend/PLANS.md",
+            "a/backend/PLANS.md",
+            "README.md",
+            "a/README.md",
+            "a/b/README.md",
+            "aREADME.md",
+            "a/xREADME.md",
+            "README.md/x",
+            "docs/x.md",
+            "q/docs/x.md",
+            "qdocs/x.md",
+            "a b/c.txt",
+            ".env",
+            "x/.env",
+            "x.env",
+            "main",
+            "exec/login",
+            "",
+        ];
+        for list in lists {
+            let patterns: Vec<String> = list.iter().map(|p| p.to_string()).collect();
+            let globs = Globs::built_in(list);
+            assert!(globs.plain.is_some(), "{list:?} is matched as text");
+            let compiled = Globs::compile(&patterns).expect("compiles");
+            for path in paths {
+                assert_eq!(
+                    globs.is_match(&RepoPath::from(path)),
+                    compiled.is_match(path),
+                    "{list:?} against {path}"
+                );
+                assert_eq!(
+                    globs.is_match_name(path),
+                    compiled.is_match(path),
+                    "{list:?} against the name {path}"
+                );
+            }
+        }
+        for list in [
+            &["specs/*.md"][..],
+            &["**/README.md", "a/**"],
+            &["**/*.md"],
+            &["main", "release/*"],
+        ] {
+            assert!(
+                Globs::built_in(list).plain.is_none(),
+                "{list:?} is compiled"
+            );
+        }
+    }
 }

@@ -44,9 +44,9 @@ impl<'r> Guard<'r> {
     /// The guard of `repo`, under `explicit` config when given, else HEAD's `.execguard.toml`,
     /// else the working tree's on an unborn branch, else the default.
     pub fn new(repo: &'r Repo, explicit: Option<&Path>) -> anyhow::Result<Self> {
-        let (tree, trees) = execguard_git::head_trees(repo)?;
+        let (branch, tree, trees) = execguard_git::head_branch_and_trees(repo)?;
         let (config, _) = execguard_git::load_config(repo, tree.as_ref(), "HEAD", explicit)?;
-        let in_scope = config.applies_to_branch(execguard_git::current_branch(repo).as_deref());
+        let in_scope = config.applies_to_branch(branch.as_deref());
         Ok(Self {
             repo,
             config,

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use execguard_git::Repo;
 
+use super::real_path::RealPaths;
 use crate::install::CLIENT_HOOKS;
-use crate::managers::{binary_name, config_running, husky_scripts_dir, Manager};
+use crate::managers::{binary_name, config_running, has_config, husky_scripts_dir, Manager};
 
 /// The id under which a write to git's hooks or config is refused; not a rule of the commit
 /// check, which cannot see those files.
@@ -71,13 +72,6 @@ pub struct Target {
 }
 
 impl Target {
-    fn new(path: &Path, kind: Kind) -> Self {
-        Self {
-            path: super::real_path::real(path),
-            kind,
-        }
-    }
-
     /// Whether a write to `at` (a resolved path) lands on this target.
     pub fn covers(&self, at: &Path) -> bool {
         at.starts_with(&self.path)
@@ -89,8 +83,12 @@ impl Target {
 /// written.
 pub fn targets(repo: &Repo) -> Vec<Target> {
     let mut out = Vec::new();
+    let mut real = RealPaths::default();
     let mut add = |path: &Path, kind: Kind| {
-        let target = Target::new(path, kind);
+        let target = Target {
+            path: real.real(path),
+            kind,
+        };
         if !out.contains(&target) {
             out.push(target);
         }
@@ -111,6 +109,9 @@ pub fn targets(repo: &Repo) -> Vec<Target> {
     add(&repo.common_dir().join("hooks"), Kind::Hooks);
     if let Some(workdir) = repo.workdir() {
         for manager in [Manager::PreCommit, Manager::Lefthook] {
+            if !has_config(manager, workdir) {
+                continue;
+            }
             for hook in CLIENT_HOOKS {
                 if let Some(config) =
                     config_running(manager, workdir, hook.name, &binary_name(hook.name))
