@@ -402,3 +402,40 @@ fn client_accepts_a_tighter_config_and_then_refuses_loosening_it() {
     );
     assert_eq!(repo.commit_count(), 2);
 }
+
+/// Asking Progress entries of planned work only, or letting larger unattributed work through,
+/// loosens `progress-update`: a human approves it.
+#[test]
+fn client_refuses_switching_progress_update_to_planned_work_without_override() {
+    let repo = client();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nrequire = \"planned-work\"\n",
+    );
+    let run = repo.commit_all("Ask entries of planned work only");
+    run.assert_refused("guard-config");
+    assert!(
+        run.stderr
+            .contains("rules.progress-update.require: \"every-code-commit\" → \"planned-work\""),
+        "{run:#?}"
+    );
+    assert_eq!(repo.commit_count(), 1);
+    let run = commit_skipping(
+        &repo,
+        "guard-config",
+        "Ask entries of planned work only\n\nExecguard-Override: guard-config: approved by Ana",
+    );
+    run.assert_ok();
+    assert_eq!(repo.commit_count(), 2);
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-max-lines = 400\n",
+    );
+    let run = repo.commit_all("Let larger unplanned work through");
+    run.assert_refused("guard-config");
+    assert!(
+        run.stderr
+            .contains("rules.progress-update.unplanned-max-lines: 200 → 400"),
+        "{run:#?}"
+    );
+}

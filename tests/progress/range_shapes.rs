@@ -154,3 +154,32 @@ fn generated_merge_and_revert_subjects_are_not_too_long() {
     );
     check_range(&repo, &format!("{base}..exec/login")).assert_refused("commit-message");
 }
+
+const PLANNED_WORK_WITHIN_PUSH: &str =
+    "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n";
+
+/// Under `require = "planned-work"` and `within = "push"`, routine code on `main` needs no entry
+/// unless the range touches an execplan: then the range is planned work, and a commit that
+/// touches a plan without progressing it leaves the code before it without an entry.
+#[test]
+fn planned_work_within_push_asks_entries_of_a_range_that_touches_a_plan() {
+    let (repo, base) = range_base(Some(PLANNED_WORK_WITHIN_PUSH), FIRST_ENTRY);
+    repo.git(["checkout", "-q", "-B", "main"]);
+    repo.append("src/auth.rs", "pub fn fix() {}\n");
+    repo.commit_unchecked("Fix the login");
+    let range = format!("{base}..main");
+    let check = |repo: &TestRepo| repo.execguard(["check", "--range", &range, "--branch", "main"]);
+    check(&repo).assert_ok();
+    // A later commit that only rewords the plan makes the range planned work, without progress.
+    replace(
+        &repo,
+        FIRST_ENTRY,
+        "- [x] (2026-01-01 09:00Z) The plan is written.\n",
+    );
+    repo.commit_unchecked("Reword the plan");
+    check(&repo).assert_refused("progress-update");
+    // Its entry, later in the range, settles it.
+    repo.add_progress("Login fixed.");
+    repo.commit_unchecked("Plan: login fixed");
+    check(&repo).assert_ok();
+}

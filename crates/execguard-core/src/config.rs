@@ -25,7 +25,10 @@ pub use adoption::{is_full_commit_id, AdoptionConfig};
 pub use error::ConfigError;
 pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
-pub use progress_rule::{Patterns, ProgressUpdateConfig, Within, DEFAULT_MERGE_RESOLUTION_LINES};
+pub use progress_rule::{
+    Patterns, ProgressUpdateConfig, Require, Within, DEFAULT_MERGE_RESOLUTION_LINES,
+    DEFAULT_UNPLANNED_MAX_FILES, DEFAULT_UNPLANNED_MAX_LINES,
+};
 pub use raw::json_schema;
 pub use server::{ServerConfig, SpecOwners, DEFAULT_BRANCH};
 pub use strictness::Loosening;

@@ -111,15 +111,10 @@ fn progress_ledger(cx: &Context<'_>) -> Result<ProgressLedger, TreeError> {
     let settings = &cx.config.rules.progress_update;
     let mut ledger = ProgressLedger {
         within_push: settings.within == Within::Push,
+        touches_plan: rules::progress_update::touches_execplan(cx),
         ..ProgressLedger::default()
     };
-    if !cx.config.is_enabled(RuleId::ProgressUpdate)
-        || !cx
-            .change
-            .files
-            .iter()
-            .any(|file| cx.config.layout.execplans.feature_of(&file.path).is_some())
-    {
+    if !cx.config.is_enabled(RuleId::ProgressUpdate) || !ledger.touches_plan {
         return Ok(ledger);
     }
     let deltas = cx.progress_deltas()?;

@@ -159,6 +159,7 @@ pub(crate) fn judge_again(
     )
 }
 
+// The two callers pass each of these as it is: a struct would only repeat them.
 #[allow(clippy::too_many_arguments)]
 fn check_one(
     repo: &Repo,

@@ -27,7 +27,39 @@ pub struct ProgressUpdateConfig {
     /// only when it writes more lines of new code than this (blank lines, comments and lines of
     /// either side are not new code).
     pub merge_resolution_lines: u64,
+    /// Which code commits need an entry.
+    pub require: Require,
+    /// Under [`Require::PlannedWork`], a commit no execplan names is refused as complex work
+    /// above this many changed lines of code, or above `unplanned_max_files` code files.
+    pub unplanned_max_lines: u64,
+    pub unplanned_max_files: u64,
 }
+
+/// Which code commits need a Progress entry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Require {
+    /// Every code commit above the small-fix thresholds: the EXEC discipline.
+    #[default]
+    EveryCodeCommit,
+    /// Only planned work: a feature is named for it (trailer, branch), or it touches an execplan
+    /// (under `within = "push"`, its push or range does). Other code is refused only when it is
+    /// larger than the unplanned limits.
+    PlannedWork,
+}
+
+impl Require {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Require::EveryCodeCommit => "every-code-commit",
+            Require::PlannedWork => "planned-work",
+        }
+    }
+}
+
+/// The defaults of `unplanned-max-lines` and `unplanned-max-files`: "several hundred lines" or
+/// "several modules", the words teams that plan only complex work use for it.
+pub const DEFAULT_UNPLANNED_MAX_LINES: u64 = 200;
+pub const DEFAULT_UNPLANNED_MAX_FILES: u64 = 6;
 
 /// Where a code commit's Progress entry may come.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -107,6 +139,22 @@ impl Validator<'_> {
                 }
             },
         };
+        let require = match raw.require {
+            None => Require::EveryCodeCommit,
+            Some(value) => match value.get_ref().as_str() {
+                "every-code-commit" => Require::EveryCodeCommit,
+                "planned-work" => Require::PlannedWork,
+                other => {
+                    return Err(self.error(
+                        value.span(),
+                        format!(
+                        "{}: expected \"every-code-commit\" or \"planned-work\", found \"{other}\"",
+                        key("require")
+                    ),
+                    ))
+                }
+            },
+        };
         Ok(ProgressUpdateConfig {
             section: self.non_empty(&key("section"), raw.section, "Progress")?,
             within,
@@ -118,6 +166,17 @@ impl Validator<'_> {
                 &key("merge-resolution-lines"),
                 raw.merge_resolution_lines,
                 DEFAULT_MERGE_RESOLUTION_LINES,
+            )?,
+            require,
+            unplanned_max_lines: self.count(
+                &key("unplanned-max-lines"),
+                raw.unplanned_max_lines,
+                DEFAULT_UNPLANNED_MAX_LINES,
+            )?,
+            unplanned_max_files: self.count(
+                &key("unplanned-max-files"),
+                raw.unplanned_max_files,
+                DEFAULT_UNPLANNED_MAX_FILES,
             )?,
         })
     }

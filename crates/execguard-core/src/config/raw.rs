@@ -254,6 +254,27 @@ pub(super) struct RawProgressUpdate {
     /// Lines of new code a merge's conflict resolution may write without an entry. Default 0.
     #[schemars(with = "u64")]
     pub(super) merge_resolution_lines: Option<Spanned<i64>>,
+    /// Which code commits need an entry: `every-code-commit` (default), or `planned-work` (only
+    /// work a feature is named for, or beside an execplan change; other work is judged by size).
+    #[schemars(with = "Require")]
+    pub(super) require: Option<Spanned<String>>,
+    /// Under `require = "planned-work"`: changed lines of code a commit no execplan names may
+    /// have before it is refused as complex work. Default 200.
+    #[schemars(with = "u64")]
+    pub(super) unplanned_max_lines: Option<Spanned<i64>>,
+    /// Under `require = "planned-work"`: code files a commit no execplan names may touch before
+    /// it is refused as complex work. Default 6.
+    #[schemars(with = "u64")]
+    pub(super) unplanned_max_files: Option<Spanned<i64>>,
+}
+
+/// Which code commits need a Progress entry.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum Require {
+    EveryCodeCommit,
+    PlannedWork,
 }
 
 /// Where a code commit's Progress entry must come.

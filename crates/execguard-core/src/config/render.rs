@@ -97,6 +97,9 @@ impl Config {
                         "merge-resolution-lines".into(),
                         integer(p.merge_resolution_lines),
                     );
+                    table.insert("require".into(), Value::String(p.require.as_str().into()));
+                    table.insert("unplanned-max-lines".into(), integer(p.unplanned_max_lines));
+                    table.insert("unplanned-max-files".into(), integer(p.unplanned_max_files));
                 }
                 RuleId::ExecplanReady => {
                     table.insert(

@@ -13,7 +13,7 @@ use toml::Value;
 use super::adoption::AdoptionConfig;
 use super::layout::Layout;
 use super::patterns::Globs;
-use super::progress_rule::{ProgressUpdateConfig, Within};
+use super::progress_rule::{ProgressUpdateConfig, Require, Within};
 use super::render::{integer, strings};
 use super::server::ServerConfig;
 use super::validated::{
@@ -260,8 +260,26 @@ fn compare_progress_update(
         small_fix_lines,
         small_fix_files,
         merge_resolution_lines,
+        require,
+        unplanned_max_lines,
+        unplanned_max_files,
     } = old;
     let key = |name: &str| format!("rules.progress-update.{name}");
+    // Asking entries of planned work only lets unattributed code through up to the unplanned
+    // limits; raising those lets larger work through.
+    if *require == Require::EveryCodeCommit && new.require == Require::PlannedWork {
+        found.fixed(&key("require"), require.as_str(), new.require.as_str());
+    }
+    found.limit(
+        &key("unplanned-max-lines"),
+        *unplanned_max_lines,
+        new.unplanned_max_lines,
+    );
+    found.limit(
+        &key("unplanned-max-files"),
+        *unplanned_max_files,
+        new.unplanned_max_files,
+    );
     found.fixed(&key("section"), section, &new.section);
     if *within == Within::Commit && new.within == Within::Push {
         found.fixed(&key("within"), within.as_str(), new.within.as_str());

@@ -352,6 +352,18 @@ fn progress_update_allowances_may_shrink_but_not_grow() {
             "merge-resolution-lines = 3",
             "rules.progress-update.merge-resolution-lines",
         ),
+        (
+            "require = \"planned-work\"",
+            "rules.progress-update.require",
+        ),
+        (
+            "unplanned-max-lines = 300",
+            "rules.progress-update.unplanned-max-lines",
+        ),
+        (
+            "unplanned-max-files = 8",
+            "rules.progress-update.unplanned-max-files",
+        ),
     ] {
         let newer = format!("[rules.progress-update]\n{newer}\n");
         assert_eq!(from_default(&newer), [key], "{newer}");

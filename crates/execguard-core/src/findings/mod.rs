@@ -38,6 +38,7 @@ pub use guard_config::{
 };
 pub use progress_update::{
     CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, UnplannedBranch,
+    UnplannedComplexWork,
 };
 pub use protected_path::{PathChanged, ProtectedPath, SectionChange, SectionChanged};
 pub use spec_freeze_owner::{OwnerAct, SpecFreezeOwner};
@@ -279,6 +280,7 @@ mod tests {
                 reworded_features: vec![],
                 execplans: "plans/<feature>-execplan.md".to_string(),
                 reverts: None,
+                unattributed: false,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),
@@ -326,6 +328,18 @@ mod tests {
             Finding::CommitMessage(CommitMessage::BadOverride(OverrideProblem {
                 value: "frozen-spec: ___".to_string(),
                 problem: OverrideFault::PlaceholderReason("___".to_string()),
+            })),
+            Finding::ProgressUpdate(ProgressUpdate::UnplannedComplexWork(UnplannedComplexWork {
+                code: CodeChanged {
+                    code_path: path("src/a.rs"),
+                    code_files: 7,
+                },
+                section: "Progress".to_string(),
+                written_files: 7,
+                code_lines: 201,
+                max_lines: 200,
+                max_files: 6,
+                execplans: "plans/<feature>-execplan.md".to_string(),
             })),
         ]
     }

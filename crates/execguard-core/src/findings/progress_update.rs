@@ -12,6 +12,25 @@ pub enum ProgressUpdate {
     NoPlanUpdated(NoPlanUpdated),
     /// The execplan of the feature the trailer or the branch names is not updated.
     PlanNotUpdated(PlanNotUpdated),
+    /// Under `require = "planned-work"`: code no execplan names, larger than the unplanned
+    /// limits.
+    UnplannedComplexWork(UnplannedComplexWork),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct UnplannedComplexWork {
+    #[serde(flatten)]
+    pub code: CodeChanged,
+    pub section: String,
+    /// The code files the change adds or changes (not those it deletes).
+    pub written_files: u64,
+    /// The lines of code it adds, counted until they pass `unplanned-max-lines`.
+    pub code_lines: u64,
+    pub max_lines: u64,
+    pub max_files: u64,
+    /// Where execplans live, in words.
+    pub execplans: String,
 }
 
 /// The code a change touches.
@@ -42,6 +61,10 @@ pub struct NoPlanUpdated {
     /// The commit this change reverts, when its message says it is a `git revert`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverts: Option<String>,
+    /// Under `require = "planned-work"` and `within = "push"`: work no feature is named for,
+    /// which needs an entry only when its push or range touches an execplan.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unattributed: bool,
 }
 
 /// A branch that names a feature without an execplan.
@@ -98,7 +121,7 @@ impl CodeChanged {
 impl ProgressUpdate {
     pub(super) fn path(&self) -> Option<&RepoPath> {
         match self {
-            ProgressUpdate::NoPlanUpdated(_) => None,
+            ProgressUpdate::NoPlanUpdated(_) | ProgressUpdate::UnplannedComplexWork(_) => None,
             ProgressUpdate::PlanNotUpdated(found) => Some(&found.plan),
         }
     }
@@ -148,6 +171,22 @@ impl ProgressUpdate {
                     found.feature
                 )
             }
+            ProgressUpdate::UnplannedComplexWork(found) => {
+                let lines = if found.code_lines > found.max_lines {
+                    format!("more than {} lines of code", found.max_lines)
+                } else {
+                    format!("{} lines of code", found.code_lines)
+                };
+                format!(
+                    "{} {}, writing {lines} in {} code file{}: this looks like complex work (more than {} lines or {} files, `unplanned-max-lines` / `unplanned-max-files`), and no execplan names it (no `Execplan:` trailer, no feature branch, no execplan touched).",
+                    about.subject,
+                    found.code.summary(),
+                    found.written_files,
+                    if found.written_files == 1 { "" } else { "s" },
+                    found.max_lines,
+                    found.max_files,
+                )
+            }
         }
     }
 
@@ -157,6 +196,7 @@ impl ProgressUpdate {
         let reverts = match self {
             ProgressUpdate::NoPlanUpdated(found) => found.reverts.as_deref(),
             ProgressUpdate::PlanNotUpdated(found) => found.reverts.as_deref(),
+            ProgressUpdate::UnplannedComplexWork(_) => None,
         };
         let plan = match self {
             ProgressUpdate::NoPlanUpdated(found) => found
@@ -164,6 +204,7 @@ impl ProgressUpdate {
                 .first()
                 .map_or_else(|| found.execplans.clone(), ToString::to_string),
             ProgressUpdate::PlanNotUpdated(found) => found.plan.to_string(),
+            ProgressUpdate::UnplannedComplexWork(found) => found.execplans.clone(),
         };
         if let Some(reverted) = reverts {
             // A revert takes code out: that is progress to record too, in its own entry.
@@ -195,6 +236,15 @@ impl ProgressUpdate {
                     |steps| format!("; {steps}")
                 ),
             ),
+            ProgressUpdate::UnplannedComplexWork(found) => {
+                format!(
+                    "Write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message) and add an entry to its {} section saying what {} did, or split the work into smaller commits{}. If you are not sure whether this work needs a plan, stop and escalate: a human decides.",
+                    found.execplans,
+                    found.section,
+                    about.subject,
+                    rewrite.map_or_else(String::new, |steps| format!("; {steps}")),
+                )
+            }
             ProgressUpdate::PlanNotUpdated(found) => format!(
                 "Add a new entry to the {} section of {} saying what {} did; {}. A copy of an entry, or one the branch had before, is not new.",
                 found.section,
@@ -209,6 +259,7 @@ impl ProgressUpdate {
         match self {
             ProgressUpdate::NoPlanUpdated(found) => &found.section,
             ProgressUpdate::PlanNotUpdated(found) => &found.section,
+            ProgressUpdate::UnplannedComplexWork(found) => &found.section,
         }
     }
 }

@@ -1,7 +1,8 @@
+use crate::config::{Require, Within};
 use crate::context::{Context, FeatureSource};
 use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
-    UnplannedBranch,
+    UnplannedBranch, UnplannedComplexWork,
 };
 use crate::model::{RepoPath, TreeError};
 use crate::report::Violation;
@@ -100,7 +101,15 @@ instead of refusing, and the agent Stop hook judges the commits not yet pushed a
 `'^dependabot\[bot\] '`) and `exempt-trailers` (regexes over `Key: value` trailer lines), whose
 commits need no entry; `small-fix-lines` (default 0, off) and `small-fix-files` (default 1): a
 commit changing at most that many lines of code in at most that many code files needs no entry;
-`merge-resolution-lines` (default 0); `enabled = false` turns it off.
+`merge-resolution-lines` (default 0); `require` (`"every-code-commit"`, the default, or
+`"planned-work"`, for teams that plan only complex work: a code commit needs an entry only when
+an `Execplan:` trailer or the branch names a feature, or it touches an execplan, or under
+`within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
+changed lines of code (default 200) or `unplanned-max-files` code files (default 6), as
+`unplanned-complex-work`: "this looks like complex work, and no execplan names it"; write or name
+the execplan, or split the work, and when unsure whether a plan is needed, stop and escalate);
+`enabled = false` turns it off. `within = "push"`, exemptions, larger small fixes,
+`"planned-work"` and larger unplanned limits each loosen the rule (`guard-config`).
 "#
 );
 
@@ -120,6 +129,37 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let Some(first_code) = code.first() else {
         return Ok(Vec::new());
     };
+    let settings = &cx.config.rules.progress_update;
+    let section = &settings.section;
+    let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing);
+    if unattributed {
+        // Work no execplan names is judged by its size alone: the code it writes, in the files
+        // it adds or changes (taking code out is not complex work).
+        let lines = exempt::added_lines(cx, &code, settings.unplanned_max_lines)?;
+        let files = code.iter().filter(|file| file.new.is_some()).count();
+        if lines > settings.unplanned_max_lines || files as u64 > settings.unplanned_max_files {
+            let found = UnplannedComplexWork {
+                code: CodeChanged {
+                    code_path: first_code.path.clone(),
+                    code_files: code.len(),
+                },
+                section: section.clone(),
+                written_files: files as u64,
+                code_lines: lines,
+                max_lines: settings.unplanned_max_lines,
+                max_files: settings.unplanned_max_files,
+                execplans: cx.config.layout.execplans.in_words(),
+            };
+            return Ok(vec![cx.violation(Finding::ProgressUpdate(
+                ProgressUpdate::UnplannedComplexWork(found),
+            ))]);
+        }
+        // Under `within = "push"` a made commit still needs an entry when its push or range
+        // touches an execplan: the finding is kept, or dropped, with the push's other commits.
+        if settings.within != Within::Push || cx.change.commit.is_none() {
+            return Ok(Vec::new());
+        }
+    }
     if exempt::small_enough(cx, &code)? {
         return Ok(Vec::new());
     }
@@ -127,7 +167,6 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         code_path: first_code.path.clone(),
         code_files: code.len(),
     };
-    let section = &cx.config.rules.progress_update.section;
     let out = missing
         .into_iter()
         .map(|missing| {
@@ -144,6 +183,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     reworded_features,
                     execplans: cx.config.layout.execplans.in_words(),
                     reverts: reverts(cx),
+                    unattributed,
                 }),
                 Missing::Plan {
                     plan,
@@ -162,6 +202,24 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         })
         .collect();
     Ok(out)
+}
+
+/// Whether the change is planned work: a feature is named for it, or it touches an execplan.
+fn planned(cx: &Context<'_>, missing: &[Missing]) -> bool {
+    missing.iter().any(|missing| match missing {
+        Missing::Plan { .. } => true,
+        Missing::AnyPlan {
+            unplanned_branch, ..
+        } => unplanned_branch.is_some(),
+    }) || touches_execplan(cx)
+}
+
+/// Whether the change touches any execplan.
+pub(crate) fn touches_execplan(cx: &Context<'_>) -> bool {
+    cx.change
+        .files
+        .iter()
+        .any(|file| cx.config.layout.execplans.feature_of(&file.path).is_some())
 }
 
 /// An entry the change should have added.

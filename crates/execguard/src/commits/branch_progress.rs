@@ -8,7 +8,9 @@
 //!   already.
 //! - under `[rules.progress-update] within = "push"`, a code commit without an entry is settled
 //!   when a later commit of the same push or range updates the same feature's Progress (any
-//!   feature's, when the commit names none).
+//!   feature's, when the commit names none). Under `require = "planned-work"`, a commit no
+//!   feature is named for needs an entry only when some commit of the push or range touches an
+//!   execplan.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -58,9 +60,17 @@ pub fn settle(
                 }
             }
         }
+        let group_touches_plan = group
+            .iter()
+            .any(|&index| reports[index].progress.touches_plan);
         for (position, &index) in group.iter().enumerate() {
             if !reports[index].progress.within_push {
                 continue;
+            }
+            if !group_touches_plan {
+                reports[index]
+                    .violations
+                    .retain(|violation| !unattributed(violation));
             }
             let later: Vec<BTreeSet<String>> = group[position + 1..]
                 .iter()
@@ -74,15 +84,23 @@ pub fn settle(
     Ok(())
 }
 
+/// A missing entry of work no feature is named for, under `require = "planned-work"`.
+fn unattributed(violation: &Violation) -> bool {
+    matches!(
+        &violation.finding,
+        Finding::ProgressUpdate(ProgressUpdate::NoPlanUpdated(found)) if found.unattributed
+    )
+}
+
 /// Whether a later commit's Progress update settles a missing entry.
 fn settled_later(violation: &Violation, later: &[BTreeSet<String>]) -> bool {
     match &violation.finding {
         Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(found)) => {
             later.iter().any(|updated| updated.contains(&found.feature))
         }
-        Finding::ProgressUpdate(ProgressUpdate::NoPlanUpdated(_)) => {
-            later.iter().any(|updated| !updated.is_empty())
-        }
+        Finding::ProgressUpdate(
+            ProgressUpdate::NoPlanUpdated(_) | ProgressUpdate::UnplannedComplexWork(_),
+        ) => later.iter().any(|updated| !updated.is_empty()),
         _ => false,
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::context::Context;
 use crate::model::{FileChange, TreeError};
-use crate::rules::commit_size::distance::{changed_lines, text_weight, Count};
+use crate::rules::commit_size::distance::{changed_lines, lines, text_weight, Count};
 use crate::rules::commit_size::Content;
 
 /// Whether the author or a trailer of the message matches `exempt-authors` or
@@ -65,6 +65,42 @@ pub(super) fn small_enough(cx: &Context<'_>, code: &[&FileChange]) -> Result<boo
         return Ok(true);
     }
     Ok(false)
+}
+
+/// Lines of code the change adds (a line rewritten counts once, a line deleted not at all),
+/// counted only until they pass `limit`: the size of the work, which taking code out is not.
+pub(super) fn added_lines(
+    cx: &Context<'_>,
+    code: &[&FileChange],
+    limit: u64,
+) -> Result<u64, TreeError> {
+    let mut total = 0u64;
+    for file in code {
+        if total > limit {
+            break;
+        }
+        let old = Content::read(cx, file.old.as_ref())?;
+        let new = Content::read(cx, file.new.as_ref())?;
+        let left = limit.saturating_sub(total);
+        total += match (old.text(), new.text()) {
+            (Some(old), Some(new)) => {
+                let (olds, news) = (lines(old).count() as u64, lines(new).count() as u64);
+                // added = (changed + news - olds) / 2, so added > left once changed passes this.
+                let bound = left
+                    .saturating_mul(2)
+                    .saturating_add(olds)
+                    .saturating_sub(news);
+                match changed_lines(old, new, u64::MAX, bound) {
+                    Count::Exact(changed) => (changed + news).saturating_sub(olds) / 2,
+                    Count::MoreThan(_) => left + 1,
+                }
+            }
+            (None, Some(text)) => text_weight(text, u64::MAX),
+            // Binary content written counts as one line; a deletion adds nothing.
+            (_, None) => u64::from(file.new.is_some()),
+        };
+    }
+    Ok(total)
 }
 
 /// Lines of new code a merge's resolution writes, counted only until they pass `limit`: the
