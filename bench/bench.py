@@ -13,13 +13,15 @@ Shapes: the pre-commit check on a wide repository, a flat folder of thousands of
 sibling folders, deep nesting, changes spread over many folders, an index without a cache-tree
 and a split index; the range check on a long EXEC history, many tiny commits, a large growing
 execplan, wide commits, large files and merges, and once more with one core kept busy (wall and
-CPU time); a push of 1,000 commits, also to four branches of a server with 50,000 refs; and
+CPU time); the range check on a merge-heavy history of git.git's shape, against git re-merging
+every merge (`git log --first-parent --remerge-diff --numstat`); a push of 1,000 commits, also to four branches of a server with 50,000 refs; and
 commit-size on inputs built to make counting slow or blind.
 
 Options: --runs N (default 7; at least 5), --out FILE (default docs/benchmarks.md; `-` for stdout
 only), --work DIR (keep the generated repositories there), --bin-dir DIR (execguard binaries;
 default: build them with `cargo build --release`), --skip-managers, --only PART, --repo PATH with
---repo-commits N (default 500).
+--repo-commits N (default 500) and --repo-merges N (default 0: also the range of the last N
+first-parent merges, as on the merge-heavy history).
 """
 
 import argparse
@@ -37,6 +39,7 @@ import time
 from pathlib import Path
 
 import shapes
+import topics
 from gen import Stream, code_text, plan_text, spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +64,8 @@ TARGETS = {
     "counting": 3.0,
     # One coding-agent hook event that is allowed, against `git rev-parse --show-toplevel`.
     "agent-hook": 2.0,
+    # A range of merges, against `git log --first-parent --remerge-diff --numstat` on it.
+    "merges": 1.5,
 }
 
 
@@ -517,6 +522,54 @@ class Bench:
             with shapes.BusyCore():
                 self.range_row(f"range check, {label}, one core busy", path, first)
 
+    def merges(self):
+        """The range check on a merge-heavy history of git.git's shape (see bench/topics.py):
+        every commit judged, each merge against the clean re-merge of its parents, against
+        `git log --first-parent --remerge-diff --numstat` (git re-merging every merge of the
+        first-parent line) and `git log --numstat` (every commit); and `--first-parent`, each
+        merge by its whole change, against `git log --first-parent --numstat`."""
+        env, runs = self.env, self.args.runs
+        size = topics.SIZES["small" if self.args.small else "full"]
+        path = self.work / "history-topics"
+        if not path.exists():
+            log("generating the merge-heavy history")
+            topics.make_topics_history(env, path, size)
+        self.merge_rows(path, size["topic_merges"], f"{size['topic_files']:,}-file tree")
+
+    def merge_rows(self, path, merges, what):
+        """The rows of `merges`, over the last `merges` first-parent merges of `path`'s HEAD."""
+        env, runs = self.env, self.args.runs
+        listed = env.git(path, "rev-list", "--first-parent", "--merges", f"--max-count={merges + 1}",
+                         "HEAD").stdout.decode().split()
+        base, tip = listed[-1], env.git(path, "rev-parse", "HEAD").stdout.decode().strip()
+        count = int(env.git(path, "rev-list", "--count", f"{base}..{tip}").stdout)
+        span = f"{base}..{tip}"
+        label = f"last {len(listed) - 1:,} first-parent merges of {what} ({count:,} commits)"
+        log(f"measuring the range check on merges: {label}")
+        command = [self.eg, "check", "--range", span]
+        cpu = []
+        ours, floor = measure_pair(env, command,
+                                   ["git", "log", "--first-parent", "--remerge-diff", "--numstat", span],
+                                   path, runs, expect=None, cpu=cpu)
+        memory = peak_rss(env, command, path)
+        shown = f"execguard check --range {base[:7]}..{tip[:7]}"
+        self.row(f"merge range check, {label}", ours, "git log --first-parent --remerge-diff --numstat",
+                 floor, f"≤ {TARGETS['merges']}×", shown, memory, ratio=TARGETS["merges"],
+                 cpu=tuple(cpu))
+        cpu = []
+        ours, floor = measure_pair(env, command, ["git", "log", "--numstat", span], path, runs,
+                                   expect=None, cpu=cpu)
+        self.row(f"merge range check, {label}", ours, "git log --numstat", floor, "—", shown, memory,
+                 cpu=tuple(cpu))
+        command = [self.eg, "check", "--first-parent", "--range", span]
+        cpu = []
+        ours, floor = measure_pair(env, command, ["git", "log", "--first-parent", "--numstat", span],
+                                   path, runs, expect=None, cpu=cpu)
+        memory = peak_rss(env, command, path)
+        self.row(f"merge range check --first-parent, {label}", ours, "git log --first-parent --numstat",
+                 floor, f"≤ {TARGETS['range']}×", f"execguard check --first-parent --range {base[:7]}..{tip[:7]}",
+                 memory, ratio=TARGETS["range"], cpu=tuple(cpu))
+
     def range_row(self, name, path, root, tip="main"):
         env, runs = self.env, self.args.runs
         command = [self.eg, "check", "--range", f"{root}..{tip}"]
@@ -680,6 +733,8 @@ class Bench:
         self.range_row(f"range check, {path.name}, {count:,} commits", path, base, "HEAD")
         log(f"measuring the pre-commit check on {path}")
         self.pre_commit_row(f"pre-commit check, {path.name}", path)
+        if self.args.repo_merges:
+            self.merge_rows(path, self.args.repo_merges, path.name)
 
     def managers(self):
         """A commit through each hook manager, refusing changes to backend/PLANS.md, against the
@@ -728,8 +783,11 @@ def main():
                         "repository instead of the generated ones (nothing in it is written)")
     parser.add_argument("--repo-commits", type=int, default=500,
                         help="with --repo: how many first-parent commits the range check covers")
-    parser.add_argument("--only", choices=["pre-commit", "range", "push", "counting", "agent-hook",
-                                           "managers"],
+    parser.add_argument("--repo-merges", type=int, default=0,
+                        help="with --repo: also check the range of this many last first-parent "
+                        "merges against git's --remerge-diff")
+    parser.add_argument("--only", choices=["pre-commit", "range", "merges", "push", "counting",
+                                           "agent-hook", "managers"],
                         help="measure one part only (for profiling); no table is written")
     args = parser.parse_args()
     if args.runs < 5:
@@ -752,7 +810,7 @@ def main():
     if args.repo:
         bench.own_repository(Path(args.repo).resolve(), args.repo_commits)
     else:
-        for part in ("pre-commit", "range", "push", "counting", "agent-hook", "managers"):
+        for part in ("pre-commit", "range", "merges", "push", "counting", "agent-hook", "managers"):
             if args.only in (None, part) and (part != "managers" or with_managers):
                 getattr(bench, part.replace("-", "_"))()
 

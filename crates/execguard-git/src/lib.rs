@@ -38,6 +38,7 @@ mod pushed;
 mod read_cache;
 mod remerge;
 mod remote;
+mod rename_relevance;
 mod renames;
 mod repo;
 pub mod repo_config;

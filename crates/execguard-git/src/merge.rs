@@ -250,14 +250,15 @@ fn share<'r>(snapshot: &Snapshot<'r>) -> Snapshot<'r> {
     }
 }
 
-/// The change from `base` to `new`.
+/// The change from `base` to `new`, without the sizes of a commit's blobs: only the path rules
+/// judge a merge against a parent other than its first, and none of them reads a size.
 fn files_against(
     repo: &Repository,
     base: &Tree<'_>,
     new: &Snapshot<'_>,
 ) -> Result<Vec<FileChange>, GitError> {
     match new {
-        Snapshot::Tree(tree) => tree_diff::tree_files(repo, Some(base), tree),
+        Snapshot::Tree(tree) => tree_diff::tree_changes(repo, Some(base), tree),
         Snapshot::Staged(index) => crate::staged::staged_files(repo, Some(base), index),
         Snapshot::Empty | Snapshot::Remerge(_) => Ok(Vec::new()),
     }

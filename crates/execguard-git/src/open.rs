@@ -28,6 +28,9 @@ fn tune_libgit2() {
                 libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
                 OBJECT_CACHE as isize,
             );
+            // libgit2 caches no tree over 4 KiB by default: a merge's lookups below a folder
+            // of thousands of files (git's own t/) would parse that folder's tree every time.
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, TREE_CACHE_LIMIT);
             for level in unreadable_user_configs() {
                 // No search path: libgit2 then finds no file at that level, as git does.
                 let _ = git2::opts::set_search_path(level, "");
@@ -70,6 +73,9 @@ fn unreadable_user_configs() -> Vec<git2::ConfigLevel> {
 
 // Parsed commits and trees are asked for again by the next commit or two, not later.
 const OBJECT_CACHE: usize = 2 * 1024 * 1024;
+
+/// The largest tree the object cache keeps: a folder of about 5,000 entries.
+const TREE_CACHE_LIMIT: usize = 256 * 1024;
 // libgit2 reads commits and trees; file contents of range and push checks go through
 // `pack_reader`, so its windows can be small: their pages count towards the peak memory.
 const MWINDOW_SIZE: usize = 2 * 1024 * 1024;

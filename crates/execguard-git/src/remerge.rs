@@ -189,17 +189,22 @@ pub(crate) fn remerge<'r>(
     theirs: &Tree<'r>,
     criss_cross: Option<[&Commit<'r>; 2]>,
 ) -> Result<(Remerge<'r>, Vec<Vec<u8>>), GitError> {
-    let ours_changed = tree_diff::tree_files(repo, base, ours)?;
-    let theirs_changed = tree_diff::tree_files(repo, base, theirs)?;
-    let renames_possible = |files: &[FileChange]| {
-        files.iter().any(|f| f.old.is_none()) && files.iter().any(|f| f.new.is_none())
-    };
+    // Sizes are not needed: rename detection reads those of the blobs it scores.
+    let theirs_changed = tree_diff::tree_changes(repo, base, theirs)?;
     let paths = |files: &[FileChange]| -> Vec<Vec<u8>> {
         files.iter().map(|f| f.path.as_bytes().to_vec()).collect()
     };
-    if criss_cross.is_some() || renames_possible(&ours_changed) || renames_possible(&theirs_changed)
-    {
+    let renames_matter = match (criss_cross, base) {
+        (Some(_), _) => true,
+        (None, Some(base)) => {
+            crate::rename_relevance::renames_may_matter(base, ours, theirs, &theirs_changed)?
+        }
+        // Unrelated histories: nothing was removed, so nothing was renamed.
+        (None, None) => false,
+    };
+    if renames_matter {
         // A side may have renamed a path the other changed: libgit2's merge follows renames.
+        let ours_changed = tree_diff::tree_changes(repo, base, ours)?;
         let mut candidates = paths(&theirs_changed);
         candidates.extend(paths(&ours_changed));
         let mut remerge = remerge_with_renames(repo, base, ours, theirs, criss_cross)?;

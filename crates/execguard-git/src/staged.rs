@@ -123,6 +123,30 @@ pub(crate) fn staged_files(
 /// blob the object store lacks (a partial clone) is sized by `recorded`, the size the index
 /// records for its path, where there is one; else it has no size, and a rule that needs its
 /// content cannot judge it.
+/// As [`to_file_changes`] without reading any size: for the re-merge, whose rename detection
+/// reads the sizes of the few blobs it scores.
+pub(crate) fn to_unsized_file_changes(raw: Raw) -> Vec<FileChange> {
+    let entry = |side: Option<Side>| {
+        let side = side?;
+        Some(Entry {
+            kind: kind_of(side.mode)?,
+            id: side.id.to_string(),
+            size: None,
+        })
+    };
+    let mut files: Vec<FileChange> = raw
+        .into_iter()
+        .map(|(path, old, new)| FileChange {
+            path: RepoPath::new(path),
+            renamed_from: None,
+            old: entry(old),
+            new: entry(new),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
 pub(crate) fn to_file_changes(
     repo: &Repository,
     raw: Raw,

@@ -13,7 +13,7 @@ use execguard_core::FileChange;
 use git2::{Oid, Repository, Tree};
 
 use crate::error::read_err;
-use crate::staged::{all_files, is_tree, to_file_changes, Raw, Side};
+use crate::staged::{all_files, is_tree, to_file_changes, to_unsized_file_changes, Raw, Side};
 use crate::tree_check::{check_tree, find_new_tree};
 use crate::GitError;
 
@@ -28,6 +28,17 @@ pub(crate) fn tree_files(
     let mut raw = Raw::new();
     compare(repo, b"", old, Some(new), &mut raw)?;
     to_file_changes(repo, raw, &|_| None)
+}
+
+/// As [`tree_files`], without the sizes of the new side's blobs.
+pub(crate) fn tree_changes(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: &Tree<'_>,
+) -> Result<Vec<FileChange>, GitError> {
+    let mut raw = Raw::new();
+    compare(repo, b"", old, Some(new), &mut raw)?;
+    Ok(to_unsized_file_changes(raw))
 }
 
 fn compare(
