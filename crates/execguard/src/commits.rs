@@ -48,6 +48,27 @@ where
     judge_all(open, jobs, settings, |_, _, error| Err(error))
 }
 
+/// Judges one branch's commits, oldest first, as a range is judged: each commit as
+/// [`check_commits_each`] does, then the Progress entries the range's other commits bring or had
+/// before (see [`branch_progress`]).
+pub fn check_branch_commits(
+    repo: &Repo,
+    jobs: &[CommitJob],
+    settings: &CommitSettings,
+) -> anyhow::Result<Vec<Report>> {
+    let at = repo.git_dir().to_path_buf();
+    let open = || Ok(execguard_git::open_at(&at)?);
+    let mut reports = check_commits_each(open, jobs, settings)?;
+    branch_progress::settle(
+        open,
+        jobs,
+        &[(0..jobs.len()).collect()],
+        settings,
+        &mut reports,
+    )?;
+    Ok(reports)
+}
+
 /// As [`check_commits`], but a commit that cannot be read (an object missing from a partial
 /// clone, a parent beyond a shallow clone's boundary) becomes an error entry of its report, naming
 /// the commit and the object, and the other commits are judged.

@@ -322,16 +322,7 @@ fn branch_facts(
         pusher: execguard_core::Pusher::Unnamed,
         whole_first_parent_changes: false,
     };
-    let at = repo.git_dir().to_path_buf();
-    let open = || Ok(execguard_git::open_at(&at)?);
-    let mut reports = commits::check_commits_each(open, &jobs, &settings)?;
-    commits::branch_progress::settle(
-        open,
-        &jobs,
-        &[(0..jobs.len()).collect()],
-        &settings,
-        &mut reports,
-    )?;
+    let reports = commits::check_branch_commits(repo, &jobs, &settings)?;
     let report = commits::merge(reports);
     let mut findings = BTreeMap::new();
     for violation in &report.violations {

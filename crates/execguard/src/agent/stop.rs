@@ -172,16 +172,7 @@ fn unpushed_verdict(
         config: explicit.map(execguard_git::read_config_file).transpose()?,
         ..CommitSettings::default()
     };
-    let at = repo.git_dir().to_path_buf();
-    let open = || Ok(execguard_git::open_at(&at)?);
-    let mut reports = commits::check_commits_each(open, &jobs, &settings)?;
-    commits::branch_progress::settle(
-        open,
-        &jobs,
-        &[(0..jobs.len()).collect()],
-        &settings,
-        &mut reports,
-    )?;
+    let reports = commits::check_branch_commits(repo, &jobs, &settings)?;
     let missing: Vec<&Violation> = reports
         .iter()
         .flat_map(|report| &report.violations)
