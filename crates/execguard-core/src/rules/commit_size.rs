@@ -341,25 +341,8 @@ impl Tally {
             self.count_past_limit(file, &old, &new, limits.line_bytes, limits.max_lines);
             return Ok(());
         }
-        let line_bytes = limits.line_bytes;
         let remaining = limits.max_lines - self.lines;
-        let count = match (old.text(), new.text()) {
-            (Some(before), Some(after)) => {
-                distance::changed_lines(before, after, line_bytes, remaining)
-            }
-            (Some(text), None) | (None, Some(text)) => {
-                Count::Exact(distance::text_weight(text, line_bytes))
-            }
-            (None, None) => Count::Exact(0),
-        };
-        self.long_lines |= [old.text(), new.text()]
-            .into_iter()
-            .flatten()
-            .any(|text| has_long_line(text, line_bytes));
-        match count {
-            Count::Exact(lines) => self.per_file.push((file.path.clone(), lines, false)),
-            Count::MoreThan(lines) => self.per_file.push((file.path.clone(), lines, true)),
-        }
+        let count = self.count_file(file, &old, &new, limits.line_bytes, remaining);
         match count {
             Count::Exact(lines) => self.lines = self.lines.saturating_add(lines),
             Count::MoreThan(_) => {
@@ -395,9 +378,22 @@ impl Tally {
             self.uncounted += 1;
             return;
         }
+        self.count_file(file, old, new, line_bytes, max_lines);
+    }
+
+    /// Counts `file`'s changed lines, up to `limit`, notes whether a side has a long line, and
+    /// records the count among the files counted.
+    fn count_file(
+        &mut self,
+        file: &FileChange,
+        old: &Content,
+        new: &Content,
+        line_bytes: u64,
+        limit: u64,
+    ) -> Count {
         let count = match (old.text(), new.text()) {
             (Some(before), Some(after)) => {
-                distance::changed_lines(before, after, line_bytes, max_lines)
+                distance::changed_lines(before, after, line_bytes, limit)
             }
             (Some(text), None) | (None, Some(text)) => {
                 Count::Exact(distance::text_weight(text, line_bytes))
@@ -412,6 +408,7 @@ impl Tally {
             Count::Exact(lines) => (file.path.clone(), lines, false),
             Count::MoreThan(lines) => (file.path.clone(), lines, true),
         });
+        count
     }
 
     /// The three files with the most counted lines, the largest first; none when nothing was
