@@ -20,12 +20,17 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 /// `path` with every link among its existing leading directories resolved; what does not exist
 /// yet is kept as written.
 pub(crate) fn real(path: &Path) -> PathBuf {
+    resolve_with(path, |existing| std::fs::canonicalize(existing).ok())
+}
+
+/// `path`, normalized, with its longest leading part that `lookup` resolves replaced by what it
+/// resolves to; unchanged when no leading part resolves.
+fn resolve_with(path: &Path, mut lookup: impl FnMut(&Path) -> Option<PathBuf>) -> PathBuf {
     let path = normalize(path);
     let mut existing = path.as_path();
     let mut rest = Vec::new();
     loop {
-        if let Ok(found) = std::fs::canonicalize(existing) {
-            let mut out = found;
+        if let Some(mut out) = lookup(existing) {
             for part in rest.iter().rev() {
                 out.push(part);
             }
@@ -59,24 +64,7 @@ impl RealPaths {
         if !path.is_absolute() {
             return real(path);
         }
-        let path = normalize(path);
-        let mut existing = path.as_path();
-        let mut rest = Vec::new();
-        loop {
-            if let Some(mut out) = self.existing(existing) {
-                for part in rest.iter().rev() {
-                    out.push(part);
-                }
-                return out;
-            }
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
-                }
-                _ => return path.clone(),
-            }
-        }
+        resolve_with(path, |existing| self.existing(existing))
     }
 
     /// The resolved form of the normalized absolute `path`, `None` when it does not exist.
