@@ -99,30 +99,6 @@ pub fn head_trees(repo: &Repo) -> Result<(Option<RepoTree<'_>>, GitTrees<'_>), G
     Ok((tree.map(RepoTree::from_git), trees))
 }
 
-/// The paths whose working-tree content differs from HEAD, staged or not, untracked files
-/// included (ignored ones not). A working tree the agent is about to leave; not for hooks, which
-/// judge the index.
-pub fn worktree_changes(repo: &Repo) -> Result<Vec<RepoPath>, GitError> {
-    let repo = repo.git();
-    let mut options = git2::StatusOptions::new();
-    options
-        .include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_ignored(false)
-        .exclude_submodules(true);
-    let statuses = repo
-        .statuses(Some(&mut options))
-        .map_err(read_err("the working tree's status"))?;
-    let mut out: Vec<RepoPath> = statuses
-        .iter()
-        .filter(|entry| entry.status() != git2::Status::CURRENT)
-        .map(|entry| RepoPath::new(entry.path_bytes().to_vec()))
-        .collect();
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
 /// The commit HEAD names, `None` when it names none (an unborn branch, or a HEAD that cannot be
 /// read).
 pub fn head_commit_id(repo: &Repo) -> Option<ObjectId> {

@@ -61,7 +61,6 @@ pub use config::{
 pub use error::{without_error_codes, GitError, Libgit2Error, DEEPEN};
 pub use head::{
     current_branch, head_branch_and_trees, head_commit_id, head_paths, head_tree, head_trees,
-    worktree_changes,
 };
 pub use history::{blob_in_commit, first_parent_history, CommitInfo};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
