@@ -146,7 +146,7 @@ pub fn verdict(report: &Report, action: &str, audience: Audience) -> String {
         rules.dedup();
         let advice = match audience {
             Audience::Client => "Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human (`execguard escalate \"<question>\"`).",
-            Audience::Server => "Fix the cause, or stop and escalate to a human.",
+            Audience::Server => "Fix the cause, or stop and escalate to a human (in your clone: `execguard escalate \"<question>\"`).",
         };
         out.push_str(&format!(
             "{ERROR}execguard:{ERROR:#} {} violation{} ({}); {action}. {advice}\n",
