@@ -54,7 +54,7 @@ fn bash_completion_completes_subcommands_options_and_values() {
     );
     assert_eq!(
         bash_completes(&repo, &["execguard", "check", "--format", ""]),
-        ["human", "json", "sarif", "github"]
+        ["human", "json", "sarif", "github", "gitlab"]
     );
     let shells = bash_completes(&repo, &["execguard", "completions", ""]);
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {

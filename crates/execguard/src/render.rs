@@ -1,10 +1,13 @@
 //! Human output: one block per violation on stderr, a summary line, colour only on a terminal
 //! (and never with `NO_COLOR`, which anstream honours).
 
+mod gitlab;
+
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 use execguard_core::Report;
+pub use gitlab::gitlab;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARN: Style = AnsiColor::Yellow.on_default().bold();
