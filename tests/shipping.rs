@@ -2,6 +2,8 @@
 //! What ships around the binaries: shell completions and man pages, generated from the command
 //! line itself and exercised by the real bash and man.
 
+#[path = "shipping/ci.rs"]
+mod ci;
 mod common;
 
 use std::process::Command;
