@@ -377,6 +377,21 @@ fn within_push_stop_judges_the_commits_not_yet_pushed() {
     ] {
         assert!(run.stderr.contains(text), "{text}: {}", run.stderr);
     }
+    // The command it names, run by this session, lets it stop until a human resolves it.
+    let escalate = command_after(&run.stderr, "stop and escalate to the human (");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let words = shlex::split(&escalate).unwrap();
+    let asked = Run::from_command(
+        repo.command(execguard_bin())
+            .env("CLAUDE_CODE_SESSION_ID", "abc")
+            .args(&words[1..]),
+    );
+    asked.assert_ok();
+    assert!(stop().ok(), "{asked:#?}");
+    let resolve = command_after(&asked.stdout, "a human closes it with ");
+    let words = shlex::split(&resolve).unwrap();
+    repo.execguard(&words[1..]).assert_ok();
+    assert_eq!(stop().code, Some(2));
     // A later commit with the entry settles it, as it does for pre-push.
     repo.add_progress("Logout added");
     repo.commit_unchecked("Plan: logout done");

@@ -263,6 +263,13 @@ fn first_push_of_an_existing_history_tells_the_admin_what_to_pin() {
     let says = |text: &str| assert!(run.stderr.contains(text), "lacks {text}: {run:#?}");
     says("refs/heads/main brings a whole history (down to root commit ");
     says("stop and escalate to the repository's admin");
+    // The command named with it records the question in the pusher's clone.
+    let escalate = command_after(&run.stderr, "stop and escalate to the repository's admin (");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let words = shlex::split(&escalate).unwrap();
+    let asked = repo.execguard(&words[1..]);
+    asked.assert_ok();
+    assert!(asked.stdout.contains("escalation 1 recorded"), "{asked:#?}");
     says("git config execguard.config <that file>");
     says("list the pusher (`ana`) in `override-users` under `[server]`");
     says("20 of its 20 new commits break a rule (");
