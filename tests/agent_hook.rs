@@ -1,5 +1,7 @@
 #![allow(clippy::unwrap_used)]
 mod common;
+#[path = "agent_hook/escalations.rs"]
+mod escalations;
 #[path = "agent_hook/hosts.rs"]
 mod hosts;
 
@@ -375,6 +377,21 @@ fn within_push_stop_judges_the_commits_not_yet_pushed() {
     ] {
         assert!(run.stderr.contains(text), "{text}: {}", run.stderr);
     }
+    // The command it names, run by this session, lets it stop until a human resolves it.
+    let escalate = command_after(&run.stderr, "stop and escalate to the human (");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let words = shlex::split(&escalate).unwrap();
+    let asked = Run::from_command(
+        repo.command(execguard_bin())
+            .env("CLAUDE_CODE_SESSION_ID", "abc")
+            .args(&words[1..]),
+    );
+    asked.assert_ok();
+    assert!(stop().ok(), "{asked:#?}");
+    let resolve = command_after(&asked.stdout, "a human closes it with ");
+    let words = shlex::split(&resolve).unwrap();
+    repo.execguard(&words[1..]).assert_ok();
+    assert_eq!(stop().code, Some(2));
     // A later commit with the entry settles it, as it does for pre-push.
     repo.add_progress("Logout added");
     repo.commit_unchecked("Plan: logout done");
@@ -473,82 +490,4 @@ fn a_branch_out_of_scope_is_not_guarded_but_the_hooks_still_are() {
     let run = write("specs/login.md");
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stderr.contains("[frozen-spec]"), "{}", run.stderr);
-}
-
-#[test]
-fn an_open_escalation_lets_the_agent_stop_until_a_human_resolves_it() {
-    let repo = guarded_repo();
-    std::fs::remove_file(repo.path("requirements")).unwrap();
-    let stop = || {
-        let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": false});
-        hook(&repo, &event.to_string())
-    };
-    // The agent is refused a frozen spec, and the refusal names the command to escalate with.
-    let run = pre_tool_use(
-        &repo,
-        ".",
-        "Write",
-        json!({"file_path": repo.path("specs/login.md"), "content": "# Login\n"}),
-    );
-    assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(
-        run.stderr.contains("`execguard escalate \""),
-        "{}",
-        run.stderr
-    );
-    // The block is in the trail, with the session that was refused.
-    let trail = repo.execguard(["log", "--format", "json"]).stdout;
-    let record: Value = serde_json::from_str(trail.lines().last().unwrap()).unwrap();
-    assert_eq!(record["layer"], "agent-hook", "{trail}");
-    assert_eq!(record["rule"], "frozen-spec", "{trail}");
-    assert_eq!(record["who"], "agent session abc123");
-    assert_eq!(record["feature"], "login");
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    assert_eq!(stop().code, Some(2), "code without a Progress entry");
-    let asked = repo.execguard([
-        "escalate",
-        "<what you needed to change and why> the spec says nothing about lockout",
-    ]);
-    asked.assert_ok();
-    assert!(
-        asked.stdout.contains("escalation 3 recorded for login"),
-        "the trail holds the block and the held stop before it: {asked:#?}"
-    );
-    let resolve = command_after(&asked.stdout, "a human closes it with ");
-    assert_eq!(resolve, "execguard escalate --resolve 3 \"<decision>\"");
-    let run = stop();
-    assert!(run.ok(), "an open escalation lets the agent stop: {run:#?}");
-    assert_eq!(
-        repo.read("src/auth.rs"),
-        "pub fn login() {}\npub fn logout() {}\n"
-    );
-    // The command the escalation names closes it; the stop is held again.
-    let words = shlex::split(&resolve).unwrap();
-    repo.execguard(&words[1..]).assert_ok();
-    assert_eq!(stop().code, Some(2), "a resolved escalation holds nothing");
-    let again = repo.execguard(["escalate", "--resolve", "3", "twice"]);
-    assert_eq!(again.code, Some(2), "{again:#?}");
-    assert!(
-        again.stderr.contains("no open escalation has the id 3"),
-        "{again:#?}"
-    );
-}
-
-#[test]
-fn a_stop_on_a_branch_without_a_plan_names_the_escalation_that_lets_it_through() {
-    let repo = guarded_repo();
-    std::fs::remove_file(repo.path("requirements")).unwrap();
-    repo.git(["checkout", "-q", "-b", "misc"]);
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    let stop = || {
-        let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": false});
-        hook(&repo, &event.to_string())
-    };
-    let held = stop();
-    assert_eq!(held.code, Some(2), "{held:#?}");
-    let escalate = command_after(&held.stderr, "stop and escalate to the human (");
-    assert_eq!(escalate, "execguard escalate \"<question>\"");
-    let words = shlex::split(&escalate).unwrap();
-    repo.execguard(&words[1..]).assert_ok();
-    assert!(stop().ok(), "the question is open: the agent may stop");
 }

@@ -1,5 +1,7 @@
 #![allow(clippy::unwrap_used)]
 mod common;
+#[path = "agent_run/trail.rs"]
+mod trail;
 
 // `execguard run`: the operating system refuses writes to the guarded paths, whatever program
 // makes them (interpreters, archives, links, git plumbing), through both Linux routes
@@ -301,7 +303,8 @@ fn run_passes_the_exit_code_on_and_lists_what_was_read_only() {
     let words = shlex::split(&escalate).unwrap();
     let asked = repo.execguard(&words[1..]);
     asked.assert_ok();
-    assert!(asked.stdout.contains("escalation 1 recorded"), "{asked:#?}");
+    // The run's start and end are records 1 and 2 of the trail.
+    assert!(asked.stdout.contains("escalation 3 recorded"), "{asked:#?}");
     let quiet = Run::from_command(repo.command(execguard_bin()).args([
         "-q",
         "run",

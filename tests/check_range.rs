@@ -2,6 +2,8 @@
 //! `execguard check --range` and `--commit`: the same verdicts as the server, in each format.
 
 mod common;
+#[path = "check_range/gitlab.rs"]
+mod gitlab;
 #[path = "progress/range_shapes.rs"]
 mod range_shapes;
 

@@ -56,6 +56,31 @@ fn explain_prints_every_section_for_every_rule() {
     }
 }
 
+/// Regression: the explain texts told an agent to "stop and escalate" without naming the command
+/// that records the question; each one that says it names `execguard escalate`.
+#[test]
+fn explain_texts_that_say_escalate_name_the_escalate_command() {
+    let repo = TestRepo::new();
+    let mut saying = 0;
+    for rule in RULES {
+        let run = repo.execguard(["explain", rule]);
+        run.assert_ok();
+        let text = run.stdout.replace('\n', " ");
+        if text.to_lowercase().contains("escalate") {
+            saying += 1;
+            assert!(
+                text.contains("`execguard escalate \"<question>\"`"),
+                "{rule}: says escalate without the command: {}",
+                run.stdout
+            );
+        }
+    }
+    assert!(
+        saying >= 8,
+        "the rules that refuse a human's decision say escalate"
+    );
+}
+
 #[test]
 fn explain_list_names_every_rule() {
     let repo = TestRepo::new();
@@ -269,10 +294,10 @@ fn refused_commit_output_matches_snapshot() {
         snapbox::str![[r#"
 error[frozen-spec] specs/login.md
   this commit modifies specs/login.md; specs/login.md is a frozen spec (EXEC-READY in HEAD). A frozen spec is the human's decision and may not be changed during EXEC.
-  hint: Stop and escalate: EXEC must return to SPEC mode; do not retry or work around this. Restore the spec (`git restore --staged --worktree -- specs/login.md`) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.
+  hint: Stop and escalate (`execguard escalate "<question>"`): EXEC must return to SPEC mode; do not retry or work around this. Restore the spec (`git restore --staged --worktree -- specs/login.md`) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.
 
 execguard: 1 violation (frozen-spec); the commit is refused. Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human (`execguard escalate "<question>"`).
-execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. An override is a human's act: an agent stops and escalates, giving the human this command. The human who approves the exception replaces each `___` (the subject, then why they approve it: who, where) and commits with `EXECGUARD_SKIP=frozen-spec git commit -m '___' -m 'Execguard-Override: frozen-spec: ___'`; the commit-msg hook then checks the trailer, and refuses a blank left unfilled.
+execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. An override is a human's act: an agent stops and escalates (`execguard escalate "<question>"`), giving the human this command. The human who approves the exception replaces each `___` (the subject, then why they approve it: who, where) and commits with `EXECGUARD_SKIP=frozen-spec git commit -m '___' -m 'Execguard-Override: frozen-spec: ___'`; the commit-msg hook then checks the trailer, and refuses a blank left unfilled.
 
 "#]]
     );

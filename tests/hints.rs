@@ -70,7 +70,12 @@ fn modified_frozen_spec_hint_restores_the_frozen_text() {
     repo.git(["add", "-A"]);
     let run = repo.commit("Widen the spec");
     run.assert_refused("frozen-spec");
-    let command = command_after(&run.stderr, "hint:");
+    // The hint first names the command that records the question, then the restore.
+    let escalate = command_after(&run.stderr, "hint:");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let asked = run_hint(&repo, &escalate);
+    assert!(asked.stdout.contains("recorded for login"), "{asked:#?}");
+    let command = command_after(&run.stderr, "Restore the spec (");
     assert_eq!(command, "git restore --staged --worktree -- specs/login.md");
     run_hint(&repo, &command);
     assert_eq!(repo.read("specs/login.md"), SPEC_FROZEN);

@@ -68,8 +68,35 @@ fn server_refusal_gives_no_no_verify_advice() {
     assert!(!run.stderr.contains("--no-verify"), "{run:#?}");
     assert!(
         run.stderr
-            .contains("the push is refused. Fix the cause, or stop and escalate to a human."),
+            .contains("the push is refused. Fix the cause, or stop and escalate to a human (in your clone: `execguard escalate \"<question>\"`)."),
         "{run:#?}"
+    );
+}
+
+/// Regression: the server's verdict told the pusher to "stop and escalate" without naming the
+/// command that records the question. Run as printed in the pusher's clone, it records it there.
+#[test]
+fn server_refusal_names_the_escalate_command_and_it_records_the_question() {
+    let repo = pushed_fixture();
+    commit_spec_edit(&repo, "Tweak the spec");
+    let run = assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+    let escalate = command_after(&run.stderr, "stop and escalate to a human (in your clone: ");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let words = shlex::split(&escalate).unwrap();
+    let asked = repo.execguard(&words[1..]);
+    asked.assert_ok();
+    assert!(asked.stdout.contains("recorded for login"), "{asked:#?}");
+    let status = repo.execguard(["status", "--format", "json"]);
+    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let login = status["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "login")
+        .unwrap();
+    assert_eq!(
+        login["escalations"][0]["question"], "<question>",
+        "{login:#}"
     );
 }
 
@@ -236,6 +263,13 @@ fn first_push_of_an_existing_history_tells_the_admin_what_to_pin() {
     let says = |text: &str| assert!(run.stderr.contains(text), "lacks {text}: {run:#?}");
     says("refs/heads/main brings a whole history (down to root commit ");
     says("stop and escalate to the repository's admin");
+    // The command named with it records the question in the pusher's clone.
+    let escalate = command_after(&run.stderr, "stop and escalate to the repository's admin (");
+    assert_eq!(escalate, "execguard escalate \"<question>\"");
+    let words = shlex::split(&escalate).unwrap();
+    let asked = repo.execguard(&words[1..]);
+    asked.assert_ok();
+    assert!(asked.stdout.contains("escalation 1 recorded"), "{asked:#?}");
     says("git config execguard.config <that file>");
     says("list the pusher (`ana`) in `override-users` under `[server]`");
     says("20 of its 20 new commits break a rule (");

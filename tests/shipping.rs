@@ -2,6 +2,8 @@
 //! What ships around the binaries: shell completions and man pages, generated from the command
 //! line itself and exercised by the real bash and man.
 
+#[path = "shipping/ci.rs"]
+mod ci;
 mod common;
 
 use std::process::Command;
@@ -54,7 +56,7 @@ fn bash_completion_completes_subcommands_options_and_values() {
     );
     assert_eq!(
         bash_completes(&repo, &["execguard", "check", "--format", ""]),
-        ["human", "json", "sarif", "github"]
+        ["human", "json", "sarif", "github", "gitlab"]
     );
     let shells = bash_completes(&repo, &["execguard", "completions", ""]);
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {

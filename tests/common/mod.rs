@@ -30,6 +30,9 @@ pub fn execguard_bin() -> PathBuf {
 
 /// Environment variables from the caller that would leak into git and must not.
 const SCRUBBED: &[&str] = &[
+    // Set by the agent hosts for the commands their agent runs: `execguard escalate` reads them.
+    "CLAUDE_CODE_SESSION_ID",
+    "CODEX_THREAD_ID",
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",

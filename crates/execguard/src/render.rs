@@ -1,10 +1,13 @@
 //! Human output: one block per violation on stderr, a summary line, colour only on a terminal
 //! (and never with `NO_COLOR`, which anstream honours).
 
+mod gitlab;
+
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 use execguard_core::Report;
+pub use gitlab::gitlab;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARN: Style = AnsiColor::Yellow.on_default().bold();
@@ -146,7 +149,7 @@ pub fn verdict(report: &Report, action: &str, audience: Audience) -> String {
         rules.dedup();
         let advice = match audience {
             Audience::Client => "Do not bypass the guard (no --no-verify): fix the cause, or stop and escalate to a human (`execguard escalate \"<question>\"`).",
-            Audience::Server => "Fix the cause, or stop and escalate to a human.",
+            Audience::Server => "Fix the cause, or stop and escalate to a human (in your clone: `execguard escalate \"<question>\"`).",
         };
         out.push_str(&format!(
             "{ERROR}execguard:{ERROR:#} {} violation{} ({}); {action}. {advice}\n",

@@ -84,7 +84,7 @@ fn override_note(report: &Report) -> String {
         .collect::<Vec<_>>()
         .join("");
     format!(
-        "execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. An override is a human's act: an agent stops and escalates, giving the human this command. The human who approves the exception replaces each `{BLANK}` (the subject, then why they approve it: who, where) and commits with `EXECGUARD_SKIP={} git commit -m '{BLANK}'{trailers}`; the commit-msg hook then checks the trailer, and refuses a blank left unfilled.\n",
+        "execguard: this hook runs before the commit message exists, so an override trailer alone does not get past it. An override is a human's act: an agent stops and escalates (`execguard escalate \"<question>\"`), giving the human this command. The human who approves the exception replaces each `{BLANK}` (the subject, then why they approve it: who, where) and commits with `EXECGUARD_SKIP={} git commit -m '{BLANK}'{trailers}`; the commit-msg hook then checks the trailer, and refuses a blank left unfilled.\n",
         rules.join(",")
     )
 }

@@ -296,6 +296,8 @@ pub struct Escalation {
     pub question: String,
     pub who: String,
     pub time: String,
+    /// The agent session that raised it, as its host names it to commands it runs.
+    pub session: Option<String>,
 }
 
 /// The escalations raised in `records` that no later record resolves, oldest first.
@@ -316,6 +318,7 @@ pub fn open_escalations(records: &[Record]) -> Vec<Escalation> {
                 question: r.text("message").unwrap_or_default().to_string(),
                 who: r.text("who").unwrap_or_default().to_string(),
                 time: r.text("time").unwrap_or_default().to_string(),
+                session: r.text("session").map(str::to_string),
             })
         })
         .collect()

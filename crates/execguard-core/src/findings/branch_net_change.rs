@@ -98,17 +98,17 @@ impl BranchNetChange {
     pub(super) fn hint(&self, about: &About) -> String {
         match self {
             BranchNetChange::PathChanged(found) => format!(
-                "Stop and escalate; do not retry, merge with `-s ours`, or delete and re-create the branch. {undo}: a stale branch must take the branch's version of {path}, not replace it. A human who means to change {path} commits that change with `Execguard-Override: {rule}: <reason>`.",
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry, merge with `-s ours`, or delete and re-create the branch. {undo}: a stale branch must take the branch's version of {path}, not replace it. A human who means to change {path} commits that change with `Execguard-Override: {rule}: <reason>`.",
                 undo = capitalised(&about.undo),
                 path = found.path,
                 rule = found.guarded_by
             ),
             BranchNetChange::ConfigLoosened(found) => format!(
-                "Stop and escalate; do not retry. {undo}. A human who means to loosen it commits that change with `Execguard-Override: guard-config: <reason>`.",
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. {undo}. A human who means to loosen it commits that change with `Execguard-Override: guard-config: <reason>`.",
                 undo = capitalised(&about.undo.replace("{path}", &found.path.to_string()))
             ),
             BranchNetChange::ProtectedBranchDeleted(found) => format!(
-                "Stop and escalate; do not retry or push the branch under another name. Ask {} to delete {} if it must go.",
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry or push the branch under another name. Ask {} to delete {} if it must go.",
                 match found.allowed.as_slice() {
                     [] => "a server administrator".to_string(),
                     users => users.join(" or "),

@@ -101,7 +101,7 @@ impl CommitMessage {
             CommitMessage::BadOverride(OverrideProblem {
                 problem: OverrideFault::PlaceholderReason(_),
                 ..
-            }) => "An override is a human's act: the human who approves the exception replaces the blank with why (who approved it, where), and commits. An agent does not fill it in: stop and escalate, and give the human the command.".to_string(),
+            }) => "An override is a human's act: the human who approves the exception replaces the blank with why (who approved it, where), and commits. An agent does not fill it in: stop and escalate (`execguard escalate \"<question>\"`), and give the human the command.".to_string(),
             CommitMessage::BadOverride(_) => format!(
                 "Write `{OVERRIDE_TRAILER}: <rule-id>: <reason>` with a rule id from `execguard explain --list`; an override without a valid rule and reason overrides nothing."
             ),

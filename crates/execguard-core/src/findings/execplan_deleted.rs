@@ -68,7 +68,7 @@ impl ExecplanDeleted {
 
     pub(super) fn hint(&self, about: &About) -> String {
         format!(
-            "Stop and escalate; do not retry. Restore the plan ({undo}) and ask a human. A human retiring the plan adds `Execguard-Override: execplan-deleted: <reason>`.",
+            "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore the plan ({undo}) and ask a human. A human retiring the plan adds `Execguard-Override: execplan-deleted: <reason>`.",
             undo = about.undo
         )
     }

@@ -172,10 +172,10 @@ impl ExecplanReady {
                 )
             }
             ExecplanReady::PlanNotReady(found) => format!(
-                "Commit the complete execplan, with a line `{}`, on its own first; then commit the code on top of it. If intent is unclear, stop and escalate instead.",
+                "Commit the complete execplan, with a line `{}`, on its own first; then commit the code on top of it. If intent is unclear, stop and escalate (`execguard escalate \"<question>\"`) instead.",
                 found.markers.first().map_or("", String::as_str)
             ),
-            ExecplanReady::SpecNotFrozen(_) => "Stop and escalate: only a human freezes a spec, in a commit of its own that lands before any code. Do not add the marker yourself; ask the spec's owner.".to_string(),
+            ExecplanReady::SpecNotFrozen(_) => "Stop and escalate (`execguard escalate \"<question>\"`): only a human freezes a spec, in a commit of its own that lands before any code. Do not add the marker yourself; ask the spec's owner.".to_string(),
         }
     }
 }

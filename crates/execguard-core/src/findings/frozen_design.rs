@@ -73,7 +73,7 @@ impl FrozenDesign {
     pub(super) fn hint(&self, about: &About) -> String {
         match self {
             FrozenDesign::Changed(_) => format!(
-                "Stop and escalate; do not retry. Restore it ({undo}), note the question in the execplan, and ask the human. An approved change carries `Execguard-Override: frozen-design: <reason>`.",
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore it ({undo}), note the question in the execplan, and ask the human. An approved change carries `Execguard-Override: frozen-design: <reason>`.",
                 undo = about.undo
             ),
             FrozenDesign::CaseCollision(found) => found.hint(about, RuleId::FrozenDesign),

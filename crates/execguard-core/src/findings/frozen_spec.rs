@@ -86,7 +86,7 @@ impl FrozenSpec {
     pub(super) fn hint(&self, about: &About) -> String {
         match self {
             FrozenSpec::Changed(_) => format!(
-                "Stop and escalate: EXEC must return to SPEC mode; do not retry or work around this. Restore the spec ({undo}) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.",
+                "Stop and escalate (`execguard escalate \"<question>\"`): EXEC must return to SPEC mode; do not retry or work around this. Restore the spec ({undo}) and ask the spec's owner. If a human approved this change, add the trailer `Execguard-Override: frozen-spec: <reason>`.",
                 undo = about.undo
             ),
             FrozenSpec::CaseCollision(found) => found.collision.hint(about, RuleId::FrozenSpec),

@@ -177,7 +177,7 @@ impl GuardConfig {
         let undo = &about.undo;
         match self {
             GuardConfig::Loosened(_) => format!(
-                "Stop and escalate; do not retry. Restore it ({undo}) or change it only in ways that keep every rule at least as strict. Loosening the rules needs a human's approval: a human who approves adds `Execguard-Override: guard-config: <reason>` to the commit."
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore it ({undo}) or change it only in ways that keep every rule at least as strict. Loosening the rules needs a human's approval: a human who approves adds `Execguard-Override: guard-config: <reason>` to the commit."
             ),
             GuardConfig::Invalid(found) => format!(
                 "Fix the file (`execguard config --check {path}` shows what is wrong; `execguard init --stdout` prints every valid key) or restore it ({undo}).",

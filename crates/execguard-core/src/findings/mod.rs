@@ -100,7 +100,7 @@ impl CaseCollision {
 
     fn hint(&self, about: &About, rule: RuleId) -> String {
         format!(
-            "Stop and escalate; do not retry. Take {added} out ({undo}): a name that differs from a protected one only in case is the same file for many people. A human who means it adds `Execguard-Override: {rule}: <reason>`.",
+            "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Take {added} out ({undo}): a name that differs from a protected one only in case is the same file for many people. A human who means it adds `Execguard-Override: {rule}: <reason>`.",
             added = self.added,
             undo = about.undo
         )

@@ -227,7 +227,7 @@ impl ProgressUpdate {
                 )),
             ),
             ProgressUpdate::NoPlanUpdated(found) => format!(
-                "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what {} did{}. If no execplan covers this work, stop and escalate: EXEC starts only from a ready execplan.",
+                "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what {} did{}. If no execplan covers this work, stop and escalate (`execguard escalate \"<question>\"`): EXEC starts only from a ready execplan.",
                 found.section,
                 found.execplans,
                 about.subject,
@@ -238,7 +238,7 @@ impl ProgressUpdate {
             ),
             ProgressUpdate::UnplannedComplexWork(found) => {
                 format!(
-                    "Write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message) and add an entry to its {} section saying what {} did, or split the work into smaller commits{}. If you are not sure whether this work needs a plan, stop and escalate: a human decides.",
+                    "Write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message) and add an entry to its {} section saying what {} did, or split the work into smaller commits{}. If you are not sure whether this work needs a plan, stop and escalate (`execguard escalate \"<question>\"`): a human decides.",
                     found.execplans,
                     found.section,
                     about.subject,

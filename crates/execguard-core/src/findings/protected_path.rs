@@ -86,12 +86,12 @@ impl ProtectedPath {
     pub(super) fn hint(&self, about: &About) -> String {
         match self {
             ProtectedPath::Changed(_) => format!(
-                "Stop and escalate; do not retry. Restore it ({undo}) and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`.",
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore it ({undo}) and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`.",
                 undo = about.undo
             ),
             ProtectedPath::CaseCollision(found) => found.hint(about, RuleId::ProtectedPath),
             ProtectedPath::SectionChanged(found) => format!(
-                "Stop and escalate; do not retry. Put the section back as {base} has it, keeping your other changes to {path} (restoring the whole file is {undo}), and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`.",
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Put the section back as {base} has it, keeping your other changes to {path} (restoring the whole file is {undo}), and ask a human. A deliberate human change carries `Execguard-Override: protected-path: <reason>`.",
                 base = about.base,
                 path = found.path,
                 undo = about.undo

@@ -66,7 +66,7 @@ impl SpecFreezeOwner {
             owners => format!("ask {} to review it and push it", owners.join(" or ")),
         };
         format!(
-            "Stop and escalate; do not retry, reword or split the commit: only a human owner freezes a spec. Either {ask}, or take that change out ({undo}) and leave the spec to its owner.",
+            "Stop and escalate (`execguard escalate \"<question>\"`); do not retry, reword or split the commit: only a human owner freezes a spec. Either {ask}, or take that change out ({undo}) and leave the spec to its owner.",
             undo = about.undo
         )
     }

@@ -43,7 +43,7 @@ error[branch-net-change]: the update of refs/heads/main (1a2b3c4 to 5d6e7f8) mod
 ```
 
 ## How to comply
-Stop and escalate; do not retry, merge with `-s ours`, or delete and re-create the branch. Merge
+Stop and escalate (`execguard escalate "<question>"`); do not retry, merge with `-s ours`, or delete and re-create the branch. Merge
 the branch normally and keep its version of the frozen and protected files; a change a human
 means to make is a commit of its own with `Execguard-Override: <rule>: <reason>`, pushed by a
 pusher listed in `[server] override-users`. Deleting a protected branch is for those users too.

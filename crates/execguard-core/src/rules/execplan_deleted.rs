@@ -30,7 +30,7 @@ error[execplan-deleted]: this commit deletes plans/login-execplan.md, the execpl
 ```
 
 ## How to comply
-Stop and escalate; do not retry. Restore the plan (`git restore --staged --worktree -- <path>`) and
+Stop and escalate (`execguard escalate "<question>"`); do not retry. Restore the plan (`git restore --staged --worktree -- <path>`) and
 ask a human. Record in the plan what is finished instead of removing it. A human retiring plans
 on purpose adds the trailer `Execguard-Override: execplan-deleted: <reason>`.
 

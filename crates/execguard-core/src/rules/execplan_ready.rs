@@ -50,7 +50,7 @@ error[execplan-ready]: this commit changes code for feature `submission-manager-
 ## How to comply
 Finish the plan, add a line `EXECPLAN-READY` to it and commit the plan on its own; then commit the
 code on top. Name the spec the plan implements on a line `Spec: specs/<name>.md`. If the spec is
-not frozen in the base, stop and escalate: only a human freezes a spec, in a commit of its own.
+not frozen in the base, stop and escalate (`execguard escalate "<question>"`): only a human freezes a spec, in a commit of its own.
 
 ## Configuration
 `[layout] execplans` (one template or a list), `[layout] not-planning` (paths that are never

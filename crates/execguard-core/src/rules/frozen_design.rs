@@ -28,7 +28,7 @@ error[frozen-design]: this commit modifies designs/login.md while specs/login.md
 ```
 
 ## How to comply
-Stop and escalate; do not retry. Restore the note and record the question in the execplan's
+Stop and escalate (`execguard escalate "<question>"`); do not retry. Restore the note and record the question in the execplan's
 Decision Log or Surprises & Discoveries, then ask the human. An approved change carries the
 trailer `Execguard-Override: frozen-design: <reason>`.
 

@@ -65,7 +65,7 @@ error[frozen-spec]: this commit modifies specs/login.md; specs/login.md is a fro
 
 ## How to comply
 Do not retry and do not work around it. Stop, restore the spec (`git restore --staged --worktree
-specs/login.md`), and escalate to the spec's owner: EXEC must return to SPEC mode. If a human has
+specs/login.md`), and escalate to the spec's owner (`execguard escalate "<question>"`): EXEC must return to SPEC mode. If a human has
 approved the change, the commit carries the trailer
 `Execguard-Override: frozen-spec: <reason>`.
 

@@ -46,7 +46,7 @@ error[guard-config]: this commit adds .execguard.toml with a config looser than 
 ```
 
 ## How to comply
-Stop and escalate; do not retry. Tightening needs nothing: a lower limit, an extra protected path
+Stop and escalate (`execguard escalate "<question>"`); do not retry. Tightening needs nothing: a lower limit, an extra protected path
 or required section, a wider scope. Loosening needs a human's approval: restore the file
 (`git restore --staged --worktree -- .execguard.toml`, or `git restore --staged -- .execguard.toml`
 for a new file, which keeps it) and ask; a human who approves adds the

@@ -107,7 +107,8 @@ an `Execplan:` trailer or the branch names a feature, or it touches an execplan,
 `within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
 changed lines of code (default 200) or `unplanned-max-files` code files (default 6), as
 `unplanned-complex-work`: "this looks like complex work, and no execplan names it"; write or name
-the execplan, or split the work, and when unsure whether a plan is needed, stop and escalate);
+the execplan, or split the work, and when unsure whether a plan is needed, stop and escalate with
+`execguard escalate "<question>"`);
 `enabled = false` turns it off. `within = "push"`, exemptions, larger small fixes,
 `"planned-work"` and larger unplanned limits each loosen the rule (`guard-config`).
 "#

@@ -37,7 +37,7 @@ error[protected-path]: this commit modifies backend/PLANS.md, a protected path
 ```
 
 ## How to comply
-Stop and escalate; do not retry. Restore the file (`git restore --staged --worktree -- <path>`
+Stop and escalate (`execguard escalate "<question>"`); do not retry. Restore the file (`git restore --staged --worktree -- <path>`
 for a file the base has; for a new one `git restore --staged -- <path>`, or `git rm --cached --
 <path>` on a branch with no commit yet, which keep the file) and ask a human to make the change. A human making it on purpose adds the trailer
 `Execguard-Override: protected-path: <reason>`.

@@ -35,7 +35,7 @@ error[spec-freeze-owner]: commit 1a2b3c4 freezes specs/pay.md: freezing a spec, 
 ```
 
 ## How to comply
-Stop and escalate; do not retry, reword or split the commit. Leave the spec in draft and ask an
+Stop and escalate (`execguard escalate "<question>"`); do not retry, reword or split the commit. Leave the spec in draft and ask an
 owner to review it: the owner freezes it and pushes that commit. An agent keeps working in SPEC
 mode until then.
 

@@ -18,7 +18,7 @@ pub fn block_text(reasons: &[String], rules: &[&str]) -> String {
         text.push_str(&format!("  - {reason}\n"));
     }
     if rules.iter().all(|rule| *rule == super::shell::UNREADABLE) {
-        text.push_str("execguard cannot tell what this command line writes. Rewrite it in plain shell syntax; if it must stay as it is, Stop and escalate to a human. Do not work around this.");
+        text.push_str("execguard cannot tell what this command line writes. Rewrite it in plain shell syntax; if it must stay as it is, Stop and escalate to a human (`execguard escalate \"<question>\"`). Do not work around this.");
         return text;
     }
     text.push_str("These files and hooks are the human's decisions; only a human may change them. Stop and escalate to a human: run `execguard escalate \"<what you needed to change and why>\"`, then stop. Do not retry, and do not work around this with another tool, a shell command, another path or by turning the hooks off.");

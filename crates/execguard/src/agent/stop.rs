@@ -11,8 +11,11 @@
 //! started it, whose own Stop judges the working tree: holding the subagent for the session's
 //! uncommitted code would only stall a subagent that may not have written anything.
 //!
-//! An open escalation (`execguard escalate`) lets the agent stop: it stopped to ask, and waits
-//! for the human's decision, not for more work.
+//! An open escalation (`execguard escalate`) raised by the same session lets the agent stop: it
+//! stopped to ask, and waits for the human's decision, not for more work. `execguard escalate`
+//! learns the session from the variable its host sets for the commands the agent runs
+//! (`CLAUDE_CODE_SESSION_ID`, `CODEX_THREAD_ID`), which equals the `session_id` of the host's
+//! hook events.
 
 use std::path::Path;
 
@@ -49,7 +52,7 @@ pub fn decide(
     let Some(workdir) = repo.workdir().map(Path::to_path_buf) else {
         return Ok(Decision::Allow);
     };
-    if escalation_open(&repo) {
+    if escalation_open(&repo, event.get("session_id").and_then(Value::as_str)) {
         return Ok(Decision::Allow);
     }
     let (tree, trees) = execguard_git::head_trees(&repo)?;
@@ -186,16 +189,23 @@ fn unpushed_verdict(
         n => format!(" (and {} more)", n - 1),
     };
     Ok(Decision::Block(format!(
-        "execguard: do not stop yet [progress-update]: pre-push would refuse this branch's {} unpushed commit{}: {}{more}. Under `within = \"push\"` the entry may come in a later commit of the push, but none adds it. Update {section} at every stopping point: add an entry to the execplan this work belongs to saying what was done and what is left, commit it, then stop. If no execplan covers this work, say so to the human: EXEC starts only from a ready execplan.",
+        "execguard: do not stop yet [progress-update]: pre-push would refuse this branch's {} unpushed commit{}: {}{more}. Under `within = \"push\"` the entry may come in a later commit of the push, but none adds it. Update {section} at every stopping point: add an entry to the execplan this work belongs to saying what was done and what is left, commit it, then stop. If no execplan covers this work, stop and escalate to the human (`execguard escalate \"<question>\"`): EXEC starts only from a ready execplan.",
         jobs.len(),
         if jobs.len() == 1 { "" } else { "s" },
         first.message().trim_end_matches('.')
     )))
 }
 
-/// Whether the trail holds an escalation no human has resolved yet. A trail that cannot be read
-/// lets no stop through on its account.
-fn escalation_open(repo: &execguard_git::Repo) -> bool {
-    crate::trail::read(repo.common_dir())
-        .is_ok_and(|records| !crate::trail::open_escalations(&records).is_empty())
+/// Whether the trail holds an escalation no human has resolved yet that `session` raised. Another
+/// session's question does not excuse this one's work, and one raised outside any agent session
+/// excuses none. A trail that cannot be read lets no stop through on its account.
+fn escalation_open(repo: &execguard_git::Repo, session: Option<&str>) -> bool {
+    let Some(session) = session.filter(|s| !s.is_empty()) else {
+        return false;
+    };
+    crate::trail::read(repo.common_dir()).is_ok_and(|records| {
+        crate::trail::open_escalations(&records)
+            .iter()
+            .any(|open| open.session.as_deref() == Some(session))
+    })
 }

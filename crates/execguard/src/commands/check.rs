@@ -1,5 +1,6 @@
 //! `execguard check`: the staged change (no arguments), one commit (`--commit REV`) or every
-//! commit of a range (`--range A..B`), printed for people, as JSON, SARIF or GitHub annotations.
+//! commit of a range (`--range A..B`), printed for people, as JSON, SARIF, GitHub annotations or
+//! GitLab's code quality report.
 
 use clap::{ArgGroup, Args, ValueEnum};
 use execguard_core::{OverridePolicy, Pusher, Report};
@@ -17,6 +18,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...::...`) on stdout.
     Github,
+    /// GitLab's code quality report (a JSON array) on stdout, for the merge request widget.
+    Gitlab,
 }
 
 #[derive(Debug, Args)]
@@ -316,5 +319,6 @@ pub fn print(report: &Report, format: Format, action: &str) {
         Format::Json => crate::render::print(&crate::render::json(report)),
         Format::Sarif => crate::render::print(&crate::render::sarif(report)),
         Format::Github => crate::render::print(&crate::render::github(report)),
+        Format::Gitlab => crate::render::print(&crate::render::gitlab(report)),
     }
 }

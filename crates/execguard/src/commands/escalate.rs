@@ -1,7 +1,7 @@
 //! `execguard escalate`: the agent's way to stop and ask. `execguard escalate [--feature F]
-//! "<question>"` records the question in the trail (see [`crate::trail`]); while it is open the
-//! agent's Stop hook lets the agent stop without a new Progress entry, and `execguard status`
-//! shows it. A human closes it with `execguard escalate --resolve ID "<decision>"`.
+//! "<question>"` records the question in the trail (see [`crate::trail`]), with the agent session
+//! that asks it; while it is open the Stop hook lets that session (and no other) stop without a
+//! new Progress entry, and `execguard status` shows it. A human closes it with `execguard escalate --resolve ID "<decision>"`.
 
 use std::path::PathBuf;
 
@@ -77,13 +77,36 @@ pub fn run(args: &EscalateArgs, config: Option<&std::path::Path>) -> anyhow::Res
         fields.insert("commit".into(), Value::String(head.to_string()));
     }
     fields.insert("who".into(), who.into());
+    let session = agent_session();
+    if let Some(session) = &session {
+        fields.insert("session".into(), session.clone().into());
+    }
     fields.insert("message".into(), text.into());
     let id = trail::append(&git_dir, fields)?;
+    let unbound = if session.is_none() {
+        format!(" No agent session is named ({} unset), so this question lets no agent's Stop hook through.", SESSION_VARS.join(" and "))
+    } else {
+        String::new()
+    };
     crate::render::print(&format!(
-        "execguard: escalation {id} recorded{}. Stop now and wait for the human's decision; a human closes it with `execguard escalate --resolve {id} \"<decision>\"`.\n",
+        "execguard: escalation {id} recorded{}. Stop now and wait for the human's decision; a human closes it with `execguard escalate --resolve {id} \"<decision>\"`.{unbound}\n",
         feature.map(|f| format!(" for {f}")).unwrap_or_default()
     ));
     Ok(())
+}
+
+/// The variables the agent hosts set, for the commands their agent runs, to the `session_id`
+/// their hook events carry: Claude Code (2.1.132 and later) and Codex.
+pub const SESSION_VARS: [&str; 2] = ["CLAUDE_CODE_SESSION_ID", "CODEX_THREAD_ID"];
+
+/// The agent session this command runs in, as its host names it; `None` outside an agent.
+fn agent_session() -> Option<String> {
+    SESSION_VARS.iter().find_map(|name| {
+        std::env::var(name)
+            .ok()
+            .map(|value| value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    })
 }
 
 /// The feature the current branch names, as the config at HEAD reads branch names.

@@ -107,7 +107,9 @@ fn human(r: &Record) -> String {
         field(r, "layer"),
         field(r, "kind")
     );
-    for key in ["rule", "feature", "path", "commit", "resolves", "who"] {
+    for key in [
+        "rule", "feature", "path", "commit", "resolves", "who", "session",
+    ] {
         let value = field(r, key);
         if !value.is_empty() {
             text.push_str(&format!(" {key}={value}"));

@@ -12,6 +12,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use crate::sandbox::{self, Route};
+use crate::trail::record::RunEvent;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -46,15 +47,39 @@ pub fn run(args: &RunArgs, config: Option<&std::path::Path>) -> ExitCode {
 fn guarded_run(args: &RunArgs, config: Option<&std::path::Path>) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let repo = super::open_repo(args.repo.as_deref(), None)?;
+    let program = args.command[0].to_string_lossy().into_owned();
+    // A refusal to start is recorded as the hooks record theirs: the supervisor sees it.
+    guarded_run_in(&repo, args, config, &cwd, &program).inspect_err(|error| {
+        crate::trail::record::run(
+            &repo,
+            &RunEvent {
+                kind: "refusal",
+                route: None,
+                program: &program,
+                paths: &[],
+                exit_code: None,
+                message: format!("execguard run refused to start the command: {error:#}"),
+            },
+        );
+    })
+}
+
+fn guarded_run_in(
+    repo: &execguard_git::Repo,
+    args: &RunArgs,
+    config: Option<&std::path::Path>,
+    cwd: &std::path::Path,
+    program: &str,
+) -> anyhow::Result<u8> {
     // Claude Code's own layers follow the frozen set; its settings are read-only once inside.
-    if crate::agent::claude_layers::recorded(&repo).is_some() {
-        if let Err(error) = crate::agent::claude_layers::apply(&repo, config, None) {
+    if crate::agent::claude_layers::recorded(repo).is_some() {
+        if let Err(error) = crate::agent::claude_layers::apply(repo, config, None) {
             crate::render::eprint_line(&format!(
                 "execguard run: warning: Claude Code's deny rules could not be brought up to date: {error:#}"
             ));
         }
     }
-    let plan = sandbox::plan::plan(&repo, config)?;
+    let plan = sandbox::plan::plan(repo, config)?;
     let quiet = crate::output::is_quiet();
     for note in &plan.notes {
         crate::render::eprint_line(&format!("execguard run: {note}"));
@@ -64,11 +89,35 @@ fn guarded_run(args: &RunArgs, config: Option<&std::path::Path>) -> anyhow::Resu
         args.sandbox,
         args.allow_unguarded,
         &args.command,
-        &cwd,
+        cwd,
     )?;
     child.env(sandbox::RUN_ENV, route.name());
-    let program = args.command[0].to_string_lossy().into_owned();
-    if !quiet && route != Route::Unguarded {
+    let shown = sandbox::shown_paths(&plan, repo.workdir());
+    let guarded = route != Route::Unguarded;
+    crate::trail::record::run(
+        repo,
+        &RunEvent {
+            kind: if guarded {
+                "run-guarded"
+            } else {
+                "run-unguarded"
+            },
+            route: Some(route.name()),
+            program,
+            paths: if guarded { &shown } else { &[] },
+            exit_code: None,
+            message: if guarded {
+                format!(
+                    "`{program}` started with {} guarded paths read-only ({})",
+                    shown.len(),
+                    route.name()
+                )
+            } else {
+                format!("`{program}` started UNGUARDED, as --allow-unguarded asks: nothing is read-only for it")
+            },
+        },
+    );
+    if !quiet && guarded {
         crate::render::eprint_line(&format!(
             "execguard run: {} guarded paths are read-only for `{program}` and every process it starts ({}); the list follows when it exits.",
             plan.paths.len(),
@@ -76,8 +125,28 @@ fn guarded_run(args: &RunArgs, config: Option<&std::path::Path>) -> anyhow::Resu
         ));
     }
     let status = sandbox::spawn_and_wait(&mut child)?;
-    if !quiet && route != Route::Unguarded {
-        crate::render::eprint_line(&sandbox::summary(&plan, route, &program, repo.workdir()));
+    let code = sandbox::exit_code(status);
+    crate::trail::record::run(
+        repo,
+        &RunEvent {
+            kind: "run-ended",
+            route: Some(route.name()),
+            program,
+            paths: if guarded { &shown } else { &[] },
+            exit_code: Some(code),
+            message: if guarded {
+                format!(
+                    "`{program}` exited with code {code}; these paths were read-only for it ({}): {}",
+                    route.name(),
+                    shown.join(", ")
+                )
+            } else {
+                format!("`{program}` exited with code {code}; it ran UNGUARDED")
+            },
+        },
+    );
+    if !quiet && guarded {
+        crate::render::eprint_line(&sandbox::summary(&plan, route, program, repo.workdir()));
     }
-    Ok(sandbox::exit_code(status))
+    Ok(code)
 }

@@ -60,7 +60,7 @@ pub fn advice<'a>(
         let tip = r.tip;
         let root = execguard_core::engine::short(&root.to_string()).to_string();
         out.push_str(&format!(
-            "execguard: {} brings a whole history (down to root commit {root}), and {} of its {} new commits break a rule: most likely a history written before the guard. Rewriting it is not the fix, and an agent must not try: stop and escalate to {}.\n",
+            "execguard: {} brings a whole history (down to root commit {root}), and {} of its {} new commits break a rule: most likely a history written before the guard. Rewriting it is not the fix, and an agent must not try: stop and escalate to {} (`execguard escalate \"<question>\"`).\n",
             r.name,
             r.refused.len(),
             r.commits.len(),

@@ -53,7 +53,7 @@ pub fn refusals(updates: &[RefUpdate], policy: &OverridePolicy) -> Vec<String> {
                 (Some(_), Some(_)) => "update",
             };
             Some(format!(
-                "execguard: refusing {}: the push would {action} a ref under {prefix}, and {why}. {who} Do not retry or rename the ref: stop and escalate to a person who may push it.\n",
+                "execguard: refusing {}: the push would {action} a ref under {prefix}, and {why}. {who} Do not retry or rename the ref: stop and escalate to a person who may push it (`execguard escalate \"<question>\"`).\n",
                 update.name
             ))
         })

@@ -242,18 +242,29 @@ pub fn exit_code(status: ExitStatus) -> u8 {
         .map_or(1, |code| u8::try_from(code & 0xff).unwrap_or(1))
 }
 
+/// The read-only paths as the summary and the trail show them: relative to the working tree
+/// `top` when inside it.
+pub fn shown_paths(plan: &Plan, top: Option<&Path>) -> Vec<String> {
+    plan.paths
+        .iter()
+        .map(|guarded| {
+            top.and_then(|top| guarded.path.strip_prefix(top).ok())
+                .filter(|rest| !rest.as_os_str().is_empty())
+                .unwrap_or(&guarded.path)
+                .display()
+                .to_string()
+        })
+        .collect()
+}
+
 /// The list printed after the command: what was read-only, and what a refused write means.
 pub fn summary(plan: &Plan, route: Route, program: &str, top: Option<&Path>) -> String {
     let mut text = format!(
         "execguard run: these paths were read-only for `{program}` and every process it started ({}):\n",
         route.name()
     );
-    for guarded in &plan.paths {
-        let shown = top
-            .and_then(|top| guarded.path.strip_prefix(top).ok())
-            .filter(|rest| !rest.as_os_str().is_empty())
-            .unwrap_or(&guarded.path);
-        text.push_str(&format!("  {}: {}\n", shown.display(), guarded.why));
+    for (shown, guarded) in shown_paths(plan, top).iter().zip(&plan.paths) {
+        text.push_str(&format!("  {shown}: {}\n", guarded.why));
     }
     text.push_str("execguard run: a write the system refused there (\"Read-only file system\", \"Device or resource busy\", \"Invalid cross-device link\") touched one of these paths: they are the human's decisions. Stop and escalate to a human: run `execguard escalate \"<what needed to change and why>\"`, then stop; do not work around it. A path frozen while the command ran is read-only from the next `execguard run`.");
     text

@@ -126,3 +126,42 @@ fn append(git_dir: &Path, fields: Map<String, Value>) -> bool {
         }
     }
 }
+
+/// What `execguard run` did, for the trail: started guarded, started unguarded, refused to
+/// start, or ended.
+pub struct RunEvent<'a> {
+    /// `run-guarded`, `run-unguarded`, `refusal` or `run-ended`.
+    pub kind: &'a str,
+    pub route: Option<&'a str>,
+    pub program: &'a str,
+    /// The read-only paths, as the summary shows them (relative to the working tree when inside).
+    pub paths: &'a [String],
+    pub exit_code: Option<u8>,
+    pub message: String,
+}
+
+/// One record of the trail for `execguard run` in `repo`.
+pub fn run(repo: &execguard_git::Repo, event: &RunEvent) {
+    let mut fields = Map::new();
+    fields.insert("layer".into(), "run".into());
+    fields.insert("kind".into(), event.kind.into());
+    if let Some(feature) = branch_feature(repo) {
+        fields.insert("feature".into(), feature.into());
+    }
+    fields.insert(
+        "who".into(),
+        crate::unix_user::current().display_name().into(),
+    );
+    fields.insert("command".into(), event.program.into());
+    if let Some(route) = event.route {
+        fields.insert("route".into(), route.into());
+    }
+    if !event.paths.is_empty() {
+        fields.insert("paths".into(), event.paths.to_vec().into());
+    }
+    if let Some(code) = event.exit_code {
+        fields.insert("exit-code".into(), code.into());
+    }
+    fields.insert("message".into(), event.message.clone().into());
+    append(repo.common_dir(), fields);
+}
