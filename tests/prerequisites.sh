@@ -55,6 +55,14 @@ if ! python3 -c 'import jsonschema' 2>/dev/null; then
             --break-system-packages jsonschema
 fi
 python3 -c 'import jsonschema, tomllib'
+# The CI integration tests read action.yml and the GitLab template with PyYAML (pre-commit brings
+# it; installed here when it did not).
+if ! python3 -c 'import yaml' 2>/dev/null; then
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check pyyaml \
+        || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check \
+            --break-system-packages pyyaml
+fi
+python3 -c 'import yaml'
 # The server-install tests run `sudo -u <owner>` as their message tells an admin to.
 if ! command -v sudo >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
