@@ -340,3 +340,8 @@ fn init_writes_the_embedded_default_and_install_writes_the_embedded_hooks() {
         "{written}"
     );
 }
+
+#[path = "shipping/documentation.rs"]
+mod documentation;
+#[path = "shipping/first_feature.rs"]
+mod first_feature;
