@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 
 // `execguard run`: the operating system refuses writes to the guarded paths, whatever program
 // makes them (interpreters, archives, links, git plumbing), through both Linux routes

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 
 // `execguard doctor`: one test per reason the guard would not run, each asserting that doctor
 // names it and exits 1, and that the command it suggests makes it pass again (exit 0).

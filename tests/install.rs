@@ -3,7 +3,7 @@
 //! execguard's, run again, undone, where the hooks go (`core.hooksPath`, linked worktrees), and the
 //! shim failing closed. Each situation is a row of a table.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

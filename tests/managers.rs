@@ -4,7 +4,7 @@
 //! order, and after re-running either installer, a commit touching a protected path is still
 //! refused by execguard and the manager's own hook still runs. Each scenario is a list of steps.
 
-mod common;
+use crate::common;
 #[path = "managers/every_hook.rs"]
 mod every_hook;
 #[path = "managers/husky.rs"]

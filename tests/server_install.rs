@@ -2,7 +2,7 @@
 //! `execguard install --server` on a bare repository: a hook git can run (executable, with an
 //! absolute path to a binary its user can reach), and a repository another user owns.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

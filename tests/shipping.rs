@@ -2,7 +2,7 @@
 //! What ships around the binaries: shell completions and man pages, generated from the command
 //! line itself and exercised by the real bash and man.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
