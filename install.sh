@@ -43,7 +43,7 @@ if [ ! -x "$execguard" ]; then
     echo "install.sh: cargo did not install $execguard" >&2
     exit 2
 fi
-echo "install.sh: installed execguard and its hooks (execguard-pre-commit, execguard-commit-msg, execguard-pre-push, execguard-pre-receive) in $bin"
+echo "install.sh: installed execguard in $bin (one binary runs every hook as 'execguard hook <name>'; execguard-pre-commit, execguard-commit-msg, execguard-pre-push and execguard-pre-receive are aliases kept for hooks installed before)"
 
 case ":${PATH:-}:" in
     *":$bin:"* | *":$bin/:"*) ;;

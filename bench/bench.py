@@ -497,12 +497,12 @@ class Bench:
 
     def pre_commit_row(self, name, path):
         env, runs = self.env, self.args.runs
-        hook = [str(self.bin_dir / "execguard-pre-commit")]
+        hook = [str(self.bin_dir / "execguard"), "hook", "pre-commit"]
         ours, floor = measure_pair(env, hook, ["git", "diff", "--cached", "--numstat"], path, runs,
                                    expect=None)
         memory = peak_rss(env, hook, path)
         self.row(name, ours, "git diff --cached --numstat", floor, f"≤ {TARGETS['pre-commit']}×",
-                 "execguard-pre-commit", memory)
+                 "execguard hook pre-commit", memory)
 
     def range(self):
         """A range check over every history shape against `git log --numstat --first-parent`,
@@ -611,7 +611,7 @@ class Bench:
         fresh_server(False)()
         env.git(deep, "push", "-q", f"file://{server}", f"{tip}:refs/heads/tmp")
         env.git(server, "update-ref", "-d", "refs/heads/tmp")
-        memory = peak_rss(env, [str(self.bin_dir / "execguard-pre-receive")], server,
+        memory = peak_rss(env, [str(self.bin_dir / "execguard"), "hook", "pre-receive"], server,
                           stdin=f"{root} {tip} refs/heads/main\n".encode())
         self.row(f"push of {count:,} commits with pre-receive", with_hook, "the same push without the hook",
                  without, f"< {TARGETS['pre-receive-added-seconds']:.0f} s added",
@@ -661,7 +661,7 @@ class Bench:
             reset()
             stdin = "".join(f"{base if name.endswith('/main') else '0' * 40} {tip} {name}\n"
                             for name, tip in pushed.items()).encode()
-            memory = peak_rss(env, [str(self.bin_dir / "execguard-pre-receive")], server, stdin=stdin)
+            memory = peak_rss(env, [str(self.bin_dir / "execguard"), "hook", "pre-receive"], server, stdin=stdin)
             # The target counts the commits pushed, however many branches receive them.
             allowed = TARGETS["pre-receive-added-seconds"] * max(1.0, count / 1000)
             self.row(f"push of {count:,} commits to {where}, {size['refs']:,} refs",

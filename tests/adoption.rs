@@ -4,7 +4,7 @@
 //! server's verdicts are a table of push scenarios; `execguard baseline` is in
 //! tests/baseline_command.rs.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 #[path = "agent_hook/escalations.rs"]
 mod escalations;
 #[path = "agent_hook/hosts.rs"]

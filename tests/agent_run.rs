@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 #[path = "agent_run/trail.rs"]
 mod trail;
 

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 
 // `execguard install --agent` and `uninstall --agent`: the hook entries merged into Claude Code's
 // and Codex's settings beside the user's own, and taken out again exactly.

@@ -2,7 +2,7 @@
 //! `execguard baseline` and the commands it prints adopt an existing history; the first commit
 //! that adds the rulebook goes through the client hooks with the documented override.
 
-mod common;
+use crate::common;
 
 use common::legacy::*;
 use common::server::*;

@@ -2,7 +2,7 @@
 //! A path that differs from a frozen or protected one only in case is the same file on macOS and
 //! Windows checkouts, and is judged as that path.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

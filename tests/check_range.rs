@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! `execguard check --range` and `--commit`: the same verdicts as the server, in each format.
 
-mod common;
+use crate::common;
 #[path = "check_range/gitlab.rs"]
 mod gitlab;
 #[path = "progress/range_shapes.rs"]

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 
 // The `execguard` subcommands as a user meets them: `explain`, `init`, `config` and `check`, and
 // what the output looks like. Installing and uninstalling are in tests/install.rs.

@@ -4,7 +4,7 @@
 //! of the file alone, with the hooks on; `execguard config --check` and `--schema` serve editors
 //! and CI.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

@@ -3,7 +3,7 @@
 //! each way of hiding lines (a stray NUL, one enormous line, a lockfile's name, an unbounded
 //! diff, a rename search over unrelated files) next to its legitimate twin.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

@@ -11,7 +11,7 @@
 //! `install --server` turns on) git itself refuses them before the hook runs; with it turned off,
 //! the hook must refuse them, as a check that could not run (exit code 2).
 
-mod common;
+use crate::common;
 
 use std::io::Write as _;
 use std::process::Stdio;

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-mod common;
+use crate::common;
 
 // `execguard doctor`: one test per reason the guard would not run, each asserting that doctor
 // names it and exits 1, and that the command it suggests makes it pass again (exit 0).
@@ -119,7 +119,7 @@ fn a_binary_the_hook_cannot_find_is_reported() {
         .to_string();
     std::fs::write(
         &hook,
-        text.replace(&recorded, "recorded='/nonexistent/execguard-pre-commit'"),
+        text.replace(&recorded, "recorded='/nonexistent/execguard'"),
     )
     .unwrap();
     let run = Run::from_command(
@@ -129,7 +129,7 @@ fn a_binary_the_hook_cannot_find_is_reported() {
     );
     assert_problem(
         &run,
-        "execguard-pre-commit is neither at /nonexistent/execguard-pre-commit nor on PATH",
+        "execguard is neither at /nonexistent/execguard nor on PATH",
     );
     // With execguard's folder on PATH (as after installing it), the shim finds the binary.
     let run = doctor(&repo);

@@ -3,7 +3,7 @@
 //! by `rule`, with a `kind`) carries the facts its message is made of, and SARIF results carry the
 //! same facts as `properties`. Each case runs `execguard check` in a temporary repository.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{json, Value};

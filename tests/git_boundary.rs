@@ -1,8 +1,7 @@
 //! libgit2's types stay inside the git adapter: `execguard-git` shows none in its public items,
 //! and the CLI neither depends on git2 nor names it.
 
-#[path = "support/sources.rs"]
-mod sources;
+use crate::sources;
 
 use std::collections::BTreeSet;
 use std::fs;

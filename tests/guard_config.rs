@@ -3,7 +3,7 @@
 //! and at least as strict as the one in force. Judged by the server's pre-receive hook (no pinned
 //! config unless a test pins one) and by the client's commit hooks.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

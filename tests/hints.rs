@@ -3,7 +3,7 @@
 //! prints it, and does what the hint says (a new file is kept, an unborn branch is served, an
 //! approved override gets through).
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

@@ -3,7 +3,7 @@
 //! clones, every range syntax `git rev-list` takes, `--first-parent`, large blobs that are not
 //! new, and `explain --config`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

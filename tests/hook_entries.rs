@@ -3,7 +3,7 @@
 //! symbolic links, binary content, paths that are not UTF-8 or hold spaces, CRLF work trees under
 //! `core.autocrlf`, and submodule (gitlink) entries.
 
-mod common;
+use crate::common;
 
 use common::scenario::{constants, paths_in_commit, Scenario, PLAN, SPEC};
 use common::*;

@@ -3,7 +3,7 @@
 //! `git commit --amend` (judged against the parent, whichever way git is asked to amend) and
 //! merges, clean or conflicted, finished by `git merge` or by `git commit`.
 
-mod common;
+use crate::common;
 
 use common::scenario::{constants, Scenario, PLAN, SPEC};
 

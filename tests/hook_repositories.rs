@@ -3,7 +3,7 @@
 //! and ref formats execguard cannot read (refused clearly, never passed), index formats it must
 //! read (version 4, split, sparse), and linked worktrees sharing the hooks.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

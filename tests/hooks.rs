@@ -8,7 +8,7 @@
 
 #[path = "progress/commit_shapes.rs"]
 mod commit_shapes;
-mod common;
+use crate::common;
 
 use common::scenario::{constants, staged_paths, Scenario, PLAN, SPEC};
 use common::*;

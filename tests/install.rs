@@ -3,7 +3,7 @@
 //! execguard's, run again, undone, where the hooks go (`core.hooksPath`, linked worktrees), and the
 //! shim failing closed. Each situation is a row of a table.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -388,7 +388,7 @@ fn find_on_path(name: &str) -> PathBuf {
 }
 
 #[test]
-fn shim_refuses_the_commit_when_the_hook_binary_is_gone() {
+fn shim_refuses_the_commit_when_execguard_is_gone() {
     let repo = TestRepo::installed();
     let hook = repo.hooks_dir().join("pre-commit");
     let text = std::fs::read_to_string(&hook).unwrap();
@@ -400,7 +400,7 @@ fn shim_refuses_the_commit_when_the_hook_binary_is_gone() {
         .lines()
         .map(|line| {
             if line.starts_with("recorded='") {
-                "recorded='/nonexistent/execguard/bin/execguard-pre-commit'".to_string()
+                "recorded='/nonexistent/execguard/bin/execguard'".to_string()
             } else {
                 line.to_string()
             }
@@ -421,13 +421,11 @@ fn shim_refuses_the_commit_when_the_hook_binary_is_gone() {
     );
     assert!(!run.ok(), "the commit is refused: {run:#?}");
     assert!(
-        run.stderr
-            .contains("execguard: execguard-pre-commit is not installed"),
+        run.stderr.contains("execguard: execguard is not installed"),
         "{run:#?}"
     );
     assert!(
-        run.stderr
-            .contains("/nonexistent/execguard/bin/execguard-pre-commit"),
+        run.stderr.contains("/nonexistent/execguard/bin/execguard"),
         "names where it looked: {run:#?}"
     );
     assert_eq!(repo.head(), before, "no commit was made");

@@ -4,7 +4,7 @@
 //! that touch only tool config. Each test builds the repository a team has and asserts the verdict
 //! that team expects, through the client's commit hooks or the server's pre-receive hook.
 
-mod common;
+use crate::common;
 #[path = "layouts/protected_sections.rs"]
 mod protected_sections;
 #[path = "layouts/templates.rs"]

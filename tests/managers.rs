@@ -4,7 +4,7 @@
 //! order, and after re-running either installer, a commit touching a protected path is still
 //! refused by execguard and the manager's own hook still runs. Each scenario is a list of steps.
 
-mod common;
+use crate::common;
 #[path = "managers/every_hook.rs"]
 mod every_hook;
 #[path = "managers/husky.rs"]
@@ -324,10 +324,11 @@ fn each_snippet_makes_the_manager_run_execguard() {
     run_scenarios(SNIPPETS);
 }
 
-/// The README shows the very snippets these tests run.
+/// The documentation of hook managers (docs/usage.md, linked from the README) shows the very
+/// snippets these tests run.
 #[test]
 fn readme_shows_the_snippets_the_tests_run() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../docs/usage.md");
     for (name, snippet) in [
         (
             "lefthook.yml",
@@ -348,7 +349,7 @@ fn readme_shows_the_snippets_the_tests_run() {
     ] {
         assert!(
             readme.contains(&format!("\n{snippet}```\n")),
-            "README.md does not show {name} as the tests run it"
+            "docs/usage.md does not show {name} as the tests run it"
         );
     }
 }

@@ -5,7 +5,7 @@
 //! edit of the spec to `exec/login`. A form that freezes has the push refused by `frozen-spec`
 //! with the server ref unmoved; a form that does not freeze has the same push land.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

@@ -2,7 +2,7 @@
 //! Routes around the gate through merges and rewritten histories, each pushed to a server guarded
 //! by `execguard install --server` and refused there, beside its legitimate twin that lands.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

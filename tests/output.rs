@@ -2,7 +2,7 @@
 //! The output options: `--color` and `EXECGUARD_COLOR`, `-q/--quiet`, `-v/--verbose`, and
 //! `--config` refused where it would be ignored.
 
-mod common;
+use crate::common;
 
 use common::{execguard_bin, Run, TestRepo};
 

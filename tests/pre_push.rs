@@ -2,7 +2,7 @@
 //! The client's pre-push hook: it refuses a violating push before the server sees it and judges
 //! only what the remote lacks.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

@@ -37,12 +37,41 @@ pre-commit --version && prek --version && echo "lefthook $(lefthook version)"
 
 # The real-server tests (tests/real_servers.rs) run gitolite behind sshd, nginx with fcgiwrap and
 # `git http-backend`, and `git daemon` on 127.0.0.1, as an unprivileged user.
+# The tests start their own servers from their temporary folders; the packages' system services
+# (sshd on :22, nginx on :80, fcgiwrap's socket) are neither started nor left enabled: a policy
+# forbids starting them while the packages install, and the units the packages enabled are
+# disabled again. Packages that were installed before are left as they were.
 if ! command -v gitolite >/dev/null || [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sbin/nginx ] \
     || [ ! -x /usr/sbin/fcgiwrap ]; then
     export DEBIAN_FRONTEND=noninteractive
+    new_packages=()
+    for package in gitolite3 openssh-server openssh-client nginx fcgiwrap; do
+        dpkg -s "$package" >/dev/null 2>&1 || new_packages+=("$package")
+    done
+    policy=/usr/sbin/policy-rc.d
+    own_policy=
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\n# tests/prerequisites.sh: no service starts while it installs packages\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        own_policy=1
+        trap 'rm -f "$policy"' EXIT
+    fi
     apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends \
-        gitolite3 openssh-server openssh-client nginx fcgiwrap >/dev/null
+    apt-get install -y -qq --no-install-recommends "${new_packages[@]}" >/dev/null
+    if [ -n "$own_policy" ]; then rm -f "$policy"; trap - EXIT; fi
+    for package in "${new_packages[@]}"; do
+        case "$package" in
+            openssh-server) units="ssh.service ssh.socket" ;;
+            nginx) units="nginx.service" ;;
+            fcgiwrap) units="fcgiwrap.service fcgiwrap.socket" ;;
+            *) units="" ;;
+        esac
+        for unit in $units; do
+            if command -v deb-systemd-helper >/dev/null 2>&1; then
+                deb-systemd-helper --quiet disable "$unit" >/dev/null 2>&1 || true
+            fi
+        done
+    done
 fi
 id -u execguard-srv >/dev/null 2>&1 \
     || useradd --system --user-group --no-create-home --home-dir /nonexistent \

@@ -3,7 +3,7 @@
 //! merges, with a pinned config and overrides, and under concurrent pushes, as tables of push
 //! scenarios (fixture, commits, push, verdict and `remote:` lines).
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

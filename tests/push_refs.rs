@@ -3,7 +3,7 @@
 //! force pushes, commits the server has already, one commit on several refs. Each case is a push
 //! scenario (fixture, commits, push, verdict and `remote:` lines).
 
-mod common;
+use crate::common;
 
 #[path = "push_refs/branches.rs"]
 mod branches;

@@ -4,7 +4,7 @@
 //! laundered through a branch outside `[scope]`, replace refs, overrides in CI, and readiness
 //! brought by the same commit as the code.
 
-mod common;
+use crate::common;
 
 #[path = "push_routes/owners.rs"]
 mod owners;

@@ -4,7 +4,7 @@
 //! `git daemon`. They need root (to start the servers as an unprivileged user) and the packages
 //! `tests/prerequisites.sh` installs. Regressions these set-ups showed come with a test that needs neither.
 
-mod common;
+use crate::common;
 
 use common::server::{
     assert_branch_push_refused, commit_spec_edit, pin_server_config, pushed_fixture,

@@ -2,7 +2,7 @@
 //! Each rule, refused and allowed, through commits that git makes with the installed hooks. One
 //! case per (rule, situation): the fixture, the edit, the commit, what the user sees.
 
-mod common;
+use crate::common;
 
 use common::scenario::{constants, Scenario, PLAN, SPEC};
 use common::*;

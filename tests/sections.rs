@@ -2,7 +2,7 @@
 //! Execplan sections as people write their headings, and Progress that means progress: through
 //! commits that git makes with the installed hooks, and pushes the server judges.
 
-mod common;
+use crate::common;
 
 use common::server::*;
 use common::*;

@@ -2,7 +2,7 @@
 //! `execguard install --server` on a bare repository: a hook git can run (executable, with an
 //! absolute path to a binary its user can reach), and a repository another user owns.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,8 @@ fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// Copies `execguard` (and `execguard-pre-receive` when `with_hook_binary`) into a new directory
+/// Copies `execguard` (and the old hook binary `execguard-pre-receive`, an alias of `execguard
+/// hook pre-receive`, when `with_hook_binary`) into a new directory
 /// `dir` under the test's root, with `mode` on the directory.
 fn copy_binaries(repo: &TestRepo, dir: &str, mode: u32, with_hook_binary: bool) -> PathBuf {
     let target = repo.root.join(dir);
@@ -69,66 +70,66 @@ fn reinstall_repairs_a_hook_whose_executable_bit_was_cleared() {
 }
 
 #[test]
-fn install_server_records_the_absolute_path_of_the_hook_binary() {
+fn install_server_records_the_running_execguard_which_answers_the_hook() {
     let repo = pushed_fixture();
-    let recorded = bin_dir()
-        .join("execguard-pre-receive")
-        .canonicalize()
-        .unwrap();
+    let recorded = execguard_bin().canonicalize().unwrap();
     let text = hook_text(&repo);
     assert!(
         text.contains(&format!("recorded='{}'", recorded.display())),
         "the shim records {}: {text}",
         recorded.display()
     );
+    assert!(
+        text.contains("exec \"$bin\" hook pre-receive \"$@\""),
+        "{text}"
+    );
 }
 
 #[test]
-fn install_server_finds_the_hook_binary_on_path_and_records_where() {
+fn the_one_binary_alone_serves_the_server_hook() {
     let repo = pushed_fixture();
     let alone = copy_binaries(&repo, "alone", 0o755, false);
-    let elsewhere = copy_binaries(&repo, "elsewhere", 0o755, true);
-    let path = format!("{}:/usr/bin:/bin", elsewhere.display());
-    let run = Run::from_command(
-        repo.command(alone.join("execguard"))
-            .current_dir(server_dir(&repo))
-            .env("PATH", path)
-            .args(["install", "--server"]),
-    );
+    let run = install_server_with(&repo, &alone.join("execguard"));
     run.assert_ok();
-    let recorded = elsewhere
-        .join("execguard-pre-receive")
-        .canonicalize()
-        .unwrap();
+    let recorded = alone.join("execguard").canonicalize().unwrap();
     assert!(
         hook_text(&repo).contains(&format!("recorded='{}'", recorded.display())),
         "{run:#?}"
     );
+    commit_spec_edit(&repo, "Tweak the spec");
+    assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
 }
 
+/// A shim an earlier execguard wrote runs `execguard-pre-receive` itself: the alias runs the
+/// `execguard` beside it, and refuses the push, saying why, when there is none.
 #[test]
-fn install_server_without_the_hook_binary_refuses_and_names_it() {
+fn a_hook_installed_before_the_one_binary_still_judges_through_the_alias() {
     let repo = pushed_fixture();
-    let hook_before = hook_text(&repo);
-    let alone = copy_binaries(&repo, "alone", 0o755, false);
-    let run = install_server_with(&repo, &alone.join("execguard"));
-    assert_eq!(run.code, Some(2), "{run:#?}");
+    let old = copy_binaries(&repo, "old", 0o755, true);
+    let shim = server_dir(&repo).join("hooks/pre-receive");
+    let recorded = execguard_bin().canonicalize().unwrap();
+    let text = hook_text(&repo)
+        .replace(
+            &format!("recorded='{}'", recorded.display()),
+            &format!("recorded='{}'", old.join("execguard-pre-receive").display()),
+        )
+        .replace("\"$bin\" hook pre-receive \"$@\"", "\"$bin\" \"$@\"");
+    assert!(!text.contains("hook pre-receive"), "{text}");
+    std::fs::write(&shim, text).unwrap();
+    commit_spec_edit(&repo, "Tweak the spec");
+    assert_branch_push_refused(&repo, "exec/login", &[], &["frozen-spec"]);
+    // Alone, the alias cannot judge: the push is refused all the same, naming what is missing.
+    std::fs::remove_file(old.join("execguard")).unwrap();
+    let run = Run::from_command(
+        repo.command("git")
+            .args(["push", "--no-verify", "origin", "exec/login"])
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin"),
+    );
+    assert!(!run.ok(), "{run:#?}");
     assert!(
         run.stderr
-            .contains("execguard-pre-receive is neither beside this execguard nor on PATH"),
-        "{run:#?}"
-    );
-    assert_eq!(hook_text(&repo), hook_before, "the hook was left as it was");
-    // The message's way out: install both binaries, then `execguard install --server` again.
-    std::fs::copy(
-        bin_dir().join("execguard-pre-receive"),
-        alone.join("execguard-pre-receive"),
-    )
-    .unwrap();
-    let run = install_server_with(&repo, &alone.join("execguard"));
-    run.assert_ok();
-    assert!(
-        hook_text(&repo).contains(&alone.canonicalize().unwrap().display().to_string()),
+            .contains("cannot run `execguard hook pre-receive`")
+            && run.stderr.contains("the push is refused"),
         "{run:#?}"
     );
 }
@@ -238,12 +239,7 @@ fn install_as_root_in_another_users_repository_names_the_owner_and_both_ways_out
     assert!(hook.is_file(), "{ran:#?}");
     assert_eq!(mode(&hook), 0o755);
     assert!(
-        hook_text(&repo).contains(
-            &reachable
-                .join("execguard-pre-receive")
-                .display()
-                .to_string()
-        ),
+        hook_text(&repo).contains(&reachable.join("execguard").display().to_string()),
         "{ran:#?}"
     );
     assert!(
@@ -312,12 +308,7 @@ fn trusting_another_users_repository_lets_root_install_and_warns_about_an_unreac
     run.assert_ok();
     assert!(!run.stderr.contains("warning"), "{run:#?}");
     assert!(
-        hook_text(&repo).contains(
-            &reachable
-                .join("execguard-pre-receive")
-                .display()
-                .to_string()
-        ),
+        hook_text(&repo).contains(&reachable.join("execguard").display().to_string()),
         "{run:#?}"
     );
 }
@@ -406,8 +397,8 @@ fn readme_pre_receive_d_script_judges_pushes_and_honours_the_listed_pusher() {
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\nexec {} --config {} \"$@\"\n",
-            bin_dir().join("execguard-pre-receive").display(),
+            "#!/bin/sh\nexec {} hook pre-receive --config {} \"$@\"\n",
+            bin_dir().join("execguard").display(),
             pinned.display()
         ),
     )

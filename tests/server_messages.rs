@@ -4,7 +4,7 @@
 //! the admin does about the first push of an existing history, and no advice about `--no-verify`
 //! from the server, where a pusher cannot apply it.
 
-mod common;
+use crate::common;
 
 use common::legacy::*;
 use common::server::*;

@@ -2,9 +2,9 @@
 //! What ships around the binaries: shell completions and man pages, generated from the command
 //! line itself and exercised by the real bash and man.
 
+use crate::common;
 #[path = "shipping/ci.rs"]
 mod ci;
-mod common;
 
 use std::process::Command;
 
@@ -342,3 +342,8 @@ fn init_writes_the_embedded_default_and_install_writes_the_embedded_hooks() {
         "{written}"
     );
 }
+
+#[path = "shipping/documentation.rs"]
+mod documentation;
+#[path = "shipping/first_feature.rs"]
+mod first_feature;

@@ -9,8 +9,7 @@
 //! The crate root declares every module, so a module that names an item defined in the root
 //! itself closes a circle through the root: the root only declares and re-exports.
 
-#[path = "support/sources.rs"]
-mod sources;
+use crate::sources;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

@@ -2,7 +2,7 @@
 //! states, `execguard log` and its hash chain (edits, deletions, rotation), in every format.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

@@ -252,6 +252,59 @@ fn git_commands_that_write_the_working_tree_from_elsewhere_are_refused_on_guarde
     check_host_calls(&repo, calls);
 }
 
+/// `git pull` is the merge of the upstream: allowed while what is fetched of it leaves the
+/// guarded paths alone, refused once it would write the frozen spec.
+#[test]
+fn git_pull_is_judged_as_the_merge_of_its_upstream() {
+    let repo = guarded_repo();
+    let remote = repo.root.join("remote.git");
+    repo.git(["init", "-q", "--bare", remote.to_str().unwrap()]);
+    repo.git(["remote", "add", "origin", remote.to_str().unwrap()]);
+    repo.git(["push", "-q", "--no-verify", "-u", "origin", "exec/login"]);
+    // Someone else adds code upstream: pulling it writes nothing guarded.
+    let other = repo.root.join("other");
+    repo.git([
+        "clone",
+        "-q",
+        "-b",
+        "exec/login",
+        remote.to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    let in_other = |args: &[&str]| {
+        let run = Run::from_command(repo.command("git").current_dir(&other).args(args));
+        assert!(run.ok(), "{run:#?}");
+    };
+    std::fs::write(other.join("src/extra.rs"), "pub fn extra() {}\n").unwrap();
+    in_other(&["add", "src/extra.rs"]);
+    in_other(&["commit", "-q", "--no-verify", "-m", "Extra code"]);
+    in_other(&["push", "-q", "--no-verify", "origin", "exec/login"]);
+    #[rustfmt::skip]
+    let calls = vec![
+        claude_bash("git pull -q").allowed(),
+        claude_bash("git pull -q --rebase origin exec/login").allowed(),
+    ];
+    check_host_calls(&repo, calls);
+    assert!(repo.path("src/extra.rs").is_file(), "the pull ran");
+    // Upstream now changes the frozen spec; once fetched, pulling it is refused.
+    std::fs::write(
+        other.join("specs/login.md"),
+        "# Login\n\nEXEC-READY\n\nChanged.\n",
+    )
+    .unwrap();
+    in_other(&["commit", "-q", "--no-verify", "-am", "Change the spec"]);
+    in_other(&["push", "-q", "--no-verify", "origin", "exec/login"]);
+    repo.git(["fetch", "-q", "origin"]);
+    #[rustfmt::skip]
+    let calls = vec![
+        claude_bash("git pull").blocks("frozen-spec", "specs/login.md"),
+        claude_bash("git pull origin exec/login").blocks("frozen-spec", "specs/login.md"),
+        claude_bash("r=origin; git pull $r exec/login").blocks("frozen-spec", "specs/login.md"),
+        claude_bash("git pull origin no-such-branch").blocks("frozen-spec", "cannot be read"),
+    ];
+    check_host_calls(&repo, calls);
+}
+
 #[test]
 fn codex_shell_calls_are_judged_from_every_folder_their_workdir_could_be() {
     let repo = guarded_repo();

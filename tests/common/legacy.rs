@@ -88,7 +88,19 @@ pub fn run_shell(repo: &TestRepo, command: &str) -> Run {
     Run::from_command(repo.command("sh").args(["-c", command]))
 }
 
-/// The README, which shows the commands these tests run.
+/// The README and the reference pages in docs/ it links to, which show the commands these
+/// tests run.
 pub fn readme() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap()
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let mut text = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let mut pages: Vec<_> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.sort();
+    for page in pages {
+        text.push_str(&std::fs::read_to_string(page).unwrap());
+    }
+    text
 }

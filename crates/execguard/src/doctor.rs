@@ -76,7 +76,8 @@ pub fn on_path(name: &str) -> Option<PathBuf> {
 
 /// The shim at `shim` for `hook`: the binary it runs, resolved as the shim resolves it.
 fn check_shim(shim: &Path, hook: &str, findings: &mut Vec<Finding>) {
-    let binary = binary_name(hook);
+    // The shim runs `execguard hook <hook>`.
+    let binary = "execguard";
     if !executable(shim) {
         findings.push(Finding::problem(format!(
             "{}: not executable, so git skips it without a word; run `chmod +x {}` or `execguard install`",
@@ -92,7 +93,7 @@ fn check_shim(shim: &Path, hook: &str, findings: &mut Vec<Finding>) {
             shim.display(),
             path.display()
         ))),
-        None => match on_path(&binary) {
+        None => match on_path(binary) {
             Some(found) => findings.push(Finding::ok(format!(
                 "{}: runs {} (found on PATH; the recorded {} is gone)",
                 shim.display(),
@@ -100,7 +101,7 @@ fn check_shim(shim: &Path, hook: &str, findings: &mut Vec<Finding>) {
                 recorded.map_or_else(|| "binary".into(), |p| p.display().to_string())
             ))),
             None => findings.push(Finding::problem(format!(
-                "{}: {binary} is neither at {} nor on PATH, so the hook refuses every {}; put execguard's binaries back (see Set up in the README) and run `execguard install` again",
+                "{}: {binary} is neither at {} nor on PATH, so the hook refuses every {}; put execguard back (see the quick start in the README) and run `execguard install` again",
                 shim.display(),
                 recorded.map_or_else(|| "the recorded path".into(), |p| p.display().to_string()),
                 if hook == "pre-push" || hook == "pre-receive" { "push" } else { "commit" }
@@ -311,7 +312,13 @@ pub fn client_findings(repo: &Repo, hooks_dir: &Path) -> Vec<Finding> {
 }
 
 fn check_run_by_manager_foreign(hook_file: &Path, hook: &str, findings: &mut Vec<Finding>) {
-    let binary = binary_name(hook);
+    let one_binary = fs::read_to_string(hook_file)
+        .is_ok_and(|text| text.contains(&format!("execguard hook {hook}")));
+    let binary = if one_binary {
+        "execguard".to_string()
+    } else {
+        binary_name(hook)
+    };
     match on_path(&binary) {
         Some(found) => findings.push(Finding::ok(format!(
             "{}: calls {binary}, found at {}",

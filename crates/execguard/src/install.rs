@@ -167,7 +167,11 @@ fn set_executable(_: &Path) -> anyhow::Result<()> {
 }
 
 fn binary_file(name: &str) -> String {
-    format!("execguard-{name}{}", std::env::consts::EXE_SUFFIX)
+    binary_file_named(&format!("execguard-{name}"))
+}
+
+fn binary_file_named(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
 fn beside_current_exe(file: &str) -> Option<PathBuf> {
@@ -185,14 +189,27 @@ pub fn hook_binary(name: &str) -> PathBuf {
     beside_current_exe(&file).unwrap_or_else(|| PathBuf::from(file))
 }
 
-/// The absolute path of the hook binary for a server, where git runs hooks with whatever PATH
-/// its service has: beside the running `execguard`, else the first on PATH. An error when neither
-/// exists, since the hook would then refuse every push.
-pub fn server_hook_binary(name: &str) -> anyhow::Result<PathBuf> {
-    let file = binary_file(name);
-    if let Some(found) = beside_current_exe(&file) {
+/// The `execguard` the shims run (`execguard hook <name>`): the running one, else the bare name
+/// (found on PATH by the shim).
+pub fn execguard_binary() -> PathBuf {
+    running_exe().unwrap_or_else(|| PathBuf::from(binary_file_named("execguard")))
+}
+
+/// The running binary, whatever its file is called: it answers `hook <name>`.
+fn running_exe() -> Option<PathBuf> {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.canonicalize().ok())
+}
+
+/// The absolute path of the `execguard` a server's hook runs, where git runs hooks with whatever
+/// PATH its service has: the running one, else the first on PATH. An error when neither exists,
+/// since the hook would then refuse every push.
+pub fn server_hook_binary() -> anyhow::Result<PathBuf> {
+    if let Some(found) = running_exe() {
         return Ok(found);
     }
+    let file = binary_file_named("execguard");
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path).filter(|dir| dir.is_absolute()) {
         let candidate = dir.join(&file);
@@ -203,7 +220,7 @@ pub fn server_hook_binary(name: &str) -> anyhow::Result<PathBuf> {
         }
     }
     bail!(
-        "{file} is neither beside this execguard nor on PATH, and the hook cannot run without it; install execguard completely (both binaries, as `cargo install` does) and run `execguard install --server` again"
+        "{file} is neither where this execguard runs from nor on PATH, and the hook cannot run without it; install execguard (as `cargo install` does) and run `execguard install --server` again"
     )
 }
 

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod commits;
 pub mod doctor;
 pub mod exit;
+pub mod git_hooks;
 pub mod guarded;
 pub mod hook_access;
 pub mod install;

@@ -1,5 +1,6 @@
 //! `execguard`: install the hooks, check on demand, explain the rules, show the config.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,7 +9,7 @@ use execguard::commands::{
     agent_hook, baseline, check, check_path, completions, config, doctor, escalate, explain, init,
     install, log, man, run, status, uninstall,
 };
-use execguard::{exit, output};
+use execguard::{exit, git_hooks, output};
 
 /// Enforces the spec / execplan discipline on agent-driven work, as git hooks.
 #[derive(Debug, Parser)]
@@ -61,6 +62,23 @@ enum Command {
     Escalate(escalate::EscalateArgs),
     /// Print the trail of escalations and refusals, or check its hash chain with `--verify`.
     Log(log::LogArgs),
+    /// Run one of git's hooks (what the hooks `execguard install` writes call): the arguments
+    /// and stdin git gives the hook follow the hook's name.
+    Hook(HookArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct HookArgs {
+    /// The hook.
+    #[arg(value_enum)]
+    name: git_hooks::HookName,
+    /// What git passes the hook (`--config PATH` among them, for another config file).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    args: Vec<OsString>,
 }
 
 impl Command {
@@ -92,6 +110,16 @@ fn main() -> ExitCode {
             return agent_hook::run(&agent_hook::AgentHookArgs {}, None);
         }
     }
+    // git's hooks likewise, and everything after the hook's name is the hook's own.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|first| first == "hook") {
+        if let Some(hook) = args
+            .next()
+            .and_then(|name| name.to_str().and_then(git_hooks::HookName::from_name))
+        {
+            return git_hooks::run(hook, args);
+        }
+    }
     let cli = Cli::parse();
     if let Err(error) = output::apply(&cli.output) {
         return exit::could_not_check(&error, "");
@@ -108,6 +136,12 @@ fn main() -> ExitCode {
     }
     let result = match &cli.command {
         Command::AgentHook(_) | Command::Run(_) => Ok(true),
+        Command::Hook(args) => {
+            // `execguard --config PATH hook NAME` means the hook's own `--config PATH`.
+            let given = config.map(|path| [OsString::from("--config"), path.into()]);
+            let hook_args = given.into_iter().flatten().chain(args.args.iter().cloned());
+            return git_hooks::run(args.name, hook_args);
+        }
         Command::CheckPath(args) => check_path::run(args, config),
         Command::Install(args) => install::run(args).map(|()| true),
         Command::Uninstall(args) => uninstall::run(args).map(|()| true),

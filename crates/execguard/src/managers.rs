@@ -128,15 +128,10 @@ pub fn generated_by(path: &Path) -> Option<Manager> {
     }
 }
 
-/// Whether the file at `path` calls `binary` (a hook or a manager's config that runs execguard).
+/// Whether the file at `path` calls `binary` (a hook or a manager's config that runs execguard),
+/// by its name or, for a hook binary, as `execguard hook <name>`.
 pub fn mentions(path: &Path, binary: &str) -> bool {
-    head_text(path).is_some_and(|text| {
-        text.match_indices(binary).any(|(at, _)| {
-            // `execguard-pre-commit` must not count inside `execguard-pre-commit-foo`.
-            let after = text[at + binary.len()..].chars().next();
-            !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-    })
+    head_text(path).is_some_and(|text| spellings(binary).iter().any(|name| names(&text, name)))
 }
 
 /// The config file of `manager` under `workdir` that runs `binary` for `hook`, if any. In a
@@ -169,16 +164,34 @@ pub fn has_config(manager: Manager, workdir: &Path) -> bool {
         .any(|name| fs::symlink_metadata(workdir.join(name)).is_ok())
 }
 
-/// Whether `text` calls `binary` on a line that is not a comment.
+/// Whether `text` calls `binary` on a line that is not a comment. A hook binary's name
+/// (`execguard-pre-commit`) also matches the one binary's way to run it
+/// (`execguard hook pre-commit`).
 pub fn mentions_in(text: &str, binary: &str) -> bool {
+    let spelled = spellings(binary);
     text.lines()
         .filter(|line| !line.trim_start().starts_with('#'))
-        .any(|line| {
-            line.match_indices(binary).any(|(at, _)| {
-                let after = line[at + binary.len()..].chars().next();
-                !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            })
-        })
+        .any(|line| spelled.iter().any(|name| names(line, name)))
+}
+
+/// `binary`, and for a hook binary also `execguard hook <name>`.
+fn spellings(binary: &str) -> Vec<String> {
+    let mut spelled = vec![binary.to_string()];
+    if let Some(hook) = binary.strip_prefix("execguard-") {
+        if crate::git_hooks::HookName::from_name(hook).is_some() {
+            spelled.push(format!("execguard hook {hook}"));
+        }
+    }
+    spelled
+}
+
+/// Whether `text` holds `name` as a whole word (`execguard-pre-commit` does not count inside
+/// `execguard-pre-commit-foo`).
+fn names(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let after = text[at + name.len()..].chars().next();
+        !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
 }
 
 /// The slot file that `manager` runs before its own hook at `hook_path`, if it has one.

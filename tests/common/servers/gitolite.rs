@@ -131,8 +131,8 @@ impl GitoliteServer {
         std::fs::write(
             &hook,
             format!(
-                "#!/bin/sh\nexec {} \"$@\"\n",
-                bin.join("execguard-pre-receive").display()
+                "#!/bin/sh\nexec {} hook pre-receive \"$@\"\n",
+                bin.join("execguard").display()
             ),
         )
         .unwrap();

@@ -113,15 +113,14 @@ impl ServerRoot {
         dir
     }
 
-    /// Copies execguard's binaries into `bin/`, where the service user may run them: cargo's
+    /// Copies execguard's binary into `bin/`, where the service user may run them: cargo's
     /// target directory can live where it may not enter.
     pub fn install_binaries(&self) -> PathBuf {
         let bin = self.dir("bin", None);
-        for name in ["execguard", "execguard-pre-receive"] {
-            let target = bin.join(name);
-            std::fs::copy(bin_dir().join(name), &target).unwrap();
-            set_mode(&target, 0o755);
-        }
+        // The one binary serves every hook (`execguard hook pre-receive`).
+        let target = bin.join("execguard");
+        std::fs::copy(bin_dir().join("execguard"), &target).unwrap();
+        set_mode(&target, 0o755);
         bin
     }
 }

@@ -1,32 +1,8 @@
-//! git's pre-commit hook: checks the staged change.
+//! `execguard-pre-commit`: an alias of `execguard hook pre-commit`, for hooks installed before the one binary.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+#[path = "shared/alias.rs"]
+mod alias;
 
-use clap::Parser;
-use execguard::staged::{self, StagedCheck};
-
-/// Checks the staged change against the execguard rules (run by git as the pre-commit hook).
-#[derive(Debug, Parser)]
-#[command(name = "execguard-pre-commit", version)]
-struct Args {
-    /// Use this config file instead of the repository's.
-    #[arg(long, value_name = "PATH")]
-    config: Option<PathBuf>,
-}
-
-fn main() -> ExitCode {
-    // GIT_INDEX_FILE may be relative to where git started us: resolve it before anything else.
-    let index_file = staged::index_file_from_env();
-    let args = Args::parse();
-    staged::run_hook(|| {
-        execguard::output::apply_color_from_env()?;
-        Ok(StagedCheck {
-            config: args.config.clone(),
-            index_file: index_file?,
-            skip: staged::skip_from_env()?,
-            amend: staged::is_amend(),
-            message: None,
-        })
-    })
+fn main() -> std::process::ExitCode {
+    alias::run("pre-commit", "the commit")
 }

@@ -1,66 +1,8 @@
-//! git's pre-push hook: judges every commit the push adds, as the server would.
+//! `execguard-pre-push`: an alias of `execguard hook pre-push`, for hooks installed before the one binary.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+#[path = "shared/alias.rs"]
+mod alias;
 
-use clap::Parser;
-use execguard::commits::CommitSettings;
-use execguard::exit;
-use execguard::push;
-
-/// Checks the commits a push adds (run by git as the pre-push hook).
-#[derive(Debug, Parser)]
-#[command(name = "execguard-pre-push", version)]
-struct Args {
-    /// The remote's name (or its URL when pushing to a URL).
-    remote: String,
-    /// The remote's URL.
-    url: Option<String>,
-    /// Use this config file instead of each commit's parent's `.execguard.toml`.
-    #[arg(long, value_name = "PATH")]
-    config: Option<PathBuf>,
-}
-
-fn main() -> ExitCode {
-    let args = Args::parse();
-    let run = || -> anyhow::Result<bool> {
-        execguard::output::apply_color_from_env()?;
-        let updates = push::parse_pre_push(std::io::stdin().lock())?;
-        let repo = execguard_git::open_from_env()?;
-        let config = args
-            .config
-            .as_deref()
-            .map(execguard_git::read_config_file)
-            .transpose()?;
-        // What the remote is known to have: its remote-tracking refs, each hiding what a push
-        // adds only where the scope covers both, as on the server.
-        let prefixes = execguard_git::tracking_prefixes(&repo, &args.remote, args.url.as_deref());
-        let tips = execguard_git::ref_tips(&repo, |name| {
-            prefixes
-                .iter()
-                .any(|prefix| name.starts_with(prefix.as_str()))
-        })?;
-        let known = push::KnownRef::remote_tracking(tips, &prefixes);
-        let hidden = push::HiddenRefs::new(&repo, &known, &updates, config.as_ref())?
-            .trusting_tip_baselines();
-        let settings = CommitSettings {
-            config,
-            ..Default::default()
-        };
-        let (text, clean) = push::judge_for_hook(
-            &repo,
-            &updates,
-            &hidden,
-            &settings,
-            execguard::render::Audience::Client,
-            None,
-        )?;
-        execguard::render::eprint(&text);
-        Ok(clean)
-    };
-    match run() {
-        Ok(true) => ExitCode::from(exit::CLEAN),
-        Ok(false) => ExitCode::from(exit::VIOLATIONS),
-        Err(error) => exit::could_not_check(&error, "the push is refused"),
-    }
+fn main() -> std::process::ExitCode {
+    alias::run("pre-push", "the push")
 }

@@ -11,8 +11,8 @@ use execguard_git::Repo;
 use crate::agent::settings::{self, Agent};
 
 use crate::install::{
-    hook_binary, install_hook, receive_fsck_text, server_hook_binary, write_shim, Outcome,
-    CLIENT_HOOKS, SERVER_HOOKS,
+    execguard_binary, hook_binary, install_hook, receive_fsck_text, server_hook_binary, write_shim,
+    Outcome, CLIENT_HOOKS, SERVER_HOOKS,
 };
 use crate::managers::{plan_client_hook, snippet_text, ClientPlan};
 
@@ -77,10 +77,11 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
         plans
     };
     for (index, hook) in hooks.iter().enumerate() {
+        // Every shim runs `execguard hook <name>`.
         let binary = if args.server {
-            server_hook_binary(hook.name)?
+            server_hook_binary()?
         } else {
-            hook_binary(hook.name)
+            execguard_binary()
         };
         match plans.get(index) {
             Some(ClientPlan::Slot {
@@ -239,7 +240,7 @@ fn unreachable_binary_warning(repo: &execguard_git::Repo, binary: &Path) -> Opti
     let blocked = crate::hook_access::first_blocked(binary, &owner)?;
     let owner_name = owner.display_name();
     Some(format!(
-        "execguard: warning: git runs the hook as the user serving the push, usually the repository's owner {owner_name}, and {owner_name} {}: the hook would refuse every push. Put execguard and execguard-pre-receive where that user can run them (a directory every user may enter, such as /usr/local/bin) and run `execguard install --server` again from there.",
+        "execguard: warning: git runs the hook as the user serving the push, usually the repository's owner {owner_name}, and {owner_name} {}: the hook would refuse every push. Put execguard where that user can run it (a directory every user may enter, such as /usr/local/bin) and run `execguard install --server` again from there.",
         blocked.describe()
     ))
 }

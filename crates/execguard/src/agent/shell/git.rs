@@ -248,12 +248,16 @@ impl Walker<'_> {
                     "`git rebase` would write",
                 );
             }
-            "pull" => self.git_write(
-                GitSource::Unknown("`git pull` merges commits it has not fetched yet".to_string()),
-                None,
-                dir,
-                "`git pull` would write",
-            ),
+            "pull" => {
+                // A pull merges (or rebases onto) the upstream: judged as that merge, by what is
+                // fetched of it already. What the pull fetches beyond that was on the remote
+                // (the server's hook judged it) and lands in a commit the commit hooks judge.
+                let source = pull_source(&args.operands).map_or_else(
+                    || GitSource::Unknown("`git pull` is given a computed source".to_string()),
+                    GitSource::Merge,
+                );
+                self.git_write(source, None, dir, "`git pull` would write");
+            }
             "apply" | "am" => self.git_patch(sub, args, dir),
             "checkout-index" => {
                 if args.has("-a") || args.has("--all") {
@@ -459,4 +463,23 @@ pub(super) fn diff_paths(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// What `git pull [remote [refspec...]]` merges, as far as it is known before it runs: the
+/// remote-tracking branch of the first refspec's source (`origin main`, `origin +a:b`), else the
+/// current branch's upstream.
+/// `None` when an operand is computed at run time.
+fn pull_source(operands: &[&ShellWord]) -> Option<String> {
+    if operands.iter().any(|w| w.computed()) {
+        return None;
+    }
+    Some(match (operands.first(), operands.get(1)) {
+        (Some(remote), Some(refspec)) => {
+            let source = refspec.text.trim_start_matches('+');
+            let source = source.split(':').next().unwrap_or(source);
+            let branch = source.strip_prefix("refs/heads/").unwrap_or(source);
+            format!("refs/remotes/{}/{branch}", remote.text)
+        }
+        _ => "@{upstream}".to_string(),
+    })
 }
