@@ -33,6 +33,36 @@ fn ticking_stages_with_their_time_and_result_is_progress() {
     .accepted();
 }
 
+/// A plan that keeps one task's checklist at a time replaced the finished task's list by the
+/// next task's, its heading naming the new task: that was refused as rewording every entry.
+#[test]
+fn a_task_list_replaced_by_the_next_tasks_is_progress() {
+    let task_a = "- [x] Task A: schema migrated\n- [x] Task A: API wired\n";
+    let retitle = |scenario: Scenario, task: &str, items: &str| {
+        scenario
+            .replace(PLAN, "## Progress\n", &format!("## Progress — {task}\n"))
+            .replace(PLAN, task_a, items)
+    };
+    let setup = || {
+        retitle(unnamed_branch_with_entries(task_a), "task A", task_a).setup_commit("Task A done")
+    };
+    let next = "- [x] Task B: logout endpoint\n- [x] Task B: session revoked on logout\n";
+    retitle(
+        setup().replace(PLAN, "## Progress — task A\n", "## Progress\n"),
+        "task B",
+        next,
+    )
+    .append("src/auth.rs", "pub fn logout() {}\n")
+    .commit_all("Task B: logout")
+    .accepted();
+    // The old items under the new heading are no progress.
+    setup()
+        .replace(PLAN, "## Progress — task A\n", "## Progress — task B\n")
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .commit_all("Task B: logout")
+        .refused("progress-update");
+}
+
 /// Rewording an open stage in place is still no progress.
 #[test]
 fn rewording_an_open_stage_is_refused() {

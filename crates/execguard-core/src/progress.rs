@@ -118,6 +118,24 @@ pub fn progress_delta(
         .iter()
         .filter_map(|(_, e)| entry_key(e))
         .collect();
+    // A task list replaced by the next task's: the section's heading names another task and no
+    // entry of the old list is left. The new entries then replace nothing in place (none is a
+    // rewording of an old one); each that was not seen before is new.
+    let old_keys = if old.is_some_and(|old| {
+        replaced_list(
+            old,
+            new,
+            section,
+            old_all.len(),
+            old_entries.len(),
+            &old_keys,
+            &new_keys,
+        )
+    }) {
+        Vec::new()
+    } else {
+        old_keys
+    };
     let empty = EarlierEntries::default();
     // Every entry of the old section is seen: a copy of one that the shared start or end holds
     // is no new entry either.
@@ -131,6 +149,36 @@ pub fn progress_delta(
         seen
     };
     pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), old_seen)
+}
+
+/// Whether the section was replaced wholesale: every old entry gone (none shared at the start
+/// or end, none kept anywhere), and its heading's title changed (`Todo — BUB-17` to `Todo —
+/// BUB-19`). A sweep that rewords every entry keeps the heading.
+fn replaced_list(
+    old: &str,
+    new: &str,
+    section: &str,
+    old_all: usize,
+    old_unshared: usize,
+    old_keys: &[String],
+    new_keys: &[String],
+) -> bool {
+    if old_keys.is_empty() || new_keys.is_empty() || old_unshared != old_all {
+        return false;
+    }
+    let new_counts = counts(new_keys);
+    if old_keys
+        .iter()
+        .any(|key| new_counts.contains_key(key.as_str()))
+    {
+        return false;
+    }
+    let title = |text: &str| {
+        markdown::Outline::of(text)
+            .section_heading(section)
+            .map(|heading| heading.title.clone())
+    };
+    matches!((title(old), title(new)), (Some(a), Some(b)) if a != b)
 }
 
 /// The visible entries of a plan's `section`, as keys ([`entry_key`]): for remembering what the

@@ -443,3 +443,73 @@ fn an_open_item_growing_by_what_was_done_is_progress() {
         CHANGED_ONLY
     );
 }
+
+/// A repository that keeps one task list at a time replaced the finished task's checklist by the
+/// next task's (a new heading, new items, all ticked by the commit that did them): that was read
+/// as rewording every entry.
+#[test]
+fn a_task_list_replaced_by_the_next_tasks_is_progress() {
+    let list = |title: &str, items: &[&str]| {
+        let items: String = items.iter().map(|i| format!("- [x] {i}\n")).collect();
+        format!("# Todo ({title})\n\n{items}")
+    };
+    let old = list(
+        "BUB-17 redact tool output",
+        &[
+            "archive the last plan",
+            "write the failing test",
+            "extract the redaction helper",
+        ],
+    );
+    let new = list(
+        "BUB-19 isolate backfill errors",
+        &[
+            "catch errors per session",
+            "log the session id",
+            "add the BDD case",
+        ],
+    );
+    assert_eq!(progress_change(Some(&old), &new, "Todo"), PROGRESSED);
+    // The same items reworded under the same heading are still a rewording.
+    let same_heading = list(
+        "BUB-17 redact tool output",
+        &[
+            "catch errors per session",
+            "log the session id",
+            "add the BDD case",
+        ],
+    );
+    assert_eq!(
+        progress_change(Some(&old), &same_heading, "Todo"),
+        CHANGED_ONLY
+    );
+    // A new heading over the old task's items, or over items the branch had before, is nothing new.
+    let retitled = list(
+        "BUB-19 isolate backfill errors",
+        &[
+            "archive the last plan",
+            "write the failing test",
+            "extract the redaction helper",
+        ],
+    );
+    assert_eq!(
+        progress_change(Some(&old), &retitled, "Todo"),
+        ProgressChange::default()
+    );
+    let mut earlier = EarlierEntries::default();
+    for key in super::section_keys(&new, "Todo") {
+        earlier.insert(&key);
+    }
+    let delta = progress_delta(Some(&old), &new, "Todo", Some(&earlier));
+    assert!(!delta.change.progressed, "{delta:?}");
+    // One old item kept: the rest are compared in place, as before.
+    let kept = list(
+        "BUB-19 isolate backfill errors",
+        &[
+            "archive the last plan",
+            "catch errors per session",
+            "log the session id",
+        ],
+    );
+    assert_eq!(progress_change(Some(&old), &kept, "Todo"), CHANGED_ONLY);
+}

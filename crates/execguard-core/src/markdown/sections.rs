@@ -94,6 +94,15 @@ impl<'t> Outline<'t> {
     pub fn section_text(&self, title: &str) -> Option<&'t str> {
         self.text.get(self.section_range(title)?)
     }
+
+    /// The heading of the section titled `title` (see [`Outline::section_range`]): its whole
+    /// visible title may say more than `title` (`Todo (2026-03-14) — BUB-19`).
+    pub fn section_heading(&self, title: &str) -> Option<&Heading> {
+        let body = self.section_range(title)?;
+        self.headings
+            .iter()
+            .find(|heading| heading.body_start == body.start)
+    }
 }
 
 /// The text of the section titled `title` (see [`Outline::section_range`]): from the line after
