@@ -27,7 +27,7 @@ pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
 pub use progress_rule::{
     Patterns, ProgressUpdateConfig, Require, Within, DEFAULT_MERGE_RESOLUTION_LINES,
-    DEFAULT_UNPLANNED_MAX_FILES, DEFAULT_UNPLANNED_MAX_LINES,
+    DEFAULT_UNPLANNED_EXCLUDE, DEFAULT_UNPLANNED_MAX_FILES, DEFAULT_UNPLANNED_MAX_LINES,
 };
 pub use raw::json_schema;
 pub use server::{ServerConfig, SpecOwners, DEFAULT_BRANCH};

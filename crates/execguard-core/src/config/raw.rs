@@ -266,6 +266,10 @@ pub(super) struct RawProgressUpdate {
     /// it is refused as complex work. Default 6.
     #[schemars(with = "u64")]
     pub(super) unplanned_max_files: Option<Spanned<i64>>,
+    /// Under `require = "planned-work"`: globs of code left out of the unplanned size (lines and
+    /// files), by default tests, fixtures and snapshots. They stay code for everything else.
+    #[schemars(with = "Vec<String>")]
+    pub(super) unplanned_exclude: Option<Vec<Spanned<String>>>,
 }
 
 /// Which code commits need a Progress entry.

@@ -100,6 +100,10 @@ impl Config {
                     table.insert("require".into(), Value::String(p.require.as_str().into()));
                     table.insert("unplanned-max-lines".into(), integer(p.unplanned_max_lines));
                     table.insert("unplanned-max-files".into(), integer(p.unplanned_max_files));
+                    table.insert(
+                        "unplanned-exclude".into(),
+                        strings(p.unplanned_exclude.patterns()),
+                    );
                 }
                 RuleId::ExecplanReady => {
                     table.insert(

@@ -263,6 +263,7 @@ fn compare_progress_update(
         require,
         unplanned_max_lines,
         unplanned_max_files,
+        unplanned_exclude,
     } = old;
     let key = |name: &str| format!("rules.progress-update.{name}");
     // Asking entries of planned work only lets unattributed code through up to the unplanned
@@ -279,6 +280,12 @@ fn compare_progress_update(
         &key("unplanned-max-files"),
         *unplanned_max_files,
         new.unplanned_max_files,
+    );
+    // Code left out of the unplanned size lets larger work through unnamed.
+    found.adds_none(
+        &key("unplanned-exclude"),
+        unplanned_exclude.patterns(),
+        new.unplanned_exclude.patterns(),
     );
     found.fixed(&key("section"), section, &new.section);
     if *within == Within::Commit && new.within == Within::Push {

@@ -369,6 +369,22 @@ fn progress_update_allowances_may_shrink_but_not_grow() {
         assert_eq!(from_default(&newer), [key], "{newer}");
         assert!(loosened(&newer, "").is_empty(), "{newer}");
     }
+    // Leaving more code out of the unplanned size loosens; counting tests again tightens.
+    let mut more: Vec<String> = crate::config::DEFAULT_UNPLANNED_EXCLUDE
+        .iter()
+        .map(|glob| format!("{glob:?}"))
+        .collect();
+    more.push("\"**/vendor/**\"".into());
+    let more = format!(
+        "[rules.progress-update]\nunplanned-exclude = [{}]\n",
+        more.join(", ")
+    );
+    assert_eq!(
+        from_default(&more),
+        ["rules.progress-update.unplanned-exclude"]
+    );
+    assert!(loosened(&more, "").is_empty());
+    assert!(from_default("[rules.progress-update]\nunplanned-exclude = []\n").is_empty());
     // More files for a small fix loosens only once small fixes are allowed at all.
     assert!(from_default("[rules.progress-update]\nsmall-fix-files = 3\n").is_empty());
     assert_eq!(

@@ -105,11 +105,13 @@ commit changing at most that many lines of code in at most that many code files 
 `"planned-work"`, for teams that plan only complex work: a code commit needs an entry only when
 an `Execplan:` trailer or the branch names a feature, or it touches an execplan, or under
 `within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
-changed lines of code (default 200) or `unplanned-max-files` code files (default 6), as
-`unplanned-complex-work`: "this looks like complex work, and no execplan names it"; write or name
+changed lines of code (default 200) or `unplanned-max-files` code files (default 6), tests,
+fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
+major languages keep them), as `unplanned-complex-work`: "this looks like complex work, and no execplan names it"; write or name
 the execplan, or split the work, and when unsure whether a plan is needed, stop and escalate);
 `enabled = false` turns it off. `within = "push"`, exemptions, larger small fixes,
-`"planned-work"` and larger unplanned limits each loosen the rule (`guard-config`).
+`"planned-work"`, larger unplanned limits and more `unplanned-exclude` globs each loosen the rule
+(`guard-config`).
 "#
 );
 
@@ -134,9 +136,15 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing);
     if unattributed {
         // Work no execplan names is judged by its size alone: the code it writes, in the files
-        // it adds or changes (taking code out is not complex work).
-        let lines = exempt::added_lines(cx, &code, settings.unplanned_max_lines)?;
-        let files = code.iter().filter(|file| file.new.is_some()).count();
+        // it adds or changes (taking code out is not complex work), tests and fixtures left out
+        // (`unplanned-exclude`): they grow with any routine fix.
+        let sized: Vec<_> = code
+            .iter()
+            .copied()
+            .filter(|file| !settings.unplanned_exclude.is_match(&file.path))
+            .collect();
+        let lines = exempt::added_lines(cx, &sized, settings.unplanned_max_lines)?;
+        let files = sized.iter().filter(|file| file.new.is_some()).count();
         if lines > settings.unplanned_max_lines || files as u64 > settings.unplanned_max_files {
             let found = UnplannedComplexWork {
                 code: CodeChanged {

@@ -1,0 +1,147 @@
+//! `progress-update` under `require = "planned-work"` at commit time, replaying what teams that
+//! plan only complex work commit: routine fixes and their tests, a feature no plan names, work
+//! beside a closed plan or a plan of another era, a revert. Each runs the installed hooks.
+
+use super::commit_shapes::with_config;
+use super::common::scenario::{constants, Scenario};
+
+const PLANNED_WORK: &str = "[rules.progress-update]\nrequire = \"planned-work\"\n";
+
+/// `config` committed, then the branch `main`, which names no feature.
+fn on_main(config: Option<&str>) -> Scenario {
+    let scenario = match config {
+        Some(config) => with_config(config),
+        None => Scenario::exec(),
+    };
+    scenario.git(["checkout", "-q", "-B", "main"])
+}
+
+/// A routine fix on main that no plan names: under `require = "planned-work"` it needs no entry;
+/// under the default every code commit does.
+#[test]
+fn planned_work_accepts_a_routine_unattributed_fix_on_main() {
+    on_main(Some(PLANNED_WORK))
+        .append("src/auth.rs", &constants("FIX_", 30))
+        .write("src/session.rs", "pub fn expire() {}\n")
+        .commit_all("Fix session expiry")
+        .accepted();
+    on_main(None)
+        .append("src/auth.rs", &constants("FIX_", 30))
+        .write("src/session.rs", "pub fn expire() {}\n")
+        .commit_all("Fix session expiry")
+        .refused("progress-update");
+}
+
+/// A feature of 216 lines across seven files that no plan names is complex work: refused with
+/// its own finding, and an agent is told to stop and escalate when unsure.
+#[test]
+fn planned_work_refuses_an_unattributed_feature_as_unplanned_complex_work() {
+    let mut scenario = on_main(Some(PLANNED_WORK));
+    for file in 0..7 {
+        let lines = if file == 0 { 36 } else { 30 };
+        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", lines));
+    }
+    scenario
+        .commit_all("Add the footer")
+        .refused("progress-update")
+        .mentions("in 7 code files")
+        .mentions("this looks like complex work")
+        .mentions("no execplan names it")
+        .mentions("`Execplan: <feature>`")
+        .mentions("stop and escalate")
+        .unmoved();
+    // Taking code out is not complex work: deleting those files needs no plan.
+    let mut scenario = on_main(None);
+    for file in 0..7 {
+        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
+    }
+    let mut scenario = scenario
+        .setup_commit("Add the footer")
+        .write(".execguard.toml", PLANNED_WORK)
+        .setup_commit("Configure execguard");
+    for file in 0..7 {
+        scenario = scenario.git(["rm", "-q", &format!("src/footer/part{file}.rs")]);
+    }
+    scenario.commit("Remove the footer").accepted();
+    // Named for a plan whose Progress gains an entry, the same work is accepted.
+    let mut scenario = on_main(Some(PLANNED_WORK));
+    for file in 0..7 {
+        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
+    }
+    scenario
+        .progress("Footer added.")
+        .commit_all("Add the footer\n\nExecplan: login")
+        .accepted();
+}
+
+/// Planned work still needs its entry: code on the feature's branch, or named by the trailer.
+#[test]
+fn planned_work_still_refuses_named_work_without_an_entry() {
+    with_config(PLANNED_WORK)
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .commit_all("Add logout")
+        .refused("progress-update")
+        .mentions("named by the branch");
+    on_main(Some(PLANNED_WORK))
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .commit_all("Add logout\n\nExecplan: login")
+        .refused("progress-update")
+        .mentions("named by the `Execplan:` trailer");
+}
+
+/// A routine fix in one module, with its tests: 40 lines of code in two files, and 210 lines of
+/// tests in seven test files. Counting the tests made it "complex work" (class: a routine change
+/// counted past six files by its tests; tests only).
+#[test]
+fn planned_work_leaves_tests_out_of_the_unplanned_size() {
+    let fix_with_tests = |scenario: Scenario| {
+        let mut scenario = scenario
+            .append("src/auth.rs", &constants("FIX_", 30))
+            .write("src/session.rs", constants("S_", 10));
+        let tests = [
+            "tests/login.rs",
+            "src/auth/tests/expiry.rs",
+            "web/__tests__/login.test.tsx",
+            "web/src/session.spec.ts",
+            "pkg/session_test.go",
+            "app/test_session.py",
+            "spec/fixtures/session.json",
+        ];
+        for (n, path) in tests.iter().enumerate() {
+            scenario = scenario.write(path, constants(&format!("T{n}_"), 30));
+        }
+        scenario
+    };
+    fix_with_tests(on_main(Some(PLANNED_WORK)))
+        .commit_all("Fix session expiry")
+        .accepted();
+    // Tests alone, however many, are not complex work either.
+    let mut scenario = on_main(Some(PLANNED_WORK));
+    for n in 0..8 {
+        scenario = scenario.write(&format!("tests/case{n}.rs"), constants("C_", 40));
+    }
+    scenario.commit_all("Cover the login").accepted();
+    // Counted as code again, they make it complex work.
+    fix_with_tests(on_main(Some(
+        "[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-exclude = []\n",
+    )))
+    .commit_all("Fix session expiry")
+    .refused("progress-update")
+    .mentions("in 9 code files");
+    // The seven-file feature is still refused beside its tests.
+    let mut scenario = on_main(Some(PLANNED_WORK));
+    for file in 0..7 {
+        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
+    }
+    scenario
+        .write("tests/footer.rs", constants("T_", 50))
+        .commit_all("Add the footer")
+        .refused("progress-update")
+        .mentions("in 7 code files");
+    // Tests stay code: on the feature's branch, planned work, they still need their entry.
+    with_config(PLANNED_WORK)
+        .write("tests/login.rs", constants("T_", 5))
+        .commit_all("Cover the login")
+        .refused("progress-update")
+        .mentions("named by the branch");
+}
