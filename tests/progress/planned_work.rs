@@ -145,3 +145,38 @@ fn planned_work_leaves_tests_out_of_the_unplanned_size() {
         .refused("progress-update")
         .mentions("named by the branch");
 }
+
+/// An issue tracker's backup of seven files and a regenerated route tree of thousands of lines were
+/// refused as unplanned complex work: tool data and generated code are not code.
+#[test]
+fn tool_data_and_generated_code_are_not_unplanned_work() {
+    let mut scenario = on_main(Some(PLANNED_WORK));
+    for table in [
+        "issues", "events", "labels", "deps", "comments", "config", "meta",
+    ] {
+        scenario = scenario.write(
+            &format!(".beads/backup/{table}.jsonl"),
+            constants("ROW_", 13),
+        );
+    }
+    scenario
+        .write(".specstory/history/2026-03-04_session.md", "# Session\n")
+        .write(".aider.input.history", "+ fix the login\n")
+        .commit_all("bd: backup 2026-03-04 03:38")
+        .accepted();
+    on_main(Some(PLANNED_WORK))
+        .write("apps/web/src/routeTree.gen.ts", constants("ROUTE_", 300))
+        .commit_all("Web: refresh generated route tree")
+        .accepted();
+    // Under the default too, they need no entry; code beside them still does.
+    Scenario::exec()
+        .write(".beads/issues.jsonl", "{\"id\": 1}\n")
+        .write("web/src/api.generated.ts", constants("API_", 20))
+        .commit_all("Sync the tracker")
+        .accepted();
+    Scenario::exec()
+        .write(".beads/issues.jsonl", "{\"id\": 1}\n")
+        .write("web/src/api.ts", constants("API_", 20))
+        .commit_all("Sync the tracker")
+        .refused("progress-update");
+}

@@ -246,6 +246,23 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     ".agents/plugins/**",
     "**/skills/*/agents/openai.yaml",
     "**/.codex-plugin/plugin.json",
+    // What agents' tools keep in the repository: an issue tracker's database, exports and
+    // backups (beads), saved chat histories (SpecStory, aider), task lists (Task Master), an
+    // agent's memories and caches (Serena). Records of the work, not the work.
+    ".beads/**",
+    ".specstory/**",
+    ".aider*",
+    ".aider*/**",
+    ".taskmaster/**",
+    ".serena/**",
+    // Generated code, by the names generators give it (a router's `routeTree.gen.ts`, a
+    // client's `api.generated.ts`, protobuf's `*.pb.go` and `*_pb2.py`): the change that matters
+    // is to what it is generated from.
+    "**/*.gen.*",
+    "**/*.generated.*",
+    "**/*.pb.go",
+    "**/*_pb2.py",
+    "**/*_pb2_grpc.py",
     // Data and binary files: fonts, images, media, archives, databases, and the data folders of
     // a Prometheus server.
     "**/*.{woff,woff2,ttf,otf,eot}",
@@ -398,6 +415,17 @@ mod tests {
             ".agents/plugins/marketplace.json",
             ".agents/skills/audit/agents/openai.yaml",
             "plugins/ops/.codex-plugin/plugin.json",
+            ".beads/backup/issues.jsonl",
+            ".beads/hooks/pre-commit",
+            ".specstory/history/2026-03-04_session.md",
+            ".aider.input.history",
+            ".aider.tags.cache.v3/cache.db",
+            ".taskmaster/tasks/tasks.json",
+            ".serena/cache/typescript/document_symbols.pkl",
+            "apps/web/src/routeTree.gen.ts",
+            "web/src/api.generated.ts",
+            "proto/user.pb.go",
+            "proto/user_pb2.py",
             "web/fonts/Inter.woff2",
             "assets/logo.png",
             "backups/app.sqlite3",
@@ -412,6 +440,8 @@ mod tests {
         for path in [
             ".claude/commands/review.sh",
             "src/wal/writer.rs",
+            "src/generator.ts",
+            "src/beads/store.rs",
             "src/index.ts",
         ] {
             assert!(config.layout.is_code(&path.into()), "{path} is code");

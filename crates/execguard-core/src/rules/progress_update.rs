@@ -64,7 +64,9 @@ coding-agent settings (`.claude/settings.json`, `.claude/settings.local.json`,
 `.codex/hooks.json`, `.codex/config.toml`), agents' instruction and definition files
 (`.cursorrules`, `.windsurfrules`, `.clinerules`, `.cursor/rules/`, `.codex/agents/`,
 `.agents/plugins/`, a skill's `agents/openai.yaml`, a plugin's `.codex-plugin/plugin.json`),
-fonts, images, media, archives, databases, Prometheus data folders, and any file whose content is
+what agents' tools keep in the repository (`.beads/`, `.specstory/`, `.aider*`, `.taskmaster/`,
+`.serena/`), generated code by the names generators give it (`*.gen.*`, `*.generated.*`,
+`*.pb.go`, `*_pb2.py`), fonts, images, media, archives, databases, Prometheus data folders, and any file whose content is
 binary.
 
 ## Why
