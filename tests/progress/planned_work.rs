@@ -180,3 +180,86 @@ fn tool_data_and_generated_code_are_not_unplanned_work() {
         .commit_all("Sync the tracker")
         .refused("progress-update");
 }
+
+/// Plans in any folder under `plans/`, `completed/` among them, under planned-work.
+const PLANNED_WORK_WITH_FOLDERS: &str = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\n";
+
+/// A default flipped in the commit that moves its plan to `completed/`, and a fix after the plan
+/// was archived, were refused as planned work without an entry: touching a closed plan does not
+/// make a commit planned work. An open plan still does.
+#[test]
+fn touching_a_closed_plan_is_not_planned_work() {
+    let archived = "plans/completed/login-execplan.md";
+    on_main(Some(PLANNED_WORK_WITH_FOLDERS))
+        .with(|repo| {
+            std::fs::create_dir_all(repo.path("plans/completed")).unwrap();
+        })
+        .git(["mv", "plans/login-execplan.md", archived])
+        .replace(
+            "src/auth.rs",
+            "pub fn login() {}",
+            "pub fn login() { let remember = true; }",
+        )
+        .commit_all("Remember the login by default; archive its plan")
+        .accepted();
+    // After the archive, a fix that notes itself in the closed plan.
+    on_main(Some(PLANNED_WORK_WITH_FOLDERS))
+        .with(|repo| {
+            std::fs::create_dir_all(repo.path("plans/completed")).unwrap();
+        })
+        .git(["mv", "plans/login-execplan.md", archived])
+        .setup_commit("Archive the login plan")
+        .replace(
+            archived,
+            "Pending.\n",
+            "Pending.\n\nFollow-up: the expiry fix.\n",
+        )
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Fix the login expiry")
+        .accepted();
+    // The same edit of an open plan makes the fix planned work, which needs its entry.
+    on_main(Some(PLANNED_WORK_WITH_FOLDERS))
+        .replace(
+            "plans/login-execplan.md",
+            "Pending.\n",
+            "Pending.\n\nFollow-up: the expiry fix.\n",
+        )
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Fix the login expiry")
+        .refused("progress-update")
+        .mentions("adds no entry");
+    // Beside a closed plan, complex work is still judged by its size.
+    let mut scenario = on_main(Some(PLANNED_WORK_WITH_FOLDERS))
+        .with(|repo| {
+            std::fs::create_dir_all(repo.path("plans/completed")).unwrap();
+        })
+        .git(["mv", "plans/login-execplan.md", archived]);
+    for file in 0..7 {
+        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
+    }
+    scenario
+        .commit_all("Add the footer; archive the login plan")
+        .refused("progress-update")
+        .mentions("no open execplan touched");
+}
+
+/// A plan of another era, written without the Progress section, touched with its code, was
+/// refused as planned work without an entry: a plan without the section is not open.
+#[test]
+fn touching_a_plan_without_the_progress_section_is_not_planned_work() {
+    let config = "[rules.progress-update]\nrequire = \"planned-work\"\n[rules.execplan-sections]\nenabled = false\n";
+    on_main(Some(config))
+        .write(
+            "plans/search-execplan.md",
+            "# Search\n\n## Goal\n\nFind users by name.\n\n## Steps\n\n1. Index names.\n",
+        )
+        .setup_commit("Plan the search, as plans were written then")
+        .replace(
+            "plans/search-execplan.md",
+            "1. Index names.\n",
+            "1. Index names.\n2. Rank them.\n",
+        )
+        .append("src/auth.rs", &constants("RANK_", 20))
+        .commit_all("Rank the search")
+        .accepted();
+}

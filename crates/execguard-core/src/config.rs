@@ -23,7 +23,9 @@ mod validator;
 
 pub use adoption::{is_full_commit_id, AdoptionConfig};
 pub use error::ConfigError;
-pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
+pub use layout::{
+    Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_CLOSED_PLANS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING,
+};
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
 pub use progress_rule::{
     Patterns, ProgressUpdateConfig, Require, Within, DEFAULT_MERGE_RESOLUTION_LINES,

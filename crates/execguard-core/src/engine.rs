@@ -111,10 +111,12 @@ fn progress_ledger(cx: &Context<'_>) -> Result<ProgressLedger, TreeError> {
     let settings = &cx.config.rules.progress_update;
     let mut ledger = ProgressLedger {
         within_push: settings.within == Within::Push,
-        touches_plan: rules::progress_update::touches_execplan(cx),
+        touches_plan: rules::progress_update::touches_open_execplan(cx)?,
         ..ProgressLedger::default()
     };
-    if !cx.config.is_enabled(RuleId::ProgressUpdate) || !ledger.touches_plan {
+    if !cx.config.is_enabled(RuleId::ProgressUpdate)
+        || !rules::progress_update::touches_execplan(cx)
+    {
         return Ok(ledger);
     }
     let deltas = cx.progress_deltas()?;

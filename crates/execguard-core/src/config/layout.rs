@@ -31,6 +31,8 @@ pub struct Layout {
     /// Whether a blob whose content is binary (see `commit-size`) is code; by default it is not.
     pub binary_is_code: bool,
     pub branch_patterns: BranchPatterns,
+    /// Execplans kept here are closed (done, archived): touching one is not planned work.
+    pub closed_plans: Globs,
 }
 
 impl Layout {
@@ -95,6 +97,11 @@ impl Validator<'_> {
             not_code: self.globs("layout.not-code", raw.not_code, DEFAULT_NOT_CODE)?,
             binary_is_code: raw.binary_is_code.unwrap_or(false),
             branch_patterns: self.branch_patterns(raw.branch_patterns)?,
+            closed_plans: self.globs(
+                "layout.closed-plans",
+                raw.closed_plans,
+                DEFAULT_CLOSED_PLANS,
+            )?,
         })
     }
 
@@ -281,6 +288,16 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     "**/queries.active",
     "**/01*/{index,tombstones,meta.json}",
     "**/01*/chunks/**",
+];
+
+/// Where teams move a plan once its work is done: any folder named so, at any depth.
+pub const DEFAULT_CLOSED_PLANS: &[&str] = &[
+    "**/completed/**",
+    "**/complete/**",
+    "**/done/**",
+    "**/archive/**",
+    "**/archived/**",
+    "**/closed/**",
 ];
 
 /// Paths a template may match that are never planning documents: the folder's own README and

@@ -151,6 +151,11 @@ pub(super) struct RawLayout {
     /// Regexes naming the feature of a branch with a `(?P<feature>...)` group.
     #[schemars(with = "Vec<String>")]
     pub(super) branch_patterns: Option<Vec<Spanned<String>>>,
+    /// Globs of closed execplans (done, archived): under `require = "planned-work"`, touching one
+    /// is not planned work. Default: folders named completed, complete, done, archive, archived,
+    /// closed.
+    #[schemars(with = "Vec<String>")]
+    pub(super) closed_plans: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

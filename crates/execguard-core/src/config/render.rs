@@ -48,6 +48,10 @@ impl Config {
         layout_table.insert("code".into(), strings(layout.code.patterns()));
         layout_table.insert("not-code".into(), strings(layout.not_code.patterns()));
         layout_table.insert(
+            "closed-plans".into(),
+            strings(layout.closed_plans.patterns()),
+        );
+        layout_table.insert(
             "binary-is-code".into(),
             Value::Boolean(layout.binary_is_code),
         );

@@ -113,6 +113,7 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         not_code,
         binary_is_code,
         branch_patterns,
+        closed_plans,
     } = old;
     found.same_set("layout.specs", &specs.texts(), &new.specs.texts());
     found.same_set("layout.designs", &designs.texts(), &new.designs.texts());
@@ -158,6 +159,12 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
     );
     // Binary blobs that were code and are no longer escape progress-update and execplan-ready.
     found.switch("layout.binary-is-code", *binary_is_code, new.binary_is_code);
+    // A plan counted closed no longer makes the work beside it planned work.
+    found.adds_none(
+        "layout.closed-plans",
+        closed_plans.patterns(),
+        new.closed_plans.patterns(),
+    );
     // Which feature a branch names decides which execplan a commit answers to; a changed list
     // cannot be shown to be stricter.
     found.fixed_list(

@@ -409,3 +409,16 @@ fn binary_content_and_generated_subjects_may_only_tighten() {
         ["rules.commit-message.exempt-generated"]
     );
 }
+
+#[test]
+fn closed_plans_may_shrink_but_not_grow() {
+    let mut more: Vec<String> = crate::config::DEFAULT_CLOSED_PLANS
+        .iter()
+        .map(|glob| format!("{glob:?}"))
+        .collect();
+    more.push("\"plans/**\"".into());
+    let more = format!("[layout]\nclosed-plans = [{}]\n", more.join(", "));
+    assert_eq!(from_default(&more), ["layout.closed-plans"]);
+    assert!(loosened(&more, "").is_empty());
+    assert!(from_default("[layout]\nclosed-plans = []\n").is_empty());
+}

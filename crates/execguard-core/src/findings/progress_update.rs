@@ -178,7 +178,7 @@ impl ProgressUpdate {
                     format!("{} lines of code", found.code_lines)
                 };
                 format!(
-                    "{} {}, writing {lines} in {} code file{}: this looks like complex work (more than {} lines or {} files, `unplanned-max-lines` / `unplanned-max-files`), and no execplan names it (no `Execplan:` trailer, no feature branch, no execplan touched).",
+                    "{} {}, writing {lines} in {} code file{}: this looks like complex work (more than {} lines or {} files, `unplanned-max-lines` / `unplanned-max-files`), and no execplan names it (no `Execplan:` trailer, no feature branch, no open execplan touched).",
                     about.subject,
                     found.code.summary(),
                     found.written_files,

@@ -4,7 +4,8 @@ use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
     UnplannedBranch, UnplannedComplexWork,
 };
-use crate::model::{RepoPath, TreeError};
+use crate::markdown::section_text;
+use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;
 
 // Where these were first defined, for the crates that name them here.
@@ -105,7 +106,9 @@ commits need no entry; `small-fix-lines` (default 0, off) and `small-fix-files` 
 commit changing at most that many lines of code in at most that many code files needs no entry;
 `merge-resolution-lines` (default 0); `require` (`"every-code-commit"`, the default, or
 `"planned-work"`, for teams that plan only complex work: a code commit needs an entry only when
-an `Execplan:` trailer or the branch names a feature, or it touches an execplan, or under
+an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
+as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
+folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`), or under
 `within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
 changed lines of code (default 200) or `unplanned-max-files` code files (default 6), tests,
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
@@ -135,7 +138,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     };
     let settings = &cx.config.rules.progress_update;
     let section = &settings.section;
-    let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing);
+    let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing)?;
     if unattributed {
         // Work no execplan names is judged by its size alone: the code it writes, in the files
         // it adds or changes (taking code out is not complex work), tests and fixtures left out
@@ -165,7 +168,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             ))]);
         }
         // Under `within = "push"` a made commit still needs an entry when its push or range
-        // touches an execplan: the finding is kept, or dropped, with the push's other commits.
+        // touches an open execplan: the finding is kept, or dropped, with the push's other commits.
         if settings.within != Within::Push || cx.change.commit.is_none() {
             return Ok(Vec::new());
         }
@@ -214,14 +217,40 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     Ok(out)
 }
 
-/// Whether the change is planned work: a feature is named for it, or it touches an execplan.
-fn planned(cx: &Context<'_>, missing: &[Missing]) -> bool {
-    missing.iter().any(|missing| match missing {
+/// Whether the change is planned work: a feature is named for it, or it touches an open
+/// execplan.
+fn planned(cx: &Context<'_>, missing: &[Missing]) -> Result<bool, TreeError> {
+    let named = missing.iter().any(|missing| match missing {
         Missing::Plan { .. } => true,
         Missing::AnyPlan {
             unplanned_branch, ..
         } => unplanned_branch.is_some(),
-    }) || touches_execplan(cx)
+    });
+    Ok(named || touches_open_execplan(cx)?)
+}
+
+/// Whether the change touches an open execplan: one that, as the change leaves it, has the
+/// Progress section and is not kept where closed plans are (`[layout] closed-plans`). Archiving
+/// a plan beside a routine change, a fix after its plan was archived, or an edit of a plan of
+/// another era, written without the section, is not work under a plan.
+pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
+    let layout = &cx.config.layout;
+    let section = &cx.config.rules.progress_update.section;
+    for file in &cx.change.files {
+        if file.new.is_none()
+            || layout.execplans.feature_of(&file.path).is_none()
+            || layout.closed_plans.is_match(&file.path)
+        {
+            continue;
+        }
+        let Some(text) = cx.text(Side::New, &file.path)? else {
+            continue;
+        };
+        if section_text(&text, section).is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the change touches any execplan.
