@@ -112,7 +112,9 @@ folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`),
 `within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
 changed lines of code (default 200) or `unplanned-max-files` code files (default 6), tests,
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
-major languages keep them), as `unplanned-complex-work`: "this looks like complex work, and no execplan names it"; write or name
+major languages keep them), as `unplanned-complex-work` (never a `git revert`, subject
+`Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
+parent that brings in only such commits: taking work back needs no plan): "this looks like complex work, and no execplan names it"; write or name
 the execplan, or split the work, and when unsure whether a plan is needed, stop and escalate);
 `enabled = false` turns it off. `within = "push"`, exemptions, larger small fixes,
 `"planned-work"`, larger unplanned limits and more `unplanned-exclude` globs each loosen the rule
@@ -139,7 +141,9 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let settings = &cx.config.rules.progress_update;
     let section = &settings.section;
     let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing)?;
-    if unattributed {
+    // Taking a change back (`git revert`, or merging only reverts) is not complex work needing
+    // a plan, whatever it puts back.
+    if unattributed && !reverts_only(cx) {
         // Work no execplan names is judged by its size alone: the code it writes, in the files
         // it adds or changes (taking code out is not complex work), tests and fixtures left out
         // (`unplanned-exclude`): they grow with any routine fix.
@@ -167,6 +171,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 ProgressUpdate::UnplannedComplexWork(found),
             ))]);
         }
+    }
+    if unattributed {
         // Under `within = "push"` a made commit still needs an entry when its push or range
         // touches an open execplan: the finding is kept, or dropped, with the push's other commits.
         if settings.within != Within::Push || cx.change.commit.is_none() {
@@ -329,6 +335,16 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// Whether the change only takes work back: its message is `git revert`'s, or it merges only
+/// such commits.
+fn reverts_only(cx: &Context<'_>) -> bool {
+    cx.change.merges_only_reverts
+        || cx
+            .message
+            .as_ref()
+            .is_some_and(|message| message.is_git_revert())
 }
 
 /// The commit the change reverts, when its message is `git revert`'s.
