@@ -342,3 +342,44 @@ fn merge_into_main(repo: &TestRepo, branch: &str) {
         branch,
     ]);
 }
+
+/// A gate on three sign-in flows, 107 lines of code in five folders beside two test files, was
+/// refused for its seven files; with the tests left out it is refused as work across modules.
+/// A routine fix of as many lines in one module is not.
+#[test]
+fn planned_work_refuses_work_across_folders_though_below_the_limits() {
+    let flows = [
+        "web/src/app/api/auth/route.ts",
+        "web/src/app/api/auth/check-email/route.ts",
+        "web/src/app/api/auth/password/start/route.ts",
+        "web/src/components/login/client.tsx",
+        "web/src/lib/auth.ts",
+    ];
+    let mut scenario = on_main(Some(PLANNED_WORK));
+    for (n, path) in flows.iter().enumerate() {
+        let lines = if n == 0 { 27 } else { 20 };
+        scenario = scenario.write(path, constants(&format!("GATE{n}_"), lines));
+    }
+    scenario
+        .write("web/src/app/api/auth/route.test.ts", constants("T_", 27))
+        .write(
+            "web/src/app/api/auth/password/start/route.test.ts",
+            constants("U_", 6),
+        )
+        .commit_all("Auth: gate the sign-in flows on the invite allowlist")
+        .refused("progress-update")
+        .mentions("in 5 code files in 5 folders")
+        .mentions("this looks like complex work");
+    // The same lines in one module's files.
+    let mut scenario = on_main(Some(PLANNED_WORK));
+    for n in 0..5 {
+        let lines = if n == 0 { 27 } else { 20 };
+        scenario = scenario.write(
+            &format!("web/src/balances/part{n}.ts"),
+            constants(&format!("FIX{n}_"), lines),
+        );
+    }
+    scenario
+        .commit_all("Fix the balances with spot prices")
+        .accepted();
+}

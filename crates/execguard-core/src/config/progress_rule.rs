@@ -34,6 +34,11 @@ pub struct ProgressUpdateConfig {
     /// above this many changed lines of code, or above `unplanned_max_files` code files.
     pub unplanned_max_lines: u64,
     pub unplanned_max_files: u64,
+    /// Under [`Require::PlannedWork`], a commit no execplan names that writes more than
+    /// `unplanned_spread_lines` lines of code in files of at least `unplanned_spread_folders`
+    /// folders is refused as complex work: a change across modules, smaller than the limits.
+    pub unplanned_spread_lines: u64,
+    pub unplanned_spread_folders: u64,
     /// Code left out of the unplanned size: tests, fixtures and snapshots, which grow with any
     /// routine fix and say nothing of how many modules the work spans.
     pub unplanned_exclude: Globs,
@@ -64,6 +69,12 @@ impl Require {
 /// "several modules", the words teams that plan only complex work use for it.
 pub const DEFAULT_UNPLANNED_MAX_LINES: u64 = 200;
 pub const DEFAULT_UNPLANNED_MAX_FILES: u64 = 6;
+
+/// The defaults of `unplanned-spread-lines` and `unplanned-spread-folders`: the smallest real
+/// breach replayed wrote 107 lines of code in five folders (a sign-in gate on three flows); the
+/// routine fixes of one module that pass 100 lines keep to one or two folders.
+pub const DEFAULT_UNPLANNED_SPREAD_LINES: u64 = 100;
+pub const DEFAULT_UNPLANNED_SPREAD_FOLDERS: u64 = 3;
 
 /// The default of `unplanned-exclude`: where the major languages keep tests, fixtures and
 /// snapshots, by folder and by file name.
@@ -208,6 +219,16 @@ impl Validator<'_> {
                 &key("unplanned-max-files"),
                 raw.unplanned_max_files,
                 DEFAULT_UNPLANNED_MAX_FILES,
+            )?,
+            unplanned_spread_lines: self.count(
+                &key("unplanned-spread-lines"),
+                raw.unplanned_spread_lines,
+                DEFAULT_UNPLANNED_SPREAD_LINES,
+            )?,
+            unplanned_spread_folders: self.count(
+                &key("unplanned-spread-folders"),
+                raw.unplanned_spread_folders,
+                DEFAULT_UNPLANNED_SPREAD_FOLDERS,
             )?,
             unplanned_exclude: self.globs(
                 &key("unplanned-exclude"),

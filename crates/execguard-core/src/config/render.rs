@@ -105,6 +105,14 @@ impl Config {
                     table.insert("unplanned-max-lines".into(), integer(p.unplanned_max_lines));
                     table.insert("unplanned-max-files".into(), integer(p.unplanned_max_files));
                     table.insert(
+                        "unplanned-spread-lines".into(),
+                        integer(p.unplanned_spread_lines),
+                    );
+                    table.insert(
+                        "unplanned-spread-folders".into(),
+                        integer(p.unplanned_spread_folders),
+                    );
+                    table.insert(
                         "unplanned-exclude".into(),
                         strings(p.unplanned_exclude.patterns()),
                     );

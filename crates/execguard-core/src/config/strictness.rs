@@ -270,6 +270,8 @@ fn compare_progress_update(
         require,
         unplanned_max_lines,
         unplanned_max_files,
+        unplanned_spread_lines,
+        unplanned_spread_folders,
         unplanned_exclude,
     } = old;
     let key = |name: &str| format!("rules.progress-update.{name}");
@@ -287,6 +289,16 @@ fn compare_progress_update(
         &key("unplanned-max-files"),
         *unplanned_max_files,
         new.unplanned_max_files,
+    );
+    found.limit(
+        &key("unplanned-spread-lines"),
+        *unplanned_spread_lines,
+        new.unplanned_spread_lines,
+    );
+    found.limit(
+        &key("unplanned-spread-folders"),
+        *unplanned_spread_folders,
+        new.unplanned_spread_folders,
     );
     // Code left out of the unplanned size lets larger work through unnamed.
     found.adds_none(

@@ -364,6 +364,14 @@ fn progress_update_allowances_may_shrink_but_not_grow() {
             "unplanned-max-files = 8",
             "rules.progress-update.unplanned-max-files",
         ),
+        (
+            "unplanned-spread-lines = 150",
+            "rules.progress-update.unplanned-spread-lines",
+        ),
+        (
+            "unplanned-spread-folders = 4",
+            "rules.progress-update.unplanned-spread-folders",
+        ),
     ] {
         let newer = format!("[rules.progress-update]\n{newer}\n");
         assert_eq!(from_default(&newer), [key], "{newer}");

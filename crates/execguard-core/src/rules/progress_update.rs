@@ -110,7 +110,9 @@ an `Execplan:` trailer or the branch names a feature, or it touches an open exec
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
 folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`), or under
 `within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
-changed lines of code (default 200) or `unplanned-max-files` code files (default 6), tests,
+changed lines of code (default 200) or `unplanned-max-files` code files (default 6), or above
+`unplanned-spread-lines` lines (default 100) written in files of `unplanned-spread-folders`
+folders or more (default 3: work across modules, smaller than the limits), tests,
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
 major languages keep them), as `unplanned-complex-work` (never a `git revert`, subject
 `Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
@@ -152,9 +154,24 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             .copied()
             .filter(|file| !settings.unplanned_exclude.is_match(&file.path))
             .collect();
-        let lines = exempt::added_lines(cx, &sized, settings.unplanned_max_lines)?;
-        let files = sized.iter().filter(|file| file.new.is_some()).count();
-        if lines > settings.unplanned_max_lines || files as u64 > settings.unplanned_max_files {
+        let limit = settings
+            .unplanned_max_lines
+            .max(settings.unplanned_spread_lines);
+        let lines = exempt::added_lines(cx, &sized, limit)?;
+        let written: Vec<_> = sized.iter().filter(|file| file.new.is_some()).collect();
+        let files = written.len();
+        // Work across modules is complex though smaller: its files' folders stand for them.
+        let folders = written
+            .iter()
+            .map(|file| folder_of(&file.path))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64;
+        let spread =
+            lines > settings.unplanned_spread_lines && folders >= settings.unplanned_spread_folders;
+        if lines > settings.unplanned_max_lines
+            || files as u64 > settings.unplanned_max_files
+            || spread
+        {
             let found = UnplannedComplexWork {
                 code: CodeChanged {
                     code_path: first_code.path.clone(),
@@ -165,6 +182,9 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 code_lines: lines,
                 max_lines: settings.unplanned_max_lines,
                 max_files: settings.unplanned_max_files,
+                folders,
+                spread_lines: settings.unplanned_spread_lines,
+                spread_folders: settings.unplanned_spread_folders,
                 execplans: cx.config.layout.execplans.in_words(),
             };
             return Ok(vec![cx.violation(Finding::ProgressUpdate(
@@ -335,6 +355,13 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// The folder a file is in (`` for the root).
+fn folder_of(path: &RepoPath) -> &[u8] {
+    let bytes = path.as_bytes();
+    let end = bytes.iter().rposition(|&b| b == b'/').unwrap_or(0);
+    &bytes[..end]
 }
 
 /// Whether the change only takes work back: its message is `git revert`'s, or it merges only
