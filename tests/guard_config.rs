@@ -452,7 +452,7 @@ fn client_refuses_leaving_more_code_out_of_the_unplanned_size_without_override()
     globs.push("\"src/**\"".into());
     repo.write(
         ".execguard.toml",
-        &format!(
+        format!(
             "[rules.progress-update]\nunplanned-exclude = [{}]\n",
             globs.join(", ")
         ),
