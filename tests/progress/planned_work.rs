@@ -163,6 +163,8 @@ fn tool_data_and_generated_code_are_not_unplanned_work() {
     scenario
         .write(".specstory/history/2026-03-04_session.md", "# Session\n")
         .write(".aider.input.history", "+ fix the login\n")
+        .write("bun.lock", constants("LOCK_", 150))
+        .write("lcov.info", constants("LCOV_", 150))
         .commit_all("bd: backup 2026-03-04 03:38")
         .accepted();
     on_main(Some(PLANNED_WORK))

@@ -234,6 +234,8 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     "**/uv.lock",
     "**/Gemfile.lock",
     "**/composer.lock",
+    "**/bun.lock",
+    "**/bun.lockb",
     ".github/**",
     ".pre-commit-config.yaml",
     "lefthook.yml",
@@ -270,6 +272,8 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     "**/*.pb.go",
     "**/*_pb2.py",
     "**/*_pb2_grpc.py",
+    // A coverage run's report, committed with the tests it measured.
+    "**/lcov.info",
     // Data and binary files: fonts, images, media, archives, databases, and the data folders of
     // a Prometheus server.
     "**/*.{woff,woff2,ttf,otf,eot}",
@@ -443,6 +447,8 @@ mod tests {
             "web/src/api.generated.ts",
             "proto/user.pb.go",
             "proto/user_pb2.py",
+            "bun.lock",
+            "lcov.info",
             "web/fonts/Inter.woff2",
             "assets/logo.png",
             "backups/app.sqlite3",
