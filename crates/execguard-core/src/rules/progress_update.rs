@@ -116,11 +116,11 @@ folders or more (default 3: work across modules, smaller than the limits), tests
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
 major languages keep them), as `unplanned-complex-work` (never a `git revert`, subject
 `Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
-parent that brings in only such commits: taking work back needs no plan): "this looks like complex work, and no execplan names it"; write or name
-the execplan, or split the work, and when unsure whether a plan is needed, stop and escalate);
-`enabled = false` turns it off. `within = "push"`, exemptions, larger small fixes,
-`"planned-work"`, larger unplanned limits and more `unplanned-exclude` globs each loosen the rule
-(`guard-config`).
+parent that brings in only such commits: taking work back needs no plan): "this looks like
+complex work, and no execplan names it"; write or name the execplan, or split the work, and when
+unsure whether a plan is needed, stop and escalate); `enabled = false` turns it off.
+`within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits and
+more `unplanned-exclude` or `[layout] closed-plans` globs each loosen the rule (`guard-config`).
 "#
 );
 
