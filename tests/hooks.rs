@@ -8,6 +8,8 @@
 
 #[path = "progress/commit_shapes.rs"]
 mod commit_shapes;
+#[path = "progress/planned_work.rs"]
+mod planned_work;
 use crate::common;
 
 use common::scenario::{constants, staged_paths, Scenario, PLAN, SPEC};
