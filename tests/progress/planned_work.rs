@@ -75,6 +75,38 @@ fn planned_work_refuses_an_unattributed_feature_as_unplanned_complex_work() {
         .accepted();
 }
 
+/// A team that will not have work refused on a guess from its size: `unplanned-complex-work =
+/// "warn"` reports the same feature as a warning, and the commit is made; CI annotates it.
+#[test]
+fn unplanned_complex_work_is_a_warning_where_the_config_says_so() {
+    let config = format!("{PLANNED_WORK}unplanned-complex-work = \"warn\"\n");
+    let mut scenario = on_main(Some(&config));
+    for file in 0..7 {
+        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
+    }
+    scenario
+        .commit_all("Add the footer")
+        .accepted()
+        .mentions("warning[progress-update]")
+        .mentions("this looks like complex work")
+        .check(|repo, _| {
+            let github = repo.execguard(["check", "--commit", "HEAD", "--format", "github"]);
+            assert!(github.ok(), "{github:#?}");
+            assert!(github.stdout.contains("::warning "), "{github:#?}");
+            let sarif = repo.execguard(["check", "--commit", "HEAD", "--format", "sarif"]);
+            assert!(sarif.ok(), "{sarif:#?}");
+            assert!(
+                sarif.stdout.contains("\"level\": \"warning\""),
+                "{sarif:#?}"
+            );
+        });
+    // Other findings still refuse: planned work without its entry.
+    on_main(Some(&config))
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .commit_all("Add logout\n\nExecplan: login")
+        .refused("progress-update");
+}
+
 /// Planned work still needs its entry: code on the feature's branch, or named by the trailer.
 #[test]
 fn planned_work_still_refuses_named_work_without_an_entry() {

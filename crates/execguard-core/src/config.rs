@@ -28,9 +28,9 @@ pub use layout::{
 };
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
 pub use progress_rule::{
-    Patterns, ProgressUpdateConfig, Require, Within, DEFAULT_MERGE_RESOLUTION_LINES,
-    DEFAULT_UNPLANNED_EXCLUDE, DEFAULT_UNPLANNED_MAX_FILES, DEFAULT_UNPLANNED_MAX_LINES,
-    DEFAULT_UNPLANNED_SPREAD_FOLDERS, DEFAULT_UNPLANNED_SPREAD_LINES,
+    Patterns, ProgressUpdateConfig, Require, UnplannedVerdict, Within,
+    DEFAULT_MERGE_RESOLUTION_LINES, DEFAULT_UNPLANNED_EXCLUDE, DEFAULT_UNPLANNED_MAX_FILES,
+    DEFAULT_UNPLANNED_MAX_LINES, DEFAULT_UNPLANNED_SPREAD_FOLDERS, DEFAULT_UNPLANNED_SPREAD_LINES,
 };
 pub use raw::json_schema;
 pub use server::{ServerConfig, SpecOwners, DEFAULT_BRANCH};

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::{Config, Require, Within};
-use crate::findings::Finding;
+use crate::config::{Config, Require, UnplannedVerdict, Within};
+use crate::findings::{Finding, ProgressUpdate};
 use crate::model::{Change, TreeError, Trees};
 use crate::report::{Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 use crate::rule_id::{RuleId, ALL_RULES};
@@ -170,7 +170,18 @@ fn settle(
     defer_progress: bool,
 ) -> Report {
     let mut report = Report::default();
+    let warn_unplanned = config.rules.progress_update.unplanned_verdict == UnplannedVerdict::Warn;
     for mut violation in found {
+        // Unplanned complex work is a guess from size: where the config says so, a warning.
+        if warn_unplanned
+            && matches!(
+                violation.finding,
+                Finding::ProgressUpdate(ProgressUpdate::UnplannedComplexWork(_))
+            )
+        {
+            report.advice.push(violation);
+            continue;
+        }
         if defer_progress && violation.rule() == RuleId::ProgressUpdate {
             report.deferred.push(violation);
             continue;

@@ -281,6 +281,10 @@ pub fn github(report: &Report) -> String {
     for deferred in &report.deferred {
         out.push_str(&line("warning", deferred, &format!(" {DEFERRED}")));
     }
+    // Advice refuses nothing here: a warning annotation.
+    for advice in &report.advice {
+        out.push_str(&line("warning", advice, ""));
+    }
     out
 }
 
@@ -398,6 +402,7 @@ pub fn sarif(report: &Report) -> String {
             .iter()
             .map(|v| result(v, "warning", None, &note)),
     );
+    results.extend(report.advice.iter().map(|v| result(v, "warning", None, "")));
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -42,6 +42,28 @@ pub struct ProgressUpdateConfig {
     /// Code left out of the unplanned size: tests, fixtures and snapshots, which grow with any
     /// routine fix and say nothing of how many modules the work spans.
     pub unplanned_exclude: Globs,
+    /// Whether unplanned complex work, a guess from size, refuses the change or is a warning.
+    pub unplanned_verdict: UnplannedVerdict,
+}
+
+/// What becomes of unplanned complex work (`unplanned-complex-work`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnplannedVerdict {
+    /// Refused, like any finding.
+    #[default]
+    Refuse,
+    /// Reported as a warning (by the hooks, in CI's annotations and reports), never refused:
+    /// size tells complex work from routine work only so well.
+    Warn,
+}
+
+impl UnplannedVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnplannedVerdict::Refuse => "refuse",
+            UnplannedVerdict::Warn => "warn",
+        }
+    }
 }
 
 /// Which code commits need a Progress entry.
@@ -197,7 +219,24 @@ impl Validator<'_> {
                 }
             },
         };
+        let unplanned_verdict = match raw.unplanned_complex_work {
+            None => UnplannedVerdict::Refuse,
+            Some(value) => match value.get_ref().as_str() {
+                "refuse" => UnplannedVerdict::Refuse,
+                "warn" => UnplannedVerdict::Warn,
+                other => {
+                    return Err(self.error(
+                        value.span(),
+                        format!(
+                            "{}: expected \"refuse\" or \"warn\", found \"{other}\"",
+                            key("unplanned-complex-work")
+                        ),
+                    ))
+                }
+            },
+        };
         Ok(ProgressUpdateConfig {
+            unplanned_verdict,
             section: self.non_empty(&key("section"), raw.section, "Progress")?,
             within,
             exempt_authors: self.patterns(&key("exempt-authors"), raw.exempt_authors)?,

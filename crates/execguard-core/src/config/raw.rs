@@ -284,6 +284,19 @@ pub(super) struct RawProgressUpdate {
     /// files), by default tests, fixtures and snapshots. They stay code for everything else.
     #[schemars(with = "Vec<String>")]
     pub(super) unplanned_exclude: Option<Vec<Spanned<String>>>,
+    /// Under `require = "planned-work"`: what becomes of unplanned complex work, judged by size
+    /// alone: `refuse` (default) or `warn` (reported, never refused).
+    #[schemars(with = "UnplannedVerdict")]
+    pub(super) unplanned_complex_work: Option<Spanned<String>>,
+}
+
+/// What becomes of unplanned complex work.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum UnplannedVerdict {
+    Refuse,
+    Warn,
 }
 
 /// Which code commits need a Progress entry.

@@ -113,6 +113,10 @@ impl Config {
                         integer(p.unplanned_spread_folders),
                     );
                     table.insert(
+                        "unplanned-complex-work".into(),
+                        Value::String(p.unplanned_verdict.as_str().into()),
+                    );
+                    table.insert(
                         "unplanned-exclude".into(),
                         strings(p.unplanned_exclude.patterns()),
                     );

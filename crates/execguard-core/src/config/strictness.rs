@@ -13,7 +13,7 @@ use toml::Value;
 use super::adoption::AdoptionConfig;
 use super::layout::Layout;
 use super::patterns::Globs;
-use super::progress_rule::{ProgressUpdateConfig, Require, Within};
+use super::progress_rule::{ProgressUpdateConfig, Require, UnplannedVerdict, Within};
 use super::render::{integer, strings};
 use super::server::ServerConfig;
 use super::validated::{
@@ -273,6 +273,7 @@ fn compare_progress_update(
         unplanned_spread_lines,
         unplanned_spread_folders,
         unplanned_exclude,
+        unplanned_verdict,
     } = old;
     let key = |name: &str| format!("rules.progress-update.{name}");
     // Asking entries of planned work only lets unattributed code through up to the unplanned
@@ -300,6 +301,16 @@ fn compare_progress_update(
         *unplanned_spread_folders,
         new.unplanned_spread_folders,
     );
+    // A warning lets unplanned complex work through.
+    if *unplanned_verdict == UnplannedVerdict::Refuse
+        && new.unplanned_verdict == UnplannedVerdict::Warn
+    {
+        found.fixed(
+            &key("unplanned-complex-work"),
+            unplanned_verdict.as_str(),
+            new.unplanned_verdict.as_str(),
+        );
+    }
     // Code left out of the unplanned size lets larger work through unnamed.
     found.adds_none(
         &key("unplanned-exclude"),

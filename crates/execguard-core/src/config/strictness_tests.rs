@@ -372,6 +372,10 @@ fn progress_update_allowances_may_shrink_but_not_grow() {
             "unplanned-spread-folders = 4",
             "rules.progress-update.unplanned-spread-folders",
         ),
+        (
+            "unplanned-complex-work = \"warn\"",
+            "rules.progress-update.unplanned-complex-work",
+        ),
     ] {
         let newer = format!("[rules.progress-update]\n{newer}\n");
         assert_eq!(from_default(&newer), [key], "{newer}");

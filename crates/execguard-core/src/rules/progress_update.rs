@@ -120,7 +120,8 @@ parent that brings in only such commits: taking work back needs no plan): "this 
 complex work, and no execplan names it"; write or name the execplan, or split the work, and when
 unsure whether a plan is needed, stop and escalate with `execguard escalate "<question>"`);
 `enabled = false` turns it off.
-`within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits and
+`unplanned-complex-work = "warn"` reports that finding as a warning instead of refusing.
+`within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits, `"warn"` and
 more `unplanned-exclude` or `[layout] closed-plans` globs each loosen the rule (`guard-config`).
 "#
 );
