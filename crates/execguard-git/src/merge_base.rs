@@ -19,23 +19,47 @@ const PARENT2: u8 = 2;
 const STALE: u8 = 4;
 const RESULT: u8 = 8;
 
-/// Commits kept per thread before the graph starts over: about 100 bytes each, so at most
-/// 20 MB, several times a long walk through git.git's history.
+/// Commits kept per thread before the graph starts over: about 80 bytes each, so at most
+/// 16 MB, several times a long walk through git.git's history.
 const MAX_COMMITS: usize = 200_000;
 
-/// A commit as a walk needs it: its committer time and its parents.
+/// A commit as a walk needs it: its id, and once read, its committer time and its parents.
 struct Node {
-    time: i64,
-    parents: Box<[Oid]>,
+    id: Oid,
+    parsed: Option<(i64, Box<[u32]>)>,
 }
 
-/// The commits of one repository parsed so far.
+/// Object ids are hashes already: their first bytes are a good hash, and SipHash over all
+/// twenty was a tenth of a walk.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8).take(1) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+
+    fn write_usize(&mut self, _: usize) {}
+}
+
+type IdMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// The commits of one repository met so far, by dense index.
 #[derive(Default)]
 struct Graph {
     /// The repository they were read from: a thread may open several (shallow clones among
     /// them, whose commits have fewer parents).
     repo: PathBuf,
-    nodes: HashMap<Oid, Node>,
+    index: IdMap<u32>,
+    nodes: Vec<Node>,
 }
 
 thread_local! {
@@ -46,84 +70,100 @@ impl Graph {
     fn for_repo(&mut self, repo: &Repository) {
         if self.repo != repo.path() || self.nodes.len() >= MAX_COMMITS {
             self.repo = repo.path().to_path_buf();
+            self.index.clear();
             self.nodes.clear();
         }
     }
 
-    /// The commit `id`, read once: libgit2's parse applies a shallow clone's boundary.
-    fn node(&mut self, repo: &Repository, id: Oid) -> Result<&Node, git2::Error> {
-        if !self.nodes.contains_key(&id) {
-            let commit = repo.find_commit(id)?;
-            let node = Node {
-                time: commit.time().seconds(),
-                parents: commit.parent_ids().collect(),
-            };
-            self.nodes.insert(id, node);
+    fn index_of(&mut self, id: Oid) -> u32 {
+        if let Some(&at) = self.index.get(&id) {
+            return at;
         }
-        // Inserted just above when missing.
-        self.nodes
-            .get(&id)
-            .ok_or_else(|| git2::Error::from_str("a commit vanished from the walk"))
+        let at = self.nodes.len() as u32;
+        self.nodes.push(Node { id, parsed: None });
+        self.index.insert(id, at);
+        at
     }
 
-    fn time(&mut self, repo: &Repository, id: Oid) -> Result<i64, git2::Error> {
-        Ok(self.node(repo, id)?.time)
+    /// The time and parents of commit `at`, read once: libgit2's parse applies a shallow
+    /// clone's boundary.
+    fn parse(&mut self, repo: &Repository, at: u32) -> Result<i64, git2::Error> {
+        let node = &self.nodes[at as usize];
+        if let Some((time, _)) = &node.parsed {
+            return Ok(*time);
+        }
+        let commit = repo.find_commit(node.id)?;
+        let time = commit.time().seconds();
+        let parents: Box<[u32]> = commit.parent_ids().map(|id| self.index_of(id)).collect();
+        self.nodes[at as usize].parsed = Some((time, parents));
+        Ok(time)
+    }
+
+    fn parents(&self, at: u32) -> &[u32] {
+        self.nodes[at as usize]
+            .parsed
+            .as_ref()
+            .map_or(&[], |(_, parents)| parents)
     }
 
     /// git's `paint_down_to_common`: walks down from `one` and `twos`, newest first, marking
     /// what each reaches, until only commits below a common one are left. Returns the common
-    /// commits found, newest first, and every commit's marks.
+    /// commits found, newest first, and every commit's marks (by index).
     fn paint(
         &mut self,
         repo: &Repository,
-        one: Oid,
-        twos: &[Oid],
-    ) -> Result<(Vec<Oid>, HashMap<Oid, u8>), git2::Error> {
-        let mut marks: HashMap<Oid, u8> = HashMap::new();
-        // Newest first; of commits with the same time, the first queued (git's prio_queue).
-        let mut queue: BinaryHeap<(i64, Reverse<u64>, Oid)> = BinaryHeap::new();
-        let mut queued = 0u64;
-        let mut push = |queue: &mut BinaryHeap<_>, time: i64, id: Oid| {
-            queue.push((time, Reverse(queued), id));
-            queued += 1;
-        };
-        *marks.entry(one).or_default() |= PARENT1;
-        push(&mut queue, self.time(repo, one)?, one);
-        for &two in twos {
-            *marks.entry(two).or_default() |= PARENT2;
-            push(&mut queue, self.time(repo, two)?, two);
+        one: u32,
+        twos: &[u32],
+    ) -> Result<(Vec<u32>, Vec<u8>), git2::Error> {
+        let mut marks: Vec<u8> = vec![0; self.nodes.len()];
+        fn mark(marks: &mut Vec<u8>, at: u32) -> &mut u8 {
+            if marks.len() <= at as usize {
+                marks.resize(at as usize + 1, 0);
+            }
+            &mut marks[at as usize]
         }
-        let mut found: Vec<(i64, Oid)> = Vec::new();
+        // Newest first; of commits with the same time, the first queued (git's prio_queue).
+        let mut queue: BinaryHeap<(i64, Reverse<u64>, u32)> = BinaryHeap::new();
+        let mut queued = 0u64;
+        *mark(&mut marks, one) |= PARENT1;
+        queue.push((self.parse(repo, one)?, Reverse(queued), one));
+        for &two in twos {
+            queued += 1;
+            *mark(&mut marks, two) |= PARENT2;
+            queue.push((self.parse(repo, two)?, Reverse(queued), two));
+        }
+        let mut found: Vec<(i64, u32)> = Vec::new();
         while queue
             .iter()
-            .any(|(_, _, id)| marks.get(id).copied().unwrap_or(0) & STALE == 0)
+            .any(|(_, _, at)| marks.get(*at as usize).copied().unwrap_or(0) & STALE == 0)
         {
-            let Some((time, _, id)) = queue.pop() else {
+            let Some((time, _, at)) = queue.pop() else {
                 break;
             };
-            let own = marks.get(&id).copied().unwrap_or(0);
+            let own = *mark(&mut marks, at);
             let mut flags = own & (PARENT1 | PARENT2 | STALE);
             if flags == PARENT1 | PARENT2 {
                 if own & RESULT == 0 {
-                    marks.insert(id, own | RESULT);
+                    *mark(&mut marks, at) |= RESULT;
                     // After every commit at least as new (git's commit_list_insert_by_date).
-                    let at = found.partition_point(|(other, _)| *other >= time);
-                    found.insert(at, (time, id));
+                    let place = found.partition_point(|(other, _)| *other >= time);
+                    found.insert(place, (time, at));
                 }
                 // The parents of a common commit are common, and no better.
                 flags |= STALE;
             }
-            let parents = self.node(repo, id)?.parents.clone();
-            for parent in parents.iter() {
-                let mark = marks.entry(*parent).or_default();
-                if *mark & flags == flags {
+            for i in 0..self.parents(at).len() {
+                let parent = self.parents(at)[i];
+                let parent_mark = mark(&mut marks, parent);
+                if *parent_mark & flags == flags {
                     continue;
                 }
-                *mark |= flags;
-                push(&mut queue, self.time(repo, *parent)?, *parent);
+                *parent_mark |= flags;
+                queued += 1;
+                queue.push((self.parse(repo, parent)?, Reverse(queued), parent));
             }
         }
-        Ok((found.into_iter().map(|(_, id)| id).collect(), marks))
+        Ok((found.into_iter().map(|(_, at)| at).collect(), marks))
     }
 }
 
@@ -140,15 +180,21 @@ pub(crate) fn all_merge_bases(
     GRAPH.with(|graph| {
         let graph = &mut *graph.borrow_mut();
         graph.for_repo(repo);
+        let (one, two) = (graph.index_of(one), graph.index_of(two));
         let (found, marks) = graph.paint(repo, one, &[two])?;
-        let bases: Vec<Oid> = found
+        let bases: Vec<u32> = found
             .into_iter()
-            .filter(|id| marks.get(id).copied().unwrap_or(0) & STALE == 0)
+            .filter(|&at| marks.get(at as usize).copied().unwrap_or(0) & STALE == 0)
             .collect();
-        if bases.len() < 2 {
-            return Ok(bases);
-        }
-        remove_redundant(graph, repo, bases)
+        let bases = if bases.len() < 2 {
+            bases
+        } else {
+            remove_redundant(graph, repo, bases)?
+        };
+        Ok(bases
+            .into_iter()
+            .map(|at| graph.nodes[at as usize].id)
+            .collect())
     })
 }
 
@@ -156,8 +202,8 @@ pub(crate) fn all_merge_bases(
 fn remove_redundant(
     graph: &mut Graph,
     repo: &Repository,
-    bases: Vec<Oid>,
-) -> Result<Vec<Oid>, git2::Error> {
+    bases: Vec<u32>,
+) -> Result<Vec<u32>, git2::Error> {
     let mut redundant = vec![false; bases.len()];
     for i in 0..bases.len() {
         if redundant[i] {
@@ -166,14 +212,14 @@ fn remove_redundant(
         let others: Vec<usize> = (0..bases.len())
             .filter(|&j| j != i && !redundant[j])
             .collect();
-        let twos: Vec<Oid> = others.iter().map(|&j| bases[j]).collect();
+        let twos: Vec<u32> = others.iter().map(|&j| bases[j]).collect();
         let (_, marks) = graph.paint(repo, bases[i], &twos)?;
-        let mark = |id: &Oid| marks.get(id).copied().unwrap_or(0);
-        if mark(&bases[i]) & PARENT2 != 0 {
+        let mark = |at: u32| marks.get(at as usize).copied().unwrap_or(0);
+        if mark(bases[i]) & PARENT2 != 0 {
             redundant[i] = true;
         }
         for j in others {
-            if mark(&bases[j]) & PARENT1 != 0 {
+            if mark(bases[j]) & PARENT1 != 0 {
                 redundant[j] = true;
             }
         }
@@ -181,6 +227,6 @@ fn remove_redundant(
     Ok(bases
         .into_iter()
         .zip(redundant)
-        .filter_map(|(id, redundant)| (!redundant).then_some(id))
+        .filter_map(|(at, redundant)| (!redundant).then_some(at))
         .collect())
 }
