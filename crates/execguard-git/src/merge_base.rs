@@ -174,14 +174,25 @@ pub(crate) fn all_merge_bases(
     one: Oid,
     two: Oid,
 ) -> Result<Vec<Oid>, git2::Error> {
-    if one == two {
+    merge_bases_many(repo, one, &[two])
+}
+
+/// The merge bases of `one` and a merge of all of `twos` (git's `get_merge_bases_many`, which
+/// libgit2's recursive merge asks about a merge of merge bases), newest first.
+pub(crate) fn merge_bases_many(
+    repo: &Repository,
+    one: Oid,
+    twos: &[Oid],
+) -> Result<Vec<Oid>, git2::Error> {
+    if twos.contains(&one) {
         return Ok(vec![one]);
     }
     GRAPH.with(|graph| {
         let graph = &mut *graph.borrow_mut();
         graph.for_repo(repo);
-        let (one, two) = (graph.index_of(one), graph.index_of(two));
-        let (found, marks) = graph.paint(repo, one, &[two])?;
+        let one = graph.index_of(one);
+        let twos: Vec<u32> = twos.iter().map(|&two| graph.index_of(two)).collect();
+        let (found, marks) = graph.paint(repo, one, &twos)?;
         let bases: Vec<u32> = found
             .into_iter()
             .filter(|&at| marks.get(at as usize).copied().unwrap_or(0) & STALE == 0)

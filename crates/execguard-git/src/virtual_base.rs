@@ -1,6 +1,7 @@
 //! The base a criss-cross merge is re-merged over, built as libgit2's recursive merge builds it:
-//! the merge of the two merge bases over their own merge base, where a file both sides changed
-//! keeps both versions between conflict markers and any other conflicting path is left out.
+//! the merge bases merged oldest first, each merge over their own base (itself built so when
+//! they have several), where a file both sides changed keeps both versions between conflict
+//! markers and any other conflicting path is left out.
 //!
 //! libgit2's `merge_commits` finds the merge bases again with a walk that reads every commit
 //! from the packs, twice (the sides' bases, then the bases' own): on git's history a criss-cross
@@ -8,34 +9,101 @@
 
 use git2::{Index, IndexEntry, MergeFileOptions, MergeOptions, Oid, Repository, Tree};
 
-use crate::merge_base::all_merge_bases;
+use crate::merge_base::merge_bases_many;
 
-/// The merged base of the criss-cross merge of `ours` and `theirs`, or `None` for a history
-/// this does not build (more than two merge bases, bases with several of their own, conflicts
-/// libgit2 may settle otherwise): libgit2's recursive merge then builds it.
+/// A side of one of the merges that build the base: a commit, or a merge of merge bases.
+enum Side<'r> {
+    Commit(Oid),
+    Merged { tree: Tree<'r>, heads: Vec<Oid> },
+}
+
+impl<'r> Side<'r> {
+    /// The commits it stands for: a merge of merge bases stands for the bases it merged.
+    fn heads(&self) -> Vec<Oid> {
+        match self {
+            Side::Commit(id) => vec![*id],
+            Side::Merged { heads, .. } => heads.clone(),
+        }
+    }
+
+    fn tree(&self, repo: &'r Repository) -> Result<Tree<'r>, git2::Error> {
+        match self {
+            Side::Commit(id) => repo.find_commit(*id)?.tree(),
+            Side::Merged { tree, .. } => Ok(tree.clone()),
+        }
+    }
+}
+
+/// The merged base of the criss-cross merge of `ours` and `theirs`, or `None` where libgit2
+/// may build it otherwise (conflicts it may settle otherwise, no merge base at some step): its
+/// recursive merge then builds it.
 pub(crate) fn virtual_base<'r>(
     repo: &'r Repository,
     ours: Oid,
     theirs: Oid,
 ) -> Result<Option<Tree<'r>>, git2::Error> {
-    // libgit2 asks for the bases of (theirs, ours), newest first, and merges them oldest first.
-    let [newer, older] = all_merge_bases(repo, theirs, ours)?[..] else {
+    match base_of(repo, &Side::Commit(ours), &Side::Commit(theirs))? {
+        Some(base) => base.tree(repo).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// libgit2's `compute_base`: the merge bases of `one` and `two`, merged oldest first.
+fn base_of<'r>(
+    repo: &'r Repository,
+    one: &Side<'r>,
+    two: &Side<'r>,
+) -> Result<Option<Side<'r>>, git2::Error> {
+    // `two` first: `one` may be a merge, standing for several commits.
+    let mut heads = two.heads();
+    heads.extend(one.heads());
+    let Some((first, others)) = heads.split_first() else {
         return Ok(None);
     };
-    let [below] = all_merge_bases(repo, newer, older)?[..] else {
+    let mut bases = merge_bases_many(repo, *first, others)?;
+    bases.reverse();
+    let Some((oldest, newer)) = bases.split_first() else {
         return Ok(None);
     };
-    let tree = |id: Oid| repo.find_commit(id).and_then(|commit| commit.tree());
+    let mut base = Side::Commit(*oldest);
+    for other in newer {
+        match merged(repo, &base, &Side::Commit(*other))? {
+            Some(merged) => base = merged,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(base))
+}
+
+/// libgit2's `create_virtual_base`: `one` and `two` merged over their own base, conflicts
+/// settled as a base settles them.
+fn merged<'r>(
+    repo: &'r Repository,
+    one: &Side<'r>,
+    two: &Side<'r>,
+) -> Result<Option<Side<'r>>, git2::Error> {
+    let Some(below) = base_of(repo, one, two)? else {
+        return Ok(None);
+    };
     let mut options = MergeOptions::new();
     options.fail_on_conflict(false);
-    let mut index =
-        repo.merge_trees(&tree(below)?, &tree(older)?, &tree(newer)?, Some(&options))?;
+    let mut index = repo.merge_trees(
+        &below.tree(repo)?,
+        &one.tree(repo)?,
+        &two.tree(repo)?,
+        Some(&options),
+    )?;
     if index.has_conflicts() && !accept_conflicts(repo, &mut index)? {
         return Ok(None);
     }
     // Written to the in-memory object store that sits in front of the repository's.
     let id = index.write_tree_to(repo)?;
-    repo.find_tree(id).map(Some)
+    let mut heads = one.heads();
+    heads.extend(two.heads());
+    Ok(Some(Side::Merged {
+        tree: repo.find_tree(id)?,
+        heads,
+    }))
 }
 
 /// Settles every conflict as libgit2's virtual base does: a file both sides hold keeps both
