@@ -16,6 +16,10 @@ fn tune_libgit2() {
     static TUNED: std::sync::Once = std::sync::Once::new();
     TUNED.call_once(|| {
         git2::opts::strict_hash_verification(false);
+        // Nothing execguard has libgit2 write is kept (see `keep_writes_in_memory`): a
+        // criss-cross merge's merged base, written as trees, had every one of its thousands of
+        // entries looked up in the packs first, a quarter of a range check on git's history.
+        git2::opts::strict_object_creation(false);
         // SAFETY: libgit2's global options are not synchronised; these run once, before any
         // repository is opened or any other thread uses libgit2.
         unsafe {
