@@ -404,6 +404,69 @@ fn merge_across_a_rename_writing_code_of_its_own_is_refused() {
     assert_push_refused(&repo, &["commit-size", "progress-update"]);
 }
 
+/// The loose and packed object counts, as `git count-objects -v` prints them.
+fn object_counts(repo: &TestRepo) -> String {
+    repo.git(["count-objects", "-v"])
+        .lines()
+        .filter(|line| line.starts_with("count:") || line.starts_with("in-pack:"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `side` renames src/auth.rs and edits its first function while `exec/login` appends to it;
+/// the merge keeps both and adds a function of its own. The re-merge follows the rename through libgit2's
+/// tree merge, which writes the file it merges (held by no commit here) into the object
+/// database: judging the merge must leave the repository's objects as they were.
+#[test]
+fn judging_a_merge_across_a_rename_writes_no_object_into_the_repository() {
+    let repo = pushed_fixture();
+    let body: String = (1..=20)
+        .map(|n| format!("pub fn step{n}() {{}}\n"))
+        .collect();
+    repo.write("src/auth.rs", &body);
+    repo.commit_unchecked("Split the login into steps");
+    repo.git(["checkout", "-q", "-b", "side"]);
+    repo.git(["mv", "src/auth.rs", "src/session.rs"]);
+    repo.write(
+        "src/session.rs",
+        body.replacen("step1()", "first_step()", 1),
+    );
+    repo.commit_unchecked("Move the login code");
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.commit_unchecked("Add logout");
+    // The merge is written by hand: git's own merge would store the merged file it resolves.
+    repo.git(["rm", "-q", "src/auth.rs"]);
+    let merged = format!(
+        "{}pub fn logout() {{}}\npub fn refresh() {{}}\n",
+        body.replacen("step1()", "first_step()", 1)
+    );
+    repo.write("src/session.rs", &merged);
+    repo.git(["add", "-A"]);
+    let tree = repo.git(["write-tree"]);
+    let merge = repo.git([
+        "commit-tree",
+        tree.trim(),
+        "-p",
+        "HEAD",
+        "-p",
+        "side",
+        "-m",
+        "Merge side",
+    ]);
+    repo.git(["reset", "-q", "--hard", merge.trim()]);
+    assert_eq!(repo.parent_count("HEAD"), 2);
+    let before = object_counts(&repo);
+    let run = repo.execguard(["check", "--range", "main..exec/login"]);
+    assert_ne!(
+        run.code,
+        Some(2),
+        "the range could be checked: {}",
+        run.stderr
+    );
+    assert_eq!(object_counts(&repo), before, "the check wrote objects");
+}
+
 // ---- rewritten histories -------------------------------------------------------------------
 
 /// A force push of a new root commit (every file, the spec edited) over the branch: judged

@@ -8,7 +8,8 @@
 //!
 //! One module per concern, each opening with what it owns: `open` opens and tunes libgit2,
 //! `trees` reads both sides of a change, `change` builds the change to judge (`staged`,
-//! `tree_diff`, `renames`, `merge` and `remerge` supply its parts), `tree_check` refuses what
+//! `tree_diff`, `renames`, `merge`, `merge_base`, `remerge` and `virtual_base` supply its
+//! parts), `tree_check` refuses what
 //! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
 //! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
 //! HEAD and the working tree, `sources` the revisions a git command would write the working
@@ -29,6 +30,7 @@ mod error;
 mod head;
 mod history;
 mod merge;
+mod merge_base;
 mod object_id;
 mod objects;
 mod open;
@@ -49,6 +51,7 @@ mod tree_check;
 mod tree_diff;
 mod tree_problem;
 mod trees;
+mod virtual_base;
 
 pub use bookkeeping::{
     default_branch, ref_commit, remember_deleted, remembered_tip, DELETED_PREFIX,

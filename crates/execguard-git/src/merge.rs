@@ -100,8 +100,15 @@ pub(crate) fn merge_bases(repo: &Repository, one: Oid, two: Oid) -> Result<Merge
     if let Some(found) = MERGE_BASES.with(|memo| memo.borrow().get(&key).copied()) {
         return Ok(found);
     }
-    // One walk answers both: libgit2's single merge base is the first of all of them.
-    let found = match repo.merge_bases(one, two) {
+    // One walk answers both: the merge base is the first of all of them.
+    let bases = crate::merge_base::all_merge_bases(repo, one, two)
+        // A commit the walk could not read (a pruned history): libgit2's own walk says what
+        // that means, as it did before.
+        .or_else(|_| {
+            repo.merge_bases(one, two)
+                .map(|bases| bases.iter().copied().collect())
+        });
+    let found = match bases {
         Ok(bases) => bases.first().map(|base| (*base, bases.len() > 1)),
         Err(e) if e.code() == git2::ErrorCode::NotFound => None,
         Err(e) => return Err(read_err(format!("the merge base of {one} and {two}"))(e)),

@@ -16,6 +16,10 @@ fn tune_libgit2() {
     static TUNED: std::sync::Once = std::sync::Once::new();
     TUNED.call_once(|| {
         git2::opts::strict_hash_verification(false);
+        // Nothing execguard has libgit2 write is kept (see `keep_writes_in_memory`): a
+        // criss-cross merge's merged base, written as trees, had every one of its thousands of
+        // entries looked up in the packs first, a quarter of a range check on git's history.
+        git2::opts::strict_object_creation(false);
         // SAFETY: libgit2's global options are not synchronised; these run once, before any
         // repository is opened or any other thread uses libgit2.
         unsafe {
@@ -87,6 +91,7 @@ pub fn open_from_env() -> Result<Repo, GitError> {
     tune_libgit2();
     let repo = Repository::open_from_env().map_err(open_error)?;
     check_supported(&repo)?;
+    keep_writes_in_memory(&repo)?;
     pack_reader::remember_env_dirs(&repo);
     Ok(Repo::from_git(repo))
 }
@@ -108,6 +113,7 @@ pub fn open_at(path: &Path) -> Result<Repo, GitError> {
             }
         })?;
     check_supported(&repo)?;
+    keep_writes_in_memory(&repo)?;
     Ok(Repo::from_git(repo))
 }
 
@@ -123,6 +129,19 @@ fn open_error(error: git2::Error) -> GitError {
     } else {
         GitError::Open(Libgit2Error::from_git(error))
     }
+}
+
+/// Puts an in-memory object store in front of the repository's: libgit2's tree merge (the
+/// re-merge of a merge whose sides rename files) writes every file it merges into the object
+/// database, and the repository being checked must not change. Objects libgit2 writes land in
+/// memory and are gone when the process ends; reads fall through to the repository's own
+/// objects.
+fn keep_writes_in_memory(repo: &Repository) -> Result<(), GitError> {
+    let odb = repo.odb().map_err(read_err("the object database"))?;
+    // Above the loose (1) and pack (2) backends, so that libgit2 writes to it first.
+    odb.add_new_mempack_backend(1000)
+        .map_err(read_err("an in-memory object store"))?;
+    Ok(())
 }
 
 fn check_supported(repo: &Repository) -> Result<(), GitError> {

@@ -368,11 +368,19 @@ fn remerge_with_renames<'r>(
     let mut options = MergeOptions::new();
     // Not `skip_reuc`: in git2 0.20 it sets the fail-on-conflict flag instead.
     options.fail_on_conflict(false);
-    let index = match criss_cross {
+    let virtual_base = match criss_cross {
+        Some([one, two]) => crate::virtual_base::virtual_base(repo, one.id(), two.id())
+            .map_err(read_err("the merge of the merge bases"))?,
+        None => None,
+    };
+    let index = match (criss_cross, virtual_base) {
+        (Some(_), Some(merged_bases)) => {
+            repo.merge_trees(&merged_bases, ours, theirs, Some(&options))
+        }
         // libgit2 merges the merge bases into a virtual one first, as git's recursive and ort
         // strategies do.
-        Some([one, two]) => repo.merge_commits(one, two, Some(&options)),
-        None => repo.merge_trees(base, ours, theirs, Some(&options)),
+        (Some([one, two]), None) => repo.merge_commits(one, two, Some(&options)),
+        (None, _) => repo.merge_trees(base, ours, theirs, Some(&options)),
     }
     .map_err(read_err("the re-merge of the merge's parents"))?;
     let mut remerge = Remerge {

@@ -329,3 +329,48 @@ fn the_remerge_agrees_with_git_merge_ort() {
         disagreements.join("\n")
     );
 }
+
+/// The merge bases the re-merge starts from, against `git merge-base --all`, order included,
+/// over the same generated histories (a criss-cross one has two).
+#[test]
+fn merge_bases_agree_with_git_merge_base_all() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (ok, _) = git(dir.path(), &["init", "-q", "--bare", "."]);
+    assert!(ok, "git init");
+    let repo = Repository::open(dir.path()).expect("the repository");
+    let mut several = 0;
+    let mut disagreements = Vec::new();
+    for seed in 0..MERGES {
+        let (ours, theirs, kind) = generated(&repo, dir.path(), seed);
+        let (_, listed) = git(
+            dir.path(),
+            &[
+                "merge-base",
+                "--all",
+                &ours.to_string(),
+                &theirs.to_string(),
+            ],
+        );
+        let gits: Vec<Oid> = listed
+            .lines()
+            .map(|line| Oid::from_str(line).expect("an id"))
+            .collect();
+        let ours_found =
+            crate::merge_base::all_merge_bases(&repo, ours, theirs).expect("the merge bases");
+        if gits.len() > 1 {
+            several += 1;
+        }
+        if gits != ours_found {
+            disagreements.push(format!(
+                "seed {seed} ({kind}): {gits:?} against {ours_found:?}"
+            ));
+        }
+    }
+    assert!(several > 0, "no generated history has several merge bases");
+    assert!(
+        disagreements.is_empty(),
+        "{} of {MERGES} differ from git's:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
