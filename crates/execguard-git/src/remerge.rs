@@ -284,20 +284,7 @@ fn merge_contents(
     ours: (u32, Oid),
     theirs: (u32, Oid),
 ) -> Result<Merged, GitError> {
-    let entry = |(mode, id): (u32, Oid)| git2::IndexEntry {
-        ctime: git2::IndexTime::new(0, 0),
-        mtime: git2::IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode,
-        uid: 0,
-        gid: 0,
-        file_size: 0,
-        id,
-        flags: 0,
-        flags_extended: 0,
-        path: path.to_vec(),
-    };
+    let entry = |(mode, id): (u32, Oid)| crate::virtual_base::entry(mode, id, path);
     let Some(ancestor) = ancestor else {
         return Ok(Merged {
             content: both_sides(repo, ours.1, theirs.1)?,

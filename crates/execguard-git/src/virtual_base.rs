@@ -157,7 +157,8 @@ fn accept_conflicts(repo: &Repository, index: &mut Index) -> Result<bool, git2::
     Ok(true)
 }
 
-fn entry(mode: u32, id: Oid, path: &[u8]) -> IndexEntry {
+/// An index entry of `path` with only what a merge reads: its mode and object.
+pub(crate) fn entry(mode: u32, id: Oid, path: &[u8]) -> IndexEntry {
     IndexEntry {
         ctime: git2::IndexTime::new(0, 0),
         mtime: git2::IndexTime::new(0, 0),
