@@ -32,7 +32,7 @@ pub struct HeadRepo {
 }
 
 impl HeadRepo {
-    /// The top of the working tree.
+    /// The top of the working tree, its links resolved.
     pub fn workdir(&self) -> &Path {
         &self.workdir
     }

@@ -82,7 +82,8 @@ impl<'r> Guard<'r> {
             config,
             trees,
             in_scope,
-            workdir: Some(real(repo.workdir())),
+            // Already resolved by `open_head`.
+            workdir: Some(repo.workdir().to_path_buf()),
             self_targets: self_guard::targets_of_head(repo),
             guarded: std::cell::OnceCell::new(),
         })
