@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use git2::{Odb, Oid, Repository};
 
 use crate::config_file::{self, Keys};
+use crate::error::read_err;
 use crate::trees::Snapshot;
-use crate::{GitTrees, RepoTree};
+use crate::{GitError, GitTrees, RepoTree};
 
 /// A repository opened for HEAD's files alone; see the module's documentation.
 pub struct HeadRepo {
@@ -54,15 +55,22 @@ impl HeadRepo {
 
     /// HEAD's branch, its tree (`None` on an unborn branch) and that tree as the base side of a
     /// change, as [`crate::head_branch_and_trees`] gives them.
-    pub fn head(&self) -> (Option<String>, Option<RepoTree<'_>>, GitTrees<'_>) {
-        let tree = self.tree.and_then(|id| self.objects.find_tree(id).ok());
+    pub fn head(&self) -> Result<(Option<String>, Option<RepoTree<'_>>, GitTrees<'_>), GitError> {
+        let tree = match self.tree {
+            Some(id) => Some(
+                self.objects
+                    .find_tree(id)
+                    .map_err(read_err("HEAD's tree"))?,
+            ),
+            None => None,
+        };
         let trees = GitTrees {
             repo: &self.objects,
             base: tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
             new: Snapshot::Empty,
             cache: None,
         };
-        (self.branch.clone(), tree.map(RepoTree::from_git), trees)
+        Ok((self.branch.clone(), tree.map(RepoTree::from_git), trees))
     }
 
     pub(crate) fn objects(&self) -> &Repository {
@@ -131,8 +139,9 @@ pub fn open_head(path: &Path) -> Option<HeadRepo> {
     let odb = Odb::new().ok()?;
     odb.add_disk_alternate(objects_dir.to_str()?).ok()?;
     let objects = Repository::from_odb(odb).ok()?;
+    // An object that cannot be read is reported as libgit2's open reports it.
     let tree = match commit {
-        Some(id) => Some(objects.find_commit(id).ok()?.tree_id()),
+        Some(id) => Some(objects.find_commit(id).ok()?.tree().ok()?.id()),
         None => None,
     };
     Some(HeadRepo {

@@ -87,7 +87,7 @@ fn same_as_libgit2(at: &Path, paths: &[&str]) {
         resolved(quick.hooks_dir()),
         resolved(&crate::hooks_dir(&full).expect("a hooks folder"))
     );
-    let (branch, tree, trees) = quick.head();
+    let (branch, tree, trees) = quick.head().expect("HEAD read");
     let (full_branch, full_tree, full_trees) =
         crate::head_branch_and_trees(&full).expect("libgit2 reads HEAD");
     assert_eq!(branch, full_branch);
@@ -175,7 +175,7 @@ fn a_linked_worktree_reads_its_own_head() {
     same_as_libgit2(&main, &["specs/other.md", "specs/login.md"]);
     let quick = open_head(&linked);
     if let Some(quick) = quick {
-        assert_eq!(quick.head().0.as_deref(), Some("other"));
+        assert_eq!(quick.head().expect("HEAD read").0.as_deref(), Some("other"));
     }
 }
 
@@ -195,7 +195,7 @@ fn a_detached_head_and_an_unborn_branch_read_as_libgit2_reads_them() {
     );
     same_as_libgit2(unborn.path(), PATHS);
     if let Some(quick) = open_head(unborn.path()) {
-        assert!(quick.head().1.is_none());
+        assert!(quick.head().expect("HEAD read").1.is_none());
     }
 }
 
@@ -265,4 +265,12 @@ fn what_it_does_not_follow_is_left_to_libgit2() {
     if user_configs_plain() {
         assert!(open_head(at).is_some(), "back to a plain repository");
     }
+    // A HEAD whose tree cannot be read is refused as libgit2 refuses it, not taken as empty.
+    let tree = git(at, &["rev-parse", "HEAD^{tree}"]);
+    let tree = tree.trim();
+    std::fs::remove_file(at.join(format!(".git/objects/{}/{}", &tree[..2], &tree[2..])))
+        .expect("tree object removed");
+    assert!(open_head(at).is_none(), "a missing tree");
+    let full = crate::open_at(at).expect("libgit2 opens it");
+    assert!(crate::head_branch_and_trees(&full).is_err());
 }

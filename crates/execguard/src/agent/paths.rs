@@ -71,7 +71,7 @@ impl<'r> Guard<'r> {
 
     /// The same guard for a repository opened for HEAD's files ([`execguard_git::open_head`]).
     pub fn of_head(repo: &'r HeadRepo, explicit: Option<&Path>) -> anyhow::Result<Self> {
-        let (branch, tree, trees) = repo.head();
+        let (branch, tree, trees) = repo.head()?;
         let (config, _) = execguard_git::load_head_config(repo, tree.as_ref(), explicit)?;
         let in_scope = config.applies_to_branch(branch.as_deref());
         Ok(Self {
