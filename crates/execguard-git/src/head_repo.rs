@@ -127,7 +127,8 @@ pub fn open_head(path: &Path) -> Option<HeadRepo> {
         hooks_path = keys.hooks_path.or(hooks_path);
     }
     let hooks_dir = match hooks_path {
-        Some(path) if path.starts_with('~') || path.is_empty() => return None,
+        // `~/` and `%(prefix)/` are expanded by libgit2.
+        Some(path) if path.starts_with(['~', '%']) || path.is_empty() => return None,
         Some(path) => workdir.join(path),
         None => common_dir.join("hooks"),
     };
