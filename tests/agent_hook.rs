@@ -240,6 +240,40 @@ fn writes_that_would_switch_the_guard_off_are_refused() {
     assert_eq!(repo.read(".claude/settings.json"), "{\"hooks\": {}}\n");
 }
 
+/// The hook reads a repository's layout, HEAD and hooks folder from the files themselves where
+/// it can: a linked worktree's HEAD and a `core.hooksPath` folder must be guarded as libgit2 reads
+/// them.
+#[test]
+fn a_linked_worktree_and_a_hooks_path_folder_are_guarded() {
+    let repo = guarded_repo();
+    repo.git(["config", "core.hooksPath", "tools/hooks"]);
+    repo.git(["worktree", "add", "-q", "-b", "other", "linked"]);
+    repo.git(["pack-refs", "--all"]);
+    let calls = vec![
+        call(
+            "Write",
+            json!({"file_path": "tools/hooks/pre-commit", "content": "exit 0"}),
+        )
+        .blocks("installed-hooks", "pre-commit"),
+        call(
+            "Write",
+            json!({"file_path": "specs/login.md", "content": "x"}),
+        )
+        .from("linked")
+        .blocks("frozen-spec", "specs/login.md"),
+        call(
+            "Write",
+            json!({"file_path": "tools/hooks/pre-push", "content": "exit 0"}),
+        )
+        .from("linked")
+        .blocks("installed-hooks", "pre-push"),
+        call("Write", json!({"file_path": "src/new.rs", "content": "x"}))
+            .from("linked")
+            .allowed(),
+    ];
+    check_calls(&repo, calls);
+}
+
 #[test]
 fn the_commands_a_block_names_run() {
     let repo = guarded_repo();

@@ -54,7 +54,31 @@ pub fn load_config(
     base_name: &str,
     explicit: Option<&Path>,
 ) -> Result<(Config, ConfigOrigin), GitError> {
-    let repo = repo.git();
+    load_config_in(repo.git(), repo.workdir(), base_tree, base_name, explicit)
+}
+
+/// [`load_config`] for a repository opened for HEAD's files ([`crate::open_head`]).
+pub fn load_head_config(
+    repo: &crate::HeadRepo,
+    head_tree: Option<&RepoTree<'_>>,
+    explicit: Option<&Path>,
+) -> Result<(Config, ConfigOrigin), GitError> {
+    load_config_in(
+        repo.objects(),
+        Some(repo.workdir()),
+        head_tree,
+        "HEAD",
+        explicit,
+    )
+}
+
+fn load_config_in(
+    repo: &git2::Repository,
+    workdir: Option<&Path>,
+    base_tree: Option<&RepoTree<'_>>,
+    base_name: &str,
+    explicit: Option<&Path>,
+) -> Result<(Config, ConfigOrigin), GitError> {
     if let Some(path) = explicit {
         let config = read_config_file(path)?;
         return Ok((config, ConfigOrigin::Explicit(path.to_path_buf())));
@@ -71,7 +95,7 @@ pub fn load_config(
             Ok((config, ConfigOrigin::BaseTree(name)))
         }
         None => {
-            let Some(workdir) = repo.workdir() else {
+            let Some(workdir) = workdir else {
                 return Ok((Config::embedded_default(), ConfigOrigin::Default));
             };
             let path = workdir.join(CONFIG_PATH);

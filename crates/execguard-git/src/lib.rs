@@ -12,7 +12,8 @@
 //! parts), `tree_check` refuses what
 //! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
 //! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
-//! HEAD and the working tree, `sources` the revisions a git command would write the working
+//! HEAD and the working tree, `head_repo` opens a repository for HEAD's files without libgit2's
+//! refs and config (`config_file` reads the few keys it needs), `sources` the revisions a git command would write the working
 //! tree from, [`repo_config`] the repository's git config, `bookkeeping` the server's own
 //! records; `read_cache` keeps what a
 //! worker has read across the commits it checks; `objects` and `error` sit at the bottom, with
@@ -25,9 +26,11 @@ pub mod branch_history;
 mod case_folded;
 mod change;
 mod config;
+mod config_file;
 mod dir_renames;
 mod error;
 mod head;
+mod head_repo;
 mod history;
 mod merge;
 mod merge_base;
@@ -59,12 +62,14 @@ pub use bookkeeping::{
 pub use change::{commit_change, first_parent_change, staged_change, tips_change, LoadedChange};
 pub use config::{
     commit_config_blob, config_blob_id, load_commit_config, load_commit_config_or, load_config,
-    parent_name, pinned_config_path, read_config_blob, read_config_file, ConfigOrigin,
+    load_head_config, parent_name, pinned_config_path, read_config_blob, read_config_file,
+    ConfigOrigin,
 };
 pub use error::{without_error_codes, GitError, Libgit2Error, DEEPEN};
 pub use head::{
     current_branch, head_branch_and_trees, head_commit_id, head_paths, head_tree, head_trees,
 };
+pub use head_repo::{open_head, HeadRepo};
 pub use history::{blob_in_commit, first_parent_history, CommitInfo};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use object_id::{BadObjectId, ObjectId};

@@ -12,7 +12,7 @@ use crate::{pack_reader, GitError, Repo};
 /// hashing every object again (a fifth of a range check's time), and pack files are mapped in
 /// bounded windows so that a long history does not keep the whole pack resident.
 #[allow(unsafe_code)]
-fn tune_libgit2() {
+pub(crate) fn tune_libgit2() {
     static TUNED: std::sync::Once = std::sync::Once::new();
     TUNED.call_once(|| {
         git2::opts::strict_hash_verification(false);

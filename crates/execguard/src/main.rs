@@ -1,5 +1,8 @@
 //! `execguard`: install the hooks, check on demand, explain the rules, show the config.
 
+// On Unix the entry point is `main` below, not the standard library's start-up (see there).
+#![cfg_attr(unix, no_main)]
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,7 +101,66 @@ impl Command {
     }
 }
 
+/// The process entry point, in place of the standard library's start-up, which reads the whole
+/// memory map (`/proc/self/maps`) to find the main thread's stack: a tenth of the instructions
+/// of an agent hook event, which runs before every tool call of an agent. What else that start-up
+/// does is done here: standard streams that are closed are opened on `/dev/null` (so that a file
+/// opened later is not taken for one), SIGPIPE is ignored (a closed pipe is an error the
+/// commands handle), a panic exits with 101 after its message, and stdout is flushed at exit
+/// (by `std::process::exit`). Arguments come from glibc as before. A stack overflow is then
+/// a plain SIGSEGV instead of an abort with a message.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+#[no_mangle]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    open_closed_standard_streams();
+    // SAFETY: setting a signal's disposition to ignore before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    let code = std::panic::catch_unwind(run).map_or(101, |code| {
+        // `ExitCode` does not say its value; every code this binary returns is one byte.
+        (0..=u8::MAX)
+            .find(|value| ExitCode::from(*value) == code)
+            .map_or(1, i32::from)
+    });
+    std::process::exit(code)
+}
+
+/// Opens `/dev/null` on each of the three standard streams that is closed, as the standard
+/// library's start-up does.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn open_closed_standard_streams() {
+    let mut streams = [0, 1, 2].map(|fd| libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    // SAFETY: `streams` is a valid array of three `pollfd` for the duration of the call.
+    let ready = unsafe { libc::poll(streams.as_mut_ptr(), 3, 0) };
+    if ready <= 0 {
+        return;
+    }
+    for stream in streams {
+        if stream.revents & libc::POLLNVAL != 0 {
+            // SAFETY: a NUL-terminated path; the lowest free descriptor is the closed stream.
+            unsafe {
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
 fn main() -> ExitCode {
+    run()
+}
+
+fn run() -> ExitCode {
     // The agent hook runs before every tool call an agent makes: its plain form skips building
     // the whole command line interface.
     let mut args = std::env::args_os().skip(1);

@@ -131,7 +131,11 @@ pub fn generated_by(path: &Path) -> Option<Manager> {
 /// Whether the file at `path` calls `binary` (a hook or a manager's config that runs execguard),
 /// by its name or, for a hook binary, as `execguard hook <name>`.
 pub fn mentions(path: &Path, binary: &str) -> bool {
-    head_text(path).is_some_and(|text| spellings(binary).iter().any(|name| names(&text, name)))
+    head_text(path).is_some_and(|text| text_mentions(&text, binary))
+}
+
+fn text_mentions(text: &str, binary: &str) -> bool {
+    spellings(binary).iter().any(|name| names(text, name))
 }
 
 /// The config file of `manager` under `workdir` that runs `binary` for `hook`, if any. In a
@@ -155,13 +159,31 @@ pub fn config_running(
         })
 }
 
-/// Whether `workdir` holds any of `manager`'s config files: most hold none, and then no hook
-/// needs asking about ([`config_running`] looks for every file again per hook).
-pub fn has_config(manager: Manager, workdir: &Path) -> bool {
-    manager
+/// [`config_running`] for several `(hook, binary)` pairs, in their order, without repeats: each
+/// config file is looked for and read once, not once per hook (the agent hook asks on every
+/// event).
+pub fn configs_running(manager: Manager, workdir: &Path, hooks: &[(&str, String)]) -> Vec<PathBuf> {
+    let files: Vec<(PathBuf, String)> = manager
         .config_files()
         .iter()
-        .any(|name| fs::symlink_metadata(workdir.join(name)).is_ok())
+        .map(|name| workdir.join(name))
+        .filter_map(|path| head_text(&path).map(|text| (path, text)))
+        .collect();
+    let mut found: Vec<PathBuf> = Vec::new();
+    for (hook, binary) in hooks {
+        let running = files.iter().find(|(path, text)| match manager {
+            Manager::Lefthook if lefthook::is_yaml(path) => {
+                lefthook::section(text, hook).is_some_and(|body| mentions_in(&body, binary))
+            }
+            _ => text_mentions(text, binary),
+        });
+        if let Some((path, _)) = running {
+            if !found.contains(path) {
+                found.push(path.clone());
+            }
+        }
+    }
+    found
 }
 
 /// Whether `text` calls `binary` on a line that is not a comment. A hook binary's name

@@ -151,7 +151,7 @@ impl Guard<'_> {
                 .map(|g| (g.refusal.clone(), why.clone()))
                 .collect()
         };
-        let repo = self.repo;
+        let repo = self.full_repo()?;
         let named = |rev: &str| execguard_git::commit_named(repo, rev);
         let (from, to, rev) = match &write.source {
             GitSource::Unknown(why) => return Ok(all(why.clone())),

@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context as _;
 use execguard_core::write_guard::write_refusals;
 use execguard_core::{Config, RepoPath};
-use execguard_git::{GitTrees, Repo};
+use execguard_git::{GitTrees, HeadRepo, Repo};
 
 use super::real_path::{normalize, real};
 
@@ -27,9 +27,20 @@ pub struct Refusal {
     pub why: String,
 }
 
+/// The repository a guard reads.
+pub(super) enum Source<'r> {
+    Full(&'r Repo),
+    /// Opened for HEAD's files alone; the full repository is opened when a git command that
+    /// writes from a revision is judged.
+    Head {
+        repo: &'r HeadRepo,
+        full: std::cell::OnceCell<Repo>,
+    },
+}
+
 /// What one repository protects, read once per event.
 pub struct Guard<'r> {
-    pub(super) repo: &'r Repo,
+    pub(super) source: Source<'r>,
     pub(super) config: Config,
     pub(super) trees: GitTrees<'r>,
     pub(super) in_scope: bool,
@@ -48,7 +59,7 @@ impl<'r> Guard<'r> {
         let (config, _) = execguard_git::load_config(repo, tree.as_ref(), "HEAD", explicit)?;
         let in_scope = config.applies_to_branch(branch.as_deref());
         Ok(Self {
-            repo,
+            source: Source::Full(repo),
             config,
             trees,
             in_scope,
@@ -56,6 +67,42 @@ impl<'r> Guard<'r> {
             self_targets: self_guard::targets(repo),
             guarded: std::cell::OnceCell::new(),
         })
+    }
+
+    /// The same guard for a repository opened for HEAD's files ([`execguard_git::open_head`]).
+    pub fn of_head(repo: &'r HeadRepo, explicit: Option<&Path>) -> anyhow::Result<Self> {
+        let (branch, tree, trees) = repo.head()?;
+        let (config, _) = execguard_git::load_head_config(repo, tree.as_ref(), explicit)?;
+        let in_scope = config.applies_to_branch(branch.as_deref());
+        Ok(Self {
+            source: Source::Head {
+                repo,
+                full: std::cell::OnceCell::new(),
+            },
+            config,
+            trees,
+            in_scope,
+            // Already resolved by `open_head`.
+            workdir: Some(repo.workdir().to_path_buf()),
+            self_targets: self_guard::targets_of_head(repo),
+            guarded: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The repository with its refs, for judging git commands.
+    pub(super) fn full_repo(&self) -> anyhow::Result<&Repo> {
+        match &self.source {
+            Source::Full(repo) => Ok(repo),
+            Source::Head { repo, full } => {
+                if let Some(full) = full.get() {
+                    return Ok(full);
+                }
+                let opened = execguard_git::open_at(repo.workdir()).with_context(|| {
+                    format!("cannot open the repository at {}", repo.workdir().display())
+                })?;
+                Ok(full.get_or_init(|| opened))
+            }
+        }
     }
 
     pub fn config(&self) -> &Config {

@@ -60,15 +60,24 @@ pub fn decide(
     if intent.is_empty() {
         return Ok(Decision::Allow);
     }
-    let repo = match execguard_git::open_at(cwd) {
-        Ok(repo) => repo,
-        // Outside a repository there is nothing to guard.
-        Err(e) if e.is_no_repository() => return Ok(Decision::Allow),
-        Err(e) => {
-            return Err(e).context(format!("cannot open the repository at {}", cwd.display()))
-        }
+    // HEAD's files are read without libgit2's full open where the repository allows it.
+    let head_repo = execguard_git::open_head(cwd);
+    let repo = match &head_repo {
+        Some(_) => None,
+        None => match execguard_git::open_at(cwd) {
+            Ok(repo) => Some(repo),
+            // Outside a repository there is nothing to guard.
+            Err(e) if e.is_no_repository() => return Ok(Decision::Allow),
+            Err(e) => {
+                return Err(e).context(format!("cannot open the repository at {}", cwd.display()))
+            }
+        },
     };
-    let guard = Guard::new(&repo, explicit)?;
+    let guard = match (&head_repo, &repo) {
+        (Some(head_repo), _) => Guard::of_head(head_repo, explicit)?,
+        (None, Some(repo)) => Guard::new(repo, explicit)?,
+        (None, None) => return Ok(Decision::Allow),
+    };
     let mut reasons: Vec<String> = intent
         .bypasses
         .iter()

@@ -7,11 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
-use execguard_git::Repo;
+use execguard_git::{HeadRepo, Repo};
 
 use super::real_path::RealPaths;
 use crate::install::CLIENT_HOOKS;
-use crate::managers::{binary_name, config_running, has_config, husky_scripts_dir, Manager};
+use crate::managers::{binary_name, configs_running, husky_scripts_dir, Manager};
 
 /// The id under which a write to git's hooks or config is refused; not a rule of the commit
 /// check, which cannot see those files.
@@ -82,6 +82,35 @@ impl Target {
 /// exist yet (`.claude/settings.local.json`, `~/.gitconfig`) switches the guard off as well once
 /// written.
 pub fn targets(repo: &Repo) -> Vec<Target> {
+    let layout = Layout {
+        workdir: repo.workdir(),
+        git_dir: repo.git_dir(),
+        common_dir: repo.common_dir(),
+        hooks_dir: execguard_git::hooks_dir(repo).ok(),
+    };
+    targets_in(&layout)
+}
+
+/// [`targets`] of a repository opened for HEAD's files.
+pub fn targets_of_head(repo: &HeadRepo) -> Vec<Target> {
+    let layout = Layout {
+        workdir: Some(repo.workdir()),
+        git_dir: repo.git_dir(),
+        common_dir: repo.common_dir(),
+        hooks_dir: Some(repo.hooks_dir().to_path_buf()),
+    };
+    targets_in(&layout)
+}
+
+/// Where a repository's files are.
+struct Layout<'a> {
+    workdir: Option<&'a Path>,
+    git_dir: &'a Path,
+    common_dir: &'a Path,
+    hooks_dir: Option<PathBuf>,
+}
+
+fn targets_in(repo: &Layout<'_>) -> Vec<Target> {
     let mut out = Vec::new();
     let mut real = RealPaths::default();
     let mut add = |path: &Path, kind: Kind| {
@@ -93,31 +122,28 @@ pub fn targets(repo: &Repo) -> Vec<Target> {
             out.push(target);
         }
     };
-    add(&repo.common_dir().join("config"), Kind::GitConfig);
-    add(&repo.git_dir().join("config.worktree"), Kind::GitConfig);
+    add(&repo.common_dir.join("config"), Kind::GitConfig);
+    add(&repo.git_dir.join("config.worktree"), Kind::GitConfig);
     for path in global_git_configs() {
         add(&path, Kind::GitConfig);
     }
-    let hooks_dir = execguard_git::hooks_dir(repo).ok();
-    if let Some(hooks) = &hooks_dir {
+    let hooks_dir = &repo.hooks_dir;
+    if let Some(hooks) = hooks_dir {
         add(hooks, Kind::Hooks);
         if let Some(scripts) = husky_scripts_dir(hooks) {
             add(&scripts, Kind::Hooks);
         }
     }
     // The default hooks folder too: a `core.hooksPath` removed from the config brings it back.
-    add(&repo.common_dir().join("hooks"), Kind::Hooks);
-    if let Some(workdir) = repo.workdir() {
+    add(&repo.common_dir.join("hooks"), Kind::Hooks);
+    if let Some(workdir) = repo.workdir {
+        let hooks: Vec<(&str, String)> = CLIENT_HOOKS
+            .iter()
+            .map(|hook| (hook.name, binary_name(hook.name)))
+            .collect();
         for manager in [Manager::PreCommit, Manager::Lefthook] {
-            if !has_config(manager, workdir) {
-                continue;
-            }
-            for hook in CLIENT_HOOKS {
-                if let Some(config) =
-                    config_running(manager, workdir, hook.name, &binary_name(hook.name))
-                {
-                    add(&config, Kind::Hooks);
-                }
+            for config in configs_running(manager, workdir, &hooks) {
+                add(&config, Kind::Hooks);
             }
         }
         for settings in PROJECT_AGENT_SETTINGS {
