@@ -439,3 +439,37 @@ fn client_refuses_switching_progress_update_to_planned_work_without_override() {
         "{run:#?}"
     );
 }
+
+/// Leaving more code out of the unplanned size (`unplanned-exclude`) lets larger unnamed work
+/// through: a human approves it. Counting tests again needs no one.
+#[test]
+fn client_refuses_leaving_more_code_out_of_the_unplanned_size_without_override() {
+    let repo = client();
+    let mut globs: Vec<String> = execguard_core::config::DEFAULT_UNPLANNED_EXCLUDE
+        .iter()
+        .map(|glob| format!("{glob:?}"))
+        .collect();
+    globs.push("\"src/**\"".into());
+    repo.write(
+        ".execguard.toml",
+        format!(
+            "[rules.progress-update]\nunplanned-exclude = [{}]\n",
+            globs.join(", ")
+        ),
+    );
+    let run = repo.commit_all("Leave sources out of the unplanned size");
+    run.assert_refused("guard-config");
+    assert!(
+        run.stderr
+            .contains("rules.progress-update.unplanned-exclude"),
+        "{run:#?}"
+    );
+    assert_eq!(repo.commit_count(), 1);
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nunplanned-exclude = []\n",
+    );
+    repo.commit_all("Count tests toward the unplanned size")
+        .assert_ok();
+    assert_eq!(repo.commit_count(), 2);
+}

@@ -9,6 +9,8 @@
 #[path = "progress/commit_shapes.rs"]
 mod commit_shapes;
 mod common;
+#[path = "progress/planned_work.rs"]
+mod planned_work;
 
 use common::scenario::{constants, staged_paths, Scenario, PLAN, SPEC};
 use common::*;

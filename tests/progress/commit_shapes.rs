@@ -2,7 +2,7 @@
 //! ticked with its completion time, a log that drops its oldest entry, a copied entry, a bot's
 //! commit, a font, the agent hooks' own files, a small fix. Each runs the installed hooks.
 
-use super::common::scenario::{constants, Scenario, PLAN};
+use super::common::scenario::{Scenario, PLAN};
 use super::common::TestRepo;
 
 const FIRST_ENTRY: &str = "- [x] (2026-01-01 09:00Z) Plan written.\n";
@@ -100,7 +100,7 @@ fn copied_invisible_and_blank_entries_are_refused() {
     }
 }
 
-fn with_config(config: &str) -> Scenario {
+pub(crate) fn with_config(config: &str) -> Scenario {
     Scenario::exec()
         .write(".execguard.toml", config)
         .setup_commit("Configure execguard")
@@ -272,88 +272,4 @@ fn an_entry_deleted_on_the_branch_and_added_back_is_refused_at_commit_time() {
         .progress("Logout added.")
         .commit_all("Add logout")
         .accepted();
-}
-
-const PLANNED_WORK: &str = "[rules.progress-update]\nrequire = \"planned-work\"\n";
-
-/// `config` committed, then the branch `main`, which names no feature.
-fn on_main(config: Option<&str>) -> Scenario {
-    let scenario = match config {
-        Some(config) => with_config(config),
-        None => Scenario::exec(),
-    };
-    scenario.git(["checkout", "-q", "-B", "main"])
-}
-
-/// A routine fix on main that no plan names: under `require = "planned-work"` it needs no entry;
-/// under the default every code commit does.
-#[test]
-fn planned_work_accepts_a_routine_unattributed_fix_on_main() {
-    on_main(Some(PLANNED_WORK))
-        .append("src/auth.rs", &constants("FIX_", 30))
-        .write("src/session.rs", "pub fn expire() {}\n")
-        .commit_all("Fix session expiry")
-        .accepted();
-    on_main(None)
-        .append("src/auth.rs", &constants("FIX_", 30))
-        .write("src/session.rs", "pub fn expire() {}\n")
-        .commit_all("Fix session expiry")
-        .refused("progress-update");
-}
-
-/// A feature of 216 lines across seven files that no plan names is complex work: refused with
-/// its own finding, and an agent is told to stop and escalate when unsure.
-#[test]
-fn planned_work_refuses_an_unattributed_feature_as_unplanned_complex_work() {
-    let mut scenario = on_main(Some(PLANNED_WORK));
-    for file in 0..7 {
-        let lines = if file == 0 { 36 } else { 30 };
-        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", lines));
-    }
-    scenario
-        .commit_all("Add the footer")
-        .refused("progress-update")
-        .mentions("in 7 code files")
-        .mentions("this looks like complex work")
-        .mentions("no execplan names it")
-        .mentions("`Execplan: <feature>`")
-        .mentions("stop and escalate")
-        .unmoved();
-    // Taking code out is not complex work: deleting those files needs no plan.
-    let mut scenario = on_main(None);
-    for file in 0..7 {
-        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
-    }
-    let mut scenario = scenario
-        .setup_commit("Add the footer")
-        .write(".execguard.toml", PLANNED_WORK)
-        .setup_commit("Configure execguard");
-    for file in 0..7 {
-        scenario = scenario.git(["rm", "-q", &format!("src/footer/part{file}.rs")]);
-    }
-    scenario.commit("Remove the footer").accepted();
-    // Named for a plan whose Progress gains an entry, the same work is accepted.
-    let mut scenario = on_main(Some(PLANNED_WORK));
-    for file in 0..7 {
-        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
-    }
-    scenario
-        .progress("Footer added.")
-        .commit_all("Add the footer\n\nExecplan: login")
-        .accepted();
-}
-
-/// Planned work still needs its entry: code on the feature's branch, or named by the trailer.
-#[test]
-fn planned_work_still_refuses_named_work_without_an_entry() {
-    with_config(PLANNED_WORK)
-        .append("src/auth.rs", "pub fn logout() {}\n")
-        .commit_all("Add logout")
-        .refused("progress-update")
-        .mentions("named by the branch");
-    on_main(Some(PLANNED_WORK))
-        .append("src/auth.rs", "pub fn logout() {}\n")
-        .commit_all("Add logout\n\nExecplan: login")
-        .refused("progress-update")
-        .mentions("named by the `Execplan:` trailer");
 }

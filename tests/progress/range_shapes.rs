@@ -183,3 +183,37 @@ fn planned_work_within_push_asks_entries_of_a_range_that_touches_a_plan() {
     repo.commit_unchecked("Plan: login fixed");
     check(&repo).assert_ok();
 }
+
+/// A pull request whose last commit moves its plan to `completed/` was refused as planned work
+/// without an entry: a range that touches only a closed plan is not planned work. Touching the
+/// open plan still makes it planned work.
+#[test]
+fn planned_work_within_push_a_range_that_archives_its_plan_is_not_planned_work() {
+    let config = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n";
+    let (repo, base) = range_base(Some(config), FIRST_ENTRY);
+    repo.git(["checkout", "-q", "-B", "main"]);
+    repo.append("src/auth.rs", "pub fn fix() {}\n");
+    repo.commit_unchecked("Fix the login");
+    let fixed = repo.head();
+    std::fs::create_dir_all(repo.path("plans/completed")).unwrap();
+    repo.git(["mv", PLAN, "plans/completed/login-execplan.md"]);
+    repo.commit_unchecked("Archive the login plan");
+    let check = |range: &str| repo.execguard(["check", "--range", range, "--branch", "main"]);
+    check(&format!("{base}..main")).assert_ok();
+    // The same fix before an edit of the open plan that is not progress is refused.
+    repo.git(["checkout", "-q", "-B", "open", &fixed]);
+    replace(
+        &repo,
+        FIRST_ENTRY,
+        "- [x] (2026-01-01 09:00Z) The plan is written.\n",
+    );
+    repo.commit_unchecked("Reword the plan");
+    repo.execguard([
+        "check",
+        "--range",
+        &format!("{base}..open"),
+        "--branch",
+        "open",
+    ])
+    .assert_refused("progress-update");
+}

@@ -23,11 +23,14 @@ mod validator;
 
 pub use adoption::{is_full_commit_id, AdoptionConfig};
 pub use error::ConfigError;
-pub use layout::{Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING};
+pub use layout::{
+    Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_CLOSED_PLANS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING,
+};
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
 pub use progress_rule::{
     Patterns, ProgressUpdateConfig, Require, Within, DEFAULT_MERGE_RESOLUTION_LINES,
-    DEFAULT_UNPLANNED_MAX_FILES, DEFAULT_UNPLANNED_MAX_LINES,
+    DEFAULT_UNPLANNED_EXCLUDE, DEFAULT_UNPLANNED_MAX_FILES, DEFAULT_UNPLANNED_MAX_LINES,
+    DEFAULT_UNPLANNED_SPREAD_FOLDERS, DEFAULT_UNPLANNED_SPREAD_LINES,
 };
 pub use raw::json_schema;
 pub use server::{ServerConfig, SpecOwners, DEFAULT_BRANCH};

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::{Config, Within};
+use crate::config::{Config, Require, Within};
 use crate::findings::Finding;
 use crate::model::{Change, TreeError, Trees};
 use crate::report::{Overridden, ProgressLedger, RefusedOverride, Report, Violation};
@@ -109,12 +109,19 @@ pub fn check_change(
 /// What the change did to Progress sections (see [`ProgressLedger`]).
 fn progress_ledger(cx: &Context<'_>) -> Result<ProgressLedger, TreeError> {
     let settings = &cx.config.rules.progress_update;
+    let touches_plan = rules::progress_update::touches_execplan(cx);
+    let enabled = cx.config.is_enabled(RuleId::ProgressUpdate);
     let mut ledger = ProgressLedger {
         within_push: settings.within == Within::Push,
-        touches_plan: rules::progress_update::touches_execplan(cx),
+        // Only planned-work asks whether the plan is open, which reads it.
+        touches_plan: if touches_plan && enabled && settings.require == Require::PlannedWork {
+            rules::progress_update::touches_open_execplan(cx)?
+        } else {
+            touches_plan
+        },
         ..ProgressLedger::default()
     };
-    if !cx.config.is_enabled(RuleId::ProgressUpdate) || !ledger.touches_plan {
+    if !enabled || !touches_plan {
         return Ok(ledger);
     }
     let deltas = cx.progress_deltas()?;

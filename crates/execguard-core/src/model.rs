@@ -309,6 +309,9 @@ pub struct Change {
     /// Set when the change is a whole ref update, its old tip against its new one, judged by
     /// branch-net-change; `None` for a commit or a staged change.
     pub ref_update: Option<RefUpdateChange>,
+    /// Set for a merge judged as one change against its first parent when every commit it
+    /// brings in from its other side is a `git revert`: merged work that only takes work out.
+    pub merges_only_reverts: bool,
 }
 
 /// A ref update judged as one change: what branch-net-change needs beyond the two trees.

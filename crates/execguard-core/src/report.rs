@@ -166,8 +166,8 @@ pub struct ProgressLedger {
     /// Whether the config that judged it lets a later commit of the push add the entry
     /// (`within = "push"`).
     pub within_push: bool,
-    /// Whether the change touches any execplan: under `require = "planned-work"`, the push or
-    /// range it is part of is then planned work.
+    /// Whether the change touches an execplan; under `require = "planned-work"`, an open one
+    /// (with its Progress section, not closed), which makes its push or range planned work.
     pub touches_plan: bool,
 }
 

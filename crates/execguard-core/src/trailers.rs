@@ -101,6 +101,14 @@ impl Message {
         }
     }
 
+    /// Whether this is the message `git revert` writes: the subject `Revert "..."` and a line
+    /// `This reverts commit <id>.`.
+    pub fn is_git_revert(&self) -> bool {
+        let subject = self.lines.iter().find(|line| !line.is_empty());
+        subject.is_some_and(|subject| subject.starts_with("Revert \""))
+            && self.reverted_commit().is_some()
+    }
+
     /// The commit a `git revert` message says it reverts (`This reverts commit <id>.`).
     pub fn reverted_commit(&self) -> Option<String> {
         self.lines.iter().find_map(|line| {

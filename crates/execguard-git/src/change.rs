@@ -167,7 +167,11 @@ fn load_commit<'r>(
         .tree()
         .map_err(read_err(format!("the tree of {id}")))?;
     let mut parents = revwalk::present_parents(repo, &commit)?;
+    let mut merges_only_reverts = false;
     let parents = if first_parent_only {
+        if parents.len() > 1 {
+            merges_only_reverts = merge::brings_only_reverts(repo, &parents)?;
+        }
         parents.truncate(1);
         parents
     } else {
@@ -203,6 +207,7 @@ fn load_commit<'r>(
         files,
         label: parents.is_empty().then(|| root_commit_label(id)),
         author: Some(signature_text(&commit.author())),
+        merges_only_reverts,
         ..Change::default()
     };
     let trees = GitTrees {

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use execguard_core::trailers::Message;
 use execguard_core::FileChange;
 use git2::{Commit, Oid, Repository, Tree};
 
@@ -287,4 +288,41 @@ pub(crate) fn differs_from_every_tree(file: &FileChange, others: &[Tree<'_>]) ->
             _ => true,
         }
     })
+}
+
+/// How many commits a merge may bring in and still be read as only reverts: a longer side is
+/// work of its own.
+const MOST_REVERTS: usize = 50;
+
+/// Whether every commit a merge brings in beside its first parent (those its other parents
+/// reach and the first does not) is a `git revert`: a merged revert of a feature.
+pub(crate) fn brings_only_reverts(
+    repo: &Repository,
+    parents: &[Commit<'_>],
+) -> Result<bool, GitError> {
+    let Some((first, others)) = parents.split_first() else {
+        return Ok(false);
+    };
+    let walk_err = || read_err(format!("the commits merged beside {}", first.id()));
+    let mut walk = repo.revwalk().map_err(walk_err())?;
+    for other in others {
+        walk.push(other.id()).map_err(walk_err())?;
+    }
+    walk.hide(first.id()).map_err(walk_err())?;
+    let mut seen = 0;
+    for id in walk {
+        let id = id.map_err(walk_err())?;
+        seen += 1;
+        if seen > MOST_REVERTS {
+            return Ok(false);
+        }
+        let commit = repo
+            .find_commit(id)
+            .map_err(read_err(format!("commit {id}")))?;
+        let message = String::from_utf8_lossy(commit.message_raw_bytes());
+        if !Message::parse(&message, None).is_git_revert() {
+            return Ok(false);
+        }
+    }
+    Ok(seen > 0)
 }

@@ -31,6 +31,8 @@ pub struct Layout {
     /// Whether a blob whose content is binary (see `commit-size`) is code; by default it is not.
     pub binary_is_code: bool,
     pub branch_patterns: BranchPatterns,
+    /// Execplans kept here are closed (done, archived): touching one is not planned work.
+    pub closed_plans: Globs,
 }
 
 impl Layout {
@@ -95,6 +97,11 @@ impl Validator<'_> {
             not_code: self.globs("layout.not-code", raw.not_code, DEFAULT_NOT_CODE)?,
             binary_is_code: raw.binary_is_code.unwrap_or(false),
             branch_patterns: self.branch_patterns(raw.branch_patterns)?,
+            closed_plans: self.globs(
+                "layout.closed-plans",
+                raw.closed_plans,
+                DEFAULT_CLOSED_PLANS,
+            )?,
         })
     }
 
@@ -227,6 +234,8 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     "**/uv.lock",
     "**/Gemfile.lock",
     "**/composer.lock",
+    "**/bun.lock",
+    "**/bun.lockb",
     ".github/**",
     ".pre-commit-config.yaml",
     "lefthook.yml",
@@ -246,6 +255,25 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     ".agents/plugins/**",
     "**/skills/*/agents/openai.yaml",
     "**/.codex-plugin/plugin.json",
+    // What agents' tools keep in the repository: an issue tracker's database, exports and
+    // backups (beads), saved chat histories (SpecStory, aider), task lists (Task Master), an
+    // agent's memories and caches (Serena). Records of the work, not the work.
+    ".beads/**",
+    ".specstory/**",
+    ".aider*",
+    ".aider*/**",
+    ".taskmaster/**",
+    ".serena/**",
+    // Generated code, by the names generators give it (a router's `routeTree.gen.ts`, a
+    // client's `api.generated.ts`, protobuf's `*.pb.go` and `*_pb2.py`): the change that matters
+    // is to what it is generated from.
+    "**/*.gen.*",
+    "**/*.generated.*",
+    "**/*.pb.go",
+    "**/*_pb2.py",
+    "**/*_pb2_grpc.py",
+    // A coverage run's report, committed with the tests it measured.
+    "**/lcov.info",
     // Data and binary files: fonts, images, media, archives, databases, and the data folders of
     // a Prometheus server.
     "**/*.{woff,woff2,ttf,otf,eot}",
@@ -264,6 +292,16 @@ pub const DEFAULT_NOT_CODE: &[&str] = &[
     "**/queries.active",
     "**/01*/{index,tombstones,meta.json}",
     "**/01*/chunks/**",
+];
+
+/// Where teams move a plan once its work is done: any folder named so, at any depth.
+pub const DEFAULT_CLOSED_PLANS: &[&str] = &[
+    "**/completed/**",
+    "**/complete/**",
+    "**/done/**",
+    "**/archive/**",
+    "**/archived/**",
+    "**/closed/**",
 ];
 
 /// Paths a template may match that are never planning documents: the folder's own README and
@@ -398,6 +436,19 @@ mod tests {
             ".agents/plugins/marketplace.json",
             ".agents/skills/audit/agents/openai.yaml",
             "plugins/ops/.codex-plugin/plugin.json",
+            ".beads/backup/issues.jsonl",
+            ".beads/hooks/pre-commit",
+            ".specstory/history/2026-03-04_session.md",
+            ".aider.input.history",
+            ".aider.tags.cache.v3/cache.db",
+            ".taskmaster/tasks/tasks.json",
+            ".serena/cache/typescript/document_symbols.pkl",
+            "apps/web/src/routeTree.gen.ts",
+            "web/src/api.generated.ts",
+            "proto/user.pb.go",
+            "proto/user_pb2.py",
+            "bun.lock",
+            "lcov.info",
             "web/fonts/Inter.woff2",
             "assets/logo.png",
             "backups/app.sqlite3",
@@ -412,6 +463,8 @@ mod tests {
         for path in [
             ".claude/commands/review.sh",
             "src/wal/writer.rs",
+            "src/generator.ts",
+            "src/beads/store.rs",
             "src/index.ts",
         ] {
             assert!(config.layout.is_code(&path.into()), "{path} is code");

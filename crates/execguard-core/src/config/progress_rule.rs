@@ -5,6 +5,7 @@ use regex::Regex;
 use toml::Spanned;
 
 use super::error::ConfigError;
+use super::patterns::Globs;
 use super::raw::RawProgressUpdate;
 use super::validator::Validator;
 
@@ -33,6 +34,14 @@ pub struct ProgressUpdateConfig {
     /// above this many changed lines of code, or above `unplanned_max_files` code files.
     pub unplanned_max_lines: u64,
     pub unplanned_max_files: u64,
+    /// Under [`Require::PlannedWork`], a commit no execplan names that writes more than
+    /// `unplanned_spread_lines` lines of code in files of at least `unplanned_spread_folders`
+    /// folders is refused as complex work: a change across modules, smaller than the limits.
+    pub unplanned_spread_lines: u64,
+    pub unplanned_spread_folders: u64,
+    /// Code left out of the unplanned size: tests, fixtures and snapshots, which grow with any
+    /// routine fix and say nothing of how many modules the work spans.
+    pub unplanned_exclude: Globs,
 }
 
 /// Which code commits need a Progress entry.
@@ -60,6 +69,39 @@ impl Require {
 /// "several modules", the words teams that plan only complex work use for it.
 pub const DEFAULT_UNPLANNED_MAX_LINES: u64 = 200;
 pub const DEFAULT_UNPLANNED_MAX_FILES: u64 = 6;
+
+/// The defaults of `unplanned-spread-lines` and `unplanned-spread-folders`: the smallest real
+/// breach replayed wrote 107 lines of code in five folders (a sign-in gate on three flows); the
+/// routine fixes of one module that pass 100 lines keep to one or two folders.
+pub const DEFAULT_UNPLANNED_SPREAD_LINES: u64 = 100;
+pub const DEFAULT_UNPLANNED_SPREAD_FOLDERS: u64 = 3;
+
+/// The default of `unplanned-exclude`: where the major languages keep tests, fixtures and
+/// snapshots, by folder and by file name.
+pub const DEFAULT_UNPLANNED_EXCLUDE: &[&str] = &[
+    // Test folders: Rust, Python, Go, Java, Clojure, JavaScript (Jest), Ruby (RSpec), end-to-end.
+    "**/tests/**",
+    "**/test/**",
+    "**/__tests__/**",
+    "**/__mocks__/**",
+    "**/spec/**",
+    "**/e2e/**",
+    // Fixtures and snapshots.
+    "**/testdata/**",
+    "**/fixtures/**",
+    "**/__snapshots__/**",
+    "**/*.snap",
+    // Test files by name: Go, Clojure, Rust (`foo_test.go`, `foo_test.cljs`, `foo_tests.rs`),
+    // JavaScript and TypeScript (`foo.test.ts`, `foo.spec.tsx`), Python, Ruby, Java, C#.
+    "**/*_test.*",
+    "**/*_tests.*",
+    "**/*.test.*",
+    "**/*.spec.*",
+    "**/test_*.py",
+    "**/*_spec.rb",
+    "**/*Test.java",
+    "**/*Tests.cs",
+];
 
 /// Where a code commit's Progress entry may come.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -177,6 +219,21 @@ impl Validator<'_> {
                 &key("unplanned-max-files"),
                 raw.unplanned_max_files,
                 DEFAULT_UNPLANNED_MAX_FILES,
+            )?,
+            unplanned_spread_lines: self.count(
+                &key("unplanned-spread-lines"),
+                raw.unplanned_spread_lines,
+                DEFAULT_UNPLANNED_SPREAD_LINES,
+            )?,
+            unplanned_spread_folders: self.count(
+                &key("unplanned-spread-folders"),
+                raw.unplanned_spread_folders,
+                DEFAULT_UNPLANNED_SPREAD_FOLDERS,
+            )?,
+            unplanned_exclude: self.globs(
+                &key("unplanned-exclude"),
+                raw.unplanned_exclude,
+                DEFAULT_UNPLANNED_EXCLUDE,
             )?,
         })
     }

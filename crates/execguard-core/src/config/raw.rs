@@ -151,6 +151,11 @@ pub(super) struct RawLayout {
     /// Regexes naming the feature of a branch with a `(?P<feature>...)` group.
     #[schemars(with = "Vec<String>")]
     pub(super) branch_patterns: Option<Vec<Spanned<String>>>,
+    /// Globs of closed execplans (done, archived): under `require = "planned-work"`, touching one
+    /// is not planned work. Default: folders named completed, complete, done, archive, archived,
+    /// closed.
+    #[schemars(with = "Vec<String>")]
+    pub(super) closed_plans: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -266,6 +271,19 @@ pub(super) struct RawProgressUpdate {
     /// it is refused as complex work. Default 6.
     #[schemars(with = "u64")]
     pub(super) unplanned_max_files: Option<Spanned<i64>>,
+    /// Under `require = "planned-work"`: a commit no execplan names that writes more than this
+    /// many lines of code across `unplanned-spread-folders` folders or more is refused as
+    /// complex work. Default 100.
+    #[schemars(with = "u64")]
+    pub(super) unplanned_spread_lines: Option<Spanned<i64>>,
+    /// Under `require = "planned-work"`: the folders (of the code files written) that make work
+    /// of more than `unplanned-spread-lines` lines complex. Default 3.
+    #[schemars(with = "u64")]
+    pub(super) unplanned_spread_folders: Option<Spanned<i64>>,
+    /// Under `require = "planned-work"`: globs of code left out of the unplanned size (lines and
+    /// files), by default tests, fixtures and snapshots. They stay code for everything else.
+    #[schemars(with = "Vec<String>")]
+    pub(super) unplanned_exclude: Option<Vec<Spanned<String>>>,
 }
 
 /// Which code commits need a Progress entry.

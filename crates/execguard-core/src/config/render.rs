@@ -48,6 +48,10 @@ impl Config {
         layout_table.insert("code".into(), strings(layout.code.patterns()));
         layout_table.insert("not-code".into(), strings(layout.not_code.patterns()));
         layout_table.insert(
+            "closed-plans".into(),
+            strings(layout.closed_plans.patterns()),
+        );
+        layout_table.insert(
             "binary-is-code".into(),
             Value::Boolean(layout.binary_is_code),
         );
@@ -100,6 +104,18 @@ impl Config {
                     table.insert("require".into(), Value::String(p.require.as_str().into()));
                     table.insert("unplanned-max-lines".into(), integer(p.unplanned_max_lines));
                     table.insert("unplanned-max-files".into(), integer(p.unplanned_max_files));
+                    table.insert(
+                        "unplanned-spread-lines".into(),
+                        integer(p.unplanned_spread_lines),
+                    );
+                    table.insert(
+                        "unplanned-spread-folders".into(),
+                        integer(p.unplanned_spread_folders),
+                    );
+                    table.insert(
+                        "unplanned-exclude".into(),
+                        strings(p.unplanned_exclude.patterns()),
+                    );
                 }
                 RuleId::ExecplanReady => {
                     table.insert(

@@ -113,6 +113,7 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         not_code,
         binary_is_code,
         branch_patterns,
+        closed_plans,
     } = old;
     found.same_set("layout.specs", &specs.texts(), &new.specs.texts());
     found.same_set("layout.designs", &designs.texts(), &new.designs.texts());
@@ -158,6 +159,12 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
     );
     // Binary blobs that were code and are no longer escape progress-update and execplan-ready.
     found.switch("layout.binary-is-code", *binary_is_code, new.binary_is_code);
+    // A plan counted closed no longer makes the work beside it planned work.
+    found.adds_none(
+        "layout.closed-plans",
+        closed_plans.patterns(),
+        new.closed_plans.patterns(),
+    );
     // Which feature a branch names decides which execplan a commit answers to; a changed list
     // cannot be shown to be stricter.
     found.fixed_list(
@@ -263,6 +270,9 @@ fn compare_progress_update(
         require,
         unplanned_max_lines,
         unplanned_max_files,
+        unplanned_spread_lines,
+        unplanned_spread_folders,
+        unplanned_exclude,
     } = old;
     let key = |name: &str| format!("rules.progress-update.{name}");
     // Asking entries of planned work only lets unattributed code through up to the unplanned
@@ -279,6 +289,22 @@ fn compare_progress_update(
         &key("unplanned-max-files"),
         *unplanned_max_files,
         new.unplanned_max_files,
+    );
+    found.limit(
+        &key("unplanned-spread-lines"),
+        *unplanned_spread_lines,
+        new.unplanned_spread_lines,
+    );
+    found.limit(
+        &key("unplanned-spread-folders"),
+        *unplanned_spread_folders,
+        new.unplanned_spread_folders,
+    );
+    // Code left out of the unplanned size lets larger work through unnamed.
+    found.adds_none(
+        &key("unplanned-exclude"),
+        unplanned_exclude.patterns(),
+        new.unplanned_exclude.patterns(),
     );
     found.fixed(&key("section"), section, &new.section);
     if *within == Within::Commit && new.within == Within::Push {

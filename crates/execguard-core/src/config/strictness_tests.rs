@@ -364,11 +364,35 @@ fn progress_update_allowances_may_shrink_but_not_grow() {
             "unplanned-max-files = 8",
             "rules.progress-update.unplanned-max-files",
         ),
+        (
+            "unplanned-spread-lines = 150",
+            "rules.progress-update.unplanned-spread-lines",
+        ),
+        (
+            "unplanned-spread-folders = 4",
+            "rules.progress-update.unplanned-spread-folders",
+        ),
     ] {
         let newer = format!("[rules.progress-update]\n{newer}\n");
         assert_eq!(from_default(&newer), [key], "{newer}");
         assert!(loosened(&newer, "").is_empty(), "{newer}");
     }
+    // Leaving more code out of the unplanned size loosens; counting tests again tightens.
+    let mut more: Vec<String> = crate::config::DEFAULT_UNPLANNED_EXCLUDE
+        .iter()
+        .map(|glob| format!("{glob:?}"))
+        .collect();
+    more.push("\"**/vendor/**\"".into());
+    let more = format!(
+        "[rules.progress-update]\nunplanned-exclude = [{}]\n",
+        more.join(", ")
+    );
+    assert_eq!(
+        from_default(&more),
+        ["rules.progress-update.unplanned-exclude"]
+    );
+    assert!(loosened(&more, "").is_empty());
+    assert!(from_default("[rules.progress-update]\nunplanned-exclude = []\n").is_empty());
     // More files for a small fix loosens only once small fixes are allowed at all.
     assert!(from_default("[rules.progress-update]\nsmall-fix-files = 3\n").is_empty());
     assert_eq!(
@@ -392,4 +416,17 @@ fn binary_content_and_generated_subjects_may_only_tighten() {
         loosened("[rules.commit-message]\nexempt-generated = false\n", ""),
         ["rules.commit-message.exempt-generated"]
     );
+}
+
+#[test]
+fn closed_plans_may_shrink_but_not_grow() {
+    let mut more: Vec<String> = crate::config::DEFAULT_CLOSED_PLANS
+        .iter()
+        .map(|glob| format!("{glob:?}"))
+        .collect();
+    more.push("\"plans/**\"".into());
+    let more = format!("[layout]\nclosed-plans = [{}]\n", more.join(", "));
+    assert_eq!(from_default(&more), ["layout.closed-plans"]);
+    assert!(loosened(&more, "").is_empty());
+    assert!(from_default("[layout]\nclosed-plans = []\n").is_empty());
 }

@@ -339,6 +339,9 @@ mod tests {
                 code_lines: 201,
                 max_lines: 200,
                 max_files: 6,
+                folders: 2,
+                spread_lines: 100,
+                spread_folders: 3,
                 execplans: "plans/<feature>-execplan.md".to_string(),
             })),
         ]

@@ -29,6 +29,10 @@ pub struct UnplannedComplexWork {
     pub code_lines: u64,
     pub max_lines: u64,
     pub max_files: u64,
+    /// The folders of the code files it writes.
+    pub folders: u64,
+    pub spread_lines: u64,
+    pub spread_folders: u64,
     /// Where execplans live, in words.
     pub execplans: String,
 }
@@ -177,14 +181,19 @@ impl ProgressUpdate {
                 } else {
                     format!("{} lines of code", found.code_lines)
                 };
+                let plural = |n: u64| if n == 1 { "" } else { "s" };
                 format!(
-                    "{} {}, writing {lines} in {} code file{}: this looks like complex work (more than {} lines or {} files, `unplanned-max-lines` / `unplanned-max-files`), and no execplan names it (no `Execplan:` trailer, no feature branch, no execplan touched).",
+                    "{} {}, writing {lines} in {} code file{} in {} folder{} (tests left out): this looks like complex work (more than {} lines, more than {} files, or more than {} lines in {} folders or more: `unplanned-max-lines`, `unplanned-max-files`, `unplanned-spread-lines` / `unplanned-spread-folders`), and no execplan names it (no `Execplan:` trailer, no feature branch, no open execplan touched).",
                     about.subject,
                     found.code.summary(),
                     found.written_files,
-                    if found.written_files == 1 { "" } else { "s" },
+                    plural(found.written_files),
+                    found.folders,
+                    plural(found.folders),
                     found.max_lines,
                     found.max_files,
+                    found.spread_lines,
+                    found.spread_folders,
                 )
             }
         }

@@ -4,7 +4,8 @@ use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
     UnplannedBranch, UnplannedComplexWork,
 };
-use crate::model::{RepoPath, TreeError};
+use crate::markdown::section_text;
+use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;
 
 // Where these were first defined, for the crates that name them here.
@@ -64,7 +65,9 @@ coding-agent settings (`.claude/settings.json`, `.claude/settings.local.json`,
 `.codex/hooks.json`, `.codex/config.toml`), agents' instruction and definition files
 (`.cursorrules`, `.windsurfrules`, `.clinerules`, `.cursor/rules/`, `.codex/agents/`,
 `.agents/plugins/`, a skill's `agents/openai.yaml`, a plugin's `.codex-plugin/plugin.json`),
-fonts, images, media, archives, databases, Prometheus data folders, and any file whose content is
+what agents' tools keep in the repository (`.beads/`, `.specstory/`, `.aider*`, `.taskmaster/`,
+`.serena/`), generated code by the names generators give it (`*.gen.*`, `*.generated.*`,
+`*.pb.go`, `*_pb2.py`), fonts, images, media, archives, databases, Prometheus data folders, and any file whose content is
 binary.
 
 ## Why
@@ -103,13 +106,21 @@ commits need no entry; `small-fix-lines` (default 0, off) and `small-fix-files` 
 commit changing at most that many lines of code in at most that many code files needs no entry;
 `merge-resolution-lines` (default 0); `require` (`"every-code-commit"`, the default, or
 `"planned-work"`, for teams that plan only complex work: a code commit needs an entry only when
-an `Execplan:` trailer or the branch names a feature, or it touches an execplan, or under
+an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
+as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
+folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`), or under
 `within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
-changed lines of code (default 200) or `unplanned-max-files` code files (default 6), as
-`unplanned-complex-work`: "this looks like complex work, and no execplan names it"; write or name
-the execplan, or split the work, and when unsure whether a plan is needed, stop and escalate);
-`enabled = false` turns it off. `within = "push"`, exemptions, larger small fixes,
-`"planned-work"` and larger unplanned limits each loosen the rule (`guard-config`).
+changed lines of code (default 200) or `unplanned-max-files` code files (default 6), or above
+`unplanned-spread-lines` lines (default 100) written in files of `unplanned-spread-folders`
+folders or more (default 3: work across modules, smaller than the limits), tests,
+fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
+major languages keep them), as `unplanned-complex-work` (never a `git revert`, subject
+`Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
+parent that brings in only such commits: taking work back needs no plan): "this looks like
+complex work, and no execplan names it"; write or name the execplan, or split the work, and when
+unsure whether a plan is needed, stop and escalate); `enabled = false` turns it off.
+`within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits and
+more `unplanned-exclude` or `[layout] closed-plans` globs each loosen the rule (`guard-config`).
 "#
 );
 
@@ -131,13 +142,36 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     };
     let settings = &cx.config.rules.progress_update;
     let section = &settings.section;
-    let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing);
-    if unattributed {
+    let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing)?;
+    // Taking a change back (`git revert`, or merging only reverts) is not complex work needing
+    // a plan, whatever it puts back.
+    if unattributed && !reverts_only(cx) {
         // Work no execplan names is judged by its size alone: the code it writes, in the files
-        // it adds or changes (taking code out is not complex work).
-        let lines = exempt::added_lines(cx, &code, settings.unplanned_max_lines)?;
-        let files = code.iter().filter(|file| file.new.is_some()).count();
-        if lines > settings.unplanned_max_lines || files as u64 > settings.unplanned_max_files {
+        // it adds or changes (taking code out is not complex work), tests and fixtures left out
+        // (`unplanned-exclude`): they grow with any routine fix.
+        let sized: Vec<_> = code
+            .iter()
+            .copied()
+            .filter(|file| !settings.unplanned_exclude.is_match(&file.path))
+            .collect();
+        let limit = settings
+            .unplanned_max_lines
+            .max(settings.unplanned_spread_lines);
+        let lines = exempt::added_lines(cx, &sized, limit)?;
+        let written: Vec<_> = sized.iter().filter(|file| file.new.is_some()).collect();
+        let files = written.len();
+        // Work across modules is complex though smaller: its files' folders stand for them.
+        let folders = written
+            .iter()
+            .map(|file| folder_of(&file.path))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64;
+        let spread =
+            lines > settings.unplanned_spread_lines && folders >= settings.unplanned_spread_folders;
+        if lines > settings.unplanned_max_lines
+            || files as u64 > settings.unplanned_max_files
+            || spread
+        {
             let found = UnplannedComplexWork {
                 code: CodeChanged {
                     code_path: first_code.path.clone(),
@@ -148,14 +182,19 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 code_lines: lines,
                 max_lines: settings.unplanned_max_lines,
                 max_files: settings.unplanned_max_files,
+                folders,
+                spread_lines: settings.unplanned_spread_lines,
+                spread_folders: settings.unplanned_spread_folders,
                 execplans: cx.config.layout.execplans.in_words(),
             };
             return Ok(vec![cx.violation(Finding::ProgressUpdate(
                 ProgressUpdate::UnplannedComplexWork(found),
             ))]);
         }
+    }
+    if unattributed {
         // Under `within = "push"` a made commit still needs an entry when its push or range
-        // touches an execplan: the finding is kept, or dropped, with the push's other commits.
+        // touches an open execplan: the finding is kept, or dropped, with the push's other commits.
         if settings.within != Within::Push || cx.change.commit.is_none() {
             return Ok(Vec::new());
         }
@@ -204,14 +243,40 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     Ok(out)
 }
 
-/// Whether the change is planned work: a feature is named for it, or it touches an execplan.
-fn planned(cx: &Context<'_>, missing: &[Missing]) -> bool {
-    missing.iter().any(|missing| match missing {
+/// Whether the change is planned work: a feature is named for it, or it touches an open
+/// execplan.
+fn planned(cx: &Context<'_>, missing: &[Missing]) -> Result<bool, TreeError> {
+    let named = missing.iter().any(|missing| match missing {
         Missing::Plan { .. } => true,
         Missing::AnyPlan {
             unplanned_branch, ..
         } => unplanned_branch.is_some(),
-    }) || touches_execplan(cx)
+    });
+    Ok(named || touches_open_execplan(cx)?)
+}
+
+/// Whether the change touches an open execplan: one that, as the change leaves it, has the
+/// Progress section and is not kept where closed plans are (`[layout] closed-plans`). Archiving
+/// a plan beside a routine change, a fix after its plan was archived, or an edit of a plan of
+/// another era, written without the section, is not work under a plan.
+pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
+    let layout = &cx.config.layout;
+    let section = &cx.config.rules.progress_update.section;
+    for file in &cx.change.files {
+        if file.new.is_none()
+            || layout.execplans.feature_of(&file.path).is_none()
+            || layout.closed_plans.is_match(&file.path)
+        {
+            continue;
+        }
+        let Some(text) = cx.text(Side::New, &file.path)? else {
+            continue;
+        };
+        if section_text(&text, section).is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether the change touches any execplan.
@@ -290,6 +355,23 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// The folder a file is in (`` for the root).
+fn folder_of(path: &RepoPath) -> &[u8] {
+    let bytes = path.as_bytes();
+    let end = bytes.iter().rposition(|&b| b == b'/').unwrap_or(0);
+    &bytes[..end]
+}
+
+/// Whether the change only takes work back: its message is `git revert`'s, or it merges only
+/// such commits.
+fn reverts_only(cx: &Context<'_>) -> bool {
+    cx.change.merges_only_reverts
+        || cx
+            .message
+            .as_ref()
+            .is_some_and(|message| message.is_git_revert())
 }
 
 /// The commit the change reverts, when its message is `git revert`'s.
