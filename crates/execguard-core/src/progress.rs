@@ -151,8 +151,8 @@ pub fn progress_delta(
     pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), old_seen)
 }
 
-/// Whether the section was replaced wholesale: every old entry gone (none shared at the start
-/// or end, none kept anywhere), and its heading's title changed (`Todo — BUB-17` to `Todo —
+/// Whether the section was replaced wholesale: every old item (`- [ ]`, `- [x]`) gone (none
+/// shared at the start or end, none kept anywhere), and its heading's title changed (`Todo — BUB-17` to `Todo —
 /// BUB-19`). A sweep that rewords every entry keeps the heading.
 fn replaced_list(
     old: &str,
@@ -166,11 +166,12 @@ fn replaced_list(
     if old_keys.is_empty() || new_keys.is_empty() || old_unshared != old_all {
         return false;
     }
+    // The list's items: what a sub-heading or a plain line the two lists share says is not an
+    // item kept.
+    let item = |key: &&String| key.starts_with("[x] ") || key.starts_with("[ ] ");
     let new_counts = counts(new_keys);
-    if old_keys
-        .iter()
-        .any(|key| new_counts.contains_key(key.as_str()))
-    {
+    let mut old_items = old_keys.iter().filter(item).peekable();
+    if old_items.peek().is_none() || old_items.any(|key| new_counts.contains_key(key.as_str())) {
         return false;
     }
     let title = |text: &str| {

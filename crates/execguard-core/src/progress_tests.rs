@@ -470,6 +470,16 @@ fn a_task_list_replaced_by_the_next_tasks_is_progress() {
         ],
     );
     assert_eq!(progress_change(Some(&old), &new, "Todo"), PROGRESSED);
+    // A sub-heading both lists keep ("## Checks") is not an item kept.
+    let checks = |list: String, check: &str| format!("{list}\n## Checks\n- [x] {check}\n");
+    assert_eq!(
+        progress_change(
+            Some(&checks(old.clone(), "no leak in the export")),
+            &checks(new.clone(), "bad session skipped"),
+            "Todo"
+        ),
+        PROGRESSED
+    );
     // The same items reworded under the same heading are still a rewording.
     let same_heading = list(
         "BUB-17 redact tool output",
