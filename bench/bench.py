@@ -38,6 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import rewrites
 import shapes
 import topics
 from gen import Stream, code_text, plan_text, spec_text
@@ -53,6 +54,9 @@ SIZES = {
                   table_lines=12_000, swapped_files=40, long_line_bytes=100_000, nul_lines=1_500,
                   lock_packages=350),
 }
+
+# The pull-request-sized ranges: the last commits of the small-commit and the real-size history.
+PULL_REQUEST_COMMITS = (40, 150)
 
 TARGETS = {
     "pre-commit": 1.5,
@@ -514,6 +518,23 @@ class Bench:
         size = shapes.HISTORY_SIZES["small" if self.args.small else "full"]
         for name, _ in shapes.HISTORIES:
             path, first, label = shapes.history(env, self.work, name, size)
+            log(f"measuring the range check: {label}")
+            self.range_row(f"range check, {label}", path, first)
+        # Pull-request-sized ranges: the last commits of a long history, where the fixed costs
+        # of a run (process, repository handles, pack indexes, config) weigh most.
+        for name in ("tiny", "real"):
+            path, _, label = shapes.history(env, self.work, name, size)
+            for commits in PULL_REQUEST_COMMITS:
+                log(f"measuring the range check: the last {commits} of {label}")
+                self.range_row(f"range check, last {commits} of {label}", path, f"main~{commits}")
+        rewrite_size = rewrites.SIZES["small" if self.args.small else "full"]
+        for kind, label in rewrites.KINDS:
+            path = self.work / f"history-rewrite-{kind}"
+            if not path.exists():
+                log(f"generating the {kind} plan history")
+                rewrites.make_rewrite_history(env, path, kind, rewrite_size)
+            first = env.git(path, "rev-list", "--max-parents=0", "main").stdout.decode().split()[0]
+            label = label.format(**rewrite_size)
             log(f"measuring the range check: {label}")
             self.range_row(f"range check, {label}", path, first)
         path, first, label = shapes.history(env, self.work, "tiny", size)
