@@ -16,7 +16,9 @@
 //!   when only its stamp changed, or when an open item kept every word it had and gained at least
 //!   four (it records what was done so far). Any other pair is a rewording, which is not progress.
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
 
@@ -121,16 +123,57 @@ pub fn progress_delta(
     let empty = EarlierEntries::default();
     // Every entry of the old section is seen: a copy of one that the shared start or end holds
     // is no new entry either.
-    let old_seen = || {
-        let mut seen = EarlierEntries::default();
-        for (_, entry) in old_all {
-            if let Some(key) = entry_key(entry) {
-                seen.insert(&key);
-            }
+    let old_seen = OldEntries::new(old_all);
+    pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), &old_seen)
+}
+
+/// Every entry of an old section, as [`EarlierEntries`] would hold them, gathered only when a
+/// change added an entry and only as far as the question asks: the keys on the first question
+/// about a key, the done entries' texts apart from their stamps (which take splitting every entry)
+/// on the first question about those. A commit that appends one entry to a plan of thousands
+/// asks about that entry only.
+pub(crate) struct OldEntries<'e> {
+    all: &'e [Entry],
+    keys: OnceCell<HashSet<Cow<'e, str>>>,
+    done: OnceCell<HashSet<String>>,
+}
+
+impl<'e> OldEntries<'e> {
+    fn new(all: &'e [Entry]) -> Self {
+        Self {
+            all,
+            keys: OnceCell::new(),
+            done: OnceCell::new(),
         }
-        seen
-    };
-    pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), old_seen)
+    }
+
+    /// As [`EarlierEntries::has`] on the old section's entries.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        let keys = self.keys.get_or_init(|| {
+            self.all
+                .iter()
+                .filter_map(|(_, entry)| entry_key_cow(entry))
+                .collect()
+        });
+        // `EarlierEntries` keeps a done entry's text under `\u{1}` in the same set.
+        keys.contains(key)
+            || key
+                .strip_prefix('\u{1}')
+                .is_some_and(|rest| self.had_done(rest))
+    }
+
+    /// As [`EarlierEntries::had_done`] on the old section's entries.
+    pub(crate) fn had_done(&self, rest: &str) -> bool {
+        self.done
+            .get_or_init(|| {
+                self.all
+                    .iter()
+                    .filter_map(|(_, entry)| entry_key_cow(entry))
+                    .filter_map(|key| done_rest(&key))
+                    .collect()
+            })
+            .contains(rest)
+    }
 }
 
 /// The visible entries of a plan's `section`, as keys ([`entry_key`]): for remembering what the
@@ -149,10 +192,15 @@ pub fn section_keys(text: &str, section: &str) -> Vec<String> {
 /// as one character or as e and an accent is one entry; `None` when it shows nothing a reader
 /// could read (only combining marks, blank-looking fillers).
 pub fn entry_key(entry: &str) -> Option<String> {
-    let key: String = if entry.is_ascii() {
-        entry.to_string()
+    entry_key_cow(entry).map(Cow::into_owned)
+}
+
+/// [`entry_key`], borrowing the entry where it is its own key (ASCII).
+fn entry_key_cow(entry: &str) -> Option<Cow<'_, str>> {
+    let key: Cow<'_, str> = if entry.is_ascii() {
+        Cow::Borrowed(entry)
     } else {
-        entry.nfc().collect()
+        Cow::Owned(entry.nfc().collect())
     };
     let text = key
         .strip_prefix("[x] ")

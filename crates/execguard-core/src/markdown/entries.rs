@@ -25,8 +25,20 @@ pub(crate) fn remembered_entries(text: &str) -> Rc<Reading<Rc<str>>> {
     reading::<EntryReader>(&ENTRIES, without_bom(text))
 }
 
+/// Whether the document `text` has a visible entry (`!visible_entries(text).is_empty()`): a
+/// plan emptied by a commit has none. Read again only where `text` differs from the last
+/// document asked about on this thread: each commit of a range asks about its plan's new version.
+pub(crate) fn has_visible_entries(text: &str) -> bool {
+    !reading::<EntryReader>(&DOCUMENTS, without_bom(text))
+        .found
+        .is_empty()
+}
+
 thread_local! {
     static ENTRIES: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(8, 2 << 20)) };
+    // Whole documents, apart from the sections above: a text is read again from the last one
+    // kept, which must be a version of the same kind of text to share most of it.
+    static DOCUMENTS: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(2, 2 << 20)) };
 }
 
 /// Reads the visible entries of a text. An entry is shared by the readings of versions of a
