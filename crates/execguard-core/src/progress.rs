@@ -18,7 +18,7 @@
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
 
@@ -134,14 +134,21 @@ pub fn progress_delta(
 /// asks about that entry only.
 pub(crate) struct OldEntries<'e> {
     all: &'e [Entry],
+    /// Questions about a key answered by going through the entries; past [`SCANS`], the keys
+    /// are gathered.
+    scans: Cell<usize>,
     keys: OnceCell<HashSet<Cow<'e, str>>>,
     done: OnceCell<HashSet<String>>,
 }
+
+/// Questions about keys answered by comparing every entry before the keys are hashed.
+const SCANS: usize = 8;
 
 impl<'e> OldEntries<'e> {
     fn new(all: &'e [Entry]) -> Self {
         Self {
             all,
+            scans: Cell::new(0),
             keys: OnceCell::new(),
             done: OnceCell::new(),
         }
@@ -149,6 +156,19 @@ impl<'e> OldEntries<'e> {
 
     /// As [`EarlierEntries::has`] on the old section's entries.
     pub(crate) fn has(&self, key: &str) -> bool {
+        if self.keys.get().is_none() && self.scans.get() < SCANS {
+            self.scans.set(self.scans.get() + 1);
+            // An entry equal to a key is its own key (ASCII, or already in NFC); another one is
+            // made into its key only when it is not ASCII.
+            let found = self.all.iter().any(|(_, entry)| {
+                &**entry == key
+                    || (!entry.is_ascii() && entry_key_cow(entry).as_deref() == Some(key))
+            });
+            return found
+                || key
+                    .strip_prefix('\u{1}')
+                    .is_some_and(|rest| self.had_done(rest));
+        }
         let keys = self.keys.get_or_init(|| {
             self.all
                 .iter()

@@ -5,7 +5,8 @@ use std::rc::Rc;
 
 use super::marker::fold_into;
 use super::reread::{reading, Reader, Reading, Rereads};
-use super::visible::{walk_restarts, without_bom, Block, BlockKind};
+use super::sections::headings;
+use super::visible::{split_front_matter, walk_restarts, without_bom, Block, BlockKind};
 
 /// The visible entries of `text` (a section of a document), in order: every paragraph, list item
 /// text, heading, table row and the visible text of raw HTML, as a reader sees it and with white
@@ -29,9 +30,20 @@ pub(crate) fn remembered_entries(text: &str) -> Rc<Reading<Rc<str>>> {
 /// plan emptied by a commit has none. Read again only where `text` differs from the last
 /// document asked about on this thread: each commit of a range asks about its plan's new version.
 pub(crate) fn has_visible_entries(text: &str) -> bool {
-    !reading::<EntryReader>(&DOCUMENTS, without_bom(text))
-        .found
-        .is_empty()
+    let body = without_bom(text);
+    // A top-level heading with visible text is an entry, and the outline the rules read anyway
+    // (remembered) has it: its title is the heading's text, as the entry is, without the marks
+    // of struck text. The outline leaves front matter out and the entries read it as Markdown,
+    // so a document with front matter is read.
+    let titled = || {
+        headings(body)
+            .iter()
+            .any(|heading| heading.title.contains(|c: char| !matches!(c, ' ' | '|')))
+    };
+    if split_front_matter(body).is_none() && titled() {
+        return true;
+    }
+    !reading::<EntryReader>(&DOCUMENTS, body).found.is_empty()
 }
 
 thread_local! {
@@ -200,7 +212,7 @@ fn time_end(bytes: &[u8], at: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{entry_stamp, visible_entries};
+    use super::{entry_stamp, has_visible_entries, visible_entries};
 
     #[test]
     fn entries_are_what_a_reader_sees() {
@@ -217,6 +229,42 @@ mod tests {
                 "three",
             ]
         );
+    }
+
+    #[test]
+    fn a_document_has_entries_as_visible_entries_finds_them() {
+        let documents = [
+            "# Title\n\nEXECPLAN-READY\n",
+            "",
+            "\n\n",
+            "\u{feff}# Title\n",
+            "<!-- only a comment -->\n",
+            "# <!-- hidden -->\n",
+            "# ~~struck~~\n",
+            "# <del>struck</del>\n",
+            "# |\n",
+            "# \u{200b}\n",
+            "# ![](image.png)\n",
+            "# ![alt](image.png)\n",
+            "# [](link)\n",
+            "Title\n=====\n",
+            "> # quoted\n",
+            "```\n# code\n```\n",
+            "    # indented code\n",
+            "---\ntitle: x\n---\n# Title\n",
+            "---\n```\n---\n# Title\n",
+            "---\n```\n---\n",
+            "- # listed\n",
+            "<div>\n# html\n</div>\n",
+            "| a |\n|---|\n",
+        ];
+        for document in documents {
+            assert_eq!(
+                has_visible_entries(document),
+                !visible_entries(document).is_empty(),
+                "{document:?}"
+            );
+        }
     }
 
     #[test]
