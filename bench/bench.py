@@ -12,8 +12,9 @@ each figure's peak memory.
 Shapes: the pre-commit check on a wide repository, a flat folder of thousands of files, 1,200
 sibling folders, deep nesting, changes spread over many folders, an index without a cache-tree
 and a split index; the range check on a long EXEC history, many tiny commits, a large growing
-execplan, wide commits, large files and merges, and once more with one core kept busy (wall and
-CPU time); the range check on a merge-heavy history of git.git's shape, against git re-merging
+execplan, wide commits, large files and merges, pull-request-sized ranges (the last 40 and 150
+commits of the small-commit and of the real-size history), a 0.9 MB execplan rewritten by every
+commit (reworded or reordered), and once more with one core kept busy (wall and CPU time); the range check on a merge-heavy history of git.git's shape, against git re-merging
 every merge (`git log --first-parent --remerge-diff --numstat`); a push of 1,000 commits, also to four branches of a server with 50,000 refs; and
 commit-size on inputs built to make counting slow or blind.
 
@@ -71,6 +72,12 @@ TARGETS = {
     # A range of merges, against `git log --first-parent --remerge-diff --numstat` on it.
     "merges": 1.5,
 }
+
+
+def short(revision):
+    """A commit id shortened as git shortens it; another revision (`main~40`) as it is."""
+    is_id = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
+    return revision[:7] if is_id else revision
 
 
 def log(message):
@@ -601,7 +608,7 @@ class Bench:
         memory = peak_rss(env, command, path)
         self.row(name, ours, "git log --numstat --first-parent", floor,
                  f"≤ {TARGETS['range']}× (CPU ≤ {TARGETS['range-cpu']}×)",
-                 f"execguard check --range {root[:7]}..{tip}", memory, cpu=tuple(cpu))
+                 f"execguard check --range {short(root)}..{tip}", memory, cpu=tuple(cpu))
 
     def push(self):
         """A push of N commits to a bare repository, with and without the pre-receive hook."""
@@ -937,8 +944,8 @@ def render(rows, mode, size, runs, elapsed, manager_rows):
         "  worker keeps small blobs and spec listings it has already read. Workers take the commits",
         "  newest first, eight at a time, and share the file versions decoded from the packs.",
         "- Each version of an execplan is read (its outline, its Progress entries) only where it",
-        "  differs from the version read before it, from the last block before the change to the",
-        "  first block after it that both versions share.",
+        "  differs from the version kept (up to 64 per thread) that shares the most with it, from the",
+        "  last block before the change to the first block after it that both versions share.",
         "- Peak memory is bounded by 12 MiB of decoded file versions shared by the workers, libgit2's",
         "  16 MiB of tree delta bases, its pack windows (4 MiB mapped at most) and object cache",
         "  (2 MiB), 2 MiB of cached blobs per worker, and the pages of the pack files, which are given",
