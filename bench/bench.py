@@ -12,8 +12,9 @@ each figure's peak memory.
 Shapes: the pre-commit check on a wide repository, a flat folder of thousands of files, 1,200
 sibling folders, deep nesting, changes spread over many folders, an index without a cache-tree
 and a split index; the range check on a long EXEC history, many tiny commits, a large growing
-execplan, wide commits, large files and merges, and once more with one core kept busy (wall and
-CPU time); the range check on a merge-heavy history of git.git's shape, against git re-merging
+execplan, wide commits, large files and merges, pull-request-sized ranges (the last 40 and 150
+commits of the small-commit and of the real-size history), a 0.9 MB execplan rewritten by every
+commit (reworded or reordered), and once more with one core kept busy (wall and CPU time); the range check on a merge-heavy history of git.git's shape, against git re-merging
 every merge (`git log --first-parent --remerge-diff --numstat`); a push of 1,000 commits, also to four branches of a server with 50,000 refs; and
 commit-size on inputs built to make counting slow or blind.
 
@@ -38,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import rewrites
 import shapes
 import topics
 from gen import Stream, code_text, plan_text, spec_text
@@ -54,6 +56,9 @@ SIZES = {
                   lock_packages=350),
 }
 
+# The pull-request-sized ranges: the last commits of the small-commit and the real-size history.
+PULL_REQUEST_COMMITS = (40, 150)
+
 TARGETS = {
     "pre-commit": 1.5,
     "range": 1.0,
@@ -67,6 +72,12 @@ TARGETS = {
     # A range of merges, against `git log --first-parent --remerge-diff --numstat` on it.
     "merges": 1.5,
 }
+
+
+def short(revision):
+    """A commit id shortened as git shortens it; another revision (`main~40`) as it is."""
+    is_id = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
+    return revision[:7] if is_id else revision
 
 
 def log(message):
@@ -516,6 +527,23 @@ class Bench:
             path, first, label = shapes.history(env, self.work, name, size)
             log(f"measuring the range check: {label}")
             self.range_row(f"range check, {label}", path, first)
+        # Pull-request-sized ranges: the last commits of a long history, where the fixed costs
+        # of a run (process, repository handles, pack indexes, config) weigh most.
+        for name in ("tiny", "real"):
+            path, _, label = shapes.history(env, self.work, name, size)
+            for commits in PULL_REQUEST_COMMITS:
+                log(f"measuring the range check: the last {commits} of {label}")
+                self.range_row(f"range check, last {commits} of {label}", path, f"main~{commits}")
+        rewrite_size = rewrites.SIZES["small" if self.args.small else "full"]
+        for kind, label in rewrites.KINDS:
+            path = self.work / f"history-rewrite-{kind}"
+            if not path.exists():
+                log(f"generating the {kind} plan history")
+                rewrites.make_rewrite_history(env, path, kind, rewrite_size)
+            first = env.git(path, "rev-list", "--max-parents=0", "main").stdout.decode().split()[0]
+            label = label.format(**rewrite_size)
+            log(f"measuring the range check: {label}")
+            self.range_row(f"range check, {label}", path, first)
         path, first, label = shapes.history(env, self.work, "tiny", size)
         if (os.cpu_count() or 1) > 1:
             log(f"measuring the range check with one core busy: {label}")
@@ -580,7 +608,7 @@ class Bench:
         memory = peak_rss(env, command, path)
         self.row(name, ours, "git log --numstat --first-parent", floor,
                  f"≤ {TARGETS['range']}× (CPU ≤ {TARGETS['range-cpu']}×)",
-                 f"execguard check --range {root[:7]}..{tip}", memory, cpu=tuple(cpu))
+                 f"execguard check --range {short(root)}..{tip}", memory, cpu=tuple(cpu))
 
     def push(self):
         """A push of N commits to a bare repository, with and without the pre-receive hook."""
@@ -916,8 +944,8 @@ def render(rows, mode, size, runs, elapsed, manager_rows):
         "  worker keeps small blobs and spec listings it has already read. Workers take the commits",
         "  newest first, eight at a time, and share the file versions decoded from the packs.",
         "- Each version of an execplan is read (its outline, its Progress entries) only where it",
-        "  differs from the version read before it, from the last block before the change to the",
-        "  first block after it that both versions share.",
+        "  differs from the version kept (up to 64 per thread) that shares the most with it, from the",
+        "  last block before the change to the first block after it that both versions share.",
         "- Peak memory is bounded by 12 MiB of decoded file versions shared by the workers, libgit2's",
         "  16 MiB of tree delta bases, its pack windows (4 MiB mapped at most) and object cache",
         "  (2 MiB), 2 MiB of cached blobs per worker, and the pages of the pack files, which are given",

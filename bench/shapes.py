@@ -26,7 +26,7 @@ HISTORY_SIZES = {
                  real_commits=700),
     "small": dict(tiny_commits=150, plan_commits=60, plan_start_entries=200, wide_commits=40,
                   wide_files_per_commit=10, large_commits=30, large_file_lines=3_000,
-                  merge_commits=80, refs=1_000, refs_base=100, refs_push=100, real_commits=40),
+                  merge_commits=80, refs=1_000, refs_base=100, refs_push=100, real_commits=160),
 }
 
 

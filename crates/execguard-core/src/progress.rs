@@ -16,7 +16,9 @@
 //!   when only its stamp changed, or when an open item kept every word it had and gained at least
 //!   four (it records what was done so far). Any other pair is a rewording, which is not progress.
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
 
@@ -139,16 +141,77 @@ pub fn progress_delta(
     let empty = EarlierEntries::default();
     // Every entry of the old section is seen: a copy of one that the shared start or end holds
     // is no new entry either.
-    let old_seen = || {
-        let mut seen = EarlierEntries::default();
-        for (_, entry) in old_all {
-            if let Some(key) = entry_key(entry) {
-                seen.insert(&key);
-            }
+    let old_seen = OldEntries::new(old_all);
+    pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), &old_seen)
+}
+
+/// Every entry of an old section, as [`EarlierEntries`] would hold them, gathered only when a
+/// change added an entry and only as far as the question asks: the keys on the first question
+/// about a key, the done entries' texts apart from their stamps (which take splitting every entry)
+/// on the first question about those. A commit that appends one entry to a plan of thousands
+/// asks about that entry only.
+pub(crate) struct OldEntries<'e> {
+    all: &'e [Entry],
+    /// Questions about a key answered by going through the entries; past [`SCANS`], the keys
+    /// are gathered.
+    scans: Cell<usize>,
+    keys: OnceCell<HashSet<Cow<'e, str>>>,
+    done: OnceCell<HashSet<String>>,
+}
+
+/// Questions about keys answered by comparing every entry before the keys are hashed.
+const SCANS: usize = 8;
+
+impl<'e> OldEntries<'e> {
+    fn new(all: &'e [Entry]) -> Self {
+        Self {
+            all,
+            scans: Cell::new(0),
+            keys: OnceCell::new(),
+            done: OnceCell::new(),
         }
-        seen
-    };
-    pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), old_seen)
+    }
+
+    /// As [`EarlierEntries::has`] on the old section's entries.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        if self.keys.get().is_none() && self.scans.get() < SCANS {
+            self.scans.set(self.scans.get() + 1);
+            // An entry equal to a key is its own key (ASCII, or already in NFC); another one is
+            // made into its key only when it is not ASCII.
+            let found = self.all.iter().any(|(_, entry)| {
+                &**entry == key
+                    || (!entry.is_ascii() && entry_key_cow(entry).as_deref() == Some(key))
+            });
+            return found
+                || key
+                    .strip_prefix('\u{1}')
+                    .is_some_and(|rest| self.had_done(rest));
+        }
+        let keys = self.keys.get_or_init(|| {
+            self.all
+                .iter()
+                .filter_map(|(_, entry)| entry_key_cow(entry))
+                .collect()
+        });
+        // `EarlierEntries` keeps a done entry's text under `\u{1}` in the same set.
+        keys.contains(key)
+            || key
+                .strip_prefix('\u{1}')
+                .is_some_and(|rest| self.had_done(rest))
+    }
+
+    /// As [`EarlierEntries::had_done`] on the old section's entries.
+    pub(crate) fn had_done(&self, rest: &str) -> bool {
+        self.done
+            .get_or_init(|| {
+                self.all
+                    .iter()
+                    .filter_map(|(_, entry)| entry_key_cow(entry))
+                    .filter_map(|key| done_rest(&key))
+                    .collect()
+            })
+            .contains(rest)
+    }
 }
 
 /// Whether the section was replaced wholesale: every old item (`- [ ]`, `- [x]`) gone (none
@@ -198,10 +261,15 @@ pub fn section_keys(text: &str, section: &str) -> Vec<String> {
 /// as one character or as e and an accent is one entry; `None` when it shows nothing a reader
 /// could read (only combining marks, blank-looking fillers).
 pub fn entry_key(entry: &str) -> Option<String> {
-    let key: String = if entry.is_ascii() {
-        entry.to_string()
+    entry_key_cow(entry).map(Cow::into_owned)
+}
+
+/// [`entry_key`], borrowing the entry where it is its own key (ASCII).
+fn entry_key_cow(entry: &str) -> Option<Cow<'_, str>> {
+    let key: Cow<'_, str> = if entry.is_ascii() {
+        Cow::Borrowed(entry)
     } else {
-        entry.nfc().collect()
+        Cow::Owned(entry.nfc().collect())
     };
     let text = key
         .strip_prefix("[x] ")

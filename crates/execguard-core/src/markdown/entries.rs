@@ -5,7 +5,8 @@ use std::rc::Rc;
 
 use super::marker::fold_into;
 use super::reread::{reading, Reader, Reading, Rereads};
-use super::visible::{walk_restarts, without_bom, Block, BlockKind};
+use super::sections::headings;
+use super::visible::{split_front_matter, walk_restarts, without_bom, Block, BlockKind};
 
 /// The visible entries of `text` (a section of a document), in order: every paragraph, list item
 /// text, heading, table row and the visible text of raw HTML, as a reader sees it and with white
@@ -25,8 +26,32 @@ pub(crate) fn remembered_entries(text: &str) -> Rc<Reading<Rc<str>>> {
     reading::<EntryReader>(&ENTRIES, without_bom(text))
 }
 
+/// Whether the document `text` has a visible entry (`!visible_entries(text).is_empty()`): a
+/// plan emptied by a commit has none. Read again only where `text` differs from the last
+/// document asked about on this thread: each commit of a range asks about its plan's new version.
+pub(crate) fn has_visible_entries(text: &str) -> bool {
+    let body = without_bom(text);
+    // A top-level heading with visible text is an entry, and the outline the rules read anyway
+    // (remembered) has it: its title is the heading's text, as the entry is, without the marks
+    // of struck text. The outline leaves front matter out and the entries read it as Markdown,
+    // so a document with front matter is read.
+    let titled = || {
+        headings(body)
+            .iter()
+            .any(|heading| heading.title.contains(|c: char| !matches!(c, ' ' | '|')))
+    };
+    if split_front_matter(body).is_none() && titled() {
+        return true;
+    }
+    !reading::<EntryReader>(&DOCUMENTS, body).found.is_empty()
+}
+
 thread_local! {
-    static ENTRIES: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(8, 2 << 20)) };
+    // Enough for each version of the plans one commit changes (up to `max-files`), and the next.
+    static ENTRIES: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(64, 2 << 20)) };
+    // Whole documents, apart from the sections above: a text is read again from the last one
+    // kept, which must be a version of the same kind of text to share most of it.
+    static DOCUMENTS: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(2, 2 << 20)) };
 }
 
 /// Reads the visible entries of a text. An entry is shared by the readings of versions of a
@@ -188,7 +213,7 @@ fn time_end(bytes: &[u8], at: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{entry_stamp, visible_entries};
+    use super::{entry_stamp, has_visible_entries, visible_entries};
 
     #[test]
     fn entries_are_what_a_reader_sees() {
@@ -205,6 +230,42 @@ mod tests {
                 "three",
             ]
         );
+    }
+
+    #[test]
+    fn a_document_has_entries_as_visible_entries_finds_them() {
+        let documents = [
+            "# Title\n\nEXECPLAN-READY\n",
+            "",
+            "\n\n",
+            "\u{feff}# Title\n",
+            "<!-- only a comment -->\n",
+            "# <!-- hidden -->\n",
+            "# ~~struck~~\n",
+            "# <del>struck</del>\n",
+            "# |\n",
+            "# \u{200b}\n",
+            "# ![](image.png)\n",
+            "# ![alt](image.png)\n",
+            "# [](link)\n",
+            "Title\n=====\n",
+            "> # quoted\n",
+            "```\n# code\n```\n",
+            "    # indented code\n",
+            "---\ntitle: x\n---\n# Title\n",
+            "---\n```\n---\n# Title\n",
+            "---\n```\n---\n",
+            "- # listed\n",
+            "<div>\n# html\n</div>\n",
+            "| a |\n|---|\n",
+        ];
+        for document in documents {
+            assert_eq!(
+                has_visible_entries(document),
+                !visible_entries(document).is_empty(),
+                "{document:?}"
+            );
+        }
     }
 
     #[test]

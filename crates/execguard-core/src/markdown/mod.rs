@@ -15,8 +15,8 @@ mod restarts;
 mod sections;
 mod visible;
 
-pub(crate) use entries::remembered_entries;
 pub use entries::{entry_stamp, visible_entries};
+pub(crate) use entries::{has_visible_entries, remembered_entries};
 pub use marker::has_marker;
 pub(crate) use reread::Reading;
 pub use sections::{

@@ -202,8 +202,11 @@ fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
 pub(crate) struct Rereads<V> {
     capacity: usize,
     budget: usize,
-    entries: Vec<(String, Rc<Reading<V>>)>,
+    entries: Vec<Kept<V>>,
 }
+
+/// A text kept, with its reading.
+type Kept<V> = (String, Rc<Reading<V>>);
 
 impl<V> Rereads<V> {
     pub const fn new(capacity: usize, budget: usize) -> Self {
@@ -226,6 +229,30 @@ impl<V> Rereads<V> {
     }
 }
 
+/// The kept text that shares the most with `text` at its start and end, with its reading (the
+/// latest of equals): a commit that changes several plans asks about each in turn, and a plan
+/// read again from another plan's reading would be read whole.
+fn closest<'m, V>(entries: &'m [Kept<V>], text: &str) -> Option<&'m Kept<V>> {
+    let shared = |kept: &str| {
+        let (a, b) = (kept.as_bytes(), text.as_bytes());
+        let prefix = common_prefix(a, b);
+        prefix + common_suffix(a, b, a.len().min(b.len()) - prefix)
+    };
+    let mut best: Option<(usize, &Kept<V>)> = None;
+    for entry in entries.iter().rev() {
+        let score = shared(&entry.0);
+        if best.is_none_or(|(most, _)| score > most) {
+            best = Some((score, entry));
+        }
+        // Most often the last text kept is the version before, sharing nearly all of it: the
+        // others need not be compared.
+        if score >= text.len() - text.len() / 8 {
+            break;
+        }
+    }
+    best.map(|(_, entry)| entry)
+}
+
 /// The reading of `text` by `R`, remembered in `memo`.
 pub(crate) fn reading<R: Reader + 'static>(
     memo: &'static LocalKey<RefCell<Rereads<R::Item>>>,
@@ -241,7 +268,7 @@ pub(crate) fn reading<R: Reader + 'static>(
         {
             return Rc::clone(found);
         }
-        let found = Rc::new(match memo.entries.last() {
+        let found = Rc::new(match closest(&memo.entries, text) {
             Some((old_text, old)) => read_again::<R>(old_text, old, text),
             None => R::read(text),
         });

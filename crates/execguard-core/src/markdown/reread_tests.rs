@@ -249,3 +249,25 @@ fn the_common_ends_are_found_across_chunks() {
     assert_eq!(common_suffix(b"abc", b"abc", 0), 0);
     assert_eq!(common_prefix(b"", b"abc"), 0);
 }
+
+#[test]
+fn several_plans_are_each_read_again_from_their_own_last_version() {
+    let plan = |feature: &str, steps: usize| {
+        let entries: String = (0..steps)
+            .map(|step| format!("- [x] Step {step} of {feature}.\n"))
+            .collect();
+        format!("# {feature}\n\n## Progress\n\n{entries}\n## Outcomes\n\nPending.\n")
+    };
+    let kept: Vec<(String, std::rc::Rc<Reading<std::rc::Rc<str>>>)> = ["login", "search"]
+        .iter()
+        .map(|feature| {
+            let text = plan(feature, 40);
+            let reading = std::rc::Rc::new(EntryReader::read(&text));
+            (text, reading)
+        })
+        .collect();
+    // The last text kept is the other plan's.
+    let next = plan("login", 41);
+    let (base, _) = closest(&kept, &next).expect("a text is kept");
+    assert_eq!(base, &kept[0].0);
+}

@@ -136,7 +136,7 @@ pub fn headings(text: &str) -> Vec<Heading> {
 
 thread_local! {
     static OUTLINES: RefCell<Rereads<Heading>> =
-        const { RefCell::new(Rereads::new(4, 2 << 20)) };
+        const { RefCell::new(Rereads::new(64, 2 << 20)) };
 }
 
 /// Reads the top-level headings of a text (without front matter).

@@ -3,7 +3,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::{counts, EarlierEntries, ProgressChange, ProgressDelta};
+use super::{counts, EarlierEntries, OldEntries, ProgressChange, ProgressDelta};
 use crate::markdown::entry_stamp;
 
 /// Where an entry that is not kept stands: after the kept entry `(key, occurrence)`, or at the
@@ -11,12 +11,12 @@ use crate::markdown::entry_stamp;
 type Slot<'e> = Option<(&'e str, usize)>;
 
 /// Compares the entries of the old and the new section (those both have at their start and end
-/// set aside). `old_seen` gives every entry of the whole old section, when it is needed.
+/// set aside). `old_seen` holds every entry of the whole old section.
 pub(super) fn compare(
     old: &[String],
     new: &[String],
     earlier: &EarlierEntries,
-    old_seen: impl FnOnce() -> EarlierEntries,
+    old_seen: &OldEntries<'_>,
 ) -> ProgressDelta {
     let old_counts = counts(old);
     let new_counts = counts(new);
@@ -34,7 +34,6 @@ pub(super) fn compare(
     if added.is_empty() {
         return delta(ProgressChange::default());
     }
-    let old_seen = old_seen();
     // An entry is not new when the old section or the branch earlier had it, or when the branch
     // earlier had it done under another stamp (ticked, unticked and ticked again).
     let seen = |key: &str| earlier.recalls(key) || old_seen.has(key);
@@ -51,7 +50,7 @@ pub(super) fn compare(
     let progressed = by_slot.values().any(|(added, gone)| {
         pairs(added, gone).into_iter().any(|(new, old)| match old {
             None => !seen(new),
-            Some(old) => pair_progresses(new, old, &seen, earlier, &old_seen),
+            Some(old) => pair_progresses(new, old, &seen, earlier, old_seen),
         })
     });
     delta(ProgressChange {
@@ -128,7 +127,7 @@ fn pair_progresses(
     old: &str,
     seen: &impl Fn(&str) -> bool,
     earlier: &EarlierEntries,
-    old_seen: &EarlierEntries,
+    old_seen: &OldEntries<'_>,
 ) -> bool {
     let (new_stamp, new_rest) = entry_stamp(new);
     let (old_stamp, old_rest) = entry_stamp(old);

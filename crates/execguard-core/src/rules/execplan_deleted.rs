@@ -111,7 +111,7 @@ fn moved_within_plans(
         ) else {
             continue;
         };
-        if markdown::visible_entries(&new).is_empty() {
+        if !markdown::has_visible_entries(&new) {
             continue;
         }
         let (base, new) = (markdown::Outline::of(&base), markdown::Outline::of(&new));
@@ -136,7 +136,7 @@ fn emptied(cx: &Context<'_>, file: &crate::model::FileChange) -> Result<bool, Tr
     ) else {
         return Ok(false);
     };
-    if markdown::visible_entries(&new).is_empty() {
+    if !markdown::has_visible_entries(&new) {
         return Ok(true);
     }
     let (base, new) = (markdown::Outline::of(&base), markdown::Outline::of(&new));
