@@ -120,20 +120,11 @@ pub fn progress_delta(
         .iter()
         .filter_map(|(_, e)| entry_key(e))
         .collect();
-    // A task list replaced by the next task's: the section's heading names another task and no
-    // entry of the old list is left. The new entries then replace nothing in place (none is a
-    // rewording of an old one); each that was not seen before is new.
-    let old_keys = if old.is_some_and(|old| {
-        replaced_list(
-            old,
-            new,
-            section,
-            old_all.len(),
-            old_entries.len(),
-            &old_keys,
-            &new_keys,
-        )
-    }) {
+    // A task list replaced by the next task's: the section's heading names another task. The new
+    // entries then replace nothing in place (none is a rewording of an old one); each that was
+    // not seen before is new.
+    let old_keys = if old.is_some_and(|old| replaced_list(old, new, section, &old_keys, &new_keys))
+    {
         Vec::new()
     } else {
         old_keys
@@ -214,27 +205,19 @@ impl<'e> OldEntries<'e> {
     }
 }
 
-/// Whether the section was replaced wholesale: every old item (`- [ ]`, `- [x]`) gone (none
-/// shared at the start or end, none kept anywhere), and its heading's title changed (`Todo — BUB-17` to `Todo —
-/// BUB-19`). A sweep that rewords every entry keeps the heading.
+/// Whether the section is the next task's list: its heading's title changed (`Todo — BUB-17` to
+/// `Todo — BUB-19`) and both versions hold items. A sweep that rewords entries keeps the
+/// heading; the items a new list keeps from the last one (a routine "archive the last plan")
+/// are seen, so only the new ones count.
 fn replaced_list(
     old: &str,
     new: &str,
     section: &str,
-    old_all: usize,
-    old_unshared: usize,
     old_keys: &[String],
     new_keys: &[String],
 ) -> bool {
-    if old_keys.is_empty() || new_keys.is_empty() || old_unshared != old_all {
-        return false;
-    }
-    // The list's items: what a sub-heading or a plain line the two lists share says is not an
-    // item kept.
-    let item = |key: &&String| key.starts_with("[x] ") || key.starts_with("[ ] ");
-    let new_counts = counts(new_keys);
-    let mut old_items = old_keys.iter().filter(item).peekable();
-    if old_items.peek().is_none() || old_items.any(|key| new_counts.contains_key(key.as_str())) {
+    let item = |key: &String| key.starts_with("[x] ") || key.starts_with("[ ] ");
+    if !old_keys.iter().any(item) || !new_keys.iter().any(item) {
         return false;
     }
     let title = |text: &str| {

@@ -512,7 +512,7 @@ fn a_task_list_replaced_by_the_next_tasks_is_progress() {
     }
     let delta = progress_delta(Some(&old), &new, "Todo", Some(&earlier));
     assert!(!delta.change.progressed, "{delta:?}");
-    // One old item kept: the rest are compared in place, as before.
+    // The next list keeps a routine item of the last one: its new items still count.
     let kept = list(
         "BUB-19 isolate backfill errors",
         &[
@@ -521,5 +521,8 @@ fn a_task_list_replaced_by_the_next_tasks_is_progress() {
             "log the session id",
         ],
     );
-    assert_eq!(progress_change(Some(&old), &kept, "Todo"), CHANGED_ONLY);
+    assert_eq!(progress_change(Some(&old), &kept, "Todo"), PROGRESSED);
+    // The kept item alone under the new heading is nothing new.
+    let only_kept = list("BUB-19 isolate backfill errors", &["archive the last plan"]);
+    assert!(!progress_change(Some(&old), &only_kept, "Todo").progressed);
 }
