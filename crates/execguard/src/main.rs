@@ -1,7 +1,8 @@
 //! `execguard`: install the hooks, check on demand, explain the rules, show the config.
 
-// On Unix the entry point is `main` below, not the standard library's start-up (see there).
-#![cfg_attr(unix, no_main)]
+// On Unix the entry point is `main` below, not the standard library's start-up (see there); a
+// unit-test build keeps the test harness's own.
+#![cfg_attr(all(unix, not(test)), no_main)]
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -109,7 +110,7 @@ impl Command {
 /// commands handle), a panic exits with 101 after its message, and stdout is flushed at exit
 /// (by `std::process::exit`). Arguments come from glibc as before. A stack overflow is then
 /// a plain SIGSEGV instead of an abort with a message.
-#[cfg(unix)]
+#[cfg(all(unix, not(test)))]
 #[allow(unsafe_code)]
 #[no_mangle]
 extern "C" fn main(
@@ -132,7 +133,7 @@ extern "C" fn main(
 
 /// Opens `/dev/null` on each of the three standard streams that is closed, as the standard
 /// library's start-up does.
-#[cfg(unix)]
+#[cfg(all(unix, not(test)))]
 #[allow(unsafe_code)]
 fn open_closed_standard_streams() {
     let mut streams = [0, 1, 2].map(|fd| libc::pollfd {
@@ -155,7 +156,7 @@ fn open_closed_standard_streams() {
     }
 }
 
-#[cfg(not(unix))]
+#[cfg(any(not(unix), test))]
 fn main() -> ExitCode {
     run()
 }
