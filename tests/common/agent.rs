@@ -13,17 +13,9 @@ pub fn hook(repo: &TestRepo, event: &str) -> Run {
     )
 }
 
+/// A PreToolUse event as Claude Code sends it, answered by the agent hook.
 pub fn pre_tool_use(repo: &TestRepo, cwd: &str, tool: &str, input: Value) -> Run {
-    let event = json!({
-        "session_id": "abc123",
-        "transcript_path": repo.root.join("transcript.jsonl"),
-        "cwd": repo.path(cwd),
-        "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": tool,
-        "tool_input": input,
-        "tool_use_id": "toolu_01",
-    });
+    let event = host_event(repo, Host::Claude, cwd, tool, &input);
     hook(repo, &event.to_string())
 }
 
