@@ -240,3 +240,32 @@ fn progress_update_keys_are_validated() {
     // A rendered config parses back to itself.
     assert_eq!(Config::parse("r.toml", &config.to_toml()).unwrap(), config);
 }
+
+/// Each named choice of `[rules.progress-update]` names its key, both values and what was found.
+#[test]
+fn an_unknown_choice_names_the_key_and_both_values() {
+    for (line, message) in [
+        ("within = \"later\"", "rules.progress-update.within: expected \"commit\" or \"push\", found \"later\""),
+        ("require = \"all\"", "rules.progress-update.require: expected \"every-code-commit\" or \"planned-work\", found \"all\""),
+        ("unplanned-complex-work = \"maybe\"", "rules.progress-update.unplanned-complex-work: expected \"refuse\" or \"warn\", found \"maybe\""),
+    ] {
+        let text = format!("[rules.progress-update]\n{line}\n");
+        let err = Config::parse("c.toml", &text).unwrap_err().to_string();
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains("c.toml:2:"), "{err}");
+    }
+    let choices = Config::parse(
+        "c.toml",
+        "[rules.progress-update]\nwithin = \"push\"\nrequire = \"planned-work\"\nunplanned-complex-work = \"warn\"\n",
+    )
+    .unwrap();
+    let p = &choices.rules.progress_update;
+    assert_eq!(
+        (
+            p.within.as_str(),
+            p.require.as_str(),
+            p.unplanned_verdict.as_str()
+        ),
+        ("push", "planned-work", "warn")
+    );
+}

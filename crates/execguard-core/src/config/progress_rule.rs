@@ -187,54 +187,24 @@ impl Validator<'_> {
         raw: RawProgressUpdate,
     ) -> Result<ProgressUpdateConfig, ConfigError> {
         let key = |name: &str| format!("rules.progress-update.{name}");
-        let within = match raw.within {
-            None => Within::Commit,
-            Some(value) => match value.get_ref().as_str() {
-                "commit" => Within::Commit,
-                "push" => Within::Push,
-                other => {
-                    return Err(self.error(
-                        value.span(),
-                        format!(
-                            "{}: expected \"commit\" or \"push\", found \"{other}\"",
-                            key("within")
-                        ),
-                    ))
-                }
-            },
-        };
-        let require = match raw.require {
-            None => Require::EveryCodeCommit,
-            Some(value) => match value.get_ref().as_str() {
-                "every-code-commit" => Require::EveryCodeCommit,
-                "planned-work" => Require::PlannedWork,
-                other => {
-                    return Err(self.error(
-                        value.span(),
-                        format!(
-                        "{}: expected \"every-code-commit\" or \"planned-work\", found \"{other}\"",
-                        key("require")
-                    ),
-                    ))
-                }
-            },
-        };
-        let unplanned_verdict = match raw.unplanned_complex_work {
-            None => UnplannedVerdict::Refuse,
-            Some(value) => match value.get_ref().as_str() {
-                "refuse" => UnplannedVerdict::Refuse,
-                "warn" => UnplannedVerdict::Warn,
-                other => {
-                    return Err(self.error(
-                        value.span(),
-                        format!(
-                            "{}: expected \"refuse\" or \"warn\", found \"{other}\"",
-                            key("unplanned-complex-work")
-                        ),
-                    ))
-                }
-            },
-        };
+        let within = self.choice(
+            &key("within"),
+            raw.within,
+            [Within::Commit, Within::Push],
+            Within::as_str,
+        )?;
+        let require = self.choice(
+            &key("require"),
+            raw.require,
+            [Require::EveryCodeCommit, Require::PlannedWork],
+            Require::as_str,
+        )?;
+        let unplanned_verdict = self.choice(
+            &key("unplanned-complex-work"),
+            raw.unplanned_complex_work,
+            [UnplannedVerdict::Refuse, UnplannedVerdict::Warn],
+            UnplannedVerdict::as_str,
+        )?;
         Ok(ProgressUpdateConfig {
             unplanned_verdict,
             section: self.non_empty(&key("section"), raw.section, "Progress")?,
@@ -275,6 +245,33 @@ impl Validator<'_> {
                 DEFAULT_UNPLANNED_EXCLUDE,
             )?,
         })
+    }
+
+    /// One of two named values, the first the default: `expected "a" or "b"` otherwise.
+    fn choice<T: Copy>(
+        &self,
+        key: &str,
+        value: Option<Spanned<String>>,
+        options: [T; 2],
+        name: fn(T) -> &'static str,
+    ) -> Result<T, ConfigError> {
+        let Some(value) = value else {
+            return Ok(options[0]);
+        };
+        options
+            .into_iter()
+            .find(|option| name(*option) == value.get_ref().as_str())
+            .ok_or_else(|| {
+                self.error(
+                    value.span(),
+                    format!(
+                        "{key}: expected \"{}\" or \"{}\", found \"{}\"",
+                        name(options[0]),
+                        name(options[1]),
+                        value.get_ref()
+                    ),
+                )
+            })
     }
 
     /// A whole number that may be 0.
