@@ -247,7 +247,7 @@ fn an_unknown_choice_names_the_key_and_both_values() {
     for (line, message) in [
         ("within = \"later\"", "rules.progress-update.within: expected \"commit\" or \"push\", found \"later\""),
         ("require = \"all\"", "rules.progress-update.require: expected \"every-code-commit\" or \"planned-work\", found \"all\""),
-        ("unplanned-complex-work = \"maybe\"", "rules.progress-update.unplanned-complex-work: expected \"refuse\" or \"warn\", found \"maybe\""),
+        ("unplanned-complex-work = \"maybe\"", "rules.progress-update.unplanned-complex-work: expected \"warn\" or \"refuse\", found \"maybe\""),
     ] {
         let text = format!("[rules.progress-update]\n{line}\n");
         let err = Config::parse("c.toml", &text).unwrap_err().to_string();
@@ -256,7 +256,7 @@ fn an_unknown_choice_names_the_key_and_both_values() {
     }
     let choices = Config::parse(
         "c.toml",
-        "[rules.progress-update]\nwithin = \"push\"\nrequire = \"planned-work\"\nunplanned-complex-work = \"warn\"\n",
+        "[rules.progress-update]\nwithin = \"push\"\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\n",
     )
     .unwrap();
     let p = &choices.rules.progress_update;
@@ -266,6 +266,6 @@ fn an_unknown_choice_names_the_key_and_both_values() {
             p.require.as_str(),
             p.unplanned_verdict.as_str()
         ),
-        ("push", "planned-work", "warn")
+        ("push", "planned-work", "refuse")
     );
 }

@@ -49,12 +49,12 @@ pub struct ProgressUpdateConfig {
 /// What becomes of unplanned complex work (`unplanned-complex-work`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum UnplannedVerdict {
-    /// Refused, like any finding.
-    #[default]
-    Refuse,
     /// Reported as a warning (by the hooks, in CI's annotations and reports), never refused:
     /// size tells complex work from routine work only so well.
+    #[default]
     Warn,
+    /// Refused, like any finding.
+    Refuse,
 }
 
 impl UnplannedVerdict {
@@ -202,7 +202,7 @@ impl Validator<'_> {
         let unplanned_verdict = self.choice(
             &key("unplanned-complex-work"),
             raw.unplanned_complex_work,
-            [UnplannedVerdict::Refuse, UnplannedVerdict::Warn],
+            [UnplannedVerdict::Warn, UnplannedVerdict::Refuse],
             UnplannedVerdict::as_str,
         )?;
         Ok(ProgressUpdateConfig {

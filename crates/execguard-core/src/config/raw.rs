@@ -285,7 +285,7 @@ pub(super) struct RawProgressUpdate {
     #[schemars(with = "Vec<String>")]
     pub(super) unplanned_exclude: Option<Vec<Spanned<String>>>,
     /// Under `require = "planned-work"`: what becomes of unplanned complex work, judged by size
-    /// alone: `refuse` (default) or `warn` (reported, never refused).
+    /// alone: `warn` (default: reported, never refused) or `refuse`.
     #[schemars(with = "UnplannedVerdict")]
     pub(super) unplanned_complex_work: Option<Spanned<String>>,
 }
@@ -295,8 +295,8 @@ pub(super) struct RawProgressUpdate {
 #[serde(rename_all = "kebab-case")]
 #[allow(dead_code)]
 enum UnplannedVerdict {
-    Refuse,
     Warn,
+    Refuse,
 }
 
 /// Which code commits need a Progress entry.

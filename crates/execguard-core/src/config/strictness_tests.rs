@@ -372,14 +372,24 @@ fn progress_update_allowances_may_shrink_but_not_grow() {
             "unplanned-spread-folders = 4",
             "rules.progress-update.unplanned-spread-folders",
         ),
-        (
-            "unplanned-complex-work = \"warn\"",
-            "rules.progress-update.unplanned-complex-work",
-        ),
     ] {
         let newer = format!("[rules.progress-update]\n{newer}\n");
         assert_eq!(from_default(&newer), [key], "{newer}");
         assert!(loosened(&newer, "").is_empty(), "{newer}");
+    }
+    // Unplanned complex work is a warning by default: refusing it tightens, and going back from
+    // "refuse" to the default (or to an explicit "warn") loosens.
+    let refuse = "[rules.progress-update]\nunplanned-complex-work = \"refuse\"\n";
+    assert!(from_default(refuse).is_empty());
+    for warn in [
+        "",
+        "[rules.progress-update]\nunplanned-complex-work = \"warn\"\n",
+    ] {
+        assert_eq!(
+            loosened(refuse, warn),
+            ["rules.progress-update.unplanned-complex-work"],
+            "{warn}"
+        );
     }
     // Leaving more code out of the unplanned size loosens; counting tests again tightens.
     let mut more: Vec<String> = crate::config::DEFAULT_UNPLANNED_EXCLUDE

@@ -109,7 +109,7 @@ commit changing at most that many lines of code in at most that many code files 
 an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
 folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`), or under
-`within = "push"` its push or range does; other code is refused only above `unplanned-max-lines`
+`within = "push"` its push or range does; other code is reported only above `unplanned-max-lines`
 changed lines of code (default 200) or `unplanned-max-files` code files (default 6), or above
 `unplanned-spread-lines` lines (default 100) written in files of `unplanned-spread-folders`
 folders or more (default 3: work across modules, smaller than the limits), tests,
@@ -120,9 +120,11 @@ parent that brings in only such commits: taking work back needs no plan): "this 
 complex work, and no execplan names it"; write or name the execplan, or split the work, and when
 unsure whether a plan is needed, stop and escalate with `execguard escalate "<question>"`);
 `enabled = false` turns it off.
-`unplanned-complex-work = "warn"` reports that finding as a warning instead of refusing.
-`within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits, `"warn"` and
-more `unplanned-exclude` or `[layout] closed-plans` globs each loosen the rule (`guard-config`).
+`unplanned-complex-work` (default `"warn"`) makes that finding a warning, since size alone tells
+complex work from routine work only so well; `"refuse"` refuses it like any finding.
+`within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits, going
+from `"refuse"` back to `"warn"` and more `unplanned-exclude` or `[layout] closed-plans` globs each
+loosen the rule (`guard-config`).
 "#
 );
 
