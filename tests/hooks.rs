@@ -10,6 +10,8 @@
 mod commit_shapes;
 #[path = "progress/planned_work.rs"]
 mod planned_work;
+#[path = "progress/planned_work_plans.rs"]
+mod planned_work_plans;
 use crate::common;
 
 use common::scenario::{constants, staged_paths, Scenario, PLAN, SPEC};

@@ -7,14 +7,15 @@ use super::common::scenario::{constants, Scenario};
 use super::common::{Run, TestRepo};
 
 /// Planned work with unplanned complex work refused, the tightening choice (the default warns).
-const PLANNED_WORK: &str =
+pub(super) const PLANNED_WORK: &str =
     "[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\n";
 
 /// Planned work with its defaults: unplanned complex work is a warning.
-const PLANNED_WORK_DEFAULT: &str = "[rules.progress-update]\nrequire = \"planned-work\"\n";
+pub(super) const PLANNED_WORK_DEFAULT: &str =
+    "[rules.progress-update]\nrequire = \"planned-work\"\n";
 
 /// `config` committed, then the branch `main`, which names no feature.
-fn on_main(config: Option<&str>) -> Scenario {
+pub(super) fn on_main(config: Option<&str>) -> Scenario {
     let scenario = match config {
         Some(config) => with_config(config),
         None => Scenario::exec(),

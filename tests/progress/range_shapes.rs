@@ -217,3 +217,34 @@ fn planned_work_within_push_a_range_that_archives_its_plan_is_not_planned_work()
     ])
     .assert_refused("progress-update");
 }
+
+/// Under `within = "push"`, a pull request that formats its plan (rewrapped, another list
+/// marker) beside a routine fix was judged planned work and refused: a formatting pass does not
+/// touch the plan.
+#[test]
+fn planned_work_within_push_a_formatting_pass_over_the_plan_is_not_planned_work() {
+    let (repo, base) = range_base(Some(PLANNED_WORK_WITHIN_PUSH), FIRST_ENTRY);
+    repo.git(["checkout", "-q", "-B", "main"]);
+    replace(
+        &repo,
+        FIRST_ENTRY,
+        "*   [x] (2026-01-01 09:00Z)\n    Plan written.  \n\n",
+    );
+    repo.commit_unchecked("Format the plans");
+    repo.append("src/auth.rs", "pub fn fix() {}\n");
+    repo.commit_unchecked("Fix the login");
+    let check = |repo: &TestRepo| {
+        repo.execguard([
+            "check",
+            "--range",
+            &format!("{base}..main"),
+            "--branch",
+            "main",
+        ])
+    };
+    check(&repo).assert_ok();
+    // A word changed in the plan makes the range planned work again.
+    replace(&repo, "    Plan written.  \n", "    Plan written down.\n");
+    repo.commit_unchecked("Reword the plan");
+    check(&repo).assert_refused("progress-update");
+}

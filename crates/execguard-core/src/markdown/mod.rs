@@ -10,6 +10,7 @@
 mod entries;
 mod html;
 mod marker;
+mod rendered;
 mod reread;
 mod restarts;
 mod sections;
@@ -18,6 +19,7 @@ mod visible;
 pub use entries::{entry_stamp, visible_entries};
 pub(crate) use entries::{has_visible_entries, remembered_entries};
 pub use marker::has_marker;
+pub use rendered::renders_the_same;
 pub(crate) use reread::Reading;
 pub use sections::{
     headings, normalise_title, section_text, title_matches, titles_in_fences, Heading, Outline,

@@ -4,7 +4,7 @@ use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
     UnplannedBranch, UnplannedComplexWork,
 };
-use crate::markdown::section_text;
+use crate::markdown::{renders_the_same, section_text};
 use crate::model::{RepoPath, Side, TreeError};
 use crate::report::Violation;
 
@@ -108,7 +108,8 @@ commit changing at most that many lines of code in at most that many code files 
 `"planned-work"`, for teams that plan only complex work: a code commit needs an entry only when
 an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
-folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`), or under
+folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`; a formatting
+pass that leaves the plan's rendered text unchanged, white space aside, does not touch it), or under
 `within = "push"` its push or range does; other code is reported only above `unplanned-max-lines`
 changed lines of code (default 200) or `unplanned-max-files` code files (default 6), or above
 `unplanned-spread-lines` lines (default 100) written in files of `unplanned-spread-folders`
@@ -260,9 +261,10 @@ fn planned(cx: &Context<'_>, missing: &[Missing]) -> Result<bool, TreeError> {
 }
 
 /// Whether the change touches an open execplan: one that, as the change leaves it, has the
-/// Progress section and is not kept where closed plans are (`[layout] closed-plans`). Archiving
-/// a plan beside a routine change, a fix after its plan was archived, or an edit of a plan of
-/// another era, written without the section, is not work under a plan.
+/// Progress section and is not kept where closed plans are (`[layout] closed-plans`), and whose
+/// rendered text it changes. Archiving a plan beside a routine change, a fix after its plan was
+/// archived, an edit of a plan of another era, written without the section, or a formatting
+/// pass over a plan (rewrapped, re-indented, other list markers) is not work under a plan.
 pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
     let layout = &cx.config.layout;
     let section = &cx.config.rules.progress_update.section;
@@ -276,9 +278,17 @@ pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError>
         let Some(text) = cx.text(Side::New, &file.path)? else {
             continue;
         };
-        if section_text(&text, section).is_some() {
-            return Ok(true);
+        if section_text(&text, section).is_none() {
+            continue;
         }
+        if file.old.is_some() && file.renamed_from.is_none() {
+            if let Some(old) = cx.text(Side::Base, &file.path)? {
+                if renders_the_same(&old, &text) {
+                    continue;
+                }
+            }
+        }
+        return Ok(true);
     }
     Ok(false)
 }
