@@ -377,7 +377,7 @@ fn deferred_progress_findings_are_warnings_in_sarif_and_github() {
     assert_eq!(results[0]["properties"]["rule"], "progress-update");
     let text = results[0]["message"]["text"].as_str().unwrap();
     assert!(text.contains("within = \"push\""), "{text}");
-    assert!(text.contains("later commit of the same push"), "{text}");
+    assert!(text.contains("another commit of the same push"), "{text}");
 
     let run = repo.execguard(["check", "--format", "github"]);
     assert_eq!(run.code, Some(0), "{run:#?}");

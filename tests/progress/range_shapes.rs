@@ -1,5 +1,5 @@
 //! `progress-update` over a range, as CI judges a branch: an entry counts once per branch, and
-//! under `within = "push"` a later commit of the range may bring the entry.
+//! under `within = "push"` any commit of the range may bring the entry.
 
 use super::common::TestRepo;
 
@@ -247,4 +247,36 @@ fn planned_work_within_push_a_formatting_pass_over_the_plan_is_not_planned_work(
     replace(&repo, "    Plan written.  \n", "    Plan written down.\n");
     repo.commit_unchecked("Reword the plan");
     check(&repo).assert_refused("progress-update");
+}
+
+/// Under `within = "push"`, a follow-up fix after the commit that wrote its plan's entry, in the
+/// same pull request, was refused: the push is the stopping point, so an entry anywhere in it
+/// settles every code commit of it. Code with no entry in the range is still refused, and
+/// `within = "commit"` still asks each commit for its own.
+#[test]
+fn within_push_an_earlier_commit_of_the_range_brings_the_entry() {
+    let (repo, base) = range_base(Some(WITHIN_PUSH), FIRST_ENTRY);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Logout added.");
+    repo.commit_unchecked("Add logout");
+    repo.append("src/auth.rs", "pub fn logout_fix() {}\n");
+    repo.commit_unchecked("Fix logout");
+    check_range(&repo, &format!("{base}..exec/login")).assert_ok();
+    // Two code commits and no entry in the range.
+    let (repo, base) = range_base(Some(WITHIN_PUSH), FIRST_ENTRY);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.commit_unchecked("Add logout");
+    repo.append("src/auth.rs", "pub fn logout_fix() {}\n");
+    repo.commit_unchecked("Fix logout");
+    check_range(&repo, &format!("{base}..exec/login")).assert_refused("progress-update");
+    // Under `within = "commit"` the fix needs its own entry.
+    let (repo, base) = range_base(None, FIRST_ENTRY);
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.add_progress("Logout added.");
+    repo.commit_unchecked("Add logout");
+    repo.append("src/auth.rs", "pub fn logout_fix() {}\n");
+    repo.commit_unchecked("Fix logout");
+    let run = check_range(&repo, &format!("{base}..exec/login"));
+    run.assert_refused("progress-update");
+    assert!(run.stderr.contains(&repo.head()[..7]), "{run:#?}");
 }

@@ -163,7 +163,7 @@ pub struct ProgressLedger {
     pub entries: BTreeMap<String, (Vec<String>, Vec<String>)>,
     /// The features whose Progress the change updates, as `progress-update` counts it.
     pub updated: BTreeSet<String>,
-    /// Whether the config that judged it lets a later commit of the push add the entry
+    /// Whether the config that judged it lets another commit of the push add the entry
     /// (`within = "push"`).
     pub within_push: bool,
     /// Whether the change touches an execplan; under `require = "planned-work"`, an open one

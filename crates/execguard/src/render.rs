@@ -125,7 +125,7 @@ pub fn human_for(report: &Report, action: &str, audience: Audience) -> String {
 }
 
 /// What a deferred finding means, in every format that prints one.
-const DEFERRED: &str = "`[rules.progress-update] within = \"push\"`: the commit is not refused, but a later commit of the same push must add the entry; pre-push and the server refuse a push without it.";
+const DEFERRED: &str = "`[rules.progress-update] within = \"push\"`: the commit is not refused, but another commit of the same push, before or after it, must add the entry; pre-push and the server refuse a push without it.";
 
 /// The last line of [`human`]: how many violations of which rules and what happens to the change;
 /// empty when there is nothing to refuse or report. It is all `--quiet` prints of a report.

@@ -12,7 +12,7 @@ use super::validator::Validator;
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProgressUpdateConfig {
     pub section: String,
-    /// Whether the entry must come in the code's own commit, or may come later in the push.
+    /// Whether the entry must come in the code's own commit, or may come anywhere in the push.
     pub within: Within,
     /// Regexes over a commit's author, `Name <email>`: such commits need no entry (dependency
     /// bots).
@@ -131,7 +131,7 @@ pub enum Within {
     /// In the same commit.
     #[default]
     Commit,
-    /// In the same commit or a later commit of the same push or range; pre-commit and
+    /// In any commit of the same push or range, before or after the code's own; pre-commit and
     /// commit-msg warn instead of refusing.
     Push,
 }

@@ -240,8 +240,8 @@ pub(super) struct RawProgressUpdate {
     /// The execplan section that code commits must add to. Default `Progress`.
     #[schemars(with = "String")]
     pub(super) section: Option<Spanned<String>>,
-    /// Where the entry must come: `commit` (default), or `push` (a later commit of the same push
-    /// or range may add it; pre-commit warns).
+    /// Where the entry must come: `commit` (default), or `push` (any commit of the same push or
+    /// range may add it, before or after the code; pre-commit warns).
     #[schemars(with = "Within")]
     pub(super) within: Option<Spanned<String>>,
     /// Regexes over a commit's author, `Name <email>`, whose commits need no entry.

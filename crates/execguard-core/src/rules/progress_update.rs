@@ -99,7 +99,8 @@ commit did. When the commit works on another feature, name it with the trailer
 `[layout] code`, `[layout] not-code` (globs) and `[layout] binary-is-code` (default false) decide
 what is code; `[layout] execplans` and `[layout] branch-patterns` find the execplan;
 `[rules.progress-update]` takes `section` (default `Progress`); `within` (`"commit"`, the default,
-or `"push"`: a later commit of the same push or range may add the entry, the commit hooks warn
+or `"push"`: any commit of the same push or range may add the entry, before or after the code's
+own, the commit hooks warn
 instead of refusing, and the agent Stop hook judges the commits not yet pushed as pre-push does); `exempt-authors` (regexes over `Name <email>`, such as
 `'^dependabot\[bot\] '`) and `exempt-trailers` (regexes over `Key: value` trailer lines), whose
 commits need no entry; `small-fix-lines` (default 0, off) and `small-fix-files` (default 1): a

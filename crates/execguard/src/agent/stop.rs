@@ -189,7 +189,7 @@ fn unpushed_verdict(
         n => format!(" (and {} more)", n - 1),
     };
     Ok(Decision::Block(format!(
-        "execguard: do not stop yet [progress-update]: pre-push would refuse this branch's {} unpushed commit{}: {}{more}. Under `within = \"push\"` the entry may come in a later commit of the push, but none adds it. Update {section} at every stopping point: add an entry to the execplan this work belongs to saying what was done and what is left, commit it, then stop. If no execplan covers this work, stop and escalate to the human (`execguard escalate \"<question>\"`): EXEC starts only from a ready execplan.",
+        "execguard: do not stop yet [progress-update]: pre-push would refuse this branch's {} unpushed commit{}: {}{more}. Under `within = \"push\"` the entry may come in any commit of the push, but none adds it. Update {section} at every stopping point: add an entry to the execplan this work belongs to saying what was done and what is left, commit it, then stop. If no execplan covers this work, stop and escalate to the human (`execguard escalate \"<question>\"`): EXEC starts only from a ready execplan.",
         jobs.len(),
         if jobs.len() == 1 { "" } else { "s" },
         first.message().trim_end_matches('.')

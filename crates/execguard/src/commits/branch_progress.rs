@@ -7,8 +7,9 @@
 //!   added or removed; the entries of the range's base that no commit removed are in its parent
 //!   already.
 //! - under `[rules.progress-update] within = "push"`, a code commit without an entry is settled
-//!   when a later commit of the same push or range updates the same feature's Progress (any
-//!   feature's, when the commit names none). Under `require = "planned-work"`, a commit no
+//!   when another commit of the same push or range, before or after it, updates the same
+//!   feature's Progress (any feature's, when the commit names none): the push is the stopping
+//!   point, so a follow-up fix after the commit that wrote the entry needs none of its own. Under `require = "planned-work"`, a commit no
 //!   feature is named for needs an entry only when some commit of the push or range touches an
 //!   execplan.
 
@@ -72,13 +73,15 @@ pub fn settle(
                     .violations
                     .retain(|violation| !unattributed(violation));
             }
-            let later: Vec<BTreeSet<String>> = group[position + 1..]
+            let others: Vec<BTreeSet<String>> = group
                 .iter()
-                .map(|&after| reports[after].progress.updated.clone())
+                .enumerate()
+                .filter(|&(other, _)| other != position)
+                .map(|(_, &other)| reports[other].progress.updated.clone())
                 .collect();
             reports[index]
                 .violations
-                .retain(|violation| !settled_later(violation, &later));
+                .retain(|violation| !settled_in_push(violation, &others));
         }
     }
     Ok(())
@@ -92,15 +95,15 @@ fn unattributed(violation: &Violation) -> bool {
     )
 }
 
-/// Whether a later commit's Progress update settles a missing entry.
-fn settled_later(violation: &Violation, later: &[BTreeSet<String>]) -> bool {
+/// Whether another commit's Progress update, in the same push or range, settles a missing entry.
+fn settled_in_push(violation: &Violation, others: &[BTreeSet<String>]) -> bool {
     match &violation.finding {
-        Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(found)) => {
-            later.iter().any(|updated| updated.contains(&found.feature))
-        }
+        Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(found)) => others
+            .iter()
+            .any(|updated| updated.contains(&found.feature)),
         Finding::ProgressUpdate(
             ProgressUpdate::NoPlanUpdated(_) | ProgressUpdate::UnplannedComplexWork(_),
-        ) => later.iter().any(|updated| !updated.is_empty()),
+        ) => others.iter().any(|updated| !updated.is_empty()),
         _ => false,
     }
 }
