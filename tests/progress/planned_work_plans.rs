@@ -46,3 +46,51 @@ fn a_formatting_pass_over_an_open_plan_is_not_planned_work() {
         .refused("progress-update")
         .mentions("adds no entry");
 }
+
+/// Plans in any folder under `plans/`, `completed/` among them, unplanned complex work refused.
+const WITH_FOLDERS: &str = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\n[rules.execplan-sections]\nenabled = false\n";
+
+/// Seven files of new code, no plan named.
+fn footer(mut scenario: Scenario) -> Scenario {
+    for file in 0..7 {
+        scenario = scenario.write(&format!("src/footer/part{file}.rs"), constants("F_", 31));
+    }
+    scenario
+}
+
+/// Complex work that closed its plan (moved it to `completed/`), or touched a plan without its
+/// Progress section, was refused with "no execplan names it", which misled: the plan was there.
+/// The message names the plan and why it does not count, and the hint says how to make it count.
+#[test]
+fn unplanned_complex_work_names_the_closed_plan_it_touched() {
+    let archived = "plans/completed/login-execplan.md";
+    footer(on_main(Some(WITH_FOLDERS)))
+        .with(|repo| std::fs::create_dir_all(repo.path("plans/completed")).unwrap())
+        .git(["mv", PLAN, archived])
+        .commit_all("Add the footer; close the login plan")
+        .refused("progress-update")
+        .mentions("this looks like complex work")
+        .mentions(&format!(
+            "{archived} is closed (kept under `[layout] closed-plans`"
+        ))
+        .mentions("move it back where open plans live")
+        .mentions("stop and escalate")
+        .unmoved();
+    // A plan without its Progress section.
+    footer(on_main(Some(WITH_FOLDERS)))
+        .replace(PLAN, "## Progress\n", "## Steps\n")
+        .commit_all("Add the footer; rework the login plan")
+        .refused("progress-update")
+        .mentions(&format!("{PLAN} has no `Progress` section"))
+        .mentions("give it a `Progress` section");
+    // A plan only reformatted.
+    footer(reformat_plan(on_main(Some(WITH_FOLDERS))))
+        .commit_all("Add the footer; format the plans")
+        .refused("progress-update")
+        .mentions(&format!("{PLAN} is only reformatted"));
+    // No plan touched: the message says so.
+    footer(on_main(Some(WITH_FOLDERS)))
+        .commit_all("Add the footer")
+        .refused("progress-update")
+        .mentions("no execplan names it");
+}

@@ -37,8 +37,8 @@ pub use guard_config::{
     Loosening,
 };
 pub use progress_update::{
-    CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, UnplannedBranch,
-    UnplannedComplexWork,
+    CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, SetAsidePlan,
+    SetAsideWhy, UnplannedBranch, UnplannedComplexWork,
 };
 pub use protected_path::{PathChanged, ProtectedPath, SectionChange, SectionChanged};
 pub use spec_freeze_owner::{OwnerAct, SpecFreezeOwner};
@@ -343,6 +343,10 @@ mod tests {
                 spread_lines: 100,
                 spread_folders: 3,
                 execplans: "plans/<feature>-execplan.md".to_string(),
+                set_aside: vec![SetAsidePlan {
+                    plan: path("plans/completed/a-execplan.md"),
+                    why: SetAsideWhy::Closed,
+                }],
             })),
         ]
     }

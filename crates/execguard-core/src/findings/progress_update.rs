@@ -35,6 +35,51 @@ pub struct UnplannedComplexWork {
     pub spread_folders: u64,
     /// Where execplans live, in words.
     pub execplans: String,
+    /// The execplans the change touches that do not make it planned work.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAsidePlan>,
+}
+
+/// An execplan a change touches that does not make it planned work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SetAsidePlan {
+    pub plan: RepoPath,
+    pub why: SetAsideWhy,
+}
+
+/// Why a touched execplan does not make a change planned work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SetAsideWhy {
+    /// It is kept where closed plans are (`[layout] closed-plans`).
+    Closed,
+    /// As the change leaves it, it has no Progress section.
+    NoSection,
+    /// The change only reformats it: its rendered text is unchanged.
+    Reformatted,
+}
+
+impl SetAsidePlan {
+    /// `plans/completed/a.md is closed (under `[layout] closed-plans`)`.
+    fn describe(&self, section: &str) -> String {
+        match self.why {
+            SetAsideWhy::Closed => format!(
+                "{} is closed (kept under `[layout] closed-plans`, where finished plans go)",
+                self.plan
+            ),
+            SetAsideWhy::NoSection => {
+                format!(
+                    "{} has no `{section}` section to record progress in",
+                    self.plan
+                )
+            }
+            SetAsideWhy::Reformatted => format!(
+                "{} is only reformatted (its rendered text is unchanged)",
+                self.plan
+            ),
+        }
+    }
 }
 
 /// The code a change touches.
@@ -182,8 +227,21 @@ impl ProgressUpdate {
                     format!("{} lines of code", found.code_lines)
                 };
                 let plural = |n: u64| if n == 1 { "" } else { "s" };
+                let unnamed = if found.set_aside.is_empty() {
+                    "no execplan names it (no `Execplan:` trailer, no feature branch, no open execplan touched)".to_string()
+                } else {
+                    format!(
+                        "no open execplan names it (no `Execplan:` trailer, no feature branch, no open execplan touched: {})",
+                        found
+                            .set_aside
+                            .iter()
+                            .map(|plan| plan.describe(&found.section))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )
+                };
                 format!(
-                    "{} {}, writing {lines} in {} code file{} in {} folder{} (tests left out): this looks like complex work (more than {} lines, more than {} files, or more than {} lines in {} folders or more: `unplanned-max-lines`, `unplanned-max-files`, `unplanned-spread-lines` / `unplanned-spread-folders`), and no execplan names it (no `Execplan:` trailer, no feature branch, no open execplan touched).",
+                    "{} {}, writing {lines} in {} code file{} in {} folder{} (tests left out): this looks like complex work (more than {} lines, more than {} files, or more than {} lines in {} folders or more: `unplanned-max-lines`, `unplanned-max-files`, `unplanned-spread-lines` / `unplanned-spread-folders`), and {unnamed}.",
                     about.subject,
                     found.code.summary(),
                     found.written_files,
@@ -245,6 +303,27 @@ impl ProgressUpdate {
                     |steps| format!("; {steps}")
                 ),
             ),
+            ProgressUpdate::UnplannedComplexWork(found) if !found.set_aside.is_empty() => {
+                let plan = &found.set_aside[0];
+                let fix = match plan.why {
+                    SetAsideWhy::Closed => format!(
+                        "A closed plan does not make work planned: if this work belongs to {}, the plan is not finished, so move it back where open plans live and add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
+                        plan.plan, found.section, about.subject, found.execplans,
+                    ),
+                    SetAsideWhy::NoSection => format!(
+                        "If this work belongs to {}, give it a `{}` section with an entry saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
+                        plan.plan, found.section, about.subject, found.execplans,
+                    ),
+                    SetAsideWhy::Reformatted => format!(
+                        "If this work belongs to {}, add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
+                        plan.plan, found.section, about.subject, found.execplans,
+                    ),
+                };
+                format!(
+                    "{fix}, or split the work into smaller commits{}. If you are not sure whether this work needs a plan, stop and escalate (`execguard escalate \"<question>\"`): a human decides.",
+                    rewrite.map_or_else(String::new, |steps| format!("; {steps}")),
+                )
+            }
             ProgressUpdate::UnplannedComplexWork(found) => {
                 format!(
                     "Write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message) and add an entry to its {} section saying what {} did, or split the work into smaller commits{}. If you are not sure whether this work needs a plan, stop and escalate (`execguard escalate \"<question>\"`): a human decides.",

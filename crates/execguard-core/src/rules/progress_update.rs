@@ -4,8 +4,7 @@ use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
     UnplannedBranch, UnplannedComplexWork,
 };
-use crate::markdown::{renders_the_same, section_text};
-use crate::model::{RepoPath, Side, TreeError};
+use crate::model::{RepoPath, TreeError};
 use crate::report::Violation;
 
 // Where these were first defined, for the crates that name them here.
@@ -119,7 +118,8 @@ fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by def
 major languages keep them), as `unplanned-complex-work` (never a `git revert`, subject
 `Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
 parent that brings in only such commits: taking work back needs no plan): "this looks like
-complex work, and no execplan names it"; write or name the execplan, or split the work, and when
+complex work, and no execplan names it" (naming each plan it touches that does not count, and
+why: closed, without the section, or only reformatted); write or name the execplan, or split the work, and when
 unsure whether a plan is needed, stop and escalate with `execguard escalate "<question>"`);
 `enabled = false` turns it off.
 `unplanned-complex-work` (default `"warn"`) makes that finding a warning, since size alone tells
@@ -131,6 +131,9 @@ loosen the rule (`guard-config`).
 );
 
 mod exempt;
+mod touched;
+
+pub(crate) use touched::{touches_execplan, touches_open_execplan};
 
 pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     if cx.change.is_merge || cx.code_changes().is_empty() || exempt::by_author_or_trailer(cx) {
@@ -192,6 +195,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 spread_lines: settings.unplanned_spread_lines,
                 spread_folders: settings.unplanned_spread_folders,
                 execplans: cx.config.layout.execplans.in_words(),
+                set_aside: touched::set_aside_execplans(cx)?,
             };
             return Ok(vec![cx.violation(Finding::ProgressUpdate(
                 ProgressUpdate::UnplannedComplexWork(found),
@@ -259,47 +263,6 @@ fn planned(cx: &Context<'_>, missing: &[Missing]) -> Result<bool, TreeError> {
         } => unplanned_branch.is_some(),
     });
     Ok(named || touches_open_execplan(cx)?)
-}
-
-/// Whether the change touches an open execplan: one that, as the change leaves it, has the
-/// Progress section and is not kept where closed plans are (`[layout] closed-plans`), and whose
-/// rendered text it changes. Archiving a plan beside a routine change, a fix after its plan was
-/// archived, an edit of a plan of another era, written without the section, or a formatting
-/// pass over a plan (rewrapped, re-indented, other list markers) is not work under a plan.
-pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
-    let layout = &cx.config.layout;
-    let section = &cx.config.rules.progress_update.section;
-    for file in &cx.change.files {
-        if file.new.is_none()
-            || layout.execplans.feature_of(&file.path).is_none()
-            || layout.closed_plans.is_match(&file.path)
-        {
-            continue;
-        }
-        let Some(text) = cx.text(Side::New, &file.path)? else {
-            continue;
-        };
-        if section_text(&text, section).is_none() {
-            continue;
-        }
-        if file.old.is_some() && file.renamed_from.is_none() {
-            if let Some(old) = cx.text(Side::Base, &file.path)? {
-                if renders_the_same(&old, &text) {
-                    continue;
-                }
-            }
-        }
-        return Ok(true);
-    }
-    Ok(false)
-}
-
-/// Whether the change touches any execplan.
-pub(crate) fn touches_execplan(cx: &Context<'_>) -> bool {
-    cx.change
-        .files
-        .iter()
-        .any(|file| cx.config.layout.execplans.feature_of(&file.path).is_some())
 }
 
 /// An entry the change should have added.

@@ -1,0 +1,72 @@
+//! Which execplans a change touches, and which of them make it planned work under
+//! `require = "planned-work"`.
+
+use crate::context::Context;
+use crate::findings::{SetAsidePlan, SetAsideWhy};
+use crate::markdown::{renders_the_same, section_text};
+use crate::model::{FileChange, Side, TreeError};
+
+/// Whether the change touches an open execplan: one that, as the change leaves it, has the
+/// Progress section and is not kept where closed plans are (`[layout] closed-plans`), and whose
+/// rendered text it changes. Archiving a plan beside a routine change, a fix after its plan was
+/// archived, an edit of a plan of another era, written without the section, or a formatting
+/// pass over a plan (rewrapped, re-indented, other list markers) is not work under a plan.
+pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
+    for file in touched_execplans(cx) {
+        if why_set_aside(cx, file)?.is_none() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The execplans the change touches that do not make it planned work, and why: so that the
+/// finding says what is wrong with the plan rather than that there is none.
+pub(super) fn set_aside_execplans(cx: &Context<'_>) -> Result<Vec<SetAsidePlan>, TreeError> {
+    let mut out = Vec::new();
+    for file in touched_execplans(cx) {
+        if let Some(why) = why_set_aside(cx, file)? {
+            out.push(SetAsidePlan {
+                plan: file.path.clone(),
+                why,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the change touches any execplan.
+pub(crate) fn touches_execplan(cx: &Context<'_>) -> bool {
+    cx.change
+        .files
+        .iter()
+        .any(|file| cx.config.layout.execplans.feature_of(&file.path).is_some())
+}
+
+/// The execplans the change leaves in place (added, changed, or moved there).
+fn touched_execplans<'c>(cx: &'c Context<'_>) -> impl Iterator<Item = &'c FileChange> {
+    cx.change.files.iter().filter(|file| {
+        file.new.is_some() && cx.config.layout.execplans.feature_of(&file.path).is_some()
+    })
+}
+
+/// Why a touched execplan does not make the change planned work; `None` when it does.
+fn why_set_aside(cx: &Context<'_>, file: &FileChange) -> Result<Option<SetAsideWhy>, TreeError> {
+    if cx.config.layout.closed_plans.is_match(&file.path) {
+        return Ok(Some(SetAsideWhy::Closed));
+    }
+    let Some(text) = cx.text(Side::New, &file.path)? else {
+        return Ok(Some(SetAsideWhy::NoSection));
+    };
+    if section_text(&text, &cx.config.rules.progress_update.section).is_none() {
+        return Ok(Some(SetAsideWhy::NoSection));
+    }
+    if file.old.is_some() && file.renamed_from.is_none() {
+        if let Some(old) = cx.text(Side::Base, &file.path)? {
+            if renders_the_same(&old, &text) {
+                return Ok(Some(SetAsideWhy::Reformatted));
+            }
+        }
+    }
+    Ok(None)
+}
