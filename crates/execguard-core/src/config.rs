@@ -8,6 +8,7 @@
 mod adoption;
 mod coverage;
 mod error;
+mod generated;
 mod keys;
 mod layout;
 mod patterns;
@@ -23,6 +24,7 @@ mod validator;
 
 pub use adoption::{is_full_commit_id, AdoptionConfig};
 pub use error::ConfigError;
+pub use generated::{GeneratedMarkers, DEFAULT_GENERATED_MARKERS};
 pub use layout::{
     Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_CLOSED_PLANS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING,
 };

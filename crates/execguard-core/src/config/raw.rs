@@ -156,6 +156,11 @@ pub(super) struct RawLayout {
     /// closed.
     #[schemars(with = "Vec<String>")]
     pub(super) closed_plans: Option<Vec<Spanned<String>>>,
+    /// Words a generator writes in the header comment of its output (`DO NOT EDIT`,
+    /// `@generated`): a file whose header comment carries one is not code for
+    /// `progress-update`. Default: the markers of the common generators.
+    #[schemars(with = "Vec<String>")]
+    pub(super) generated_markers: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -52,6 +52,10 @@ impl Config {
             strings(layout.closed_plans.patterns()),
         );
         layout_table.insert(
+            "generated-markers".into(),
+            strings(layout.generated_markers.texts()),
+        );
+        layout_table.insert(
             "binary-is-code".into(),
             Value::Boolean(layout.binary_is_code),
         );

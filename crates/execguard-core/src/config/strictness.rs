@@ -114,6 +114,7 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         binary_is_code,
         branch_patterns,
         closed_plans,
+        generated_markers,
     } = old;
     found.same_set("layout.specs", &specs.texts(), &new.specs.texts());
     found.same_set("layout.designs", &designs.texts(), &new.designs.texts());
@@ -164,6 +165,12 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         "layout.closed-plans",
         closed_plans.patterns(),
         new.closed_plans.patterns(),
+    );
+    // A marker added makes more files generated, which then need no Progress entry.
+    found.adds_none(
+        "layout.generated-markers",
+        generated_markers.texts(),
+        new.generated_markers.texts(),
     );
     // Which feature a branch names decides which execplan a commit answers to; a changed list
     // cannot be shown to be stricter.

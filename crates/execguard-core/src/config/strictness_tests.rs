@@ -444,3 +444,20 @@ fn closed_plans_may_shrink_but_not_grow() {
     assert!(loosened(&more, "").is_empty());
     assert!(from_default("[layout]\nclosed-plans = []\n").is_empty());
 }
+
+#[test]
+fn generated_markers_may_shrink_but_not_grow() {
+    let mut more: Vec<String> = crate::config::DEFAULT_GENERATED_MARKERS
+        .iter()
+        .map(|marker| format!("{marker:?}"))
+        .collect();
+    more.push("\"Generated\"".into());
+    let more = format!("[layout]\ngenerated-markers = [{}]\n", more.join(", "));
+    assert_eq!(from_default(&more), ["layout.generated-markers"]);
+    assert!(loosened(&more, "").is_empty());
+    assert!(from_default("[layout]\ngenerated-markers = []\n").is_empty());
+    assert_eq!(
+        loosened("[layout]\ngenerated-markers = []\n", ""),
+        ["layout.generated-markers"]
+    );
+}

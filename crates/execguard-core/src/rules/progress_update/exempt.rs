@@ -31,18 +31,22 @@ pub(super) fn by_author_or_trailer(cx: &Context<'_>) -> bool {
     by_author || by_trailer
 }
 
-/// The changed code files whose content is not binary (unless `[layout] binary-is-code`): a
+/// The changed code files whose content is neither binary (unless `[layout] binary-is-code`)
+/// nor generated (a generator's marker in its header comment, `[layout] generated-markers`): a
 /// file is judged by its new content, or its old one when deleted.
 pub(super) fn code_by_content<'a>(cx: &Context<'a>) -> Result<Vec<&'a FileChange>, TreeError> {
     let code = cx.code_changes();
-    if cx.config.layout.binary_is_code {
+    let layout = &cx.config.layout;
+    if layout.binary_is_code && layout.generated_markers.is_empty() {
         return Ok(code);
     }
     let mut out = Vec::with_capacity(code.len());
     for file in code {
         let side = file.new.as_ref().or(file.old.as_ref());
-        if !matches!(Content::read(cx, side)?, Content::Binary(_)) {
-            out.push(file);
+        match Content::read(cx, side)? {
+            Content::Binary(_) if !layout.binary_is_code => {}
+            Content::Text(data) if layout.generated_markers.is_generated(&data) => {}
+            _ => out.push(file),
         }
     }
     Ok(out)
