@@ -1,6 +1,8 @@
 //! `progress-update` under `require = "planned-work"`: what a commit does to a plan, and whether
-//! that makes it planned work. Each runs the installed hooks.
+//! that makes it planned work; what is not written code (generated files, copies). Each runs the
+//! installed hooks.
 
+use super::commit_shapes::with_config;
 use super::common::scenario::{constants, Scenario, PLAN};
 use super::planned_work::{on_main, PLANNED_WORK};
 
@@ -139,4 +141,44 @@ fn generated_files_are_not_code_by_their_header() {
     client(on_main(Some(&no_markers)), &with_marker)
         .commit_all("Regenerate the chat client")
         .refused("progress-update");
+}
+
+/// 300 lines of a plugin copied whole into a second package were refused as unplanned complex
+/// work: an added file whose content the parent holds at another path is a copy, not written
+/// code. Changed in the copy, or written afresh, it counts; and it stays code: planned work
+/// still needs its entry.
+#[test]
+fn a_copied_file_is_not_written_code_for_the_unplanned_size() {
+    let plugin = constants("PLUGIN_", 300);
+    let with_plugin = |scenario: Scenario| {
+        scenario
+            .write("packages/a/src/plugin.ts", &plugin)
+            .setup_commit("Add the plugin to package a")
+    };
+    with_plugin(on_main(Some(PLANNED_WORK)))
+        .write("packages/b/src/plugin.ts", &plugin)
+        .write("packages/b/src/index.ts", "export * from \"./plugin\";\n")
+        .commit_all("Package b: reuse the plugin")
+        .accepted();
+    // One line changed in the copy: written code.
+    with_plugin(on_main(Some(PLANNED_WORK)))
+        .write(
+            "packages/b/src/plugin.ts",
+            format!("{plugin}export const B = true;\n"),
+        )
+        .commit_all("Package b: adapt the plugin")
+        .refused("progress-update")
+        .mentions("this looks like complex work");
+    // The same size written afresh.
+    with_plugin(on_main(Some(PLANNED_WORK)))
+        .write("packages/b/src/plugin.ts", constants("OTHER_", 300))
+        .commit_all("Package b: a plugin of its own")
+        .refused("progress-update")
+        .mentions("this looks like complex work");
+    // A copy is still code: on the feature's branch it needs its entry.
+    with_plugin(with_config(PLANNED_WORK))
+        .write("packages/b/src/plugin.ts", &plugin)
+        .commit_all("Package b: reuse the plugin")
+        .refused("progress-update")
+        .mentions("named by the branch");
 }

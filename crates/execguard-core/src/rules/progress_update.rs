@@ -117,7 +117,8 @@ changed lines of code (default 200) or `unplanned-max-files` code files (default
 `unplanned-spread-lines` lines (default 100) written in files of `unplanned-spread-folders`
 folders or more (default 3: work across modules, smaller than the limits), tests,
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
-major languages keep them), as `unplanned-complex-work` (never a `git revert`, subject
+major languages keep them), and so are files added as exact copies of a file the parent holds at
+another path (a copy is not written code; it stays code for everything else), as `unplanned-complex-work` (never a `git revert`, subject
 `Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
 parent that brings in only such commits: taking work back needs no plan): "this looks like
 complex work, and no execplan names it" (naming each plan it touches that does not count, and
@@ -134,6 +135,7 @@ loosen the rule (`guard-config`).
 
 mod exempt;
 mod touched;
+mod unplanned;
 
 pub(crate) use touched::{touches_execplan, touches_open_execplan};
 
@@ -157,43 +159,18 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     // Taking a change back (`git revert`, or merging only reverts) is not complex work needing
     // a plan, whatever it puts back.
     if unattributed && !reverts_only(cx) {
-        // Work no execplan names is judged by its size alone: the code it writes, in the files
-        // it adds or changes (taking code out is not complex work), tests and fixtures left out
-        // (`unplanned-exclude`): they grow with any routine fix.
-        let sized: Vec<_> = code
-            .iter()
-            .copied()
-            .filter(|file| !settings.unplanned_exclude.is_match(&file.path))
-            .collect();
-        let limit = settings
-            .unplanned_max_lines
-            .max(settings.unplanned_spread_lines);
-        let lines = exempt::added_lines(cx, &sized, limit)?;
-        let written: Vec<_> = sized.iter().filter(|file| file.new.is_some()).collect();
-        let files = written.len();
-        // Work across modules is complex though smaller: its files' folders stand for them.
-        let folders = written
-            .iter()
-            .map(|file| folder_of(&file.path))
-            .collect::<std::collections::BTreeSet<_>>()
-            .len() as u64;
-        let spread =
-            lines > settings.unplanned_spread_lines && folders >= settings.unplanned_spread_folders;
-        if lines > settings.unplanned_max_lines
-            || files as u64 > settings.unplanned_max_files
-            || spread
-        {
+        if let Some(size) = unplanned::complex_size(cx, &code)? {
             let found = UnplannedComplexWork {
                 code: CodeChanged {
                     code_path: first_code.path.clone(),
                     code_files: code.len(),
                 },
                 section: section.clone(),
-                written_files: files as u64,
-                code_lines: lines,
+                written_files: size.files,
+                code_lines: size.lines,
                 max_lines: settings.unplanned_max_lines,
                 max_files: settings.unplanned_max_files,
-                folders,
+                folders: size.folders,
                 spread_lines: settings.unplanned_spread_lines,
                 spread_folders: settings.unplanned_spread_folders,
                 execplans: cx.config.layout.execplans.in_words(),
@@ -335,13 +312,6 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
         }
     }
     Ok(out)
-}
-
-/// The folder a file is in (`` for the root).
-fn folder_of(path: &RepoPath) -> &[u8] {
-    let bytes = path.as_bytes();
-    let end = bytes.iter().rposition(|&b| b == b'/').unwrap_or(0);
-    &bytes[..end]
 }
 
 /// Whether the change only takes work back: its message is `git revert`'s, or it merges only
