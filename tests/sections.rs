@@ -3,6 +3,8 @@
 //! commits that git makes with the installed hooks, and pushes the server judges.
 
 use crate::common;
+#[path = "sections/closing.rs"]
+mod closing;
 
 use common::server::*;
 use common::*;

@@ -39,9 +39,9 @@ pub use server::{ServerConfig, SpecOwners, DEFAULT_BRANCH};
 pub use strictness::Loosening;
 pub use template::Template;
 pub use validated::{
-    CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProtectedPathConfig, ProtectedSection, RulesConfig, Scope, DEFAULT_CONFIG, DEFAULT_LINE_BYTES,
-    DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
+    CommitMessageConfig, CommitSizeConfig, Config, ExecplanDeletedConfig, ExecplanReadyConfig,
+    ExecplanSectionsConfig, ProtectedPathConfig, ProtectedSection, RulesConfig, Scope,
+    DEFAULT_CONFIG, DEFAULT_LINE_BYTES, DEFAULT_MAX_BINARY_BYTES, DEFAULT_SECTIONS,
 };
 
 /// Where the guard looks for its own config in a repository.

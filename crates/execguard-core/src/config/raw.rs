@@ -191,7 +191,7 @@ pub(super) struct RawRules {
     #[serde(default)]
     pub(super) execplan_sections: RawExecplanSections,
     #[serde(default)]
-    pub(super) execplan_deleted: RawToggle,
+    pub(super) execplan_deleted: RawExecplanDeleted,
     #[serde(default)]
     pub(super) commit_size: RawCommitSize,
     #[serde(default)]
@@ -320,6 +320,17 @@ enum Require {
 enum Within {
     Commit,
     Push,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "execplan-deleted")]
+pub(super) struct RawExecplanDeleted {
+    /// Whether the rule runs. Default true.
+    pub(super) enabled: Option<bool>,
+    /// Whether moving a plan into `[layout] closed-plans` while its Progress has open items and
+    /// none done is refused. Default true.
+    pub(super) closing_unstarted: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -131,6 +131,12 @@ impl Config {
                         Value::Boolean(r.execplan_ready.require_spec),
                     );
                 }
+                RuleId::ExecplanDeleted => {
+                    table.insert(
+                        "closing-unstarted".into(),
+                        Value::Boolean(r.execplan_deleted.closing_unstarted),
+                    );
+                }
                 RuleId::ExecplanSections => {
                     table.insert("required".into(), strings(&r.execplan_sections.required));
                     table.insert(

@@ -17,8 +17,8 @@ use super::progress_rule::{ProgressUpdateConfig, Require, UnplannedVerdict, With
 use super::render::{integer, strings};
 use super::server::ServerConfig;
 use super::validated::{
-    CommitMessageConfig, CommitSizeConfig, Config, ExecplanReadyConfig, ExecplanSectionsConfig,
-    ProtectedPathConfig, RulesConfig, Scope,
+    CommitMessageConfig, CommitSizeConfig, Config, ExecplanDeletedConfig, ExecplanReadyConfig,
+    ExecplanSectionsConfig, ProtectedPathConfig, RulesConfig, Scope,
 };
 use crate::rule_id::{RuleId, ALL_RULES};
 
@@ -188,6 +188,7 @@ fn compare_rules(found: &mut Loosenings, old: &RulesConfig, new: &RulesConfig) {
         progress_update,
         execplan_ready,
         execplan_sections,
+        execplan_deleted,
         commit_size,
         commit_message,
     } = old;
@@ -235,6 +236,14 @@ fn compare_rules(found: &mut Loosenings, old: &RulesConfig, new: &RulesConfig) {
         "rules.execplan-sections.require-spec-path",
         *require_spec_path,
         new.execplan_sections.require_spec_path,
+    );
+
+    // Without it, a plan can be closed with none of its steps done.
+    let ExecplanDeletedConfig { closing_unstarted } = execplan_deleted;
+    found.switch(
+        "rules.execplan-deleted.closing-unstarted",
+        *closing_unstarted,
+        new.execplan_deleted.closing_unstarted,
     );
 
     compare_commit_size(found, commit_size, &new.commit_size);

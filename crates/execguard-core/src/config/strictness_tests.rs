@@ -461,3 +461,13 @@ fn generated_markers_may_shrink_but_not_grow() {
         ["layout.generated-markers"]
     );
 }
+
+#[test]
+fn closing_unstarted_plans_may_be_refused_but_not_let_through() {
+    let off = "[rules.execplan-deleted]\nclosing-unstarted = false\n";
+    assert_eq!(
+        from_default(off),
+        ["rules.execplan-deleted.closing-unstarted"]
+    );
+    assert!(loosened(off, "").is_empty());
+}

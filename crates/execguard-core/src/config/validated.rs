@@ -57,6 +57,13 @@ pub struct ExecplanReadyConfig {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct ExecplanDeletedConfig {
+    /// Whether moving a plan into `[layout] closed-plans` while its Progress has open items and
+    /// none done is a finding: a plan closed with no step recorded as done.
+    pub closing_unstarted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExecplanSectionsConfig {
     pub required: Vec<String>,
     pub require_spec_path: bool,
@@ -94,6 +101,7 @@ pub struct RulesConfig {
     pub progress_update: ProgressUpdateConfig,
     pub execplan_ready: ExecplanReadyConfig,
     pub execplan_sections: ExecplanSectionsConfig,
+    pub execplan_deleted: ExecplanDeletedConfig,
     pub commit_size: CommitSizeConfig,
     pub commit_message: CommitMessageConfig,
 }
@@ -208,6 +216,9 @@ impl Validator<'_> {
                         .collect::<Result<_, _>>()?,
                 },
                 require_spec_path: r.execplan_sections.require_spec_path.unwrap_or(true),
+            },
+            execplan_deleted: ExecplanDeletedConfig {
+                closing_unstarted: r.execplan_deleted.closing_unstarted.unwrap_or(true),
             },
             commit_size: CommitSizeConfig {
                 max_lines: self.limit(

@@ -34,16 +34,27 @@ pub enum PlanRemoval {
     },
     /// Left with no visible content, or without any of the required sections it had.
     Empties,
+    /// Moved into `[layout] closed-plans` while its Progress has open items and none done.
+    ClosesUnstarted {
+        to: RepoPath,
+    },
 }
 
 impl ExecplanDeleted {
     pub(super) fn message(&self, about: &About) -> String {
+        if let PlanRemoval::ClosesUnstarted { to } = &self.removal {
+            return format!(
+                "{} moves {} to {to}, closing the execplan of feature `{}` (`[layout] closed-plans`) while every item of its {} is open ({} open, none done): a plan closed with none of its steps recorded as done is not finished.",
+                about.subject, self.path, self.feature, self.section, self.open_items
+            );
+        }
         let what = match &self.removal {
             PlanRemoval::Deletes => format!("deletes {}", self.path),
             PlanRemoval::MovesAway { to } => {
                 format!("moves {} to {to}, which is no execplan path", self.path)
             }
             PlanRemoval::Empties => format!("empties {} (its sections are gone)", self.path),
+            PlanRemoval::ClosesUnstarted { to } => format!("closes {} into {to}", self.path),
         };
         let mut state = Vec::new();
         if self.ready {
@@ -67,6 +78,12 @@ impl ExecplanDeleted {
     }
 
     pub(super) fn hint(&self, about: &About) -> String {
+        if let PlanRemoval::ClosesUnstarted { .. } = &self.removal {
+            return format!(
+                "If the work is done, tick each finished item of its {} (`- [x]`, saying what was done) in the commit that closes it. If it was abandoned or is still owed, do not close it: stop and escalate (`execguard escalate \"<question>\"`); a human closing it on purpose adds `Execguard-Override: execplan-deleted: <reason>`.",
+                self.section
+            );
+        }
         format!(
             "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore the plan ({undo}) and ask a human. A human retiring the plan adds `Execguard-Override: execplan-deleted: <reason>`.",
             undo = about.undo

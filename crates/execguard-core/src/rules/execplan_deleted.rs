@@ -17,6 +17,10 @@ same commit adds its feature's plan at another execplan path (`active/` to `comp
 too much for git to see a rename) has moved, not gone, when the added plan keeps visible content
 and one of the required sections the old one had.
 
+A plan closed with none of its work done is refused too: a commit that moves a plan into
+`[layout] closed-plans` (a rename, or a deletion paired with the added plan as above) while its
+Progress section, as the commit leaves it, has open task items and none checked (`- [x]`).
+
 ## Why
 A ready plan is what the human agreed to and what the code answers to; open Progress items are
 work still owed. An agent that deletes the plans (one commit deleting forty of them, say) removes
@@ -30,14 +34,17 @@ error[execplan-deleted]: this commit deletes plans/login-execplan.md, the execpl
 ```
 
 ## How to comply
-Stop and escalate (`execguard escalate "<question>"`); do not retry. Restore the plan (`git restore --staged --worktree -- <path>`) and
+A plan whose work is done is closed with its finished items ticked, in the commit that closes it.
+Otherwise, stop and escalate (`execguard escalate "<question>"`); do not retry. Restore the plan (`git restore --staged --worktree -- <path>`) and
 ask a human. Record in the plan what is finished instead of removing it. A human retiring plans
 on purpose adds the trailer `Execguard-Override: execplan-deleted: <reason>`.
 
 ## Configuration
 `[layout] execplans`, `[layout] not-planning`, `[layout] execplan-marker`,
 `[rules.progress-update] section` (the section whose open items count) and
-`[rules.execplan-sections] required`; `[rules.execplan-deleted] enabled = false` turns it off.
+`[rules.execplan-sections] required`, `[layout] closed-plans`;
+`[rules.execplan-deleted] closing-unstarted = false` lets a plan be closed with every item open
+(it loosens); `enabled = false` turns the rule off.
 "#
 );
 
@@ -53,8 +60,18 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         if !file.old.as_ref().is_some_and(|old| old.kind.is_blob()) {
             continue;
         }
+        // Where the plan lands when the change moves it to another plan path.
+        let moved_to = match &file.new {
+            None => moved_within_plans(cx, old_path, &feature)?,
+            Some(_) if file.renamed_from.is_some() => Some(file.path.clone()),
+            Some(_) => None,
+        };
+        if let Some(to) = moved_to.clone().filter(|to| closes(cx, old_path, to)) {
+            out.extend(closing_unstarted(cx, file, &feature, to)?);
+            continue;
+        }
         let removal = match &file.new {
-            None if moved_within_plans(cx, old_path, &feature)? => continue,
+            None if moved_to.is_some() => continue,
             None => PlanRemoval::Deletes,
             Some(_) if layout.execplans.feature_of(&file.path).is_none() => {
                 PlanRemoval::MovesAway {
@@ -88,15 +105,59 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     Ok(out)
 }
 
+/// Whether moving a plan from `from` to `to` closes it: into `[layout] closed-plans`, from
+/// outside them, where the rule's `closing-unstarted` asks.
+fn closes(cx: &Context<'_>, from: &RepoPath, to: &RepoPath) -> bool {
+    let closed = &cx.config.layout.closed_plans;
+    cx.config.rules.execplan_deleted.closing_unstarted
+        && cx.config.layout.execplans.feature_of(to).is_some()
+        && closed.is_match(to)
+        && !closed.is_match(from)
+}
+
+/// The finding of a plan closed into `to` while its Progress, as the change leaves it, has open
+/// items and none done: its work was never recorded as done.
+fn closing_unstarted(
+    cx: &Context<'_>,
+    file: &crate::model::FileChange,
+    feature: &str,
+    to: RepoPath,
+) -> Result<Option<Violation>, TreeError> {
+    let section = &cx.config.rules.progress_update.section;
+    let Some(text) = cx.text(Side::New, &to)? else {
+        return Ok(None);
+    };
+    let (open, done) = items(&text, section);
+    if open == 0 || done > 0 {
+        return Ok(None);
+    }
+    let old_path = file.old_path();
+    let ready = cx
+        .text(Side::Base, old_path)?
+        .is_some_and(|base| cx.config.layout.execplan_marker.found_in(&base));
+    Ok(Some(cx.violation_with_undo(
+        Finding::ExecplanDeleted(ExecplanDeleted {
+            path: old_path.clone(),
+            feature: feature.to_string(),
+            removal: PlanRemoval::ClosesUnstarted { to },
+            ready,
+            open_items: open,
+            markers: cx.config.layout.execplan_marker.names().to_vec(),
+            section: section.clone(),
+        }),
+        cx.undo_hint(old_path),
+    )))
+}
+
 /// Whether the commit adds the same feature's plan at another execplan path (`active/` to
 /// `completed/`) with content: a move git did not pair as a rename because the plan was also
 /// edited (its items closed). The added plan must keep visible content and, when the deleted one
-/// had required sections, at least one of them, as an edit in place must.
+/// had required sections, at least one of them, as an edit in place must. Returns where it went.
 fn moved_within_plans(
     cx: &Context<'_>,
     old_path: &RepoPath,
     feature: &str,
-) -> Result<bool, TreeError> {
+) -> Result<Option<RepoPath>, TreeError> {
     let layout = &cx.config.layout;
     for added in &cx.change.files {
         if added.old.is_some()
@@ -121,10 +182,10 @@ fn moved_within_plans(
             .filter(|title| base.section_range(title).is_some())
             .collect();
         if had.is_empty() || had.iter().any(|title| new.section_range(title).is_some()) {
-            return Ok(true);
+            return Ok(Some(added.path.clone()));
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// Whether the change leaves the plan with no visible content, or without any of the required
@@ -150,10 +211,18 @@ fn emptied(cx: &Context<'_>, file: &crate::model::FileChange) -> Result<bool, Tr
 
 /// The unchecked task items (`- [ ]`) of the plan's Progress section.
 fn open_items(text: &str, section: &str) -> usize {
-    markdown::section_text(text, section).map_or(0, |progress| {
-        markdown::visible_entries(progress)
+    items(text, section).0
+}
+
+/// The unchecked (`- [ ]`) and checked (`- [x]`) task items of the plan's Progress section.
+fn items(text: &str, section: &str) -> (usize, usize) {
+    markdown::section_text(text, section).map_or((0, 0), |progress| {
+        let entries = markdown::visible_entries(progress);
+        let open = entries.iter().filter(|e| e.starts_with("[ ]")).count();
+        let done = entries
             .iter()
-            .filter(|entry| entry.starts_with("[ ]"))
-            .count()
+            .filter(|e| e.starts_with("[x]") || e.starts_with("[X]"))
+            .count();
+        (open, done)
     })
 }
