@@ -126,6 +126,8 @@ fn unplanned_complex_work_is_a_warning_by_default() {
                 let gitlab = repo.execguard(["check", "--commit", "HEAD", "--format", "gitlab"]);
                 gitlab.assert_ok();
                 assert!(gitlab.stdout.contains("progress-update"), "{gitlab:#?}");
+                assert!(gitlab.stdout.contains("\"minor\""), "{gitlab:#?}");
+                assert!(!gitlab.stdout.contains("\"blocker\""), "{gitlab:#?}");
             });
         // Other findings still refuse: planned work without its entry.
         on_main(Some(&config))
