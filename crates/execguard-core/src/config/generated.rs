@@ -73,10 +73,16 @@ impl GeneratedMarkers {
 }
 
 /// Whether a trimmed line is a comment, or a line inside a block comment, in the usual
-/// syntaxes.
+/// syntaxes. A `#` starts a comment before a space, another `#` or `-`, alone, or as a shebang
+/// (`#!/`): `#include`, `#[derive]`, `#![allow]` and `#define` are code.
 fn is_comment(line: &str) -> bool {
+    if let Some(rest) = line.strip_prefix('#') {
+        return rest.is_empty()
+            || rest.starts_with([' ', '\t', '#', '-'])
+            || rest.starts_with("!/");
+    }
     [
-        "//", "/*", "*", "#", "<!--", "--", ";", "%", "\"\"\"", "'''", "(*", "{-", "{{/*",
+        "//", "/*", "*", "<!--", "--", ";", "%", "\"\"\"", "'''", "(*", "{-", "{{/*",
     ]
     .iter()
     .any(|start| line.starts_with(start))
@@ -128,6 +134,8 @@ mod tests {
         let markers = GeneratedMarkers::default();
         for text in [
             "package main\n\n// DO NOT EDIT the constants below by hand.\nconst A = 1\n",
+            "#include <stdio.h>\n// DO NOT EDIT: keep in sync with the table.\n",
+            "#![allow(dead_code)]\n// @generated\n",
             "const banner = \"@generated\";\n",
             "// Session store.\nfn main() {}\n// @generated\n",
             &format!("// {}\n// DO NOT EDIT\n", "x".repeat(1100)),
