@@ -102,22 +102,27 @@ const LARGE_MWINDOW_LIMIT: usize = 256 * 1024 * 1024;
 /// Whether the packs of the repository at or above `start` (its alternates' included) reach
 /// [`LARGE_PACKS`]. A guess made before libgit2 opens anything: it only sizes the windows.
 fn packs_are_large(start: &Path) -> bool {
-    let objects = if let Some(dir) = std::env::var_os("GIT_OBJECT_DIRECTORY") {
-        Some(std::path::PathBuf::from(dir))
-    } else if let Some(dir) = std::env::var_os("GIT_DIR") {
-        Some(Path::new(&dir).join("objects"))
-    } else {
-        start.ancestors().find_map(|dir| {
-            [dir.join(".git").join("objects"), dir.join("objects")]
-                .into_iter()
-                .find(|objects| objects.join("pack").is_dir())
-        })
-    };
-    let Some(objects) = objects else {
-        return false;
-    };
+    let from_env = std::env::var_os("GIT_OBJECT_DIRECTORY")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("GIT_DIR").map(|dir| Path::new(&dir).join("objects")));
+    from_env
+        .or_else(|| objects_at_or_above(start))
+        .is_some_and(|objects| packs_reach(&objects, LARGE_PACKS))
+}
+
+/// The object directory of the repository at or above `start`, worktree or bare.
+fn objects_at_or_above(start: &Path) -> Option<std::path::PathBuf> {
+    start.ancestors().find_map(|dir| {
+        [dir.join(".git").join("objects"), dir.join("objects")]
+            .into_iter()
+            .find(|objects| objects.join("pack").is_dir())
+    })
+}
+
+/// Whether the packs of `objects` and of its alternates add up to `size` bytes.
+fn packs_reach(objects: &Path, size: u64) -> bool {
     let mut total = 0u64;
-    for dir in crate::pack_chains::with_alternates(&[objects]) {
+    for dir in crate::pack_chains::with_alternates(&[objects.to_path_buf()]) {
         let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
             continue;
         };
@@ -127,7 +132,7 @@ fn packs_are_large(start: &Path) -> bool {
             }
         }
     }
-    total >= LARGE_PACKS
+    total >= size
 }
 
 /// Opens the repository from git's environment (`GIT_DIR`, `GIT_INDEX_FILE`, the quarantine
@@ -204,4 +209,42 @@ fn check_supported(repo: &Repository) -> Result<(), GitError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pack of `size` bytes in `objects/pack` (sparse: it takes no room on disk).
+    fn pack(objects: &Path, size: u64) {
+        std::fs::create_dir_all(objects.join("pack")).expect("pack folder");
+        std::fs::File::create(objects.join("pack").join("pack-1.pack"))
+            .and_then(|file| file.set_len(size))
+            .expect("pack file");
+    }
+
+    #[test]
+    fn large_windows_follow_the_size_of_the_packs_and_of_their_alternates() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (small, large, borrower) = (
+            dir.path().join("small"),
+            dir.path().join("large"),
+            dir.path().join("borrower"),
+        );
+        pack(&small.join(".git/objects"), 1024);
+        pack(&large.join("objects"), LARGE_PACKS);
+        std::fs::create_dir_all(borrower.join(".git/objects/info")).expect("info folder");
+        std::fs::create_dir_all(borrower.join(".git/objects/pack")).expect("pack folder");
+        std::fs::write(
+            borrower.join(".git/objects/info/alternates"),
+            format!("{}\n", large.join("objects").display()),
+        )
+        .expect("alternates");
+        let large_at = |start: &Path| {
+            objects_at_or_above(start).is_some_and(|objects| packs_reach(&objects, LARGE_PACKS))
+        };
+        assert!(!large_at(&small.join("src")));
+        assert!(large_at(&large));
+        assert!(large_at(&borrower));
+    }
 }
