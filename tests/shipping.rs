@@ -347,3 +347,5 @@ fn init_writes_the_embedded_default_and_install_writes_the_embedded_hooks() {
 mod documentation;
 #[path = "shipping/first_feature.rs"]
 mod first_feature;
+#[path = "shipping/machine.rs"]
+mod machine;
