@@ -8,6 +8,7 @@
 mod adoption;
 mod coverage;
 mod error;
+mod glob_text;
 mod keys;
 mod layout;
 mod patterns;
