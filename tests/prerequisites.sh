@@ -90,6 +90,11 @@ if ! python3 -c 'import yaml' 2>/dev/null; then
             --break-system-packages pyyaml
 fi
 python3 -c 'import yaml'
+# .ci/run notes the listening ports with `ss` before and after the tests (package iproute2).
+if ! command -v ss >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+fi
 # The server-install tests run `sudo -u nobody` as their message tells an admin to.
 if ! command -v sudo >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
