@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests drive besides git and cargo, on Debian or Ubuntu, as root:
 # the real hook managers (pre-commit, prek, lefthook, husky), the real servers (gitolite3 behind
-# sshd, nginx with fcgiwrap, git daemon), man, sudo and python's jsonschema. It adds no account
-# of its own (a package may add its system user, as openssh-server adds `sshd`). Each step is skipped when what it installs is already there.
+# sshd, nginx with fcgiwrap, git daemon), man, sudo, iproute2 and python's jsonschema. It adds no
+# account of its own (a package may add its system user, as openssh-server adds `sshd`). Each step
+# is skipped when what it installs is already there.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
