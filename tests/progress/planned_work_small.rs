@@ -5,6 +5,7 @@
 //! the "refuse" choice are still refused. Each runs the installed hooks.
 
 use super::common::scenario::{constants, Scenario, PLAN};
+use super::common::TestRepo;
 use super::planned_work::{on_main, PLANNED_WORK_DEFAULT};
 
 /// A finding recorded in the open plan's Surprises & Discoveries.
@@ -73,4 +74,85 @@ fn plan_touch_small_work_refuse_refuses_the_small_fix() {
         .refused("progress-update")
         .mentions("adds no entry")
         .unmoved();
+}
+
+/// A pull request whose plan, with its first Progress entry, came in the commit after its first
+/// code commit was warned for that code commit as unplanned complex work: under
+/// `within = "push"` whatever settles a refusal settles the same finding given as a warning.
+#[test]
+fn within_push_a_later_plan_settles_the_warning_for_earlier_code() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n",
+    );
+    repo.commit_unchecked("Configure execguard");
+    repo.git(["checkout", "-q", "-B", "main"]);
+    let base = repo.head();
+    for file in 0..8 {
+        repo.write(&format!("src/footer/part{file}.rs"), constants("F_", 50));
+    }
+    repo.commit_unchecked("Add the footer");
+    let check = |repo: &TestRepo| {
+        let run = repo.execguard([
+            "check",
+            "--range",
+            &format!("{base}..main"),
+            "--branch",
+            "main",
+        ]);
+        run.assert_ok();
+        format!("{}{}", run.stdout, run.stderr)
+    };
+    // Alone, the code is warned of as complex work no plan names.
+    assert!(check(&repo).contains("warning[progress-update]"));
+    let plan = repo.read(PLAN).replace(
+        "- [x] (2026-01-01 09:00Z) Plan written.\n",
+        "- [x] (2026-01-01 09:00Z) Plan written.\n- [x] (2026-01-02 10:00Z) Footer added.\n",
+    );
+    repo.write("plans/footer-execplan.md", plan);
+    repo.commit_unchecked("Plan the footer");
+    let output = check(&repo);
+    assert!(!output.contains("warning[progress-update]"), "{output}");
+    assert!(!output.contains("error[progress-update]"), "{output}");
+}
+
+/// Under `within = "push"`, a small routine fix whose range touches no plan is not planned work:
+/// neither refused nor warned of. When a later commit of the range edits the open plan without
+/// an entry, the fix is warned of, naming the range rather than a plan.
+#[test]
+fn within_push_a_small_fix_is_warned_only_when_its_range_touches_a_plan() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n",
+    );
+    repo.commit_unchecked("Configure execguard");
+    repo.git(["checkout", "-q", "-B", "main"]);
+    let base = repo.head();
+    repo.append("src/auth.rs", &constants("FIX_", 20));
+    repo.commit_unchecked("Fix the session expiry");
+    let check = |repo: &TestRepo| {
+        let run = repo.execguard([
+            "check",
+            "--range",
+            &format!("{base}..main"),
+            "--branch",
+            "main",
+        ]);
+        run.assert_ok();
+        format!("{}{}", run.stdout, run.stderr)
+    };
+    let output = check(&repo);
+    assert!(!output.contains("progress-update"), "{output}");
+    let plan = repo
+        .read(PLAN)
+        .replace("None yet.\n", "- The expiry was counted in local time.\n");
+    repo.write(PLAN, plan);
+    repo.commit_unchecked("Record the expiry finding");
+    let output = check(&repo);
+    assert!(output.contains("warning[progress-update]"), "{output}");
+    assert!(output.contains("its push or range touches"), "{output}");
 }
