@@ -474,22 +474,26 @@ fn client_refuses_leaving_more_code_out_of_the_unplanned_size_without_override()
     assert_eq!(repo.commit_count(), 2);
 }
 
-/// Unplanned complex work is a warning by default: refusing it tightens and needs no one; going
-/// back to the warning lets it through, so a human approves it.
+/// Unplanned complex work, and small work touching an open plan without its entry, are warnings
+/// by default: refusing them tightens and needs no one; going back to the warning lets work
+/// through, so a human approves it.
 #[test]
 fn client_refuses_going_back_from_refusing_unplanned_complex_work_without_override() {
-    let repo = client();
-    let refuse = "[rules.progress-update]\nunplanned-complex-work = \"refuse\"\n";
-    repo.write(".execguard.toml", refuse);
-    repo.commit_all("Refuse unplanned complex work").assert_ok();
-    assert_eq!(repo.commit_count(), 2);
-    repo.write(".execguard.toml", "[rules.progress-update]\n");
-    let run = repo.commit_all("Warn of unplanned complex work again");
-    run.assert_refused("guard-config");
-    assert!(
-        run.stderr
-            .contains("rules.progress-update.unplanned-complex-work: \"refuse\" → \"warn\""),
-        "{run:#?}"
-    );
-    assert_eq!(repo.commit_count(), 2);
+    for key in ["unplanned-complex-work", "plan-touch-small-work"] {
+        let repo = client();
+        let refuse = format!("[rules.progress-update]\n{key} = \"refuse\"\n");
+        repo.write(".execguard.toml", refuse);
+        repo.commit_all("Refuse unplanned complex work").assert_ok();
+        assert_eq!(repo.commit_count(), 2);
+        repo.write(".execguard.toml", "[rules.progress-update]\n");
+        let run = repo.commit_all("Warn of unplanned complex work again");
+        run.assert_refused("guard-config");
+        assert!(
+            run.stderr.contains(&format!(
+                "rules.progress-update.{key}: \"refuse\" → \"warn\""
+            )),
+            "{run:#?}"
+        );
+        assert_eq!(repo.commit_count(), 2);
+    }
 }

@@ -12,6 +12,8 @@ mod commit_shapes;
 mod planned_work;
 #[path = "progress/planned_work_plans.rs"]
 mod planned_work_plans;
+#[path = "progress/planned_work_small.rs"]
+mod planned_work_small;
 use crate::common;
 
 use common::scenario::{constants, staged_paths, Scenario, PLAN, SPEC};

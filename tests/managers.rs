@@ -62,6 +62,18 @@ fn lefthook_snippet(tool: &'static str) -> TestRepo {
     managed_by(tool, "lefthook.yml", &config)
 }
 
+/// A `lefthook.yml` written before the snippet called `execguard hook <name>`: it runs the alias
+/// binaries (`execguard-pre-commit`, ...).
+fn lefthook_alias_snippet(tool: &'static str) -> TestRepo {
+    let snippet = include_str!("../crates/execguard/src/managers/lefthook.yml");
+    let config = snippet.replace("execguard hook ", "execguard-");
+    assert!(
+        config.contains("run: execguard-pre-push {1} {2}"),
+        "{config}"
+    );
+    managed_by(tool, "lefthook.yml", &config)
+}
+
 fn husky(tool: &'static str) -> TestRepo {
     let repo = TestRepo::new();
     require_tool(&repo, tool);
@@ -201,7 +213,7 @@ const INSTALL_ORDERS: &[Scenario] = &[
             BothRun("execguard, lefthook, then install --lefthook"),
             Manager(&["install"]),
             BothRun("lefthook install again"),
-            Install(&["lefthook runs execguard-pre-commit"]),
+            Install(&["lefthook runs execguard hook pre-commit"]),
             BothRun("execguard install again after lefthook"),
         ],
     },
@@ -248,8 +260,8 @@ const ALL_HOOK_TYPES: &[&str] = &[
 const HOOKS_FILE_FROM_A_CLONE: &[Step] = &[
     Manager(ALL_HOOK_TYPES),
     Install(&[
-        "{tool} runs execguard-pre-push",
-        "pre-commit runs execguard-pre-push",
+        "{tool} runs execguard hook pre-push",
+        "pre-commit runs execguard hook pre-push",
     ]),
     ProtectedPathRefused,
     LongSubjectRefused,
@@ -268,7 +280,7 @@ const SNIPPETS: &[Scenario] = &[
         fixture: pre_commit_snippet,
         steps: &[
             Manager(ALL_HOOK_TYPES),
-            Install(&["pre-commit runs execguard-pre-commit"]),
+            Install(&["pre-commit runs execguard hook pre-commit"]),
             Absent(".git/hooks/pre-commit.legacy"),
             BothRun("execguard run by pre-commit's config"),
             LongSubjectRefused,
@@ -282,7 +294,7 @@ const SNIPPETS: &[Scenario] = &[
         fixture: lefthook_snippet,
         steps: &[
             Manager(&["install"]),
-            Install(&["lefthook runs execguard-pre-commit"]),
+            Install(&["lefthook runs execguard hook pre-commit"]),
             Absent(".git/hooks/pre-commit.old"),
             BothRun("execguard run by lefthook's config"),
             LongSubjectRefused,
@@ -298,11 +310,26 @@ const SNIPPETS: &[Scenario] = &[
                 assert!(
                     doctor
                         .stdout
-                        .contains("lefthook runs execguard-pre-commit (")
-                        && doctor.stdout.contains("which is not on PATH"),
+                        .contains("lefthook runs execguard hook pre-commit (")
+                        && doctor.stdout.contains("execguard is not on PATH"),
                     "{doctor:#?}"
                 );
             }),
+        ],
+    },
+    // A config written for the alias binaries still runs execguard, and counts as doing so.
+    Scenario {
+        name: "a lefthook.yml calling the alias binaries still runs execguard",
+        tool: "lefthook",
+        fixture: lefthook_alias_snippet,
+        steps: &[
+            Manager(&["install"]),
+            Install(&["lefthook runs execguard hook pre-commit"]),
+            Absent(".git/hooks/pre-commit.old"),
+            Doctor(None),
+            ProtectedPathRefused,
+            LongSubjectRefused,
+            PushRefused("lefthook's pre-push"),
         ],
     },
     Scenario {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests drive besides git and cargo, on Debian or Ubuntu, as root:
 # the real hook managers (pre-commit, prek, lefthook, husky), the real servers (gitolite3 behind
-# sshd, nginx with fcgiwrap, git daemon) and the user they run as, man, sudo and python's
-# jsonschema. Each step is skipped when what it installs is already there.
+# sshd, nginx with fcgiwrap, git daemon), man, sudo, iproute2 and python's jsonschema. It adds no
+# account of its own (a package may add its system user, as openssh-server adds `sshd`). Each step
+# is skipped when what it installs is already there.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "tests/prerequisites.sh: run it as root (it installs Debian packages and adds a system user)" >&2
+    echo "tests/prerequisites.sh: run it as root (it installs Debian packages)" >&2
     exit 1
 fi
 
@@ -36,7 +37,8 @@ fi
 pre-commit --version && prek --version && echo "lefthook $(lefthook version)"
 
 # The real-server tests (tests/real_servers.rs) run gitolite behind sshd, nginx with fcgiwrap and
-# `git http-backend`, and `git daemon` on 127.0.0.1, as an unprivileged user.
+# `git http-backend`, and `git daemon` on 127.0.0.1, as the user who runs the tests (run as root,
+# they drop to `nobody` where the server can): no account of their own.
 # The tests start their own servers from their temporary folders; the packages' system services
 # (sshd on :22, nginx on :80, fcgiwrap's socket) are neither started nor left enabled: a policy
 # forbids starting them while the packages install, and the units the packages enabled are
@@ -73,9 +75,6 @@ if ! command -v gitolite >/dev/null || [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sb
         done
     done
 fi
-id -u execguard-srv >/dev/null 2>&1 \
-    || useradd --system --user-group --no-create-home --home-dir /nonexistent \
-        --shell /bin/sh -p '*' execguard-srv
 # The config schema tests validate TOML against `execguard config --schema` with python's jsonschema.
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
     # The python3 on PATH may not be Debian's: install for the one the tests run.
@@ -92,7 +91,12 @@ if ! python3 -c 'import yaml' 2>/dev/null; then
             --break-system-packages pyyaml
 fi
 python3 -c 'import yaml'
-# The server-install tests run `sudo -u <owner>` as their message tells an admin to.
+# .ci/run notes the listening ports with `ss` before and after the tests (package iproute2).
+if ! command -v ss >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+fi
+# The server-install tests run `sudo -u nobody` as their message tells an admin to.
 if ! command -v sudo >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null

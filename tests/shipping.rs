@@ -176,6 +176,40 @@ fn man_prints_a_page_per_subcommand_and_refuses_an_unknown_one() {
     );
 }
 
+/// The binaries are linked with packed relative relocations (DT_RELR) wherever the C toolchain
+/// and library support them, as the build script probes: the loader then reads a few kilobytes of
+/// relocations at every start instead of half a megabyte.
+#[test]
+fn binaries_are_linked_with_packed_relative_relocations_where_supported() {
+    let repo = TestRepo::new();
+    let probe = repo.root.join("relr-probe");
+    let linked = Run::with_stdin(
+        repo.command("cc")
+            .args(["-x", "c", "-", "-o"])
+            .arg(&probe)
+            .arg("-Wl,-z,pack-relative-relocs"),
+        b"int main(void) { return 0; }\n",
+    );
+    let supported = linked.ok()
+        && linked.stderr.is_empty()
+        && Command::new(&probe).status().is_ok_and(|s| s.success());
+    if !supported {
+        eprintln!("cc here cannot link with -z pack-relative-relocs ({linked:?}): not checked");
+        return;
+    }
+    let dynamic = Run::from_command(
+        Command::new("readelf")
+            .arg("-d")
+            .arg(common::execguard_bin()),
+    );
+    assert!(dynamic.ok(), "readelf (binutils) runs: {dynamic:#?}");
+    assert!(
+        dynamic.stdout.contains("(RELR)"),
+        "execguard has no DT_RELR entry: {}",
+        dynamic.stdout
+    );
+}
+
 // ---- install.sh -----------------------------------------------------------------------------
 
 /// The repository's `install.sh`.
@@ -347,3 +381,5 @@ fn init_writes_the_embedded_default_and_install_writes_the_embedded_hooks() {
 mod documentation;
 #[path = "shipping/first_feature.rs"]
 mod first_feature;
+#[path = "shipping/machine.rs"]
+mod machine;

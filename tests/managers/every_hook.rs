@@ -59,8 +59,8 @@ const LEFTHOOK_FIRST: &[Step] = &[
     Remember(HOOKS_DIR),
     InstallRefused(&[
         "lefthook-local.yml",
-        "execguard-commit-msg {1}",
-        "execguard-pre-push {1} {2}\n      use_stdin: true",
+        "execguard hook commit-msg {1}",
+        "execguard hook pre-push {1} {2}\n      use_stdin: true",
     ]),
     Unchanged(HOOKS_DIR),
     Doctor(Some("commit-msg: lefthook's hook")),
@@ -87,10 +87,10 @@ const EXECGUARD_BEFORE_LEFTHOOK: &[Step] = &[
 
 const HUSKY_FIRST: &[Step] = &[
     Do(husky_install),
-    InstallRefused(&["execguard-commit-msg \"$1\""]),
+    InstallRefused(&["execguard hook commit-msg \"$1\""]),
     Doctor(Some("commit-msg: git runs husky's hooks")),
     Do(add_husky_snippets),
-    Install(&["husky runs execguard-pre-push"]),
+    Install(&["husky runs execguard hook pre-push"]),
     Doctor(None),
     EachHookRefuses("husky with the lines, then execguard"),
 ];

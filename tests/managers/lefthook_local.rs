@@ -29,7 +29,10 @@ fn install_run_uninstall(repo: &TestRepo, case: &str) {
         let run = repo.execguard(["install", "--lefthook"]);
         assert!(run.ok(), "{case}: {run:#?}");
     }
-    assert!(repo.read(LOCAL).contains("execguard-pre-commit"), "{case}");
+    assert!(
+        repo.read(LOCAL).contains("execguard hook pre-commit"),
+        "{case}"
+    );
     assert_eq!(excluded_lines(repo), 1, "{case}: {}", repo.read(EXCLUDE));
     let untracked = repo.git(["status", "--porcelain", "--untracked-files=all"]);
     assert!(!untracked.contains(LOCAL), "{case}: {untracked}");

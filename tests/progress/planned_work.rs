@@ -6,9 +6,9 @@ use super::commit_shapes::with_config;
 use super::common::scenario::{constants, Scenario};
 use super::common::{Run, TestRepo};
 
-/// Planned work with unplanned complex work refused, the tightening choice (the default warns).
-pub(super) const PLANNED_WORK: &str =
-    "[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\n";
+/// Planned work with unplanned complex work, and small work touching a plan without an entry,
+/// refused: the tightening choices (the defaults warn).
+pub(super) const PLANNED_WORK: &str = "[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\nplan-touch-small-work = \"refuse\"\n";
 
 /// Planned work with its defaults: unplanned complex work is a warning.
 pub(super) const PLANNED_WORK_DEFAULT: &str =
@@ -247,7 +247,7 @@ fn tool_data_and_generated_code_are_not_unplanned_work() {
 }
 
 /// Plans in any folder under `plans/`, `completed/` among them, under planned-work.
-const PLANNED_WORK_WITH_FOLDERS: &str = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\n";
+const PLANNED_WORK_WITH_FOLDERS: &str = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\nplan-touch-small-work = \"refuse\"\n";
 
 /// A default flipped in the commit that moves its plan to `completed/`, and a fix after the plan
 /// was archived, were refused as planned work without an entry: touching a closed plan does not

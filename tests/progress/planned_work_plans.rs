@@ -50,7 +50,7 @@ fn a_formatting_pass_over_an_open_plan_is_not_planned_work() {
 }
 
 /// Plans in any folder under `plans/`, `completed/` among them, unplanned complex work refused.
-const WITH_FOLDERS: &str = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\n[rules.execplan-sections]\nenabled = false\n";
+const WITH_FOLDERS: &str = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\nplan-touch-small-work = \"refuse\"\n[rules.execplan-sections]\nenabled = false\n";
 
 /// Seven files of new code, no plan named.
 fn footer(mut scenario: Scenario) -> Scenario {

@@ -155,8 +155,9 @@ fn generated_merge_and_revert_subjects_are_not_too_long() {
     check_range(&repo, &format!("{base}..exec/login")).assert_refused("commit-message");
 }
 
-const PLANNED_WORK_WITHIN_PUSH: &str =
-    "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n";
+/// Small work touching a plan without an entry refused, so that what makes a range planned work
+/// shows (the default warns).
+const PLANNED_WORK_WITHIN_PUSH: &str = "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\nplan-touch-small-work = \"refuse\"\n";
 
 /// Under `require = "planned-work"` and `within = "push"`, routine code on `main` needs no entry
 /// unless the range touches an execplan: then the range is planned work, and a commit that
@@ -189,7 +190,7 @@ fn planned_work_within_push_asks_entries_of_a_range_that_touches_a_plan() {
 /// open plan still makes it planned work.
 #[test]
 fn planned_work_within_push_a_range_that_archives_its_plan_is_not_planned_work() {
-    let config = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n";
+    let config = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\nplan-touch-small-work = \"refuse\"\n";
     let (repo, base) = range_base(Some(config), FIRST_ENTRY);
     repo.git(["checkout", "-q", "-B", "main"]);
     repo.append("src/auth.rs", "pub fn fix() {}\n");

@@ -9,6 +9,7 @@ mod adoption;
 mod coverage;
 mod error;
 mod generated;
+mod glob_text;
 mod keys;
 mod layout;
 mod patterns;

@@ -182,6 +182,15 @@ fn settle(
             report.advice.push(violation);
             continue;
         }
+        // Small work planned only because it touches an open plan: the rule marks it a warning.
+        if matches!(
+            &violation.finding,
+            Finding::ProgressUpdate(ProgressUpdate::NoPlanUpdated(found))
+                if found.small_plan_touch.is_some()
+        ) {
+            report.advice.push(violation);
+            continue;
+        }
         if defer_progress && violation.rule() == RuleId::ProgressUpdate {
             report.deferred.push(violation);
             continue;

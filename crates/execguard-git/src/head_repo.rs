@@ -81,7 +81,8 @@ impl HeadRepo {
 /// Opens the repository containing `path` for HEAD's files, or `None` where libgit2's full open
 /// must decide (see the module's documentation).
 pub fn open_head(path: &Path) -> Option<HeadRepo> {
-    crate::open::tune_libgit2();
+    // HEAD's files of one commit: the small windows do.
+    crate::open::tune_libgit2(None);
     // Real paths, as libgit2 gives them.
     let start = std::fs::canonicalize(path).ok()?;
     let (workdir, git_dir) = find_git_dir(&start)?;

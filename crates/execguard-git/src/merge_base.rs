@@ -5,22 +5,24 @@
 //! the packs. On a history where topics are merged long after they forked (git's own), the walks
 //! of consecutive merges cover the same thousands of commits, and reading them again was nine
 //! tenths of a range check; git keeps each commit it parsed for the whole process, and so does
-//! this graph.
+//! this graph, shared by the worker threads (each read every commit again before).
 
-use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
 
 use git2::{Oid, Repository};
+
+use crate::pack_reader::{self, PackReader};
 
 const PARENT1: u8 = 1;
 const PARENT2: u8 = 2;
 const STALE: u8 = 4;
 const RESULT: u8 = 8;
 
-/// Commits kept per thread before the graph starts over: about 80 bytes each, so at most
-/// 16 MB, several times a long walk through git.git's history.
+/// Commits kept before the graph starts over: about 80 bytes each, so at most 16 MB, several
+/// times a long walk through git.git's history.
 const MAX_COMMITS: usize = 200_000;
 
 /// A commit as a walk needs it: its id, and once read, its committer time and its parents.
@@ -60,11 +62,12 @@ struct Graph {
     repo: PathBuf,
     index: IdMap<u32>,
     nodes: Vec<Node>,
+    /// Whether a commit's parents are the ones its header lists: not so in a shallow clone or
+    /// with grafts, whose parents only libgit2's parse applies.
+    headers_tell_parents: bool,
 }
 
-thread_local! {
-    static GRAPH: RefCell<Graph> = RefCell::new(Graph::default());
-}
+static GRAPH: LazyLock<Mutex<Graph>> = LazyLock::new(|| Mutex::new(Graph::default()));
 
 impl Graph {
     fn for_repo(&mut self, repo: &Repository) {
@@ -72,6 +75,8 @@ impl Graph {
             self.repo = repo.path().to_path_buf();
             self.index.clear();
             self.nodes.clear();
+            self.headers_tell_parents =
+                !repo.is_shallow() && !repo.commondir().join("info").join("grafts").exists();
         }
     }
 
@@ -85,16 +90,26 @@ impl Graph {
         at
     }
 
-    /// The time and parents of commit `at`, read once: libgit2's parse applies a shallow
-    /// clone's boundary.
-    fn parse(&mut self, repo: &Repository, at: u32) -> Result<i64, git2::Error> {
+    /// The time and parents of commit `at`, read once: from its header through `reader`
+    /// where that says all, else by libgit2, whose parse applies a shallow clone's boundary.
+    fn parse(&mut self, walk: &Walk<'_>, at: u32) -> Result<i64, git2::Error> {
         let node = &self.nodes[at as usize];
         if let Some((time, _)) = &node.parsed {
             return Ok(*time);
         }
-        let commit = repo.find_commit(node.id)?;
-        let time = commit.time().seconds();
-        let parents: Box<[u32]> = commit.parent_ids().map(|id| self.index_of(id)).collect();
+        let id = node.id;
+        let header = match walk.reader {
+            Some(reader) if self.headers_tell_parents => reader.commit_header(id),
+            _ => None,
+        };
+        let (time, parent_ids) = match header {
+            Some(header) => header,
+            None => {
+                let commit = walk.repo.find_commit(id)?;
+                (commit.time().seconds(), commit.parent_ids().collect())
+            }
+        };
+        let parents: Box<[u32]> = parent_ids.into_iter().map(|id| self.index_of(id)).collect();
         self.nodes[at as usize].parsed = Some((time, parents));
         Ok(time)
     }
@@ -111,7 +126,7 @@ impl Graph {
     /// commits found, newest first, and every commit's marks (by index).
     fn paint(
         &mut self,
-        repo: &Repository,
+        walk: &Walk<'_>,
         one: u32,
         twos: &[u32],
     ) -> Result<(Vec<u32>, Vec<u8>), git2::Error> {
@@ -126,11 +141,11 @@ impl Graph {
         let mut queue: BinaryHeap<(i64, Reverse<u64>, u32)> = BinaryHeap::new();
         let mut queued = 0u64;
         *mark(&mut marks, one) |= PARENT1;
-        queue.push((self.parse(repo, one)?, Reverse(queued), one));
+        queue.push((self.parse(walk, one)?, Reverse(queued), one));
         for &two in twos {
             queued += 1;
             *mark(&mut marks, two) |= PARENT2;
-            queue.push((self.parse(repo, two)?, Reverse(queued), two));
+            queue.push((self.parse(walk, two)?, Reverse(queued), two));
         }
         let mut found: Vec<(i64, u32)> = Vec::new();
         while queue
@@ -160,7 +175,7 @@ impl Graph {
                 }
                 *parent_mark |= flags;
                 queued += 1;
-                queue.push((self.parse(repo, parent)?, Reverse(queued), parent));
+                queue.push((self.parse(walk, parent)?, Reverse(queued), parent));
             }
         }
         Ok((found.into_iter().map(|(_, at)| at).collect(), marks))
@@ -187,32 +202,45 @@ pub(crate) fn merge_bases_many(
     if twos.contains(&one) {
         return Ok(vec![one]);
     }
-    GRAPH.with(|graph| {
-        let graph = &mut *graph.borrow_mut();
-        graph.for_repo(repo);
-        let one = graph.index_of(one);
-        let twos: Vec<u32> = twos.iter().map(|&two| graph.index_of(two)).collect();
-        let (found, marks) = graph.paint(repo, one, &twos)?;
-        let bases: Vec<u32> = found
-            .into_iter()
-            .filter(|&at| marks.get(at as usize).copied().unwrap_or(0) & STALE == 0)
-            .collect();
-        let bases = if bases.len() < 2 {
-            bases
-        } else {
-            remove_redundant(graph, repo, bases)?
-        };
-        Ok(bases
-            .into_iter()
-            .map(|at| graph.nodes[at as usize].id)
-            .collect())
-    })
+    let reader = pack_reader::for_thread(repo);
+    let walk = Walk {
+        repo,
+        reader: reader.as_deref(),
+    };
+    // A walk holds the graph: the workers' walks take turns, and each commit is read once.
+    let mut graph = GRAPH
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let graph = &mut *graph;
+    graph.for_repo(repo);
+    let one = graph.index_of(one);
+    let twos: Vec<u32> = twos.iter().map(|&two| graph.index_of(two)).collect();
+    let (found, marks) = graph.paint(&walk, one, &twos)?;
+    let bases: Vec<u32> = found
+        .into_iter()
+        .filter(|&at| marks.get(at as usize).copied().unwrap_or(0) & STALE == 0)
+        .collect();
+    let bases = if bases.len() < 2 {
+        bases
+    } else {
+        remove_redundant(graph, &walk, bases)?
+    };
+    Ok(bases
+        .into_iter()
+        .map(|at| graph.nodes[at as usize].id)
+        .collect())
+}
+
+/// Where a walk reads the commits it has not met yet.
+struct Walk<'a> {
+    repo: &'a Repository,
+    reader: Option<&'a PackReader>,
 }
 
 /// git's `remove_redundant`: drops every base that is an ancestor of another; order is kept.
 fn remove_redundant(
     graph: &mut Graph,
-    repo: &Repository,
+    walk: &Walk<'_>,
     bases: Vec<u32>,
 ) -> Result<Vec<u32>, git2::Error> {
     let mut redundant = vec![false; bases.len()];
@@ -224,7 +252,7 @@ fn remove_redundant(
             .filter(|&j| j != i && !redundant[j])
             .collect();
         let twos: Vec<u32> = others.iter().map(|&j| bases[j]).collect();
-        let (_, marks) = graph.paint(repo, bases[i], &twos)?;
+        let (_, marks) = graph.paint(walk, bases[i], &twos)?;
         let mark = |at: u32| marks.get(at as usize).copied().unwrap_or(0);
         if mark(bases[i]) & PARENT2 != 0 {
             redundant[i] = true;

@@ -10,7 +10,7 @@
 //! version it holds, and each version above it is decoded once, from the one below.
 
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
@@ -60,7 +60,7 @@ impl SharedPacks {
     }
 
     fn open(dirs: &[PathBuf], cap: usize) -> SharedPacks {
-        let mut indexes: Vec<_> = dirs
+        let mut indexes: Vec<_> = with_alternates(dirs)
             .iter()
             .filter_map(|dir| std::fs::read_dir(dir.join("pack")).ok())
             .flatten()
@@ -117,6 +117,46 @@ impl SharedPacks {
 
     #[cfg(not(target_os = "linux"))]
     fn give_back_pages(&self) {}
+}
+
+/// How deep alternates of alternates are followed, as by libgit2 and git.
+const ALTERNATE_DEPTH: usize = 5;
+
+/// `dirs` and, after each, the object directories its `info/alternates` lists (relative ones
+/// from that directory, in the repository's own list only), followed as libgit2 follows them: a `--shared` clone keeps every pack
+/// in the repository it was cloned from, and those packs would otherwise be read without the
+/// versions this reader keeps.
+pub(crate) fn with_alternates(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    fn add(dir: PathBuf, depth: usize, all: &mut Vec<PathBuf>) {
+        if all.contains(&dir) {
+            return;
+        }
+        all.push(dir.clone());
+        if depth == ALTERNATE_DEPTH {
+            return;
+        }
+        let Ok(text) = std::fs::read_to_string(dir.join("info").join("alternates")) else {
+            return;
+        };
+        for line in text.lines() {
+            let line = line.trim_end_matches('\r');
+            // Comments and quoted paths, which libgit2 does not read either, are skipped.
+            if line.is_empty() || line.starts_with('#') || line.starts_with('"') {
+                continue;
+            }
+            let path = Path::new(line);
+            // libgit2 reads a relative path from the repository's own list only.
+            if path.is_relative() && depth > 0 {
+                continue;
+            }
+            add(dir.join(path), depth + 1, all);
+        }
+    }
+    let mut all = Vec::new();
+    for dir in dirs {
+        add(dir.clone(), 0, &mut all);
+    }
+    all
 }
 
 /// One worker's reader of the shared packs.

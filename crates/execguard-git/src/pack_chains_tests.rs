@@ -227,3 +227,33 @@ fn the_workers_of_a_check_share_the_packs_of_its_object_directories() {
     let other = [dir.path().join("elsewhere")];
     assert!(!Arc::ptr_eq(&first, &SharedPacks::for_dirs(&other, 1024)));
 }
+
+#[test]
+fn blobs_in_the_packs_of_a_shared_clones_alternate_read_as_git_reads_them() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (source, clone) = (dir.path().join("source"), dir.path().join("clone"));
+    std::fs::create_dir_all(&source).expect("source directory");
+    deep_history(&source, 12);
+    git(
+        dir.path(),
+        &["clone", "-q", "--shared", "source", "clone"],
+        None,
+    );
+    let objects = clone.join(".git/objects");
+    assert!(
+        objects.join("info/alternates").exists(),
+        "the clone borrows the source's objects"
+    );
+    let mut reader = PackChains::new(Arc::new(SharedPacks::open(&[objects], 1024 * 1024)));
+    let ids = blobs(&clone);
+    assert!(ids.len() > 10, "the history has blobs");
+    for id in ids {
+        let (kind, data) = read(&mut reader, &id).expect("the alternate's pack has the blob");
+        assert_eq!(kind, gix_object::Kind::Blob);
+        assert_eq!(
+            data,
+            git(&clone, &["cat-file", "blob", &id], None),
+            "blob {id}"
+        );
+    }
+}

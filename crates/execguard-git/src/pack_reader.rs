@@ -143,6 +143,70 @@ impl PackReader {
         }
         None
     }
+
+    /// The committer time and the parents of commit `id`, read from its header; `None` when no
+    /// directory has it as a commit (or it cannot be read here), or its header is not in the
+    /// form git writes, for libgit2 to read. A merge-base walk needs only these, and libgit2
+    /// parsed each commit whole through its small windows over the packs.
+    pub(crate) fn commit_header(&self, id: Oid) -> Option<(i64, Vec<Oid>)> {
+        let id = gix_hash::oid::try_from_bytes(id.as_bytes()).ok()?;
+        let mut buffer = self.buffer.try_borrow_mut().ok()?;
+        if let Ok(mut chains) = self.chains.try_borrow_mut() {
+            match chains.object(id, &mut buffer) {
+                Some(gix_object::Kind::Commit) => return commit_header(&buffer),
+                Some(_) => return None,
+                None => {}
+            }
+        }
+        for store in &self.stores {
+            match store.try_find(id, &mut buffer) {
+                Ok(Some(data)) if data.kind == gix_object::Kind::Commit => {
+                    return commit_header(data.data)
+                }
+                Ok(Some(_)) | Err(_) => return None,
+                Ok(None) => {}
+            }
+        }
+        None
+    }
+}
+
+/// The committer time and the parents of a commit object, when its header starts as git writes
+/// it: `tree`, `parent` lines, `author`, then `committer` ending in `> <seconds> <zone>`.
+/// Anything else is left to libgit2's parser, so that both never disagree.
+fn commit_header(data: &[u8]) -> Option<(i64, Vec<Oid>)> {
+    let mut lines = data.split(|&b| b == b'\n');
+    let hex_id = |hex: &[u8]| {
+        if hex.len() != 40 || !hex.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
+    };
+    hex_id(lines.next()?.strip_prefix(b"tree ")?)?;
+    let mut parents = Vec::new();
+    let mut line = lines.next()?;
+    while let Some(hex) = line.strip_prefix(b"parent ") {
+        parents.push(hex_id(hex)?);
+        line = lines.next()?;
+    }
+    line.strip_prefix(b"author ")?;
+    let committer = lines.next()?.strip_prefix(b"committer ")?;
+    let email_end = committer.iter().rposition(|&b| b == b'>')?;
+    let when = committer[email_end + 1..].strip_prefix(b" ")?;
+    let space = when.iter().position(|&b| b == b' ')?;
+    let (seconds, zone) = (&when[..space], &when[space + 1..]);
+    let zone_ok = zone.len() == 5
+        && matches!(zone[0], b'+' | b'-')
+        && zone[1..].iter().all(u8::is_ascii_digit);
+    if seconds.is_empty()
+        || seconds.len() > 18
+        || !seconds.iter().all(u8::is_ascii_digit)
+        || !zone_ok
+    {
+        return None;
+    }
+    let time = std::str::from_utf8(seconds).ok()?.parse().ok()?;
+    Some((time, parents))
 }
 
 #[cfg(test)]
@@ -188,6 +252,86 @@ mod tests {
             cache: Some(&cache),
         };
         assert_eq!(trees.blob(&id.to_string()).expect("blob read"), b"plan\n");
+    }
+
+    /// A merge commit, loose or packed, reads as libgit2 parses it.
+    #[test]
+    fn a_commit_header_reads_as_libgit2_parses_it() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let repo = Repository::init_bare(dir.path()).expect("bare repository");
+        let tree = repo.treebuilder(None).expect("tree").write().expect("tree");
+        let tree = repo.find_tree(tree).expect("tree");
+        let at = |seconds| {
+            git2::Signature::new(
+                "A U Thor",
+                "a@example.invalid",
+                &git2::Time::new(seconds, -90),
+            )
+            .expect("signature")
+        };
+        let first = repo
+            .commit(None, &at(1_000), &at(2_000), "first\n", &tree, &[])
+            .expect("commit");
+        let second = repo
+            .commit(None, &at(1_500), &at(2_500), "second\n", &tree, &[])
+            .expect("commit");
+        let parents = [
+            &repo.find_commit(first).expect("commit"),
+            &repo.find_commit(second).expect("commit"),
+        ];
+        let merge = repo
+            .commit(
+                None,
+                &at(3_000),
+                &at(4_000),
+                "merge\n\nbody\n",
+                &tree,
+                &parents,
+            )
+            .expect("commit");
+        let expected = |id: Oid| {
+            let commit = repo.find_commit(id).expect("commit");
+            Some((
+                commit.time().seconds(),
+                commit.parent_ids().collect::<Vec<_>>(),
+            ))
+        };
+        let reader = for_thread(&repo).expect("object directory opens");
+        assert_eq!(reader.commit_header(merge), expected(merge));
+        assert_eq!(
+            reader.commit_header(merge).map(|(time, _)| time),
+            Some(4_000)
+        );
+        assert_eq!(reader.commit_header(first), expected(first));
+        // A blob is no commit.
+        let blob = repo.blob(b"plan\n").expect("blob");
+        assert_eq!(reader.commit_header(blob), None);
+    }
+
+    #[test]
+    fn a_commit_header_not_in_gits_own_form_is_left_to_libgit2() {
+        let tree = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n";
+        let parent = "parent 8b137891791fe96927ad78e64b0aad7bded08bdc\n";
+        let author = "author A <a@example.invalid> 1000 +0000\n";
+        let good =
+            format!("{tree}{parent}{author}committer C <c@example.invalid> 2000 -0130\n\nm\n");
+        let parsed = commit_header(good.as_bytes()).expect("git's own form");
+        assert_eq!(parsed.0, 2000);
+        assert_eq!(parsed.1.len(), 1);
+        for committer in [
+            "committer C <c@example.invalid>  2000 +0000\n",
+            "committer C <c@example.invalid> 2000\n",
+            "committer C <c@example.invalid> 2000 +000\n",
+            "committer C <c@example.invalid> -2000 +0000\n",
+            "committer C c@example.invalid 2000 +0000\n",
+        ] {
+            let odd = format!("{tree}{parent}{author}{committer}\nm\n");
+            assert_eq!(commit_header(odd.as_bytes()), None, "{committer}");
+        }
+        let short_parent = format!("{tree}parent 8b13789\n{author}committer C <c> 2 +0000\n");
+        assert_eq!(commit_header(short_parent.as_bytes()), None);
+        let no_author = format!("{tree}{parent}committer C <c> 2 +0000\n");
+        assert_eq!(commit_header(no_author.as_bytes()), None);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::install::{is_ours, recorded_binary, CLIENT_HOOKS};
 
 mod agents;
 use crate::managers::{
-    binary_name, config_running, generated_by, husky_scripts_dir, mentions, moved_path, slot_path,
-    Manager,
+    binary_name, config_running, generated_by, hook_command, husky_scripts_dir, mentions,
+    moved_path, slot_path, Manager,
 };
 pub use agents::agent_findings;
 
@@ -117,54 +117,61 @@ fn check_shim(shim: &Path, hook: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-/// A manager's config or script that runs execguard's binary: the binary it names by an absolute
-/// path must be there, one it names bare must be on PATH.
+/// A manager's config or script that runs execguard's check for `hook`: the binary it names by
+/// an absolute path must be there, one it names bare must be on PATH.
 fn check_run_by_manager(manager: Manager, config: &Path, hook: &str, findings: &mut Vec<Finding>) {
-    let binary = binary_name(hook);
-    if let Some(named) = absolute_binary_named(config, &binary) {
-        findings.push(if executable(&named) {
+    let (program, shown) = command_named(config, hook)
+        .unwrap_or_else(|| ("execguard".to_string(), hook_command(hook)));
+    if program.starts_with('/') {
+        findings.push(if executable(Path::new(&program)) {
             Finding::ok(format!(
-                "{hook}: {} runs {} ({})",
+                "{hook}: {} runs {shown} ({})",
                 manager.name(),
-                named.display(),
                 config.display()
             ))
         } else {
             Finding::problem(format!(
-                "{hook}: {} runs {} ({}), which is missing or not executable, so the hook fails; put execguard's binaries back and run `execguard install --lefthook` again, or correct the path",
+                "{hook}: {} runs {shown} ({}), and {program} is missing or not executable, so the hook fails; put execguard's binaries back and run `execguard install --lefthook` again, or correct the path",
                 manager.name(),
-                named.display(),
                 config.display()
             ))
         });
         return;
     }
-    match on_path(&binary) {
+    match on_path(&program) {
         Some(found) => findings.push(Finding::ok(format!(
-            "{hook}: {} runs {binary} ({}), found at {}",
+            "{hook}: {} runs {shown} ({}), found at {}",
             manager.name(),
             config.display(),
             found.display()
         ))),
         None => findings.push(Finding::problem(format!(
-            "{hook}: {} runs {binary} ({}), which is not on PATH, so the hook fails; install execguard into a folder on PATH",
+            "{hook}: {} runs {shown} ({}), and {program} is not on PATH, so the hook fails; install execguard into a folder on PATH",
             manager.name(),
             config.display()
         ))),
     }
 }
 
-/// The absolute path to `binary` that the config or script at `config` names, if it names one.
-fn absolute_binary_named(config: &Path, binary: &str) -> Option<PathBuf> {
+/// The program the config or script at `config` runs for `hook`, as it names it (a path or a bare
+/// name), and the command as shown: `execguard hook <hook>`, or the old alias `execguard-<hook>`.
+fn command_named(config: &Path, hook: &str) -> Option<(String, String)> {
     let text = fs::read_to_string(config).ok()?;
-    text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-        .filter(|word| word.starts_with('/'))
-        .find(|word| {
-            Path::new(word)
-                .file_name()
-                .is_some_and(|name| name == binary)
-        })
-        .map(PathBuf::from)
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .filter(|word| !word.is_empty())
+        .collect();
+    let alias = binary_name(hook);
+    words.iter().enumerate().find_map(|(at, word)| {
+        let name = Path::new(word).file_name()?;
+        if name == alias.as_str() {
+            return Some((word.to_string(), word.to_string()));
+        }
+        (name == "execguard"
+            && words.get(at + 1) == Some(&"hook")
+            && words.get(at + 2) == Some(&hook))
+        .then(|| (word.to_string(), format!("{word} hook {hook}")))
+    })
 }
 
 /// Where else execguard's shim for `hook` may lie, unseen by git.

@@ -166,27 +166,8 @@ fn set_executable(_: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn binary_file(name: &str) -> String {
-    binary_file_named(&format!("execguard-{name}"))
-}
-
 fn binary_file_named(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
-}
-
-fn beside_current_exe(file: &str) -> Option<PathBuf> {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(file)))
-        .filter(|candidate| candidate.is_file())
-        .and_then(|candidate| candidate.canonicalize().ok())
-}
-
-/// The hook binary installed beside the running `execguard`, else the bare name (found on PATH
-/// by the shim).
-pub fn hook_binary(name: &str) -> PathBuf {
-    let file = binary_file(name);
-    beside_current_exe(&file).unwrap_or_else(|| PathBuf::from(file))
 }
 
 /// The `execguard` the shims run (`execguard hook <name>`): the running one, else the bare name

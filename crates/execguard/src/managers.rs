@@ -99,9 +99,15 @@ pub const HUSKY_SNIPPETS: &[(&str, &str)] = &[
 /// The `.pre-commit-config.yaml` entry for pre-commit and prek.
 pub const PRE_COMMIT_SNIPPET: &str = include_str!("managers/pre-commit-config.yaml");
 
-/// The name of the binary that checks `hook`.
+/// The name of the old alias binary that checks `hook`: configs written for it still count.
 pub fn binary_name(hook: &str) -> String {
     format!("execguard-{hook}")
+}
+
+/// The command a manager's config runs for `hook`, as the snippets write it: the one binary's
+/// subcommand.
+pub fn hook_command(hook: &str) -> String {
+    format!("execguard hook {hook}")
 }
 
 fn head_text(path: &Path) -> Option<String> {
@@ -263,7 +269,7 @@ pub fn snippet_text(manager: Manager, scripts_dir: Option<&Path>) -> String {
         Manager::Lefthook => format!(
             "add to {} (or run `execguard install --lefthook`, which does), then run `lefthook install`\n\n{}",
             lefthook::LOCAL_CONFIG,
-            lefthook::snippet(crate::install::hook_binary)
+            lefthook::snippet(&crate::install::execguard_binary())
         ),
         Manager::Husky => {
             let dir = scripts_dir.map_or_else(|| ".husky".to_string(), |d| d.display().to_string());
@@ -321,9 +327,10 @@ pub fn plan_client_hook(hooks_dir: &Path, workdir: Option<&Path>, hook: &str) ->
         return ClientPlan::Refuse {
             manager: Manager::Husky,
             reason: format!(
-                "git runs the hooks of {} (core.hooksPath), which husky generates and rewrites on every install, and {} does not run {binary}",
+                "git runs the hooks of {} (core.hooksPath), which husky generates and rewrites on every install, and {} does not run {}",
                 hooks_dir.display(),
-                script.display()
+                script.display(),
+                hook_command(hook)
             ),
             scripts_dir: Some(scripts_dir),
         };
@@ -359,10 +366,11 @@ pub fn plan_client_hook(hooks_dir: &Path, workdir: Option<&Path>, hook: &str) ->
         return ClientPlan::Refuse {
             manager,
             reason: format!(
-                "{} is {}'s, which runs only the commands its config lists for {hook} and never a hook it moved aside, and no {} config runs {binary} for {hook}",
+                "{} is {}'s, which runs only the commands its config lists for {hook} and never a hook it moved aside, and no {} config runs {} for {hook}",
                 target.display(),
                 manager.name(),
-                manager.name()
+                manager.name(),
+                hook_command(hook)
             ),
             scripts_dir: None,
         };

@@ -1,4 +1,5 @@
-//! gitolite behind its own sshd, as the service user, with execguard as a common or a
+//! gitolite behind its own sshd, as the user who runs the tests (an sshd that is not root can
+//! let in only the user it runs as; run as root, sshd lets root in by key), with execguard as a common or a
 //! repo-specific pre-receive hook (installed after the repository was imported) and the config
 //! pinned from `gitolite.conf` through `GIT_CONFIG_KEYS`. Users are told apart by their ssh keys; gitolite passes the name as
 //! `GL_USER`.
@@ -23,6 +24,8 @@ pub enum HookKind {
 pub struct GitoliteServer {
     _sshd: Service,
     port: u16,
+    /// The account gitolite runs as, which every ssh URL names.
+    user: ServiceUser,
     keys: PathBuf,
     home: PathBuf,
     admin_clone: PathBuf,
@@ -31,11 +34,23 @@ pub struct GitoliteServer {
 }
 
 impl GitoliteServer {
-    pub fn start(root: &ServerRoot, client: &TestRepo, kind: HookKind) -> Self {
+    /// The server, or `None` (saying why) where it cannot run: sshd runs a session's command
+    /// through the login shell of the user it lets in, so a user whose shell refuses commands
+    /// (`nologin`, `false`) cannot serve gitolite without an account made for it.
+    pub fn start(root: &ServerRoot, client: &TestRepo, kind: HookKind) -> Option<Self> {
         require_program("/usr/sbin/sshd", "openssh-server");
         require_program("/usr/bin/ssh-keygen", "openssh-client");
         require_program("/usr/bin/gitolite", "gitolite3");
-        let user = service_user();
+        let user = invoking_user();
+        let shell = login_shell(&user.name);
+        if shell.ends_with("nologin") || shell.ends_with("false") || shell.is_empty() {
+            eprintln!(
+                "gitolite over ssh: not run, since the login shell of {} is `{shell}`: sshd runs gitolite through it (run the tests as root, or as a user with a shell)",
+                user.name
+            );
+            return None;
+        }
+        let user = &user;
         let bin = root.install_binaries();
         let keys = root.dir("keys", None);
         for name in [ADMIN, LISTED, OTHER] {
@@ -84,11 +99,12 @@ impl GitoliteServer {
             HookKind::RepoSpecific => "execguard",
         });
 
-        let sshd = start_sshd(root, &home);
+        let sshd = start_sshd(root, &home, user);
         let pinned = write_pinned(root, LISTED);
         let server = Self {
             port: sshd.1,
             _sshd: sshd.0,
+            user: user.clone(),
             keys,
             home: home.clone(),
             admin_clone: client.root.join("gitolite-admin"),
@@ -154,11 +170,14 @@ impl GitoliteServer {
                     .assert_ok();
             }
         }
-        server
+        Some(server)
     }
 
     fn url(&self, repository: &str) -> String {
-        format!("ssh://{SERVICE_USER}@127.0.0.1:{}/{repository}", self.port)
+        format!(
+            "ssh://{}@127.0.0.1:{}/{repository}",
+            self.user.name, self.port
+        )
     }
 
     fn ssh_command(&self, who: &str) -> String {
@@ -219,12 +238,32 @@ fn keygen(path: &Path) {
     assert!(status.success(), "ssh-keygen {}", path.display());
 }
 
-/// sshd on a free loopback port with its own host key, letting only the service user in, with
-/// the keys gitolite writes in `home`; HOME of a session is `home` (the user's entry in the user
-/// database names no home of its own).
-fn start_sshd(root: &ServerRoot, home: &Path) -> (Service, u16) {
-    // sshd's privilege separation directory, which the package creates only at boot.
-    std::fs::create_dir_all("/run/sshd").unwrap();
+/// The login shell the user database gives `name`.
+fn login_shell(name: &str) -> String {
+    let output = Command::new("getent")
+        .args(["passwd", name])
+        .output()
+        .expect("getent runs");
+    let entry = String::from_utf8_lossy(&output.stdout);
+    entry
+        .trim()
+        .rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// sshd on a free loopback port with its own host key, letting only `user` in, with the keys
+/// gitolite writes in `home`; HOME of a session is `home`, not the user's own.
+fn start_sshd(root: &ServerRoot, home: &Path, user: &ServiceUser) -> (Service, u16) {
+    let root_login = if running_as_root() {
+        // sshd's privilege separation directory, which the package creates only at boot; an
+        // sshd that is not root neither separates privileges nor needs it.
+        std::fs::create_dir_all("/run/sshd").unwrap();
+        "prohibit-password"
+    } else {
+        "no"
+    };
     let dir = root.dir("sshd", None);
     let host_key = dir.join("ssh_host_ed25519_key");
     keygen(&host_key);
@@ -233,13 +272,14 @@ fn start_sshd(root: &ServerRoot, home: &Path) -> (Service, u16) {
         std::fs::write(
             &config,
             format!(
-                "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nAllowUsers {SERVICE_USER}\nSetEnv HOME={}\n{}",
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nAllowUsers {}\nPermitRootLogin {root_login}\nSetEnv HOME={}\n{}",
                 host_key.display(),
                 dir.join("sshd.pid").display(),
                 home.join(".ssh/authorized_keys").display(),
+                user.name,
                 home.display(),
                 // The temporary directory is world-writable; a real home is not.
-                "StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin no\nMaxStartups 64\nMaxSessions 64\nLogLevel ERROR\n",
+                "StrictModes no\nUsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nMaxStartups 64\nMaxSessions 64\nLogLevel ERROR\n",
             ),
         )
         .unwrap();

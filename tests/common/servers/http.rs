@@ -1,5 +1,7 @@
 //! Smart HTTP: nginx with basic auth in front of fcgiwrap running `git http-backend`, both as the
-//! service user. nginx passes the authenticated name as `REMOTE_USER`, which names the pusher.
+//! service user (`nobody` when the tests run as root: nginx's master stays root, as on a real
+//! server, and its workers drop to `nobody`). nginx passes the authenticated name as
+//! `REMOTE_USER`, which names the pusher.
 
 use super::*;
 
@@ -19,10 +21,10 @@ impl HttpServer {
     pub fn start(root: &ServerRoot, client: &TestRepo) -> Self {
         require_program("/usr/sbin/nginx", "nginx");
         require_program("/usr/sbin/fcgiwrap", "fcgiwrap");
-        let user = service_user();
+        let user = unprivileged_user();
         let bin = root.install_binaries();
         let base = root.dir("http-repos", None);
-        let repository = seeded_bare_repository(client, &bin, &base.join("project.git"), user);
+        let repository = seeded_bare_repository(client, &bin, &base.join("project.git"), &user);
         let pinned = write_pinned(root, USERS[0].0);
         pin(client, &repository, &pinned);
 
@@ -36,12 +38,12 @@ impl HttpServer {
         std::fs::write(&htpasswd, lines).unwrap();
         set_mode(&htpasswd, 0o644);
 
-        let run = root.dir("http-run", Some(user));
+        let run = root.dir("http-run", Some(&user));
         let socket = run.join("fcgiwrap.sock");
         let mut fcgiwrap = Command::new("timeout");
         fcgiwrap
             .arg("600")
-            .args(as_user(user))
+            .args(as_user(&user))
             .arg("/usr/sbin/fcgiwrap")
             .args(["-c", "12", "-s"])
             .arg(format!("unix:{}", socket.display()))
@@ -55,7 +57,7 @@ impl HttpServer {
             Service::start_listening("nginx", root.path.join("nginx.log"), |port| {
                 std::fs::write(
                     &conf,
-                    nginx_conf(&root.path, port, &htpasswd, &socket, &base),
+                    nginx_conf(&root.path, port, &htpasswd, &socket, &base, &user),
                 )
                 .unwrap();
                 let mut nginx = Command::new("/usr/sbin/nginx");
@@ -93,12 +95,26 @@ fn wait_for_socket(socket: &Path) {
 }
 
 /// nginx in the foreground, its files under `prefix`, serving every repository under `base` with
-/// basic auth; the workers run as the service user.
-fn nginx_conf(prefix: &Path, port: u16, htpasswd: &Path, socket: &Path, base: &Path) -> String {
+/// basic auth; the workers run as `user`.
+fn nginx_conf(
+    prefix: &Path,
+    port: u16,
+    htpasswd: &Path,
+    socket: &Path,
+    base: &Path,
+    user: &ServiceUser,
+) -> String {
     let prefix = prefix.display();
+    // Only a master that runs as root can give its workers another user (nginx ignores the
+    // directive otherwise, with a warning).
+    let user = if running_as_root() {
+        format!("user {} {};", user.name, user.group)
+    } else {
+        String::new()
+    };
     format!(
         r#"daemon off;
-user {SERVICE_USER} {SERVICE_USER};
+{user}
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/nginx-error.log warn;

@@ -1,7 +1,9 @@
 //! Real git servers for end-to-end tests: gitolite behind sshd, nginx with fcgiwrap and
 //! `git http-backend`, and `git daemon`. Each runs on 127.0.0.1 on a free port, in a temporary
-//! directory, as an unprivileged service user, and is stopped when its guard drops (also on a
-//! panic). The same case list (`cases`) runs against every one of them.
+//! directory, as the user who runs the tests (or, run as root, dropping its privileges to `nobody`
+//! where the server can), and is stopped when its guard drops (also on a panic). No account is
+//! added to the machine and no system service is touched. The same case list (`cases`) runs
+//! against every one of them.
 
 pub mod cases;
 pub mod daemon;
@@ -17,18 +19,20 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
-/// The unprivileged user the servers run as (`tests/prerequisites.sh` creates it; a test run as root creates it
-/// when it is missing).
-pub const SERVICE_USER: &str = "execguard-srv";
-
 /// The longest a push, a clone or a server's start may take before the test fails.
 pub const COMMAND_TIMEOUT_SECS: u32 = 120;
 
-/// The service user's ids.
-#[derive(Clone, Copy, Debug)]
+/// An account a server runs as. The tests add no account to the machine: the servers run as the
+/// user who runs the tests, and when that is root, the servers that drop their privileges
+/// (`git daemon --user`, nginx's workers, fcgiwrap) drop them to `nobody`, which every Debian
+/// system has.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceUser {
     pub uid: u32,
     pub gid: u32,
+    pub name: String,
+    /// The name of its primary group.
+    pub group: String,
 }
 
 /// Fails with what to install when a program the servers need is missing.
@@ -40,52 +44,47 @@ pub fn require_program(path: &str, package: &str) {
     );
 }
 
-fn id_of(flag: &str) -> Option<u32> {
+/// `id <flag> [user]`, trimmed.
+fn id(flag: &str, user: Option<&str>) -> String {
     let output = Command::new("id")
-        .args([flag, SERVICE_USER])
+        .arg(flag)
+        .args(user)
         .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+        .expect("id runs");
+    assert!(output.status.success(), "id {flag} {user:?}: {output:?}");
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
-/// The service user, created when the tests run as root and it does not exist yet.
-pub fn service_user() -> ServiceUser {
-    let euid = Command::new("id").arg("-u").output().expect("id runs");
-    assert!(
-        String::from_utf8_lossy(&euid.stdout).trim() == "0",
-        "the real-server tests start servers as the unprivileged user {SERVICE_USER}, so they must run as root"
-    );
-    static CREATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = CREATE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if id_of("-u").is_none() {
-        // `*` rather than a locked password: sshd lets no one into a locked account.
-        let _ = Command::new("useradd")
-            .args(["--system", "--user-group", "--no-create-home"])
-            .args([
-                "--home-dir",
-                "/nonexistent",
-                "--shell",
-                "/bin/sh",
-                "-p",
-                "*",
-            ])
-            .arg(SERVICE_USER)
-            .status();
-    }
-    match (id_of("-u"), id_of("-g")) {
-        (Some(uid), Some(gid)) if uid != 0 => ServiceUser { uid, gid },
-        _ => panic!(
-            "the real-server tests need the unprivileged user {SERVICE_USER} (run them as root, or create it as tests/prerequisites.sh does: useradd --system --user-group --shell /bin/sh -p '*' {SERVICE_USER})"
-        ),
+fn user_named(user: Option<&str>) -> ServiceUser {
+    ServiceUser {
+        uid: id("-u", user).parse().expect("a numeric uid"),
+        gid: id("-g", user).parse().expect("a numeric gid"),
+        name: id("-un", user),
+        group: id("-gn", user),
     }
 }
 
-/// A temporary directory the service user can enter (tempfile makes them private to root).
+/// The user who runs the tests.
+pub fn invoking_user() -> ServiceUser {
+    user_named(None)
+}
+
+/// Whether the tests run as root.
+pub fn running_as_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// The user a server that can drop its privileges runs as: `nobody` when the tests run as root,
+/// else the user who runs them.
+pub fn unprivileged_user() -> ServiceUser {
+    if running_as_root() {
+        user_named(Some("nobody"))
+    } else {
+        invoking_user()
+    }
+}
+
+/// A temporary directory the service user can enter (tempfile makes them private to their owner).
 pub struct ServerRoot {
     _temp: tempfile::TempDir,
     pub path: PathBuf,
@@ -103,7 +102,7 @@ impl ServerRoot {
     }
 
     /// A new directory under the root, owned by `user` when given.
-    pub fn dir(&self, name: &str, user: Option<ServiceUser>) -> PathBuf {
+    pub fn dir(&self, name: &str, user: Option<&ServiceUser>) -> PathBuf {
         let dir = self.path.join(name);
         std::fs::create_dir_all(&dir).unwrap();
         set_mode(&dir, 0o755);
@@ -130,7 +129,7 @@ pub fn set_mode(path: &Path, mode: u32) {
 }
 
 /// `chown -R user:group path`.
-pub fn chown(path: &Path, user: ServiceUser) {
+pub fn chown(path: &Path, user: &ServiceUser) {
     let status = Command::new("chown")
         .arg("-R")
         .arg(format!("{}:{}", user.uid, user.gid))
@@ -248,8 +247,12 @@ impl Drop for Service {
     }
 }
 
-/// The command-line prefix that runs a program as `user`, with no supplementary group of root's.
-pub fn as_user(user: ServiceUser) -> Vec<String> {
+/// The command-line prefix that runs a program as `user`, with no supplementary group of root's;
+/// nothing when `user` runs the tests already (only root may change who runs a program).
+pub fn as_user(user: &ServiceUser) -> Vec<String> {
+    if user.uid == nix::unistd::geteuid().as_raw() {
+        return Vec::new();
+    }
     vec![
         "setpriv".to_string(),
         format!("--reuid={}", user.uid),
@@ -258,10 +261,9 @@ pub fn as_user(user: ServiceUser) -> Vec<String> {
     ]
 }
 
-/// Runs `command` as the service user, with `home` as HOME and a plain PATH, and asserts it
-/// succeeded.
+/// Runs `command` as `user`, with `home` as HOME and a plain PATH, and asserts it succeeded.
 #[track_caller]
-pub fn run_as(user: ServiceUser, home: &Path, program: &str, args: &[&str]) -> Run {
+pub fn run_as(user: &ServiceUser, home: &Path, program: &str, args: &[&str]) -> Run {
     let mut command = Command::new("timeout");
     command
         .arg(COMMAND_TIMEOUT_SECS.to_string())
@@ -270,12 +272,12 @@ pub fn run_as(user: ServiceUser, home: &Path, program: &str, args: &[&str]) -> R
         .args(args)
         .env_clear()
         .env("HOME", home)
-        .env("USER", SERVICE_USER)
+        .env("USER", &user.name)
         .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
         .env("LANG", "C")
         .current_dir(home);
     let run = Run::from_command(&mut command);
-    assert!(run.ok(), "{program} {args:?} as {SERVICE_USER}: {run:#?}");
+    assert!(run.ok(), "{program} {args:?} as {}: {run:#?}", user.name);
     run
 }
 
@@ -286,7 +288,7 @@ pub fn seeded_bare_repository(
     client: &TestRepo,
     bin: &Path,
     dir: &Path,
-    user: ServiceUser,
+    user: &ServiceUser,
 ) -> PathBuf {
     client.git_in(
         dir.parent().unwrap(),

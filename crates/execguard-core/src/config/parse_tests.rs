@@ -248,6 +248,7 @@ fn an_unknown_choice_names_the_key_and_both_values() {
         ("within = \"later\"", "rules.progress-update.within: expected \"commit\" or \"push\", found \"later\""),
         ("require = \"all\"", "rules.progress-update.require: expected \"every-code-commit\" or \"planned-work\", found \"all\""),
         ("unplanned-complex-work = \"maybe\"", "rules.progress-update.unplanned-complex-work: expected \"warn\" or \"refuse\", found \"maybe\""),
+        ("plan-touch-small-work = \"never\"", "rules.progress-update.plan-touch-small-work: expected \"warn\" or \"refuse\", found \"never\""),
     ] {
         let text = format!("[rules.progress-update]\n{line}\n");
         let err = Config::parse("c.toml", &text).unwrap_err().to_string();
@@ -256,7 +257,7 @@ fn an_unknown_choice_names_the_key_and_both_values() {
     }
     let choices = Config::parse(
         "c.toml",
-        "[rules.progress-update]\nwithin = \"push\"\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\n",
+        "[rules.progress-update]\nwithin = \"push\"\nrequire = \"planned-work\"\nunplanned-complex-work = \"refuse\"\nplan-touch-small-work = \"refuse\"\n",
     )
     .unwrap();
     let p = &choices.rules.progress_update;
@@ -264,8 +265,9 @@ fn an_unknown_choice_names_the_key_and_both_values() {
         (
             p.within.as_str(),
             p.require.as_str(),
-            p.unplanned_verdict.as_str()
+            p.unplanned_verdict.as_str(),
+            p.plan_touch_small_work.as_str()
         ),
-        ("push", "planned-work", "refuse")
+        ("push", "planned-work", "refuse", "refuse")
     );
 }

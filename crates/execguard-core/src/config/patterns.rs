@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 
+use super::glob_text::{any_match, TextGlob};
 use super::template::{feature_between, Template};
 use crate::memo::{remembered, TextMemo};
 use crate::model::RepoPath;
@@ -26,56 +27,26 @@ pub struct Globs {
     /// The globs with every component folded as a checkout compares names
     /// ([`RepoPath::name_key`]), compiled on first use: see [`Globs::is_match_checked_out`].
     folded: OnceLock<Option<GlobSet>>,
-    /// The list matched by its text, when every glob is plain text (`backend/PLANS.md`), plain
-    /// text below any folder (`**/README.md`) or `**`, as the built-in lists are: compiling them
-    /// was most of what an agent hook event spends on the config.
-    plain: Option<Vec<PlainGlob>>,
-}
-
-/// A glob without metacharacters, or one after a leading `**/`, or `**`.
-#[derive(Clone)]
-enum PlainGlob {
-    /// `**`: anything.
-    Any,
-    Exact(String),
-    /// `**/{0}`: the path itself or that path below any folder.
-    Below(String),
-}
-
-impl PlainGlob {
-    fn of_list(patterns: &[String]) -> Option<Vec<PlainGlob>> {
-        let plain = |text: &str| {
-            !text.is_empty() && !text.contains(['*', '?', '[', ']', '{', '}', '\\', '!'])
-        };
-        patterns
-            .iter()
-            .map(|pattern| match pattern.strip_prefix("**/") {
-                _ if pattern == "**" => Some(PlainGlob::Any),
-                Some(rest) => plain(rest).then(|| PlainGlob::Below(rest.to_string())),
-                None => plain(pattern).then(|| PlainGlob::Exact(pattern.clone())),
-            })
-            .collect()
-    }
-
-    fn is_match(&self, path: &str) -> bool {
-        match self {
-            PlainGlob::Any => true,
-            PlainGlob::Exact(text) => path == text,
-            PlainGlob::Below(text) => path
-                .strip_suffix(text.as_str())
-                .is_some_and(|before| before.is_empty() || before.ends_with('/')),
-        }
-    }
+    /// The list matched by its text, when every glob is in the subset [`TextGlob`] reads (the
+    /// built-in lists are): compiling them was most of what a one-commit check or an agent hook
+    /// event spends on the config.
+    /// Read on first use for a built-in list, like the compiled set.
+    text: OnceLock<Option<Vec<TextGlob>>>,
 }
 
 impl Globs {
-    /// A list the config gives, compiled now: an error names the glob that does not compile.
+    /// A list the config gives, compiled now unless it is matched by its text: an error names
+    /// the glob that does not compile.
     pub(super) fn compiled(patterns: Vec<String>) -> Result<Globs, (usize, String)> {
-        let set = Self::compile(&patterns)?;
+        let text = TextGlob::of_list(&patterns);
+        let set = OnceLock::new();
+        if text.is_none() {
+            let _ = set.set(Self::compile(&patterns)?);
+        }
         Ok(Globs {
-            plain: PlainGlob::of_list(&patterns),
+            text: OnceLock::from(text),
             patterns,
-            set: OnceLock::from(set),
+            set,
             folded: OnceLock::new(),
         })
     }
@@ -89,7 +60,7 @@ impl Globs {
             "built-in globs {patterns:?} compile"
         );
         Globs {
-            plain: PlainGlob::of_list(&patterns),
+            text: OnceLock::new(),
             patterns,
             set: OnceLock::new(),
             folded: OnceLock::new(),
@@ -110,8 +81,8 @@ impl Globs {
 
     pub fn is_match(&self, path: &RepoPath) -> bool {
         let path = path.to_text();
-        match &self.plain {
-            Some(plain) => plain.iter().any(|glob| glob.is_match(&path)),
+        match self.text() {
+            Some(text) => any_match(text, &path),
             None => self.set().is_match(path),
         }
     }
@@ -146,10 +117,16 @@ impl Globs {
 
     /// Whether a name that is not a path (a branch) matches.
     pub fn is_match_name(&self, name: &str) -> bool {
-        match &self.plain {
-            Some(plain) => plain.iter().any(|glob| glob.is_match(name)),
+        match self.text() {
+            Some(text) => any_match(text, name),
             None => self.set().is_match(name),
         }
+    }
+
+    fn text(&self) -> Option<&[TextGlob]> {
+        self.text
+            .get_or_init(|| TextGlob::of_list(&self.patterns))
+            .as_deref()
     }
 
     fn set(&self) -> &GlobSet {
@@ -441,12 +418,14 @@ mod tests {
 
     #[test]
     fn plain_lists_match_what_the_compiled_globs_match() {
-        let lists: [&[&str]; 5] = [
+        let lists: [&[&str]; 7] = [
             &["backend/PLANS.md"],
             &["**"],
             &["**/README.md", "**/TEMPLATE.md"],
             &["**/docs/x.md", "a b/c.txt", "**/.env"],
             crate::config::DEFAULT_NOT_PLANNING,
+            crate::config::DEFAULT_NOT_CODE,
+            crate::config::DEFAULT_CLOSED_PLANS,
         ];
         let paths = [
             "backend/PLANS.md",
@@ -469,11 +448,21 @@ mod tests {
             "main",
             "exec/login",
             "",
+            "src/lib.rs",
+            "Cargo.lock",
+            "a/Cargo.lock",
+            ".github/workflows/ci.yml",
+            "LICENSE-MIT",
+            "img/logo.png",
+            "x/prometheus/data/01/index",
+            "data/wal/00000001",
+            "plans/completed/login-execplan.md",
+            "plans/completed",
         ];
         for list in lists {
             let patterns: Vec<String> = list.iter().map(|p| p.to_string()).collect();
             let globs = Globs::built_in(list);
-            assert!(globs.plain.is_some(), "{list:?} is matched as text");
+            assert!(globs.text().is_some(), "{list:?} is matched as text");
             let compiled = Globs::compile(&patterns).expect("compiles");
             for path in paths {
                 assert_eq!(
@@ -488,16 +477,19 @@ mod tests {
                 );
             }
         }
-        for list in [
-            &["specs/*.md"][..],
-            &["**/README.md", "a/**"],
-            &["**/*.md"],
-            &["main", "release/*"],
-        ] {
-            assert!(
-                Globs::built_in(list).plain.is_none(),
-                "{list:?} is compiled"
-            );
+        // One glob outside the subset `TextGlob` reads: the list is compiled, and matches the same.
+        for list in [&["specs/?.md"][..], &["**/README.md", "[!a]*"], &["\\*.md"]] {
+            let globs = Globs::built_in(list);
+            assert!(globs.text().is_none(), "{list:?} is compiled");
+            let patterns: Vec<String> = list.iter().map(|p| p.to_string()).collect();
+            let compiled = Globs::compile(&patterns).expect("compiles");
+            for path in paths {
+                assert_eq!(
+                    globs.is_match(&RepoPath::from(path)),
+                    compiled.is_match(path),
+                    "{list:?} against {path}"
+                );
+            }
         }
     }
 }

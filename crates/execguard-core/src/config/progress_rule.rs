@@ -44,6 +44,11 @@ pub struct ProgressUpdateConfig {
     pub unplanned_exclude: Globs,
     /// Whether unplanned complex work, a guess from size, refuses the change or is a warning.
     pub unplanned_verdict: UnplannedVerdict,
+    /// Under [`Require::PlannedWork`], whether a missing entry of work planned only because it
+    /// touches an open execplan, and within the unplanned limits, refuses the change or is a
+    /// warning (`plan-touch-small-work`): editing a plan's prose beside a small fix is not yet
+    /// work under that plan.
+    pub plan_touch_small_work: UnplannedVerdict,
 }
 
 /// What becomes of unplanned complex work (`unplanned-complex-work`).
@@ -205,8 +210,15 @@ impl Validator<'_> {
             [UnplannedVerdict::Warn, UnplannedVerdict::Refuse],
             UnplannedVerdict::as_str,
         )?;
+        let plan_touch_small_work = self.choice(
+            &key("plan-touch-small-work"),
+            raw.plan_touch_small_work,
+            [UnplannedVerdict::Warn, UnplannedVerdict::Refuse],
+            UnplannedVerdict::as_str,
+        )?;
         Ok(ProgressUpdateConfig {
             unplanned_verdict,
+            plan_touch_small_work,
             section: self.non_empty(&key("section"), raw.section, "Progress")?,
             within,
             exempt_authors: self.patterns(&key("exempt-authors"), raw.exempt_authors)?,

@@ -293,6 +293,21 @@ pub(super) struct RawProgressUpdate {
     /// alone: `warn` (default: reported, never refused) or `refuse`.
     #[schemars(with = "UnplannedVerdict")]
     pub(super) unplanned_complex_work: Option<Spanned<String>>,
+    /// Under `require = "planned-work"`: what becomes of a missing entry when the work is
+    /// planned only because it touches an open execplan (no trailer, no feature branch) and its
+    /// code is within the unplanned limits: `warn` (default: reported, never refused) or
+    /// `refuse`.
+    #[schemars(with = "PlanTouchVerdict")]
+    pub(super) plan_touch_small_work: Option<Spanned<String>>,
+}
+
+/// What becomes of small work that is planned only because it touches an open execplan.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum PlanTouchVerdict {
+    Warn,
+    Refuse,
 }
 
 /// What becomes of unplanned complex work.

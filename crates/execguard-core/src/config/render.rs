@@ -121,6 +121,10 @@ impl Config {
                         Value::String(p.unplanned_verdict.as_str().into()),
                     );
                     table.insert(
+                        "plan-touch-small-work".into(),
+                        Value::String(p.plan_touch_small_work.as_str().into()),
+                    );
+                    table.insert(
                         "unplanned-exclude".into(),
                         strings(p.unplanned_exclude.patterns()),
                     );

@@ -290,6 +290,7 @@ fn compare_progress_update(
         unplanned_spread_folders,
         unplanned_exclude,
         unplanned_verdict,
+        plan_touch_small_work,
     } = old;
     let key = |name: &str| format!("rules.progress-update.{name}");
     // Asking entries of planned work only lets unattributed code through up to the unplanned
@@ -325,6 +326,16 @@ fn compare_progress_update(
             &key("unplanned-complex-work"),
             unplanned_verdict.as_str(),
             new.unplanned_verdict.as_str(),
+        );
+    }
+    // A warning lets small work that touches an open plan through without its entry.
+    if *plan_touch_small_work == UnplannedVerdict::Refuse
+        && new.plan_touch_small_work == UnplannedVerdict::Warn
+    {
+        found.fixed(
+            &key("plan-touch-small-work"),
+            plan_touch_small_work.as_str(),
+            new.plan_touch_small_work.as_str(),
         );
     }
     // Code left out of the unplanned size lets larger work through unnamed.

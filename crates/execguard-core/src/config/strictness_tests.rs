@@ -391,6 +391,19 @@ fn progress_update_allowances_may_shrink_but_not_grow() {
             "{warn}"
         );
     }
+    // Small work touching an open plan without its entry is a warning by default: the same.
+    let refuse = "[rules.progress-update]\nplan-touch-small-work = \"refuse\"\n";
+    assert!(from_default(refuse).is_empty());
+    for warn in [
+        "",
+        "[rules.progress-update]\nplan-touch-small-work = \"warn\"\n",
+    ] {
+        assert_eq!(
+            loosened(refuse, warn),
+            ["rules.progress-update.plan-touch-small-work"],
+            "{warn}"
+        );
+    }
     // Leaving more code out of the unplanned size loosens; counting tests again tightens.
     let mut more: Vec<String> = crate::config::DEFAULT_UNPLANNED_EXCLUDE
         .iter()

@@ -38,7 +38,7 @@ pub use guard_config::{
 };
 pub use progress_update::{
     CodeChanged, FeatureNamedBy, NoPlanUpdated, PlanNotUpdated, ProgressUpdate, SetAsidePlan,
-    SetAsideWhy, UnplannedBranch, UnplannedComplexWork,
+    SetAsideWhy, SmallPlanTouch, UnplannedBranch, UnplannedComplexWork,
 };
 pub use protected_path::{PathChanged, ProtectedPath, SectionChange, SectionChanged};
 pub use spec_freeze_owner::{OwnerAct, SpecFreezeOwner};
@@ -281,6 +281,7 @@ mod tests {
                 execplans: "plans/<feature>-execplan.md".to_string(),
                 reverts: None,
                 unattributed: false,
+                small_plan_touch: None,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),

@@ -114,6 +114,32 @@ pub struct NoPlanUpdated {
     /// which needs an entry only when its push or range touches an execplan.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unattributed: bool,
+    /// Under `require = "planned-work"` and `plan-touch-small-work = "warn"`: the work is within
+    /// the unplanned limits and planned work only because it (or its push or range) touches an
+    /// open execplan, so the finding is a warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub small_plan_touch: Option<SmallPlanTouch>,
+}
+
+/// Small work that is planned work only because it, or its push or range, touches an open
+/// execplan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SmallPlanTouch {
+    /// The open execplan the change touches; `None` when only other commits of its push or
+    /// range touch one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<RepoPath>,
+}
+
+impl SmallPlanTouch {
+    /// `plans/a-execplan.md`, or `an open execplan its push or range touches`.
+    fn plan_in_words(&self) -> String {
+        self.plan.as_ref().map_or_else(
+            || "an open execplan its push or range touches".to_string(),
+            ToString::to_string,
+        )
+    }
 }
 
 /// A branch that names a feature without an execplan.
@@ -200,8 +226,15 @@ impl ProgressUpdate {
                             .join(", ")
                     )
                 };
+                let warning = found.small_plan_touch.as_ref().map_or_else(String::new, |touch| {
+                    format!(
+                        " This is only a warning: {} is planned work only because it touches {} (small work touching a plan without an entry), and its code is within the unplanned limits (`unplanned-max-lines`, `unplanned-max-files`, `unplanned-spread-lines`; `plan-touch-small-work = \"warn\"`).",
+                        about.subject,
+                        touch.plan_in_words()
+                    )
+                });
                 format!(
-                    "{} {} but adds no entry to any execplan's {section} section{why}.{reworded}",
+                    "{} {} but adds no entry to any execplan's {section} section{why}.{reworded}{warning}",
                     about.subject,
                     found.code.summary()
                 )
@@ -283,6 +316,19 @@ impl ProgressUpdate {
             );
         }
         match self {
+            ProgressUpdate::NoPlanUpdated(NoPlanUpdated {
+                small_plan_touch: Some(touch),
+                section,
+                ..
+            }) => format!(
+                "If {} is work under {}, add a new entry to its {section} section saying what it did{}, or name the plan with the trailer `Execplan: <feature>`; if the plan edit only keeps its text in sync or records a finding, nothing more is needed. Larger work, or work a trailer or the branch names, is refused without its entry.",
+                about.subject,
+                touch.plan_in_words(),
+                rewrite.map_or_else(
+                    || " and stage it with the code".to_string(),
+                    |steps| format!(" ({steps})")
+                ),
+            ),
             ProgressUpdate::NoPlanUpdated(found) if !found.reworded.is_empty() => format!(
                 "Add a new entry to the {} section of {} saying what {} did; or, if the reworded entry is this commit's progress, name its execplan with the trailer `Execplan: {}` in the commit message, under which a rewording counts{}.",
                 found.section,

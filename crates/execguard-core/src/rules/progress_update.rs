@@ -1,8 +1,8 @@
-use crate::config::{Require, Within};
+use crate::config::{Require, UnplannedVerdict, Within};
 use crate::context::{Context, FeatureSource};
 use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
-    UnplannedBranch, UnplannedComplexWork,
+    SmallPlanTouch, UnplannedBranch, UnplannedComplexWork,
 };
 use crate::model::{RepoPath, TreeError};
 use crate::report::Violation;
@@ -127,8 +127,14 @@ unsure whether a plan is needed, stop and escalate with `execguard escalate "<qu
 `enabled = false` turns it off.
 `unplanned-complex-work` (default `"warn"`) makes that finding a warning, since size alone tells
 complex work from routine work only so well; `"refuse"` refuses it like any finding.
+`plan-touch-small-work` (default `"warn"`): under `"planned-work"`, work that is planned work only
+because it (under `within = "push"`, its push or range) touches an open execplan, with no
+`Execplan:` trailer and no feature branch, and whose code is within the unplanned limits above, is
+warned of, not refused, when it adds no entry (no entry, or only rewordings): a plan's prose kept
+in sync, or a finding recorded beside a small fix, is not yet work under that plan. The warning
+names the plan. `"refuse"` refuses it like any missing entry.
 `within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits, going
-from `"refuse"` back to `"warn"` and more `unplanned-exclude` or `[layout] closed-plans` globs each
+from `"refuse"` back to `"warn"` (either key) and more `unplanned-exclude` or `[layout] closed-plans` globs each
 loosen the rule (`guard-config`).
 "#
 );
@@ -155,11 +161,32 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     };
     let settings = &cx.config.rules.progress_update;
     let section = &settings.section;
-    let unattributed = settings.require == Require::PlannedWork && !planned(cx, &missing)?;
+    let planned_work = settings.require == Require::PlannedWork;
+    let named = planned_work && named_feature(&missing);
+    let unattributed = planned_work && !named && !touches_open_execplan(cx)?;
+    // Work no feature is named for is measured: above the unplanned limits it is complex work.
+    let complex = if planned_work && !named {
+        unplanned::complex_size(cx, &code)?
+    } else {
+        None
+    };
+    // Small work planned only because it (or its push) touches an open plan: editing a plan's
+    // prose beside a small fix is not yet work under it, so a missing entry is only a warning.
+    let small_plan_touch = if planned_work
+        && !named
+        && complex.is_none()
+        && settings.plan_touch_small_work == UnplannedVerdict::Warn
+    {
+        Some(SmallPlanTouch {
+            plan: touched::first_open_execplan(cx)?,
+        })
+    } else {
+        None
+    };
     // Taking a change back (`git revert`, or merging only reverts) is not complex work needing
     // a plan, whatever it puts back.
     if unattributed && !reverts_only(cx) {
-        if let Some(size) = unplanned::complex_size(cx, &code)? {
+        if let Some(size) = complex {
             let found = UnplannedComplexWork {
                 code: CodeChanged {
                     code_path: first_code.path.clone(),
@@ -212,6 +239,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     execplans: cx.config.layout.execplans.in_words(),
                     reverts: reverts(cx),
                     unattributed,
+                    small_plan_touch: small_plan_touch.clone(),
                 }),
                 Missing::Plan {
                     plan,
@@ -232,16 +260,15 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     Ok(out)
 }
 
-/// Whether the change is planned work: a feature is named for it, or it touches an open
-/// execplan.
-fn planned(cx: &Context<'_>, missing: &[Missing]) -> Result<bool, TreeError> {
-    let named = missing.iter().any(|missing| match missing {
+/// Whether a feature is named for the change: by a trailer, or by the branch (even one without
+/// its execplan). Work named so is planned work whatever its size.
+fn named_feature(missing: &[Missing]) -> bool {
+    missing.iter().any(|missing| match missing {
         Missing::Plan { .. } => true,
         Missing::AnyPlan {
             unplanned_branch, ..
         } => unplanned_branch.is_some(),
-    });
-    Ok(named || touches_open_execplan(cx)?)
+    })
 }
 
 /// An entry the change should have added.

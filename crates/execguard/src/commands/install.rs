@@ -11,8 +11,8 @@ use execguard_git::Repo;
 use crate::agent::settings::{self, Agent};
 
 use crate::install::{
-    execguard_binary, hook_binary, install_hook, receive_fsck_text, server_hook_binary, write_shim,
-    Outcome, CLIENT_HOOKS, SERVER_HOOKS,
+    execguard_binary, install_hook, receive_fsck_text, server_hook_binary, write_shim, Outcome,
+    CLIENT_HOOKS, SERVER_HOOKS,
 };
 use crate::managers::{plan_client_hook, snippet_text, ClientPlan};
 
@@ -136,9 +136,9 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
             }
             Some(ClientPlan::RunByManager { manager, config }) => {
                 crate::render::eprint_line(&format!(
-                    "execguard: {} runs execguard-{} ({}); nothing to install for that hook",
+                    "execguard: {} runs {} ({}); nothing to install for that hook",
                     manager.name(),
-                    hook.name,
+                    crate::managers::hook_command(hook.name),
                     config.display()
                 ));
                 continue;
@@ -188,7 +188,7 @@ fn add_lefthook_lines(repo: &Repo) -> anyhow::Result<()> {
         );
     };
     use crate::managers::lefthook;
-    let snippet = lefthook::snippet(hook_binary);
+    let snippet = lefthook::snippet(&execguard_binary());
     match lefthook::add_to_local(workdir, &snippet)? {
         lefthook::Added::Written(path) => crate::render::eprint_line(&format!(
             "execguard: {} now runs execguard's pre-commit, commit-msg and pre-push hooks; run `lefthook install` so that git runs lefthook for each of them (`execguard uninstall` takes the lines out again)",

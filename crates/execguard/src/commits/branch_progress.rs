@@ -11,7 +11,8 @@
 //!   feature's Progress (any feature's, when the commit names none): the push is the stopping
 //!   point, so a follow-up fix after the commit that wrote the entry needs none of its own. Under `require = "planned-work"`, a commit no
 //!   feature is named for needs an entry only when some commit of the push or range touches an
-//!   execplan.
+//!   execplan. A finding given as a warning (unplanned complex work, small work touching a plan)
+//!   is settled, or dropped, as the same finding given as a refusal would be.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -68,20 +69,20 @@ pub fn settle(
             if !reports[index].progress.within_push {
                 continue;
             }
-            if !group_touches_plan {
-                reports[index]
-                    .violations
-                    .retain(|violation| !unattributed(violation));
-            }
             let others: Vec<BTreeSet<String>> = group
                 .iter()
                 .enumerate()
                 .filter(|&(other, _)| other != position)
                 .map(|(_, &other)| reports[other].progress.updated.clone())
                 .collect();
-            reports[index]
-                .violations
-                .retain(|violation| !settled_in_push(violation, &others));
+            // Whatever settles a refusal settles the same finding given as a warning.
+            let report = &mut reports[index];
+            for findings in [&mut report.violations, &mut report.advice] {
+                if !group_touches_plan {
+                    findings.retain(|violation| !unattributed(violation));
+                }
+                findings.retain(|violation| !settled_in_push(violation, &others));
+            }
         }
     }
     Ok(())

@@ -3,14 +3,15 @@
 //!
 //! lefthook runs only the commands its config lists (it never runs the `<hook>.old` it moves a
 //! hook to), so its config is where execguard must be named. The lines carry this machine's
-//! absolute paths to execguard's binaries, which is why they go into `lefthook-local.yml`, the
-//! per-machine file lefthook merges over the shared `lefthook.yml`.
+//! absolute path to execguard's binary, which is why they go into `lefthook-local.yml`, the
+//! per-machine file lefthook merges over the shared `lefthook.yml`. Lines an earlier install wrote
+//! for the old alias binaries (`execguard-pre-commit`, ...) still count as execguard's.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 
-use super::{binary_name, mentions_in, LEFTHOOK_SNIPPET};
+use super::{binary_name, hook_command, mentions_in, LEFTHOOK_SNIPPET};
 
 /// The per-machine config lefthook merges over `lefthook.yml`.
 pub const LOCAL_CONFIG: &str = "lefthook-local.yml";
@@ -48,21 +49,24 @@ fn top_level_key(line: &str) -> Option<&str> {
     Some(key.trim().trim_matches(['"', '\'']))
 }
 
-/// The snippet with each binary named by the path `binary_for(hook)` gives (absolute where the
-/// binaries are installed beside `execguard`), quoted for the shell lefthook runs `run` with.
-pub fn snippet(binary_for: impl Fn(&str) -> PathBuf) -> String {
+/// The snippet with `execguard` named by `execguard` (this machine's absolute path), quoted for
+/// the shell lefthook runs `run` with.
+pub fn snippet(execguard: &Path) -> String {
     let mut text = String::new();
     for line in LEFTHOOK_SNIPPET.lines() {
         let named = HOOKS.iter().find_map(|hook| {
             let (indent, rest) = line.split_once("run: ")?;
-            let args = rest.strip_prefix(&binary_name(hook))?;
-            Some((indent, binary_for(hook), args))
+            let args = rest.strip_prefix(&hook_command(hook))?;
+            Some((indent, hook, args))
         });
         match named {
-            Some((indent, path, args)) => {
+            Some((indent, hook, args)) => {
                 text.push_str(&format!(
                     "{indent}run: {}\n",
-                    run_value(&path.display().to_string(), args)
+                    run_value(
+                        &execguard.display().to_string(),
+                        &format!(" hook {hook}{args}")
+                    )
                 ));
             }
             None => {
@@ -236,7 +240,7 @@ fn split_added(text: &str) -> Option<(&str, How, &str)> {
         let content = line.strip_suffix('\n')?;
         let same = match HOOKS.iter().find_map(|hook| {
             let (indent, rest) = expected.split_once("run: ")?;
-            rest.starts_with(&binary_name(hook))
+            rest.starts_with(&hook_command(hook))
                 .then(|| (indent, binary_name(hook)))
         }) {
             Some((indent, binary)) => content
@@ -319,21 +323,21 @@ mod tests {
 
     #[test]
     fn a_section_ends_at_the_next_top_level_key() {
-        let text = "pre-commit:\n  commands:\n    a:\n      run: x\n# note\ncommit-msg:\n  commands:\n    b:\n      run: execguard-commit-msg {1}\n";
+        let text = "pre-commit:\n  commands:\n    a:\n      run: x\n# note\ncommit-msg:\n  commands:\n    b:\n      run: execguard hook commit-msg {1}\n";
         assert!(section(text, "pre-commit").unwrap().contains("run: x"));
         assert!(!section(text, "pre-commit")
             .unwrap()
-            .contains("execguard-commit-msg"));
+            .contains("execguard hook commit-msg"));
         assert!(section(text, "commit-msg")
             .unwrap()
-            .contains("execguard-commit-msg"));
+            .contains("execguard hook commit-msg"));
         assert_eq!(section(text, "pre-push"), None);
     }
 
     #[test]
     fn a_local_config_is_written_once_and_one_with_a_hook_section_is_left_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let text = snippet(|hook| PathBuf::from(format!("/usr/bin/execguard-{hook}")));
+        let text = snippet(Path::new("/usr/bin/execguard"));
         let path = dir.path().join(LOCAL_CONFIG);
         assert_eq!(
             add_to_local(dir.path(), &text).unwrap(),
@@ -357,7 +361,7 @@ mod tests {
     #[test]
     fn uninstall_puts_back_an_empty_file_and_one_without_a_final_newline() {
         let dir = tempfile::tempdir().unwrap();
-        let text = snippet(|hook| PathBuf::from(format!("/usr/bin/execguard-{hook}")));
+        let text = snippet(Path::new("/usr/bin/execguard"));
         let path = dir.path().join(LOCAL_CONFIG);
         for before in ["", "colors: false", "colors: false\n"] {
             std::fs::write(&path, before).unwrap();
@@ -383,13 +387,38 @@ mod tests {
     }
 
     #[test]
-    fn the_snippet_names_each_binary_by_its_path() {
-        let text = snippet(|hook| PathBuf::from(format!("/opt/my tools/execguard-{hook}")));
+    fn the_snippet_names_the_binary_by_its_path() {
+        let text = snippet(Path::new("/opt/my tools/execguard"));
         assert!(
-            text.contains("run: \"'/opt/my tools/execguard-commit-msg' {1}\""),
+            text.contains("run: \"'/opt/my tools/execguard' hook commit-msg {1}\""),
             "{text}"
         );
-        let text = snippet(|hook| PathBuf::from(format!("/usr/bin/execguard-{hook}")));
-        assert!(text.contains("run: /usr/bin/execguard-pre-push {1} {2}\n      use_stdin: true"));
+        let text = snippet(Path::new("/usr/bin/execguard"));
+        assert!(
+            text.contains("run: /usr/bin/execguard hook pre-push {1} {2}\n      use_stdin: true")
+        );
+    }
+
+    /// Lines an earlier install wrote for the alias binaries are still recognised, and taken out
+    /// again by uninstall.
+    #[test]
+    fn lines_written_for_the_alias_binaries_are_still_execguards() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(LOCAL_CONFIG);
+        let old = snippet(Path::new("/usr/bin/execguard"))
+            .replace("/usr/bin/execguard hook ", "/usr/bin/execguard-");
+        assert!(
+            old.contains("run: /usr/bin/execguard-pre-push {1} {2}"),
+            "{old}"
+        );
+        std::fs::write(&path, format!("{MARKER}{CREATED}{WHAT}\n{old}")).unwrap();
+        assert_eq!(
+            add_to_local(dir.path(), &snippet(Path::new("/usr/bin/execguard"))).unwrap(),
+            Added::AlreadyThere(path.clone())
+        );
+        assert_eq!(
+            remove_from_local(dir.path()).unwrap(),
+            Removed::Deleted(path.clone())
+        );
     }
 }

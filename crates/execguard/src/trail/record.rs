@@ -48,6 +48,7 @@ pub fn report(git_dir: &Path, layer: &str, report: &Report, who: &str, feature: 
     for skipped in &report.skipped {
         records.push(("skip", skipped, None));
     }
+    let mut all = Vec::with_capacity(records.len());
     for (kind, violation, reason) in records {
         let mut fields = Map::new();
         fields.insert("layer".into(), layer.into());
@@ -67,9 +68,13 @@ pub fn report(git_dir: &Path, layer: &str, report: &Report, who: &str, feature: 
             fields.insert("reason".into(), reason.into());
         }
         fields.insert("message".into(), violation.message().into());
-        if !append(git_dir, fields) {
-            return;
-        }
+        all.push(fields);
+    }
+    if all.is_empty() {
+        return;
+    }
+    if let Err(error) = super::append_all(git_dir, all) {
+        warn_unrecorded(&error);
     }
 }
 
@@ -114,17 +119,17 @@ fn first_rule(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Appends, reporting a failure on stderr; returns whether it was written.
-fn append(git_dir: &Path, fields: Map<String, Value>) -> bool {
-    match super::append(git_dir, fields) {
-        Ok(_) => true,
-        Err(error) => {
-            crate::render::eprint_line(&format!(
-                "execguard: warning: this verdict could not be recorded in the trail ({error:#}); it stands all the same."
-            ));
-            false
-        }
+/// Appends, reporting a failure on stderr.
+fn append(git_dir: &Path, fields: Map<String, Value>) {
+    if let Err(error) = super::append(git_dir, fields) {
+        warn_unrecorded(&error);
     }
+}
+
+fn warn_unrecorded(error: &anyhow::Error) {
+    crate::render::eprint_line(&format!(
+        "execguard: warning: this verdict could not be recorded in the trail ({error:#}); it stands all the same."
+    ));
 }
 
 /// What `execguard run` did, for the trail: started guarded, started unguarded, refused to

@@ -4,7 +4,7 @@
 use crate::context::Context;
 use crate::findings::{SetAsidePlan, SetAsideWhy};
 use crate::markdown::{renders_the_same, section_text};
-use crate::model::{FileChange, Side, TreeError};
+use crate::model::{FileChange, RepoPath, Side, TreeError};
 
 /// Whether the change touches an open execplan: one that, as the change leaves it, has the
 /// Progress section and is not kept where closed plans are (`[layout] closed-plans`), and whose
@@ -12,12 +12,17 @@ use crate::model::{FileChange, Side, TreeError};
 /// archived, an edit of a plan of another era, written without the section, or a formatting
 /// pass over a plan (rewrapped, re-indented, other list markers) is not work under a plan.
 pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
+    Ok(first_open_execplan(cx)?.is_some())
+}
+
+/// The first open execplan the change touches, as [`touches_open_execplan`] judges them.
+pub(super) fn first_open_execplan(cx: &Context<'_>) -> Result<Option<RepoPath>, TreeError> {
     for file in touched_execplans(cx) {
         if why_set_aside(cx, file)?.is_none() {
-            return Ok(true);
+            return Ok(Some(file.path.clone()));
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// The execplans the change touches that do not make it planned work, and why: so that the
