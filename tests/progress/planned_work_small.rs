@@ -8,6 +8,19 @@ use super::common::scenario::{constants, Scenario, PLAN};
 use super::common::TestRepo;
 use super::planned_work::{on_main, PLANNED_WORK_DEFAULT};
 
+/// What `check --range <base>..main` prints, which must pass (exit 0).
+fn range_output(repo: &TestRepo, base: &str) -> String {
+    let run = repo.execguard([
+        "check",
+        "--range",
+        &format!("{base}..main"),
+        "--branch",
+        "main",
+    ]);
+    run.assert_ok();
+    format!("{}{}", run.stdout, run.stderr)
+}
+
 /// A finding recorded in the open plan's Surprises & Discoveries.
 fn record_a_finding(scenario: Scenario) -> Scenario {
     scenario.replace(
@@ -94,17 +107,7 @@ fn within_push_a_later_plan_settles_the_warning_for_earlier_code() {
         repo.write(&format!("src/footer/part{file}.rs"), constants("F_", 50));
     }
     repo.commit_unchecked("Add the footer");
-    let check = |repo: &TestRepo| {
-        let run = repo.execguard([
-            "check",
-            "--range",
-            &format!("{base}..main"),
-            "--branch",
-            "main",
-        ]);
-        run.assert_ok();
-        format!("{}{}", run.stdout, run.stderr)
-    };
+    let check = |repo: &TestRepo| range_output(repo, &base);
     // Alone, the code is warned of as complex work no plan names.
     assert!(check(&repo).contains("warning[progress-update]"));
     let plan = repo.read(PLAN).replace(
@@ -134,17 +137,7 @@ fn within_push_a_small_fix_is_warned_only_when_its_range_touches_a_plan() {
     let base = repo.head();
     repo.append("src/auth.rs", &constants("FIX_", 20));
     repo.commit_unchecked("Fix the session expiry");
-    let check = |repo: &TestRepo| {
-        let run = repo.execguard([
-            "check",
-            "--range",
-            &format!("{base}..main"),
-            "--branch",
-            "main",
-        ]);
-        run.assert_ok();
-        format!("{}{}", run.stdout, run.stderr)
-    };
+    let check = |repo: &TestRepo| range_output(repo, &base);
     let output = check(&repo);
     assert!(!output.contains("progress-update"), "{output}");
     let plan = repo
