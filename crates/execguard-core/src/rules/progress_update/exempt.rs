@@ -33,7 +33,9 @@ pub(super) fn by_author_or_trailer(cx: &Context<'_>) -> bool {
 
 /// The changed code files whose content is neither binary (unless `[layout] binary-is-code`)
 /// nor generated (a generator's marker in its header comment, `[layout] generated-markers`): a
-/// file is judged by its new content, or its old one when deleted.
+/// file is judged by its new content, or its old one when deleted. A file that was there before
+/// is generated only when its old content carried a marker too: writing a marker into a
+/// hand-written file does not take its changes out of the code.
 pub(super) fn code_by_content<'a>(cx: &Context<'a>) -> Result<Vec<&'a FileChange>, TreeError> {
     let code = cx.code_changes();
     let layout = &cx.config.layout;
@@ -45,11 +47,23 @@ pub(super) fn code_by_content<'a>(cx: &Context<'a>) -> Result<Vec<&'a FileChange
         let side = file.new.as_ref().or(file.old.as_ref());
         match Content::read(cx, side)? {
             Content::Binary(_) if !layout.binary_is_code => {}
-            Content::Text(data) if layout.generated_markers.is_generated(&data) => {}
+            Content::Text(data)
+                if layout.generated_markers.is_generated(&data) && was_generated(cx, file)? => {}
             _ => out.push(file),
         }
     }
     Ok(out)
+}
+
+/// Whether the version a change replaces, if there is one, carried a generator's marker too.
+fn was_generated(cx: &Context<'_>, file: &FileChange) -> Result<bool, TreeError> {
+    if file.new.is_none() || file.old.is_none() {
+        return Ok(true);
+    }
+    Ok(match Content::read(cx, file.old.as_ref())? {
+        Content::Text(data) => cx.config.layout.generated_markers.is_generated(&data),
+        _ => false,
+    })
 }
 
 /// Whether the code a change touches is within the allowance of a merge's resolution
