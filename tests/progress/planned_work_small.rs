@@ -21,6 +21,21 @@ fn range_output(repo: &TestRepo, base: &str) -> String {
     format!("{}{}", run.stdout, run.stderr)
 }
 
+/// A repository on main under `require = "planned-work"` and `within = "push"`, and the commit
+/// its ranges start from.
+fn within_push_on_main() -> (TestRepo, String) {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n",
+    );
+    repo.commit_unchecked("Configure execguard");
+    repo.git(["checkout", "-q", "-B", "main"]);
+    let base = repo.head();
+    (repo, base)
+}
+
 /// A finding recorded in the open plan's Surprises & Discoveries.
 fn record_a_finding(scenario: Scenario) -> Scenario {
     scenario.replace(
@@ -94,15 +109,7 @@ fn plan_touch_small_work_refuse_refuses_the_small_fix() {
 /// `within = "push"` whatever settles a refusal settles the same finding given as a warning.
 #[test]
 fn within_push_a_later_plan_settles_the_warning_for_earlier_code() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.write(
-        ".execguard.toml",
-        "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n",
-    );
-    repo.commit_unchecked("Configure execguard");
-    repo.git(["checkout", "-q", "-B", "main"]);
-    let base = repo.head();
+    let (repo, base) = within_push_on_main();
     for file in 0..8 {
         repo.write(&format!("src/footer/part{file}.rs"), constants("F_", 50));
     }
@@ -126,15 +133,7 @@ fn within_push_a_later_plan_settles_the_warning_for_earlier_code() {
 /// an entry, the fix is warned of, naming the range rather than a plan.
 #[test]
 fn within_push_a_small_fix_is_warned_only_when_its_range_touches_a_plan() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.write(
-        ".execguard.toml",
-        "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n",
-    );
-    repo.commit_unchecked("Configure execguard");
-    repo.git(["checkout", "-q", "-B", "main"]);
-    let base = repo.head();
+    let (repo, base) = within_push_on_main();
     repo.append("src/auth.rs", &constants("FIX_", 20));
     repo.commit_unchecked("Fix the session expiry");
     let check = |repo: &TestRepo| range_output(repo, &base);
