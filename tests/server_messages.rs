@@ -86,14 +86,8 @@ fn server_refusal_names_the_escalate_command_and_it_records_the_question() {
     let asked = repo.execguard(&words[1..]);
     asked.assert_ok();
     assert!(asked.stdout.contains("recorded for login"), "{asked:#?}");
-    let status = repo.execguard(["status", "--format", "json"]);
-    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
-    let login = status["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "login")
-        .unwrap();
+    let status = status_json(&repo);
+    let login = status_feature(&status, "login");
     assert_eq!(
         login["escalations"][0]["question"], "<question>",
         "{login:#}"

@@ -31,21 +31,6 @@ fn supervised_repo() -> TestRepo {
     repo
 }
 
-fn status_json(repo: &TestRepo) -> Value {
-    let run = repo.execguard(["status", "--format", "json"]);
-    run.assert_ok();
-    serde_json::from_str(&run.stdout).expect("status --format json prints JSON")
-}
-
-fn feature<'v>(status: &'v Value, name: &str) -> &'v Value {
-    status["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == name)
-        .unwrap_or_else(|| panic!("no feature {name} in {status:#}"))
-}
-
 #[test]
 fn status_json_gives_each_feature_its_state() {
     let repo = supervised_repo();
@@ -59,7 +44,7 @@ fn status_json_gives_each_feature_its_state() {
         .collect();
     assert_eq!(names, ["billing", "login", "search"], "{status:#}");
 
-    let login = feature(&status, "login");
+    let login = status_feature(&status, "login");
     assert_eq!(login["spec"]["frozen"], true);
     assert_eq!(login["spec"]["since"], setup.as_str(), "{login:#}");
     assert_eq!(login["spec"]["by"], "Test Agent");
@@ -82,7 +67,7 @@ fn status_json_gives_each_feature_its_state() {
     assert_eq!(login["refusals"], 0);
     assert_eq!(login["escalations"], serde_json::json!([]));
 
-    let search = feature(&status, "search");
+    let search = status_feature(&status, "search");
     assert_eq!(search["spec"]["frozen"], true);
     assert_eq!(
         search["spec"]["since"],
@@ -96,7 +81,7 @@ fn status_json_gives_each_feature_its_state() {
     assert_eq!(search["progress"]["done"], 0);
     assert_eq!(search["progress"]["total"], 1);
 
-    let billing = feature(&status, "billing");
+    let billing = status_feature(&status, "billing");
     assert_eq!(billing["spec"]["frozen"], false);
     assert_eq!(billing["spec"]["path"], "specs/billing.md");
     assert_eq!(billing["plan"]["path"], Value::Null);
@@ -159,14 +144,14 @@ fn status_shows_escalations_and_log_keeps_them_in_the_git_directory() {
     repo.execguard(["escalate", "Which branch do hotfixes go to?"])
         .assert_ok();
     let status = status_json(&repo);
-    let search = feature(&status, "search");
+    let search = status_feature(&status, "search");
     assert_eq!(search["escalations"][0]["id"], 1, "{search:#}");
     assert_eq!(
         search["escalations"][0]["question"],
         "Rank | by date or relevance?"
     );
     // The branch exec/login names login: an escalation without --feature is about it.
-    assert_eq!(feature(&status, "login")["escalations"][0]["id"], 2);
+    assert_eq!(status_feature(&status, "login")["escalations"][0]["id"], 2);
     let markdown = repo.execguard(["status", "--format", "markdown"]).stdout;
     assert!(
         markdown.contains("#1: Rank \\| by date or relevance?"),
@@ -179,7 +164,7 @@ fn status_shows_escalations_and_log_keeps_them_in_the_git_directory() {
     repo.execguard(["escalate", "--resolve", "1", "By relevance."])
         .assert_ok();
     assert_eq!(
-        feature(&status_json(&repo), "search")["escalations"],
+        status_feature(&status_json(&repo), "search")["escalations"],
         serde_json::json!([])
     );
     let human = repo.execguard(["log"]).stdout;
@@ -320,14 +305,14 @@ fn hook_refusals_skips_and_ci_findings_are_recorded_and_counted() {
     assert_eq!(first["path"], "specs/login.md");
     assert_eq!(first["feature"], "login");
     assert_eq!(first["who"], "Test Agent");
-    assert_eq!(feature(&status_json(&repo), "login")["refusals"], 1);
+    assert_eq!(status_feature(&status_json(&repo), "login")["refusals"], 1);
     // The command the verdict names records the question, after the refusal.
     let escalate = command_after(&refused.stderr, "stop and escalate to a human (");
     assert_eq!(escalate, "execguard escalate \"<question>\"");
     let words = shlex::split(&escalate).unwrap();
     repo.execguard(&words[1..]).assert_ok();
     assert_eq!(
-        feature(&status_json(&repo), "login")["escalations"][0]["id"],
+        status_feature(&status_json(&repo), "login")["escalations"][0]["id"],
         2
     );
     repo.git(["checkout", "-q", "HEAD", "--", "specs/login.md"]);

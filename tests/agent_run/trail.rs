@@ -68,15 +68,8 @@ fn run_records_a_refusal_to_start_and_an_unguarded_run() {
         "{records:#?}"
     );
     // The supervisor counts it with the feature's other refusals.
-    let status = repo.execguard(["status", "--format", "json"]);
-    status.assert_ok();
-    let status: Value = serde_json::from_str(&status.stdout).unwrap();
-    let login = status["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "login")
-        .unwrap();
+    let status = status_json(&repo);
+    let login = status_feature(&status, "login");
     assert_eq!(login["refusals"], 1, "{login:#}");
 
     let unguarded = run_in(

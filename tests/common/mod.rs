@@ -401,3 +401,21 @@ pub fn command_after(text: &str, lead: &str) -> String {
     let close = open + rest[open..].find('`').unwrap();
     rest[open..close].to_string()
 }
+
+/// `execguard status --format json` in `repo`, which must pass.
+pub fn status_json(repo: &TestRepo) -> serde_json::Value {
+    let run = repo.execguard(["status", "--format", "json"]);
+    run.assert_ok();
+    serde_json::from_str(&run.stdout).expect("status --format json prints JSON")
+}
+
+/// The feature `name` of a `status --format json` report.
+#[track_caller]
+pub fn status_feature<'v>(status: &'v serde_json::Value, name: &str) -> &'v serde_json::Value {
+    status["features"]
+        .as_array()
+        .expect("status lists its features")
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no feature {name} in {status:#}"))
+}
