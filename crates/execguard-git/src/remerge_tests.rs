@@ -151,20 +151,7 @@ fn commit(repo: &Repository, files: &Files, parents: &[Oid]) -> Oid {
             repo.blob(text.as_bytes()).expect("blob");
         }
         index
-            .add(&git2::IndexEntry {
-                ctime: git2::IndexTime::new(0, 0),
-                mtime: git2::IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode: 0o100644,
-                uid: 0,
-                gid: 0,
-                file_size: 0,
-                id,
-                flags: 0,
-                flags_extended: 0,
-                path: path.as_bytes().to_vec(),
-            })
+            .add(&crate::virtual_base::entry(0o100644, id, path.as_bytes()))
             .expect("entry");
     }
     let tree = index.write_tree_to(repo).expect("tree");
