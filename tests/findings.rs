@@ -357,15 +357,7 @@ fn sarif_results_carry_the_facts_as_properties() {
 /// refused: SARIF and GitHub annotations carried nothing of it, so CI showed no warning at all.
 #[test]
 fn deferred_progress_findings_are_warnings_in_sarif_and_github() {
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.write(
-        ".execguard.toml",
-        "[rules.progress-update]\nwithin = \"push\"\n",
-    );
-    repo.commit_unchecked("Configure execguard");
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    repo.git(["add", "src/auth.rs"]);
+    let repo = staged_code_deferred_by_push();
 
     let run = repo.execguard(["check", "--format", "sarif"]);
     assert_eq!(run.code, Some(0), "deferred is not refused: {run:#?}");

@@ -118,15 +118,7 @@ fn gitlab_report_lists_each_refusal_as_a_blocker_with_a_stable_fingerprint() {
 #[test]
 fn gitlab_report_shows_warnings_without_failing_and_a_clean_run_as_empty() {
     // A deferred Progress entry (`within = "push"`): minor, and the job passes.
-    let repo = TestRepo::new();
-    repo.exec_fixture();
-    repo.write(
-        ".execguard.toml",
-        "[rules.progress-update]\nwithin = \"push\"\n",
-    );
-    repo.commit_unchecked("Configure execguard");
-    repo.append("src/auth.rs", "pub fn logout() {}\n");
-    repo.git(["add", "src/auth.rs"]);
+    let repo = staged_code_deferred_by_push();
     let run = repo.execguard(["check", "--format", "gitlab"]);
     assert_eq!(run.code, Some(0), "{run:#?}");
     let issues = code_quality_issues(&run.stdout);

@@ -419,3 +419,18 @@ pub fn status_feature<'v>(status: &'v serde_json::Value, name: &str) -> &'v serd
         .find(|f| f["name"] == name)
         .unwrap_or_else(|| panic!("no feature {name} in {status:#}"))
 }
+
+/// A repository under `within = "push"` with a code change staged and no Progress entry: a
+/// finding deferred to the push, reported as a warning.
+pub fn staged_code_deferred_by_push() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.progress-update]\nwithin = \"push\"\n",
+    );
+    repo.commit_unchecked("Configure execguard");
+    repo.append("src/auth.rs", "pub fn logout() {}\n");
+    repo.git(["add", "src/auth.rs"]);
+    repo
+}
