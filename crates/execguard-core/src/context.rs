@@ -53,6 +53,7 @@ pub struct Context<'a> {
     progress: RefCell<Option<BTreeMap<String, ProgressDelta>>>,
     features: RefCell<Option<Features>>,
     collisions: RefCell<Option<Vec<(RepoPath, RepoPath)>>>,
+    open_execplan: RefCell<Option<Option<RepoPath>>>,
 }
 
 /// The features a change works on, and how they were found.
@@ -75,6 +76,7 @@ impl<'a> Context<'a> {
             progress: RefCell::new(None),
             features: RefCell::new(None),
             collisions: RefCell::new(None),
+            open_execplan: RefCell::new(None),
         }
     }
 
@@ -196,6 +198,21 @@ impl<'a> Context<'a> {
             }
         }
         *self.collisions.borrow_mut() = Some(found.clone());
+        Ok(found)
+    }
+
+    /// The first open execplan the change touches, as `find` tells it, found once per change:
+    /// `progress-update` and the Progress ledger both ask, and telling a plan open reads both its
+    /// versions.
+    pub(crate) fn open_execplan(
+        &self,
+        find: impl FnOnce() -> Result<Option<RepoPath>, TreeError>,
+    ) -> Result<Option<RepoPath>, TreeError> {
+        if let Some(found) = self.open_execplan.borrow().as_ref() {
+            return Ok(found.clone());
+        }
+        let found = find()?;
+        *self.open_execplan.borrow_mut() = Some(found.clone());
         Ok(found)
     }
 

@@ -163,7 +163,13 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let section = &settings.section;
     let planned_work = settings.require == Require::PlannedWork;
     let named = planned_work && named_feature(&missing);
-    let unattributed = planned_work && !named && !touches_open_execplan(cx)?;
+    // The open plan that makes unnamed work planned (reading each touched plan's two versions).
+    let open_plan = if planned_work && !named {
+        touched::first_open_execplan(cx)?
+    } else {
+        None
+    };
+    let unattributed = planned_work && !named && open_plan.is_none();
     // Work no feature is named for is measured: above the unplanned limits it is complex work.
     let complex = if planned_work && !named {
         unplanned::complex_size(cx, &code)?
@@ -178,7 +184,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         && settings.plan_touch_small_work == UnplannedVerdict::Warn
     {
         Some(SmallPlanTouch {
-            plan: touched::first_open_execplan(cx)?,
+            plan: open_plan.clone(),
         })
     } else {
         None

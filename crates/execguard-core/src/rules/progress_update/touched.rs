@@ -17,12 +17,14 @@ pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError>
 
 /// The first open execplan the change touches, as [`touches_open_execplan`] judges them.
 pub(super) fn first_open_execplan(cx: &Context<'_>) -> Result<Option<RepoPath>, TreeError> {
-    for file in touched_execplans(cx) {
-        if why_set_aside(cx, file)?.is_none() {
-            return Ok(Some(file.path.clone()));
+    cx.open_execplan(|| {
+        for file in touched_execplans(cx) {
+            if why_set_aside(cx, file)?.is_none() {
+                return Ok(Some(file.path.clone()));
+            }
         }
-    }
-    Ok(None)
+        Ok(None)
+    })
 }
 
 /// The execplans the change touches that do not make it planned work, and why: so that the
