@@ -65,24 +65,21 @@ pub fn settle(
         let group_touches_plan = group
             .iter()
             .any(|&index| reports[index].progress.touches_plan);
-        for (position, &index) in group.iter().enumerate() {
+        let updates = PushUpdates::of(group.iter().map(|&index| &reports[index]));
+        for &index in group {
             if !reports[index].progress.within_push {
                 continue;
             }
-            let others: Vec<BTreeSet<String>> = group
-                .iter()
-                .enumerate()
-                .filter(|&(other, _)| other != position)
-                .map(|(_, &other)| reports[other].progress.updated.clone())
-                .collect();
             // Whatever settles a refusal settles the same finding given as a warning.
             let report = &mut reports[index];
+            let own = std::mem::take(&mut report.progress.updated);
             for findings in [&mut report.violations, &mut report.advice] {
                 if !group_touches_plan {
                     findings.retain(|violation| !unattributed(violation));
                 }
-                findings.retain(|violation| !settled_in_push(violation, &others));
+                findings.retain(|violation| !settled_in_push(violation, &updates, &own));
             }
+            report.progress.updated = own;
         }
     }
     Ok(())
@@ -96,15 +93,48 @@ fn unattributed(violation: &Violation) -> bool {
     )
 }
 
+/// How many commits of a push or range update each feature's Progress, and how many update any:
+/// counted once, so that asking whether the others did is not a pass over the push per commit.
+#[derive(Default)]
+struct PushUpdates {
+    by_feature: BTreeMap<String, usize>,
+    any: usize,
+}
+
+impl PushUpdates {
+    fn of<'r>(reports: impl Iterator<Item = &'r Report>) -> Self {
+        let mut updates = PushUpdates::default();
+        for report in reports {
+            let updated = &report.progress.updated;
+            updates.any += usize::from(!updated.is_empty());
+            for feature in updated {
+                *updates.by_feature.entry(feature.clone()).or_default() += 1;
+            }
+        }
+        updates
+    }
+
+    /// Whether a commit other than the one that updated `own` updates `feature`'s Progress.
+    fn by_others(&self, own: &BTreeSet<String>, feature: &str) -> bool {
+        let all = self.by_feature.get(feature).copied().unwrap_or(0);
+        all > usize::from(own.contains(feature))
+    }
+
+    /// Whether a commit other than the one that updated `own` updates any Progress.
+    fn any_by_others(&self, own: &BTreeSet<String>) -> bool {
+        self.any > usize::from(!own.is_empty())
+    }
+}
+
 /// Whether another commit's Progress update, in the same push or range, settles a missing entry.
-fn settled_in_push(violation: &Violation, others: &[BTreeSet<String>]) -> bool {
+fn settled_in_push(violation: &Violation, updates: &PushUpdates, own: &BTreeSet<String>) -> bool {
     match &violation.finding {
-        Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(found)) => others
-            .iter()
-            .any(|updated| updated.contains(&found.feature)),
+        Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(found)) => {
+            updates.by_others(own, &found.feature)
+        }
         Finding::ProgressUpdate(
             ProgressUpdate::NoPlanUpdated(_) | ProgressUpdate::UnplannedComplexWork(_),
-        ) => others.iter().any(|updated| !updated.is_empty()),
+        ) => updates.any_by_others(own),
         _ => false,
     }
 }
