@@ -11,16 +11,10 @@ use super::visible::without_bom;
 /// reader sees counts, code blocks, link targets, a task's box and struck text among them;
 /// emphasis and heading levels do not.
 pub fn renders_the_same(old: &str, new: &str) -> bool {
-    old == new || rendered_words(old).eq(rendered_words(new))
-}
-
-/// The words of `text` as rendered, in order.
-fn rendered_words(text: &str) -> impl Iterator<Item = String> {
-    rendered(text)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect::<Vec<_>>()
-        .into_iter()
+    old == new
+        || rendered(old)
+            .split_whitespace()
+            .eq(rendered(new).split_whitespace())
 }
 
 /// The rendered text of `text`: each piece of text, and a space between blocks.
