@@ -303,3 +303,79 @@ fn an_entry_deleted_on_the_branch_and_added_back_is_refused_at_commit_time() {
         .commit_all("Add logout")
         .accepted();
 }
+
+const PACKAGE_JSON: &str = "{\n  \"name\": \"@acme/login\",\n  \"version\": \"0.1.6\",\n  \"main\": \"dist/index.js\",\n  \"scripts\": { \"build\": \"tsc\" },\n  \"dependencies\": { \"gliner\": \"^0.0.19\" }\n}\n";
+const CARGO_TOML: &str = "[package]\nname = \"login\"\nversion = \"0.1.6\"\nedition = \"2021\"\n\n[dependencies]\nserde = { version = \"1.0\" }\n";
+
+/// The standard fixture with a package manifest of each format committed, on the feature's
+/// branch (every code commit needs an entry).
+fn with_manifests() -> Scenario {
+    Scenario::exec()
+        .write("package.json", PACKAGE_JSON)
+        .write("Cargo.toml", CARGO_TOML)
+        .setup_commit("Add the manifests")
+}
+
+/// A release commit (the version bumped in the manifests and the lockfile, the files to publish
+/// listed, a changelog) was refused as code without its Progress entry: release bookkeeping
+/// is no work a plan tracks.
+#[test]
+fn a_version_bump_and_publishing_metadata_are_not_code() {
+    with_manifests()
+        .replace("package.json", "\"0.1.6\"", "\"0.2.0\"")
+        .replace(
+            "package.json",
+            "  \"main\"",
+            "  \"files\": [\"dist\", \"LICENSE\"],\n  \"main\"",
+        )
+        .replace(
+            "Cargo.toml",
+            "version = \"0.1.6\"",
+            "version = \"0.2.0\"\nlicense = \"MIT\"",
+        )
+        .write(
+            "package-lock.json",
+            "{\"name\": \"@acme/login\", \"version\": \"0.2.0\"}\n",
+        )
+        .write("CHANGELOG.md", "# Changelog\n\n## 0.2.0\n")
+        .commit_all("Release 0.2.0")
+        .accepted()
+        .not_flagged("progress-update");
+}
+
+/// The same release with anything more than release metadata stays code: a dependency's
+/// version (in either format), a script, or any other key of the manifest; and
+/// `release-metadata-is-code = true` makes the bump itself code again.
+#[test]
+fn a_manifest_change_beyond_release_metadata_stays_code() {
+    let bump = |scenario: Scenario| scenario.replace("package.json", "\"0.1.6\"", "\"0.2.0\"");
+    bump(with_manifests())
+        .replace("package.json", "^0.0.19", "^0.1.0")
+        .commit_all("Release 0.2.0")
+        .refused("progress-update")
+        .mentions("package.json");
+    with_manifests()
+        .replace("Cargo.toml", "version = \"1.0\"", "version = \"2.0\"")
+        .commit_all("Release 0.2.0")
+        .refused("progress-update")
+        .mentions("Cargo.toml");
+    bump(with_manifests())
+        .replace("package.json", "\"tsc\"", "\"tsc -p .\"")
+        .commit_all("Release 0.2.0")
+        .refused("progress-update");
+    bump(with_manifests())
+        .replace("package.json", "dist/index.js", "dist/main.js")
+        .commit_all("Release 0.2.0")
+        .refused("progress-update");
+    bump(
+        Scenario::exec()
+            .write("package.json", PACKAGE_JSON)
+            .write(
+                ".execguard.toml",
+                "[layout]\nrelease-metadata-is-code = true\n",
+            )
+            .setup_commit("Add the manifest"),
+    )
+    .commit_all("Release 0.2.0")
+    .refused("progress-update");
+}

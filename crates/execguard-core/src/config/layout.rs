@@ -31,6 +31,9 @@ pub struct Layout {
     pub not_code: Globs,
     /// Whether a blob whose content is binary (see `commit-size`) is code; by default it is not.
     pub binary_is_code: bool,
+    /// Whether a package manifest whose change touches only the package's release metadata
+    /// (version, description, licence, publishing settings) is code; by default it is not.
+    pub release_metadata_is_code: bool,
     pub branch_patterns: BranchPatterns,
     /// Execplans kept here are closed (done, archived): touching one is not planned work.
     pub closed_plans: Globs,
@@ -99,6 +102,7 @@ impl Validator<'_> {
             code: self.globs("layout.code", raw.code, &["**"])?,
             not_code: self.globs("layout.not-code", raw.not_code, DEFAULT_NOT_CODE)?,
             binary_is_code: raw.binary_is_code.unwrap_or(false),
+            release_metadata_is_code: raw.release_metadata_is_code.unwrap_or(false),
             branch_patterns: self.branch_patterns(raw.branch_patterns)?,
             closed_plans: self.globs(
                 "layout.closed-plans",

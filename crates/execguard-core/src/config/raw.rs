@@ -148,6 +148,10 @@ pub(super) struct RawLayout {
     pub(super) not_code: Option<Vec<Spanned<String>>>,
     /// Whether a binary blob (by content) is code. Default false.
     pub(super) binary_is_code: Option<bool>,
+    /// Whether a package manifest (`package.json`, `Cargo.toml`, `pyproject.toml`, ...) whose
+    /// change touches only the package's release metadata (version, description, licence,
+    /// publishing settings) is code for `progress-update`. Default false.
+    pub(super) release_metadata_is_code: Option<bool>,
     /// Regexes naming the feature of a branch with a `(?P<feature>...)` group.
     #[schemars(with = "Vec<String>")]
     pub(super) branch_patterns: Option<Vec<Spanned<String>>>,

@@ -60,6 +60,10 @@ impl Config {
             Value::Boolean(layout.binary_is_code),
         );
         layout_table.insert(
+            "release-metadata-is-code".into(),
+            Value::Boolean(layout.release_metadata_is_code),
+        );
+        layout_table.insert(
             "branch-patterns".into(),
             strings(&layout.branch_patterns.patterns()),
         );

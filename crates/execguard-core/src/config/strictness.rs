@@ -112,6 +112,7 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         code,
         not_code,
         binary_is_code,
+        release_metadata_is_code,
         branch_patterns,
         closed_plans,
         generated_markers,
@@ -160,6 +161,12 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
     );
     // Binary blobs that were code and are no longer escape progress-update and execplan-ready.
     found.switch("layout.binary-is-code", *binary_is_code, new.binary_is_code);
+    // Manifest changes that were code and are no longer escape progress-update.
+    found.switch(
+        "layout.release-metadata-is-code",
+        *release_metadata_is_code,
+        new.release_metadata_is_code,
+    );
     // A plan counted closed no longer makes the work beside it planned work.
     found.adds_none(
         "layout.closed-plans",

@@ -35,11 +35,16 @@ pub(super) fn by_author_or_trailer(cx: &Context<'_>) -> bool {
 /// nor generated (a generator's marker in its header comment, `[layout] generated-markers`): a
 /// file is judged by its new content, or its old one when deleted. A file that was there before
 /// is generated only when its old content carried a marker too: writing a marker into a
-/// hand-written file does not take its changes out of the code.
+/// hand-written file does not take its changes out of the code. Nor is a package manifest whose
+/// change touches only the package's release metadata (unless `[layout]
+/// release-metadata-is-code`).
 pub(super) fn code_by_content<'a>(cx: &Context<'a>) -> Result<Vec<&'a FileChange>, TreeError> {
     let code = cx.code_changes();
     let layout = &cx.config.layout;
-    if layout.binary_is_code && layout.generated_markers.is_empty() {
+    if layout.binary_is_code
+        && layout.generated_markers.is_empty()
+        && layout.release_metadata_is_code
+    {
         return Ok(code);
     }
     let mut out = Vec::with_capacity(code.len());
@@ -49,10 +54,24 @@ pub(super) fn code_by_content<'a>(cx: &Context<'a>) -> Result<Vec<&'a FileChange
             Content::Binary(_) if !layout.binary_is_code => {}
             Content::Text(data)
                 if layout.generated_markers.is_generated(&data) && was_generated(cx, file)? => {}
+            Content::Text(data)
+                if !layout.release_metadata_is_code && release_only(cx, file, &data)? => {}
             _ => out.push(file),
         }
     }
     Ok(out)
+}
+
+/// Whether a package manifest's change is release bookkeeping only (see `release`); `new` is
+/// its new content.
+fn release_only(cx: &Context<'_>, file: &FileChange, new: &[u8]) -> Result<bool, TreeError> {
+    if file.new.is_none() || file.old.is_none() {
+        return Ok(false);
+    }
+    Ok(match Content::read(cx, file.old.as_ref())? {
+        Content::Text(old) => super::release::release_metadata_only(file, &old, new),
+        _ => false,
+    })
 }
 
 /// Whether the version a change replaces, if there is one, carried a generator's marker too.
