@@ -8,6 +8,8 @@
 
 #[path = "progress/commit_shapes.rs"]
 mod commit_shapes;
+#[path = "progress/plan_text_synced.rs"]
+mod plan_text_synced;
 #[path = "progress/planned_work.rs"]
 mod planned_work;
 #[path = "progress/planned_work_plans.rs"]

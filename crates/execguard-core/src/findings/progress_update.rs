@@ -58,6 +58,9 @@ pub enum SetAsideWhy {
     NoSection,
     /// The change only reformats it: its rendered text is unchanged.
     Reformatted,
+    /// The change only keeps its text in sync with the code: each word it replaces is one the
+    /// code's removed lines hold, each word it writes one the code's added lines hold.
+    Synced,
 }
 
 impl SetAsidePlan {
@@ -76,6 +79,10 @@ impl SetAsidePlan {
             }
             SetAsideWhy::Reformatted => format!(
                 "{} is only reformatted (its rendered text is unchanged)",
+                self.plan
+            ),
+            SetAsideWhy::Synced => format!(
+                "{} only has words replaced to match the code (a name or wording the code changes), which is not work under it",
                 self.plan
             ),
         }
@@ -360,7 +367,7 @@ impl ProgressUpdate {
                         "If this work belongs to {}, give it a `{}` section with an entry saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,
                     ),
-                    SetAsideWhy::Reformatted => format!(
+                    SetAsideWhy::Reformatted | SetAsideWhy::Synced => format!(
                         "If this work belongs to {}, add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,
                     ),

@@ -148,6 +148,7 @@ loosen the rule (`guard-config`).
 
 mod exempt;
 mod release;
+mod synced;
 mod touched;
 mod unplanned;
 

@@ -9,8 +9,9 @@ use crate::model::{FileChange, RepoPath, Side, TreeError};
 /// Whether the change touches an open execplan: one that, as the change leaves it, has the
 /// Progress section and is not kept where closed plans are (`[layout] closed-plans`), and whose
 /// rendered text it changes. Archiving a plan beside a routine change, a fix after its plan was
-/// archived, an edit of a plan of another era, written without the section, or a formatting
-/// pass over a plan (rewrapped, re-indented, other list markers) is not work under a plan.
+/// archived, an edit of a plan of another era, written without the section, a formatting
+/// pass over a plan (rewrapped, re-indented, other list markers), or an edit that only keeps the
+/// plan's text in sync with names the code replaces (see `synced`) is not work under a plan.
 pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
     Ok(first_open_execplan(cx)?.is_some())
 }
@@ -72,6 +73,9 @@ fn why_set_aside(cx: &Context<'_>, file: &FileChange) -> Result<Option<SetAsideW
         if let Some(old) = cx.text(Side::Base, &file.path)? {
             if renders_the_same(&old, &text) {
                 return Ok(Some(SetAsideWhy::Reformatted));
+            }
+            if super::synced::only_synced(cx, &old, &text)? {
+                return Ok(Some(SetAsideWhy::Synced));
             }
         }
     }

@@ -1,0 +1,162 @@
+//! A plan's text kept in sync with the code of the same change: a panel renamed, a config key or
+//! a button's wording changed in the code, and the plan's mentions of it changed to match. Such an
+//! edit is neither planned work nor a rewording of the plan's entries.
+//!
+//! The plan's old and new text are split into words (letters, digits and `_`) and compared. The
+//! edit is a sync when every difference replaces words by words (nothing only added or only
+//! removed), every word it removes is a word of the lines the change's code removes, and every
+//! word it writes is a word of the lines the code adds. An identifier counts as its parts too
+//! (`attack_primary`, `motionPanel`), so a plan naming a part of a renamed identifier matches.
+//! A new sentence, step or decision brings words the code's changed lines do not hold, so it is
+//! never a sync.
+
+use std::collections::{HashMap, HashSet};
+
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+
+use crate::context::Context;
+use crate::model::{FileChange, TreeError};
+use crate::rules::commit_size::Content;
+
+/// Plans or code beyond this many words or bytes are not compared: such an edit is not taken
+/// for a sync.
+const MAX_PLAN_WORDS: usize = 100_000;
+const MAX_CODE_BYTES: usize = 8 << 20;
+
+/// Whether the edit of a plan from `old` to `new` only keeps its text in sync with the words the
+/// change's code replaces.
+pub(super) fn only_synced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool, TreeError> {
+    let (old_words, new_words) = (words(old), words(new));
+    if old_words.len() > MAX_PLAN_WORDS || new_words.len() > MAX_PLAN_WORDS {
+        return Ok(false);
+    }
+    let mut removed = Vec::new();
+    let mut written = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
+        match op {
+            DiffOp::Equal { .. } => {}
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                removed.extend_from_slice(&old_words[old_index..old_index + old_len]);
+                written.extend_from_slice(&new_words[new_index..new_index + new_len]);
+            }
+            // A word only added or only taken out is new text, not a name replaced.
+            DiffOp::Insert { .. } | DiffOp::Delete { .. } => return Ok(false),
+        }
+    }
+    if removed.is_empty() {
+        return Ok(false);
+    }
+    let Some((code_removed, code_added)) = code_words(cx)? else {
+        return Ok(false);
+    };
+    Ok(removed.iter().all(|word| known(word, &code_removed))
+        && written.iter().all(|word| known(word, &code_added)))
+}
+
+/// Whether a word of the plan is among the code's words: whole, or every part of it.
+fn known(word: &str, pool: &HashSet<String>) -> bool {
+    let whole = word.to_lowercase();
+    pool.contains(&whole) || parts(word).iter().all(|part| pool.contains(part))
+}
+
+/// The words of the lines the change's code files remove, and of those they add (a line moved
+/// within a file is neither). `None` when the code is too large to read for this.
+#[allow(clippy::type_complexity)]
+fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<String>)>, TreeError> {
+    let (mut removed, mut added) = (HashSet::new(), HashSet::new());
+    let mut bytes = 0usize;
+    for file in cx.code_changes() {
+        let (old, new) = contents(cx, file)?;
+        bytes += old.len() + new.len();
+        if bytes > MAX_CODE_BYTES {
+            return Ok(None);
+        }
+        let (old, new) = (String::from_utf8_lossy(&old), String::from_utf8_lossy(&new));
+        let mut count: HashMap<&str, i64> = HashMap::new();
+        for line in old.lines() {
+            *count.entry(line).or_default() += 1;
+        }
+        for line in new.lines() {
+            *count.entry(line).or_default() -= 1;
+        }
+        for (line, left) in count {
+            let pool = if left > 0 {
+                &mut removed
+            } else if left < 0 {
+                &mut added
+            } else {
+                continue;
+            };
+            for word in words(line) {
+                pool.insert(word.to_lowercase());
+                pool.extend(parts(word));
+            }
+        }
+    }
+    Ok(Some((removed, added)))
+}
+
+fn contents(cx: &Context<'_>, file: &FileChange) -> Result<(Vec<u8>, Vec<u8>), TreeError> {
+    let read = |side| -> Result<Vec<u8>, TreeError> {
+        Ok(match Content::read(cx, side)? {
+            Content::Text(data) => data,
+            _ => Vec::new(),
+        })
+    };
+    Ok((read(file.old.as_ref())?, read(file.new.as_ref())?))
+}
+
+/// The words of a text: runs of letters, digits and `_`.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// The parts of an identifier, lowercased: split at `_` and where a lowercase letter or digit
+/// meets an uppercase one (`attack_primary`, `motionPanel`, `HTTPServer` gives `httpserver`).
+fn parts(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in word.split('_').filter(|piece| !piece.is_empty()) {
+        let mut current = String::new();
+        let mut previous_lower = false;
+        for c in piece.chars() {
+            if c.is_uppercase() && previous_lower && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            previous_lower = c.is_lowercase() || c.is_numeric();
+            current.extend(c.to_lowercase());
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{known, parts, words};
+
+    #[test]
+    fn identifiers_split_into_their_parts() {
+        assert_eq!(parts("attack_primary"), ["attack", "primary"]);
+        assert_eq!(parts("motionPanel"), ["motion", "panel"]);
+        assert_eq!(
+            words("the `Motion` panel (attack_primary)."),
+            ["the", "Motion", "panel", "attack_primary"]
+        );
+        let pool = ["attack", "primary"]
+            .map(String::from)
+            .into_iter()
+            .collect();
+        assert!(known("attack_primary", &pool));
+        assert!(known("Attack", &pool));
+        assert!(!known("attack_secondary", &pool));
+    }
+}

@@ -1,0 +1,85 @@
+//! `progress-update` under `require = "planned-work"`: a commit that renames something in the
+//! code (a panel, a config key, a channel) and changes an open plan's mentions of it to match was
+//! refused as planned work without its entry, or as entries only reworded, on repositories never
+//! replayed before. An edit that only replaces words by the words the code replaces keeps the
+//! plan in sync; it is not work under the plan. Each runs the installed hooks.
+
+use super::common::scenario::{constants, Scenario, PLAN};
+use super::planned_work::{on_main, PLANNED_WORK_DEFAULT};
+
+/// The open plan describes the Motion panel in its prose and in a ticked Progress entry, and the
+/// code labels it so; committed on main under planned-work with its defaults.
+fn plan_naming_the_motion_panel() -> Scenario {
+    on_main(Some(PLANNED_WORK_DEFAULT))
+        .replace(
+            PLAN,
+            "- [x] (2026-01-01 09:00Z) Plan written.\n",
+            "- [x] (2026-01-01 09:00Z) Plan written.\n- [x] (2026-01-02 10:00Z) Double-click opens the Motion panel.\n",
+        )
+        .replace(
+            PLAN,
+            "## Progress",
+            "A double-click on a unit shows the Motion panel.\n\n## Progress",
+        )
+        .write(
+            "src/panel.rs",
+            format!(
+                "pub const PANEL_TITLE: &str = \"Motion\";\n{}",
+                constants("OLD_", 5)
+            ),
+        )
+        .setup_commit("Add the motion panel")
+}
+
+/// 240 lines of a panel's scrollbar beside the rename: above the unplanned limits.
+fn rename_the_panel(scenario: Scenario) -> Scenario {
+    scenario
+        .replace("src/panel.rs", "\"Motion\"", "\"Meta\"")
+        .write("src/scrollbar.rs", constants("SCROLL_", 240))
+}
+
+/// The panel renamed Motion -> Meta with a scrollbar (240 lines), the plan's prose and its ticked
+/// entry renamed to match: no longer refused. It is judged as work no plan names, above the
+/// unplanned limits, so it is warned of as unplanned complex work, naming the plan kept in sync.
+#[test]
+fn a_plan_kept_in_sync_with_a_rename_is_not_planned_work() {
+    rename_the_panel(plan_naming_the_motion_panel())
+        // Both mentions: the prose and the ticked entry.
+        .replace(PLAN, "Motion panel", "Meta panel")
+        .commit_all("UI: rename the Motion panel to Meta, with a scrollbar")
+        .accepted()
+        .mentions("warning[progress-update]")
+        .mentions("this looks like complex work")
+        .mentions("only has words replaced to match the code");
+}
+
+/// The same work whose plan edit adds words the code does not hold (a new step described, a
+/// decision rewritten) is planned work, and refused without its Progress entry; so is a rename
+/// whose plan edit also rewords an entry beyond the renamed words.
+#[test]
+fn a_plan_edit_beyond_the_renamed_words_is_still_planned_work() {
+    rename_the_panel(plan_naming_the_motion_panel())
+        .replace(
+            PLAN,
+            "shows the Motion panel.",
+            "shows the Meta panel, which now scrolls when its list is long.",
+        )
+        .replace(PLAN, "Motion panel", "Meta panel")
+        .commit_all("UI: rename the Motion panel to Meta, with a scrollbar")
+        .refused("progress-update");
+    rename_the_panel(plan_naming_the_motion_panel())
+        .replace(PLAN, "shows the Motion panel.", "shows the Meta panel.")
+        .replace(
+            PLAN,
+            "Double-click opens the Motion panel.",
+            "Double-click opens the Meta panel with its scrollbar.",
+        )
+        .commit_all("UI: rename the Motion panel to Meta, with a scrollbar")
+        .refused("progress-update");
+    // Words the code does not replace: the plan renames the panel, the code does not.
+    plan_naming_the_motion_panel()
+        .write("src/scrollbar.rs", constants("SCROLL_", 240))
+        .replace(PLAN, "Motion panel", "Meta panel")
+        .commit_all("UI: a scrollbar for the panel")
+        .refused("progress-update");
+}
