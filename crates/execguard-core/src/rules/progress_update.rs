@@ -118,7 +118,12 @@ commit changing at most that many lines of code in at most that many code files 
 an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
 folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`; a formatting
-pass that leaves the plan's rendered text unchanged, white space aside, does not touch it), or under
+pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
+does an edit that only keeps its text in sync with the code: every difference replaces words by
+words, each word it removes is a word of the lines the commit's code removes and each word it
+writes one of the lines the code adds, an identifier counting as its parts too, as when a panel,
+a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry;
+such an edit is not a rewording of its entries either), or under
 `within = "push"` its push or range does; other code is reported only above `unplanned-max-lines`
 changed lines of code (default 200) or `unplanned-max-files` code files (default 6), or above
 `unplanned-spread-lines` lines (default 100) written in files of `unplanned-spread-folders`
@@ -129,7 +134,7 @@ another path (a copy is not written code; it stays code for everything else), as
 `Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
 parent that brings in only such commits: taking work back needs no plan): "this looks like
 complex work, and no execplan names it" (naming each plan it touches that does not count, and
-why: closed, without the section, or only reformatted); write or name the execplan, or split the work, and when
+why: closed, without the section, only reformatted, or only kept in sync); write or name the execplan, or split the work, and when
 unsure whether a plan is needed, stop and escalate with `execguard escalate "<question>"`);
 `enabled = false` turns it off.
 `unplanned-complex-work` (default `"warn"`) makes that finding a warning, since size alone tells
