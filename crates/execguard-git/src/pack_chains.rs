@@ -197,6 +197,40 @@ impl PackChains {
         self.shared.count_decoded(out.len());
         kind
     }
+
+    /// The first `len` bytes of commit `id` into `out` (all of it when shorter), and whether
+    /// that is the whole commit, when a pack stores it whole; `None` otherwise (a delta, another
+    /// kind of object, not in these packs), for [`Self::object`] to decode. A merge-base walk
+    /// reads only a commit's header, a third of a git.git commit.
+    pub(crate) fn whole_commit_prefix(
+        &mut self,
+        id: &gix_hash::oid,
+        len: usize,
+        out: &mut Vec<u8>,
+    ) -> Option<bool> {
+        let (bundle, index) = self
+            .shared
+            .packs
+            .iter()
+            .find_map(|bundle| Some((bundle, bundle.index.lookup(id)?)))?;
+        let pack = &bundle.pack;
+        let entry = pack.entry(bundle.index.pack_offset_at_index(index)).ok()?;
+        if !matches!(entry.header, Header::Commit) {
+            return None;
+        }
+        let size = usize::try_from(entry.decompressed_size).ok()?;
+        let wanted = size.min(len);
+        let input = pack.entry_slice(entry.data_offset..pack.pack_end() as u64)?;
+        out.clear();
+        out.resize(wanted, 0);
+        self.inflate.reset();
+        let (_, _, written) = self.inflate.prefix(input, out).ok()?;
+        if written != wanted {
+            return None;
+        }
+        self.shared.count_decoded(wanted);
+        Some(wanted == size)
+    }
 }
 
 /// Decodes the entry at `offset` of `bundle` into `out`: walks its chain down to a version held

@@ -257,3 +257,85 @@ fn blobs_in_the_packs_of_a_shared_clones_alternate_read_as_git_reads_them() {
         );
     }
 }
+
+/// A merge-base walk reads each commit's header from the first bytes of the commit: a header
+/// the prefix cuts short (an octopus merge of twenty branches) is read from the whole commit,
+/// and every header is the one libgit2 parses.
+#[test]
+fn packed_commit_headers_read_from_their_first_bytes_as_libgit2_parses_them() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path();
+    deep_history(path, 2);
+    let mut branches = Vec::new();
+    for n in 0..20 {
+        let branch = format!("topic-{n}");
+        git(path, &["checkout", "-q", "-b", &branch, "main"], None);
+        std::fs::write(path.join(format!("topic-{n}.txt")), "topic\n").expect("file written");
+        git(path, &["add", "."], None);
+        git(
+            path,
+            &["commit", "-q", "-m", &"long message ".repeat(100)],
+            None,
+        );
+        branches.push(branch);
+    }
+    git(path, &["checkout", "-q", "main"], None);
+    let mut merge = vec!["merge", "-q", "--no-edit"];
+    merge.extend(branches.iter().map(String::as_str));
+    git(path, &merge, None);
+    git(path, &["repack", "-adq"], None);
+    let repo = git2::Repository::open(path).expect("repository");
+    let octopus = repo.head().expect("HEAD").peel_to_commit().expect("commit");
+    assert_eq!(octopus.parent_count(), 20);
+    let header_length = octopus.raw_header_bytes().len();
+    assert!(
+        header_length > crate::pack_reader::HEADER_PREFIX,
+        "{header_length}"
+    );
+
+    let objects = path.join(".git/objects");
+    let mut chains = PackChains::new(Arc::new(SharedPacks::open(
+        std::slice::from_ref(&objects),
+        1024,
+    )));
+    let stored = text(git(
+        path,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objecttype) %(objectname) %(deltabase)",
+        ],
+        None,
+    ));
+    let null = "0".repeat(40);
+    let whole_commits: Vec<&str> = stored
+        .lines()
+        .filter_map(|line| match line.split(' ').collect::<Vec<_>>()[..] {
+            ["commit", id, base] if base == null => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert!(!whole_commits.is_empty(), "the pack stores commits whole");
+    for id in whole_commits {
+        let whole = git(path, &["cat-file", "commit", id], None);
+        let id = gix_hash::ObjectId::from_hex(id.as_bytes()).expect("id");
+        let mut prefix = Vec::new();
+        assert_eq!(
+            chains.whole_commit_prefix(&id, 64, &mut prefix),
+            Some(false)
+        );
+        assert_eq!(prefix, whole[..64]);
+        let all = chains.whole_commit_prefix(&id, whole.len(), &mut prefix);
+        assert_eq!((all, &prefix), (Some(true), &whole));
+    }
+
+    let reader = crate::pack_reader::PackReader::open_dirs(vec![objects]).expect("reader");
+    let all = text(git(path, &["rev-list", "--all"], None));
+    for id in all.lines() {
+        let commit = repo
+            .find_commit(git2::Oid::from_str(id).expect("id"))
+            .expect("commit");
+        let parsed = (commit.time().seconds(), commit.parent_ids().collect());
+        assert_eq!(reader.commit_header(commit.id()), Some(parsed), "{id}");
+    }
+}

@@ -31,6 +31,10 @@ const PACK_CACHE: usize = 12 * 1024 * 1024;
 /// directories do not have (those of their alternates), read through gitoxide's object database.
 const LOOSE_CACHE: usize = 2 * 1024 * 1024;
 
+/// Bytes of a commit inflated for its header: `tree`, two `parent` lines, `author` and
+/// `committer` take about 300. A longer header (an octopus merge, long names) is read whole.
+pub(crate) const HEADER_PREFIX: usize = 512;
+
 /// The object directories libgit2 read from git's environment for a repository opened from it
 /// (a hook's, with the quarantine of a push), by git directory.
 static FROM_ENV: Mutex<Vec<(PathBuf, Vec<PathBuf>)>> = Mutex::new(Vec::new());
@@ -152,6 +156,20 @@ impl PackReader {
         let id = gix_hash::oid::try_from_bytes(id.as_bytes()).ok()?;
         let mut buffer = self.buffer.try_borrow_mut().ok()?;
         if let Ok(mut chains) = self.chains.try_borrow_mut() {
+            if let Some(whole) = chains.whole_commit_prefix(id, HEADER_PREFIX, &mut buffer) {
+                if whole {
+                    return commit_header(&buffer);
+                }
+                // Only complete lines: a header the prefix cuts short reads as no header, and
+                // the whole commit is decoded below.
+                let lines = buffer
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(&buffer[..0], |last| &buffer[..=last]);
+                if let Some(header) = commit_header(lines) {
+                    return Some(header);
+                }
+            }
             match chains.object(id, &mut buffer) {
                 Some(gix_object::Kind::Commit) => return commit_header(&buffer),
                 Some(_) => return None,

@@ -361,3 +361,36 @@ fn merge_bases_agree_with_git_merge_base_all() {
         disagreements.join("\n")
     );
 }
+
+/// Consecutive merges of a history often share their merge bases, and a criss-cross merge's
+/// merged base is then read back from those kept: a re-merge over the base kept is the re-merge
+/// over the base built, on every generated criss-cross history.
+#[test]
+fn a_merged_base_read_back_re_merges_as_the_one_built() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (ok, _) = git(dir.path(), &["init", "-q", "--bare", "."]);
+    assert!(ok, "git init");
+    let repo = Repository::open(dir.path()).expect("the repository");
+    let mut criss_cross = 0;
+    for seed in 0..MERGES {
+        let (ours, theirs, kind) = generated(&repo, dir.path(), seed);
+        if kind != "criss-cross" {
+            continue;
+        }
+        criss_cross += 1;
+        let built_before = crate::virtual_base::merged_bases_built();
+        let built = our_merge(&repo, ours, theirs);
+        let built_once = crate::virtual_base::merged_bases_built();
+        assert!(
+            built_once > built_before,
+            "seed {seed}: a merged base is built"
+        );
+        assert_eq!(our_merge(&repo, ours, theirs), built, "seed {seed}");
+        assert_eq!(
+            crate::virtual_base::merged_bases_built(),
+            built_once,
+            "seed {seed}: the second re-merge reads the base kept"
+        );
+    }
+    assert!(criss_cross > 0, "no generated history is a criss-cross one");
+}

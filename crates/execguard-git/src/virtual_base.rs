@@ -7,6 +7,10 @@
 //! from the packs, twice (the sides' bases, then the bases' own): on git's history a criss-cross
 //! merge took as long as all the others. The bases are known here from the walk that is kept.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
 use git2::{Index, IndexEntry, MergeFileOptions, MergeOptions, Oid, Repository, Tree};
 
 use crate::merge_base::merge_bases_many;
@@ -65,14 +69,56 @@ fn base_of<'r>(
     let Some((oldest, newer)) = bases.split_first() else {
         return Ok(None);
     };
+    if newer.is_empty() {
+        return Ok(Some(Side::Commit(*oldest)));
+    }
+    let key = (repo.path().to_path_buf(), bases.clone());
+    if let Some(known) = MERGED_BASES.with(|memo| memo.borrow().get(&key).copied()) {
+        // Written to this thread's repository before; another one (a repository opened again)
+        // does not hold it, and builds it again.
+        match known.map(|id| repo.find_tree(id)) {
+            None => return Ok(None),
+            Some(Ok(tree)) => return Ok(Some(Side::Merged { tree, heads: bases })),
+            Some(Err(_)) => {}
+        }
+    }
+    #[cfg(test)]
+    BUILT.with(|built| built.set(built.get() + 1));
     let mut base = Side::Commit(*oldest);
     for other in newer {
         match merged(repo, &base, &Side::Commit(*other))? {
             Some(merged) => base = merged,
-            None => return Ok(None),
+            None => {
+                remember(key, None);
+                return Ok(None);
+            }
         }
     }
+    if let Side::Merged { tree, .. } = &base {
+        remember(key, Some(tree.id()));
+    }
     Ok(Some(base))
+}
+
+/// The merged bases built, by repository and merge bases (oldest first): consecutive merges
+/// of git's history often share theirs, and each build merges whole trees.
+type MergedBases = HashMap<(PathBuf, Vec<Oid>), Option<Oid>>;
+
+/// Merged bases kept per thread; a range has a few dozen criss-cross merges.
+const MAX_MERGED_BASES: usize = 256;
+
+thread_local! {
+    static MERGED_BASES: RefCell<MergedBases> = RefCell::new(HashMap::new());
+}
+
+fn remember(key: (PathBuf, Vec<Oid>), tree: Option<Oid>) {
+    MERGED_BASES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MAX_MERGED_BASES {
+            memo.clear();
+        }
+        memo.insert(key, tree);
+    });
 }
 
 /// libgit2's `create_virtual_base`: `one` and `two` merged over their own base, conflicts
@@ -173,4 +219,15 @@ pub(crate) fn entry(mode: u32, id: Oid, path: &[u8]) -> IndexEntry {
         flags_extended: 0,
         path: path.to_vec(),
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    static BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many merged bases this thread built.
+#[cfg(test)]
+pub(crate) fn merged_bases_built() -> usize {
+    BUILT.with(std::cell::Cell::get)
 }
