@@ -60,7 +60,10 @@ fn touched_execplans<'c>(cx: &'c Context<'_>) -> impl Iterator<Item = &'c FileCh
 }
 
 /// Why a touched execplan does not make the change planned work; `None` when it does.
-fn why_set_aside(cx: &Context<'_>, file: &FileChange) -> Result<Option<SetAsideWhy>, TreeError> {
+pub(super) fn why_set_aside(
+    cx: &Context<'_>,
+    file: &FileChange,
+) -> Result<Option<SetAsideWhy>, TreeError> {
     if cx.config.layout.closed_plans.is_match(&file.path) {
         return Ok(Some(SetAsideWhy::Closed));
     }
