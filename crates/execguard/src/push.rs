@@ -260,7 +260,16 @@ pub fn judge(
             // only name the same paths again.
             continue;
         }
-        let report = net::judge_net(repo, &open, &verdict.name, old, tip, &baselines, settings)?;
+        let report = net::judge_net(
+            repo,
+            &open,
+            &verdict.name,
+            old,
+            tip,
+            &baselines,
+            None,
+            settings,
+        )?;
         if !report.is_clean() {
             verdict.refused_net = true;
             verdict.refused = true;

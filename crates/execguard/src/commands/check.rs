@@ -166,11 +166,16 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
         // would only name the same paths again.
         let commits_clean = reports.iter().all(Report::is_clean);
         if let (Some(range), true, false) = (&args.range, commits_clean, crosses_adoption) {
+            // A single `A..B` walked whole lists the commits the update brings: they need not
+            // be walked again.
+            let walked = (!args.first_parent && !range.trim().contains(char::is_whitespace))
+                .then(|| jobs.iter().map(|job| job.id).collect());
             reports.extend(net_change(
                 &repo,
                 &open,
                 range,
                 args.branch.as_deref(),
+                walked,
                 &settings,
             )?);
         }
@@ -215,12 +220,14 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
 }
 
 /// The range `A..B` judged as one update of the branch from `A` to `B` (rule branch-net-change),
-/// as the server judges a push; `None` for any other form of range.
+/// as the server judges a push; `None` for any other form of range. `walked`: the commits of
+/// `A..B`, when the range was walked as that alone.
 fn net_change(
     repo: &execguard_git::Repo,
     open: &(dyn Fn() -> anyhow::Result<execguard_git::Repo> + Sync),
     range: &str,
     branch: Option<&str>,
+    walked: Option<Vec<execguard_git::ObjectId>>,
     settings: &CommitSettings,
 ) -> anyhow::Result<Option<Report>> {
     let Some((old, new)) = range.split_once("..") else {
@@ -246,6 +253,7 @@ fn net_change(
         old,
         tip,
         &[],
+        walked,
         settings,
     )?))
 }

@@ -26,6 +26,9 @@ pub struct OldTip {
 /// old tip (or `settings.config`) decides what is guarded. `baselines` are the adoption
 /// baselines that count for the update: an update that brings commits from before the guard
 /// (reachable from one) crosses the adoption, and what changed then was never the guard's.
+/// `between`: the commits reachable from `tip` and not from `old`, when the caller has walked
+/// them already (a range check's `A..B`); otherwise they are walked here.
+#[allow(clippy::too_many_arguments)]
 pub fn judge_net(
     repo: &Repo,
     open: &(dyn Fn() -> anyhow::Result<Repo> + Sync),
@@ -33,6 +36,7 @@ pub fn judge_net(
     old: OldTip,
     tip: ObjectId,
     baselines: &[ObjectId],
+    between: Option<Vec<ObjectId>>,
     settings: &CommitSettings,
 ) -> anyhow::Result<Report> {
     let branch = branch_of(ref_name);
@@ -40,15 +44,18 @@ pub fn judge_net(
     if loaded.change.files.is_empty() {
         return Ok(Report::default());
     }
-    let between = execguard_git::new_commits_per_tip(
-        repo,
-        &[PushedTip {
-            tip,
-            hidden: vec![old.id],
-        }],
-    )?
-    .pop()
-    .unwrap_or_default();
+    let between = match between {
+        Some(between) => between,
+        None => execguard_git::new_commits_per_tip(
+            repo,
+            &[PushedTip {
+                tip,
+                hidden: vec![old.id],
+            }],
+        )?
+        .pop()
+        .unwrap_or_default(),
+    };
     if !baselines.is_empty()
         && execguard_git::baseline::not_reachable_from(repo, &between, baselines)?.len()
             < between.len()
