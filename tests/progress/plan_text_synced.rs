@@ -83,3 +83,63 @@ fn a_plan_edit_beyond_the_renamed_words_is_still_planned_work() {
         .commit_all("UI: a scrollbar for the panel")
         .refused("progress-update");
 }
+
+/// A second open plan, billing, committed beside the Motion panel's.
+fn with_a_billing_plan(scenario: Scenario) -> Scenario {
+    scenario
+        .write(
+            "plans/billing-execplan.md",
+            "# Billing execplan\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Plan written.\n\n## Surprises & Discoveries\n\nNone yet.\n\n## Decision Log\n\n- Invoices monthly.\n\n## Outcomes & Retrospective\n\nPending.\n",
+        )
+        .setup_commit("Plan billing")
+}
+
+/// A rename the login plan follows, committed with a prose edit of the billing plan (which makes
+/// the commit planned work), was refused as "only rewording" the login plan's entries: a plan
+/// kept in sync with the code is not reworded. The commit is still refused, for no entry.
+#[test]
+fn a_synced_plan_is_not_named_as_reworded_when_another_plan_makes_planned_work() {
+    rename_the_panel(with_a_billing_plan(plan_naming_the_motion_panel()))
+        .replace(PLAN, "Motion panel", "Meta panel")
+        .replace(
+            "plans/billing-execplan.md",
+            "None yet.\n",
+            "Invoices need a currency.\n",
+        )
+        .commit_all("UI: rename the Motion panel to Meta, with a scrollbar")
+        .refused("progress-update")
+        .mentions("adds no entry")
+        .mentions_times("only rewords", 0);
+    // An entry reworded beyond the renamed words is still a rewording, and named as one.
+    rename_the_panel(with_a_billing_plan(plan_naming_the_motion_panel()))
+        .replace(PLAN, "shows the Motion panel.", "shows the Meta panel.")
+        .replace(
+            PLAN,
+            "Double-click opens the Motion panel.",
+            "Double-click opens the Meta panel with its scrollbar.",
+        )
+        .replace(
+            "plans/billing-execplan.md",
+            "None yet.\n",
+            "Invoices need a currency.\n",
+        )
+        .commit_all("UI: rename the Motion panel to Meta, with a scrollbar")
+        .refused("progress-update")
+        .mentions("only rewords existing Progress entries of plans/login-execplan.md");
+}
+
+/// The rewording message named a plan by its feature's path under the first layout template
+/// (`docs/plans/login.md`, which does not exist) instead of the file edited.
+#[test]
+fn the_rewording_message_names_the_plan_file_edited() {
+    on_main(Some(
+        "[layout]\nexecplans = [\"docs/plans/{feature}.md\", \"plans/{feature}-execplan.md\"]\n",
+    ))
+    .append("src/auth.rs", "pub fn logout() {}\n")
+    .replace(PLAN, "Plan written.", "Plan written down.")
+    .commit_all("Add logout")
+    .refused("progress-update")
+    .mentions("only rewords existing Progress entries of plans/login-execplan.md")
+    .mentions("`Execplan: login`")
+    .mentions_times("docs/plans/login.md", 0);
+}

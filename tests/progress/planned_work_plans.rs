@@ -212,3 +212,33 @@ fn a_copied_file_is_not_written_code_for_the_unplanned_size() {
         .refused("progress-update")
         .mentions("named by the branch");
 }
+
+/// An open plan moved to another folder unchanged (git's rename at 100%) beside a routine fix
+/// made the fix planned work and refused it for lacking an entry: a plan moved with its rendered
+/// text unchanged is not touched, as a formatting pass is not.
+#[test]
+fn an_open_plan_moved_unchanged_is_not_planned_work() {
+    on_main(Some(WITH_FOLDERS))
+        .with(|repo| {
+            std::fs::create_dir_all(repo.path("plans/auth")).unwrap();
+        })
+        .git(["mv", PLAN, "plans/auth/login-execplan.md"])
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Fix the login expiry; move the plan under plans/auth")
+        .accepted();
+    // Moved and edited (a step added), the plan is worked on: the fix needs its entry.
+    on_main(Some(WITH_FOLDERS))
+        .with(|repo| {
+            std::fs::create_dir_all(repo.path("plans/auth")).unwrap();
+        })
+        .git(["mv", PLAN, "plans/auth/login-execplan.md"])
+        .replace(
+            "plans/auth/login-execplan.md",
+            "None yet.\n",
+            "None yet, but the expiry is next.\n",
+        )
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Fix the login expiry; move the plan under plans/auth")
+        .refused("progress-update")
+        .mentions("adds no entry");
+}

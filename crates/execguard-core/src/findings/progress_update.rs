@@ -58,6 +58,8 @@ pub enum SetAsideWhy {
     NoSection,
     /// The change only reformats it: its rendered text is unchanged.
     Reformatted,
+    /// The change only moves it: renamed with its rendered text unchanged.
+    Moved,
     /// The change only keeps its text in sync with the code: each word it replaces is one the
     /// code's removed lines hold, each word it writes one the code's added lines hold.
     Synced,
@@ -79,6 +81,10 @@ impl SetAsidePlan {
             }
             SetAsideWhy::Reformatted => format!(
                 "{} is only reformatted (its rendered text is unchanged)",
+                self.plan
+            ),
+            SetAsideWhy::Moved => format!(
+                "{} is only moved there (its rendered text is unchanged)",
                 self.plan
             ),
             SetAsideWhy::Synced => format!(
@@ -367,7 +373,7 @@ impl ProgressUpdate {
                         "If this work belongs to {}, give it a `{}` section with an entry saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,
                     ),
-                    SetAsideWhy::Reformatted | SetAsideWhy::Synced => format!(
+                    SetAsideWhy::Reformatted | SetAsideWhy::Moved | SetAsideWhy::Synced => format!(
                         "If this work belongs to {}, add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,
                     ),

@@ -1,8 +1,10 @@
+use std::collections::BTreeMap;
+
 use crate::config::{Require, UnplannedVerdict, Within};
 use crate::context::{Context, FeatureSource};
 use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
-    SmallPlanTouch, UnplannedBranch, UnplannedComplexWork,
+    SetAsideWhy, SmallPlanTouch, UnplannedBranch, UnplannedComplexWork,
 };
 use crate::model::{RepoPath, TreeError};
 use crate::report::Violation;
@@ -119,11 +121,14 @@ an `Execplan:` trailer or the branch names a feature, or it touches an open exec
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
 folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`; a formatting
 pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
-does an edit that only keeps its text in sync with the code: every difference replaces words by
+does a move of the plan to another folder or name with its rendered text unchanged (a move that
+also edits it is judged as any edit; a move into a closed-plans folder is judged by
+`execplan-deleted`), nor does an edit that only keeps its text in sync with the code: every difference replaces words by
 words, each word it removes is a word of the lines the commit's code removes and each word it
 writes one of the lines the code adds, an identifier counting as its parts too, as when a panel,
 a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry;
-such an edit is not a rewording of its entries either), or under
+such an edit, like a move or a formatting pass, is not a rewording of its entries either, even
+when another plan makes the commit planned work), or under
 `within = "push"` its push or range does; other code is reported only above `unplanned-max-lines`
 changed lines of code (default 200) or `unplanned-max-files` code files (default 6), or above
 `unplanned-spread-lines` lines (default 100) written in files of `unplanned-spread-folders`
@@ -320,15 +325,7 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
                 plan: cx.config.layout.execplans.path_for(&feature),
                 feature,
             });
-            let reworded_features: Vec<String> = updates
-                .iter()
-                .filter(|(_, change)| change.changed && !change.progressed)
-                .map(|(feature, _)| feature.clone())
-                .collect();
-            let reworded: Vec<RepoPath> = reworded_features
-                .iter()
-                .map(|feature| cx.config.layout.execplans.path_for(feature))
-                .collect();
+            let (reworded, reworded_features) = reworded_plans(cx, &updates)?;
             if !reworded.is_empty() && cx.message.is_none() {
                 // A rewording counts for the feature an `Execplan:` trailer names, and the
                 // message is not known yet (pre-commit): the commit-msg hook judges it.
@@ -359,6 +356,41 @@ fn missing_entries(cx: &Context<'_>) -> Result<Vec<Missing>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// The plans whose Progress entries the change only rewords, by the file edited (not the path
+/// the first layout template would give its feature), and their features. A plan kept in sync
+/// with the code, only moved or only reformatted is not reworded: its entries follow the code.
+fn reworded_plans(
+    cx: &Context<'_>,
+    updates: &BTreeMap<String, ProgressChange>,
+) -> Result<(Vec<RepoPath>, Vec<String>), TreeError> {
+    let mut plans: BTreeMap<String, RepoPath> = BTreeMap::new();
+    for file in &cx.change.files {
+        if file.new.is_none() {
+            continue;
+        }
+        let Some(feature) = cx.config.layout.execplans.feature_of(&file.path) else {
+            continue;
+        };
+        if !updates
+            .get(&feature)
+            .is_some_and(|change| change.changed && !change.progressed)
+        {
+            continue;
+        }
+        if matches!(
+            touched::why_set_aside(cx, file)?,
+            Some(SetAsideWhy::Synced | SetAsideWhy::Moved | SetAsideWhy::Reformatted)
+        ) {
+            continue;
+        }
+        plans.insert(feature, file.path.clone());
+    }
+    Ok(plans
+        .into_iter()
+        .map(|(feature, plan)| (plan, feature))
+        .unzip())
 }
 
 /// Whether the change only takes work back: its message is `git revert`'s, or it merges only

@@ -10,7 +10,8 @@ use crate::model::{FileChange, RepoPath, Side, TreeError};
 /// Progress section and is not kept where closed plans are (`[layout] closed-plans`), and whose
 /// rendered text it changes. Archiving a plan beside a routine change, a fix after its plan was
 /// archived, an edit of a plan of another era, written without the section, a formatting
-/// pass over a plan (rewrapped, re-indented, other list markers), or an edit that only keeps the
+/// pass over a plan (rewrapped, re-indented, other list markers), a move of a plan with its
+/// rendered text unchanged (another folder or name; git's rename), or an edit that only keeps the
 /// plan's text in sync with names the code replaces (see `synced`) is not work under a plan.
 pub(crate) fn touches_open_execplan(cx: &Context<'_>) -> Result<bool, TreeError> {
     Ok(first_open_execplan(cx)?.is_some())
@@ -59,7 +60,10 @@ fn touched_execplans<'c>(cx: &'c Context<'_>) -> impl Iterator<Item = &'c FileCh
 }
 
 /// Why a touched execplan does not make the change planned work; `None` when it does.
-fn why_set_aside(cx: &Context<'_>, file: &FileChange) -> Result<Option<SetAsideWhy>, TreeError> {
+pub(super) fn why_set_aside(
+    cx: &Context<'_>,
+    file: &FileChange,
+) -> Result<Option<SetAsideWhy>, TreeError> {
     if cx.config.layout.closed_plans.is_match(&file.path) {
         return Ok(Some(SetAsideWhy::Closed));
     }
@@ -68,6 +72,15 @@ fn why_set_aside(cx: &Context<'_>, file: &FileChange) -> Result<Option<SetAsideW
     };
     if section_text(&text, &cx.config.rules.progress_update.section).is_none() {
         return Ok(Some(SetAsideWhy::NoSection));
+    }
+    // A plan moved (another folder, another name) with its text unchanged is not worked on,
+    // as a formatting pass is not; a move that also edits it is judged as any edit.
+    if let Some(from) = &file.renamed_from {
+        if let Some(old) = cx.text(Side::Base, from)? {
+            if renders_the_same(&old, &text) {
+                return Ok(Some(SetAsideWhy::Moved));
+            }
+        }
     }
     if file.old.is_some() && file.renamed_from.is_none() {
         if let Some(old) = cx.text(Side::Base, &file.path)? {
