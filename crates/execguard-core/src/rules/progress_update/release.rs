@@ -116,7 +116,7 @@ fn same_apart_from_release(old: &Value, new: &Value, at: &[&str], tables: &[&[&s
     let (Value::Object(old), Value::Object(new)) = (old, new) else {
         return old == new;
     };
-    let own_table = tables.iter().any(|table| *table == at);
+    let own_table = tables.contains(&at);
     keys(old, new).all(|key| {
         if own_table && RELEASE_KEYS.contains(&key) {
             return true;
