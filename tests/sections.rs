@@ -5,6 +5,8 @@
 use crate::common;
 #[path = "sections/closing.rs"]
 mod closing;
+#[path = "sections/stale_copy.rs"]
+mod stale_copy;
 
 use common::server::*;
 use common::*;

@@ -230,6 +230,17 @@ impl Templates {
         (!self.exclude.is_match(path)).then_some(feature)
     }
 
+    /// The folders below which every document lies, without repeats.
+    pub fn folders(&self) -> Vec<String> {
+        let mut folders: Vec<String> = Vec::new();
+        for folder in self.templates.iter().map(Template::folder) {
+            if !folders.contains(&folder) {
+                folders.push(folder);
+            }
+        }
+        folders
+    }
+
     /// The templates' texts.
     pub fn texts(&self) -> Vec<&str> {
         self.templates.iter().map(Template::as_str).collect()

@@ -129,6 +129,18 @@ impl Template {
         }
     }
 
+    /// The folder below which every path of the template lies (empty for the root): the folders
+    /// before the first one with `{feature}` or `**`.
+    pub fn folder(&self) -> String {
+        let segments: Vec<&str> = self.text.split('/').collect();
+        segments[..segments.len().saturating_sub(1)]
+            .iter()
+            .take_while(|s| **s != "**" && !s.contains("{feature}"))
+            .copied()
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     /// The folder below which every path of a `**` template lies (empty for the root); `None`
     /// for a template without `**`, whose paths are looked up directly.
     pub fn search_root(&self) -> Option<&str> {

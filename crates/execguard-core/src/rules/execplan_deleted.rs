@@ -17,6 +17,15 @@ same commit adds its feature's plan at another execplan path (`active/` to `comp
 too much for git to see a rename) has moved, not gone, when the added plan keeps visible content
 and one of the required sections the old one had.
 
+A deleted (or emptied) plan whose text another execplan of the new tree keeps is no loss either:
+another plan (open or closed, by any template, not the removed path) that is the same file, or
+whose Progress has every Progress entry of the removed plan (its visible text, box and timestamps
+aside) and at least as many entries. So the stale `active/` copy of a plan finalized into
+`completed/` earlier, or the old copy of a plan archived under a dated name, may be deleted. A
+stub with the plan's title keeps nothing; plans the commit removes keep nothing, so two plans
+deleted together cannot vouch for each other. A plan copied to another path in an earlier commit
+and then deleted is kept by its copy: its text is still in the tree.
+
 A plan closed with none of its work done is refused too: a commit that moves a plan into
 `[layout] closed-plans` (a rename, or a deletion paired with the added plan as above) while its
 Progress section, as the commit leaves it, has open task items and none checked (`- [x]`).
@@ -87,6 +96,11 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         let ready = layout.execplan_marker.found_in(&base);
         let open_items = open_items(&base, section);
         if !ready && open_items == 0 {
+            continue;
+        }
+        if matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties)
+            && kept_elsewhere(cx, file)?.is_some()
+        {
             continue;
         }
         out.push(cx.violation_with_undo(
@@ -224,5 +238,79 @@ fn items(text: &str, section: &str) -> (usize, usize) {
             .filter(|e| e.starts_with("[x]") || e.starts_with("[X]"))
             .count();
         (open, done)
+    })
+}
+
+/// Another execplan of the new tree (open or closed, by any template; not the removed path) that
+/// keeps the removed plan's text, so nothing of it is lost: the stale copy left in `active/` by a
+/// commit that finalized the plan into `completed/`, or the old copy of a plan archived under a
+/// dated name. It keeps it when it is the same blob, or when every Progress entry of the removed
+/// plan (its visible text, box and timestamps aside, as `progress-update` compares entries) is
+/// among its own Progress entries and it has at least as many: a stub with the same title keeps
+/// nothing, and a plan with no Progress entries is kept only by an identical copy. A plan the
+/// change removes or empties keeps nothing, so two plans removed together cannot vouch for each
+/// other. A plan copied elsewhere in an earlier commit and then deleted is kept by its copy.
+fn kept_elsewhere(
+    cx: &Context<'_>,
+    file: &crate::model::FileChange,
+) -> Result<Option<RepoPath>, TreeError> {
+    let old_path = file.old_path();
+    let Some(old) = file.old.as_ref() else {
+        return Ok(None);
+    };
+    let Some(base) = cx.text(Side::Base, old_path)? else {
+        return Ok(None);
+    };
+    let section = &cx.config.rules.progress_update.section;
+    let wanted = progress_texts(&base, section);
+    let plans = &cx.config.layout.execplans;
+    let mut seen: Vec<RepoPath> = Vec::new();
+    for folder in plans.folders() {
+        for path in cx.trees.list(Side::New, &RepoPath::from(folder.as_str()))? {
+            if &path == old_path || seen.contains(&path) || plans.feature_of(&path).is_none() {
+                continue;
+            }
+            seen.push(path.clone());
+            let Some(entry) = cx.trees.entry(Side::New, &path)? else {
+                continue;
+            };
+            if !entry.kind.is_blob() || removed_here(cx, &path)? {
+                continue;
+            }
+            if entry.id == old.id {
+                return Ok(Some(path));
+            }
+            if wanted.is_empty() {
+                continue;
+            }
+            let Some(text) = cx.text(Side::New, &path)? else {
+                continue;
+            };
+            let kept = progress_texts(&text, section);
+            if kept.len() >= wanted.len() && wanted.iter().all(|entry| kept.contains(entry)) {
+                return Ok(Some(path));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the change empties the plan at `path` (it is in the new tree, so not deleted).
+fn removed_here(cx: &Context<'_>, path: &RepoPath) -> Result<bool, TreeError> {
+    for file in &cx.change.files {
+        if &file.path == path && file.old.is_some() && file.renamed_from.is_none() {
+            return emptied(cx, file);
+        }
+    }
+    Ok(false)
+}
+
+/// The text of each Progress entry, its task box and timestamps left out.
+fn progress_texts(text: &str, section: &str) -> Vec<String> {
+    markdown::section_text(text, section).map_or_else(Vec::new, |progress| {
+        markdown::visible_entries(progress)
+            .iter()
+            .map(|entry| markdown::entry_stamp(entry).1)
+            .collect()
     })
 }

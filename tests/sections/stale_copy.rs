@@ -1,0 +1,101 @@
+//! Deleting the stale copy of a plan whose text another plan of the tree keeps.
+
+use super::common::{TestRepo, PLAN_READY};
+use super::fixture;
+
+/// Plans in any folder under `plans/`.
+const FOLDERS: &str = "[layout]\nexecplans = \"plans/**/{feature}-execplan.md\"\n";
+const ACTIVE: &str = "plans/active/login-execplan.md";
+const COMPLETED: &str = "plans/completed/login-execplan.md";
+
+/// The fixture with the ready login plan in `active/`, both of its steps open, and `kept` (the
+/// Progress of a second plan) committed at `at` next to it, as a commit finalizing the plan into
+/// `completed/` leaves the old copy behind.
+fn with_copy(at: &str, kept: &str) -> TestRepo {
+    let repo = fixture();
+    repo.write(".execguard.toml", FOLDERS);
+    let open = PLAN_READY.replace(
+        "- [x] (2026-01-01 09:00Z) Plan written.",
+        "- [ ] Write the code.\n- [ ] Review it.",
+    );
+    repo.git(["rm", "-q", "plans/login-execplan.md"]);
+    repo.write(ACTIVE, &open);
+    repo.commit_unchecked("Plan folders and open work");
+    repo.write(at, format!("# Login execplan\n\n## Progress\n\n{kept}\n"));
+    repo.commit_unchecked("Finalize the login plan");
+    repo
+}
+
+/// A plan was finalized into `completed/` in one commit and its old copy left in `active/`; the
+/// next commit deleting the stale copy lost nothing, the completed plan keeps every entry (its
+/// boxes ticked and stamped). Refused before, though the plan's text was still in the tree.
+#[test]
+fn deleting_the_stale_active_copy_of_a_completed_plan_is_accepted() {
+    let repo = with_copy(
+        COMPLETED,
+        "- [x] (2026-03-01 10:00Z) Write the code.\n- [x] (2026-03-02 10:00Z) Review it.",
+    );
+    repo.git(["rm", "-q", ACTIVE]);
+    let run = repo.commit("Remove the stale copy of the login plan");
+    run.assert_ok();
+    run.assert_not_flagged("execplan-deleted");
+    assert!(repo
+        .git(["ls-tree", "--name-only", "HEAD", ACTIVE])
+        .is_empty());
+
+    // The old copy of a plan archived under a dated name, the same file.
+    let repo = fixture();
+    repo.write(".execguard.toml", FOLDERS);
+    repo.commit_unchecked("Plan folders");
+    let archived = "plans/archive/2026-05-05-login-execplan.md";
+    repo.write(archived, repo.read("plans/login-execplan.md"));
+    repo.commit_unchecked("Archive the login plan");
+    repo.git(["rm", "-q", "plans/login-execplan.md"]);
+    let run = repo.commit("Remove the old copy of the archived login plan");
+    run.assert_ok();
+    run.assert_not_flagged("execplan-deleted");
+}
+
+/// The kept plan lacks one of the deleted plan's entries (as many entries, one of them another):
+/// that work would be lost, the deletion is refused.
+#[test]
+fn deleting_a_copy_whose_kept_plan_lacks_an_entry_is_refused() {
+    let repo = with_copy(
+        COMPLETED,
+        "- [x] (2026-03-01 10:00Z) Write the code.\n- [x] (2026-03-02 10:00Z) Deploy it.",
+    );
+    repo.git(["rm", "-q", ACTIVE]);
+    let run = repo.commit("Remove the stale copy of the login plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains(&format!("deletes {ACTIVE}")),
+        "{run:#?}"
+    );
+    assert_eq!(
+        repo.git(["ls-tree", "--name-only", "HEAD", ACTIVE]).trim(),
+        ACTIVE
+    );
+}
+
+/// A stub with the plan's title and one of its entries keeps nothing of the rest; and two copies
+/// deleted together cannot vouch for each other.
+#[test]
+fn deleting_a_plan_while_keeping_a_same_title_stub_is_refused() {
+    let repo = with_copy("plans/archive/login-execplan.md", "- [ ] Write the code.");
+    repo.git(["rm", "-q", ACTIVE]);
+    let run = repo.commit("Remove the login plan, a stub kept");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains(&format!("deletes {ACTIVE}")),
+        "{run:#?}"
+    );
+
+    let repo = with_copy(COMPLETED, "- [ ] Write the code.\n- [ ] Review it.");
+    repo.git(["rm", "-q", ACTIVE, COMPLETED]);
+    let run = repo.commit("Remove both copies of the login plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr.contains(&format!("deletes {ACTIVE}")),
+        "{run:#?}"
+    );
+}
