@@ -54,6 +54,16 @@ fn deleting_the_stale_active_copy_of_a_completed_plan_is_accepted() {
     let run = repo.commit("Remove the old copy of the archived login plan");
     run.assert_ok();
     run.assert_not_flagged("execplan-deleted");
+
+    // The archived copy ticked the last step and noted what came of it.
+    let repo = with_copy(
+        "plans/archive/2026-05-05-login-execplan.md",
+        "- [x] (2026-03-01 10:00Z) Write the code.\n- [x] (2026-03-02 10:00Z) Review it (pull request #434 merged).",
+    );
+    repo.git(["rm", "-q", ACTIVE]);
+    let run = repo.commit("Remove the old copy of the archived login plan");
+    run.assert_ok();
+    run.assert_not_flagged("execplan-deleted");
 }
 
 /// The kept plan lacks one of the deleted plan's entries (as many entries, one of them another):

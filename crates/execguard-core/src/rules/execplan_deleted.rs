@@ -246,7 +246,7 @@ fn items(text: &str, section: &str) -> (usize, usize) {
 /// commit that finalized the plan into `completed/`, or the old copy of a plan archived under a
 /// dated name. It keeps it when it is the same blob, or when every Progress entry of the removed
 /// plan (its visible text, box and timestamps aside, as `progress-update` compares entries) is
-/// among its own Progress entries and it has at least as many: a stub with the same title keeps
+/// among its own Progress entries, as it was or finished with a note, and it has at least as many: a stub with the same title keeps
 /// nothing, and a plan with no Progress entries is kept only by an identical copy. A plan the
 /// change removes or empties keeps nothing, so two plans removed together cannot vouch for each
 /// other. A plan copied elsewhere in an earlier commit and then deleted is kept by its copy.
@@ -287,12 +287,23 @@ fn kept_elsewhere(
                 continue;
             };
             let kept = progress_texts(&text, section);
-            if kept.len() >= wanted.len() && wanted.iter().all(|entry| kept.contains(entry)) {
+            if kept.len() >= wanted.len() && wanted.iter().all(|entry| keeps(&kept, entry)) {
                 return Ok(Some(path));
             }
         }
     }
     Ok(None)
+}
+
+/// Whether `kept` holds the entry `wanted`: the same text, or that text finished with a note (a
+/// step ticked as done with what came of it, "Submit the pull request (#434 merged)", its final
+/// full stop aside). An entry of no text is held only by an entry of no text.
+fn keeps(kept: &[String], wanted: &str) -> bool {
+    let stem = wanted
+        .trim_end()
+        .trim_end_matches(['.', '\u{3002}', '!', ';', ':']);
+    kept.iter()
+        .any(|entry| entry == wanted || (!stem.is_empty() && entry.starts_with(stem)))
 }
 
 /// Whether the change empties the plan at `path` (it is in the new tree, so not deleted).
