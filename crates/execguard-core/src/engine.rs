@@ -127,14 +127,15 @@ fn progress_ledger(cx: &Context<'_>) -> Result<ProgressLedger, TreeError> {
     let deltas = cx.progress_deltas()?;
     let (features, source) = cx.features()?;
     let named = matches!(source, Some(FeatureSource::Trailer | FeatureSource::Branch));
+    ledger.entries.reserve_exact(deltas.len());
     for (feature, delta) in deltas {
         // A named feature's plan is updated by any new text; another's needs a new entry.
         let updated = delta.change.progressed
             || (named && delta.change.changed && features.contains(&feature));
         if updated {
-            ledger.updated.insert(feature.clone());
+            ledger.updated.push(feature.clone());
         }
-        ledger.entries.insert(feature, (delta.added, delta.removed));
+        ledger.entries.push((feature, (delta.added, delta.removed)));
     }
     Ok(ledger)
 }

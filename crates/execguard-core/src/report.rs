@@ -1,7 +1,5 @@
 //! What a check finds, as data: human text, JSON and SARIF are all rendered from this.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -155,14 +153,19 @@ pub struct Report {
     pub progress: ProgressLedger,
 }
 
+/// The keys of the Progress entries a change added to one plan, and of those it removed.
+pub type EntryKeys = (Vec<String>, Vec<String>);
+
 /// What one change did to the execplans' Progress sections.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProgressLedger {
-    /// Per feature whose execplan the change touched: the entries (as
-    /// [`crate::progress::entry_key`] gives them) it added and removed.
-    pub entries: BTreeMap<String, (Vec<String>, Vec<String>)>,
-    /// The features whose Progress the change updates, as `progress-update` counts it.
-    pub updated: BTreeSet<String>,
+    /// Per feature whose execplan the change touched, in the order of the features' names: the
+    /// entries (as [`crate::progress::entry_key`] gives them) it added and removed. A range check
+    /// keeps one ledger per commit until the range is settled, so these are vectors sized to fit,
+    /// not maps (a map's first node takes most of a kilobyte, ten thousand commits 10 MB).
+    pub entries: Vec<(String, EntryKeys)>,
+    /// The features whose Progress the change updates, as `progress-update` counts it, in order.
+    pub updated: Vec<String>,
     /// Whether the config that judged it lets another commit of the push add the entry
     /// (`within = "push"`).
     pub within_push: bool,

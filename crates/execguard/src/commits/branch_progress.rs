@@ -14,7 +14,7 @@
 //!   execplan. A finding given as a warning (unplanned complex work, small work touching a plan)
 //!   is settled, or dropped, as the same finding given as a refusal would be.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use execguard_core::findings::ProgressUpdate;
@@ -115,19 +115,19 @@ impl PushUpdates {
     }
 
     /// Whether a commit other than the one that updated `own` updates `feature`'s Progress.
-    fn by_others(&self, own: &BTreeSet<String>, feature: &str) -> bool {
+    fn by_others(&self, own: &[String], feature: &str) -> bool {
         let all = self.by_feature.get(feature).copied().unwrap_or(0);
-        all > usize::from(own.contains(feature))
+        all > usize::from(own.iter().any(|updated| updated == feature))
     }
 
     /// Whether a commit other than the one that updated `own` updates any Progress.
-    fn any_by_others(&self, own: &BTreeSet<String>) -> bool {
+    fn any_by_others(&self, own: &[String]) -> bool {
         self.any > usize::from(!own.is_empty())
     }
 }
 
 /// Whether another commit's Progress update, in the same push or range, settles a missing entry.
-fn settled_in_push(violation: &Violation, updates: &PushUpdates, own: &BTreeSet<String>) -> bool {
+fn settled_in_push(violation: &Violation, updates: &PushUpdates, own: &[String]) -> bool {
     match &violation.finding {
         Finding::ProgressUpdate(ProgressUpdate::PlanNotUpdated(found)) => {
             updates.by_others(own, &found.feature)
