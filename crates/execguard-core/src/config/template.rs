@@ -96,12 +96,7 @@ impl Template {
         }
         pattern.push('$');
         let regex = Regex::new(&pattern).map_err(|e| format!("`{text}`: {e}"))?;
-        let root = segments
-            .iter()
-            .take_while(|s| **s != "**" && !s.contains("{feature}"))
-            .copied()
-            .collect::<Vec<_>>()
-            .join("/");
+        let root = leading_folders(text);
         Ok(template(Shape::Folders { regex, root }))
     }
 
@@ -132,13 +127,7 @@ impl Template {
     /// The folder below which every path of the template lies (empty for the root): the folders
     /// before the first one with `{feature}` or `**`.
     pub fn folder(&self) -> String {
-        let segments: Vec<&str> = self.text.split('/').collect();
-        segments[..segments.len().saturating_sub(1)]
-            .iter()
-            .take_while(|s| **s != "**" && !s.contains("{feature}"))
-            .copied()
-            .collect::<Vec<_>>()
-            .join("/")
+        leading_folders(&self.text)
     }
 
     /// The folder below which every path of a `**` template lies (empty for the root); `None`
@@ -191,6 +180,18 @@ impl PartialEq for Template {
     fn eq(&self, other: &Self) -> bool {
         self.text == other.text
     }
+}
+
+/// The folders of a template's text before its file name and before the first folder with
+/// `{feature}` or `**`: where every path of the template lies (empty for the root).
+fn leading_folders(text: &str) -> String {
+    let segments: Vec<&str> = text.split('/').collect();
+    segments[..segments.len().saturating_sub(1)]
+        .iter()
+        .take_while(|segment| **segment != "**" && !segment.contains("{feature}"))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

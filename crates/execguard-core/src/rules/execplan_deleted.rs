@@ -99,7 +99,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             continue;
         }
         if matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties)
-            && kept_elsewhere(cx, file)?.is_some()
+            && kept_elsewhere(cx, file, &base)?.is_some()
         {
             continue;
         }
@@ -246,23 +246,22 @@ fn items(text: &str, section: &str) -> (usize, usize) {
 /// commit that finalized the plan into `completed/`, or the old copy of a plan archived under a
 /// dated name. It keeps it when it is the same blob, or when every Progress entry of the removed
 /// plan (its visible text, box and timestamps aside, as `progress-update` compares entries) is
-/// among its own Progress entries, as it was or finished with a note, and it has at least as many: a stub with the same title keeps
-/// nothing, and a plan with no Progress entries is kept only by an identical copy. A plan the
-/// change removes or empties keeps nothing, so two plans removed together cannot vouch for each
-/// other. A plan copied elsewhere in an earlier commit and then deleted is kept by its copy.
+/// among its own Progress entries, as it was or finished with a note, and it has at least as
+/// many: a stub with the same title keeps nothing, and a plan with no Progress entries is kept
+/// only by an identical copy. A plan the change removes or empties keeps nothing, so two plans
+/// removed together cannot vouch for each other. A plan copied elsewhere in an earlier commit and
+/// then deleted is kept by its copy.
 fn kept_elsewhere(
     cx: &Context<'_>,
     file: &crate::model::FileChange,
+    base: &str,
 ) -> Result<Option<RepoPath>, TreeError> {
     let old_path = file.old_path();
     let Some(old) = file.old.as_ref() else {
         return Ok(None);
     };
-    let Some(base) = cx.text(Side::Base, old_path)? else {
-        return Ok(None);
-    };
     let section = &cx.config.rules.progress_update.section;
-    let wanted = progress_texts(&base, section);
+    let wanted = progress_texts(base, section);
     let plans = &cx.config.layout.execplans;
     let mut seen: Vec<RepoPath> = Vec::new();
     for folder in plans.folders() {
