@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::context::Context;
-use crate::model::{FileChange, TreeError};
+use crate::model::TreeError;
 use crate::rules::commit_size::Content;
 
 /// Plans or code beyond this many words or bytes are not compared: such an edit is not taken
@@ -71,12 +71,20 @@ fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<Strin
     let (mut removed, mut added) = (HashSet::new(), HashSet::new());
     let mut bytes = 0usize;
     for file in cx.code_changes() {
-        let (old, new) = contents(cx, file)?;
+        let (old, new) = (
+            Content::read(cx, file.old.as_ref())?,
+            Content::read(cx, file.new.as_ref())?,
+        );
+        // Binary content has no words.
+        let (old, new) = (
+            old.text().unwrap_or_default(),
+            new.text().unwrap_or_default(),
+        );
         bytes += old.len() + new.len();
         if bytes > MAX_CODE_BYTES {
             return Ok(None);
         }
-        let (old, new) = (String::from_utf8_lossy(&old), String::from_utf8_lossy(&new));
+        let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
         let mut count: HashMap<&str, i64> = HashMap::new();
         for line in old.lines() {
             *count.entry(line).or_default() += 1;
@@ -99,16 +107,6 @@ fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<Strin
         }
     }
     Ok(Some((removed, added)))
-}
-
-fn contents(cx: &Context<'_>, file: &FileChange) -> Result<(Vec<u8>, Vec<u8>), TreeError> {
-    let read = |side| -> Result<Vec<u8>, TreeError> {
-        Ok(match Content::read(cx, side)? {
-            Content::Text(data) => data,
-            _ => Vec::new(),
-        })
-    };
-    Ok((read(file.old.as_ref())?, read(file.new.as_ref())?))
 }
 
 /// The words of a text: runs of letters, digits and `_`.
