@@ -1,3 +1,5 @@
+mod duplicate;
+
 use crate::context::Context;
 use crate::findings::{ExecplanDeleted, Finding, PlanRemoval};
 use crate::markdown;
@@ -25,6 +27,12 @@ aside) and at least as many entries. So the stale `active/` copy of a plan final
 stub with the plan's title keeps nothing; plans the commit removes keep nothing, so two plans
 deleted together cannot vouch for each other. A plan copied to another path in an earlier commit
 and then deleted is kept by its copy: its text is still in the tree.
+
+A copy an editor or file manager made of a plan (`plan 2.md`, `plan copy.md`, `plan - Copy.md`,
+`plan (1).md`, `plan-copy.md`, beside `plan.md` in the same folder) may be deleted or emptied,
+whatever its text, while the plan it copies stays an execplan of the new tree that the commit
+neither deletes nor empties: the team's plan lives on under its own name. The copy is still an
+execplan for every other rule (its sections, its Progress).
 
 A plan closed with none of its work done is refused too: a commit that moves a plan into
 `[layout] closed-plans` (a rename, or a deletion paired with the added plan as above) while its
@@ -99,7 +107,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             continue;
         }
         if matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties)
-            && kept_elsewhere(cx, file, &base)?.is_some()
+            && (kept_elsewhere(cx, file, &base)?.is_some()
+                || duplicate::original_kept(cx, old_path, |path| removed_here(cx, path))?.is_some())
         {
             continue;
         }
