@@ -37,6 +37,10 @@ execplan for every other rule (its sections, its Progress).
 A plan closed with none of its work done is refused too: a commit that moves a plan into
 `[layout] closed-plans` (a rename, or a deletion paired with the added plan as above) while its
 Progress section, as the commit leaves it, has open task items and none checked (`- [x]`).
+Shelving a plan is no closing: moving it into `[layout] shelved-plans` (an archive, a backlog,
+plans abandoned or deferred) claims nothing done, and the plan stays in the tree with its open
+steps for anyone to read, so a plan may be shelved whether none, some or all of its steps are
+done.
 
 ## Why
 A ready plan is what the human agreed to and what the code answers to; open Progress items are
@@ -59,7 +63,7 @@ on purpose adds the trailer `Execguard-Override: execplan-deleted: <reason>`.
 ## Configuration
 `[layout] execplans`, `[layout] not-planning`, `[layout] execplan-marker`,
 `[rules.progress-update] section` (the section whose open items count) and
-`[rules.execplan-sections] required`, `[layout] closed-plans`;
+`[rules.execplan-sections] required`, `[layout] closed-plans`, `[layout] shelved-plans`;
 `[rules.execplan-deleted] closing-unstarted = false` lets a plan be closed with every item open
 (it loosens); `enabled = false` turns the rule off.
 "#

@@ -119,7 +119,8 @@ commit changing at most that many lines of code in at most that many code files 
 `"planned-work"`, for teams that plan only complex work: a code commit needs an entry only when
 an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
-folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`; a formatting
+folders named `completed`, `complete`, `done`, `closed`, or `[layout] shelved-plans`, by default
+`archive`, `archived`, `backlog`, `abandoned`, `deferred`; a formatting
 pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
 does a move of the plan to another folder or name with its rendered text unchanged (a move that
 also edits it is judged as any edit; a move into a closed-plans folder is judged by
@@ -151,7 +152,7 @@ warned of, not refused, when it adds no entry (no entry, or only rewordings): a 
 in sync, or a finding recorded beside a small fix, is not yet work under that plan. The warning
 names the plan. `"refuse"` refuses it like any missing entry.
 `within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits, going
-from `"refuse"` back to `"warn"` (either key) and more `unplanned-exclude` or `[layout] closed-plans` globs each
+from `"refuse"` back to `"warn"` (either key) and more `unplanned-exclude`, `[layout] closed-plans` or `[layout] shelved-plans` globs each
 loosen the rule (`guard-config`).
 "#
 );
