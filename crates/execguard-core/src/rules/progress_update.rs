@@ -127,7 +127,10 @@ also edits it is judged as any edit; a move into a closed-plans folder is judged
 `execplan-deleted`), nor does an edit that only keeps its text in sync with the code: every difference replaces words by
 words, each word it removes is a word of the lines the commit's code removes and each word it
 writes one of the lines the code adds, an identifier counting as its parts too, as when a panel,
-a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry;
+a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry,
+or a word changed only by such a rename inside it, as a search and replace leaves it
+(`TestAutomaticMcpDeduplication` to `TestAutomaticmcpveduplication` when the code renames
+`mcpd` to `mcpv`; the renamed part at least three letters long);
 such an edit, like a move or a formatting pass, is not a rewording of its entries either, even
 when another plan makes the commit planned work), or under
 `within = "push"` its push or range does; other code is reported only above `unplanned-max-lines`
