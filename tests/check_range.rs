@@ -6,6 +6,8 @@ use crate::common;
 mod gitlab;
 #[path = "progress/range_shapes.rs"]
 mod range_shapes;
+#[path = "check_range/restored_plan.rs"]
+mod restored_plan;
 
 use std::collections::BTreeSet;
 

@@ -5,6 +5,8 @@
 use crate::common;
 #[path = "sections/closing.rs"]
 mod closing;
+#[path = "sections/duplicate.rs"]
+mod duplicate;
 #[path = "sections/stale_copy.rs"]
 mod stale_copy;
 

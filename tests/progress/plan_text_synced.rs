@@ -143,3 +143,71 @@ fn the_rewording_message_names_the_plan_file_edited() {
     .mentions("`Execplan: login`")
     .mentions_times("docs/plans/login.md", 0);
 }
+
+/// The open plan names a test after the `mcpd` daemon the code names.
+fn plan_naming_the_daemon_test() -> Scenario {
+    on_main(Some(PLANNED_WORK_DEFAULT))
+        .replace(
+            PLAN,
+            "## Progress",
+            "The test TestAutomaticMcpDeduplication covers the mcpd daemon.\n\n## Progress",
+        )
+        .write(
+            "src/daemon.rs",
+            format!(
+                "pub const DAEMON: &str = \"mcpd\";\n{}",
+                constants("OLD_", 5)
+            ),
+        )
+        .setup_commit("Add the daemon")
+}
+
+/// The project renamed `mcpd` to `mcpv` in code and plans by search and replace (240 lines of
+/// other work beside it).
+fn rename_the_daemon(scenario: Scenario) -> Scenario {
+    scenario
+        .replace("src/daemon.rs", "\"mcpd\"", "\"mcpv\"")
+        .write("src/scrollbar.rs", constants("SCROLL_", 240))
+}
+
+/// mcpv renamed its project `mcpd` to `mcpv` by a case-blind search and replace, which also
+/// turned a plan's `TestAutomaticMcpDeduplication` into `TestAutomaticmcpveduplication`, a word
+/// no code line holds: the plan edit was not taken for a sync and the rename was refused as
+/// planned work without its entry. A word changed only by the code's own rename inside it keeps
+/// the plan in sync: the commit is judged as work no plan names, and warned of.
+#[test]
+fn a_plan_renamed_by_search_and_replace_inside_a_word_is_kept_in_sync() {
+    rename_the_daemon(plan_naming_the_daemon_test())
+        .replace(
+            PLAN,
+            "TestAutomaticMcpDeduplication covers the mcpd daemon",
+            "TestAutomaticmcpveduplication covers the mcpv daemon",
+        )
+        .commit_all("Rename mcpd to mcpv")
+        .accepted()
+        .mentions("warning[progress-update]")
+        .mentions("this looks like complex work")
+        .mentions("only has words replaced to match the code");
+}
+
+/// A word changed beyond the rename inside it, or a sentence added beside the rename, is work
+/// on the plan: refused without its Progress entry.
+#[test]
+fn a_search_and_replace_that_also_rewrites_the_plan_is_planned_work() {
+    rename_the_daemon(plan_naming_the_daemon_test())
+        .replace(
+            PLAN,
+            "TestAutomaticMcpDeduplication covers the mcpd daemon",
+            "TestAutomaticmcpvDuplication covers the mcpv daemon",
+        )
+        .commit_all("Rename mcpd to mcpv")
+        .refused("progress-update");
+    rename_the_daemon(plan_naming_the_daemon_test())
+        .replace(
+            PLAN,
+            "TestAutomaticMcpDeduplication covers the mcpd daemon.",
+            "TestAutomaticmcpveduplication covers the mcpv daemon. It restarts after a crash.",
+        )
+        .commit_all("Rename mcpd to mcpv")
+        .refused("progress-update");
+}

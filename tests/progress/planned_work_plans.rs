@@ -78,6 +78,17 @@ fn unplanned_complex_work_names_the_closed_plan_it_touched() {
         .mentions("move it back where open plans live")
         .mentions("stop and escalate")
         .unmoved();
+    // A plan shelved into the archive: named as shelved, not closed.
+    let shelved = "plans/archive/login-execplan.md";
+    footer(on_main(Some(WITH_FOLDERS)))
+        .with(|repo| std::fs::create_dir_all(repo.path("plans/archive")).unwrap())
+        .git(["mv", PLAN, shelved])
+        .commit_all("Add the footer; shelve the login plan")
+        .refused("progress-update")
+        .mentions(&format!(
+            "{shelved} is shelved (kept under `[layout] shelved-plans`"
+        ))
+        .mentions("move it back where open plans live");
     // A plan without its Progress section.
     footer(on_main(Some(WITH_FOLDERS)))
         .replace(PLAN, "## Progress\n", "## Steps\n")

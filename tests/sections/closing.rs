@@ -1,4 +1,5 @@
-//! Closing a plan (moving it into `[layout] closed-plans`) with none of its steps done.
+//! Closing a plan (moving it into `[layout] closed-plans`) with none of its steps done, and
+//! shelving one (`[layout] shelved-plans`).
 
 use super::common::{TestRepo, PLAN_READY};
 use super::{commit_overriding, fixture, PLAN};
@@ -84,4 +85,68 @@ fn closing_a_plan_with_a_step_done_is_accepted() {
     ));
     repo.git(["mv", PLAN, CLOSED]);
     repo.commit("Close the login plan").assert_ok();
+}
+
+/// Hegemon moved thirteen plans unchanged into `archive/`, one never started (every milestone
+/// open): refused as closing it unstarted, though shelving a plan claims nothing done. A plan
+/// shelved (`[layout] shelved-plans`: archive, backlog, abandoned, deferred) with every step open
+/// is accepted, and so is one with some steps done.
+#[test]
+fn shelving_a_never_started_plan_into_the_archive_is_accepted() {
+    for shelved in [
+        "plans/archive/login-execplan.md",
+        "plans/backlog/login-execplan.md",
+        "plans/deferred/login-execplan.md",
+    ] {
+        let repo = open_plan(FOLDERS);
+        let folder = shelved.rsplit_once('/').unwrap().0;
+        std::fs::create_dir_all(repo.path(folder)).unwrap();
+        repo.git(["mv", PLAN, shelved]);
+        let run = repo.commit("Shelve the login plan");
+        run.assert_ok();
+        run.assert_not_flagged("execplan-deleted");
+        assert_eq!(
+            repo.git(["ls-tree", "--name-only", "HEAD", shelved]).trim(),
+            shelved
+        );
+    }
+    // A plan started (one step done, one open) shelved.
+    let repo = open_plan(FOLDERS);
+    repo.write(
+        PLAN,
+        repo.read(PLAN).replace(
+            "- [ ] Write the code.",
+            "- [x] (2026-03-01 10:00Z) Code written.",
+        ),
+    );
+    repo.commit_unchecked("Start the login plan");
+    std::fs::create_dir_all(repo.path("plans/archive")).unwrap();
+    repo.git(["mv", PLAN, "plans/archive/login-execplan.md"]);
+    repo.commit("Shelve the login plan").assert_ok();
+}
+
+/// The same never-started plan moved into a done folder is still closing it with none of its
+/// work done, and a team that counts its archive as done folders keeps the refusal there.
+#[test]
+fn closing_a_never_started_plan_into_done_is_still_refused() {
+    let repo = open_plan(FOLDERS);
+    std::fs::create_dir_all(repo.path("plans/done")).unwrap();
+    repo.git(["mv", PLAN, "plans/done/login-execplan.md"]);
+    let run = repo.commit("Close the login plan");
+    run.assert_refused("execplan-deleted");
+    assert!(run.stderr.contains("closing the execplan"), "{run:#?}");
+
+    let archive_is_done = format!(
+        "{FOLDERS}closed-plans = [\"**/completed/**\", \"**/archive/**\"]\nshelved-plans = []\n"
+    );
+    let repo = open_plan(&archive_is_done);
+    std::fs::create_dir_all(repo.path("plans/archive")).unwrap();
+    repo.git(["mv", PLAN, "plans/archive/login-execplan.md"]);
+    let run = repo.commit("Close the login plan");
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr
+            .contains("to plans/archive/login-execplan.md, closing the execplan"),
+        "{run:#?}"
+    );
 }

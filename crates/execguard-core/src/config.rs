@@ -28,6 +28,7 @@ pub use error::ConfigError;
 pub use generated::{GeneratedMarkers, DEFAULT_GENERATED_MARKERS};
 pub use layout::{
     Layout, DEFAULT_BRANCH_PATTERNS, DEFAULT_CLOSED_PLANS, DEFAULT_NOT_CODE, DEFAULT_NOT_PLANNING,
+    DEFAULT_SHELVED_PLANS,
 };
 pub use patterns::{BranchPatterns, Globs, Markers, SpecGlob, SpecGlobs, Templates};
 pub use progress_rule::{

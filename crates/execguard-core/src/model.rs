@@ -312,6 +312,10 @@ pub struct Change {
     /// Set for a merge judged as one change against its first parent when every commit it
     /// brings in from its other side is a `git revert`: merged work that only takes work out.
     pub merges_only_reverts: bool,
+    /// In a range or push judged commit by commit, the changed execplans whose new blob a base
+    /// of the range (a parent of its commits outside it: what the target already has) holds at
+    /// the same path: a plan restored byte for byte, not new writing. Empty elsewhere.
+    pub held_by_range_base: std::collections::BTreeSet<RepoPath>,
 }
 
 /// A ref update judged as one change: what branch-net-change needs beyond the two trees.

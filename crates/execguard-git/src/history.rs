@@ -45,6 +45,32 @@ pub fn first_parent_history(
     Ok(out)
 }
 
+/// Which of `paths` commit `id` holds as the blob given with it (the same path, the same
+/// bytes); read from the tree without any blob's content.
+pub fn held_in_commit(
+    repo: &Repo,
+    id: ObjectId,
+    paths: &[(&RepoPath, &str)],
+) -> Result<Vec<RepoPath>, GitError> {
+    let commit = repo
+        .git()
+        .find_commit(id.git())
+        .map_err(read_err(format!("commit {id}")))?;
+    let tree = commit
+        .tree()
+        .map_err(read_err(format!("the tree of {id}")))?;
+    Ok(paths
+        .iter()
+        .filter(|(path, blob)| {
+            tree.get_path(std::path::Path::new(&path.to_text()))
+                .is_ok_and(|entry| {
+                    entry.kind() == Some(git2::ObjectType::Blob) && entry.id().to_string() == *blob
+                })
+        })
+        .map(|(path, _)| (*path).clone())
+        .collect())
+}
+
 /// The content of `path` in commit `id`, `None` when the commit has no blob there.
 pub fn blob_in_commit(
     repo: &Repo,

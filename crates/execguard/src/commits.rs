@@ -101,6 +101,7 @@ where
         pusher: settings.pusher.clone(),
         ..Options::default()
     };
+    let bases = range_bases(&open()?, jobs, settings)?;
     // Newest first, in short runs handed out in order: packs that git writes store the newest
     // version of a file whole and older ones as deltas against newer ones, and the workers share
     // the versions they decode, so walking back through the same stretch of history together
@@ -123,7 +124,6 @@ where
                 run.iter()
                     .map(|&index| {
                         let job = &jobs[index];
-                        let whole = settings.whole_first_parent_changes;
                         check_one(
                             repo,
                             job,
@@ -132,7 +132,8 @@ where
                             cache,
                             &options,
                             None,
-                            whole,
+                            settings,
+                            &bases,
                         )
                         .or_else(|error| on_error(repo, job, error))
                         .map(|report| (index, report))
@@ -150,13 +151,48 @@ where
 /// that the workers stay close in the history and finish together.
 const RUN: usize = 8;
 
+/// The bases of the commits `jobs` judge together (a range, a push): their parents outside the
+/// jobs, what the target already has; only first parents when each commit is judged by its
+/// whole change against its first parent (a merge's other side is then merged work, not a
+/// base). Beyond `MAX_RANGE_BASES` of them none are read: a plan they hold is then judged as
+/// new writing.
+pub(crate) fn range_bases(
+    repo: &Repo,
+    jobs: &[CommitJob],
+    settings: &CommitSettings,
+) -> anyhow::Result<Vec<ObjectId>> {
+    let judged: std::collections::HashSet<ObjectId> = jobs.iter().map(|job| job.id).collect();
+    let mut bases = Vec::new();
+    for job in jobs {
+        let parents = execguard_git::parent_ids(repo, job.id)?;
+        let taken = if settings.whole_first_parent_changes {
+            1
+        } else {
+            parents.len()
+        };
+        for parent in parents.into_iter().take(taken) {
+            if !judged.contains(&parent) && !bases.contains(&parent) {
+                bases.push(parent);
+                if bases.len() > MAX_RANGE_BASES {
+                    return Ok(Vec::new());
+                }
+            }
+        }
+    }
+    Ok(bases)
+}
+
+/// More bases than this (a push of a long branch that merged its target often) are not read.
+const MAX_RANGE_BASES: usize = 16;
+
 /// Judges one commit again, knowing the Progress entries its branch had `earlier` in the same
-/// push or range (see [`branch_progress`]).
+/// push or range (see [`branch_progress`]); `bases` are the range's (see [`range_bases`]).
 pub(crate) fn judge_again(
     repo: &Repo,
     job: &CommitJob,
     settings: &CommitSettings,
     earlier: EarlierProgress,
+    bases: &[ObjectId],
 ) -> anyhow::Result<Report> {
     let explicit = settings
         .config
@@ -176,7 +212,8 @@ pub(crate) fn judge_again(
         &cache,
         &options,
         Some(earlier),
-        settings.whole_first_parent_changes,
+        settings,
+        bases,
     )
 }
 
@@ -190,7 +227,8 @@ fn check_one(
     cache: &ReadCache,
     options: &Options,
     earlier: Option<EarlierProgress>,
-    whole_first_parent_change: bool,
+    settings: &CommitSettings,
+    bases: &[ObjectId],
 ) -> anyhow::Result<Report> {
     // A commit whose config leaves its branch out is not judged: skip comparing its trees. A
     // push that hides less (see `push::HiddenRefs`) may walk many such commits. One that changes
@@ -215,7 +253,7 @@ fn check_one(
             });
         }
     }
-    let load = if whole_first_parent_change {
+    let load = if settings.whole_first_parent_changes {
         execguard_git::first_parent_change
     } else {
         execguard_git::commit_change
@@ -233,6 +271,7 @@ fn check_one(
         Ok(config) => config,
         Err(error) => Rc::new(crate::repair::config_or_repair(Err(error), &commit.change)?),
     };
+    commit.change.held_by_range_base = held_by_bases(repo, &commit.change, &config, bases)?;
     let Some(parts) = &commit.merge else {
         return Ok(execguard_core::check(
             &config,
@@ -251,6 +290,34 @@ fn check_one(
         },
         options,
     )
+}
+
+/// The execplans `change` writes whose new blob one of the range's `bases` holds at the same
+/// path: restored, not written (see `execplan-sections`).
+fn held_by_bases(
+    repo: &Repo,
+    change: &execguard_core::Change,
+    config: &Config,
+    bases: &[ObjectId],
+) -> anyhow::Result<std::collections::BTreeSet<execguard_core::RepoPath>> {
+    let written: Vec<(&execguard_core::RepoPath, &str)> = change
+        .files
+        .iter()
+        .filter(|file| config.layout.execplans.feature_of(&file.path).is_some())
+        .filter_map(|file| {
+            let new = file.new.as_ref().filter(|new| new.kind.is_blob())?;
+            let same = file.old.as_ref().is_some_and(|old| old.id == new.id);
+            (!same).then_some((&file.path, new.id.as_str()))
+        })
+        .collect();
+    let mut held = std::collections::BTreeSet::new();
+    if written.is_empty() {
+        return Ok(held);
+    }
+    for &base in bases {
+        held.extend(execguard_git::held_in_commit(repo, base, &written)?);
+    }
+    Ok(held)
 }
 
 /// The config that judges a change whose base is `base_tree`: the explicit one, else the base

@@ -366,6 +366,7 @@ mod tests {
         for list in [
             crate::config::DEFAULT_NOT_CODE,
             crate::config::DEFAULT_CLOSED_PLANS,
+            crate::config::DEFAULT_SHELVED_PLANS,
             crate::config::DEFAULT_NOT_PLANNING,
             crate::config::DEFAULT_UNPLANNED_EXCLUDE,
         ] {

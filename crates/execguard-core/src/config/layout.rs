@@ -35,8 +35,12 @@ pub struct Layout {
     /// (version, description, licence, publishing settings) is code; by default it is not.
     pub release_metadata_is_code: bool,
     pub branch_patterns: BranchPatterns,
-    /// Execplans kept here are closed (done, archived): touching one is not planned work.
+    /// Execplans kept here are closed as done: touching one is not planned work, and moving a
+    /// plan here with none of its steps done is closing it unstarted.
     pub closed_plans: Globs,
+    /// Execplans kept here are shelved (archived, deferred, abandoned): touching one is not
+    /// planned work, and moving a plan here claims nothing done, so it is no closing.
+    pub shelved_plans: Globs,
     /// A file whose header comment carries one is generated, and not code for progress-update.
     pub generated_markers: GeneratedMarkers,
 }
@@ -108,6 +112,11 @@ impl Validator<'_> {
                 "layout.closed-plans",
                 raw.closed_plans,
                 DEFAULT_CLOSED_PLANS,
+            )?,
+            shelved_plans: self.globs(
+                "layout.shelved-plans",
+                raw.shelved_plans,
+                DEFAULT_SHELVED_PLANS,
             )?,
             generated_markers: self.generated_markers(raw.generated_markers)?,
         })
@@ -307,9 +316,16 @@ pub const DEFAULT_CLOSED_PLANS: &[&str] = &[
     "**/completed/**",
     "**/complete/**",
     "**/done/**",
+    "**/closed/**",
+];
+
+/// Where teams put a plan aside, done or not: an archive, a backlog, plans dropped or put off.
+pub const DEFAULT_SHELVED_PLANS: &[&str] = &[
     "**/archive/**",
     "**/archived/**",
-    "**/closed/**",
+    "**/backlog/**",
+    "**/abandoned/**",
+    "**/deferred/**",
 ];
 
 /// Paths a template may match that are never planning documents: the folder's own README and

@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn plain_lists_match_what_the_compiled_globs_match() {
-        let lists: [&[&str]; 7] = [
+        let lists: [&[&str]; 8] = [
             &["backend/PLANS.md"],
             &["**"],
             &["**/README.md", "**/TEMPLATE.md"],
@@ -437,6 +437,7 @@ mod tests {
             crate::config::DEFAULT_NOT_PLANNING,
             crate::config::DEFAULT_NOT_CODE,
             crate::config::DEFAULT_CLOSED_PLANS,
+            crate::config::DEFAULT_SHELVED_PLANS,
         ];
         let paths = [
             "backend/PLANS.md",

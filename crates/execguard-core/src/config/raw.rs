@@ -155,11 +155,16 @@ pub(super) struct RawLayout {
     /// Regexes naming the feature of a branch with a `(?P<feature>...)` group.
     #[schemars(with = "Vec<String>")]
     pub(super) branch_patterns: Option<Vec<Spanned<String>>>,
-    /// Globs of closed execplans (done, archived): under `require = "planned-work"`, touching one
-    /// is not planned work. Default: folders named completed, complete, done, archive, archived,
-    /// closed.
+    /// Globs of execplans closed as done: under `require = "planned-work"`, touching one is not
+    /// planned work, and moving a plan here with every Progress item open is refused
+    /// (`closing-unstarted`). Default: folders named completed, complete, done, closed.
     #[schemars(with = "Vec<String>")]
     pub(super) closed_plans: Option<Vec<Spanned<String>>>,
+    /// Globs of shelved execplans (archived, in a backlog, abandoned, deferred): touching one is
+    /// not planned work, and moving a plan here, done or not, claims nothing done. Default:
+    /// folders named archive, archived, backlog, abandoned, deferred.
+    #[schemars(with = "Vec<String>")]
+    pub(super) shelved_plans: Option<Vec<Spanned<String>>>,
     /// Words a generator writes in the header comment of its output (`DO NOT EDIT`,
     /// `@generated`): a file whose header comment carries one is not code for
     /// `progress-update`. Default: the markers of the common generators.

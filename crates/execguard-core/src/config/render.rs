@@ -52,6 +52,10 @@ impl Config {
             strings(layout.closed_plans.patterns()),
         );
         layout_table.insert(
+            "shelved-plans".into(),
+            strings(layout.shelved_plans.patterns()),
+        );
+        layout_table.insert(
             "generated-markers".into(),
             strings(layout.generated_markers.texts()),
         );

@@ -115,6 +115,7 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         release_metadata_is_code,
         branch_patterns,
         closed_plans,
+        shelved_plans,
         generated_markers,
     } = old;
     found.same_set("layout.specs", &specs.texts(), &new.specs.texts());
@@ -172,6 +173,13 @@ fn compare_layout(found: &mut Loosenings, old: &Layout, new: &Layout, new_rules:
         "layout.closed-plans",
         closed_plans.patterns(),
         new.closed_plans.patterns(),
+    );
+    // A plan counted shelved no longer makes the work beside it planned work either, and may be
+    // put aside with none of its steps done.
+    found.adds_none(
+        "layout.shelved-plans",
+        shelved_plans.patterns(),
+        new.shelved_plans.patterns(),
     );
     // A marker added makes more files generated, which then need no Progress entry.
     found.adds_none(

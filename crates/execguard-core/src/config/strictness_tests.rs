@@ -459,6 +459,19 @@ fn closed_plans_may_shrink_but_not_grow() {
 }
 
 #[test]
+fn shelved_plans_may_shrink_but_not_grow() {
+    let mut more: Vec<String> = crate::config::DEFAULT_SHELVED_PLANS
+        .iter()
+        .map(|glob| format!("{glob:?}"))
+        .collect();
+    more.push("\"plans/**\"".into());
+    let more = format!("[layout]\nshelved-plans = [{}]\n", more.join(", "));
+    assert_eq!(from_default(&more), ["layout.shelved-plans"]);
+    assert!(loosened(&more, "").is_empty());
+    assert!(from_default("[layout]\nshelved-plans = []\n").is_empty());
+}
+
+#[test]
 fn generated_markers_may_shrink_but_not_grow() {
     let mut more: Vec<String> = crate::config::DEFAULT_GENERATED_MARKERS
         .iter()

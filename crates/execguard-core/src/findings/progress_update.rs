@@ -54,6 +54,8 @@ pub struct SetAsidePlan {
 pub enum SetAsideWhy {
     /// It is kept where closed plans are (`[layout] closed-plans`).
     Closed,
+    /// It is kept where shelved plans are (`[layout] shelved-plans`).
+    Shelved,
     /// As the change leaves it, it has no Progress section.
     NoSection,
     /// The change only reformats it: its rendered text is unchanged.
@@ -71,6 +73,10 @@ impl SetAsidePlan {
         match self.why {
             SetAsideWhy::Closed => format!(
                 "{} is closed (kept under `[layout] closed-plans`, where finished plans go)",
+                self.plan
+            ),
+            SetAsideWhy::Shelved => format!(
+                "{} is shelved (kept under `[layout] shelved-plans`, where plans set aside go)",
                 self.plan
             ),
             SetAsideWhy::NoSection => {
@@ -365,8 +371,8 @@ impl ProgressUpdate {
             ProgressUpdate::UnplannedComplexWork(found) if !found.set_aside.is_empty() => {
                 let plan = &found.set_aside[0];
                 let fix = match plan.why {
-                    SetAsideWhy::Closed => format!(
-                        "A closed plan does not make work planned: if this work belongs to {}, the plan is not finished, so move it back where open plans live and add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
+                    SetAsideWhy::Closed | SetAsideWhy::Shelved => format!(
+                        "A closed or shelved plan does not make work planned: if this work belongs to {}, the plan is not finished, so move it back where open plans live and add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,
                     ),
                     SetAsideWhy::NoSection => format!(

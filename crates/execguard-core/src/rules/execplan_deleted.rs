@@ -1,3 +1,5 @@
+mod duplicate;
+
 use crate::context::Context;
 use crate::findings::{ExecplanDeleted, Finding, PlanRemoval};
 use crate::markdown;
@@ -26,9 +28,19 @@ stub with the plan's title keeps nothing; plans the commit removes keep nothing,
 deleted together cannot vouch for each other. A plan copied to another path in an earlier commit
 and then deleted is kept by its copy: its text is still in the tree.
 
+A copy an editor or file manager made of a plan (`plan 2.md`, `plan copy.md`, `plan - Copy.md`,
+`plan (1).md`, `plan-copy.md`, beside `plan.md` in the same folder) may be deleted or emptied,
+whatever its text, while the plan it copies stays an execplan of the new tree that the commit
+neither deletes nor empties: the team's plan lives on under its own name. The copy is still an
+execplan for every other rule (its sections, its Progress).
+
 A plan closed with none of its work done is refused too: a commit that moves a plan into
 `[layout] closed-plans` (a rename, or a deletion paired with the added plan as above) while its
 Progress section, as the commit leaves it, has open task items and none checked (`- [x]`).
+Shelving a plan is no closing: moving it into `[layout] shelved-plans` (an archive, a backlog,
+plans abandoned or deferred) claims nothing done, and the plan stays in the tree with its open
+steps for anyone to read, so a plan may be shelved whether none, some or all of its steps are
+done.
 
 ## Why
 A ready plan is what the human agreed to and what the code answers to; open Progress items are
@@ -51,7 +63,7 @@ on purpose adds the trailer `Execguard-Override: execplan-deleted: <reason>`.
 ## Configuration
 `[layout] execplans`, `[layout] not-planning`, `[layout] execplan-marker`,
 `[rules.progress-update] section` (the section whose open items count) and
-`[rules.execplan-sections] required`, `[layout] closed-plans`;
+`[rules.execplan-sections] required`, `[layout] closed-plans`, `[layout] shelved-plans`;
 `[rules.execplan-deleted] closing-unstarted = false` lets a plan be closed with every item open
 (it loosens); `enabled = false` turns the rule off.
 "#
@@ -99,7 +111,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             continue;
         }
         if matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties)
-            && kept_elsewhere(cx, file, &base)?.is_some()
+            && (kept_elsewhere(cx, file, &base)?.is_some()
+                || duplicate::original_kept(cx, old_path, |path| removed_here(cx, path))?.is_some())
         {
             continue;
         }

@@ -19,7 +19,11 @@ the path of the spec with its own stem (`specs/<feature>.md`, or wherever under 
 The commit is judged on what it does. A plan it adds is asked for everything; a plan it modifies
 or renames, only for what the change takes away: a required section the base version had, or the
 spec mention the base version had. An older plan written before a section was required, or that
-never named a spec, may be edited without adding them.
+never named a spec, may be edited without adding them. In a range or a push judged commit by
+commit (`check --range`, pre-receive, pre-push), a plan a commit restores byte for byte at a path
+where a base of the range (what the target already has) holds the same file is not new writing
+either: a branch that deleted an old plan and adds it back unchanged is not asked for what it
+always lacked.
 
 Headings are read as a CommonMark parser renders them: an ATX heading (`#` to `######`) or a
 setext heading (a line underlined with `===` or `---`), at the top level of the document. A heading
@@ -70,6 +74,10 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         let Some(feature) = layout.execplans.feature_of(&file.path) else {
             continue;
         };
+        // The target already holds this plan, byte for byte: restoring it writes nothing new.
+        if cx.change.held_by_range_base.contains(&file.path) {
+            continue;
+        }
         let Some(text) = cx.text(Side::New, &file.path)? else {
             continue;
         };

@@ -119,14 +119,18 @@ commit changing at most that many lines of code in at most that many code files 
 `"planned-work"`, for teams that plan only complex work: a code commit needs an entry only when
 an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
-folders named `completed`, `complete`, `done`, `archive`, `archived`, `closed`; a formatting
+folders named `completed`, `complete`, `done`, `closed`, or `[layout] shelved-plans`, by default
+`archive`, `archived`, `backlog`, `abandoned`, `deferred`; a formatting
 pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
 does a move of the plan to another folder or name with its rendered text unchanged (a move that
 also edits it is judged as any edit; a move into a closed-plans folder is judged by
 `execplan-deleted`), nor does an edit that only keeps its text in sync with the code: every difference replaces words by
 words, each word it removes is a word of the lines the commit's code removes and each word it
 writes one of the lines the code adds, an identifier counting as its parts too, as when a panel,
-a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry;
+a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry,
+or a word changed only by such a rename inside it, as a search and replace leaves it
+(`TestAutomaticMcpDeduplication` to `TestAutomaticmcpveduplication` when the code renames
+`mcpd` to `mcpv`; the renamed part at least three letters long);
 such an edit, like a move or a formatting pass, is not a rewording of its entries either, even
 when another plan makes the commit planned work), or under
 `within = "push"` its push or range does; other code is reported only above `unplanned-max-lines`
@@ -151,7 +155,7 @@ warned of, not refused, when it adds no entry (no entry, or only rewordings): a 
 in sync, or a finding recorded beside a small fix, is not yet work under that plan. The warning
 names the plan. `"refuse"` refuses it like any missing entry.
 `within = "push"`, exemptions, larger small fixes, `"planned-work"`, larger unplanned limits, going
-from `"refuse"` back to `"warn"` (either key) and more `unplanned-exclude` or `[layout] closed-plans` globs each
+from `"refuse"` back to `"warn"` (either key) and more `unplanned-exclude`, `[layout] closed-plans` or `[layout] shelved-plans` globs each
 loosen the rule (`guard-config`).
 "#
 );

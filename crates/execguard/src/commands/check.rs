@@ -150,7 +150,8 @@ pub fn run(args: &CheckArgs, config: Option<&std::path::Path>) -> anyhow::Result
                 if let Some(earlier) =
                     commits::branch_progress::earlier_for_commit(&repo, job, &settings)?
                 {
-                    *report = commits::judge_again(&repo, job, &settings, earlier)?;
+                    let bases = commits::range_bases(&repo, &jobs, &settings)?;
+                    *report = commits::judge_again(&repo, job, &settings, earlier, &bases)?;
                 }
             }
         }

@@ -35,6 +35,7 @@ pub fn settle(
     reports: &mut [Report],
 ) -> anyhow::Result<()> {
     let mut repo: Option<Repo> = None;
+    let mut bases: Option<Vec<execguard_git::ObjectId>> = None;
     for group in groups {
         let mut earlier: BTreeMap<String, EarlierEntries> = BTreeMap::new();
         for &index in group {
@@ -50,8 +51,16 @@ pub fn settle(
                     repo = Some(open()?);
                 }
                 if let Some(repo) = &repo {
-                    let again =
-                        judge_again(repo, &jobs[index], settings, Arc::new(earlier.clone()))?;
+                    if bases.is_none() {
+                        bases = Some(super::range_bases(repo, jobs, settings)?);
+                    }
+                    let again = judge_again(
+                        repo,
+                        &jobs[index],
+                        settings,
+                        Arc::new(earlier.clone()),
+                        bases.as_deref().unwrap_or_default(),
+                    )?;
                     reports[index] = again;
                 }
             }

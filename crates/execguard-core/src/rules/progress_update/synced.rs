@@ -9,6 +9,12 @@
 //! (`attack_primary`, `motionPanel`), so a plan naming a part of a renamed identifier matches.
 //! A new sentence, step or decision brings words the code's changed lines do not hold, so it is
 //! never a sync.
+//!
+//! A rename applied by search and replace also changes words the code does not hold: renaming
+//! `mcpd` to `mcpv` turns a plan's `TestAutomaticMcpDeduplication` into
+//! `TestAutomaticmcpveduplication`. A replaced word whose change is one substring replaced, a
+//! word the code's lines remove becoming one they add (`mcpd` to `mcpv`, at least three letters),
+//! the rest as it was, is kept in sync too, both the word removed and the word written.
 
 use std::collections::{HashMap, HashSet};
 
@@ -30,8 +36,8 @@ pub(super) fn only_synced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool
     if old_words.len() > MAX_PLAN_WORDS || new_words.len() > MAX_PLAN_WORDS {
         return Ok(false);
     }
-    let mut removed = Vec::new();
-    let mut written = Vec::new();
+    // Each replacement: the words it removes and the words it writes.
+    let mut replaced: Vec<(&[&str], &[&str])> = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
         match op {
             DiffOp::Equal { .. } => {}
@@ -41,21 +47,79 @@ pub(super) fn only_synced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool
                 new_index,
                 new_len,
             } => {
-                removed.extend_from_slice(&old_words[old_index..old_index + old_len]);
-                written.extend_from_slice(&new_words[new_index..new_index + new_len]);
+                replaced.push((
+                    &old_words[old_index..old_index + old_len],
+                    &new_words[new_index..new_index + new_len],
+                ));
             }
             // A word only added or only taken out is new text, not a name replaced.
             DiffOp::Insert { .. } | DiffOp::Delete { .. } => return Ok(false),
         }
     }
-    if removed.is_empty() {
+    if replaced.is_empty() {
         return Ok(false);
     }
     let Some((code_removed, code_added)) = code_words(cx)? else {
         return Ok(false);
     };
-    Ok(removed.iter().all(|word| known(word, &code_removed))
-        && written.iter().all(|word| known(word, &code_added)))
+    let renamed = |from: &str, to: &str| renamed_inside(from, to, &code_removed, &code_added);
+    Ok(replaced.iter().all(|(removed, written)| {
+        removed
+            .iter()
+            .all(|word| known(word, &code_removed) || written.iter().any(|to| renamed(word, to)))
+            && written.iter().all(|word| {
+                known(word, &code_added) || removed.iter().any(|from| renamed(from, word))
+            })
+    }))
+}
+
+/// Longer words are not searched for a rename inside them.
+const MAX_RENAMED_WORD: usize = 100;
+
+/// Whether the plan word `to` is `from` with one substring replaced, case aside, where the code
+/// replaces that substring: it is a word (or part) of the lines the code removes, at least three
+/// letters long, and what replaces it one of the lines the code adds. The rest of the word is as
+/// it was, so nothing new is written.
+fn renamed_inside(
+    from: &str,
+    to: &str,
+    code_removed: &HashSet<String>,
+    code_added: &HashSet<String>,
+) -> bool {
+    let (from, to): (Vec<char>, Vec<char>) = (
+        from.to_lowercase().chars().collect(),
+        to.to_lowercase().chars().collect(),
+    );
+    if from == to || from.len() > MAX_RENAMED_WORD || to.len() > MAX_RENAMED_WORD {
+        return false;
+    }
+    let prefix = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let suffix = from
+        .iter()
+        .rev()
+        .zip(to.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(from.len().min(to.len()) - prefix);
+    // The code's word spans the difference: it starts at or before the first changed letter and
+    // ends at or after the last; the same span, shifted by the change in length, is its new word.
+    for start in 0..=prefix {
+        for end in (from.len() - suffix).max(start + 3)..=from.len() {
+            let new_end = end + to.len() - from.len();
+            if new_end < start || new_end > to.len() {
+                continue;
+            }
+            let old_part: String = from[start..end].iter().collect();
+            let new_part: String = to[start..new_end].iter().collect();
+            if !new_part.is_empty()
+                && code_removed.contains(&old_part)
+                && code_added.contains(&new_part)
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Whether a word of the plan is among the code's words: whole, or every part of it.
@@ -139,7 +203,37 @@ fn parts(word: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{known, parts, words};
+    use super::{known, parts, renamed_inside, words};
+    use std::collections::HashSet;
+
+    fn pool(words: &[&str]) -> HashSet<String> {
+        words.iter().map(|word| word.to_string()).collect()
+    }
+
+    #[test]
+    fn a_word_with_a_renamed_part_inside_it_is_renamed() {
+        let (removed, added) = (pool(&["mcpd", "server"]), pool(&["mcpv", "server"]));
+        assert!(renamed_inside(
+            "TestAutomaticMcpDeduplication",
+            "TestAutomaticmcpveduplication",
+            &removed,
+            &added
+        ));
+        assert!(renamed_inside("mcpd.yaml", "mcpv.yaml", &removed, &added));
+        // More changed than the rename: another letter too.
+        assert!(!renamed_inside(
+            "TestAutomaticMcpDeduplication",
+            "TestAutomaticmcpvDuplication",
+            &removed,
+            &added
+        ));
+        // A change the code does not make.
+        assert!(!renamed_inside("mcpx", "mcpy", &removed, &added));
+        // One- and two-letter renames explain nothing.
+        let (removed, added) = (pool(&["d", "ab"]), pool(&["v", "cd"]));
+        assert!(!renamed_inside("mcpd", "mcpv", &removed, &added));
+        assert!(!renamed_inside("xaby", "xcdy", &removed, &added));
+    }
 
     #[test]
     fn identifiers_split_into_their_parts() {

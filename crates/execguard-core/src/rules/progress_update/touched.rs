@@ -67,6 +67,9 @@ pub(super) fn why_set_aside(
     if cx.config.layout.closed_plans.is_match(&file.path) {
         return Ok(Some(SetAsideWhy::Closed));
     }
+    if cx.config.layout.shelved_plans.is_match(&file.path) {
+        return Ok(Some(SetAsideWhy::Shelved));
+    }
     let Some(text) = cx.text(Side::New, &file.path)? else {
         return Ok(Some(SetAsideWhy::NoSection));
     };
