@@ -14,7 +14,8 @@ use crate::staged::{to_file_changes, Raw, Side};
 use crate::trees::Snapshot;
 use crate::{tree_diff, GitError, GitTrees, ObjectId, RepoTree};
 
-use crate::remerge::{file_in_tree, keeps_only_either_side, remerge};
+use crate::folders::file_in_tree;
+use crate::remerge::{keeps_only_either_side, remerge};
 
 /// A merge's parts: what it adds of its own, and its change against each parent.
 pub struct MergeParts<'r> {
@@ -214,7 +215,13 @@ pub(crate) fn merge_parts<'r>(
             let mut raw: Raw = Vec::new();
             for path in candidates {
                 let before = remerge.get(&path);
-                let after = lookup(new, &path)?;
+                let after = match new {
+                    // The result shares most folders with the parents the re-merge read.
+                    Snapshot::Tree(tree) => remerge
+                        .file_in(tree, &path)
+                        .map_err(read_err(String::from_utf8_lossy(&path).into_owned()))?,
+                    _ => lookup(new, &path)?,
+                };
                 if before != after && !keeps_only_either_side(repo, &remerge, &path, after)? {
                     let side =
                         |found: Option<(u32, Oid)>| found.map(|(mode, id)| Side { mode, id });

@@ -12,6 +12,7 @@ use execguard_core::FileChange;
 use git2::{Commit, MergeOptions, ObjectType, Oid, Repository, Tree};
 
 use crate::error::read_err;
+use crate::folders::Folders;
 use crate::objects::as_path;
 use crate::{tree_diff, GitError};
 
@@ -29,6 +30,8 @@ pub struct Remerge<'r> {
     sides: HashMap<Vec<u8>, [Oid; 2]>,
     /// Merged and conflicted content, by the id its blob would have.
     blobs: HashMap<Oid, Rc<[u8]>>,
+    /// The folders of the merge's trees read so far.
+    folders: Folders<'r>,
 }
 
 enum Rest<'r> {
@@ -38,7 +41,7 @@ enum Rest<'r> {
     Index(git2::Index),
 }
 
-impl Remerge<'_> {
+impl<'r> Remerge<'r> {
     pub(crate) fn get(&self, path: &[u8]) -> Option<(u32, Oid)> {
         if let Some(found) = self.decided.get(path) {
             return *found;
@@ -50,8 +53,18 @@ impl Remerge<'_> {
                 .map(|entry| (entry.mode, entry.id)),
             // The first parent's tree was read whole to merge it: a lookup that fails finds
             // nothing, as before.
-            Rest::Tree(tree) => file_in_tree(tree, path).ok().flatten(),
+            Rest::Tree(tree) => self.folders.file(tree, path).ok().flatten(),
         }
+    }
+
+    /// What `tree`, one of the merge's trees, holds at `path`, as [`file_in_tree`] finds it;
+    /// the folders on the way are read once for every lookup of the merge.
+    pub(crate) fn file_in(
+        &self,
+        tree: &Tree<'r>,
+        path: &[u8],
+    ) -> Result<Option<(u32, Oid)>, git2::Error> {
+        self.folders.file(tree, path)
     }
 
     /// Moves what the re-merge holds at `from` to `to`, as a directory rename does.
@@ -154,27 +167,16 @@ pub(crate) fn keeps_only_either_side(
 
 /// What `tree` holds at `path` (nothing when there is no tree): mode and id, or `None` for
 /// nothing or a directory.
-fn in_tree(tree: Option<&Tree<'_>>, path: &[u8]) -> Result<Option<(u32, Oid)>, GitError> {
-    match tree {
-        Some(tree) => {
-            file_in_tree(tree, path).map_err(read_err(String::from_utf8_lossy(path).into_owned()))
-        }
-        None => Ok(None),
-    }
-}
-
-/// The mode and id of the file (not directory) at `path` in `tree`, if any.
-pub(crate) fn file_in_tree(
-    tree: &Tree<'_>,
+fn in_tree<'r>(
+    folders: &Folders<'r>,
+    tree: Option<&Tree<'r>>,
     path: &[u8],
-) -> Result<Option<(u32, Oid)>, git2::Error> {
-    match tree.get_path(&as_path(&execguard_core::RepoPath::new(path))) {
-        Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
-            Ok(Some((entry.filemode() as u32, entry.id())))
-        }
-        Ok(_) => Ok(None),
-        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e),
+) -> Result<Option<(u32, Oid)>, GitError> {
+    match tree {
+        Some(tree) => folders
+            .file(tree, path)
+            .map_err(read_err(String::from_utf8_lossy(path).into_owned())),
+        None => Ok(None),
     }
 }
 
@@ -231,12 +233,14 @@ pub(crate) fn remerge<'r>(
         decided: HashMap::new(),
         sides: HashMap::new(),
         blobs: HashMap::new(),
+        folders: Folders::new(repo),
     };
     for file in &theirs_changed {
         let path = file.path.as_bytes();
-        let their = in_tree(Some(theirs), path)?;
-        let our = in_tree(Some(ours), path)?;
-        let ancestor = in_tree(base, path)?;
+        let folders = &remerge.folders;
+        let their = in_tree(folders, Some(theirs), path)?;
+        let our = in_tree(folders, Some(ours), path)?;
+        let ancestor = in_tree(folders, base, path)?;
         if our == their || ancestor == their {
             continue;
         }
@@ -375,6 +379,7 @@ fn remerge_with_renames<'r>(
         decided: HashMap::new(),
         sides: HashMap::new(),
         blobs: HashMap::new(),
+        folders: Folders::new(repo),
     };
     if index.has_conflicts() {
         let found = index
