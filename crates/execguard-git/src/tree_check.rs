@@ -64,8 +64,30 @@ pub(crate) fn find_new_tree<'r>(
     })
 }
 
-/// Checks every entry of `tree`, the directory `path` of a new side.
+/// Trees that passed [`check_tree`] remembered per thread before starting over: a merge's
+/// folders are compared against each of its parents and in its re-merge, each time read as new.
+const MOST_PASSED: usize = 4096;
+
+thread_local! {
+    static PASSED: std::cell::RefCell<std::collections::HashSet<Oid>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+/// Checks every entry of `tree`, the directory `path` of a new side. The check reads only the
+/// tree's own entries, so a tree that passed once passes again, wherever it is found.
 pub(crate) fn check_tree(tree: &git2::Tree<'_>, path: &[u8]) -> Result<(), GitError> {
+    let id = tree.id();
+    if PASSED.with(|passed| passed.borrow().contains(&id)) {
+        return Ok(());
+    }
     check_listing(tree.len(), |index| tree.get(index))
-        .map_err(|problem| malformed(path, tree.id(), problem))
+        .map_err(|problem| malformed(path, id, problem))?;
+    PASSED.with(|passed| {
+        let mut passed = passed.borrow_mut();
+        if passed.len() >= MOST_PASSED {
+            passed.clear();
+        }
+        passed.insert(id);
+    });
+    Ok(())
 }
