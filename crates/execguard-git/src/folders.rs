@@ -1,12 +1,14 @@
-//! Files looked up by path in the trees of one merge, each folder read once.
+//! The folders of one merge's trees, each read once: for its lookups by path and the
+//! comparisons of its trees.
 //!
 //! libgit2 looks a path up from the root each time, reading every folder on the way from its
 //! object cache, which keeps 2 MiB of a range check's trees: a merge's lookups in the large
 //! folders of its parents (2,600 entries in git.git's `t/`) found them evicted and read and
-//! parsed each again. The parents and the merge's result share most folders, and a folder kept
-//! by its id serves every tree that holds it.
+//! parsed each again, as did its comparisons against each parent and of each side against the
+//! merge base. The parents and the merge's result share most folders, and a folder kept by its
+//! id serves every tree that holds it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use git2::{ObjectType, Oid, Repository, Tree};
@@ -16,10 +18,15 @@ use crate::objects::as_path;
 /// Folders kept before starting over: a merge's lookups reach a few in each of its trees.
 const MOST_FOLDERS: usize = 256;
 
+/// Entries of the folders kept before starting over (a parsed entry takes some 60 bytes): a
+/// dozen versions of a 2,600-entry folder.
+const MOST_ENTRIES: usize = 32 * 1024;
+
 /// The folders of one merge's trees read so far, by id.
 pub(crate) struct Folders<'r> {
     repo: &'r Repository,
     read: RefCell<HashMap<Oid, Tree<'r>>>,
+    entries: Cell<usize>,
 }
 
 impl<'r> Folders<'r> {
@@ -27,6 +34,7 @@ impl<'r> Folders<'r> {
         Folders {
             repo,
             read: RefCell::new(HashMap::new()),
+            entries: Cell::new(0),
         }
     }
 
@@ -51,7 +59,7 @@ impl<'r> Folders<'r> {
                 Some(entry) if entry.kind() == Some(ObjectType::Tree) => entry.id(),
                 _ => return Ok(None),
             };
-            folder = self.folder(id)?;
+            folder = self.tree(id)?;
         }
         let found = match folder.get_name_bytes(name) {
             Some(entry) if entry.kind() != Some(ObjectType::Tree) => {
@@ -62,15 +70,18 @@ impl<'r> Folders<'r> {
         Ok(found)
     }
 
-    fn folder(&self, id: Oid) -> Result<Tree<'r>, git2::Error> {
+    /// Tree `id`, read once while kept.
+    pub(crate) fn tree(&self, id: Oid) -> Result<Tree<'r>, git2::Error> {
         if let Some(tree) = self.read.borrow().get(&id) {
             return Ok(tree.clone());
         }
         let tree = self.repo.find_tree(id)?;
         let mut read = self.read.borrow_mut();
-        if read.len() >= MOST_FOLDERS {
+        if read.len() >= MOST_FOLDERS || self.entries.get() + tree.len() > MOST_ENTRIES {
             read.clear();
+            self.entries.set(0);
         }
+        self.entries.set(self.entries.get() + tree.len());
         read.insert(id, tree.clone());
         Ok(tree)
     }

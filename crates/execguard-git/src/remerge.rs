@@ -31,7 +31,7 @@ pub struct Remerge<'r> {
     /// Merged and conflicted content, by the id its blob would have.
     blobs: HashMap<Oid, Rc<[u8]>>,
     /// The folders of the merge's trees read so far.
-    folders: Folders<'r>,
+    folders: Rc<Folders<'r>>,
 }
 
 enum Rest<'r> {
@@ -190,26 +190,31 @@ pub(crate) fn remerge<'r>(
     ours: &Tree<'r>,
     theirs: &Tree<'r>,
     criss_cross: Option<[&Commit<'r>; 2]>,
+    folders: Rc<Folders<'r>>,
 ) -> Result<(Remerge<'r>, Vec<Vec<u8>>), GitError> {
     // Sizes are not needed: rename detection reads those of the blobs it scores.
-    let theirs_changed = tree_diff::tree_changes(repo, base, theirs)?;
+    let theirs_changed = tree_diff::tree_changes(repo, Some(&folders), base, theirs)?;
     let paths = |files: &[FileChange]| -> Vec<Vec<u8>> {
         files.iter().map(|f| f.path.as_bytes().to_vec()).collect()
     };
     let renames_matter = match (criss_cross, base) {
         (Some(_), _) => true,
-        (None, Some(base)) => {
-            crate::rename_relevance::renames_may_matter(base, ours, theirs, &theirs_changed)?
-        }
+        (None, Some(base)) => crate::rename_relevance::renames_may_matter(
+            &folders,
+            base,
+            ours,
+            theirs,
+            &theirs_changed,
+        )?,
         // Unrelated histories: nothing was removed, so nothing was renamed.
         (None, None) => false,
     };
     if renames_matter {
         // A side may have renamed a path the other changed: libgit2's merge follows renames.
-        let ours_changed = tree_diff::tree_changes(repo, base, ours)?;
+        let ours_changed = tree_diff::tree_changes(repo, Some(&folders), base, ours)?;
         let mut candidates = paths(&theirs_changed);
         candidates.extend(paths(&ours_changed));
-        let mut remerge = remerge_with_renames(repo, base, ours, theirs, criss_cross)?;
+        let mut remerge = remerge_with_renames(repo, base, ours, theirs, criss_cross, folders)?;
         if let Some(base) = base {
             // libgit2 follows renames of files only; git also follows renamed directories.
             let moves = crate::dir_renames::moves(
@@ -233,7 +238,7 @@ pub(crate) fn remerge<'r>(
         decided: HashMap::new(),
         sides: HashMap::new(),
         blobs: HashMap::new(),
-        folders: Folders::new(repo),
+        folders,
     };
     for file in &theirs_changed {
         let path = file.path.as_bytes();
@@ -346,6 +351,7 @@ fn remerge_with_renames<'r>(
     ours: &Tree<'r>,
     theirs: &Tree<'r>,
     criss_cross: Option<[&Commit<'r>; 2]>,
+    folders: Rc<Folders<'r>>,
 ) -> Result<Remerge<'r>, GitError> {
     let empty;
     let base = match base {
@@ -379,7 +385,7 @@ fn remerge_with_renames<'r>(
         decided: HashMap::new(),
         sides: HashMap::new(),
         blobs: HashMap::new(),
-        folders: Folders::new(repo),
+        folders,
     };
     if index.has_conflicts() {
         let found = index

@@ -49,19 +49,24 @@ pub(crate) fn find_new_tree<'r>(
     path: &[u8],
     id: Oid,
 ) -> Result<git2::Tree<'r>, GitError> {
-    repo.find_tree(id).map_err(|error| {
-        if error.class() == git2::ErrorClass::Tree {
-            malformed(
-                path,
-                id,
-                TreeProblem::Unparsable {
-                    reason: error.message().to_string(),
-                },
-            )
-        } else {
-            crate::error::read_err(format!("tree {id}"))(error)
-        }
-    })
+    repo.find_tree(id)
+        .map_err(|error| new_tree_error(path, id, error))
+}
+
+/// What failing to read the new tree `id` at `path` means: a tree libgit2 cannot parse is
+/// malformed, not unreadable.
+pub(crate) fn new_tree_error(path: &[u8], id: Oid, error: git2::Error) -> GitError {
+    if error.class() == git2::ErrorClass::Tree {
+        malformed(
+            path,
+            id,
+            TreeProblem::Unparsable {
+                reason: error.message().to_string(),
+            },
+        )
+    } else {
+        crate::error::read_err(format!("tree {id}"))(error)
+    }
 }
 
 /// Trees that passed [`check_tree`] remembered per thread before starting over: a merge's
