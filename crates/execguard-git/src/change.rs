@@ -91,6 +91,7 @@ pub fn staged_change<'r>(
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new,
         cache: None,
+        folders: None,
     };
     Ok(LoadedChange {
         change,
@@ -196,6 +197,7 @@ fn load_commit<'r>(
         renames::detect_renames(repo, &mut files)?;
     }
     let new = Snapshot::Tree(tree);
+    let trees_folders = folders.clone();
     let merge = match folders {
         Some(folders) => Some(merge::merge_parts(repo, &parents, &new, &files, folders)?),
         None => None,
@@ -218,6 +220,7 @@ fn load_commit<'r>(
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new,
         cache,
+        folders: trees_folders,
     };
     Ok(LoadedChange {
         change,
@@ -266,6 +269,7 @@ pub fn tips_change<'r>(
         base: Snapshot::Tree(old_tree.clone()),
         new: Snapshot::Tree(new_tree),
         cache: None,
+        folders: None,
     };
     Ok(LoadedChange {
         change,

@@ -182,6 +182,7 @@ pub(crate) fn merge_parts<'r>(
                         base: Snapshot::Tree(base_tree.clone()),
                         new: Snapshot::Tree(trees[j].clone()),
                         cache: None,
+                        folders: Some(Rc::clone(&folders)),
                     },
                     merge_base_tree: RepoTree::from_git(base_tree.clone()),
                     merge_base: ObjectId::from_git(*base),
@@ -196,6 +197,7 @@ pub(crate) fn merge_parts<'r>(
                 base: Snapshot::Tree(trees[i].clone()),
                 new: share(new),
                 cache: None,
+                folders: Some(Rc::clone(&folders)),
             },
             others,
         });
@@ -260,6 +262,7 @@ pub(crate) fn merge_parts<'r>(
             base: own_base,
             new: share(new),
             cache: None,
+            folders: Some(Rc::clone(&folders)),
         },
         parents: sides,
     })
