@@ -101,3 +101,99 @@ pub(crate) fn file_in_tree(
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes a tree of `files` (path, mode) whose blobs hold their paths; a `160000` entry is a
+    /// submodule at some commit id.
+    fn tree_of(repo: &Repository, files: &[(&str, i32)]) -> Oid {
+        fn write(repo: &Repository, prefix: &str, files: &[(&str, i32)]) -> Oid {
+            let mut builder = repo.treebuilder(None).expect("tree builder");
+            let mut dirs: Vec<&str> = Vec::new();
+            for (path, mode) in files {
+                let Some(rest) = path.strip_prefix(prefix) else {
+                    continue;
+                };
+                match rest.split_once('/') {
+                    Some((dir, _)) => {
+                        if !dirs.contains(&dir) {
+                            dirs.push(dir);
+                        }
+                    }
+                    None => {
+                        let id = if *mode == 0o160000 {
+                            Oid::hash_object(ObjectType::Commit, path.as_bytes()).expect("id")
+                        } else {
+                            repo.blob(path.as_bytes()).expect("blob")
+                        };
+                        builder.insert(rest, id, *mode).expect("entry");
+                    }
+                }
+            }
+            for dir in dirs {
+                let id = write(repo, &format!("{prefix}{dir}/"), files);
+                builder.insert(dir, id, 0o040000).expect("folder");
+            }
+            builder.write().expect("tree")
+        }
+        write(repo, "", files)
+    }
+
+    /// Every path, present or not, through files, links, submodules and folders whose names sort
+    /// around one another, reads through the merge's folders as libgit2's lookup by path reads
+    /// it, the second time from the folders kept.
+    #[test]
+    fn a_file_looked_up_through_a_merges_folders_is_the_one_libgit2_finds_by_path() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let repo = Repository::init_bare(dir.path()).expect("bare repository");
+        let files = [
+            ("a.txt", 0o100644),
+            ("a/b.txt", 0o100644),
+            ("a/c/d.txt", 0o100755),
+            ("a-b/x", 0o100644),
+            ("a.b/y", 0o100644),
+            ("a0", 0o100644),
+            ("link", 0o120000),
+            ("sub", 0o160000),
+            ("t/deep/er/f.c", 0o100644),
+        ];
+        let root = repo.find_tree(tree_of(&repo, &files)).expect("root");
+        let mut asked: Vec<&str> = files.iter().map(|(path, _)| *path).collect();
+        asked.extend([
+            "a",
+            "a/c",
+            "t/deep",
+            "a/zz",
+            "zz/b",
+            "a.txt/x",
+            "sub/x",
+            "link/x",
+            "a//b.txt",
+            "/a.txt",
+            "a/",
+            "",
+            "A.TXT",
+            "a/c/d.txt/e",
+            "t/deep/er/f.c/",
+        ]);
+        let folders = Folders::new(&repo);
+        for round in ["read", "kept"] {
+            for path in &asked {
+                let expected = file_in_tree(&root, path.as_bytes());
+                let found = folders.file(&root, path.as_bytes());
+                assert_eq!(
+                    found.as_ref().ok(),
+                    expected.as_ref().ok(),
+                    "{path:?} ({round})"
+                );
+                assert_eq!(found.is_err(), expected.is_err(), "{path:?} ({round})");
+            }
+        }
+        assert!(
+            !folders.read.borrow().is_empty(),
+            "the folders on the way were kept"
+        );
+    }
+}
