@@ -10,6 +10,8 @@ use std::rc::Rc;
 use execguard_core::RepoPath;
 use git2::{ObjectType, Oid, Repository};
 
+use crate::folders::Folders;
+
 /// A tree entry: its name, its id, and whether it is a tree.
 pub(crate) type Entry = (Vec<u8>, Oid, bool);
 
@@ -144,13 +146,23 @@ thread_local! {
 /// The entries of tree `id` whose name is `name` ignoring case. The first time a tree is asked
 /// about, its entries are compared one by one (a coding-agent event asks once); the second time,
 /// they are indexed by case-folded name for the next questions (a commit adding many files).
-pub(crate) fn matching(repo: &Repository, id: Oid, name: &[u8]) -> Result<Vec<Entry>, git2::Error> {
+/// `folders`, when given, are the folders a merge has read, which hold the trees its changes are
+/// judged against.
+pub(crate) fn matching<'r>(
+    repo: &'r Repository,
+    folders: Option<&Folders<'r>>,
+    id: Oid,
+    name: &[u8],
+) -> Result<Vec<Entry>, git2::Error> {
     let folded = fold(name);
     let found = INDEXED.with(|cache| cache.borrow().trees.get(&id).cloned());
     if let Some(index) = found {
         return Ok(index.lookup(name, &folded));
     }
-    let tree = repo.find_tree(id)?;
+    let tree = match folders {
+        Some(folders) => folders.tree(id)?,
+        None => repo.find_tree(id)?,
+    };
     let first_time = INDEXED.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.asked.len() >= MAX_ASKED {
@@ -237,8 +249,8 @@ mod tests {
             let names_of = |entries: Vec<Entry>| -> Vec<Vec<u8>> {
                 entries.into_iter().map(|(name, _, _)| name).collect()
             };
-            let scanned = names_of(matching(&repo, tree, name).expect("scanned"));
-            let indexed = names_of(matching(&repo, tree, name).expect("indexed"));
+            let scanned = names_of(matching(&repo, None, tree, name).expect("scanned"));
+            let indexed = names_of(matching(&repo, None, tree, name).expect("indexed"));
             assert_eq!(scanned, expected, "{:?}", String::from_utf8_lossy(name));
             assert_eq!(indexed, expected, "{:?}", String::from_utf8_lossy(name));
         }

@@ -7,6 +7,7 @@ use execguard_core::Change;
 use git2::{Oid, Repository};
 
 use crate::error::read_err;
+use crate::folders::Folders;
 use crate::head::{branch_of, head_commit};
 use crate::read_cache::ReadCache;
 use crate::trees::Snapshot;
@@ -68,7 +69,8 @@ pub fn staged_change<'r>(
     }
     let new = Snapshot::Staged(std::rc::Rc::new(index));
     let merge = if is_merge {
-        Some(merge::merge_parts(repo, &parents, &new, &files)?)
+        let folders = std::rc::Rc::new(Folders::new(repo));
+        Some(merge::merge_parts(repo, &parents, &new, &files, folders)?)
     } else {
         None
     };
@@ -89,6 +91,7 @@ pub fn staged_change<'r>(
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new,
         cache: None,
+        folders: None,
     };
     Ok(LoadedChange {
         change,
@@ -186,16 +189,18 @@ fn load_commit<'r>(
         None => None,
     };
     let is_merge = parents.len() > 1;
-    let mut files =
-        tree_diff::tree_files(repo, base_tree.as_ref(), &tree).map_err(|e| e.in_commit(id))?;
+    // A merge's trees are compared again against its other parents and in its re-merge.
+    let folders = is_merge.then(|| std::rc::Rc::new(Folders::new(repo)));
+    let mut files = tree_diff::tree_files(repo, folders.as_deref(), base_tree.as_ref(), &tree)
+        .map_err(|e| e.in_commit(id))?;
     if !is_merge {
         renames::detect_renames(repo, &mut files)?;
     }
     let new = Snapshot::Tree(tree);
-    let merge = if is_merge {
-        Some(merge::merge_parts(repo, &parents, &new, &files)?)
-    } else {
-        None
+    let trees_folders = folders.clone();
+    let merge = match folders {
+        Some(folders) => Some(merge::merge_parts(repo, &parents, &new, &files, folders)?),
+        None => None,
     };
     let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
     let change = Change {
@@ -215,6 +220,7 @@ fn load_commit<'r>(
         base: base_tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new,
         cache,
+        folders: trees_folders,
     };
     Ok(LoadedChange {
         change,
@@ -249,8 +255,8 @@ pub fn tips_change<'r>(
             .map_err(read_err(format!("the tree of {id}")))
     };
     let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
-    let mut files =
-        tree_diff::tree_files(repo, Some(&old_tree), &new_tree).map_err(|e| e.in_commit(new))?;
+    let mut files = tree_diff::tree_files(repo, None, Some(&old_tree), &new_tree)
+        .map_err(|e| e.in_commit(new))?;
     renames::detect_renames(repo, &mut files)?;
     let change = Change {
         commit: Some(new.to_string()),
@@ -263,6 +269,7 @@ pub fn tips_change<'r>(
         base: Snapshot::Tree(old_tree.clone()),
         new: Snapshot::Tree(new_tree),
         cache: None,
+        folders: None,
     };
     Ok(LoadedChange {
         change,

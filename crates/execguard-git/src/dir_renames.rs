@@ -36,36 +36,45 @@ pub(crate) fn moves(
     changed: [&[FileChange]; 2],
     held: impl Fn(&[u8]) -> bool,
 ) -> Result<Vec<Move>, GitError> {
-    let mut detected = Vec::with_capacity(2);
+    let mut files = [changed[0].to_vec(), changed[1].to_vec()];
+    let mut detected = [false; 2];
+    let mut renamed = [DirRenames::new(), DirRenames::new()];
     for side in 0..2 {
-        let mut files = changed[side].to_vec();
-        renames::detect_renames(repo, &mut files)?;
         let trees = Trees {
             base,
             renamer: sides[side],
             adder: sides[1 - side],
         };
-        let renamed = dir_renames(&trees, &files, changed[1 - side]);
-        detected.push((files, renamed));
+        let hot = hot_dirs(&trees, changed[1 - side]);
+        // No directory this side removed can count as renamed: as git's merge, detect no
+        // renames for it (scoring them reads the blobs of the side's whole change).
+        if hot.is_empty() {
+            continue;
+        }
+        renames::detect_renames(repo, &mut files[side])?;
+        detected[side] = true;
+        renamed[side] = dir_renames(&trees, &files[side], &hot);
     }
     // A directory both sides renamed is left to the file renames.
-    let both: Vec<Vec<u8>> = detected[0]
-        .1
+    let both: Vec<Vec<u8>> = renamed[0]
         .keys()
-        .filter(|dir| detected[1].1.contains_key(*dir))
+        .filter(|dir| renamed[1].contains_key(*dir))
         .cloned()
         .collect();
     for dir in &both {
-        detected[0].1.remove(dir);
-        detected[1].1.remove(dir);
+        renamed[0].remove(dir);
+        renamed[1].remove(dir);
     }
     let mut moved = Vec::new();
     for side in 0..2 {
-        let (files, own) = &detected[side];
-        let (_, other) = &detected[1 - side];
-        if other.is_empty() {
+        if renamed[1 - side].is_empty() {
             continue;
         }
+        // The paths this side renames are moved too: its renames are needed after all.
+        if !detected[side] {
+            renames::detect_renames(repo, &mut files[side])?;
+        }
+        let (files, own, other) = (&files[side], &renamed[side], &renamed[1 - side]);
         // Every path this side adds or renames that a directory rename of the other side moves.
         let mut landing: BTreeMap<Vec<u8>, Vec<Vec<u8>>> = BTreeMap::new();
         for file in files {
@@ -121,24 +130,11 @@ enum Relevance {
     Itself,
 }
 
-/// The directory renames of one side (`files`: its change against the base, with renames
-/// detected): old directory to the directory most of its renamed files went to, for
-/// directories git's merge would consider. `added_by_other` is the other side's change.
-fn dir_renames(
-    trees: &Trees<'_, '_>,
-    files: &[FileChange],
-    added_by_other: &[FileChange],
-) -> DirRenames {
-    let mut is_dir_memo: HashMap<(bool, Vec<u8>), bool> = HashMap::new();
-    let mut dir_in = |in_base: bool, dir: &[u8]| -> bool {
-        let tree = if in_base { trees.base } else { trees.renamer };
-        *is_dir_memo
-            .entry((in_base, dir.to_vec()))
-            .or_insert_with(|| dir.is_empty() || is_dir(tree, dir))
-    };
-    // Directories holding, directly, a file only the other side has, at or below a directory
-    // the renaming side removed and the other side kept: where git looks for directory renames.
-    let hot: HashSet<Vec<u8>> = added_by_other
+/// Directories holding, directly, a file only the other side has, at or below a directory the
+/// renaming side removed and the other side kept: where git looks for directory renames.
+/// `added_by_other` is the other side's change.
+fn hot_dirs(trees: &Trees<'_, '_>, added_by_other: &[FileChange]) -> HashSet<Vec<u8>> {
+    added_by_other
         .iter()
         .filter(|file| file.old.is_none())
         .filter(|file| file_in(trees.renamer, file.path.as_bytes()).is_none())
@@ -158,7 +154,20 @@ fn dir_renames(
             false
         })
         .map(<[u8]>::to_vec)
-        .collect();
+        .collect()
+}
+
+/// The directory renames of one side (`files`: its change against the base, with renames
+/// detected): old directory to the directory most of its renamed files went to, for
+/// directories git's merge would consider (`hot`, see [`hot_dirs`]).
+fn dir_renames(trees: &Trees<'_, '_>, files: &[FileChange], hot: &HashSet<Vec<u8>>) -> DirRenames {
+    let mut is_dir_memo: HashMap<(bool, Vec<u8>), bool> = HashMap::new();
+    let mut dir_in = |in_base: bool, dir: &[u8]| -> bool {
+        let tree = if in_base { trees.base } else { trees.renamer };
+        *is_dir_memo
+            .entry((in_base, dir.to_vec()))
+            .or_insert_with(|| dir.is_empty() || is_dir(tree, dir))
+    };
     let relevance = |dir: &[u8]| -> Relevance {
         if hot.contains(dir) {
             return Relevance::Itself;

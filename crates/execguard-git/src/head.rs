@@ -62,6 +62,7 @@ pub fn head_branch_and_trees(
         base: tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new: Snapshot::Empty,
         cache: None,
+        folders: None,
     };
     Ok((branch, tree.map(RepoTree::from_git), trees))
 }
@@ -95,6 +96,7 @@ pub fn head_trees(repo: &Repo) -> Result<(Option<RepoTree<'_>>, GitTrees<'_>), G
         base: tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
         new: Snapshot::Empty,
         cache: None,
+        folders: None,
     };
     Ok((tree.map(RepoTree::from_git), trees))
 }

@@ -69,6 +69,7 @@ impl HeadRepo {
             base: tree.clone().map_or(Snapshot::Empty, Snapshot::Tree),
             new: Snapshot::Empty,
             cache: None,
+            folders: None,
         };
         Ok((self.branch.clone(), tree.map(RepoTree::from_git), trees))
     }

@@ -29,6 +29,7 @@ mod config;
 mod config_file;
 mod dir_renames;
 mod error;
+mod folders;
 mod head;
 mod head_repo;
 mod history;

@@ -3,6 +3,7 @@
 //! parents (the idea of git's `--remerge-diff`; the re-merge itself is in `crate::remerge`).
 
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use execguard_core::trailers::Message;
 use execguard_core::FileChange;
@@ -14,7 +15,8 @@ use crate::staged::{to_file_changes, Raw, Side};
 use crate::trees::Snapshot;
 use crate::{tree_diff, GitError, GitTrees, ObjectId, RepoTree};
 
-use crate::remerge::{file_in_tree, keeps_only_either_side, remerge};
+use crate::folders::{file_in_tree, Folders};
+use crate::remerge::{keeps_only_either_side, remerge};
 
 /// A merge's parts: what it adds of its own, and its change against each parent.
 pub struct MergeParts<'r> {
@@ -139,6 +141,7 @@ pub(crate) fn merge_parts<'r>(
     parents: &[Commit<'r>],
     new: &Snapshot<'r>,
     files: &[FileChange],
+    folders: Rc<Folders<'r>>,
 ) -> Result<MergeParts<'r>, GitError> {
     let trees = parents
         .iter()
@@ -166,7 +169,7 @@ pub(crate) fn merge_parts<'r>(
         let against = if i == 0 {
             files.to_vec()
         } else {
-            files_against(repo, &trees[i], new)?
+            files_against(repo, &folders, &trees[i], new)?
         };
         let others = (0..parents.len())
             .filter(|&j| j != i)
@@ -179,6 +182,7 @@ pub(crate) fn merge_parts<'r>(
                         base: Snapshot::Tree(base_tree.clone()),
                         new: Snapshot::Tree(trees[j].clone()),
                         cache: None,
+                        folders: Some(Rc::clone(&folders)),
                     },
                     merge_base_tree: RepoTree::from_git(base_tree.clone()),
                     merge_base: ObjectId::from_git(*base),
@@ -193,6 +197,7 @@ pub(crate) fn merge_parts<'r>(
                 base: Snapshot::Tree(trees[i].clone()),
                 new: share(new),
                 cache: None,
+                folders: Some(Rc::clone(&folders)),
             },
             others,
         });
@@ -205,7 +210,14 @@ pub(crate) fn merge_parts<'r>(
                 Some((_, several)) => several.then_some([&parents[0], &parents[1]]),
                 None => None,
             };
-            let (remerge, theirs_changed) = remerge(repo, base, first_tree, theirs, criss_cross)?;
+            let (remerge, theirs_changed) = remerge(
+                repo,
+                base,
+                first_tree,
+                theirs,
+                criss_cross,
+                Rc::clone(&folders),
+            )?;
             // Only where the result differs from the first parent, or the re-merge does, can the
             // result differ from the re-merge.
             let mut candidates: BTreeSet<Vec<u8>> =
@@ -214,7 +226,13 @@ pub(crate) fn merge_parts<'r>(
             let mut raw: Raw = Vec::new();
             for path in candidates {
                 let before = remerge.get(&path);
-                let after = lookup(new, &path)?;
+                let after = match new {
+                    // The result shares most folders with the parents the re-merge read.
+                    Snapshot::Tree(tree) => remerge
+                        .file_in(tree, &path)
+                        .map_err(read_err(String::from_utf8_lossy(&path).into_owned()))?,
+                    _ => lookup(new, &path)?,
+                };
                 if before != after && !keeps_only_either_side(repo, &remerge, &path, after)? {
                     let side =
                         |found: Option<(u32, Oid)>| found.map(|(mode, id)| Side { mode, id });
@@ -244,6 +262,7 @@ pub(crate) fn merge_parts<'r>(
             base: own_base,
             new: share(new),
             cache: None,
+            folders: Some(Rc::clone(&folders)),
         },
         parents: sides,
     })
@@ -260,13 +279,14 @@ fn share<'r>(snapshot: &Snapshot<'r>) -> Snapshot<'r> {
 
 /// The change from `base` to `new`, without the sizes of a commit's blobs: only the path rules
 /// judge a merge against a parent other than its first, and none of them reads a size.
-fn files_against(
-    repo: &Repository,
-    base: &Tree<'_>,
-    new: &Snapshot<'_>,
+fn files_against<'r>(
+    repo: &'r Repository,
+    folders: &Folders<'r>,
+    base: &Tree<'r>,
+    new: &Snapshot<'r>,
 ) -> Result<Vec<FileChange>, GitError> {
     match new {
-        Snapshot::Tree(tree) => tree_diff::tree_changes(repo, Some(base), tree),
+        Snapshot::Tree(tree) => tree_diff::tree_changes(repo, Some(folders), Some(base), tree),
         Snapshot::Staged(index) => crate::staged::staged_files(repo, Some(base), index),
         Snapshot::Empty | Snapshot::Remerge(_) => Ok(Vec::new()),
     }

@@ -87,8 +87,11 @@ const OBJECT_CACHE: usize = 2 * 1024 * 1024;
 /// The largest tree the object cache keeps: a folder of about 5,000 entries.
 const TREE_CACHE_LIMIT: usize = 256 * 1024;
 // libgit2 reads commits and trees; file contents of range and push checks go through
-// `pack_reader`, so its windows can be small: their pages count towards the peak memory.
-const MWINDOW_SIZE: usize = 2 * 1024 * 1024;
+// `pack_reader`, so its windows can be small: their pages count towards the peak memory. A
+// merge reads trees from all over a pack: in windows of 256 KiB, the 4 MiB mapped at most cover
+// 16 places of it instead of 2, and a window given up unmaps an eighth of the pages (each
+// unmapping interrupts the other worker's core), for the same pages mapped at most.
+const MWINDOW_SIZE: usize = 256 * 1024;
 const MWINDOW_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Packs this large (git.git's is 500 MB) hold histories whose merges read trees from all over

@@ -268,6 +268,7 @@ mod tests {
             base: crate::Snapshot::Empty,
             new: crate::Snapshot::Empty,
             cache: Some(&cache),
+            folders: None,
         };
         assert_eq!(trees.blob(&id.to_string()).expect("blob read"), b"plan\n");
     }

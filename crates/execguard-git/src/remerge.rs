@@ -12,6 +12,7 @@ use execguard_core::FileChange;
 use git2::{Commit, MergeOptions, ObjectType, Oid, Repository, Tree};
 
 use crate::error::read_err;
+use crate::folders::Folders;
 use crate::objects::as_path;
 use crate::{tree_diff, GitError};
 
@@ -29,6 +30,8 @@ pub struct Remerge<'r> {
     sides: HashMap<Vec<u8>, [Oid; 2]>,
     /// Merged and conflicted content, by the id its blob would have.
     blobs: HashMap<Oid, Rc<[u8]>>,
+    /// The folders of the merge's trees read so far.
+    folders: Rc<Folders<'r>>,
 }
 
 enum Rest<'r> {
@@ -38,7 +41,7 @@ enum Rest<'r> {
     Index(git2::Index),
 }
 
-impl Remerge<'_> {
+impl<'r> Remerge<'r> {
     pub(crate) fn get(&self, path: &[u8]) -> Option<(u32, Oid)> {
         if let Some(found) = self.decided.get(path) {
             return *found;
@@ -50,8 +53,18 @@ impl Remerge<'_> {
                 .map(|entry| (entry.mode, entry.id)),
             // The first parent's tree was read whole to merge it: a lookup that fails finds
             // nothing, as before.
-            Rest::Tree(tree) => file_in_tree(tree, path).ok().flatten(),
+            Rest::Tree(tree) => self.folders.file(tree, path).ok().flatten(),
         }
+    }
+
+    /// What `tree`, one of the merge's trees, holds at `path`, as [`file_in_tree`] finds it;
+    /// the folders on the way are read once for every lookup of the merge.
+    pub(crate) fn file_in(
+        &self,
+        tree: &Tree<'r>,
+        path: &[u8],
+    ) -> Result<Option<(u32, Oid)>, git2::Error> {
+        self.folders.file(tree, path)
     }
 
     /// Moves what the re-merge holds at `from` to `to`, as a directory rename does.
@@ -154,27 +167,16 @@ pub(crate) fn keeps_only_either_side(
 
 /// What `tree` holds at `path` (nothing when there is no tree): mode and id, or `None` for
 /// nothing or a directory.
-fn in_tree(tree: Option<&Tree<'_>>, path: &[u8]) -> Result<Option<(u32, Oid)>, GitError> {
-    match tree {
-        Some(tree) => {
-            file_in_tree(tree, path).map_err(read_err(String::from_utf8_lossy(path).into_owned()))
-        }
-        None => Ok(None),
-    }
-}
-
-/// The mode and id of the file (not directory) at `path` in `tree`, if any.
-pub(crate) fn file_in_tree(
-    tree: &Tree<'_>,
+fn in_tree<'r>(
+    folders: &Folders<'r>,
+    tree: Option<&Tree<'r>>,
     path: &[u8],
-) -> Result<Option<(u32, Oid)>, git2::Error> {
-    match tree.get_path(&as_path(&execguard_core::RepoPath::new(path))) {
-        Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
-            Ok(Some((entry.filemode() as u32, entry.id())))
-        }
-        Ok(_) => Ok(None),
-        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e),
+) -> Result<Option<(u32, Oid)>, GitError> {
+    match tree {
+        Some(tree) => folders
+            .file(tree, path)
+            .map_err(read_err(String::from_utf8_lossy(path).into_owned())),
+        None => Ok(None),
     }
 }
 
@@ -188,26 +190,31 @@ pub(crate) fn remerge<'r>(
     ours: &Tree<'r>,
     theirs: &Tree<'r>,
     criss_cross: Option<[&Commit<'r>; 2]>,
+    folders: Rc<Folders<'r>>,
 ) -> Result<(Remerge<'r>, Vec<Vec<u8>>), GitError> {
     // Sizes are not needed: rename detection reads those of the blobs it scores.
-    let theirs_changed = tree_diff::tree_changes(repo, base, theirs)?;
+    let theirs_changed = tree_diff::tree_changes(repo, Some(&folders), base, theirs)?;
     let paths = |files: &[FileChange]| -> Vec<Vec<u8>> {
         files.iter().map(|f| f.path.as_bytes().to_vec()).collect()
     };
     let renames_matter = match (criss_cross, base) {
         (Some(_), _) => true,
-        (None, Some(base)) => {
-            crate::rename_relevance::renames_may_matter(base, ours, theirs, &theirs_changed)?
-        }
+        (None, Some(base)) => crate::rename_relevance::renames_may_matter(
+            &folders,
+            base,
+            ours,
+            theirs,
+            &theirs_changed,
+        )?,
         // Unrelated histories: nothing was removed, so nothing was renamed.
         (None, None) => false,
     };
     if renames_matter {
         // A side may have renamed a path the other changed: libgit2's merge follows renames.
-        let ours_changed = tree_diff::tree_changes(repo, base, ours)?;
+        let ours_changed = tree_diff::tree_changes(repo, Some(&folders), base, ours)?;
         let mut candidates = paths(&theirs_changed);
         candidates.extend(paths(&ours_changed));
-        let mut remerge = remerge_with_renames(repo, base, ours, theirs, criss_cross)?;
+        let mut remerge = remerge_with_renames(repo, base, ours, theirs, criss_cross, folders)?;
         if let Some(base) = base {
             // libgit2 follows renames of files only; git also follows renamed directories.
             let moves = crate::dir_renames::moves(
@@ -231,12 +238,14 @@ pub(crate) fn remerge<'r>(
         decided: HashMap::new(),
         sides: HashMap::new(),
         blobs: HashMap::new(),
+        folders,
     };
     for file in &theirs_changed {
         let path = file.path.as_bytes();
-        let their = in_tree(Some(theirs), path)?;
-        let our = in_tree(Some(ours), path)?;
-        let ancestor = in_tree(base, path)?;
+        let folders = &remerge.folders;
+        let their = in_tree(folders, Some(theirs), path)?;
+        let our = in_tree(folders, Some(ours), path)?;
+        let ancestor = in_tree(folders, base, path)?;
         if our == their || ancestor == their {
             continue;
         }
@@ -342,6 +351,7 @@ fn remerge_with_renames<'r>(
     ours: &Tree<'r>,
     theirs: &Tree<'r>,
     criss_cross: Option<[&Commit<'r>; 2]>,
+    folders: Rc<Folders<'r>>,
 ) -> Result<Remerge<'r>, GitError> {
     let empty;
     let base = match base {
@@ -375,6 +385,7 @@ fn remerge_with_renames<'r>(
         decided: HashMap::new(),
         sides: HashMap::new(),
         blobs: HashMap::new(),
+        folders,
     };
     if index.has_conflicts() {
         let found = index

@@ -233,6 +233,7 @@ fn our_merge(repo: &Repository, ours: Oid, theirs: Oid) -> BTreeMap<String, Oid>
         &tree_of(ours),
         &tree_of(theirs),
         criss_cross,
+        std::rc::Rc::new(crate::folders::Folders::new(repo)),
     )
     .expect("the re-merge");
     merged

@@ -16,22 +16,26 @@ use execguard_core::FileChange;
 use git2::{ObjectType, Oid, Tree};
 
 use crate::error::read_err;
+use crate::folders::Folders;
 use crate::objects::as_path;
 use crate::GitError;
 
 /// Whether a rename on either side could matter to the merge of `ours` and `theirs` over `base`;
 /// `theirs_changed` is `theirs` against `base`.
-pub(crate) fn renames_may_matter(
-    base: &Tree<'_>,
-    ours: &Tree<'_>,
-    theirs: &Tree<'_>,
+pub(crate) fn renames_may_matter<'r>(
+    folders: &Folders<'r>,
+    base: &Tree<'r>,
+    ours: &Tree<'r>,
+    theirs: &Tree<'r>,
     theirs_changed: &[FileChange],
 ) -> Result<bool, GitError> {
     let mut dirs = Dirs::default();
     for file in theirs_changed {
         let path = file.path.as_bytes();
-        let found = |tree: &Tree<'_>| {
-            file_in_tree(tree, path).map_err(read_err(String::from_utf8_lossy(path).into_owned()))
+        let found = |tree: &Tree<'r>| {
+            folders
+                .file(tree, path)
+                .map_err(read_err(String::from_utf8_lossy(path).into_owned()))
         };
         match (&file.old, &file.new) {
             // Changed by theirs: relevant if ours no longer has it.
@@ -68,18 +72,6 @@ pub(crate) fn renames_may_matter(
         }
     }
     Ok(false)
-}
-
-/// The mode and id of the file (not directory) at `path` in `tree`, if any.
-fn file_in_tree(tree: &Tree<'_>, path: &[u8]) -> Result<Option<(u32, Oid)>, git2::Error> {
-    match tree.get_path(&as_path(&execguard_core::RepoPath::new(path))) {
-        Ok(entry) if entry.kind() != Some(ObjectType::Tree) => {
-            Ok(Some((entry.filemode() as u32, entry.id())))
-        }
-        Ok(_) => Ok(None),
-        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// The directories above `path`, nearest first, the root left out.

@@ -49,23 +49,50 @@ pub(crate) fn find_new_tree<'r>(
     path: &[u8],
     id: Oid,
 ) -> Result<git2::Tree<'r>, GitError> {
-    repo.find_tree(id).map_err(|error| {
-        if error.class() == git2::ErrorClass::Tree {
-            malformed(
-                path,
-                id,
-                TreeProblem::Unparsable {
-                    reason: error.message().to_string(),
-                },
-            )
-        } else {
-            crate::error::read_err(format!("tree {id}"))(error)
-        }
-    })
+    repo.find_tree(id)
+        .map_err(|error| new_tree_error(path, id, error))
 }
 
-/// Checks every entry of `tree`, the directory `path` of a new side.
+/// What failing to read the new tree `id` at `path` means: a tree libgit2 cannot parse is
+/// malformed, not unreadable.
+pub(crate) fn new_tree_error(path: &[u8], id: Oid, error: git2::Error) -> GitError {
+    if error.class() == git2::ErrorClass::Tree {
+        malformed(
+            path,
+            id,
+            TreeProblem::Unparsable {
+                reason: error.message().to_string(),
+            },
+        )
+    } else {
+        crate::error::read_err(format!("tree {id}"))(error)
+    }
+}
+
+/// Trees that passed [`check_tree`] remembered per thread before starting over: a merge's
+/// folders are compared against each of its parents and in its re-merge, each time read as new.
+const MOST_PASSED: usize = 4096;
+
+thread_local! {
+    static PASSED: std::cell::RefCell<std::collections::HashSet<Oid>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+/// Checks every entry of `tree`, the directory `path` of a new side. The check reads only the
+/// tree's own entries, so a tree that passed once passes again, wherever it is found.
 pub(crate) fn check_tree(tree: &git2::Tree<'_>, path: &[u8]) -> Result<(), GitError> {
+    let id = tree.id();
+    if PASSED.with(|passed| passed.borrow().contains(&id)) {
+        return Ok(());
+    }
     check_listing(tree.len(), |index| tree.get(index))
-        .map_err(|problem| malformed(path, tree.id(), problem))
+        .map_err(|problem| malformed(path, id, problem))?;
+    PASSED.with(|passed| {
+        let mut passed = passed.borrow_mut();
+        if passed.len() >= MOST_PASSED {
+            passed.clear();
+        }
+        passed.insert(id);
+    });
+    Ok(())
 }

@@ -13,41 +13,73 @@ use execguard_core::FileChange;
 use git2::{Oid, Repository, Tree};
 
 use crate::error::read_err;
+use crate::folders::Folders;
 use crate::staged::{all_files, is_tree, to_file_changes, to_unsized_file_changes, Raw, Side};
-use crate::tree_check::{check_tree, find_new_tree};
+use crate::tree_check::{check_tree, find_new_tree, new_tree_error};
 use crate::GitError;
 
 /// The files that differ between `old` (none: the empty tree) and `new`. Fails with
 /// [`GitError::MalformedTree`] when a tree of `new` that differs from `old` is one git's fsck
-/// rejects.
-pub(crate) fn tree_files(
-    repo: &Repository,
-    old: Option<&Tree<'_>>,
-    new: &Tree<'_>,
+/// rejects. The subtrees are read through `folders` when given: a merge's trees are compared
+/// more than once.
+pub(crate) fn tree_files<'r>(
+    repo: &'r Repository,
+    folders: Option<&Folders<'r>>,
+    old: Option<&Tree<'r>>,
+    new: &Tree<'r>,
 ) -> Result<Vec<FileChange>, GitError> {
     let mut raw = Raw::new();
-    compare(repo, b"", old, Some(new), &mut raw)?;
+    let trees = Reader { repo, folders };
+    compare(&trees, b"", old, Some(new), &mut raw)?;
     to_file_changes(repo, raw, &|_| None)
 }
 
 /// As [`tree_files`], without the sizes of the new side's blobs.
-pub(crate) fn tree_changes(
-    repo: &Repository,
-    old: Option<&Tree<'_>>,
-    new: &Tree<'_>,
+pub(crate) fn tree_changes<'r>(
+    repo: &'r Repository,
+    folders: Option<&Folders<'r>>,
+    old: Option<&Tree<'r>>,
+    new: &Tree<'r>,
 ) -> Result<Vec<FileChange>, GitError> {
     let mut raw = Raw::new();
-    compare(repo, b"", old, Some(new), &mut raw)?;
+    let trees = Reader { repo, folders };
+    compare(&trees, b"", old, Some(new), &mut raw)?;
     Ok(to_unsized_file_changes(raw))
 }
 
-fn compare(
-    repo: &Repository,
+/// Where a comparison reads its subtrees: libgit2, or a merge's folders.
+struct Reader<'a, 'r> {
+    repo: &'r Repository,
+    folders: Option<&'a Folders<'r>>,
+}
+
+impl<'r> Reader<'_, 'r> {
+    fn old_tree(&self, id: Oid) -> Result<Tree<'r>, GitError> {
+        match self.folders {
+            Some(folders) => folders.tree(id),
+            None => self.repo.find_tree(id),
+        }
+        .map_err(read_err(format!("tree {id}")))
+    }
+
+    fn new_tree(&self, path: &[u8], id: Oid) -> Result<Tree<'r>, GitError> {
+        match self.folders {
+            Some(folders) => folders
+                .tree(id)
+                .map_err(|error| new_tree_error(path, id, error)),
+            None => find_new_tree(self.repo, path, id),
+        }
+    }
+}
+
+fn compare<'r>(
+    trees: &Reader<'_, 'r>,
     prefix: &[u8],
-    old: Option<&Tree<'_>>,
-    new: Option<&Tree<'_>>,
+    old: Option<&Tree<'r>>,
+    new: Option<&Tree<'r>>,
     out: &mut Raw,
 ) -> Result<(), GitError> {
+    let repo = trees.repo;
     if let (Some(old), Some(new)) = (old, new) {
         if old.id() == new.id() {
             return Ok(());
@@ -86,11 +118,9 @@ fn compare(
                 if a.id != b.id || a.mode != b.mode {
                     let path = join(prefix, before.name_bytes());
                     if is_tree(a.mode) {
-                        let a_tree = repo
-                            .find_tree(a.id)
-                            .map_err(read_err(format!("tree {}", a.id)))?;
-                        let b_tree = find_new_tree(repo, &path, b.id)?;
-                        compare(repo, &path, Some(&a_tree), Some(&b_tree), out)?;
+                        let a_tree = trees.old_tree(a.id)?;
+                        let b_tree = trees.new_tree(&path, b.id)?;
+                        compare(trees, &path, Some(&a_tree), Some(&b_tree), out)?;
                     } else {
                         out.push((path, Some(a), Some(b)));
                     }

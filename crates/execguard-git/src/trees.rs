@@ -4,6 +4,7 @@
 use execguard_core::{Entry, RepoPath, Side, TreeError, Trees};
 use git2::{ObjectType, Oid, Repository, Tree};
 
+use crate::folders::Folders;
 use crate::objects::{as_path, kind_of, tree_error};
 use crate::read_cache::ReadCache;
 use crate::remerge::Remerge;
@@ -26,6 +27,8 @@ pub struct GitTrees<'r> {
     pub(crate) base: Snapshot<'r>,
     pub(crate) new: Snapshot<'r>,
     pub(crate) cache: Option<&'r ReadCache>,
+    /// For a merge's sides: the folders the merge has read, which hold these trees' folders.
+    pub(crate) folders: Option<std::rc::Rc<Folders<'r>>>,
 }
 
 impl<'r> GitTrees<'r> {
@@ -127,7 +130,7 @@ impl Trees for GitTrees<'_> {
         for dir in dirs {
             let mut next = Vec::new();
             for (prefix, tree) in &level {
-                let names = case_folded::matching(self.repo, *tree, dir)
+                let names = case_folded::matching(self.repo, self.folders.as_deref(), *tree, dir)
                     .map_err(tree_error(format!("{path}")))?;
                 for (entry_name, id, is_tree) in names {
                     if is_tree {
@@ -146,7 +149,7 @@ impl Trees for GitTrees<'_> {
         let own_dir = &path.as_bytes()[..path.as_bytes().len() - name.len()];
         let mut found = Vec::new();
         for (prefix, tree) in &level {
-            let names = case_folded::matching(self.repo, *tree, name)
+            let names = case_folded::matching(self.repo, self.folders.as_deref(), *tree, name)
                 .map_err(tree_error(format!("{path}")))?;
             if names.is_empty() && prefix.as_slice() != own_dir {
                 // No such file yet, but its folders are ones the base spells otherwise
