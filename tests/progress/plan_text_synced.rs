@@ -89,7 +89,7 @@ fn with_a_billing_plan(scenario: Scenario) -> Scenario {
     scenario
         .write(
             "plans/billing-execplan.md",
-            "# Billing execplan\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Plan written.\n\n## Surprises & Discoveries\n\nNone yet.\n\n## Decision Log\n\n- Invoices monthly.\n\n## Outcomes & Retrospective\n\nPending.\n",
+            "# Billing execplan\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Plan written.\n- [ ] Invoices sent.\n\n## Surprises & Discoveries\n\nNone yet.\n\n## Decision Log\n\n- Invoices monthly.\n\n## Outcomes & Retrospective\n\nPending.\n",
         )
         .setup_commit("Plan billing")
 }

@@ -120,7 +120,9 @@ commit changing at most that many lines of code in at most that many code files 
 an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
 folders named `completed`, `complete`, `done`, `closed`, or `[layout] shelved-plans`, by default
-`archive`, `archived`, `backlog`, `abandoned`, `deferred`; a formatting
+`archive`, `archived`, `backlog`, `abandoned`, `deferred`, and is not finished: a plan whose
+Progress has items, every one done as the commit leaves it, each already there and done before
+it (the commit adds no item and reopens none), is closed where it lies; a formatting
 pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
 does a move of the plan to another folder or name with its rendered text unchanged (a move that
 also edits it is judged as any edit; a move into a closed-plans folder is judged by
