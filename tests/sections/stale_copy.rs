@@ -109,3 +109,65 @@ fn deleting_a_plan_while_keeping_a_same_title_stub_is_refused() {
         "{run:#?}"
     );
 }
+
+/// Two open plans in `plans/active/`: login (both steps open) and the policy plan that
+/// supersedes it, committed.
+fn with_superseding_plan() -> TestRepo {
+    let repo = with_copy(
+        "plans/active/session-policy-execplan.md",
+        "- [x] (2026-03-01 10:00Z) Plan written.\n- [ ] Move sessions behind the policy.",
+    );
+    // The plan kept as written; only `with_copy`'s second commit added it.
+    repo.write(
+        "plans/active/session-policy-execplan.md",
+        "# Session policy execplan\n\nReplaces the login plan's session steps.\n\n## Progress\n\n- [x] (2026-03-01 10:00Z) Plan written.\n- [ ] Move sessions behind the policy.\n\n## Decision Log\n\n- Sessions follow the policy.\n",
+    );
+    repo.commit_unchecked("Plan the session policy");
+    repo
+}
+
+/// A plan never started, deleted by the commit whose superseding plan records the removal (its
+/// Decision Log names the deleted plan's file), was refused as a plan in use deleted: the
+/// removal is accounted for where a reader of the plans looks.
+#[test]
+fn deleting_a_plan_its_superseding_plan_records_is_accepted() {
+    let repo = with_superseding_plan();
+    repo.git(["rm", "-q", ACTIVE]);
+    repo.append(
+        "plans/active/session-policy-execplan.md",
+        "- The superseded plan `plans/active/login-execplan.md` is removed: this plan replaces it.\n",
+    );
+    repo.git(["add", "plans/active"]);
+    let run = repo.commit("Remove the superseded login plan");
+    run.assert_ok();
+    run.assert_not_flagged("execplan-deleted");
+    assert!(repo
+        .git(["ls-tree", "--name-only", "HEAD", ACTIVE])
+        .is_empty());
+}
+
+/// The breach beside it stays refused: an open plan deleted with no plan recording it, or with
+/// a plan that named it before the commit (an old mention records no removal).
+#[test]
+fn deleting_an_open_plan_no_plan_records_is_refused() {
+    let repo = with_superseding_plan();
+    repo.git(["rm", "-q", ACTIVE]);
+    let run = repo.commit("Remove the login plan");
+    run.assert_refused("execplan-deleted");
+    assert!(run.stderr.contains(ACTIVE), "{run:#?}");
+
+    let repo = with_superseding_plan();
+    repo.append(
+        "plans/active/session-policy-execplan.md",
+        "- Builds on `plans/active/login-execplan.md`.\n",
+    );
+    repo.commit_unchecked("Link the login plan");
+    repo.git(["rm", "-q", ACTIVE]);
+    repo.append(
+        "plans/active/session-policy-execplan.md",
+        "- Sessions expire after a day.\n",
+    );
+    repo.git(["add", "plans/active"]);
+    let run = repo.commit("Remove the login plan");
+    run.assert_refused("execplan-deleted");
+}

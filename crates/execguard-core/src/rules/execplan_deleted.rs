@@ -1,3 +1,4 @@
+mod accounted;
 mod duplicate;
 
 use crate::context::Context;
@@ -27,6 +28,12 @@ aside) and at least as many entries. So the stale `active/` copy of a plan final
 stub with the plan's title keeps nothing; plans the commit removes keep nothing, so two plans
 deleted together cannot vouch for each other. A plan copied to another path in an earlier commit
 and then deleted is kept by its copy: its text is still in the tree.
+
+A plan deleted (or emptied) and accounted for in the same commit is no loss either: another
+execplan the commit leaves in the tree, not itself removed, whose text the commit adds names the
+deleted plan, by its path, its file name, or its feature when that has more than one word (the
+plan that supersedes it records "the superseded `declarative-command-policy.md` is removed").
+An old mention records no removal: only text the commit adds counts.
 
 A copy an editor or file manager made of a plan (`plan 2.md`, `plan copy.md`, `plan - Copy.md`,
 `plan (1).md`, `plan-copy.md`, beside `plan.md` in the same folder) may be deleted or emptied,
@@ -112,7 +119,9 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         }
         if matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties)
             && (kept_elsewhere(cx, file, &base)?.is_some()
-                || duplicate::original_kept(cx, old_path, |path| removed_here(cx, path))?.is_some())
+                || duplicate::original_kept(cx, old_path, |path| removed_here(cx, path))?.is_some()
+                || accounted::superseded_by(cx, old_path, &feature, |path| removed_here(cx, path))?
+                    .is_some())
         {
             continue;
         }
