@@ -283,10 +283,11 @@ fn a_finished_plan_that_never_moves_is_not_planned_work() {
         .mentions(&format!("{PLAN} is finished"));
 }
 
-/// The real breach beside it stays refused: an edit that reopens a finished plan's item, or
-/// rewrites one, is work under the plan and needs its entry (a step added is an entry).
+/// The real breaches beside it stay refused: an edit that reopens a finished plan's item,
+/// rewrites one, or grows the plan outside its Outcomes (a new phase, a new decision) is work
+/// under the plan and needs its entry (a step added to Progress is an entry).
 #[test]
-fn a_finished_plan_reopened_or_rewritten_is_planned_work() {
+fn a_finished_plan_reopened_rewritten_or_grown_is_planned_work() {
     let main = || with_config(PLANNED_WORK).git(["checkout", "-q", "-B", "main"]);
     main()
         .replace(
@@ -305,4 +306,21 @@ fn a_finished_plan_reopened_or_rewritten_is_planned_work() {
         .commit_all("Fix the login expiry; review the plan")
         .refused("progress-update")
         .mentions("only rewords");
+    // Work planned under it: a new phase, or a new decision, written beside the code.
+    main()
+        .append(PLAN, "\n## Phase 2: Logout\n\nEnd sessions on request.\n")
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Start the logout")
+        .refused("progress-update")
+        .mentions("adds no entry");
+    main()
+        .replace(
+            PLAN,
+            "- Keep sessions in memory.\n",
+            "- Keep sessions in memory.\n- Expire sessions after a day.\n",
+        )
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Expire sessions")
+        .refused("progress-update")
+        .mentions("adds no entry");
 }
