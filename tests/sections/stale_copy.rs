@@ -171,3 +171,53 @@ fn deleting_an_open_plan_no_plan_records_is_refused() {
     let run = repo.commit("Remove the login plan");
     run.assert_refused("execplan-deleted");
 }
+
+/// The login plan (both steps open) split into two sub-plans by one commit.
+fn split_login(second_step: &str) -> TestRepo {
+    let repo = with_copy("plans/active/billing-execplan.md", "- [ ] Send invoices.");
+    repo.git(["rm", "-q", ACTIVE]);
+    let plan = |title: &str, step: &str| {
+        PLAN_READY
+            .replace("# Login execplan", &format!("# {title}"))
+            .replace(
+                "- [x] (2026-01-01 09:00Z) Plan written.",
+                &format!("- [ ] {step}"),
+            )
+            // Enough of its own that git pairs no rename with the deleted plan.
+            .replace(
+                "None yet.",
+                &(0..40)
+                    .map(|line| format!("- {title}, note {line}.\n"))
+                    .collect::<String>(),
+            )
+    };
+    repo.write(
+        "plans/active/login-code-execplan.md",
+        plan("Login code", "Write the code."),
+    );
+    repo.write(
+        "plans/active/login-review-execplan.md",
+        plan("Login review", second_step),
+    );
+    repo.git(["add", "plans/active"]);
+    repo
+}
+
+/// A plan split into sub-plans in the same commit, each of its steps carried to one of them,
+/// was refused as a plan in use deleted: no single plan kept every entry. The plans the commit
+/// writes keep them between them.
+#[test]
+fn deleting_a_plan_split_into_sub_plans_that_keep_its_steps_is_accepted() {
+    let repo = split_login("Review it.");
+    let run = repo.commit("Split the login plan by step");
+    run.assert_ok();
+    run.assert_not_flagged("execplan-deleted");
+}
+
+/// A step lost in the split (no sub-plan keeps it) is work dropped: refused.
+#[test]
+fn deleting_a_plan_split_into_sub_plans_that_drop_a_step_is_refused() {
+    let repo = split_login("Deploy it.");
+    let run = repo.commit("Split the login plan by step");
+    run.assert_refused("execplan-deleted");
+}
