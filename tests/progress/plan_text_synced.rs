@@ -89,7 +89,7 @@ fn with_a_billing_plan(scenario: Scenario) -> Scenario {
     scenario
         .write(
             "plans/billing-execplan.md",
-            "# Billing execplan\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Plan written.\n\n## Surprises & Discoveries\n\nNone yet.\n\n## Decision Log\n\n- Invoices monthly.\n\n## Outcomes & Retrospective\n\nPending.\n",
+            "# Billing execplan\n\n## Progress\n\n- [x] (2026-01-01 09:00Z) Plan written.\n- [ ] Invoices sent.\n\n## Surprises & Discoveries\n\nNone yet.\n\n## Decision Log\n\n- Invoices monthly.\n\n## Outcomes & Retrospective\n\nPending.\n",
         )
         .setup_commit("Plan billing")
 }
@@ -210,4 +210,80 @@ fn a_search_and_replace_that_also_rewrites_the_plan_is_planned_work() {
         )
         .commit_all("Rename mcpd to mcpv")
         .refused("progress-update");
+}
+
+/// The open plan quotes the code's `datetime.now()` and says, in Chinese, who gets the
+/// notification (创作者, creators); the code holds both.
+fn plan_quoting_the_code() -> Scenario {
+    on_main(Some(PLANNED_WORK_DEFAULT))
+        .replace(
+            PLAN,
+            "## Progress",
+            "Stamp each bar with `datetime.now()` when it closes.\n\n让创作者在积分到账时收到通知。\n\n## Progress",
+        )
+        .write(
+            "src/bars.py",
+            "def stamp(bar):\n    bar.closed = datetime.now()\n",
+        )
+        .write("src/i18n/zh-CN.json", "{\"title\": \"创作者中心\"}\n")
+        .setup_commit("Stamp bars; creators' notifications")
+}
+
+/// ai-trading-bot replaced `datetime.now()` by `datetime.now(UTC)` over its code and four lines
+/// of a plan: a word inserted, which the word comparison took for new text, so the sweep was
+/// refused as planned work without its entry. A plan line changed exactly as the code's lines
+/// change (the same tokens inserted between the same neighbours) keeps the plan in sync.
+#[test]
+fn a_search_and_replace_that_inserts_a_word_keeps_the_plan_in_sync() {
+    plan_quoting_the_code()
+        .replace("src/bars.py", "datetime.now()", "datetime.now(UTC)")
+        .replace(PLAN, "datetime.now()", "datetime.now(UTC)")
+        .write("src/scrollbar.py", constants("SCROLL_", 240))
+        .commit_all("Use timezone-aware timestamps")
+        .accepted()
+        .mentions("warning[progress-update]")
+        .mentions("only has words replaced to match the code");
+    // The same word inserted where the code does not insert it is new text: planned work.
+    plan_quoting_the_code()
+        .replace("src/bars.py", "datetime.now()", "datetime.now(UTC)")
+        .replace(PLAN, "when it closes.", "when it closes, in UTC.")
+        .write("src/scrollbar.py", constants("SCROLL_", 240))
+        .commit_all("Use timezone-aware timestamps")
+        .refused("progress-update")
+        .mentions("adds no entry");
+}
+
+/// aishifu renamed 创作者 (creators) to 老师 (teachers) over its i18n files and plans: Chinese
+/// has no spaces between words, so the whole sentence was one word the code does not hold, and
+/// the sweep was refused as planned work without its entry. Chinese text is compared character
+/// by character.
+#[test]
+fn a_chinese_terminology_sweep_keeps_the_plan_in_sync() {
+    plan_quoting_the_code()
+        .replace("src/i18n/zh-CN.json", "创作者", "老师")
+        .replace(PLAN, "让创作者", "让老师")
+        .write("src/scrollbar.py", constants("SCROLL_", 240))
+        .commit_all("i18n: 创作者 -> 老师")
+        .accepted()
+        .mentions("warning[progress-update]")
+        .mentions("only has words replaced to match the code");
+    // A sentence added beside the sweep, or another word than the code's, is planned work.
+    plan_quoting_the_code()
+        .replace("src/i18n/zh-CN.json", "创作者", "老师")
+        .replace(
+            PLAN,
+            "让创作者在积分到账时收到通知。",
+            "让老师在积分到账时收到通知。老师可以退订。",
+        )
+        .write("src/scrollbar.py", constants("SCROLL_", 240))
+        .commit_all("i18n: 创作者 -> 老师")
+        .refused("progress-update")
+        .mentions("adds no entry");
+    plan_quoting_the_code()
+        .replace("src/i18n/zh-CN.json", "创作者", "老师")
+        .replace(PLAN, "让创作者", "让学生")
+        .write("src/scrollbar.py", constants("SCROLL_", 240))
+        .commit_all("i18n: 创作者 -> 老师")
+        .refused("progress-update")
+        .mentions("adds no entry");
 }

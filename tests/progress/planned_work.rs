@@ -3,7 +3,7 @@
 //! beside a closed plan or a plan of another era, a revert. Each runs the installed hooks.
 
 use super::commit_shapes::with_config;
-use super::common::scenario::{constants, Scenario};
+use super::common::scenario::{constants, Scenario, PLAN};
 use super::common::{Run, TestRepo};
 
 /// Planned work with unplanned complex work, and small work touching a plan without an entry,
@@ -14,13 +14,18 @@ pub(super) const PLANNED_WORK: &str = "[rules.progress-update]\nrequire = \"plan
 pub(super) const PLANNED_WORK_DEFAULT: &str =
     "[rules.progress-update]\nrequire = \"planned-work\"\n";
 
-/// `config` committed, then the branch `main`, which names no feature.
+/// `config` committed, then the branch `main`, which names no feature. The plan has a step
+/// still open: a plan whose every Progress item is done is finished, and touching it is not
+/// planned work (see `planned_work_plans::a_finished_plan_that_never_moves_is_not_planned_work`).
 pub(super) fn on_main(config: Option<&str>) -> Scenario {
     let scenario = match config {
         Some(config) => with_config(config),
         None => Scenario::exec(),
     };
-    scenario.git(["checkout", "-q", "-B", "main"])
+    scenario
+        .replace(PLAN, "Plan written.\n", "Plan written.\n- [ ] Logout.\n")
+        .setup_commit("Plan the logout")
+        .git(["checkout", "-q", "-B", "main"])
 }
 
 /// A routine fix on main that no plan names: under `require = "planned-work"` it needs no entry;

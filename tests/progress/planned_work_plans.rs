@@ -253,3 +253,74 @@ fn an_open_plan_moved_unchanged_is_not_planned_work() {
         .refused("progress-update")
         .mentions("adds no entry");
 }
+
+/// A finished plan kept where it was written (no `completed/` folder to move it to) counted as
+/// open, so a routine change that only kept it true (a command renamed in its Decision Log, its
+/// Outcomes written) became planned work without an entry and was refused. A plan whose every
+/// Progress item is done, as the commit leaves it, is finished, as one in `completed/` is.
+#[test]
+fn a_finished_plan_that_never_moves_is_not_planned_work() {
+    // The fixture's plan: its one item, done.
+    let keep_true = |scenario: Scenario| {
+        scenario
+            .replace(PLAN, "Keep sessions in memory.", "Keep sessions in Redis.")
+            .replace(
+                PLAN,
+                "Pending.\n",
+                "Sessions live in Redis; login shipped.\n",
+            )
+            .append("src/auth.rs", &constants("FIX_", 20))
+    };
+    keep_true(with_config(PLANNED_WORK).git(["checkout", "-q", "-B", "main"]))
+        .commit_all("Move sessions to Redis; keep the login plan true")
+        .accepted();
+    // Complex work beside it is still found, naming the finished plan.
+    footer(with_config(WITH_FOLDERS).git(["checkout", "-q", "-B", "main"]))
+        .replace(PLAN, "Pending.\n", "Login shipped.\n")
+        .commit_all("Add the footer; note the login outcome")
+        .refused("progress-update")
+        .mentions("this looks like complex work")
+        .mentions(&format!("{PLAN} is finished"));
+}
+
+/// The real breaches beside it stay refused: an edit that reopens a finished plan's item,
+/// rewrites one, or grows the plan outside its Outcomes (a new phase, a new decision) is work
+/// under the plan and needs its entry (a step added to Progress is an entry).
+#[test]
+fn a_finished_plan_reopened_rewritten_or_grown_is_planned_work() {
+    let main = || with_config(PLANNED_WORK).git(["checkout", "-q", "-B", "main"]);
+    main()
+        .replace(
+            PLAN,
+            "- [x] (2026-01-01 09:00Z) Plan written.",
+            "- [ ] Plan written.",
+        )
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Fix the login expiry; reopen the plan")
+        .refused("progress-update")
+        .mentions("adds no entry");
+    // A done item rewritten is not kept as it was: the plan is worked on, its entry reworded.
+    main()
+        .replace(PLAN, "Plan written.", "Plan written and reviewed.")
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Fix the login expiry; review the plan")
+        .refused("progress-update")
+        .mentions("only rewords");
+    // Work planned under it: a new phase, or a new decision, written beside the code.
+    main()
+        .append(PLAN, "\n## Phase 2: Logout\n\nEnd sessions on request.\n")
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Start the logout")
+        .refused("progress-update")
+        .mentions("adds no entry");
+    main()
+        .replace(
+            PLAN,
+            "- Keep sessions in memory.\n",
+            "- Keep sessions in memory.\n- Expire sessions after a day.\n",
+        )
+        .append("src/auth.rs", &constants("FIX_", 20))
+        .commit_all("Expire sessions")
+        .refused("progress-update")
+        .mentions("adds no entry");
+}

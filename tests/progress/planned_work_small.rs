@@ -31,6 +31,12 @@ fn within_push_on_main() -> (TestRepo, String) {
         "[rules.progress-update]\nrequire = \"planned-work\"\nwithin = \"push\"\n",
     );
     repo.commit_unchecked("Configure execguard");
+    // A step still open: a plan whose every item is done is finished, not worked under.
+    let plan = repo
+        .read(PLAN)
+        .replace("Plan written.\n", "Plan written.\n- [ ] Logout.\n");
+    repo.write(PLAN, plan);
+    repo.commit_unchecked("Plan the logout");
     repo.git(["checkout", "-q", "-B", "main"]);
     let base = repo.head();
     (repo, base)

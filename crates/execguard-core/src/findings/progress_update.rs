@@ -56,6 +56,9 @@ pub enum SetAsideWhy {
     Closed,
     /// It is kept where shelved plans are (`[layout] shelved-plans`).
     Shelved,
+    /// Every item of its Progress is done, as the change leaves it, and the change adds or
+    /// reopens none: a finished plan kept where it was written.
+    Finished,
     /// As the change leaves it, it has no Progress section.
     NoSection,
     /// The change only reformats it: its rendered text is unchanged.
@@ -77,6 +80,10 @@ impl SetAsidePlan {
             ),
             SetAsideWhy::Shelved => format!(
                 "{} is shelved (kept under `[layout] shelved-plans`, where plans set aside go)",
+                self.plan
+            ),
+            SetAsideWhy::Finished => format!(
+                "{} is finished (every item of its `{section}` is done, and this change adds or reopens none)",
                 self.plan
             ),
             SetAsideWhy::NoSection => {
@@ -371,6 +378,10 @@ impl ProgressUpdate {
             ProgressUpdate::UnplannedComplexWork(found) if !found.set_aside.is_empty() => {
                 let plan = &found.set_aside[0];
                 let fix = match plan.why {
+                    SetAsideWhy::Finished => format!(
+                        "A finished plan does not make work planned: if this work belongs to {}, the plan is not finished, so add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
+                        plan.plan, found.section, about.subject, found.execplans,
+                    ),
                     SetAsideWhy::Closed | SetAsideWhy::Shelved => format!(
                         "A closed or shelved plan does not make work planned: if this work belongs to {}, the plan is not finished, so move it back where open plans live and add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,

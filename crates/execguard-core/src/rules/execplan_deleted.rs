@@ -1,3 +1,4 @@
+mod accounted;
 mod duplicate;
 
 use crate::context::Context;
@@ -24,9 +25,17 @@ another plan (open or closed, by any template, not the removed path) that is the
 whose Progress has every Progress entry of the removed plan (its visible text, box and timestamps
 aside) and at least as many entries. So the stale `active/` copy of a plan finalized into
 `completed/` earlier, or the old copy of a plan archived under a dated name, may be deleted. A
-stub with the plan's title keeps nothing; plans the commit removes keep nothing, so two plans
+stub with the plan's title keeps nothing. A plan split into sub-plans is kept when the plans the
+commit adds or edits, two or more, hold every Progress entry of it between them. Plans the commit
+removes keep nothing, so two plans
 deleted together cannot vouch for each other. A plan copied to another path in an earlier commit
 and then deleted is kept by its copy: its text is still in the tree.
+
+A plan deleted (or emptied) and accounted for in the same commit is no loss either: another
+execplan the commit leaves in the tree, not itself removed, whose text the commit adds names the
+deleted plan, by its path, its file name, or its feature when that has more than one word (the
+plan that supersedes it records "the superseded `declarative-command-policy.md` is removed").
+An old mention records no removal: only text the commit adds counts.
 
 A copy an editor or file manager made of a plan (`plan 2.md`, `plan copy.md`, `plan - Copy.md`,
 `plan (1).md`, `plan-copy.md`, beside `plan.md` in the same folder) may be deleted or emptied,
@@ -112,7 +121,9 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         }
         if matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties)
             && (kept_elsewhere(cx, file, &base)?.is_some()
-                || duplicate::original_kept(cx, old_path, |path| removed_here(cx, path))?.is_some())
+                || duplicate::original_kept(cx, old_path, |path| removed_here(cx, path))?.is_some()
+                || accounted::superseded_by(cx, old_path, &feature, |path| removed_here(cx, path))?
+                    .is_some())
         {
             continue;
         }
@@ -263,7 +274,8 @@ fn items(text: &str, section: &str) -> (usize, usize) {
 /// many: a stub with the same title keeps nothing, and a plan with no Progress entries is kept
 /// only by an identical copy. A plan the change removes or empties keeps nothing, so two plans
 /// removed together cannot vouch for each other. A plan copied elsewhere in an earlier commit and
-/// then deleted is kept by its copy.
+/// then deleted is kept by its copy. A plan split into sub-plans is kept by the plans the same
+/// change writes (adds or edits), two or more, when they hold every entry between them.
 fn kept_elsewhere(
     cx: &Context<'_>,
     file: &crate::model::FileChange,
@@ -277,6 +289,7 @@ fn kept_elsewhere(
     let wanted = progress_texts(base, section);
     let plans = &cx.config.layout.execplans;
     let mut seen: Vec<RepoPath> = Vec::new();
+    let mut split: Vec<(RepoPath, Vec<String>)> = Vec::new();
     for folder in plans.folders() {
         for path in cx.trees.list(Side::New, &RepoPath::from(folder.as_str()))? {
             if &path == old_path || seen.contains(&path) || plans.feature_of(&path).is_none() {
@@ -302,9 +315,26 @@ fn kept_elsewhere(
             if kept.len() >= wanted.len() && wanted.iter().all(|entry| keeps(&kept, entry)) {
                 return Ok(Some(path));
             }
+            if written_here(cx, &path) {
+                split.push((path, kept));
+            }
         }
     }
+    // A plan split into sub-plans by the same commit: the plans it writes keep every entry
+    // between them.
+    let all: Vec<String> = split.iter().flat_map(|(_, kept)| kept.clone()).collect();
+    if split.len() > 1 && !wanted.is_empty() && wanted.iter().all(|entry| keeps(&all, entry)) {
+        return Ok(split.into_iter().next().map(|(path, _)| path));
+    }
     Ok(None)
+}
+
+/// Whether the change adds or edits the file at `path` (a plan it writes).
+fn written_here(cx: &Context<'_>, path: &RepoPath) -> bool {
+    cx.change
+        .files
+        .iter()
+        .any(|file| &file.path == path && file.new.is_some() && file.old != file.new)
 }
 
 /// Whether `kept` holds the entry `wanted`: the same text, or that text finished with a note (a

@@ -120,7 +120,10 @@ commit changing at most that many lines of code in at most that many code files 
 an `Execplan:` trailer or the branch names a feature, or it touches an open execplan (one that,
 as the commit leaves it, has the section and is not under `[layout] closed-plans`, by default
 folders named `completed`, `complete`, `done`, `closed`, or `[layout] shelved-plans`, by default
-`archive`, `archived`, `backlog`, `abandoned`, `deferred`; a formatting
+`archive`, `archived`, `backlog`, `abandoned`, `deferred`, and is not finished: a plan whose
+Progress has items, every one done as the commit leaves it, each already there and done before
+it (the commit adds no item and reopens none), with no entry added outside its Outcomes &
+Retrospective (a new phase, step or decision plans more work), is closed where it lies; a formatting
 pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
 does a move of the plan to another folder or name with its rendered text unchanged (a move that
 also edits it is judged as any edit; a move into a closed-plans folder is judged by
@@ -130,7 +133,11 @@ writes one of the lines the code adds, an identifier counting as its parts too, 
 a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry,
 or a word changed only by such a rename inside it, as a search and replace leaves it
 (`TestAutomaticMcpDeduplication` to `TestAutomaticmcpveduplication` when the code renames
-`mcpd` to `mcpv`; the renamed part at least three letters long);
+`mcpd` to `mcpv`; the renamed part at least three letters long), or a plan line changed in
+place exactly as the commit changes a line of code, the same words and marks inserted, removed or
+replaced between the same neighbours (`datetime.now()` to `datetime.now(UTC)` in code and plan
+alike); Chinese and Japanese text, which has no spaces between words, is compared character by
+character;
 such an edit, like a move or a formatting pass, is not a rewording of its entries either, even
 when another plan makes the commit planned work), or under
 `within = "push"` its push or range does; other code is reported only above `unplanned-max-lines`
@@ -160,6 +167,7 @@ loosen the rule (`guard-config`).
 "#
 );
 
+mod edits;
 mod exempt;
 mod release;
 mod synced;

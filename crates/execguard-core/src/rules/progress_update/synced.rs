@@ -32,6 +32,11 @@ const MAX_CODE_BYTES: usize = 8 << 20;
 /// Whether the edit of a plan from `old` to `new` only keeps its text in sync with the words the
 /// change's code replaces.
 pub(super) fn only_synced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool, TreeError> {
+    Ok(words_replaced(cx, old, new)? || super::edits::changed_as_code(cx, old, new)?)
+}
+
+/// Whether every difference between `old` and `new` replaces words by words the code replaces.
+fn words_replaced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool, TreeError> {
     let (old_words, new_words) = (words(old), words(new));
     if old_words.len() > MAX_PLAN_WORDS || new_words.len() > MAX_PLAN_WORDS {
         return Ok(false);
@@ -173,11 +178,44 @@ fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<Strin
     Ok(Some((removed, added)))
 }
 
-/// The words of a text: runs of letters, digits and `_`.
+/// The words of a text: runs of letters, digits and `_`, each Chinese or Japanese character a
+/// word of its own (those scripts do not separate words by spaces).
 fn words(text: &str) -> Vec<&str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|word| !word.is_empty())
-        .collect()
+    words_of(text)
+}
+
+/// [`words`], for the other comparisons of a plan's text with the code's.
+pub(super) fn words_of(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for run in text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|run| !run.is_empty())
+    {
+        let mut start = 0;
+        for (at, c) in run.char_indices() {
+            if is_cjk(c) {
+                if start < at {
+                    out.push(&run[start..at]);
+                }
+                out.push(&run[at..at + c.len_utf8()]);
+                start = at + c.len_utf8();
+            }
+        }
+        if start < run.len() {
+            out.push(&run[start..]);
+        }
+    }
+    out
+}
+
+/// Whether `c` is a Chinese (Han) or Japanese kana character.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{20000}'..='\u{2ebef}')
 }
 
 /// The parts of an identifier, lowercased: split at `_` and where a lowercase letter or digit
@@ -233,6 +271,15 @@ mod tests {
         let (removed, added) = (pool(&["d", "ab"]), pool(&["v", "cd"]));
         assert!(!renamed_inside("mcpd", "mcpv", &removed, &added));
         assert!(!renamed_inside("xaby", "xcdy", &removed, &added));
+    }
+
+    #[test]
+    fn chinese_text_splits_into_characters() {
+        assert_eq!(
+            words("让创作者收到 SMS2"),
+            ["让", "创", "作", "者", "收", "到", "SMS2"]
+        );
+        assert_eq!(words("老师侧api"), ["老", "师", "侧", "api"]);
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Which execplans a change touches, and which of them make it planned work under
 //! `require = "planned-work"`.
 
+use std::collections::HashSet;
+
 use crate::context::Context;
 use crate::findings::{SetAsidePlan, SetAsideWhy};
-use crate::markdown::{renders_the_same, section_text};
+use crate::markdown::{renders_the_same, section_text, visible_entries, Outline};
 use crate::model::{FileChange, RepoPath, Side, TreeError};
+use crate::progress::section_keys;
 
 /// Whether the change touches an open execplan: one that, as the change leaves it, has the
 /// Progress section and is not kept where closed plans are (`[layout] closed-plans`), and whose
@@ -85,6 +88,18 @@ pub(super) fn why_set_aside(
             }
         }
     }
+    // The plan's version before the change: at its old path when moved.
+    let before = match (&file.renamed_from, &file.old) {
+        (Some(from), _) => cx.text(Side::Base, from)?,
+        (None, Some(_)) => cx.text(Side::Base, &file.path)?,
+        (None, None) => None,
+    };
+    if before
+        .as_deref()
+        .is_some_and(|old| finished(old, &text, &cx.config.rules.progress_update.section))
+    {
+        return Ok(Some(SetAsideWhy::Finished));
+    }
     if file.old.is_some() && file.renamed_from.is_none() {
         if let Some(old) = cx.text(Side::Base, &file.path)? {
             if renders_the_same(&old, &text) {
@@ -96,4 +111,43 @@ pub(super) fn why_set_aside(
         }
     }
     Ok(None)
+}
+
+/// Whether a plan is finished as the change leaves it, and stays so: its Progress has items, every
+/// one of them done, and each was already there, done, before the change (the change adds no
+/// item and reopens none), and the change adds no entry outside its Outcomes & Retrospective. A team that keeps finished plans where they were written, with no
+/// `completed/` folder to move them to, closes a plan by ticking its last item; keeping such a
+/// plan true (a command renamed in its Decision Log, its Outcomes written) is not work under it.
+fn finished(old: &str, new: &str, section: &str) -> bool {
+    let is_item = |key: &String| key.starts_with("[x] ") || key.starts_with("[ ] ");
+    let new_items: Vec<String> = section_keys(new, section)
+        .into_iter()
+        .filter(is_item)
+        .collect();
+    if new_items.is_empty() || !new_items.iter().all(|key| key.starts_with("[x] ")) {
+        return false;
+    }
+    let old_items: HashSet<String> = section_keys(old, section)
+        .into_iter()
+        .filter(is_item)
+        .collect();
+    new_items.iter().all(|key| old_items.contains(key))
+        && entries_outside_outcomes(new) <= entries_outside_outcomes(old)
+}
+
+/// The titles a plan's closing section goes by; filling it is what finishing a plan writes.
+const OUTCOMES_TITLES: &[&str] = &["Outcomes & Retrospective", "Outcomes", "Retrospective"];
+
+/// How many visible entries (paragraphs, list items, headings, rows) the plan has outside its
+/// Outcomes & Retrospective section. An edit that keeps a finished plan true rewrites entries in
+/// place or fills its Outcomes; one that grows it elsewhere (a new phase, new steps, a new
+/// decision) plans more work under it.
+fn entries_outside_outcomes(text: &str) -> usize {
+    let outline = Outline::of(text);
+    let all = visible_entries(text).len();
+    let outcomes = OUTCOMES_TITLES
+        .iter()
+        .find_map(|title| outline.section_text(title))
+        .map_or(0, |section| visible_entries(section).len());
+    all.saturating_sub(outcomes)
 }
