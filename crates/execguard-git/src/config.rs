@@ -177,13 +177,7 @@ fn blob_in(tree: &git2::Tree<'_>) -> Option<ObjectId> {
 /// The id of the `.execguard.toml` blob in commit `id`'s own tree (the config that judges a
 /// commit made on top of it); `None` when the tree has none.
 pub fn commit_config_blob(repo: &Repo, id: ObjectId) -> Result<Option<ObjectId>, GitError> {
-    let commit = repo
-        .git()
-        .find_commit(id.git())
-        .map_err(read_err(format!("commit {id}")))?;
-    let tree = commit
-        .tree()
-        .map_err(read_err(format!("the tree of {id}")))?;
+    let tree = repo.commit_tree(id)?;
     Ok(blob_in(&tree))
 }
 

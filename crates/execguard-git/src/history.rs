@@ -52,13 +52,7 @@ pub fn held_in_commit(
     id: ObjectId,
     paths: &[(&RepoPath, &str)],
 ) -> Result<Vec<RepoPath>, GitError> {
-    let commit = repo
-        .git()
-        .find_commit(id.git())
-        .map_err(read_err(format!("commit {id}")))?;
-    let tree = commit
-        .tree()
-        .map_err(read_err(format!("the tree of {id}")))?;
+    let tree = repo.commit_tree(id)?;
     Ok(paths
         .iter()
         .filter(|(path, blob)| {
@@ -78,12 +72,7 @@ pub fn blob_in_commit(
     path: &RepoPath,
 ) -> Result<Option<Vec<u8>>, GitError> {
     let git = repo.git();
-    let commit = git
-        .find_commit(id.git())
-        .map_err(read_err(format!("commit {id}")))?;
-    let tree = commit
-        .tree()
-        .map_err(read_err(format!("the tree of {id}")))?;
+    let tree = repo.commit_tree(id)?;
     let Ok(entry) = tree.get_path(std::path::Path::new(&path.to_text())) else {
         return Ok(None);
     };

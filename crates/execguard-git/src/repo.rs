@@ -19,6 +19,17 @@ impl Repo {
         &self.0
     }
 
+    /// The tree of commit `id`, each failure named by what could not be read.
+    pub(crate) fn commit_tree(&self, id: ObjectId) -> Result<git2::Tree<'_>, crate::GitError> {
+        let commit = self
+            .0
+            .find_commit(id.git())
+            .map_err(crate::error::read_err(format!("commit {id}")))?;
+        commit
+            .tree()
+            .map_err(crate::error::read_err(format!("the tree of {id}")))
+    }
+
     /// The working tree, `None` for a bare repository.
     pub fn workdir(&self) -> Option<&Path> {
         self.0.workdir()

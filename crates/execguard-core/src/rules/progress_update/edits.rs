@@ -10,14 +10,11 @@ use std::collections::HashSet;
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
+use super::synced::{each_code_text, words_of};
 use crate::context::Context;
 use crate::model::TreeError;
-use crate::rules::commit_size::Content;
 
-use super::synced::words_of;
-
-/// Code beyond this many bytes, or a plan beyond this many lines, is not compared.
-const MAX_CODE_BYTES: usize = 8 << 20;
+/// A plan beyond this many lines is not compared (code: `synced::each_code_text`).
 const MAX_PLAN_LINES: usize = 20_000;
 /// Lines longer than this many tokens are not compared token by token.
 const MAX_LINE_TOKENS: usize = 2_000;
@@ -49,27 +46,13 @@ pub(super) fn changed_as_code(cx: &Context<'_>, old: &str, new: &str) -> Result<
 /// The edits of the code files' lines changed in place.
 fn code_edits(cx: &Context<'_>) -> Result<Option<HashSet<Edit>>, TreeError> {
     let mut out = HashSet::new();
-    let mut bytes = 0usize;
-    for file in cx.code_changes() {
-        let (old, new) = (
-            Content::read(cx, file.old.as_ref())?,
-            Content::read(cx, file.new.as_ref())?,
-        );
-        let (old, new) = (
-            old.text().unwrap_or_default(),
-            new.text().unwrap_or_default(),
-        );
-        bytes += old.len() + new.len();
-        if bytes > MAX_CODE_BYTES {
-            return Ok(None);
-        }
-        let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+    let read = each_code_text(cx, |old, new| {
         let (old, new): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
         if let Some(edits) = line_edits(&old, &new, false) {
             out.extend(edits);
         }
-    }
-    Ok(Some(out))
+    })?;
+    Ok(read.then_some(out))
 }
 
 /// The edits inside the lines changed in place between `old` and `new`: each run of changed

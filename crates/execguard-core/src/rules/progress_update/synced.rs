@@ -133,11 +133,13 @@ fn known(word: &str, pool: &HashSet<String>) -> bool {
     pool.contains(&whole) || parts(word).iter().all(|part| pool.contains(part))
 }
 
-/// The words of the lines the change's code files remove, and of those they add (a line moved
-/// within a file is neither). `None` when the code is too large to read for this.
-#[allow(clippy::type_complexity)]
-fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<String>)>, TreeError> {
-    let (mut removed, mut added) = (HashSet::new(), HashSet::new());
+/// Calls `each` with the old and new text of every code file the change touches (binary content
+/// as empty text). `false`, having stopped, when the code is over `MAX_CODE_BYTES` in all: code
+/// that large is not read to compare a plan with.
+pub(super) fn each_code_text(
+    cx: &Context<'_>,
+    mut each: impl FnMut(&str, &str),
+) -> Result<bool, TreeError> {
     let mut bytes = 0usize;
     for file in cx.code_changes() {
         let (old, new) = (
@@ -151,9 +153,19 @@ fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<Strin
         );
         bytes += old.len() + new.len();
         if bytes > MAX_CODE_BYTES {
-            return Ok(None);
+            return Ok(false);
         }
-        let (old, new) = (String::from_utf8_lossy(old), String::from_utf8_lossy(new));
+        each(&String::from_utf8_lossy(old), &String::from_utf8_lossy(new));
+    }
+    Ok(true)
+}
+
+/// The words of the lines the change's code files remove, and of those they add (a line moved
+/// within a file is neither). `None` when the code is too large to read for this.
+#[allow(clippy::type_complexity)]
+fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<String>)>, TreeError> {
+    let (mut removed, mut added) = (HashSet::new(), HashSet::new());
+    let read = each_code_text(cx, |old, new| {
         let mut count: HashMap<&str, i64> = HashMap::new();
         for line in old.lines() {
             *count.entry(line).or_default() += 1;
@@ -174,8 +186,8 @@ fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<Strin
                 pool.extend(parts(word));
             }
         }
-    }
-    Ok(Some((removed, added)))
+    })?;
+    Ok(read.then_some((removed, added)))
 }
 
 /// The words of a text: runs of letters, digits and `_`, each Chinese or Japanese character a
