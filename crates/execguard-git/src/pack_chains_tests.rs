@@ -120,6 +120,60 @@ fn blobs_deep_in_delta_chains_read_as_git_reads_them_with_room_for_every_version
     assert_every_blob_reads_as_git_reads(dir.path(), 64 * 1024 * 1024);
 }
 
+/// The blob at the end of the deepest delta chain of `dir`'s pack, and the chain's length.
+fn deepest_blob(dir: &Path) -> (String, usize) {
+    let pack = std::fs::read_dir(dir.join(".git/objects/pack"))
+        .expect("pack directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|ext| ext == "idx"))
+        .expect("a pack index");
+    let listing = text(git(
+        dir,
+        &["verify-pack", "-v", pack.to_str().expect("path")],
+        None,
+    ));
+    // `<id> blob <size> <size in pack> <offset> <depth> <base id>` for a delta.
+    listing
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            match fields.as_slice() {
+                [id, "blob", _, _, _, depth, _] => Some((id.to_string(), depth.parse().ok()?)),
+                _ => None,
+            }
+        })
+        .max_by_key(|(_, depth)| *depth)
+        .expect("a blob stored as a delta")
+}
+
+/// Reading a blob deep in a chain keeps it and one in eight of the versions below it, not every
+/// one: the versions nobody asked for crowded out those the next commits read again.
+#[test]
+fn a_blob_deep_in_a_chain_keeps_one_in_eight_of_the_versions_below_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 40);
+    let (id, depth) = deepest_blob(dir.path());
+    assert!(depth >= 16, "the repack made deep chains: {depth}");
+    let shared = Arc::new(SharedPacks::open(
+        &[dir.path().join(".git/objects")],
+        64 * 1024 * 1024,
+    ));
+    let mut reader = PackChains::new(Arc::clone(&shared));
+    let expected = git(dir.path(), &["cat-file", "blob", &id], None);
+    let (_, data) = read(&mut reader, &id).expect("the pack has the blob");
+    assert_eq!(data, expected);
+    let kept = shared.decoded.lock().expect("kept versions").versions.len();
+    // The one asked for, and every eighth of the `depth - 1` deltas below it.
+    assert_eq!(kept, 1 + (depth - 1) / KEEP_EVERY, "chain of {depth}");
+    // Read again, it is one of those kept.
+    let (_, again) = read(&mut reader, &id).expect("the pack has the blob");
+    assert_eq!(again, expected);
+    assert_eq!(
+        shared.decoded.lock().expect("kept versions").versions.len(),
+        kept
+    );
+}
+
 #[test]
 fn blobs_read_as_git_reads_them_after_the_pages_of_the_packs_are_given_back() {
     let dir = tempfile::tempdir().expect("temporary directory");

@@ -3,7 +3,7 @@
 //! libgit2 keeps the delta bases it resolved in a small cache that it empties whole when full, so
 //! in a history whose files are stored as long delta chains almost every read resolves its chain
 //! again from the base. The packs of the repository's object directories are read by
-//! [`crate::pack_chains`], which keeps every version it decodes for all worker threads; what they
+//! [`crate::pack_chains`], which keeps the versions it decodes for all worker threads; what they
 //! do not have (loose objects, alternates) is read through gitoxide's object database.
 //!
 //! The reader only ever answers with an object it found: when it cannot open the object
