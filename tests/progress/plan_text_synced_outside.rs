@@ -68,6 +68,30 @@ fn a_plan_following_a_file_the_commit_renames_is_kept_in_sync() {
         .refused("progress-update");
 }
 
+/// ai-agents renamed two plans with the ids they cite (`req-009-...` to `req-012-...`) and
+/// renumbered the ids inside them: a moved plan was never compared for a sync, so its edit was
+/// refused as entries only reworded. A moved plan kept in sync is not work under it either.
+#[test]
+fn a_plan_moved_and_renumbered_with_the_docs_is_kept_in_sync() {
+    renumber_the_catalog(plan_citing_the_docs())
+        .git(["mv", PLAN, "plans/signin-execplan.md"])
+        .replace("plans/signin-execplan.md", "REQ-009", "REQ-012")
+        .commit_all("Docs: renumber the requirement catalog")
+        .accepted()
+        .mentions("warning[progress-update]")
+        .mentions("plans/signin-execplan.md only has words replaced to match the code");
+    // A moved plan whose edit adds a sentence is still work under it.
+    renumber_the_catalog(plan_citing_the_docs())
+        .git(["mv", PLAN, "plans/signin-execplan.md"])
+        .replace(
+            "plans/signin-execplan.md",
+            "REQ-009 of the catalog;",
+            "REQ-012 of the catalog, and passkeys are required;",
+        )
+        .commit_all("Docs: renumber the requirement catalog")
+        .refused("progress-update");
+}
+
 /// The same renumbering with a sentence added to the plan, or with the new id taken from another
 /// plan of the commit rather than from the docs, is planned work: refused without its entry.
 #[test]
