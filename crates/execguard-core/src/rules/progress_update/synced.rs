@@ -8,7 +8,8 @@
 //! word it writes is a word of the lines the code adds. An identifier counts as its parts too
 //! (`attack_primary`, `motionPanel`), so a plan naming a part of a renamed identifier matches.
 //! A new sentence, step or decision brings words the code's changed lines do not hold, so it is
-//! never a sync.
+//! never a sync. A renaming outside the code counts as well: the lines the change's other text
+//! files change (not other plans') and the paths it deletes, adds or renames (see `code_words`).
 //!
 //! A rename applied by search and replace also changes words the code does not hold: renaming
 //! `mcpd` to `mcpv` turns a plan's `TestAutomaticMcpDeduplication` into
