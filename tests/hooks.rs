@@ -10,6 +10,8 @@
 mod commit_shapes;
 #[path = "progress/plan_text_synced.rs"]
 mod plan_text_synced;
+#[path = "progress/plan_text_synced_outside.rs"]
+mod plan_text_synced_outside;
 #[path = "progress/planned_work.rs"]
 mod planned_work;
 #[path = "progress/planned_work_plans.rs"]

@@ -129,7 +129,9 @@ does a move of the plan to another folder or name with its rendered text unchang
 also edits it is judged as any edit; a move into a closed-plans folder is judged by
 `execplan-deleted`), nor does an edit that only keeps its text in sync with the code: every difference replaces words by
 words, each word it removes is a word of the lines the commit's code removes and each word it
-writes one of the lines the code adds, an identifier counting as its parts too, as when a panel,
+writes one of the lines the code adds (the lines its other text files change, specs and docs but
+not other plans, count too, and so do the paths it deletes, adds or renames: an id renumbered in
+a catalog, a guide moved), an identifier counting as its parts too, as when a panel,
 a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry,
 or a word changed only by such a rename inside it, as a search and replace leaves it
 (`TestAutomaticMcpDeduplication` to `TestAutomaticmcpveduplication` when the code renames

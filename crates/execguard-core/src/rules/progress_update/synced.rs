@@ -8,7 +8,8 @@
 //! word it writes is a word of the lines the code adds. An identifier counts as its parts too
 //! (`attack_primary`, `motionPanel`), so a plan naming a part of a renamed identifier matches.
 //! A new sentence, step or decision brings words the code's changed lines do not hold, so it is
-//! never a sync.
+//! never a sync. A renaming outside the code counts as well: the lines the change's other text
+//! files change (not other plans') and the paths it deletes, adds or renames (see `code_words`).
 //!
 //! A rename applied by search and replace also changes words the code does not hold: renaming
 //! `mcpd` to `mcpv` turns a plan's `TestAutomaticMcpDeduplication` into
@@ -21,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::context::Context;
-use crate::model::TreeError;
+use crate::model::{FileChange, TreeError};
 use crate::rules::commit_size::Content;
 
 /// Plans or code beyond this many words or bytes are not compared: such an edit is not taken
@@ -140,8 +141,18 @@ pub(super) fn each_code_text(
     cx: &Context<'_>,
     mut each: impl FnMut(&str, &str),
 ) -> Result<bool, TreeError> {
-    let mut bytes = 0usize;
-    for file in cx.code_changes() {
+    each_text(cx, cx.code_changes(), &mut 0, &mut each)
+}
+
+/// Calls `each` with the old and new text of `files`, counting their bytes into `bytes`; `false`,
+/// having stopped, once that is over `MAX_CODE_BYTES`.
+fn each_text(
+    cx: &Context<'_>,
+    files: Vec<&FileChange>,
+    bytes: &mut usize,
+    each: &mut impl FnMut(&str, &str),
+) -> Result<bool, TreeError> {
+    for file in files {
         let (old, new) = (
             Content::read(cx, file.old.as_ref())?,
             Content::read(cx, file.new.as_ref())?,
@@ -151,8 +162,8 @@ pub(super) fn each_code_text(
             old.text().unwrap_or_default(),
             new.text().unwrap_or_default(),
         );
-        bytes += old.len() + new.len();
-        if bytes > MAX_CODE_BYTES {
+        *bytes += old.len() + new.len();
+        if *bytes > MAX_CODE_BYTES {
             return Ok(false);
         }
         each(&String::from_utf8_lossy(old), &String::from_utf8_lossy(new));
@@ -160,12 +171,20 @@ pub(super) fn each_code_text(
     Ok(true)
 }
 
-/// The words of the lines the change's code files remove, and of those they add (a line moved
-/// within a file is neither). `None` when the code is too large to read for this.
+/// The words of the lines the change's code and other text files remove, and of those they add
+/// (a line moved within a file is neither), with the words of the paths the change deletes or
+/// renames away from, and of those it adds or renames to. `None` when the text is too large to
+/// read for this.
+///
+/// Other text is every changed file that is neither code nor an execplan: a guide renamed in the
+/// docs, an id renumbered across the specs, a hook moved to another tool's config, each followed
+/// by the plans. Other plans of the change are left out, so that plans edited together do not
+/// vouch for each other. Only changed lines count, as for code: a whole document holds words for
+/// nearly any sentence.
 #[allow(clippy::type_complexity)]
 fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<String>)>, TreeError> {
     let (mut removed, mut added) = (HashSet::new(), HashSet::new());
-    let read = each_code_text(cx, |old, new| {
+    let mut collect = |old: &str, new: &str| {
         let mut count: HashMap<&str, i64> = HashMap::new();
         for line in old.lines() {
             *count.entry(line).or_default() += 1;
@@ -181,13 +200,43 @@ fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<Strin
             } else {
                 continue;
             };
-            for word in words(line) {
-                pool.insert(word.to_lowercase());
-                pool.extend(parts(word));
-            }
+            add_words(pool, line);
         }
-    })?;
-    Ok(read.then_some((removed, added)))
+    };
+    let layout = &cx.config.layout;
+    let other: Vec<&FileChange> = cx
+        .change
+        .files
+        .iter()
+        .filter(|file| {
+            !file
+                .touched_paths()
+                .any(|path| layout.is_code(path) || layout.execplans.feature_of(path).is_some())
+        })
+        .collect();
+    let mut bytes = 0usize;
+    if !each_text(cx, cx.code_changes(), &mut bytes, &mut collect)?
+        || !each_text(cx, other, &mut bytes, &mut collect)?
+    {
+        return Ok(None);
+    }
+    for file in &cx.change.files {
+        if file.old.is_some() && (file.new.is_none() || file.renamed_from.is_some()) {
+            add_words(&mut removed, &file.old_path().to_string());
+        }
+        if file.new.is_some() && (file.old.is_none() || file.renamed_from.is_some()) {
+            add_words(&mut added, &file.path.to_string());
+        }
+    }
+    Ok(Some((removed, added)))
+}
+
+/// Adds the words of `text`, and the parts of each, to `pool`, lowercased.
+fn add_words(pool: &mut HashSet<String>, text: &str) {
+    for word in words(text) {
+        pool.insert(word.to_lowercase());
+        pool.extend(parts(word));
+    }
 }
 
 /// The words of a text: runs of letters, digits and `_`, each Chinese or Japanese character a

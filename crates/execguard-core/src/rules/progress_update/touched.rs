@@ -110,6 +110,12 @@ pub(super) fn why_set_aside(
             }
         }
     }
+    // A plan moved and kept in sync by the same change (an id renumbered in its name and text).
+    if let (Some(_), Some(old)) = (&file.renamed_from, before.as_deref()) {
+        if super::synced::only_synced(cx, old, &text)? {
+            return Ok(Some(SetAsideWhy::Synced));
+        }
+    }
     Ok(None)
 }
 
