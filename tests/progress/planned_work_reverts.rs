@@ -1,5 +1,5 @@
 //! `progress-update` under `require = "planned-work"` for reverts: taking work back needs no
-//! plan.
+//! plan, but only a change that undoes the commit its `git revert` message names is a revert.
 
 use super::common::scenario::{constants, Scenario};
 use super::common::{Run, TestRepo};
@@ -67,6 +67,57 @@ fn a_revert_is_not_unplanned_complex_work() {
     repo.commit_unchecked("Trim the footer");
     merge_into_main(repo, "trim-footer");
     check_main(repo, &feature).assert_refused("progress-update");
+}
+
+/// A `git revert` message was trusted alone: written over 280 new lines in seven files (naming
+/// a real commit or a made-up id, or over a real revert plus new work), and on a merged branch,
+/// it let unplanned complex work through. Only a change that undoes the commit it names, by its
+/// full or abbreviated id, is a revert.
+#[test]
+fn a_forged_revert_message_is_unplanned_complex_work() {
+    let made_up = "0123456789abcdef0123456789abcdef01234567";
+    // (case, id named, real revert staged, new work, merged)
+    for (case, named, real_revert, new_work, merged) in [
+        ("real id", "full", false, true, false),
+        ("made-up id", made_up, false, true, false),
+        ("revert plus new work", "full", true, true, false),
+        ("merged", "full", false, true, true),
+        ("abbreviated id, a real revert", "short", true, false, false),
+    ] {
+        let (scenario, feature) = main_with_a_feature();
+        let repo = &scenario.repo;
+        if merged {
+            repo.git(["checkout", "-q", "-b", "revert-footer"]);
+        }
+        if real_revert {
+            repo.git(["revert", "--no-commit", &feature]);
+        }
+        for file in (0..7).filter(|_| new_work) {
+            repo.write(&format!("src/header/part{file}.rs"), constants("H_", 40));
+        }
+        let named = match named {
+            "full" => &feature,
+            "short" => &feature[..10],
+            other => other,
+        };
+        repo.commit_unchecked(&format!(
+            "Revert \"Fill the footer\"\n\nThis reverts commit {named}.\n"
+        ));
+        if merged {
+            merge_into_main(repo, "revert-footer");
+        }
+        let run = check_main(repo, &feature);
+        eprintln!("case: {case}");
+        if !new_work {
+            run.assert_ok();
+            continue;
+        }
+        run.assert_refused("progress-update");
+        assert!(
+            run.stderr.contains("this looks like complex work"),
+            "{case}: {run:#?}"
+        );
+    }
 }
 
 /// Merges `branch` into main as a pull request would, hooks bypassed.
