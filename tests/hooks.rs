@@ -16,6 +16,8 @@ mod plan_text_synced_outside;
 mod planned_work;
 #[path = "progress/planned_work_plans.rs"]
 mod planned_work_plans;
+#[path = "progress/planned_work_reverts.rs"]
+mod planned_work_reverts;
 #[path = "progress/planned_work_small.rs"]
 mod planned_work_small;
 use crate::common;

@@ -1,10 +1,10 @@
 //! `progress-update` under `require = "planned-work"` at commit time, replaying what teams that
 //! plan only complex work commit: routine fixes and their tests, a feature no plan names, work
-//! beside a closed plan or a plan of another era, a revert. Each runs the installed hooks.
+//! beside a closed plan or a plan of another era (reverts are in `planned_work_reverts.rs`).
+//! Each runs the installed hooks.
 
 use super::commit_shapes::with_config;
 use super::common::scenario::{constants, Scenario, PLAN};
-use super::common::{Run, TestRepo};
 
 /// Planned work with unplanned complex work, and small work touching a plan without an entry,
 /// refused: the tightening choices (the defaults warn).
@@ -332,84 +332,6 @@ fn touching_a_plan_without_the_progress_section_is_not_planned_work() {
         .append("src/auth.rs", &constants("RANK_", 20))
         .commit_all("Rank the search")
         .accepted();
-}
-
-/// A feature of seven changed files, committed earlier (hooks bypassed), on main.
-fn main_with_a_feature() -> (Scenario, String) {
-    let mut scenario = on_main(Some(PLANNED_WORK));
-    for file in 0..7 {
-        scenario = scenario.write(&format!("src/footer/part{file}.rs"), "pub fn part() {}\n");
-    }
-    let mut scenario = scenario.setup_commit("Add the footer parts");
-    for file in 0..7 {
-        scenario = scenario.append(&format!("src/footer/part{file}.rs"), &constants("F_", 5));
-    }
-    let scenario = scenario.setup_commit("Fill the footer");
-    let feature = scenario.repo.head();
-    (scenario, feature)
-}
-
-/// `execguard check --range` of main from `base`, first-parent (a merge judged as one change).
-fn check_main(repo: &TestRepo, base: &str) -> Run {
-    repo.execguard([
-        "check",
-        "--first-parent",
-        "--range",
-        &format!("{base}..main"),
-        "--branch",
-        "main",
-    ])
-}
-
-/// A revert of a feature across seven files was refused as unplanned complex work: taking work
-/// back needs no plan. So does a merge that brings in only reverts; other merged work does not.
-/// (`git revert` runs no commit hook: pre-push and CI judge it, as here.)
-#[test]
-fn a_revert_is_not_unplanned_complex_work() {
-    let (scenario, feature) = main_with_a_feature();
-    let repo = &scenario.repo;
-    repo.git(["revert", "--no-edit", &feature]);
-    check_main(repo, &feature).assert_ok();
-    // The same change under another message is judged by its size.
-    let (scenario, feature) = main_with_a_feature();
-    let repo = &scenario.repo;
-    repo.git(["revert", "--no-commit", &feature]);
-    repo.commit_unchecked("Trim the footer");
-    let run = check_main(repo, &feature);
-    run.assert_refused("progress-update");
-    assert!(
-        run.stderr.contains("this looks like complex work"),
-        "{run:#?}"
-    );
-    // A pull request that only reverts, merged, judged on the first-parent line.
-    let (scenario, feature) = main_with_a_feature();
-    let repo = &scenario.repo;
-    repo.git(["checkout", "-q", "-b", "revert-footer"]);
-    repo.git(["revert", "--no-edit", &feature]);
-    merge_into_main(repo, "revert-footer");
-    check_main(repo, &feature).assert_ok();
-    // Merged work of the same shape that is not a revert is refused.
-    let (scenario, feature) = main_with_a_feature();
-    let repo = &scenario.repo;
-    repo.git(["checkout", "-q", "-b", "trim-footer"]);
-    repo.git(["revert", "--no-commit", &feature]);
-    repo.commit_unchecked("Trim the footer");
-    merge_into_main(repo, "trim-footer");
-    check_main(repo, &feature).assert_refused("progress-update");
-}
-
-/// Merges `branch` into main as a pull request would, hooks bypassed.
-fn merge_into_main(repo: &TestRepo, branch: &str) {
-    repo.git(["checkout", "-q", "main"]);
-    repo.git([
-        "merge",
-        "-q",
-        "--no-ff",
-        "--no-verify",
-        "-m",
-        &format!("Merge pull request #9 from {branch}"),
-        branch,
-    ]);
 }
 
 /// A gate on three sign-in flows, 107 lines of code in five folders beside two test files, was

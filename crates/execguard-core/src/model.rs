@@ -310,8 +310,13 @@ pub struct Change {
     /// branch-net-change; `None` for a commit or a staged change.
     pub ref_update: Option<RefUpdateChange>,
     /// Set for a merge judged as one change against its first parent when every commit it
-    /// brings in from its other side is a `git revert`: merged work that only takes work out.
+    /// brings in from its other side is a verified `git revert` (see `revert_verified`): merged
+    /// work that only takes work out.
     pub merges_only_reverts: bool,
+    /// Set for a commit whose message is `git revert`'s when the adapter has checked that its
+    /// change is exactly the inverse of the commit the message names. The message alone is not
+    /// trusted: anyone can write it over new work.
+    pub revert_verified: bool,
     /// In a range or push judged commit by commit, the changed execplans whose new blob a base
     /// of the range (a parent of its commits outside it: what the target already has) holds at
     /// the same path: a plan restored byte for byte, not new writing. Empty elsewhere.

@@ -11,7 +11,7 @@ use crate::folders::Folders;
 use crate::head::{branch_of, head_commit};
 use crate::read_cache::ReadCache;
 use crate::trees::Snapshot;
-use crate::{merge, renames, revwalk, staged, tree_diff};
+use crate::{merge, renames, revert, revwalk, staged, tree_diff};
 use crate::{GitError, GitTrees, MergeParts, ObjectId, Repo, RepoTree, StagedIndex};
 
 /// A change ready to judge: the staged change, or one commit against its first parent (a root
@@ -196,13 +196,18 @@ fn load_commit<'r>(
     if !is_merge {
         renames::detect_renames(repo, &mut files)?;
     }
+    let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
+    // A commit of one parent whose `git revert` message is borne out by its trees.
+    let revert_verified = match (&base_tree, is_merge, commit.parent_count()) {
+        (Some(base), false, 1) => revert::undoes_named_commit(repo, base, &tree, &message),
+        _ => false,
+    };
     let new = Snapshot::Tree(tree);
     let trees_folders = folders.clone();
     let merge = match folders {
         Some(folders) => Some(merge::merge_parts(repo, &parents, &new, &files, folders)?),
         None => None,
     };
-    let message = String::from_utf8_lossy(commit.message_raw_bytes()).into_owned();
     let change = Change {
         commit: Some(id.to_string()),
         is_merge,
@@ -213,6 +218,7 @@ fn load_commit<'r>(
         label: parents.is_empty().then(|| root_commit_label(id)),
         author: Some(signature_text(&commit.author())),
         merges_only_reverts,
+        revert_verified,
         ..Change::default()
     };
     let trees = GitTrees {

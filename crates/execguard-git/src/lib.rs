@@ -8,7 +8,7 @@
 //!
 //! One module per concern, each opening with what it owns: `open` opens and tunes libgit2,
 //! `trees` reads both sides of a change, `change` builds the change to judge (`staged`,
-//! `tree_diff`, `renames`, `merge`, `merge_base`, `remerge` and `virtual_base` supply its
+//! `tree_diff`, `renames`, `merge`, `merge_base`, `remerge`, `virtual_base` and `revert` supply its
 //! parts), `tree_check` refuses what
 //! git's fsck refuses, `config` finds the config that judges a change, `revwalk` walks the commit
 //! graph, `pushed` finds what a push adds, `remote` what another side already has, `head` reads
@@ -48,6 +48,7 @@ mod rename_relevance;
 mod renames;
 mod repo;
 pub mod repo_config;
+mod revert;
 mod revwalk;
 mod sources;
 mod staged;

@@ -5,7 +5,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use execguard_core::trailers::Message;
 use execguard_core::FileChange;
 use git2::{Commit, Oid, Repository, Tree};
 
@@ -13,7 +12,7 @@ use crate::error::read_err;
 use crate::objects::{as_path, kind_of};
 use crate::staged::{to_file_changes, Raw, Side};
 use crate::trees::Snapshot;
-use crate::{tree_diff, GitError, GitTrees, ObjectId, RepoTree};
+use crate::{revert, tree_diff, GitError, GitTrees, ObjectId, RepoTree};
 
 use crate::folders::{file_in_tree, Folders};
 use crate::remerge::{keeps_only_either_side, remerge};
@@ -322,7 +321,8 @@ pub(crate) fn differs_from_every_tree(file: &FileChange, others: &[Tree<'_>]) ->
 const MOST_REVERTS: usize = 50;
 
 /// Whether every commit a merge brings in beside its first parent (those its other parents
-/// reach and the first does not) is a `git revert`: a merged revert of a feature.
+/// reach and the first does not) is a `git revert` that undoes the commit it names: a merged
+/// revert of a feature.
 pub(crate) fn brings_only_reverts(
     repo: &Repository,
     parents: &[Commit<'_>],
@@ -346,10 +346,31 @@ pub(crate) fn brings_only_reverts(
         let commit = repo
             .find_commit(id)
             .map_err(read_err(format!("commit {id}")))?;
-        let message = String::from_utf8_lossy(commit.message_raw_bytes());
-        if !Message::parse(&message, None).is_git_revert() {
+        if !is_verified_revert(repo, &commit)? {
             return Ok(false);
         }
     }
     Ok(seen > 0)
+}
+
+/// Whether `commit`, of one parent, carries `git revert`'s message and undoes the commit it names.
+fn is_verified_revert(repo: &Repository, commit: &Commit<'_>) -> Result<bool, GitError> {
+    if commit.parent_count() != 1 {
+        return Ok(false);
+    }
+    let id = commit.id();
+    let tree = commit
+        .tree()
+        .map_err(read_err(format!("the tree of {id}")))?;
+    let parent_tree = commit
+        .parent(0)
+        .and_then(|parent| parent.tree())
+        .map_err(read_err(format!("the parent tree of {id}")))?;
+    let message = String::from_utf8_lossy(commit.message_raw_bytes());
+    Ok(revert::undoes_named_commit(
+        repo,
+        &parent_tree,
+        &tree,
+        &message,
+    ))
 }

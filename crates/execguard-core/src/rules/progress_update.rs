@@ -149,8 +149,9 @@ folders or more (default 3: work across modules, smaller than the limits), tests
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
 major languages keep them), and so are files added as exact copies of a file the parent holds at
 another path (a copy is not written code; it stays code for everything else), as `unplanned-complex-work` (never a `git revert`, subject
-`Revert "..."` with its `This reverts commit <id>.` line, nor a merge judged against its first
-parent that brings in only such commits: taking work back needs no plan): "this looks like
+`Revert "..."` with its `This reverts commit <id>.` line and a change that undoes exactly that
+commit, nor a merge judged against its first parent that brings in only such commits: taking work
+back needs no plan): "this looks like
 complex work, and no execplan names it" (naming each plan it touches that does not count, and
 why: closed, without the section, only reformatted, or only kept in sync); write or name the execplan, or split the work, and when
 unsure whether a plan is needed, stop and escalate with `execguard escalate "<question>"`);
@@ -407,14 +408,11 @@ fn reworded_plans(
         .unzip())
 }
 
-/// Whether the change only takes work back: its message is `git revert`'s, or it merges only
-/// such commits.
+/// Whether the change only takes work back: the adapter verified that it undoes the commit its
+/// `git revert` message names, or that it merges only such commits. The message alone is not
+/// enough: it is free to write over new work.
 fn reverts_only(cx: &Context<'_>) -> bool {
-    cx.change.merges_only_reverts
-        || cx
-            .message
-            .as_ref()
-            .is_some_and(|message| message.is_git_revert())
+    cx.change.merges_only_reverts || cx.change.revert_verified
 }
 
 /// The commit the change reverts, when its message is `git revert`'s.

@@ -1,0 +1,98 @@
+//! Reverts: whether a change really undoes the commit its `git revert` message names. A message
+//! alone is free to write; only the trees show that the work taken back is the named commit's.
+
+use std::collections::BTreeMap;
+
+use execguard_core::trailers::Message;
+use git2::{Commit, Delta, DiffOptions, Oid, Repository, Tree};
+
+/// How many paths a reverted commit may change and still be verified: a larger one is judged
+/// by its size, as any other change, rather than compared path by path.
+const MOST_PATHS: usize = 5_000;
+
+/// One side of a path: its mode and blob (or commit) id; `None` when the path is absent.
+type Entry = Option<(u32, Oid)>;
+
+/// Each changed path with its two sides, before and after.
+type Changed = BTreeMap<Vec<u8>, (Entry, Entry)>;
+
+/// Whether `message` is `git revert`'s and the change from `base` to `new` is exactly the inverse
+/// of the commit it names: the same paths differ, and at each `base` holds what the commit holds
+/// and `new` what its first parent holds. Only tree entries are compared, no blob is read. An
+/// unknown or ambiguous id, a root commit or a diff too large to compare is not verified.
+pub(crate) fn undoes_named_commit(
+    repo: &Repository,
+    base: &Tree<'_>,
+    new: &Tree<'_>,
+    message: &str,
+) -> bool {
+    let message = Message::parse(message, None);
+    if !message.is_git_revert() {
+        return false;
+    }
+    let Some(named) = message.reverted_commit() else {
+        return false;
+    };
+    let Ok(reverted) = repo.find_commit_by_prefix(&named) else {
+        return false;
+    };
+    inverse_of(repo, base, new, &reverted).unwrap_or(false)
+}
+
+/// Whether the change from `base` to `new` is the inverse of `reverted` against its first parent.
+fn inverse_of(
+    repo: &Repository,
+    base: &Tree<'_>,
+    new: &Tree<'_>,
+    reverted: &Commit<'_>,
+) -> Result<bool, git2::Error> {
+    if reverted.parent_count() == 0 {
+        return Ok(false);
+    }
+    let parent_tree = reverted.parent(0)?.tree()?;
+    let Some(forward) = changed_paths(repo, &parent_tree, &reverted.tree()?)? else {
+        return Ok(false);
+    };
+    let Some(backward) = changed_paths(repo, base, new)? else {
+        return Ok(false);
+    };
+    if forward.is_empty() || forward.len() != backward.len() {
+        return Ok(false);
+    }
+    Ok(forward.iter().all(|(path, (before, after))| {
+        backward
+            .get(path)
+            .is_some_and(|(ours_before, ours_after)| ours_before == after && ours_after == before)
+    }))
+}
+
+/// The paths where `old` and `new` differ, each with its two sides; `None` when there are more
+/// than [`MOST_PATHS`] or a path is listed twice.
+fn changed_paths(
+    repo: &Repository,
+    old: &Tree<'_>,
+    new: &Tree<'_>,
+) -> Result<Option<Changed>, git2::Error> {
+    let mut options = DiffOptions::new();
+    // One entry per path even when its kind changes (a file turned symlink).
+    options.include_typechange(true).skip_binary_check(true);
+    let diff = repo.diff_tree_to_tree(Some(old), Some(new), Some(&mut options))?;
+    if diff.deltas().len() > MOST_PATHS {
+        return Ok(None);
+    }
+    let mut paths = BTreeMap::new();
+    for delta in diff.deltas() {
+        let (old_file, new_file) = (delta.old_file(), delta.new_file());
+        let Some(path) = new_file.path_bytes().or(old_file.path_bytes()) else {
+            return Ok(None);
+        };
+        let before =
+            (delta.status() != Delta::Added).then(|| (u32::from(old_file.mode()), old_file.id()));
+        let after =
+            (delta.status() != Delta::Deleted).then(|| (u32::from(new_file.mode()), new_file.id()));
+        if paths.insert(path.to_vec(), (before, after)).is_some() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(paths))
+}
