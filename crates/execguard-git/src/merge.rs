@@ -346,31 +346,9 @@ pub(crate) fn brings_only_reverts(
         let commit = repo
             .find_commit(id)
             .map_err(read_err(format!("commit {id}")))?;
-        if !is_verified_revert(repo, &commit)? {
+        if !revert::commit_undoes_named(repo, &commit)? {
             return Ok(false);
         }
     }
     Ok(seen > 0)
-}
-
-/// Whether `commit`, of one parent, carries `git revert`'s message and undoes the commit it names.
-fn is_verified_revert(repo: &Repository, commit: &Commit<'_>) -> Result<bool, GitError> {
-    if commit.parent_count() != 1 {
-        return Ok(false);
-    }
-    let id = commit.id();
-    let tree = commit
-        .tree()
-        .map_err(read_err(format!("the tree of {id}")))?;
-    let parent_tree = commit
-        .parent(0)
-        .and_then(|parent| parent.tree())
-        .map_err(read_err(format!("the parent tree of {id}")))?;
-    let message = String::from_utf8_lossy(commit.message_raw_bytes());
-    Ok(revert::undoes_named_commit(
-        repo,
-        &parent_tree,
-        &tree,
-        &message,
-    ))
 }

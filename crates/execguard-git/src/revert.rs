@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use execguard_core::trailers::Message;
 use git2::{Commit, Delta, DiffOptions, Oid, Repository, Tree};
 
+use crate::error::read_err;
+use crate::GitError;
+
 /// How many paths a reverted commit may change and still be verified: a larger one is judged
 /// by its size, as any other change, rather than compared path by path.
 const MOST_PATHS: usize = 5_000;
@@ -15,6 +18,27 @@ type Entry = Option<(u32, Oid)>;
 
 /// Each changed path with its two sides, before and after.
 type Changed = BTreeMap<Vec<u8>, (Entry, Entry)>;
+
+/// Whether `commit`, of one parent, carries `git revert`'s message and undoes the commit it names.
+/// The message is read first: a commit that does not claim to revert reads no tree.
+pub(crate) fn commit_undoes_named(
+    repo: &Repository,
+    commit: &Commit<'_>,
+) -> Result<bool, GitError> {
+    let message = String::from_utf8_lossy(commit.message_raw_bytes());
+    if commit.parent_count() != 1 || !Message::parse(&message, None).is_git_revert() {
+        return Ok(false);
+    }
+    let id = commit.id();
+    let tree = commit
+        .tree()
+        .map_err(read_err(format!("the tree of {id}")))?;
+    let parent_tree = commit
+        .parent(0)
+        .and_then(|parent| parent.tree())
+        .map_err(read_err(format!("the parent tree of {id}")))?;
+    Ok(undoes_named_commit(repo, &parent_tree, &tree, &message))
+}
 
 /// Whether `message` is `git revert`'s and the change from `base` to `new` is exactly the inverse
 /// of the commit it names: the same paths differ, and at each `base` holds what the commit holds
