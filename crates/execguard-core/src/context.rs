@@ -2,7 +2,7 @@
 //! message, with reads cached; and how the change, its base and its undo are named in messages.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::config::Config;
@@ -41,6 +41,15 @@ pub enum Pusher {
 /// A document's text, shared by the rules that read it.
 type Text = Rc<str>;
 
+/// The words the change's code and other text remove and add, as a plan kept in sync with them
+/// is compared (`None`: too large to read for this).
+pub(crate) type CodeWords = Option<(HashSet<String>, HashSet<String>)>;
+
+/// The changes inside the code lines the change edits in place, each with a token of context on
+/// either side (`None`: too large to read for this).
+pub(crate) type CodeEdits =
+    Option<HashSet<(Option<String>, Vec<String>, Vec<String>, Option<String>)>>;
+
 /// Everything a rule may ask about the change, with reads cached.
 pub struct Context<'a> {
     pub config: &'a Config,
@@ -54,6 +63,8 @@ pub struct Context<'a> {
     features: RefCell<Option<Features>>,
     collisions: RefCell<Option<Vec<(RepoPath, RepoPath)>>>,
     open_execplan: RefCell<Option<Option<RepoPath>>>,
+    code_words: RefCell<Option<Rc<CodeWords>>>,
+    code_edits: RefCell<Option<Rc<CodeEdits>>>,
 }
 
 /// The features a change works on, and how they were found.
@@ -77,6 +88,8 @@ impl<'a> Context<'a> {
             features: RefCell::new(None),
             collisions: RefCell::new(None),
             open_execplan: RefCell::new(None),
+            code_words: RefCell::new(None),
+            code_edits: RefCell::new(None),
         }
     }
 
@@ -216,6 +229,24 @@ impl<'a> Context<'a> {
         Ok(found)
     }
 
+    /// The words the change's code replaces, as `read` finds them, read once per change: every
+    /// plan the change edits is compared with them, each maybe more than once.
+    pub(crate) fn code_words(
+        &self,
+        read: impl FnOnce() -> Result<CodeWords, TreeError>,
+    ) -> Result<Rc<CodeWords>, TreeError> {
+        once(&self.code_words, read)
+    }
+
+    /// The edits inside the change's code lines, as `read` finds them, read once per change
+    /// (see [`Context::code_words`]).
+    pub(crate) fn code_edits(
+        &self,
+        read: impl FnOnce() -> Result<CodeEdits, TreeError>,
+    ) -> Result<Rc<CodeEdits>, TreeError> {
+        once(&self.code_edits, read)
+    }
+
     /// The changed files that are code.
     pub fn code_changes(&self) -> Vec<&'a FileChange> {
         self.change
@@ -307,4 +338,17 @@ pub fn parse_override(value: &str) -> Result<(RuleId, String), OverrideProblem> 
 /// The first seven hex digits of an object id.
 pub fn short(id: &str) -> &str {
     id.get(..7).unwrap_or(id)
+}
+
+/// What `cell` holds, computed by `compute` the first time it is asked for.
+fn once<T>(
+    cell: &RefCell<Option<Rc<T>>>,
+    compute: impl FnOnce() -> Result<T, TreeError>,
+) -> Result<Rc<T>, TreeError> {
+    if let Some(found) = cell.borrow().as_ref() {
+        return Ok(Rc::clone(found));
+    }
+    let found = Rc::new(compute()?);
+    *cell.borrow_mut() = Some(Rc::clone(&found));
+    Ok(found)
 }

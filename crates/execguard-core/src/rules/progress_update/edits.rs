@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use super::synced::{each_code_text, words_of};
-use crate::context::Context;
+use crate::context::{CodeEdits, Context};
 use crate::model::TreeError;
 
 /// A plan beyond this many lines is not compared (code: `synced::each_code_text`).
@@ -37,14 +37,15 @@ pub(super) fn changed_as_code(cx: &Context<'_>, old: &str, new: &str) -> Result<
     if plan.is_empty() {
         return Ok(false);
     }
-    let Some(code) = code_edits(cx)? else {
+    let code = cx.code_edits(|| code_edits(cx))?;
+    let Some(code) = code.as_ref() else {
         return Ok(false);
     };
     Ok(plan.iter().all(|edit| code.contains(edit)))
 }
 
 /// The edits of the code files' lines changed in place.
-fn code_edits(cx: &Context<'_>) -> Result<Option<HashSet<Edit>>, TreeError> {
+fn code_edits(cx: &Context<'_>) -> Result<CodeEdits, TreeError> {
     let mut out = HashSet::new();
     let read = each_code_text(cx, |old, new| {
         let (old, new): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use crate::context::Context;
+use crate::context::{CodeWords, Context};
 use crate::model::{FileChange, TreeError};
 use crate::rules::commit_size::Content;
 
@@ -65,16 +65,17 @@ fn words_replaced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool, TreeEr
     if replaced.is_empty() {
         return Ok(false);
     }
-    let Some((code_removed, code_added)) = code_words(cx)? else {
+    let pools = cx.code_words(|| code_words(cx))?;
+    let Some((code_removed, code_added)) = pools.as_ref() else {
         return Ok(false);
     };
-    let renamed = |from: &str, to: &str| renamed_inside(from, to, &code_removed, &code_added);
+    let renamed = |from: &str, to: &str| renamed_inside(from, to, code_removed, code_added);
     Ok(replaced.iter().all(|(removed, written)| {
         removed
             .iter()
-            .all(|word| known(word, &code_removed) || written.iter().any(|to| renamed(word, to)))
+            .all(|word| known(word, code_removed) || written.iter().any(|to| renamed(word, to)))
             && written.iter().all(|word| {
-                known(word, &code_added) || removed.iter().any(|from| renamed(from, word))
+                known(word, code_added) || removed.iter().any(|from| renamed(from, word))
             })
     }))
 }
@@ -181,8 +182,7 @@ fn each_text(
 /// by the plans. Other plans of the change are left out, so that plans edited together do not
 /// vouch for each other. Only changed lines count, as for code: a whole document holds words for
 /// nearly any sentence.
-#[allow(clippy::type_complexity)]
-fn code_words(cx: &Context<'_>) -> Result<Option<(HashSet<String>, HashSet<String>)>, TreeError> {
+fn code_words(cx: &Context<'_>) -> Result<CodeWords, TreeError> {
     let (mut removed, mut added) = (HashSet::new(), HashSet::new());
     let mut collect = |old: &str, new: &str| {
         let mut count: HashMap<&str, i64> = HashMap::new();
