@@ -101,7 +101,6 @@ impl TextGlob {
     }
 
     /// Whether `path` (components separated by `/`) matches.
-    #[cfg(test)]
     pub(super) fn is_match(&self, path: &str) -> bool {
         any_match(std::slice::from_ref(self), path)
     }

@@ -1,11 +1,11 @@
-//! The globs that find specs (`[layout] specs`). The usual shape, `specs/**/*.md` (plain text,
-//! then `/**/*`, then a plain ending), is matched by its text: compiling it into a regex was the
-//! largest part of loading the config, which every hook and every coding-agent event pays, and
-//! matching through the regex built a search cache on first use.
+//! The globs that find specs (`[layout] specs`). The common syntax (`specs/**/*.md`) is matched
+//! by walking its text (`glob_text`): compiling it into a regex was the largest part of loading
+//! the config, which every hook and every coding-agent event pays, and matching through the
+//! regex built a search cache on first use.
 
+use super::glob_text::TextGlob;
 use super::patterns::glob;
 use crate::model::RepoPath;
-
 /// The glob that finds specs; the feature is a spec's file stem.
 #[derive(Clone, Debug)]
 pub struct SpecGlob {
@@ -17,25 +17,14 @@ pub struct SpecGlob {
 
 #[derive(Clone, Debug)]
 enum Matcher {
-    /// `{root}/**/*{ending}`, both plain text, the ending without `/`: any path below `root`
-    /// whose file name ends with `ending`.
-    Below {
-        prefix: String,
-        ending: String,
-    },
+    Text(TextGlob),
     Glob(globset::GlobMatcher),
 }
 
 impl SpecGlob {
     pub fn is_match(&self, path: &RepoPath) -> bool {
         match &self.matcher {
-            Matcher::Below { prefix, ending } => path
-                .to_text()
-                .strip_prefix(prefix.as_str())
-                .is_some_and(|rest| {
-                    let name = rest.rsplit('/').next().unwrap_or(rest);
-                    name.ends_with(ending.as_str())
-                }),
+            Matcher::Text(glob) => glob.is_match(&path.to_text()),
             Matcher::Glob(matcher) => matcher.is_match(path.to_text()),
         }
     }
@@ -55,29 +44,9 @@ impl PartialEq for SpecGlob {
     }
 }
 
-/// Whether `text` holds nothing a glob reads specially.
-fn plain(text: &str) -> bool {
-    !text.contains(['*', '?', '[', ']', '{', '}', '\\', '!'])
-}
-
-/// The plain shape of `pattern`, when it has it.
-fn below(pattern: &str) -> Option<Matcher> {
-    let (root, ending) = pattern.split_once("/**/*")?;
-    let plain_path = |text: &str| {
-        plain(text)
-            && !text
-                .split('/')
-                .any(|part| part.is_empty() || part == "." || part == "..")
-    };
-    (plain_path(root) && plain(ending) && !ending.contains('/')).then(|| Matcher::Below {
-        prefix: format!("{root}/"),
-        ending: ending.to_string(),
-    })
-}
-
 pub(crate) fn spec_glob(pattern: &str) -> Result<SpecGlob, String> {
-    let matcher = match below(pattern) {
-        Some(matcher) => matcher,
+    let matcher = match TextGlob::parse(pattern) {
+        Some(text) => Matcher::Text(text),
         None => Matcher::Glob(glob(pattern)?.compile_matcher()),
     };
     let root = pattern
@@ -102,12 +71,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_plain_shape_matches_what_the_compiled_glob_matches() {
+    fn the_common_syntax_matches_what_the_compiled_glob_matches() {
         let patterns = [
             "specs/**/*.md",
             "docs/specs/**/*.spec.md",
             "specs/**/*",
             "a b/**/*-spec.txt",
+            "specs/*.md",
+            "specs/**/{a,b}.md",
+            "specs/**/*.[mM]d",
+            "s*/**/*.md",
         ];
         let paths = [
             "specs/login.md",
@@ -131,12 +104,17 @@ mod tests {
             "specs/x/.hidden.md",
             "specs//x.md",
             "specs/a//x.md",
+            "specs/a.md",
+            "specs/x/b.md",
+            "specs/x/c.Md",
+            "specs/x/c.MD",
+            "s/x/y.md",
         ];
         for pattern in patterns {
             let fast = spec_glob(pattern).expect("compiles");
             assert!(
-                matches!(fast.matcher, Matcher::Below { .. }),
-                "{pattern} has the plain shape"
+                matches!(fast.matcher, Matcher::Text(_)),
+                "{pattern} is matched by its text"
             );
             let slow = glob(pattern).expect("compiles").compile_matcher();
             for path in paths {
@@ -147,12 +125,7 @@ mod tests {
                 );
             }
         }
-        for pattern in [
-            "specs/*.md",
-            "specs/**/{a,b}.md",
-            "specs/**/*.[mM]d",
-            "s*/**/*.md",
-        ] {
+        for pattern in ["specs/?.md", "specs/**/[!a]*.md", "specs/\\*.md"] {
             assert!(
                 matches!(
                     spec_glob(pattern).expect("compiles").matcher,
