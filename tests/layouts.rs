@@ -5,6 +5,8 @@
 //! that team expects, through the client's commit hooks or the server's pre-receive hook.
 
 use crate::common;
+#[path = "layouts/beside_plans.rs"]
+mod beside_plans;
 #[path = "layouts/protected_sections.rs"]
 mod protected_sections;
 #[path = "layouts/templates.rs"]

@@ -196,6 +196,13 @@ fn settle(
             report.deferred.push(violation);
             continue;
         }
+        // A document kept beside the plans that is not one: the team is told, nothing refused.
+        if let Finding::ExecplanSections(found) = &violation.finding {
+            if found.is_warning() {
+                report.advice.push(violation);
+                continue;
+            }
+        }
         if let Finding::SpecFreezeOwner(found) = &violation.finding {
             if found.advice {
                 report.advice.push(violation);

@@ -228,7 +228,7 @@ fn first_spec_path(layout: &Layout, plan: &RepoPath, line: &str) -> Option<RepoP
 
 /// `token` read relative to the plan's folder, `..` resolved; `None` when it leaves the
 /// repository.
-fn relative_to(plan: &RepoPath, token: &str) -> Option<RepoPath> {
+pub(crate) fn relative_to(plan: &RepoPath, token: &str) -> Option<RepoPath> {
     let plan = plan.to_text();
     let mut parts: Vec<&str> = plan.split('/').collect();
     parts.pop();

@@ -12,6 +12,9 @@ pub enum ExecplanSections {
     MissingSections(MissingSections),
     /// The plan names no spec.
     SpecNotNamed(SpecNotNamed),
+    /// A document the commit adds where plans are kept reads as another kind of document: a
+    /// warning, not a refusal.
+    NotAPlan(NotAPlan),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -41,12 +44,44 @@ pub struct SpecNotNamed {
     pub specs: String,
 }
 
+/// What a document in a plan folder is, when it is not a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "is", rename_all = "kebab-case")]
+pub enum BesidePlans {
+    /// Its title or file name names another kind of document (`M1 Findings: ...`,
+    /// `backend-inventory-2026-07.md`).
+    Named { called: String },
+    /// A short stub that points at a plan kept elsewhere.
+    Pointer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct NotAPlan {
+    /// The document, at a path the execplan layout matches.
+    pub path: RepoPath,
+    pub feature: String,
+    /// What it reads as.
+    #[serde(flatten)]
+    pub is: BesidePlans,
+    /// The required sections it has none of.
+    pub sections: Vec<String>,
+    /// The readiness marker it does not carry.
+    pub marker: String,
+}
+
 impl ExecplanSections {
     pub(super) fn path(&self) -> &RepoPath {
         match self {
             ExecplanSections::MissingSections(found) => &found.path,
             ExecplanSections::SpecNotNamed(found) => &found.path,
+            ExecplanSections::NotAPlan(found) => &found.path,
         }
+    }
+
+    /// Whether the finding is a warning: a document beside the plans is not refused.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, ExecplanSections::NotAPlan(_))
     }
 
     pub(super) fn message(&self, about: &About) -> String {
@@ -70,6 +105,21 @@ impl ExecplanSections {
                     found.path,
                     plural(found.missing.len()),
                     quoted(&found.missing)
+                )
+            }
+            ExecplanSections::NotAPlan(found) => {
+                let reads_as = match &found.is {
+                    BesidePlans::Named { called } => format!("reads as {called}, not as a plan"),
+                    BesidePlans::Pointer => {
+                        "reads as a stub pointing at a plan kept elsewhere, not as a plan".to_string()
+                    }
+                };
+                format!(
+                    "{} adds {} where execplans are kept, but it {reads_as}: it has none of the sections {}, no {} marker and no open task, and does not call itself a plan. It is not judged as a plan, and no work counts as planned under it.",
+                    about.subject,
+                    found.path,
+                    quoted(&found.sections),
+                    found.marker
                 )
             }
             ExecplanSections::SpecNotNamed(found) => match &found.spec {
@@ -102,6 +152,11 @@ impl ExecplanSections {
                 plural(found.missing.len()),
                 found.path,
                 if found.missing.len() == 1 { "it" } else { "them" }
+            ),
+            ExecplanSections::NotAPlan(found) => format!(
+                "If {path} is not a plan, ask a human to list it in `[layout] not-planning` in the guard's config so that it is never read as one. If it is a plan, give it the sections {} (and title it as a plan): until then it is not a plan, and code written under it is unplanned work.",
+                quoted(&found.sections),
+                path = found.path
             ),
             ExecplanSections::SpecNotNamed(found) => match &found.spec {
                 Some(spec) => format!(

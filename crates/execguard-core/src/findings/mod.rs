@@ -29,7 +29,9 @@ pub use commit_message::{
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
 pub use execplan_deleted::{ExecplanDeleted, PlanRemoval};
 pub use execplan_ready::{ExecplanReady, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem};
-pub use execplan_sections::{ExecplanSections, MissingSections, SpecNotNamed};
+pub use execplan_sections::{
+    BesidePlans, ExecplanSections, MissingSections, NotAPlan, SpecNotNamed,
+};
 pub use frozen_design::{DesignChanged, FrozenDesign};
 pub use frozen_spec::{FrozenSpec, SpecChanged, SpecCollision};
 pub use guard_config::{
@@ -349,6 +351,15 @@ mod tests {
                     why: SetAsideWhy::Closed,
                 }],
             })),
+            Finding::ExecplanSections(ExecplanSections::NotAPlan(NotAPlan {
+                path: path("plans/audit-execplan.md"),
+                feature: "audit".to_string(),
+                is: BesidePlans::Named {
+                    called: "findings".to_string(),
+                },
+                sections: vec!["Progress".to_string()],
+                marker: "EXECPLAN-READY".to_string(),
+            })),
         ]
     }
 
@@ -402,6 +413,13 @@ mod tests {
             .find(|value| value["problem"] == "unknown-rule")
             .expect("an unknown-rule override");
         assert_eq!(bad_override["problem"], "unknown-rule", "{bad_override:#}");
+        let beside = all
+            .iter()
+            .map(|finding| serde_json::to_value(finding).unwrap())
+            .find(|value| value["kind"] == "not-a-plan")
+            .expect("a document beside the plans");
+        assert_eq!(beside["is"], "named", "{beside:#}");
+        assert_eq!(beside["called"], "findings", "{beside:#}");
         assert_eq!(bad_override["name"], "frozen-specs", "{bad_override:#}");
     }
 

@@ -24,3 +24,4 @@ pub(crate) use reread::Reading;
 pub use sections::{
     headings, normalise_title, section_text, title_matches, titles_in_fences, Heading, Outline,
 };
+pub(crate) use visible::split_front_matter;

@@ -1,9 +1,13 @@
 use crate::context::planning::PlanSpec;
 use crate::context::Context;
-use crate::findings::{ExecplanSections, Finding, MissingSections, SpecNotNamed};
+use crate::findings::{ExecplanSections, Finding, MissingSections, NotAPlan, SpecNotNamed};
 use crate::markdown;
 use crate::model::{FileChange, RepoPath, Side, TreeError};
 use crate::report::Violation;
+
+mod beside;
+
+use beside::{kept_beside_plans, PlanSigns};
 
 rule_doc!(
     r#"execplan-sections: an execplan keeps its living sections and names its spec.
@@ -36,6 +40,17 @@ matches a heading that starts with it followed by a parenthetical, a colon or a 
 `## Tolerances (exception triggers)`, `## Progress: week 2`, `## Decision Log — 2026`. A longer
 word (`## Progressive rollout`) or another title (`## Progress report`) does not.
 
+Plan folders hold more than plans. A file the commit adds there is a document kept beside the
+plans, not a plan, when it has none of the required sections nor Progress (headings inside a
+fenced block count), no readiness marker, no open task (`- [ ]`), nothing calling it a plan (the
+word `plan` or `ExecPlan` in its title or file name, "this plan" in its text, `type: plan`), and
+its title or file name ends with the name of another kind of document (findings, report,
+inventory, analysis, audit, notes, research, review, summary: `M1 Findings: ...`,
+`backend-inventory-2026-07.md`), or it is a short stub (40 lines at most) that calls itself one
+in a heading or links to a plan. It is not judged as a plan: the commit gets a warning that names
+it. It has no Progress, so no work counts as planned under it. A plan whose base version was a
+plan stays one, whatever the change calls it.
+
 A section runs from its heading to the next top-level heading of the same or a higher level (as
 many `#`s or fewer; `===` is level 1, `---` level 2), or to the end of the document: a `###` under
 `## Progress` is part of Progress. When several headings carry a title, the shallowest one is the
@@ -59,10 +74,17 @@ block does not count: write it as a real heading. A plan wrapped whole in a fenc
 (```` ```md ```` ... ```` ``` ````) renders as code, so the message says its sections are inside
 a fence: remove the fence lines.
 
+A warning that a file beside the plans is not a plan (a findings note, a report, a stub) asks
+for nothing from the commit: if the file is indeed no plan, ask a human to list it in `[layout]
+not-planning` so that it is never read as one; if it is a plan, give it the sections and title it
+as a plan. Until then, code written under it is unplanned work.
+
 ## Configuration
 `[rules.execplan-sections] required` (section titles, matched as above) and `require-spec-path`
 (default `true`); `enabled = false` turns it off. Which files are plans: `[layout] execplans` and
-`[layout] not-planning`.
+`[layout] not-planning` (a findings note, a report or a stub kept beside the plans belongs
+there). The sections that keep a file beside the plans a plan are the `required` ones and
+`[rules.progress-update] section`; its readiness marker is `[layout] execplan-marker`.
 "#
 );
 
@@ -87,6 +109,35 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             Some(old) if old.kind.is_blob() => cx.text(Side::Base, file.old_path())?,
             _ => None,
         };
+        // A findings note or a pointer stub kept beside the plans is not judged as a plan; a
+        // plan whose base version was one stays one, whatever the change calls it.
+        let signs = PlanSigns {
+            layout,
+            sections: plan_sections(cx),
+        };
+        if let Some(is) = kept_beside_plans(&file.path, &text, &signs) {
+            if base.is_none() {
+                out.push(
+                    cx.violation(Finding::ExecplanSections(ExecplanSections::NotAPlan(
+                        NotAPlan {
+                            path: file.path.clone(),
+                            feature: feature.clone(),
+                            is,
+                            sections: settings.required.clone(),
+                            marker: layout.execplan_marker.first().to_string(),
+                        },
+                    ))),
+                );
+                continue;
+            }
+            let old_path = file.old_path();
+            if base
+                .as_deref()
+                .is_some_and(|old| kept_beside_plans(old_path, old, &signs).is_some())
+            {
+                continue;
+            }
+        }
         let outline = markdown::Outline::of(&text);
         let base_outline = base.as_deref().map(markdown::Outline::of);
         let missing: Vec<String> = settings
@@ -116,6 +167,16 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// The sections whose presence makes a document a plan: the required ones and Progress.
+fn plan_sections(cx: &Context<'_>) -> Vec<String> {
+    let mut sections = cx.config.rules.execplan_sections.required.clone();
+    let progress = &cx.config.rules.progress_update.section;
+    if !sections.contains(progress) {
+        sections.push(progress.clone());
+    }
+    sections
 }
 
 /// Whether `text`, the plan at `plan` on `side`, names a spec: a path matching the spec globs,

@@ -1,0 +1,181 @@
+//! Documents a team keeps beside its plans that are not plans: a findings note, an analysis
+//! report, a stub pointing at a plan on another branch. They are accepted with a warning that
+//! names them; a plan without its sections stays refused, whatever it is titled, and no code
+//! counts as planned under a document that is not a plan.
+
+use super::*;
+
+const ACTIVE: &str = "[layout]\nexecplans = \"docs/exec-plans/**/{feature}.md\"\n";
+const MASTER: &str = "docs/exec-plans/active/backend-overhaul.md";
+
+/// A findings note as teams file them in `active/`: exit criteria ticked, none of the sections.
+const FINDINGS: &str = "# M1 Findings: Skill Invocation Contracts (REQ-8 Step 0.5)\n\nVerified 2026-05-09.\n\n## Verification\n\n| Skill | Status |\n|---|---|\n| memory | Present |\n\n## M1 Exit Criteria\n\n- [x] memory skill exists; invocation documented\n\n## Handoff to M2\n\nM2 cites these patterns verbatim.\n";
+const FINDINGS_PATH: &str = "docs/exec-plans/active/req-8-m1-skill-contracts.md";
+
+/// An analysis report, a child deliverable of the master plan, stored beside it.
+const INVENTORY: &str = "# Backend Inventory 2026-07 (Phase 1)\n\nChild deliverable of [the master](./backend-overhaul.md).\n\n## 1. Dead-code pass\n\n8 findings.\n\n## 2. Hotspots\n\nTop 15 files by churn.\n";
+const INVENTORY_PATH: &str = "docs/exec-plans/active/backend-inventory-2026-07.md";
+
+/// A stub on the main branch for a plan that lives on a pull-request branch.
+const STUB: &str = "# vt snapshot: wide-char column misalignment\n\n- **Issue:** #142\n- **Status:** active\n\n## Why this stub exists on main\n\nThe full exec plan and the code live on the pull-request branch; this stub keeps anyone\nreading `active/` from starting a parallel attempt.\n";
+const STUB_PATH: &str = "docs/exec-plans/active/142-vt-snapshot-wide-char.md";
+
+/// A plan as its team writes it, without the living sections.
+const SECTIONLESS_PLAN: &str = "# ExecPlan: Billing time-zone cleanup\n\nSpec: specs/billing.md\n\n## Background\n\nDead parameters.\n\n## Steps\n\n1. Drop the parameter.\n";
+
+fn files() -> Vec<(&'static str, String)> {
+    vec![
+        (".execguard.toml", ACTIVE.to_string()),
+        (
+            "specs/billing.md",
+            "# Billing\n\nEXEC-READY\n\nInvoices.\n".to_string(),
+        ),
+        (
+            MASTER,
+            plan(
+                "Backend overhaul",
+                "EXECPLAN-READY",
+                "Spec: specs/billing.md",
+            ),
+        ),
+        ("src/billing.rs", "pub fn invoice() {}\n".to_string()),
+    ]
+}
+
+fn active_client() -> TestRepo {
+    let files = files();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    client_repo(&files, "notes")
+}
+
+fn active_server() -> TestRepo {
+    let files = files();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    server_repo(&files, "exec/backend-overhaul")
+}
+
+/// The commit is accepted, and the warning names the rule, the file and the config key.
+#[track_caller]
+fn assert_warned_about(run: &Run, path: &str) {
+    assert!(!run.stderr.contains("error["), "{run:#?}");
+    let warning = format!("warning[execplan-sections] {path}:");
+    assert!(run.stderr.contains(&warning), "{run:#?}");
+    assert!(run.stderr.contains("[layout] not-planning"), "{run:#?}");
+}
+
+#[test]
+fn a_findings_note_beside_the_plans_is_accepted_with_a_warning_naming_it() {
+    let repo = active_client();
+    repo.write(FINDINGS_PATH, FINDINGS);
+    let run = repo.commit_all("Record the M1 findings");
+    run.assert_ok();
+    assert_warned_about(&run, FINDINGS_PATH);
+    assert!(run.stderr.contains("reads as findings"), "{run:#?}");
+    assert_eq!(repo.read(FINDINGS_PATH), FINDINGS, "the file is untouched");
+}
+
+#[test]
+fn an_analysis_report_beside_its_master_plan_is_accepted_with_a_warning() {
+    let repo = active_client();
+    repo.write(INVENTORY_PATH, INVENTORY);
+    let run = repo.commit_all("Add the phase 1 inventory");
+    run.assert_ok();
+    assert_warned_about(&run, INVENTORY_PATH);
+    assert!(run.stderr.contains("reads as inventory"), "{run:#?}");
+}
+
+#[test]
+fn a_stub_pointing_at_a_plan_on_another_branch_is_accepted_with_a_warning() {
+    let repo = active_client();
+    repo.write(STUB_PATH, STUB);
+    let run = repo.commit_all("Stub the plan kept on the pull-request branch");
+    run.assert_ok();
+    assert_warned_about(&run, STUB_PATH);
+    assert!(run.stderr.contains("stub pointing at a plan"), "{run:#?}");
+}
+
+#[test]
+fn the_server_accepts_documents_beside_the_plans_with_a_warning() {
+    let repo = active_server();
+    repo.write(FINDINGS_PATH, FINDINGS);
+    repo.commit_unchecked("Record the M1 findings");
+    repo.write(INVENTORY_PATH, INVENTORY);
+    repo.write(STUB_PATH, STUB);
+    repo.commit_unchecked("Add the inventory and the stub");
+    let run = assert_branch_push_lands(&repo, "exec/backend-overhaul", &[]);
+    for path in [FINDINGS_PATH, INVENTORY_PATH, STUB_PATH] {
+        assert_warned_about(&run, path);
+    }
+}
+
+#[test]
+fn a_plan_without_sections_titled_as_a_plan_is_still_refused() {
+    let path = "docs/exec-plans/active/billing-timezone-cleanup.md";
+    let repo = active_client();
+    repo.write(path, SECTIONLESS_PLAN);
+    let run = repo.commit_all("Plan the time-zone cleanup");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains(path), "{run:#?}");
+    // Also when it is called a report but says it is a plan.
+    let repo = active_client();
+    let report = SECTIONLESS_PLAN.replace(
+        "# ExecPlan: Billing",
+        "# Billing cleanup report\n\nThis plan drops the dead",
+    );
+    repo.write("docs/exec-plans/active/billing-report.md", report);
+    repo.commit_all("Plan the cleanup")
+        .assert_refused("execplan-sections");
+    // And on the server.
+    let repo = active_server();
+    repo.write(path, SECTIONLESS_PLAN);
+    repo.commit_unchecked("Plan the time-zone cleanup");
+    let run = assert_push_refused(&repo, "exec/backend-overhaul", "execplan-sections");
+    assert!(run.stderr.contains(path), "{run:#?}");
+}
+
+/// Titling a plan "Findings" and dropping its sections does not take it out of the check: the
+/// plan it was still answers for what the change took away.
+#[test]
+fn a_plan_retitled_as_findings_without_its_sections_is_refused() {
+    let repo = active_client();
+    repo.write(
+        MASTER,
+        "# Backend overhaul findings\n\nSpec: specs/billing.md\n\nAll good.\n",
+    );
+    let run = repo.commit_all("Summarise the overhaul");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains(MASTER), "{run:#?}");
+}
+
+/// A sectionless note titled "Findings" is no plan: code committed with it, or beside an edit
+/// of it, is not planned by it and is refused for want of a Progress entry.
+#[test]
+fn code_beside_a_findings_note_is_not_planned_by_it() {
+    let repo = active_client();
+    repo.write(FINDINGS_PATH, FINDINGS);
+    repo.append("src/billing.rs", "pub fn refund() {}\n");
+    let run = repo.commit_all("Add refunds, as the findings say");
+    run.assert_refused("progress-update");
+    run.assert_not_flagged("execplan-sections");
+    assert!(run
+        .stderr
+        .contains(&format!("warning[execplan-sections] {FINDINGS_PATH}:")));
+    // The note lands on its own; an edit of it does not plan the code either.
+    repo.git(["reset", "-q", "src/billing.rs"]);
+    repo.git(["checkout", "-q", "--", "src/billing.rs"]);
+    repo.commit_all("Record the M1 findings").assert_ok();
+    repo.append(FINDINGS_PATH, "\n- [x] refunds done\n");
+    repo.append("src/billing.rs", "pub fn refund() {}\n");
+    let run = repo.commit_all("Add refunds");
+    run.assert_refused("progress-update");
+    run.assert_not_flagged("execplan-sections");
+    // On a branch named after the note, the code answers to it as to a plan, and it is no plan
+    // ready for code.
+    repo.git(["checkout", "-q", "--", "src/billing.rs", FINDINGS_PATH]);
+    repo.git(["checkout", "-q", "-b", "exec/req-8-m1-skill-contracts"]);
+    repo.append(FINDINGS_PATH, "\n- [x] refunds done\n");
+    repo.append("src/billing.rs", "pub fn refund() {}\n");
+    let run = repo.commit_all("Add refunds");
+    run.assert_refused("execplan-ready");
+    run.assert_not_flagged("execplan-sections");
+}
