@@ -229,15 +229,18 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "a ready plan deleted",
+        // Committed: the staged change leaves the deletion to the commit message, which may
+        // name the plan.
         setup: |repo| {
             repo.git(["rm", "-q", "plans/login-execplan.md"]);
-            vec![]
+            repo.commit_unchecked("Remove the plan");
+            vec!["--commit".into(), "HEAD".into()]
         },
         rule: "execplan-deleted",
         facts: || {
             json!({ "kind": "deletes", "path": "plans/login-execplan.md", "feature": "login",
                     "ready": true, "open-items": 0, "markers": ["EXECPLAN-READY"],
-                    "section": "Progress" })
+                    "section": "Progress", "advice": false })
         },
     },
     Case {

@@ -172,7 +172,8 @@ fn settle(
 ) -> Report {
     let mut report = Report::default();
     let warn_unplanned = config.rules.progress_update.unplanned_verdict == UnplannedVerdict::Warn;
-    for mut violation in found {
+    let mut pending = Vec::new();
+    for violation in found {
         // Unplanned complex work is a guess from size: where the config says so, a warning.
         if warn_unplanned
             && matches!(
@@ -203,35 +204,63 @@ fn settle(
                 continue;
             }
         }
+        // A plan removed before the message exists: the commit-msg hook judges it, unless the
+        // commit is refused here anyway (below).
+        if let Finding::ExecplanDeleted(found) = &violation.finding {
+            if found.advice {
+                pending.push(violation);
+                continue;
+            }
+        }
         if let Finding::SpecFreezeOwner(found) = &violation.finding {
             if found.advice {
                 report.advice.push(violation);
                 continue;
             }
         }
-        if !violation.overridable() {
-            report.violations.push(violation);
-            continue;
-        }
-        if let Some(reason) = overrides.get(&violation.rule()) {
-            if let Some((why, next)) = options.overrides.refusal(config) {
-                violation.refused_override = Some(RefusedOverride {
-                    reason: reason.clone(),
-                    why,
-                    next,
-                });
-                report.violations.push(violation);
-                continue;
-            }
-            report.overridden.push(Overridden {
-                violation,
-                reason: reason.clone(),
-            });
-        } else if options.skip.contains(&violation.rule()) {
-            report.skipped.push(violation);
-        } else {
-            report.violations.push(violation);
+        judge(config, violation, overrides, options, &mut report);
+    }
+    // A commit refused for another reason lists the removal with the rest, so nothing surfaces
+    // only on the next try; otherwise it is advice until the message is known.
+    if report.violations.is_empty() {
+        report.advice.extend(pending);
+    } else {
+        for violation in pending {
+            judge(config, violation, overrides, options, &mut report);
         }
     }
     report
+}
+
+/// Files a finding as refused, overridden (by a trailer of the message) or skipped.
+fn judge(
+    config: &Config,
+    mut violation: Violation,
+    overrides: &BTreeMap<RuleId, String>,
+    options: &Options,
+    report: &mut Report,
+) {
+    if !violation.overridable() {
+        report.violations.push(violation);
+        return;
+    }
+    if let Some(reason) = overrides.get(&violation.rule()) {
+        if let Some((why, next)) = options.overrides.refusal(config) {
+            violation.refused_override = Some(RefusedOverride {
+                reason: reason.clone(),
+                why,
+                next,
+            });
+            report.violations.push(violation);
+            return;
+        }
+        report.overridden.push(Overridden {
+            violation,
+            reason: reason.clone(),
+        });
+    } else if options.skip.contains(&violation.rule()) {
+        report.skipped.push(violation);
+    } else {
+        report.violations.push(violation);
+    }
 }

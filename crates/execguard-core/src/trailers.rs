@@ -101,6 +101,21 @@ impl Message {
         }
     }
 
+    /// The lines a person wrote: the message without its trailer block (`Execplan: <feature>`
+    /// and the like are metadata, added to every commit, and record nothing).
+    pub fn prose(&self) -> &[String] {
+        if self.trailers().is_empty() {
+            return &self.lines;
+        }
+        // The trailer block is the last paragraph; trailing blank lines are already gone.
+        let start = self
+            .lines
+            .iter()
+            .rposition(|line| line.trim().is_empty())
+            .map_or(0, |blank| blank + 1);
+        &self.lines[..start]
+    }
+
     /// Whether this is the message `git revert` writes: the subject `Revert "..."` and a line
     /// `This reverts commit <id>.`.
     pub fn is_git_revert(&self) -> bool {
@@ -196,6 +211,21 @@ mod tests {
     fn prose_paragraph_is_not_a_trailer_block() {
         let msg = Message::parse("S\n\nNote: this is prose\nand more prose here\n", Some("#"));
         assert!(msg.trailers().is_empty());
+    }
+
+    #[test]
+    fn prose_leaves_out_the_trailer_block_only() {
+        let msg = Message::parse(
+            "Remove a-plan.md\n\nIt was done.\n\nExecplan: other-plan\n",
+            Some("#"),
+        );
+        assert_eq!(msg.prose(), ["Remove a-plan.md", "", "It was done.", ""]);
+        let msg = Message::parse("S\n\nNote: this is prose\nand more prose here\n", Some("#"));
+        assert_eq!(msg.prose().len(), 4);
+        assert_eq!(
+            Message::parse("Execplan: x\n", Some("#")).prose(),
+            ["Execplan: x"]
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct ExecplanDeleted {
     pub markers: Vec<String>,
     /// The Progress section's title.
     pub section: String,
+    /// Whether the finding is advice: the plan is deleted or emptied before the commit message
+    /// exists (pre-commit), and the message may yet record its removal by naming it.
+    pub advice: bool,
 }
 
 /// How a change takes a plan away.
@@ -68,8 +71,17 @@ impl ExecplanDeleted {
                 self.section
             ));
         }
+        let why = match (&self.removal, self.advice) {
+            (PlanRemoval::Deletes | PlanRemoval::Empties, true) => {
+                "a plan in use is removed only by a commit whose message names it, and this hook runs before the message exists"
+            }
+            (PlanRemoval::Deletes | PlanRemoval::Empties, false) => {
+                "a plan in use is not removed without a record, and the commit message does not name it"
+            }
+            _ => "a plan in use is not removed by a commit",
+        };
         format!(
-            "{} {what}, the execplan of feature `{}`, which {} in {}: a plan in use is not removed by a commit.",
+            "{} {what}, the execplan of feature `{}`, which {} in {}: {why}.",
             about.subject,
             self.feature,
             state.join(" and "),
@@ -84,8 +96,22 @@ impl ExecplanDeleted {
                 self.section
             );
         }
+        if !matches!(self.removal, PlanRemoval::Deletes | PlanRemoval::Empties) {
+            return format!(
+                "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore the plan ({undo}) and ask a human. A human retiring the plan adds `Execguard-Override: execplan-deleted: <reason>`.",
+                undo = about.undo
+            );
+        }
+        if self.advice {
+            return format!(
+                "If its removal is meant (its work done, the plan superseded or cancelled), name the plan in the commit message to record its removal (`{path}`): the commit-msg hook refuses the commit if the message does not. If nobody asked for it to go, stop and escalate (`execguard escalate \"<question>\"`). Restore the plan ({undo}) and ask a human.",
+                path = self.path,
+                undo = about.undo
+            );
+        }
         format!(
-            "Stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore the plan ({undo}) and ask a human. A human retiring the plan adds `Execguard-Override: execplan-deleted: <reason>`.",
+            "If nobody asked for the plan to go, stop and escalate (`execguard escalate \"<question>\"`); do not retry. Restore the plan ({undo}) and ask a human. A removal that is meant (its work done, the plan superseded or cancelled) is recorded by naming the plan in the commit message (`{path}`); a human retiring it otherwise adds `Execguard-Override: execplan-deleted: <reason>`.",
+            path = self.path,
             undo = about.undo
         )
     }

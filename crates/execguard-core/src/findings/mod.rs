@@ -307,6 +307,7 @@ mod tests {
                 open_items: 2,
                 markers: vec!["EXECPLAN-READY".to_string()],
                 section: "Progress".to_string(),
+                advice: false,
             }),
             Finding::CommitSize(CommitSize::BinaryContent(BinaryContent {
                 bytes: 300_000,

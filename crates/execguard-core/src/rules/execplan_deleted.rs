@@ -37,6 +37,17 @@ deleted plan, by its path, its file name, or its feature when that has more than
 plan that supersedes it records "the superseded `declarative-command-policy.md` is removed").
 An old mention records no removal: only text the commit adds counts.
 
+A plan deleted (or emptied) by a commit whose message names it is accounted for too, by the same
+test: its path, its file name (with or without `.md`, when the file name holds the feature), or
+its feature when that has more than one word ("Delete orphaned progress-bar-plan.md ExecPlan
+(task 120 cancelled)"). The breach is a silent deletion: naming a folder ("remove plans/"), "old
+plans", or a feature of one word (`login`) names no plan, and a commit that deletes three plans
+and names one is refused for each of the other two. Trailers (`Execplan: <feature>`) name no
+plan. The pre-commit hook runs before the message exists: there a removal is advice (a
+warning saying to name the plan in the message), unless the commit is refused for another
+reason, and the commit-msg hook judges the message; pre-push, pre-receive and
+`execguard check --range` judge each commit's message.
+
 A copy an editor or file manager made of a plan (`plan 2.md`, `plan copy.md`, `plan - Copy.md`,
 `plan (1).md`, `plan-copy.md`, beside `plan.md` in the same folder) may be deleted or emptied,
 whatever its text, while the plan it copies stays an execplan of the new tree that the commit
@@ -60,14 +71,18 @@ the record a human follows, and every later check has nothing to compare with.
 The agent deletes a ready plan:
 
 ```text
-error[execplan-deleted]: this commit deletes plans/login-execplan.md, the execplan of feature `login`, which is ready (EXECPLAN-READY) in HEAD
+error[execplan-deleted]: this commit deletes plans/login-execplan.md, the execplan of feature `login`, which is ready (EXECPLAN-READY) in HEAD: a plan in use is not removed without a record, and the commit message does not name it.
 ```
 
 ## How to comply
 A plan whose work is done is closed with its finished items ticked, in the commit that closes it.
-Otherwise, stop and escalate (`execguard escalate "<question>"`); do not retry. Restore the plan (`git restore --staged --worktree -- <path>`) and
-ask a human. Record in the plan what is finished instead of removing it. A human retiring plans
-on purpose adds the trailer `Execguard-Override: execplan-deleted: <reason>`.
+A removal that is meant (the work done, the plan superseded or cancelled) is recorded: name the
+plan in the commit message (`git commit -m "Delete plans/login-execplan.md: cancelled"`), or in
+the plan that supersedes it. If nobody asked for the plan to go, stop and escalate
+(`execguard escalate "<question>"`); do not retry. Restore the plan
+(`git restore --staged --worktree -- <path>`) and ask a human. Record in the plan what is
+finished instead of removing it. A human retiring plans on purpose adds the trailer
+`Execguard-Override: execplan-deleted: <reason>`.
 
 ## Configuration
 `[layout] execplans`, `[layout] not-planning`, `[layout] execplan-marker`,
@@ -119,7 +134,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         if !ready && open_items == 0 {
             continue;
         }
-        if matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties)
+        let removes = matches!(removal, PlanRemoval::Deletes | PlanRemoval::Empties);
+        if removes
             && (kept_elsewhere(cx, file, &base)?.is_some()
                 || duplicate::original_kept(cx, old_path, |path| removed_here(cx, path))?.is_some()
                 || accounted::superseded_by(cx, old_path, &feature, |path| removed_here(cx, path))?
@@ -127,6 +143,17 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         {
             continue;
         }
+        // The commit message may record the removal: before it exists (pre-commit) the finding
+        // is advice, and the commit-msg hook judges the message.
+        let advice = match &cx.message {
+            Some(message)
+                if removes && accounted::named_in_message(message, old_path, &feature) =>
+            {
+                continue;
+            }
+            Some(_) => false,
+            None => removes,
+        };
         out.push(cx.violation_with_undo(
             Finding::ExecplanDeleted(ExecplanDeleted {
                 path: old_path.clone(),
@@ -136,6 +163,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 open_items,
                 markers: layout.execplan_marker.names().to_vec(),
                 section: section.clone(),
+                advice,
             }),
             cx.undo_hint(old_path),
         ));
@@ -182,6 +210,7 @@ fn closing_unstarted(
             open_items: open,
             markers: cx.config.layout.execplan_marker.names().to_vec(),
             section: section.clone(),
+            advice: false,
         }),
         cx.undo_hint(old_path),
     )))
