@@ -225,7 +225,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     };
     // Taking a change back (`git revert`, or merging only reverts) is not complex work needing
     // a plan, whatever it puts back.
-    if unattributed && !reverts_only(cx) {
+    if unattributed && !reverts_only(cx)? {
         if let Some(size) = complex {
             let found = UnplannedComplexWork {
                 code: CodeChanged {
@@ -408,11 +408,11 @@ fn reworded_plans(
         .unzip())
 }
 
-/// Whether the change only takes work back: the adapter verified that it undoes the commit its
-/// `git revert` message names, or that it merges only such commits. The message alone is not
-/// enough: it is free to write over new work.
-fn reverts_only(cx: &Context<'_>) -> bool {
-    cx.change.merges_only_reverts || cx.change.revert_verified
+/// Whether the change only takes work back: its trees prove the revert its message claims (see
+/// [`Context::revert_verified`]), or it merges only verified `git revert`s. The message alone is
+/// not enough: it is free to write over new work.
+fn reverts_only(cx: &Context<'_>) -> Result<bool, TreeError> {
+    Ok(cx.change.merges_only_reverts || cx.revert_verified()?)
 }
 
 /// The commit the change reverts, when its message is `git revert`'s.
