@@ -148,10 +148,14 @@ changed lines of code (default 200) or `unplanned-max-files` code files (default
 folders or more (default 3: work across modules, smaller than the limits), tests,
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
 major languages keep them), and so are files added as exact copies of a file the parent holds at
-another path (a copy is not written code; it stays code for everything else), as `unplanned-complex-work` (never a `git revert`, subject
+another path (a copy is not written code; it stays code for everything else), as `unplanned-complex-work` (never a verified revert: a `git revert`, subject
 `Revert "..."` with its `This reverts commit <id>.` line and a change that undoes exactly that
-commit, nor a merge judged against its first parent that brings in only such commits: taking work
-back needs no plan): "this looks like
+commit, or a subject that claims a revert in another form (`revert: ...`, `revert(scope): ...`,
+`Revert ...`, `Reverts ...`, `Back out ...`, `Backout ...`) over a change that exactly undoes one
+of the 200 first-parent commits below it (every path that commit changed put back as it was, and
+nothing else changed; an older commit is not looked for); nor a merge judged against its first
+parent that brings in only such commits: taking work back needs no plan, and an open plan that a
+verified revert only puts back as it was does not make it planned work either): "this looks like
 complex work, and no execplan names it" (naming each plan it touches that does not count, and
 why: closed, without the section, only reformatted, or only kept in sync); write or name the execplan, or split the work, and when
 unsure whether a plan is needed, stop and escalate with `execguard escalate "<question>"`);
