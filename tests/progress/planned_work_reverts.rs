@@ -1,9 +1,13 @@
 //! `progress-update` under `require = "planned-work"` for reverts: taking work back needs no
-//! plan, but only a change that undoes the commit its `git revert` message names is a revert.
+//! plan, but only a change that undoes the commit its `git revert` message names, or for a revert
+//! in another form (`revert: ...`) a recent earlier commit, is a revert.
 
-use super::common::scenario::{constants, Scenario};
+use super::common::scenario::{constants, Scenario, PLAN};
 use super::common::{Run, TestRepo};
 use super::planned_work::{on_main, PLANNED_WORK};
+use crate::common::server::{
+    assert_server_refused, push, push_with_hooks, server_rev, setup_server,
+};
 
 /// A feature of seven changed files, committed earlier (hooks bypassed), on main.
 fn main_with_a_feature() -> (Scenario, String) {
@@ -132,4 +136,136 @@ fn merge_into_main(repo: &TestRepo, branch: &str) {
         &format!("Merge pull request #9 from {branch}"),
         branch,
     ]);
+}
+
+/// On main, a step of the plan done: its code and its Progress item ticked, committed earlier
+/// (hooks bypassed). Returns the step's commit.
+fn main_with_a_plan_step() -> (Scenario, String) {
+    let scenario = on_main(Some(PLANNED_WORK))
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .replace(
+            PLAN,
+            "- [ ] Logout.\n",
+            "- [x] (2026-01-03 10:00Z) Logout.\n",
+        )
+        .setup_commit("feat: logout (#12)");
+    let step = scenario.repo.head();
+    (scenario, step)
+}
+
+/// Regression: `revert: restore module-global state (#2603)` took back a merged plan step, code
+/// and ticked item alike (the step open again), and was refused as planned work without its
+/// entry, because only git's `Revert "..."` form was taken for a revert. A revert in another form
+/// whose change undoes an earlier commit exactly is a revert: the commit hooks, CI and the
+/// server accept it, and the plan is back as it was.
+#[test]
+fn a_revert_in_another_form_that_reopens_a_plan_step_is_accepted() {
+    let (scenario, step) = main_with_a_plan_step();
+    let plan_before_step = scenario.repo.git(["show", &format!("{step}~1:{PLAN}")]);
+    setup_server(&scenario.repo);
+    let scenario = scenario
+        .git(["revert", "--no-commit", &step])
+        .commit("revert: take logout back (#13)")
+        .accepted();
+    let repo = &scenario.repo;
+    assert_eq!(repo.read(PLAN), plan_before_step);
+    check_main(repo, &step).assert_ok();
+    push_with_hooks(repo, &["origin", "main"]).assert_ok();
+    assert_eq!(server_rev(repo, "refs/heads/main"), Some(repo.head()));
+}
+
+/// The same revert made on a branch and merged: the merge, judged against its first parent,
+/// brings in only a revert its trees prove, so it too is accepted.
+#[test]
+fn a_merged_revert_in_another_form_that_reopens_a_plan_step_is_accepted() {
+    let (scenario, step) = main_with_a_plan_step();
+    let repo = &scenario.repo;
+    repo.git(["checkout", "-q", "-b", "revert-logout"]);
+    repo.git(["revert", "--no-commit", &step]);
+    repo.commit_unchecked("revert: take logout back");
+    merge_into_main(repo, "revert-logout");
+    check_main(repo, &step).assert_ok();
+    // Merged with new code beside it, it is planned work without its entry again.
+    let (scenario, step) = main_with_a_plan_step();
+    let repo = &scenario.repo;
+    repo.git(["checkout", "-q", "-b", "revert-logout"]);
+    repo.git(["revert", "--no-commit", &step]);
+    repo.commit_unchecked("revert: take logout back");
+    repo.write("src/session.rs", "pub fn expire() {}\n");
+    repo.commit_unchecked("Add session expiry");
+    merge_into_main(repo, "revert-logout");
+    check_main(repo, &step).assert_refused("progress-update");
+}
+
+/// A revert's subject is free to write: `revert:` over a change that undoes no earlier commit
+/// (the step taken back plus new code, or new code alone) is refused as before, by the commit
+/// hooks, CI and the server.
+#[test]
+fn a_revert_subject_over_new_code_is_refused() {
+    for real_revert in [true, false] {
+        let (scenario, step) = main_with_a_plan_step();
+        setup_server(&scenario.repo);
+        let scenario = if real_revert {
+            scenario.git(["revert", "--no-commit", &step])
+        } else {
+            scenario.replace(
+                PLAN,
+                "- [x] (2026-01-03 10:00Z) Logout.\n",
+                "- [ ] Logout.\n",
+            )
+        };
+        let scenario = scenario
+            .write("src/session.rs", "pub fn expire() {}\n")
+            .git(["add", "-A"])
+            .named(real_revert)
+            .commit("revert: take logout back (#13)")
+            .refused("progress-update")
+            .mentions("plans/login-execplan.md");
+        let repo = &scenario.repo;
+        repo.commit_unchecked("revert: take logout back (#13)");
+        check_main(repo, &step).assert_refused("progress-update");
+        assert_server_refused(&push(repo, &["origin", "main"]), "progress-update");
+    }
+}
+
+/// The earlier commit a revert in another form undoes is looked for among a bounded number of
+/// first-parent commits below it, so that the search takes bounded time on any history: 150
+/// commits back it is found; 300 commits back it is not, and the revert is judged as any change.
+#[test]
+fn a_revert_in_another_form_of_a_commit_300_commits_back_is_not_verified() {
+    let (scenario, step) = main_with_a_plan_step();
+    let fill = |repo: &TestRepo, from: usize, to: usize| {
+        for n in from..to {
+            repo.write("docs/notes.md", format!("Note {n}.\n"));
+            repo.git(["add", "docs/notes.md"]);
+            repo.git([
+                "commit",
+                "-q",
+                "--no-verify",
+                "-m",
+                &format!("docs: note {n}"),
+            ]);
+        }
+    };
+    let revert = |scenario: Scenario| {
+        scenario
+            .git(["revert", "--no-commit", &step])
+            .commit("revert: take logout back (#13)")
+    };
+    fill(&scenario.repo, 1, 150);
+    let scenario = revert(scenario).accepted();
+    scenario.repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    fill(&scenario.repo, 150, 300);
+    let between = scenario
+        .repo
+        .git(["rev-list", "--count", &format!("{step}..HEAD")]);
+    assert_eq!(
+        between.trim(),
+        "299",
+        "the revert is made 300 commits after the step"
+    );
+    let scenario = revert(scenario).refused("progress-update");
+    let repo = &scenario.repo;
+    repo.commit_unchecked("revert: take logout back (#13)");
+    check_main(repo, &step).assert_refused("progress-update");
 }

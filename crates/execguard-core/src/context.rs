@@ -65,6 +65,7 @@ pub struct Context<'a> {
     open_execplan: RefCell<Option<Option<RepoPath>>>,
     code_words: RefCell<Option<Rc<CodeWords>>>,
     code_edits: RefCell<Option<Rc<CodeEdits>>>,
+    revert_verified: RefCell<Option<bool>>,
 }
 
 /// The features a change works on, and how they were found.
@@ -90,6 +91,7 @@ impl<'a> Context<'a> {
             open_execplan: RefCell::new(None),
             code_words: RefCell::new(None),
             code_edits: RefCell::new(None),
+            revert_verified: RefCell::new(None),
         }
     }
 
@@ -227,6 +229,42 @@ impl<'a> Context<'a> {
         let found = find()?;
         *self.open_execplan.borrow_mut() = Some(found.clone());
         Ok(found)
+    }
+
+    /// Whether the change is a revert its trees prove: `git revert`'s message borne out by the
+    /// commit it names, or a message claiming a revert in another form (`revert: ...`) over a
+    /// change that exactly undoes a recent first-parent commit. Before the message is written
+    /// (pre-commit) a change that undoes one may still be a revert: the commit-msg hook judges its
+    /// message. The search is made once, and only when a rule would otherwise report the change.
+    pub(crate) fn revert_verified(&self) -> Result<bool, TreeError> {
+        if self.change.revert_verified {
+            return Ok(true);
+        }
+        if let Some(known) = *self.revert_verified.borrow() {
+            return Ok(known);
+        }
+        let claimed = self
+            .message
+            .as_ref()
+            .map_or(self.change.commit.is_none(), |message| {
+                message.claims_revert()
+            });
+        let verified = if claimed && !self.change.is_merge && !self.change.files.is_empty() {
+            let mut paths: Vec<RepoPath> = self
+                .change
+                .files
+                .iter()
+                .flat_map(|file| file.touched_paths().cloned())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            self.trees
+                .undoes_an_earlier_commit(self.change.commit.as_deref(), &paths)?
+        } else {
+            false
+        };
+        *self.revert_verified.borrow_mut() = Some(verified);
+        Ok(verified)
     }
 
     /// The words the change's code replaces, as `read` finds them, read once per change: every

@@ -310,12 +310,14 @@ pub struct Change {
     /// branch-net-change; `None` for a commit or a staged change.
     pub ref_update: Option<RefUpdateChange>,
     /// Set for a merge judged as one change against its first parent when every commit it
-    /// brings in from its other side is a verified `git revert` (see `revert_verified`): merged
-    /// work that only takes work out.
+    /// brings in from its other side is a verified revert (a `git revert` as `revert_verified`
+    /// says, or a revert in another form whose trees undo a recent earlier commit): merged work
+    /// that only takes work out.
     pub merges_only_reverts: bool,
     /// Set for a commit whose message is `git revert`'s when the adapter has checked that its
     /// change is exactly the inverse of the commit the message names. The message alone is not
-    /// trusted: anyone can write it over new work.
+    /// trusted: anyone can write it over new work. A revert in another form (`revert: ...`) is
+    /// verified later, and only when a rule asks (see [`Trees::undoes_an_earlier_commit`]).
     pub revert_verified: bool,
     /// In a range or push judged commit by commit, the changed execplans whose new blob a base
     /// of the range (a parent of its commits outside it: what the target already has) holds at
@@ -387,6 +389,21 @@ pub trait Trees {
         _counts: &dyn Fn(&RepoPath) -> bool,
     ) -> Result<std::collections::HashSet<String>, TreeError> {
         Ok(std::collections::HashSet::new())
+    }
+
+    /// Whether the change, which alters exactly `paths` (both ends of a rename), is the exact
+    /// inverse of one of the recent first-parent commits below it (from the commit it is made
+    /// on): at every path that commit changed it puts back what was there before, and it changes
+    /// nothing else. `commit` is the change's commit, `None` for the staged change. Asked only
+    /// when a rule would report a change whose message claims a revert without proving one;
+    /// `false` when the side cannot say. The search is bounded, so a revert of an old commit
+    /// is not found.
+    fn undoes_an_earlier_commit(
+        &self,
+        _commit: Option<&str>,
+        _paths: &[RepoPath],
+    ) -> Result<bool, TreeError> {
+        Ok(false)
     }
 
     /// The content at `path` on `side` when it is a blob (a file or a symlink's target).

@@ -124,6 +124,22 @@ impl Message {
             && self.reverted_commit().is_some()
     }
 
+    /// Whether the subject claims a revert in any of the forms teams write one: git's
+    /// `Revert "..."`, `revert: ...`, `revert(scope): ...`, `Reverts ...`, `Reverted ...`,
+    /// `Back out ...`, `Backout ...`, `Backed out ...` (any case). A claim alone proves nothing:
+    /// only a change that undoes an earlier commit is taken for a revert.
+    pub fn claims_revert(&self) -> bool {
+        let subject = self.subject().to_lowercase();
+        let mut words = subject
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty());
+        match words.next() {
+            Some("revert" | "reverts" | "reverted" | "backout") => true,
+            Some("back" | "backed") => words.next() == Some("out"),
+            _ => false,
+        }
+    }
+
     /// The commit a `git revert` message says it reverts (`This reverts commit <id>.`).
     pub fn reverted_commit(&self) -> Option<String> {
         self.lines.iter().find_map(|line| {
@@ -191,6 +207,30 @@ mod tests {
             Message::parse("Add logout\n", Some("#")).reverted_commit(),
             None
         );
+    }
+
+    #[test]
+    fn a_revert_is_claimed_in_the_forms_teams_write() {
+        for subject in [
+            "Revert \"Add logout\"",
+            "revert: restore module-global state (#2603)",
+            "revert(auth): drop logout",
+            "Reverts acme/app#12",
+            "Reverted the logout change",
+            "Back out logout",
+            "Backout logout",
+            "Backed out changeset 0123abcd",
+        ] {
+            assert!(Message::parse(subject, None).claims_revert(), "{subject}");
+        }
+        for subject in [
+            "Add revert button",
+            "Reverting is hard",
+            "fix: revert handling",
+            "Back to basics",
+        ] {
+            assert!(!Message::parse(subject, None).claims_revert(), "{subject}");
+        }
     }
 
     #[test]

@@ -321,8 +321,9 @@ pub(crate) fn differs_from_every_tree(file: &FileChange, others: &[Tree<'_>]) ->
 const MOST_REVERTS: usize = 50;
 
 /// Whether every commit a merge brings in beside its first parent (those its other parents
-/// reach and the first does not) is a `git revert` that undoes the commit it names: a merged
-/// revert of a feature.
+/// reach and the first does not) is a revert its trees prove: a `git revert` that undoes the
+/// commit it names, or a revert in another form that undoes a recent first-parent ancestor (see
+/// `revert::commit_undoes_named`): a merged revert of a feature.
 pub(crate) fn brings_only_reverts(
     repo: &Repository,
     parents: &[Commit<'_>],

@@ -1,43 +1,87 @@
-//! Reverts: whether a change really undoes the commit its `git revert` message names. A message
-//! alone is free to write; only the trees show that the work taken back is the named commit's.
+//! Reverts: whether a change really undoes the commit its `git revert` message names, or, for a
+//! revert written in another form (`revert: ...`), one of its recent first-parent ancestors. A
+//! message alone is free to write; only the trees show that the work taken back is a commit's.
 
 use std::collections::BTreeMap;
 
 use execguard_core::trailers::Message;
+use execguard_core::{RepoPath, Side};
 use git2::{Commit, Delta, DiffOptions, Oid, Repository, Tree};
 
 use crate::error::read_err;
 use crate::GitError;
+
+pub(crate) mod ancestors;
+
+use ancestors::MOST_ANCESTORS;
 
 /// How many paths a reverted commit may change and still be verified: a larger one is judged
 /// by its size, as any other change, rather than compared path by path.
 const MOST_PATHS: usize = 5_000;
 
 /// One side of a path: its mode and blob (or commit) id; `None` when the path is absent.
-type Entry = Option<(u32, Oid)>;
+pub(super) type Entry = Option<(u32, Oid)>;
 
 /// Each changed path with its two sides, before and after.
 type Changed = BTreeMap<Vec<u8>, (Entry, Entry)>;
 
-/// Whether `commit`, of one parent, carries `git revert`'s message and undoes the commit it names.
-/// The message is read first: a commit that does not claim to revert reads no tree.
+/// Whether `commit`, of one parent, claims a revert and proves it: `git revert`'s message and the
+/// commit it names undone, or a message in another form and one of its recent first-parent
+/// ancestors undone. The message is read first: a commit that does not claim to revert reads no
+/// tree.
 pub(crate) fn commit_undoes_named(
     repo: &Repository,
     commit: &Commit<'_>,
 ) -> Result<bool, GitError> {
     let message = String::from_utf8_lossy(commit.message_raw_bytes());
-    if commit.parent_count() != 1 || !Message::parse(&message, None).is_git_revert() {
+    let parsed = Message::parse(&message, None);
+    if commit.parent_count() != 1 || !parsed.claims_revert() {
         return Ok(false);
     }
-    let id = commit.id();
-    let tree = commit
-        .tree()
-        .map_err(read_err(format!("the tree of {id}")))?;
-    let parent_tree = commit
-        .parent(0)
-        .and_then(|parent| parent.tree())
-        .map_err(read_err(format!("the parent tree of {id}")))?;
-    Ok(undoes_named_commit(repo, &parent_tree, &tree, &message))
+    if parsed.is_git_revert() {
+        let id = commit.id();
+        let tree = commit
+            .tree()
+            .map_err(read_err(format!("the tree of {id}")))?;
+        let parent_tree = commit
+            .parent(0)
+            .and_then(|parent| parent.tree())
+            .map_err(read_err(format!("the parent tree of {id}")))?;
+        if undoes_named_commit(repo, &parent_tree, &tree, &message) {
+            return Ok(true);
+        }
+    }
+    Ok(undoes_an_ancestor(repo, commit, MOST_ANCESTORS))
+}
+
+/// Whether `commit`, of one parent, is exactly the inverse of one of its first `most`
+/// first-parent ancestors (its parent first). An object that cannot be read is not verified.
+pub(crate) fn undoes_an_ancestor(repo: &Repository, commit: &Commit<'_>, most: usize) -> bool {
+    let found = || -> Result<bool, git2::Error> {
+        if commit.parent_count() != 1 {
+            return Ok(false);
+        }
+        let parent = commit.parent(0)?;
+        let (base, new) = (parent.tree()?, commit.tree()?);
+        let Some(changed) = changed_paths(repo, &base, &new)? else {
+            return Ok(false);
+        };
+        let at = |side: Side, path: &RepoPath| {
+            Ok(ancestors::held(
+                match side {
+                    Side::Base => &base,
+                    Side::New => &new,
+                },
+                path,
+            ))
+        };
+        let undo = ancestors::Undo {
+            paths: changed.into_keys().map(RepoPath::new).collect(),
+            at: &at,
+        };
+        Ok(ancestors::undoes_an_ancestor(repo, parent, &undo, most).unwrap_or(false))
+    };
+    found().unwrap_or(false)
 }
 
 /// Whether `message` is `git revert`'s and the change from `base` to `new` is exactly the inverse
@@ -74,10 +118,21 @@ fn inverse_of(
         return Ok(false);
     }
     let parent_tree = reverted.parent(0)?.tree()?;
-    let Some(forward) = changed_paths(repo, &parent_tree, &reverted.tree()?)? else {
+    let Some(backward) = changed_paths(repo, base, new)? else {
         return Ok(false);
     };
-    let Some(backward) = changed_paths(repo, base, new)? else {
+    inverse_of_changes(repo, &backward, &parent_tree, &reverted.tree()?)
+}
+
+/// Whether `backward` (a change's paths, each with its two sides) is exactly the inverse of the
+/// change from `before` to `after`.
+fn inverse_of_changes(
+    repo: &Repository,
+    backward: &Changed,
+    before: &Tree<'_>,
+    after: &Tree<'_>,
+) -> Result<bool, git2::Error> {
+    let Some(forward) = changed_paths(repo, before, after)? else {
         return Ok(false);
     };
     if forward.is_empty() || forward.len() != backward.len() {
@@ -92,7 +147,7 @@ fn inverse_of(
 
 /// The paths where `old` and `new` differ, each with its two sides; `None` when there are more
 /// than [`MOST_PATHS`] or a path is listed twice.
-fn changed_paths(
+pub(super) fn changed_paths(
     repo: &Repository,
     old: &Tree<'_>,
     new: &Tree<'_>,

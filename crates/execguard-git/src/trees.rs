@@ -2,12 +2,13 @@
 //! index or an in-memory re-merge holds it) and [`GitTrees`], the core's [`Trees`] over them.
 
 use execguard_core::{Entry, RepoPath, Side, TreeError, Trees};
-use git2::{ObjectType, Oid, Repository, Tree};
+use git2::{Commit, ObjectType, Oid, Repository, Tree};
 
 use crate::folders::Folders;
 use crate::objects::{as_path, kind_of, tree_error};
 use crate::read_cache::ReadCache;
 use crate::remerge::Remerge;
+use crate::revert::ancestors;
 use crate::{case_folded, StagedIndex};
 
 /// One side of a change, as libgit2 holds it.
@@ -37,6 +38,43 @@ impl<'r> GitTrees<'r> {
             Side::Base => &self.base,
             Side::New => &self.new,
         }
+    }
+
+    /// The commit whose tree is the base `base`: the one parent of `commit`, or for the staged
+    /// change HEAD (its parent when amending). `None` when no such commit is at hand.
+    fn base_commit(
+        &self,
+        commit: Option<&str>,
+        base: Oid,
+    ) -> Result<Option<Commit<'r>>, TreeError> {
+        let found = match commit {
+            Some(id) => {
+                let Ok(id) = Oid::from_str(id) else {
+                    return Ok(None);
+                };
+                let commit = self
+                    .repo
+                    .find_commit(id)
+                    .map_err(tree_error(format!("commit {id}")))?;
+                if commit.parent_count() != 1 {
+                    return Ok(None);
+                }
+                commit.parent(0).ok()
+            }
+            None => {
+                let head = self
+                    .repo
+                    .head()
+                    .ok()
+                    .and_then(|head| head.peel_to_commit().ok());
+                match head {
+                    Some(head) if head.tree_id() == base => Some(head),
+                    Some(head) => head.parent(0).ok(),
+                    None => None,
+                }
+            }
+        };
+        Ok(found.filter(|start| start.tree_id() == base))
     }
 
     fn entry_info(&self, id: Oid, mode: u32) -> Result<Option<Entry>, TreeError> {
@@ -165,6 +203,27 @@ impl Trees for GitTrees<'_> {
             }
         }
         Ok(found)
+    }
+
+    fn undoes_an_earlier_commit(
+        &self,
+        commit: Option<&str>,
+        paths: &[RepoPath],
+    ) -> Result<bool, TreeError> {
+        let Snapshot::Tree(base) = &self.base else {
+            return Ok(false);
+        };
+        let Some(start) = self.base_commit(commit, base.id())? else {
+            return Ok(false);
+        };
+        let at = |side: Side, path: &RepoPath| {
+            Ok(self.entry(side, path)?.map(|entry| (entry.kind, entry.id)))
+        };
+        let undo = ancestors::Undo {
+            paths: paths.to_vec(),
+            at: &at,
+        };
+        ancestors::undoes_an_ancestor(self.repo, start, &undo, ancestors::MOST_ANCESTORS)
     }
 
     fn held_blobs(

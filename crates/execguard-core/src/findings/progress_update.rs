@@ -68,6 +68,9 @@ pub enum SetAsideWhy {
     /// The change only keeps its text in sync with the code: each word it replaces is one the
     /// code's removed lines hold, each word it writes one the code's added lines hold.
     Synced,
+    /// The change is a verified revert: it puts the plan back as it was before the commit it
+    /// undoes, which is not new writing.
+    Reverted,
 }
 
 impl SetAsidePlan {
@@ -102,6 +105,10 @@ impl SetAsidePlan {
             ),
             SetAsideWhy::Synced => format!(
                 "{} only has words replaced to match the code (a name or wording the code changes), which is not work under it",
+                self.plan
+            ),
+            SetAsideWhy::Reverted => format!(
+                "{} is only put back as it was before the commit this change reverts",
                 self.plan
             ),
         }
@@ -390,7 +397,10 @@ impl ProgressUpdate {
                         "If this work belongs to {}, give it a `{}` section with an entry saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,
                     ),
-                    SetAsideWhy::Reformatted | SetAsideWhy::Moved | SetAsideWhy::Synced => format!(
+                    SetAsideWhy::Reformatted
+                    | SetAsideWhy::Moved
+                    | SetAsideWhy::Synced
+                    | SetAsideWhy::Reverted => format!(
                         "If this work belongs to {}, add an entry to its {} section saying what {} did; otherwise write or name the execplan of this work ({}; name it with the trailer `Execplan: <feature>` in the commit message)",
                         plan.plan, found.section, about.subject, found.execplans,
                     ),

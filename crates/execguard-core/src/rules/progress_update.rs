@@ -148,10 +148,14 @@ changed lines of code (default 200) or `unplanned-max-files` code files (default
 folders or more (default 3: work across modules, smaller than the limits), tests,
 fixtures and snapshots left out of that size (`unplanned-exclude`, globs; by default where the
 major languages keep them), and so are files added as exact copies of a file the parent holds at
-another path (a copy is not written code; it stays code for everything else), as `unplanned-complex-work` (never a `git revert`, subject
+another path (a copy is not written code; it stays code for everything else), as `unplanned-complex-work` (never a verified revert: a `git revert`, subject
 `Revert "..."` with its `This reverts commit <id>.` line and a change that undoes exactly that
-commit, nor a merge judged against its first parent that brings in only such commits: taking work
-back needs no plan): "this looks like
+commit, or a subject that claims a revert in another form (`revert: ...`, `revert(scope): ...`,
+`Revert ...`, `Reverts ...`, `Back out ...`, `Backout ...`) over a change that exactly undoes one
+of the 200 first-parent commits below it (every path that commit changed put back as it was, and
+nothing else changed; an older commit is not looked for); nor a merge judged against its first
+parent that brings in only such commits: taking work back needs no plan, and an open plan that a
+verified revert only puts back as it was does not make it planned work either): "this looks like
 complex work, and no execplan names it" (naming each plan it touches that does not count, and
 why: closed, without the section, only reformatted, or only kept in sync); write or name the execplan, or split the work, and when
 unsure whether a plan is needed, stop and escalate with `execguard escalate "<question>"`);
@@ -225,7 +229,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     };
     // Taking a change back (`git revert`, or merging only reverts) is not complex work needing
     // a plan, whatever it puts back.
-    if unattributed && !reverts_only(cx) {
+    if unattributed && !reverts_only(cx)? {
         if let Some(size) = complex {
             let found = UnplannedComplexWork {
                 code: CodeChanged {
@@ -408,11 +412,11 @@ fn reworded_plans(
         .unzip())
 }
 
-/// Whether the change only takes work back: the adapter verified that it undoes the commit its
-/// `git revert` message names, or that it merges only such commits. The message alone is not
-/// enough: it is free to write over new work.
-fn reverts_only(cx: &Context<'_>) -> bool {
-    cx.change.merges_only_reverts || cx.change.revert_verified
+/// Whether the change only takes work back: its trees prove the revert its message claims (see
+/// [`Context::revert_verified`]), or it merges only verified `git revert`s. The message alone is
+/// not enough: it is free to write over new work.
+fn reverts_only(cx: &Context<'_>) -> Result<bool, TreeError> {
+    Ok(cx.change.merges_only_reverts || cx.revert_verified()?)
 }
 
 /// The commit the change reverts, when its message is `git revert`'s.

@@ -116,6 +116,13 @@ pub(super) fn why_set_aside(
             return Ok(Some(SetAsideWhy::Synced));
         }
     }
+    // A verified revert puts every path it changes back as it was before the commit it undoes
+    // (and a merge of only such reverts, judged against its first parent, does too): the plan's
+    // text is its earlier text, and the work is the undo of that planned work. Asked last: it
+    // may search the history.
+    if cx.change.merges_only_reverts || cx.revert_verified()? {
+        return Ok(Some(SetAsideWhy::Reverted));
+    }
     Ok(None)
 }
 
