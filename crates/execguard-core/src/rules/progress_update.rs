@@ -173,6 +173,7 @@ loosen the rule (`guard-config`).
 mod edits;
 mod exempt;
 mod release;
+mod spelling;
 mod synced;
 mod touched;
 mod unplanned;
