@@ -12,6 +12,8 @@ mod commit_shapes;
 mod plan_text_synced;
 #[path = "progress/plan_text_synced_outside.rs"]
 mod plan_text_synced_outside;
+#[path = "progress/plan_text_synced_sweeps.rs"]
+mod plan_text_synced_sweeps;
 #[path = "progress/planned_work.rs"]
 mod planned_work;
 #[path = "progress/planned_work_plans.rs"]

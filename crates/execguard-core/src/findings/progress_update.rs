@@ -104,7 +104,7 @@ impl SetAsidePlan {
                 self.plan
             ),
             SetAsideWhy::Synced => format!(
-                "{} only has words replaced to match the code (a name or wording the code changes), which is not work under it",
+                "{} only has words replaced to match the code (a name, a path or wording the code changes) or respelled, which is not work under it",
                 self.plan
             ),
             SetAsideWhy::Reverted => format!(

@@ -135,7 +135,17 @@ a catalog, a guide moved), an identifier counting as its parts too, as when a pa
 a config key or a channel renamed in the code is renamed in the plan's prose or a ticked entry,
 or a word changed only by such a rename inside it, as a search and replace leaves it
 (`TestAutomaticMcpDeduplication` to `TestAutomaticmcpveduplication` when the code renames
-`mcpd` to `mcpv`; the renamed part at least three letters long), or a plan line changed in
+`mcpd` to `mcpv`; the renamed part at least three letters long); a file the commit modifies
+counts as renamed away from when it loses at least three lines that a file the commit adds holds
+(code moved out of a file that stays, and the plan's pointers following it), and a word the edit
+writes that is one of the plan's own words around the change counts too (a bullet split in two,
+each half naming its file; never a negation such as `not` or a word with a digit); a word
+respelled counts whatever the code holds (a spelling sweep: `parameterisation` to
+`parameterization`, `Artifacts` to `Artefacts`, `centered` to `centred`, by the British and
+American patterns -ise/-ize, -our/-or, -re/-er, -lled/-led, -ae-/-e-, -oe-/-e-, -ogue/-og,
+-ence/-ense, -eable/-able, -gement/-gment and a few irregular words, on words of letters only, at
+least five long, outside a path, the changed letters lowercase: a case change, a number or
+another small edit such as `encode` to `decode` is not a spelling), or a plan line changed in
 place exactly as the commit changes a line of code, the same words and marks inserted, removed or
 replaced between the same neighbours (`datetime.now()` to `datetime.now(UTC)` in code and plan
 alike); Chinese and Japanese text, which has no spaces between words, is compared character by
@@ -177,6 +187,7 @@ loosen the rule (`guard-config`).
 mod edits;
 mod exempt;
 mod release;
+mod spelling;
 mod synced;
 mod touched;
 mod unplanned;

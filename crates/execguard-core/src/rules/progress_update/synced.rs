@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::context::{CodeWords, Context};
-use crate::model::{FileChange, TreeError};
+use crate::model::{FileChange, RepoPath, TreeError};
 use crate::rules::commit_size::Content;
 
 /// Plans or code beyond this many words or bytes are not compared: such an edit is not taken
@@ -42,8 +42,13 @@ fn words_replaced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool, TreeEr
     if old_words.len() > MAX_PLAN_WORDS || new_words.len() > MAX_PLAN_WORDS {
         return Ok(false);
     }
-    // Each replacement: the words it removes and the words it writes.
-    let mut replaced: Vec<(&[&str], &[&str])> = Vec::new();
+    // Each replacement: the words it removes, the words it writes, and the old words around it.
+    let mut replaced: Vec<(&[&str], &[&str], &[&str])> = Vec::new();
+    // Each insertion: the words it writes and the old words around it.
+    let mut inserted: Vec<(&[&str], &[&str])> = Vec::new();
+    let around = |at: usize, len: usize| {
+        &old_words[at.saturating_sub(NEARBY)..(at + len + NEARBY).min(old_words.len())]
+    };
     for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
         match op {
             DiffOp::Equal { .. } => {}
@@ -56,28 +61,97 @@ fn words_replaced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool, TreeEr
                 replaced.push((
                     &old_words[old_index..old_index + old_len],
                     &new_words[new_index..new_index + new_len],
+                    around(old_index, old_len),
                 ));
             }
-            // A word only added or only taken out is new text, not a name replaced.
-            DiffOp::Insert { .. } | DiffOp::Delete { .. } => return Ok(false),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => inserted.push((
+                &new_words[new_index..new_index + new_len],
+                around(old_index, 0),
+            )),
+            // A word only taken out is text removed, not a name replaced.
+            DiffOp::Delete { .. } => return Ok(false),
         }
     }
+    // An insertion alone re-uses words without replacing any the code replaces.
     if replaced.is_empty() {
         return Ok(false);
+    }
+    // A word added is new text, unless the plan's own words nearby are written again: a bullet
+    // split in two, each half naming its file.
+    if !inserted
+        .iter()
+        .all(|(written, near)| written.iter().all(|word| reused(word, near)))
+    {
+        return Ok(false);
+    }
+    // A spelling sweep respells words the code need not hold at all.
+    let respelled = |from: &str, to: &str| {
+        !in_path(old, from) && !in_path(new, to) && super::spelling::respelled(from, to)
+    };
+    if replaced.iter().all(|(removed, written, _)| {
+        removed.len() == written.len()
+            && removed
+                .iter()
+                .zip(written.iter())
+                .all(|(from, to)| respelled(from, to))
+    }) {
+        return Ok(true);
     }
     let pools = cx.code_words(|| code_words(cx))?;
     let Some((code_removed, code_added)) = pools.as_ref() else {
         return Ok(false);
     };
-    let renamed = |from: &str, to: &str| renamed_inside(from, to, code_removed, code_added);
-    Ok(replaced.iter().all(|(removed, written)| {
+    let renamed = |from: &str, to: &str| {
+        renamed_inside(from, to, code_removed, code_added) || respelled(from, to)
+    };
+    Ok(replaced.iter().all(|(removed, written, near)| {
         removed
             .iter()
             .all(|word| known(word, code_removed) || written.iter().any(|to| renamed(word, to)))
             && written.iter().all(|word| {
-                known(word, code_added) || removed.iter().any(|from| renamed(from, word))
+                known(word, code_added)
+                    || removed.iter().any(|from| renamed(from, word))
+                    || reused(word, near)
             })
     }))
+}
+
+/// How many words on either side of a change count as its surroundings.
+const NEARBY: usize = 12;
+
+/// Whether `word`, written by a plan's edit, is one of the plan's old words around it. Negations
+/// and numbers are never taken so: `not` or a count written again beside their old place changes
+/// what the plan says.
+fn reused(word: &str, near: &[&str]) -> bool {
+    const NEGATIONS: &[&str] = &[
+        "not", "no", "never", "none", "nor", "neither", "nothing", "without", "cannot", "t", "non",
+    ];
+    let lower = word.to_lowercase();
+    !NEGATIONS.contains(&lower.as_str())
+        && !word.chars().any(|c| c.is_numeric())
+        && near.iter().any(|old| old.to_lowercase() == lower)
+}
+
+/// Whether `word`, a slice of `text`, is part of a path or a dotted name (`src/initialiser.rs`,
+/// `config.initialiser`): such a name is not respelled, it names another file or item.
+fn in_path(text: &str, word: &str) -> bool {
+    let start = (word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    let Some(end) = start
+        .checked_add(word.len())
+        .filter(|end| *end <= text.len())
+    else {
+        return true;
+    };
+    let before = text[..start].chars().next_back();
+    let mut after = text[end..].chars();
+    let (next, then) = (after.next(), after.next());
+    matches!(before, Some('/' | '\\' | '.'))
+        || matches!(next, Some('/' | '\\'))
+        || (next == Some('.') && then.is_some_and(|c| c.is_alphanumeric()))
 }
 
 /// Longer words are not searched for a rename inside them.
@@ -142,7 +216,9 @@ pub(super) fn each_code_text(
     cx: &Context<'_>,
     mut each: impl FnMut(&str, &str),
 ) -> Result<bool, TreeError> {
-    each_text(cx, cx.code_changes(), &mut 0, &mut each)
+    each_text(cx, cx.code_changes(), &mut 0, &mut |_, old, new| {
+        each(old, new)
+    })
 }
 
 /// Calls `each` with the old and new text of `files`, counting their bytes into `bytes`; `false`,
@@ -151,7 +227,7 @@ fn each_text(
     cx: &Context<'_>,
     files: Vec<&FileChange>,
     bytes: &mut usize,
-    each: &mut impl FnMut(&str, &str),
+    each: &mut impl FnMut(&FileChange, &str, &str),
 ) -> Result<bool, TreeError> {
     for file in files {
         let (old, new) = (
@@ -167,7 +243,11 @@ fn each_text(
         if *bytes > MAX_CODE_BYTES {
             return Ok(false);
         }
-        each(&String::from_utf8_lossy(old), &String::from_utf8_lossy(new));
+        each(
+            file,
+            &String::from_utf8_lossy(old),
+            &String::from_utf8_lossy(new),
+        );
     }
     Ok(true)
 }
@@ -184,7 +264,23 @@ fn each_text(
 /// nearly any sentence.
 fn code_words(cx: &Context<'_>) -> Result<CodeWords, TreeError> {
     let (mut removed, mut added) = (HashSet::new(), HashSet::new());
-    let mut collect = |old: &str, new: &str| {
+    // The lines each file that stays loses, and those the files the change adds hold: where the
+    // same lines are in both, code moved out of the file into a new one.
+    let mut lost: Vec<(RepoPath, HashSet<String>)> = Vec::new();
+    let mut brought: HashSet<String> = HashSet::new();
+    let mut collect = |file: &FileChange, old: &str, new: &str| {
+        if file.old.is_none() {
+            brought.extend(new.lines().filter_map(substantial));
+        } else if file.new.is_some() && file.renamed_from.is_none() {
+            let kept: HashSet<&str> = new.lines().collect();
+            lost.push((
+                file.path.clone(),
+                old.lines()
+                    .filter(|line| !kept.contains(line))
+                    .filter_map(substantial)
+                    .collect(),
+            ));
+        }
         let mut count: HashMap<&str, i64> = HashMap::new();
         for line in old.lines() {
             *count.entry(line).or_default() += 1;
@@ -228,7 +324,24 @@ fn code_words(cx: &Context<'_>) -> Result<CodeWords, TreeError> {
             add_words(&mut added, &file.path.to_string());
         }
     }
+    // A file code moved out of stays, so its path is not deleted; the plan's mentions of it
+    // may follow the code to its new file all the same.
+    for (path, lines) in lost {
+        if lines.iter().filter(|line| brought.contains(*line)).count() >= MOVED_LINES {
+            add_words(&mut removed, &path.to_string());
+        }
+    }
     Ok(Some((removed, added)))
+}
+
+/// How many lines a file must lose to a file the change adds for its code to count as moved.
+const MOVED_LINES: usize = 3;
+
+/// A line, trimmed, when it holds enough to tell where it moved: not a brace, a blank or a
+/// lone keyword.
+fn substantial(line: &str) -> Option<String> {
+    let line = line.trim();
+    (line.chars().filter(|c| c.is_alphanumeric()).count() >= 8).then(|| line.to_string())
 }
 
 /// Adds the words of `text`, and the parts of each, to `pool`, lowercased.

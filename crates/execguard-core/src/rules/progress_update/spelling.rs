@@ -1,0 +1,148 @@
+//! A plan word respelled as a repository-wide spelling sweep respells it: British and American
+//! spellings of the same word (`parameterisation` and `parameterization`, `Artifacts` and
+//! `Artefacts`, `centered` and `centred`). A sweep enforcing one spelling touches every plan, and
+//! the word respelled need not be a word of the code's changed lines, so `synced` would see a
+//! rewording. The word's meaning is unchanged, as in a formatting pass.
+//!
+//! Only known patterns count, not any small edit: one or two letters changed also turn `encode`
+//! into `decode`, `include` into `exclude`, `valid` into `invalid`, `filled` into `filed`. The
+//! changed letters are lowercase (a case change is not a spelling), both words are letters only
+//! (a number, a version or an id is never respelled) and at least five letters long, and the
+//! changed letters sit where the patterns put them.
+
+/// Words respelled outside the patterns below, British spelling first; a word containing either
+/// is respelled when it contains the other in its place.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("artefact", "artifact"),
+    ("programme", "program"),
+    ("sceptic", "skeptic"),
+    ("aluminium", "aluminum"),
+];
+
+/// Shorter words are not compared: few letters leave too many real words a letter apart.
+const MIN_LETTERS: usize = 5;
+
+/// Whether `from` and `to` are two spellings of the same word.
+pub(super) fn respelled(from: &str, to: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (from.chars().collect(), to.chars().collect());
+    if a == b
+        || a.len().max(b.len()) < MIN_LETTERS
+        || !a.iter().chain(&b).all(|c| c.is_alphabetic())
+    {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+        .min(a.len().min(b.len()) - prefix);
+    let (x, y) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    // A letter whose case changes is a change of case, not of spelling.
+    if !x.iter().chain(y).all(|c| c.is_lowercase()) {
+        return false;
+    }
+    let (x, y): (String, String) = (x.iter().collect(), y.iter().collect());
+    let before: String = a[..prefix].iter().collect::<String>().to_lowercase();
+    let after: String = a[a.len() - suffix..]
+        .iter()
+        .collect::<String>()
+        .to_lowercase();
+    pattern(&before, &x, &y, &after)
+        || pattern(&before, &y, &x, &after)
+        || irregular(&from.to_lowercase(), &to.to_lowercase())
+}
+
+/// Whether replacing `x` by `y` between `before` and `after` is one of the British and American
+/// spelling patterns (either way round: the caller tries both).
+fn pattern(before: &str, x: &str, y: &str, after: &str) -> bool {
+    let ends = |suffixes: &[&str]| suffixes.iter().any(|s| before.ends_with(s));
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| after.starts_with(p));
+    match (x, y) {
+        // -ise/-ize, -isation/-ization, -ising, -iser, -yse/-yze.
+        ("s", "z") => ends(&["i", "y"]) && starts(&["e", "a", "i"]),
+        // -our/-or: colour, behaviour.
+        ("u", "") => ends(&["o"]) && starts(&["r"]),
+        // -re/-er: centre, centres.
+        ("re", "er") => !ends(&["a", "e", "i", "o", "u"]) && (after.is_empty() || after == "s"),
+        // centred/centered, centring/centering.
+        ("", "e") => {
+            (!ends(&["a", "e", "i", "o", "u"]) && matches!(after, "red" | "ring"))
+                // likeable/likable, judgement/judgment, ageing/aging.
+                || (before.len() > 2 && after.starts_with("able"))
+                || (ends(&["g"]) && starts(&["ment", "ing"]))
+        }
+        // -lled/-led, -lling/-ling: travelled, modelling, signalling.
+        ("l", "") => ends(&["el", "al"]) && starts(&["e", "i"]),
+        // -ae-/-e-, -oe-/-e-: paediatric, oestrogen.
+        ("a" | "o", "") => starts(&["e"]) && !ends(&["a", "e", "i", "o", "u"]),
+        // -ogue/-og: catalogue, dialogue.
+        ("ue", "") => ends(&["og"]) && (after.is_empty() || after == "s"),
+        // -ence/-ense: licence, defence.
+        ("c", "s") => ends(&["n"]) && starts(&["e"]),
+        _ => false,
+    }
+}
+
+/// Whether the lowercase words differ by one of the [`IRREGULAR`] spellings.
+fn irregular(from: &str, to: &str) -> bool {
+    IRREGULAR.iter().any(|&(gb, us)| {
+        [(gb, us), (us, gb)].into_iter().any(|(x, y)| {
+            from.match_indices(x)
+                .any(|(at, _)| to == format!("{}{y}{}", &from[..at], &from[at + x.len()..]))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::respelled;
+
+    #[test]
+    fn british_and_american_spellings_are_the_same_word() {
+        for (from, to) in [
+            ("parameterisation", "parameterization"),
+            ("initialiser", "initializer"),
+            ("Initialisers", "Initializers"),
+            ("analyse", "analyze"),
+            ("centered", "centred"),
+            ("centre", "center"),
+            ("colour", "color"),
+            ("behaviours", "behaviors"),
+            ("modelling", "modeling"),
+            ("Artifacts", "Artefacts"),
+            ("catalogue", "catalog"),
+            ("licence", "license"),
+            ("overrideable", "overridable"),
+            ("judgement", "judgment"),
+            ("paediatric", "pediatric"),
+            ("programme", "program"),
+        ] {
+            assert!(respelled(from, to), "{from} -> {to}");
+            assert!(respelled(to, from), "{to} -> {from}");
+        }
+    }
+
+    #[test]
+    fn other_small_edits_are_not_spellings() {
+        for (from, to) in [
+            ("encode", "decode"),
+            ("include", "exclude"),
+            ("valid", "invalid"),
+            ("possible", "impossible"),
+            ("filled", "filed"),
+            ("Notes", "notes"),
+            ("client", "clients"),
+            ("enable", "enabled"),
+            ("affect", "effect"),
+            ("version2", "version3"),
+            ("never", "ever"),
+            ("colour", "colours"),
+            ("four", "for"),
+        ] {
+            assert!(!respelled(from, to), "{from} -> {to}");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! `progress-update` under `require = "planned-work"`: two plan edits that only keep plans in
+//! step with the rest of a change were refused as planned work on repositories never replayed
+//! before. A spelling sweep (a typos config enforcing one spelling) respells words the code's
+//! changed lines do not hold; and code moved out of a file that stays leaves that file's path
+//! unremoved, while the plans' pointers follow the code to its new file, a bullet split in two.
+//! Each runs the installed hooks; the move also through `check --range`.
+
+use super::common::scenario::{constants, Scenario, PLAN};
+use super::planned_work::{on_main, PLANNED_WORK_DEFAULT};
+
+/// The open plan, in British spelling, in its prose and in a ticked Progress entry.
+fn plan_in_british_spelling() -> Scenario {
+    on_main(Some(PLANNED_WORK_DEFAULT))
+        .replace(
+            PLAN,
+            "- [x] (2026-01-01 09:00Z) Plan written.\n",
+            "- [x] (2026-01-01 09:00Z) Plan written.\n- [x] (2026-01-02 10:00Z) Session initialiser centred on the store.\n",
+        )
+        .replace(
+            PLAN,
+            "## Progress",
+            "The parameterisation of the session initialiser retries 3 times. Artefacts are kept.\n\n## Progress",
+        )
+        .setup_commit("Plan the session initialiser")
+}
+
+/// A typos config enforcing American spelling, with 240 lines of a scrollbar.
+fn sweep(scenario: Scenario) -> Scenario {
+    scenario
+        .write("_typos.toml", "[default]\nlocale = \"en-us\"\n")
+        .write("src/scrollbar.rs", constants("SCROLL_", 240))
+}
+
+/// The plan respelled to match.
+fn respell(scenario: Scenario) -> Scenario {
+    scenario
+        .replace(PLAN, "parameterisation", "parameterization")
+        .replace(PLAN, "initialiser", "initializer")
+        .replace(PLAN, "centred", "centered")
+        .replace(PLAN, "Artefacts", "Artifacts")
+}
+
+/// wireframe and netsuke enforced one spelling across every plan, the ticked entries included:
+/// refused as planned work whose entries were only reworded. A word respelled is the same word:
+/// the plan is not worked on, and the commit is warned of as work no plan names.
+#[test]
+fn a_spelling_sweep_over_a_plan_is_not_planned_work() {
+    respell(sweep(plan_in_british_spelling()))
+        .commit_all("Docs: enforce American spelling")
+        .accepted()
+        .mentions("warning[progress-update]")
+        .mentions("only has words replaced to match the code");
+}
+
+/// The same sweep with a sentence added, a number changed, a `not` inserted, or a case changed
+/// is the plan's own edit: refused without its entry.
+#[test]
+fn a_spelling_sweep_with_more_changed_is_still_planned_work() {
+    // The sweep alone is not (the boundary is the respelled words, not the plan).
+    respell(sweep(plan_in_british_spelling()))
+        .commit_all("Docs: enforce American spelling")
+        .accepted();
+    for (label, from, to) in [
+        (
+            "sentence",
+            "Artefacts are kept.",
+            "Artefacts are kept. Sessions expire daily.",
+        ),
+        ("number", "retries 3 times", "retries 5 times"),
+        ("negation", "Artefacts are kept.", "Artefacts are not kept."),
+        ("case", "retries 3 times", "Retries 3 times"),
+    ] {
+        let scenario = respell(sweep(plan_in_british_spelling()).replace(PLAN, from, to));
+        scenario
+            .commit_all(&format!("Docs: enforce American spelling ({label})"))
+            .refused("progress-update")
+            .mentions("adds no entry");
+    }
+    // A word changed beyond its spelling: `initialiser` to `finaliser`.
+    sweep(plan_in_british_spelling())
+        .replace(PLAN, "initialiser", "finaliser")
+        .commit_all("Docs: enforce American spelling")
+        .refused("progress-update");
+}
+
+/// The reporter factory, in the runner file that also orchestrates the pipeline; the open plan
+/// points at the runner file for both, in a bullet and in a ticked Progress entry.
+fn plan_pointing_at_the_runner() -> Scenario {
+    on_main(Some(PLANNED_WORK_DEFAULT))
+        .write(
+            "src/pipeline.rs",
+            "pub fn make_reporter(json: bool) -> Reporter {\n    let quiet = json || std::env::var(\"QUIET\").is_ok();\n    Reporter::new(quiet)\n}\n\npub fn orchestrate(stages: &[Stage]) {\n    for stage in stages {\n        stage.execute();\n    }\n}\n",
+        )
+        .replace(
+            PLAN,
+            "- [x] (2026-01-01 09:00Z) Plan written.\n",
+            "- [x] (2026-01-01 09:00Z) Plan written.\n- [x] (2026-01-02 10:00Z) Reporter factory in `src/pipeline.rs` (`make_reporter`).\n",
+        )
+        .replace(
+            PLAN,
+            "## Progress",
+            "- `src/pipeline.rs`: reporter construction; stage orchestration, not retries.\n\n## Progress",
+        )
+        .setup_commit("Reporter and pipeline")
+}
+
+/// The factory moved out of `src/pipeline.rs`, which stays, into the new `src/factory.rs`, with
+/// 240 lines of a scrollbar.
+fn move_the_factory(scenario: Scenario) -> Scenario {
+    scenario
+        .write("src/scrollbar.rs", constants("SCROLL_", 240))
+        .write(
+            "src/pipeline.rs",
+            "pub fn orchestrate(stages: &[Stage]) {\n    for stage in stages {\n        stage.execute();\n    }\n}\n",
+        )
+        .write(
+            "src/factory.rs",
+            "pub fn make_reporter(json: bool) -> Reporter {\n    let quiet = json || std::env::var(\"QUIET\").is_ok();\n    Reporter::new(quiet)\n}\n",
+        )
+}
+
+/// The plan's pointers follow the factory, the bullet split in two.
+fn repoint(scenario: Scenario) -> Scenario {
+    scenario
+        .replace(
+            PLAN,
+            "`src/pipeline.rs` (`make_reporter`)",
+            "`src/factory.rs` (`make_reporter`)",
+        )
+        .replace(
+            PLAN,
+            "- `src/pipeline.rs`: reporter construction; stage orchestration, not retries.",
+            "- `src/factory.rs`: reporter construction.\n- `src/pipeline.rs`: stage orchestration, not retries.",
+        )
+}
+
+/// netsuke moved `make_reporter` from `src/runner/mod.rs` (which stays) to the new
+/// `src/runner/reporter.rs`, and its plans' pointers followed, one bullet split in two: refused
+/// as entries only reworded, since the commit removes no path and the split adds words. The
+/// lines the runner file loses are the new file's, so its path may be replaced; the split
+/// re-uses the bullet's own words. Judged alike by the hooks and by `check --range`.
+#[test]
+fn a_plan_following_code_moved_out_of_a_file_that_stays_is_kept_in_sync() {
+    let scenario = plan_pointing_at_the_runner();
+    let base = scenario.repo.head();
+    repoint(move_the_factory(scenario))
+        .commit_all("Runner: move the reporter factory into its own file")
+        .accepted()
+        .mentions("only has words replaced to match the code")
+        .check(|repo, _| {
+            let range = format!("{base}..main");
+            repo.execguard(["check", "--range", &range, "--branch", "main"])
+                .assert_ok()
+                .assert_not_flagged("progress-update");
+        });
+}
+
+/// The same move with a step added beside the repointed bullet, with a `not` written into the
+/// split (though the bullet already holds one), or with the pointer moved to a new file the old one lost nothing to, is the plan's own
+/// edit: refused, by the hooks and by `check --range`.
+#[test]
+fn a_plan_edit_beyond_code_moved_out_is_still_planned_work() {
+    // The move alone is not (the boundary is the words re-used, not the plan).
+    repoint(move_the_factory(plan_pointing_at_the_runner()))
+        .commit_all("Runner: move the reporter factory into its own file")
+        .accepted();
+    let scenario = repoint(move_the_factory(plan_pointing_at_the_runner())).replace(
+        PLAN,
+        "- `src/pipeline.rs`: stage orchestration, not retries.",
+        "- `src/pipeline.rs`: stage orchestration, not retries.\n- `src/pipeline.rs`: stage timeouts.",
+    );
+    let base = scenario.repo.head();
+    scenario
+        .commit_all("Runner: move the reporter factory into its own file")
+        .refused("progress-update")
+        .setup_commit("Runner: move the reporter factory into its own file")
+        .check(|repo, _| {
+            let range = format!("{base}..main");
+            repo.execguard(["check", "--range", &range, "--branch", "main"])
+                .assert_refused("progress-update");
+        });
+    repoint(move_the_factory(plan_pointing_at_the_runner()))
+        .replace(
+            PLAN,
+            "- `src/pipeline.rs`: stage orchestration, not retries.",
+            "- `src/pipeline.rs`: not stage orchestration, not retries.",
+        )
+        .commit_all("Runner: move the reporter factory into its own file")
+        .refused("progress-update");
+    // Nothing moved: the factory stays where it was, and a new file is added beside it.
+    repoint(plan_pointing_at_the_runner())
+        .write("src/scrollbar.rs", constants("SCROLL_", 240))
+        .write("src/factory.rs", "pub fn unrelated() {}\n")
+        .append("src/pipeline.rs", "pub fn more() {}\n")
+        .commit_all("Runner: a new file")
+        .refused("progress-update");
+}
