@@ -266,15 +266,27 @@ fn decode(
             Header::RefDelta { base_id } => offset_of(bundle, &base_id)?,
             _ if chain.is_empty() => {
                 let kind = entry.header.as_kind()?;
+                let at = entry.data_offset;
                 decoded.walked(0);
-                pack.decode_entry(
-                    entry,
+                let outcome = pack
+                    .decode_entry(
+                        entry,
+                        out,
+                        inflate,
+                        &|_, _| Ok(None),
+                        &mut gix_pack::cache::Never,
+                    )
+                    .ok()?;
+                // Kept, as a version asked for is: the rules of a commit read each of its files
+                // in turn (its size, then its Progress), and each read inflated it again.
+                gix_pack::cache::DecodeEntry::put(
+                    decoded,
+                    pack_id,
+                    at,
                     out,
-                    inflate,
-                    &|_, _| Ok(None),
-                    &mut gix_pack::cache::Never,
-                )
-                .ok()?;
+                    kind,
+                    outcome.compressed_size,
+                );
                 return Some(kind);
             }
             // Not kept: gitoxide inflates a whole base again whenever it decodes a delta on it

@@ -228,6 +228,37 @@ fn shallow_walks_keep_the_cap_of_versions_kept() {
     assert_eq!(decoded.versions.capacity(), cap);
 }
 
+/// A blob stored whole and asked for is kept, as a version at the end of a chain is: the rules
+/// of a commit read each of its files in turn, and each read inflated it again.
+#[test]
+fn a_whole_blob_asked_for_is_kept_for_the_next_read() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 1);
+    // No deltas: each blob is stored whole.
+    git(dir.path(), &["repack", "-adfq", "--window=0"], None);
+    assert_eq!(deepest_chain(dir.path()), 0, "no delta chains");
+    let shared = Arc::new(SharedPacks::open(
+        &[dir.path().join(".git/objects")],
+        64 * 1024 * 1024,
+    ));
+    let mut reader = PackChains::new(Arc::clone(&shared));
+    let ids = blobs(dir.path());
+    assert_eq!(ids.len(), 3, "three files of one version");
+    for (read_so_far, id) in ids.iter().enumerate() {
+        let expected = git(dir.path(), &["cat-file", "blob", id], None);
+        let (_, data) = read(&mut reader, id).expect("the pack has the blob");
+        assert_eq!(data, expected);
+        let kept = shared.decoded.lock().expect("kept versions").versions.len();
+        assert_eq!(kept, read_so_far + 1, "blob {id} kept");
+    }
+    // Read again, each is the one kept.
+    for id in &ids {
+        let (_, again) = read(&mut reader, id).expect("the pack has the blob");
+        assert_eq!(again, git(dir.path(), &["cat-file", "blob", id], None));
+    }
+    assert_eq!(shared.decoded.lock().expect("kept").versions.len(), 3);
+}
+
 #[test]
 fn blobs_read_as_git_reads_them_after_the_pages_of_the_packs_are_given_back() {
     let dir = tempfile::tempdir().expect("temporary directory");
