@@ -174,6 +174,91 @@ fn a_blob_deep_in_a_chain_keeps_one_in_eight_of_the_versions_below_it() {
     );
 }
 
+/// Reads every blob of `dir` once through packs keeping `cap` bytes, each compared with git's,
+/// and returns the packs to look at what they kept.
+fn read_every_blob_once(dir: &Path, cap: usize) -> Arc<SharedPacks> {
+    let shared = Arc::new(SharedPacks::open(&[dir.join(".git/objects")], cap));
+    let mut reader = PackChains::new(Arc::clone(&shared));
+    let ids = blobs(dir);
+    assert!(ids.len() > WALKS_JUDGED, "more blobs than walks judged");
+    for id in &ids {
+        let (_, data) = read(&mut reader, id).expect("the pack has the blob");
+        assert_eq!(data, git(dir, &["cat-file", "blob", id], None), "blob {id}");
+    }
+    shared
+}
+
+/// Walks that each apply several deltas (same-named files chained deep, as a repack of a
+/// merge-heavy history stores them) grow the cap of decoded versions and keep every other
+/// version below the one asked for: the time is spent there, so the memory is.
+#[test]
+fn deep_walks_grow_the_versions_kept_and_keep_every_other_one() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 100);
+    assert!(
+        deepest_chain(dir.path()) >= 16,
+        "the repack made deep chains"
+    );
+    let cap = 64 * 1024;
+    let shared = read_every_blob_once(dir.path(), cap);
+    let decoded = shared.decoded.lock().expect("kept versions");
+    assert!(
+        decoded.deltas > DEEP_WALK * decoded.walks,
+        "{} deltas over {} walks",
+        decoded.deltas,
+        decoded.walks
+    );
+    assert_eq!(decoded.keep_every, DEEP_KEEP_EVERY);
+    assert_eq!(decoded.versions.capacity(), cap * DEEP_GROWTH);
+}
+
+/// Walks of a delta or so each, as on git.git or a history of consecutive versions, keep the cap
+/// and one in eight versions: the peak memory measured there does not move.
+#[test]
+fn shallow_walks_keep_the_cap_of_versions_kept() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 100);
+    git(dir.path(), &["repack", "-adfq", "--depth=1"], None);
+    assert_eq!(deepest_chain(dir.path()), 1, "chains of one delta");
+    let cap = 64 * 1024;
+    let shared = read_every_blob_once(dir.path(), cap);
+    let decoded = shared.decoded.lock().expect("kept versions");
+    assert!(decoded.walks >= WALKS_JUDGED, "{} walks", decoded.walks);
+    assert_eq!(decoded.keep_every, KEEP_EVERY);
+    assert_eq!(decoded.versions.capacity(), cap);
+}
+
+/// A blob stored whole and asked for is kept, as a version at the end of a chain is: the rules
+/// of a commit read each of its files in turn, and each read inflated it again.
+#[test]
+fn a_whole_blob_asked_for_is_kept_for_the_next_read() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    deep_history(dir.path(), 1);
+    // No deltas: each blob is stored whole.
+    git(dir.path(), &["repack", "-adfq", "--window=0"], None);
+    assert_eq!(deepest_chain(dir.path()), 0, "no delta chains");
+    let shared = Arc::new(SharedPacks::open(
+        &[dir.path().join(".git/objects")],
+        64 * 1024 * 1024,
+    ));
+    let mut reader = PackChains::new(Arc::clone(&shared));
+    let ids = blobs(dir.path());
+    assert_eq!(ids.len(), 3, "three files of one version");
+    for (read_so_far, id) in ids.iter().enumerate() {
+        let expected = git(dir.path(), &["cat-file", "blob", id], None);
+        let (_, data) = read(&mut reader, id).expect("the pack has the blob");
+        assert_eq!(data, expected);
+        let kept = shared.decoded.lock().expect("kept versions").versions.len();
+        assert_eq!(kept, read_so_far + 1, "blob {id} kept");
+    }
+    // Read again, each is the one kept.
+    for id in &ids {
+        let (_, again) = read(&mut reader, id).expect("the pack has the blob");
+        assert_eq!(again, git(dir.path(), &["cat-file", "blob", id], None));
+    }
+    assert_eq!(shared.decoded.lock().expect("kept").versions.len(), 3);
+}
+
 #[test]
 fn blobs_read_as_git_reads_them_after_the_pages_of_the_packs_are_given_back() {
     let dir = tempfile::tempdir().expect("temporary directory");

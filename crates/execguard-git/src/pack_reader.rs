@@ -24,7 +24,8 @@ use crate::pack_chains::{PackChains, SharedPacks};
 /// commits whose files are stored in chains of up to 50 deltas (`bench/bench.py`, `history-real`),
 /// caps of 12, 16 and 32 MiB took 0.49, 0.45 and 0.43 s of CPU (git log: 0.38 s) for a peak of
 /// 46, 51 and 63 MB; on 10,009 commits, 12 MiB keeps the peak at 62 MB (16 MiB: 66 MB, over the
-/// 64 MiB the benchmark allows). libgit2 keeps its own 16 MiB of delta bases, for trees.
+/// 64 MiB the benchmark allows). libgit2 keeps its own 16 MiB of delta bases, for trees. Where
+/// the reads walk deep chains, the cap grows (see [`crate::pack_chains`]).
 const PACK_CACHE: usize = 12 * 1024 * 1024;
 
 /// The delta bases each worker keeps, in bytes, for the objects the packs of the object
