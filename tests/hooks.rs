@@ -16,6 +16,8 @@ mod plan_text_synced_outside;
 mod plan_text_synced_sweeps;
 #[path = "progress/planned_work.rs"]
 mod planned_work;
+#[path = "progress/planned_work_finished.rs"]
+mod planned_work_finished;
 #[path = "progress/planned_work_plans.rs"]
 mod planned_work_plans;
 #[path = "progress/planned_work_reverts.rs"]

@@ -284,8 +284,9 @@ fn a_finished_plan_that_never_moves_is_not_planned_work() {
 }
 
 /// The real breaches beside it stay refused: an edit that reopens a finished plan's item,
-/// rewrites one, or grows the plan outside its Outcomes (a new phase, a new decision) is work
-/// under the plan and needs its entry (a step added to Progress is an entry).
+/// rewrites one, or plans more under it (a new phase, a new open step) is work under the plan and
+/// needs its entry (a step added to Progress is an entry). A new decision alone is history, not
+/// work (`planned_work_finished.rs`).
 #[test]
 fn a_finished_plan_reopened_rewritten_or_grown_is_planned_work() {
     let main = || with_config(PLANNED_WORK).git(["checkout", "-q", "-B", "main"]);
@@ -306,7 +307,7 @@ fn a_finished_plan_reopened_rewritten_or_grown_is_planned_work() {
         .commit_all("Fix the login expiry; review the plan")
         .refused("progress-update")
         .mentions("only rewords");
-    // Work planned under it: a new phase, or a new decision, written beside the code.
+    // Work planned under it: a new phase, or a new open step, written beside the code.
     main()
         .append(PLAN, "\n## Phase 2: Logout\n\nEnd sessions on request.\n")
         .append("src/auth.rs", &constants("FIX_", 20))
@@ -317,7 +318,7 @@ fn a_finished_plan_reopened_rewritten_or_grown_is_planned_work() {
         .replace(
             PLAN,
             "- Keep sessions in memory.\n",
-            "- Keep sessions in memory.\n- Expire sessions after a day.\n",
+            "- Keep sessions in memory.\n- [ ] Expire sessions after a day.\n",
         )
         .append("src/auth.rs", &constants("FIX_", 20))
         .commit_all("Expire sessions")

@@ -57,7 +57,8 @@ pub enum SetAsideWhy {
     /// It is kept where shelved plans are (`[layout] shelved-plans`).
     Shelved,
     /// Every item of its Progress is done, as the change leaves it, and the change adds or
-    /// reopens none: a finished plan kept where it was written.
+    /// reopens none and only annotates the plan (no new step, phase or open checkbox): a
+    /// finished plan kept where it was written.
     Finished,
     /// As the change leaves it, it has no Progress section.
     NoSection,
@@ -86,7 +87,7 @@ impl SetAsidePlan {
                 self.plan
             ),
             SetAsideWhy::Finished => format!(
-                "{} is finished (every item of its `{section}` is done, and this change adds or reopens none)",
+                "{} is finished (every item of its `{section}` is done, and this change adds or reopens none, and adds no step, phase or open checkbox)",
                 self.plan
             ),
             SetAsideWhy::NoSection => {

@@ -14,6 +14,7 @@ mod rendered;
 mod reread;
 mod restarts;
 mod sections;
+mod shape;
 mod visible;
 
 pub use entries::{entry_stamp, visible_entries};
@@ -24,4 +25,5 @@ pub(crate) use reread::Reading;
 pub use sections::{
     headings, normalise_title, section_text, title_matches, titles_in_fences, Heading, Outline,
 };
+pub use shape::{shape, Shape};
 pub(crate) use visible::split_front_matter;

@@ -122,8 +122,11 @@ as the commit leaves it, has the section and is not under `[layout] closed-plans
 folders named `completed`, `complete`, `done`, `closed`, or `[layout] shelved-plans`, by default
 `archive`, `archived`, `backlog`, `abandoned`, `deferred`, and is not finished: a plan whose
 Progress has items, every one done as the commit leaves it, each already there and done before
-it (the commit adds no item and reopens none), with no entry added outside its Outcomes &
-Retrospective (a new phase, step or decision plans more work), is closed where it lies; a formatting
+it (the commit adds no item and reopens none), and what the commit adds is annotation, not new
+work: no open checkbox anywhere, no heading (a new phase, milestone or step section) and no list
+item or table row outside its Decision Log, Surprises & Discoveries and Outcomes & Retrospective
+(a banner saying later work superseded it, paths corrected, a decision recording that a later
+change replaced its design), is closed where it lies; a formatting
 pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
 does a move of the plan to another folder or name with its rendered text unchanged (a move that
 also edits it is judged as any edit; a move into a closed-plans folder is judged by

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::context::Context;
 use crate::findings::{SetAsidePlan, SetAsideWhy};
-use crate::markdown::{renders_the_same, section_text, visible_entries, Outline};
+use crate::markdown::{renders_the_same, section_text, shape};
 use crate::model::{FileChange, RepoPath, Side, TreeError};
 use crate::progress::section_keys;
 
@@ -128,9 +128,13 @@ pub(super) fn why_set_aside(
 
 /// Whether a plan is finished as the change leaves it, and stays so: its Progress has items, every
 /// one of them done, and each was already there, done, before the change (the change adds no
-/// item and reopens none), and the change adds no entry outside its Outcomes & Retrospective. A team that keeps finished plans where they were written, with no
-/// `completed/` folder to move them to, closes a plan by ticking its last item; keeping such a
-/// plan true (a command renamed in its Decision Log, its Outcomes written) is not work under it.
+/// item and reopens none), and what the change adds is annotation, not new work: no open checkbox
+/// anywhere, no heading (a new phase, milestone or step section) and no list item or table row
+/// outside its living sections (Decision Log, Surprises & Discoveries, Outcomes &
+/// Retrospective). A team that keeps finished plans where they were written, with no `completed/`
+/// folder to move them to, closes a plan by ticking its last item; keeping such a plan true (a
+/// banner saying later work superseded it, paths corrected, a decision recording that a later
+/// issue replaced its design, its Outcomes written) is not work under it.
 fn finished(old: &str, new: &str, section: &str) -> bool {
     let is_item = |key: &String| key.starts_with("[x] ") || key.starts_with("[ ] ");
     let new_items: Vec<String> = section_keys(new, section)
@@ -144,23 +148,21 @@ fn finished(old: &str, new: &str, section: &str) -> bool {
         .into_iter()
         .filter(is_item)
         .collect();
-    new_items.iter().all(|key| old_items.contains(key))
-        && entries_outside_outcomes(new) <= entries_outside_outcomes(old)
+    if !new_items.iter().all(|key| old_items.contains(key)) {
+        return false;
+    }
+    let (before, after) = (shape(old, LIVING_TITLES), shape(new, LIVING_TITLES));
+    after.open_boxes <= before.open_boxes
+        && after.headings <= before.headings
+        && after.items <= before.items
 }
 
-/// The titles a plan's closing section goes by; filling it is what finishing a plan writes.
-const OUTCOMES_TITLES: &[&str] = &["Outcomes & Retrospective", "Outcomes", "Retrospective"];
-
-/// How many visible entries (paragraphs, list items, headings, rows) the plan has outside its
-/// Outcomes & Retrospective section. An edit that keeps a finished plan true rewrites entries in
-/// place or fills its Outcomes; one that grows it elsewhere (a new phase, new steps, a new
-/// decision) plans more work under it.
-fn entries_outside_outcomes(text: &str) -> usize {
-    let outline = Outline::of(text);
-    let all = visible_entries(text).len();
-    let outcomes = OUTCOMES_TITLES
-        .iter()
-        .find_map(|title| outline.section_text(title))
-        .map_or(0, |section| visible_entries(section).len());
-    all.saturating_sub(outcomes)
-}
+/// The titles of the sections a plan keeps as a record while and after it is worked: a finished
+/// plan may gain entries there (a decision that later work superseded its design is history).
+const LIVING_TITLES: &[&str] = &[
+    "Decision Log",
+    "Surprises & Discoveries",
+    "Outcomes & Retrospective",
+    "Outcomes",
+    "Retrospective",
+];

@@ -1,0 +1,80 @@
+//! The shape of a plan: how many headings, list items and table rows it has, and how many open
+//! checkboxes, for telling an annotation of a document from new work planned in it.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use super::restarts::options;
+use super::sections::Outline;
+use super::visible::{split_front_matter, without_bom};
+
+/// What a document is made of, as far as planning work goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// Headings outside the sections left out (their own headings are not counted either).
+    pub headings: usize,
+    /// List items and table rows (header rows too) outside the sections left out.
+    pub items: usize,
+    /// Unchecked task boxes (`- [ ]`) anywhere in the document, the sections left out included.
+    pub open_boxes: usize,
+}
+
+/// The shape of the document `text`, leaving out the sections titled as one of `left_out` (with
+/// their subsections; see [`Outline::section_range`]). Front matter is not part of it.
+pub fn shape(text: &str, left_out: &[&str]) -> Shape {
+    let body = without_bom(text);
+    let outline = Outline::of(body);
+    let skipped: Vec<Range<usize>> = left_out
+        .iter()
+        .filter_map(|title| {
+            let content = outline.section_range(title)?;
+            let heading = outline.section_heading(title)?;
+            Some(heading.start..content.end)
+        })
+        .collect();
+    let (offset, rest) = match split_front_matter(body) {
+        Some((_, rest)) => (body.len() - rest.len(), rest),
+        None => (0, body),
+    };
+    let outside = |at: usize| !skipped.iter().any(|range| range.contains(&(at + offset)));
+    let mut shape = Shape::default();
+    for (event, range) in Parser::new_ext(rest, options()).into_offset_iter() {
+        match event {
+            Event::TaskListMarker(false) => shape.open_boxes += 1,
+            Event::Start(Tag::Heading { .. }) if outside(range.start) => shape.headings += 1,
+            Event::Start(Tag::Item | Tag::TableRow | Tag::TableHead) if outside(range.start) => {
+                shape.items += 1;
+            }
+            _ => {}
+        }
+    }
+    shape
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{shape, Shape};
+
+    const LIVING: &[&str] = &["Decision Log", "Outcomes & Retrospective"];
+
+    #[test]
+    fn headings_items_and_rows_count_outside_the_sections_left_out() {
+        let text = "---\ntitle: x\n---\n# Plan\n\n> **Note.** later work replaced this.\n\n- a\n- [ ] b\n\n| h |\n|---|\n| r |\n\n## Decision Log\n\n- d\n\n### D2\n\n- [ ] e\n\n## Outcomes & retrospective\n\n- o\n";
+        assert_eq!(
+            shape(text, LIVING),
+            Shape {
+                headings: 1,
+                items: 4,
+                open_boxes: 2,
+            }
+        );
+    }
+
+    #[test]
+    fn banners_and_words_change_no_shape() {
+        let old = "# Plan\n\n## Steps\n\n- one `a.rs`\n\n## Decision Log\n\n- d\n";
+        let new = "# Plan\n\n> [!NOTE]\n> Superseded in part by #9.\n\nA paragraph.\n\n## Steps\n\n- one `b/`\n  (now two)\n\n## Decision Log\n\n- d\n\n  Superseded.\n\n- d2\n";
+        assert_eq!(shape(old, LIVING), shape(new, LIVING));
+    }
+}
