@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::marker::fold_into;
-use super::reread::{reading, Reader, Reading, Rereads};
+use super::reread::{reading, Reader, Reading, Rereads, KEPT};
 use super::sections::headings;
 use super::visible::{split_front_matter, walk_restarts, without_bom, Block, BlockKind};
 
@@ -47,8 +47,8 @@ pub(crate) fn has_visible_entries(text: &str) -> bool {
 }
 
 thread_local! {
-    // Enough for each version of the plans one commit changes (up to `max-files`), and the next.
-    static ENTRIES: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(64, 2 << 20)) };
+    static ENTRIES: RefCell<Rereads<Rc<str>>> =
+        const { RefCell::new(Rereads::new(KEPT, 2 << 20)) };
     // Whole documents, apart from the sections above: a text is read again from the last one
     // kept, which must be a version of the same kind of text to share most of it.
     static DOCUMENTS: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(2, 2 << 20)) };

@@ -51,6 +51,13 @@ pub(crate) trait Reader {
     }
 }
 
+/// Texts a memo of readings keeps: the old and new versions of the pieces one commit asks about
+/// (a plan, or its few sections), which are the old versions of the next commit. A commit that
+/// changes more plans reads the others again from the closest text kept, as a new version is read.
+/// 64 kept 64 versions of a growing plan per worker: 150 more page faults for a range of 40
+/// commits, for no fewer instructions.
+pub(crate) const KEPT: usize = 8;
+
 /// Restart points of the old reading to try as the end of the part to read, at most.
 const TRIES: usize = 3;
 
@@ -198,7 +205,9 @@ fn common_suffix(a: &[u8], b: &[u8], max: usize) -> usize {
 
 /// The readings of the last few texts a reader was asked about, per thread: asked again, a text
 /// is not read; asked about a new one, it is read again from the reading of the last one. At most
-/// `capacity` texts are kept, of at most `budget` bytes in all (the oldest go first).
+/// `capacity` texts are kept, of at most `budget` bytes in all (the least recently asked about go
+/// first). Every text kept is a copy that stays on the heap: keeping more than the versions in use
+/// made each run touch more memory for the first time (page faults) than the readings saved.
 pub(crate) struct Rereads<V> {
     capacity: usize,
     budget: usize,
@@ -260,13 +269,16 @@ pub(crate) fn reading<R: Reader + 'static>(
 ) -> Rc<Reading<R::Item>> {
     memo.with(|memo| {
         let mut memo = memo.borrow_mut();
-        if let Some((_, found)) = memo
+        if let Some(at) = memo
             .entries
             .iter()
-            .rev()
-            .find(|(kept, _)| kept.len() == text.len() && kept == text)
+            .rposition(|(kept, _)| kept.len() == text.len() && kept == text)
         {
-            return Rc::clone(found);
+            // Asked again, a text is kept as the newest: the few kept are the ones in use.
+            let entry = memo.entries.remove(at);
+            let found = Rc::clone(&entry.1);
+            memo.entries.push(entry);
+            return found;
         }
         let found = Rc::new(match closest(&memo.entries, text) {
             Some((old_text, old)) => read_again::<R>(old_text, old, text),

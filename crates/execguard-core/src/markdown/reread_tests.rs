@@ -271,3 +271,37 @@ fn several_plans_are_each_read_again_from_their_own_last_version() {
     let (base, _) = closest(&kept, &next).expect("a text is kept");
     assert_eq!(base, &kept[0].0);
 }
+
+/// Counts the readings it makes (read whole or in part), per thread.
+struct Counted;
+
+thread_local! {
+    static READS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static COUNTED: RefCell<Rereads<Rc<str>>> = const { RefCell::new(Rereads::new(2, 1 << 20)) };
+}
+
+impl Reader for Counted {
+    type Item = Rc<str>;
+
+    fn read(text: &str) -> Reading<Rc<str>> {
+        READS.with(|reads| reads.set(reads.get() + 1));
+        EntryReader::read(text)
+    }
+}
+
+#[test]
+fn a_text_asked_about_again_is_kept_over_older_ones() {
+    let reads = || READS.with(std::cell::Cell::get);
+    // Three unrelated texts, so none is read from another's reading.
+    let (a, b, c) = ("- alpha\n", "Beta paragraph.\n", "# Gamma\n");
+    reading::<Counted>(&COUNTED, a);
+    reading::<Counted>(&COUNTED, b);
+    reading::<Counted>(&COUNTED, a);
+    assert_eq!(reads(), 2, "a text kept is not read again");
+    // Room for two: the one asked about least recently (b) makes room, not the first kept (a).
+    reading::<Counted>(&COUNTED, c);
+    reading::<Counted>(&COUNTED, a);
+    assert_eq!(reads(), 3, "the text in use was kept");
+    reading::<Counted>(&COUNTED, b);
+    assert!(reads() > 3, "the text left unused made room");
+}

@@ -17,7 +17,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::marker::fold;
-use super::reread::{reading, Reader, Reading, Rereads};
+use super::reread::{reading, Reader, Reading, Rereads, KEPT};
 use super::restarts::{self, Events};
 use super::visible::{split_front_matter, without_bom};
 
@@ -136,7 +136,7 @@ pub fn headings(text: &str) -> Vec<Heading> {
 
 thread_local! {
     static OUTLINES: RefCell<Rereads<Heading>> =
-        const { RefCell::new(Rereads::new(64, 2 << 20)) };
+        const { RefCell::new(Rereads::new(KEPT, 2 << 20)) };
 }
 
 /// Reads the top-level headings of a text (without front matter).
