@@ -179,3 +179,47 @@ fn code_beside_a_findings_note_is_not_planned_by_it() {
     run.assert_refused("execplan-ready");
     run.assert_not_flagged("execplan-sections");
 }
+
+/// A paste-in agent command kept beside the plan it serves, as teams write them: the title
+/// names the plan it carries out, and it sends the agent to that plan.
+const RUNBOOK: &str = "# Agent command: implement backend overhaul plan (milestone loop)\n\nPaste the **Command** block below into an agent. Authority for what to build remains:\n\n- Execution plan: `docs/exec-plans/active/backend-overhaul.md`\n\nDo not invent a second product plan. Execute the existing plan.\n\n## Command (paste this)\n\n```text\nGOAL: Fully implement docs/exec-plans/active/backend-overhaul.md until every\nProgress checkbox is [x].\n```\n";
+const RUNBOOK_PATH: &str = "docs/exec-plans/active/backend-overhaul-agent-runbook.md";
+
+#[test]
+fn an_agent_runbook_serving_another_plan_is_accepted_with_a_warning() {
+    let repo = active_client();
+    repo.write(RUNBOOK_PATH, RUNBOOK);
+    let run = repo.commit_all("Add the agent runbook for the overhaul");
+    run.assert_ok();
+    assert_warned_about(&run, RUNBOOK_PATH);
+    assert!(
+        run.stderr
+            .contains(&format!("reads as runbook serving the plan {MASTER}")),
+        "{run:#?}"
+    );
+    assert_eq!(repo.read(RUNBOOK_PATH), RUNBOOK, "the file is untouched");
+    // The server reads it the same way.
+    let repo = active_server();
+    repo.write(RUNBOOK_PATH, RUNBOOK);
+    repo.commit_unchecked("Add the agent runbook for the overhaul");
+    let run = assert_branch_push_lands(&repo, "exec/backend-overhaul", &[]);
+    assert_warned_about(&run, RUNBOOK_PATH);
+}
+
+/// A plan title naming the plan it continues is still a plan's title when the file is not
+/// named as a runbook, a prompt or the like, and a runbook that says "this plan" is a plan.
+#[test]
+fn a_sectionless_plan_naming_the_plan_it_continues_is_still_refused() {
+    let path = "docs/exec-plans/active/backend-overhaul-part-two.md";
+    let repo = active_client();
+    repo.write(path, RUNBOOK);
+    let run = repo.commit_all("Plan part two");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains(path), "{run:#?}");
+    let repo = active_client();
+    let own = RUNBOOK.replace("Do not invent", "This plan adds the CLI. Do not invent");
+    repo.write(RUNBOOK_PATH, own);
+    let run = repo.commit_all("Plan the CLI");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains(RUNBOOK_PATH), "{run:#?}");
+}

@@ -19,7 +19,7 @@ fn plan_in_british_spelling() -> Scenario {
         .replace(
             PLAN,
             "## Progress",
-            "The parameterisation of the session initialiser retries 3 times. Artefacts are kept.\n\n## Progress",
+            "The parameterisation of the session initialiser retries 3 times. Artefacts are kept.\n\n## Artefacts and Notes\n\nKept afterwards in the `Store`.\n\n## Progress",
         )
         .setup_commit("Plan the session initialiser")
 }
@@ -68,7 +68,8 @@ fn a_spelling_sweep_with_more_changed_is_still_planned_work() {
         ),
         ("number", "retries 3 times", "retries 5 times"),
         ("negation", "Artefacts are kept.", "Artefacts are not kept."),
-        ("case", "retries 3 times", "Retries 3 times"),
+        // An identifier's case in code is the code's to change.
+        ("case in code", "`Store`", "`store`"),
     ] {
         let scenario = respell(sweep(plan_in_british_spelling()).replace(PLAN, from, to));
         scenario
@@ -81,6 +82,48 @@ fn a_spelling_sweep_with_more_changed_is_still_planned_work() {
         .replace(PLAN, "initialiser", "finaliser")
         .commit_all("Docs: enforce American spelling")
         .refused("progress-update");
+}
+
+/// wireframe's Oxford spelling sweep also put a heading word in lower case (`## Artifacts and
+/// Notes` to `## Artefacts and notes`) and wrote `afterwards` for `afterward`: refused as entries
+/// reworded. A word in another case outside code, and an `-ward` adverb given its `s`, are the
+/// same words; judged alike by the hooks and by `check --range`.
+#[test]
+fn a_spelling_sweep_changing_a_heading_word_case_is_not_planned_work() {
+    let scenario = sweep(plan_in_british_spelling());
+    let base = scenario.repo.head();
+    respell(scenario)
+        .replace(PLAN, "and Notes", "and notes")
+        .replace(PLAN, "afterwards", "afterward")
+        .commit_all("Docs: enforce American spelling")
+        .accepted()
+        .mentions("only has words replaced to match the code")
+        .check(|repo, _| {
+            let range = format!("{base}..main");
+            repo.execguard(["check", "--range", &range, "--branch", "main"])
+                .assert_ok()
+                .assert_not_flagged("progress-update");
+        });
+}
+
+/// The same sweep that also puts an identifier in code in lower case (`Store` to `store` in
+/// backticks) names another item: refused, by the hooks and by `check --range`.
+#[test]
+fn a_spelling_sweep_changing_an_identifier_case_in_code_is_still_planned_work() {
+    let scenario = sweep(plan_in_british_spelling());
+    let base = scenario.repo.head();
+    respell(scenario)
+        .replace(PLAN, "and Notes", "and notes")
+        .replace(PLAN, "`Store`", "`store`")
+        .commit_all("Docs: enforce American spelling")
+        .refused("progress-update")
+        .mentions("adds no entry")
+        .setup_commit("Docs: enforce American spelling")
+        .check(|repo, _| {
+            let range = format!("{base}..main");
+            repo.execguard(["check", "--range", &range, "--branch", "main"])
+                .assert_refused("progress-update");
+        });
 }
 
 /// The reporter factory, in the runner file that also orchestrates the pipeline; the open plan

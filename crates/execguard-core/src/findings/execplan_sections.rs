@@ -53,6 +53,13 @@ pub enum BesidePlans {
     Named { called: String },
     /// A short stub that points at a plan kept elsewhere.
     Pointer,
+    /// A runbook, prompt or other document that names another plan as the one it carries out
+    /// (`Execution plan: docs/plan/x.md`).
+    Serves {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        called: Option<String>,
+        plan: RepoPath,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -113,9 +120,19 @@ impl ExecplanSections {
                     BesidePlans::Pointer => {
                         "reads as a stub pointing at a plan kept elsewhere, not as a plan".to_string()
                     }
+                    BesidePlans::Serves { called, plan } => format!(
+                        "reads as {} serving the plan {plan}, not as a plan",
+                        called.as_deref().unwrap_or("a document")
+                    ),
+                };
+                let itself = match &found.is {
+                    BesidePlans::Serves { plan, .. } => {
+                        format!("names {plan} as the plan it carries out")
+                    }
+                    _ => "does not call itself a plan".to_string(),
                 };
                 format!(
-                    "{} adds {} where execplans are kept, but it {reads_as}: it has none of the sections {}, no {} marker and no open task, and does not call itself a plan. It is not judged as a plan, and no work counts as planned under it.",
+                    "{} adds {} where execplans are kept, but it {reads_as}: it has none of the sections {}, no {} marker and no open task, and {itself}. It is not judged as a plan, and no work counts as planned under it.",
                     about.subject,
                     found.path,
                     quoted(&found.sections),

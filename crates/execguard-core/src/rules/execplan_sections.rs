@@ -45,10 +45,15 @@ plans, not a plan, when it has none of the required sections nor Progress (headi
 fenced block count), no readiness marker, no open task (`- [ ]`), nothing calling it a plan (the
 word `plan` or `ExecPlan` in its title or file name, "this plan" in its text, `type: plan`), and
 its title or file name ends with the name of another kind of document (findings, report,
-inventory, analysis, audit, notes, research, review, summary: `M1 Findings: ...`,
-`backend-inventory-2026-07.md`), or it is a short stub (40 lines at most) that calls itself one
-in a heading or links to a plan. It is not judged as a plan: the commit gets a warning that names
-it. It has no Progress, so no work counts as planned under it. A plan whose base version was a
+inventory, analysis, audit, notes, research, review, summary; or what a team keeps to carry a
+plan out: runbook, playbook, handoff, handover, prompt, checklist, guide, instructions:
+`M1 Findings: ...`, `backend-inventory-2026-07.md`, `dx-agent-runbook.md`), or it names another
+plan of the layout as the plan it serves (a path from the root or `./`/`../` on a line that says
+"execution plan", "implement", "execute", "carry out" or "serves"), or it is a short stub (40
+lines at most) that calls itself one in a heading or links to a plan. A runbook titled
+`Agent command: implement project DX plan` whose file name ends with such a word and which names
+the plan it serves is not calling itself a plan with that title; its file name and "this plan"
+still count. It is not judged as a plan: the commit gets a warning that names it. It has no Progress, so no work counts as planned under it. A plan whose base version was a
 plan stays one, whatever the change calls it.
 
 A section runs from its heading to the next top-level heading of the same or a higher level (as

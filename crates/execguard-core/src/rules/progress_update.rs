@@ -146,9 +146,14 @@ each half naming its file; never a negation such as `not` or a word with a digit
 respelled counts whatever the code holds (a spelling sweep: `parameterisation` to
 `parameterization`, `Artifacts` to `Artefacts`, `centered` to `centred`, by the British and
 American patterns -ise/-ize, -our/-or, -re/-er, -lled/-led, -ae-/-e-, -oe-/-e-, -ogue/-og,
--ence/-ense, -eable/-able, -gement/-gment and a few irregular words, on words of letters only, at
-least five long, outside a path, the changed letters lowercase: a case change, a number or
-another small edit such as `encode` to `decode` is not a spelling), or a plan line changed in
+-ence/-ense, -eable/-able, -gement/-gment, -ward/-wards (`afterward`, `towards`; not `award`) and
+a few irregular words, on words of letters only, at least five long, outside a path, the changed
+letters lowercase: a number or another small edit such as `encode` to `decode` is not a
+spelling), and so does a word put only in another case outside code (`## Artifacts and Notes` to
+`## Artifacts and notes`: letters only, each written `notes`, `Notes` or `NOTES`, outside a
+path, an inline code span and a code block; `Store` to `store` in backticks names another
+identifier, which only the code can rename, and `motionPanel` is an identifier's spelling
+wherever it stands), or a plan line changed in
 place exactly as the commit changes a line of code, the same words and marks inserted, removed or
 replaced between the same neighbours (`datetime.now()` to `datetime.now(UTC)` in code and plan
 alike); Chinese and Japanese text, which has no spaces between words, is compared character by

@@ -1,5 +1,6 @@
 //! Documents a team keeps beside its plans that are not plans: a findings note, an analysis
-//! report, an inventory, or a short stub pointing at a plan kept elsewhere.
+//! report, an inventory, a runbook or paste-in prompt that serves a plan, or a short stub
+//! pointing at a plan kept elsewhere.
 //!
 //! Plan folders hold more than plans, and a team's own audit calls such a file "a findings note,
 //! not a plan". Judging it as a plan refuses a commit for sections it was never meant to have. A
@@ -33,6 +34,32 @@ const OTHER_KINDS: &[&str] = &[
     "investigation",
     "postmortem",
     "memo",
+    // What a team keeps to carry a plan out, not to plan: `...-agent-runbook.md`, a handoff to
+    // the next session, a paste-in prompt, a release checklist.
+    "runbook",
+    "runbooks",
+    "playbook",
+    "playbooks",
+    "handoff",
+    "handoffs",
+    "handover",
+    "prompt",
+    "prompts",
+    "checklist",
+    "checklists",
+    "guide",
+    "guides",
+    "instructions",
+];
+
+/// Words that, on a line naming another plan's path, say the document serves that plan
+/// (`Execution plan: docs/plan/x.md`, `Fully implement docs/plan/x.md`).
+const SERVING_CUES: &[&str] = &[
+    "execution plan",
+    "implement",
+    "execute",
+    "carry out",
+    "serves",
 ];
 
 /// Words a stub uses of itself in a heading (`## Why this stub exists on main`).
@@ -69,14 +96,20 @@ pub fn kept_beside_plans(
     }
     let title = title(&outline, text);
     let stem = path.stem();
-    if calls_itself_a_plan(&title, &stem, text) {
+    let called = [title.as_str(), stem.as_str()]
+        .into_iter()
+        .find_map(other_kind);
+    let serves = serves_another_plan(path, text, signs.layout);
+    // `Agent command: implement project DX plan` in `...-agent-runbook.md` names the plan it
+    // serves, not itself; only a kind word together with that plan's path excuses the title.
+    let title_names_another = called.is_some() && serves.is_some();
+    if calls_itself_a_plan(&title, &stem, text, title_names_another) {
         return None;
     }
-    if let Some(called) = [title.as_str(), stem.as_str()]
-        .into_iter()
-        .find_map(other_kind)
-    {
-        return Some(BesidePlans::Named { called });
+    match (called, serves) {
+        (called, Some(plan)) => return Some(BesidePlans::Serves { called, plan }),
+        (Some(called), None) => return Some(BesidePlans::Named { called }),
+        (None, None) => {}
     }
     let short = text.lines().filter(|line| !line.trim().is_empty()).count() <= POINTER_MAX_LINES;
     let says_stub = outline
@@ -112,10 +145,13 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// A title or file name with `plan` in it (`Sprint Plan`, `wal-durability-plan`, `ExecPlan:`,
 /// `PLAN-1884-...`), front matter `type: plan`, or a sentence about "this plan": the document
-/// says what it is.
-fn calls_itself_a_plan(title: &str, stem: &str, text: &str) -> bool {
+/// says what it is. With `title_names_another`, a plan word in the title is taken to name the
+/// plan the document serves; the file name and the sentences still count.
+fn calls_itself_a_plan(title: &str, stem: &str, text: &str, title_names_another: bool) -> bool {
     let plan_word = |w: &String| matches!(w.as_str(), "plan" | "plans" | "execplan" | "execplans");
-    if words(title).any(|w| plan_word(&w)) || words(stem).any(|w| plan_word(&w)) {
+    if (!title_names_another && words(title).any(|w| plan_word(&w)))
+        || words(stem).any(|w| plan_word(&w))
+    {
         return true;
     }
     let lower = text.to_lowercase();
@@ -170,6 +206,32 @@ fn other_kind(name: &str) -> Option<String> {
 fn has_open_task(text: &str) -> bool {
     Parser::new_ext(text, Options::ENABLE_TASKLISTS)
         .any(|event| matches!(event, Event::TaskListMarker(false)))
+}
+
+/// The other plan the document serves: a path the plan layout holds, other than its own, on a
+/// line that says it carries that plan out (`Execution plan: \`docs/plan/x.md\``).
+fn serves_another_plan(path: &RepoPath, text: &str, layout: &Layout) -> Option<RepoPath> {
+    text.lines().find_map(|line| {
+        let lower = line.to_lowercase();
+        if !SERVING_CUES.iter().any(|cue| lower.contains(cue)) {
+            return None;
+        }
+        line.split(|c: char| c.is_whitespace() || "`'\"()[]<>".contains(c))
+            .map(|token| token.trim_end_matches([',', '.', ';', ':']))
+            .filter(|token| token.ends_with(".md") && !token.contains("://"))
+            .find_map(|token| {
+                // A bare file name (`CHANGELOG.md`) is too loose to name a plan: only a path
+                // from the root or one starting `./` or `../` counts.
+                let named = if token.starts_with('.') {
+                    relative_to(path, token)?
+                } else if token.contains('/') {
+                    RepoPath::from(token.trim_start_matches('/'))
+                } else {
+                    return None;
+                };
+                (named != *path && layout.execplans.feature_of(&named).is_some()).then_some(named)
+            })
+    })
 }
 
 /// Whether the document links to another file the plan layout holds (`[plan](../x-execplan.md)`).
@@ -301,5 +363,55 @@ mod tests {
         assert_eq!(reads("plans/audit-log.md", "# Audit log rework\n"), None);
         let long = format!("# Login\n\n## Stub\n\n{}", "line\n".repeat(50));
         assert_eq!(reads("plans/login.md", &long), None);
+    }
+
+    #[test]
+    fn a_runbook_serving_another_plan_is_not_a_plan() {
+        let runbook = "# Agent command: implement project DX plan\n\n- Execution plan: `plans/dx.md`\n\nDo not invent a second plan.\n";
+        assert_eq!(
+            reads("plans/dx-agent-runbook.md", runbook),
+            Some(BesidePlans::Serves {
+                called: Some("runbook".to_string()),
+                plan: "plans/dx.md".into(),
+            })
+        );
+        assert_eq!(
+            reads(
+                "plans/go.md",
+                "# Go\n\nFully implement ./dx.md, milestone by milestone.\n"
+            ),
+            Some(BesidePlans::Serves {
+                called: None,
+                plan: "plans/dx.md".into(),
+            })
+        );
+        assert_eq!(
+            reads(
+                "plans/release-checklist.md",
+                "# Release checklist\n\n- [x] tag\n"
+            ),
+            named("checklist")
+        );
+    }
+
+    #[test]
+    fn a_plan_word_in_the_title_stays_a_plan_without_a_kind_and_a_served_plan() {
+        // A plan title without the runbook's other signs keeps it a plan.
+        let served = "# Implement the DX plan\n\nExecution plan: `plans/dx.md`\n";
+        assert_eq!(reads("plans/dx-next.md", served), None);
+        let unserved = "# Agent command: implement project DX plan\n\nText.\n";
+        assert_eq!(reads("plans/dx-agent-runbook.md", unserved), None);
+        // Its own path, a bare file name, or a sentence about this plan are not enough.
+        let own = "# DX runbook plan\n\nExecution plan: `plans/dx-runbook.md`\n";
+        assert_eq!(reads("plans/dx-runbook.md", own), None);
+        assert_eq!(
+            reads(
+                "plans/a.md",
+                "# Billing\n\nImplement CHANGELOG.md entries.\n"
+            ),
+            None
+        );
+        let this = "# DX runbook\n\nExecution plan: `plans/dx.md`. This plan adds the CLI.\n";
+        assert_eq!(reads("plans/dx-runbook.md", this), None);
     }
 }

@@ -9,6 +9,13 @@
 //! changed letters are lowercase (a case change is not a spelling), both words are letters only
 //! (a number, a version or an id is never respelled) and at least five letters long, and the
 //! changed letters sit where the patterns put them.
+//!
+//! A word changed only in letter case (`## Artifacts and Notes` to `## Artefacts and notes`) is
+//! formatting too, outside code: see [`case_only`] and [`CodeSpans`].
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// Words respelled outside the patterns below, British spelling first; a word containing either
 /// is respelled when it contains the other in its place.
@@ -78,11 +85,87 @@ fn pattern(before: &str, x: &str, y: &str, after: &str) -> bool {
         ("l", "") => ends(&["el", "al"]) && starts(&["e", "i"]),
         // -ae-/-e-, -oe-/-e-: paediatric, oestrogen.
         ("a" | "o", "") => starts(&["e"]) && !ends(&["a", "e", "i", "o", "u"]),
+        // -ward/-wards: afterward, towards. Only the adverbs: `award`, `reward` or a hospital
+        // `ward` take an `s` as a plural.
+        ("", "s") => {
+            after.is_empty()
+                && before.strip_suffix("ward").is_some_and(|head| {
+                    matches!(
+                        head,
+                        "after"
+                            | "back"
+                            | "for"
+                            | "to"
+                            | "up"
+                            | "down"
+                            | "in"
+                            | "out"
+                            | "on"
+                            | "home"
+                            | "east"
+                            | "west"
+                            | "north"
+                            | "south"
+                            | "side"
+                    )
+                })
+        }
         // -ogue/-og: catalogue, dialogue.
         ("ue", "") => ends(&["og"]) && (after.is_empty() || after == "s"),
         // -ence/-ense: licence, defence.
         ("c", "s") => ends(&["n"]) && starts(&["e"]),
         _ => false,
+    }
+}
+
+/// Whether `from` and `to` are the same word in another case: equal once case-folded (upper,
+/// then lower, so that `STRASSE` and `straße` match), letters only, and each written in one of
+/// the cases prose uses (`notes`, `Notes`, `NOTES`). A camel-case or mixed word (`motionPanel`)
+/// is an identifier's spelling, and a number or `_` makes a word an id: their case is not
+/// formatting.
+pub(super) fn case_only(from: &str, to: &str) -> bool {
+    let fold = |w: &str| w.to_uppercase().to_lowercase();
+    let prose = |w: &str| {
+        let mut tail = w.chars();
+        tail.next().is_some()
+            && w.chars().all(char::is_alphabetic)
+            && (tail.all(char::is_lowercase) || w.chars().all(char::is_uppercase))
+    };
+    from != to && fold(from) == fold(to) && prose(from) && prose(to)
+}
+
+/// The byte ranges of a Markdown text that are code: inline code spans and code blocks. A word's
+/// case there is an identifier's, which only the code can change.
+pub(super) struct CodeSpans(Vec<Range<usize>>);
+
+impl CodeSpans {
+    pub(super) fn of(text: &str) -> Self {
+        let mut spans = Vec::new();
+        let mut block: Option<usize> = None;
+        for (event, range) in Parser::new(text).into_offset_iter() {
+            match event {
+                Event::Code(_) => spans.push(range),
+                Event::Start(Tag::CodeBlock(_)) => block = Some(range.start),
+                Event::End(TagEnd::CodeBlock) => {
+                    spans.push(block.take().unwrap_or(range.start)..range.end)
+                }
+                _ => {}
+            }
+        }
+        CodeSpans(spans)
+    }
+
+    /// Whether `word`, a slice of `text` (the text these spans were read from), is code; a word
+    /// not a slice of it counts as code, so that it is never taken for formatting.
+    pub(super) fn holds(&self, text: &str, word: &str) -> bool {
+        let start = (word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        if start
+            .checked_add(word.len())
+            .is_none_or(|end| end > text.len())
+        {
+            return true;
+        }
+        self.0.iter().any(|span| span.contains(&start))
     }
 }
 
@@ -98,7 +181,7 @@ fn irregular(from: &str, to: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::respelled;
+    use super::{case_only, respelled, CodeSpans};
 
     #[test]
     fn british_and_american_spellings_are_the_same_word() {
@@ -119,6 +202,8 @@ mod tests {
             ("judgement", "judgment"),
             ("paediatric", "pediatric"),
             ("programme", "program"),
+            ("afterward", "afterwards"),
+            ("Towards", "Toward"),
         ] {
             assert!(respelled(from, to), "{from} -> {to}");
             assert!(respelled(to, from), "{to} -> {from}");
@@ -141,8 +226,46 @@ mod tests {
             ("never", "ever"),
             ("colour", "colours"),
             ("four", "for"),
+            ("award", "awards"),
+            ("reward", "rewards"),
+            ("steward", "stewards"),
         ] {
             assert!(!respelled(from, to), "{from} -> {to}");
         }
+    }
+
+    #[test]
+    fn a_word_in_another_case_is_the_same_word_outside_identifiers() {
+        for (from, to) in [
+            ("Notes", "notes"),
+            ("notes", "NOTES"),
+            ("Straße", "STRASSE"),
+            ("Ωμέγα", "ωμέγα"),
+        ] {
+            assert!(case_only(from, to), "{from} -> {to}");
+            assert!(case_only(to, from), "{to} -> {from}");
+        }
+        for (from, to) in [
+            ("notes", "notes"),
+            ("Notes", "Note"),
+            ("motionPanel", "motionpanel"),
+            ("MotionPanel", "motionPanel"),
+            ("REQ8", "req8"),
+            ("api_key", "API_KEY"),
+        ] {
+            assert!(!case_only(from, to), "{from} -> {to}");
+        }
+    }
+
+    #[test]
+    fn code_spans_and_blocks_hold_their_words() {
+        let text = "Use `Foo` here.\n\n```\nBar\n```\n\nBaz\n";
+        let spans = CodeSpans::of(text);
+        let at = |w: &str| &text[text.find(w).unwrap()..][..w.len()];
+        assert!(spans.holds(text, at("Foo")));
+        assert!(spans.holds(text, at("Bar")));
+        assert!(!spans.holds(text, at("Baz")));
+        assert!(!spans.holds(text, at("Use")));
+        assert!(spans.holds(text, "Baz"), "a word from elsewhere is code");
     }
 }

@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
+use super::spelling::CodeSpans;
 use crate::context::{CodeWords, Context};
 use crate::model::{FileChange, RepoPath, TreeError};
 use crate::rules::commit_size::Content;
@@ -88,9 +89,19 @@ fn words_replaced(cx: &Context<'_>, old: &str, new: &str) -> Result<bool, TreeEr
     {
         return Ok(false);
     }
-    // A spelling sweep respells words the code need not hold at all.
+    // A spelling sweep respells words the code need not hold at all, and a word only put in
+    // another case is formatting, unless it is code, where case makes another identifier.
+    let code_spans = std::cell::OnceCell::new();
+    let in_code = |from: &str, to: &str| {
+        let (old_code, new_code) =
+            code_spans.get_or_init(|| (CodeSpans::of(old), CodeSpans::of(new)));
+        old_code.holds(old, from) || new_code.holds(new, to)
+    };
     let respelled = |from: &str, to: &str| {
-        !in_path(old, from) && !in_path(new, to) && super::spelling::respelled(from, to)
+        !in_path(old, from)
+            && !in_path(new, to)
+            && (super::spelling::respelled(from, to)
+                || (super::spelling::case_only(from, to) && !in_code(from, to)))
     };
     if replaced.iter().all(|(removed, written, _)| {
         removed.len() == written.len()
