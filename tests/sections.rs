@@ -116,6 +116,32 @@ fn a_slash_between_the_words_of_a_section_title_is_the_same_section() {
         .assert_refused("execplan-sections");
 }
 
+/// A guide that requires `Files to create/modify` while its plans write `Files To Create Or
+/// Modify` saw every plan refused for a section it has: the slash reads as "or" as well as "and".
+#[test]
+fn a_slash_reads_as_or_in_a_required_section_title() {
+    let repo = fixture();
+    repo.write(
+        ".execguard.toml",
+        "[rules.execplan-sections]\nrequired = [\"Progress\", \"Decision Log\", \"Files to create/modify\"]\n",
+    );
+    repo.commit_unchecked("Require the files section");
+    let plan = format!(
+        "{}\n## Files To Create Or Modify\n\n- src/logout.rs\n",
+        PLAN_READY.replace("Login", "Logout")
+    );
+    repo.write("plans/logout-execplan.md", &plan);
+    repo.commit_all("Plan logout").assert_ok();
+    // A plan without it is still refused, naming the title the config requires.
+    repo.write(
+        "plans/audit-execplan.md",
+        plan.replace("## Files To Create Or Modify\n\n- src/logout.rs\n", ""),
+    );
+    let run = repo.commit_all("Plan audit");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains("Files to create/modify"), "{run:#?}");
+}
+
 /// Progress is found under each heading form: code without a new entry there is still refused.
 #[test]
 fn code_without_an_entry_under_a_restyled_progress_is_refused() {

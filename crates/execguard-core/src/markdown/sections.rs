@@ -259,6 +259,17 @@ pub fn titles_in_fences(text: &str, titles: &[String]) -> Vec<String> {
 /// and trailing punctuation (`Progress:`, `Progress.`) do not matter.
 pub fn normalise_title(title: &str) -> String {
     let folded = fold(&fold(title).to_lowercase().replace(['&', '/'], " and "));
+    // A slash reads as "and" or as "or" (`Files to create/modify` is written `Files To Create Or
+    // Modify` in the same repository's plans): the two joining words name the same section.
+    let folded = if folded.split(' ').any(|word| word == "or") {
+        folded
+            .split(' ')
+            .map(|word| if word == "or" { "and" } else { word })
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        folded
+    };
     let decoration = |c: char| !c.is_alphanumeric();
     let title = folded.trim_start_matches(decoration);
     let title = without_numbering(title).trim_start_matches(decoration);

@@ -152,6 +152,25 @@ fn ampersand_and_and_are_the_same_title() {
         normalise_title("Surprises / Discoveries"),
         normalise_title("Surprises & Discoveries")
     );
+    // A slash also reads as "or": the guide's `Files to create/modify` is the plans' `Files To
+    // Create Or Modify`.
+    assert_eq!(
+        normalise_title("Files to create/modify"),
+        normalise_title("Files To Create Or Modify")
+    );
+    assert_eq!(
+        normalise_title("Risks or rollback"),
+        normalise_title("Risks and Rollback")
+    );
+    // Only the word: `Order`, `Oracle` and `Orchestration` keep their letters.
+    assert_ne!(
+        normalise_title("Order of work"),
+        normalise_title("andder of work")
+    );
+    assert!(title_matches(
+        &normalise_title("Orchestration: phases"),
+        &normalise_title("Orchestration")
+    ));
     assert_eq!(
         section(
             "## Outcomes&Retrospective\n- a\n",

@@ -33,7 +33,8 @@ Headings are read as a CommonMark parser renders them: an ATX heading (`#` to `#
 setext heading (a line underlined with `===` or `---`), at the top level of the document. A heading
 inside a code block, a block quote, a list item or the YAML front matter is not a section. The
 title is the heading's visible text, so `## **Progress**` and `` ## `Progress` `` are Progress.
-Case, spacing, `&` or `/` versus `and` (`Surprises / Discoveries`), look-alike and invisible
+Case, spacing, `&`, `/` or `or` versus `and` (`Surprises / Discoveries`, `Files to create/modify`
+as `Files To Create Or Modify`), look-alike and invisible
 characters, a leading number (`## 3. Progress`, `## 2.1 Progress`, `## IV. Progress`, `## (b) Progress`), leading decoration
 (`## 📈 Progress`) and trailing punctuation (`## progress:`) do not matter. A required title also
 matches a heading that starts with it followed by a parenthetical, a colon or a dash:
