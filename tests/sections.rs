@@ -142,6 +142,34 @@ fn a_slash_reads_as_or_in_a_required_section_title() {
     assert!(run.stderr.contains("Files to create/modify"), "{run:#?}");
 }
 
+/// A guide that asks for every plan in two languages gets headings such as `## Progress / 진행
+/// 상황`: each was refused as missing, and code under such a plan was not planned work.
+#[test]
+fn a_section_title_followed_by_its_translation_is_the_section() {
+    let repo = fixture();
+    let plan = PLAN_READY
+        .replace("## Progress", "## Progress / 진행 상황")
+        .replace("## Decision Log", "## Decision Log / 결정 기록")
+        .replace(
+            "## Surprises & Discoveries",
+            "## Surprises & Discoveries / 놀라운 발견",
+        );
+    commit_code_under(&repo, &plan).assert_ok();
+    // Code without an entry under the translated Progress is still refused.
+    repo.append("src/auth.rs", "pub fn refresh() {}\n");
+    repo.commit_all("Add refresh")
+        .assert_refused("progress-update");
+    // A new plan without its Decision Log is still refused for it.
+    repo.git(["reset", "-q", "--hard"]);
+    repo.write(
+        "plans/audit-execplan.md",
+        plan.replace("## Decision Log / 결정 기록", "## Decisions / 결정"),
+    );
+    let run = repo.commit_all("Plan audit");
+    run.assert_refused("execplan-sections");
+    assert!(run.stderr.contains("Decision Log"), "{run:#?}");
+}
+
 /// Progress is found under each heading form: code without a new entry there is still refused.
 #[test]
 fn code_without_an_entry_under_a_restyled_progress_is_refused() {

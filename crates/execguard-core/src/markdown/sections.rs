@@ -34,6 +34,9 @@ pub struct Heading {
     pub body_start: usize,
     /// The title as [`normalise_title`] makes it.
     normalised: String,
+    /// The part before a slash set off by spaces, normalised, when the title has one: the title
+    /// a bilingual plan writes first (`Progress / 진행 상황`).
+    before_slash: Option<String>,
 }
 
 /// The headings of a document, for finding its sections.
@@ -68,7 +71,13 @@ impl<'t> Outline<'t> {
             .headings
             .iter()
             .enumerate()
-            .filter(|(_, heading)| title_matches(&heading.normalised, &wanted))
+            .filter(|(_, heading)| {
+                title_matches(&heading.normalised, &wanted)
+                    || heading
+                        .before_slash
+                        .as_deref()
+                        .is_some_and(|before| title_matches(before, &wanted))
+            })
             .min_by_key(|(position, heading)| {
                 (heading.level, heading.normalised != wanted, *position)
             })?;
@@ -172,6 +181,7 @@ impl Reader for OutlineReader {
                         let heading = Heading {
                             level,
                             normalised: normalise_title(&title),
+                            before_slash: before_slash(&title),
                             title: fold(&title),
                             start: line_start(body, range.start),
                             body_start: next_line(body, range.end),
@@ -276,6 +286,15 @@ pub fn normalise_title(title: &str) -> String {
     title
         .trim_end_matches(|c: char| !c.is_alphanumeric() && !matches!(c, ')' | ']'))
         .to_string()
+}
+
+/// The normalised title before the first slash set off by white space on both sides
+/// (`Progress / 진행 상황`, a title and its translation), when there is text on both sides.
+fn before_slash(title: &str) -> Option<String> {
+    let folded = fold(title);
+    let (before, after) = folded.split_once(" / ")?;
+    let before = normalise_title(before);
+    (!before.is_empty() && !after.trim().is_empty()).then_some(before)
 }
 
 /// `title` without a leading section number: a first word of digits and dots (`3`, `3.`, `2.1`),

@@ -255,3 +255,23 @@ fn a_large_document_is_read_in_one_pass() {
         assert!(outline.section_text("Decision Log").is_none());
     }
 }
+
+/// A bilingual plan writes each title and its translation, `## Progress / 진행 상황`: the title
+/// before a slash set off by spaces is the section's, whatever follows.
+#[test]
+fn a_title_followed_by_its_translation_after_a_slash_is_the_section() {
+    let doc = "## Progress / 진행 상황\n- a\n## Surprises & Discoveries / 놀라운 발견\n- b\n";
+    assert_eq!(section(doc, "Progress"), Some("- a\n"));
+    assert_eq!(section(doc, "Surprises & Discoveries"), Some("- b\n"));
+    // Not a slash inside a word.
+    assert_eq!(section("## Progress/진행\n- a\n", "Progress"), None);
+    assert_eq!(section("## Progressive / rollout\n- a\n", "Progress"), None);
+    // The joined title still reads as one: `Surprises / Discoveries`.
+    assert_eq!(
+        section(
+            "## Surprises / Discoveries\n- c\n",
+            "Surprises & Discoveries"
+        ),
+        Some("- c\n")
+    );
+}

@@ -38,7 +38,9 @@ as `Files To Create Or Modify`), look-alike and invisible
 characters, a leading number (`## 3. Progress`, `## 2.1 Progress`, `## IV. Progress`, `## (b) Progress`), leading decoration
 (`## 📈 Progress`) and trailing punctuation (`## progress:`) do not matter. A required title also
 matches a heading that starts with it followed by a parenthetical, a colon or a dash:
-`## Tolerances (exception triggers)`, `## Progress: week 2`, `## Decision Log — 2026`. A longer
+`## Tolerances (exception triggers)`, `## Progress: week 2`, `## Decision Log — 2026`, and so
+does one whose title before a slash set off by spaces is it (`## Progress / 진행 상황`: a title and
+its translation). A longer
 word (`## Progressive rollout`) or another title (`## Progress report`) does not.
 
 Plan folders hold more than plans. A file the commit adds there is a document kept beside the
