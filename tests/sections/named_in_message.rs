@@ -133,24 +133,10 @@ fn the_server_accepts_a_deletion_its_message_names_and_refuses_a_silent_one() {
     repo.execguard(["check", "--range", "HEAD~1..HEAD"])
         .assert_refused("execplan-deleted");
 
-    repo.git([
-        "commit",
-        "-q",
-        "--no-verify",
-        "--amend",
-        "-m",
-        "Remove the login plan, cancelled",
-    ]);
+    reword_head(&repo, "Remove the login plan, cancelled");
     assert_server_refused(&push(&repo, &["origin", "exec/login"]), "execplan-deleted");
 
-    repo.git([
-        "commit",
-        "-q",
-        "--no-verify",
-        "--amend",
-        "-m",
-        "Remove login-execplan.md, cancelled",
-    ]);
+    reword_head(&repo, "Remove login-execplan.md, cancelled");
     repo.execguard(["check", "--range", "HEAD~1..HEAD"])
         .assert_ok();
     push(&repo, &["origin", "exec/login"]).assert_ok();
@@ -168,14 +154,7 @@ fn pre_push_judges_the_message_as_the_server_does() {
     repo.git(["rm", "-q", PLAN]);
     repo.commit_unchecked("Tidy up the plans");
     push_with_hooks(&repo, &["origin", "exec/login"]).assert_refused("execplan-deleted");
-    repo.git([
-        "commit",
-        "-q",
-        "--no-verify",
-        "--amend",
-        "-m",
-        "Delete plans/login-execplan.md, cancelled",
-    ]);
+    reword_head(&repo, "Delete plans/login-execplan.md, cancelled");
     push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
     assert_eq!(
         server_rev(&repo, "refs/heads/exec/login"),
@@ -203,4 +182,10 @@ fn the_explain_texts_commit_command_records_the_removal() {
     run.assert_ok();
     run.assert_not_flagged("execplan-deleted");
     assert!(!in_head(&repo, PLAN), "{run:#?}");
+}
+
+/// Gives the last commit `message` instead of its own, as a human rewording it would (the
+/// commit hooks not run: the push is what is judged).
+fn reword_head(repo: &TestRepo, message: &str) {
+    repo.git(["commit", "-q", "--no-verify", "--amend", "-m", message]);
 }
