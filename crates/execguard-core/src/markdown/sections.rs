@@ -291,6 +291,11 @@ pub fn normalise_title(title: &str) -> String {
 /// The normalised title before the first slash set off by white space on both sides
 /// (`Progress / 진행 상황`, a title and its translation), when there is text on both sides.
 fn before_slash(title: &str) -> Option<String> {
+    // Most titles hold no slash: read on every heading of every plan version, they skip the fold
+    // (only text beyond ASCII can fold into one).
+    if title.is_ascii() && !title.contains('/') {
+        return None;
+    }
     let folded = fold(title);
     let (before, after) = folded.split_once(" / ")?;
     let before = normalise_title(before);
