@@ -126,21 +126,36 @@ fn a_forged_revert_message_is_unplanned_complex_work() {
 
 /// Regression: a `git revert` of a commit whose parent held a file at the legacy group-writable
 /// mode (100664, still found in old histories) was not taken for a revert: git reads that mode
-/// as 100644 and writes it back so, and the modes were compared raw. The executable bit is part
-/// of undoing, though: a "revert" that restores the content but leaves the bit set is not one.
+/// as 100644 and writes it back so, and the modes were compared raw. At a mode git2 has no name
+/// for (100600, written by hand) the check panicked. The executable bit is part of undoing,
+/// though: a "revert" that restores the content but leaves the bit set is not one.
 #[test]
 fn a_git_revert_over_a_legacy_file_mode_is_a_revert() {
-    // (case, the feature makes part0.rs executable, the revert leaves the bit set, accepted)
-    for (case, made_executable, bit_left, accepted) in [
-        ("legacy mode restored as git writes it", false, false, true),
-        ("executable bit restored", true, false, true),
-        ("executable bit left set", true, true, false),
+    // (case, part0.rs's mode before the feature, the feature makes it executable, the revert
+    // leaves the bit set, accepted)
+    for (case, mode, made_executable, bit_left, accepted) in [
+        (
+            "group-writable mode restored as git writes it",
+            "100664",
+            false,
+            false,
+            true,
+        ),
+        (
+            "hand-written mode restored as git writes it",
+            "100600",
+            false,
+            false,
+            true,
+        ),
+        ("executable bit restored", "100664", true, false, true),
+        ("executable bit left set", "100664", true, true, false),
     ] {
         let (scenario, _) = main_with_a_feature();
         let repo = &scenario.repo;
-        // The feature's parent holds part0.rs at 100664; the feature changes it, as before.
+        // The feature's parent holds part0.rs at `mode`; the feature changes it, as before.
         let parts = repo.git(["rev-parse", "HEAD~1^{tree}"]);
-        let legacy = legacy_mode_tree(repo, parts.trim(), "src/footer/part0.rs");
+        let legacy = tree_with_mode(repo, parts.trim(), "src/footer/part0.rs", mode);
         let parent = repo.git([
             "commit-tree",
             &legacy,
@@ -194,9 +209,9 @@ fn set_executable(repo: &TestRepo, path: &str) {
     std::fs::set_permissions(repo.path(path), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// `tree` with the file at `path` given the legacy mode 100664, written as git's own commands no
-/// longer write it (they write 100644); returns the new tree's id.
-fn legacy_mode_tree(repo: &TestRepo, tree: &str, path: &str) -> String {
+/// `tree` with the file at `path` given `mode`, one git's own commands no longer write (they
+/// write 100644); returns the new tree's id.
+fn tree_with_mode(repo: &TestRepo, tree: &str, path: &str, mode: &str) -> String {
     let raw = |id: &str| {
         let output = repo
             .command("git")
@@ -220,13 +235,13 @@ fn legacy_mode_tree(repo: &TestRepo, tree: &str, path: &str) -> String {
     let bytes = match path.split_once('/') {
         Some((folder, rest)) => {
             let old = repo.git(["rev-parse", &format!("{tree}:{folder}")]);
-            let new = legacy_mode_tree(repo, old.trim(), rest);
+            let new = tree_with_mode(repo, old.trim(), rest, mode);
             replaced(raw(tree), &oid(old.trim()), &oid(&new))
         }
         None => replaced(
             raw(tree),
             format!("100644 {path}\0").as_bytes(),
-            format!("100664 {path}\0").as_bytes(),
+            format!("{mode} {path}\0").as_bytes(),
         ),
     };
     let file = repo.path(".git/legacy-tree");

@@ -9,7 +9,7 @@ use execguard_core::{RepoPath, Side};
 use git2::{Commit, Delta, DiffFile, DiffOptions, Repository, Tree};
 
 use crate::error::read_err;
-use crate::objects::kind_of;
+use crate::objects::{as_path, kind_of};
 use crate::GitError;
 
 pub(crate) mod ancestors;
@@ -173,19 +173,20 @@ pub(super) fn changed_paths(
         let Some(path) = new_file.path_bytes().or(old_file.path_bytes()) else {
             return Ok(None);
         };
+        // The mode as the tree entry gives it, normalized as git reads it (100664 and 100600
+        // are 100644): the diff keeps the raw mode, which git2 panics on outside its list.
         // `None` for a mode of no known kind, `Some(None)` for an absent side.
-        let side = |present: bool, file: &DiffFile<'_>| -> Option<Held> {
+        let side = |present: bool, tree: &Tree<'_>, file: &DiffFile<'_>| {
             if !present {
-                return Some(None);
+                return Ok(Some(None));
             }
-            Some(Some((
-                kind_of(u32::from(file.mode()))?,
-                file.id().to_string(),
-            )))
+            let entry = tree.get_path(&as_path(&RepoPath::new(path.to_vec())))?;
+            let kind = kind_of(entry.filemode() as u32);
+            Ok::<_, git2::Error>(kind.map(|kind| Some((kind, file.id().to_string()))))
         };
         let (Some(before), Some(after)) = (
-            side(delta.status() != Delta::Added, &old_file),
-            side(delta.status() != Delta::Deleted, &new_file),
+            side(delta.status() != Delta::Added, old, &old_file)?,
+            side(delta.status() != Delta::Deleted, new, &new_file)?,
         ) else {
             return Ok(None);
         };
