@@ -40,16 +40,54 @@ fn respell(scenario: Scenario) -> Scenario {
         .replace(PLAN, "Artefacts", "Artifacts")
 }
 
+/// The sweep's commit message.
+const SWEEP: &str = "Docs: enforce American spelling";
+
+/// The plan in British spelling, swept: the typos config, the scrollbar, the plan respelled.
+fn swept() -> Scenario {
+    respell(sweep(plan_in_british_spelling()))
+}
+
+/// The sweep with the heading `## Artifacts and Notes` put in lower case and `from` replaced by
+/// `to` in the plan; returns it with the base a range check of it starts from.
+fn swept_with_a_heading_lowercased(from: &str, to: &str) -> (Scenario, String) {
+    let scenario = sweep(plan_in_british_spelling());
+    let base = scenario.repo.head();
+    let scenario = respell(scenario)
+        .replace(PLAN, "and Notes", "and notes")
+        .replace(PLAN, from, to);
+    (scenario, base)
+}
+
+/// Commits `scenario` under `message` through the installed hooks: accepted, the plan edit
+/// named as only keeping the plan in step with the code.
+fn kept_in_sync(scenario: Scenario, message: &str) -> Scenario {
+    scenario
+        .commit_all(message)
+        .accepted()
+        .mentions("only has words replaced to match the code")
+}
+
+/// `check --range <base>..main` on the last commit, as CI judges it: refused by
+/// `progress-update`, or accepted without it.
+fn range_judges(scenario: Scenario, base: &str, refused: bool) -> Scenario {
+    let range = format!("{base}..main");
+    scenario.check(|repo, _| {
+        let run = repo.execguard(["check", "--range", &range, "--branch", "main"]);
+        if refused {
+            run.assert_refused("progress-update");
+        } else {
+            run.assert_ok().assert_not_flagged("progress-update");
+        }
+    })
+}
+
 /// wireframe and netsuke enforced one spelling across every plan, the ticked entries included:
 /// refused as planned work whose entries were only reworded. A word respelled is the same word:
 /// the plan is not worked on, and the commit is warned of as work no plan names.
 #[test]
 fn a_spelling_sweep_over_a_plan_is_not_planned_work() {
-    respell(sweep(plan_in_british_spelling()))
-        .commit_all("Docs: enforce American spelling")
-        .accepted()
-        .mentions("warning[progress-update]")
-        .mentions("only has words replaced to match the code");
+    kept_in_sync(swept(), SWEEP).mentions("warning[progress-update]");
 }
 
 /// The same sweep with a sentence added, a number changed, a `not` inserted, or a case changed
@@ -57,9 +95,7 @@ fn a_spelling_sweep_over_a_plan_is_not_planned_work() {
 #[test]
 fn a_spelling_sweep_with_more_changed_is_still_planned_work() {
     // The sweep alone is not (the boundary is the respelled words, not the plan).
-    respell(sweep(plan_in_british_spelling()))
-        .commit_all("Docs: enforce American spelling")
-        .accepted();
+    swept().commit_all(SWEEP).accepted();
     for (label, from, to) in [
         (
             "sentence",
@@ -73,14 +109,14 @@ fn a_spelling_sweep_with_more_changed_is_still_planned_work() {
     ] {
         let scenario = respell(sweep(plan_in_british_spelling()).replace(PLAN, from, to));
         scenario
-            .commit_all(&format!("Docs: enforce American spelling ({label})"))
+            .commit_all(&format!("{SWEEP} ({label})"))
             .refused("progress-update")
             .mentions("adds no entry");
     }
     // A word changed beyond its spelling: `initialiser` to `finaliser`.
     sweep(plan_in_british_spelling())
         .replace(PLAN, "initialiser", "finaliser")
-        .commit_all("Docs: enforce American spelling")
+        .commit_all(SWEEP)
         .refused("progress-update");
 }
 
@@ -90,40 +126,21 @@ fn a_spelling_sweep_with_more_changed_is_still_planned_work() {
 /// same words; judged alike by the hooks and by `check --range`.
 #[test]
 fn a_spelling_sweep_changing_a_heading_word_case_is_not_planned_work() {
-    let scenario = sweep(plan_in_british_spelling());
-    let base = scenario.repo.head();
-    respell(scenario)
-        .replace(PLAN, "and Notes", "and notes")
-        .replace(PLAN, "afterwards", "afterward")
-        .commit_all("Docs: enforce American spelling")
-        .accepted()
-        .mentions("only has words replaced to match the code")
-        .check(|repo, _| {
-            let range = format!("{base}..main");
-            repo.execguard(["check", "--range", &range, "--branch", "main"])
-                .assert_ok()
-                .assert_not_flagged("progress-update");
-        });
+    let (scenario, base) = swept_with_a_heading_lowercased("afterwards", "afterward");
+    range_judges(kept_in_sync(scenario, SWEEP), &base, false);
 }
 
 /// The same sweep that also puts an identifier in code in lower case (`Store` to `store` in
 /// backticks) names another item: refused, by the hooks and by `check --range`.
 #[test]
 fn a_spelling_sweep_changing_an_identifier_case_in_code_is_still_planned_work() {
-    let scenario = sweep(plan_in_british_spelling());
-    let base = scenario.repo.head();
-    respell(scenario)
-        .replace(PLAN, "and Notes", "and notes")
-        .replace(PLAN, "`Store`", "`store`")
-        .commit_all("Docs: enforce American spelling")
+    let (scenario, base) = swept_with_a_heading_lowercased("`Store`", "`store`");
+    let scenario = scenario
+        .commit_all(SWEEP)
         .refused("progress-update")
         .mentions("adds no entry")
-        .setup_commit("Docs: enforce American spelling")
-        .check(|repo, _| {
-            let range = format!("{base}..main");
-            repo.execguard(["check", "--range", &range, "--branch", "main"])
-                .assert_refused("progress-update");
-        });
+        .setup_commit(SWEEP);
+    range_judges(scenario, &base, true);
 }
 
 /// The reporter factory, in the runner file that also orchestrates the pipeline; the open plan
@@ -162,6 +179,17 @@ fn move_the_factory(scenario: Scenario) -> Scenario {
         )
 }
 
+/// The move's commit message.
+const MOVE: &str = "Runner: move the reporter factory into its own file";
+
+/// The factory moved and the plan repointed; returns it with the base a range check of it
+/// starts from.
+fn moved_and_repointed() -> (Scenario, String) {
+    let scenario = plan_pointing_at_the_runner();
+    let base = scenario.repo.head();
+    (repoint(move_the_factory(scenario)), base)
+}
+
 /// The plan's pointers follow the factory, the bullet split in two.
 fn repoint(scenario: Scenario) -> Scenario {
     scenario
@@ -184,18 +212,8 @@ fn repoint(scenario: Scenario) -> Scenario {
 /// re-uses the bullet's own words. Judged alike by the hooks and by `check --range`.
 #[test]
 fn a_plan_following_code_moved_out_of_a_file_that_stays_is_kept_in_sync() {
-    let scenario = plan_pointing_at_the_runner();
-    let base = scenario.repo.head();
-    repoint(move_the_factory(scenario))
-        .commit_all("Runner: move the reporter factory into its own file")
-        .accepted()
-        .mentions("only has words replaced to match the code")
-        .check(|repo, _| {
-            let range = format!("{base}..main");
-            repo.execguard(["check", "--range", &range, "--branch", "main"])
-                .assert_ok()
-                .assert_not_flagged("progress-update");
-        });
+    let (scenario, base) = moved_and_repointed();
+    range_judges(kept_in_sync(scenario, MOVE), &base, false);
 }
 
 /// The same move with a step added beside the repointed bullet, with a `not` written into the
@@ -204,31 +222,27 @@ fn a_plan_following_code_moved_out_of_a_file_that_stays_is_kept_in_sync() {
 #[test]
 fn a_plan_edit_beyond_code_moved_out_is_still_planned_work() {
     // The move alone is not (the boundary is the words re-used, not the plan).
-    repoint(move_the_factory(plan_pointing_at_the_runner()))
-        .commit_all("Runner: move the reporter factory into its own file")
-        .accepted();
-    let scenario = repoint(move_the_factory(plan_pointing_at_the_runner())).replace(
-        PLAN,
-        "- `src/pipeline.rs`: stage orchestration, not retries.",
-        "- `src/pipeline.rs`: stage orchestration, not retries.\n- `src/pipeline.rs`: stage timeouts.",
-    );
-    let base = scenario.repo.head();
-    scenario
-        .commit_all("Runner: move the reporter factory into its own file")
-        .refused("progress-update")
-        .setup_commit("Runner: move the reporter factory into its own file")
-        .check(|repo, _| {
-            let range = format!("{base}..main");
-            repo.execguard(["check", "--range", &range, "--branch", "main"])
-                .assert_refused("progress-update");
-        });
-    repoint(move_the_factory(plan_pointing_at_the_runner()))
+    moved_and_repointed().0.commit_all(MOVE).accepted();
+    let bullet = "- `src/pipeline.rs`: stage orchestration, not retries.";
+    let (scenario, base) = moved_and_repointed();
+    let scenario = scenario
         .replace(
             PLAN,
-            "- `src/pipeline.rs`: stage orchestration, not retries.",
+            bullet,
+            &format!("{bullet}\n- `src/pipeline.rs`: stage timeouts."),
+        )
+        .commit_all(MOVE)
+        .refused("progress-update")
+        .setup_commit(MOVE);
+    range_judges(scenario, &base, true);
+    moved_and_repointed()
+        .0
+        .replace(
+            PLAN,
+            bullet,
             "- `src/pipeline.rs`: not stage orchestration, not retries.",
         )
-        .commit_all("Runner: move the reporter factory into its own file")
+        .commit_all(MOVE)
         .refused("progress-update");
     // Nothing moved: the factory stays where it was, and a new file is added beside it.
     repoint(plan_pointing_at_the_runner())

@@ -124,6 +124,133 @@ fn a_forged_revert_message_is_unplanned_complex_work() {
     }
 }
 
+/// Regression: a `git revert` of a commit whose parent held a file at the legacy group-writable
+/// mode (100664, still found in old histories) was not taken for a revert: git reads that mode
+/// as 100644 and writes it back so, and the modes were compared raw. At a mode git2 has no name
+/// for (100600, written by hand) the check panicked. The executable bit is part of undoing,
+/// though: a "revert" that restores the content but leaves the bit set is not one.
+#[test]
+fn a_git_revert_over_a_legacy_file_mode_is_a_revert() {
+    // (case, part0.rs's mode before the feature, the feature makes it executable, the revert
+    // leaves the bit set, accepted)
+    for (case, mode, made_executable, bit_left, accepted) in [
+        (
+            "group-writable mode restored as git writes it",
+            "100664",
+            false,
+            false,
+            true,
+        ),
+        (
+            "hand-written mode restored as git writes it",
+            "100600",
+            false,
+            false,
+            true,
+        ),
+        ("executable bit restored", "100664", true, false, true),
+        ("executable bit left set", "100664", true, true, false),
+    ] {
+        let (scenario, _) = main_with_a_feature();
+        let repo = &scenario.repo;
+        // The feature's parent holds part0.rs at `mode`; the feature changes it, as before.
+        let parts = repo.git(["rev-parse", "HEAD~1^{tree}"]);
+        let legacy = tree_with_mode(repo, parts.trim(), "src/footer/part0.rs", mode);
+        let parent = repo.git([
+            "commit-tree",
+            &legacy,
+            "-p",
+            "HEAD~2",
+            "-m",
+            "Add the parts",
+        ]);
+        let filled = repo.git(["rev-parse", "HEAD^{tree}"]);
+        let feature = repo.git([
+            "commit-tree",
+            filled.trim(),
+            "-p",
+            parent.trim(),
+            "-m",
+            "Fill the footer",
+        ]);
+        // Made on a branch beside more work and merged, the feature is no first-parent commit of
+        // main: only the commit the revert's message names can prove it.
+        repo.git(["reset", "-q", "--hard", parent.trim()]);
+        repo.git(["checkout", "-q", "-b", "footer", feature.trim()]);
+        if made_executable {
+            set_executable(repo, "src/footer/part0.rs");
+            repo.git(["commit", "-q", "-a", "--amend", "--no-verify", "--no-edit"]);
+        }
+        let feature = repo.head();
+        repo.write("src/notes.rs", "pub fn notes() {}\n");
+        repo.commit_unchecked("Add the notes");
+        merge_into_main(repo, "footer");
+        let merged = repo.head();
+        repo.git(["revert", "--no-commit", &feature]);
+        if bit_left {
+            set_executable(repo, "src/footer/part0.rs");
+        }
+        repo.commit_unchecked(&format!(
+            "Revert \"Fill the footer\"\n\nThis reverts commit {feature}.\n"
+        ));
+        let run = check_main(repo, &merged);
+        eprintln!("case: {case}");
+        if accepted {
+            run.assert_ok();
+        } else {
+            run.assert_refused("progress-update");
+        }
+    }
+}
+
+/// Sets the executable bits of `path` in the working tree.
+fn set_executable(repo: &TestRepo, path: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(repo.path(path), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `tree` with the file at `path` given `mode`, one git's own commands no longer write (they
+/// write 100644); returns the new tree's id.
+fn tree_with_mode(repo: &TestRepo, tree: &str, path: &str, mode: &str) -> String {
+    let raw = |id: &str| {
+        let output = repo
+            .command("git")
+            .args(["cat-file", "tree", id])
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "{output:?}");
+        output.stdout
+    };
+    let oid = |hex: &str| -> Vec<u8> {
+        (0..hex.len())
+            .step_by(2)
+            .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).unwrap())
+            .collect()
+    };
+    let replaced = |bytes: Vec<u8>, from: &[u8], to: &[u8]| {
+        let at = bytes.windows(from.len()).position(|w| w == from);
+        let at = at.expect("the entry is in the tree");
+        [&bytes[..at], to, &bytes[at + from.len()..]].concat()
+    };
+    let bytes = match path.split_once('/') {
+        Some((folder, rest)) => {
+            let old = repo.git(["rev-parse", &format!("{tree}:{folder}")]);
+            let new = tree_with_mode(repo, old.trim(), rest, mode);
+            replaced(raw(tree), &oid(old.trim()), &oid(&new))
+        }
+        None => replaced(
+            raw(tree),
+            format!("100644 {path}\0").as_bytes(),
+            format!("{mode} {path}\0").as_bytes(),
+        ),
+    };
+    let file = repo.path(".git/legacy-tree");
+    std::fs::write(&file, bytes).unwrap();
+    let file = file.to_str().unwrap();
+    let id = repo.git(["hash-object", "-t", "tree", "-w", "--literally", file]);
+    id.trim().to_string()
+}
+
 /// Merges `branch` into main as a pull request would, hooks bypassed.
 fn merge_into_main(repo: &TestRepo, branch: &str) {
     repo.git(["checkout", "-q", "main"]);

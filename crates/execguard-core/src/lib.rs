@@ -19,6 +19,7 @@
 //!   (whether a path may be written at all).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+mod common_ends;
 pub mod config;
 pub mod context;
 pub mod engine;

@@ -22,6 +22,7 @@ use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::common_ends::common_ends;
 use crate::markdown::{self, Reading};
 
 mod pairing;
@@ -289,15 +290,8 @@ type Entry = (usize, Rc<str>);
 /// with it, so most are told equal without reading their text.
 fn unshared<'e>(old: &'e [Entry], new: &'e [Entry]) -> (&'e [Entry], &'e [Entry]) {
     let same = |(_, a): &Entry, (_, b): &Entry| Rc::ptr_eq(a, b) || a == b;
-    let head = old.iter().zip(new).take_while(|(a, b)| same(a, b)).count();
-    let (old, new) = (&old[head..], &new[head..]);
-    let tail = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take_while(|(a, b)| same(a, b))
-        .count();
-    (&old[..old.len() - tail], &new[..new.len() - tail])
+    let (head, tail) = common_ends(old, new, same);
+    (&old[head..old.len() - tail], &new[head..new.len() - tail])
 }
 
 /// The visible entries of `section` in `text`; `None` when it has no such section. A plan's new

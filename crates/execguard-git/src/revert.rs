@@ -6,24 +6,31 @@ use std::collections::BTreeMap;
 
 use execguard_core::trailers::Message;
 use execguard_core::{RepoPath, Side};
-use git2::{Commit, Delta, DiffOptions, Oid, Repository, Tree};
+use git2::{Commit, Delta, DiffFile, DiffOptions, Repository, Tree};
 
 use crate::error::read_err;
+use crate::objects::{as_path, kind_of};
 use crate::GitError;
 
 pub(crate) mod ancestors;
 
-use ancestors::MOST_ANCESTORS;
+use ancestors::{Held, MOST_ANCESTORS};
 
 /// How many paths a reverted commit may change and still be verified: a larger one is judged
 /// by its size, as any other change, rather than compared path by path.
 const MOST_PATHS: usize = 5_000;
 
-/// One side of a path: its mode and blob (or commit) id; `None` when the path is absent.
-pub(super) type Entry = Option<(u32, Oid)>;
-
 /// Each changed path with its two sides, before and after.
-type Changed = BTreeMap<Vec<u8>, (Entry, Entry)>;
+type Changed = BTreeMap<Vec<u8>, (Held, Held)>;
+
+/// Whether a path that goes from `before` to `after` takes back one that went from `was` to
+/// `is`: it holds before what the other left and after what the other found, kind and object
+/// alike, so a flipped executable bit must be flipped back too. Kinds are compared rather than
+/// raw modes: git reads a legacy group-writable file (100664) as 100644 and `git revert` writes
+/// it back so. A path whose two sides are the same is not taken back.
+fn takes_back((was, is): (&Held, &Held), (before, after): (&Held, &Held)) -> bool {
+    before == is && after == was && before != after
+}
 
 /// Whether `commit`, of one parent, claims a revert and proves it: `git revert`'s message and the
 /// commit it names undone, or a message in another form and one of its recent first-parent
@@ -86,8 +93,9 @@ pub(crate) fn undoes_an_ancestor(repo: &Repository, commit: &Commit<'_>, most: u
 
 /// Whether `message` is `git revert`'s and the change from `base` to `new` is exactly the inverse
 /// of the commit it names: the same paths differ, and at each `base` holds what the commit holds
-/// and `new` what its first parent holds. Only tree entries are compared, no blob is read. An
-/// unknown or ambiguous id, a root commit or a diff too large to compare is not verified.
+/// and `new` what its first parent holds (see [`takes_back`]). Only tree entries are compared, no
+/// blob is read. An unknown or ambiguous id, a root commit or a diff too large to compare is not
+/// verified.
 pub(crate) fn undoes_named_commit(
     repo: &Repository,
     base: &Tree<'_>,
@@ -138,15 +146,15 @@ fn inverse_of_changes(
     if forward.is_empty() || forward.len() != backward.len() {
         return Ok(false);
     }
-    Ok(forward.iter().all(|(path, (before, after))| {
+    Ok(forward.iter().all(|(path, (was, is))| {
         backward
             .get(path)
-            .is_some_and(|(ours_before, ours_after)| ours_before == after && ours_after == before)
+            .is_some_and(|(before, after)| takes_back((was, is), (before, after)))
     }))
 }
 
 /// The paths where `old` and `new` differ, each with its two sides; `None` when there are more
-/// than [`MOST_PATHS`] or a path is listed twice.
+/// than [`MOST_PATHS`], a path is listed twice or an entry's mode is of no known kind.
 pub(super) fn changed_paths(
     repo: &Repository,
     old: &Tree<'_>,
@@ -165,10 +173,23 @@ pub(super) fn changed_paths(
         let Some(path) = new_file.path_bytes().or(old_file.path_bytes()) else {
             return Ok(None);
         };
-        let before =
-            (delta.status() != Delta::Added).then(|| (u32::from(old_file.mode()), old_file.id()));
-        let after =
-            (delta.status() != Delta::Deleted).then(|| (u32::from(new_file.mode()), new_file.id()));
+        // The mode as the tree entry gives it, normalized as git reads it (100664 and 100600
+        // are 100644): the diff keeps the raw mode, which git2 panics on outside its list.
+        // `None` for a mode of no known kind, `Some(None)` for an absent side.
+        let side = |present: bool, tree: &Tree<'_>, file: &DiffFile<'_>| {
+            if !present {
+                return Ok(Some(None));
+            }
+            let entry = tree.get_path(&as_path(&RepoPath::new(path.to_vec())))?;
+            let kind = kind_of(entry.filemode() as u32);
+            Ok::<_, git2::Error>(kind.map(|kind| Some((kind, file.id().to_string()))))
+        };
+        let (Some(before), Some(after)) = (
+            side(delta.status() != Delta::Added, old, &old_file)?,
+            side(delta.status() != Delta::Deleted, new, &new_file)?,
+        ) else {
+            return Ok(None);
+        };
         if paths.insert(path.to_vec(), (before, after)).is_some() {
             return Ok(None);
         }

@@ -1,9 +1,10 @@
 //! The shape of a plan: how many headings, list items and table rows it has, and how many open
-//! checkboxes, for telling an annotation of a document from new work planned in it.
+//! checkboxes, for telling an annotation of a document from new work planned in it; and whether
+//! a document has an open checkbox at all, for telling a plan from a note kept beside the plans.
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::restarts::options;
 use super::sections::Outline;
@@ -41,7 +42,7 @@ pub fn shape(text: &str, left_out: &[&str]) -> Shape {
     let mut shape = Shape::default();
     for (event, range) in Parser::new_ext(rest, options()).into_offset_iter() {
         match event {
-            Event::TaskListMarker(false) => shape.open_boxes += 1,
+            event if is_open_box(&event) => shape.open_boxes += 1,
             Event::Start(Tag::Heading { .. }) if outside(range.start) => shape.headings += 1,
             Event::Start(Tag::Item | Tag::TableRow | Tag::TableHead) if outside(range.start) => {
                 shape.items += 1;
@@ -52,9 +53,22 @@ pub fn shape(text: &str, left_out: &[&str]) -> Shape {
     shape
 }
 
+/// Whether `event` is an unchecked task box (`- [ ]`): work still ahead.
+fn is_open_box(event: &Event<'_>) -> bool {
+    matches!(event, Event::TaskListMarker(false))
+}
+
+/// Whether `text` has an unchecked task box anywhere: a plan has work ahead, a note records what
+/// was found. Wider than [`shape`]'s count, which it answers only whether it is zero: front
+/// matter is read as the rest of the file, and with task lists as the only extension a table
+/// cannot take a box's line as its header. The reading stops at the first box.
+pub fn has_open_box(text: &str) -> bool {
+    Parser::new_ext(text, Options::ENABLE_TASKLISTS).any(|event| is_open_box(&event))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{shape, Shape};
+    use super::{has_open_box, shape, Shape};
 
     const LIVING: &[&str] = &["Decision Log", "Outcomes & Retrospective"];
 
@@ -69,6 +83,20 @@ mod tests {
                 open_boxes: 2,
             }
         );
+    }
+
+    #[test]
+    fn an_open_box_is_found_where_the_shape_does_not_count_it() {
+        // In front matter, and as the header of a table within its list item.
+        for text in [
+            "---\ntodo:\n- [ ] later\n---\n# Findings\n",
+            "# Findings\n\n- [ ] a | b\n  --- | ---\n",
+        ] {
+            assert!(has_open_box(text), "{text}");
+            assert_eq!(shape(text, &[]).open_boxes, 0, "{text}");
+        }
+        assert!(has_open_box("# Plan\n\n- [x] done\n- [ ] next\n"));
+        assert!(!has_open_box("# Findings\n\n- [x] checked\n- plain\n"));
     }
 
     #[test]

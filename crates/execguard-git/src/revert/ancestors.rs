@@ -74,16 +74,12 @@ fn inverse_of(
     }
     for (path, (was, is)) in forward {
         let path = RepoPath::new(path);
-        let as_held = |entry: super::Entry| {
-            entry.and_then(|(mode, id)| Some((kind_of(mode)?, id.to_string())))
-        };
-        let (Ok(ours_before), Ok(ours_after)) =
-            ((undo.at)(Side::Base, &path), (undo.at)(Side::New, &path))
+        let (Ok(before), Ok(after)) = ((undo.at)(Side::Base, &path), (undo.at)(Side::New, &path))
         else {
             return Ok(false);
         };
         // The same paths: each one the commit alters, the undo alters back (the counts agree).
-        if ours_before != as_held(is) || ours_after != as_held(was) || ours_before == ours_after {
+        if !super::takes_back((&was, &is), (&before, &after)) {
             return Ok(false);
         }
     }

@@ -14,6 +14,7 @@
 use foldhash::{HashMap, HashMapExt};
 
 use super::matching;
+use crate::common_ends::common_ends;
 
 /// A changed-line count: exact, or known only to be larger than a bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,20 +44,9 @@ pub fn text_weight(data: &[u8], line_bytes: u64) -> u64 {
 pub fn changed_lines(old: &[u8], new: &[u8], line_bytes: u64, limit: u64) -> Count {
     let old_lines: Vec<&[u8]> = lines(old).collect();
     let new_lines: Vec<&[u8]> = lines(new).collect();
-    let prefix = old_lines
-        .iter()
-        .zip(&new_lines)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let (old_rest, new_rest) = (&old_lines[prefix..], &new_lines[prefix..]);
-    let suffix = old_rest
-        .iter()
-        .rev()
-        .zip(new_rest.iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let old_mid = &old_rest[..old_rest.len() - suffix];
-    let new_mid = &new_rest[..new_rest.len() - suffix];
+    let (prefix, suffix) = common_ends(&old_lines, &new_lines, PartialEq::eq);
+    let old_mid = &old_lines[prefix..old_lines.len() - suffix];
+    let new_mid = &new_lines[prefix..new_lines.len() - suffix];
 
     // Equal lines get equal numbers; `sides` records where each number occurs (1 old, 2 new).
     let mut numbers: HashMap<&[u8], u32> = HashMap::with_capacity(old_mid.len() + new_mid.len());

@@ -10,6 +10,8 @@
 
 use foldhash::{HashMap, HashMapExt};
 
+use crate::common_ends::common_ends;
+
 /// The steps an exact search may take on `n` tokens in all before giving way.
 pub fn work_budget(n: usize) -> u64 {
     16 * n as u64 + (1 << 20)
@@ -119,15 +121,8 @@ fn increasing_chain(pairs: &[(u32, u32)]) -> Vec<(u32, u32)> {
 /// One stretch between anchors: common head and tail kept, the rest searched exactly while the
 /// budget lasts.
 fn stretch_distance(a: &[u64], b: &[u64], remaining: &mut u64) -> u64 {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let (a, b) = (&a[head..], &b[head..]);
-    let tail = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (a, b) = (&a[..a.len() - tail], &b[..b.len() - tail]);
+    let (head, tail) = common_ends(a, b, PartialEq::eq);
+    let (a, b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
     let whole = (a.len() + b.len()) as u64;
     if a.is_empty() || b.is_empty() {
         return whole;

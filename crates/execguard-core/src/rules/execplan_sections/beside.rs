@@ -7,12 +7,12 @@
 //! plan that lacks its sections, though, must stay refused, so the reading is narrow: every test
 //! below must hold, and a file that says it is a plan stays one.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::config::Layout;
 use crate::context::planning::relative_to;
 use crate::findings::BesidePlans;
-use crate::markdown::{split_front_matter, titles_in_fences, Outline};
+use crate::markdown::{has_open_box, split_front_matter, titles_in_fences, Outline};
 use crate::model::RepoPath;
 
 /// Words that name a document of another kind than a plan, when one ends the title (or a part
@@ -90,7 +90,7 @@ pub fn kept_beside_plans(
         .any(|title| outline.section_range(title).is_some())
         || !titles_in_fences(text, &signs.sections).is_empty()
         || signs.layout.execplan_marker.found_in(text)
-        || has_open_task(text)
+        || has_open_box(text)
     {
         return None;
     }
@@ -199,13 +199,6 @@ fn other_kind(name: &str) -> Option<String> {
             };
             last.or(first).cloned()
         })
-}
-
-/// Whether the document has a task still to do (`- [ ] ...`): a plan has work ahead, a note
-/// records what was found.
-fn has_open_task(text: &str) -> bool {
-    Parser::new_ext(text, Options::ENABLE_TASKLISTS)
-        .any(|event| matches!(event, Event::TaskListMarker(false)))
 }
 
 /// The other plan the document serves: a path the plan layout holds, other than its own, on a

@@ -17,6 +17,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use crate::common_ends::common_ends;
+
 /// Words respelled outside the patterns below, British spelling first; a word containing either
 /// is respelled when it contains the other in its place.
 const IRREGULAR: &[(&str, &str)] = &[
@@ -29,20 +31,6 @@ const IRREGULAR: &[(&str, &str)] = &[
 /// Shorter words are not compared: few letters leave too many real words a letter apart.
 const MIN_LETTERS: usize = 5;
 
-/// The lengths of the common start and the common end of `a` and `b`, the end counted only
-/// beyond the start: what is left between them is where the two words differ.
-pub(super) fn common_ends(a: &[char], b: &[char]) -> (usize, usize) {
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
-        .min(a.len().min(b.len()) - prefix);
-    (prefix, suffix)
-}
-
 /// Whether `from` and `to` are two spellings of the same word.
 pub(super) fn respelled(from: &str, to: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (from.chars().collect(), to.chars().collect());
@@ -52,7 +40,7 @@ pub(super) fn respelled(from: &str, to: &str) -> bool {
     {
         return false;
     }
-    let (prefix, suffix) = common_ends(&a, &b);
+    let (prefix, suffix) = common_ends(&a, &b, PartialEq::eq);
     let (x, y) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     // A letter whose case changes is a change of case, not of spelling.
     if !x.iter().chain(y).all(|c| c.is_lowercase()) {

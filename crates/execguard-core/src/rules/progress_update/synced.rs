@@ -21,7 +21,8 @@ use std::collections::{HashMap, HashSet};
 
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
-use super::spelling::{common_ends, CodeSpans};
+use super::spelling::CodeSpans;
+use crate::common_ends::common_ends;
 use crate::context::{CodeWords, Context};
 use crate::model::{FileChange, RepoPath, TreeError};
 use crate::rules::commit_size::Content;
@@ -185,7 +186,7 @@ fn renamed_inside(
     if from == to || from.len() > MAX_RENAMED_WORD || to.len() > MAX_RENAMED_WORD {
         return false;
     }
-    let (prefix, suffix) = common_ends(&from, &to);
+    let (prefix, suffix) = common_ends(&from, &to, PartialEq::eq);
     // The code's word spans the difference: it starts at or before the first changed letter and
     // ends at or after the last; the same span, shifted by the change in length, is its new word.
     for start in 0..=prefix {
