@@ -41,8 +41,8 @@ pub use engine::{
 };
 pub use findings::{About, Finding};
 pub use model::{
-    Change, ChangeLabel, Entry, EntryKind, FileChange, RefUpdateChange, RepoPath, Side, TreeError,
-    Trees,
+    Change, ChangeLabel, Entry, EntryKind, FileChange, MergedMessages, RefUpdateChange, RepoPath,
+    Side, TreeError, Trees,
 };
 pub use report::{CommitError, Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 pub use rule_id::{RuleId, ALL_RULES};

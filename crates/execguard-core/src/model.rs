@@ -319,10 +319,23 @@ pub struct Change {
     /// trusted: anyone can write it over new work. A revert in another form (`revert: ...`) is
     /// verified later, and only when a rule asks (see [`Trees::undoes_an_earlier_commit`]).
     pub revert_verified: bool,
+    /// Set for a merge judged as one change against its first parent (`check --first-parent`):
+    /// its whole change is made by the commits it brings in, whose messages may record what it
+    /// removes (see [`Trees::merged_messages`]).
+    pub merge_by_first_parent: bool,
     /// In a range or push judged commit by commit, the changed execplans whose new blob a base
     /// of the range (a parent of its commits outside it: what the target already has) holds at
     /// the same path: a plan restored byte for byte, not new writing. Empty elsewhere.
     pub held_by_range_base: std::collections::BTreeSet<RepoPath>,
+}
+
+/// The messages of the commits a merge brings in (see [`Trees::merged_messages`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergedMessages {
+    /// Every one of them, raw.
+    Read(Vec<String>),
+    /// More commits than the bound given: none was read, so none records anything.
+    TooMany(usize),
 }
 
 /// A ref update judged as one change: what branch-net-change needs beyond the two trees.
@@ -404,6 +417,13 @@ pub trait Trees {
         _paths: &[RepoPath],
     ) -> Result<bool, TreeError> {
         Ok(false)
+    }
+
+    /// The messages of the commits the merge `commit` brings in beside its first parent (those
+    /// its other parents reach and its first does not), at most `most` of them. Asked only of a
+    /// merge judged against its first parent, and only when a rule would otherwise report it.
+    fn merged_messages(&self, _commit: &str, _most: usize) -> Result<MergedMessages, TreeError> {
+        Ok(MergedMessages::Read(Vec::new()))
     }
 
     /// The content at `path` on `side` when it is a blob (a file or a symlink's target).

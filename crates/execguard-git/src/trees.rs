@@ -1,7 +1,7 @@
 //! The rules' read access to both sides of a change: [`Snapshot`] (one side, as libgit2, the
 //! index or an in-memory re-merge holds it) and [`GitTrees`], the core's [`Trees`] over them.
 
-use execguard_core::{Entry, RepoPath, Side, TreeError, Trees};
+use execguard_core::{Entry, MergedMessages, RepoPath, Side, TreeError, Trees};
 use git2::{Commit, ObjectType, Oid, Repository, Tree};
 
 use crate::folders::Folders;
@@ -224,6 +224,11 @@ impl Trees for GitTrees<'_> {
             at: &at,
         };
         ancestors::undoes_an_ancestor(self.repo, start, &undo, ancestors::MOST_ANCESTORS)
+    }
+
+    fn merged_messages(&self, commit: &str, most: usize) -> Result<MergedMessages, TreeError> {
+        let id = Oid::from_str(commit).map_err(tree_error(format!("commit {commit}")))?;
+        crate::merged_messages::merged_messages(self.repo, id, most)
     }
 
     fn held_blobs(

@@ -27,7 +27,7 @@ pub use commit_message::{
     is_placeholder, CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong,
 };
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
-pub use execplan_deleted::{ExecplanDeleted, PlanRemoval};
+pub use execplan_deleted::{ExecplanDeleted, MergedCommits, PlanRemoval};
 pub use execplan_ready::{ExecplanReady, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem};
 pub use execplan_sections::{
     BesidePlans, ExecplanSections, MissingSections, NotAPlan, SpecNotNamed,
@@ -308,6 +308,7 @@ mod tests {
                 markers: vec!["EXECPLAN-READY".to_string()],
                 section: "Progress".to_string(),
                 advice: false,
+                merged: None,
             }),
             Finding::CommitSize(CommitSize::BinaryContent(BinaryContent {
                 bytes: 300_000,

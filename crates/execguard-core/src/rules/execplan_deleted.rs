@@ -2,10 +2,11 @@ mod accounted;
 mod duplicate;
 
 use crate::context::Context;
-use crate::findings::{ExecplanDeleted, Finding, PlanRemoval};
+use crate::findings::{ExecplanDeleted, Finding, MergedCommits, PlanRemoval};
 use crate::markdown;
-use crate::model::{RepoPath, Side, TreeError};
+use crate::model::{MergedMessages, RepoPath, Side, TreeError};
 use crate::report::Violation;
+use crate::trailers::Message;
 
 rule_doc!(
     r#"execplan-deleted: a plan in use is not deleted or emptied.
@@ -46,7 +47,12 @@ and names one is refused for each of the other two. Trailers (`Execplan: <featur
 plan. The pre-commit hook runs before the message exists: there a removal is advice (a
 warning saying to name the plan in the message), unless the commit is refused for another
 reason, and the commit-msg hook judges the message; pre-push, pre-receive and
-`execguard check --range` judge each commit's message.
+`execguard check --range` judge each commit's message. Under `check --range --first-parent` a
+merge is judged by its whole change against its first parent, which the commits it brings in
+made: their messages name a plan it removes as well as its own ("Remove finished plan
+plans/foo-execplan.md" in a pull request merged as "Merge pull request #12 ..."). Up to 500 of
+them are read; a merge that brings in more has none read, so a removal only they record stays
+refused, and the message says so.
 
 A copy an editor or file manager made of a plan (`plan 2.md`, `plan copy.md`, `plan - Copy.md`,
 `plan (1).md`, `plan-copy.md`, beside `plan.md` in the same folder) may be deleted or emptied,
@@ -97,6 +103,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let layout = &cx.config.layout;
     let section = &cx.config.rules.progress_update.section;
     let mut out = Vec::new();
+    let mut merged_messages = None;
     for file in &cx.change.files {
         let old_path = file.old_path();
         let Some(feature) = layout.execplans.feature_of(old_path) else {
@@ -154,6 +161,28 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             Some(_) => false,
             None => removes,
         };
+        // A merge judged against its first parent removes what the commits it brings in
+        // removed: their messages may record it too.
+        let mut merged = None;
+        if removes && cx.change.merge_by_first_parent {
+            let found = match &merged_messages {
+                Some(found) => found,
+                None => merged_messages.insert(read_merged_messages(cx)?),
+            };
+            match found {
+                MergedNamed::Read(messages)
+                    if messages.iter().any(|message| {
+                        accounted::named_in_message(message, old_path, &feature)
+                    }) =>
+                {
+                    continue;
+                }
+                MergedNamed::Read(_) => merged = Some(MergedCommits::NoneNames),
+                MergedNamed::TooMany(most) => {
+                    merged = Some(MergedCommits::NotRead { most: *most });
+                }
+            }
+        }
         out.push(cx.violation_with_undo(
             Finding::ExecplanDeleted(ExecplanDeleted {
                 path: old_path.clone(),
@@ -164,11 +193,38 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 markers: layout.execplan_marker.names().to_vec(),
                 section: section.clone(),
                 advice,
+                merged,
             }),
             cx.undo_hint(old_path),
         ));
     }
     Ok(out)
+}
+
+/// How many commits a merge may bring in for their messages to be read: beyond it none is, and a
+/// removal only they would record stays refused.
+const MOST_MERGED_COMMITS: usize = 500;
+
+/// The messages of the commits the merge brings in, parsed, or how many were too many to read.
+enum MergedNamed {
+    Read(Vec<Message>),
+    TooMany(usize),
+}
+
+fn read_merged_messages(cx: &Context<'_>) -> Result<MergedNamed, TreeError> {
+    let Some(commit) = cx.change.commit.as_deref() else {
+        return Ok(MergedNamed::Read(Vec::new()));
+    };
+    Ok(
+        match cx.trees.merged_messages(commit, MOST_MERGED_COMMITS)? {
+            MergedMessages::Read(raw) => MergedNamed::Read(
+                raw.iter()
+                    .map(|message| Message::parse(message, None))
+                    .collect(),
+            ),
+            MergedMessages::TooMany(most) => MergedNamed::TooMany(most),
+        },
+    )
 }
 
 /// Whether moving a plan from `from` to `to` closes it: into `[layout] closed-plans`, from
@@ -211,6 +267,7 @@ fn closing_unstarted(
             markers: cx.config.layout.execplan_marker.names().to_vec(),
             section: section.clone(),
             advice: false,
+            merged: None,
         }),
         cx.undo_hint(old_path),
     )))
