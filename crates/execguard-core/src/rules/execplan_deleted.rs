@@ -16,7 +16,10 @@ A commit may not delete an execplan (a path of `[layout] execplans`), rename it 
 no execplan (a folder of `[layout] not-planning`, another name), or empty it (leave no visible
 content, or none of the required sections it had), when the base's version is ready (carries
 `EXECPLAN-READY`) or its Progress section has open task items (`- [ ]`). A plan that is not ready
-and whose every Progress item is done (or that has none) may be removed. A plan deleted while the
+and whose every Progress item is done (or that has none) may be removed. So may a document kept
+beside the plans that `execplan-sections` reads as no plan (a findings note, a report, a runbook,
+a stub): it has no readiness marker and no open task, so deleting it deletes no plan in use; a
+file that is ready or has open Progress items is a plan in use whatever it is called. A plan deleted while the
 same commit adds its feature's plan at another execplan path (`active/` to `completed/`, edited
 too much for git to see a rename) has moved, not gone, when the added plan keeps visible content
 and one of the required sections the old one had.
