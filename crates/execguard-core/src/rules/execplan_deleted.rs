@@ -19,10 +19,11 @@ content, or none of the required sections it had), when the base's version is re
 and whose every Progress item is done (or that has none) may be removed. So may a document kept
 beside the plans that `execplan-sections` reads as no plan (a findings note, a report, a runbook,
 a stub): it has no readiness marker and no open task, so deleting it deletes no plan in use; a
-file that is ready or has open Progress items is a plan in use whatever it is called. A plan deleted while the
-same commit adds its feature's plan at another execplan path (`active/` to `completed/`, edited
-too much for git to see a rename) has moved, not gone, when the added plan keeps visible content
-and one of the required sections the old one had.
+file that is ready or has open Progress items is a plan in use whatever it is called.
+
+A plan deleted while the same commit adds its feature's plan at another execplan path (`active/`
+to `completed/`, edited too much for git to see a rename) has moved, not gone, when the added plan
+keeps visible content and one of the required sections the old one had.
 
 A deleted (or emptied) plan whose text another execplan of the new tree keeps is no loss either:
 another plan (open or closed, by any template, not the removed path) that is the same file, or
