@@ -329,6 +329,10 @@ pub struct Change {
     pub held_by_range_base: std::collections::BTreeSet<RepoPath>,
 }
 
+/// How many first-parent commits below a change a revert that names no commit is compared
+/// with (see [`Trees::undoes_an_earlier_commit`]): the search stays bounded on any history.
+pub const MOST_REVERTED_ANCESTORS: usize = 200;
+
 /// The messages of the commits a merge brings in (see [`Trees::merged_messages`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MergedMessages {
@@ -409,14 +413,14 @@ pub trait Trees {
     /// on): at every path that commit changed it puts back what was there before, and it changes
     /// nothing else. `commit` is the change's commit, `None` for the staged change. Asked only
     /// when a rule would report a change whose message claims a revert without proving one;
-    /// `false` when the side cannot say. The search is bounded, so a revert of an old commit
-    /// is not found.
+    /// The commit undone, in full; `None` when none is or the side cannot say. The search
+    /// covers [`MOST_REVERTED_ANCESTORS`] commits, so a revert of an older commit is not found.
     fn undoes_an_earlier_commit(
         &self,
         _commit: Option<&str>,
         _paths: &[RepoPath],
-    ) -> Result<bool, TreeError> {
-        Ok(false)
+    ) -> Result<Option<String>, TreeError> {
+        Ok(None)
     }
 
     /// The messages of the commits the merge `commit` brings in beside its first parent (those

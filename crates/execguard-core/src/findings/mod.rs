@@ -284,6 +284,7 @@ mod tests {
                 reverts: None,
                 unattributed: false,
                 small_plan_touch: None,
+                unverified_revert: None,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),
@@ -352,6 +353,7 @@ mod tests {
                     plan: path("plans/completed/a-execplan.md"),
                     why: SetAsideWhy::Closed,
                 }],
+                unverified_revert: None,
             })),
             Finding::ExecplanSections(ExecplanSections::NotAPlan(NotAPlan {
                 path: path("plans/audit-execplan.md"),
