@@ -285,3 +285,47 @@ fn a_revert_without_its_progress_entry_names_the_revert_that_records_one() {
         Some(repo.head())
     );
 }
+
+/// A revert in another form (`revert: ...`, `Back out ...`) its trees prove was refused with a
+/// hint that named no commit: only `git revert`'s message names one. The hint now names the
+/// commit its trees undo, as for a `git revert`; a subject that claims a revert its trees do not
+/// bear out says why it is judged as any change.
+#[test]
+fn a_revert_in_another_form_names_the_commit_it_undoes() {
+    for subject in ["revert: take logout back", "Back out logout"] {
+        let repo = client_fixture();
+        let reverted = commit_clean_code(&repo, "logout");
+        push_with_hooks(&repo, &["origin", "exec/login"]).assert_ok();
+        let short = reverted[..7].to_string();
+        repo.git(["revert", "--no-commit", &reverted]);
+        repo.commit_unchecked(subject);
+        let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+        run.assert_refused("progress-update");
+        for text in [
+            format!("saying that {short} was reverted and why"),
+            format!("`git revert --no-commit {short}`"),
+        ] {
+            assert!(
+                run.stderr.contains(&text),
+                "{subject}: lacks {text}: {run:#?}"
+            );
+        }
+        assert!(!run.stderr.contains("not a verified one"), "{run:#?}");
+    }
+    // The same subject over code that undoes no earlier commit.
+    let repo = client_fixture();
+    commit_clean_code(&repo, "logout");
+    repo.append("src/auth.rs", "pub fn expire() {}\n");
+    repo.commit_unchecked("revert: take logout back");
+    let run = push_with_hooks(&repo, &["origin", "exec/login"]);
+    run.assert_refused("progress-update");
+    assert!(
+        run.stderr
+            .contains("Its message claims a revert, but commit ")
+            && run.stderr.contains(
+                "is not a verified one: it undoes none of the 200 first-parent commits below it"
+            ),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("was reverted and why"), "{run:#?}");
+}

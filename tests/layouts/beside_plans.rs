@@ -223,3 +223,30 @@ fn a_sectionless_plan_naming_the_plan_it_continues_is_still_refused() {
     run.assert_refused("execplan-sections");
     assert!(run.stderr.contains(RUNBOOK_PATH), "{run:#?}");
 }
+
+/// A document beside the plans is no plan, so deleting it deletes no plan: a findings note, a
+/// report and a stub removed by a commit whose message names none of them land on the server,
+/// while the master plan beside them, ready, is refused when deleted the same way.
+#[test]
+fn the_server_accepts_deleting_documents_beside_the_plans_but_not_a_plan() {
+    let repo = active_server();
+    repo.write(FINDINGS_PATH, FINDINGS);
+    repo.write(INVENTORY_PATH, INVENTORY);
+    repo.write(STUB_PATH, STUB);
+    repo.commit_unchecked("Add the findings, the inventory and the stub");
+    assert_branch_push_lands(&repo, "exec/backend-overhaul", &[]);
+    repo.git(["rm", "-q", FINDINGS_PATH, INVENTORY_PATH, STUB_PATH]);
+    repo.commit_unchecked("Tidy the active folder");
+    let run = assert_branch_push_lands(&repo, "exec/backend-overhaul", &[]);
+    run.assert_not_flagged("execplan-deleted");
+    repo.execguard(["check", "--range", "HEAD~1..HEAD"])
+        .assert_ok();
+
+    repo.git(["rm", "-q", MASTER]);
+    repo.commit_unchecked("Tidy the active folder again");
+    let run = assert_push_refused(&repo, "exec/backend-overhaul", "execplan-deleted");
+    assert!(
+        run.stderr.contains(&format!("deletes {MASTER}")),
+        "{run:#?}"
+    );
+}

@@ -357,7 +357,8 @@ fn a_revert_subject_over_new_code_is_refused() {
 
 /// The earlier commit a revert in another form undoes is looked for among a bounded number of
 /// first-parent commits below it, so that the search takes bounded time on any history: 150
-/// commits back it is found; 300 commits back it is not, and the revert is judged as any change.
+/// commits back it is found; 300 commits back it is not, and the revert is judged as any change,
+/// the message saying why (it said nothing of the revert before).
 #[test]
 fn a_revert_in_another_form_of_a_commit_300_commits_back_is_not_verified() {
     let (scenario, step) = main_with_a_plan_step();
@@ -391,8 +392,20 @@ fn a_revert_in_another_form_of_a_commit_300_commits_back_is_not_verified() {
         "299",
         "the revert is made 300 commits after the step"
     );
-    let scenario = revert(scenario).refused("progress-update");
+    let scenario = revert(scenario)
+        .refused("progress-update")
+        .mentions("it undoes none of the 200 first-parent commits below it");
     let repo = &scenario.repo;
     repo.commit_unchecked("revert: take logout back (#13)");
-    check_main(repo, &step).assert_refused("progress-update");
+    let run = check_main(repo, &step);
+    run.assert_refused("progress-update");
+    // Why the revert was not taken for one: the commit it undoes is too far back.
+    assert!(
+        run.stderr
+            .contains("Its message claims a revert, but commit ")
+            && run.stderr.contains(
+                "is not a verified one: it undoes none of the 200 first-parent commits below it"
+            ),
+        "{run:#?}"
+    );
 }

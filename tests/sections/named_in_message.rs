@@ -184,6 +184,83 @@ fn the_explain_texts_commit_command_records_the_removal() {
     assert!(!in_head(&repo, PLAN), "{run:#?}");
 }
 
+/// A pull request whose own commit said "Remove plans/login-execplan.md, cancelled" was refused
+/// at its merge under `check --range --first-parent`, which judges the merge by its own message
+/// ("Merge pull request #12 ..."). The merge's change is made by the commits it brings in: their
+/// messages record the removal too. A pull request none of whose commits names the plan is still
+/// refused at its merge, and the message says so.
+#[test]
+fn a_merge_judged_by_first_parent_takes_the_deletion_its_merged_commits_name() {
+    for (side_message, refused) in [
+        ("Remove plans/login-execplan.md, cancelled", false),
+        ("Tidy up the plans", true),
+    ] {
+        let repo = fixture();
+        let before = repo.head();
+        repo.git(["checkout", "-q", "-b", "feature/tidy"]);
+        repo.git(["rm", "-q", PLAN]);
+        repo.commit_unchecked(side_message);
+        repo.write("docs/notes.md", "# Notes\n");
+        repo.commit_unchecked("Add notes");
+        repo.git(["checkout", "-q", "exec/login"]);
+        repo.merge_unchecked(
+            "feature/tidy",
+            "Merge pull request #12 from someone/feature/tidy",
+        );
+        let range = format!("{before}..HEAD");
+        let run = repo.execguard(["check", "--range", &range, "--first-parent"]);
+        if refused {
+            run.assert_refused("execplan-deleted");
+            assert!(
+                run.stderr.contains(
+                    "neither the merge's message nor that of any commit it brings in names it"
+                ),
+                "{run:#?}"
+            );
+        } else {
+            run.assert_ok();
+            run.assert_not_flagged("execplan-deleted");
+        }
+        // Each commit judged on its own, the side commit's message decides as before.
+        let each = repo.execguard(["check", "--range", &range]);
+        assert_eq!(each.ok(), !refused, "{side_message}: {each:#?}");
+    }
+}
+
+/// A merge that brings in more than 500 commits has their messages left unread, so a removal
+/// only they would record stays refused, and the message says why.
+#[test]
+fn a_merge_bringing_in_too_many_commits_stays_refused_and_says_why() {
+    let repo = fixture();
+    let before = repo.head();
+    repo.git(["checkout", "-q", "-b", "feature/long"]);
+    repo.git(["rm", "-q", PLAN]);
+    repo.commit_unchecked("Remove plans/login-execplan.md, cancelled");
+    // 500 more commits on the branch, made without a work tree.
+    let script = "c=$(git rev-parse HEAD); t=$(git rev-parse HEAD^{tree}); \
+        for i in $(seq 500); do c=$(git commit-tree \"$t\" -p \"$c\" -m \"Step $i\"); done; \
+        git update-ref refs/heads/feature/long \"$c\"";
+    Run::from_command(repo.command("sh").arg("-c").arg(script)).assert_ok();
+    repo.git(["checkout", "-q", "exec/login"]);
+    repo.merge_unchecked(
+        "feature/long",
+        "Merge pull request #13 from someone/feature/long",
+    );
+    let run = repo.execguard([
+        "check",
+        "--range",
+        &format!("{before}..HEAD"),
+        "--first-parent",
+    ]);
+    run.assert_refused("execplan-deleted");
+    assert!(
+        run.stderr
+            .contains("the merge brings in more than 500 commits, whose messages are not read"),
+        "{run:#?}"
+    );
+    assert!(in_head(&repo, "src/auth.rs") && !in_head(&repo, PLAN));
+}
+
 /// Gives the last commit `message` instead of its own, as a human rewording it would (the
 /// commit hooks not run: the push is what is judged).
 fn reword_head(repo: &TestRepo, message: &str) {

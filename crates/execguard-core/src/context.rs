@@ -65,7 +65,7 @@ pub struct Context<'a> {
     open_execplan: RefCell<Option<Option<RepoPath>>>,
     code_words: RefCell<Option<Rc<CodeWords>>>,
     code_edits: RefCell<Option<Rc<CodeEdits>>>,
-    revert_verified: RefCell<Option<bool>>,
+    revert_check: RefCell<Option<RevertCheck>>,
 }
 
 /// The features a change works on, and how they were found.
@@ -91,7 +91,7 @@ impl<'a> Context<'a> {
             open_execplan: RefCell::new(None),
             code_words: RefCell::new(None),
             code_edits: RefCell::new(None),
-            revert_verified: RefCell::new(None),
+            revert_check: RefCell::new(None),
         }
     }
 
@@ -237,34 +237,56 @@ impl<'a> Context<'a> {
     /// (pre-commit) a change that undoes one may still be a revert: the commit-msg hook judges its
     /// message. The search is made once, and only when a rule would otherwise report the change.
     pub(crate) fn revert_verified(&self) -> Result<bool, TreeError> {
-        if self.change.revert_verified {
-            return Ok(true);
+        Ok(matches!(self.revert_check()?, RevertCheck::Verified { .. }))
+    }
+
+    /// What the trees say of the revert the change may be (see [`Context::revert_verified`]),
+    /// searched once.
+    pub(crate) fn revert_check(&self) -> Result<RevertCheck, TreeError> {
+        if let Some(known) = self.revert_check.borrow().as_ref() {
+            return Ok(known.clone());
         }
-        if let Some(known) = *self.revert_verified.borrow() {
-            return Ok(known);
-        }
-        let claimed = self
+        let named = self
             .message
             .as_ref()
-            .map_or(self.change.commit.is_none(), |message| {
-                message.claims_revert()
-            });
-        let verified = if claimed && !self.change.is_merge && !self.change.files.is_empty() {
-            let mut paths: Vec<RepoPath> = self
-                .change
-                .files
-                .iter()
-                .flat_map(|file| file.touched_paths().cloned())
-                .collect();
-            paths.sort();
-            paths.dedup();
-            self.trees
-                .undoes_an_earlier_commit(self.change.commit.as_deref(), &paths)?
+            .and_then(crate::trailers::Message::reverted_commit);
+        let checked = if self.change.revert_verified {
+            RevertCheck::Verified { undone: named }
         } else {
-            false
+            let claimed = self
+                .message
+                .as_ref()
+                .map_or(self.change.commit.is_none(), |message| {
+                    message.claims_revert()
+                });
+            if claimed && !self.change.is_merge && !self.change.files.is_empty() {
+                let mut paths: Vec<RepoPath> = self
+                    .change
+                    .files
+                    .iter()
+                    .flat_map(|file| file.touched_paths().cloned())
+                    .collect();
+                paths.sort();
+                paths.dedup();
+                match self
+                    .trees
+                    .undoes_an_earlier_commit(self.change.commit.as_deref(), &paths)?
+                {
+                    Some(undone) => RevertCheck::Verified {
+                        undone: Some(undone),
+                    },
+                    // Only a written message claims a revert; before it exists nothing is.
+                    None if self.message.is_some() => RevertCheck::Unverified {
+                        searched: crate::model::MOST_REVERTED_ANCESTORS,
+                    },
+                    None => RevertCheck::NotClaimed,
+                }
+            } else {
+                RevertCheck::NotClaimed
+            }
         };
-        *self.revert_verified.borrow_mut() = Some(verified);
-        Ok(verified)
+        *self.revert_check.borrow_mut() = Some(checked.clone());
+        Ok(checked)
     }
 
     /// The words the change's code replaces, as `read` finds them, read once per change: every
@@ -389,4 +411,16 @@ fn once<T>(
     let found = Rc::new(compute()?);
     *cell.borrow_mut() = Some(Rc::clone(&found));
     Ok(found)
+}
+
+/// What the trees say of a change that may be a revert.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RevertCheck {
+    /// Its message claims no revert, or it has nothing to compare.
+    NotClaimed,
+    /// It undoes `undone` (in full, when known) exactly.
+    Verified { undone: Option<String> },
+    /// Its message claims a revert, but it undoes none of the `searched` first-parent commits
+    /// below it.
+    Unverified { searched: usize },
 }

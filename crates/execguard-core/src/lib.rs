@@ -42,8 +42,8 @@ pub use engine::{
 };
 pub use findings::{About, Finding};
 pub use model::{
-    Change, ChangeLabel, Entry, EntryKind, FileChange, RefUpdateChange, RepoPath, Side, TreeError,
-    Trees,
+    Change, ChangeLabel, Entry, EntryKind, FileChange, MergedMessages, RefUpdateChange, RepoPath,
+    Side, TreeError, Trees, MOST_REVERTED_ANCESTORS,
 };
 pub use report::{CommitError, Overridden, ProgressLedger, RefusedOverride, Report, Violation};
 pub use rule_id::{RuleId, ALL_RULES};

@@ -319,10 +319,27 @@ pub struct Change {
     /// trusted: anyone can write it over new work. A revert in another form (`revert: ...`) is
     /// verified later, and only when a rule asks (see [`Trees::undoes_an_earlier_commit`]).
     pub revert_verified: bool,
+    /// Set for a merge judged as one change against its first parent (`check --first-parent`):
+    /// its whole change is made by the commits it brings in, whose messages may record what it
+    /// removes (see [`Trees::merged_messages`]).
+    pub merge_by_first_parent: bool,
     /// In a range or push judged commit by commit, the changed execplans whose new blob a base
     /// of the range (a parent of its commits outside it: what the target already has) holds at
     /// the same path: a plan restored byte for byte, not new writing. Empty elsewhere.
     pub held_by_range_base: std::collections::BTreeSet<RepoPath>,
+}
+
+/// How many first-parent commits below a change a revert that names no commit is compared
+/// with (see [`Trees::undoes_an_earlier_commit`]): the search stays bounded on any history.
+pub const MOST_REVERTED_ANCESTORS: usize = 200;
+
+/// The messages of the commits a merge brings in (see [`Trees::merged_messages`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergedMessages {
+    /// Every one of them, raw.
+    Read(Vec<String>),
+    /// More commits than the bound given: none was read, so none records anything.
+    TooMany(usize),
 }
 
 /// A ref update judged as one change: what branch-net-change needs beyond the two trees.
@@ -396,14 +413,21 @@ pub trait Trees {
     /// on): at every path that commit changed it puts back what was there before, and it changes
     /// nothing else. `commit` is the change's commit, `None` for the staged change. Asked only
     /// when a rule would report a change whose message claims a revert without proving one;
-    /// `false` when the side cannot say. The search is bounded, so a revert of an old commit
-    /// is not found.
+    /// The commit undone, in full; `None` when none is or the side cannot say. The search
+    /// covers [`MOST_REVERTED_ANCESTORS`] commits, so a revert of an older commit is not found.
     fn undoes_an_earlier_commit(
         &self,
         _commit: Option<&str>,
         _paths: &[RepoPath],
-    ) -> Result<bool, TreeError> {
-        Ok(false)
+    ) -> Result<Option<String>, TreeError> {
+        Ok(None)
+    }
+
+    /// The messages of the commits the merge `commit` brings in beside its first parent (those
+    /// its other parents reach and its first does not), at most `most` of them. Asked only of a
+    /// merge judged against its first parent, and only when a rule would otherwise report it.
+    fn merged_messages(&self, _commit: &str, _most: usize) -> Result<MergedMessages, TreeError> {
+        Ok(MergedMessages::Read(Vec::new()))
     }
 
     /// The content at `path` on `side` when it is a blob (a file or a symlink's target).

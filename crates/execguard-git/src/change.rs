@@ -171,6 +171,7 @@ fn load_commit<'r>(
         .map_err(read_err(format!("the tree of {id}")))?;
     let mut parents = revwalk::present_parents(repo, &commit)?;
     let mut merges_only_reverts = false;
+    let merge_by_first_parent = first_parent_only && parents.len() > 1;
     let parents = if first_parent_only {
         if parents.len() > 1 {
             merges_only_reverts = merge::brings_only_reverts(repo, &parents)?;
@@ -218,6 +219,7 @@ fn load_commit<'r>(
         label: parents.is_empty().then(|| root_commit_label(id)),
         author: Some(signature_text(&commit.author())),
         merges_only_reverts,
+        merge_by_first_parent,
         revert_verified,
         ..Change::default()
     };

@@ -86,7 +86,8 @@ pub(crate) fn undoes_an_ancestor(repo: &Repository, commit: &Commit<'_>, most: u
             paths: changed.into_keys().map(RepoPath::new).collect(),
             at: &at,
         };
-        Ok(ancestors::undoes_an_ancestor(repo, parent, &undo, most).unwrap_or(false))
+        Ok(ancestors::undoes_an_ancestor(repo, parent, &undo, most)
+            .is_ok_and(|found| found.is_some()))
     };
     found().unwrap_or(false)
 }

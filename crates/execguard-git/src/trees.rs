@@ -1,7 +1,7 @@
 //! The rules' read access to both sides of a change: [`Snapshot`] (one side, as libgit2, the
 //! index or an in-memory re-merge holds it) and [`GitTrees`], the core's [`Trees`] over them.
 
-use execguard_core::{Entry, RepoPath, Side, TreeError, Trees};
+use execguard_core::{Entry, MergedMessages, RepoPath, Side, TreeError, Trees};
 use git2::{Commit, ObjectType, Oid, Repository, Tree};
 
 use crate::folders::Folders;
@@ -209,12 +209,12 @@ impl Trees for GitTrees<'_> {
         &self,
         commit: Option<&str>,
         paths: &[RepoPath],
-    ) -> Result<bool, TreeError> {
+    ) -> Result<Option<String>, TreeError> {
         let Snapshot::Tree(base) = &self.base else {
-            return Ok(false);
+            return Ok(None);
         };
         let Some(start) = self.base_commit(commit, base.id())? else {
-            return Ok(false);
+            return Ok(None);
         };
         let at = |side: Side, path: &RepoPath| {
             Ok(self.entry(side, path)?.map(|entry| (entry.kind, entry.id)))
@@ -223,7 +223,15 @@ impl Trees for GitTrees<'_> {
             paths: paths.to_vec(),
             at: &at,
         };
-        ancestors::undoes_an_ancestor(self.repo, start, &undo, ancestors::MOST_ANCESTORS)
+        Ok(
+            ancestors::undoes_an_ancestor(self.repo, start, &undo, ancestors::MOST_ANCESTORS)?
+                .map(|id| id.to_string()),
+        )
+    }
+
+    fn merged_messages(&self, commit: &str, most: usize) -> Result<MergedMessages, TreeError> {
+        let id = Oid::from_str(commit).map_err(tree_error(format!("commit {commit}")))?;
+        crate::merged_messages::merged_messages(self.repo, id, most)
     }
 
     fn held_blobs(

@@ -24,6 +24,20 @@ pub struct ExecplanDeleted {
     /// Whether the finding is advice: the plan is deleted or emptied before the commit message
     /// exists (pre-commit), and the message may yet record its removal by naming it.
     pub advice: bool,
+    /// For a merge judged against its first parent: what the messages of the commits it brings
+    /// in said of the removal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged: Option<MergedCommits>,
+}
+
+/// What the commits a merge brings in said of a plan it removes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "merged-commits", rename_all = "kebab-case")]
+pub enum MergedCommits {
+    /// Their messages were read, and none names the plan.
+    NoneNames,
+    /// The merge brings in more than `most` commits: their messages were not read.
+    NotRead { most: usize },
 }
 
 /// How a change takes a plan away.
@@ -73,12 +87,14 @@ impl ExecplanDeleted {
         }
         let why = match (&self.removal, self.advice) {
             (PlanRemoval::Deletes | PlanRemoval::Empties, true) => {
-                "a plan in use is removed only by a commit whose message names it, and this hook runs before the message exists"
+                "a plan in use is removed only by a commit whose message names it, and this hook runs before the message exists".to_string()
             }
-            (PlanRemoval::Deletes | PlanRemoval::Empties, false) => {
-                "a plan in use is not removed without a record, and the commit message does not name it"
-            }
-            _ => "a plan in use is not removed by a commit",
+            (PlanRemoval::Deletes | PlanRemoval::Empties, false) => match &self.merged {
+                None => "a plan in use is not removed without a record, and the commit message does not name it".to_string(),
+                Some(MergedCommits::NoneNames) => "a plan in use is not removed without a record, and neither the merge's message nor that of any commit it brings in names it".to_string(),
+                Some(MergedCommits::NotRead { most }) => format!("a plan in use is not removed without a record, and the merge's message does not name it; the merge brings in more than {most} commits, whose messages are not read"),
+            },
+            _ => "a plan in use is not removed by a commit".to_string(),
         };
         format!(
             "{} {what}, the execplan of feature `{}`, which {} in {}: {why}.",

@@ -27,7 +27,7 @@ pub use commit_message::{
     is_placeholder, CommitMessage, OverrideFault, OverrideProblem, SubjectTooLong,
 };
 pub use commit_size::{BinaryContent, BlobChange, CommitSize, FileLines, LargeBlob, TooLarge};
-pub use execplan_deleted::{ExecplanDeleted, PlanRemoval};
+pub use execplan_deleted::{ExecplanDeleted, MergedCommits, PlanRemoval};
 pub use execplan_ready::{ExecplanReady, PlanNotReady, PlanProblem, SpecNotFrozen, SpecProblem};
 pub use execplan_sections::{
     BesidePlans, ExecplanSections, MissingSections, NotAPlan, SpecNotNamed,
@@ -284,6 +284,7 @@ mod tests {
                 reverts: None,
                 unattributed: false,
                 small_plan_touch: None,
+                unverified_revert: None,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),
@@ -308,6 +309,7 @@ mod tests {
                 markers: vec!["EXECPLAN-READY".to_string()],
                 section: "Progress".to_string(),
                 advice: false,
+                merged: None,
             }),
             Finding::CommitSize(CommitSize::BinaryContent(BinaryContent {
                 bytes: 300_000,
@@ -351,6 +353,7 @@ mod tests {
                     plan: path("plans/completed/a-execplan.md"),
                     why: SetAsideWhy::Closed,
                 }],
+                unverified_revert: None,
             })),
             Finding::ExecplanSections(ExecplanSections::NotAPlan(NotAPlan {
                 path: path("plans/audit-execplan.md"),

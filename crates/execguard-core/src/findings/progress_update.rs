@@ -38,6 +38,10 @@ pub struct UnplannedComplexWork {
     /// The execplans the change touches that do not make it planned work.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub set_aside: Vec<SetAsidePlan>,
+    /// Its message claims a revert its trees do not bear out: none of this many first-parent
+    /// commits below it is undone by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unverified_revert: Option<usize>,
 }
 
 /// An execplan a change touches that does not make it planned work.
@@ -141,7 +145,8 @@ pub struct NoPlanUpdated {
     pub reworded_features: Vec<String>,
     /// Where execplans live, in words: `plans/<feature>-execplan.md`.
     pub execplans: String,
-    /// The commit this change reverts, when its message says it is a `git revert`.
+    /// The commit this change reverts: the one its `git revert` message names, or the one its
+    /// trees undo when its message claims a revert in another form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverts: Option<String>,
     /// Under `require = "planned-work"` and `within = "push"`: work no feature is named for,
@@ -153,6 +158,10 @@ pub struct NoPlanUpdated {
     /// open execplan, so the finding is a warning.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub small_plan_touch: Option<SmallPlanTouch>,
+    /// Its message claims a revert its trees do not bear out: none of this many first-parent
+    /// commits below it is undone by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unverified_revert: Option<usize>,
 }
 
 /// Small work that is planned work only because it, or its push or range, touches an open
@@ -197,9 +206,14 @@ pub struct PlanNotUpdated {
     pub feature: String,
     /// How the feature was named.
     pub named_by: FeatureNamedBy,
-    /// The commit this change reverts, when its message says it is a `git revert`.
+    /// The commit this change reverts: the one its `git revert` message names, or the one its
+    /// trees undo when its message claims a revert in another form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverts: Option<String>,
+    /// Its message claims a revert its trees do not bear out: none of this many first-parent
+    /// commits below it is undone by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unverified_revert: Option<usize>,
 }
 
 /// What names the feature a change works on.
@@ -210,6 +224,17 @@ pub enum FeatureNamedBy {
     Trailer,
     /// The branch name.
     Branch,
+}
+
+/// Why a change whose message claims a revert is judged as any change: its trees undo none of the
+/// `searched` first-parent commits below it. Empty when its revert is not in question.
+fn unverified(about: &About, searched: Option<usize>) -> String {
+    searched.map_or_else(String::new, |searched| {
+        format!(
+            " Its message claims a revert, but {} is not a verified one: it undoes none of the {searched} first-parent commits below it (every path that commit changed put back as it was, nothing else changed), so it is judged as any change, not as a revert; a revert of an older commit is not verified.",
+            about.subject
+        )
+    })
 }
 
 impl CodeChanged {
@@ -268,9 +293,10 @@ impl ProgressUpdate {
                     )
                 });
                 format!(
-                    "{} {} but adds no entry to any execplan's {section} section{why}.{reworded}{warning}",
+                    "{} {} but adds no entry to any execplan's {section} section{why}.{reworded}{warning}{}",
                     about.subject,
-                    found.code.summary()
+                    found.code.summary(),
+                    unverified(about, found.unverified_revert)
                 )
             }
             ProgressUpdate::PlanNotUpdated(found) => {
@@ -279,12 +305,13 @@ impl ProgressUpdate {
                     FeatureNamedBy::Branch => "named by the branch",
                 };
                 format!(
-                    "{} {} but does not update the {} section of {} (feature `{}`, {how}).",
+                    "{} {} but does not update the {} section of {} (feature `{}`, {how}).{}",
                     about.subject,
                     found.code.summary(),
                     found.section,
                     found.plan,
-                    found.feature
+                    found.feature,
+                    unverified(about, found.unverified_revert)
                 )
             }
             ProgressUpdate::UnplannedComplexWork(found) => {
@@ -308,7 +335,7 @@ impl ProgressUpdate {
                     )
                 };
                 format!(
-                    "{} {}, writing {lines} in {} code file{} in {} folder{} (tests left out): this looks like complex work (more than {} lines, more than {} files, or more than {} lines in {} folders or more: `unplanned-max-lines`, `unplanned-max-files`, `unplanned-spread-lines` / `unplanned-spread-folders`), and {unnamed}.",
+                    "{} {}, writing {lines} in {} code file{} in {} folder{} (tests left out): this looks like complex work (more than {} lines, more than {} files, or more than {} lines in {} folders or more: `unplanned-max-lines`, `unplanned-max-files`, `unplanned-spread-lines` / `unplanned-spread-folders`), and {unnamed}.{}",
                     about.subject,
                     found.code.summary(),
                     found.written_files,
@@ -319,6 +346,7 @@ impl ProgressUpdate {
                     found.max_files,
                     found.spread_lines,
                     found.spread_folders,
+                    unverified(about, found.unverified_revert),
                 )
             }
         }

@@ -2,10 +2,11 @@ mod accounted;
 mod duplicate;
 
 use crate::context::Context;
-use crate::findings::{ExecplanDeleted, Finding, PlanRemoval};
+use crate::findings::{ExecplanDeleted, Finding, MergedCommits, PlanRemoval};
 use crate::markdown;
-use crate::model::{RepoPath, Side, TreeError};
+use crate::model::{MergedMessages, RepoPath, Side, TreeError};
 use crate::report::Violation;
+use crate::trailers::Message;
 
 rule_doc!(
     r#"execplan-deleted: a plan in use is not deleted or emptied.
@@ -15,10 +16,14 @@ A commit may not delete an execplan (a path of `[layout] execplans`), rename it 
 no execplan (a folder of `[layout] not-planning`, another name), or empty it (leave no visible
 content, or none of the required sections it had), when the base's version is ready (carries
 `EXECPLAN-READY`) or its Progress section has open task items (`- [ ]`). A plan that is not ready
-and whose every Progress item is done (or that has none) may be removed. A plan deleted while the
-same commit adds its feature's plan at another execplan path (`active/` to `completed/`, edited
-too much for git to see a rename) has moved, not gone, when the added plan keeps visible content
-and one of the required sections the old one had.
+and whose every Progress item is done (or that has none) may be removed. So may a document kept
+beside the plans that `execplan-sections` reads as no plan (a findings note, a report, a runbook,
+a stub): it has no readiness marker and no open task, so deleting it deletes no plan in use; a
+file that is ready or has open Progress items is a plan in use whatever it is called.
+
+A plan deleted while the same commit adds its feature's plan at another execplan path (`active/`
+to `completed/`, edited too much for git to see a rename) has moved, not gone, when the added plan
+keeps visible content and one of the required sections the old one had.
 
 A deleted (or emptied) plan whose text another execplan of the new tree keeps is no loss either:
 another plan (open or closed, by any template, not the removed path) that is the same file, or
@@ -46,7 +51,12 @@ and names one is refused for each of the other two. Trailers (`Execplan: <featur
 plan. The pre-commit hook runs before the message exists: there a removal is advice (a
 warning saying to name the plan in the message), unless the commit is refused for another
 reason, and the commit-msg hook judges the message; pre-push, pre-receive and
-`execguard check --range` judge each commit's message.
+`execguard check --range` judge each commit's message. Under `check --range --first-parent` a
+merge is judged by its whole change against its first parent, which the commits it brings in
+made: their messages name a plan it removes as well as its own ("Remove finished plan
+plans/foo-execplan.md" in a pull request merged as "Merge pull request #12 ..."). Up to 500 of
+them are read; a merge that brings in more has none read, so a removal only they record stays
+refused, and the message says so.
 
 A copy an editor or file manager made of a plan (`plan 2.md`, `plan copy.md`, `plan - Copy.md`,
 `plan (1).md`, `plan-copy.md`, beside `plan.md` in the same folder) may be deleted or emptied,
@@ -97,6 +107,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
     let layout = &cx.config.layout;
     let section = &cx.config.rules.progress_update.section;
     let mut out = Vec::new();
+    let mut merged_messages = None;
     for file in &cx.change.files {
         let old_path = file.old_path();
         let Some(feature) = layout.execplans.feature_of(old_path) else {
@@ -154,6 +165,28 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             Some(_) => false,
             None => removes,
         };
+        // A merge judged against its first parent removes what the commits it brings in
+        // removed: their messages may record it too.
+        let mut merged = None;
+        if removes && cx.change.merge_by_first_parent {
+            let found = match &merged_messages {
+                Some(found) => found,
+                None => merged_messages.insert(read_merged_messages(cx)?),
+            };
+            match found {
+                MergedNamed::Read(messages)
+                    if messages.iter().any(|message| {
+                        accounted::named_in_message(message, old_path, &feature)
+                    }) =>
+                {
+                    continue;
+                }
+                MergedNamed::Read(_) => merged = Some(MergedCommits::NoneNames),
+                MergedNamed::TooMany(most) => {
+                    merged = Some(MergedCommits::NotRead { most: *most });
+                }
+            }
+        }
         out.push(cx.violation_with_undo(
             Finding::ExecplanDeleted(ExecplanDeleted {
                 path: old_path.clone(),
@@ -164,11 +197,38 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 markers: layout.execplan_marker.names().to_vec(),
                 section: section.clone(),
                 advice,
+                merged,
             }),
             cx.undo_hint(old_path),
         ));
     }
     Ok(out)
+}
+
+/// How many commits a merge may bring in for their messages to be read: beyond it none is, and a
+/// removal only they would record stays refused.
+const MOST_MERGED_COMMITS: usize = 500;
+
+/// The messages of the commits the merge brings in, parsed, or how many were too many to read.
+enum MergedNamed {
+    Read(Vec<Message>),
+    TooMany(usize),
+}
+
+fn read_merged_messages(cx: &Context<'_>) -> Result<MergedNamed, TreeError> {
+    let Some(commit) = cx.change.commit.as_deref() else {
+        return Ok(MergedNamed::Read(Vec::new()));
+    };
+    Ok(
+        match cx.trees.merged_messages(commit, MOST_MERGED_COMMITS)? {
+            MergedMessages::Read(raw) => MergedNamed::Read(
+                raw.iter()
+                    .map(|message| Message::parse(message, None))
+                    .collect(),
+            ),
+            MergedMessages::TooMany(most) => MergedNamed::TooMany(most),
+        },
+    )
 }
 
 /// Whether moving a plan from `from` to `to` closes it: into `[layout] closed-plans`, from
@@ -211,6 +271,7 @@ fn closing_unstarted(
             markers: cx.config.layout.execplan_marker.names().to_vec(),
             section: section.clone(),
             advice: false,
+            merged: None,
         }),
         cx.undo_hint(old_path),
     )))

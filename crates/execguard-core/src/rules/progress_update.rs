@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::{Require, UnplannedVerdict, Within};
-use crate::context::{Context, FeatureSource};
+use crate::context::{Context, FeatureSource, RevertCheck};
 use crate::findings::{
     CodeChanged, FeatureNamedBy, Finding, NoPlanUpdated, PlanNotUpdated, ProgressUpdate,
     SetAsideWhy, SmallPlanTouch, UnplannedBranch, UnplannedComplexWork,
@@ -171,7 +171,9 @@ another path (a copy is not written code; it stays code for everything else), as
 commit, or a subject that claims a revert in another form (`revert: ...`, `revert(scope): ...`,
 `Revert ...`, `Reverts ...`, `Back out ...`, `Backout ...`) over a change that exactly undoes one
 of the 200 first-parent commits below it (every path that commit changed put back as it was, and
-nothing else changed; an older commit is not looked for); nor a merge judged against its first
+nothing else changed; an older commit is not looked for, and a finding on a change whose
+message claims a revert its trees do not bear out says so; the hint of a verified revert that
+still needs its entry names the commit it undoes, whatever its form); nor a merge judged against its first
 parent that brings in only such commits: taking work back needs no plan, and an open plan that a
 verified revert only puts back as it was does not make it planned work either): "this looks like
 complex work, and no execplan names it" (naming each plan it touches that does not count, and
@@ -265,6 +267,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 spread_folders: settings.unplanned_spread_folders,
                 execplans: cx.config.layout.execplans.in_words(),
                 set_aside: touched::set_aside_execplans(cx)?,
+                unverified_revert: revert(cx)?.1,
             };
             return Ok(vec![cx.violation(Finding::ProgressUpdate(
                 ProgressUpdate::UnplannedComplexWork(found),
@@ -285,6 +288,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         code_path: first_code.path.clone(),
         code_files: code.len(),
     };
+    let (reverts, unverified_revert) = revert(cx)?;
     let out = missing
         .into_iter()
         .map(|missing| {
@@ -300,9 +304,10 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     reworded,
                     reworded_features,
                     execplans: cx.config.layout.execplans.in_words(),
-                    reverts: reverts(cx),
+                    reverts: reverts.clone(),
                     unattributed,
                     small_plan_touch: small_plan_touch.clone(),
+                    unverified_revert,
                 }),
                 Missing::Plan {
                     plan,
@@ -314,7 +319,8 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     plan,
                     feature,
                     named_by,
-                    reverts: reverts(cx),
+                    reverts: reverts.clone(),
+                    unverified_revert,
                 }),
             };
             cx.violation(Finding::ProgressUpdate(finding))
@@ -438,9 +444,23 @@ fn reverts_only(cx: &Context<'_>) -> Result<bool, TreeError> {
     Ok(cx.change.merges_only_reverts || cx.revert_verified()?)
 }
 
-/// The commit the change reverts, when its message is `git revert`'s.
-fn reverts(cx: &Context<'_>) -> Option<String> {
-    cx.message.as_ref()?.reverted_commit()
+/// The commit the change reverts (the one its `git revert` message names, else the one its trees
+/// undo when its message claims a revert in another form), and, when its message claims a
+/// revert its trees do not bear out, how many first-parent commits were searched. A message
+/// that claims no revert searches nothing.
+fn revert(cx: &Context<'_>) -> Result<(Option<String>, Option<usize>), TreeError> {
+    let Some(message) = cx.message.as_ref() else {
+        return Ok((None, None));
+    };
+    let named = message.reverted_commit();
+    if !message.claims_revert() {
+        return Ok((named, None));
+    }
+    Ok(match cx.revert_check()? {
+        RevertCheck::Verified { undone } => (named.or(undone), None),
+        RevertCheck::Unverified { searched } => (named, Some(searched)),
+        RevertCheck::NotClaimed => (named, None),
+    })
 }
 
 fn branch_feature(cx: &Context<'_>) -> Option<(String, String)> {

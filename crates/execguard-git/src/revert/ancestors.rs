@@ -8,7 +8,7 @@ use crate::objects::{as_path, kind_of, tree_error};
 
 /// How many first-parent ancestors a revert that names no commit is compared with: the search
 /// stays bounded in time on any history, so a revert of an older commit is not verified.
-pub(crate) const MOST_ANCESTORS: usize = 200;
+pub(crate) const MOST_ANCESTORS: usize = execguard_core::MOST_REVERTED_ANCESTORS;
 
 /// What a path holds on one side: its kind and object id; `None` when absent.
 pub(crate) type Held = Option<(EntryKind, String)>;
@@ -20,8 +20,8 @@ pub(crate) struct Undo<'a> {
     pub at: &'a dyn Fn(Side, &RepoPath) -> Result<Held, TreeError>,
 }
 
-/// Whether `undo`, made on top of `start`, is exactly the inverse of `start` or one of its first
-/// `most` first-parent ancestors: it alters the same paths as that commit against its first
+/// The commit `undo`, made on top of `start`, is exactly the inverse of, if any: `start` or one of
+/// its first `most` first-parent ancestors: it alters the same paths as that commit against its first
 /// parent, and at each holds before what the commit left and after what its parent held. Each
 /// ancestor is first probed at one path by tree lookups and compared in full only when that path
 /// matches. A history cut short (a shallow clone, a root) ends the search.
@@ -30,9 +30,9 @@ pub(crate) fn undoes_an_ancestor(
     start: Commit<'_>,
     undo: &Undo<'_>,
     most: usize,
-) -> Result<bool, TreeError> {
+) -> Result<Option<git2::Oid>, TreeError> {
     let Some(probe) = undo.paths.first() else {
-        return Ok(false);
+        return Ok(None);
     };
     let (probe_before, probe_after) = ((undo.at)(Side::Base, probe)?, (undo.at)(Side::New, probe)?);
     let read = |id| tree_error(format!("commit {id}"));
@@ -40,10 +40,10 @@ pub(crate) fn undoes_an_ancestor(
     for _ in 0..most {
         let id = candidate.id();
         if candidate.parent_count() == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         let Ok(parent) = candidate.parent(0) else {
-            return Ok(false);
+            return Ok(None);
         };
         let tree = candidate.tree().map_err(read(id))?;
         let parent_tree = parent.tree().map_err(read(parent.id()))?;
@@ -51,11 +51,11 @@ pub(crate) fn undoes_an_ancestor(
             && held(&parent_tree, probe) == probe_after
             && inverse_of(repo, undo, &parent_tree, &tree).map_err(read(id))?
         {
-            return Ok(true);
+            return Ok(Some(id));
         }
         candidate = parent;
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// Whether `undo` alters exactly the paths the change from `before` to `after` alters, and
