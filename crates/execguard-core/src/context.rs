@@ -313,15 +313,8 @@ impl<'a> Context<'a> {
         let section = &self.config.rules.progress_update.section;
         let mut updates = BTreeMap::new();
         // An open item that newly names a path the change touches may record its step; the
-        // plans themselves are not such a path.
-        let touched = ChangedPaths::new(
-            self.change
-                .files
-                .iter()
-                .flat_map(FileChange::touched_paths)
-                .filter(|path| layout.execplans.feature_of(path).is_none())
-                .map(RepoPath::to_text),
-        );
+        // plans themselves are not such a path. Gathered once a plan is found.
+        let mut touched: Option<ChangedPaths> = None;
         for file in &self.change.files {
             let Some(feature) = layout.execplans.feature_of(&file.path) else {
                 continue;
@@ -339,7 +332,17 @@ impl<'a> Context<'a> {
                 .earlier_progress
                 .as_ref()
                 .and_then(|earlier| earlier.get(&feature));
-            let delta = progress_delta_touching(old.as_deref(), &new, section, earlier, &touched);
+            let touched = touched.get_or_insert_with(|| {
+                ChangedPaths::new(
+                    self.change
+                        .files
+                        .iter()
+                        .flat_map(FileChange::touched_paths)
+                        .filter(|path| layout.execplans.feature_of(path).is_none())
+                        .map(RepoPath::to_text),
+                )
+            });
+            let delta = progress_delta_touching(old.as_deref(), &new, section, earlier, touched);
             updates.insert(feature, delta);
         }
         *self.progress.borrow_mut() = Some(updates.clone());
