@@ -175,3 +175,44 @@ fn an_escalation_lets_only_the_session_that_raised_it_stop() {
         vec![json!("session-a"), json!(codex), Value::Null]
     );
 }
+
+/// The Stop hook held an agent whose open milestone recorded the step just done in place,
+/// naming the module it added and taking the step off `remaining:`, on a branch that names no
+/// feature; a rewording of the milestone still holds it.
+#[test]
+fn stop_lets_an_open_milestone_record_its_step_in_place() {
+    let repo = guarded_repo();
+    std::fs::remove_file(repo.path("requirements")).unwrap();
+    repo.git(["checkout", "-q", "-b", "work"]);
+    let plan = "plans/login-execplan.md";
+    let stage = "- [ ] Split the store (completed: the schema; remaining: reader and writer).\n";
+    repo.write(
+        plan,
+        repo.read(plan)
+            .replace("## Progress\n\n", &format!("## Progress\n\n{stage}")),
+    );
+    repo.commit_unchecked("Plan the split");
+    let stop = || {
+        let event = json!({"session_id": "abc", "cwd": repo.dir, "hook_event_name": "Stop", "stop_hook_active": false});
+        hook(&repo, &event.to_string())
+    };
+    repo.write("src/store/reader.rs", "pub fn read() {}\n");
+    repo.write(
+        plan,
+        repo.read(plan).replace(
+            "remaining: reader and writer",
+            "remaining: writer and reader",
+        ),
+    );
+    let run = stop();
+    assert_eq!(run.code, Some(2), "a reordering is no entry: {run:#?}");
+    repo.write(
+        plan,
+        repo.read(plan).replace(
+            "the schema; remaining: writer and reader",
+            "the schema; the reader in `src/store/reader.rs`; remaining: writer",
+        ),
+    );
+    let run = stop();
+    assert!(run.ok(), "{run:#?}");
+}

@@ -128,6 +128,38 @@ fn a_box_ticked_unticked_and_ticked_again_counts_once() {
     );
 }
 
+/// An open milestone that records each commit's step in place, naming the module the commit
+/// adds and taking the step off its `remaining:` list, was refused on every commit of a range
+/// whose branch names no feature. A commit that only rewords it stays refused.
+#[test]
+fn an_open_milestone_recording_each_step_in_place_is_progress_over_a_range() {
+    let stage = "- [ ] Split the store (completed: the schema; remaining: reader and writer).\n";
+    let (repo, base) = range_base(None, &format!("{FIRST_ENTRY}{stage}"));
+    let unnamed = |range: &str| repo.execguard(["check", "--range", range, "--branch", "work"]);
+    repo.write("src/store/reader.rs", "pub fn read() {}\n");
+    replace(
+        &repo,
+        "the schema; remaining: reader and writer",
+        "the schema; the reader in `src/store/reader.rs`; remaining: writer",
+    );
+    repo.commit_unchecked("Add the reader");
+    repo.write("src/store/writer.rs", "pub fn write() {}\n");
+    replace(
+        &repo,
+        "`src/store/reader.rs`; remaining: writer",
+        "`src/store/reader.rs`; the writer in `writer.rs`; remaining: nothing",
+    );
+    repo.commit_unchecked("Add the writer");
+    unnamed(&format!("{base}..HEAD")).assert_ok();
+    let tip = repo.head();
+    repo.append("src/store/writer.rs", "pub fn flush() {}\n");
+    replace(&repo, "remaining: nothing", "remaining: none");
+    repo.commit_unchecked("Add flush");
+    let range = unnamed(&format!("{tip}..HEAD"));
+    range.assert_refused("progress-update");
+    assert!(range.stderr.contains("only rewords"), "{range:#?}");
+}
+
 /// Subjects that git and the forges write for merges and reverts are not held to the limit:
 /// they were 290 of 319 findings on one repository.
 #[test]

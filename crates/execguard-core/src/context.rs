@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::config::Config;
 use crate::findings::{About, Finding, OverrideFault, OverrideProblem};
 use crate::model::{Change, FileChange, RepoPath, Side, TreeError, Trees};
-use crate::progress::{progress_delta, ProgressChange, ProgressDelta};
+use crate::progress::{progress_delta_touching, ChangedPaths, ProgressChange, ProgressDelta};
 use crate::report::Violation;
 use crate::rule_id::{RuleId, UnknownRule};
 use crate::trailers::{Message, OVERRIDE_TRAILER};
@@ -334,6 +334,9 @@ impl<'a> Context<'a> {
         let layout = &self.config.layout;
         let section = &self.config.rules.progress_update.section;
         let mut updates = BTreeMap::new();
+        // An open item that newly names a path the change touches may record its step; the
+        // plans themselves are not such a path. Gathered once a plan is found.
+        let mut touched: Option<ChangedPaths> = None;
         for file in &self.change.files {
             let Some(feature) = layout.execplans.feature_of(&file.path) else {
                 continue;
@@ -351,7 +354,17 @@ impl<'a> Context<'a> {
                 .earlier_progress
                 .as_ref()
                 .and_then(|earlier| earlier.get(&feature));
-            let delta = progress_delta(old.as_deref(), &new, section, earlier);
+            let touched = touched.get_or_insert_with(|| {
+                ChangedPaths::new(
+                    self.change
+                        .files
+                        .iter()
+                        .flat_map(FileChange::touched_paths)
+                        .filter(|path| layout.execplans.feature_of(path).is_none())
+                        .map(RepoPath::to_text),
+                )
+            });
+            let delta = progress_delta_touching(old.as_deref(), &new, section, earlier, touched);
             updates.insert(feature, delta);
         }
         *self.progress.borrow_mut() = Some(updates.clone());

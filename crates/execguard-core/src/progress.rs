@@ -14,7 +14,10 @@
 //! - a pair is progress when the box went from open to done (whatever else changed in the
 //!   entry, unless the branch had that entry done before: ticked, unticked and ticked again),
 //!   when only its stamp changed, or when an open item kept every word it had and gained at least
-//!   four (it records what was done so far). Any other pair is a rewording, which is not progress.
+//!   four (it records what was done so far), or when an open item records the step the change
+//!   did: it gains at least four words, among them a path the change touches that it did not
+//!   name, while losing fewer than it gains and at most a quarter of its own (the step taken off
+//!   its `remaining:` list). Any other pair is a rewording, which is not progress.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
@@ -26,6 +29,9 @@ use crate::common_ends::common_ends;
 use crate::markdown::{self, Reading};
 
 mod pairing;
+mod step;
+
+pub use step::ChangedPaths;
 
 /// How a commit changed the Progress section of one execplan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -94,7 +100,18 @@ impl EarlierEntries {
 /// code blocks, is no change. A new execplan (`old` is `None`) changes and progresses when its
 /// section has an entry.
 pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressChange {
-    progress_delta(old, new, section, None).change
+    progress_change_touching(old, new, section, &ChangedPaths::default())
+}
+
+/// [`progress_change`] for a change that touches `touched`: an open item that newly names one
+/// of them may record the change's step (see [`ChangedPaths`]).
+pub fn progress_change_touching(
+    old: Option<&str>,
+    new: &str,
+    section: &str,
+    touched: &ChangedPaths,
+) -> ProgressChange {
+    progress_delta_touching(old, new, section, None, touched).change
 }
 
 /// [`progress_change`], with the entries the plan had `earlier` on the branch counted as seen,
@@ -104,6 +121,17 @@ pub fn progress_delta(
     new: &str,
     section: &str,
     earlier: Option<&EarlierEntries>,
+) -> ProgressDelta {
+    progress_delta_touching(old, new, section, earlier, &ChangedPaths::default())
+}
+
+/// [`progress_delta`] for a change that touches `touched` (see [`progress_change_touching`]).
+pub fn progress_delta_touching(
+    old: Option<&str>,
+    new: &str,
+    section: &str,
+    earlier: Option<&EarlierEntries>,
+    touched: &ChangedPaths,
 ) -> ProgressDelta {
     let Some(new_entries) = section_entries(new, section) else {
         return ProgressDelta::default();
@@ -134,7 +162,13 @@ pub fn progress_delta(
     // Every entry of the old section is seen: a copy of one that the shared start or end holds
     // is no new entry either.
     let old_seen = OldEntries::new(old_all);
-    pairing::compare(&old_keys, &new_keys, earlier.unwrap_or(&empty), &old_seen)
+    pairing::compare(
+        &old_keys,
+        &new_keys,
+        earlier.unwrap_or(&empty),
+        &old_seen,
+        touched,
+    )
 }
 
 /// Every entry of an old section, as [`EarlierEntries`] would hold them, gathered only when a

@@ -3,6 +3,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
+use super::step::{records_a_step, ChangedPaths};
 use super::{counts, EarlierEntries, OldEntries, ProgressChange, ProgressDelta};
 use crate::markdown::entry_stamp;
 
@@ -11,12 +12,14 @@ use crate::markdown::entry_stamp;
 type Slot<'e> = Option<(&'e str, usize)>;
 
 /// Compares the entries of the old and the new section (those both have at their start and end
-/// set aside). `old_seen` holds every entry of the whole old section.
+/// set aside). `old_seen` holds every entry of the whole old section; `touched` the paths the
+/// change touches.
 pub(super) fn compare(
     old: &[String],
     new: &[String],
     earlier: &EarlierEntries,
     old_seen: &OldEntries<'_>,
+    touched: &ChangedPaths,
 ) -> ProgressDelta {
     let old_counts = counts(old);
     let new_counts = counts(new);
@@ -50,7 +53,7 @@ pub(super) fn compare(
     let progressed = by_slot.values().any(|(added, gone)| {
         pairs(added, gone).into_iter().any(|(new, old)| match old {
             None => !seen(new),
-            Some(old) => pair_progresses(new, old, &seen, earlier, old_seen),
+            Some(old) => pair_progresses(new, old, &seen, earlier, old_seen, touched),
         })
     });
     delta(ProgressChange {
@@ -121,13 +124,15 @@ fn pairs<'e>(added: &[&'e str], gone: &[&'e str]) -> Vec<(&'e str, Option<&'e st
 
 /// Whether an added entry that replaces `old` in place is progress: its box went from open to
 /// done (and the branch did not have it done before), only its stamp changed, or an open item
-/// grew by what was done so far (see [`grows_by_a_report`]).
+/// grew by what was done so far (see [`grows_by_a_report`]) or by the step the change did (see
+/// [`records_a_step`]).
 fn pair_progresses(
     new: &str,
     old: &str,
     seen: &impl Fn(&str) -> bool,
     earlier: &EarlierEntries,
     old_seen: &OldEntries<'_>,
+    touched: &ChangedPaths,
 ) -> bool {
     let (new_stamp, new_rest) = entry_stamp(new);
     let (old_stamp, old_rest) = entry_stamp(old);
@@ -135,7 +140,10 @@ fn pair_progresses(
         return !earlier.had_done(&new_rest) && !old_seen.had_done(&new_rest);
     }
     let same_box = new_stamp.get(..1) == old_stamp.get(..1);
-    if new.starts_with("[ ] ") && old.starts_with("[ ] ") && grows_by_a_report(&old_rest, &new_rest)
+    if new.starts_with("[ ] ")
+        && old.starts_with("[ ] ")
+        && (grows_by_a_report(&old_rest, &new_rest)
+            || records_a_step(&old_rest, &new_rest, touched))
     {
         return !seen(new);
     }
@@ -144,7 +152,7 @@ fn pair_progresses(
 
 /// Words an open item must gain, keeping every word it had, to count as a report of what was
 /// done: fewer is an edit of its wording ("the session store", "two (recieve → receive)").
-const REPORT_WORDS: usize = 4;
+pub(super) const REPORT_WORDS: usize = 4;
 
 /// Whether `new` keeps every word of `old`, in order, and adds at least [`REPORT_WORDS`] words:
 /// an open milestone that records its partial completion in place ("completed: A; remaining:

@@ -43,7 +43,13 @@ appending the newest entry while the oldest is dropped is progress. A pair is pr
 box went from open to done, whatever else changed in the entry (a completion time, what was
 done), when only its stamp changed, or when an open item keeps every word it had and gains at
 least four (`- [ ] Stage 3 (completed: parser)` growing to `- [ ] Stage 3 (completed: parser and
-the lexer; remaining: docs)`: what was done so far, recorded in place). Any other pair is a
+the lexer; remaining: docs)`: what was done so far, recorded in place), or when an open item
+records the step the commit did: it gains at least four words, among them a path the commit
+adds, changes or deletes that the item did not name (its file name will do: `lexer.rs` for
+`src/lexer.rs`), while losing fewer words than it gains and at most a quarter of its own, words
+moved within the item counting as kept (`(completed: parser; remaining: lexer, docs)` growing to
+`(completed: parser; the lexer in src/lexer.rs; remaining: docs)`: the step taken off what
+remains). Any other pair is a
 rewording — a search-and-replace or a spelling sweep that touches an old entry of some plan —
 and is not progress. A stamp is a date
 `YYYY-MM-DD` (or with `/` or `.`), optionally with a time, or a time `HH:MM` with optional seconds

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context as _};
 use execguard_core::config::Within;
-use execguard_core::rules::progress_update::progress_change;
+use execguard_core::progress::{progress_change, progress_change_touching, ChangedPaths};
 use execguard_core::{RepoPath, RuleId, Side, Trees, Violation};
 use execguard_git::Repo;
 use serde_json::{Map, Value};
@@ -134,12 +134,21 @@ pub fn decide(
             "execguard: do not stop yet [progress-update]: the working tree {code_text}, but the {section} section of {plan} has no new entry since HEAD. Update {section} at every stopping point: add an entry to {plan} saying what was done, what is left and any surprise, then stop."
         )));
     }
+    // An open item that newly names a file the working tree changes may record that step.
+    let touched = ChangedPaths::new(
+        changed
+            .iter()
+            .filter(|p| layout.execplans.feature_of(p).is_none())
+            .map(RepoPath::to_text),
+    );
     for plan in changed
         .iter()
         .filter(|p| layout.execplans.feature_of(p).is_some())
     {
         if let Some(new) = read_new(plan) {
-            if progress_change(read_old(plan)?.as_deref(), &new, section).progressed {
+            if progress_change_touching(read_old(plan)?.as_deref(), &new, section, &touched)
+                .progressed
+            {
                 return Ok(Decision::Allow);
             }
         }
