@@ -53,6 +53,70 @@ fn an_open_milestone_moving_its_step_from_remaining_to_completed_is_progress() {
     }
 }
 
+/// A milestone that says more than it did is progress whatever its new clause names: a clause
+/// of four words or more is what a new entry of its own would need, and a new entry is not asked
+/// to name a file.
+#[test]
+fn an_open_milestone_gaining_a_clause_is_progress() {
+    for (label, to) in [
+        (
+            "a new clause that names no file",
+            "delegate there; moved the approval requests into their own module; remaining: \
+             history",
+        ),
+        (
+            "a new clause that names a file the commit does not touch",
+            "delegate there; moved the approval requests into `src/app/approvals.rs`; \
+             remaining: history",
+        ),
+        (
+            "a new clause naming a file the item named already",
+            "delegate there; moved the approval requests out of `src/app/state.rs`; remaining: \
+             history",
+        ),
+    ] {
+        milestone_commit()
+            .named(label)
+            .replace(PLAN, "delegate there; remaining: approval, history", to)
+            .commit_all("state: extract approval state")
+            .accepted();
+    }
+}
+
+/// A done entry extended by what the commit added to the work it records (a tunable setting
+/// added to a finished milestone) was refused as "only rewords".
+#[test]
+fn a_done_entry_extended_by_the_commit_s_work_is_progress() {
+    let done = "- [x] (2026-01-02) M1 gamma-correct grayscale (vector only). Awaiting review.\n";
+    let planned = || {
+        Scenario::exec()
+            .git(["checkout", "-q", "-b", "work"])
+            .replace(PLAN, FIRST_ENTRY, &format!("{FIRST_ENTRY}{done}"))
+            .write("src/render.rs", "pub fn render() {}\n")
+            .setup_commit("Plan and first milestone")
+            .write("src/weight.rs", "pub fn weight() -> f32 { 1.0 }\n")
+    };
+    planned()
+        .named("extended")
+        .replace(
+            PLAN,
+            "(vector only).",
+            "(vector only), plus a user-tunable text weight setting with a live slider.",
+        )
+        .commit_all("render: text weight setting")
+        .accepted();
+    planned()
+        .named("reworded")
+        .replace(
+            PLAN,
+            "(vector only). Awaiting review.",
+            "(vector, not classic). Review pending.",
+        )
+        .commit_all("render: text weight setting")
+        .refused("progress-update")
+        .mentions("only rewords");
+}
+
 /// Rewordings that record no step of this commit: each is refused as one, as before.
 #[test]
 fn rewording_an_open_milestone_without_a_step_of_the_commit_is_refused() {
@@ -67,24 +131,6 @@ fn rewording_an_open_milestone_without_a_step_of_the_commit_is_refused() {
             "a remaining step only removed",
             "approval, history",
             "history",
-        ),
-        (
-            "a new clause that names nothing the commit did",
-            "delegate there; remaining: approval, history",
-            "delegate there; moved the approval requests into their own module; remaining: \
-             history",
-        ),
-        (
-            "a new clause that names a file the commit does not touch",
-            "delegate there; remaining: approval, history",
-            "delegate there; moved the approval requests into `src/app/approvals.rs`; \
-             remaining: history",
-        ),
-        (
-            "a file the item named already",
-            "delegate there; remaining: approval, history",
-            "delegate there; moved the approval requests out of `src/app/state.rs`; remaining: \
-             history",
         ),
     ] {
         milestone_commit()

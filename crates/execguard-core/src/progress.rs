@@ -13,11 +13,12 @@
 //!   oldest is dropped is progress: the two stand in different places.
 //! - a pair is progress when the box went from open to done (whatever else changed in the
 //!   entry, unless the branch had that entry done before: ticked, unticked and ticked again),
-//!   when only its stamp changed, or when an open item kept every word it had and gained at least
-//!   four (it records what was done so far), or when an open item records the step the change
-//!   did: it gains at least four words, among them a path the change touches that it did not
-//!   name, while losing fewer than it gains and at most a quarter of its own (the step taken off
-//!   its `remaining:` list). Any other pair is a rewording, which is not progress.
+//!   when only its stamp changed, or when the entry, open or done, says more than it did: it
+//!   gained at least four words more than it lost, and at least twice as many (an open item recording
+//!   what was done so far, a done entry extended by what the change added), or it records the
+//!   step the change did: it gains at least four words, among them a path the change touches
+//!   that it did not name, while losing fewer than it gains and at most a quarter of its own (the
+//!   step taken off its `remaining:` list). Any other pair is a rewording, which is not progress.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
@@ -103,7 +104,7 @@ pub fn progress_change(old: Option<&str>, new: &str, section: &str) -> ProgressC
     progress_change_touching(old, new, section, &ChangedPaths::default())
 }
 
-/// [`progress_change`] for a change that touches `touched`: an open item that newly names one
+/// [`progress_change`] for a change that touches `touched`: an entry that newly names one
 /// of them may record the change's step (see [`ChangedPaths`]).
 pub fn progress_change_touching(
     old: Option<&str>,

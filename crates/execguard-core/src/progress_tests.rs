@@ -413,9 +413,10 @@ fn unticking_an_entry_is_a_change_but_not_progress() {
 }
 
 /// An open milestone that records its partial completion in place ("completed: A; remaining:
-/// B" growing by what this commit did) was refused as a rewording.
+/// B" growing by what this commit did) was refused as a rewording, and so was a done entry
+/// extended by what the commit added to the work it records.
 #[test]
-fn an_open_item_growing_by_what_was_done_is_progress() {
+fn an_entry_saying_more_than_it_did_is_progress() {
     let plan = |entry: &str| {
         format!("# Plan\n\n## Progress\n\n- [x] (2026-02-03 21:05Z) one\n- [ ] {entry}\n\n## Decision Log\n- d\n")
     };
@@ -424,22 +425,28 @@ fn an_open_item_growing_by_what_was_done_is_progress() {
     );
     let grown = plan("Milestone 8: split modules (completed: extracted `momentum.cljs` and extracted trend regression into `trend/regression.cljs`; remaining: trend).");
     assert_eq!(progress_change(Some(&old), &grown, "Progress"), PROGRESSED);
-    // The same growth with a word of the old text changed is a rewording.
+    // A word of the old text corrected beside the growth: it still says more.
     let edited = grown.replace("momentum.cljs", "momentum.clj");
-    assert_eq!(
-        progress_change(Some(&old), &edited, "Progress"),
-        CHANGED_ONLY
-    );
-    // Three more words are an edit of the wording, and a done item is not reopened by growth.
+    assert_eq!(progress_change(Some(&old), &edited, "Progress"), PROGRESSED);
+    // Three more words are an edit of the wording.
     let short = plan("Milestone 8: split modules (completed: extracted `momentum.cljs` and the rest; remaining: trend).");
     assert_eq!(
         progress_change(Some(&old), &short, "Progress"),
         CHANGED_ONLY
     );
+    // A done entry extended by what the commit added says more too.
     let done_old = old.replace("- [ ] Milestone", "- [x] Milestone");
     let done_grown = grown.replace("- [ ] Milestone", "- [x] Milestone");
     assert_eq!(
         progress_change(Some(&done_old), &done_grown, "Progress"),
+        PROGRESSED
+    );
+    // A sentence rewritten in other words, losing more than half of what it gains, is a
+    // rewording.
+    let rewritten =
+        plan("Milestone 8: modules split (done: pulled `momentum.cljs` out; next: trend).");
+    assert_eq!(
+        progress_change(Some(&old), &rewritten, "Progress"),
         CHANGED_ONLY
     );
 }

@@ -3,7 +3,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::step::{records_a_step, ChangedPaths};
+use super::step::{records_a_step, ChangedPaths, WordChange};
 use super::{counts, EarlierEntries, OldEntries, ProgressChange, ProgressDelta};
 use crate::markdown::entry_stamp;
 
@@ -123,9 +123,9 @@ fn pairs<'e>(added: &[&'e str], gone: &[&'e str]) -> Vec<(&'e str, Option<&'e st
 }
 
 /// Whether an added entry that replaces `old` in place is progress: its box went from open to
-/// done (and the branch did not have it done before), only its stamp changed, or an open item
-/// grew by what was done so far (see [`grows_by_a_report`]) or by the step the change did (see
-/// [`records_a_step`]).
+/// done (and the branch did not have it done before), only its stamp changed, or the entry,
+/// open or done, says more than it did: it gained a clause of its own (see [`adds_a_clause`])
+/// or the step the change did (see [`records_a_step`]).
 fn pair_progresses(
     new: &str,
     old: &str,
@@ -140,41 +140,26 @@ fn pair_progresses(
         return !earlier.had_done(&new_rest) && !old_seen.had_done(&new_rest);
     }
     let same_box = new_stamp.get(..1) == old_stamp.get(..1);
-    if new.starts_with("[ ] ")
-        && old.starts_with("[ ] ")
-        && (grows_by_a_report(&old_rest, &new_rest)
-            || records_a_step(&old_rest, &new_rest, touched))
+    if same_box
+        && (adds_a_clause(&old_rest, &new_rest) || records_a_step(&old_rest, &new_rest, touched))
     {
         return !seen(new);
     }
     same_box && new_rest == old_rest && new_stamp != old_stamp && !seen(new)
 }
 
-/// Words an open item must gain, keeping every word it had, to count as a report of what was
-/// done: fewer is an edit of its wording ("the session store", "two (recieve → receive)").
+/// Words an entry must gain to count as saying more: fewer is an edit of its wording ("the
+/// session store", "two (recieve → receive)").
 pub(super) const REPORT_WORDS: usize = 4;
 
-/// Whether `new` keeps every word of `old`, in order, and adds at least [`REPORT_WORDS`] words:
-/// an open milestone that records its partial completion in place ("completed: A; remaining:
-/// B" growing to "completed: A and B; ..."). A search-and-replace or a spelling sweep changes or
-/// drops a word, and is still a rewording.
-fn grows_by_a_report(old: &str, new: &str) -> bool {
-    let words = |text: &str| -> Vec<String> {
-        text.split_whitespace()
-            .map(|word| {
-                word.chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .flat_map(char::to_lowercase)
-                    .collect::<String>()
-            })
-            .filter(|word| !word.is_empty())
-            .collect()
-    };
-    let (old, new) = (words(old), words(new));
-    if new.len() < old.len() + REPORT_WORDS {
-        return false;
-    }
-    let mut rest = new.iter();
-    old.iter()
-        .all(|word| rest.any(|candidate| candidate == word))
+/// Whether `new` says more than `old`: it gains at least [`REPORT_WORDS`] words more than it
+/// loses, and at least twice as many (words compared as a bag, so words moved within the
+/// entry are neither). An open milestone recording its partial completion in place, and a done
+/// entry extended by what the change added to the work it records ("M1 — gamma-correct
+/// grayscale, plus a user-tunable text weight setting"), say more; a synonym swapped, words
+/// reordered or only removed, a spelling sweep or a rewritten sentence do not. A clause of four
+/// words is what a new entry of its own would need to be progress, so it asks no less.
+fn adds_a_clause(old: &str, new: &str) -> bool {
+    let change = WordChange::between(old, new);
+    change.gained >= change.lost + REPORT_WORDS && change.gained >= 2 * change.lost
 }

@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashMapExt};
 use super::pairing::REPORT_WORDS;
 
 /// The paths a change touches (adds, modifies, deletes, or renames from or to), as text, apart
-/// from the execplans: an open item that newly names one records that change's work. Empty when
+/// from the execplans: an entry that newly names one records that change's work. Empty when
 /// not known, and then no item counts so.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChangedPaths(Vec<String>);
@@ -47,7 +47,7 @@ impl ChangedPaths {
     }
 }
 
-/// Whether the open item `old` growing to `new` (each apart from its box and stamp) records the
+/// Whether the entry `old` growing to `new` (each apart from its box and stamp) records the
 /// step the change did: it gains at least [`REPORT_WORDS`] words it did not have, loses fewer
 /// than it gains and no more than a quarter of its own (the step taken off what remains), and
 /// names a path the change touches that it did not name before. Words are compared as a bag, so
@@ -55,19 +55,10 @@ impl ChangedPaths {
 /// (a synonym swapped, words reordered or only removed, a clause that names nothing the change
 /// did) is not a step.
 pub(super) fn records_a_step(old: &str, new: &str, changed: &ChangedPaths) -> bool {
-    let (old_words, new_words) = (words(old), words(new));
-    let mut balance: HashMap<&str, i64> = HashMap::with_capacity(old_words.len());
-    for word in &old_words {
-        *balance.entry(word.as_str()).or_default() += 1;
-    }
-    for word in &new_words {
-        *balance.entry(word.as_str()).or_default() -= 1;
-    }
-    let lost: i64 = balance.values().filter(|n| **n > 0).sum();
-    let gained: i64 = -balance.values().filter(|n| **n < 0).sum::<i64>();
-    let shape = gained >= REPORT_WORDS as i64
-        && lost < gained
-        && lost.saturating_mul(4) <= old_words.len() as i64;
+    let change = WordChange::between(old, new);
+    let shape = change.gained >= REPORT_WORDS
+        && change.lost < change.gained
+        && change.lost.saturating_mul(4) <= change.old_words;
     if !shape {
         return false;
     }
@@ -80,6 +71,35 @@ pub(super) fn records_a_step(old: &str, new: &str, changed: &ChangedPaths) -> bo
 
 /// The words of an entry, lowercased: runs of letters and digits (`approval_state.rs` is
 /// `approval`, `state`, `rs`), so a step's words read the same in either list.
+/// How many words an entry's text gained and lost, compared as a bag of lower-cased runs of
+/// letters and digits (so a word moved within the text is neither), and how many it had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct WordChange {
+    pub gained: usize,
+    pub lost: usize,
+    pub old_words: usize,
+}
+
+impl WordChange {
+    pub fn between(old: &str, new: &str) -> Self {
+        let (old_words, new_words) = (words(old), words(new));
+        let mut balance: HashMap<&str, i64> = HashMap::with_capacity(old_words.len());
+        for word in &old_words {
+            *balance.entry(word.as_str()).or_default() += 1;
+        }
+        for word in &new_words {
+            *balance.entry(word.as_str()).or_default() -= 1;
+        }
+        let lost: i64 = balance.values().filter(|n| **n > 0).sum();
+        let gained: i64 = -balance.values().filter(|n| **n < 0).sum::<i64>();
+        Self {
+            gained: gained.unsigned_abs() as usize,
+            lost: lost.unsigned_abs() as usize,
+            old_words: old_words.len(),
+        }
+    }
+}
+
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())

@@ -41,10 +41,12 @@ place in the list (after the same unchanged entry): first one with the same text
 stamp, then the rest in order. An added entry left unpaired is progress when its text is new, so
 appending the newest entry while the oldest is dropped is progress. A pair is progress when its
 box went from open to done, whatever else changed in the entry (a completion time, what was
-done), when only its stamp changed, or when an open item keeps every word it had and gains at
-least four (`- [ ] Stage 3 (completed: parser)` growing to `- [ ] Stage 3 (completed: parser and
-the lexer; remaining: docs)`: what was done so far, recorded in place), or when an open item
-records the step the commit did: it gains at least four words, among them a path the commit
+done), when only its stamp changed, or when the entry, open or done, says more than it did: it
+gains at least four words more than it loses, and at least twice as many, words moved within the
+entry counting as kept (`- [ ] Stage 3 (completed: parser)` growing to `- [ ] Stage 3
+(completed: parser and the lexer; remaining: docs)`: what was done so far, recorded in place;
+`- [x] M1 grayscale` growing to `- [x] M1 grayscale, plus a tunable text weight setting`: the
+finished work extended by the commit), or when an entry records the step the commit did: it gains at least four words, among them a path the commit
 adds, changes or deletes that the item did not name (its file name will do: `lexer.rs` for
 `src/lexer.rs`), while losing fewer words than it gains and at most a quarter of its own, words
 moved within the item counting as kept (`(completed: parser; remaining: lexer, docs)` growing to
