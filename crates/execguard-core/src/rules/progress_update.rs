@@ -38,8 +38,12 @@ added back, or a box ticked, unticked and ticked again does not.
 When neither names a feature, the matching execplan is any execplan whose Progress the commit
 progresses, which asks more. Each added entry is paired with a removed one that stood at the same
 place in the list (after the same unchanged entry): first one with the same text apart from its
-stamp, then the rest in order. An added entry left unpaired is progress when its text is new, so
-appending the newest entry while the oldest is dropped is progress. A pair is progress when its
+stamp, then one that shares enough words to be it reworded (twice the words both hold over the
+words of the two, at least one half; the most alike first), then the rest in order, a task item
+(with its box) only with a task item and any other entry only with another that is not one. An
+added entry left unpaired is progress when its text is new, so appending the newest entry while
+the oldest is dropped is progress, and so is a ticked task written where a phase heading or a
+goal of other words stood (a task list rewritten, every task done). A pair is progress when its
 box went from open to done, whatever else changed in the entry (a completion time, what was
 done), when only its stamp changed, or when an open item keeps every word it had and gains at
 least four (`- [ ] Stage 3 (completed: parser)` growing to `- [ ] Stage 3 (completed: parser and
