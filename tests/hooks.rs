@@ -8,6 +8,8 @@
 
 #[path = "progress/commit_shapes.rs"]
 mod commit_shapes;
+#[path = "progress/mode_only.rs"]
+mod mode_only;
 #[path = "progress/plan_text_synced.rs"]
 mod plan_text_synced;
 #[path = "progress/plan_text_synced_outside.rs"]
