@@ -10,6 +10,8 @@
 mod commit_shapes;
 #[path = "progress/milestone_steps.rs"]
 mod milestone_steps;
+#[path = "progress/mode_only.rs"]
+mod mode_only;
 #[path = "progress/plan_text_synced.rs"]
 mod plan_text_synced;
 #[path = "progress/plan_text_synced_outside.rs"]

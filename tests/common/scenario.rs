@@ -21,6 +21,12 @@ pub const PLAN: &str = "plans/login-execplan.md";
 /// The frozen spec the standard fixture commits.
 pub const SPEC: &str = "specs/login.md";
 
+/// A task list as a plan kept it before the work: phases, their goals, open tasks.
+pub const PLANNED_TASKS: &str = "### Phase 0: Storage-safe validation\n\nGoal: no check can fill the disk.\n\n- [ ] **0.1** Disable persistent logs.\n  - Change: route output through one bounded wrapper.\n- [ ] **0.2** Make geometry generation fail once.\n\n### Phase 1: Immediate selection\n\n- [ ] **1.1** Exactly one course card reads as selected.\n- [ ] **1.2** Ten cards fit without clipping.\n";
+
+/// The list the work turned out to need, written in its place with every task done.
+pub const DONE_TASKS: &str = "- [x] **1. Replace the authoring path.** Add a trajectory-first generator.\n- [x] **2. Build terrain once.** Carve bowls below each flight corridor.\n";
+
 /// `count` lines of distinct Rust constants named `{prefix}{i}`, one a line.
 pub fn constants(prefix: &str, count: usize) -> String {
     (0..count)

@@ -2,7 +2,7 @@
 //! ticked with its completion time, a log that drops its oldest entry, a copied entry, a bot's
 //! commit, a font, the agent hooks' own files, a small fix. Each runs the installed hooks.
 
-use super::common::scenario::{Scenario, PLAN};
+use super::common::scenario::{Scenario, DONE_TASKS, PLAN, PLANNED_TASKS};
 use super::common::TestRepo;
 
 const FIRST_ENTRY: &str = "- [x] (2026-01-01 09:00Z) Plan written.\n";
@@ -70,6 +70,36 @@ fn rewording_an_open_stage_is_refused() {
         .append("src/auth.rs", "pub fn logout() {}\n")
         .replace(PLAN, "Stage 1: session store", "Stage 1: the session store")
         .commit_all("Add logout")
+        .refused("progress-update")
+        .mentions("only rewords");
+}
+
+/// A commit that rewrote its plan's task list, the open phases replaced by the fewer tasks the
+/// work took, all ticked, was refused as only rewording entries: each ticked task was paired
+/// with a phase heading or a goal it shares no words with.
+#[test]
+fn a_task_list_rewritten_with_every_task_ticked_is_progress() {
+    unnamed_branch_with_entries(PLANNED_TASKS)
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .replace(PLAN, PLANNED_TASKS, DONE_TASKS)
+        .commit_all("Build the catalog")
+        .accepted();
+    // The same rewrite with its tasks left open records nothing done.
+    unnamed_branch_with_entries(PLANNED_TASKS)
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .replace(PLAN, PLANNED_TASKS, &DONE_TASKS.replace("[x]", "[ ]"))
+        .commit_all("Build the catalog")
+        .refused("progress-update")
+        .mentions("only rewords");
+    // A goal reworded into a ticked task is the same entry, reworded.
+    unnamed_branch_with_entries(PLANNED_TASKS)
+        .append("src/auth.rs", "pub fn logout() {}\n")
+        .replace(
+            PLAN,
+            "Goal: no check can fill the disk.\n",
+            "- [x] Goal: no validation check can fill the disk.\n",
+        )
+        .commit_all("Build the catalog")
         .refused("progress-update")
         .mentions("only rewords");
 }

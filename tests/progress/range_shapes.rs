@@ -313,3 +313,36 @@ fn within_push_an_earlier_commit_of_the_range_brings_the_entry() {
     run.assert_refused("progress-update");
     assert!(run.stderr.contains(&repo.head()[..7]), "{run:#?}");
 }
+
+/// Under `require = "planned-work"`, a commit on `main` that rewrote its plan's task list (open
+/// phases replaced by the fewer tasks the work took, all ticked) was refused by the range as only
+/// rewording entries. The same rewrite leaving its tasks open is still refused.
+#[test]
+fn planned_work_a_task_list_rewritten_with_every_task_ticked_is_progress() {
+    use super::common::scenario::{DONE_TASKS, PLANNED_TASKS};
+    let config =
+        "[rules.progress-update]\nrequire = \"planned-work\"\nplan-touch-small-work = \"refuse\"\n";
+    for (tasks, accepted) in [
+        (DONE_TASKS.to_string(), true),
+        (DONE_TASKS.replace("[x]", "[ ]"), false),
+    ] {
+        let (repo, base) = range_base(Some(config), PLANNED_TASKS);
+        repo.git(["checkout", "-q", "-B", "main"]);
+        repo.append("src/auth.rs", "pub fn catalog() {}\n");
+        replace(&repo, PLANNED_TASKS, &tasks);
+        repo.commit_unchecked("Build the catalog");
+        let run = repo.execguard([
+            "check",
+            "--range",
+            &format!("{base}..main"),
+            "--branch",
+            "main",
+        ]);
+        if accepted {
+            run.assert_ok();
+        } else {
+            run.assert_refused("progress-update");
+            assert!(run.stderr.contains("only rewords"), "{run:#?}");
+        }
+    }
+}

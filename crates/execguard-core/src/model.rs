@@ -191,6 +191,23 @@ impl FileChange {
         self.renamed_from.as_ref().unwrap_or(&self.path)
     }
 
+    /// Whether the change only flips the file's mode (`chmod +x` or `-x`): the same path and the
+    /// same blob on both sides, a regular file on one and an executable on the other. It writes
+    /// no line.
+    pub fn mode_only(&self) -> bool {
+        match (&self.old, &self.new) {
+            (Some(old), Some(new)) => {
+                let regular = |kind| matches!(kind, EntryKind::File | EntryKind::Executable);
+                self.renamed_from.is_none()
+                    && old.id == new.id
+                    && old.kind != new.kind
+                    && regular(old.kind)
+                    && regular(new.kind)
+            }
+            _ => false,
+        }
+    }
+
     /// Every path whose content or existence this change alters: both ends of a rename.
     pub fn touched_paths(&self) -> impl Iterator<Item = &RepoPath> {
         std::iter::once(&self.path).chain(self.renamed_from.as_ref())

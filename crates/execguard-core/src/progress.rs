@@ -6,7 +6,9 @@
 //! Unicode NFC), which starts with its box (`[ ]`, `[x]`) and holds its stamp (dates and times).
 //! Entries both versions have, as many times, are kept; the others were added or removed. An
 //! added entry is paired with a removed one that stood in the same place (after the same kept
-//! entry): first one with the same text apart from its stamp, then the rest in order. Then:
+//! entry): first one with the same text apart from its stamp, then one sharing enough words to be
+//! it reworded (`likeness`), then the rest in order, a task item only with a task item and any
+//! other entry only with another that is not one. Then:
 //!
 //! - an added entry left unpaired is progress when its text is new: not in the old section and
 //!   not seen earlier on the branch ([`EarlierEntries`]). Appending the newest entry while the
@@ -29,6 +31,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::common_ends::common_ends;
 use crate::markdown::{self, Reading};
 
+mod likeness;
 mod pairing;
 mod step;
 

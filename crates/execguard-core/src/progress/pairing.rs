@@ -4,7 +4,7 @@
 use foldhash::{HashMap, HashMapExt};
 
 use super::step::{records_a_step, ChangedPaths, WordChange};
-use super::{counts, EarlierEntries, OldEntries, ProgressChange, ProgressDelta};
+use super::{counts, likeness, EarlierEntries, OldEntries, ProgressChange, ProgressDelta};
 use crate::markdown::entry_stamp;
 
 /// Where an entry that is not kept stands: after the kept entry `(key, occurrence)`, or at the
@@ -82,45 +82,112 @@ fn unkept<'e>(keys: &'e [String], kept: &HashMap<&str, usize>) -> Vec<(Slot<'e>,
 
 /// Pairs the entries added at one place with those removed there: first those with the same
 /// stamp and the same text apart from it (written differently), then those with the same text
-/// apart from the stamp, then the rest in order. An added entry left over pairs with nothing
-/// (`None`).
+/// apart from the stamp, then rewordings (most alike first, see [`likeness`]), then the rest in
+/// order, a task item (with its box) only with a task item and any other entry only with another
+/// that is not one. An added entry left over pairs with nothing (`None`): a ticked item written
+/// where a heading or a paragraph of another text stood is a new entry, not a rewording of it.
 fn pairs<'e>(added: &[&'e str], gone: &[&'e str]) -> Vec<(&'e str, Option<&'e str>)> {
     let mut paired: Vec<Option<&str>> = vec![None; added.len()];
     let mut taken = vec![false; gone.len()];
-    if !gone.is_empty() {
-        let added_parts: Vec<(String, String)> = added.iter().map(|key| entry_stamp(key)).collect();
-        let gone_parts: Vec<(String, String)> = gone.iter().map(|key| entry_stamp(key)).collect();
-        for whole_stamp in [true, false] {
-            let mut free: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-            for (at, (stamp, rest)) in gone_parts.iter().enumerate().rev() {
-                if !taken[at] {
-                    let stamp = if whole_stamp { stamp.as_str() } else { "" };
-                    free.entry((stamp, rest.as_str())).or_default().push(at);
-                }
-            }
-            for (index, (stamp, rest)) in added_parts.iter().enumerate() {
-                if paired[index].is_some() {
-                    continue;
-                }
+    if gone.is_empty() {
+        return added.iter().map(|new| (*new, None)).collect();
+    }
+    let added_parts: Vec<(String, String)> = added.iter().map(|key| entry_stamp(key)).collect();
+    let gone_parts: Vec<(String, String)> = gone.iter().map(|key| entry_stamp(key)).collect();
+    for whole_stamp in [true, false] {
+        let mut free: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (at, (stamp, rest)) in gone_parts.iter().enumerate().rev() {
+            if !taken[at] {
                 let stamp = if whole_stamp { stamp.as_str() } else { "" };
-                if let Some(at) = free.get_mut(&(stamp, rest.as_str())).and_then(Vec::pop) {
-                    taken[at] = true;
-                    paired[index] = Some(gone[at]);
-                }
+                free.entry((stamp, rest.as_str())).or_default().push(at);
+            }
+        }
+        for (index, (stamp, rest)) in added_parts.iter().enumerate() {
+            if paired[index].is_some() {
+                continue;
+            }
+            let stamp = if whole_stamp { stamp.as_str() } else { "" };
+            if let Some(at) = free.get_mut(&(stamp, rest.as_str())).and_then(Vec::pop) {
+                taken[at] = true;
+                paired[index] = Some(gone[at]);
             }
         }
     }
-    let mut leftover = gone
-        .iter()
-        .zip(&taken)
-        .filter(|(_, taken)| !**taken)
-        .map(|(key, _)| *key);
+    let unpaired = paired.iter().filter(|old| old.is_none()).count();
+    let free = taken.iter().filter(|taken| !**taken).count();
+    if unpaired.saturating_mul(free) > MAX_COMPARED {
+        // Too many to compare word by word: every pair left is taken in order, as a rewording
+        // would be (which asks more, never less).
+        let mut leftover = (0..gone.len()).filter(|at| !taken[*at]).map(|at| gone[at]);
+        return added
+            .iter()
+            .zip(paired)
+            .map(|(new, old)| (*new, old.or_else(|| leftover.next())))
+            .collect();
+    }
+    if unpaired > 0 && free > 0 {
+        rewordings(&added_parts, &gone_parts, &mut paired, &mut taken, gone);
+    }
+    let boxed = |key: &str| key.starts_with("[x] ") || key.starts_with("[ ] ");
+    let mut leftover = [true, false].map(|items| {
+        (0..gone.len())
+            .filter(|at| !taken[*at] && boxed(gone[*at]) == items)
+            .map(|at| gone[at])
+            .collect::<Vec<_>>()
+            .into_iter()
+    });
     added
         .iter()
         .zip(paired)
-        .map(|(new, old)| (*new, old.or_else(|| leftover.next())))
+        .map(|(new, old)| {
+            let kind = if boxed(new) { 0 } else { 1 };
+            (*new, old.or_else(|| leftover[kind].next()))
+        })
         .collect()
 }
+
+/// Pairs for the rewordings, of whatever kind, pairs the entries not yet paired that share enough
+/// words: each added entry, in order, with the free removed entry most like it.
+fn rewordings<'e>(
+    added_parts: &[(String, String)],
+    gone_parts: &[(String, String)],
+    paired: &mut [Option<&'e str>],
+    taken: &mut [bool],
+    gone: &[&'e str],
+) {
+    let gone_words: Vec<_> = gone_parts
+        .iter()
+        .zip(taken.iter())
+        .map(|((_, rest), taken)| (!*taken).then(|| likeness::words(rest)))
+        .collect();
+    for (index, (_, rest)) in added_parts.iter().enumerate() {
+        if paired[index].is_some() {
+            continue;
+        }
+        let words = likeness::words(rest);
+        let mut best: Option<(usize, f64)> = None;
+        for (at, other) in gone_words.iter().enumerate() {
+            let Some(other) = other.as_ref().filter(|_| !taken[at]) else {
+                continue;
+            };
+            if !likeness::reworded(&words, other) {
+                continue;
+            }
+            let score = likeness::likeness(&words, other);
+            if best.is_none_or(|(_, top)| score > top) {
+                best = Some((at, score));
+            }
+        }
+        if let Some((at, _)) = best {
+            taken[at] = true;
+            paired[index] = Some(gone[at]);
+        }
+    }
+}
+
+/// Pairs of entries compared word by word at one place, at most: a rewrite of thousands of
+/// entries is paired in order.
+const MAX_COMPARED: usize = 40_000;
 
 /// Whether an added entry that replaces `old` in place is progress: its box went from open to
 /// done (and the branch did not have it done before), only its stamp changed, or the entry,

@@ -37,9 +37,12 @@ pub(super) fn by_author_or_trailer(cx: &Context<'_>) -> bool {
 /// is generated only when its old content carried a marker too: writing a marker into a
 /// hand-written file does not take its changes out of the code. Nor is a package manifest whose
 /// change touches only the package's release metadata (unless `[layout]
-/// release-metadata-is-code`).
+/// release-metadata-is-code`), nor a file whose mode alone changed.
 pub(super) fn code_by_content<'a>(cx: &Context<'a>) -> Result<Vec<&'a FileChange>, TreeError> {
-    let code = cx.code_changes();
+    // A mode flip (`chmod +x` on a script) writes no line: it is no work to record in Progress,
+    // and a snapshot of a working tree flipping a thousand modes is not a thousand files of work.
+    let mut code = cx.code_changes();
+    code.retain(|file| !file.mode_only());
     let layout = &cx.config.layout;
     if layout.binary_is_code
         && layout.generated_markers.is_empty()
