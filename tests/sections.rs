@@ -7,6 +7,8 @@ use crate::common;
 mod closing;
 #[path = "sections/duplicate.rs"]
 mod duplicate;
+#[path = "sections/joined_titles.rs"]
+mod joined_titles;
 #[path = "sections/named_in_message.rs"]
 mod named_in_message;
 #[path = "sections/stale_copy.rs"]
