@@ -11,6 +11,8 @@ mod duplicate;
 mod joined_titles;
 #[path = "sections/named_in_message.rs"]
 mod named_in_message;
+#[path = "sections/shelved_deleted.rs"]
+mod shelved_deleted;
 #[path = "sections/stale_copy.rs"]
 mod stale_copy;
 
