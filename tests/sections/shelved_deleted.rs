@@ -132,3 +132,27 @@ fn check_range_judges_an_archived_plan_by_the_range_base() {
     run.assert_ok();
     run.assert_not_flagged("execplan-deleted");
 }
+
+/// Moved out of the plans unchanged instead of deleted, the archived plan is judged alike.
+#[test]
+fn check_range_judges_an_archived_plan_moved_away_by_the_range_base() {
+    let repo = TestRepo::new();
+    repo.exec_fixture();
+    repo.write(".execguard.toml", FOLDERS);
+    write_open_plan(&repo, PLAN);
+    repo.commit_unchecked("Folders, one step open");
+    let start = repo.head();
+    std::fs::create_dir_all(repo.path("plans/archive")).unwrap();
+    repo.git(["mv", PLAN, ARCHIVED]);
+    repo.commit_unchecked("Shelve the login plan");
+    let shelved = repo.head();
+    std::fs::create_dir_all(repo.path("notes")).unwrap();
+    repo.git(["mv", ARCHIVED, "notes/login.md"]);
+    repo.commit_unchecked("Move the archive to notes");
+    let run = repo.execguard(["check", "--range", &format!("{start}..HEAD")]);
+    run.assert_refused("execplan-deleted");
+    assert!(run.stderr.contains("notes/login.md"), "{run:#?}");
+    let run = repo.execguard(["check", "--range", &format!("{shelved}..HEAD")]);
+    run.assert_ok();
+    run.assert_not_flagged("execplan-deleted");
+}

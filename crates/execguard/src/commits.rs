@@ -340,7 +340,7 @@ fn set_aside_in_range(
     let removed: Vec<(&execguard_core::RepoPath, String)> = change
         .files
         .iter()
-        .filter(|file| file.old.is_some() && file.old != file.new)
+        .filter(|file| file.old.is_some())
         .filter_map(|file| {
             let old_path = file.old_path();
             let feature = layout.execplans.feature_of(old_path)?;
