@@ -7,8 +7,12 @@ use crate::common;
 mod closing;
 #[path = "sections/duplicate.rs"]
 mod duplicate;
+#[path = "sections/joined_titles.rs"]
+mod joined_titles;
 #[path = "sections/named_in_message.rs"]
 mod named_in_message;
+#[path = "sections/shelved_deleted.rs"]
+mod shelved_deleted;
 #[path = "sections/stale_copy.rs"]
 mod stale_copy;
 

@@ -344,6 +344,11 @@ pub struct Change {
     /// of the range (a parent of its commits outside it: what the target already has) holds at
     /// the same path: a plan restored byte for byte, not new writing. Empty elsewhere.
     pub held_by_range_base: std::collections::BTreeSet<RepoPath>,
+    /// In a range or push judged commit by commit, the execplans the change removes from
+    /// `[layout] shelved-plans` or `closed-plans` that were still in use at a base of the range:
+    /// the base holds the same feature's plan at a path neither shelved nor closed, which the
+    /// change's base no longer does (the plan was set aside inside the range). Empty elsewhere.
+    pub set_aside_in_range: std::collections::BTreeSet<RepoPath>,
 }
 
 /// How many first-parent commits below a change a revert that names no commit is compared

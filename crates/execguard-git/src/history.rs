@@ -81,3 +81,40 @@ pub fn blob_in_commit(
         None => Ok(None),
     }
 }
+
+/// The path of every blob below the folder `dir` (the whole tree when empty) of commit `id`,
+/// read from its trees without any blob's content; none when the commit has no such folder.
+pub fn paths_in_commit(
+    repo: &Repo,
+    id: ObjectId,
+    dir: &RepoPath,
+) -> Result<Vec<RepoPath>, GitError> {
+    let git = repo.git();
+    let tree = repo.commit_tree(id)?;
+    let tree = if dir.as_bytes().is_empty() {
+        tree
+    } else {
+        match tree.get_path(std::path::Path::new(&dir.to_text())) {
+            Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => git
+                .find_tree(entry.id())
+                .map_err(read_err(format!("{dir} in commit {id}")))?,
+            _ => return Ok(Vec::new()),
+        }
+    };
+    let mut prefix = dir.as_bytes().to_vec();
+    if !prefix.is_empty() {
+        prefix.push(b'/');
+    }
+    let mut found = Vec::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |root, entry| {
+        if entry.kind() == Some(git2::ObjectType::Blob) {
+            let mut path = prefix.clone();
+            path.extend_from_slice(root.as_bytes());
+            path.extend_from_slice(entry.name_bytes());
+            found.push(RepoPath::new(path));
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .map_err(read_err(format!("the tree of {id}")))?;
+    Ok(found)
+}

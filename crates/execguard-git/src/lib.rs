@@ -73,7 +73,9 @@ pub use head::{
     current_branch, head_branch_and_trees, head_commit_id, head_paths, head_tree, head_trees,
 };
 pub use head_repo::{open_head, HeadRepo};
-pub use history::{blob_in_commit, first_parent_history, held_in_commit, CommitInfo};
+pub use history::{
+    blob_in_commit, first_parent_history, held_in_commit, paths_in_commit, CommitInfo,
+};
 pub use merge::{MergeParts, OtherParentTrees, ParentSide};
 pub use object_id::{BadObjectId, ObjectId};
 pub use open::{open_at, open_from_env};

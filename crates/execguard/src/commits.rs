@@ -272,6 +272,8 @@ fn check_one(
         Err(error) => Rc::new(crate::repair::config_or_repair(Err(error), &commit.change)?),
     };
     commit.change.held_by_range_base = held_by_bases(repo, &commit.change, &config, bases)?;
+    commit.change.set_aside_in_range =
+        set_aside_in_range(repo, &commit.change, &commit.trees, &config, bases)?;
     let Some(parts) = &commit.merge else {
         return Ok(execguard_core::check(
             &config,
@@ -318,6 +320,60 @@ fn held_by_bases(
         held.extend(execguard_git::held_in_commit(repo, base, &written)?);
     }
     Ok(held)
+}
+
+/// The execplans `change` removes from `[layout] shelved-plans` or `closed-plans` that were in
+/// use at one of the range's `bases`: the base holds the same feature's plan at a path neither
+/// shelved nor closed, and the change's base no longer holds that path (the plan was moved into
+/// the archive inside the range). See `execplan-deleted`.
+fn set_aside_in_range(
+    repo: &Repo,
+    change: &execguard_core::Change,
+    trees: &dyn execguard_core::Trees,
+    config: &Config,
+    bases: &[ObjectId],
+) -> anyhow::Result<std::collections::BTreeSet<execguard_core::RepoPath>> {
+    let layout = &config.layout;
+    let set_aside = |path: &execguard_core::RepoPath| {
+        layout.shelved_plans.is_match(path) || layout.closed_plans.is_match(path)
+    };
+    let removed: Vec<(&execguard_core::RepoPath, String)> = change
+        .files
+        .iter()
+        .filter(|file| file.old.is_some())
+        .filter_map(|file| {
+            let old_path = file.old_path();
+            let feature = layout.execplans.feature_of(old_path)?;
+            set_aside(old_path).then_some((old_path, feature))
+        })
+        .collect();
+    let mut found = std::collections::BTreeSet::new();
+    if removed.is_empty() {
+        return Ok(found);
+    }
+    for &base in bases {
+        for folder in layout.execplans.folders() {
+            let folder = execguard_core::RepoPath::from(folder.as_str());
+            for path in execguard_git::paths_in_commit(repo, base, &folder)? {
+                if set_aside(&path) {
+                    continue;
+                }
+                let Some(feature) = layout.execplans.feature_of(&path) else {
+                    continue;
+                };
+                for (old_path, _) in removed.iter().filter(|(_, f)| *f == feature) {
+                    if trees
+                        .entry(execguard_core::Side::Base, &path)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                        .is_none()
+                    {
+                        found.insert((*old_path).clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The config that judges a change whose base is `base_tree`: the explicit one, else the base

@@ -36,10 +36,12 @@ pub struct Layout {
     pub release_metadata_is_code: bool,
     pub branch_patterns: BranchPatterns,
     /// Execplans kept here are closed as done: touching one is not planned work, and moving a
-    /// plan here with none of its steps done is closing it unstarted.
+    /// plan here with none of its steps done is closing it unstarted; deleting one kept here is
+    /// no removal of a plan in use.
     pub closed_plans: Globs,
     /// Execplans kept here are shelved (archived, deferred, abandoned): touching one is not
-    /// planned work, and moving a plan here claims nothing done, so it is no closing.
+    /// planned work, moving a plan here claims nothing done, so it is no closing, and deleting
+    /// one kept here is no removal of a plan in use.
     pub shelved_plans: Globs,
     /// A file whose header comment carries one is generated, and not code for progress-update.
     pub generated_markers: GeneratedMarkers,

@@ -157,12 +157,14 @@ pub(super) struct RawLayout {
     pub(super) branch_patterns: Option<Vec<Spanned<String>>>,
     /// Globs of execplans closed as done: under `require = "planned-work"`, touching one is not
     /// planned work, and moving a plan here with every Progress item open is refused
-    /// (`closing-unstarted`). Default: folders named completed, complete, done, closed.
+    /// (`closing-unstarted`); deleting one kept here already removes no plan in use
+    /// (`execplan-deleted`). Default: folders named completed, complete, done, closed.
     #[schemars(with = "Vec<String>")]
     pub(super) closed_plans: Option<Vec<Spanned<String>>>,
     /// Globs of shelved execplans (archived, in a backlog, abandoned, deferred): touching one is
-    /// not planned work, and moving a plan here, done or not, claims nothing done. Default:
-    /// folders named archive, archived, backlog, abandoned, deferred.
+    /// not planned work, moving a plan here, done or not, claims nothing done, and deleting one
+    /// kept here already removes no plan in use. Default: folders named archive, archived,
+    /// backlog, abandoned, deferred.
     #[schemars(with = "Vec<String>")]
     pub(super) shelved_plans: Option<Vec<Spanned<String>>>,
     /// Words a generator writes in the header comment of its output (`DO NOT EDIT`,

@@ -37,6 +37,8 @@ pub struct Heading {
     /// The part before a slash set off by spaces, normalised, when the title has one: the title
     /// a bilingual plan writes first (`Progress / 진행 상황`).
     before_slash: Option<String>,
+    /// Whether the title joins titles by `and` or `&` (`Tasks and Progress`).
+    joined: bool,
 }
 
 /// The headings of a document, for finding its sections.
@@ -62,8 +64,8 @@ impl<'t> Outline<'t> {
     }
 
     /// The byte range (in the document without its BOM) of the content of the section titled
-    /// `title`, heading excluded. See [`title_matches`] for which headings carry a title; when
-    /// several do, the shallowest wins (fewest `#`s), then an exact title over one with a
+    /// `title`, heading excluded. See [`title_matches`] for which headings carry a title (and
+    /// [`joined_title_matches`] for a heading joining two titles by `and`); when several do, the shallowest wins (fewest `#`s), then an exact title over one with a
     /// parenthetical or suffix, then the first.
     pub fn section_range(&self, title: &str) -> Option<Range<usize>> {
         let wanted = normalise_title(title);
@@ -73,6 +75,7 @@ impl<'t> Outline<'t> {
             .enumerate()
             .filter(|(_, heading)| {
                 title_matches(&heading.normalised, &wanted)
+                    || (heading.joined && joined_title_matches(&heading.normalised, &wanted))
                     || heading
                         .before_slash
                         .as_deref()
@@ -182,6 +185,7 @@ impl Reader for OutlineReader {
                             level,
                             normalised: normalise_title(&title),
                             before_slash: before_slash(&title),
+                            joined: joins_titles(&title),
                             title: fold(&title),
                             start: line_start(body, range.start),
                             body_start: next_line(body, range.end),
@@ -344,6 +348,33 @@ pub fn title_matches(heading: &str, wanted: &str) -> bool {
         Some('-') => spaced || chars.next().is_some_and(|c| c == ' ' || c == '-'),
         Some(_) => false,
     }
+}
+
+/// Whether a heading whose title joins titles by `and` or `&` (`Tasks and Progress`, `Decisions &
+/// Progress`; `joined` as [`joins_titles`] says) carries `wanted` as one of them: a plan keeping
+/// two living sections under one heading keeps both. Either part may be the wanted one, and the
+/// wanted title may itself hold `and` (`Surprises & Discoveries and Decision Log`); a part is
+/// matched as [`title_matches`] matches a whole title, so `Tasks and Progress report` does not
+/// carry `Progress`.
+fn joined_title_matches(heading: &str, wanted: &str) -> bool {
+    if wanted.is_empty() {
+        return false;
+    }
+    let first = heading.strip_prefix(wanted).is_some_and(|rest| {
+        rest.strip_prefix(" and ")
+            .is_some_and(|other| !other.trim().is_empty())
+    });
+    first
+        || heading
+            .match_indices(" and ")
+            .any(|(at, joint)| at > 0 && title_matches(&heading[at + joint.len()..], wanted))
+}
+
+/// Whether a heading's title joins titles by the word `and` or by `&`, as written: a slash
+/// inside a word (`Progress/진행`) or `or` joins nothing here, though they normalise to `and`.
+fn joins_titles(title: &str) -> bool {
+    let lower = fold(title).to_lowercase();
+    lower.contains('&') || lower.split(' ').any(|word| word == "and")
 }
 
 #[cfg(test)]

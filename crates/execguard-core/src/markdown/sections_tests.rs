@@ -275,3 +275,57 @@ fn a_title_followed_by_its_translation_after_a_slash_is_the_section() {
         Some("- c\n")
     );
 }
+
+/// cannon-golf keeps a checklist's boxes under `## Tasks and Progress`: two titles joined by `and`
+/// or `&` carry each of them, in either place; a title holding `and` itself is still read whole.
+#[test]
+fn two_titles_joined_by_and_carry_each_of_them() {
+    let doc = "## Tasks and Progress\n- a\n## Surprises & Discoveries\n- b\n";
+    assert_eq!(section(doc, "Tasks"), Some("- a\n"));
+    assert_eq!(section(doc, "Progress"), Some("- a\n"));
+    assert_eq!(
+        section("## Tasks & Progress\n- a\n", "Tasks"),
+        Some("- a\n")
+    );
+    assert_eq!(
+        section("## Decisions and Progress (live)\n- a\n", "Progress"),
+        Some("- a\n")
+    );
+    assert_eq!(
+        section("## Risks, Tasks and Progress\n- a\n", "Progress"),
+        Some("- a\n")
+    );
+    // Whole titles only, and an exact heading first.
+    for heading in [
+        "## Tasks and",
+        "## Tasksmaster and Progressive",
+        "## Progress report and Tasks list",
+        "## Tasks and Progress report",
+        "## Tasks-and-Progress",
+    ] {
+        let doc = format!("{heading}\n- a\n");
+        assert_eq!(section(&doc, "Progress"), None, "{heading:?}");
+    }
+    let doc = "## Tasks and Progress\n- a\n## Progress\n- b\n";
+    assert_eq!(section(doc, "Progress"), Some("- b\n"));
+    // A title holding `and` is not met by one of its words.
+    assert_eq!(
+        section("## Surprises\n- a\n", "Surprises & Discoveries"),
+        None
+    );
+    assert_eq!(
+        section("## Outcomes\n- a\n", "Outcomes & Retrospective"),
+        None
+    );
+    assert_eq!(
+        section("## Retrospective\n- a\n", "Outcomes & Retrospective"),
+        None
+    );
+    assert_eq!(
+        section(
+            "## Surprises & Discoveries and Decision Log\n- a\n",
+            "Surprises & Discoveries"
+        ),
+        Some("- a\n")
+    );
+}

@@ -72,6 +72,16 @@ plans abandoned or deferred) claims nothing done, and the plan stays in the tree
 steps for anyone to read, so a plan may be shelved whether none, some or all of its steps are
 done.
 
+A plan already set aside is no plan in use: one that the commit's parent keeps under `[layout]
+shelved-plans` or `closed-plans` (an archive, a `completed/` folder) may be deleted, emptied or
+moved away, whatever its open items or its readiness marker say; they were set aside with it
+(a team clearing its archive of finished and abandoned plans). Where it sits is judged in the
+parent: a commit that moves a plan in use into the archive and deletes it there deletes a plan
+in use. A push, and `execguard check --range`, judge it from where the push or range starts: a
+plan in use there (its feature's plan kept outside those folders, at a path the commit's parent
+no longer has) that the push moves into the archive and then deletes is refused too, as one
+commit doing both would be; pushed after the shelving, the deletion is accepted.
+
 ## Why
 A ready plan is what the human agreed to and what the code answers to; open Progress items are
 work still owed. An agent that deletes the plans (one commit deleting forty of them, say) removes
@@ -97,7 +107,8 @@ finished instead of removing it. A human retiring plans on purpose adds the trai
 ## Configuration
 `[layout] execplans`, `[layout] not-planning`, `[layout] execplan-marker`,
 `[rules.progress-update] section` (the section whose open items count) and
-`[rules.execplan-sections] required`, `[layout] closed-plans`, `[layout] shelved-plans`;
+`[rules.execplan-sections] required`, `[layout] closed-plans`, `[layout] shelved-plans` (a
+plan kept there already may be deleted);
 `[rules.execplan-deleted] closing-unstarted = false` lets a plan be closed with every item open
 (it loosens); `enabled = false` turns the rule off.
 "#
@@ -137,6 +148,9 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
             Some(_) if file.renamed_from.is_none() && emptied(cx, file)? => PlanRemoval::Empties,
             Some(_) => continue,
         };
+        if set_aside(cx, old_path) {
+            continue;
+        }
         let Some(base) = cx.text(Side::Base, old_path)? else {
             continue;
         };
@@ -229,6 +243,16 @@ fn read_merged_messages(cx: &Context<'_>) -> Result<MergedNamed, TreeError> {
             MergedMessages::TooMany(most) => MergedNamed::TooMany(most),
         },
     )
+}
+
+/// Whether the plan at `path` was set aside before the change: kept, in the change's base, under
+/// `[layout] shelved-plans` or `closed-plans`, so no longer in use, whatever its open items or
+/// marker say. In a range or push, one set aside inside it (active at the range's base) is still
+/// in use: moving a plan into the archive and deleting it there is deleting it.
+fn set_aside(cx: &Context<'_>, path: &RepoPath) -> bool {
+    let layout = &cx.config.layout;
+    (layout.shelved_plans.is_match(path) || layout.closed_plans.is_match(path))
+        && !cx.change.set_aside_in_range.contains(path)
 }
 
 /// Whether moving a plan from `from` to `to` closes it: into `[layout] closed-plans`, from

@@ -40,8 +40,12 @@ characters, a leading number (`## 3. Progress`, `## 2.1 Progress`, `## IV. Progr
 matches a heading that starts with it followed by a parenthetical, a colon or a dash:
 `## Tolerances (exception triggers)`, `## Progress: week 2`, `## Decision Log — 2026`, and so
 does one whose title before a slash set off by spaces is it (`## Progress / 진행 상황`: a title and
-its translation). A longer
-word (`## Progressive rollout`) or another title (`## Progress report`) does not.
+its translation). A heading joining two titles by `and` or `&` carries each of them, in either
+place: `## Tasks and Progress` (a plan keeping its task list and its progress under one heading)
+is both Tasks and Progress, and its entries are the Progress entries where Progress is the
+progress section. A longer word (`## Progressive rollout`), another title (`## Progress
+report`), or one word of a title that itself holds `and` (`## Surprises` for Surprises &
+Discoveries) does not.
 
 Plan folders hold more than plans. A file the commit adds there is a document kept beside the
 plans, not a plan, when it has none of the required sections nor Progress (headings inside a
