@@ -284,6 +284,7 @@ mod tests {
                 reverts: None,
                 unattributed: false,
                 small_plan_touch: None,
+                touched_plan: None,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),
