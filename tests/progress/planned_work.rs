@@ -374,3 +374,54 @@ fn planned_work_refuses_work_across_folders_though_below_the_limits() {
         .commit_all("Fix the balances with spot prices")
         .accepted();
 }
+
+/// A Swift package's watchdog fix, 162 lines in `Sources/` and 60 in its `Tests/` folder, was
+/// warned of as unplanned complex work at 222 lines: SwiftPM names the folder `Tests/`, which the
+/// default `**/tests/**` did not match (globs match case). Its tests are now left out of the
+/// size, at commit time and in `check --range`; the same fix with 210 lines in `Sources/` is still
+/// complex work, and a `Tests` file name outside such a folder is still code.
+#[test]
+fn swift_package_tests_folder_is_left_out_of_the_unplanned_size() {
+    let watchdog_fix = |scenario: Scenario, source_lines: usize| {
+        scenario
+            .write(
+                "Sources/LabanApp/SessionWatchdog.swift",
+                constants("FIX_", source_lines),
+            )
+            .write(
+                "Tests/LabanAppTests/SessionWatchdogTests.swift",
+                constants("T_", 60),
+            )
+    };
+    let scenario = on_main(Some(PLANNED_WORK));
+    let base = scenario.repo.head();
+    watchdog_fix(scenario, 162)
+        .commit_all("Watchdog: restart a stalled session")
+        .accepted()
+        .not_flagged("progress-update")
+        .check(|repo, _| {
+            let range = format!("{base}..main");
+            let run = repo.execguard(["check", "--range", &range, "--branch", "main"]);
+            run.assert_ok();
+            assert!(
+                !format!("{}{}", run.stdout, run.stderr).contains("progress-update"),
+                "{run:#?}"
+            );
+        });
+    // More than the limit outside the tests is still complex work.
+    watchdog_fix(on_main(Some(PLANNED_WORK)), 210)
+        .commit_all("Watchdog: restart a stalled session")
+        .refused("progress-update")
+        .mentions("in 1 code file in 1 folder")
+        .mentions("this looks like complex work");
+    // `Tests` in a file's name, not a folder's, is code like any other.
+    on_main(Some(PLANNED_WORK))
+        .write(
+            "Sources/LabanApp/SessionWatchdog.swift",
+            constants("FIX_", 60),
+        )
+        .write("Sources/LabanApp/Tests.swift", constants("T_", 162))
+        .commit_all("Watchdog: restart a stalled session")
+        .refused("progress-update")
+        .mentions("this looks like complex work");
+}

@@ -2,11 +2,15 @@
 //! that later, unplanned work annotates as history — a banner saying what superseded it, paths
 //! corrected, a decision recording that a later change replaced its design — was refused as
 //! planned work without its entry. Annotation leaves the plan finished, so the work is judged as
-//! unplanned work is; a new phase or an open checkbox still plans work under it. Each runs the
+//! unplanned work is; a new phase or an open checkbox still plans work under it. So does a later
+//! fix recorded in the plan's own review-findings or follow-up section, as a team whose guide
+//! keeps review fixes there writes it; numbered steps there still plan work. Each runs the
 //! installed hooks, and `check --range` judges the pushed commits the same way.
 
 use super::commit_shapes::with_config;
+use super::common::command_after;
 use super::common::scenario::{constants, Scenario, PLAN};
+use super::common::Run;
 use super::planned_work::PLANNED_WORK_DEFAULT;
 
 /// The fixture's plan is finished: its one Progress item is done.
@@ -140,5 +144,84 @@ fn a_finished_plan_given_an_open_checkbox_is_planned_work() {
             .refused("progress-update")
             .mentions("adds no entry");
         range_refuses(scenario, &base, "Add the footer; plan the expiry");
+    }
+}
+
+/// A post-implementation review's fixes, recorded in a section of their own: findings marked
+/// fixed, a paragraph, no checkbox.
+const REVIEW_FIXES: &str = "\n## Review Findings & Fixes (post-implementation review)\n\nA review after the last step found bugs; fixes applied:\n\n- **High — the session never expired.** Fixed in `src/auth.rs`, with a test.\n\n  The expiry was compared in seconds.\n- **Low — the log named the wrong user.** Fixed.\n";
+
+/// A later fix recorded under a dated follow-up heading, with the evidence that led to it.
+const FOLLOW_UP: &str = "\n## Follow-up (2026-06-05)\n\nThe journals showed the remaining loop:\n\n- 34 idle misses with only `renderInvalidated` set;\n- 68 in the latest dump.\n\nFix: clear the flag after a repeated miss.\n";
+
+/// A fix recorded in a finished plan's review-findings or follow-up section, every Progress item
+/// ticked, was refused as planned work without its Progress entry: the section's heading and
+/// list items made the plan count as open (laban 1784860, 331c5b5, 622ec90). A record of what was
+/// done leaves the plan finished, so a small fix is accepted and a large one is warned of as
+/// unplanned complex work naming the plan as finished, by the hooks and by `check --range`.
+#[test]
+fn a_finished_plan_given_a_fix_under_review_findings_stays_finished() {
+    for record in [REVIEW_FIXES, FOLLOW_UP] {
+        // Small work, with every tightening choice: nothing to refuse or warn of.
+        with_config(super::planned_work::PLANNED_WORK)
+            .git(["checkout", "-q", "-B", "main"])
+            .append(PLAN, record)
+            .append("src/auth.rs", &constants("FIX_", 60))
+            .named(record)
+            .commit_all("Fix the session expiry found in review")
+            .accepted()
+            .not_flagged("progress-update");
+        let (scenario, base) = finished_on_main();
+        let scenario = footer(scenario.append(PLAN, record))
+            .named(record)
+            .commit_all("Add the footer; record the review fixes")
+            .accepted()
+            .mentions("this looks like complex work")
+            .mentions(&format!("{PLAN} is finished"));
+        range_warns(scenario, &base);
+    }
+    // A later fix appended to the section written before (the plan already finished with it).
+    let (scenario, base) = finished_on_main();
+    let scenario = scenario
+        .append(PLAN, REVIEW_FIXES)
+        .setup_commit("Record the review")
+        .append(PLAN, "\nField-reported fix (2026-07-29):\n\n- **High — a deleted overlay skipped the user's rc file.** Fixed: reinstalled at spawn.\n");
+    let scenario = footer(scenario)
+        .commit_all("Reinstall a deleted overlay")
+        .accepted()
+        .mentions("this looks like complex work")
+        .mentions(&format!("{PLAN} is finished"));
+    range_warns(scenario, &base);
+}
+
+/// Steps written under a record's heading, a heading that also names work to do, a phase under
+/// the findings, or an open checkbox there plan work under the finished plan: refused without an
+/// entry, and the refusal names the plan the commit touched outside its Progress section, so the
+/// reader sees why the work counts as planned. Its hint's escalation command works.
+#[test]
+fn steps_under_a_finished_plans_follow_up_are_planned_work_and_name_the_plan() {
+    let touched = format!("It touches {PLAN} outside its Progress section");
+    let grown = [
+        "\n## Follow-up\n\n1. End sessions on request.\n2. Clear the cookie.\n",
+        "\n## Follow-up tasks\n\n- End sessions on request.\n",
+        "\n## Review Findings & Fixes\n\n### Phase 4: Logout\n\nEnd sessions on request.\n",
+        "\n## Review Findings & Fixes\n\n- [ ] Expire sessions after a day.\n",
+        "\n## Review Findings & Fixes\n\n| finding | fix |\n|---|---|\n| expiry | later |\n",
+    ];
+    for steps in grown {
+        let (scenario, base) = finished_on_main();
+        let scenario = footer(scenario.append(PLAN, steps))
+            .named(steps)
+            .commit_all("Add the logout")
+            .refused("progress-update")
+            .mentions("adds no entry")
+            .mentions(&touched)
+            .check(|repo, run| {
+                let escalate = command_after(&run.stderr, "stop and escalate (");
+                assert_eq!(escalate, "execguard escalate \"<question>\"");
+                let asked = Run::from_command(repo.command("sh").arg("-c").arg(&escalate));
+                assert!(asked.ok(), "{asked:#?}");
+            });
+        range_refuses(scenario, &base, "Add the logout");
     }
 }

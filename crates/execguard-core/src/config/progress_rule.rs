@@ -106,9 +106,11 @@ pub const DEFAULT_UNPLANNED_SPREAD_FOLDERS: u64 = 3;
 /// The default of `unplanned-exclude`: where the major languages keep tests, fixtures and
 /// snapshots, by folder and by file name.
 pub const DEFAULT_UNPLANNED_EXCLUDE: &[&str] = &[
-    // Test folders: Rust, Python, Go, Java, Clojure, JavaScript (Jest), Ruby (RSpec), end-to-end.
+    // Test folders: Rust, Python, Go, Java, Clojure, JavaScript (Jest), Ruby (RSpec), end-to-end,
+    // and Swift packages and .NET solutions, which capitalise the folder (globs match case).
     "**/tests/**",
     "**/test/**",
+    "**/Tests/**",
     "**/__tests__/**",
     "**/__mocks__/**",
     "**/spec/**",

@@ -285,6 +285,7 @@ mod tests {
                 unattributed: false,
                 small_plan_touch: None,
                 unverified_revert: None,
+                touched_plan: None,
             })),
             Finding::ExecplanReady(ExecplanReady::PlanNotReady(PlanNotReady {
                 feature: "login".to_string(),

@@ -91,7 +91,7 @@ impl SetAsidePlan {
                 self.plan
             ),
             SetAsideWhy::Finished => format!(
-                "{} is finished (every item of its `{section}` is done, and this change adds or reopens none, and adds no step, phase or open checkbox)",
+                "{} is finished (every item of its `{section}` is done, and this change adds or reopens none, and adds no step, phase or open checkbox; a fix recorded under its review findings or follow-up is a record, not a step)",
                 self.plan
             ),
             SetAsideWhy::NoSection => {
@@ -162,6 +162,11 @@ pub struct NoPlanUpdated {
     /// commits below it is undone by it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unverified_revert: Option<usize>,
+    /// Under `require = "planned-work"`, when no feature is named: the open execplan whose edit
+    /// outside its Progress section makes the change planned work (the finding names it, so
+    /// that the reader sees why the work is planned). `None` when a warning names it already.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub touched_plan: Option<RepoPath>,
 }
 
 /// Small work that is planned work only because it, or its push or range, touches an open
@@ -292,8 +297,13 @@ impl ProgressUpdate {
                         touch.plan_in_words()
                     )
                 });
+                let touched = found.touched_plan.as_ref().map_or_else(String::new, |plan| {
+                    format!(
+                        " It touches {plan} outside its {section} section, and an open execplan the commit edits makes it work under that plan."
+                    )
+                });
                 format!(
-                    "{} {} but adds no entry to any execplan's {section} section{why}.{reworded}{warning}{}",
+                    "{} {} but adds no entry to any execplan's {section} section{why}.{touched}{reworded}{warning}{}",
                     about.subject,
                     found.code.summary(),
                     unverified(about, found.unverified_revert)
@@ -400,6 +410,18 @@ impl ProgressUpdate {
                 rewrite.map_or_else(String::new, |steps| format!(
                     " ({steps}; a trailer goes in with `git rebase -i` and `reword`)"
                 )),
+            ),
+            ProgressUpdate::NoPlanUpdated(NoPlanUpdated {
+                touched_plan: Some(plan),
+                section,
+                ..
+            }) => format!(
+                "Add an entry to the {section} section of {plan} saying what {} did{}. If this work is not under that plan (an isolated fix recorded in it, say), stop and escalate (`execguard escalate \"<question>\"`): a human decides.",
+                about.subject,
+                rewrite.map_or_else(
+                    || ", and stage it with the code".to_string(),
+                    |steps| format!("; {steps}")
+                ),
             ),
             ProgressUpdate::NoPlanUpdated(found) => format!(
                 "Add an entry to the {} section of the execplan of the feature this work belongs to ({}, where <feature> is the feature's name) saying what {} did{}. If no execplan covers this work, stop and escalate (`execguard escalate \"<question>\"`): EXEC starts only from a ready execplan.",

@@ -25,5 +25,5 @@ pub(crate) use reread::Reading;
 pub use sections::{
     headings, normalise_title, section_text, title_matches, titles_in_fences, Heading, Outline,
 };
-pub use shape::{has_open_box, shape, Shape};
+pub use shape::{has_open_box, shape, shape_with_records, Shape};
 pub(crate) use visible::split_front_matter;

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::restarts::options;
 use super::sections::Outline;
@@ -24,8 +24,39 @@ pub struct Shape {
 /// The shape of the document `text`, leaving out the sections titled as one of `left_out` (with
 /// their subsections; see [`Outline::section_range`]). Front matter is not part of it.
 pub fn shape(text: &str, left_out: &[&str]) -> Shape {
+    shape_with_records(text, left_out, |_| false)
+}
+
+/// The shape of `text` as [`shape`] reads it, with the sections whose heading's visible title
+/// `is_record` takes for a record of what was done (their subsections with them) left out as
+/// well, but for what reads as steps there: a numbered list's items, table rows, and a
+/// subheading not itself titled as a record.
+pub fn shape_with_records(
+    text: &str,
+    left_out: &[&str],
+    is_record: impl Fn(&str) -> bool,
+) -> Shape {
     let body = without_bom(text);
     let outline = Outline::of(body);
+    let headings = outline.headings();
+    let records: Vec<Range<usize>> = headings
+        .iter()
+        .enumerate()
+        .filter(|(_, heading)| is_record(&heading.title))
+        .map(|(at, heading)| {
+            let end = headings[at + 1..]
+                .iter()
+                .find(|next| next.level <= heading.level)
+                .map_or(body.len(), |next| next.start);
+            heading.start..end
+        })
+        .collect();
+    // The record headings' own lines.
+    let record_titled: Vec<Range<usize>> = headings
+        .iter()
+        .filter(|heading| is_record(&heading.title))
+        .map(|heading| heading.start..heading.body_start)
+        .collect();
     let skipped: Vec<Range<usize>> = left_out
         .iter()
         .filter_map(|title| {
@@ -39,12 +70,28 @@ pub fn shape(text: &str, left_out: &[&str]) -> Shape {
         None => (0, body),
     };
     let outside = |at: usize| !skipped.iter().any(|range| range.contains(&(at + offset)));
+    let in_record = |at: usize| records.iter().any(|range| range.contains(&(at + offset)));
     let mut shape = Shape::default();
+    // Whether each list open around the event is numbered.
+    let mut lists: Vec<bool> = Vec::new();
     for (event, range) in Parser::new_ext(rest, options()).into_offset_iter() {
         match event {
+            Event::Start(Tag::List(first)) => lists.push(first.is_some()),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
             event if is_open_box(&event) => shape.open_boxes += 1,
-            Event::Start(Tag::Heading { .. }) if outside(range.start) => shape.headings += 1,
-            Event::Start(Tag::Item | Tag::TableRow | Tag::TableHead) if outside(range.start) => {
+            Event::Start(Tag::Heading { .. }) if outside(range.start) => {
+                let record = record_titled
+                    .iter()
+                    .any(|line| line.contains(&(range.start + offset)));
+                shape.headings += usize::from(!record);
+            }
+            Event::Start(Tag::Item) if outside(range.start) => {
+                let numbered = lists.last().copied().unwrap_or(false);
+                shape.items += usize::from(numbered || !in_record(range.start));
+            }
+            Event::Start(Tag::TableRow | Tag::TableHead) if outside(range.start) => {
                 shape.items += 1;
             }
             _ => {}
@@ -68,7 +115,7 @@ pub fn has_open_box(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_open_box, shape, Shape};
+    use super::{has_open_box, shape, shape_with_records, Shape};
 
     const LIVING: &[&str] = &["Decision Log", "Outcomes & Retrospective"];
 
@@ -104,5 +151,35 @@ mod tests {
         let old = "# Plan\n\n## Steps\n\n- one `a.rs`\n\n## Decision Log\n\n- d\n";
         let new = "# Plan\n\n> [!NOTE]\n> Superseded in part by #9.\n\nA paragraph.\n\n## Steps\n\n- one `b/`\n  (now two)\n\n## Decision Log\n\n- d\n\n  Superseded.\n\n- d2\n";
         assert_eq!(shape(old, LIVING), shape(new, LIVING));
+    }
+
+    fn review(title: &str) -> bool {
+        title.starts_with("Review findings")
+    }
+
+    #[test]
+    fn a_record_section_leaves_out_its_bullets_but_not_its_steps() {
+        let old = "# Plan\n\n## Steps\n\n- one\n";
+        let bullets = format!("{old}\n## Review findings & fixes\n\n- **High.** Fixed.\n\n  More.\n\n- **Low.** Fixed.\n");
+        assert_eq!(
+            shape_with_records(&bullets, LIVING, review),
+            shape_with_records(old, LIVING, review)
+        );
+        // Without the reading, the same section grows the plan.
+        assert_ne!(shape(&bullets, LIVING), shape(old, LIVING));
+        for steps in [
+            "\n## Review findings\n\n1. Add the logout.\n",
+            "\n## Review findings\n\n| id | fix |\n|---|---|\n| A1 | x |\n",
+            "\n## Review findings\n\n### Phase 2\n\nLater.\n",
+            "\n## Review findings\n\n- [ ] Expire sessions.\n",
+            "\n## Follow-up\n\n- Add the logout.\n",
+        ] {
+            let grown = format!("{old}{steps}");
+            assert_ne!(
+                shape_with_records(&grown, LIVING, review),
+                shape_with_records(old, LIVING, review),
+                "{steps}"
+            );
+        }
     }
 }

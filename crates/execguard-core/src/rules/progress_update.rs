@@ -140,7 +140,12 @@ it (the commit adds no item and reopens none), and what the commit adds is annot
 work: no open checkbox anywhere, no heading (a new phase, milestone or step section) and no list
 item or table row outside its Decision Log, Surprises & Discoveries and Outcomes & Retrospective
 (a banner saying later work superseded it, paths corrected, a decision recording that a later
-change replaced its design), is closed where it lies; a formatting
+change replaced its design) and outside a section titled as a record of what was done: review
+findings, fixes, a follow-up, errata, an addendum, a post-mortem (`Review Findings & Fixes`,
+`Follow-up (2026-06-05)`), with no word of steps or work to do in its title (`Follow-up tasks`,
+`Phase 2: fixes`, `Next steps`, `Open findings` are not records), where a later fix is recorded
+in bullets and paragraphs, while a numbered item, a table row or a subheading not titled as a
+record there is a step), is closed where it lies; a formatting
 pass that leaves the plan's rendered text unchanged, white space aside, does not touch it, nor
 does a move of the plan to another folder or name with its rendered text unchanged (a move that
 also edits it is judged as any edit; a move into a closed-plans folder is judged by
@@ -196,6 +201,9 @@ unsure whether a plan is needed, stop and escalate with `execguard escalate "<qu
 `enabled = false` turns it off.
 `unplanned-complex-work` (default `"warn"`) makes that finding a warning, since size alone tells
 complex work from routine work only so well; `"refuse"` refuses it like any finding.
+A missing entry of work that is planned only because the commit edits an open execplan names
+that plan: "It touches <plan> outside its Progress section", so the reader sees why the work
+counts as planned.
 `plan-touch-small-work` (default `"warn"`): under `"planned-work"`, work that is planned work only
 because it (under `within = "push"`, its push or range) touches an open execplan, with no
 `Execplan:` trailer and no feature branch, and whose code is within the unplanned limits above, is
@@ -312,6 +320,11 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                     reworded,
                     reworded_features,
                 } => ProgressUpdate::NoPlanUpdated(NoPlanUpdated {
+                    // Named when the warning does not name it and the plan's Progress is not
+                    // what the commit rewords (the rewording says so).
+                    touched_plan: open_plan
+                        .clone()
+                        .filter(|plan| small_plan_touch.is_none() && !reworded.contains(plan)),
                     code: code.clone(),
                     section: section.clone(),
                     unplanned_branch,

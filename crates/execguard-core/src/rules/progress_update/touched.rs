@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::context::Context;
 use crate::findings::{SetAsidePlan, SetAsideWhy};
-use crate::markdown::{renders_the_same, section_text, shape};
+use crate::markdown::{renders_the_same, section_text, shape_with_records};
 use crate::model::{FileChange, RepoPath, Side, TreeError};
 use crate::progress::section_keys;
 
@@ -131,10 +131,12 @@ pub(super) fn why_set_aside(
 /// item and reopens none), and what the change adds is annotation, not new work: no open checkbox
 /// anywhere, no heading (a new phase, milestone or step section) and no list item or table row
 /// outside its living sections (Decision Log, Surprises & Discoveries, Outcomes &
-/// Retrospective). A team that keeps finished plans where they were written, with no `completed/`
-/// folder to move them to, closes a plan by ticking its last item; keeping such a plan true (a
-/// banner saying later work superseded it, paths corrected, a decision recording that a later
-/// issue replaced its design, its Outcomes written) is not work under it.
+/// Retrospective) and its record sections (see [`record_title`]), where only a numbered item, a
+/// table row or a subheading not titled as a record reads as a step. A team that keeps finished
+/// plans where they were written, with no `completed/` folder to move them to, closes a plan by
+/// ticking its last item; keeping such a plan true (a banner saying later work superseded it,
+/// paths corrected, a decision recording that a later issue replaced its design, its Outcomes
+/// written, a later fix recorded under its review findings) is not work under it.
 fn finished(old: &str, new: &str, section: &str) -> bool {
     let is_item = |key: &String| key.starts_with("[x] ") || key.starts_with("[ ] ");
     let new_items: Vec<String> = section_keys(new, section)
@@ -151,7 +153,10 @@ fn finished(old: &str, new: &str, section: &str) -> bool {
     if !new_items.iter().all(|key| old_items.contains(key)) {
         return false;
     }
-    let (before, after) = (shape(old, LIVING_TITLES), shape(new, LIVING_TITLES));
+    let (before, after) = (
+        shape_with_records(old, LIVING_TITLES, record_title),
+        shape_with_records(new, LIVING_TITLES, record_title),
+    );
     after.open_boxes <= before.open_boxes
         && after.headings <= before.headings
         && after.items <= before.items
@@ -166,3 +171,98 @@ const LIVING_TITLES: &[&str] = &[
     "Outcomes",
     "Retrospective",
 ];
+
+/// Whether a heading's title names a record of what was done after a plan's steps: review
+/// findings and their fixes, a follow-up, errata, an addendum, a post-mortem (`Review Findings &
+/// Fixes (post-implementation review)`, `Follow-up (2026-06-05)`, `Post-merge review
+/// follow-ups`). A finished plan's guide may keep later fixes there, as it keeps discoveries in
+/// Surprises & Discoveries. A title that also names steps or work still to do (`Phase 2: fixes`,
+/// `Follow-up tasks`, `Next steps`, `Open findings`) is a plan's, not a record's.
+pub(super) fn record_title(title: &str) -> bool {
+    let lower = title.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|word| word.trim_matches('-'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    let record = words.iter().any(|word| RECORD_WORDS.contains(word));
+    let steps = words.iter().any(|word| STEP_WORDS.contains(word));
+    record && !steps
+}
+
+/// Words that title a record of what was done.
+const RECORD_WORDS: &[&str] = &[
+    "findings",
+    "fixes",
+    "fixed",
+    "follow-up",
+    "follow-ups",
+    "followup",
+    "followups",
+    "errata",
+    "erratum",
+    "addendum",
+    "postmortem",
+    "post-mortem",
+    "hotfix",
+    "hotfixes",
+];
+
+/// Words that title steps or work still to do.
+const STEP_WORDS: &[&str] = &[
+    "phase",
+    "phases",
+    "milestone",
+    "milestones",
+    "step",
+    "steps",
+    "stage",
+    "stages",
+    "task",
+    "tasks",
+    "todo",
+    "to-do",
+    "todos",
+    "next",
+    "plan",
+    "planned",
+    "roadmap",
+    "iteration",
+    "sprint",
+    "part",
+    "remaining",
+    "open",
+    "pending",
+    "future",
+    "work",
+    "backlog",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::record_title;
+
+    #[test]
+    fn records_are_titled_as_findings_fixes_or_follow_ups_without_steps() {
+        for title in [
+            "Review Findings & Fixes (post-implementation review)",
+            "Follow-up (2026-06-05)",
+            "Post-merge review follow-ups",
+            "Errata",
+        ] {
+            assert!(record_title(title), "{title}");
+        }
+        for title in [
+            "Phase 2: Adversarial Testing",
+            "Phase 2: fixes",
+            "Follow-up tasks",
+            "Next steps",
+            "Open findings",
+            "Fix the login",
+            "Review Gate",
+            "Logout",
+        ] {
+            assert!(!record_title(title), "{title}");
+        }
+    }
+}
