@@ -16,8 +16,9 @@
 //! - a pair is progress when the box went from open to done (whatever else changed in the
 //!   entry, unless the branch had that entry done before: ticked, unticked and ticked again),
 //!   when only its stamp changed, or when the entry, open or done, says more than it did: it
-//!   gained at least four words more than it lost, and at least twice as many (an open item recording
-//!   what was done so far, a done entry extended by what the change added), or it records the
+//!   kept at least half of its words and gained at least four more than it lost, and at least
+//!   twice as many (an open item recording what was done so far, a done entry extended by what
+//!   the change added), or it records the
 //!   step the change did: it gains at least four words, among them a path the change touches
 //!   that it did not name, while losing fewer than it gains and at most a quarter of its own (the
 //!   step taken off its `remaining:` list). Any other pair is a rewording, which is not progress.

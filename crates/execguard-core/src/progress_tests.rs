@@ -441,6 +441,12 @@ fn an_entry_saying_more_than_it_did_is_progress() {
         progress_change(Some(&done_old), &done_grown, "Progress"),
         PROGRESSED
     );
+    // An entry replaced by a longer one it shares little with is another entry, not more said.
+    let replaced = plan("Milestone 9: write the user guide for the trend charts, the export, the import and every setting the dashboard offers.");
+    assert_eq!(
+        progress_change(Some(&old), &replaced, "Progress"),
+        CHANGED_ONLY
+    );
     // A sentence rewritten in other words, losing more than half of what it gains, is a
     // rewording.
     let rewritten =

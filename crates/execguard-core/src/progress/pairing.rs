@@ -219,8 +219,8 @@ fn pair_progresses(
 /// session store", "two (recieve → receive)").
 pub(super) const REPORT_WORDS: usize = 4;
 
-/// Whether `new` says more than `old`: it gains at least [`REPORT_WORDS`] words more than it
-/// loses, and at least twice as many (words compared as a bag, so words moved within the
+/// Whether `new` says more than `old`: it keeps at least half of its words and gains at least
+/// [`REPORT_WORDS`] words more than it loses, and at least twice as many (words compared as a bag, so words moved within the
 /// entry are neither). An open milestone recording its partial completion in place, and a done
 /// entry extended by what the change added to the work it records ("M1 — gamma-correct
 /// grayscale, plus a user-tunable text weight setting"), say more; a synonym swapped, words
@@ -228,5 +228,7 @@ pub(super) const REPORT_WORDS: usize = 4;
 /// words is what a new entry of its own would need to be progress, so it asks no less.
 fn adds_a_clause(old: &str, new: &str) -> bool {
     let change = WordChange::between(old, new);
-    change.gained >= change.lost + REPORT_WORDS && change.gained >= 2 * change.lost
+    change.gained >= change.lost + REPORT_WORDS
+        && change.gained >= 2 * change.lost
+        && change.lost * 2 <= change.old_words
 }

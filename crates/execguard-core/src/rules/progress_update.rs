@@ -46,7 +46,8 @@ the oldest is dropped is progress, and so is a ticked task written where a phase
 goal of other words stood (a task list rewritten, every task done). A pair is progress when its
 box went from open to done, whatever else changed in the entry (a completion time, what was
 done), when only its stamp changed, or when the entry, open or done, says more than it did: it
-gains at least four words more than it loses, and at least twice as many, words moved within the
+keeps at least half of its words and gains at least four more than it loses, and at least twice
+as many, words moved within the
 entry counting as kept (`- [ ] Stage 3 (completed: parser)` growing to `- [ ] Stage 3
 (completed: parser and the lexer; remaining: docs)`: what was done so far, recorded in place;
 `- [x] M1 grayscale` growing to `- [x] M1 grayscale, plus a tunable text weight setting`: the
