@@ -35,6 +35,7 @@ mod head_repo;
 mod history;
 mod merge;
 mod merge_base;
+mod merge_file;
 mod merged_messages;
 mod object_id;
 mod objects;

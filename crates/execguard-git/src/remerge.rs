@@ -151,9 +151,7 @@ pub(crate) fn keeps_only_either_side(
         return Ok(false);
     };
     let read = |id: &Oid| {
-        repo.find_blob(*id)
-            .map(|blob| blob.content().to_vec())
-            .map_err(read_err(format!("blob {id}")))
+        crate::merge_file::blob_content(repo, *id).map_err(read_err(format!("blob {id}")))
     };
     let (ours, theirs, result) = (read(ours)?, read(theirs)?, read(&result)?);
     let kept: std::collections::HashSet<&[u8]> = ours
@@ -293,7 +291,6 @@ fn merge_contents(
     ours: (u32, Oid),
     theirs: (u32, Oid),
 ) -> Result<Merged, GitError> {
-    let entry = |(mode, id): (u32, Oid)| crate::virtual_base::entry(mode, id, path);
     let Some(ancestor) = ancestor else {
         return Ok(Merged {
             content: both_sides(repo, ours.1, theirs.1)?,
@@ -301,41 +298,34 @@ fn merge_contents(
         });
     };
     let what = || format!("the merge of {}", String::from_utf8_lossy(path));
-    let merged = repo
-        .merge_file_from_index(&entry(ancestor), &entry(ours), &entry(theirs), None)
+    // Each version is read once, through the pack reader, for both merges below.
+    let read =
+        |(_, id): (u32, Oid)| crate::merge_file::blob_content(repo, id).map_err(read_err(what()));
+    let contents = [read(ancestor)?, read(ours)?, read(theirs)?];
+    let modes = [ancestor.0, ours.0, theirs.0];
+    let merged = crate::merge_file::merge_contents(path, modes, &contents, false)
         .map_err(read_err(what()))?;
-    if merged.is_automergeable() {
+    if merged.clean {
         return Ok(Merged {
             conflicted: false,
-            content: merged.content().to_vec(),
+            content: merged.content,
         });
     }
     // Where both sides changed a region, the re-merge holds both versions, one after the other
     // and without markers: what a resolution keeps of either side is then no change of its own,
     // and two Progress entries added on two sides stay two entries.
-    let mut union = git2::MergeFileOptions::new();
-    union.favor(git2::FileFavor::Union);
-    let merged = repo
-        .merge_file_from_index(
-            &entry(ancestor),
-            &entry(ours),
-            &entry(theirs),
-            Some(&mut union),
-        )
+    let merged = crate::merge_file::merge_contents(path, modes, &contents, true)
         .map_err(read_err(what()))?;
     Ok(Merged {
         conflicted: true,
-        content: merged.content().to_vec(),
+        content: merged.content,
     })
 }
 
 /// Both sides of an add/add conflict, one after the other.
 fn both_sides(repo: &Repository, ours: Oid, theirs: Oid) -> Result<Vec<u8>, GitError> {
-    let read = |id: Oid| {
-        repo.find_blob(id)
-            .map(|b| b.content().to_vec())
-            .map_err(read_err(format!("blob {id}")))
-    };
+    let read =
+        |id: Oid| crate::merge_file::blob_content(repo, id).map_err(read_err(format!("blob {id}")));
     let mut content = read(ours)?;
     if !content.is_empty() && !content.ends_with(b"\n") {
         content.push(b'\n');
