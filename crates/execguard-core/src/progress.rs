@@ -36,6 +36,7 @@ mod likeness;
 mod pairing;
 mod step;
 
+pub(crate) use likeness::is_cjk;
 pub use step::ChangedPaths;
 
 /// How a commit changed the Progress section of one execplan.

@@ -54,8 +54,8 @@ pub(super) fn likeness(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
     2.0 * shared as f64 / (a.len() + b.len()) as f64
 }
 
-/// Whether `c` is a Chinese (Han) or Japanese kana character.
-fn is_cjk(c: char) -> bool {
+/// Whether `c` is a Chinese (Han) or Japanese kana character: each is a word of its own.
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30ff}'
         | '\u{3400}'..='\u{4dbf}'

@@ -372,7 +372,7 @@ pub(super) fn words_of(text: &str) -> Vec<&str> {
     {
         let mut start = 0;
         for (at, c) in run.char_indices() {
-            if is_cjk(c) {
+            if crate::progress::is_cjk(c) {
                 if start < at {
                     out.push(&run[start..at]);
                 }
@@ -385,16 +385,6 @@ pub(super) fn words_of(text: &str) -> Vec<&str> {
         }
     }
     out
-}
-
-/// Whether `c` is a Chinese (Han) or Japanese kana character.
-fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30ff}'
-        | '\u{3400}'..='\u{4dbf}'
-        | '\u{4e00}'..='\u{9fff}'
-        | '\u{f900}'..='\u{faff}'
-        | '\u{20000}'..='\u{2ebef}')
 }
 
 /// The parts of an identifier, lowercased: split at `_` and where a lowercase letter or digit
