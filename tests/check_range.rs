@@ -2,6 +2,8 @@
 //! `execguard check --range` and `--commit`: the same verdicts as the server, in each format.
 
 use crate::common;
+#[path = "check_range/copied_plan.rs"]
+mod copied_plan;
 #[path = "check_range/gitlab.rs"]
 mod gitlab;
 #[path = "progress/range_shapes.rs"]

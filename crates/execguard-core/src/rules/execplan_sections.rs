@@ -4,6 +4,7 @@ use crate::findings::{ExecplanSections, Finding, MissingSections, NotAPlan, Spec
 use crate::markdown;
 use crate::model::{FileChange, RepoPath, Side, TreeError};
 use crate::report::Violation;
+use std::rc::Rc;
 
 mod beside;
 
@@ -27,7 +28,11 @@ never named a spec, may be edited without adding them. In a range or a push judg
 commit (`check --range`, pre-receive, pre-push), a plan a commit restores byte for byte at a path
 where a base of the range (what the target already has) holds the same file is not new writing
 either: a branch that deleted an old plan and adds it back unchanged is not asked for what it
-always lacked.
+always lacked. A plan added as a copy of a plan the base holds under the same file name in a
+sibling plan folder (`active/x.md` copied to `completed/x.md` when the plan is done, the old copy
+deleted then or later) is judged like a rename from it when it keeps every line of it: only for
+the sections it loses. A copy that rewrites a line, or a new plan under another name, is asked for
+everything.
 
 Headings are read as a CommonMark parser renders them: an ATX heading (`#` to `######`) or a
 setext heading (a line underlined with `===` or `---`), at the top level of the document. A heading
@@ -119,7 +124,10 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         // had it (at its old path, for a rename) keeps what it never had.
         let base = match &file.old {
             Some(old) if old.kind.is_blob() => cx.text(Side::Base, file.old_path())?,
-            _ => None,
+            Some(_) => None,
+            // A plan copied from another plan folder (`active/` to `completed/`) is judged like
+            // a rename from its source: only for what the copy takes away.
+            None => copied_from(cx, &file.path, &text)?,
         };
         // A findings note or a pointer stub kept beside the plans is not judged as a plan; a
         // plan whose base version was one stays one, whatever the change calls it.
@@ -179,6 +187,52 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         }
     }
     Ok(out)
+}
+
+/// The text of the plan the base holds under the same file name in a sibling folder
+/// (`docs/plans/active/x.md` for `docs/plans/completed/x.md`) when the added plan keeps every
+/// line of it: a copy, perhaps with more written, not new writing.
+fn copied_from(
+    cx: &Context<'_>,
+    path: &RepoPath,
+    text: &str,
+) -> Result<Option<Rc<str>>, TreeError> {
+    let bytes = path.as_bytes();
+    let Some(name_at) = bytes.iter().rposition(|&b| b == b'/') else {
+        return Ok(None);
+    };
+    let (folder, name) = (&bytes[..name_at], &bytes[name_at..]);
+    let Some(parent_at) = folder.iter().rposition(|&b| b == b'/') else {
+        return Ok(None);
+    };
+    let kept: std::collections::HashSet<&str> = text.lines().map(str::trim_end).collect();
+    for source in cx
+        .trees
+        .list(Side::Base, &RepoPath::new(&bytes[..parent_at]))?
+    {
+        let candidate = source.as_bytes();
+        if source == *path
+            || !candidate.ends_with(name)
+            || candidate[..candidate.len() - name.len()]
+                .iter()
+                .rposition(|&b| b == b'/')
+                != Some(parent_at)
+            || cx.config.layout.execplans.feature_of(&source).is_none()
+        {
+            continue;
+        }
+        let Some(old) = cx.text(Side::Base, &source)? else {
+            continue;
+        };
+        if old
+            .lines()
+            .map(str::trim_end)
+            .all(|line| kept.contains(line))
+        {
+            return Ok(Some(old));
+        }
+    }
+    Ok(None)
 }
 
 /// The sections whose presence makes a document a plan: the required ones and Progress.
