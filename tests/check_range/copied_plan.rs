@@ -33,6 +33,11 @@ fn a_plan_copied_to_another_plan_folder_is_judged_like_a_rename() {
         COMPLETED,
         format!("{LEGACY_TEXT}\n## Completion notes\n\nShipped.\n"),
     );
+    // Dated when it was done: the same plan under its name with a prefix.
+    repo.write(
+        "docs/exec-plans/completed/2026-08-01-legacy.md",
+        LEGACY_TEXT,
+    );
     // The commit hook, invoked by git, judges the copy like a rename.
     let run = repo.commit_all("Move the finished plan to completed");
     run.assert_not_flagged("execplan-sections");

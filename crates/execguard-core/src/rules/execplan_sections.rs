@@ -29,8 +29,9 @@ commit (`check --range`, pre-receive, pre-push), a plan a commit restores byte f
 where a base of the range (what the target already has) holds the same file is not new writing
 either: a branch that deleted an old plan and adds it back unchanged is not asked for what it
 always lacked. A plan added as a copy of a plan the base holds under the same file name in a
-sibling plan folder (`active/x.md` copied to `completed/x.md` when the plan is done, the old copy
-deleted then or later) is judged like a rename from it when it keeps every line of it: only for
+sibling plan folder, or that name with a prefix set off by `-` or `_` (`active/x.md` copied to
+`completed/x.md` or `completed/2026-08-01-x.md` when the plan is done, the old copy deleted then
+or later) is judged like a rename from it when it keeps every line of it: only for
 the sections it loses. A copy that rewrites a line, or a new plan under another name, is asked for
 everything.
 
@@ -124,10 +125,7 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
         // had it (at its old path, for a rename) keeps what it never had.
         let base = match &file.old {
             Some(old) if old.kind.is_blob() => cx.text(Side::Base, file.old_path())?,
-            Some(_) => None,
-            // A plan copied from another plan folder (`active/` to `completed/`) is judged like
-            // a rename from its source: only for what the copy takes away.
-            None => copied_from(cx, &file.path, &text)?,
+            _ => None,
         };
         // A findings note or a pointer stub kept beside the plans is not judged as a plan; a
         // plan whose base version was one stays one, whatever the change calls it.
@@ -158,6 +156,12 @@ pub fn check(cx: &Context<'_>) -> Result<Vec<Violation>, TreeError> {
                 continue;
             }
         }
+        // A plan copied from another plan folder (`active/` to `completed/`) is judged like a
+        // rename from its source: only for what the copy takes away.
+        let base = match (&file.old, base) {
+            (None, _) => copied_from(cx, &file.path, &text)?,
+            (_, base) => base,
+        };
         let outline = markdown::Outline::of(&text);
         let base_outline = base.as_deref().map(markdown::Outline::of);
         let missing: Vec<String> = settings
@@ -211,12 +215,12 @@ fn copied_from(
         .list(Side::Base, &RepoPath::new(&bytes[..parent_at]))?
     {
         let candidate = source.as_bytes();
+        let Some(source_at) = candidate.iter().rposition(|&b| b == b'/') else {
+            continue;
+        };
         if source == *path
-            || !candidate.ends_with(name)
-            || candidate[..candidate.len() - name.len()]
-                .iter()
-                .rposition(|&b| b == b'/')
-                != Some(parent_at)
+            || !same_plan_name(&name[1..], &candidate[source_at + 1..])
+            || candidate[..source_at].iter().rposition(|&b| b == b'/') != Some(parent_at)
             || cx.config.layout.execplans.feature_of(&source).is_none()
         {
             continue;
@@ -233,6 +237,17 @@ fn copied_from(
         }
     }
     Ok(None)
+}
+
+/// Whether two plan file names name one plan: the same, or one is the other with a prefix set
+/// off by `-` or `_` (`2026-08-01-auto-outfit.md` for `auto-outfit.md`, a date added when done).
+fn same_plan_name(a: &[u8], b: &[u8]) -> bool {
+    let prefixed = |long: &[u8], short: &[u8]| {
+        long.len() > short.len()
+            && long.ends_with(short)
+            && matches!(long[long.len() - short.len() - 1], b'-' | b'_')
+    };
+    a == b || prefixed(a, b) || prefixed(b, a)
 }
 
 /// The sections whose presence makes a document a plan: the required ones and Progress.
