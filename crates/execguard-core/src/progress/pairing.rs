@@ -207,10 +207,11 @@ fn pair_progresses(
         return !earlier.had_done(&new_rest) && !old_seen.had_done(&new_rest);
     }
     let same_box = new_stamp.get(..1) == old_stamp.get(..1);
-    if same_box
-        && (adds_a_clause(&old_rest, &new_rest) || records_a_step(&old_rest, &new_rest, touched))
-    {
-        return !seen(new);
+    if same_box {
+        let change = WordChange::between(&old_rest, &new_rest);
+        if adds_a_clause(change) || records_a_step(change, &old_rest, &new_rest, touched) {
+            return !seen(new);
+        }
     }
     same_box && new_rest == old_rest && new_stamp != old_stamp && !seen(new)
 }
@@ -219,15 +220,15 @@ fn pair_progresses(
 /// session store", "two (recieve → receive)").
 pub(super) const REPORT_WORDS: usize = 4;
 
-/// Whether `new` says more than `old`: it keeps at least half of its words and gains at least
-/// [`REPORT_WORDS`] words more than it loses, and at least twice as many (words compared as a bag, so words moved within the
-/// entry are neither). An open milestone recording its partial completion in place, and a done
-/// entry extended by what the change added to the work it records ("M1 — gamma-correct
-/// grayscale, plus a user-tunable text weight setting"), say more; a synonym swapped, words
-/// reordered or only removed, a spelling sweep or a rewritten sentence do not. A clause of four
-/// words is what a new entry of its own would need to be progress, so it asks no less.
-fn adds_a_clause(old: &str, new: &str) -> bool {
-    let change = WordChange::between(old, new);
+/// Whether an entry whose words changed by `change` says more than it did: it keeps at least half
+/// of its words and gains at least [`REPORT_WORDS`] words more than it loses, and at least twice as
+/// many (words compared as a bag, so words moved within the entry are neither). An open milestone
+/// recording its partial completion in place, and a done entry extended by what the change added to
+/// the work it records ("M1 — gamma-correct grayscale, plus a user-tunable text weight setting"),
+/// say more; a synonym swapped, words reordered or only removed, a spelling sweep or a rewritten
+/// sentence do not. A clause of four words is what a new entry of its own would need to be
+/// progress, so it asks no less.
+fn adds_a_clause(change: WordChange) -> bool {
     change.gained >= change.lost + REPORT_WORDS
         && change.gained >= 2 * change.lost
         && change.lost * 2 <= change.old_words

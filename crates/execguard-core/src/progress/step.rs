@@ -54,8 +54,13 @@ impl ChangedPaths {
 /// words moving from `remaining:` to `completed:` are neither gained nor lost. A reworded item
 /// (a synonym swapped, words reordered or only removed, a clause that names nothing the change
 /// did) is not a step.
-pub(super) fn records_a_step(old: &str, new: &str, changed: &ChangedPaths) -> bool {
-    let change = WordChange::between(old, new);
+/// `change` is [`WordChange::between`] the two, which the caller has already counted.
+pub(super) fn records_a_step(
+    change: WordChange,
+    old: &str,
+    new: &str,
+    changed: &ChangedPaths,
+) -> bool {
     let shape = change.gained >= REPORT_WORDS
         && change.lost < change.gained
         && change.lost.saturating_mul(4) <= change.old_words;
@@ -69,8 +74,6 @@ pub(super) fn records_a_step(old: &str, new: &str, changed: &ChangedPaths) -> bo
         .any(|path| !before.contains(path))
 }
 
-/// The words of an entry, lowercased: runs of letters and digits (`approval_state.rs` is
-/// `approval`, `state`, `rs`), so a step's words read the same in either list.
 /// How many words an entry's text gained and lost, compared as a bag of lower-cased runs of
 /// letters and digits (so a word moved within the text is neither), and how many it had.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +103,8 @@ impl WordChange {
     }
 }
 
+/// The words of an entry, lowercased: runs of letters and digits (`approval_state.rs` is
+/// `approval`, `state`, `rs`), so a step's words read the same in either list.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
@@ -109,7 +114,11 @@ fn words(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{records_a_step, ChangedPaths};
+    use super::{ChangedPaths, WordChange};
+
+    fn records_a_step(old: &str, new: &str, changed: &ChangedPaths) -> bool {
+        super::records_a_step(WordChange::between(old, new), old, new, changed)
+    }
 
     fn changed(paths: &[&str]) -> ChangedPaths {
         ChangedPaths::new(paths.iter().map(|p| p.to_string()))
